@@ -1,0 +1,97 @@
+package io.mlrollout.core.metrics;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * What one metric showed for one version over one analysis window. Only finite numbers reach the judge: NaN, infinities
+ * and absent series become {@link NoData}.
+ */
+public sealed interface Reading extends Serializable
+        permits Reading.Counts, Reading.Scalar, Reading.Histogram, Reading.NoData {
+
+    /** Bad and total events in the window (ratio metrics). Counts may be fractional: Prometheus extrapolates. */
+    record Counts(double bad, double total) implements Reading {
+        public Counts {
+            requireFinite(bad, "bad");
+            requireFinite(total, "total");
+            if (bad < 0 || total < 0 || bad > total) {
+                throw new IllegalArgumentException("counts must satisfy 0 <= bad <= total, got " + bad + "/" + total);
+            }
+        }
+
+        public double ratio() {
+            return total == 0 ? Double.NaN : bad / total;
+        }
+    }
+
+    /** One number for the window (quantile and value metrics). */
+    record Scalar(double value) implements Reading {
+        public Scalar {
+            requireFinite(value, "value");
+        }
+    }
+
+    /**
+     * Events per bucket in the window (distribution metrics). {@code upperBounds} ascend and the last is +Inf;
+     * {@code counts[i]} is the number of events in (upperBounds[i-1], upperBounds[i]] — not cumulative.
+     */
+    record Histogram(double[] upperBounds, double[] counts) implements Reading {
+        public Histogram {
+            if (upperBounds.length != counts.length || upperBounds.length == 0) {
+                throw new IllegalArgumentException("a histogram needs one count per bucket");
+            }
+            for (int i = 0; i < counts.length; i++) {
+                requireFinite(counts[i], "counts[" + i + "]");
+                if (counts[i] < 0) {
+                    throw new IllegalArgumentException("counts[" + i + "] is negative: " + counts[i]);
+                }
+                if (i > 0 && !(upperBounds[i] > upperBounds[i - 1])) {
+                    throw new IllegalArgumentException("bucket bounds must ascend");
+                }
+            }
+            upperBounds = upperBounds.clone();
+            counts = counts.clone();
+        }
+
+        public double total() {
+            return Arrays.stream(counts).sum();
+        }
+
+        @Override
+        public double[] upperBounds() {
+            return upperBounds.clone();
+        }
+
+        @Override
+        public double[] counts() {
+            return counts.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Histogram h
+                    && Arrays.equals(upperBounds, h.upperBounds)
+                    && Arrays.equals(counts, h.counts);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(upperBounds) + Arrays.hashCode(counts);
+        }
+
+        @Override
+        public String toString() {
+            return "Histogram" + Arrays.toString(upperBounds) + "=" + Arrays.toString(counts);
+        }
+    }
+
+    /** No usable number: the series is absent, NaN or infinite, or the source failed. Never a pass. */
+    record NoData(String reason) implements Reading {}
+
+    private static void requireFinite(double value, String what) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(what + " must be finite, got " + value);
+        }
+    }
+}

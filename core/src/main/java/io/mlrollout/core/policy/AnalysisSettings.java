@@ -1,0 +1,49 @@
+package io.mlrollout.core.policy;
+
+import java.time.Duration;
+
+/**
+ * How often and how strictly canary and baseline are compared.
+ *
+ * @param interval time between two looks at the metrics
+ * @param falseRollbackRate the chance, for the whole rollout (all looks, all metrics), of rolling back a candidate that is
+ *     no worse than the policy allows; a fraction, e.g. 0.01
+ * @param minRequests requests each version must have served in a stage before any verdict other than HOLD
+ * @param onInconclusive what to do when a stage ends without a clear verdict
+ * @param limits bounds on retries, no-data looks and extensions
+ * @param score the weighted-score thresholds for non-critical metrics
+ */
+public record AnalysisSettings(
+        Duration interval,
+        double falseRollbackRate,
+        long minRequests,
+        OnInconclusive onInconclusive,
+        Limits limits,
+        ScoreThresholds score) {
+
+    /** What an inconclusive stage leads to. */
+    public enum OnInconclusive {
+        /** Ask the approvers: an approval continues, a rejection rolls back. */
+        SIGN_OFF,
+        /** Roll back. */
+        ROLLBACK,
+        /** Bake the stage once more (up to {@link Limits#extensions()} times), then roll back. */
+        EXTEND
+    }
+
+    /**
+     * @param noData consecutive looks without data for a metric before the stage is inconclusive
+     * @param extensions how many times {@link OnInconclusive#EXTEND} may lengthen one stage
+     * @param shiftAttempts attempts to set a split before the rollout gives up and rolls back
+     * @param shiftTimeout how long a shift may take to become ready
+     */
+    public record Limits(int noData, int extensions, int shiftAttempts, Duration shiftTimeout) {}
+
+    /**
+     * Scores are 0..100: the weighted share of non-critical metrics that passed.
+     *
+     * @param pass at or above: the stage passes
+     * @param marginal at or above (and below pass): the stage is inconclusive; below: it fails
+     */
+    public record ScoreThresholds(double pass, double marginal) {}
+}

@@ -1,0 +1,9 @@
+package io.mlrollout.core.policy;
+
+import java.time.Duration;
+
+/**
+ * @param bake how long the promoted candidate is watched at 100% before the rollout is complete
+ * @param signOff whether promotion waits for the sign-off quorum (when the policy or the endpoint names approvers)
+ */
+public record PromoteSettings(Duration bake, boolean signOff) {}
