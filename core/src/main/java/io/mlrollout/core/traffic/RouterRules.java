@@ -1,0 +1,55 @@
+package io.mlrollout.core.traffic;
+
+import io.mlrollout.core.traffic.TrafficException.Kind;
+import java.net.URI;
+import java.util.Objects;
+
+/** Small rules every router shares: what is retried, what a valid request and a valid base URL are. */
+final class RouterRules {
+
+    private RouterRules() {}
+
+    /**
+     * Transient failures are retried after a pause; a conflict is retried too, and the next attempt starts from a fresh
+     * read. A rejected or unreadable answer will not change by asking again.
+     */
+    static boolean worthRetrying(TrafficException failure) {
+        return failure.kind() == Kind.TRANSIENT || failure.kind() == Kind.CONFLICT;
+    }
+
+    static void requireShift(String candidate, int canaryWeight) {
+        if (candidate == null || candidate.isBlank()) {
+            throw new IllegalArgumentException("candidate must not be blank");
+        }
+        if (canaryWeight < 0 || canaryWeight > 100) {
+            throw new IllegalArgumentException("canaryWeight must be 0..100, got " + canaryWeight);
+        }
+    }
+
+    /**
+     * An http(s) URL with a host and nothing that could carry a secret or confuse path building: credentials go in a
+     * {@code Credential}, never in the URL.
+     */
+    static URI requireBaseUrl(URI url, String field) {
+        Objects.requireNonNull(url, field);
+        String scheme = url.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+            throw new IllegalArgumentException(field + ": must be an http or https URL, got scheme " + scheme);
+        }
+        if (url.getHost() == null) {
+            throw new IllegalArgumentException(field + ": has no host");
+        }
+        if (url.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(field + ": must not contain user info; put credentials in a credential");
+        }
+        if (url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new IllegalArgumentException(field + ": must not have a query or a fragment");
+        }
+        return url;
+    }
+
+    /** {@code part} of {@code total} in whole percent, rounded half up. */
+    static int percent(long part, long total) {
+        return (int) Math.round(100.0 * part / total);
+    }
+}

@@ -1,0 +1,167 @@
+package io.mlrollout.core.traffic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mlrollout.core.http.Backoff;
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.http.OkHttpClients;
+import io.mlrollout.core.traffic.TrafficException.Kind;
+import java.net.URI;
+import java.util.Objects;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+
+/**
+ * Moves traffic through an in-house router that implements our JSON contract ({@code docs/connectors.md}, "The webhook
+ * contract"): {@code GET {url}/traffic} reads the split, {@code PUT {url}/traffic} asks for one. Every shift is
+ * verified by a GET after the PUT.
+ */
+public final class WebhookRouter implements TrafficRouter {
+
+    private static final String JSON = "application/json";
+
+    private final URI baseUrl;
+    private final HttpUrl trafficUrl;
+    private final RouterHttp http;
+    private final Backoff backoff;
+
+    public WebhookRouter(URI baseUrl, Credential credential, HttpSettings settings) {
+        this(baseUrl, credential, settings, Backoff.Sleeper.REAL);
+    }
+
+    /** As above, with the pause between retries injected (tests pass one that records instead of sleeping). */
+    public WebhookRouter(URI baseUrl, Credential credential, HttpSettings settings, Backoff.Sleeper sleeper) {
+        this.baseUrl = RouterRules.requireBaseUrl(baseUrl, "url");
+        Objects.requireNonNull(credential, "credential");
+        Objects.requireNonNull(settings, "settings");
+        // addPathSegment replaces a trailing empty segment, so "http://r/" and "http://r" both give "http://r/traffic".
+        this.trafficUrl = HttpUrl.get(baseUrl.toString())
+                .newBuilder()
+                .addPathSegment("traffic")
+                .build();
+        this.http = new RouterHttp(OkHttpClients.create(settings, credential), credential, settings);
+        this.backoff = new Backoff(settings, Objects.requireNonNull(sleeper, "sleeper"));
+    }
+
+    @Override
+    public TrafficSplit current() throws TrafficException {
+        return backoff.call(this::read, RouterRules::worthRetrying);
+    }
+
+    @Override
+    public TrafficSplit shift(String candidate, int canaryWeight) throws TrafficException {
+        RouterRules.requireShift(candidate, canaryWeight);
+        return backoff.call(
+                () -> {
+                    try {
+                        put(candidate, canaryWeight);
+                    } catch (TrafficException failure) {
+                        if (failure.kind() != Kind.CONFLICT) {
+                            throw failure;
+                        }
+                        // The router is busy with another change; it may already be where we want it (a repeated
+                        // rollback, say). If not, the conflict is retried.
+                        TrafficSplit now = read();
+                        if (now.canary().equals(candidate) && now.canaryWeight() == canaryWeight) {
+                            return now;
+                        }
+                        throw failure;
+                    }
+                    return read();
+                },
+                RouterRules::worthRetrying);
+    }
+
+    @Override
+    public String describe() {
+        return "webhook " + baseUrl;
+    }
+
+    private TrafficSplit read() throws TrafficException {
+        String what = "GET " + trafficUrl;
+        RouterHttp.Answer answer = http.send(
+                new Request.Builder()
+                        .url(trafficUrl)
+                        .header("Accept", JSON)
+                        .get()
+                        .build(),
+                what);
+        requireSuccess(answer, what);
+        return parseSplit(http.parse(answer.body(), what), what);
+    }
+
+    private void put(String candidate, int canaryWeight) throws TrafficException {
+        String what = "PUT " + trafficUrl;
+        ObjectNode wanted = RouterHttp.JSON.createObjectNode();
+        wanted.put("canary", candidate);
+        wanted.put("canaryWeight", canaryWeight);
+        Request request = new Request.Builder()
+                .url(trafficUrl)
+                .header("Accept", JSON)
+                .put(RouterHttp.jsonBody(wanted, JSON))
+                .build();
+        // The PUT's own body is not needed: what counts is what the next GET reports.
+        requireSuccess(http.send(request, what), what);
+    }
+
+    private void requireSuccess(RouterHttp.Answer answer, String what) throws TrafficException {
+        int code = answer.code();
+        if (answer.succeeded()) {
+            return;
+        }
+        String said = what + " answered " + code + ": " + errorText(answer.body());
+        if (code == 409) {
+            throw new TrafficException(Kind.CONFLICT, said);
+        }
+        if (code == 408 || code == 429 || code >= 500) {
+            throw new TrafficException(Kind.TRANSIENT, said);
+        }
+        throw new TrafficException(Kind.REJECTED, said);
+    }
+
+    /** The server's {@code {"error": "..."}} message if it sent one, else the start of the body. */
+    private String errorText(String body) {
+        try {
+            JsonNode error = RouterHttp.JSON.readTree(body).path("error");
+            if (error.isTextual()) {
+                return http.excerpt(error.asText());
+            }
+        } catch (Exception notJson) {
+            // Proxies answer errors in HTML or plain text; fall through to the excerpt.
+        }
+        return http.excerpt(body);
+    }
+
+    private TrafficSplit parseSplit(JsonNode node, String what) throws TrafficException {
+        if (!node.isObject()) {
+            throw malformed(what, "a JSON object was expected, got " + node.getNodeType());
+        }
+        String baseline = requireName(node, "baseline", what);
+        String canary = requireName(node, "canary", what);
+        JsonNode weight = node.get("canaryWeight");
+        if (weight == null || !weight.isIntegralNumber()) {
+            throw malformed(what, "canaryWeight must be a whole number, got " + weight);
+        }
+        if (!weight.canConvertToInt() || weight.intValue() < 0 || weight.intValue() > 100) {
+            throw malformed(what, "canaryWeight must be 0..100, got " + weight);
+        }
+        JsonNode ready = node.get("ready");
+        if (ready == null || !ready.isBoolean()) {
+            throw malformed(what, "ready must be true or false, got " + ready);
+        }
+        return new TrafficSplit(baseline, canary, weight.intValue(), ready.booleanValue());
+    }
+
+    private String requireName(JsonNode node, String field, String what) throws TrafficException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw malformed(what, field + " must be a non-empty string, got " + value);
+        }
+        return value.asText();
+    }
+
+    private TrafficException malformed(String what, String reason) {
+        return new TrafficException(Kind.MALFORMED, what + " answered an unreadable split: " + http.redact(reason));
+    }
+}
