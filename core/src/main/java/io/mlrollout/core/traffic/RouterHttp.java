@@ -9,6 +9,9 @@ import io.mlrollout.core.traffic.TrafficException.Kind;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -57,9 +60,28 @@ final class RouterHttp {
                     Kind.TRANSIENT,
                     what + " got no answer within " + settings.callTimeout().toMillis() + " ms",
                     timeout);
+        } catch (SSLException untrusted) {
+            if (causedByCertificate(untrusted)) {
+                // Retrying will not make the certificate trusted: this is configuration.
+                throw new TrafficException(
+                        Kind.REJECTED,
+                        what + " failed: the server's TLS certificate is not trusted (" + redact(untrusted.toString())
+                                + "); configure the CA that signed it",
+                        untrusted);
+            }
+            throw new TrafficException(Kind.TRANSIENT, what + " failed: " + redact(untrusted.toString()), untrusted);
         } catch (IOException failure) {
             throw new TrafficException(Kind.TRANSIENT, what + " failed: " + redact(failure.toString()), failure);
         }
+    }
+
+    private static boolean causedByCertificate(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException || cause instanceof SSLPeerUnverifiedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Parses a JSON answer; anything else is {@link Kind#MALFORMED}. */

@@ -1,5 +1,6 @@
 package io.mlrollout.core.traffic;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlrollout.core.http.Backoff;
@@ -127,7 +128,7 @@ public final class WebhookRouter implements TrafficRouter {
             if (error.isTextual()) {
                 return http.excerpt(error.asText());
             }
-        } catch (Exception notJson) {
+        } catch (JsonProcessingException notJson) {
             // Proxies answer errors in HTML or plain text; fall through to the excerpt.
         }
         return http.excerpt(body);
