@@ -37,22 +37,7 @@ public final class Presets {
             Optional<String> query,
             Optional<String> histogram,
             List<Double> bucketBoundsMs,
-            boolean absentBadIsZero) {
-
-        public boolean needsThreshold() {
-            return uses("threshold") || uses("thresholdSeconds");
-        }
-
-        public boolean needsQuantile() {
-            return uses("quantile");
-        }
-
-        private boolean uses(String placeholder) {
-            return List.of(bad, total, query, histogram).stream()
-                    .flatMap(Optional::stream)
-                    .anyMatch(q -> QueryTemplates.placeholders(q).contains(placeholder));
-        }
-    }
+            boolean absentBadIsZero) {}
 
     /**
      * The queries to run for one metric, placeholders not yet filled.
@@ -65,7 +50,18 @@ public final class Presets {
             Optional<String> total,
             Optional<String> query,
             Optional<String> histogram,
-            boolean absentBadIsZero) {}
+            boolean absentBadIsZero) {
+
+        /** The four queries by their field names, in policy order. */
+        public Map<String, Optional<String>> byField() {
+            Map<String, Optional<String>> fields = new LinkedHashMap<>();
+            fields.put("bad", bad);
+            fields.put("total", total);
+            fields.put("query", query);
+            fields.put("histogram", histogram);
+            return fields;
+        }
+    }
 
     private static final String ISTIO =
             "reporter=\"destination\",destination_service_name=\"${endpoint}\",destination_version=\"${version}\"";
@@ -233,11 +229,7 @@ public final class Presets {
     }
 
     private static void requireFieldsOfKind(Kind kind, MetricQueries r, MetricSpec.Queries hand) {
-        Map<String, Optional<String>> fields = new LinkedHashMap<>();
-        fields.put("bad", r.bad());
-        fields.put("total", r.total());
-        fields.put("query", r.query());
-        fields.put("histogram", r.histogram());
+        Map<String, Optional<String>> fields = r.byField();
         List<String> needed = switch (kind) {
             case RATIO -> List.of("bad", "total");
             case QUANTILE, VALUE -> List.of("query");
@@ -263,12 +255,7 @@ public final class Presets {
 
     private static void requirePlaceholdersFilled(MetricSpec metric, MetricQueries r) {
         MetricSpec.Queries q = metric.queries();
-        Map<String, Optional<String>> fields = new LinkedHashMap<>();
-        fields.put("bad", r.bad());
-        fields.put("total", r.total());
-        fields.put("query", r.query());
-        fields.put("histogram", r.histogram());
-        for (Map.Entry<String, Optional<String>> field : fields.entrySet()) {
+        for (Map.Entry<String, Optional<String>> field : r.byField().entrySet()) {
             if (field.getValue().isEmpty()) {
                 continue;
             }

@@ -83,7 +83,11 @@ final class PrometheusProcess implements AutoCloseable {
             prometheus.awaitReady();
             prometheus.awaitFirstScrape();
             return prometheus;
-        } catch (RuntimeException | Error failed) {
+        } catch (AssertionError notReady) {
+            String log = prometheus.log();
+            prometheus.close();
+            throw new AssertionError(notReady.getMessage() + "; prometheus log:\n" + log, notReady);
+        } catch (RuntimeException failed) {
             prometheus.close();
             throw failed;
         }
