@@ -1,0 +1,306 @@
+package io.mlrollout.core.metrics;
+
+import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.core.policy.MetricSpec.Kind;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The named query presets for Istio, Knative (OpenCensus-era and OpenTelemetry-era metric names) and the model-score
+ * histogram, and the resolution of a metric's preset and hand-written queries into the queries to run. Latency presets
+ * give milliseconds.
+ */
+public final class Presets {
+
+    /**
+     * One preset.
+     *
+     * @param name the name a policy uses
+     * @param kind the metric kind it serves
+     * @param bad ratio presets: the bad-events query
+     * @param total ratio presets: the all-events query
+     * @param query quantile presets: the query giving one number
+     * @param histogram distribution presets: the bucket query
+     * @param bucketBoundsMs latency-over presets: the histogram's known bucket bounds in ms, which the threshold must be
+     *     one of; empty when the bounds are not known in advance
+     * @param absentBadIsZero whether an absent bad series means no bad events (true for error counts, whose 5xx series
+     *     exist only after the first error); false where absence means the query matched nothing
+     */
+    public record Preset(
+            String name,
+            Kind kind,
+            Optional<String> bad,
+            Optional<String> total,
+            Optional<String> query,
+            Optional<String> histogram,
+            List<Double> bucketBoundsMs,
+            boolean absentBadIsZero) {}
+
+    /**
+     * The queries to run for one metric, placeholders not yet filled.
+     *
+     * @param absentBadIsZero see {@link Preset#absentBadIsZero()}; true for hand-written bad queries
+     */
+    public record MetricQueries(
+            Kind kind,
+            Optional<String> bad,
+            Optional<String> total,
+            Optional<String> query,
+            Optional<String> histogram,
+            boolean absentBadIsZero) {
+
+        /** The four queries by their field names, in policy order. */
+        public Map<String, Optional<String>> byField() {
+            Map<String, Optional<String>> fields = new LinkedHashMap<>();
+            fields.put("bad", bad);
+            fields.put("total", total);
+            fields.put("query", query);
+            fields.put("histogram", histogram);
+            return fields;
+        }
+    }
+
+    private static final String ISTIO =
+            "reporter=\"destination\",destination_service_name=\"${endpoint}\",destination_version=\"${version}\"";
+    private static final String KNATIVE = "namespace_name=\"${namespace}\",revision_name=\"${version}\"";
+    private static final String OTEL = "k8s_namespace_name=\"${namespace}\",kn_revision_name=\"${version}\"";
+    // Prometheus 3 writes the le label of classic histograms as a float ("250.0"), Prometheus 2 as scraped ("250").
+    private static final String LE_THRESHOLD_MS = "le=~\"${threshold}(\\\\.0)?\"";
+    private static final String LE_THRESHOLD_S = "le=~\"${thresholdSeconds}(\\\\.0)?\"";
+
+    /** Istio's default buckets for istio_request_duration_milliseconds. */
+    static final List<Double> ISTIO_BOUNDS_MS = List.of(
+            1d, 5d, 10d, 25d, 50d, 100d, 250d, 500d, 1000d, 2500d, 5000d, 10000d, 30000d, 60000d, 300000d, 600000d,
+            1800000d, 3600000d);
+
+    /** The queue-proxy's buckets for revision_request_latencies (knative/serving, OpenCensus era). */
+    static final List<Double> KNATIVE_BOUNDS_MS = List.of(
+            5d, 10d, 20d, 40d, 60d, 80d, 100d, 150d, 200d, 250d, 300d, 350d, 400d, 450d, 500d, 600d, 700d, 800d, 900d,
+            1000d, 2000d, 5000d, 10000d, 20000d, 50000d, 100000d);
+
+    private static final Map<String, Preset> PRESETS = new LinkedHashMap<>();
+
+    static {
+        ratio(
+                "istio-errors",
+                increase("istio_requests_total", ISTIO + ",response_code=~\"5..\""),
+                increase("istio_requests_total", ISTIO),
+                List.of(),
+                true);
+        ratio(
+                "istio-latency-over",
+                increase("istio_request_duration_milliseconds_count", ISTIO) + " - "
+                        + increase("istio_request_duration_milliseconds_bucket", ISTIO + "," + LE_THRESHOLD_MS),
+                increase("istio_request_duration_milliseconds_count", ISTIO),
+                ISTIO_BOUNDS_MS,
+                false);
+        quantile("istio-latency", histogramQuantile("istio_request_duration_milliseconds_bucket", ISTIO));
+
+        ratio(
+                "knative-errors",
+                increase("revision_request_count", KNATIVE + ",response_code_class=\"5xx\""),
+                increase("revision_request_count", KNATIVE),
+                List.of(),
+                true);
+        ratio(
+                "knative-latency-over",
+                increase("revision_request_latencies_count", KNATIVE) + " - "
+                        + increase("revision_request_latencies_bucket", KNATIVE + "," + LE_THRESHOLD_MS),
+                increase("revision_request_latencies_count", KNATIVE),
+                KNATIVE_BOUNDS_MS,
+                false);
+        quantile("knative-latency", histogramQuantile("revision_request_latencies_bucket", KNATIVE));
+
+        ratio(
+                "knative-otel-errors",
+                increase("kn_serving_invocation_duration_seconds_count", OTEL + ",http_response_status_code=~\"5..\""),
+                increase("kn_serving_invocation_duration_seconds_count", OTEL),
+                List.of(),
+                true);
+        ratio(
+                "knative-otel-latency-over",
+                increase("kn_serving_invocation_duration_seconds_count", OTEL) + " - "
+                        + increase("kn_serving_invocation_duration_seconds_bucket", OTEL + "," + LE_THRESHOLD_S),
+                increase("kn_serving_invocation_duration_seconds_count", OTEL),
+                List.of(),
+                false);
+        quantile(
+                "knative-otel-latency",
+                "1000 * " + histogramQuantile("kn_serving_invocation_duration_seconds_bucket", OTEL));
+
+        PRESETS.put(
+                "model-score",
+                new Preset(
+                        "model-score",
+                        Kind.DISTRIBUTION,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(
+                                "sum by (le) (increase(model_score_bucket{endpoint=\"${endpoint}\",version=\"${version}\"}"
+                                        + "[${interval}]))"),
+                        List.of(),
+                        true));
+    }
+
+    private Presets() {}
+
+    private static String increase(String metric, String selector) {
+        return "sum(increase(" + metric + "{" + selector + "}[${interval}]))";
+    }
+
+    private static String histogramQuantile(String bucketMetric, String selector) {
+        return "histogram_quantile(${quantile}, sum by (le) (rate(" + bucketMetric + "{" + selector
+                + "}[${interval}])))";
+    }
+
+    private static void ratio(String name, String bad, String total, List<Double> bounds, boolean absentBadIsZero) {
+        PRESETS.put(
+                name,
+                new Preset(
+                        name,
+                        Kind.RATIO,
+                        Optional.of(bad),
+                        Optional.of(total),
+                        Optional.empty(),
+                        Optional.empty(),
+                        bounds,
+                        absentBadIsZero));
+    }
+
+    private static void quantile(String name, String query) {
+        PRESETS.put(
+                name,
+                new Preset(
+                        name,
+                        Kind.QUANTILE,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(query),
+                        Optional.empty(),
+                        List.of(),
+                        true));
+    }
+
+    /** The preset of that name. */
+    public static Optional<Preset> find(String name) {
+        return Optional.ofNullable(PRESETS.get(name));
+    }
+
+    /** Every preset's name, in documentation order. */
+    public static Set<String> names() {
+        return PRESETS.keySet();
+    }
+
+    /**
+     * The queries to run for {@code metric}: its preset's, with hand-written {@code bad}, {@code total}, {@code query}
+     * and {@code histogram} overriding the preset's (or standing alone without a preset).
+     *
+     * @throws IllegalArgumentException naming the field and the reason when the metric's queries cannot work
+     */
+    public static MetricQueries resolve(MetricSpec metric) {
+        MetricSpec.Queries q = metric.queries();
+        Optional<Preset> preset = q.preset().map(Presets::find).orElse(Optional.empty());
+        if (q.preset().isPresent()) {
+            String name = q.preset().get();
+            if (preset.isEmpty()) {
+                throw new IllegalArgumentException("preset: unknown preset '" + name + "'; known: " + names());
+            }
+            if (preset.get().kind() != metric.kind()) {
+                throw new IllegalArgumentException("preset: '" + name + "' is a "
+                        + preset.get().kind().name().toLowerCase() + " preset, but the metric's kind is "
+                        + metric.kind().name().toLowerCase());
+            }
+        }
+        MetricQueries resolved = new MetricQueries(
+                metric.kind(),
+                q.bad().or(() -> preset.flatMap(Preset::bad)),
+                q.total().or(() -> preset.flatMap(Preset::total)),
+                q.query().or(() -> preset.flatMap(Preset::query)),
+                q.histogram().or(() -> preset.flatMap(Preset::histogram)),
+                q.bad().isPresent() || preset.map(Preset::absentBadIsZero).orElse(true));
+        requireFieldsOfKind(metric.kind(), resolved, q);
+        requirePlaceholdersFilled(metric, resolved);
+        preset.ifPresent(p -> requireBucketBound(p, metric));
+        return resolved;
+    }
+
+    private static void requireFieldsOfKind(Kind kind, MetricQueries r, MetricSpec.Queries hand) {
+        Map<String, Optional<String>> fields = r.byField();
+        List<String> needed = switch (kind) {
+            case RATIO -> List.of("bad", "total");
+            case QUANTILE, VALUE -> List.of("query");
+            case DISTRIBUTION -> List.of("histogram");
+        };
+        String kindName = kind.name().toLowerCase();
+        for (String field : needed) {
+            if (fields.get(field).isEmpty()) {
+                throw new IllegalArgumentException(
+                        field + ": a " + kindName + " metric needs a '" + field + "' query or a preset that gives one");
+            }
+        }
+        for (Map.Entry<String, Optional<String>> field : fields.entrySet()) {
+            if (!needed.contains(field.getKey()) && field.getValue().isPresent()) {
+                throw new IllegalArgumentException(field.getKey() + ": does not apply to a " + kindName
+                        + " metric (it uses " + String.join(" and ", needed) + ")");
+            }
+        }
+        if (hand.threshold().isPresent() && hand.threshold().get().isNegative()) {
+            throw new IllegalArgumentException("threshold: must not be negative");
+        }
+    }
+
+    private static void requirePlaceholdersFilled(MetricSpec metric, MetricQueries r) {
+        MetricSpec.Queries q = metric.queries();
+        for (Map.Entry<String, Optional<String>> field : r.byField().entrySet()) {
+            if (field.getValue().isEmpty()) {
+                continue;
+            }
+            String template = field.getValue().get();
+            try {
+                QueryTemplates.requireKnownPlaceholders(template);
+            } catch (IllegalArgumentException unknown) {
+                throw new IllegalArgumentException(field.getKey() + ": " + unknown.getMessage(), unknown);
+            }
+            Set<String> used = QueryTemplates.placeholders(template);
+            if ((used.contains("threshold") || used.contains("thresholdSeconds"))
+                    && q.threshold().isEmpty()) {
+                throw new IllegalArgumentException("threshold: the " + where(q, field.getKey())
+                        + " uses ${threshold}; give the metric a threshold such as 250ms");
+            }
+            if (used.contains("quantile")) {
+                double quantile = q.quantile().orElse(Double.NaN);
+                if (!(quantile > 0 && quantile < 1)) {
+                    throw new IllegalArgumentException("quantile: the " + where(q, field.getKey())
+                            + " uses ${quantile}; give the metric a quantile between 0 and 1 (exclusive)"
+                            + (q.quantile().isPresent() ? ", got " + quantile : ""));
+                }
+            }
+        }
+    }
+
+    private static String where(MetricSpec.Queries q, String field) {
+        return q.preset().map(p -> "preset '" + p + "'").orElse(field + " query");
+    }
+
+    private static void requireBucketBound(Preset preset, MetricSpec metric) {
+        if (preset.bucketBoundsMs().isEmpty() || metric.queries().threshold().isEmpty()) {
+            return;
+        }
+        double ms = metric.queries().threshold().get().toNanos() / 1e6;
+        if (!preset.bucketBoundsMs().contains(ms)) {
+            throw new IllegalArgumentException(
+                    "threshold: " + QueryTemplates.number(ms) + "ms is not a bucket bound of "
+                            + "the histogram behind preset '" + preset.name()
+                            + "', so the count of requests above it cannot be "
+                            + "read; use one of "
+                            + preset.bucketBoundsMs().stream()
+                                    .map(QueryTemplates::number)
+                                    .toList()
+                            + " (ms)");
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package io.mlrollout.core.metrics;
+
+import io.mlrollout.core.http.Backoff;
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.policy.MetricSpec;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Reads metrics from Prometheus. For a window it evaluates the metric's queries at the window's end, with {@code
+ * ${interval}} set to the window's length in whole seconds, and turns the answer into a {@link Reading}: counts for
+ * ratio metrics, a scalar for quantile and value metrics, per-bucket counts for distribution metrics. NaN, infinities
+ * and absent series are {@link Reading.NoData}, never a number.
+ */
+public final class PrometheusMetricsSource implements MetricsSource {
+
+    /** Float noise allowed when bad and total, or neighbouring buckets, come from separately extrapolated series. */
+    private static final double ROUNDING = 1e-9;
+
+    private final PrometheusClient client;
+    private final String namespace;
+
+    /**
+     * @param namespace fills {@code ${namespace}} (Knative presets need it); may be empty
+     */
+    public PrometheusMetricsSource(URI baseUrl, Credential credential, HttpSettings settings, String namespace) {
+        this(baseUrl, credential, settings, namespace, Backoff.Sleeper.REAL);
+    }
+
+    /** As above, with the pause between retries injected (tests record it instead of sleeping). */
+    public PrometheusMetricsSource(
+            URI baseUrl, Credential credential, HttpSettings settings, String namespace, Backoff.Sleeper sleeper) {
+        this.client = new PrometheusClient(baseUrl, credential, settings, sleeper);
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+    }
+
+    @Override
+    public Reading read(MetricSpec metric, String endpoint, String version, Window window) throws MetricsException {
+        Presets.MetricQueries queries;
+        Map<String, String> values;
+        try {
+            queries = Presets.resolve(metric);
+            values = placeholderValues(metric, endpoint, version, window);
+        } catch (IllegalArgumentException badConfiguration) {
+            throw new MetricsException(
+                    "metric " + metric.name() + ": " + badConfiguration.getMessage(), badConfiguration);
+        }
+        Read read = new Read(metric, version, window, values);
+        return switch (metric.kind()) {
+            case RATIO ->
+                read.ratio(queries.bad().orElseThrow(), queries.total().orElseThrow(), queries.absentBadIsZero());
+            case QUANTILE, VALUE -> read.scalar(queries.query().orElseThrow());
+            case DISTRIBUTION -> read.histogram(queries.histogram().orElseThrow());
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "PrometheusMetricsSource(" + client + (namespace.isEmpty() ? "" : ", namespace " + namespace) + ")";
+    }
+
+    private Map<String, String> placeholderValues(MetricSpec metric, String endpoint, String version, Window window) {
+        Map<String, String> values = new HashMap<>();
+        values.put("version", version);
+        values.put("endpoint", endpoint);
+        values.put("interval", QueryTemplates.interval(window.length()));
+        if (!namespace.isEmpty()) {
+            values.put("namespace", namespace);
+        }
+        metric.queries().threshold().ifPresent(t -> {
+            values.put("threshold", QueryTemplates.number(t.toNanos() / 1e6));
+            values.put("thresholdSeconds", QueryTemplates.number(t.toNanos() / 1e9));
+        });
+        metric.queries().quantile().ifPresent(q -> values.put("quantile", QueryTemplates.number(q)));
+        for (String name : values.keySet()) {
+            if (values.get(name).isEmpty()) {
+                throw new IllegalArgumentException("the value of ${" + name + "} is empty");
+            }
+        }
+        return values;
+    }
+
+    /** One read of one metric for one version: fills the templates and maps the answers. */
+    private final class Read {
+        private final MetricSpec metric;
+        private final String version;
+        private final Window window;
+        private final Map<String, String> values;
+
+        Read(MetricSpec metric, String version, Window window, Map<String, String> values) {
+            this.metric = metric;
+            this.version = version;
+            this.window = window;
+            this.values = values;
+        }
+
+        Reading ratio(String badTemplate, String totalTemplate, boolean absentBadIsZero) throws MetricsException {
+            String totalQuery = fill(totalTemplate, "total");
+            QueryResult.Sample total = single(totalQuery);
+            if (total == null) {
+                return noData("the total query returned no series (absent)");
+            }
+            if (!Double.isFinite(total.value())) {
+                return noData("the total is " + total.value());
+            }
+            String badQuery = fill(badTemplate, "bad");
+            QueryResult.Sample badSample = single(badQuery);
+            double bad;
+            if (badSample == null) {
+                if (!absentBadIsZero) {
+                    return noData("the bad query returned no series; for a latency threshold that usually means it is"
+                            + " not one of the histogram's bucket bounds");
+                }
+                bad = 0;
+            } else if (!Double.isFinite(badSample.value())) {
+                return noData("the bad count is " + badSample.value());
+            } else {
+                bad = badSample.value();
+            }
+            double slack = ROUNDING * Math.max(1, total.value());
+            if (bad < -slack || bad > total.value() + slack) {
+                return noData("the bad count " + bad + " is outside [0, total " + total.value()
+                        + "]: check the bad and total queries");
+            }
+            return new Reading.Counts(Math.min(Math.max(bad, 0), total.value()), total.value());
+        }
+
+        Reading scalar(String template) throws MetricsException {
+            QueryResult.Sample sample = single(fill(template, "query"));
+            if (sample == null) {
+                return noData("the query returned no series (absent)");
+            }
+            if (!Double.isFinite(sample.value())) {
+                return noData("the value is " + sample.value());
+            }
+            return new Reading.Scalar(sample.value());
+        }
+
+        Reading histogram(String template) throws MetricsException {
+            String query = fill(template, "histogram");
+            QueryResult result = client.query(query, window.end());
+            if (result.type() != QueryResult.Type.VECTOR) {
+                throw notOneNumberPerSeries(query, result);
+            }
+            if (result.series().isEmpty()) {
+                return noData("the histogram query returned no series (absent)");
+            }
+            TreeMap<Double, Double> cumulative = new TreeMap<>();
+            for (QueryResult.Series series : result.series()) {
+                String le = series.labels().get("le");
+                if (le == null) {
+                    throw new MetricsException("the histogram query '" + query + "' returned a series without an 'le'"
+                            + " label " + series.labels() + "; aggregate with 'sum by (le) (...)'");
+                }
+                double bound;
+                try {
+                    bound = PrometheusClient.parseValue(le);
+                } catch (NumberFormatException notANumber) {
+                    throw new MetricsException(
+                            "the histogram query '" + query + "' returned le=\"" + le + "\", which is not a number");
+                }
+                if (cumulative.put(bound, series.samples().get(0).value()) != null) {
+                    throw new MetricsException("the histogram query '" + query + "' returned more than one series"
+                            + " for le=\"" + le + "\"; aggregate with 'sum by (le) (...)'");
+                }
+            }
+            if (cumulative.values().stream().anyMatch(v -> !Double.isFinite(v))) {
+                return noData("a bucket count is NaN or infinite");
+            }
+            if (cumulative.lastKey() != Double.POSITIVE_INFINITY) {
+                return noData("the histogram has no le=\"+Inf\" bucket");
+            }
+            return perBucket(cumulative);
+        }
+
+        /**
+         * Prometheus' buckets are cumulative; the judge wants each bucket's own count. Separately extrapolated buckets
+         * can dip below their predecessor by a little, so the running maximum is used, as histogram_quantile does.
+         */
+        private Reading perBucket(TreeMap<Double, Double> cumulative) {
+            double[] bounds = new double[cumulative.size()];
+            double[] counts = new double[cumulative.size()];
+            double previous = 0;
+            int i = 0;
+            for (Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
+                double running = Math.max(previous, bucket.getValue());
+                bounds[i] = bucket.getKey();
+                counts[i] = running - previous;
+                previous = running;
+                i++;
+            }
+            return new Reading.Histogram(bounds, counts);
+        }
+
+        private String fill(String template, String field) throws MetricsException {
+            try {
+                return QueryTemplates.fill(template, values);
+            } catch (IllegalArgumentException unfillable) {
+                throw new MetricsException("metric " + metric.name() + ", " + field + " query: "
+                        + unfillable.getMessage()
+                        + (unfillable.getMessage().contains("${namespace}")
+                                ? " (configure the namespace of this Prometheus source)"
+                                : ""));
+            }
+        }
+
+        /** The one sample of a query expected to give one number, or null when it gave no series. */
+        private QueryResult.Sample single(String query) throws MetricsException {
+            QueryResult result = client.query(query, window.end());
+            switch (result.type()) {
+                case SCALAR:
+                    return result.series().get(0).samples().get(0);
+                case VECTOR:
+                    if (result.series().isEmpty()) {
+                        return null;
+                    }
+                    if (result.series().size() > 1) {
+                        List<Map<String, String>> labels = result.series().stream()
+                                .map(QueryResult.Series::labels)
+                                .toList();
+                        throw new MetricsException(
+                                "the query '" + query + "' for metric " + metric.name() + " returned "
+                                        + result.series().size() + " series where one was expected " + labels
+                                        + "; aggregate with sum(...) or add label matchers");
+                    }
+                    return result.series().get(0).samples().get(0);
+                default:
+                    throw notOneNumberPerSeries(query, result);
+            }
+        }
+
+        private MetricsException notOneNumberPerSeries(String query, QueryResult result) {
+            String hint = result.type() == QueryResult.Type.MATRIX
+                    ? "; it selects a range, so wrap it in a function such as increase(...) or rate(...)"
+                    : "";
+            return new MetricsException("the query '" + query + "' for metric " + metric.name() + " returned a "
+                    + result.type().name().toLowerCase() + " result where an instant vector was expected" + hint);
+        }
+
+        private Reading.NoData noData(String why) {
+            return new Reading.NoData(metric.name() + " for " + version + ": " + why);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package io.mlrollout.core.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.policy.MetricSpec.Kind;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PrometheusMetricsSourceTest {
+
+    private static final Window WINDOW =
+            new Window(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:01:00.700Z"));
+    private static final String ISTIO =
+            "reporter=\"destination\",destination_service_name=\"fraud-scorer\",destination_version=\"v2\"";
+
+    private final MockWebServer server = new MockWebServer();
+    /** Answers by exact query text; a query without an answer is an empty vector (absent). */
+    private final Map<String, String> answers = new HashMap<>();
+
+    private final List<Map<String, String>> asked = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                Map<String, String> form = new HashMap<>();
+                for (String pair : request.getBody().utf8().split("&")) {
+                    String[] kv = pair.split("=", 2);
+                    form.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+                }
+                synchronized (asked) {
+                    asked.add(form);
+                }
+                String body = answers.getOrDefault(form.get("query"), PromJson.vector());
+                return new MockResponse.Builder().code(200).body(body).build();
+            }
+        });
+        server.start(0);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private PrometheusMetricsSource source(String namespace) {
+        return new PrometheusMetricsSource(
+                server.url("/").uri(),
+                Credential.NONE,
+                new HttpSettings(Duration.ofSeconds(2), 1, Duration.ofMillis(1)),
+                namespace,
+                d -> {});
+    }
+
+    private Reading read(io.mlrollout.core.policy.MetricSpec metric) throws MetricsException {
+        return source("").read(metric, "fraud-scorer", "v2", WINDOW);
+    }
+
+    private static String one(String value) {
+        return PromJson.vector(PromJson.series(value));
+    }
+
+    private static final String ERRORS_BAD =
+            "sum(increase(istio_requests_total{" + ISTIO + ",response_code=~\"5..\"}[60s]))";
+    private static final String ERRORS_TOTAL = "sum(increase(istio_requests_total{" + ISTIO + "}[60s]))";
+
+    @Test
+    void aRatioIsBadAndTotalEvaluatedAtTheWindowEndOverItsWholeSeconds() throws Exception {
+        answers.put(ERRORS_BAD, one("12.5"));
+        answers.put(ERRORS_TOTAL, one("1000"));
+
+        Reading reading = read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"));
+
+        assertThat(reading).isEqualTo(new Reading.Counts(12.5, 1000));
+        assertThat(asked).allSatisfy(form -> assertThat(form).containsEntry("time", "1767225660.700"));
+    }
+
+    @Test
+    void anAbsentBadSeriesWithAPresentTotalIsZeroBad() throws Exception {
+        answers.put(ERRORS_TOTAL, one("1000"));
+
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"))).isEqualTo(new Reading.Counts(0, 1000));
+    }
+
+    @Test
+    void anAbsentTotalIsNoData() throws Exception {
+        answers.put(ERRORS_BAD, one("3"));
+
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
+                .isEqualTo(new Reading.NoData("error-rate for v2: the total query returned no series (absent)"));
+    }
+
+    @Test
+    void nanAndInfinitiesAreNoData() throws Exception {
+        answers.put(ERRORS_TOTAL, one("NaN"));
+        String p99 = "histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{" + ISTIO
+                + "}[60s])))";
+        answers.put(p99, one("+Inf"));
+        answers.put("hand_metric", PromJson.scalar("-Inf"));
+
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
+                .isEqualTo(new Reading.NoData("error-rate for v2: the total is NaN"));
+        assertThat(read(Specs.latency("istio-latency", 0.99)))
+                .isEqualTo(new Reading.NoData("p99-latency for v2: the value is Infinity"));
+        assertThat(read(Specs.handValue("hand_metric")))
+                .isEqualTo(new Reading.NoData("hand-value for v2: the value is -Infinity"));
+    }
+
+    @Test
+    void aQuantileIsAScalarInMilliseconds() throws Exception {
+        String otel = "1000 * histogram_quantile(0.95, sum by (le) (rate(kn_serving_invocation_duration_seconds_bucket"
+                + "{k8s_namespace_name=\"ml\",kn_revision_name=\"v2\"}[60s])))";
+        answers.put(otel, one("123.4"));
+
+        Reading reading = source("ml").read(Specs.latency("knative-otel-latency", 0.95), "fraud-scorer", "v2", WINDOW);
+
+        assertThat(reading).isEqualTo(new Reading.Scalar(123.4));
+    }
+
+    @Test
+    void aLatencyOverPresetWhoseBucketIsMissingIsNoDataSayingWhy() throws Exception {
+        answers.put("sum(increase(istio_request_duration_milliseconds_count{" + ISTIO + "}[60s]))", one("500"));
+
+        Reading reading = read(Specs.latencyOver("istio-latency-over", Duration.ofMillis(250)));
+
+        assertThat(reading).isInstanceOf(Reading.NoData.class);
+        assertThat(((Reading.NoData) reading).reason())
+                .contains("slow-requests for v2")
+                .contains("bucket bounds");
+    }
+
+    @Test
+    void aLatencyOverPresetCountsRequestsAboveTheThreshold() throws Exception {
+        String count = "sum(increase(istio_request_duration_milliseconds_count{" + ISTIO + "}[60s]))";
+        answers.put(count, one("500"));
+        answers.put(
+                count + " - sum(increase(istio_request_duration_milliseconds_bucket{" + ISTIO
+                        + ",le=~\"250(\\\\.0)?\"}[60s]))",
+                one("20"));
+
+        assertThat(read(Specs.latencyOver("istio-latency-over", Duration.ofMillis(250))))
+                .isEqualTo(new Reading.Counts(20, 500));
+    }
+
+    @Test
+    void aHistogramBecomesPerBucketCountsSortedNumericallyWithInfLast() throws Exception {
+        answers.put(
+                "h",
+                PromJson.vector(
+                        PromJson.series("100", "le", "+Inf"),
+                        PromJson.series("30", "le", "10"),
+                        PromJson.series("10", "le", "2.5"),
+                        PromJson.series("95", "le", "100"),
+                        PromJson.series("29.9", "le", "25")));
+
+        Reading reading = read(Specs.handHistogram("h"));
+
+        // "25" dips below "10" (separately extrapolated series): the running maximum keeps counts non-negative.
+        assertThat(reading)
+                .isEqualTo(new Reading.Histogram(
+                        new double[] {2.5, 10, 25, 100, Double.POSITIVE_INFINITY}, new double[] {10, 20, 0, 65, 5}));
+    }
+
+    @Test
+    void aHistogramWithoutInfBucketOrWithNanIsNoData() throws Exception {
+        answers.put("no_inf", PromJson.vector(PromJson.series("3", "le", "1")));
+        answers.put("nan", PromJson.vector(PromJson.series("NaN", "le", "1"), PromJson.series("3", "le", "+Inf")));
+
+        assertThat(read(Specs.handHistogram("no_inf")))
+                .isEqualTo(new Reading.NoData("hand-histogram for v2: the histogram has no le=\"+Inf\" bucket"));
+        assertThat(read(Specs.handHistogram("nan")))
+                .isEqualTo(new Reading.NoData("hand-histogram for v2: a bucket count is NaN or infinite"));
+        assertThat(read(Specs.handHistogram("absent")))
+                .isEqualTo(
+                        new Reading.NoData("hand-histogram for v2: the histogram query returned no series (absent)"));
+    }
+
+    @Test
+    void aHistogramWithDuplicateOrMissingLeIsAnError() {
+        answers.put(
+                "dup",
+                PromJson.vector(
+                        PromJson.series("1", "le", "1", "pod", "a"), PromJson.series("2", "le", "1", "pod", "b")));
+        answers.put("nole", PromJson.vector(PromJson.series("1", "pod", "a")));
+
+        assertThatThrownBy(() -> read(Specs.handHistogram("dup")))
+                .hasMessageContaining("'dup'")
+                .hasMessageContaining("more than one series for le=\"1\"");
+        assertThatThrownBy(() -> read(Specs.handHistogram("nole"))).hasMessageContaining("without an 'le' label");
+    }
+
+    @Test
+    void moreThanOneSeriesWhereOneIsExpectedNamesTheQuery() {
+        answers.put("by_pod", PromJson.vector(PromJson.series("1", "pod", "a"), PromJson.series("2", "pod", "b")));
+
+        assertThatThrownBy(() -> read(Specs.handValue("by_pod")))
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("'by_pod'")
+                .hasMessageContaining("returned 2 series where one was expected");
+    }
+
+    @Test
+    void aRangeResultWhereAnInstantIsExpectedIsAnError() {
+        answers.put("x[1m]", PromJson.matrix(PromJson.rangeSeries(new String[] {"1@1767225600"})));
+
+        assertThatThrownBy(() -> read(Specs.handValue("x[1m]")))
+                .hasMessageContaining("returned a matrix result")
+                .hasMessageContaining("increase(...)");
+    }
+
+    @Test
+    void handWrittenQueriesGetTheirPlaceholdersFilled() throws Exception {
+        answers.put("sum(bad{v=\"v2\",e=\"fraud-scorer\",ns=\"ml\"}[60s])", one("1"));
+        answers.put("sum(all{v=\"v2\"}[60s])", one("10"));
+
+        Reading reading = source("ml")
+                .read(
+                        Specs.handRatio(
+                                "sum(bad{v=\"${version}\",e=\"${endpoint}\",ns=\"${namespace}\"}[${interval}])",
+                                "sum(all{v=\"${version}\"}[${interval}])"),
+                        "fraud-scorer",
+                        "v2",
+                        WINDOW);
+
+        assertThat(reading).isEqualTo(new Reading.Counts(1, 10));
+    }
+
+    @Test
+    void anUnknownPlaceholderIsAnErrorNamingIt() {
+        assertThatThrownBy(() -> read(Specs.handValue("sum(x{v=\"${verison}\"})")))
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("hand-value")
+                .hasMessageContaining("unknown placeholder ${verison}");
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void knativePresetsNeedANamespace() {
+        assertThatThrownBy(() -> read(Specs.preset("error-rate", Kind.RATIO, "knative-errors")))
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("${namespace}")
+                .hasMessageContaining("configure the namespace");
+    }
+
+    @Test
+    void badCountsOutsideZeroToTotalAreNoData() throws Exception {
+        answers.put("b", one("11"));
+        answers.put("t", one("10"));
+
+        assertThat(read(Specs.handRatio("b", "t"))).isInstanceOf(Reading.NoData.class);
+    }
+}

@@ -1,0 +1,282 @@
+package io.mlrollout.core.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.policy.MetricSpec.Kind;
+import io.mlrollout.simulator.Buckets;
+import io.mlrollout.simulator.Simulator;
+import io.mlrollout.simulator.Snapshot;
+import io.mlrollout.simulator.VersionProfile;
+import io.mlrollout.simulator.VersionStats;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Prometheus source against a real Prometheus scraping the simulator every second. Each test serves a burst of
+ * simulated traffic between two scrapes and reads a window that holds a scrape before and after it.
+ */
+@RealPrometheus
+class PrometheusSourceAgainstRealPrometheusTest {
+
+    private static final String BASELINE_ALIVE = "istio_requests_total{destination_version=\"v1\"}";
+    private static final VersionProfile BASELINE =
+            VersionProfile.named("v1").withErrorRate(0.02).withLatency(50, 0.5).withScores(2, 5);
+    private static final VersionProfile CANARY =
+            VersionProfile.named("v2").withErrorRate(0.06).withLatency(300, 0.3).withScores(5, 2);
+
+    private static PrometheusMetricsSource source;
+
+    @BeforeAll
+    static void connect(Simulator simulator, PrometheusProcess prometheus) {
+        simulator.setBaseline(BASELINE);
+        simulator.setCanary(CANARY);
+        source = new PrometheusMetricsSource(
+                prometheus.url(),
+                Credential.NONE,
+                new HttpSettings(Duration.ofSeconds(5), 2, Duration.ofMillis(50)),
+                "");
+    }
+
+    /** A window holding a scrape before and a scrape after {@code traffic}, of a whole number of seconds. */
+    private static Window measure(PrometheusProcess prometheus, Runnable traffic) {
+        Instant start = Instant.now().minusMillis(1);
+        prometheus.awaitScrapeAfter(BASELINE_ALIVE, start);
+        traffic.run();
+        Instant served = Instant.now();
+        Instant after = prometheus.awaitScrapeAfter(BASELINE_ALIVE, served);
+        long seconds = Math.max(1, (Duration.between(start, after).toMillis() + 999) / 1000);
+        Instant end = start.plusSeconds(seconds);
+        Poll.until(
+                "for the window to close",
+                Duration.ofSeconds(5),
+                () -> !Instant.now().isBefore(end));
+        return new Window(start, end);
+    }
+
+    /** A burst of traffic inside a window, and the simulator's counters just before and after it. */
+    private record Burst(Window window, Snapshot before, Snapshot after) {
+        /** What {@code version} served during the burst, by the simulator's own count. */
+        VersionStats served(String version) {
+            VersionStats b = before.of(version);
+            VersionStats a = after.of(version);
+            TreeMap<Integer, Long> responses = new TreeMap<>();
+            a.responses()
+                    .forEach((code, count) ->
+                            responses.put(code, count - b.responses().getOrDefault(code, 0L)));
+            return new VersionStats(
+                    version,
+                    responses,
+                    minus(a.latencyBuckets(), b.latencyBuckets()),
+                    a.latencySumMs() - b.latencySumMs(),
+                    minus(a.scoreBuckets(), b.scoreBuckets()),
+                    a.scoreSum() - b.scoreSum());
+        }
+    }
+
+    /**
+     * Serves a warm-up of twice the burst first, so every series stands well above zero when the window opens (a
+     * counter that starts at zero is not extrapolated backwards, so its increase would be scaled unlike the others').
+     */
+    private static Burst burst(Simulator simulator, PrometheusProcess prometheus, int canaryWeight, long requests) {
+        simulator.setSplit(50);
+        simulator.serve(2 * requests);
+        simulator.setSplit(canaryWeight);
+        Snapshot[] around = new Snapshot[2];
+        Window window = measure(prometheus, () -> {
+            around[0] = simulator.snapshot();
+            simulator.serve(requests);
+            around[1] = simulator.snapshot();
+        });
+        return new Burst(window, around[0], around[1]);
+    }
+
+    private static List<Long> minus(List<Long> a, List<Long> b) {
+        return IntStream.range(0, a.size()).mapToObj(i -> a.get(i) - b.get(i)).toList();
+    }
+
+    @Test
+    void readsErrorRatiosLatencyQuantilesAndScoreHistogramsOfBothVersions(
+            Simulator simulator, PrometheusProcess prometheus) throws Exception {
+        Burst burst = burst(simulator, prometheus, 50, 20_000);
+        Window window = burst.window();
+
+        for (VersionProfile profile : List.of(BASELINE, CANARY)) {
+            String v = profile.name();
+            VersionStats served = burst.served(v);
+            long n = served.requests();
+
+            Reading.Counts errors = (Reading.Counts)
+                    source.read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"), "fraud-scorer", v, window);
+            // The true rate, within 5 binomial standard deviations of the requests served.
+            double p = profile.errorRate();
+            assertThat(errors.ratio()).as(v + " error ratio").isCloseTo(p, within(5 * Math.sqrt(p * (1 - p) / n)));
+            // And exactly the simulator's own ratio: increase() scales bad and total alike.
+            assertThat(errors.ratio()).isCloseTo((double) served.errors() / n, within(1e-6));
+            // increase() extrapolates towards the window's edges, by at most the window over one scrape interval.
+            double maxStretch = window.length().toMillis() / 1000.0;
+            assertThat(errors.total()).isBetween(n * 0.999, n * maxStretch);
+
+            Reading.Scalar p99 =
+                    (Reading.Scalar) source.read(Specs.latency("istio-latency", 0.99), "fraud-scorer", v, window);
+            assertThat(p99.value())
+                    .as(v + " p99")
+                    .isCloseTo(histogramQuantile(0.99, served.latencyBuckets()), within(1e-6 * p99.value()));
+            double trueP99 = profile.latencyMedianMs() * Math.exp(profile.latencySigma() * 2.3263478740);
+            assertThat(bucketOf(p99.value())).as(v + " p99 bucket").isEqualTo(bucketOf(trueP99));
+
+            Reading.Histogram scores = (Reading.Histogram)
+                    source.read(Specs.preset("drift", Kind.DISTRIBUTION, "model-score"), "fraud-scorer", v, window);
+            assertScoresFollowBeta(scores, (int) profile.scoreAlpha(), (int) profile.scoreBeta(), served);
+        }
+    }
+
+    @Test
+    void aVersionWithoutTrafficHasNanQuantilesAndZeroCounts(Simulator simulator, PrometheusProcess prometheus)
+            throws Exception {
+        Window window = burst(simulator, prometheus, 0, 5_000).window();
+
+        Reading p99 = source.read(Specs.latency("istio-latency", 0.99), "fraud-scorer", "v2", window);
+        Reading errors =
+                source.read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"), "fraud-scorer", "v2", window);
+
+        assertThat(p99).isEqualTo(new Reading.NoData("p99-latency for v2: the value is NaN"));
+        assertThat(errors).isEqualTo(new Reading.Counts(0, 0));
+        assertThat(source.read(Specs.latency("istio-latency", 0.99), "fraud-scorer", "v1", window))
+                .isInstanceOf(Reading.Scalar.class);
+    }
+
+    @Test
+    void hiddenAndUnknownVersionsHaveAbsentSeries(Simulator simulator, PrometheusProcess prometheus) throws Exception {
+        String canarySeries = "istio_requests_total{destination_version=\"v2\"}";
+        simulator.faults().hideSeries("v2", true);
+        try {
+            // Hidden series go stale at the next scrape; the window opens once Prometheus no longer has them.
+            Poll.until(
+                    "for the canary's series to go stale",
+                    Duration.ofSeconds(15),
+                    () -> prometheus
+                            .client()
+                            .query(canarySeries, Instant.now())
+                            .series()
+                            .isEmpty());
+            Window window = burst(simulator, prometheus, 50, 5_000).window();
+
+            for (String version : List.of("v2", "v9")) {
+                assertThat(source.read(
+                                Specs.preset("error-rate", Kind.RATIO, "istio-errors"),
+                                "fraud-scorer",
+                                version,
+                                window))
+                        .isEqualTo(new Reading.NoData(
+                                "error-rate for " + version + ": the total query returned no series (absent)"));
+                assertThat(source.read(
+                                Specs.preset("drift", Kind.DISTRIBUTION, "model-score"),
+                                "fraud-scorer",
+                                version,
+                                window))
+                        .isEqualTo(new Reading.NoData(
+                                "drift for " + version + ": the histogram query returned no series (absent)"));
+            }
+            assertThat(source.read(
+                            Specs.preset("error-rate", Kind.RATIO, "istio-errors"), "fraud-scorer", "v1", window))
+                    .isInstanceOf(Reading.Counts.class);
+        } finally {
+            simulator.faults().hideSeries("v2", false);
+        }
+    }
+
+    @Test
+    void latencyOverAThresholdCountsTheRequestsAboveIt(Simulator simulator, PrometheusProcess prometheus)
+            throws Exception {
+        Burst burst = burst(simulator, prometheus, 50, 10_000);
+
+        VersionStats served = burst.served("v2");
+        Reading.Counts slow = (Reading.Counts) source.read(
+                Specs.latencyOver("istio-latency-over", Duration.ofMillis(500)), "fraud-scorer", "v2", burst.window());
+
+        int upTo500 = Buckets.LATENCY_MS.indexOf(500d);
+        long atOrBelow = served.latencyBuckets().subList(0, upTo500 + 1).stream()
+                .mapToLong(Long::longValue)
+                .sum();
+        assertThat(slow.ratio()).isCloseTo((double) (served.requests() - atOrBelow) / served.requests(), within(1e-6));
+        // P(latency > 500) for median 300, sigma 0.3: 1 - Phi(ln(500/300) / 0.3) = 1 - Phi(1.7027) = 0.0443.
+        double p = 0.04431;
+        assertThat(slow.ratio()).isCloseTo(p, within(5 * Math.sqrt(p * (1 - p) / served.requests())));
+    }
+
+    /** histogram_quantile's rule: linear interpolation inside the bucket where the rank falls. */
+    private static double histogramQuantile(double q, List<Long> perBucket) {
+        double total = perBucket.stream().mapToLong(Long::longValue).sum();
+        double rank = q * total;
+        double cumulative = 0;
+        for (int i = 0; i < Buckets.LATENCY_MS.size(); i++) {
+            double inBucket = perBucket.get(i);
+            if (cumulative + inBucket >= rank) {
+                double lower = i == 0 ? 0 : Buckets.LATENCY_MS.get(i - 1);
+                return lower + (Buckets.LATENCY_MS.get(i) - lower) * (rank - cumulative) / inBucket;
+            }
+            cumulative += inBucket;
+        }
+        return Buckets.LATENCY_MS.get(Buckets.LATENCY_MS.size() - 1);
+    }
+
+    private static int bucketOf(double ms) {
+        int i = 0;
+        while (i < Buckets.LATENCY_MS.size() && ms > Buckets.LATENCY_MS.get(i)) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * Each score bucket's share is within 5 binomial standard deviations of the Beta(a, b) mass in it, computed
+     * independently: for integer shapes P(X <= x) = P(Binomial(a + b - 1, x) >= a).
+     */
+    private static void assertScoresFollowBeta(Reading.Histogram scores, int a, int b, VersionStats served) {
+        double[] bounds = scores.upperBounds();
+        double[] counts = scores.counts();
+        List<Double> expectedBounds = new ArrayList<>(Buckets.SCORE);
+        expectedBounds.add(Double.POSITIVE_INFINITY);
+        assertThat(bounds)
+                .containsExactly(
+                        expectedBounds.stream().mapToDouble(Double::doubleValue).toArray());
+        long n = served.predictions();
+        double previousCdf = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            double cdf = Double.isInfinite(bounds[i]) ? 1 : betaCdf(Math.min(bounds[i], 1), a, b);
+            double mass = cdf - previousCdf;
+            previousCdf = cdf;
+            double share = counts[i] / scores.total();
+            assertThat(share)
+                    .as("score bucket le=" + bounds[i])
+                    .isCloseTo(mass, within(5 * Math.sqrt(mass * (1 - mass) / n) + 1e-9));
+            assertThat(share).isCloseTo((double) served.scoreBuckets().get(i) / n, within(1e-6));
+        }
+    }
+
+    private static double betaCdf(double x, int a, int b) {
+        int trials = a + b - 1;
+        double atLeastA = 0;
+        for (int k = a; k <= trials; k++) {
+            atLeastA += binomial(trials, k) * Math.pow(x, k) * Math.pow(1 - x, trials - k);
+        }
+        return atLeastA;
+    }
+
+    private static double binomial(int n, int k) {
+        double result = 1;
+        for (int i = 1; i <= k; i++) {
+            result = result * (n - k + i) / i;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,54 @@
+package io.mlrollout.core.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class QueryTemplatesTest {
+
+    @Test
+    void fillsEveryPlaceholderOccurrence() {
+        assertThat(QueryTemplates.fill(
+                        "a{v=\"${version}\"}[${interval}] / b{v=\"${version}\"}",
+                        Map.of("version", "v2", "interval", "90s")))
+                .isEqualTo("a{v=\"v2\"}[90s] / b{v=\"v2\"}");
+    }
+
+    @Test
+    void valuesWithDollarsOrBracesAreInsertedLiterally() {
+        assertThat(QueryTemplates.fill("x{v=\"${version}\"}", Map.of("version", "a$1{b}")))
+                .isEqualTo("x{v=\"a$1{b}\"}");
+    }
+
+    @Test
+    void unknownOrUnfilledPlaceholdersAreErrorsNamingThem() {
+        assertThatThrownBy(() -> QueryTemplates.fill("x{v=\"${Version}\"}", Map.of("version", "v2")))
+                .hasMessageStartingWith("unknown placeholder ${Version}; known: [${version}, ${interval}");
+        assertThatThrownBy(() -> QueryTemplates.fill("x[${interval}]", Map.of()))
+                .hasMessage("placeholder ${interval} has no value here");
+    }
+
+    @Test
+    void valuesThatCouldBreakOutOfAStringAreRefused() {
+        assertThatThrownBy(() -> QueryTemplates.fill("x{v=\"${version}\"}", Map.of("version", "v2\"} or up{x=\"")))
+                .hasMessageContaining("${version} must not contain quotes");
+    }
+
+    @Test
+    void intervalsAreWholeSeconds() {
+        assertThat(QueryTemplates.interval(Duration.ofMillis(60_900))).isEqualTo("60s");
+        assertThatThrownBy(() -> QueryTemplates.interval(Duration.ofMillis(999)))
+                .hasMessageContaining("at least 1s");
+    }
+
+    @Test
+    void numbersHaveNoNeedlessFractionOrExponent() {
+        assertThat(QueryTemplates.number(250.0)).isEqualTo("250");
+        assertThat(QueryTemplates.number(3_600_000.0)).isEqualTo("3600000");
+        assertThat(QueryTemplates.number(0.25)).isEqualTo("0.25");
+        assertThat(QueryTemplates.number(0.999)).isEqualTo("0.999");
+    }
+}

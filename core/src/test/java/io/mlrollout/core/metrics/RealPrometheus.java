@@ -1,0 +1,17 @@
+package io.mlrollout.core.metrics;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Runs a test class against a real Prometheus scraping a {@link io.mlrollout.simulator.Simulator} every second. Test
+ * methods and {@code @BeforeAll} methods receive the {@code Simulator} and the {@code PrometheusProcess} as
+ * parameters. Without a prometheus binary the class is skipped, unless CI=true, where it fails.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@ExtendWith(PrometheusExtension.class)
+@interface RealPrometheus {}

@@ -1,0 +1,27 @@
+package io.mlrollout.simulator;
+
+import java.util.List;
+
+/** The histogram bucket bounds the simulator exposes; the +Inf bucket comes after the last bound. */
+public final class Buckets {
+
+    /** Istio's default bounds for {@code istio_request_duration_milliseconds}. */
+    public static final List<Double> LATENCY_MS = List.of(
+            1d, 5d, 10d, 25d, 50d, 100d, 250d, 500d, 1000d, 2500d, 5000d, 10000d, 30000d, 60000d, 300000d, 600000d,
+            1800000d, 3600000d);
+
+    /** Bounds for {@code model_score}: 0.1, 0.2, ..., 1.0. */
+    public static final List<Double> SCORE = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
+
+    private Buckets() {}
+
+    /** The index of the bucket holding {@code value}: the first bound at or above it, or {@code bounds.size()}. */
+    static int indexOf(List<Double> bounds, double value) {
+        for (int i = 0; i < bounds.size(); i++) {
+            if (value <= bounds.get(i)) {
+                return i;
+            }
+        }
+        return bounds.size();
+    }
+}
