@@ -2,6 +2,7 @@ package io.mlrollout.core.policy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,25 +12,32 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Turns policy text (YAML or JSON) into a tree. Builds the tree itself from parser tokens so that it can report what
- * Jackson's own tree reader would silently accept: a key given twice (the first one is kept), YAML's other spellings of
- * booleans ({@code yes}, {@code on}, {@code True}: kept as text, so a boolean field refuses them and an approver
- * called {@code no} stays a name), and a second YAML document.
+ * Jackson's own tree reader would silently accept: a key given twice (the first one is kept), YAML 1.1's other
+ * spellings of booleans and numbers ({@code yes}, {@code on}, {@code True}, {@code 0x10}, octal {@code 010}: kept as
+ * text, so a boolean or number field refuses them and an approver called {@code no} stays a name), aliases (which
+ * Jackson would hand over as the alias name), binary values and a second YAML document.
  */
 final class DocumentReader {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Pattern PLAIN_INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
+    private static final Pattern PLAIN_DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?");
+    /** Jackson names its input in some messages; the policy author knows which text they passed. */
+    private static final Pattern SOURCE_NOTE = Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)");
 
     private DocumentReader() {}
 
@@ -92,6 +100,11 @@ final class DocumentReader {
 
     private static JsonNode value(JsonParser parser, String path, List<PolicyError> errors) throws IOException {
         JsonToken token = parser.currentToken();
+        if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+            throw new JsonParseException(
+                    parser,
+                    "YAML aliases (*" + parser.getText() + ") are not supported in a policy; write the value out");
+        }
         switch (token) {
             case START_OBJECT -> {
                 ObjectNode mapping = NODES.objectNode();
@@ -119,10 +132,14 @@ final class DocumentReader {
                 return NODES.textNode(parser.getText());
             }
             case VALUE_NUMBER_INT -> {
-                return NODES.numberNode(parser.getBigIntegerValue());
+                return PLAIN_INTEGER.matcher(parser.getText()).matches()
+                        ? NODES.numberNode(parser.getBigIntegerValue())
+                        : NODES.textNode(parser.getText());
             }
             case VALUE_NUMBER_FLOAT -> {
-                return NODES.numberNode(parser.getDoubleValue());
+                return PLAIN_DECIMAL.matcher(parser.getText()).matches()
+                        ? NODES.numberNode(parser.getDoubleValue())
+                        : NODES.textNode(parser.getText());
             }
             case VALUE_TRUE, VALUE_FALSE -> {
                 String spelling = parser.getText();
@@ -133,7 +150,10 @@ final class DocumentReader {
             case VALUE_NULL -> {
                 return NODES.nullNode();
             }
-            default -> throw new IllegalStateException("unexpected token " + token + " at " + path);
+            default ->
+                throw new JsonParseException(
+                        parser,
+                        "binary or embedded values are not supported in a policy; write text, numbers or lists");
         }
     }
 
@@ -149,7 +169,11 @@ final class DocumentReader {
     }
 
     private static PolicyError syntaxError(String format, int line, int column, String problem) {
-        String oneLine = problem.replaceAll("\\s+", " ").strip();
+        String oneLine = SOURCE_NOTE
+                .matcher(problem)
+                .replaceAll("")
+                .replaceAll("\\s+", " ")
+                .strip();
         return new PolicyError("", "not valid " + format + " at line " + line + ", column " + column + ": " + oneLine);
     }
 }

@@ -115,6 +115,9 @@ record ValueType<T>(String expected, Function<JsonNode, T> conversion) {
 
     /** A number as a person wrote it: 1 rather than 1.0. */
     static String format(double value) {
+        if (!Double.isFinite(value)) {
+            return String.valueOf(value);
+        }
         return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
