@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  * fields, values out of range and rules that contradict each other are all refused, each with its field path, and all
  * errors of a document are reported together. The format is documented in {@code docs/policy.md}.
  *
- * <p>What depends on the endpoint an administrator configured (who may sign, the minimum quorum) is checked when the
- * policy is combined with it, in {@code io.mlrollout.core.signoff.SignOffRules#effective}.
+ * <p>What depends on the endpoint an administrator configured is checked when the policy is combined with it, in
+ * {@code io.mlrollout.core.signoff.SignOffRules#effective}: the minimum quorum, self-approval, whether the quorum can be
+ * met by the policy's and the endpoint's approvers together, and whether anyone can give a sign-off the policy asks
+ * for.
  */
 public final class PolicyParser {
 
@@ -221,13 +223,8 @@ public final class PolicyParser {
                 approver.ifPresent(approvers::add);
             }
         }
+        // Whether the quorum can be met depends on the endpoint's approvers too: SignOffRules.effective checks it.
         Optional<Integer> quorum = signOff.optional("quorum", QUORUM);
-        if (quorum.isPresent() && !approvers.isEmpty() && quorum.get() > approvers.size()) {
-            signOff.error(
-                    "quorum",
-                    quorum.get() + " is more than the " + approvers.size() + " approver"
-                            + (approvers.size() == 1 ? "" : "s") + " listed");
-        }
         return new SignOffPolicy(
                 approvers,
                 quorum.orElse(defaults.quorum()),

@@ -213,7 +213,7 @@ class DocumentValidationTest {
                 analysis: {falseRollbackRate: 25%}
                 metrics:
                   - {name: errors, kind: ratio, preset: istio-errors, maxIncrese: 10%}
-                signOff: {approvers: [alice, bob], quorum: 3}
+                signOff: {approvers: [alice, bob], quorum: 0}
                 """;
 
         PolicyException refused = catchThrowableOfType(PolicyException.class, () -> PolicyParser.parse(text));
@@ -225,9 +225,9 @@ class DocumentValidationTest {
                         new PolicyError("analysis.falseRollbackRate", "25% is over 20%"),
                         new PolicyError("metrics[0].maxIncrese", "unknown key; did you mean maxIncrease?"),
                         new PolicyError("metrics[0]", "has no bound: a ratio metric needs maxIncrease or max"),
-                        new PolicyError("signOff.quorum", "3 is more than the 2 approvers listed"));
+                        new PolicyError("signOff.quorum", "must be at least 1, got 0"));
         assertThat(refused.getMessage().lines())
                 .hasSize(6)
-                .contains("stages[1].weight: 120 is over 100", "signOff.quorum: 3 is more than the 2 approvers listed");
+                .contains("stages[1].weight: 120 is over 100", "signOff.quorum: must be at least 1, got 0");
     }
 }

@@ -149,14 +149,6 @@ class StageAndSettingsValidationTest {
     }
 
     @Test
-    void aQuorumLargerThanTheApproversListedIsRefused() {
-        assertRefused(
-                with("signOff: {approvers: [alice, ml-risk], quorum: 3}\n"),
-                "signOff.quorum",
-                "3 is more than the 2 approvers listed");
-    }
-
-    @Test
     void aQuorumBelow1IsRefused() {
         assertRefused(
                 with("signOff: {approvers: [alice], quorum: 0}\n"), "signOff.quorum", "must be at least 1, got 0");
