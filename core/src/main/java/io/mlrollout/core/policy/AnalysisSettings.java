@@ -21,6 +21,17 @@ public record AnalysisSettings(
         Limits limits,
         ScoreThresholds score) {
 
+    /** Look every minute, 1% false rollbacks, 500 requests per version, roll back when inconclusive. */
+    public static AnalysisSettings defaults() {
+        return new AnalysisSettings(
+                Duration.ofMinutes(1),
+                0.01,
+                500,
+                OnInconclusive.ROLLBACK,
+                Limits.defaults(),
+                ScoreThresholds.defaults());
+    }
+
     /** What an inconclusive stage leads to. */
     public enum OnInconclusive {
         /** Ask the approvers: an approval continues, a rejection rolls back. */
@@ -37,7 +48,12 @@ public record AnalysisSettings(
      * @param shiftAttempts attempts to set a split before the rollout gives up and rolls back
      * @param shiftTimeout how long a shift may take to become ready
      */
-    public record Limits(int noData, int extensions, int shiftAttempts, Duration shiftTimeout) {}
+    public record Limits(int noData, int extensions, int shiftAttempts, Duration shiftTimeout) {
+
+        public static Limits defaults() {
+            return new Limits(3, 1, 3, Duration.ofMinutes(5));
+        }
+    }
 
     /**
      * Scores are 0..100: the weighted share of non-critical metrics that passed.
@@ -45,5 +61,11 @@ public record AnalysisSettings(
      * @param pass at or above: the stage passes
      * @param marginal at or above (and below pass): the stage is inconclusive; below: it fails
      */
-    public record ScoreThresholds(double pass, double marginal) {}
+    public record ScoreThresholds(double pass, double marginal) {
+
+        /** Every non-critical metric must pass to pass; 75 or more is marginal. */
+        public static ScoreThresholds defaults() {
+            return new ScoreThresholds(100, 75);
+        }
+    }
 }

@@ -7,6 +7,11 @@ package io.mlrollout.core.policy;
  */
 public record RollbackSettings(boolean automatic, OnAbort onAbort) {
 
+    /** Roll back by itself on failure and on abort. */
+    public static RollbackSettings defaults() {
+        return new RollbackSettings(true, OnAbort.ROLLBACK);
+    }
+
     /** What aborting the build does. */
     public enum OnAbort {
         ROLLBACK,

@@ -19,6 +19,11 @@ public record SignOffPolicy(
         approvers = List.copyOf(approvers);
     }
 
+    /** No approvers of its own (the endpoint's count), quorum 1, no self-approval, 24 hours, then roll back. */
+    public static SignOffPolicy defaults() {
+        return new SignOffPolicy(List.of(), 1, false, Duration.ofHours(24), OnExpiry.ROLLBACK);
+    }
+
     /** What happens when nobody settles a gate in time. */
     public enum OnExpiry {
         ROLLBACK,

@@ -1,0 +1,393 @@
+package io.mlrollout.core.policy;
+
+import static io.mlrollout.core.policy.ValueType.BOOLEAN;
+import static io.mlrollout.core.policy.ValueType.DURATION;
+import static io.mlrollout.core.policy.ValueType.NUMBER;
+import static io.mlrollout.core.policy.ValueType.PERCENT;
+import static io.mlrollout.core.policy.ValueType.TEXT;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlrollout.core.policy.MetricSpec.Kind;
+import io.mlrollout.core.policy.MetricSpec.Queries;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and validates the {@code metrics} list: which fields each kind of metric takes, where its numbers come from
+ * (a preset that fits the kind, or hand-written queries with known placeholders only) and that it has a bound.
+ */
+final class MetricsSection {
+
+    static final int MAX_METRICS = 20;
+
+    private static final List<String> KEYS = List.of(
+            "name",
+            "kind",
+            "preset",
+            "threshold",
+            "quantile",
+            "bad",
+            "total",
+            "query",
+            "histogram",
+            "maxIncrease",
+            "maxDecrease",
+            "max",
+            "min",
+            "maxPsi",
+            "maxKs",
+            "critical",
+            "weight");
+    private static final List<String> COMMON_KEYS = List.of("name", "kind", "preset", "critical", "weight");
+    private static final List<String> QUERY_KEYS = List.of("bad", "total", "query", "histogram");
+
+    /** The keys besides {@link #COMMON_KEYS} that each kind takes. */
+    private static final Map<Kind, List<String>> KIND_KEYS = new EnumMap<>(Map.of(
+            Kind.RATIO, List.of("threshold", "bad", "total", "maxIncrease", "max"),
+            Kind.QUANTILE, List.of("quantile", "query", "maxIncrease", "max"),
+            Kind.DISTRIBUTION, List.of("histogram", "maxPsi", "maxKs"),
+            Kind.VALUE, List.of("query", "maxIncrease", "maxDecrease", "max", "min")));
+
+    /** The bounds of each kind; a metric needs at least one, or nothing could ever fail it. */
+    private static final Map<Kind, List<String>> BOUNDS = new EnumMap<>(Map.of(
+            Kind.RATIO, List.of("maxIncrease", "max"),
+            Kind.QUANTILE, List.of("maxIncrease", "max"),
+            Kind.DISTRIBUTION, List.of("maxPsi", "maxKs"),
+            Kind.VALUE, List.of("maxIncrease", "maxDecrease", "max", "min")));
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final ValueType<String> METRIC_NAME = TEXT.where(
+            name -> NAME.matcher(name).matches(),
+            name -> "'" + name + "' is not a metric name: use lower-case letters, digits, _ and -, not starting with"
+                    + " _ or -");
+    private static final ValueType<Kind> KIND = ValueType.choice(Kind.class);
+    private static final ValueType<Double> WEIGHT =
+            NUMBER.where(w -> w > 0, w -> "must be more than 0, got " + ValueType.format(w));
+    private static final ValueType<Double> QUANTILE = NUMBER.where(
+            q -> q > 0 && q < 1, q -> ValueType.format(q) + " is not between 0 and 1 (both excluded); p99 is 0.99");
+    private static final ValueType<Double> AT_MOST_ALL =
+            PERCENT.where(f -> f <= 1, f -> Percentages.format(f) + " is over 100%");
+    private static final ValueType<Double> POSITIVE =
+            NUMBER.where(x -> x > 0, x -> "must be more than 0, got " + ValueType.format(x));
+    private static final ValueType<Double> KS_DISTANCE = POSITIVE.where(
+            x -> x <= 1, x -> ValueType.format(x) + " is over 1 (a Kolmogorov-Smirnov distance is at most 1)");
+
+    private final List<PolicyError> errors;
+
+    MetricsSection(List<PolicyError> errors) {
+        this.errors = errors;
+    }
+
+    List<MetricSpec> read(MappingReader top) {
+        if (!top.has("metrics")) {
+            top.error(
+                    "metrics",
+                    "is required: a list of 1 to " + MAX_METRICS
+                            + " metrics such as {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 10%}");
+            return List.of();
+        }
+        Optional<List<JsonNode>> list = top.list("metrics");
+        List<JsonNode> items = list.orElse(List.of());
+        if (list.isPresent() && items.isEmpty()) {
+            top.error("metrics", "is empty; a policy needs 1 to " + MAX_METRICS + " metrics");
+        }
+        if (items.size() > MAX_METRICS) {
+            top.error("metrics", "has " + items.size() + " metrics; at most " + MAX_METRICS + " are allowed");
+        }
+        List<MetricSpec> metrics = new ArrayList<>();
+        Map<String, String> pathsByName = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = FieldPath.index(top.pathOf("metrics"), i);
+            MappingReader.of(items.get(i), path, KEYS, errors)
+                    .flatMap(metric -> metric(metric, pathsByName))
+                    .ifPresent(metrics::add);
+        }
+        return metrics;
+    }
+
+    private Optional<MetricSpec> metric(MappingReader metric, Map<String, String> pathsByName) {
+        Optional<String> name = metric.required("name", METRIC_NAME);
+        name.ifPresent(n -> {
+            String first = pathsByName.putIfAbsent(n, metric.path());
+            if (first != null) {
+                metric.error("name", "'" + n + "' is already the name of " + first + "; names must be unique");
+            }
+        });
+        Optional<Kind> kind = metric.required("kind", KIND);
+        boolean critical = metric.orDefault("critical", BOOLEAN, false);
+        double weight = metric.orDefault("weight", WEIGHT, 1.0);
+        if (kind.isEmpty()) {
+            return Optional.empty(); // what else applies depends on the kind
+        }
+        refuseFieldsOfOtherKinds(metric, kind.get());
+        Queries queries = queries(metric, kind.get());
+        requireBound(metric, kind.get());
+        Bounds bounds = bounds(metric, kind.get());
+        return name.map(n -> new MetricSpec(
+                n,
+                kind.get(),
+                queries,
+                bounds.maxIncrease,
+                bounds.maxDecrease,
+                bounds.max,
+                bounds.min,
+                bounds.maxPsi,
+                bounds.maxKs,
+                critical,
+                weight));
+    }
+
+    private void refuseFieldsOfOtherKinds(MappingReader metric, Kind kind) {
+        for (String key : metric.keys()) {
+            if (KEYS.contains(key)
+                    && !COMMON_KEYS.contains(key)
+                    && !KIND_KEYS.get(kind).contains(key)) {
+                String owners = KIND_KEYS.entrySet().stream()
+                        .filter(e -> e.getValue().contains(key))
+                        .map(e -> ValueType.spelling(e.getKey()))
+                        .collect(Collectors.joining(" and "));
+                metric.error(
+                        key, "does not apply to " + ValueType.spelling(kind) + " metrics (only to " + owners + ")");
+            }
+        }
+    }
+
+    private Queries queries(MappingReader metric, Kind kind) {
+        Optional<Duration> threshold =
+                takes(kind, "threshold") ? metric.optional("threshold", DURATION) : Optional.empty();
+        Optional<Double> quantile = takes(kind, "quantile") ? metric.optional("quantile", QUANTILE) : Optional.empty();
+        Map<String, Optional<String>> queries = new HashMap<>();
+        for (String key : QUERY_KEYS) {
+            queries.put(key, takes(kind, key) ? metric.optional(key, TEXT) : Optional.empty());
+        }
+        Optional<String> preset = metric.optional("preset", TEXT);
+        if (metric.has("preset")) {
+            preset.flatMap(p -> preset(metric, p, kind)).ifPresent(p -> checkPresetParameters(metric, p));
+            for (String key : QUERY_KEYS) {
+                if (takes(kind, key) && metric.has(key)) {
+                    metric.error(key, "does not go with a preset; the preset gives the queries");
+                }
+            }
+        } else {
+            requireQueries(metric, kind);
+            checkPlaceholders(metric, kind, queries);
+        }
+        return new Queries(
+                preset,
+                threshold,
+                optionalDouble(quantile),
+                queries.get("bad"),
+                queries.get("total"),
+                queries.get("query"),
+                queries.get("histogram"));
+    }
+
+    private Optional<MetricPreset> preset(MappingReader metric, String name, Kind kind) {
+        Optional<MetricPreset> preset = MetricPreset.named(name);
+        List<String> fitting = MetricPreset.spellings().stream()
+                .filter(p -> MetricPreset.named(p).orElseThrow().kind() == kind)
+                .toList();
+        String kindName = ValueType.spelling(kind);
+        if (preset.isEmpty()) {
+            String known = fitting.isEmpty()
+                    ? "; no preset gives " + kindName + " metrics, write a query"
+                    : "; presets for " + kindName + " metrics: " + String.join(", ", fitting);
+            String hint = Suggestions.closest(name, MetricPreset.spellings())
+                    .map(p -> "; did you mean " + p + "?")
+                    .orElse(known);
+            metric.error("preset", "unknown preset '" + name + "'" + hint);
+            return Optional.empty();
+        }
+        if (preset.get().kind() != kind) {
+            String instead = fitting.isEmpty()
+                    ? "no preset gives " + kindName + " metrics, write a query"
+                    : "for " + kindName + " metrics use one of " + String.join(", ", fitting);
+            metric.error(
+                    "preset",
+                    name + " gives " + ValueType.spelling(preset.get().kind()) + " metrics, not " + kindName + "; "
+                            + instead);
+            return Optional.empty();
+        }
+        return preset;
+    }
+
+    private void checkPresetParameters(MappingReader metric, MetricPreset preset) {
+        if (preset.needsThreshold() && !metric.has("threshold")) {
+            metric.error(
+                    "threshold",
+                    "is required by the preset " + preset.spelling()
+                            + ": requests slower than it count as bad (e.g. 250ms)");
+        }
+        if (!preset.needsThreshold() && metric.has("threshold")) {
+            metric.error("threshold", "does not go with the preset " + preset.spelling());
+        }
+        if (preset.needsQuantile() && !metric.has("quantile")) {
+            metric.error("quantile", "is required by the preset " + preset.spelling() + " (e.g. 0.99 for p99)");
+        }
+    }
+
+    private void requireQueries(MappingReader metric, Kind kind) {
+        switch (kind) {
+            case RATIO -> {
+                if (!metric.has("bad") && !metric.has("total")) {
+                    metric.error("a ratio metric needs a preset, or both bad and total queries (event counts)");
+                } else if (!metric.has("bad")) {
+                    metric.error("bad", "is required with total: a ratio metric without a preset counts bad events");
+                } else if (!metric.has("total")) {
+                    metric.error("total", "is required with bad: a ratio metric without a preset counts all events");
+                }
+            }
+            case QUANTILE -> requireQuery(metric, "query", "a quantile metric needs a preset or a query");
+            case VALUE -> requireQuery(metric, "query", "a value metric needs a query (no preset gives values)");
+            case DISTRIBUTION ->
+                requireQuery(
+                        metric,
+                        "histogram",
+                        "a distribution metric needs a preset or a histogram query (buckets by le)");
+        }
+    }
+
+    private static void requireQuery(MappingReader metric, String key, String reason) {
+        if (!metric.has(key)) {
+            metric.error(key, "is required: " + reason);
+        }
+    }
+
+    /** Unknown placeholders are refused, and so are parameters that no query uses or queries whose parameter is unset. */
+    private void checkPlaceholders(MappingReader metric, Kind kind, Map<String, Optional<String>> queries) {
+        List<String> used = new ArrayList<>();
+        for (String key : QUERY_KEYS) {
+            Optional<String> query = queries.get(key);
+            if (query.isEmpty()) {
+                continue;
+            }
+            List<String> names;
+            try {
+                names = QueryPlaceholders.namesIn(query.get());
+            } catch (IllegalArgumentException unclosed) {
+                metric.error(key, unclosed.getMessage());
+                continue;
+            }
+            for (String name : names) {
+                placeholderProblem(metric, kind, name).ifPresent(problem -> metric.error(key, problem));
+            }
+            used.addAll(names);
+        }
+        for (String parameter : List.of(QueryPlaceholders.THRESHOLD, QueryPlaceholders.QUANTILE)) {
+            if (takes(kind, parameter) && metric.has(parameter) && !used.contains(parameter)) {
+                metric.error(parameter, "is not used: no query refers to ${" + parameter + "}");
+            }
+        }
+    }
+
+    private static Optional<String> placeholderProblem(MappingReader metric, Kind kind, String name) {
+        if (!QueryPlaceholders.KNOWN.contains(name)) {
+            String known =
+                    QueryPlaceholders.KNOWN.stream().map(k -> "${" + k + "}").collect(Collectors.joining(", "));
+            return Optional.of("unknown placeholder ${" + name + "}"
+                    + Suggestions.closest(name, QueryPlaceholders.KNOWN)
+                            .map(k -> "; did you mean ${" + k + "}?")
+                            .orElse("; known: " + known));
+        }
+        boolean parameter = name.equals(QueryPlaceholders.THRESHOLD) || name.equals(QueryPlaceholders.QUANTILE);
+        if (parameter && !takes(kind, name)) {
+            return Optional.of("uses ${" + name + "}, which " + ValueType.spelling(kind) + " metrics do not have");
+        }
+        if (parameter && !metric.has(name)) {
+            return Optional.of("uses ${" + name + "} but the metric sets no " + name);
+        }
+        return Optional.empty();
+    }
+
+    private static void requireBound(MappingReader metric, Kind kind) {
+        List<String> bounds = BOUNDS.get(kind);
+        if (bounds.stream().noneMatch(metric::has)) {
+            String choices = bounds.size() == 2
+                    ? bounds.get(0) + " or " + bounds.get(1)
+                    : "at least one of " + String.join(", ", bounds);
+            metric.error("has no bound: a " + ValueType.spelling(kind) + " metric needs " + choices);
+        }
+    }
+
+    /** The bounds as the model holds them: fractions for percentages, milliseconds for latency. */
+    private record Bounds(
+            OptionalDouble maxIncrease,
+            OptionalDouble maxDecrease,
+            OptionalDouble max,
+            OptionalDouble min,
+            OptionalDouble maxPsi,
+            OptionalDouble maxKs) {}
+
+    private static Bounds bounds(MappingReader metric, Kind kind) {
+        OptionalDouble maxIncrease = optionalDouble(take(metric, kind, "maxIncrease", PERCENT));
+        return switch (kind) {
+            case RATIO ->
+                new Bounds(
+                        maxIncrease,
+                        none(),
+                        optionalDouble(metric.optional("max", AT_MOST_ALL)),
+                        none(),
+                        none(),
+                        none());
+            case QUANTILE ->
+                new Bounds(
+                        maxIncrease,
+                        none(),
+                        optionalDouble(metric.optional("max", DURATION).map(d -> (double) d.toMillis())),
+                        none(),
+                        none(),
+                        none());
+            case VALUE -> valueBounds(metric, maxIncrease);
+            case DISTRIBUTION ->
+                new Bounds(
+                        none(),
+                        none(),
+                        none(),
+                        none(),
+                        optionalDouble(metric.optional("maxPsi", POSITIVE)),
+                        optionalDouble(metric.optional("maxKs", KS_DISTANCE)));
+        };
+    }
+
+    private static Bounds valueBounds(MappingReader metric, OptionalDouble maxIncrease) {
+        Optional<Double> max = metric.optional("max", NUMBER);
+        Optional<Double> min = metric.optional("min", NUMBER);
+        if (max.isPresent() && min.isPresent() && min.get() > max.get()) {
+            metric.error(
+                    "min",
+                    ValueType.format(min.get()) + " is above max (" + ValueType.format(max.get())
+                            + "); no value could pass");
+        }
+        return new Bounds(
+                maxIncrease,
+                optionalDouble(metric.optional("maxDecrease", AT_MOST_ALL)),
+                optionalDouble(max),
+                optionalDouble(min),
+                none(),
+                none());
+    }
+
+    private static <T> Optional<T> take(MappingReader metric, Kind kind, String key, ValueType<T> type) {
+        return takes(kind, key) ? metric.optional(key, type) : Optional.empty();
+    }
+
+    private static boolean takes(Kind kind, String key) {
+        return KIND_KEYS.get(kind).contains(key);
+    }
+
+    private static OptionalDouble optionalDouble(Optional<Double> value) {
+        return value.map(OptionalDouble::of).orElse(OptionalDouble.empty());
+    }
+
+    private static OptionalDouble none() {
+        return OptionalDouble.empty();
+    }
+}

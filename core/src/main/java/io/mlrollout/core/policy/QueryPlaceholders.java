@@ -1,0 +1,52 @@
+package io.mlrollout.core.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code ${name}} placeholders a hand-written query may use. The metrics connector fills them in for each read;
+ * the parser refuses any other name, so a typo fails before traffic moves rather than as an empty series later.
+ */
+public final class QueryPlaceholders {
+
+    /** The model version being read: the baseline's or the candidate's. */
+    public static final String VERSION = "version";
+    /** The analysis interval in PromQL spelling, e.g. {@code 1m}. */
+    public static final String INTERVAL = "interval";
+
+    public static final String ENDPOINT = "endpoint";
+    public static final String NAMESPACE = "namespace";
+    /**
+     * A ratio metric's latency threshold as a plain number of milliseconds (e.g. {@code 250}), the unit of Istio's and
+     * pre-OpenTelemetry Knative's latency buckets ({@code le}).
+     */
+    public static final String THRESHOLD = "threshold";
+    /** A quantile metric's quantile, e.g. {@code 0.99}. */
+    public static final String QUANTILE = "quantile";
+
+    public static final List<String> KNOWN = List.of(VERSION, INTERVAL, ENDPOINT, NAMESPACE, THRESHOLD, QUANTILE);
+
+    private QueryPlaceholders() {}
+
+    /**
+     * The placeholder names a query uses, in order of appearance.
+     *
+     * @throws IllegalArgumentException when a {@code ${} is never closed
+     */
+    public static List<String> namesIn(String query) {
+        List<String> names = new ArrayList<>();
+        int from = 0;
+        while (true) {
+            int start = query.indexOf("${", from);
+            if (start < 0) {
+                return names;
+            }
+            int end = query.indexOf('}', start + 2);
+            if (end < 0) {
+                throw new IllegalArgumentException("has a ${ that is never closed with }");
+            }
+            names.add(query.substring(start + 2, end));
+            from = end + 1;
+        }
+    }
+}

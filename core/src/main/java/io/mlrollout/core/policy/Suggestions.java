@@ -1,0 +1,52 @@
+package io.mlrollout.core.policy;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Finds the known word a misspelt one most likely meant, for "did you mean …?" hints. */
+final class Suggestions {
+
+    private Suggestions() {}
+
+    /** The closest candidate within a small edit distance (case ignored), if any. */
+    static Optional<String> closest(String word, Collection<String> candidates) {
+        String wanted = word.toLowerCase(Locale.ROOT);
+        int allowed = wanted.length() < 5 ? 1 : 2;
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int distance = distance(wanted, candidate.toLowerCase(Locale.ROOT));
+            if (distance <= allowed && distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** " (did you mean x?)" or nothing: ready to append to a message. */
+    static String hint(String word, Collection<String> candidates) {
+        return closest(word, candidates).map(c -> "; did you mean " + c + "?").orElse("");
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}
