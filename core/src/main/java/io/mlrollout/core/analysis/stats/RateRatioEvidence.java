@@ -1,0 +1,80 @@
+package io.mlrollout.core.analysis.stats;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * What a {@link RateRatioTest} has seen so far for one metric: the log likelihood ratio of each alternative of the
+ * mixture, the largest log e-value reached at any look, and the pooled counts (for the estimate shown to humans).
+ * Immutable and small (one number per alternative plus seven), so it can live in the persisted rollout state.
+ *
+ * @param theta0 the null boundary of the test that built this evidence; a test refuses evidence of another boundary
+ * @param logLikelihoodRatios per alternative of the test's prior, Σ over intervals of log LR
+ * @param maxLogEValue the largest log mixture likelihood ratio after any interval so far (0 before any data)
+ * @param intervals intervals added, including those without bad events
+ * @param canaryBad pooled canary bad events
+ * @param canaryTotal pooled canary events
+ * @param baselineBad pooled baseline bad events
+ * @param baselineTotal pooled baseline events
+ */
+public record RateRatioEvidence(
+        double theta0,
+        double[] logLikelihoodRatios,
+        double maxLogEValue,
+        int intervals,
+        double canaryBad,
+        double canaryTotal,
+        double baselineBad,
+        double baselineTotal)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public RateRatioEvidence {
+        logLikelihoodRatios = logLikelihoodRatios.clone();
+    }
+
+    @Override
+    public double[] logLikelihoodRatios() {
+        return logLikelihoodRatios.clone();
+    }
+
+    /**
+     * The canary's bad rate over the baseline's, pooled over all intervals: (canaryBad / canaryTotal) / (baselineBad /
+     * baselineTotal). A consistent estimate of θ when the per-request rates are steady, for reports only (the decision
+     * is the test's). NaN while either version has no events or neither has bad events; +Infinity when only the
+     * canary has bad events.
+     */
+    public double estimate() {
+        if (canaryTotal == 0 || baselineTotal == 0 || (canaryBad == 0 && baselineBad == 0)) {
+            return Double.NaN;
+        }
+        return (canaryBad / canaryTotal) / (baselineBad / baselineTotal);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RateRatioEvidence e
+                && Double.compare(theta0, e.theta0) == 0
+                && Arrays.equals(logLikelihoodRatios, e.logLikelihoodRatios)
+                && Double.compare(maxLogEValue, e.maxLogEValue) == 0
+                && intervals == e.intervals
+                && Double.compare(canaryBad, e.canaryBad) == 0
+                && Double.compare(canaryTotal, e.canaryTotal) == 0
+                && Double.compare(baselineBad, e.baselineBad) == 0
+                && Double.compare(baselineTotal, e.baselineTotal) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(new double[] {theta0, maxLogEValue, intervals, canaryBad, canaryTotal, baselineBad}) * 31
+                + Arrays.hashCode(logLikelihoodRatios);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(
+                "RateRatioEvidence[theta0=%s, intervals=%d, canary %s/%s, baseline %s/%s, max log e-value %.3f]",
+                theta0, intervals, canaryBad, canaryTotal, baselineBad, baselineTotal, maxLogEValue);
+    }
+}

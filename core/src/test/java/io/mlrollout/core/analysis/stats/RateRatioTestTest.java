@@ -1,0 +1,143 @@
+package io.mlrollout.core.analysis.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
+import org.apache.commons.statistics.distribution.BinomialDistribution;
+import org.junit.jupiter.api.Test;
+
+class RateRatioTestTest {
+
+    private static final MixturePrior PRIOR =
+            new MixturePrior(new double[] {1.2, 1.5, 2, 3}, new double[] {0.1, 0.2, 0.3, 0.4});
+
+    /** Interval counts {canaryBad, canaryTotal, baselineBad, baselineTotal}: the canary's share changes. */
+    private static final int[][] INTERVALS = {
+        {3, 120, 20, 2280}, {1, 95, 31, 2300}, {9, 600, 14, 1800}, {0, 610, 22, 1790}, {17, 1200, 10, 1210}
+    };
+
+    @Test
+    void mixtureEqualsABruteForceProductOfBinomialProbabilities() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01, PRIOR);
+        RateRatioEvidence evidence = test.empty();
+        for (int[] c : INTERVALS) {
+            evidence = test.add(evidence, c[0], c[1], c[2], c[3]);
+        }
+
+        // Independently: Σ_j w_j Π_i Binomial(k_i, p_i(θ_j)).pmf(x_i) / Binomial(k_i, p_i(θ0)).pmf(x_i), with the
+        // model's p_i(θ) = θ s_i / (θ s_i + 1 − s_i) and θ_j = θ0 · ratio_j.
+        double expected = 0;
+        for (int j = 0; j < PRIOR.ratios().length; j++) {
+            double theta = 1.1 * PRIOR.ratios()[j];
+            double product = 1;
+            for (int[] c : INTERVALS) {
+                int k = c[0] + c[2];
+                double share = c[1] / (double) (c[1] + c[3]);
+                product *= BinomialDistribution.of(k, p(theta, share)).probability(c[0])
+                        / BinomialDistribution.of(k, p(1.1, share)).probability(c[0]);
+            }
+            expected += PRIOR.weights()[j] * product;
+        }
+        assertThat(test.eValue(evidence)).isCloseTo(expected, within(1e-9 * expected));
+        assertThat(evidence.intervals()).isEqualTo(INTERVALS.length);
+    }
+
+    @Test
+    void fractionalCountsEnterAsRealExponents() {
+        // With one alternative the likelihood ratio is LR(x, y)^c when every count is multiplied by c.
+        RateRatioTest test = new RateRatioTest(1.0, 0.01, MixturePrior.logSpaced(2, 2, 1));
+        RateRatioEvidence whole = test.add(test.empty(), 8, 100, 10, 300);
+        RateRatioEvidence scaled = test.add(test.empty(), 8 * 1.37, 100 * 1.37, 10 * 1.37, 300 * 1.37);
+
+        assertThat(Math.log(test.eValue(scaled))).isCloseTo(1.37 * Math.log(test.eValue(whole)), within(1e-9));
+    }
+
+    @Test
+    void startsAtOneAndIgnoresIntervalsWithoutInformation() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence evidence = test.empty();
+        assertThat(test.eValue(evidence)).isEqualTo(1.0);
+        assertThat(test.pValue(evidence)).isEqualTo(1.0);
+
+        evidence = test.add(evidence, 0, 500, 0, 1500); // no bad events
+        evidence = test.add(evidence, 0, 0, 12, 1500); // no canary traffic
+        evidence = test.add(evidence, 3, 200, 0, 0); // no baseline traffic
+
+        assertThat(test.eValue(evidence)).isEqualTo(1.0);
+        assertThat(evidence.intervals()).isEqualTo(3);
+        assertThat(test.rejects(evidence)).isFalse();
+    }
+
+    @Test
+    void aClearRegressionRejectsAndTheRejectionSticks() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence evidence = test.add(test.empty(), 40, 1000, 10, 1000);
+        assertThat(test.eValue(evidence)).isGreaterThanOrEqualTo(100);
+        assertThat(test.rejects(evidence)).isTrue();
+        double pValue = test.pValue(evidence);
+        assertThat(pValue).isCloseTo(1 / test.eValue(evidence), within(1e-12));
+
+        // a long good stretch drives the e-value back down, yet the look that crossed 1/α stays a rejection
+        for (int i = 0; i < 20; i++) {
+            evidence = test.add(evidence, 10, 1000, 10, 1000);
+        }
+        assertThat(test.eValue(evidence)).isLessThan(100);
+        assertThat(test.rejects(evidence)).isTrue();
+        assertThat(test.pValue(evidence)).isEqualTo(pValue);
+    }
+
+    @Test
+    void estimateIsThePooledRatioOfBadRates() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence evidence = test.add(test.empty(), 3, 100, 10, 1000);
+        evidence = test.add(evidence, 1, 100, 10, 1000);
+
+        assertThat(evidence.estimate()).isCloseTo((4 / 200.0) / (20 / 2000.0), within(1e-12));
+        assertThat(test.empty().estimate()).isNaN();
+        assertThat(test.add(test.empty(), 2, 100, 0, 100).estimate()).isInfinite();
+    }
+
+    @Test
+    void refusesBadInputNamingTheField() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence empty = test.empty();
+        assertThatThrownBy(() -> test.add(empty, 5, 4, 0, 10))
+                .hasMessageContaining("canaryBad (5.0) exceeds canaryTotal (4.0)");
+        assertThatThrownBy(() -> test.add(empty, 0, 4, 11, 10))
+                .hasMessageContaining("baselineBad (11.0) exceeds baselineTotal (10.0)");
+        assertThatThrownBy(() -> test.add(empty, Double.NaN, 4, 0, 10)).hasMessageContaining("canaryBad");
+        assertThatThrownBy(() -> test.add(empty, 0, 4, 0, -1)).hasMessageContaining("baselineTotal");
+        assertThatThrownBy(() -> new RateRatioTest(0.9, 0.01)).hasMessageContaining("theta0");
+        assertThatThrownBy(() -> new RateRatioTest(1.1, 0)).hasMessageContaining("alpha");
+        assertThatThrownBy(() -> new RateRatioTest(1.2, 0.01).add(empty, 1, 2, 1, 2))
+                .hasMessageContaining("theta0 1.1");
+    }
+
+    @Test
+    void evidenceIsAnImmutableSerializableValue() throws Exception {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence evidence = test.add(test.empty(), 3, 100, 10, 1000);
+        double[] leaked = evidence.logLikelihoodRatios();
+        Arrays.fill(leaked, 99);
+        assertThat(evidence.logLikelihoodRatios()).doesNotContain(99.0);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(evidence);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(in.readObject()).isEqualTo(evidence);
+        }
+        assertThat(bytes.size()).isLessThan(600);
+    }
+
+    private static double p(double theta, double share) {
+        return theta * share / (theta * share + 1 - share);
+    }
+}
