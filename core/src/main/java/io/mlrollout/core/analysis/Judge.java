@@ -1,0 +1,186 @@
+package io.mlrollout.core.analysis;
+
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Readings;
+import io.mlrollout.core.policy.AnalysisSettings;
+import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.Stage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The judge: classifies each metric at each look (kept apart, per metric, in a {@link MetricJudge}) and scores the
+ * stage from those outcomes.
+ *
+ * <p><b>The false-rollback budget.</b> The policy's {@code falseRollbackRate} covers the whole rollout. It is split
+ * evenly (Bonferroni) over every statistical test the policy implies: per ratio metric one test for the margin and one
+ * for the SLO, per quantile or value metric one per relative margin. Each test is valid however often it looks
+ * (sequential tests for counts, spending across looks for Mann-Whitney), so the union of all of them stays within
+ * the budget. When the policy watches the promoted candidate, a fifth of the budget is kept for that watch.
+ *
+ * <p><b>Scoring.</b> A failed critical metric fails the stage at once (score 0). Otherwise the score is the weighted
+ * share of metrics that did not fail; a score under {@code marginal} fails at once. At the end of the bake, a stage
+ * passes only when no metric lacks data or traffic and the score reaches {@code pass}; otherwise it is inconclusive.
+ * A metric without data for {@code limits.noData} looks in a row makes the stage inconclusive at once.
+ */
+public final class Judge {
+
+    /** The share of the budget kept for watching the promoted candidate, when the policy watches it. */
+    static final double WATCH_SHARE = 0.2;
+
+    private final AnalysisSettings analysis;
+    private final Map<String, MetricJudge> judges = new LinkedHashMap<>();
+
+    public Judge(Policy policy) {
+        this.analysis = policy.analysis();
+        boolean watches = !policy.promote().bake().isZero();
+        int canaryTests = 0;
+        int watchTests = 0;
+        for (MetricSpec metric : policy.metrics()) {
+            canaryTests += testsDuringCanary(metric);
+            watchTests += testsDuringWatch(metric);
+        }
+        double budget = analysis.falseRollbackRate();
+        double canaryBudget = watches && watchTests > 0 ? budget * (1 - WATCH_SHARE) : budget;
+        double watchBudget = budget - canaryBudget;
+        double perCanaryTest = canaryBudget / Math.max(1, canaryTests);
+        double perWatchTest = watchBudget / Math.max(1, watchTests);
+        int plannedLooks = policy.stages().stream()
+                .mapToInt(s -> looksIn(s.bake(), analysis.interval()))
+                .sum();
+        int plannedWatchLooks = looksIn(policy.promote().bake(), analysis.interval());
+        int noDataLimit = analysis.limits().noData();
+        for (MetricSpec metric : policy.metrics()) {
+            MetricJudge judge = switch (metric.kind()) {
+                case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis.minRequests(), noDataLimit);
+                case QUANTILE, VALUE ->
+                    new SampleJudge(metric, perCanaryTest, plannedLooks, perWatchTest, plannedWatchLooks, noDataLimit);
+                case DISTRIBUTION -> new DistributionJudge(metric, analysis.minRequests(), noDataLimit);
+            };
+            judges.put(metric.name(), judge);
+        }
+    }
+
+    private static int testsDuringCanary(MetricSpec metric) {
+        return switch (metric.kind()) {
+            case RATIO -> RatioJudge.canaryTests(metric);
+            case QUANTILE, VALUE -> SampleJudge.relativeTests(metric).size();
+            case DISTRIBUTION -> 0;
+        };
+    }
+
+    private static int testsDuringWatch(MetricSpec metric) {
+        return switch (metric.kind()) {
+            case RATIO -> 1; // one bound: the lower of the baseline's rate plus the margin and the SLO
+            case QUANTILE, VALUE -> SampleJudge.relativeTests(metric).size();
+            case DISTRIBUTION -> 0;
+        };
+    }
+
+    private static int looksIn(Duration bake, Duration interval) {
+        if (bake.isZero()) {
+            return 0;
+        }
+        return (int) Math.max(1, (bake.toMillis() + interval.toMillis() - 1) / interval.toMillis());
+    }
+
+    /** Evidence before anything was seen. */
+    public JudgeState begin() {
+        Map<String, MetricEvidence> evidence = new LinkedHashMap<>();
+        judges.forEach((name, judge) -> evidence.put(name, judge.begin()));
+        return new JudgeState(evidence);
+    }
+
+    /** Starts a stage: per-stage counts restart, the rollout-wide evidence carries on. */
+    public JudgeState beginStage(JudgeState state) {
+        Map<String, MetricEvidence> evidence = new LinkedHashMap<>();
+        judges.forEach((name, judge) -> evidence.put(name, judge.beginStage(state.of(name))));
+        return new JudgeState(evidence);
+    }
+
+    /** Starts the watch after promotion, holding the candidate to what the baseline showed during the canary. */
+    public JudgeState beginWatch(JudgeState state) {
+        Map<String, MetricEvidence> evidence = new LinkedHashMap<>();
+        judges.forEach((name, judge) -> evidence.put(name, judge.beginWatch(state.of(name))));
+        return new JudgeState(evidence);
+    }
+
+    /** Judges one look. A metric missing from {@code readings} counts as no data. */
+    public LookResult look(JudgeState state, Map<String, Readings> readings, LookContext context) {
+        Map<String, MetricEvidence> evidence = new LinkedHashMap<>();
+        List<MetricJudge.Assessment> assessments = new ArrayList<>();
+        for (Map.Entry<String, MetricJudge> entry : judges.entrySet()) {
+            String name = entry.getKey();
+            Readings pair = readings.getOrDefault(
+                    name, new Readings(new Reading.NoData("not read"), new Reading.NoData("not read")));
+            MetricJudge.Assessment assessment = entry.getValue().look(state.of(name), pair, context);
+            evidence.put(name, assessment.evidence());
+            assessments.add(assessment);
+        }
+        List<MetricLook> looks =
+                assessments.stream().map(MetricJudge.Assessment::look).toList();
+        Optional<StageVerdict> verdict =
+                context.mode() == LookContext.Mode.CHECK ? Optional.empty() : verdict(assessments, context.end());
+        return new LookResult(new JudgeState(evidence), looks, verdict);
+    }
+
+    private Optional<StageVerdict> verdict(List<MetricJudge.Assessment> assessments, boolean end) {
+        double totalWeight = 0;
+        double standingWeight = 0;
+        boolean criticalFailure = false;
+        boolean anyFailure = false;
+        boolean undecided = false;
+        boolean noDataTooLong = false;
+        for (MetricJudge.Assessment a : assessments) {
+            MetricSpec spec = judges.get(a.look().metric()).spec();
+            Outcome outcome = a.look().outcome();
+            totalWeight += spec.weight();
+            if (outcome == Outcome.FAIL) {
+                anyFailure = true;
+                criticalFailure |= spec.critical();
+            } else {
+                standingWeight += spec.weight();
+            }
+            undecided |= outcome == Outcome.NODATA || outcome == Outcome.HOLD;
+            noDataTooLong |= a.noDataLimitReached();
+        }
+        double score = criticalFailure ? 0 : totalWeight == 0 ? 0 : 100 * standingWeight / totalWeight;
+        List<String> reasons = reasons(assessments);
+        AnalysisSettings.ScoreThresholds thresholds = analysis.score();
+        if (criticalFailure || (anyFailure && score < thresholds.marginal())) {
+            return Optional.of(new StageVerdict(Verdict.FAIL, score, reasons));
+        }
+        if (noDataTooLong) {
+            return Optional.of(new StageVerdict(Verdict.INCONCLUSIVE, score, reasons));
+        }
+        if (!end) {
+            return Optional.empty();
+        }
+        boolean passes = !undecided && score >= thresholds.pass();
+        return Optional.of(new StageVerdict(passes ? Verdict.PASS : Verdict.INCONCLUSIVE, score, reasons));
+    }
+
+    /** One sentence per metric: failures first, then what is undecided, then the rest. */
+    private static List<String> reasons(List<MetricJudge.Assessment> assessments) {
+        List<String> reasons = new ArrayList<>();
+        for (Outcome wanted : List.of(Outcome.FAIL, Outcome.NODATA, Outcome.HOLD, Outcome.CONTINUE, Outcome.PASS)) {
+            for (MetricJudge.Assessment a : assessments) {
+                if (a.look().outcome() == wanted) {
+                    reasons.add(
+                            a.look().metric() + " " + wanted + ": " + a.look().explanation());
+                }
+            }
+        }
+        return reasons;
+    }
+
+    /** Planned looks for a stage, for progress lines. */
+    public static int looksIn(Stage stage, Duration interval) {
+        return looksIn(stage.bake(), interval);
+    }
+}

@@ -1,0 +1,140 @@
+package io.mlrollout.core.analysis;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.mlrollout.core.analysis.stats.ProportionEvidence;
+import io.mlrollout.core.analysis.stats.RateRatioEvidence;
+import java.util.Arrays;
+
+/** What the judge keeps about one metric between looks. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = MetricEvidence.Ratio.class, name = "ratio"),
+    @JsonSubTypes.Type(value = MetricEvidence.Samples.class, name = "samples"),
+    @JsonSubTypes.Type(value = MetricEvidence.Distribution.class, name = "distribution"),
+})
+public sealed interface MetricEvidence {
+
+    /** Looks in a row without data; reaching the policy's limit makes the stage inconclusive at once. */
+    int consecutiveNoData();
+
+    /** Bad and total events of both versions. */
+    record Counts(double candidateBad, double candidateTotal, double baselineBad, double baselineTotal) {
+        static final Counts ZERO = new Counts(0, 0, 0, 0);
+
+        Counts plus(double cBad, double cTotal, double bBad, double bTotal) {
+            return new Counts(candidateBad + cBad, candidateTotal + cTotal, baselineBad + bBad, baselineTotal + bTotal);
+        }
+    }
+
+    /**
+     * A ratio metric.
+     *
+     * @param relative the rate-ratio test's evidence over the whole canary (null without maxIncrease)
+     * @param absolute the absolute-bound test's evidence over the whole canary (null without max)
+     * @param stage this stage's counts (for minRequests)
+     * @param canary counts over the whole canary phase (the baseline's part is the reference after promotion)
+     * @param watchBound the bound the promoted candidate is held to, or null before promotion
+     * @param watch the promoted candidate's bound test evidence, or null before promotion
+     */
+    record Ratio(
+            RateRatioEvidence relative,
+            ProportionEvidence absolute,
+            Counts stage,
+            Counts canary,
+            Double watchBound,
+            ProportionEvidence watch,
+            int consecutiveNoData)
+            implements MetricEvidence {
+
+        Ratio withNoData(int count) {
+            return new Ratio(relative, absolute, stage, canary, watchBound, watch, count);
+        }
+    }
+
+    /**
+     * A quantile or value metric: one value per look and version.
+     *
+     * @param candidate the candidate's values over the canary phase
+     * @param baseline the baseline's values over the canary phase (the reference after promotion)
+     * @param stageStart the index in {@code candidate} where the current stage's values begin
+     * @param watch the promoted candidate's values
+     */
+    record Samples(double[] candidate, double[] baseline, int stageStart, double[] watch, int consecutiveNoData)
+            implements MetricEvidence {
+
+        Samples withNoData(int count) {
+            return new Samples(candidate, baseline, stageStart, watch, count);
+        }
+
+        double[] stageCandidate() {
+            return Arrays.copyOfRange(candidate, stageStart, candidate.length);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Samples s
+                    && Arrays.equals(candidate, s.candidate)
+                    && Arrays.equals(baseline, s.baseline)
+                    && stageStart == s.stageStart
+                    && Arrays.equals(watch, s.watch)
+                    && consecutiveNoData == s.consecutiveNoData;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(candidate) * 31 + Arrays.hashCode(baseline);
+        }
+
+        @Override
+        public String toString() {
+            return "Samples[candidate=" + Arrays.toString(candidate) + ", baseline=" + Arrays.toString(baseline)
+                    + ", stageStart=" + stageStart + ", watch=" + Arrays.toString(watch) + "]";
+        }
+    }
+
+    /**
+     * A distribution metric: bucket counts (not cumulative) per version.
+     *
+     * @param bounds the buckets' upper bounds, empty before the first reading
+     * @param stageCandidate the candidate's counts in this stage
+     * @param stageBaseline the baseline's counts in this stage
+     * @param baseline the baseline's counts over the canary phase (the reference after promotion)
+     * @param watch the promoted candidate's counts
+     */
+    record Distribution(
+            double[] bounds,
+            double[] stageCandidate,
+            double[] stageBaseline,
+            double[] baseline,
+            double[] watch,
+            int consecutiveNoData)
+            implements MetricEvidence {
+
+        Distribution withNoData(int count) {
+            return new Distribution(bounds, stageCandidate, stageBaseline, baseline, watch, count);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Distribution d
+                    && Arrays.equals(bounds, d.bounds)
+                    && Arrays.equals(stageCandidate, d.stageCandidate)
+                    && Arrays.equals(stageBaseline, d.stageBaseline)
+                    && Arrays.equals(baseline, d.baseline)
+                    && Arrays.equals(watch, d.watch)
+                    && consecutiveNoData == d.consecutiveNoData;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(stageCandidate) * 31 + Arrays.hashCode(stageBaseline);
+        }
+
+        @Override
+        public String toString() {
+            return "Distribution[bounds=" + Arrays.toString(bounds) + ", stageCandidate="
+                    + Arrays.toString(stageCandidate) + ", stageBaseline=" + Arrays.toString(stageBaseline) + "]";
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.mlrollout.core.analysis;
+
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Readings;
+import io.mlrollout.core.policy.MetricSpec;
+
+/** Judges one metric: keeps its evidence and classifies each look. Scoring across metrics is the {@link Judge}'s. */
+sealed interface MetricJudge permits RatioJudge, SampleJudge, DistributionJudge {
+
+    /** A metric's outcome at one look, with its evidence after the look. */
+    record Assessment(MetricEvidence evidence, MetricLook look, boolean noDataLimitReached) {}
+
+    MetricSpec spec();
+
+    MetricEvidence begin();
+
+    MetricEvidence beginStage(MetricEvidence evidence);
+
+    MetricEvidence beginWatch(MetricEvidence evidence);
+
+    Assessment look(MetricEvidence evidence, Readings readings, LookContext context);
+
+    /** Why a pair of readings cannot be used; names the side that failed. */
+    static String whyUnusable(Reading candidate, Reading baseline, Class<? extends Reading> expected) {
+        if (candidate instanceof Reading.NoData noData) {
+            return "candidate: " + noData.reason();
+        }
+        if (baseline instanceof Reading.NoData noData) {
+            return "baseline: " + noData.reason();
+        }
+        return "the query returned "
+                + (expected.isInstance(candidate) ? baseline : candidate)
+                        .getClass()
+                        .getSimpleName()
+                        .toLowerCase(java.util.Locale.ROOT)
+                + " data where " + expected.getSimpleName().toLowerCase(java.util.Locale.ROOT)
+                + " data was expected";
+    }
+
+    /** A NODATA assessment; reaching the policy's limit of looks in a row makes the stage inconclusive. */
+    static Assessment noData(MetricSpec spec, MetricEvidence next, int inARow, int limit, String reason, String unit) {
+        boolean limitReached = inARow >= limit;
+        String explanation = "no data: " + reason
+                + (inARow > 1 ? " (" + inARow + " looks in a row; the limit is " + limit + ")" : "");
+        return new Assessment(
+                next, new MetricLook(spec.name(), Outcome.NODATA, null, null, unit, explanation), limitReached);
+    }
+
+    /** What a dry run says about a metric's readings. */
+    static MetricLook check(
+            MetricSpec spec, Readings readings, String unit, java.util.function.ToDoubleFunction<Reading> value) {
+        Reading candidate = readings.candidate();
+        Reading baseline = readings.baseline();
+        if (candidate instanceof Reading.NoData || baseline instanceof Reading.NoData || baseline == null) {
+            String why = baseline == null ? "baseline: not read" : whyUnusable(candidate, baseline, Reading.class);
+            return new MetricLook(spec.name(), Outcome.NODATA, null, null, unit, "no data: " + why);
+        }
+        Double c = finiteOrNull(value.applyAsDouble(candidate));
+        Double b = finiteOrNull(value.applyAsDouble(baseline));
+        return new MetricLook(
+                spec.name(),
+                Outcome.CONTINUE,
+                c,
+                b,
+                unit,
+                "read ok: candidate " + Format.value(c, unit) + ", baseline " + Format.value(b, unit));
+    }
+
+    static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+}
