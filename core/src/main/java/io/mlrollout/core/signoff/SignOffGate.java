@@ -1,5 +1,8 @@
 package io.mlrollout.core.signoff;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.mlrollout.core.signoff.Settlement.Outcome;
 import java.io.Serializable;
 import java.time.Duration;
@@ -15,6 +18,10 @@ import java.util.Optional;
  * serializable, so a rollout's state can hold it across a controller restart; every accepted signature returns a new
  * gate. Who may sign is decided by {@link #sign}; time is always passed in, never read from a clock.
  */
+@JsonAutoDetect(
+        fieldVisibility = JsonAutoDetect.Visibility.ANY,
+        getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class SignOffGate implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -26,8 +33,13 @@ public final class SignOffGate implements Serializable {
     /** Null while the gate is open. */
     private final Settlement settlement;
 
+    @JsonCreator // the rollout state is kept as JSON, so a gate is read back through its fields
     private SignOffGate(
-            String purpose, Instant openedAt, Instant expiresAt, List<Signature> signatures, Settlement settlement) {
+            @JsonProperty("purpose") String purpose,
+            @JsonProperty("openedAt") Instant openedAt,
+            @JsonProperty("expiresAt") Instant expiresAt,
+            @JsonProperty("signatures") List<Signature> signatures,
+            @JsonProperty("settlement") Settlement settlement) {
         this.purpose = Objects.requireNonNull(purpose, "purpose");
         this.openedAt = Objects.requireNonNull(openedAt, "openedAt");
         this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");

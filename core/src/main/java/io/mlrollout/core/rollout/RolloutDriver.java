@@ -1,0 +1,224 @@
+package io.mlrollout.core.rollout;
+
+import io.mlrollout.core.metrics.MetricsException;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Readings;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.core.traffic.TrafficException;
+import io.mlrollout.core.traffic.TrafficRouter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Carries out a rollout's actions through the ports and feeds the results back to the {@link RolloutEngine}.
+ *
+ * <p>The driver never waits on a thread: when the engine says {@link Action.Wait}, it asks its {@link Scheduler} to
+ * call {@link #run()} again at the due time and returns. People's requests ({@link #submit}) are applied at once and the
+ * follow-up work is handed to the scheduler, so a web request never performs traffic shifts itself.
+ *
+ * <p>All methods are synchronized: timer ticks and people's requests may arrive on different threads.
+ */
+public final class RolloutDriver {
+
+    /** Runs a task at a time; in Jenkins, {@code jenkins.util.Timer}; in tests, a virtual clock. */
+    @FunctionalInterface
+    public interface Scheduler {
+        void schedule(Runnable task, Instant due);
+    }
+
+    /** Receives each step's events (the build log, the evidence file) and then its state (to persist). */
+    public interface Listener {
+        void recorded(RolloutEvent event);
+
+        void saved(RolloutState state);
+
+        /** The rollout came to rest (see {@link Phase#isResting()}). */
+        default void rested(RolloutState state) {}
+    }
+
+    /** A safety net against a transition loop: no rollout needs this many actions without waiting. */
+    private static final int MAX_ACTIONS_PER_RUN = 10_000;
+
+    private final RolloutEngine engine;
+    private final TrafficRouter router;
+    private final MetricsSource metrics;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final Listener listener;
+    private RolloutState state;
+    private Instant scheduledFor;
+
+    public RolloutDriver(
+            RolloutEngine engine,
+            TrafficRouter router,
+            MetricsSource metrics,
+            Clock clock,
+            Scheduler scheduler,
+            Listener listener,
+            RolloutState state) {
+        this.engine = engine;
+        this.router = router;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.listener = listener;
+        this.state = state;
+    }
+
+    /** Starts a new rollout and runs it until it first waits or rests. */
+    public static RolloutDriver start(
+            RolloutEngine engine,
+            TrafficRouter router,
+            MetricsSource metrics,
+            Clock clock,
+            Scheduler scheduler,
+            Listener listener,
+            String rolloutId,
+            String endpoint,
+            String candidate,
+            String startedBy) {
+        Step first = engine.start(rolloutId, endpoint, candidate, startedBy, clock.instant());
+        RolloutDriver driver = new RolloutDriver(engine, router, metrics, clock, scheduler, listener, first.state());
+        driver.apply(first);
+        driver.run();
+        return driver;
+    }
+
+    public synchronized RolloutState state() {
+        return state;
+    }
+
+    /**
+     * Does whatever is due now, until the rollout waits or rests. Safe to call at any time and any number of times: a
+     * restarted controller simply calls it (see {@code onResume}).
+     */
+    public synchronized void run() {
+        scheduledFor = null;
+        for (int done = 0; done < MAX_ACTIONS_PER_RUN; done++) {
+            Instant now = clock.instant();
+            Action action = engine.next(state, now);
+            if (action instanceof Action.Rest) {
+                listener.rested(state);
+                return;
+            }
+            if (action instanceof Action.Wait wait) {
+                if (wait.until().isAfter(now)) {
+                    scheduleRun(wait.until());
+                    return;
+                }
+                apply(engine.on(state, new Input.Tick(now)));
+                if (engine.next(state, clock.instant()).equals(action)) {
+                    scheduleRun(clock.instant().plusSeconds(1)); // nothing changed: try again later, never spin
+                    return;
+                }
+                continue;
+            }
+            apply(engine.on(state, carryOut(action)));
+        }
+        throw new IllegalStateException("rollout " + state.subject().rolloutId() + " did not settle after "
+                + MAX_ACTIONS_PER_RUN + " actions in phase " + state.phase());
+    }
+
+    /**
+     * Applies a person's request (sign-off, promote, rollback, abort) and schedules whatever it sets off.
+     *
+     * @return the refusal reason when the request does not apply, for the person who made it
+     */
+    public synchronized Optional<String> submit(Input input) {
+        Step step = engine.on(state, input);
+        apply(step);
+        scheduleRun(clock.instant());
+        return step.refusal();
+    }
+
+    /** Carries out an action that does I/O and says what happened. */
+    private Input carryOut(Action action) {
+        if (action instanceof Action.Inspect) {
+            return routerCall(() -> new Input.Inspected(router.current(), clock.instant()));
+        }
+        if (action instanceof Action.Shift shift) {
+            return routerCall(
+                    () -> new Input.Shifted(router.shift(shift.candidate(), shift.canaryWeight()), clock.instant()));
+        }
+        if (action instanceof Action.RollBack rollBack) {
+            return routerCall(() -> new Input.Shifted(router.shift(rollBack.candidate(), 0), clock.instant()));
+        }
+        if (action instanceof Action.Read read) {
+            return new Input.MetricsRead(read.window(), readAll(read), clock.instant());
+        }
+        throw new IllegalArgumentException("not an I/O action: " + action);
+    }
+
+    @FunctionalInterface
+    private interface RouterCall {
+        Input run() throws TrafficException;
+    }
+
+    private Input routerCall(RouterCall call) {
+        try {
+            return call.run();
+        } catch (TrafficException e) {
+            return new Input.RouterFailed(router.describe() + ": " + e.getMessage(), clock.instant());
+        } catch (RuntimeException e) {
+            // A bug or an unexpected answer must still end in a rollback, never in a stuck rollout.
+            return new Input.RouterFailed(router.describe() + ": unexpected " + e, clock.instant());
+        }
+    }
+
+    private Map<String, Readings> readAll(Action.Read read) {
+        Map<String, Readings> readings = new LinkedHashMap<>();
+        RolloutState.Subject subject = state.subject();
+        for (MetricSpec metric : engine.policy().metrics()) {
+            Reading candidate = readOne(metric, subject.endpoint(), subject.candidate(), read.window());
+            Reading baseline = read.candidateOnly()
+                    ? null
+                    : readOne(metric, subject.endpoint(), subject.baseline(), read.window());
+            readings.put(metric.name(), new Readings(candidate, baseline));
+        }
+        return readings;
+    }
+
+    private Reading readOne(MetricSpec metric, String endpoint, String version, Window window) {
+        try {
+            return metrics.read(metric, endpoint, version, window);
+        } catch (MetricsException e) {
+            return new Reading.NoData(e.getMessage());
+        } catch (RuntimeException e) {
+            // No data is never a pass, so an unexpected failure is safe to treat as no data.
+            return new Reading.NoData("unexpected error reading " + metric.name() + ": " + e);
+        }
+    }
+
+    private void apply(Step step) {
+        step.events().forEach(listener::recorded);
+        state = step.state();
+        listener.saved(state);
+    }
+
+    private void scheduleRun(Instant due) {
+        if (scheduledFor != null && !due.isBefore(scheduledFor)) {
+            return; // an earlier run is already booked; it will book the next one
+        }
+        scheduledFor = due;
+        scheduler.schedule(this::run, due);
+    }
+
+    /** Convenience for listeners that only care about events. */
+    public static Listener eventsTo(Consumer<RolloutEvent> events) {
+        return new Listener() {
+            @Override
+            public void recorded(RolloutEvent event) {
+                events.accept(event);
+            }
+
+            @Override
+            public void saved(RolloutState state) {}
+        };
+    }
+}

@@ -1,0 +1,607 @@
+package io.mlrollout.core.rollout;
+
+import io.mlrollout.core.analysis.Judge;
+import io.mlrollout.core.analysis.LookContext;
+import io.mlrollout.core.analysis.LookResult;
+import io.mlrollout.core.analysis.StageVerdict;
+import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.AnalysisSettings;
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.RollbackSettings;
+import io.mlrollout.core.policy.SignOffPolicy;
+import io.mlrollout.core.policy.Stage;
+import io.mlrollout.core.rollout.RolloutState.BakeClock;
+import io.mlrollout.core.rollout.RolloutState.GatePurpose;
+import io.mlrollout.core.rollout.RolloutState.ShiftProgress;
+import io.mlrollout.core.rollout.RolloutState.Subject;
+import io.mlrollout.core.signoff.Settlement;
+import io.mlrollout.core.signoff.SignOffGate;
+import io.mlrollout.core.signoff.SignOffRules;
+import io.mlrollout.core.signoff.SignResult;
+import io.mlrollout.core.traffic.TrafficSplit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rollout as a pure state machine. {@link #next} says what to do now; {@link #on} takes what happened and returns
+ * the next state with the events to record. No I/O, no clock, no threads: drivers (Jenkins, the CLI, the benchmark)
+ * carry out the actions and feed back the results, so hours of rollout can be replayed in milliseconds.
+ */
+public final class RolloutEngine {
+
+    /** How often a shift that the router has accepted but not finished is read again. */
+    static final Duration READINESS_POLL = Duration.ofSeconds(5);
+
+    /** The first pause after a failed shift; doubled per attempt, up to {@link #MAX_SHIFT_RETRY}. */
+    static final Duration FIRST_SHIFT_RETRY = Duration.ofSeconds(5);
+
+    static final Duration MAX_SHIFT_RETRY = Duration.ofMinutes(1);
+
+    private final Policy policy;
+    private final Optional<SignOffRules> signOffRules;
+    private final Judge judge;
+
+    /**
+     * @param policy the parsed policy
+     * @param signOffRules the effective sign-off rules from {@link SignOffRules#effective}, which refuses a policy that
+     *     asks for sign-offs nobody could give; empty when nobody is named to sign
+     */
+    public RolloutEngine(Policy policy, Optional<SignOffRules> signOffRules) {
+        this.policy = policy;
+        this.signOffRules = signOffRules;
+        this.judge = new Judge(policy);
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** Begins a rollout. Nothing moves until the router has been read. */
+    public Step start(String rolloutId, String endpoint, String candidate, String startedBy, Instant now) {
+        Subject subject = new Subject(rolloutId, endpoint, candidate, null, startedBy, now);
+        RolloutState state = new RolloutState(
+                subject, Phase.PENDING, now, -1, 0, null, null, judge.begin(), null, null, List.of(), false, null);
+        List<RolloutEvent.PlannedStage> plan = policy.stages().stream()
+                .map(s -> new RolloutEvent.PlannedStage(s.weight(), s.bake(), s.signOff()))
+                .toList();
+        List<String> metrics = policy.metrics().stream().map(m -> m.name()).toList();
+        return Step.of(
+                state,
+                List.of(new RolloutEvent.Started(
+                        now,
+                        rolloutId,
+                        endpoint,
+                        candidate,
+                        startedBy,
+                        plan,
+                        metrics,
+                        policy.analysis().falseRollbackRate(),
+                        policy.dryRun())));
+    }
+
+    /** What the driver must do now. Asking twice gives the same answer, so a restarted driver simply asks again. */
+    public Action next(RolloutState s, Instant now) {
+        return switch (s.phase()) {
+            case PENDING -> s.subject().baseline() == null ? new Action.Inspect() : dryRunRead(s);
+            case SHIFTING, PROMOTING ->
+                retryPending(s, now)
+                        ? new Action.Wait(s.shift().retryAt())
+                        : new Action.Shift(s.subject().candidate(), s.shift().targetWeight());
+            case ROLLING_BACK ->
+                retryPending(s, now)
+                        ? new Action.Wait(s.shift().retryAt())
+                        : new Action.RollBack(s.subject().candidate());
+            case BAKING, WATCHING, AWAITING_SIGNOFF -> lookOrWait(s, now);
+            case CANARY_PASSED, PROMOTED, ROLLED_BACK, ROLLBACK_FAILED, HALTED, DRY_RUN_COMPLETE -> new Action.Rest();
+        };
+    }
+
+    /** Takes what happened and returns the next state and the events to record. */
+    public Step on(RolloutState s, Input input) {
+        Instant now = input.at();
+        // Java 17 has no type patterns in switch; the chain below covers every permitted Input.
+        if (input instanceof Input.Tick) {
+            return onTick(s, now);
+        } else if (input instanceof Input.Inspected inspected) {
+            return onInspected(s, inspected.split(), now);
+        } else if (input instanceof Input.Shifted shifted) {
+            return onShifted(s, shifted.split(), now);
+        } else if (input instanceof Input.RouterFailed failed) {
+            return onRouterFailed(s, failed.reason(), now);
+        } else if (input instanceof Input.MetricsRead read) {
+            return onMetricsRead(s, read, now);
+        } else if (input instanceof Input.SignOff signOff) {
+            return onSignOff(s, signOff);
+        } else if (input instanceof Input.PromoteRequested promote) {
+            return onPromoteRequested(s, promote.by(), now);
+        } else if (input instanceof Input.RollbackRequested rollback) {
+            return onRollbackRequested(s, rollback.by(), rollback.reason(), now);
+        } else if (input instanceof Input.AbortRequested abort) {
+            return onAbortRequested(s, abort.by(), now);
+        }
+        throw new IllegalArgumentException("unknown input " + input);
+    }
+
+    // ---- what to do next
+
+    private static boolean retryPending(RolloutState s, Instant now) {
+        return s.shift().retryAt() != null && now.isBefore(s.shift().retryAt());
+    }
+
+    private Action lookOrWait(RolloutState s, Instant now) {
+        BakeClock clock = s.bake();
+        if (!now.isBefore(clock.nextLookAt())) {
+            return new Action.Read(new Window(clock.lastLookAt(), clock.nextLookAt()), promoted(s));
+        }
+        Instant due = clock.nextLookAt();
+        if (s.phase() == Phase.AWAITING_SIGNOFF && s.gate().expiresAt().isBefore(due)) {
+            due = s.gate().expiresAt();
+        }
+        return new Action.Wait(due);
+    }
+
+    private Action dryRunRead(RolloutState s) {
+        Instant end = s.phaseSince();
+        return new Action.Read(new Window(end.minus(policy.analysis().interval()), end), false);
+    }
+
+    // ---- results of actions
+
+    private Step onInspected(RolloutState s, TrafficSplit split, Instant now) {
+        if (s.phase() != Phase.PENDING || s.subject().baseline() != null) {
+            return stale(s);
+        }
+        List<RolloutEvent> events = new ArrayList<>();
+        events.add(new RolloutEvent.Inspected(now, split));
+        RolloutState inspected = s.withSubject(s.subject().withBaseline(split.baseline()))
+                .withCanaryWeight(split.canaryWeight())
+                .enter(Phase.PENDING, now);
+        if (policy.dryRun()) {
+            return Step.of(inspected, events);
+        }
+        return Step.of(startShift(inspected.withStageIndex(0), Phase.SHIFTING, stage(0).weight(), now), events);
+    }
+
+    private Step onShifted(RolloutState s, TrafficSplit split, Instant now) {
+        if (s.phase() != Phase.SHIFTING && s.phase() != Phase.PROMOTING && s.phase() != Phase.ROLLING_BACK) {
+            return stale(s);
+        }
+        RolloutState reported = s.withCanaryWeight(split.canaryWeight());
+        int target = s.shift().targetWeight();
+        if (s.phase() == Phase.ROLLING_BACK) {
+            if (split.canaryWeight() == 0) {
+                RolloutState done = reported.withShift(null).enter(Phase.ROLLED_BACK, now);
+                return Step.of(done, List.of(new RolloutEvent.RolledBack(now, split)));
+            }
+            return shiftFailed(
+                    reported,
+                    "the router reports " + split.canaryWeight() + "% to the candidate after asking for 0%",
+                    split,
+                    now);
+        }
+        if (split.canaryWeight() != target) {
+            return shiftFailed(
+                    reported,
+                    "the router reports " + split.canaryWeight() + "% after asking for " + target + "%",
+                    split,
+                    now);
+        }
+        if (!split.ready()) {
+            return notReadyYet(reported, split, now);
+        }
+        return s.phase() == Phase.PROMOTING ? startWatch(reported, split, now) : startStage(reported, split, now);
+    }
+
+    private Step onRouterFailed(RolloutState s, String reason, Instant now) {
+        return switch (s.phase()) {
+            case PENDING ->
+                s.subject().baseline() == null
+                        ? halt(s, "could not read the router, nothing was moved: " + reason, now, List.of())
+                        : stale(s);
+            case SHIFTING, PROMOTING, ROLLING_BACK -> shiftFailed(s, reason, null, now);
+            default -> stale(s);
+        };
+    }
+
+    private Step onMetricsRead(RolloutState s, Input.MetricsRead read, Instant now) {
+        if (s.phase() == Phase.PENDING && policy.dryRun() && s.subject().baseline() != null) {
+            LookResult checked = judge.look(s.judge(), read.readings(), LookContext.check());
+            RolloutState done = s.enter(Phase.DRY_RUN_COMPLETE, now);
+            return Step.of(done, List.of(new RolloutEvent.DryRunChecked(now, checked.metrics())));
+        }
+        boolean analysing =
+                s.phase() == Phase.BAKING || s.phase() == Phase.AWAITING_SIGNOFF || s.phase() == Phase.WATCHING;
+        if (!analysing || !read.window().end().equals(s.bake().nextLookAt())) {
+            return stale(s);
+        }
+        BakeClock clock = s.bake();
+        boolean watching = promoted(s);
+        boolean bakeOver =
+                s.phase() != Phase.AWAITING_SIGNOFF && !read.window().end().isBefore(clock.endsAt());
+        LookContext context = watching ? LookContext.watch(bakeOver) : LookContext.canary(s.stageIndex(), bakeOver);
+        LookResult look = judge.look(s.judge(), read.readings(), context);
+
+        RolloutState looked = s.withJudge(look.state())
+                .withBake(new BakeClock(
+                        clock.startedAt(),
+                        clock.endsAt(),
+                        read.window().end(),
+                        read.window().end().plus(policy.analysis().interval()),
+                        clock.extensions()));
+        List<RolloutEvent> events = new ArrayList<>();
+        events.add(new RolloutEvent.Looked(
+                now, watching ? 0 : s.stageIndex() + 1, s.canaryWeight(), read.window(), look.metrics()));
+
+        if (look.verdict().isEmpty()) {
+            return Step.of(looked, events);
+        }
+        StageVerdict verdict = look.verdict().get();
+        if (s.phase() == Phase.AWAITING_SIGNOFF) {
+            // While people decide, only a regression interrupts them.
+            return verdict.verdict() == Verdict.FAIL
+                    ? fail(looked, "regression while awaiting sign-off: " + firstReason(verdict), now, events)
+                    : Step.of(looked, events);
+        }
+        if (s.phase() == Phase.WATCHING) {
+            return concludeWatch(looked, verdict, now, events);
+        }
+        return concludeStage(looked, verdict, now, events);
+    }
+
+    // ---- people and the clock
+
+    private Step onTick(RolloutState s, Instant now) {
+        if (s.phase() != Phase.AWAITING_SIGNOFF || now.isBefore(s.gate().expiresAt())) {
+            return Step.of(s, List.of());
+        }
+        SignOffGate expired = s.gate().expire(now);
+        RolloutState closed = s.withGate(expired, s.gatePurpose());
+        List<RolloutEvent> events = new ArrayList<>();
+        events.add(new RolloutEvent.GateSettled(
+                now,
+                expired.purpose(),
+                expired.settlement().map(Settlement::summary).orElse("expired")));
+        String why = "the sign-off for " + expired.purpose() + " expired at " + expired.expiresAt();
+        return rules().onExpiry() == SignOffPolicy.OnExpiry.HOLD
+                ? halt(closed, why + "; traffic held at " + s.canaryWeight() + "% as the policy says", now, events)
+                : rollback(closed, why, "ml-rollout", now, events);
+    }
+
+    private Step onSignOff(RolloutState s, Input.SignOff request) {
+        Instant now = request.at();
+        Optional<SignOffGate> open = s.openGate();
+        if (open.isEmpty()) {
+            String why = "no sign-off is open (the rollout is " + describe(s.phase()) + ")";
+            return Step.refused(
+                    s, new RolloutEvent.SignatureRefused(now, request.who().userId(), request.decision(), why), why);
+        }
+        SignResult result = open.get()
+                .sign(
+                        rules(),
+                        request.who(),
+                        request.decision(),
+                        request.comment(),
+                        now,
+                        s.subject().startedBy());
+        if (result instanceof SignResult.Refused refused) {
+            return Step.refused(
+                    s,
+                    new RolloutEvent.SignatureRefused(
+                            now, request.who().userId(), request.decision(), refused.reason()),
+                    refused.reason());
+        }
+        SignOffGate gate = ((SignResult.Accepted) result).gate();
+        RolloutState signed = s.withGate(gate, s.gatePurpose());
+        List<RolloutEvent> events = new ArrayList<>();
+        events.add(new RolloutEvent.Signed(
+                now,
+                request.who().userId(),
+                request.decision(),
+                request.comment(),
+                gate.approvals(),
+                rules().quorum()));
+        if (gate.isOpen()) {
+            return Step.of(signed, events);
+        }
+        Settlement settlement = gate.settlement().orElseThrow();
+        events.add(new RolloutEvent.GateSettled(now, gate.purpose(), settlement.summary()));
+        if (!settlement.outcome().letsThrough()) {
+            return rollback(
+                    signed,
+                    "rejected by " + request.who().userId() + ": " + request.comment(),
+                    request.who().userId(),
+                    now,
+                    events);
+        }
+        return switch (s.gatePurpose()) {
+            case STAGE, INCONCLUSIVE -> advance(signed.withPromotionSigned(isLastStage(s)), now, events);
+            case WATCH -> promoted(signed, now, events);
+            case PROMOTION ->
+                startPromotion(signed.withPromotionSigned(true), request.who().userId(), now, events);
+        };
+    }
+
+    private Step onPromoteRequested(RolloutState s, String by, Instant now) {
+        if (s.phase() != Phase.CANARY_PASSED) {
+            String why = "cannot promote: the canary has not passed (the rollout is " + describe(s.phase()) + ")";
+            return Step.refused(s, new RolloutEvent.Ignored(now, "promote by " + by, why), why);
+        }
+        boolean needsSignOff = policy.promote().signOff() && signOffRules.isPresent() && !s.promotionSigned();
+        if (!needsSignOff) {
+            return startPromotion(s, by, now, new ArrayList<>());
+        }
+        // People decide at the current weight while the metrics are still watched.
+        Instant firstLook = now.plus(policy.analysis().interval());
+        RolloutState waiting = s.withBake(new BakeClock(now, now, now, firstLook, 0));
+        return openGate(waiting, GatePurpose.PROMOTION, "promotion to 100%", now, new ArrayList<>());
+    }
+
+    private Step onRollbackRequested(RolloutState s, String by, String reason, Instant now) {
+        return switch (s.phase()) {
+            case ROLLED_BACK, ROLLING_BACK ->
+                Step.of(
+                        s,
+                        List.of(new RolloutEvent.Ignored(now, "rollback by " + by, "already " + describe(s.phase()))));
+            case DRY_RUN_COMPLETE ->
+                Step.of(s, List.of(new RolloutEvent.Ignored(now, "rollback by " + by, "a dry run moved no traffic")));
+            default -> rollback(s, reason + " (requested by " + by + ")", by, now, new ArrayList<>());
+        };
+    }
+
+    private Step onAbortRequested(RolloutState s, String by, Instant now) {
+        if (s.phase().isResting() || s.phase() == Phase.ROLLING_BACK) {
+            return Step.of(s, List.of(new RolloutEvent.Aborted(now, by)));
+        }
+        List<RolloutEvent> events = new ArrayList<>();
+        events.add(new RolloutEvent.Aborted(now, by));
+        String why = "aborted by " + by;
+        if (s.phase() == Phase.PENDING) {
+            return halt(s, why + " before any traffic moved", now, events);
+        }
+        return policy.rollback().onAbort() == RollbackSettings.OnAbort.HOLD
+                ? halt(s, why + "; traffic held at " + s.canaryWeight() + "% as the policy says", now, events)
+                : rollback(s, why, by, now, events);
+    }
+
+    // ---- stages
+
+    private Step startStage(RolloutState s, TrafficSplit split, Instant now) {
+        Stage stage = stage(s.stageIndex());
+        Instant endsAt = now.plus(stage.bake());
+        RolloutState baking = s.withShift(null)
+                .withJudge(judge.beginStage(s.judge()))
+                .withBake(new BakeClock(
+                        now, endsAt, now, now.plus(policy.analysis().interval()), 0))
+                .enter(Phase.BAKING, now);
+        return Step.of(
+                baking,
+                List.of(
+                        new RolloutEvent.TrafficShifted(now, s.stageIndex() + 1, split),
+                        new RolloutEvent.StageStarted(
+                                now, s.stageIndex() + 1, policy.stageCount(), stage.weight(), endsAt)));
+    }
+
+    private Step concludeStage(RolloutState s, StageVerdict verdict, Instant now, List<RolloutEvent> events) {
+        int number = s.stageIndex() + 1;
+        events.add(new RolloutEvent.StageConcluded(
+                now,
+                number,
+                policy.stageCount(),
+                s.canaryWeight(),
+                verdict.verdict(),
+                verdict.score(),
+                verdict.reasons()));
+        // An inconclusive stage that bakes again has no verdict yet: only its final one is kept.
+        boolean extending = verdict.verdict() == Verdict.INCONCLUSIVE
+                && policy.analysis().onInconclusive() == AnalysisSettings.OnInconclusive.EXTEND
+                && s.bake().extensions() < policy.analysis().limits().extensions();
+        RolloutState judged = extending
+                ? s
+                : s.withStageSummary(new StageSummary(
+                        number, s.canaryWeight(), verdict.verdict(), verdict.score(), verdict.reasons()));
+        return switch (verdict.verdict()) {
+            case FAIL -> fail(judged, "stage " + number + " failed: " + firstReason(verdict), now, events);
+            case INCONCLUSIVE -> inconclusive(judged, verdict, now, events);
+            case PASS ->
+                stage(s.stageIndex()).signOff()
+                        ? openGate(judged, GatePurpose.STAGE, gatePurposeText(s), now, events)
+                        : advance(judged, now, events);
+        };
+    }
+
+    private Step inconclusive(RolloutState s, StageVerdict verdict, Instant now, List<RolloutEvent> events) {
+        boolean watch = s.phase() == Phase.WATCHING;
+        String why = (watch ? "the promotion watch" : "stage " + (s.stageIndex() + 1)) + " was inconclusive: "
+                + firstReason(verdict);
+        return switch (policy.analysis().onInconclusive()) {
+            case SIGN_OFF -> openGate(s, watch ? GatePurpose.WATCH : GatePurpose.INCONCLUSIVE, why, now, events);
+            case ROLLBACK -> fail(s, why, now, events);
+            case EXTEND -> {
+                BakeClock clock = s.bake();
+                if (clock.extensions() >= policy.analysis().limits().extensions()) {
+                    yield fail(s, why + " (still, after " + clock.extensions() + " extension(s))", now, events);
+                }
+                Duration length = Duration.between(clock.startedAt(), clock.endsAt());
+                Instant endsAt = clock.endsAt().plus(length);
+                events.add(new RolloutEvent.StageExtended(
+                        now, watch ? 0 : s.stageIndex() + 1, clock.extensions() + 1, endsAt));
+                yield Step.of(
+                        s.withBake(new BakeClock(
+                                clock.startedAt(),
+                                endsAt,
+                                clock.lastLookAt(),
+                                clock.nextLookAt(),
+                                clock.extensions() + 1)),
+                        events);
+            }
+        };
+    }
+
+    private Step advance(RolloutState s, Instant now, List<RolloutEvent> events) {
+        int nextIndex = s.stageIndex() + 1;
+        if (nextIndex < policy.stageCount()) {
+            return Step.of(
+                    startShift(
+                            s.withStageIndex(nextIndex),
+                            Phase.SHIFTING,
+                            stage(nextIndex).weight(),
+                            now),
+                    events);
+        }
+        events.add(new RolloutEvent.CanaryPassed(now, s.canaryWeight()));
+        return Step.of(s.withReason(null).enter(Phase.CANARY_PASSED, now), events);
+    }
+
+    // ---- promotion
+
+    private Step startPromotion(RolloutState s, String by, Instant now, List<RolloutEvent> events) {
+        events.add(new RolloutEvent.PromotionStarted(now, by));
+        return Step.of(startShift(s, Phase.PROMOTING, 100, now), events);
+    }
+
+    private Step startWatch(RolloutState s, TrafficSplit split, Instant now) {
+        Instant endsAt = now.plus(policy.promote().bake());
+        RolloutState watching = s.withShift(null)
+                .withJudge(judge.beginWatch(s.judge()))
+                .withBake(new BakeClock(
+                        now, endsAt, now, now.plus(policy.analysis().interval()), 0))
+                .enter(Phase.WATCHING, now);
+        return Step.of(
+                watching,
+                List.of(new RolloutEvent.TrafficShifted(now, 0, split), new RolloutEvent.WatchStarted(now, endsAt)));
+    }
+
+    private Step concludeWatch(RolloutState s, StageVerdict verdict, Instant now, List<RolloutEvent> events) {
+        return switch (verdict.verdict()) {
+            case FAIL -> fail(s, "the promoted candidate regressed: " + firstReason(verdict), now, events);
+            case INCONCLUSIVE -> inconclusive(s, verdict, now, events);
+            case PASS -> promoted(s, now, events);
+        };
+    }
+
+    private static Step promoted(RolloutState s, Instant now, List<RolloutEvent> events) {
+        events.add(new RolloutEvent.Promoted(now));
+        return Step.of(s.enter(Phase.PROMOTED, now), events);
+    }
+
+    /** At 100% there is no baseline traffic left to compare with: the judge uses what the baseline showed before. */
+    private static boolean promoted(RolloutState s) {
+        return s.canaryWeight() == 100;
+    }
+
+    // ---- sign-off gates
+
+    private Step openGate(
+            RolloutState s, GatePurpose purpose, String description, Instant now, List<RolloutEvent> events) {
+        SignOffRules rules = rules();
+        SignOffGate gate = SignOffGate.open(description, rules, now);
+        RolloutState waiting = s.withGate(gate, purpose).enter(Phase.AWAITING_SIGNOFF, now);
+        events.add(new RolloutEvent.GateOpened(now, description, rules.approvers(), rules.quorum(), gate.expiresAt()));
+        return Step.of(waiting, events);
+    }
+
+    private String gatePurposeText(RolloutState s) {
+        int number = s.stageIndex() + 1;
+        String text = "stage " + number + "/" + policy.stageCount() + " ("
+                + stage(s.stageIndex()).weight() + "%)";
+        return isLastStage(s) && policy.promote().signOff() ? text + " and promotion" : text;
+    }
+
+    private boolean isLastStage(RolloutState s) {
+        return s.stageIndex() == policy.stageCount() - 1 && s.canaryWeight() < 100;
+    }
+
+    private SignOffRules rules() {
+        return signOffRules.orElseThrow(() -> new IllegalStateException("no sign-off rules configured"));
+    }
+
+    // ---- shifts and failures
+
+    private RolloutState startShift(RolloutState s, Phase phase, int target, Instant now) {
+        Instant deadline = now.plus(policy.analysis().limits().shiftTimeout());
+        return s.withShift(new ShiftProgress(target, 0, deadline, null, null)).enter(phase, now);
+    }
+
+    private Step notReadyYet(RolloutState s, TrafficSplit split, Instant now) {
+        ShiftProgress shift = s.shift();
+        if (!now.isBefore(shift.deadline())) {
+            return shiftGaveUp(
+                    s,
+                    "the router did not report the " + shift.targetWeight() + "% split ready by " + shift.deadline(),
+                    split,
+                    now);
+        }
+        RolloutState polling = s.withShift(new ShiftProgress(
+                shift.targetWeight(), shift.attempts(), shift.deadline(), now.plus(READINESS_POLL), "not ready"));
+        return Step.of(polling, List.of());
+    }
+
+    private Step shiftFailed(RolloutState s, String reason, TrafficSplit reported, Instant now) {
+        ShiftProgress shift = s.shift();
+        int attempts = shift.attempts() + 1;
+        if (attempts >= policy.analysis().limits().shiftAttempts()) {
+            return shiftGaveUp(s, reason + " (after " + attempts + " attempts)", reported, now);
+        }
+        Duration pause = FIRST_SHIFT_RETRY.multipliedBy(1L << Math.min(attempts - 1, 10));
+        Instant retryAt = now.plus(pause.compareTo(MAX_SHIFT_RETRY) > 0 ? MAX_SHIFT_RETRY : pause);
+        RolloutState retrying =
+                s.withShift(new ShiftProgress(shift.targetWeight(), attempts, shift.deadline(), retryAt, reason));
+        return Step.of(
+                retrying, List.of(new RolloutEvent.ShiftRetry(now, shift.targetWeight(), attempts, reason, retryAt)));
+    }
+
+    private Step shiftGaveUp(RolloutState s, String reason, TrafficSplit reported, Instant now) {
+        if (s.phase() == Phase.ROLLING_BACK) {
+            RolloutState failed = s.withReason("rollback failed: " + reason).enter(Phase.ROLLBACK_FAILED, now);
+            return Step.of(failed, List.of(new RolloutEvent.RollbackFailed(now, reason, reported)));
+        }
+        // A failed shift during a rollout always leads to rollback, whatever rollback.automatic says.
+        return rollback(s, "traffic shift failed: " + reason, "ml-rollout", now, new ArrayList<>());
+    }
+
+    /** A failed verdict: roll back, or hold when the policy turned automatic rollback off. */
+    private Step fail(RolloutState s, String reason, Instant now, List<RolloutEvent> events) {
+        if (policy.rollback().automatic()) {
+            return rollback(s, reason, "ml-rollout", now, events);
+        }
+        return halt(s, reason + "; automatic rollback is off, traffic held at " + s.canaryWeight() + "%", now, events);
+    }
+
+    private Step rollback(RolloutState s, String reason, String by, Instant now, List<RolloutEvent> events) {
+        events.add(new RolloutEvent.RollbackStarted(now, reason, by));
+        Instant deadline = now.plus(policy.analysis().limits().shiftTimeout());
+        RolloutState rollingBack = s.withShift(new ShiftProgress(0, 0, deadline, null, null))
+                .withReason(reason)
+                .enter(Phase.ROLLING_BACK, now);
+        return Step.of(rollingBack, events);
+    }
+
+    private static Step halt(RolloutState s, String reason, Instant now, List<RolloutEvent> events) {
+        List<RolloutEvent> all = new ArrayList<>(events);
+        all.add(new RolloutEvent.Halted(now, reason));
+        return Step.of(s.withShift(null).withReason(reason).enter(Phase.HALTED, now), all);
+    }
+
+    private static Step stale(RolloutState s) {
+        // A result that arrives after the rollout moved on (e.g. a read finishing after an abort): nothing to do.
+        return Step.of(s, List.of());
+    }
+
+    private Stage stage(int index) {
+        return policy.stage(index);
+    }
+
+    private static String firstReason(StageVerdict verdict) {
+        return verdict.reasons().isEmpty()
+                ? "no reason given"
+                : verdict.reasons().get(0);
+    }
+
+    static String describe(Phase phase) {
+        return phase.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+}

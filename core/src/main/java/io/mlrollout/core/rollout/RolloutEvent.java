@@ -1,0 +1,142 @@
+package io.mlrollout.core.rollout;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.mlrollout.core.analysis.MetricLook;
+import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.signoff.Decision;
+import io.mlrollout.core.traffic.TrafficSplit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything the engine decides or observes, in order. Events are the audit trail: each becomes one human line in the
+ * build log and one hash-chained line in the evidence file, and the report is drawn from them.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = RolloutEvent.Started.class, name = "started"),
+    @JsonSubTypes.Type(value = RolloutEvent.Inspected.class, name = "inspected"),
+    @JsonSubTypes.Type(value = RolloutEvent.TrafficShifted.class, name = "traffic-shifted"),
+    @JsonSubTypes.Type(value = RolloutEvent.ShiftRetry.class, name = "shift-retry"),
+    @JsonSubTypes.Type(value = RolloutEvent.StageStarted.class, name = "stage-started"),
+    @JsonSubTypes.Type(value = RolloutEvent.Looked.class, name = "looked"),
+    @JsonSubTypes.Type(value = RolloutEvent.StageConcluded.class, name = "stage-concluded"),
+    @JsonSubTypes.Type(value = RolloutEvent.StageExtended.class, name = "stage-extended"),
+    @JsonSubTypes.Type(value = RolloutEvent.GateOpened.class, name = "gate-opened"),
+    @JsonSubTypes.Type(value = RolloutEvent.Signed.class, name = "signed"),
+    @JsonSubTypes.Type(value = RolloutEvent.SignatureRefused.class, name = "signature-refused"),
+    @JsonSubTypes.Type(value = RolloutEvent.GateSettled.class, name = "gate-settled"),
+    @JsonSubTypes.Type(value = RolloutEvent.CanaryPassed.class, name = "canary-passed"),
+    @JsonSubTypes.Type(value = RolloutEvent.PromotionStarted.class, name = "promotion-started"),
+    @JsonSubTypes.Type(value = RolloutEvent.WatchStarted.class, name = "watch-started"),
+    @JsonSubTypes.Type(value = RolloutEvent.Promoted.class, name = "promoted"),
+    @JsonSubTypes.Type(value = RolloutEvent.RollbackStarted.class, name = "rollback-started"),
+    @JsonSubTypes.Type(value = RolloutEvent.RolledBack.class, name = "rolled-back"),
+    @JsonSubTypes.Type(value = RolloutEvent.RollbackFailed.class, name = "rollback-failed"),
+    @JsonSubTypes.Type(value = RolloutEvent.Halted.class, name = "halted"),
+    @JsonSubTypes.Type(value = RolloutEvent.Aborted.class, name = "aborted"),
+    @JsonSubTypes.Type(value = RolloutEvent.DryRunChecked.class, name = "dry-run-checked"),
+    @JsonSubTypes.Type(value = RolloutEvent.Ignored.class, name = "ignored"),
+})
+public sealed interface RolloutEvent {
+
+    Instant at();
+
+    /** One planned stage, as announced at the start. */
+    record PlannedStage(int weight, Duration bake, boolean signOff) {}
+
+    record Started(
+            Instant at,
+            String rolloutId,
+            String endpoint,
+            String candidate,
+            String startedBy,
+            List<PlannedStage> stages,
+            List<String> metrics,
+            double falseRollbackRate,
+            boolean dryRun)
+            implements RolloutEvent {
+        public Started {
+            stages = List.copyOf(stages);
+            metrics = List.copyOf(metrics);
+        }
+    }
+
+    /** The router's split before anything moved. */
+    record Inspected(Instant at, TrafficSplit split) implements RolloutEvent {}
+
+    /** The router reports the split asked for. {@code stage} is 1-based, 0 for promotion and rollback. */
+    record TrafficShifted(Instant at, int stage, TrafficSplit split) implements RolloutEvent {}
+
+    /** A shift attempt failed or is not ready yet; it will be asked again. */
+    record ShiftRetry(Instant at, int targetWeight, int attempt, String reason, Instant retryAt)
+            implements RolloutEvent {}
+
+    record StageStarted(Instant at, int stage, int stageCount, int weight, Instant bakeEndsAt)
+            implements RolloutEvent {}
+
+    /** One look at the metrics. {@code stage} is 1-based, 0 while watching a promotion. */
+    record Looked(Instant at, int stage, int weight, Window window, List<MetricLook> metrics) implements RolloutEvent {
+        public Looked {
+            metrics = List.copyOf(metrics);
+        }
+    }
+
+    record StageConcluded(
+            Instant at, int stage, int stageCount, int weight, Verdict verdict, double score, List<String> reasons)
+            implements RolloutEvent {
+        public StageConcluded {
+            reasons = List.copyOf(reasons);
+        }
+    }
+
+    /** An inconclusive stage bakes once more, as the policy allows. */
+    record StageExtended(Instant at, int stage, int extension, Instant bakeEndsAt) implements RolloutEvent {}
+
+    record GateOpened(Instant at, String purpose, List<String> approvers, int quorum, Instant expiresAt)
+            implements RolloutEvent {
+        public GateOpened {
+            approvers = List.copyOf(approvers);
+        }
+    }
+
+    record Signed(Instant at, String userId, Decision decision, String comment, int approvals, int quorum)
+            implements RolloutEvent {}
+
+    record SignatureRefused(Instant at, String userId, Decision decision, String reason) implements RolloutEvent {}
+
+    /** A gate closed: approved, rejected, overridden or expired. */
+    record GateSettled(Instant at, String purpose, String outcome) implements RolloutEvent {}
+
+    record CanaryPassed(Instant at, int weight) implements RolloutEvent {}
+
+    record PromotionStarted(Instant at, String by) implements RolloutEvent {}
+
+    record WatchStarted(Instant at, Instant endsAt) implements RolloutEvent {}
+
+    record Promoted(Instant at) implements RolloutEvent {}
+
+    record RollbackStarted(Instant at, String reason, String by) implements RolloutEvent {}
+
+    record RolledBack(Instant at, TrafficSplit split) implements RolloutEvent {}
+
+    /** The rollback did not take; {@code lastKnown} is the split last reported, or null. */
+    record RollbackFailed(Instant at, String reason, TrafficSplit lastKnown) implements RolloutEvent {}
+
+    record Halted(Instant at, String reason) implements RolloutEvent {}
+
+    record Aborted(Instant at, String by) implements RolloutEvent {}
+
+    /** A dry run read the router and every metric once; nothing moved. */
+    record DryRunChecked(Instant at, List<MetricLook> metrics) implements RolloutEvent {
+        public DryRunChecked {
+            metrics = List.copyOf(metrics);
+        }
+    }
+
+    /** A request that does not apply in the current phase (e.g. promote before the canary passed). */
+    record Ignored(Instant at, String request, String reason) implements RolloutEvent {}
+}

@@ -1,0 +1,298 @@
+package io.mlrollout.core.rollout;
+
+import io.mlrollout.core.analysis.JudgeState;
+import io.mlrollout.core.signoff.SignOffGate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the engine needs to decide what comes next, and nothing more: small, immutable, and written to JSON by
+ * {@link RolloutStateCodec} so a Jenkins controller or the CLI can keep it across restarts. The full history lives in
+ * the evidence log, not here.
+ *
+ * @param subject what is being rolled out, by whom
+ * @param phase where the rollout is
+ * @param phaseSince when it entered that phase
+ * @param stageIndex the current stage, 0-based; -1 before the first
+ * @param canaryWeight the split the router last reported, percent to the candidate
+ * @param shift the shift in progress (SHIFTING, PROMOTING, ROLLING_BACK), or null
+ * @param bake the analysis clock (BAKING, AWAITING_SIGNOFF, WATCHING), or null
+ * @param judge the judge's accumulated evidence
+ * @param gate the open or last sign-off gate, or null
+ * @param stages the verdict of every finished stage
+ * @param promotionSigned whether the sign-off that promotion needs has been given
+ * @param reason why the rollout came to rest (rolled back, halted, failed), or null
+ */
+public record RolloutState(
+        Subject subject,
+        Phase phase,
+        Instant phaseSince,
+        int stageIndex,
+        int canaryWeight,
+        ShiftProgress shift,
+        BakeClock bake,
+        JudgeState judge,
+        SignOffGate gate,
+        GatePurpose gatePurpose,
+        List<StageSummary> stages,
+        boolean promotionSigned,
+        String reason) {
+
+    public RolloutState {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(phaseSince, "phaseSince");
+        Objects.requireNonNull(judge, "judge");
+        stages = List.copyOf(stages);
+    }
+
+    /**
+     * What is rolled out.
+     *
+     * @param rolloutId unique per rollout, e.g. the build's id
+     * @param endpoint the model endpoint
+     * @param candidate the new version
+     * @param baseline the serving version, known once the router was read (null before)
+     * @param startedBy the user who started it (for the self-approval rule), or null when unknown
+     * @param startedAt when it started
+     */
+    public record Subject(
+            String rolloutId, String endpoint, String candidate, String baseline, String startedBy, Instant startedAt) {
+
+        Subject withBaseline(String name) {
+            return new Subject(rolloutId, endpoint, candidate, name, startedBy, startedAt);
+        }
+    }
+
+    /**
+     * A shift being carried out.
+     *
+     * @param targetWeight the percent asked for
+     * @param attempts failed attempts so far
+     * @param deadline when waiting for readiness gives up
+     * @param retryAt when to ask again, or null to ask now
+     * @param lastFailure why the last attempt failed, or null
+     */
+    public record ShiftProgress(
+            int targetWeight, int attempts, Instant deadline, Instant retryAt, String lastFailure) {}
+
+    /**
+     * The analysis clock: absolute times, so a restart resumes exactly where it was.
+     *
+     * @param startedAt when the current stage (or the promotion watch) began at its weight
+     * @param endsAt when its bake ends
+     * @param lastLookAt the end of the last window read (the next window starts here)
+     * @param nextLookAt when the next window ends and is read
+     * @param extensions how many times this stage was extended
+     */
+    public record BakeClock(
+            Instant startedAt, Instant endsAt, Instant lastLookAt, Instant nextLookAt, int extensions) {}
+
+    /** Why a sign-off gate is open. */
+    public enum GatePurpose {
+        /** The stage passed and the policy asks for a sign-off before the next one. */
+        STAGE,
+        /** The stage was inconclusive and the policy lets people decide. */
+        INCONCLUSIVE,
+        /** Promotion to 100% waits for the quorum. */
+        PROMOTION,
+        /** The watch after promotion was inconclusive and the policy lets people decide. */
+        WATCH
+    }
+
+    public Optional<SignOffGate> openGate() {
+        return phase == Phase.AWAITING_SIGNOFF ? Optional.ofNullable(gate) : Optional.empty();
+    }
+
+    RolloutState enter(Phase next, Instant now) {
+        return new RolloutState(
+                subject,
+                next,
+                now,
+                stageIndex,
+                canaryWeight,
+                shift,
+                bake,
+                judge,
+                gate,
+                gatePurpose,
+                stages,
+                promotionSigned,
+                reason);
+    }
+
+    RolloutState withSubject(Subject value) {
+        return new RolloutState(
+                value,
+                phase,
+                phaseSince,
+                stageIndex,
+                canaryWeight,
+                shift,
+                bake,
+                judge,
+                gate,
+                gatePurpose,
+                stages,
+                promotionSigned,
+                reason);
+    }
+
+    RolloutState withStageIndex(int value) {
+        return new RolloutState(
+                subject,
+                phase,
+                phaseSince,
+                value,
+                canaryWeight,
+                shift,
+                bake,
+                judge,
+                gate,
+                gatePurpose,
+                stages,
+                promotionSigned,
+                reason);
+    }
+
+    RolloutState withCanaryWeight(int value) {
+        return new RolloutState(
+                subject,
+                phase,
+                phaseSince,
+                stageIndex,
+                value,
+                shift,
+                bake,
+                judge,
+                gate,
+                gatePurpose,
+                stages,
+                promotionSigned,
+                reason);
+    }
+
+    RolloutState withShift(ShiftProgress value) {
+        return new RolloutState(
+                subject,
+                phase,
+                phaseSince,
+                stageIndex,
+                canaryWeight,
+                value,
+                bake,
+                judge,
+                gate,
+                gatePurpose,
+                stages,
+                promotionSigned,
+                reason);
+    }
+
+    RolloutState withBake(BakeClock value) {
+        return new RolloutState(
+                subject,
+                phase,
+                phaseSince,
+                stageIndex,
+                canaryWeight,
+                shift,
+                value,
+                judge,
+                gate,
+                gatePurpose,
+                stages,
+                promotionSigned,
+                reason);
+    }
+
+    RolloutState withJudge(JudgeState value) {
+        return new RolloutState(
+                subject,
+                phase,
+                phaseSince,
+                stageIndex,
+                canaryWeight,
+                shift,
+                bake,
+                value,
+                gate,
+                gatePurpose,
+                stages,
+                promotionSigned,
+                reason);
+    }
+
+    RolloutState withGate(SignOffGate value, GatePurpose purpose) {
+        return new RolloutState(
+                subject,
+                phase,
+                phaseSince,
+                stageIndex,
+                canaryWeight,
+                shift,
+                bake,
+                judge,
+                value,
+                purpose,
+                stages,
+                promotionSigned,
+                reason);
+    }
+
+    RolloutState withStageSummary(StageSummary summary) {
+        List<StageSummary> all = new ArrayList<>(stages);
+        all.add(summary);
+        return new RolloutState(
+                subject,
+                phase,
+                phaseSince,
+                stageIndex,
+                canaryWeight,
+                shift,
+                bake,
+                judge,
+                gate,
+                gatePurpose,
+                all,
+                promotionSigned,
+                reason);
+    }
+
+    RolloutState withPromotionSigned(boolean value) {
+        return new RolloutState(
+                subject,
+                phase,
+                phaseSince,
+                stageIndex,
+                canaryWeight,
+                shift,
+                bake,
+                judge,
+                gate,
+                gatePurpose,
+                stages,
+                value,
+                reason);
+    }
+
+    RolloutState withReason(String value) {
+        return new RolloutState(
+                subject,
+                phase,
+                phaseSince,
+                stageIndex,
+                canaryWeight,
+                shift,
+                bake,
+                judge,
+                gate,
+                gatePurpose,
+                stages,
+                promotionSigned,
+                value);
+    }
+}

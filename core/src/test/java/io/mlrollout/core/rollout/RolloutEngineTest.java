@@ -1,0 +1,243 @@
+package io.mlrollout.core.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.analysis.Verdict;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The rollout's paths (DESIGN §10) end to end through the real engine and driver, on a virtual clock. */
+class RolloutEngineTest {
+
+    static final String THREE_STAGES = """
+            endpoint: fraud-scorer
+            stages:
+              - {weight: 5, bake: 10m}
+              - {weight: 25, bake: 10m}
+              - {weight: 50, bake: 10m}
+            analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 500}
+            metrics:
+              - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 10%, max: 5%, critical: true}
+              - {name: p99-latency, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 15%}
+            promote: {bake: 10m, signOff: false}
+            """;
+
+    @Test
+    void aHealthyCandidatePassesEveryStageAndWaitsAtTheLastWeight() {
+        Harness h = new Harness().start(THREE_STAGES).runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.CANARY_PASSED);
+        assertThat(h.serving.shifts).containsExactly(5, 25, 50);
+        assertThat(h.serving.weight).isEqualTo(50);
+        assertThat(h.state().stages())
+                .extracting(StageSummary::verdict)
+                .containsExactly(Verdict.PASS, Verdict.PASS, Verdict.PASS);
+        assertThat(h.time.instant()).isEqualTo(Harness.T0.plus(Duration.ofMinutes(30)));
+        assertThat(h.events(RolloutEvent.Looked.class)).hasSize(30);
+    }
+
+    @Test
+    void aRegressionAtStageTwoRollsBackEarlyWithTheReason() {
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofMinutes(11));
+        assertThat(h.state().stageIndex()).isEqualTo(1);
+        h.serving.candidateErrorRate = 0.03; // 3× the baseline's 1%
+
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(h.serving.weight).isZero();
+        assertThat(h.serving.shifts).containsExactly(5, 25, 0);
+        assertThat(h.state().reason()).startsWith("stage 2 failed: error-rate FAIL");
+        assertThat(h.time.instant()).isBefore(Harness.T0.plus(Duration.ofMinutes(20))); // before the bake ended
+        assertThat(h.events(RolloutEvent.RolledBack.class)).hasSize(1);
+    }
+
+    @Test
+    void promotionMovesAllTrafficThenWatchesAndFinishes() {
+        Harness h = new Harness().start(THREE_STAGES).runToRest();
+        assertThat(h.driver.submit(new Input.PromoteRequested("alice", h.time.instant())))
+                .isEmpty();
+
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.PROMOTED);
+        assertThat(h.serving.shifts).containsExactly(5, 25, 50, 100);
+        assertThat(h.events(RolloutEvent.WatchStarted.class)).hasSize(1);
+        assertThat(h.events(RolloutEvent.Promoted.class)).hasSize(1);
+    }
+
+    @Test
+    void aRegressionWhileWatchingThePromotionRollsBack() {
+        Harness h = new Harness().start(THREE_STAGES).runToRest();
+        h.driver.submit(new Input.PromoteRequested("alice", h.time.instant()));
+        h.runFor(Duration.ofMinutes(1));
+        assertThat(h.phase()).isEqualTo(Phase.WATCHING);
+        h.serving.candidateErrorRate = 0.04;
+
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(h.serving.weight).isZero();
+        assertThat(h.state().reason()).startsWith("the promoted candidate regressed");
+    }
+
+    @Test
+    void promoteIsRefusedBeforeTheCanaryPassed() {
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofMinutes(3));
+
+        assertThat(h.driver.submit(new Input.PromoteRequested("alice", h.time.instant())))
+                .hasValueSatisfying(why -> assertThat(why).contains("the canary has not passed"));
+        assertThat(h.phase()).isEqualTo(Phase.BAKING);
+    }
+
+    @Test
+    void noDataForTooLongMakesTheStageInconclusiveAndTheDefaultRollsBack() {
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofMinutes(2));
+        h.serving.metricsDown = true;
+
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(h.state().stages()).extracting(StageSummary::verdict).containsExactly(Verdict.INCONCLUSIVE);
+        assertThat(h.state().reason()).contains("inconclusive").contains("no data");
+        // three looks without data (the default limit), not the whole bake
+        assertThat(h.time.instant()).isEqualTo(Harness.T0.plus(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void anInconclusiveStageIsExtendedWhenThePolicySaysSo() {
+        String lowTraffic = THREE_STAGES.replace(
+                "analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 500}",
+                "analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 4000, onInconclusive: extend,"
+                        + " limits: {extensions: 1}}");
+        Harness h = new Harness().start(lowTraffic).runToRest();
+
+        // 5 req/s to the candidate: 3000 requests in 10 minutes, 6000 after one extension
+        assertThat(h.events(RolloutEvent.StageExtended.class)).hasSize(1);
+        assertThat(h.phase()).isEqualTo(Phase.CANARY_PASSED);
+        assertThat(h.state().stages())
+                .extracting(StageSummary::verdict)
+                .containsExactly(Verdict.PASS, Verdict.PASS, Verdict.PASS);
+    }
+
+    @Test
+    void aBuildAbortRollsBackAndRecordsWhoAborted() {
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofMinutes(12));
+
+        h.driver.submit(new Input.AbortRequested("bob", h.time.instant()));
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(h.events(RolloutEvent.Aborted.class))
+                .extracting(RolloutEvent.Aborted::by)
+                .containsExactly("bob");
+        assertThat(h.state().reason()).isEqualTo("aborted by bob");
+    }
+
+    @Test
+    void aBuildAbortHoldsTrafficWhenThePolicySaysHold() {
+        String hold = THREE_STAGES + "rollback: {onAbort: hold}\n";
+        Harness h = new Harness().start(hold).runFor(Duration.ofMinutes(12));
+
+        h.driver.submit(new Input.AbortRequested("bob", h.time.instant()));
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.HALTED);
+        assertThat(h.serving.weight).isEqualTo(25);
+        assertThat(h.state().reason()).contains("held at 25%");
+    }
+
+    @Test
+    void aShiftThatKeepsFailingLeadsToRollback() {
+        Harness h = new Harness();
+        h.serving.stuckAt = 3; // the router never realises the 5% that is asked
+        h.start(THREE_STAGES).runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLBACK_FAILED); // stuck at 3% even for the rollback
+        assertThat(h.events(RolloutEvent.ShiftRetry.class)).hasSize(2 + 2); // 2 retries per shift, 3 attempts each
+        assertThat(h.state().reason()).contains("rollback failed");
+    }
+
+    @Test
+    void aTransientShiftFailureIsRetriedWithBackoff() {
+        Harness h = new Harness();
+        h.serving.shiftFailures = 2;
+        h.start(THREE_STAGES).runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.CANARY_PASSED);
+        assertThat(h.events(RolloutEvent.ShiftRetry.class))
+                .extracting(RolloutEvent.ShiftRetry::retryAt)
+                .containsExactly(Harness.T0.plusSeconds(5), Harness.T0.plusSeconds(15));
+    }
+
+    @Test
+    void aSplitThatIsNotReadyYetIsReadAgainUntilItIs() {
+        Harness h = new Harness();
+        h.serving.notReadyReads = 3;
+        h.start(THREE_STAGES).runFor(Duration.ofMinutes(1));
+
+        assertThat(h.phase()).isEqualTo(Phase.BAKING);
+        assertThat(h.serving.shifts).containsExactly(5, 5, 5, 5);
+        assertThat(h.events(RolloutEvent.StageStarted.class).get(0).at()).isEqualTo(Harness.T0.plusSeconds(15));
+    }
+
+    @Test
+    void aRollbackThatFailsEndsLoudlyAndCanBeRetried() {
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofMinutes(3));
+        h.serving.rollbackBroken = true;
+        h.serving.candidateErrorRate = 0.05;
+
+        h.runToRest();
+        assertThat(h.phase()).isEqualTo(Phase.ROLLBACK_FAILED);
+        assertThat(h.events(RolloutEvent.RollbackFailed.class)).hasSize(1);
+
+        h.serving.rollbackBroken = false;
+        h.driver.submit(new Input.RollbackRequested("carol", "retry after fixing the router", h.time.instant()));
+        h.runToRest();
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(h.serving.weight).isZero();
+    }
+
+    @Test
+    void rollbackIsIdempotent() {
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofMinutes(3));
+        h.driver.submit(new Input.RollbackRequested("carol", "pipeline failed", h.time.instant()));
+        h.runToRest();
+        int shifts = h.serving.shifts.size();
+
+        assertThat(h.driver.submit(new Input.RollbackRequested("carol", "again", h.time.instant())))
+                .isEmpty();
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(h.serving.shifts).hasSize(shifts);
+        assertThat(h.events(RolloutEvent.Ignored.class)).hasSize(1);
+    }
+
+    @Test
+    void aDryRunReadsEverythingOnceAndMovesNothing() {
+        Harness h = new Harness().start(THREE_STAGES + "dryRun: true\n").runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.DRY_RUN_COMPLETE);
+        assertThat(h.serving.shifts).isEmpty();
+        assertThat(h.serving.metricReads).isEqualTo(4); // two metrics, two versions
+        assertThat(h.events(RolloutEvent.DryRunChecked.class)).hasSize(1);
+    }
+
+    @Test
+    void theStateSurvivesAJsonRoundTripMidBakeAndTheRolloutContinuesTheSame() {
+        Harness straight = new Harness().start(THREE_STAGES).runToRest();
+
+        Harness interrupted = new Harness().start(THREE_STAGES).runFor(Duration.ofSeconds(14 * 60 + 30));
+        String saved = RolloutStateCodec.write(interrupted.state());
+        RolloutState restored = RolloutStateCodec.read(saved);
+        assertThat(restored).isEqualTo(interrupted.state());
+        assertThat(saved.length()).isLessThan(16 * 1024);
+
+        Harness resumed = interrupted.resumeFrom(saved).runToRest();
+
+        assertThat(resumed.phase()).isEqualTo(Phase.CANARY_PASSED);
+        assertThat(resumed.state().stages()).isEqualTo(straight.state().stages());
+        assertThat(resumed.time.instant()).isEqualTo(straight.time.instant());
+    }
+}
