@@ -1,0 +1,407 @@
+package io.mlrollout.core.audit;
+
+import io.mlrollout.core.analysis.Format;
+import io.mlrollout.core.analysis.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Renders a {@link Report} as one self-contained HTML page: the verdicts with their reasons, the sign-offs, inline SVG
+ * charts (traffic over time; candidate against baseline per metric) and the log. No scripts and no external resources,
+ * so it can be archived and served as it is; every text from outside (names, comments, reasons) is escaped.
+ */
+public final class HtmlReport {
+
+    private static final int WIDTH = 720;
+    private static final int HEIGHT = 200;
+    private static final int LEFT = 64;
+    private static final int RIGHT = 16;
+    private static final int TOP = 12;
+    private static final int BOTTOM = 28;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private HtmlReport() {}
+
+    public static String render(Report report) {
+        StringBuilder html = new StringBuilder(16_384);
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<title>ML Rollout: ")
+                .append(escape(report.candidate()))
+                .append(" on ")
+                .append(escape(report.endpoint()))
+                .append("</title><style>")
+                .append(CSS)
+                .append("</style></head><body>\n");
+        header(html, report);
+        stages(html, report);
+        gates(html, report);
+        html.append("<h2>Traffic to the candidate</h2>\n");
+        html.append(trafficChart(report));
+        html.append("<h2>Metrics</h2>\n");
+        for (Report.MetricSeries series : report.metrics()) {
+            metric(html, series);
+        }
+        html.append("<h2>Log</h2>\n<pre class=\"log\">");
+        for (String line : report.log()) {
+            html.append(escape(line)).append('\n');
+        }
+        html.append("</pre>\n</body></html>\n");
+        return html.toString();
+    }
+
+    private static void header(StringBuilder html, Report report) {
+        html.append("<h1>")
+                .append(escape(report.candidate()))
+                .append(" on ")
+                .append(escape(report.endpoint()))
+                .append(" <span class=\"outcome ")
+                .append(outcomeClass(report.outcome()))
+                .append("\">")
+                .append(escape(report.outcome()))
+                .append("</span></h1>\n<table class=\"facts\">");
+        row(html, "Baseline", report.baseline());
+        row(
+                html,
+                "Started",
+                time(report.startedAt()) + (report.startedBy() == null ? "" : " by " + report.startedBy()));
+        row(html, "Last event", time(report.updatedAt()));
+        row(html, "False-rollback budget", Format.percent(report.falseRollbackRate()) + " for the whole rollout");
+        if (report.dryRun()) {
+            row(html, "Mode", "dry run: no traffic was moved");
+        }
+        if (report.reason() != null) {
+            row(html, "Reason", report.reason());
+        }
+        html.append("</table>\n");
+    }
+
+    private static void stages(StringBuilder html, Report report) {
+        html.append("<h2>Stages</h2>\n<table class=\"grid\"><tr><th>Stage</th><th>Weight</th><th>Bake</th>")
+                .append("<th>Started</th><th>Verdict</th><th>Score</th><th>Reasons</th></tr>\n");
+        for (Report.StageRow stage : report.stages()) {
+            html.append("<tr><td>")
+                    .append(stage.stage())
+                    .append(stage.signOff() ? " ✍" : "")
+                    .append("</td><td>")
+                    .append(stage.weight())
+                    .append("%</td><td>")
+                    .append(LogLines.duration(stage.bake()))
+                    .append("</td><td>")
+                    .append(stage.startedAt() == null ? "not yet" : escape(CLOCK.format(stage.startedAt())))
+                    .append("</td><td class=\"")
+                    .append(
+                            stage.verdict() == null
+                                    ? ""
+                                    : stage.verdict().name().toLowerCase(Locale.ROOT))
+                    .append("\">")
+                    .append(stage.verdict() == null ? "" : stage.verdict().name())
+                    .append("</td><td>")
+                    .append(stage.score() == null ? "" : Format.number(stage.score()))
+                    .append("</td><td><ul>");
+            for (String reason : stage.reasons()) {
+                html.append("<li>").append(escape(reason)).append("</li>");
+            }
+            html.append("</ul></td></tr>\n");
+        }
+        html.append("</table>\n");
+    }
+
+    private static void gates(StringBuilder html, Report report) {
+        if (report.gates().isEmpty()) {
+            return;
+        }
+        html.append("<h2>Sign-offs</h2>\n");
+        for (Report.GateRow gate : report.gates()) {
+            html.append("<div class=\"gate\"><b>")
+                    .append(escape(gate.purpose()))
+                    .append("</b>: ")
+                    .append(gate.quorum())
+                    .append(" approval(s) from ")
+                    .append(escape(String.join(", ", gate.approvers())))
+                    .append(", opened ")
+                    .append(time(gate.openedAt()))
+                    .append(", ")
+                    .append(
+                            gate.settlement() == null
+                                    ? "open until " + time(gate.expiresAt())
+                                    : escape(gate.settlement()))
+                    .append("<ul>");
+            for (Report.SignatureRow s : gate.signatures()) {
+                html.append("<li class=\"")
+                        .append(s.accepted() ? escape(s.decision()) : "refused")
+                        .append("\">")
+                        .append(time(s.at()))
+                        .append(" — ")
+                        .append(escape(s.userId()))
+                        .append(' ')
+                        .append(s.accepted() ? escape(s.decision()) : escape(s.decision()) + " refused")
+                        .append(": ")
+                        .append(escape(s.comment()))
+                        .append("</li>");
+            }
+            html.append("</ul></div>\n");
+        }
+    }
+
+    private static void metric(StringBuilder html, Report.MetricSeries series) {
+        html.append("<h3>").append(escape(series.metric())).append("</h3>\n");
+        if (series.points().isEmpty()) {
+            html.append("<p>No looks yet.</p>\n");
+            return;
+        }
+        html.append(metricChart(series));
+        Report.MetricPoint last = series.points().get(series.points().size() - 1);
+        html.append("<p class=\"explanation\">Last look: <b>")
+                .append(last.outcome())
+                .append("</b> — ")
+                .append(escape(last.explanation()))
+                .append("</p>\n");
+    }
+
+    // ---- charts
+
+    private record Axis(Instant start, Instant end) {
+        double x(Instant at) {
+            long span = Math.max(1, Duration.between(start, end).toMillis());
+            return LEFT
+                    + (WIDTH - LEFT - RIGHT)
+                            * (double) Duration.between(start, at).toMillis()
+                            / span;
+        }
+    }
+
+    private static double y(double value, double max) {
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (max == 0 ? 0 : value / max));
+    }
+
+    private static String trafficChart(Report report) {
+        if (report.traffic().isEmpty()) {
+            return "<p>No traffic has moved yet.</p>\n";
+        }
+        Instant start = report.traffic().get(0).at();
+        Instant end = later(report.updatedAt(), start.plusSeconds(1));
+        Axis axis = new Axis(start, end);
+        StringBuilder svg = openSvg("Percent of traffic to the candidate over time");
+        grid(svg, axis, 100, "%");
+        StringBuilder path = new StringBuilder();
+        int previous = -1;
+        for (Report.TrafficPoint point : report.traffic()) {
+            double x = axis.x(point.at());
+            if (previous >= 0) {
+                path.append(" L").append(fmt(x)).append(',').append(fmt(y(previous, 100)));
+            }
+            path.append(path.length() == 0 ? "M" : " L")
+                    .append(fmt(x))
+                    .append(',')
+                    .append(fmt(y(point.canaryWeight(), 100)));
+            previous = point.canaryWeight();
+        }
+        path.append(" L").append(fmt(axis.x(end))).append(',').append(fmt(y(previous, 100)));
+        svg.append("<path class=\"traffic\" d=\"").append(path).append("\"/>");
+        return svg.append("</svg>\n").toString();
+    }
+
+    private static String metricChart(Report.MetricSeries series) {
+        List<Report.MetricPoint> points = series.points();
+        Instant start = points.get(0).at();
+        Instant end = later(points.get(points.size() - 1).at(), start.plusSeconds(1));
+        Axis axis = new Axis(start, end);
+        double max = 0;
+        for (Report.MetricPoint p : points) {
+            max = Math.max(max, Math.max(orZero(p.candidate()), orZero(p.baseline())));
+        }
+        max = max == 0 ? 1 : niceCeiling(max * 1.1);
+        StringBuilder svg = openSvg(series.metric() + ": candidate and baseline per look");
+        grid(svg, axis, max, series.unit());
+        line(svg, axis, points, max, true);
+        line(svg, axis, points, max, false);
+        for (Report.MetricPoint p : points) {
+            if (p.outcome() == Outcome.FAIL || p.outcome() == Outcome.NODATA) {
+                svg.append("<circle class=\"")
+                        .append(p.outcome() == Outcome.FAIL ? "fail" : "nodata")
+                        .append("\" cx=\"")
+                        .append(fmt(axis.x(p.at())))
+                        .append("\" cy=\"")
+                        .append(fmt(p.candidate() == null ? HEIGHT - BOTTOM : y(p.candidate(), max)))
+                        .append("\" r=\"4\"><title>")
+                        .append(escape(p.outcome() + ": " + p.explanation()))
+                        .append("</title></circle>");
+            }
+        }
+        svg.append("<text class=\"legend candidate\" x=\"")
+                .append(LEFT + 8)
+                .append("\" y=\"")
+                .append(TOP + 12)
+                .append("\">candidate</text><text class=\"legend baseline\" x=\"")
+                .append(LEFT + 88)
+                .append("\" y=\"")
+                .append(TOP + 12)
+                .append("\">baseline</text>");
+        return svg.append("</svg>\n").toString();
+    }
+
+    private static void line(
+            StringBuilder svg, Axis axis, List<Report.MetricPoint> points, double max, boolean candidate) {
+        StringBuilder path = new StringBuilder();
+        boolean drawing = false;
+        for (Report.MetricPoint p : points) {
+            Double value = candidate ? p.candidate() : p.baseline();
+            if (value == null) {
+                drawing = false; // a gap in the data is a gap in the line, never an invented value
+                continue;
+            }
+            path.append(drawing ? " L" : " M")
+                    .append(fmt(axis.x(p.at())))
+                    .append(',')
+                    .append(fmt(y(value, max)));
+            drawing = true;
+        }
+        if (path.length() > 0) {
+            svg.append("<path class=\"")
+                    .append(candidate ? "candidate" : "baseline")
+                    .append("\" d=\"")
+                    .append(path.toString().trim())
+                    .append("\"/>");
+        }
+    }
+
+    private static StringBuilder openSvg(String title) {
+        return new StringBuilder("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(HEIGHT)
+                .append("\" width=\"")
+                .append(WIDTH)
+                .append("\" height=\"")
+                .append(HEIGHT)
+                .append("\" xmlns=\"http://www.w3.org/2000/svg\"><title>")
+                .append(escape(title))
+                .append("</title>");
+    }
+
+    private static void grid(StringBuilder svg, Axis axis, double max, String unit) {
+        for (int i = 0; i <= 4; i++) {
+            double value = max * i / 4;
+            double y = y(value, max);
+            svg.append("<line class=\"grid\" x1=\"")
+                    .append(LEFT)
+                    .append("\" x2=\"")
+                    .append(WIDTH - RIGHT)
+                    .append("\" y1=\"")
+                    .append(fmt(y))
+                    .append("\" y2=\"")
+                    .append(fmt(y))
+                    .append("\"/><text class=\"axis\" x=\"")
+                    .append(LEFT - 6)
+                    .append("\" y=\"")
+                    .append(fmt(y + 4))
+                    .append("\" text-anchor=\"end\">")
+                    .append(escape(
+                            unit.equals("%") && max == 100 ? Format.number(value) + "%" : Format.value(value, unit)))
+                    .append("</text>");
+        }
+        svg.append("<text class=\"axis\" x=\"")
+                .append(LEFT)
+                .append("\" y=\"")
+                .append(HEIGHT - 8)
+                .append("\">")
+                .append(CLOCK.format(axis.start()))
+                .append("</text><text class=\"axis\" x=\"")
+                .append(WIDTH - RIGHT)
+                .append("\" y=\"")
+                .append(HEIGHT - 8)
+                .append("\" text-anchor=\"end\">")
+                .append(CLOCK.format(axis.end()))
+                .append("</text>");
+    }
+
+    // ---- small helpers
+
+    private static void row(StringBuilder html, String name, String value) {
+        html.append("<tr><th>")
+                .append(escape(name))
+                .append("</th><td>")
+                .append(escape(value))
+                .append("</td></tr>");
+    }
+
+    private static String outcomeClass(String outcome) {
+        if (outcome.contains("fail") || outcome.contains("rolled back") || outcome.contains("rolling back")) {
+            return "bad";
+        }
+        return outcome.contains("passed") || outcome.contains("promoted") ? "good" : "neutral";
+    }
+
+    private static String time(Instant at) {
+        return at == null ? "" : TIME.format(at);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null || a.isBefore(b) ? b : a;
+    }
+
+    private static double orZero(Double value) {
+        return value == null ? 0 : value;
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least {@code value}: round numbers on the axis. */
+    static double niceCeiling(double value) {
+        double power = Math.pow(10, Math.floor(Math.log10(value)));
+        for (double step : new double[] {1, 2, 5, 10}) {
+            if (step * power >= value) {
+                return step * power;
+            }
+        }
+        return 10 * power;
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** Escapes text for HTML element content and attribute values. */
+    public static String escape(String text) {
+        String s = Objects.toString(text, "");
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static final String CSS = """
+            body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2330;max-width:980px}
+            h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}h3{font-size:1em;margin-bottom:4px}
+            .outcome{font-size:.7em;padding:2px 8px;border-radius:10px;vertical-align:middle}
+            .good{background:#d8f3dc;color:#1b4332}.bad{background:#ffe0e0;color:#7a1010}.neutral{background:#e8ecf4}
+            table.facts th{text-align:left;padding-right:16px;font-weight:600}
+            table.grid{border-collapse:collapse;width:100%}table.grid td,table.grid th{border:1px solid #d5dae3;
+            padding:4px 8px;vertical-align:top;text-align:left}
+            td.pass{color:#1b4332;font-weight:600}td.fail{color:#7a1010;font-weight:600}td.inconclusive{color:#8a5a00}
+            ul{margin:0;padding-left:18px}.gate{margin:8px 0}li.refused{color:#8a5a00}li.reject{color:#7a1010}
+            svg.chart{background:#fafbfd;border:1px solid #e1e5ee}
+            .grid{stroke:#e1e5ee}.axis{font-size:11px;fill:#5b6475}
+            path.traffic{fill:none;stroke:#3559d1;stroke-width:2}
+            path.candidate{fill:none;stroke:#d1495b;stroke-width:2}path.baseline{fill:none;stroke:#2a9d8f;stroke-width:2}
+            text.candidate{fill:#d1495b;font-size:12px}text.baseline{fill:#2a9d8f;font-size:12px}
+            circle.fail{fill:#d1495b}circle.nodata{fill:#aab}
+            pre.log{background:#0f1420;color:#dce3f0;padding:12px;overflow-x:auto;font-size:12px}
+            .explanation{color:#3b4252;margin-top:2px}
+            """;
+}

@@ -1,0 +1,159 @@
+package io.mlrollout.core.audit;
+
+import io.mlrollout.core.analysis.Format;
+import io.mlrollout.core.analysis.MetricLook;
+import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.traffic.TrafficSplit;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The human form of each event: one line a person can read in a build log, always starting with {@value #PREFIX}.
+ * For example {@code [ml-rollout] stage 2/3 (25%) PASS  error-rate 0.41% vs 0.47%  p99-latency 212ms vs 205ms}.
+ */
+public final class LogLines {
+
+    public static final String PREFIX = "[ml-rollout] ";
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private LogLines() {}
+
+    public static String format(RolloutEvent event) {
+        return PREFIX + text(event);
+    }
+
+    private static String text(RolloutEvent event) {
+        // One branch per event type (Java 17: no type patterns in switch).
+        if (event instanceof RolloutEvent.Started e) {
+            return "rollout of " + e.candidate() + " on " + e.endpoint()
+                    + (e.dryRun() ? " (DRY RUN: no traffic will move)" : "") + ": stages "
+                    + e.stages().stream()
+                            .map(s -> s.weight() + "% for " + duration(s.bake()) + (s.signOff() ? " + sign-off" : ""))
+                            .collect(Collectors.joining(" → "))
+                    + "; metrics " + String.join(", ", e.metrics()) + "; false-rollback budget "
+                    + Format.percent(e.falseRollbackRate())
+                    + (e.startedBy() == null ? "" : "; started by " + e.startedBy());
+        }
+        if (event instanceof RolloutEvent.Inspected e) {
+            return "router reports " + split(e.split()) + "; baseline is "
+                    + e.split().baseline();
+        }
+        if (event instanceof RolloutEvent.TrafficShifted e) {
+            return (e.stage() > 0 ? "stage " + e.stage() + ": " : "") + "traffic now " + split(e.split());
+        }
+        if (event instanceof RolloutEvent.ShiftRetry e) {
+            return "shift to " + e.targetWeight() + "% did not take (attempt " + e.attempt() + "): " + e.reason()
+                    + "; trying again at " + time(e.retryAt());
+        }
+        if (event instanceof RolloutEvent.StageStarted e) {
+            return "stage " + e.stage() + "/" + e.stageCount() + " (" + e.weight() + "%) baking until "
+                    + time(e.bakeEndsAt());
+        }
+        if (event instanceof RolloutEvent.Looked e) {
+            return where(e.stage(), e.weight()) + " look " + time(e.window().end()) + "  " + metrics(e.metrics());
+        }
+        if (event instanceof RolloutEvent.StageConcluded e) {
+            return "stage " + e.stage() + "/" + e.stageCount() + " (" + e.weight()
+                    + "%) " + e.verdict() + " score " + Format.number(e.score())
+                    + (e.reasons().isEmpty() ? "" : "  " + String.join("; ", e.reasons()));
+        }
+        if (event instanceof RolloutEvent.StageExtended e) {
+            return (e.stage() > 0 ? "stage " + e.stage() : "promotion watch") + " extended (" + e.extension()
+                    + "), baking until " + time(e.bakeEndsAt());
+        }
+        if (event instanceof RolloutEvent.GateOpened e) {
+            return "SIGN-OFF NEEDED for " + e.purpose() + ": " + e.quorum() + " approval(s) from "
+                    + String.join(", ", e.approvers()) + ", open until " + e.expiresAt();
+        }
+        if (event instanceof RolloutEvent.Signed e) {
+            return e.decision().name().toLowerCase(Locale.ROOT) + " by " + e.userId() + " (" + e.approvals() + " of "
+                    + e.quorum() + "): \"" + e.comment() + "\"";
+        }
+        if (event instanceof RolloutEvent.SignatureRefused e) {
+            return e.decision().name().toLowerCase(Locale.ROOT) + " by " + e.userId() + " refused: " + e.reason();
+        }
+        if (event instanceof RolloutEvent.GateSettled e) {
+            return "sign-off for " + e.purpose() + " settled: " + e.outcome();
+        }
+        if (event instanceof RolloutEvent.CanaryPassed e) {
+            return "CANARY PASSED at " + e.weight() + "%; traffic stays there until mlPromote or mlRollback";
+        }
+        if (event instanceof RolloutEvent.PromotionStarted e) {
+            return "promoting to 100% (requested by " + e.by() + ")";
+        }
+        if (event instanceof RolloutEvent.WatchStarted e) {
+            return "watching the promoted candidate until " + time(e.endsAt());
+        }
+        if (event instanceof RolloutEvent.Promoted e) {
+            return "PROMOTED: the candidate serves all traffic";
+        }
+        if (event instanceof RolloutEvent.RollbackStarted e) {
+            return "ROLLING BACK: " + e.reason();
+        }
+        if (event instanceof RolloutEvent.RolledBack e) {
+            return "ROLLED BACK: traffic now " + split(e.split());
+        }
+        if (event instanceof RolloutEvent.RollbackFailed e) {
+            return "ROLLBACK FAILED: " + e.reason() + "; last known split "
+                    + (e.lastKnown() == null ? "unknown" : split(e.lastKnown()))
+                    + ". Check the router and run mlRollback again";
+        }
+        if (event instanceof RolloutEvent.Halted e) {
+            return "HALTED: " + e.reason();
+        }
+        if (event instanceof RolloutEvent.Aborted e) {
+            return "build aborted by " + e.by();
+        }
+        if (event instanceof RolloutEvent.DryRunChecked e) {
+            return "dry run: router and metrics checked, nothing moved  " + metrics(e.metrics());
+        }
+        if (event instanceof RolloutEvent.Ignored e) {
+            return e.request() + " ignored: " + e.reason();
+        }
+        throw new IllegalArgumentException("unknown event " + event);
+    }
+
+    private static String where(int stage, int weight) {
+        return stage > 0 ? "stage " + stage + " (" + weight + "%)" : "promotion watch (" + weight + "%)";
+    }
+
+    private static String metrics(List<MetricLook> looks) {
+        return looks.stream().map(LogLines::metric).collect(Collectors.joining("  "));
+    }
+
+    private static String metric(MetricLook look) {
+        String numbers = look.baseline() == null
+                ? Format.value(look.candidate(), look.unit())
+                : Format.value(look.candidate(), look.unit()) + " vs " + Format.value(look.baseline(), look.unit());
+        return look.metric() + " " + look.outcome() + " " + (look.candidate() == null ? look.explanation() : numbers);
+    }
+
+    private static String split(TrafficSplit split) {
+        return split.baseline() + " " + (100 - split.canaryWeight()) + "% / " + split.canary() + " "
+                + split.canaryWeight() + "%" + (split.ready() ? "" : " (not ready)");
+    }
+
+    static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    static String duration(Duration d) {
+        if (d.toMillis() % 3_600_000 == 0) {
+            return d.toHours() + "h";
+        }
+        if (d.toMillis() % 60_000 == 0) {
+            return d.toMinutes() + "m";
+        }
+        if (d.toMillis() % 1000 == 0) {
+            return d.toSeconds() + "s";
+        }
+        return d.toMillis() + "ms";
+    }
+}

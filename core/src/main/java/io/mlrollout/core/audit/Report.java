@@ -1,0 +1,97 @@
+package io.mlrollout.core.audit;
+
+import io.mlrollout.core.analysis.Outcome;
+import io.mlrollout.core.analysis.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the human report shows, drawn from the events alone (so it can be rebuilt from the evidence file). Written as
+ * JSON beside the evidence, and rendered as HTML with charts by {@link HtmlReport}.
+ *
+ * @param outcome the last state people should know: "rolling back", "promoted", "canary passed", …
+ * @param reason why it came to rest, when it did for a reason
+ */
+public record Report(
+        String rolloutId,
+        String endpoint,
+        String candidate,
+        String baseline,
+        String startedBy,
+        Instant startedAt,
+        Instant updatedAt,
+        boolean dryRun,
+        double falseRollbackRate,
+        String outcome,
+        String reason,
+        List<StageRow> stages,
+        List<TrafficPoint> traffic,
+        List<MetricSeries> metrics,
+        List<GateRow> gates,
+        List<String> log) {
+
+    public Report {
+        stages = List.copyOf(stages);
+        traffic = List.copyOf(traffic);
+        metrics = List.copyOf(metrics);
+        gates = List.copyOf(gates);
+        log = List.copyOf(log);
+    }
+
+    /**
+     * A planned stage and, once it ran, how it went.
+     *
+     * @param startedAt null until the stage started
+     * @param verdict null until it was judged
+     */
+    public record StageRow(
+            int stage,
+            int weight,
+            Duration bake,
+            boolean signOff,
+            Instant startedAt,
+            Verdict verdict,
+            Double score,
+            List<String> reasons) {
+        public StageRow {
+            reasons = List.copyOf(reasons);
+        }
+    }
+
+    /** The candidate's share of traffic from {@code at} on. */
+    public record TrafficPoint(Instant at, int canaryWeight) {}
+
+    /** One metric's looks over time. */
+    public record MetricSeries(String metric, String unit, List<MetricPoint> points) {
+        public MetricSeries {
+            points = List.copyOf(points);
+        }
+    }
+
+    /**
+     * @param stage 1-based stage, 0 while watching a promotion
+     * @param candidate null without data
+     * @param baseline null without data (or the reference after promotion)
+     */
+    public record MetricPoint(
+            Instant at, int stage, Double candidate, Double baseline, Outcome outcome, String explanation) {}
+
+    /** A sign-off gate and what people did with it. */
+    public record GateRow(
+            String purpose,
+            Instant openedAt,
+            Instant expiresAt,
+            List<String> approvers,
+            int quorum,
+            List<SignatureRow> signatures,
+            String settlement) {
+        public GateRow {
+            approvers = List.copyOf(approvers);
+            signatures = List.copyOf(signatures);
+        }
+    }
+
+    /** @param accepted false for a refused attempt (kept: it is part of the record) */
+    public record SignatureRow(Instant at, String userId, String decision, String comment, boolean accepted) {}
+}
