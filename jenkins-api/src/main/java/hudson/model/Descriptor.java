@@ -2,6 +2,7 @@
 package hudson.model;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
+import org.kohsuke.stapler.HttpResponse;
 
 /**
  * Metadata and form handling for one kind of {@link Describable}.
@@ -42,4 +43,20 @@ public abstract class Descriptor<T extends Describable<T>> {
 
     /** Marker passed to the constructor by descriptors that describe themselves. */
     public static final class Self {}
+
+    /** A submitted form that cannot be applied; Jenkins shows the message next to the field. */
+    public static final class FormException extends Exception implements HttpResponse {
+        private static final long serialVersionUID = 1L;
+
+        private final String formField;
+
+        public FormException(String message, String formField) {
+            super(message);
+            this.formField = formField;
+        }
+
+        public String getFormField() {
+            return formField;
+        }
+    }
 }

@@ -6,12 +6,10 @@ import hudson.ExtensionList;
 import hudson.ExtensionPoint;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
+import net.sf.json.JSONObject;
+import org.kohsuke.stapler.StaplerRequest2;
 
-/**
- * A section of Manage Jenkins → System. The real {@code configure(StaplerRequest2, JSONObject)} binds the submitted
- * form through the subclass's {@code @DataBoundSetter}s; it is not mirrored because its JSON type (json-lib) is not on
- * Maven Central and subclasses that keep the default never name it.
- */
+/** A section of Manage Jenkins → System. */
 public abstract class GlobalConfiguration extends Descriptor<GlobalConfiguration>
         implements ExtensionPoint, Describable<GlobalConfiguration> {
 
@@ -23,6 +21,11 @@ public abstract class GlobalConfiguration extends Descriptor<GlobalConfiguration
     @Override
     public final Descriptor<GlobalConfiguration> getDescriptor() {
         return this;
+    }
+
+    /** Applies the submitted form; by default binds it through the subclass's {@code @DataBoundSetter}s. */
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        throw new UnsupportedOperationException("compile-only mirror");
     }
 
     public String getGlobalConfigPage() {

@@ -3,6 +3,7 @@
 package org.kohsuke.stapler;
 
 import jakarta.servlet.http.HttpServletRequest;
+import net.sf.json.JSONObject;
 
 /** The HTTP request as Stapler sees it. */
 public interface StaplerRequest2 extends HttpServletRequest {
@@ -11,4 +12,7 @@ public interface StaplerRequest2 extends HttpServletRequest {
     String getReferer();
 
     <T> T findAncestorObject(Class<T> type);
+
+    /** Sets {@code bean}'s properties from the keys present in {@code src}; absent keys are left alone. */
+    void bindJSON(Object bean, JSONObject src);
 }

@@ -11,12 +11,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import jenkins.model.GlobalConfiguration;
+import net.sf.json.JSONObject;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.StaplerRequest2;
 
 /**
- * ML Rollout's section of Manage Jenkins → System: the model endpoints that pipelines may roll out to. The default
- * {@code configure} binds the form through the setters, and configuration-as-code uses the same setters, so both are
- * refused the same bad input.
+ * ML Rollout's section of Manage Jenkins → System: the model endpoints that pipelines may roll out to. The form is
+ * bound through the setters, and configuration-as-code uses the same setters, so both are refused the same bad input.
  */
 @Extension
 public class MlRolloutConfiguration extends GlobalConfiguration {
@@ -37,6 +38,26 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
         return "ML Rollout";
     }
 
+    /**
+     * Binds the submitted form through the setters, as the default does, but first empties the endpoints: Stapler
+     * binds only the keys present, and a form whose last endpoint was deleted sends no {@code endpoints} key at all
+     * (Jenkins' own ConsoleUrlProviderGlobalConfiguration does the same). A refused value keeps the previous
+     * endpoints and is reported on the form.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        List<ModelEndpoint> previous = endpoints;
+        endpoints = new ArrayList<>();
+        try {
+            req.bindJSON(this, json);
+        } catch (IllegalArgumentException e) {
+            endpoints = previous;
+            throw new FormException(innermostMessage(e), "endpoints");
+        }
+        save();
+        return true;
+    }
+
     public List<ModelEndpoint> getEndpoints() {
         // XStream leaves the field null when the saved file has no endpoints element.
         return endpoints == null ? List.of() : List.copyOf(endpoints);
@@ -55,6 +76,15 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
         }
         this.endpoints = new ArrayList<>(given);
         save();
+    }
+
+    /** Ours is the innermost: Stapler may wrap a refusal from a nested constructor in its own exception. */
+    private static String innermostMessage(Throwable e) {
+        Throwable innermost = e;
+        while (innermost.getCause() != null && innermost.getCause() != innermost) {
+            innermost = innermost.getCause();
+        }
+        return innermost.getMessage();
     }
 
     public Optional<ModelEndpoint> endpoint(String name) {

@@ -2,11 +2,17 @@ package io.jenkins.plugins.mlrollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
 
 import hudson.AbortException;
+import hudson.model.Descriptor.FormException;
 import java.util.ArrayList;
 import java.util.List;
+import net.sf.json.JSONObject;
 import org.junit.jupiter.api.Test;
+import org.kohsuke.stapler.StaplerRequest2;
 
 class MlRolloutConfigurationTest {
 
@@ -69,6 +75,58 @@ class MlRolloutConfigurationTest {
                 .isInstanceOf(AbortException.class)
                 .hasMessage("endpoint 'fraud-scorer' router: is required; "
                         + "endpoint 'fraud-scorer' prometheusUrl: is required");
+    }
+
+    @Test
+    void aFormWithTheLastEndpointDeletedLeavesNone() throws FormException {
+        configuration.setEndpoints(List.of(ready("fraud-scorer")));
+        StaplerRequest2 req = mock(StaplerRequest2.class);
+        JSONObject form = mock(JSONObject.class);
+        // Stapler calls no setter for a key the form does not have, and an empty repeatable sends none.
+
+        assertThat(configuration.configure(req, form)).isTrue();
+
+        assertThat(configuration.getEndpoints()).isEmpty();
+    }
+
+    @Test
+    void aFormIsBoundThroughTheSetters() throws FormException {
+        StaplerRequest2 req = mock(StaplerRequest2.class);
+        JSONObject form = mock(JSONObject.class);
+        doAnswer(call -> {
+                    configuration.setEndpoints(List.of(ready("churn"), ready("ranker")));
+                    return null;
+                })
+                .when(req)
+                .bindJSON(configuration, form);
+
+        configuration.configure(req, form);
+
+        assertThat(configuration.getEndpoints())
+                .extracting(ModelEndpoint::getName)
+                .containsExactly("churn", "ranker");
+    }
+
+    @Test
+    void aRefusedFormKeepsThePreviousEndpointsAndNamesTheProblem() {
+        configuration.setEndpoints(List.of(ready("fraud-scorer")));
+        StaplerRequest2 req = mock(StaplerRequest2.class);
+        JSONObject form = mock(JSONObject.class);
+        // As Stapler reports a refusal from a nested constructor: wrapped in its own exception.
+        doThrow(new IllegalArgumentException(
+                        "Failed to instantiate class io.jenkins.plugins.mlrollout.ModelEndpoint",
+                        new IllegalArgumentException("name: 'Fraud' must start with a lower-case letter")))
+                .when(req)
+                .bindJSON(configuration, form);
+
+        assertThatThrownBy(() -> configuration.configure(req, form))
+                .isInstanceOf(FormException.class)
+                .hasMessage("name: 'Fraud' must start with a lower-case letter")
+                .extracting(e -> ((FormException) e).getFormField())
+                .isEqualTo("endpoints");
+        assertThat(configuration.getEndpoints())
+                .extracting(ModelEndpoint::getName)
+                .containsExactly("fraud-scorer");
     }
 
     private static ModelEndpoint ready(String name) {

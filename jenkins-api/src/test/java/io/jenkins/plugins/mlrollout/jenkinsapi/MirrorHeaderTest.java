@@ -47,7 +47,8 @@ class MirrorHeaderTest {
                 "org.kohsuke.stapler:stapler:2076.v1b_a_c12445eb_e",
                 "org.jenkins-ci.plugins.workflow:workflow-step-api:724.v538c2362b_dfb_",
                 "org.jenkins-ci.plugins:credentials:1511.v2e3cb_0008ef0",
-                "org.jenkins-ci.plugins:plain-credentials:199.v9f8e1f741799");
+                "org.jenkins-ci.plugins:plain-credentials:199.v9f8e1f741799",
+                "org.kohsuke.stapler:json-lib:2.4-jenkins-15");
         try (Stream<Path> walk = Files.walk(SOURCES)) {
             for (Path file : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Matcher matcher = HEADER.matcher(header(file));
