@@ -46,6 +46,8 @@ final class FormChecks {
         if (!allowed) {
             return result.includeCurrentValue(current);
         }
+        // These forms are global (item is null), where credentials are listed as SYSTEM, as the credentials plugin
+        // recommends for anything that is not a queue task.
         return result.includeEmptyValue()
                 .includeMatchingAs(
                         ACL.SYSTEM2,
