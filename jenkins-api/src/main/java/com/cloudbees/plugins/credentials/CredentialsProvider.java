@@ -1,0 +1,30 @@
+// Mirrors org.jenkins-ci.plugins:credentials:1511.v2e3cb_0008ef0,
+// src/main/java/com/cloudbees/plugins/credentials/CredentialsProvider.java
+package com.cloudbees.plugins.credentials;
+
+import com.cloudbees.plugins.credentials.common.IdCredentials;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.ExtensionPoint;
+import hudson.model.Run;
+import hudson.security.Permission;
+
+/** Where credentials come from, and the static look-ups every consumer uses. */
+public abstract class CredentialsProvider implements ExtensionPoint {
+    // The real constant belongs to the credentials permission group and is implied by Job.CONFIGURE.
+    public static final Permission USE_ITEM = new Permission(null, "UseItem", null);
+
+    private CredentialsProvider() {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+
+    @CheckForNull
+    public static <C extends IdCredentials> C findCredentialById(
+            @NonNull String id, @NonNull Class<C> type, @NonNull Run<?, ?> run) {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+
+    public static <C extends Credentials> C track(@NonNull Run build, @CheckForNull C credentials) {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+}

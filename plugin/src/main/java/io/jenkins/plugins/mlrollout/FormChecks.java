@@ -1,0 +1,62 @@
+package io.jenkins.plugins.mlrollout;
+
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Item;
+import hudson.security.ACL;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+
+/**
+ * What the configuration forms' web methods share: the permission checks that come before anything else, and the
+ * credential drop-down. These forms exist only in the global configuration, so Overall/Administer is what they need.
+ */
+final class FormChecks {
+
+    private FormChecks() {}
+
+    /** Refuses non-administrators, then reports {@code rule}'s problem with {@code value}, if any, as an error. */
+    static FormValidation check(@CheckForNull String value, Function<String, Optional<String>> rule) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return rule.apply(FieldRules.trimToNull(value))
+                .map(FormValidation::error)
+                .orElseGet(FormValidation::ok);
+    }
+
+    /**
+     * The credentials an endpoint may use: secret text (sent as a bearer token) and username with password (basic
+     * auth). As the credentials plugin recommends, someone who may not configure the context sees only the current
+     * value, so the list reveals no credential ids to them.
+     */
+    static ListBoxModel credentialItems(@CheckForNull Item item, @CheckForNull String currentId) {
+        StandardListBoxModel result = new StandardListBoxModel();
+        String current = currentId == null ? "" : currentId;
+        boolean allowed = item == null
+                ? Jenkins.get().hasPermission(Jenkins.ADMINISTER)
+                : item.hasPermission(Item.EXTENDED_READ) || item.hasPermission(CredentialsProvider.USE_ITEM);
+        if (!allowed) {
+            return result.includeCurrentValue(current);
+        }
+        // These forms are global (item is null), where credentials are listed as SYSTEM, as the credentials plugin
+        // recommends for anything that is not a queue task.
+        return result.includeEmptyValue()
+                .includeMatchingAs(
+                        ACL.SYSTEM2,
+                        item,
+                        StandardCredentials.class,
+                        List.of(),
+                        CredentialsMatchers.anyOf(
+                                CredentialsMatchers.instanceOf(StringCredentials.class),
+                                CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class)))
+                .includeCurrentValue(current);
+    }
+}

@@ -1,0 +1,41 @@
+package io.jenkins.plugins.mlrollout;
+
+import hudson.Extension;
+import hudson.util.FormValidation;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * Splits traffic with a KServe InferenceService's {@code spec.predictor.canaryTrafficPercent} (serverless mode); the
+ * split in effect is read back from its status.
+ */
+public class KServeRouterSettings extends KubernetesRouterSettings {
+
+    private final String inferenceService;
+
+    @DataBoundConstructor
+    public KServeRouterSettings(String kubernetesUrl, String namespace, String inferenceService) {
+        super(kubernetesUrl, namespace);
+        this.inferenceService = FieldRules.accept("inferenceService", inferenceService, FieldRules::kubernetesName);
+    }
+
+    public String getInferenceService() {
+        return inferenceService;
+    }
+
+    /** The KServe router's form. */
+    @Extension
+    public static class DescriptorImpl extends KubernetesRouterDescriptor {
+
+        @Override
+        public String getDisplayName() {
+            return "KServe InferenceService";
+        }
+
+        @POST
+        public FormValidation doCheckInferenceService(@QueryParameter String value) {
+            return FormChecks.check(value, FieldRules::kubernetesName);
+        }
+    }
+}

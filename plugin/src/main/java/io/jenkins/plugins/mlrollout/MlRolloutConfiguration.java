@@ -1,0 +1,115 @@
+package io.jenkins.plugins.mlrollout;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.ExtensionList;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import jenkins.model.GlobalConfiguration;
+import net.sf.json.JSONObject;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.StaplerRequest2;
+
+/**
+ * ML Rollout's section of Manage Jenkins → System: the model endpoints that pipelines may roll out to. The form is
+ * bound through the setters, and configuration-as-code uses the same setters, so both are refused the same bad input.
+ */
+@Extension
+public class MlRolloutConfiguration extends GlobalConfiguration {
+
+    private List<ModelEndpoint> endpoints = new ArrayList<>();
+
+    public MlRolloutConfiguration() {
+        load();
+    }
+
+    /** The one instance Jenkins created. */
+    public static MlRolloutConfiguration get() {
+        return ExtensionList.lookupSingleton(MlRolloutConfiguration.class);
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "ML Rollout";
+    }
+
+    /**
+     * Binds the submitted form through the setters, as the default does, but first empties the endpoints: Stapler
+     * binds only the keys present, and a form whose last endpoint was deleted sends no {@code endpoints} key at all
+     * (Jenkins' own ConsoleUrlProviderGlobalConfiguration does the same). A refused value keeps the previous
+     * endpoints and is reported on the form.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        List<ModelEndpoint> previous = endpoints;
+        endpoints = new ArrayList<>();
+        try {
+            req.bindJSON(this, json);
+        } catch (IllegalArgumentException e) {
+            endpoints = previous;
+            throw new FormException(innermostMessage(e), "endpoints");
+        }
+        save();
+        return true;
+    }
+
+    public List<ModelEndpoint> getEndpoints() {
+        // XStream leaves the field null when the saved file has no endpoints element.
+        return endpoints == null ? List.of() : List.copyOf(endpoints);
+    }
+
+    /** Replaces the endpoints and saves; refuses two endpoints with one name. */
+    @DataBoundSetter
+    public void setEndpoints(@CheckForNull List<ModelEndpoint> endpoints) {
+        List<ModelEndpoint> given = endpoints == null ? List.of() : endpoints;
+        Set<String> seen = new HashSet<>();
+        for (ModelEndpoint endpoint : given) {
+            if (!seen.add(endpoint.getName())) {
+                throw new IllegalArgumentException("endpoints: the name '" + endpoint.getName()
+                        + "' is used twice; endpoint names must be unique");
+            }
+        }
+        this.endpoints = new ArrayList<>(given);
+        save();
+    }
+
+    /** Ours is the innermost: Stapler may wrap a refusal from a nested constructor in its own exception. */
+    private static String innermostMessage(Throwable e) {
+        Throwable innermost = e;
+        while (innermost.getCause() != null && innermost.getCause() != innermost) {
+            innermost = innermost.getCause();
+        }
+        return innermost.getMessage();
+    }
+
+    public Optional<ModelEndpoint> endpoint(String name) {
+        return getEndpoints().stream().filter(e -> e.getName().equals(name)).findFirst();
+    }
+
+    /**
+     * The endpoint a pipeline names, ready to use.
+     *
+     * @throws AbortException if no endpoint has that name, or it lacks a required setting
+     */
+    public ModelEndpoint requireEndpoint(String name) throws AbortException {
+        ModelEndpoint endpoint = endpoint(name)
+                .orElseThrow(() -> new AbortException("endpoint: no endpoint named '"
+                        + name + "' is configured in Manage Jenkins → System → ML Rollout (configured: "
+                        + (getEndpoints().isEmpty()
+                                ? "none"
+                                : getEndpoints().stream()
+                                        .map(ModelEndpoint::getName)
+                                        .collect(Collectors.joining(", ")))
+                        + ")"));
+        List<String> missing = endpoint.missingSettings();
+        if (!missing.isEmpty()) {
+            throw new AbortException(String.join("; ", missing));
+        }
+        return endpoint;
+    }
+}

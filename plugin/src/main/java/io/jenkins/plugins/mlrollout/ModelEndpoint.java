@@ -1,0 +1,229 @@
+package io.jenkins.plugins.mlrollout;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.model.Describable;
+import hudson.model.Descriptor;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.mlrollout.core.http.Credential;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * A model endpoint as an administrator configured it: how its traffic is routed, where its metrics are, and the
+ * sign-off rules that every rollout on it must meet at least. A pipeline names the endpoint and may only tighten those
+ * rules ({@link #quorumFor(int)}, {@link #selfApprovalFor(boolean)}).
+ */
+public class ModelEndpoint implements Describable<ModelEndpoint> {
+
+    private final String name;
+    private RouterSettings router;
+    private String prometheusUrl;
+    private String prometheusCredentialsId;
+    private String namespace;
+    private String approvers;
+    private int minimumQuorum;
+    private boolean allowSelfApproval;
+
+    @DataBoundConstructor
+    public ModelEndpoint(String name) {
+        this.name = FieldRules.accept("name", name, FieldRules::endpointName);
+    }
+
+    /** Unique among the endpoints; what a policy's {@code endpoint:} and the steps' {@code endpoint:} name. */
+    public String getName() {
+        return name;
+    }
+
+    /** How traffic is split; {@code null} until configured. */
+    public @CheckForNull RouterSettings getRouter() {
+        return router;
+    }
+
+    @DataBoundSetter
+    public void setRouter(@CheckForNull RouterSettings router) {
+        this.router = router;
+    }
+
+    /** The Prometheus server to query, e.g. {@code http://prometheus.monitoring:9090}; {@code null} until configured. */
+    public @CheckForNull String getPrometheusUrl() {
+        return prometheusUrl;
+    }
+
+    @DataBoundSetter
+    public void setPrometheusUrl(@CheckForNull String prometheusUrl) {
+        this.prometheusUrl = FieldRules.accept("prometheusUrl", prometheusUrl, FieldRules::httpUrl);
+    }
+
+    public @CheckForNull String getPrometheusCredentialsId() {
+        return prometheusCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setPrometheusCredentialsId(@CheckForNull String prometheusCredentialsId) {
+        this.prometheusCredentialsId = FieldRules.trimToNull(prometheusCredentialsId);
+    }
+
+    /** Fills {@code ${namespace}} in metric queries; {@code null} when the queries do not use it. */
+    public @CheckForNull String getNamespace() {
+        return namespace;
+    }
+
+    @DataBoundSetter
+    public void setNamespace(@CheckForNull String namespace) {
+        this.namespace = FieldRules.accept("namespace", namespace, FieldRules::optionalLabel);
+    }
+
+    /** User ids and group names, separated by commas or white space, as typed; {@code null} for none. */
+    public @CheckForNull String getApprovers() {
+        return approvers;
+    }
+
+    @DataBoundSetter
+    public void setApprovers(@CheckForNull String approvers) {
+        this.approvers = FieldRules.trimToNull(approvers);
+    }
+
+    /** {@link #getApprovers()} split into ids, in order, each once. */
+    public List<String> approverIds() {
+        if (approvers == null) {
+            return List.of();
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (String id : approvers.split("[,\\s]+")) {
+            if (!id.isEmpty()) {
+                ids.add(id);
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    /** How many different approvers every sign-off on this endpoint needs at least; 0 leaves it to the policy. */
+    public int getMinimumQuorum() {
+        return minimumQuorum;
+    }
+
+    @DataBoundSetter
+    public void setMinimumQuorum(int minimumQuorum) {
+        FieldRules.nonNegative(minimumQuorum).ifPresent(problem -> {
+            throw new IllegalArgumentException("minimumQuorum: " + problem);
+        });
+        this.minimumQuorum = minimumQuorum;
+    }
+
+    /** Whether the person who started a build may sign for it on this endpoint. */
+    public boolean isAllowSelfApproval() {
+        return allowSelfApproval;
+    }
+
+    @DataBoundSetter
+    public void setAllowSelfApproval(boolean allowSelfApproval) {
+        this.allowSelfApproval = allowSelfApproval;
+    }
+
+    /** The quorum a rollout gets when its policy asks for {@code requested}: a pipeline may raise it, never lower it. */
+    public int quorumFor(int requested) {
+        if (requested < 0) {
+            throw new IllegalArgumentException("quorum: must be 0 or more, not " + requested);
+        }
+        return Math.max(requested, minimumQuorum);
+    }
+
+    /**
+     * Whether self-approval is allowed when a policy asks for {@code requested}: a pipeline may forbid it where this
+     * endpoint allows it, never allow it where this endpoint forbids it.
+     */
+    public boolean selfApprovalFor(boolean requested) {
+        return requested && allowSelfApproval;
+    }
+
+    /** The router's credential for {@code run}; {@link Credential#NONE} when none is configured. */
+    public Credential routerCredential(Run<?, ?> run) throws AbortException {
+        String id = router == null ? null : router.getCredentialsId();
+        return CredentialResolver.resolve(id, run, "endpoint '" + name + "' router credentialsId");
+    }
+
+    /** Prometheus' credential for {@code run}; {@link Credential#NONE} when none is configured. */
+    public Credential prometheusCredential(Run<?, ?> run) throws AbortException {
+        return CredentialResolver.resolve(
+                prometheusCredentialsId, run, "endpoint '" + name + "' prometheusCredentialsId");
+    }
+
+    /**
+     * The problems that keep this endpoint from being used for a rollout, each naming its field; empty when it is
+     * complete. Configuration-as-code calls setters only for the keys it is given, so a required setting can be
+     * missing without any setter refusing it; the steps check here before they use an endpoint.
+     */
+    public List<String> missingSettings() {
+        List<String> missing = new ArrayList<>();
+        if (router == null) {
+            missing.add("endpoint '" + name + "' router: is required");
+        }
+        if (prometheusUrl == null) {
+            missing.add("endpoint '" + name + "' prometheusUrl: is required");
+        }
+        return List.copyOf(missing);
+    }
+
+    @Override
+    public String toString() {
+        return "endpoint '" + name + "'";
+    }
+
+    /** The endpoint's form. */
+    @Extension
+    public static class DescriptorImpl extends Descriptor<ModelEndpoint> {
+
+        @Override
+        public String getDisplayName() {
+            return "Model endpoint";
+        }
+
+        /** The router kinds to choose from in the form. */
+        public List<RouterSettings.RouterDescriptor> getRouterDescriptors() {
+            return ExtensionList.lookup(RouterSettings.RouterDescriptor.class);
+        }
+
+        /**
+         * Checks the name's format. That no other endpoint has it is checked when the configuration is saved
+         * ({@link MlRolloutConfiguration#setEndpoints}): a field check sees its own field, not the unsaved others.
+         */
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            return FormChecks.check(value, FieldRules::endpointName);
+        }
+
+        @POST
+        public FormValidation doCheckPrometheusUrl(@QueryParameter String value) {
+            return FormChecks.check(value, FieldRules::httpUrl);
+        }
+
+        @POST
+        public FormValidation doCheckNamespace(@QueryParameter String value) {
+            return FormChecks.check(value, FieldRules::optionalLabel);
+        }
+
+        @POST
+        public FormValidation doCheckMinimumQuorum(@QueryParameter String value) {
+            return FormChecks.check(value, FieldRules::nonNegativeInteger);
+        }
+
+        @POST
+        public ListBoxModel doFillPrometheusCredentialsIdItems(
+                @AncestorInPath Item item, @QueryParameter String prometheusCredentialsId) {
+            return FormChecks.credentialItems(item, prometheusCredentialsId);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.jenkins.plugins.mlrollout;
+
+import hudson.Extension;
+import hudson.util.FormValidation;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/** A router that speaks ML Rollout's webhook JSON contract ({@code GET/PUT {url}/traffic}). */
+public class WebhookRouterSettings extends RouterSettings {
+
+    private final String url;
+
+    @DataBoundConstructor
+    public WebhookRouterSettings(String url) {
+        this.url = FieldRules.accept("url", url, FieldRules::httpUrl);
+    }
+
+    /** Base URL of the router; {@code /traffic} is appended. */
+    public String getUrl() {
+        return url;
+    }
+
+    /** The webhook router's form. */
+    @Extension
+    public static class DescriptorImpl extends RouterDescriptor {
+
+        @Override
+        public String getDisplayName() {
+            return "Webhook (ML Rollout JSON contract)";
+        }
+
+        @POST
+        public FormValidation doCheckUrl(@QueryParameter String value) {
+            return FormChecks.check(value, FieldRules::httpUrl);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.jenkins.plugins.mlrollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.Mockito.RETURNS_SELF;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockConstruction;
+import static org.mockito.Mockito.mockStatic;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import com.cloudbees.plugins.credentials.CredentialsMatcher;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import hudson.model.Descriptor;
+import hudson.model.Item;
+import hudson.security.ACL;
+import hudson.util.FormValidation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.kohsuke.stapler.verb.POST;
+import org.mockito.MockedConstruction;
+import org.mockito.MockedStatic;
+import org.springframework.security.access.AccessDeniedException;
+
+/**
+ * The configuration forms' web methods (form checks and credential lists) must be POST-only and must check
+ * permission before doing anything else. Jenkins is mocked at its static seam {@code Jenkins.get()}.
+ */
+class FormSecurityTest {
+
+    private final Jenkins jenkins = mock(Jenkins.class);
+    private MockedStatic<Jenkins> jenkinsStatic;
+
+    @BeforeEach
+    void setUp() {
+        jenkinsStatic = mockStatic(Jenkins.class);
+        jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
+    }
+
+    @AfterEach
+    void tearDown() {
+        jenkinsStatic.close();
+    }
+
+    /** Every {@code doCheck...} and {@code doFill...} method of every descriptor in the plugin. */
+    static Stream<Method> webMethods() {
+        return Stream.concat(formChecks(), credentialLists());
+    }
+
+    static Stream<Method> formChecks() {
+        List<Method> methods = descriptorMethods("doCheck");
+        assertThat(methods).hasSizeGreaterThanOrEqualTo(15);
+        return methods.stream();
+    }
+
+    static Stream<Method> credentialLists() {
+        List<Method> methods = descriptorMethods("doFill");
+        assertThat(methods).hasSize(2);
+        return methods.stream();
+    }
+
+    private static List<Method> descriptorMethods(String prefix) {
+        List<Method> methods = new ArrayList<>();
+        for (Class<?> type : CompiledClasses.all()) {
+            if (Descriptor.class.isAssignableFrom(type)) {
+                for (Method method : type.getDeclaredMethods()) {
+                    if (method.getName().startsWith(prefix)) {
+                        methods.add(method);
+                    }
+                }
+            }
+        }
+        return methods;
+    }
+
+    @ParameterizedTest
+    @MethodSource("webMethods")
+    void everyFormWebMethodIsPostOnly(Method method) {
+        assertThat(method.isAnnotationPresent(POST.class))
+                .as("%s.%s has @POST", method.getDeclaringClass().getSimpleName(), method.getName())
+                .isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("formChecks")
+    void everyFormCheckRefusesNonAdministratorsBeforeLookingAtTheValue(Method method) throws Exception {
+        doThrow(new AccessDeniedException("no")).when(jenkins).checkPermission(Jenkins.ADMINISTER);
+        Object descriptor = newDescriptor(method.getDeclaringClass());
+
+        assertThatThrownBy(() -> invoke(method, descriptor, "not valid at all: %%"))
+                .isInstanceOf(AccessDeniedException.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("credentialLists")
+    void everyCredentialListShowsNonAdministratorsOnlyTheCurrentValue(Method method) throws Exception {
+        when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(false);
+        Object descriptor = newDescriptor(method.getDeclaringClass());
+        try (MockedConstruction<StandardListBoxModel> lists =
+                mockConstruction(StandardListBoxModel.class, withSettings().defaultAnswer(RETURNS_SELF))) {
+            method.invoke(descriptor, null, "current-id");
+
+            StandardListBoxModel list = lists.constructed().get(0);
+            verify(list).includeCurrentValue("current-id");
+            verify(list, never()).includeEmptyValue();
+            verify(list, never()).includeMatchingAs(any(), any(), any(), anyList(), any());
+        }
+    }
+
+    @Test
+    void administratorsGetErrorsForBadValuesAndOkForGoodOnes() {
+        ModelEndpoint.DescriptorImpl descriptor = new ModelEndpoint.DescriptorImpl();
+        assertThat(descriptor.doCheckName("Fraud Scorer").kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(descriptor.doCheckName("fraud-scorer").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(descriptor.doCheckPrometheusUrl("").kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(descriptor.doCheckMinimumQuorum("2").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(descriptor.doCheckMinimumQuorum("-2").kind).isEqualTo(FormValidation.Kind.ERROR);
+        IstioRouterSettings.DescriptorImpl istio = new IstioRouterSettings.DescriptorImpl();
+        assertThat(istio.doCheckCanarySubset("").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(istio.doCheckKubernetesUrl("https://kubernetes.default.svc").kind)
+                .isEqualTo(FormValidation.Kind.OK);
+        verify(jenkins, org.mockito.Mockito.atLeast(7)).checkPermission(Jenkins.ADMINISTER);
+    }
+
+    @Test
+    void administratorsSeeSecretTextAndUsernamePasswordCredentialsLookedUpAsSystem() {
+        when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(true);
+        CredentialsMatcher secretText = mock(CredentialsMatcher.class);
+        CredentialsMatcher login = mock(CredentialsMatcher.class);
+        CredentialsMatcher either = mock(CredentialsMatcher.class);
+        try (MockedStatic<CredentialsMatchers> matchers = mockStatic(CredentialsMatchers.class);
+                MockedConstruction<StandardListBoxModel> lists = mockConstruction(
+                        StandardListBoxModel.class, withSettings().defaultAnswer(RETURNS_SELF))) {
+            matchers.when(() -> CredentialsMatchers.instanceOf(StringCredentials.class))
+                    .thenReturn(secretText);
+            matchers.when(() -> CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class))
+                    .thenReturn(login);
+            matchers.when(() -> CredentialsMatchers.anyOf(secretText, login)).thenReturn(either);
+
+            new ModelEndpoint.DescriptorImpl().doFillPrometheusCredentialsIdItems(null, null);
+
+            StandardListBoxModel list = lists.constructed().get(0);
+            verify(list).includeEmptyValue();
+            verify(list).includeMatchingAs(ACL.SYSTEM2, null, StandardCredentials.class, List.of(), either);
+            verify(list).includeCurrentValue("");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the static mock only has to exist while the lists are filled
+    void inAnItemContextConfigurersAndCredentialUsersSeeTheListOthersDoNot() {
+        Item item = mock(Item.class);
+        try (MockedStatic<CredentialsMatchers> ignored = mockStatic(CredentialsMatchers.class);
+                MockedConstruction<StandardListBoxModel> lists = mockConstruction(
+                        StandardListBoxModel.class, withSettings().defaultAnswer(RETURNS_SELF))) {
+            FormChecks.credentialItems(item, "id");
+            when(item.hasPermission(CredentialsProvider.USE_ITEM)).thenReturn(true);
+            FormChecks.credentialItems(item, "id");
+
+            verify(lists.constructed().get(0), never()).includeMatchingAs(any(), any(), any(), anyList(), any());
+            verify(lists.constructed().get(1))
+                    .includeMatchingAs(any(), org.mockito.ArgumentMatchers.eq(item), any(), anyList(), any());
+        }
+        verify(jenkins, never()).hasPermission(any());
+    }
+
+    /** An instance of {@code type}, or of a concrete descriptor that inherits the method from it. */
+    private static Object newDescriptor(Class<?> type) throws ReflectiveOperationException {
+        for (Class<?> candidate : CompiledClasses.all()) {
+            if (type.isAssignableFrom(candidate) && !Modifier.isAbstract(candidate.getModifiers())) {
+                return candidate.getConstructor().newInstance();
+            }
+        }
+        throw new AssertionError("no concrete descriptor for " + type);
+    }
+
+    private static Object invoke(Method method, Object target, String value) throws Throwable {
+        try {
+            return method.invoke(target, value);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
