@@ -2,6 +2,8 @@ package io.mlrollout.core.analysis.stats;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What a {@link RateRatioTest} has seen so far for one metric: the log likelihood ratio of each alternative of the
@@ -67,14 +69,21 @@ public record RateRatioEvidence(
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new double[] {theta0, maxLogEValue, intervals, canaryBad, canaryTotal, baselineBad}) * 31
+        return 31 * Objects.hash(theta0, maxLogEValue, intervals, canaryBad, canaryTotal, baselineBad, baselineTotal)
                 + Arrays.hashCode(logLikelihoodRatios);
     }
 
     @Override
     public String toString() {
         return String.format(
+                Locale.ROOT,
                 "RateRatioEvidence[theta0=%s, intervals=%d, canary %s/%s, baseline %s/%s, max log e-value %.3f]",
-                theta0, intervals, canaryBad, canaryTotal, baselineBad, baselineTotal, maxLogEValue);
+                theta0,
+                intervals,
+                canaryBad,
+                canaryTotal,
+                baselineBad,
+                baselineTotal,
+                maxLogEValue);
     }
 }
