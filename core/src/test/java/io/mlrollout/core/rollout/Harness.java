@@ -4,6 +4,7 @@ import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
 import io.mlrollout.core.signoff.SignOffRules;
+import io.mlrollout.core.testing.FakeServing;
 import io.mlrollout.core.time.VirtualTime;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.mlrollout.core.rollout;
+package io.mlrollout.core.testing;
 
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
@@ -12,36 +12,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An endpoint in memory for engine tests: a router that remembers its split and a metrics source that reports the
- * expected counts and values of each version's traffic share (no noise, so outcomes are exact). Knobs turn on the
- * failures the engine must handle.
+ * An endpoint in memory for engine and plugin tests: a router that remembers its split and a metrics source that
+ * reports the expected counts and values of each version's traffic share (no noise, so outcomes are exact). Public
+ * knobs turn on the failures the engine must handle. Shared with other modules through core's test jar.
  */
-final class FakeServing implements TrafficRouter, MetricsSource {
+public final class FakeServing implements TrafficRouter, MetricsSource {
 
-    final String baseline = "v1";
-    String canary = "v2";
-    int weight;
-    double requestsPerSecond = 100;
-    double baselineErrorRate = 0.01;
-    double candidateErrorRate = 0.01;
-    double baselineLatency = 200;
-    double candidateLatency = 200;
-    double[] baselineScores = {0.1, 0.2, 0.4, 0.2, 0.1};
-    double[] candidateScores = {0.1, 0.2, 0.4, 0.2, 0.1};
+    public final String baseline = "v1";
+    public String canary = "v2";
+    public int weight;
+    public double requestsPerSecond = 100;
+    public double baselineErrorRate = 0.01;
+    public double candidateErrorRate = 0.01;
+    public double baselineLatency = 200;
+    public double candidateLatency = 200;
+    public double[] baselineScores = {0.1, 0.2, 0.4, 0.2, 0.1};
+    public double[] candidateScores = {0.1, 0.2, 0.4, 0.2, 0.1};
 
     /** Shift calls that fail before one succeeds. */
-    int shiftFailures;
+    public int shiftFailures;
     /** Every shift to 0 fails. */
-    boolean rollbackBroken;
+    public boolean rollbackBroken;
     /** The router reports this weight whatever is asked (null: what was asked). */
-    Integer stuckAt;
+    public Integer stuckAt;
     /** Reads that report the split as not ready after a shift. */
-    int notReadyReads;
+    public int notReadyReads;
     /** The metrics source is down. */
-    boolean metricsDown;
+    public boolean metricsDown;
 
-    final List<Integer> shifts = new ArrayList<>();
-    int metricReads;
+    /** Every weight asked for, in order. */
+    public final List<Integer> shifts = new ArrayList<>();
+
+    public int metricReads;
 
     @Override
     public TrafficSplit current() {
