@@ -10,6 +10,7 @@ import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * An endpoint in memory for engine and plugin tests: a router that remembers its split and a metrics source that
@@ -39,6 +40,14 @@ public final class FakeServing implements TrafficRouter, MetricsSource {
     public int notReadyReads;
     /** The metrics source is down. */
     public boolean metricsDown;
+
+    /**
+     * When set, counts are drawn (binomially) and values jittered from this generator instead of being exact, for
+     * seeded simulations of many rollouts.
+     */
+    public SplittableRandom noise;
+    /** The relative standard deviation of a quantile or value reading when {@link #noise} is set. */
+    public double valueJitter = 0.05;
 
     /** Every weight asked for, in order. */
     public final List<Integer> shifts = new ArrayList<>();
