@@ -1,0 +1,75 @@
+package io.mlrollout.core.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.analysis.MetricLook;
+import io.mlrollout.core.analysis.Outcome;
+import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.signoff.Decision;
+import io.mlrollout.core.traffic.TrafficSplit;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every event reads as one line a person understands, with its numbers. */
+class LogLinesTest {
+
+    private static final Instant T = Instant.parse("2026-11-23T10:25:00Z");
+
+    @Test
+    void aLookShowsEachMetricWithItsOutcomeAndBothVersionsNumbers() {
+        String line = LogLines.format(new RolloutEvent.Looked(
+                T,
+                2,
+                25,
+                new Window(T.minusSeconds(60), T),
+                List.of(
+                        new MetricLook("error-rate", Outcome.CONTINUE, 0.0041, 0.0047, "%", "…"),
+                        new MetricLook("p99-latency", Outcome.CONTINUE, 212.4, 205.0, "ms", "…"))));
+
+        assertThat(line)
+                .isEqualTo("[ml-rollout] stage 2 (25%) look 10:25:00Z  error-rate CONTINUE 0.41% vs 0.47%"
+                        + "  p99-latency CONTINUE 212ms vs 205ms");
+    }
+
+    @Test
+    void aMetricWithoutDataSaysWhy() {
+        String line = LogLines.format(new RolloutEvent.Looked(
+                T,
+                1,
+                5,
+                new Window(T.minusSeconds(60), T),
+                List.of(new MetricLook("error-rate", Outcome.NODATA, null, null, "%", "no data: candidate: 503"))));
+
+        assertThat(line).endsWith("error-rate NODATA no data: candidate: 503");
+    }
+
+    @Test
+    void aStageVerdictCarriesItsScoreAndReasons() {
+        String line = LogLines.format(new RolloutEvent.StageConcluded(
+                T, 2, 3, 25, Verdict.FAIL, 0, List.of("error-rate FAIL: 1.32% on the candidate vs 0.45%")));
+
+        assertThat(line)
+                .isEqualTo(
+                        "[ml-rollout] stage 2/3 (25%) FAIL score 0  error-rate FAIL: 1.32% on the candidate vs 0.45%");
+    }
+
+    @Test
+    void signaturesAndRollbacksNameWhoAndWhy() {
+        assertThat(LogLines.format(new RolloutEvent.Signed(T, "alice", Decision.APPROVE, "flat error rate", 1, 2)))
+                .isEqualTo("[ml-rollout] approve by alice (1 of 2): \"flat error rate\"");
+        assertThat(LogLines.format(new RolloutEvent.RolledBack(T, new TrafficSplit("v1", "v2", 0, true))))
+                .isEqualTo("[ml-rollout] ROLLED BACK: traffic now v1 100% / v2 0%");
+        assertThat(LogLines.format(new RolloutEvent.RollbackFailed(T, "503 from router", null)))
+                .contains("ROLLBACK FAILED: 503 from router; last known split unknown");
+    }
+
+    @Test
+    void everyEventOfARealRolloutHasALine() {
+        for (RolloutEvent event : ReportTest.events()) {
+            assertThat(LogLines.format(event)).startsWith(LogLines.PREFIX).doesNotContain("null");
+        }
+    }
+}
