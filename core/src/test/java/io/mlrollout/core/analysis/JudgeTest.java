@@ -1,0 +1,212 @@
+package io.mlrollout.core.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Readings;
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.PolicyException;
+import io.mlrollout.core.policy.PolicyParser;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Classification per metric and scoring across metrics, fed readings directly. */
+class JudgeTest {
+
+    static final String METRICS = """
+            stages:
+              - {weight: 10, bake: 10m}
+            analysis: {interval: 1m, minRequests: 1000, score: {pass: 100, marginal: 50}}
+            promote: {bake: 5m}
+            metrics:
+              - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 10%, critical: true}
+              - {name: slow, kind: ratio, preset: istio-latency-over, threshold: 250ms, maxIncrease: 20%}
+              - {name: p99, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 15%, max: 400ms}
+              - {name: drift, kind: distribution, preset: model-score, maxPsi: 0.2}
+            """;
+
+    private final Judge judge = new Judge(parse(METRICS));
+
+    static Policy parse(String yaml) {
+        try {
+            return PolicyParser.parse(yaml);
+        } catch (PolicyException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+    }
+
+    /** One look's readings: equal versions unless a test changes a metric. */
+    static Map<String, Readings> healthy() {
+        Map<String, Readings> readings = new LinkedHashMap<>();
+        readings.put("errors", new Readings(new Reading.Counts(10, 1000), new Reading.Counts(90, 9000)));
+        readings.put("slow", new Readings(new Reading.Counts(20, 1000), new Reading.Counts(180, 9000)));
+        readings.put("p99", new Readings(new Reading.Scalar(210), new Reading.Scalar(205)));
+        readings.put("drift", new Readings(histogram(250, 500, 250), histogram(2250, 4500, 2250)));
+        return readings;
+    }
+
+    static Reading.Histogram histogram(double... counts) {
+        return new Reading.Histogram(new double[] {0.3, 0.7, Double.POSITIVE_INFINITY}, counts);
+    }
+
+    private LookResult run(int looks, Map<String, Readings> readings) {
+        JudgeState state = judge.beginStage(judge.begin());
+        LookResult result = null;
+        for (int look = 1; look <= looks; look++) {
+            result = judge.look(state, readings, LookContext.canary(0, look == 10));
+            state = result.state();
+            if (result.verdict().isPresent()) {
+                return result;
+            }
+        }
+        return result;
+    }
+
+    @Test
+    void equalVersionsPassAtTheEndOfTheBakeAndNotBefore() {
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look < 10; look++) {
+            LookResult result = judge.look(state, healthy(), LookContext.canary(0, false));
+            assertThat(result.verdict()).isEmpty();
+            state = result.state();
+        }
+        LookResult last = judge.look(state, healthy(), LookContext.canary(0, true));
+
+        assertThat(last.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.PASS);
+            assertThat(v.score()).isEqualTo(100);
+        });
+        assertThat(last.metrics()).extracting(MetricLook::outcome).containsOnly(Outcome.PASS);
+    }
+
+    @Test
+    void aCriticalFailureFailsAtOnceWithScoreZero() {
+        Map<String, Readings> readings = healthy();
+        readings.put("errors", new Readings(new Reading.Counts(40, 1000), new Reading.Counts(90, 9000)));
+
+        LookResult result = run(10, readings);
+
+        assertThat(result.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
+            assertThat(v.score()).isZero();
+            assertThat(v.reasons().get(0)).startsWith("errors FAIL: 4.00% on the candidate vs 1.00% on the baseline");
+        });
+    }
+
+    @Test
+    void aNonCriticalFailureLowersTheScoreAndEndsInconclusiveWhenAboveMarginal() {
+        Map<String, Readings> readings = healthy();
+        readings.put("slow", new Readings(new Reading.Counts(80, 1000), new Reading.Counts(180, 9000)));
+
+        LookResult result = run(10, readings);
+
+        assertThat(result.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+            assertThat(v.score()).isEqualTo(75);
+            assertThat(v.reasons().get(0)).startsWith("slow FAIL");
+        });
+    }
+
+    @Test
+    void aScoreBelowMarginalFailsBeforeTheBakeEnds() {
+        Map<String, Readings> readings = healthy();
+        readings.put("slow", new Readings(new Reading.Counts(80, 1000), new Reading.Counts(180, 9000)));
+        readings.put("drift", new Readings(histogram(800, 100, 100), histogram(2250, 4500, 2250)));
+        readings.put("p99", new Readings(new Reading.Scalar(900), new Reading.Scalar(205)));
+
+        LookResult result = run(10, readings);
+
+        assertThat(result.verdict())
+                .hasValueSatisfying(v -> assertThat(v.verdict()).isEqualTo(Verdict.FAIL));
+        assertThat(result.metrics())
+                .filteredOn(m -> m.metric().equals("drift"))
+                .singleElement()
+                .satisfies(m -> assertThat(m.explanation()).contains("drifted"));
+    }
+
+    @Test
+    void noDataForThreeLooksInARowIsInconclusiveAtOnce() {
+        Map<String, Readings> readings = healthy();
+        readings.put("p99", new Readings(new Reading.NoData("the value is NaN"), new Reading.Scalar(205)));
+
+        LookResult result = run(10, readings);
+
+        assertThat(result.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+            assertThat(v.reasons().get(0)).contains("p99 NODATA").contains("candidate: the value is NaN");
+        });
+        assertThat(result.metrics())
+                .filteredOn(m -> m.metric().equals("p99"))
+                .extracting(MetricLook::candidate)
+                .containsOnlyNulls();
+    }
+
+    @Test
+    void tooLittleTrafficHoldsAndIsNeverAPass() {
+        Map<String, Readings> readings = healthy();
+        readings.put("errors", new Readings(new Reading.Counts(0, 50), new Reading.Counts(90, 9000)));
+        readings.put("slow", new Readings(new Reading.Counts(1, 50), new Reading.Counts(180, 9000)));
+
+        LookResult result = run(10, readings);
+
+        assertThat(result.verdict())
+                .hasValueSatisfying(v -> assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE));
+        assertThat(result.metrics())
+                .filteredOn(m -> m.metric().equals("errors"))
+                .extracting(MetricLook::outcome)
+                .containsExactly(Outcome.HOLD);
+    }
+
+    @Test
+    void aQuantileOverItsAbsoluteLimitFailsAtTheEndOfTheBake() {
+        Map<String, Readings> readings = healthy();
+        readings.put("p99", new Readings(new Reading.Scalar(420), new Reading.Scalar(400)));
+
+        LookResult result = run(10, readings);
+
+        assertThat(result.metrics())
+                .filteredOn(m -> m.metric().equals("p99"))
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m.outcome()).isEqualTo(Outcome.FAIL);
+                    assertThat(m.explanation()).isEqualTo("median 420ms over 10 looks is over the limit of 400ms");
+                });
+    }
+
+    @Test
+    void afterPromotionTheCandidateIsHeldToWhatTheBaselineShowedBefore() {
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look <= 10; look++) {
+            state = judge.look(state, healthy(), LookContext.canary(0, look == 10))
+                    .state();
+        }
+        state = judge.beginWatch(state);
+        Map<String, Readings> promoted = new LinkedHashMap<>();
+        promoted.put("errors", new Readings(new Reading.Counts(300, 10_000), null)); // 3% vs 1% before
+        promoted.put("slow", new Readings(new Reading.Counts(200, 10_000), null));
+        promoted.put("p99", new Readings(new Reading.Scalar(207), null));
+        promoted.put("drift", new Readings(histogram(2500, 5000, 2500), null));
+
+        LookResult result = judge.look(state, promoted, LookContext.watch(false));
+
+        assertThat(result.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
+            assertThat(v.reasons().get(0)).contains("on the promoted candidate is over its bound of 1.10%");
+        });
+    }
+
+    @Test
+    void aDryRunCheckReportsWhatCameBackAndDecidesNothing() {
+        Map<String, Readings> readings = healthy();
+        readings.put("drift", new Readings(new Reading.NoData("absent series"), histogram(1, 1, 1)));
+
+        LookResult result = judge.look(judge.begin(), readings, LookContext.check());
+
+        assertThat(result.verdict()).isEmpty();
+        assertThat(result.metrics())
+                .extracting(MetricLook::outcome)
+                .containsExactly(Outcome.CONTINUE, Outcome.CONTINUE, Outcome.CONTINUE, Outcome.NODATA);
+        assertThat(result.state()).isEqualTo(judge.begin());
+    }
+}
