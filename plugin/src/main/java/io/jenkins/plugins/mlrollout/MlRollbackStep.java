@@ -63,7 +63,7 @@ public class MlRollbackStep extends Step {
         private final String endpoint;
         private final String reason;
         private String target;
-        private transient boolean requested;
+        private transient volatile boolean requested;
 
         Execution(MlRollbackStep step, StepContext context) {
             super(context);

@@ -65,7 +65,7 @@ public class RolloutAction implements RunAction2 {
     private volatile String state;
 
     private transient Run<?, ?> run;
-    private transient LiveRollout live;
+    private transient volatile LiveRollout live;
 
     /**
      * @param endpoint the endpoint the rollout runs on (the step's, else the policy's)
