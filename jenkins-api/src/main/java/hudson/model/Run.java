@@ -6,6 +6,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.ExtensionPoint;
 import hudson.security.ACL;
 import hudson.security.AccessControlled;
+import java.io.File;
 import java.io.IOException;
 
 /** One build of a {@link Job}. */
@@ -50,6 +51,14 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
     }
 
     public final @NonNull String getAbsoluteUrl() {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+
+    public @CheckForNull <T extends Cause> T getCause(Class<T> type) {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+
+    public @NonNull File getRootDir() {
         throw new UnsupportedOperationException("compile-only mirror");
     }
 

@@ -9,6 +9,7 @@ import hudson.security.ACL;
 import hudson.security.AccessControlled;
 import hudson.security.Permission;
 import hudson.security.SecurityRealm;
+import java.io.File;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 
@@ -38,6 +39,10 @@ public class Jenkins implements AccessControlled {
     }
 
     public @Nullable String getRootUrl() throws IllegalStateException {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+
+    public File getRootDir() {
         throw new UnsupportedOperationException("compile-only mirror");
     }
 

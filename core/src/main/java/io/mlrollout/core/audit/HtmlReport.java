@@ -31,15 +31,27 @@ public final class HtmlReport {
     private HtmlReport() {}
 
     public static String render(Report report) {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ML Rollout: "
+                + escape(report.candidate())
+                + " on "
+                + escape(report.endpoint())
+                + "</title><style>"
+                + PAGE_CSS
+                + "</style></head><body>\n"
+                + fragment(report)
+                + "</body></html>\n";
+    }
+
+    /**
+     * The report without {@code <html>}, {@code <head>} and {@code <body>}, for embedding in another page (the build
+     * page in Jenkins): one {@code <div class="ml-rollout-report">} with its own style rules, all scoped to that class so
+     * they do not touch the page around it. Safe to output unescaped: every text from outside is escaped here.
+     */
+    public static String fragment(Report report) {
         StringBuilder html = new StringBuilder(16_384);
-        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<title>ML Rollout: ")
-                .append(escape(report.candidate()))
-                .append(" on ")
-                .append(escape(report.endpoint()))
-                .append("</title><style>")
-                .append(CSS)
-                .append("</style></head><body>\n");
+        html.append("<div class=\"ml-rollout-report\"><style>")
+                .append(REPORT_CSS)
+                .append("</style>\n");
         header(html, report);
         stages(html, report);
         gates(html, report);
@@ -53,7 +65,7 @@ public final class HtmlReport {
         for (String line : report.log()) {
             html.append(escape(line)).append('\n');
         }
-        html.append("</pre>\n</body></html>\n");
+        html.append("</pre>\n</div>\n");
         return html.toString();
     }
 
@@ -385,23 +397,34 @@ public final class HtmlReport {
         return out.toString();
     }
 
-    private static final String CSS = """
-            body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2330;max-width:980px}
-            h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}h3{font-size:1em;margin-bottom:4px}
-            .outcome{font-size:.7em;padding:2px 8px;border-radius:10px;vertical-align:middle}
-            .good{background:#d8f3dc;color:#1b4332}.bad{background:#ffe0e0;color:#7a1010}.neutral{background:#e8ecf4}
-            table.facts th{text-align:left;padding-right:16px;font-weight:600}
-            table.grid{border-collapse:collapse;width:100%}table.grid td,table.grid th{border:1px solid #d5dae3;
+    /** The page around a standalone report. */
+    private static final String PAGE_CSS =
+            "body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2330;max-width:980px}";
+
+    /** Every rule is scoped to the report's own {@code div}, so an embedding page keeps its look. */
+    private static final String REPORT_CSS = """
+            .ml-rollout-report h1{font-size:1.5em}.ml-rollout-report h2{font-size:1.2em;margin-top:1.6em}
+            .ml-rollout-report h3{font-size:1em;margin-bottom:4px}
+            .ml-rollout-report .outcome{font-size:.7em;padding:2px 8px;border-radius:10px;vertical-align:middle}
+            .ml-rollout-report .good{background:#d8f3dc;color:#1b4332}.ml-rollout-report .bad{background:#ffe0e0;color:#7a1010}
+            .ml-rollout-report .neutral{background:#e8ecf4}
+            .ml-rollout-report table.facts th{text-align:left;padding-right:16px;font-weight:600}
+            .ml-rollout-report table.grid{border-collapse:collapse;width:100%}
+            .ml-rollout-report table.grid td,.ml-rollout-report table.grid th{border:1px solid #d5dae3;
             padding:4px 8px;vertical-align:top;text-align:left}
-            td.pass{color:#1b4332;font-weight:600}td.fail{color:#7a1010;font-weight:600}td.inconclusive{color:#8a5a00}
-            ul{margin:0;padding-left:18px}.gate{margin:8px 0}li.refused{color:#8a5a00}li.reject{color:#7a1010}
-            svg.chart{background:#fafbfd;border:1px solid #e1e5ee}
-            .grid{stroke:#e1e5ee}.axis{font-size:11px;fill:#5b6475}
-            path.traffic{fill:none;stroke:#3559d1;stroke-width:2}
-            path.candidate{fill:none;stroke:#d1495b;stroke-width:2}path.baseline{fill:none;stroke:#2a9d8f;stroke-width:2}
-            text.candidate{fill:#d1495b;font-size:12px}text.baseline{fill:#2a9d8f;font-size:12px}
-            circle.fail{fill:#d1495b}circle.nodata{fill:#aab}
-            pre.log{background:#0f1420;color:#dce3f0;padding:12px;overflow-x:auto;font-size:12px}
-            .explanation{color:#3b4252;margin-top:2px}
+            .ml-rollout-report td.pass{color:#1b4332;font-weight:600}.ml-rollout-report td.fail{color:#7a1010;font-weight:600}
+            .ml-rollout-report td.inconclusive{color:#8a5a00}
+            .ml-rollout-report ul{margin:0;padding-left:18px}.ml-rollout-report .gate{margin:8px 0}
+            .ml-rollout-report li.refused{color:#8a5a00}.ml-rollout-report li.reject{color:#7a1010}
+            .ml-rollout-report svg.chart{background:#fafbfd;border:1px solid #e1e5ee}
+            .ml-rollout-report .grid{stroke:#e1e5ee}.ml-rollout-report .axis{font-size:11px;fill:#5b6475}
+            .ml-rollout-report path.traffic{fill:none;stroke:#3559d1;stroke-width:2}
+            .ml-rollout-report path.candidate{fill:none;stroke:#d1495b;stroke-width:2}
+            .ml-rollout-report path.baseline{fill:none;stroke:#2a9d8f;stroke-width:2}
+            .ml-rollout-report text.candidate{fill:#d1495b;font-size:12px}
+            .ml-rollout-report text.baseline{fill:#2a9d8f;font-size:12px}
+            .ml-rollout-report circle.fail{fill:#d1495b}.ml-rollout-report circle.nodata{fill:#aab}
+            .ml-rollout-report pre.log{background:#0f1420;color:#dce3f0;padding:12px;overflow-x:auto;font-size:12px}
+            .ml-rollout-report .explanation{color:#3b4252;margin-top:2px}
             """;
 }

@@ -2,6 +2,9 @@ package io.jenkins.plugins.mlrollout;
 
 import hudson.Extension;
 import hudson.util.FormValidation;
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.traffic.GatewayApiRouter;
+import io.mlrollout.core.traffic.TrafficRouter;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -50,6 +53,11 @@ public class GatewayApiRouterSettings extends KubernetesRouterSettings {
             throw new IllegalArgumentException("ruleIndex: " + problem);
         });
         this.ruleIndex = ruleIndex;
+    }
+
+    @Override
+    TrafficRouter router(Credential credential) {
+        return new GatewayApiRouter(connection(credential), httpRoute, ruleIndex, baselineBackend, canaryBackend);
     }
 
     /** The Gateway API router's form. */

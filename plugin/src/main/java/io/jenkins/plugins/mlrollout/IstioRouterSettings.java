@@ -3,6 +3,10 @@ package io.jenkins.plugins.mlrollout;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Extension;
 import hudson.util.FormValidation;
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.traffic.IstioRouter;
+import io.mlrollout.core.traffic.TrafficRouter;
+import java.util.Optional;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -70,6 +74,16 @@ public class IstioRouterSettings extends KubernetesRouterSettings {
     @DataBoundSetter
     public void setCanarySubset(@CheckForNull String canarySubset) {
         this.canarySubset = FieldRules.accept("canarySubset", canarySubset, FieldRules::optionalLabel);
+    }
+
+    @Override
+    TrafficRouter router(Credential credential) {
+        return new IstioRouter(
+                connection(credential),
+                virtualService,
+                Optional.ofNullable(routeName),
+                new IstioRouter.Destination(baselineHost, Optional.ofNullable(baselineSubset)),
+                new IstioRouter.Destination(canaryHost, Optional.ofNullable(canarySubset)));
     }
 
     /** The Istio router's form. */

@@ -2,6 +2,9 @@ package io.jenkins.plugins.mlrollout;
 
 import hudson.Extension;
 import hudson.util.FormValidation;
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.traffic.KServeRouter;
+import io.mlrollout.core.traffic.TrafficRouter;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
@@ -22,6 +25,11 @@ public class KServeRouterSettings extends KubernetesRouterSettings {
 
     public String getInferenceService() {
         return inferenceService;
+    }
+
+    @Override
+    TrafficRouter router(Credential credential) {
+        return new KServeRouter(connection(credential), inferenceService);
     }
 
     /** The KServe router's form. */

@@ -1,6 +1,10 @@
 package io.jenkins.plugins.mlrollout;
 
 import hudson.util.FormValidation;
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.traffic.KubernetesConnection;
+import java.net.URI;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
@@ -23,6 +27,11 @@ public abstract class KubernetesRouterSettings extends RouterSettings {
     /** The namespace of the routing object. */
     public String getNamespace() {
         return namespace;
+    }
+
+    /** The API server connection these settings describe, authenticated with {@code credential}. */
+    KubernetesConnection connection(Credential credential) {
+        return new KubernetesConnection(URI.create(kubernetesUrl), credential, namespace, HttpSettings.DEFAULT);
     }
 
     /** The form fields every Kubernetes router kind has. */

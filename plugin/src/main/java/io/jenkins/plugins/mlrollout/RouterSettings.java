@@ -5,6 +5,8 @@ import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.model.Item;
 import hudson.util.ListBoxModel;
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.traffic.TrafficRouter;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -27,6 +29,14 @@ public abstract class RouterSettings implements Describable<RouterSettings> {
     public void setCredentialsId(@CheckForNull String credentialsId) {
         this.credentialsId = FieldRules.trimToNull(credentialsId);
     }
+
+    /**
+     * The connector for these settings.
+     *
+     * @param credential the credential {@link #getCredentialsId()} names, already looked up for the build
+     * @throws IllegalArgumentException if the settings cannot make a router (the message names the field)
+     */
+    abstract TrafficRouter router(Credential credential);
 
     /** The form behind every router kind. */
     public abstract static class RouterDescriptor extends Descriptor<RouterSettings> {

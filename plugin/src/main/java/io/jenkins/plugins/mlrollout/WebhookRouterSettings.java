@@ -2,6 +2,11 @@ package io.jenkins.plugins.mlrollout;
 
 import hudson.Extension;
 import hudson.util.FormValidation;
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.traffic.TrafficRouter;
+import io.mlrollout.core.traffic.WebhookRouter;
+import java.net.URI;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
@@ -19,6 +24,11 @@ public class WebhookRouterSettings extends RouterSettings {
     /** Base URL of the router; {@code /traffic} is appended. */
     public String getUrl() {
         return url;
+    }
+
+    @Override
+    TrafficRouter router(Credential credential) {
+        return new WebhookRouter(URI.create(url), credential, HttpSettings.DEFAULT);
     }
 
     /** The webhook router's form. */

@@ -1,0 +1,85 @@
+package io.mlrollout.core.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.signoff.Decision;
+import io.mlrollout.core.traffic.TrafficSplit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The report as a page of its own and as a fragment another page embeds. */
+class HtmlReportTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static Report report(String comment) {
+        return ReportBuilder.of(List.of(
+                new RolloutEvent.Started(
+                        T0,
+                        "deploy#1",
+                        "fraud-scorer",
+                        "v2<script>",
+                        "dave",
+                        List.of(new RolloutEvent.PlannedStage(5, Duration.ofMinutes(10), true)),
+                        List.of("error-rate"),
+                        0.01,
+                        false),
+                new RolloutEvent.Inspected(T0, new TrafficSplit("v1", "v2", 0, true)),
+                new RolloutEvent.TrafficShifted(T0, 1, new TrafficSplit("v1", "v2", 5, true)),
+                new RolloutEvent.GateOpened(
+                        T0.plusSeconds(600), "stage 1/1 (5%)", List.of("alice"), 1, T0.plusSeconds(7800)),
+                new RolloutEvent.Signed(T0.plusSeconds(700), "alice", Decision.APPROVE, comment, 1, 1)));
+    }
+
+    @Test
+    void theFragmentIsOneScopedBlockWithoutPageElements() {
+        String fragment = HtmlReport.fragment(report("fine"));
+
+        assertThat(fragment)
+                .startsWith("<div class=\"ml-rollout-report\"><style>")
+                .endsWith("</div>\n");
+        assertThat(fragment).doesNotContain("<html", "<head", "<body", "<!DOCTYPE");
+        assertThat(fragment).contains("<svg").contains("Sign-offs");
+    }
+
+    @Test
+    void everyStyleRuleOfTheFragmentIsScopedToTheReport() {
+        String fragment = HtmlReport.fragment(report("fine"));
+        String css = fragment.substring(fragment.indexOf("<style>") + 7, fragment.indexOf("</style>"));
+        Matcher rule = Pattern.compile("([^{}]+)\\{[^}]*}").matcher(css);
+        int rules = 0;
+        while (rule.find()) {
+            for (String selector : rule.group(1).split(",")) {
+                assertThat(selector.strip()).as("selector").startsWith(".ml-rollout-report");
+            }
+            rules++;
+        }
+        assertThat(rules).isGreaterThan(10);
+    }
+
+    @Test
+    void textFromOutsideIsEscapedInTheFragmentAndThePage() {
+        String hostile = "<img src=x onerror=alert(1)>";
+        Report report = report(hostile);
+
+        for (String html : List.of(HtmlReport.fragment(report), HtmlReport.render(report))) {
+            assertThat(html).doesNotContain("<img", "<script>");
+            assertThat(html).contains("&lt;img src=x onerror=alert(1)&gt;").contains("v2&lt;script&gt;");
+        }
+    }
+
+    @Test
+    void thePageWrapsTheFragment() {
+        Report report = report("fine");
+
+        assertThat(HtmlReport.render(report))
+                .startsWith("<!DOCTYPE html>")
+                .contains(HtmlReport.fragment(report))
+                .endsWith("</body></html>\n");
+    }
+}

@@ -1,0 +1,91 @@
+package io.jenkins.plugins.mlrollout;
+
+import hudson.model.TaskListener;
+import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.traffic.TrafficException;
+import io.mlrollout.core.traffic.TrafficRouter;
+import io.mlrollout.core.traffic.TrafficSplit;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code mlRollback} when no rollout of the endpoint is under way (e.g. in another build's {@code post { failure }}):
+ * reads the router's split, asks for 0% to the candidate, and reads it back. Each step is a line in the build log and
+ * in the evidence file of the build that asked, with who asked and why. Asking when all traffic is already on the
+ * baseline changes nothing and succeeds.
+ */
+final class DirectRollback {
+
+    private final TrafficRouter router;
+    private final AuditTrail audit;
+    private final TaskListener log;
+    private final Clock clock;
+
+    DirectRollback(TrafficRouter router, AuditTrail audit, TaskListener log, Clock clock) {
+        this.router = router;
+        this.audit = audit;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** Carries it out; talks to the router, so it runs on the timer. */
+    RolloutStepExecution.Outcome run(String endpoint, String by, String reason) throws IOException {
+        record(new RolloutEvent.RollbackStarted(clock.instant(), reason + " (requested by " + by + ")", by));
+        TrafficSplit before;
+        try {
+            before = router.current();
+        } catch (TrafficException e) {
+            return failed(endpoint, "could not read the router (" + router.describe() + "): " + e.getMessage(), null);
+        }
+        record(new RolloutEvent.Inspected(clock.instant(), before));
+        if (before.canaryWeight() == 0) {
+            say("the router already sends all traffic of " + endpoint + " to the baseline; nothing to do");
+            return rolledBack(endpoint, before);
+        }
+        TrafficSplit after;
+        try {
+            router.shift(before.canary(), 0);
+            after = router.current();
+        } catch (TrafficException e) {
+            return failed(endpoint, router.describe() + ": " + e.getMessage(), before);
+        }
+        if (after.canaryWeight() != 0) {
+            return failed(
+                    endpoint,
+                    "the router reports " + after.canaryWeight() + "% to the candidate after asking for 0%",
+                    after);
+        }
+        return rolledBack(endpoint, after);
+    }
+
+    private RolloutStepExecution.Outcome rolledBack(String endpoint, TrafficSplit split) throws IOException {
+        record(new RolloutEvent.RolledBack(clock.instant(), split));
+        say(audit.summary());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("outcome", "ROLLED_BACK");
+        result.put("endpoint", endpoint);
+        result.put("split", split.toString());
+        return RolloutStepExecution.Outcome.success(result);
+    }
+
+    private RolloutStepExecution.Outcome failed(String endpoint, String reason, TrafficSplit lastKnown)
+            throws IOException {
+        record(new RolloutEvent.RollbackFailed(clock.instant(), reason, lastKnown));
+        say(audit.summary());
+        return RolloutStepExecution.Outcome.failed("mlRollback: ROLLBACK FAILED on endpoint " + endpoint + ": " + reason
+                + "; last known split " + (lastKnown == null ? "unknown" : lastKnown.toString())
+                + ". Fix the router, then run mlRollback again");
+    }
+
+    private void record(RolloutEvent event) throws IOException {
+        log.getLogger().println(LogLines.format(event));
+        audit.append(event);
+    }
+
+    private void say(String text) {
+        log.getLogger().println(LogLines.PREFIX + text);
+    }
+}

@@ -1,0 +1,207 @@
+package io.jenkins.plugins.mlrollout;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.rollout.StageSummary;
+import io.mlrollout.core.traffic.TrafficRouter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code mlCanary}: shifts a growing share of an endpoint's live traffic to a candidate model, stage by stage, judges it
+ * against the baseline, waits for the sign-offs the policy asks for, and rolls back by itself on a regression. The step
+ * returns when the canary passed (traffic stays at the last stage's weight for {@code mlPromote}) and fails with the
+ * reason when it was rolled back. It holds no executor while it waits.
+ */
+public class MlCanaryStep extends Step {
+
+    private final String policy;
+    private final String candidate;
+    private String endpoint;
+    private boolean dryRun;
+
+    /**
+     * @param policy the policy's text (YAML or JSON), e.g. from {@code readFile}
+     * @param candidate the version to roll out, as the router names it
+     */
+    @DataBoundConstructor
+    public MlCanaryStep(String policy, String candidate) {
+        this.policy = policy;
+        this.candidate = candidate;
+    }
+
+    public String getPolicy() {
+        return policy;
+    }
+
+    public String getCandidate() {
+        return candidate;
+    }
+
+    /** The endpoint to roll out to, replacing the policy's {@code endpoint:}; {@code null} to use the policy's. */
+    public @CheckForNull String getEndpoint() {
+        return endpoint;
+    }
+
+    @DataBoundSetter
+    public void setEndpoint(@CheckForNull String endpoint) {
+        this.endpoint = FieldRules.trimToNull(endpoint);
+    }
+
+    /** Read the router and every metric once and move nothing. */
+    public boolean isDryRun() {
+        return dryRun;
+    }
+
+    @DataBoundSetter
+    public void setDryRun(boolean dryRun) {
+        this.dryRun = dryRun;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(this, context);
+    }
+
+    /** Runs one canary. The only durable field is the endpoint: the rollout's state is kept with the build. */
+    public static final class Execution extends RolloutStepExecution {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient MlCanaryStep step;
+        private String endpoint;
+
+        Execution(MlCanaryStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        public boolean start() throws Exception {
+            Run<?, ?> run = getContext().get(Run.class);
+            TaskListener log = getContext().get(TaskListener.class);
+            String candidate = required("candidate", step.getCandidate()).trim();
+            String policyText = required("policy", step.getPolicy());
+            RolloutServices services = RolloutServices.current();
+            RolloutPlan plan = RolloutPlan.of(policyText, step.getEndpoint(), step.isDryRun());
+            endpoint = plan.endpointName();
+            if (RolloutAction.find(run, endpoint).isPresent()) {
+                throw new AbortException("mlCanary: this build already rolled out to endpoint '" + endpoint
+                        + "'; a build runs one rollout per endpoint, start a new build for another");
+            }
+            TrafficRouter router = plan.router(run, services);
+            MetricsSource metrics = plan.metrics(run, services);
+            EndpointLocks locks = EndpointLocks.get();
+            Optional<String> released = locks.acquire(endpoint, run);
+            released.ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));
+            RolloutAction action = new RolloutAction(run, endpoint, policyText, step.isDryRun());
+            try {
+                run.addAction(action);
+                follow(action.begin(plan, services, router, metrics, candidate, People.startedBy(run), log), log);
+            } catch (IOException | RuntimeException e) {
+                run.removeAction(action);
+                locks.release(endpoint, run);
+                throw e;
+            }
+            await();
+            return false;
+        }
+
+        @Override
+        public void onResume() {
+            try {
+                Run<?, ?> run = getContext().get(Run.class);
+                RolloutAction action = RolloutAction.find(run, endpoint)
+                        .orElseThrow(() -> new AbortException(
+                                "mlCanary: the rollout of endpoint '" + endpoint + "' is missing from the build"));
+                follow(action.live(), getContext().get(TaskListener.class));
+                await();
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                getContext().onFailure(e);
+            }
+        }
+
+        @Override
+        Optional<Outcome> outcome(RolloutState state, LiveRollout rollout) {
+            return switch (state.phase()) {
+                case CANARY_PASSED, PROMOTED -> Optional.of(Outcome.success(result(state, "PASS", rollout)));
+                case DRY_RUN_COMPLETE -> Optional.of(Outcome.success(result(state, "DRY_RUN", rollout)));
+                case ROLLED_BACK, ROLLBACK_FAILED, HALTED -> Optional.of(Outcome.failed(failure("mlCanary", state)));
+                default -> Optional.empty();
+            };
+        }
+
+        /**
+         * What the pipeline gets: {@code verdict}, {@code score} (the lowest stage score, null for a dry run), {@code
+         * stages} (one map per stage: stage, weight, verdict, score, reasons), {@code reportUrl}, {@code endpoint} and
+         * {@code candidate}.
+         */
+        private static Map<String, Object> result(RolloutState state, String verdict, LiveRollout rollout) {
+            List<Map<String, Object>> stages = new ArrayList<>();
+            Double lowest = null;
+            for (StageSummary s : state.stages()) {
+                Map<String, Object> stage = new LinkedHashMap<>();
+                stage.put("stage", s.stage());
+                stage.put("weight", s.weight());
+                stage.put("verdict", s.verdict().name());
+                stage.put("score", s.score());
+                stage.put("reasons", new ArrayList<>(s.reasons()));
+                stages.add(stage);
+                lowest = lowest == null ? s.score() : Math.min(lowest, s.score());
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("verdict", verdict);
+            result.put("score", lowest);
+            result.put("stages", stages);
+            result.put("reportUrl", rollout.reportUrl());
+            result.put("endpoint", state.subject().endpoint());
+            result.put("candidate", state.subject().candidate());
+            return result;
+        }
+    }
+
+    /** {@code value} as given (a policy's indentation matters), refused when blank. */
+    static String required(String field, @CheckForNull String value) throws AbortException {
+        if (value == null || value.isBlank()) {
+            throw new AbortException(field + ": is required. Nothing was moved.");
+        }
+        return value;
+    }
+
+    /** How Pipeline knows the step: {@code mlCanary}, with the build and its log, and no node. */
+    @Extension
+    public static class DescriptorImpl extends StepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "mlCanary";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return "ML Rollout: canary a model version on an endpoint";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.jenkins.plugins.mlrollout;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Cause;
+import hudson.model.Failure;
+import hudson.model.Run;
+import hudson.security.ACL;
+import io.mlrollout.core.signoff.Identity;
+import java.util.Set;
+import java.util.stream.Collectors;
+import jenkins.model.CauseOfInterruption;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+
+/** Who is who, as Jenkins knows it: who started a build, who stopped it, who is signing. */
+final class People {
+
+    private People() {}
+
+    /** The user who started {@code run}, for the self-approval rule; null when no person did (a timer, SCM, ...). */
+    static @CheckForNull String startedBy(Run<?, ?> run) {
+        Cause.UserIdCause cause = run.getCause(Cause.UserIdCause.class);
+        return cause == null ? null : cause.getUserId();
+    }
+
+    /** Who a step's request is recorded as made by: the build's user, or else the build itself. */
+    static String requester(Run<?, ?> run) {
+        String user = startedBy(run);
+        return user != null ? user : "build " + run.getFullDisplayName();
+    }
+
+    /** Who stopped a step, from the cause Jenkins gives: the aborting user if it names one. */
+    static String stoppedBy(Throwable cause) {
+        if (cause instanceof FlowInterruptedException interrupted) {
+            for (CauseOfInterruption why : interrupted.getCauses()) {
+                if (why instanceof CauseOfInterruption.UserInterruption user) {
+                    return user.getUserId();
+                }
+            }
+            if (!interrupted.getCauses().isEmpty()) {
+                return interrupted.getCauses().get(0).getShortDescription();
+            }
+        }
+        return "the build being stopped";
+    }
+
+    /**
+     * The person making this web request, as the security realm authenticated them: the user id, their groups (the
+     * realm's authorities) and whether they hold Overall/Administer.
+     *
+     * @throws Failure when nobody is logged in: a sign-off needs a name
+     */
+    static Identity signer() {
+        Authentication authentication = Jenkins.getAuthentication2();
+        if (ACL.isAnonymous2(authentication)) {
+            throw new Failure("log in to sign: a sign-off records who gave it");
+        }
+        Set<String> groups = authentication.getAuthorities().stream()
+                .map(GrantedAuthority::getAuthority)
+                .collect(Collectors.toSet());
+        boolean administrator = Jenkins.get().hasPermission2(authentication, Jenkins.ADMINISTER);
+        return new Identity(authentication.getName(), groups, administrator);
+    }
+}

@@ -1,0 +1,392 @@
+package io.jenkins.plugins.mlrollout;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Failure;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.mlrollout.core.audit.EvidenceVerifier;
+import io.mlrollout.core.audit.HtmlReport;
+import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.audit.Report;
+import io.mlrollout.core.audit.ReportBuilder;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.policy.PolicyException;
+import io.mlrollout.core.policy.PolicyParser;
+import io.mlrollout.core.rollout.Input;
+import io.mlrollout.core.rollout.Phase;
+import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.rollout.RolloutStateCodec;
+import io.mlrollout.core.signoff.ApproverMatcher;
+import io.mlrollout.core.signoff.Decision;
+import io.mlrollout.core.signoff.Identity;
+import io.mlrollout.core.signoff.SignOffGate;
+import io.mlrollout.core.signoff.SignOffRules;
+import io.mlrollout.core.signoff.Signature;
+import io.mlrollout.core.traffic.TrafficRouter;
+import jakarta.servlet.ServletException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import jenkins.model.RunAction2;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.HttpResponses;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.StaplerResponse2;
+import org.kohsuke.stapler.interceptor.RequirePOST;
+
+/**
+ * One rollout of a build, at {@code <build>/ml-rollout-<endpoint>/}: its stages and verdicts, charts of candidate
+ * against baseline, the sign-off panel where approvers approve or reject, and links to the evidence file and the full
+ * report. It also keeps, in the build's record, all that a rollout needs to survive a restart: the policy it runs and
+ * its state as JSON.
+ *
+ * <p>Every sign-off is a POST that checks, on each request, that the person may read the job and who they are; the
+ * rollout's own gate then decides whether they may sign (an approver, not the one who started it, once) and settles
+ * once. The traffic moves that follow run on the timer, not in the request.
+ */
+public class RolloutAction implements RunAction2 {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final String endpoint;
+    private final String policy;
+    private final boolean dryRun;
+    /** The rollout's state as {@link RolloutStateCodec} writes it; saved with the build after every change. */
+    private volatile String state;
+
+    private transient Run<?, ?> run;
+    private transient volatile LiveRollout live;
+
+    /**
+     * @param endpoint the endpoint the rollout runs on (the step's, else the policy's)
+     * @param policy the policy's text as the pipeline gave it
+     * @param dryRun whether the step asked for a dry run
+     */
+    RolloutAction(Run<?, ?> run, String endpoint, String policy, boolean dryRun) {
+        this.run = run;
+        this.endpoint = endpoint;
+        this.policy = policy;
+        this.dryRun = dryRun;
+    }
+
+    /** The rollout of {@code endpoint} in {@code run}, if the build has one. */
+    static Optional<RolloutAction> find(Run<?, ?> run, String endpoint) {
+        return run.getActions(RolloutAction.class).stream()
+                .filter(a -> a.endpoint.equals(endpoint))
+                .findFirst();
+    }
+
+    @Override
+    public void onAttached(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public void onLoad(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public String getIconFileName() {
+        return "symbol-analytics";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "ML Rollout: " + endpoint;
+    }
+
+    @Override
+    public String getUrlName() {
+        return "ml-rollout-" + endpoint;
+    }
+
+    public Run<?, ?> getRun() {
+        return run;
+    }
+
+    public String getEndpoint() {
+        return endpoint;
+    }
+
+    // ---- the rollout behind the page
+
+    /** The state as last saved (or as the live rollout has it). */
+    RolloutState state() {
+        LiveRollout rollout = live;
+        return rollout != null ? rollout.state() : RolloutStateCodec.read(state);
+    }
+
+    /** Keeps {@code next} with the build; what a restarted controller resumes from. */
+    void persist(RolloutState next) throws IOException {
+        state = RolloutStateCodec.write(next);
+        run.save();
+    }
+
+    /** The full report's address; relative to Jenkins' root when Jenkins does not know its own URL. */
+    String reportUrl() {
+        String page = getUrlName() + "/report";
+        try {
+            return run.getAbsoluteUrl() + page;
+        } catch (IllegalStateException e) {
+            return "/" + run.getUrl() + page;
+        }
+    }
+
+    /** Where the evidence file and the report are. */
+    Path directory() {
+        return AuditTrail.directory(run.getRootDir().toPath(), endpoint);
+    }
+
+    synchronized LiveRollout begin(
+            RolloutPlan plan,
+            RolloutServices services,
+            TrafficRouter router,
+            MetricsSource metrics,
+            String candidate,
+            @CheckForNull String startedBy,
+            TaskListener log)
+            throws IOException {
+        live = LiveRollout.begin(this, plan, services, router, metrics, candidate, startedBy, log);
+        return live;
+    }
+
+    /**
+     * The rollout in memory, picked up again from the saved state when there is none (after a restart): with the
+     * current endpoint settings and credentials looked up again for the build.
+     */
+    synchronized LiveRollout live() throws IOException {
+        if (live == null) {
+            RolloutServices services = RolloutServices.current();
+            RolloutPlan plan = RolloutPlan.of(policy, endpoint, dryRun);
+            live = LiveRollout.resume(
+                    this, plan, services, plan.router(run, services), plan.metrics(run, services), state());
+        }
+        return live;
+    }
+
+    /**
+     * The build ended. A canary that passed but was never promoted is rolled back, because nothing could promote it
+     * later; so is a rollout that is still moving (its step was killed), to protect production.
+     */
+    void buildEnded(TaskListener listener) throws IOException {
+        RolloutState now = state();
+        String reason;
+        if (now.phase() == Phase.CANARY_PASSED) {
+            reason = "the build ended without mlPromote";
+        } else if (!now.phase().isResting() && now.phase() != Phase.ROLLING_BACK) {
+            reason = "the build ended while the rollout was "
+                    + now.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        } else {
+            return;
+        }
+        listener.getLogger().println(LogLines.PREFIX + reason + ": rolling back endpoint " + endpoint);
+        LiveRollout rollout = live();
+        RolloutServices services = RolloutServices.current();
+        services.scheduler()
+                .schedule(
+                        () -> rollout.submit(new Input.RollbackRequested(
+                                "ml-rollout", reason, services.clock().instant())),
+                        services.clock().instant());
+    }
+
+    // ---- what the page shows
+
+    public String getStatus() {
+        RolloutState now = state();
+        return StatusText.of(
+                now, stageCount(), quorum(), RolloutServices.current().clock().instant());
+    }
+
+    public String getPhase() {
+        return state().phase().name();
+    }
+
+    public boolean isGateOpen() {
+        return state().openGate().isPresent();
+    }
+
+    public String getGatePurpose() {
+        return state().openGate().map(SignOffGate::purpose).orElse("");
+    }
+
+    /** E.g. {@code 1 of 2 approvals from alice, ml-risk; open until 2026-11-24 10:20:00 UTC}. */
+    public String getGateSummary() {
+        Optional<SignOffGate> gate = state().openGate();
+        if (gate.isEmpty()) {
+            return "";
+        }
+        String from =
+                rules().map(r -> " from " + String.join(", ", r.approvers())).orElse("");
+        return gate.get().approvals() + " of " + quorum() + " approval(s)" + from + "; open until "
+                + TIME.format(gate.get().expiresAt());
+    }
+
+    /** The signatures on the open gate, one line each: who, what, when and why. */
+    public List<String> getSignatures() {
+        return state().openGate().map(SignOffGate::signatures).orElse(List.of()).stream()
+                .map(RolloutAction::describe)
+                .toList();
+    }
+
+    /** Whether to show Approve and Reject: the gate is open and this person is an approver who has not signed. */
+    public boolean isCanSign() {
+        Optional<SignOffGate> gate = state().openGate();
+        Optional<Identity> who = currentSigner();
+        Optional<SignOffRules> rules = rules();
+        if (gate.isEmpty() || who.isEmpty() || rules.isEmpty()) {
+            return false;
+        }
+        ApproverMatcher matcher = ApproverMatcher.CASE_INSENSITIVE;
+        boolean signed = gate.get().signatures().stream()
+                .anyMatch(s -> matcher.samePerson(s.userId(), who.get().userId()));
+        return !signed && matcher.isApprover(rules.get().approvers(), who.get());
+    }
+
+    /** Whether to show Override: the gate is open and this person is an administrator. */
+    public boolean isCanOverride() {
+        return isGateOpen() && currentSigner().map(Identity::administrator).orElse(false);
+    }
+
+    /** The evidence file's length and whether its hash chain holds, checked now. */
+    public String getEvidenceSummary() {
+        Path file = directory().resolve(AuditTrail.EVIDENCE);
+        if (!Files.exists(file)) {
+            return "no evidence recorded yet";
+        }
+        try {
+            EvidenceVerifier.Result result = EvidenceVerifier.verify(file);
+            return result.intact()
+                    ? result.lines() + " lines, hash chain intact, head " + result.head()
+                    : "HASH CHAIN BROKEN at " + result.problem().orElseThrow();
+        } catch (IOException e) {
+            return "cannot read the evidence file: " + e.getMessage();
+        }
+    }
+
+    /** The report's stages, sign-offs, charts and log as HTML; every outside text in it is escaped by the renderer. */
+    public String getReportFragment() throws IOException {
+        return HtmlReport.fragment(report());
+    }
+
+    // ---- web methods
+
+    @RequirePOST
+    public HttpResponse doApprove(@QueryParameter String comment) throws IOException {
+        return sign(Decision.APPROVE, comment);
+    }
+
+    @RequirePOST
+    public HttpResponse doReject(@QueryParameter String comment) throws IOException {
+        return sign(Decision.REJECT, comment);
+    }
+
+    /** Only for administrators, and recorded as an override, never as an approval. */
+    @RequirePOST
+    public HttpResponse doOverride(@QueryParameter String comment) throws IOException {
+        return sign(Decision.OVERRIDE, comment);
+    }
+
+    /** The evidence file as it is, one JSON line per event. */
+    public void doEvidence(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException, ServletException {
+        run.getParent().checkPermission(Item.READ);
+        Path file = directory().resolve(AuditTrail.EVIDENCE);
+        if (!Files.exists(file)) {
+            rsp.sendError(404, "no evidence recorded yet");
+            return;
+        }
+        rsp.setContentType("text/plain;charset=UTF-8");
+        rsp.setHeader("X-Content-Type-Options", "nosniff");
+        try (OutputStream out = rsp.getOutputStream()) {
+            Files.copy(file, out);
+        }
+    }
+
+    /**
+     * The full report. It has no scripts and loads nothing; the policy below tells the browser to keep it that way
+     * even if a text in it were not escaped.
+     */
+    public void doReport(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException, ServletException {
+        run.getParent().checkPermission(Item.READ);
+        byte[] html = HtmlReport.render(report()).getBytes(StandardCharsets.UTF_8);
+        rsp.setContentType("text/html;charset=UTF-8");
+        rsp.setHeader(
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none';"
+                        + " frame-ancestors 'self'; sandbox");
+        rsp.setHeader("X-Content-Type-Options", "nosniff");
+        try (OutputStream out = rsp.getOutputStream()) {
+            out.write(html);
+        }
+    }
+
+    private HttpResponse sign(Decision decision, @CheckForNull String comment) throws IOException {
+        run.getParent().checkPermission(Item.READ);
+        Identity who = People.signer();
+        Optional<String> refusal = live().submit(new Input.SignOff(
+                who,
+                decision,
+                comment == null ? "" : comment,
+                RolloutServices.current().clock().instant()));
+        if (refusal.isPresent()) {
+            throw new Failure(refusal.get());
+        }
+        return HttpResponses.redirectToDot();
+    }
+
+    // ---- helpers
+
+    private Report report() throws IOException {
+        LiveRollout rollout = live;
+        return rollout != null ? rollout.report() : ReportBuilder.of(AuditTrail.readEvents(directory()));
+    }
+
+    /** The sign-off rules in force; a rollout under way is picked up again to know them, a resting one is not. */
+    private Optional<SignOffRules> rules() {
+        try {
+            LiveRollout rollout = state().phase().isResting() ? live : live();
+            return rollout == null ? Optional.empty() : rollout.plan().rules();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private int quorum() {
+        return rules().map(SignOffRules::quorum).orElse(0);
+    }
+
+    private int stageCount() {
+        LiveRollout rollout = live;
+        if (rollout != null) {
+            return rollout.plan().policy().stageCount();
+        }
+        try {
+            return PolicyParser.parse(policy).stageCount();
+        } catch (PolicyException e) {
+            return 0; // it parsed when the rollout started; only an upgrade could change that
+        }
+    }
+
+    private static Optional<Identity> currentSigner() {
+        try {
+            return Optional.of(People.signer());
+        } catch (Failure e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String describe(Signature s) {
+        return s.userId() + " " + s.decision().name().toLowerCase(Locale.ROOT) + " at " + TIME.format(s.at())
+                + (s.comment().isEmpty() ? "" : ": " + s.comment());
+    }
+}

@@ -1,0 +1,122 @@
+package io.jenkins.plugins.mlrollout;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.model.Run;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.PolicyError;
+import io.mlrollout.core.policy.PolicyException;
+import io.mlrollout.core.policy.PolicyParser;
+import io.mlrollout.core.rollout.RolloutEngine;
+import io.mlrollout.core.signoff.EndpointSignOffBounds;
+import io.mlrollout.core.signoff.SignOffRules;
+import io.mlrollout.core.traffic.TrafficRouter;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A policy combined with the endpoint an administrator configured: the engine that will run the rollout, and the
+ * connectors it will use. Built the same way when {@code mlCanary} starts and when a rollout is picked up again after a
+ * restart, so both follow the current endpoint settings.
+ *
+ * @param policy the parsed policy, with the endpoint and the dry-run switch the step gave
+ * @param endpoint the endpoint's configuration
+ * @param rules the effective sign-off rules; empty when nobody is named to sign
+ * @param note something the build log should say about how the plan was made (e.g. an endpoint override), or empty
+ */
+record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules> rules, Optional<String> note) {
+
+    /**
+     * Reads the policy and combines it with its endpoint. Nothing is contacted and nothing moves.
+     *
+     * @param endpointOverride the step's {@code endpoint}, which replaces (or supplies) the policy's
+     * @throws AbortException listing every problem with its field path: the policy's own, a missing or unknown
+     *     endpoint, and conflicts with the endpoint's sign-off bounds
+     */
+    static RolloutPlan of(String policyText, @CheckForNull String endpointOverride, boolean dryRun)
+            throws AbortException {
+        Policy parsed;
+        try {
+            parsed = PolicyParser.parse(policyText);
+        } catch (PolicyException e) {
+            throw refused("the policy", e);
+        }
+        String override = FieldRules.trimToNull(endpointOverride);
+        Optional<String> note = Optional.empty();
+        if (override != null
+                && parsed.endpoint().isPresent()
+                && !parsed.endpoint().get().equals(override)) {
+            note = Optional.of("the step's endpoint '" + override + "' replaces the policy's '"
+                    + parsed.endpoint().get() + "'");
+        }
+        String name = override != null ? override : parsed.endpoint().orElse(null);
+        if (name == null) {
+            throw new AbortException("endpoint: the policy has no 'endpoint:' and the step gives none; name the model"
+                    + " endpoint in one of them. Nothing was moved.");
+        }
+        Policy policy = parsed.withEndpoint(name).withDryRun(parsed.dryRun() || dryRun);
+        ModelEndpoint endpoint = MlRolloutConfiguration.get().requireEndpoint(name);
+        Optional<SignOffRules> rules;
+        try {
+            rules = SignOffRules.effective(policy, bounds(endpoint));
+        } catch (PolicyException e) {
+            throw refused("the policy, with the sign-off rules of endpoint '" + name + "',", e);
+        }
+        return new RolloutPlan(policy, endpoint, rules, note);
+    }
+
+    static EndpointSignOffBounds bounds(ModelEndpoint endpoint) {
+        return new EndpointSignOffBounds(
+                endpoint.approverIds(), endpoint.getMinimumQuorum(), endpoint.isAllowSelfApproval());
+    }
+
+    String endpointName() {
+        return endpoint.getName();
+    }
+
+    RolloutEngine engine() {
+        return new RolloutEngine(policy, rules);
+    }
+
+    /** The endpoint's router, with its credential looked up for {@code run}. */
+    TrafficRouter router(Run<?, ?> run, RolloutServices services) throws AbortException {
+        return router(endpoint, run, services);
+    }
+
+    /** {@code endpoint}'s router, with its credential looked up for {@code run}. */
+    static TrafficRouter router(ModelEndpoint endpoint, Run<?, ?> run, RolloutServices services) throws AbortException {
+        return connect(
+                endpoint, "router", () -> services.connectors().router(endpoint, endpoint.routerCredential(run)));
+    }
+
+    /** The endpoint's metrics source, with its credential looked up for {@code run}. */
+    MetricsSource metrics(Run<?, ?> run, RolloutServices services) throws AbortException {
+        return connect(
+                endpoint,
+                "prometheusUrl",
+                () -> services.connectors().metrics(endpoint, endpoint.prometheusCredential(run)));
+    }
+
+    @FunctionalInterface
+    private interface Connect<T> {
+        T get() throws AbortException;
+    }
+
+    private static <T> T connect(ModelEndpoint endpoint, String field, Connect<T> connect) throws AbortException {
+        try {
+            return connect.get();
+        } catch (IllegalArgumentException e) {
+            // A connector refuses settings it cannot use; its message names the setting, never a credential.
+            throw new AbortException("endpoint '" + endpoint.getName() + "' " + field + ": " + e.getMessage());
+        }
+    }
+
+    private static AbortException refused(String what, PolicyException e) {
+        return new AbortException(what + " was refused, nothing was moved:\n"
+                + e.errors().stream()
+                        .map(PolicyError::toString)
+                        .map(line -> "  " + line)
+                        .collect(Collectors.joining("\n")));
+    }
+}

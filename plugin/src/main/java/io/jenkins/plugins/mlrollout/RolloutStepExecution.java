@@ -1,0 +1,191 @@
+package io.jenkins.plugins.mlrollout;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.model.TaskListener;
+import io.mlrollout.core.rollout.Input;
+import io.mlrollout.core.rollout.RolloutState;
+import java.util.Optional;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+
+/**
+ * What the executions of {@code mlCanary}, {@code mlPromote} and {@code mlRollback} share. They wait for a rollout
+ * without holding a thread or an executor, end once, when the rollout comes to a rest that answers them, and follow it
+ * again after a restart. When the build is aborted they ask the rollout to stop (it rolls back unless the policy says
+ * hold), let that finish on the timer, and then fail with the abort's cause; a second abort fails them at once.
+ *
+ * <p>Their durable fields are only what finding the rollout again needs; the rollout itself, the log and the outcome
+ * are transient, and its state is saved with the build by the {@link RolloutAction}.
+ */
+abstract class RolloutStepExecution extends StepExecution implements LiveRollout.Waiter {
+
+    private static final long serialVersionUID = 1L;
+
+    private transient LiveRollout rollout;
+    private transient TaskListener log;
+    private transient boolean done;
+    private transient Throwable stopped;
+
+    RolloutStepExecution(StepContext context) {
+        super(context);
+    }
+
+    /** How a step ends: with a value for the pipeline, or failed with a message for people. */
+    record Outcome(@CheckForNull Object value, @CheckForNull String failure) {
+        static Outcome success(Object value) {
+            return new Outcome(value, null);
+        }
+
+        static Outcome failed(String message) {
+            return new Outcome(null, message);
+        }
+    }
+
+    /** What a rest of the rollout means for this step; empty to keep waiting. */
+    abstract Optional<Outcome> outcome(RolloutState state, LiveRollout rollout);
+
+    /** Follows {@code live}: its lines go to this step's log, and a build abort is sent to it. */
+    final synchronized void follow(LiveRollout live, TaskListener listener) {
+        this.rollout = live;
+        this.log = listener;
+        live.attach(listener);
+    }
+
+    /** Waits (without a thread) for the rollout's rests. */
+    final void await() {
+        rollout().await(this);
+    }
+
+    final LiveRollout rollout() {
+        LiveRollout live = rollout;
+        if (live == null) {
+            throw new IllegalStateException("no rollout is followed yet");
+        }
+        return live;
+    }
+
+    /**
+     * Hands a request to the rollout on the timer, never on the Pipeline's thread (the driver may be busy talking to a
+     * router), unless the step has ended or was stopped meanwhile; then waits for the rollout. A refused request fails
+     * the step with the refusal.
+     */
+    final void submitSoon(Input request) {
+        RolloutServices services = RolloutServices.current();
+        services.scheduler().schedule(() -> submitNow(request), services.clock().instant());
+    }
+
+    private void submitNow(Input request) {
+        synchronized (this) {
+            if (done || stopped != null) {
+                return;
+            }
+        }
+        Optional<String> refusal = rollout().submit(request);
+        if (refusal.isPresent()) {
+            end(Outcome.failed(refusal.get()));
+            return;
+        }
+        submitted();
+        await();
+    }
+
+    /** Called once a request of this step was taken; e.g. from then on a failed rollback answers the step. */
+    void submitted() {}
+
+    @Override
+    public final synchronized boolean settle(RolloutState state) {
+        if (done) {
+            return true;
+        }
+        if (stopped != null) {
+            failWith(stopped);
+            return true;
+        }
+        Optional<Outcome> outcome = outcome(state, rollout);
+        outcome.ifPresent(this::end);
+        return outcome.isPresent();
+    }
+
+    @Override
+    public final synchronized void broke(Exception error) {
+        if (!done) {
+            failWith(new AbortException("the rollout stopped on an internal error: " + error
+                    + "; check the router's split and run mlRollback if needed"));
+        }
+    }
+
+    @Override
+    public void stop(Throwable cause) {
+        LiveRollout live;
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            live = rollout;
+            if (stopped != null || live == null) {
+                failWith(cause); // a second abort, or nothing to stop: do not wait any longer
+                return;
+            }
+            stopped = cause;
+        }
+        RolloutServices services = RolloutServices.current();
+        services.scheduler()
+                .schedule(
+                        () -> {
+                            live.submit(new Input.AbortRequested(
+                                    People.stoppedBy(cause), services.clock().instant()));
+                            live.await(this);
+                        },
+                        services.clock().instant());
+    }
+
+    @Override
+    public String getStatus() {
+        LiveRollout live = rollout;
+        return live == null ? null : live.status(RolloutServices.current());
+    }
+
+    /** Ends the step with {@code outcome}, once. */
+    final synchronized void end(Outcome outcome) {
+        if (done) {
+            return;
+        }
+        finished();
+        if (outcome.failure() != null) {
+            getContext().onFailure(new AbortException(outcome.failure()));
+        } else {
+            getContext().onSuccess(outcome.value());
+        }
+    }
+
+    private void failWith(Throwable cause) {
+        if (!done) {
+            finished();
+            getContext().onFailure(cause);
+        }
+    }
+
+    private void finished() {
+        done = true;
+        if (rollout != null && log != null) {
+            rollout.detach(log);
+        }
+    }
+
+    /** The message for a rollout that ended without doing what the step asked; loud when traffic is stuck. */
+    static String failure(String step, RolloutState state) {
+        RolloutState.Subject subject = state.subject();
+        String what = step + ": " + subject.candidate() + " on endpoint " + subject.endpoint();
+        return switch (state.phase()) {
+            case ROLLED_BACK -> what + " was rolled back: " + state.reason();
+            case ROLLBACK_FAILED ->
+                what + ": ROLLBACK FAILED, " + state.canaryWeight() + "% of traffic is still on the candidate ("
+                        + subject.baseline() + " " + (100 - state.canaryWeight()) + "% / " + subject.candidate() + " "
+                        + state.canaryWeight() + "%). " + state.reason()
+                        + ". Fix the router, then run mlRollback again";
+            case HALTED -> what + " was halted with " + state.canaryWeight() + "% on the candidate: " + state.reason();
+            default -> what + " ended " + state.phase() + (state.reason() == null ? "" : ": " + state.reason());
+        };
+    }
+}

@@ -1,0 +1,153 @@
+package io.jenkins.plugins.mlrollout;
+
+import static org.mockito.Mockito.mockStatic;
+
+import hudson.ExtensionList;
+import hudson.model.Run;
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.testing.FakeServing;
+import io.mlrollout.core.time.VirtualTime;
+import io.mlrollout.core.traffic.TrafficRouter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.mockito.MockedStatic;
+
+/**
+ * Everything a step test needs around the steps: one configured endpoint ({@code fraud-scorer}) served by {@link
+ * FakeServing}, virtual time as the clock and the timer, the endpoint holders in a temporary Jenkins home, and builds
+ * to run the steps in. Jenkins' static look-ups ({@code ExtensionList.lookupSingleton}) are answered with these.
+ */
+final class StepFixture implements AutoCloseable {
+
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    static final String ENDPOINT = "fraud-scorer";
+
+    /** Three stages, two metrics, no sign-offs: a healthy candidate passes after 30 minutes. */
+    static final String THREE_STAGES = """
+            endpoint: fraud-scorer
+            stages:
+              - {weight: 5, bake: 10m}
+              - {weight: 25, bake: 10m}
+              - {weight: 50, bake: 10m}
+            analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 500}
+            metrics:
+              - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 10%, max: 5%, critical: true}
+              - {name: p99-latency, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 15%}
+            promote: {bake: 10m}
+            """;
+
+    /** As above with a sign-off after stage 2 by two of alice, bob and the ml-risk group, and before promotion. */
+    static final String GATED = """
+            endpoint: fraud-scorer
+            stages:
+              - {weight: 5, bake: 10m}
+              - {weight: 25, bake: 10m, signOff: true}
+              - {weight: 50, bake: 10m}
+            analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 500}
+            metrics:
+              - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 10%, max: 5%, critical: true}
+            signOff: {approvers: [alice, bob, ml-risk, dave], quorum: 2, expires: 2h}
+            promote: {bake: 10m}
+            """;
+
+    /** Connectors that hand out the fake endpoint and remember the credentials they were given. */
+    static final class RecordingConnectors implements RolloutServices.Connectors {
+        final FakeServing serving;
+        final List<Credential> credentials = new CopyOnWriteArrayList<>();
+
+        RecordingConnectors(FakeServing serving) {
+            this.serving = serving;
+        }
+
+        @Override
+        public TrafficRouter router(ModelEndpoint endpoint, Credential credential) {
+            credentials.add(credential);
+            return serving;
+        }
+
+        @Override
+        public MetricsSource metrics(ModelEndpoint endpoint, Credential credential) {
+            credentials.add(credential);
+            return serving;
+        }
+    }
+
+    final Path home;
+    final FakeServing serving = new FakeServing();
+    final RecordingConnectors connectors = new RecordingConnectors(serving);
+    final ModelEndpoint endpoint = new ModelEndpoint(ENDPOINT);
+    final MlRolloutConfiguration configuration = new MlRolloutConfiguration();
+    final Map<String, Run<?, ?>> builds = new ConcurrentHashMap<>();
+    VirtualTime time = new VirtualTime(T0);
+    EndpointLocks locks;
+    private final MockedStatic<ExtensionList> extensions;
+
+    StepFixture(Path home) {
+        this.home = home;
+        endpoint.setRouter(new WebhookRouterSettings("http://router.example:8080"));
+        endpoint.setPrometheusUrl("http://prometheus.example:9090");
+        configuration.setEndpoints(List.of(endpoint));
+        locks = newLocks();
+        RolloutServices.use(new RolloutServices(time, time, connectors));
+        extensions = mockStatic(ExtensionList.class);
+        extensions
+                .when(() -> ExtensionList.lookupSingleton(MlRolloutConfiguration.class))
+                .thenReturn(configuration);
+        extensions
+                .when(() -> ExtensionList.lookupSingleton(EndpointLocks.class))
+                .thenAnswer(invocation -> locks);
+    }
+
+    private EndpointLocks newLocks() {
+        return new EndpointLocks(home.resolve("endpoint-holders.json"), builds::get, time);
+    }
+
+    FakeBuild build(String job, int number, String startedBy) {
+        FakeBuild build = new FakeBuild(job, number, startedBy, home);
+        builds.put(build.run.getExternalizableId(), build.run);
+        return build;
+    }
+
+    /**
+     * What a controller restart leaves: the timer's tasks are gone (a new virtual clock at the same instant), and the
+     * endpoint holders are read back from their file.
+     */
+    void restart() {
+        time = new VirtualTime(time.instant());
+        RolloutServices.use(new RolloutServices(time, time, connectors));
+        locks = newLocks();
+    }
+
+    /** Runs the timer's tasks for {@code span} of virtual time. */
+    void runFor(Duration span) {
+        time.runUntil(time.instant().plus(span));
+    }
+
+    /** Runs the timer's tasks until the step ends or nothing is left to run. */
+    void runUntilEnded(FakeStepContext context) {
+        while (!context.ended() && time.runNext()) {
+            // every task is a driver run or a request handed to the timer
+        }
+    }
+
+    /** Starts {@code execution}, which must go on asynchronously. */
+    static <E extends StepExecution> E started(E execution) throws Exception {
+        if (execution.start()) {
+            throw new AssertionError("the step finished synchronously");
+        }
+        return execution;
+    }
+
+    @Override
+    public void close() {
+        extensions.close();
+        RolloutServices.reset();
+    }
+}
