@@ -12,6 +12,12 @@ import java.util.Set;
  * The named query presets for Istio, Knative (OpenCensus-era and OpenTelemetry-era metric names) and the model-score
  * histogram, and the resolution of a metric's preset and hand-written queries into the queries to run. Latency presets
  * give milliseconds.
+ *
+ * <p>Count presets (ratio and distribution) read exact counter differences, {@code sum(c) - sum(c offset
+ * ${interval})} at the window's end, not {@code increase(c[${interval}])}: increase() extrapolates to the window's
+ * edges (by up to one scrape interval on each side), which inflates the counts the judge's sequential tests take as
+ * evidence. Each count preset also carries the same queries written with increase(), read instead for a window in which
+ * a difference is not a count (see {@link MetricQueries#increaseFallback()}).
  */
 public final class Presets {
 
@@ -28,6 +34,8 @@ public final class Presets {
      *     one of; empty when the bounds are not known in advance
      * @param absentBadIsZero whether an absent bad series means no bad events (true for error counts, whose 5xx series
      *     exist only after the first error); false where absence means the query matched nothing
+     * @param increaseFallback count presets: the same queries with increase(), for windows in which a counter
+     *     difference is not a count
      */
     public record Preset(
             String name,
@@ -37,12 +45,17 @@ public final class Presets {
             Optional<String> query,
             Optional<String> histogram,
             List<Double> bucketBoundsMs,
-            boolean absentBadIsZero) {}
+            boolean absentBadIsZero,
+            Optional<MetricQueries> increaseFallback) {}
 
     /**
      * The queries to run for one metric, placeholders not yet filled.
      *
      * @param absentBadIsZero see {@link Preset#absentBadIsZero()}; true for hand-written bad queries
+     * @param increaseFallback the same counts read with increase(), for a window in which the counter differences are
+     *     not counts: a difference without a value (a series that began inside the window has no sample at its start)
+     *     or a negative one (a counter reset). Present only when every count query comes from a preset, so that bad
+     *     and total are always read alike; hand-written queries are run as written.
      */
     public record MetricQueries(
             Kind kind,
@@ -50,7 +63,8 @@ public final class Presets {
             Optional<String> total,
             Optional<String> query,
             Optional<String> histogram,
-            boolean absentBadIsZero) {
+            boolean absentBadIsZero,
+            Optional<MetricQueries> increaseFallback) {
 
         /** The four queries by their field names, in policy order. */
         public Map<String, Optional<String>> byField() {
@@ -86,51 +100,50 @@ public final class Presets {
     static {
         ratio(
                 "istio-errors",
-                increase("istio_requests_total", ISTIO + ",response_code=~\"5..\""),
-                increase("istio_requests_total", ISTIO),
+                count("istio_requests_total", ISTIO + ",response_code=~\"5..\""),
+                count("istio_requests_total", ISTIO),
                 List.of(),
                 true);
         ratio(
                 "istio-latency-over",
-                increase("istio_request_duration_milliseconds_count", ISTIO) + " - "
-                        + increase("istio_request_duration_milliseconds_bucket", ISTIO + "," + LE_THRESHOLD_MS),
-                increase("istio_request_duration_milliseconds_count", ISTIO),
+                countAbove("istio_request_duration_milliseconds", ISTIO, LE_THRESHOLD_MS),
+                count("istio_request_duration_milliseconds_count", ISTIO),
                 ISTIO_BOUNDS_MS,
                 false);
         quantile("istio-latency", histogramQuantile("istio_request_duration_milliseconds_bucket", ISTIO));
 
         ratio(
                 "knative-errors",
-                increase("revision_request_count", KNATIVE + ",response_code_class=\"5xx\""),
-                increase("revision_request_count", KNATIVE),
+                count("revision_request_count", KNATIVE + ",response_code_class=\"5xx\""),
+                count("revision_request_count", KNATIVE),
                 List.of(),
                 true);
         ratio(
                 "knative-latency-over",
-                increase("revision_request_latencies_count", KNATIVE) + " - "
-                        + increase("revision_request_latencies_bucket", KNATIVE + "," + LE_THRESHOLD_MS),
-                increase("revision_request_latencies_count", KNATIVE),
+                countAbove("revision_request_latencies", KNATIVE, LE_THRESHOLD_MS),
+                count("revision_request_latencies_count", KNATIVE),
                 KNATIVE_BOUNDS_MS,
                 false);
         quantile("knative-latency", histogramQuantile("revision_request_latencies_bucket", KNATIVE));
 
         ratio(
                 "knative-otel-errors",
-                increase("kn_serving_invocation_duration_seconds_count", OTEL + ",http_response_status_code=~\"5..\""),
-                increase("kn_serving_invocation_duration_seconds_count", OTEL),
+                count("kn_serving_invocation_duration_seconds_count", OTEL + ",http_response_status_code=~\"5..\""),
+                count("kn_serving_invocation_duration_seconds_count", OTEL),
                 List.of(),
                 true);
         ratio(
                 "knative-otel-latency-over",
-                increase("kn_serving_invocation_duration_seconds_count", OTEL) + " - "
-                        + increase("kn_serving_invocation_duration_seconds_bucket", OTEL + "," + LE_THRESHOLD_S),
-                increase("kn_serving_invocation_duration_seconds_count", OTEL),
+                countAbove("kn_serving_invocation_duration_seconds", OTEL, LE_THRESHOLD_S),
+                count("kn_serving_invocation_duration_seconds_count", OTEL),
                 List.of(),
                 false);
         quantile(
                 "knative-otel-latency",
                 "1000 * " + histogramQuantile("kn_serving_invocation_duration_seconds_bucket", OTEL));
 
+        Count scores =
+                new Count("model_score_bucket", "endpoint=\"${endpoint}\",version=\"${version}\"", "sum by (le) ");
         PRESETS.put(
                 "model-score",
                 new Preset(
@@ -139,17 +152,50 @@ public final class Presets {
                         Optional.empty(),
                         Optional.empty(),
                         Optional.empty(),
-                        Optional.of(
-                                "sum by (le) (increase(model_score_bucket{endpoint=\"${endpoint}\",version=\"${version}\"}"
-                                        + "[${interval}]))"),
+                        Optional.of(scores.exact()),
                         List.of(),
-                        true));
+                        true,
+                        Optional.of(new MetricQueries(
+                                Kind.DISTRIBUTION,
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.of(scores.increase()),
+                                true,
+                                Optional.empty()))));
     }
 
     private Presets() {}
 
-    private static String increase(String metric, String selector) {
-        return "sum(increase(" + metric + "{" + selector + "}[${interval}]))";
+    /**
+     * One count query written both ways: {@code exact}, the difference of the summed counter between the window's end
+     * and its start, and {@code increase}, the extrapolated increase() over the window.
+     */
+    private record Count(String exact, String increase) {
+
+        /**
+         * @param aggregation {@code "sum"}, or {@code "sum by (le) "} to keep histogram buckets apart
+         */
+        Count(String metric, String selector, String aggregation) {
+            this(
+                    aggregation + "(" + metric + "{" + selector + "}) - " + aggregation + "(" + metric + "{" + selector
+                            + "} offset ${interval})",
+                    aggregation + "(increase(" + metric + "{" + selector + "}[${interval}]))");
+        }
+
+        /** This count less {@code other}, each exact difference in parentheses. */
+        Count minus(Count other) {
+            return new Count("(" + exact + ") - (" + other.exact + ")", increase + " - " + other.increase);
+        }
+    }
+
+    private static Count count(String metric, String selector) {
+        return new Count(metric, selector, "sum");
+    }
+
+    /** Requests above a latency bucket's bound: all requests less those in the bucket. */
+    private static Count countAbove(String histogram, String selector, String le) {
+        return count(histogram + "_count", selector).minus(count(histogram + "_bucket", selector + "," + le));
     }
 
     private static String histogramQuantile(String bucketMetric, String selector) {
@@ -157,18 +203,26 @@ public final class Presets {
                 + "}[${interval}])))";
     }
 
-    private static void ratio(String name, String bad, String total, List<Double> bounds, boolean absentBadIsZero) {
+    private static void ratio(String name, Count bad, Count total, List<Double> bounds, boolean absentBadIsZero) {
         PRESETS.put(
                 name,
                 new Preset(
                         name,
                         Kind.RATIO,
-                        Optional.of(bad),
-                        Optional.of(total),
+                        Optional.of(bad.exact()),
+                        Optional.of(total.exact()),
                         Optional.empty(),
                         Optional.empty(),
                         bounds,
-                        absentBadIsZero));
+                        absentBadIsZero,
+                        Optional.of(new MetricQueries(
+                                Kind.RATIO,
+                                Optional.of(bad.increase()),
+                                Optional.of(total.increase()),
+                                Optional.empty(),
+                                Optional.empty(),
+                                absentBadIsZero,
+                                Optional.empty()))));
     }
 
     private static void quantile(String name, String query) {
@@ -182,7 +236,8 @@ public final class Presets {
                         Optional.of(query),
                         Optional.empty(),
                         List.of(),
-                        true));
+                        true,
+                        Optional.empty()));
     }
 
     /** The preset of that name. */
@@ -215,13 +270,16 @@ public final class Presets {
                         + metric.kind().name().toLowerCase());
             }
         }
+        boolean handWrittenCounts =
+                q.bad().isPresent() || q.total().isPresent() || q.histogram().isPresent();
         MetricQueries resolved = new MetricQueries(
                 metric.kind(),
                 q.bad().or(() -> preset.flatMap(Preset::bad)),
                 q.total().or(() -> preset.flatMap(Preset::total)),
                 q.query().or(() -> preset.flatMap(Preset::query)),
                 q.histogram().or(() -> preset.flatMap(Preset::histogram)),
-                q.bad().isPresent() || preset.map(Preset::absentBadIsZero).orElse(true));
+                q.bad().isPresent() || preset.map(Preset::absentBadIsZero).orElse(true),
+                handWrittenCounts ? Optional.empty() : preset.flatMap(Preset::increaseFallback));
         requireFieldsOfKind(metric.kind(), resolved, q);
         requirePlaceholdersFilled(metric, resolved);
         preset.ifPresent(p -> requireBucketBound(p, metric));

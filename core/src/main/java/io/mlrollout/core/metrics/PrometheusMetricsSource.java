@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -16,6 +17,10 @@ import java.util.TreeMap;
  * ${interval}} set to the window's length in whole seconds, and turns the answer into a {@link Reading}: counts for
  * ratio metrics, a scalar for quantile and value metrics, per-bucket counts for distribution metrics. NaN, infinities
  * and absent series are {@link Reading.NoData}, never a number.
+ *
+ * <p>Count presets read exact counter differences (see {@link Presets}). When a difference is not a count — it has no
+ * value because a series began inside the window, or it is negative because a counter was reset — the whole read is
+ * repeated with the preset's increase() queries, whose counts are extrapolated but never negative.
  */
 public final class PrometheusMetricsSource implements MetricsSource {
 
@@ -52,10 +57,9 @@ public final class PrometheusMetricsSource implements MetricsSource {
         }
         Read read = new Read(metric, version, window, values);
         return switch (metric.kind()) {
-            case RATIO ->
-                read.ratio(queries.bad().orElseThrow(), queries.total().orElseThrow(), queries.absentBadIsZero());
+            case RATIO -> read.ratio(queries);
             case QUANTILE, VALUE -> read.scalar(queries.query().orElseThrow());
-            case DISTRIBUTION -> read.histogram(queries.histogram().orElseThrow());
+            case DISTRIBUTION -> read.histogram(queries);
         };
     }
 
@@ -99,20 +103,25 @@ public final class PrometheusMetricsSource implements MetricsSource {
             this.values = values;
         }
 
-        Reading ratio(String badTemplate, String totalTemplate, boolean absentBadIsZero) throws MetricsException {
-            String totalQuery = fill(totalTemplate, "total");
-            QueryResult.Sample total = single(totalQuery);
+        Reading ratio(Presets.MetricQueries queries) throws MetricsException {
+            Optional<Presets.MetricQueries> increases = queries.increaseFallback();
+            QueryResult.Sample total = single(fill(queries.total().orElseThrow(), "total"));
+            if (increases.isPresent() && (total == null || total.value() < 0)) {
+                return ratio(increases.get());
+            }
             if (total == null) {
                 return noData("the total query returned no series (absent)");
             }
             if (!Double.isFinite(total.value())) {
                 return noData("the total is " + total.value());
             }
-            String badQuery = fill(badTemplate, "bad");
-            QueryResult.Sample badSample = single(badQuery);
+            QueryResult.Sample badSample = single(fill(queries.bad().orElseThrow(), "bad"));
+            if (increases.isPresent() && (badSample == null ? newInWindow(increases.get()) : badSample.value() < 0)) {
+                return ratio(increases.get());
+            }
             double bad;
             if (badSample == null) {
-                if (!absentBadIsZero) {
+                if (!queries.absentBadIsZero()) {
                     return noData("the bad query returned no series; for a latency threshold that usually means it is"
                             + " not one of the histogram's bucket bounds");
                 }
@@ -130,6 +139,14 @@ public final class PrometheusMetricsSource implements MetricsSource {
             return new Reading.Counts(Math.min(Math.max(bad, 0), total.value()), total.value());
         }
 
+        /**
+         * Whether the bad series, absent from the difference, exist within the window: then they began inside it (the
+         * first 5xx of a version creates its series), and their events must be counted, not taken as zero.
+         */
+        private boolean newInWindow(Presets.MetricQueries increases) throws MetricsException {
+            return single(fill(increases.bad().orElseThrow(), "bad")) != null;
+        }
+
         Reading scalar(String template) throws MetricsException {
             QueryResult.Sample sample = single(fill(template, "query"));
             if (sample == null) {
@@ -141,11 +158,18 @@ public final class PrometheusMetricsSource implements MetricsSource {
             return new Reading.Scalar(sample.value());
         }
 
-        Reading histogram(String template) throws MetricsException {
-            String query = fill(template, "histogram");
+        Reading histogram(Presets.MetricQueries queries) throws MetricsException {
+            String query = fill(queries.histogram().orElseThrow(), "histogram");
             QueryResult result = client.query(query, window.end());
             if (result.type() != QueryResult.Type.VECTOR) {
                 throw notOneNumberPerSeries(query, result);
+            }
+            Optional<Presets.MetricQueries> increases = queries.increaseFallback();
+            if (increases.isPresent()
+                    && (result.series().isEmpty()
+                            || result.series().stream()
+                                    .anyMatch(s -> s.samples().get(0).value() < 0))) {
+                return histogram(increases.get());
             }
             if (result.series().isEmpty()) {
                 return noData("the histogram query returned no series (absent)");

@@ -10,7 +10,7 @@ import java.util.Arrays;
 public sealed interface Reading extends Serializable
         permits Reading.Counts, Reading.Scalar, Reading.Histogram, Reading.NoData {
 
-    /** Bad and total events in the window (ratio metrics). Counts may be fractional: Prometheus extrapolates. */
+    /** Bad and total events in the window (ratio metrics). Counts may be fractional where a query extrapolates. */
     record Counts(double bad, double total) implements Reading {
         public Counts {
             requireFinite(bad, "bad");

@@ -33,32 +33,62 @@ class PresetsTest {
         return QueryTemplates.fill(template.orElseThrow(), VALUES);
     }
 
+    private static final String ISTIO =
+            "reporter=\"destination\",destination_service_name=\"fraud-scorer\",destination_version=\"v2\"";
+
+    /** The exact count of a counter's events in the window: its sum now less its sum one window ago. */
+    private static String difference(String aggregation, String series) {
+        return aggregation + "(" + series + ") - " + aggregation + "(" + series + " offset 60s)";
+    }
+
     @Test
-    void istioErrorsCountsFiveHundredsAgainstAllRequests() {
+    void istioErrorsCountsFiveHundredsAgainstAllRequestsAsCounterDifferences() {
         Presets.MetricQueries q = Presets.resolve(Specs.preset("e", Kind.RATIO, "istio-errors"));
 
         assertThat(filled(q.bad()))
-                .isEqualTo(
-                        "sum(increase(istio_requests_total{reporter=\"destination\","
-                                + "destination_service_name=\"fraud-scorer\",destination_version=\"v2\",response_code=~\"5..\"}[60s]))");
-        assertThat(filled(q.total()))
-                .isEqualTo("sum(increase(istio_requests_total{reporter=\"destination\","
-                        + "destination_service_name=\"fraud-scorer\",destination_version=\"v2\"}[60s]))");
+                .isEqualTo(difference("sum", "istio_requests_total{" + ISTIO + ",response_code=~\"5..\"}"));
+        assertThat(filled(q.total())).isEqualTo(difference("sum", "istio_requests_total{" + ISTIO + "}"));
         assertThat(q.absentBadIsZero()).isTrue();
+    }
+
+    @Test
+    void countPresetsFallBackToIncreaseForWindowsWhereADifferenceIsNotACount() {
+        Presets.MetricQueries increases = Presets.resolve(Specs.preset("e", Kind.RATIO, "istio-errors"))
+                .increaseFallback()
+                .orElseThrow();
+
+        assertThat(filled(increases.bad()))
+                .isEqualTo("sum(increase(istio_requests_total{" + ISTIO + ",response_code=~\"5..\"}[60s]))");
+        assertThat(filled(increases.total())).isEqualTo("sum(increase(istio_requests_total{" + ISTIO + "}[60s]))");
+        assertThat(increases.absentBadIsZero()).isTrue();
+        assertThat(increases.increaseFallback()).isEmpty();
+        assertThat(filled(Presets.resolve(Specs.preset("drift", Kind.DISTRIBUTION, "model-score"))
+                        .increaseFallback()
+                        .orElseThrow()
+                        .histogram()))
+                .isEqualTo("sum by (le) (increase(model_score_bucket{endpoint=\"fraud-scorer\",version=\"v2\"}[60s]))");
+    }
+
+    @Test
+    void quantilePresetsUseRatesAndHaveNoFallback() {
+        // A common factor cancels in histogram_quantile, so rate()'s extrapolation does not bias the quantile.
+        assertThat(Presets.resolve(Specs.latency("istio-latency", 0.99)).increaseFallback())
+                .isEmpty();
     }
 
     @Test
     void istioLatencyOverSubtractsTheThresholdBucketFromTheCount() {
         Presets.MetricQueries q = Presets.resolve(Specs.latencyOver("istio-latency-over", Duration.ofMillis(250)));
 
-        String selector =
-                "reporter=\"destination\",destination_service_name=\"fraud-scorer\",destination_version=\"v2\"";
-        assertThat(filled(q.bad()))
-                .isEqualTo("sum(increase(istio_request_duration_milliseconds_count{" + selector + "}[60s])) - "
-                        + "sum(increase(istio_request_duration_milliseconds_bucket{" + selector
+        String count = difference("sum", "istio_request_duration_milliseconds_count{" + ISTIO + "}");
+        String bucket =
+                difference("sum", "istio_request_duration_milliseconds_bucket{" + ISTIO + ",le=~\"250(\\\\.0)?\"}");
+        assertThat(filled(q.bad())).isEqualTo("(" + count + ") - (" + bucket + ")");
+        assertThat(filled(q.total())).isEqualTo(count);
+        assertThat(filled(q.increaseFallback().orElseThrow().bad()))
+                .isEqualTo("sum(increase(istio_request_duration_milliseconds_count{" + ISTIO + "}[60s])) - "
+                        + "sum(increase(istio_request_duration_milliseconds_bucket{" + ISTIO
                         + ",le=~\"250(\\\\.0)?\"}[60s]))");
-        assertThat(filled(q.total()))
-                .isEqualTo("sum(increase(istio_request_duration_milliseconds_count{" + selector + "}[60s]))");
         assertThat(q.absentBadIsZero()).isFalse();
     }
 
@@ -85,36 +115,49 @@ class PresetsTest {
         Presets.MetricQueries otel = Presets.resolve(Specs.preset("e", Kind.RATIO, "knative-otel-errors"));
 
         assertThat(filled(census.bad()))
-                .isEqualTo("sum(increase(revision_request_count{namespace_name=\"ml\","
-                        + "revision_name=\"v2\",response_code_class=\"5xx\"}[60s]))");
-        assertThat(filled(census.total()))
-                .isEqualTo("sum(increase(revision_request_count{namespace_name=\"ml\",revision_name=\"v2\"}[60s]))");
-        assertThat(filled(otel.bad()))
                 .isEqualTo(
-                        "sum(increase(kn_serving_invocation_duration_seconds_count{"
-                                + "k8s_namespace_name=\"ml\",kn_revision_name=\"v2\",http_response_status_code=~\"5..\"}[60s]))");
+                        difference(
+                                "sum",
+                                "revision_request_count{namespace_name=\"ml\",revision_name=\"v2\",response_code_class=\"5xx\"}"));
+        assertThat(filled(census.total()))
+                .isEqualTo(difference("sum", "revision_request_count{namespace_name=\"ml\",revision_name=\"v2\"}"));
+        assertThat(filled(otel.bad()))
+                .isEqualTo(difference(
+                        "sum",
+                        "kn_serving_invocation_duration_seconds_count{k8s_namespace_name=\"ml\",kn_revision_name=\"v2\","
+                                + "http_response_status_code=~\"5..\"}"));
         assertThat(filled(otel.total()))
-                .isEqualTo("sum(increase(kn_serving_invocation_duration_seconds_count{"
-                        + "k8s_namespace_name=\"ml\",kn_revision_name=\"v2\"}[60s]))");
+                .isEqualTo(
+                        difference(
+                                "sum",
+                                "kn_serving_invocation_duration_seconds_count{k8s_namespace_name=\"ml\",kn_revision_name=\"v2\"}"));
     }
 
     @Test
     void knativeLatencyOverPresetsUseMillisecondsAndSecondsBuckets() {
         assertThat(filled(Presets.resolve(Specs.latencyOver("knative-latency-over", Duration.ofMillis(250)))
                         .bad()))
-                .endsWith("sum(increase(revision_request_latencies_bucket{namespace_name=\"ml\",revision_name=\"v2\","
-                        + "le=~\"250(\\\\.0)?\"}[60s]))");
+                .endsWith(" - ("
+                        + difference(
+                                "sum",
+                                "revision_request_latencies_bucket{namespace_name=\"ml\",revision_name=\"v2\","
+                                        + "le=~\"250(\\\\.0)?\"}")
+                        + ")");
         assertThat(filled(Presets.resolve(Specs.latencyOver("knative-otel-latency-over", Duration.ofMillis(250)))
                         .bad()))
-                .endsWith("sum(increase(kn_serving_invocation_duration_seconds_bucket{k8s_namespace_name=\"ml\","
-                        + "kn_revision_name=\"v2\",le=~\"0.25(\\\\.0)?\"}[60s]))");
+                .endsWith(" - ("
+                        + difference(
+                                "sum",
+                                "kn_serving_invocation_duration_seconds_bucket{k8s_namespace_name=\"ml\","
+                                        + "kn_revision_name=\"v2\",le=~\"0.25(\\\\.0)?\"}")
+                        + ")");
     }
 
     @Test
-    void modelScoreIsABucketHistogram() {
+    void modelScoreIsABucketHistogramOfDifferencesByLe() {
         assertThat(filled(Presets.resolve(Specs.preset("drift", Kind.DISTRIBUTION, "model-score"))
                         .histogram()))
-                .isEqualTo("sum by (le) (increase(model_score_bucket{endpoint=\"fraud-scorer\",version=\"v2\"}[60s]))");
+                .isEqualTo(difference("sum by (le) ", "model_score_bucket{endpoint=\"fraud-scorer\",version=\"v2\"}"));
     }
 
     @Test
@@ -161,7 +204,9 @@ class PresetsTest {
         Presets.MetricQueries q = Presets.resolve(metric);
 
         assertThat(q.bad()).hasValue("my_bad");
-        assertThat(q.total().orElseThrow()).startsWith("sum(increase(istio_requests_total{");
+        assertThat(q.total().orElseThrow()).startsWith("sum(istio_requests_total{");
+        // A hand-written count is run as written, so the preset's other count is never read another way beside it.
+        assertThat(q.increaseFallback()).isEmpty();
     }
 
     @Test

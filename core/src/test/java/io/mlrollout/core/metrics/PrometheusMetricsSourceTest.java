@@ -78,19 +78,29 @@ class PrometheusMetricsSourceTest {
         return PromJson.vector(PromJson.series(value));
     }
 
-    private static final String ERRORS_BAD =
-            "sum(increase(istio_requests_total{" + ISTIO + ",response_code=~\"5..\"}[60s]))";
-    private static final String ERRORS_TOTAL = "sum(increase(istio_requests_total{" + ISTIO + "}[60s]))";
+    private static final String ERRORS = "istio_requests_total{" + ISTIO + "}";
+    private static final String FIVE_HUNDREDS = "istio_requests_total{" + ISTIO + ",response_code=~\"5..\"}";
+    private static final String ERRORS_BAD = "sum(" + FIVE_HUNDREDS + ") - sum(" + FIVE_HUNDREDS + " offset 60s)";
+    private static final String ERRORS_TOTAL = "sum(" + ERRORS + ") - sum(" + ERRORS + " offset 60s)";
+    private static final String ERRORS_BAD_INCREASE = "sum(increase(" + FIVE_HUNDREDS + "[60s]))";
+    private static final String ERRORS_TOTAL_INCREASE = "sum(increase(" + ERRORS + "[60s]))";
+
+    private List<String> queriesAsked() {
+        synchronized (asked) {
+            return asked.stream().map(form -> form.get("query")).toList();
+        }
+    }
 
     @Test
     void aRatioIsBadAndTotalEvaluatedAtTheWindowEndOverItsWholeSeconds() throws Exception {
-        answers.put(ERRORS_BAD, one("12.5"));
+        answers.put(ERRORS_BAD, one("12"));
         answers.put(ERRORS_TOTAL, one("1000"));
 
         Reading reading = read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"));
 
-        assertThat(reading).isEqualTo(new Reading.Counts(12.5, 1000));
+        assertThat(reading).isEqualTo(new Reading.Counts(12, 1000));
         assertThat(asked).allSatisfy(form -> assertThat(form).containsEntry("time", "1767225660.700"));
+        assertThat(queriesAsked()).containsExactly(ERRORS_TOTAL, ERRORS_BAD);
     }
 
     @Test
@@ -98,6 +108,56 @@ class PrometheusMetricsSourceTest {
         answers.put(ERRORS_TOTAL, one("1000"));
 
         assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"))).isEqualTo(new Reading.Counts(0, 1000));
+        // The 5xx series were asked for over the whole window too: none exist, so the exact total stands.
+        assertThat(queriesAsked()).containsExactly(ERRORS_TOTAL, ERRORS_BAD, ERRORS_BAD_INCREASE);
+    }
+
+    @Test
+    void badSeriesThatBeganInsideTheWindowAreCountedByIncreaseWithTheTotal() throws Exception {
+        // The first 5xx of the window created its series: there is no sample at the window's start to subtract.
+        answers.put(ERRORS_TOTAL, one("1000"));
+        answers.put(ERRORS_BAD_INCREASE, one("4.4"));
+        answers.put(ERRORS_TOTAL_INCREASE, one("1100"));
+
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
+                .isEqualTo(new Reading.Counts(4.4, 1100));
+    }
+
+    @Test
+    void aTotalWithoutADifferenceIsReadWithIncrease() throws Exception {
+        // Every series began inside the window (a version's first requests), so the difference has no value.
+        answers.put(ERRORS_BAD_INCREASE, one("3.3"));
+        answers.put(ERRORS_TOTAL_INCREASE, one("330"));
+
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
+                .isEqualTo(new Reading.Counts(3.3, 330));
+        assertThat(queriesAsked()).containsExactly(ERRORS_TOTAL, ERRORS_TOTAL_INCREASE, ERRORS_BAD_INCREASE);
+    }
+
+    @Test
+    void aNegativeDifferenceIsACounterResetAndIsReadWithIncrease() throws Exception {
+        answers.put(ERRORS_TOTAL, one("-5000"));
+        answers.put(ERRORS_BAD, one("-40"));
+        answers.put(ERRORS_BAD_INCREASE, one("2"));
+        answers.put(ERRORS_TOTAL_INCREASE, one("200"));
+
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"))).isEqualTo(new Reading.Counts(2, 200));
+    }
+
+    @Test
+    void aNegativeBadDifferenceAloneIsAlsoReadWithIncrease() throws Exception {
+        answers.put(ERRORS_TOTAL, one("900"));
+        answers.put(ERRORS_BAD, one("-3"));
+        answers.put(ERRORS_BAD_INCREASE, one("2"));
+        answers.put(ERRORS_TOTAL_INCREASE, one("950"));
+
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"))).isEqualTo(new Reading.Counts(2, 950));
+    }
+
+    @Test
+    void aTotalAbsentBothWaysIsNoData() throws Exception {
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
+                .isEqualTo(new Reading.NoData("error-rate for v2: the total query returned no series (absent)"));
     }
 
     @Test
@@ -135,9 +195,14 @@ class PrometheusMetricsSourceTest {
         assertThat(reading).isEqualTo(new Reading.Scalar(123.4));
     }
 
+    private static final String LATENCY_COUNT = "istio_request_duration_milliseconds_count{" + ISTIO + "}";
+    private static final String LATENCY_COUNT_DIFFERENCE =
+            "sum(" + LATENCY_COUNT + ") - sum(" + LATENCY_COUNT + " offset 60s)";
+
     @Test
     void aLatencyOverPresetWhoseBucketIsMissingIsNoDataSayingWhy() throws Exception {
-        answers.put("sum(increase(istio_request_duration_milliseconds_count{" + ISTIO + "}[60s]))", one("500"));
+        answers.put(LATENCY_COUNT_DIFFERENCE, one("500"));
+        answers.put("sum(increase(" + LATENCY_COUNT + "[60s]))", one("520"));
 
         Reading reading = read(Specs.latencyOver("istio-latency-over", Duration.ofMillis(250)));
 
@@ -149,15 +214,49 @@ class PrometheusMetricsSourceTest {
 
     @Test
     void aLatencyOverPresetCountsRequestsAboveTheThreshold() throws Exception {
-        String count = "sum(increase(istio_request_duration_milliseconds_count{" + ISTIO + "}[60s]))";
-        answers.put(count, one("500"));
+        String bucket = "istio_request_duration_milliseconds_bucket{" + ISTIO + ",le=~\"250(\\\\.0)?\"}";
+        answers.put(LATENCY_COUNT_DIFFERENCE, one("500"));
         answers.put(
-                count + " - sum(increase(istio_request_duration_milliseconds_bucket{" + ISTIO
-                        + ",le=~\"250(\\\\.0)?\"}[60s]))",
+                "(" + LATENCY_COUNT_DIFFERENCE + ") - (sum(" + bucket + ") - sum(" + bucket + " offset 60s))",
                 one("20"));
 
         assertThat(read(Specs.latencyOver("istio-latency-over", Duration.ofMillis(250))))
                 .isEqualTo(new Reading.Counts(20, 500));
+    }
+
+    private static final String SCORES = "model_score_bucket{endpoint=\"fraud-scorer\",version=\"v2\"}";
+
+    @Test
+    void theModelScorePresetReadsBucketDifferences() throws Exception {
+        answers.put(
+                "sum by (le) (" + SCORES + ") - sum by (le) (" + SCORES + " offset 60s)",
+                PromJson.vector(
+                        PromJson.series("7", "le", "0.5"),
+                        PromJson.series("10", "le", "1"),
+                        PromJson.series("10", "le", "+Inf")));
+
+        assertThat(read(Specs.preset("drift", Kind.DISTRIBUTION, "model-score")))
+                .isEqualTo(
+                        new Reading.Histogram(new double[] {0.5, 1, Double.POSITIVE_INFINITY}, new double[] {7, 3, 0}));
+    }
+
+    @Test
+    void bucketDifferencesThatAreNotCountsAreReadWithIncrease() throws Exception {
+        String increase = "sum by (le) (increase(" + SCORES + "[60s]))";
+        answers.put(increase, PromJson.vector(PromJson.series("4.5", "le", "1"), PromJson.series("4.5", "le", "+Inf")));
+        Reading.Histogram extrapolated =
+                new Reading.Histogram(new double[] {1, Double.POSITIVE_INFINITY}, new double[] {4.5, 0});
+
+        // absent: the buckets began inside the window
+        assertThat(read(Specs.preset("drift", Kind.DISTRIBUTION, "model-score")))
+                .isEqualTo(extrapolated);
+
+        // negative: a counter reset
+        answers.put(
+                "sum by (le) (" + SCORES + ") - sum by (le) (" + SCORES + " offset 60s)",
+                PromJson.vector(PromJson.series("-90", "le", "1"), PromJson.series("-88", "le", "+Inf")));
+        assertThat(read(Specs.preset("drift", Kind.DISTRIBUTION, "model-score")))
+                .isEqualTo(extrapolated);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.mlrollout.simulator.VersionProfile;
 import io.mlrollout.simulator.VersionStats;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Prometheus source against a real Prometheus scraping the simulator every second. Each test serves a burst of
- * simulated traffic between two scrapes and reads a window that holds a scrape before and after it.
+ * simulated traffic between two scrapes and reads a window that opens after the scrape before it and closes after the
+ * scrape after it, so the simulator's own counters say exactly what the window holds.
  */
 @RealPrometheus
 class PrometheusSourceAgainstRealPrometheusTest {
@@ -46,13 +48,17 @@ class PrometheusSourceAgainstRealPrometheusTest {
                 "");
     }
 
-    /** A window holding a scrape before and a scrape after {@code traffic}, of a whole number of seconds. */
+    /**
+     * A window of a whole number of seconds that holds exactly {@code traffic}: it opens after Prometheus has scraped
+     * everything served before, and closes after it has scraped the traffic. A scrape inside the window precedes the
+     * traffic, so that rate() (which sees only what changes between the samples inside its range) sees it too.
+     */
     private static Window measure(PrometheusProcess prometheus, Runnable traffic) {
-        Instant start = Instant.now().minusMillis(1);
+        prometheus.awaitScrapeAfter(BASELINE_ALIVE, Instant.now());
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         prometheus.awaitScrapeAfter(BASELINE_ALIVE, start);
         traffic.run();
-        Instant served = Instant.now();
-        Instant after = prometheus.awaitScrapeAfter(BASELINE_ALIVE, served);
+        Instant after = prometheus.awaitScrapeAfter(BASELINE_ALIVE, Instant.now());
         long seconds = Math.max(1, (Duration.between(start, after).toMillis() + 999) / 1000);
         Instant end = start.plusSeconds(seconds);
         Poll.until(
@@ -82,13 +88,7 @@ class PrometheusSourceAgainstRealPrometheusTest {
         }
     }
 
-    /**
-     * Serves a warm-up of twice the burst first, so every series stands well above zero when the window opens (a
-     * counter that starts at zero is not extrapolated backwards, so its increase would be scaled unlike the others').
-     */
     private static Burst burst(Simulator simulator, PrometheusProcess prometheus, int canaryWeight, long requests) {
-        simulator.setSplit(50);
-        simulator.serve(2 * requests);
         simulator.setSplit(canaryWeight);
         Snapshot[] around = new Snapshot[2];
         Window window = measure(prometheus, () -> {
@@ -116,14 +116,11 @@ class PrometheusSourceAgainstRealPrometheusTest {
 
             Reading.Counts errors = (Reading.Counts)
                     source.read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"), "fraud-scorer", v, window);
-            // The true rate, within 5 binomial standard deviations of the requests served.
+            // Counter differences: exactly what the simulator served in the window, not extrapolated.
+            assertThat(errors).isEqualTo(new Reading.Counts(served.errors(), n));
+            // And the true rate, within 5 binomial standard deviations of the requests served.
             double p = profile.errorRate();
             assertThat(errors.ratio()).as(v + " error ratio").isCloseTo(p, within(5 * Math.sqrt(p * (1 - p) / n)));
-            // And exactly the simulator's own ratio: increase() scales bad and total alike.
-            assertThat(errors.ratio()).isCloseTo((double) served.errors() / n, within(1e-6));
-            // increase() extrapolates towards the window's edges, by at most the window over one scrape interval.
-            double maxStretch = window.length().toMillis() / 1000.0;
-            assertThat(errors.total()).isBetween(n * 0.999, n * maxStretch);
 
             Reading.Scalar p99 =
                     (Reading.Scalar) source.read(Specs.latency("istio-latency", 0.99), "fraud-scorer", v, window);
@@ -195,6 +192,47 @@ class PrometheusSourceAgainstRealPrometheusTest {
     }
 
     @Test
+    void seriesThatBeginInsideTheWindowAreCountedWithIncrease(Simulator simulator, PrometheusProcess prometheus)
+            throws Exception {
+        String canarySeries = "istio_requests_total{destination_version=\"v2\"}";
+        simulator.setSplit(50);
+        simulator.faults().hideSeries("v2", true);
+        Snapshot[] around = new Snapshot[2];
+        Window window;
+        try {
+            Poll.until(
+                    "for the canary's series to go stale",
+                    Duration.ofSeconds(15),
+                    () -> prometheus
+                            .client()
+                            .query(canarySeries, Instant.now())
+                            .series()
+                            .isEmpty());
+            // The canary's series come back inside the window: there is no sample at its start to subtract from.
+            window = measure(prometheus, () -> {
+                simulator.faults().hideSeries("v2", false);
+                prometheus.awaitScrapeAfter(canarySeries, Instant.now());
+                around[0] = simulator.snapshot();
+                simulator.serve(5_000);
+                around[1] = simulator.snapshot();
+            });
+        } finally {
+            simulator.faults().hideSeries("v2", false);
+        }
+        VersionStats served = new Burst(window, around[0], around[1]).served("v2");
+        long n = served.requests();
+
+        Reading.Counts errors = (Reading.Counts)
+                source.read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"), "fraud-scorer", "v2", window);
+
+        // increase() scales bad and total alike, so the ratio is the burst's; the counts are stretched towards the
+        // window's edges by at most the window over the one second between the first and last samples in it.
+        assertThat(errors.ratio()).isCloseTo((double) served.errors() / n, within(1e-9));
+        assertThat(errors.total())
+                .isBetween(n * 0.999, n * (double) window.length().toSeconds());
+    }
+
+    @Test
     void latencyOverAThresholdCountsTheRequestsAboveIt(Simulator simulator, PrometheusProcess prometheus)
             throws Exception {
         Burst burst = burst(simulator, prometheus, 50, 10_000);
@@ -207,7 +245,7 @@ class PrometheusSourceAgainstRealPrometheusTest {
         long atOrBelow = served.latencyBuckets().subList(0, upTo500 + 1).stream()
                 .mapToLong(Long::longValue)
                 .sum();
-        assertThat(slow.ratio()).isCloseTo((double) (served.requests() - atOrBelow) / served.requests(), within(1e-6));
+        assertThat(slow).isEqualTo(new Reading.Counts(served.requests() - atOrBelow, served.requests()));
         // P(latency > 500) for median 300, sigma 0.3: 1 - Phi(ln(500/300) / 0.3) = 1 - Phi(1.7027) = 0.0443.
         double p = 0.04431;
         assertThat(slow.ratio()).isCloseTo(p, within(5 * Math.sqrt(p * (1 - p) / served.requests())));
@@ -259,7 +297,7 @@ class PrometheusSourceAgainstRealPrometheusTest {
             assertThat(share)
                     .as("score bucket le=" + bounds[i])
                     .isCloseTo(mass, within(5 * Math.sqrt(mass * (1 - mass) / n) + 1e-9));
-            assertThat(share).isCloseTo((double) served.scoreBuckets().get(i) / n, within(1e-6));
+            assertThat(counts[i]).isEqualTo((double) served.scoreBuckets().get(i));
         }
     }
 

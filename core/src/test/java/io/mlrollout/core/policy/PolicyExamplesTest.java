@@ -92,8 +92,9 @@ class PolicyExamplesTest {
                                         Optional.empty(),
                                         Optional.empty(),
                                         Optional.empty(),
-                                        Optional.of("sum by (le) (increase(model_score_bucket{version=\"${version}\"}"
-                                                + "[${interval}]))")),
+                                        Optional.of("sum by (le) (model_score_bucket{version=\"${version}\"}) - sum by"
+                                                + " (le) (model_score_bucket{version=\"${version}\"} offset"
+                                                + " ${interval})")),
                                 OptionalDouble.empty(),
                                 OptionalDouble.empty(),
                                 OptionalDouble.empty(),
