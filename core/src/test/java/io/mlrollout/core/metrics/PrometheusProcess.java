@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * A real Prometheus server (Debian's {@code prometheus} binary) on a random loopback port, with a temporary TSDB,
  * scraping one target every second. Started by {@link PrometheusExtension}.
  */
-final class PrometheusProcess implements AutoCloseable {
+public final class PrometheusProcess implements AutoCloseable {
 
     static final String JOB = "simulator";
     private static final Duration STARTUP = Duration.ofSeconds(30);
@@ -103,7 +103,8 @@ final class PrometheusProcess implements AutoCloseable {
                 .findFirst();
     }
 
-    URI url() {
+    /** The server's base URL, e.g. {@code http://127.0.0.1:40123}. */
+    public URI url() {
         return url;
     }
 

@@ -9,9 +9,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Runs a test class against a real Prometheus scraping a {@link io.mlrollout.simulator.Simulator} every second. Test
  * methods and {@code @BeforeAll} methods receive the {@code Simulator} and the {@code PrometheusProcess} as
- * parameters. Without a prometheus binary the class is skipped, unless CI=true, where it fails.
+ * parameters. Without a prometheus binary the class is skipped, unless CI=true, where it fails. Public for the
+ * end-to-end tests in other packages.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(PrometheusExtension.class)
-@interface RealPrometheus {}
+public @interface RealPrometheus {}
