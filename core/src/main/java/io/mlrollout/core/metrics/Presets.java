@@ -16,8 +16,9 @@ import java.util.Set;
  * <p>Count presets (ratio and distribution) read exact counter differences, {@code sum(c) - sum(c offset
  * ${interval})} at the window's end, not {@code increase(c[${interval}])}: increase() scales the growth between the
  * samples inside the window up to the window's length, so the judge's sequential tests would take the events of part
- * of the window (45 s of a minute with 15 s scrapes) as evidence for all of it. Each count preset also carries the same queries written with increase(), read instead for a window in which
- * a difference is not a count (see {@link MetricQueries#increaseFallback()}).
+ * of the window (45 s of a minute with 15 s scrapes) as evidence for all of it. Each count preset also carries the
+ * same queries written with increase(), read instead for a window in which a difference is not a count (see {@link
+ * MetricQueries#increaseFallback()}).
  */
 public final class Presets {
 

@@ -115,22 +115,22 @@ class PresetsTest {
         Presets.MetricQueries otel = Presets.resolve(Specs.preset("e", Kind.RATIO, "knative-otel-errors"));
 
         assertThat(filled(census.bad()))
-                .isEqualTo(
-                        difference(
-                                "sum",
-                                "revision_request_count{namespace_name=\"ml\",revision_name=\"v2\",response_code_class=\"5xx\"}"));
+                .isEqualTo(difference(
+                        "sum",
+                        "revision_request_count{namespace_name=\"ml\",revision_name=\"v2\","
+                                + "response_code_class=\"5xx\"}"));
         assertThat(filled(census.total()))
                 .isEqualTo(difference("sum", "revision_request_count{namespace_name=\"ml\",revision_name=\"v2\"}"));
         assertThat(filled(otel.bad()))
                 .isEqualTo(difference(
                         "sum",
-                        "kn_serving_invocation_duration_seconds_count{k8s_namespace_name=\"ml\",kn_revision_name=\"v2\","
-                                + "http_response_status_code=~\"5..\"}"));
+                        "kn_serving_invocation_duration_seconds_count{k8s_namespace_name=\"ml\","
+                                + "kn_revision_name=\"v2\",http_response_status_code=~\"5..\"}"));
         assertThat(filled(otel.total()))
-                .isEqualTo(
-                        difference(
-                                "sum",
-                                "kn_serving_invocation_duration_seconds_count{k8s_namespace_name=\"ml\",kn_revision_name=\"v2\"}"));
+                .isEqualTo(difference(
+                        "sum",
+                        "kn_serving_invocation_duration_seconds_count{k8s_namespace_name=\"ml\","
+                                + "kn_revision_name=\"v2\"}"));
     }
 
     @Test
