@@ -38,6 +38,19 @@ record CellResult(Scenario scenario, double canaryPerSecond, Contender contender
         return minutesAt(0.5);
     }
 
+    /**
+     * Minutes that {@code share} of the runs that rolled back reach: when false rollbacks happen, under A/A;
+     * {@link RolloutJudge#PASSED} when none rolled back.
+     */
+    int rollbackMinutesAt(double share) {
+        int rolledBack = rollbacks();
+        if (rolledBack == 0) {
+            return RolloutJudge.PASSED;
+        }
+        int index = (int) Math.ceil(share * rolledBack - 1e-9) - 1;
+        return decisions[Math.max(0, index)];
+    }
+
     int p90() {
         return minutesAt(0.9);
     }

@@ -51,11 +51,16 @@ final class ResultsTable {
         return out.toString();
     }
 
-    /** "0.3%" under A/A; "97.1% · 3 / 6" (rate · median / p90 minutes) otherwise. */
+    /**
+     * "97.1% · 3 / 6" (rate · median / p90 minutes to a rollback, over all runs); under A/A "13.9% · at 2 / 4", the
+     * median and p90 minute of the false rollbacks.
+     */
     private static String entry(CellResult cell) {
         String rate = Formats.percent(cell.rollbackRate());
         if (cell.scenario().isAa()) {
-            return rate;
+            return cell.rollbacks() == 0
+                    ? rate
+                    : rate + " · at " + cell.rollbackMinutesAt(0.5) + " / " + cell.rollbackMinutesAt(0.9);
         }
         return rate + " · " + Formats.minutes(cell.median()) + " / " + Formats.minutes(cell.p90());
     }

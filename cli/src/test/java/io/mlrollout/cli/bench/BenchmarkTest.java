@@ -63,6 +63,10 @@ class BenchmarkTest {
         assertThat(cell.rollbacks()).isEqualTo(3);
         assertThat(cell.median()).isEqualTo(9); // the 3rd of 3, 5, 9, never, never
         assertThat(cell.p90()).isEqualTo(never);
+        assertThat(cell.rollbackMinutesAt(0.5)).isEqualTo(5);
+        assertThat(cell.rollbackMinutesAt(0.9)).isEqualTo(9);
+        assertThat(new CellResult(Scenario.AA, 2, Contender.OURS, new int[] {never}).rollbackMinutesAt(0.5))
+                .isEqualTo(never);
         assertThat(Formats.minutes(cell.p90())).isEqualTo(">60");
         assertThat(Formats.ratio(3, never)).isEqualTo("<0.05");
         assertThat(Formats.ratio(6, 3)).isEqualTo("2.00");
