@@ -24,6 +24,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,7 +93,7 @@ final class Overhead {
             Map<String, Double> cpuMicrosPerLook) {
 
         Figures {
-            cpuMicrosPerLook = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cpuMicrosPerLook));
+            cpuMicrosPerLook = Collections.unmodifiableMap(new LinkedHashMap<>(cpuMicrosPerLook));
         }
 
         double heapPerRollout() {
@@ -182,8 +184,8 @@ final class Overhead {
                     heapBefore,
                     heapAfter,
                     booked,
-                    java.util.Arrays.stream(sizes).average().orElse(0),
-                    java.util.Arrays.stream(sizes).max().orElse(0),
+                    Arrays.stream(sizes).average().orElse(0),
+                    Arrays.stream(sizes).max().orElse(0),
                     cpuPerLook(cpuStages));
         } finally {
             executor.shutdownNow();

@@ -1,5 +1,6 @@
 package io.mlrollout.cli.bench;
 
+import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.MetricSpec;
@@ -14,9 +15,11 @@ import org.apache.commons.rng.sampling.distribution.PoissonSampler;
  * each read with fresh, seeded, healthy readings at 20 requests a second to the canary (the benchmark's medium
  * traffic), so the rollouts driven against it bake as real ones do.
  */
-final class SimulatedEndpoint implements TrafficRouter, io.mlrollout.core.metrics.MetricsSource {
+final class SimulatedEndpoint implements TrafficRouter, MetricsSource {
 
+    /** The endpoint's requests per second: 20 to the canary at the benchmark's 25%. */
     private static final double REQUESTS_PER_SECOND = 80;
+
     private static final String BASELINE = "v1";
 
     private final SplittableRandom random;
