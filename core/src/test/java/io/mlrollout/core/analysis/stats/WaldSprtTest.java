@@ -1,6 +1,7 @@
 package io.mlrollout.core.analysis.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
@@ -71,5 +72,17 @@ class WaldSprtTest {
         // the overshoot past the boundaries makes the true ASN a little larger and the power a little higher
         assertThat(meanSteps).isBetween(asn, 1.3 * asn);
         assertThat(rejected / (double) runs).isBetween(1 - beta - 0.015, 1 - beta + 0.06);
+    }
+
+    @Test
+    void refusesBadSettingsAndCountsNamingTheField() {
+        assertThatThrownBy(() -> new WaldSprt(0.9, 2, 0.05, 0)).hasMessageContaining("theta0");
+        assertThatThrownBy(() -> new WaldSprt(1.1, 1.1, 0.05, 0)).hasMessageContaining("theta1");
+        assertThatThrownBy(() -> new WaldSprt(1.1, 2, 0, 0)).hasMessageContaining("alpha");
+        assertThatThrownBy(() -> new WaldSprt(1.1, 2, 0.05, 0.95)).hasMessageContaining("beta");
+        WaldSprt sprt = new WaldSprt(1.1, 2, 0.05, 0);
+        assertThatThrownBy(() -> sprt.add(5, 4, 0, 10)).hasMessageContaining("canaryBad");
+        assertThatThrownBy(() -> sprt.add(1, 4, -1, 10)).hasMessageContaining("baselineBad");
+        assertThat(sprt.logLikelihoodRatio()).isZero();
     }
 }

@@ -1,0 +1,150 @@
+package io.mlrollout.cli.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mlrollout bench}: how fast and how safely the shipped judge decides, against Kayenta-style, threshold and oracle
+ * judges on the same simulated rollouts; with {@code --overhead}, what waiting rollouts cost the controller. Prints a
+ * table and writes CSV, Markdown and an SVG chart into {@code --out}. The method is in {@code docs/benchmarks.md}.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmarks the judge against Kayenta-style, threshold and oracle judges on the same seeded simulated"
+                    + " rollouts (A/A, error-rate and p99 regressions, 2/20/200 req/s to the canary).",
+            "With --overhead: threads, heap and persisted state of waiting rollouts, and CPU time per analysis look."
+        })
+public final class BenchCommand implements Callable<Integer> {
+
+    /** Runs per cell with {@code --quick}. */
+    static final int QUICK_RUNS = 50;
+
+    /** A/A rollouts that set each traffic level's thresholds: at least this many, and 20 per judged run. */
+    static final int MIN_CALIBRATION_RUNS = 2000;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(
+            names = "--runs",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "Seeded rollouts per cell (default: ${DEFAULT-VALUE}).")
+    private int runs;
+
+    @Option(
+            names = "--quick",
+            description = "A quick look: " + QUICK_RUNS + " runs per cell (overrides --runs); figures are rough.")
+    private boolean quick;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "20261123",
+            description = "Seed of every simulated stream (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Cells run in parallel (default: the number of processors). Figures do not depend on it.")
+    private Integer threads;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "bench-results",
+            description = "Folder for the CSV, Markdown and SVG (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(
+            names = "--overhead",
+            description = "Measure what waiting rollouts cost instead: threads, heap, state size, CPU per look.")
+    private boolean overhead;
+
+    @Option(
+            names = "--rollouts",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description = "With --overhead: concurrent waiting rollouts (default: ${DEFAULT-VALUE}).")
+    private int rollouts;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter console = spec.commandLine().getOut();
+        int effectiveRuns = quick ? QUICK_RUNS : runs;
+        if (effectiveRuns < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--runs: must be at least 1, got " + runs);
+        }
+        if (rollouts < 1) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--rollouts: must be at least 1, got " + rollouts);
+        }
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (workers < 1) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--threads: must be at least 1, got " + workers);
+        }
+        Files.createDirectories(out);
+        if (overhead) {
+            String report = Overhead.measure(rollouts, Overhead.CPU_STAGES).markdown();
+            console.print(report);
+            write(out.resolve("overhead.md"), report);
+            console.println("wrote " + out.resolve("overhead.md"));
+            console.flush();
+            return 0;
+        }
+        Benchmark.Settings settings = new Benchmark.Settings(
+                effectiveRuns,
+                Math.max(MIN_CALIBRATION_RUNS, 20 * effectiveRuns),
+                seed,
+                workers,
+                Scenario.all(),
+                BenchSetup.CANARY_RATES);
+        Instant started = Instant.now();
+        Benchmark.Results results = Benchmark.run(settings, line -> {
+            synchronized (console) {
+                console.println(line);
+                console.flush();
+            }
+        });
+        Duration took = Duration.between(started, Instant.now());
+        String table = ResultsTable.markdown(results);
+        console.println();
+        console.print(table);
+        write(out.resolve("judges.md"), table);
+        write(out.resolve("judges.csv"), ResultsCsv.csv(results));
+        write(out.resolve("judges.svg"), ResultsChart.svg(results));
+        console.printf(
+                Locale.ROOT,
+                "%n%d runs per cell, seed %d, %d thread(s), %d s. Wrote judges.md, judges.csv, judges.svg to %s%n",
+                effectiveRuns,
+                seed,
+                workers,
+                took.toSeconds(),
+                out);
+        console.flush();
+        return 0;
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+}

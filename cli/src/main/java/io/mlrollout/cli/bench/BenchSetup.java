@@ -1,0 +1,92 @@
+package io.mlrollout.cli.bench;
+
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.PolicyException;
+import io.mlrollout.core.policy.PolicyParser;
+import java.util.List;
+
+/**
+ * The one rollout every judge of the benchmark is run on, and the serving it sees. Documented in
+ * {@code docs/benchmarks.md}; change both together.
+ *
+ * <p>A single stage at a fixed 25% share, baked for 60 one-minute looks: a fixed share keeps "requests per second to
+ * the canary" meaningful for the whole rollout (the baseline serves three times as much), and 60 minutes is the design
+ * example's 10 + 20 + 30 minutes of bake.
+ */
+final class BenchSetup {
+
+    private BenchSetup() {}
+
+    /** Looks per rollout, one a minute. */
+    static final int LOOKS = 60;
+
+    static final int INTERVAL_SECONDS = 60;
+
+    /** The canary's share of the endpoint's traffic (the stage's weight). */
+    static final double CANARY_SHARE = 0.25;
+
+    /** Requests per second to the canary: low, medium and high traffic. */
+    static final List<Double> CANARY_RATES = List.of(2.0, 20.0, 200.0);
+
+    /** The baseline's fraction of requests that fail. */
+    static final double BASELINE_ERROR_RATE = 0.01;
+
+    /** Latency of one request: log-normal with this median (ms) and log-scale spread; its p99 is about 160 ms. */
+    static final double LATENCY_MEDIAN_MS = 50;
+
+    static final double LATENCY_SIGMA = 0.5;
+
+    /** The quantile the latency metric reads. */
+    static final double QUANTILE = 0.99;
+
+    /**
+     * Minute-to-minute load variation that slows or speeds both versions alike: every request's latency in a minute is
+     * multiplied by e^N(0, 0.05²).
+     */
+    static final double LOAD_SIGMA = 0.05;
+
+    /** The policy's margins: the canary may be 10% worse in error rate and 5% worse in p99 latency. */
+    static final double ERROR_MARGIN = 0.10;
+
+    static final double LATENCY_MARGIN = 0.05;
+
+    /** The policy's false-rollback rate for the whole rollout. */
+    static final double FALSE_ROLLBACK_RATE = 0.01;
+
+    /**
+     * The level of each of the judge's two canary tests, which the oracle gets too: the judge keeps a fifth of the
+     * budget for the watch after promotion (the policy watches for 10 minutes) and splits the rest over its two tests.
+     */
+    static final double ALPHA_PER_TEST = FALSE_ROLLBACK_RATE * 0.8 / 2;
+
+    /** The names of the two metrics, as the policy gives them. */
+    static final String ERRORS = "error-rate";
+
+    static final String LATENCY = "p99-latency";
+
+    /** The shipped judge's policy, parsed by the real parser. */
+    static final String POLICY = String.join(
+            "\n",
+            "endpoint: bench",
+            "stages:",
+            "  - {weight: 25, bake: 60m}",
+            "analysis:",
+            "  interval: 1m",
+            "  falseRollbackRate: 1%",
+            "  minRequests: 500",
+            "  onInconclusive: rollback",
+            "metrics:",
+            "  - {name: " + ERRORS + ", kind: ratio, preset: istio-errors, maxIncrease: 10%, critical: true}",
+            "  - {name: " + LATENCY + ", kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 5%}",
+            "promote: {bake: 10m}",
+            "rollback: {automatic: true}",
+            "");
+
+    static Policy policy() {
+        try {
+            return PolicyParser.parse(POLICY);
+        } catch (PolicyException e) {
+            throw new IllegalStateException("the benchmark's policy does not parse: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.mlrollout.cli.bench;
+
+import java.util.Locale;
+
+/** How the benchmark prints numbers, the same in the table, the CSV and the chart (locale-independent). */
+final class Formats {
+
+    private Formats() {}
+
+    /** A number without trailing zeros: 2, 1.25, 0.004. */
+    static String number(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        String text = String.format(Locale.ROOT, "%.4g", value);
+        if (text.contains("e") || text.contains("E")) {
+            return text;
+        }
+        return text.contains(".") ? text.replaceAll("0+$", "").replaceAll("\\.$", "") : text;
+    }
+
+    /** A share as a percentage with one decimal: 0.0123 → "1.2%". */
+    static String percent(double share) {
+        return String.format(Locale.ROOT, "%.1f%%", share * 100);
+    }
+
+    /** Minutes to a rollback, or "&gt;60" when the share of runs asked for did not roll back within the rollout. */
+    static String minutes(int look) {
+        return look == RolloutJudge.PASSED ? ">" + BenchSetup.LOOKS : Integer.toString(look);
+    }
+
+    /**
+     * Our median time over another judge's: "0.50"; "&lt;0.45" when the other did not decide within the rollout (so the
+     * ratio is below ours/60); "&gt;2.0" when only the other decided; "–" when neither did.
+     */
+    static String ratio(int ours, int theirs) {
+        if (ours == RolloutJudge.PASSED && theirs == RolloutJudge.PASSED) {
+            return "–";
+        }
+        if (theirs == RolloutJudge.PASSED) {
+            return "<" + String.format(Locale.ROOT, "%.2f", (double) ours / BenchSetup.LOOKS);
+        }
+        if (ours == RolloutJudge.PASSED) {
+            return ">" + String.format(Locale.ROOT, "%.2f", (double) BenchSetup.LOOKS / theirs);
+        }
+        return String.format(Locale.ROOT, "%.2f", (double) ours / theirs);
+    }
+
+    /** The calibration of one traffic level in words. */
+    static String describe(TrafficCalibration c) {
+        return String.format(
+                Locale.ROOT,
+                "threshold judge: error ratio > %.2f%% or p99 > %.1f ms in %d minutes; "
+                        + "oracle: ln(canary/baseline p99) has A/A mean %.4f, sd %.4f",
+                c.errorThreshold() * 100,
+                c.latencyThreshold(),
+                ThresholdJudge.FAILED_CHECKS,
+                c.logRatioMean(),
+                c.logRatioSd());
+    }
+}

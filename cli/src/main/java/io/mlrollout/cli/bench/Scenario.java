@@ -1,0 +1,41 @@
+package io.mlrollout.cli.bench;
+
+import java.util.List;
+
+/**
+ * What the candidate does differently from the baseline in one row of the benchmark.
+ *
+ * @param name short label for tables and files, e.g. {@code errors-2x}
+ * @param errorRatio the candidate's error rate over the baseline's (1: unchanged)
+ * @param latencyFactor the candidate's latency over the baseline's, request by request (1: unchanged)
+ */
+record Scenario(String name, double errorRatio, double latencyFactor) {
+
+    static final Scenario AA = new Scenario("A/A", 1, 1);
+
+    /** A/A, error-rate regressions of 1.25×, 1.5×, 2× and 3×, p99 latency +10% and +25%. */
+    static List<Scenario> all() {
+        return List.of(AA, errors(1.25), errors(1.5), errors(2), errors(3), latency(1.10), latency(1.25));
+    }
+
+    static Scenario errors(double ratio) {
+        return new Scenario("errors " + Formats.number(ratio) + "x", ratio, 1);
+    }
+
+    static Scenario latency(double factor) {
+        return new Scenario("p99 +" + Math.round((factor - 1) * 100) + "%", 1, factor);
+    }
+
+    /** No regression at all: every rollback is a false rollback. */
+    boolean isAa() {
+        return errorRatio == 1 && latencyFactor == 1;
+    }
+
+    boolean regressesErrors() {
+        return errorRatio != 1;
+    }
+
+    boolean regressesLatency() {
+        return latencyFactor != 1;
+    }
+}

@@ -1,0 +1,84 @@
+package io.mlrollout.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The harness itself, on a few runs: repeatable, the valid judges stay within their bounds, and clear cases are caught. */
+class BenchmarkTest {
+
+    private static Benchmark.Results run(
+            int runs, long seed, int threads, List<Scenario> scenarios, List<Double> rates) {
+        return Benchmark.run(new Benchmark.Settings(runs, 400, seed, threads, scenarios, rates), line -> {});
+    }
+
+    @Test
+    void theSameSeedGivesTheSameFiguresWhateverTheThreads() {
+        List<Scenario> scenarios = List.of(Scenario.AA, Scenario.errors(1.5), Scenario.latency(1.25));
+        List<Double> rates = List.of(2.0, 20.0);
+        Benchmark.Results one = run(20, 7, 1, scenarios, rates);
+        Benchmark.Results again = run(20, 7, 2, scenarios, rates);
+        assertThat(again.cells()).isEqualTo(one.cells());
+        assertThat(again.calibrations()).isEqualTo(one.calibrations());
+        assertThat(ResultsCsv.csv(again)).isEqualTo(ResultsCsv.csv(one));
+        assertThat(run(20, 8, 1, scenarios, rates).cells()).isNotEqualTo(one.cells());
+    }
+
+    @Test
+    void aaRollbacksOfOursAndTheOracleStayWithinTheirBounds() {
+        Benchmark.Results results = run(100, 3, 2, List.of(Scenario.AA), BenchSetup.CANARY_RATES);
+        for (double rate : BenchSetup.CANARY_RATES) {
+            CellResult ours = results.cell(Scenario.AA, rate, Contender.OURS);
+            CellResult oracle = results.cell(Scenario.AA, rate, Contender.ORACLE);
+            assertThat(ours.runs()).isEqualTo(100);
+            assertThat(ours.rollbackRate())
+                    .as("ours at %s req/s", rate)
+                    .isLessThanOrEqualTo(BenchSetup.FALSE_ROLLBACK_RATE);
+            assertThat(oracle.rollbackRate())
+                    .as("oracle at %s req/s", rate)
+                    .isLessThanOrEqualTo(2 * BenchSetup.ALPHA_PER_TEST);
+        }
+    }
+
+    @Test
+    void aThreefoldErrorRegressionIsCaughtByEveryJudge() {
+        Benchmark.Results results = run(40, 5, 2, List.of(Scenario.errors(3)), List.of(20.0, 200.0));
+        for (double rate : List.of(20.0, 200.0)) {
+            for (Contender contender : Contender.values()) {
+                CellResult cell = results.cell(Scenario.errors(3), rate, contender);
+                assertThat(cell.rollbackRate())
+                        .as("%s at %s req/s", contender, rate)
+                        .isEqualTo(1.0);
+                assertThat(cell.p90()).as("%s at %s req/s", contender, rate).isLessThanOrEqualTo(10);
+            }
+        }
+    }
+
+    @Test
+    void mediansAndP90CountRunsThatNeverRolledBack() {
+        int never = RolloutJudge.PASSED;
+        CellResult cell = new CellResult(Scenario.errors(2), 2, Contender.OURS, new int[] {never, 3, 9, never, 5});
+        assertThat(cell.rollbacks()).isEqualTo(3);
+        assertThat(cell.median()).isEqualTo(9); // the 3rd of 3, 5, 9, never, never
+        assertThat(cell.p90()).isEqualTo(never);
+        assertThat(cell.rollbackMinutesAt(0.5)).isEqualTo(5);
+        assertThat(cell.rollbackMinutesAt(0.9)).isEqualTo(9);
+        assertThat(new CellResult(Scenario.AA, 2, Contender.OURS, new int[] {never}).rollbackMinutesAt(0.5))
+                .isEqualTo(never);
+        assertThat(Formats.minutes(cell.p90())).isEqualTo(">60");
+        assertThat(Formats.ratio(3, never)).isEqualTo("<0.05");
+        assertThat(Formats.ratio(6, 3)).isEqualTo("2.00");
+    }
+
+    @Test
+    void refusesSettingsThatCannotWork() {
+        assertThatThrownBy(() -> new Benchmark.Settings(0, 400, 1, 1, List.of(Scenario.AA), List.of(2.0)))
+                .hasMessageContaining("runs");
+        assertThatThrownBy(() -> new Benchmark.Settings(10, 50, 1, 1, List.of(Scenario.AA), List.of(2.0)))
+                .hasMessageContaining("calibrationRuns");
+        assertThatThrownBy(() -> new Benchmark.Settings(10, 400, 1, 0, List.of(Scenario.AA), List.of(2.0)))
+                .hasMessageContaining("threads");
+    }
+}

@@ -1,0 +1,114 @@
+package io.mlrollout.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.core.rollout.Phase;
+import io.mlrollout.core.rollout.RolloutDriver;
+import io.mlrollout.core.rollout.RolloutEngine;
+import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.time.VirtualTime;
+import io.mlrollout.core.traffic.TrafficRouter;
+import io.mlrollout.core.traffic.TrafficSplit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's way of feeding the judge gives the same decisions as the real engine and driver. */
+class OurJudgeTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    @Test
+    void decidesAtTheSameMinuteAsTheRealEngineOnTheSameReadings() {
+        OurJudge judge = new OurJudge();
+        int rollbacks = 0;
+        int passes = 0;
+        for (Scenario scenario : Scenario.all()) {
+            for (double rate : BenchSetup.CANARY_RATES) {
+                for (int run = 0; run < 3; run++) {
+                    Traffic traffic = new TrafficModel(rate).generate(scenario, Seeds.of(11, run));
+                    int decided = judge.decide(traffic);
+                    assertThat(decided)
+                            .as("%s at %s req/s, run %d", scenario.name(), rate, run)
+                            .isEqualTo(engineDecision(traffic));
+                    if (decided == RolloutJudge.PASSED) {
+                        passes++;
+                    } else {
+                        rollbacks++;
+                    }
+                }
+            }
+        }
+        assertThat(rollbacks).isGreaterThan(10);
+        assertThat(passes).isGreaterThan(10);
+    }
+
+    /** Runs the rollout with the real engine and driver in virtual time, reading the stream minute by minute. */
+    private static int engineDecision(Traffic traffic) {
+        VirtualTime time = new VirtualTime(T0);
+        Replay endpoint = new Replay(traffic);
+        RolloutDriver driver = RolloutDriver.start(
+                new RolloutEngine(BenchSetup.policy(), Optional.empty()),
+                endpoint,
+                endpoint,
+                time,
+                time,
+                RolloutDriver.eventsTo(event -> {}),
+                "replay",
+                "bench",
+                "v2",
+                "bench");
+        while (!driver.state().phase().isResting() && time.runNext()) {
+            // each task is one driver run
+        }
+        RolloutState state = driver.state();
+        if (state.phase() == Phase.CANARY_PASSED) {
+            return RolloutJudge.PASSED;
+        }
+        assertThat(state.phase()).isEqualTo(Phase.ROLLED_BACK);
+        return (int) Duration.between(T0, state.phaseSince()).toMinutes();
+    }
+
+    /** A router that shifts at once and a metrics source that replays a generated stream by minute. */
+    private static final class Replay implements TrafficRouter, MetricsSource {
+        private final Traffic traffic;
+        private int weight;
+
+        Replay(Traffic traffic) {
+            this.traffic = traffic;
+        }
+
+        @Override
+        public TrafficSplit current() {
+            return new TrafficSplit("v1", "v2", weight, true);
+        }
+
+        @Override
+        public TrafficSplit shift(String candidate, int canaryWeight) {
+            weight = canaryWeight;
+            return current();
+        }
+
+        @Override
+        public String describe() {
+            return "replay";
+        }
+
+        @Override
+        public Reading read(MetricSpec metric, String endpoint, String version, Window window) {
+            int i = (int) Duration.between(T0, window.start()).toMinutes();
+            boolean canary = version.equals("v2");
+            if (metric.name().equals(BenchSetup.ERRORS)) {
+                return canary
+                        ? new Reading.Counts(traffic.canaryBad()[i], traffic.canaryTotal()[i])
+                        : new Reading.Counts(traffic.baselineBad()[i], traffic.baselineTotal()[i]);
+            }
+            return new Reading.Scalar(canary ? traffic.canaryP99()[i] : traffic.baselineP99()[i]);
+        }
+    }
+}
