@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mlrollout canary}: starts a rollout, or resumes the one in the state file, and runs it in real time. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "canary",
         description = {
             "Starts a canary rollout, or resumes the one in the state file, and runs it in real time until the canary"

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mlrollout demo}: a whole rollout against the built-in serving simulator, in one command. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "demo",
         description = {
             "Runs a complete rollout of a candidate model against the built-in serving simulator, with the real"

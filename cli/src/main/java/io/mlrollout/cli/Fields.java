@@ -106,6 +106,14 @@ final class Fields {
     }
 
     Duration duration(String key, Duration fallback) {
+        JsonNode value = present(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isTextual()) {
+            error(key, "expected a duration such as 10s, got " + describe(value));
+            return fallback;
+        }
         Optional<String> text = text(key);
         if (text.isEmpty()) {
             return fallback;

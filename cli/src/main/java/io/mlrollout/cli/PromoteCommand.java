@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 
 /** {@code mlrollout promote}: moves a passed canary to 100% and watches it, in real time. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "promote",
         description = {
-            "Moves a passed canary to 100% and watches the promoted candidate for the policy's promote.bake; rolls"
+            "Moves a passed canary to 100%% and watches the promoted candidate for the policy's promote.bake; rolls"
                     + " back by itself if it regresses.",
             "Exit 0 promoted, 1 rolled back, 2 refused (the canary has not passed), 4 waiting for the promotion's"
                     + " sign-off."

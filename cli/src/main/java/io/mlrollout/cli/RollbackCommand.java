@@ -20,11 +20,12 @@ import picocli.CommandLine.Option;
  * the engine (recorded in its evidence); without one the endpoint's router is set to 0% directly. Both are idempotent.
  */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "rollback",
         description = {
             "Returns all traffic to the baseline now, idempotently.",
             "With --state (and --policy) the rollout in the state file rolls back and the evidence records it; without"
-                    + " --state the endpoint's router is read, set to 0% to the canary and read back.",
+                    + " --state the endpoint's router is read, set to 0%% to the canary and read back.",
             "Exit 0 when all traffic is on the baseline, 3 when the router could not be moved."
         })
 final class RollbackCommand extends CommandBase {

@@ -82,6 +82,7 @@ abstract class SignCommand extends StatefulCommand {
     }
 
     @Command(
+            mixinStandardHelpOptions = true,
             name = "approve",
             description = {
                 "Approves the open sign-off gate as --user (with --group memberships), with --comment as the decision"
@@ -96,6 +97,7 @@ abstract class SignCommand extends StatefulCommand {
     }
 
     @Command(
+            mixinStandardHelpOptions = true,
             name = "reject",
             description = {
                 "Rejects the open sign-off gate as --user; the rollout rolls back at once.",

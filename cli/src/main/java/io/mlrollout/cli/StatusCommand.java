@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code mlrollout status}: where the rollout in a state file stands, read-only. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "status",
         description = {
             "Prints the rollout's phase, stage, weight, stage verdicts and any open sign-off, read from the state"

@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mlrollout verify-evidence FILE}: checks an evidence file's hash chain. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "verify-evidence",
         description = {
             "Checks the hash chain of an evidence file: every line's hash, and that each follows the one before.",
