@@ -1,6 +1,7 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.rollout.Phase;
+import io.mlrollout.core.rollout.RolloutState;
 
 /** The exit codes of every command, as {@code docs/cli.md} documents them. */
 public final class ExitCodes {
@@ -21,6 +22,17 @@ public final class ExitCodes {
     public static final int AWAITING_SIGNOFF = 4;
 
     private ExitCodes() {}
+
+    /**
+     * The exit code of a rollout that stopped where {@code state} is: as {@link #of(Phase)}, except that a rollout
+     * halted before its first stage could not read its router (nothing moved), which is an infrastructure error.
+     */
+    public static int of(RolloutState state) {
+        if (state.phase() == Phase.HALTED && state.stageIndex() < 0) {
+            return INFRASTRUCTURE;
+        }
+        return of(state.phase());
+    }
 
     /** The exit code of a rollout that stopped in {@code phase}. */
     public static int of(Phase phase) {

@@ -76,6 +76,6 @@ final class Wrapup {
                         + commandLine(promoting ? "promote" : "canary", "") + " to go on.");
             }
         }
-        return ExitCodes.of(phase);
+        return ExitCodes.of(end);
     }
 }
