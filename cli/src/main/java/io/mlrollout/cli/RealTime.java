@@ -3,6 +3,7 @@ package io.mlrollout.cli;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.time.ExecutorScheduler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,9 @@ public final class RealTime implements RolloutTime {
     /** How long closing waits for a driver run in progress (a router call has its own timeouts, well below this). */
     private static final long CLOSE_WAIT_SECONDS = 60;
 
-    private final Clock clock = Clock.systemUTC();
+    /** Milliseconds are enough for a rollout, and keep the times in the log and the evidence short. */
+    private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofMillis(1));
+
     private final ScheduledThreadPoolExecutor executor;
     private final ExecutorScheduler executorScheduler;
     private final Semaphore changes = new Semaphore(0);
