@@ -35,6 +35,10 @@ final class Console implements RolloutDriver.Listener {
     public void recorded(RolloutEvent event) {
         out.println(LogLines.format(event));
         looked |= event instanceof RolloutEvent.Looked;
+        // A look that ended its stage (or opened a gate) is told by the lines that follow it, not by a progress line.
+        if (event instanceof RolloutEvent.StageConcluded || event instanceof RolloutEvent.GateOpened) {
+            looked = false;
+        }
     }
 
     @Override
