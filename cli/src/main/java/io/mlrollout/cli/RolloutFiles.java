@@ -44,15 +44,13 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
      * rollout.evidence.jsonl} and its report in {@code rollout.report.html} and {@code rollout.report.json}.
      */
     public static RolloutFiles beside(Path stateFile) {
-        Path absolute = stateFile.toAbsolutePath().normalize();
-        String name = absolute.getFileName().toString();
+        String name = stateFile.getFileName().toString();
         String stem = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
-        Path folder = absolute.getParent();
         return new RolloutFiles(
-                absolute,
-                folder.resolve(stem + ".evidence.jsonl"),
-                folder.resolve(stem + ".report.html"),
-                folder.resolve(stem + ".report.json"));
+                stateFile,
+                stateFile.resolveSibling(stem + ".evidence.jsonl"),
+                stateFile.resolveSibling(stem + ".report.html"),
+                stateFile.resolveSibling(stem + ".report.json"));
     }
 
     /**

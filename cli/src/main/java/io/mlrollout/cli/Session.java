@@ -2,10 +2,12 @@ package io.mlrollout.cli;
 
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEngine;
+import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.signoff.SignOffRules;
 import io.mlrollout.core.traffic.TrafficRouter;
@@ -13,8 +15,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -69,7 +73,7 @@ final class Session implements AutoCloseable {
         Policy policy = Inputs.policy(policyFile);
         EndpointFile endpoint = Inputs.endpoint(endpointFile);
         Optional<SignOffRules> rules = Inputs.combine(policy, policyFile, endpoint);
-        java.nio.file.Files.createDirectories(stateFile.toAbsolutePath().getParent());
+        Files.createDirectories(stateFile.toAbsolutePath().getParent());
         return new Session(policy, policyFile, endpoint, endpointFile, rules, RolloutFiles.beside(stateFile));
     }
 
@@ -89,7 +93,37 @@ final class Session implements AutoCloseable {
                             + state.get().subject().endpoint() + "', not on the endpoint file's '" + endpoint.name()
                             + "'");
         }
+        if (state.isPresent()) {
+            requireSamePlan();
+        }
         return state;
+    }
+
+    /**
+     * A rollout goes on under the plan it started with: the stages and metrics its evidence announced. A policy edited
+     * in between would judge the saved evidence by other rules (or index a stage that no longer exists).
+     */
+    private void requireSamePlan() throws IOException, InputException {
+        Optional<RolloutEvent.Started> started = files.events().stream()
+                .filter(RolloutEvent.Started.class::isInstance)
+                .map(RolloutEvent.Started.class::cast)
+                .findFirst();
+        if (started.isEmpty()) {
+            return;
+        }
+        List<RolloutEvent.PlannedStage> stages = policy.stages().stream()
+                .map(s -> new RolloutEvent.PlannedStage(s.weight(), s.bake(), s.signOff()))
+                .toList();
+        List<String> metrics = policy.metrics().stream().map(MetricSpec::name).toList();
+        if (!stages.equals(started.get().stages())
+                || !metrics.equals(started.get().metrics())) {
+            throw new InputException(
+                    policyFile.toString(),
+                    "",
+                    "the policy's stages or metrics differ from the ones the rollout in " + files.state()
+                            + " started with; resume it with the policy it started with, or start a new rollout"
+                            + " with a new state file");
+        }
     }
 
     /** The state, or bad input telling how to start a rollout when there is none. */

@@ -238,6 +238,21 @@ class StatefulCommandsTest {
     }
 
     @Test
+    void aRolloutDoesNotGoOnUnderAnEditedPolicy() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
+        run("canary", policy, "--candidate", "v2");
+        RolloutState before = saved();
+        Files.writeString(policy, PLAIN_POLICY.replace("{weight: 50, bake: 5m}", "{weight: 60, bake: 5m}"));
+
+        Cli.Result resumed = run("canary", policy);
+
+        assertThat(resumed.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(resumed.err()).contains("the policy's stages or metrics differ from the ones the rollout");
+        assertThat(saved()).isEqualTo(before);
+    }
+
+    @Test
     void statusWithoutAStateFileIsBadInput() {
         Cli.Result status = Cli.run(endpoint.environment(), "status", "--state", state.toString());
 
