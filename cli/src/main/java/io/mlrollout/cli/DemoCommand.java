@@ -26,9 +26,6 @@ import picocli.CommandLine.Option;
         })
 final class DemoCommand extends CommandBase {
 
-    /** Simulated seconds per wall-clock second: the default scenario's 35 simulated minutes take about 18 s. */
-    static final double DEFAULT_SPEED = 120;
-
     @Option(
             names = "--scenario",
             paramLabel = "NAME",

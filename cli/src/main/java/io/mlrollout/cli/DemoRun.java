@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -321,8 +322,6 @@ final class DemoRun {
     }
 
     private static String format(double number) {
-        return number == Math.rint(number)
-                ? Long.toString((long) number)
-                : String.format(java.util.Locale.ROOT, "%.2f", number);
+        return number == Math.rint(number) ? Long.toString((long) number) : String.format(Locale.ROOT, "%.2f", number);
     }
 }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -230,7 +231,7 @@ public final class EndpointFileParser {
     }
 
     private static boolean looksSecret(String key) {
-        String lower = key.toLowerCase(java.util.Locale.ROOT);
+        String lower = key.toLowerCase(Locale.ROOT);
         return SECRET_WORDS.stream().anyMatch(lower::contains);
     }
 

@@ -3,6 +3,7 @@ package io.mlrollout.cli;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.PrometheusMetricsSource;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -52,7 +53,7 @@ public record Environment(Map<String, String> variables, Supplier<RolloutTime> t
     }
 
     /** An id for a new rollout: the CI's run id when there is one. */
-    public String runId(java.time.Instant now) {
+    public String runId(Instant now) {
         return variable("GITHUB_RUN_ID")
                 .map(id -> "github-" + id
                         + variable("GITHUB_RUN_ATTEMPT").map(a -> "." + a).orElse(""))

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -220,15 +221,14 @@ final class Fields {
         if (value.isObject()) {
             return "a mapping";
         }
-        return value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        return value.getNodeType().toString().toLowerCase(Locale.ROOT);
     }
 
     private static String hint(String key, List<String> known) {
         String closest = null;
         int best = Integer.MAX_VALUE;
         for (String candidate : known) {
-            int distance =
-                    distance(key.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
+            int distance = distance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             if (distance < best) {
                 best = distance;
                 closest = candidate;

@@ -4,6 +4,7 @@ import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.http.Backoff;
 import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.rollout.Input;
+import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.traffic.TrafficException;
@@ -92,7 +93,7 @@ final class RollbackCommand extends CommandBase {
             }
             int code = new Wrapup(out(), policy, state, endpoint).report(session, end);
             // The rollback asked for is done: that is success for this command.
-            return end.phase() == io.mlrollout.core.rollout.Phase.ROLLED_BACK ? ExitCodes.OK : code;
+            return end.phase() == Phase.ROLLED_BACK ? ExitCodes.OK : code;
         }
     }
 

@@ -66,8 +66,4 @@ public final class SimulatedTraffic {
         }
         return entry.getValue();
     }
-
-    public Simulator simulator() {
-        return simulator;
-    }
 }

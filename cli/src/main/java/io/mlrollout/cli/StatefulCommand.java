@@ -32,12 +32,8 @@ abstract class StatefulCommand extends CommandBase {
         super(env);
     }
 
-    Wrapup wrapup() {
-        return new Wrapup(out(), policy, state, endpoint);
-    }
-
     /** Writes the report, says where the rollout stands and what to run next, and gives the exit code for it. */
     int finish(Session session, RolloutState end) throws IOException {
-        return wrapup().report(session, end);
+        return new Wrapup(out(), policy, state, endpoint).report(session, end);
     }
 }

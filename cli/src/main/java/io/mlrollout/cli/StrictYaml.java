@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -59,7 +60,7 @@ final class StrictYaml {
 
     private static JsonNode value(JsonParser parser, String path, List<InputError> errors) throws IOException {
         if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-            throw new com.fasterxml.jackson.core.JsonParseException(
+            throw new JsonParseException(
                     parser, "YAML aliases (*" + parser.getText() + ") are not supported; write the value out");
         }
         JsonToken token = parser.currentToken();
@@ -109,7 +110,7 @@ final class StrictYaml {
                 return NODES.textNode(parser.getText());
             }
             default ->
-                throw new com.fasterxml.jackson.core.JsonParseException(
+                throw new JsonParseException(
                         parser, "binary or embedded values are not supported; write text, numbers or lists");
         }
     }

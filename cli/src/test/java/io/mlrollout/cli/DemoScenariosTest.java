@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlrollout.core.analysis.Outcome;
+import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.audit.EvidenceVerifier;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.rollout.Phase;
@@ -121,8 +122,7 @@ class DemoScenariosTest {
 
         assertThat(result.end().stages())
                 .extracting(StageSummary::verdict)
-                .containsExactly(
-                        io.mlrollout.core.analysis.Verdict.PASS, io.mlrollout.core.analysis.Verdict.INCONCLUSIVE);
+                .containsExactly(Verdict.PASS, Verdict.INCONCLUSIVE);
         assertThat(result.end().reason()).startsWith("stage 2 was inconclusive").contains("no data");
         assertThat(console.toString()).contains("[demo] the metrics source goes down");
     }

@@ -1,11 +1,13 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.simulator.Simulator;
 import io.mlrollout.simulator.VersionProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,12 +78,12 @@ final class SimulatedEndpoint implements AutoCloseable {
         }
         return new RolloutTime() {
             @Override
-            public java.time.Clock clock() {
+            public Clock clock() {
                 return time.clock();
             }
 
             @Override
-            public io.mlrollout.core.rollout.RolloutDriver.Scheduler scheduler() {
+            public RolloutDriver.Scheduler scheduler() {
                 return time.scheduler();
             }
 
