@@ -27,6 +27,11 @@ import java.util.Optional;
  * share of metrics that did not fail; a score under {@code marginal} fails at once. At the end of the bake, a stage
  * passes only when no metric lacks data or traffic and the score reaches {@code pass}; otherwise it is inconclusive.
  * A metric without data for {@code limits.noData} looks in a row makes the stage inconclusive at once.
+ *
+ * <p><b>No data at the end of the bake.</b> A look without data for a metric decides nothing before the {@code noData}
+ * limit, at the end of the bake as much as before it: the stage is looked at again one interval later (its bake runs
+ * over), so one failed read cannot turn a healthy stage into an inconclusive one, and a source that stays down still
+ * ends it at the limit.
  */
 public final class Judge {
 
@@ -136,6 +141,7 @@ public final class Judge {
         boolean anyFailure = false;
         boolean undecided = false;
         boolean noDataTooLong = false;
+        boolean noDataNow = false;
         for (MetricJudge.Assessment a : assessments) {
             MetricSpec spec = judges.get(a.look().metric()).spec();
             Outcome outcome = a.look().outcome();
@@ -147,6 +153,7 @@ public final class Judge {
                 standingWeight += spec.weight();
             }
             undecided |= outcome == Outcome.NODATA || outcome == Outcome.HOLD;
+            noDataNow |= outcome == Outcome.NODATA;
             noDataTooLong |= a.noDataLimitReached();
         }
         double score = criticalFailure ? 0 : totalWeight == 0 ? 0 : 100 * standingWeight / totalWeight;
@@ -158,7 +165,7 @@ public final class Judge {
         if (noDataTooLong) {
             return Optional.of(new StageVerdict(Verdict.INCONCLUSIVE, score, reasons));
         }
-        if (!end) {
+        if (!end || noDataNow) {
             return Optional.empty();
         }
         boolean passes = !undecided && score >= thresholds.pass();

@@ -205,16 +205,33 @@ final class RatioJudge implements MetricJudge {
                 + Format.percent(canary.baselineBad() / canary.baselineTotal()) + ")";
     }
 
+    /**
+     * Why a stage passed: no test showed a regression. With little traffic that can happen while the stage's rates are
+     * beyond a bound, and then the sentence says so instead of calling them within it.
+     */
     private String passSentence(Counts stage, RateRatioEvidence rel, ProportionEvidence abs) {
         StringBuilder text = new StringBuilder(pooled(stage) + " in this stage");
+        double candidateRate = stage.candidateBad() / stage.candidateTotal();
         if (rel != null) {
-            text.append(", within the allowed ")
-                    .append(Format.margin(spec.maxIncrease().getAsDouble()));
+            double allowed = 1 + spec.maxIncrease().getAsDouble();
+            double ratio = candidateRate / (stage.baselineBad() / stage.baselineTotal());
+            String margin = Format.margin(spec.maxIncrease().getAsDouble());
+            text.append(
+                    ratio > allowed
+                            ? ": " + Format.number(ratio) + "× the baseline, above the allowed " + margin
+                                    + " but not shown to exceed it (evidence " + Format.number(relative.eValue(rel))
+                                    + " < " + Format.number(1 / relative.alpha()) + ")"
+                            : ", within the allowed " + margin);
         }
         if (abs != null) {
+            double max = spec.max().getAsDouble();
             text.append(rel != null ? " and" : ",")
-                    .append(" under the limit of ")
-                    .append(Format.percent(spec.max().getAsDouble()));
+                    .append(
+                            candidateRate > max
+                                    ? " over the limit of " + Format.percent(max) + " but not shown to exceed it"
+                                            + " (evidence " + Format.number(absolute.eValue(abs)) + " < "
+                                            + Format.number(1 / absolute.alpha()) + ")"
+                                    : " under the limit of " + Format.percent(max));
         }
         return text.toString();
     }

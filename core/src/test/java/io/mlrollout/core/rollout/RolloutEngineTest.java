@@ -105,6 +105,39 @@ class RolloutEngineTest {
     }
 
     @Test
+    void oneFailedReadAtTheEndOfABakeIsReadAgainInsteadOfDecidingTheStage() {
+        // Stage 1's last look is at 10m; the source is down for that look only.
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofSeconds(9 * 60 + 30));
+        h.serving.metricsDown = true;
+        h.runFor(Duration.ofMinutes(1));
+        assertThat(h.phase()).isEqualTo(Phase.BAKING);
+        assertThat(h.state().stages()).isEmpty();
+        h.serving.metricsDown = false;
+
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.CANARY_PASSED);
+        assertThat(h.state().stages()).extracting(StageSummary::verdict).containsOnly(Verdict.PASS);
+        // the bake ran over by the one look that had no data
+        assertThat(h.events(RolloutEvent.StageStarted.class).get(1).at())
+                .isEqualTo(Harness.T0.plus(Duration.ofMinutes(11)));
+    }
+
+    @Test
+    void aSourceThatStaysDownAtTheEndOfABakeMakesTheStageInconclusiveAtTheLimit() {
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofSeconds(9 * 60 + 30));
+        h.serving.metricsDown = true;
+
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(h.state().stages()).extracting(StageSummary::verdict).containsExactly(Verdict.INCONCLUSIVE);
+        // looks at 10m, 11m and 12m had no data: the default limit of three
+        assertThat(h.events(RolloutEvent.StageConcluded.class).get(0).at())
+                .isEqualTo(Harness.T0.plus(Duration.ofMinutes(12)));
+    }
+
+    @Test
     void anInconclusiveStageIsExtendedWhenThePolicySaysSo() {
         String lowTraffic = THREE_STAGES.replace(
                 "analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 500}",

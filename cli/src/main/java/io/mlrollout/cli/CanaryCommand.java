@@ -1,0 +1,95 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.rollout.RolloutDriver;
+import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.traffic.TrafficRouter;
+import java.io.IOException;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mlrollout canary}: starts a rollout, or resumes the one in the state file, and runs it in real time. */
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "canary",
+        description = {
+            "Starts a canary rollout, or resumes the one in the state file, and runs it in real time until the canary"
+                    + " passes (exit 0), rolls back (1) or waits for a sign-off (4).",
+            "The state is saved after every step; run the same command again to resume where it stopped."
+        })
+final class CanaryCommand extends StatefulCommand {
+
+    @Option(
+            names = "--candidate",
+            paramLabel = "VERSION",
+            description = "the version to roll out; required to start, checked when resuming")
+    String candidate;
+
+    @Option(
+            names = "--started-by",
+            paramLabel = "USER",
+            description = "who starts the rollout (self-approval rule); default: the CI's actor, else $USER")
+    String startedBy;
+
+    @Option(names = "--rollout-id", paramLabel = "ID", description = "an id for the rollout; default: the CI's run id")
+    String rolloutId;
+
+    CanaryCommand(Environment env) {
+        super(env);
+    }
+
+    @Override
+    int run() throws InputException, IOException, InterruptedException {
+        try (Session session = Session.open(policy, endpoint, state)) {
+            Optional<RolloutState> saved = session.state();
+            if (saved.isEmpty() && candidate == null) {
+                throw new InputException(
+                        "", "--candidate", "is required to start a rollout (there is none in " + state + " yet)");
+            }
+            if (saved.isPresent()
+                    && candidate != null
+                    && !saved.get().subject().candidate().equals(candidate)) {
+                throw new InputException(
+                        "",
+                        "--candidate",
+                        state + " holds the rollout of " + saved.get().subject().candidate() + ", not of " + candidate
+                                + "; use a new state file for a new rollout");
+            }
+            if (saved.isPresent() && saved.get().phase().isResting()) {
+                out().println(LogLines.PREFIX + "the rollout in " + state + " has already ended");
+                return finish(session, saved.get());
+            }
+            TrafficRouter router = Connectors.router(session.endpoint, env, endpoint.toString());
+            MetricsSource metrics = Connectors.metrics(session.endpoint, env, endpoint.toString());
+            RolloutState end;
+            try (RolloutTime time = env.time().get()) {
+                FileRecorder recorder = new FileRecorder(session.files);
+                RolloutDriver.Listener listener = session.listener(recorder, out(), time);
+                if (saved.isPresent()) {
+                    out().println(LogLines.PREFIX + "resuming the rollout of "
+                            + saved.get().subject().candidate() + " from " + state);
+                    end = session.resume(
+                            saved.get(), router, metrics, time, listener, Session::restingOrAwaitingSignOff);
+                } else {
+                    RolloutDriver driver = RolloutDriver.start(
+                            session.engine,
+                            router,
+                            metrics,
+                            time.clock(),
+                            time.scheduler(),
+                            listener,
+                            rolloutId != null
+                                    ? rolloutId
+                                    : env.runId(time.clock().instant()),
+                            session.endpoint.name(),
+                            candidate,
+                            startedBy != null ? startedBy : env.actor());
+                    end = Session.runUntil(driver, time, Session::restingOrAwaitingSignOff, false);
+                }
+            }
+            return finish(session, end);
+        }
+    }
+}

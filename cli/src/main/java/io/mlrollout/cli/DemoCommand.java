@@ -1,0 +1,131 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.core.rollout.RolloutState;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mlrollout demo}: a whole rollout against the built-in serving simulator, in one command. */
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "demo",
+        description = {
+            "Runs a complete rollout of a candidate model against the built-in serving simulator, with the real"
+                    + " engine, statistics, sign-offs and webhook router, and writes its evidence and report.",
+            "Exit 0 when the scenario ended as it should (a regression rolled back, a healthy candidate promoted),"
+                    + " 1 when it did not, 3 when --prometheus has no prometheus binary."
+        })
+final class DemoCommand extends CommandBase {
+
+    @Option(
+            names = "--scenario",
+            paramLabel = "NAME",
+            defaultValue = "healthy",
+            converter = Scenario.Converter.class,
+            description = "healthy, regression, latency, drift, flaky-metrics or metrics-outage (default: healthy)")
+    Scenario scenario;
+
+    @Option(
+            names = "--speed",
+            paramLabel = "N",
+            defaultValue = "120",
+            description = "simulated seconds per second of wall time (default 120); 0 runs as fast as it can")
+    double speed;
+
+    @Option(names = "--fast", description = "as fast as it can (the same as --speed 0)")
+    boolean fast;
+
+    @Option(
+            names = "--prometheus",
+            description = "run in real time against a real Prometheus (needs the prometheus binary on the PATH)")
+    boolean prometheus;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "where to write the evidence, report and state (default: a new folder under ./mlrollout-out)")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "the simulator's seed (default 42)")
+    long seed;
+
+    DemoCommand(Environment env) {
+        super(env);
+    }
+
+    @Override
+    int run() throws InputException, IOException, InterruptedException {
+        if (!(speed >= 0) || Double.isInfinite(speed)) {
+            throw new InputException("", "--speed", "must be 0 or more, got " + speed);
+        }
+        Optional<Path> binary = Optional.empty();
+        if (prometheus) {
+            binary = PrometheusServer.findBinary(env.variables().get("PATH"));
+            if (binary.isEmpty()) {
+                err().println("mlrollout demo: --prometheus needs the prometheus binary on the PATH: "
+                        + PrometheusServer.INSTALL_HINT + ". Without --prometheus the demo runs in simulated time.");
+                return ExitCodes.INFRASTRUCTURE;
+            }
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Path folder = out != null ? out : newFolder(now);
+        if (Files.exists(folder) && !isEmptyFolder(folder)) {
+            throw new InputException("", "--out", folder + " exists and is not empty; name a new folder");
+        }
+        Files.createDirectories(folder);
+        DemoRun.Result result =
+                DemoRun.run(new DemoRun.Options(scenario, fast ? 0 : speed, folder, seed, now, binary), out());
+        summary(result);
+        return result.asExpected() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private void summary(DemoRun.Result result) {
+        PrintWriter o = out();
+        RolloutState end = result.end();
+        o.println();
+        o.println("Outcome: " + end.phase() + (end.reason() == null ? "" : " — " + end.reason()));
+        o.println(
+                result.asExpected()
+                        ? "That is how the " + result.scenario().spelling() + " scenario should end."
+                        : "NOT as expected: the " + result.scenario().spelling() + " scenario should end "
+                                + result.scenario().expected());
+        o.println("The simulator now routes " + result.split().baseline() + " "
+                + (100 - result.split().canaryWeight()) + "% / "
+                + result.split().canary() + " " + result.split().canaryWeight() + "%.");
+        Path folder = result.files().state().getParent();
+        o.println("Files in " + folder + ": report.html (open it in a browser), report.json, evidence.jsonl,"
+                + " state.json");
+        o.println("Check the evidence: mlrollout verify-evidence "
+                + result.files().evidence());
+    }
+
+    private static Path newFolder(Instant now) {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+                .withZone(ZoneOffset.UTC)
+                .format(now);
+        Path base = Path.of("mlrollout-out");
+        Path folder = base.resolve(stamp);
+        for (int n = 2; Files.exists(folder); n++) {
+            folder = base.resolve(stamp + "-" + n);
+        }
+        return folder;
+    }
+
+    private static boolean isEmptyFolder(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        try (var entries = Files.list(folder)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.core.audit.EvidenceLog;
+import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.PrometheusMetricsSource;
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.PolicyException;
+import io.mlrollout.core.policy.PolicyParser;
+import io.mlrollout.core.rollout.Input;
+import io.mlrollout.core.rollout.Phase;
+import io.mlrollout.core.rollout.RolloutDriver;
+import io.mlrollout.core.rollout.RolloutEngine;
+import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.signoff.Decision;
+import io.mlrollout.core.signoff.EndpointSignOffBounds;
+import io.mlrollout.core.signoff.Identity;
+import io.mlrollout.core.signoff.SignOffRules;
+import io.mlrollout.core.traffic.WebhookRouter;
+import io.mlrollout.simulator.Simulator;
+import io.mlrollout.simulator.Split;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One run of the demo: the simulator serves a baseline and the scenario's candidate, and the real engine rolls the
+ * candidate out through the real {@link WebhookRouter} against the simulator's {@code /traffic}, judging the
+ * simulator's metrics. Two scripted approvers sign the policy's sign-off, and the pipeline promotes after the canary
+ * passes. Everything the engine records goes to the console and to the run's folder.
+ *
+ * <p>By default it runs in simulated time with an in-process metrics source over the simulator's counters; with a
+ * Prometheus binary it runs in real time against a real Prometheus scraping the simulator.
+ */
+final class DemoRun {
+
+    static final String ENDPOINT = "fraud-scorer";
+    static final String CANDIDATE = "v2";
+    static final String PIPELINE = "ci-pipeline";
+    static final double REQUESTS_PER_SECOND = 200;
+    static final double PROMETHEUS_REQUESTS_PER_SECOND = 1000;
+    static final double FLAKY_SHARE = 0.3;
+
+    private static final String NARRATOR = "[demo] ";
+    private static final Identity ALICE = new Identity("alice", Set.of(), false);
+    private static final Identity BOB = new Identity("bob", Set.of("ml-risk"), false);
+
+    /**
+     * @param speed simulated seconds per wall-clock second; 0 runs as fast as possible (ignored with Prometheus)
+     * @param prometheus the Prometheus binary for a real-time run, or empty for simulated time
+     */
+    record Options(Scenario scenario, double speed, Path folder, long seed, Instant start, Optional<Path> prometheus) {}
+
+    /** How the run ended, and where its files are. */
+    record Result(
+            Scenario scenario, RolloutState end, Split split, RolloutFiles files, long evidenceLines, String head) {
+        boolean asExpected() {
+            return end.phase() == scenario.expected();
+        }
+    }
+
+    /** The parts that differ between simulated and real time. */
+    private interface Backdrop extends AutoCloseable {
+        RolloutTime time();
+
+        MetricsSource metrics();
+
+        void flakyMetrics();
+
+        void metricsOutage();
+
+        String describe();
+
+        @Override
+        void close();
+    }
+
+    private final Options options;
+    private final PrintWriter out;
+
+    private DemoRun(Options options, PrintWriter out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    static Result run(Options options, PrintWriter out) throws IOException, InterruptedException {
+        return new DemoRun(options, out).run();
+    }
+
+    private Result run() throws IOException, InterruptedException {
+        Scenario scenario = options.scenario();
+        Policy policy = policy(options.prometheus().isPresent() ? "demo-policy-prometheus.yaml" : "demo-policy.yaml");
+        RolloutEngine engine = new RolloutEngine(policy, rules(policy));
+        RolloutFiles files = RolloutFiles.in(options.folder());
+        try (Simulator simulator = Simulator.builder()
+                        .endpoint(ENDPOINT)
+                        .baseline(Scenario.BASELINE)
+                        .canary(scenario.candidate())
+                        .seed(options.seed())
+                        .build()
+                        .start();
+                Backdrop backdrop = backdrop(simulator)) {
+            out.println(NARRATOR + "scenario " + scenario.spelling() + ": " + scenario.story() + ".");
+            out.println(NARRATOR + "serving simulator at " + simulator.url() + " (baseline v1, candidate v2); "
+                    + backdrop.describe());
+            if (scenario == Scenario.FLAKY_METRICS) {
+                backdrop.flakyMetrics();
+            }
+            RolloutTime time = backdrop.time();
+            FileRecorder recorder = new FileRecorder(files);
+            AtomicReference<RolloutDriver> driver = new AtomicReference<>();
+            RolloutDriver.Listener listener = Listeners.of(
+                    recorder, new Console(out, policy, time::changed), new Actors(policy, time, driver, backdrop));
+            driver.set(RolloutDriver.start(
+                    engine,
+                    new WebhookRouter(simulator.url(), Credential.NONE, HttpSettings.DEFAULT),
+                    backdrop.metrics(),
+                    time.clock(),
+                    time.scheduler(),
+                    listener,
+                    "demo-" + scenario.spelling(),
+                    ENDPOINT,
+                    CANDIDATE,
+                    PIPELINE));
+            time.runUntil(() -> driver.get().state().phase().isResting());
+            if (driver.get().state().phase() == Phase.CANARY_PASSED) {
+                out.println(NARRATOR + "the canary passed; the pipeline goes on to its next step, mlPromote");
+                driver.get()
+                        .submit(new Input.PromoteRequested(
+                                PIPELINE, time.clock().instant()));
+                time.runUntil(() -> driver.get().state().phase().isResting());
+            }
+            time.close();
+            RolloutState end = driver.get().state();
+            files.saveState(end);
+            files.writeReport();
+            EvidenceLog evidence = recorder.evidence();
+            out.println(LogLines.PREFIX + "evidence " + files.evidence() + ": " + evidence.lines() + " lines, head "
+                    + evidence.head());
+            return new Result(scenario, end, simulator.split(), files, evidence.lines(), evidence.head());
+        }
+    }
+
+    private Backdrop backdrop(Simulator simulator) throws IOException {
+        if (options.prometheus().isEmpty()) {
+            SimulatedTraffic traffic = new SimulatedTraffic(simulator, REQUESTS_PER_SECOND, options.start());
+            SimulatedTime time = new SimulatedTime(traffic, options.start(), options.speed());
+            SimulatorMetrics metrics = new SimulatorMetrics(traffic, options.seed());
+            return new Backdrop() {
+                @Override
+                public RolloutTime time() {
+                    return time;
+                }
+
+                @Override
+                public MetricsSource metrics() {
+                    return metrics;
+                }
+
+                @Override
+                public void flakyMetrics() {
+                    metrics.failingShare(FLAKY_SHARE);
+                }
+
+                @Override
+                public void metricsOutage() {
+                    metrics.outage(true);
+                    simulator.faults().metricsOutage(true);
+                }
+
+                @Override
+                public String describe() {
+                    return (long) REQUESTS_PER_SECOND + " requests/s in simulated time"
+                            + (options.speed() == 0
+                                    ? ", as fast as it goes"
+                                    : " at " + format(options.speed()) + "× (a simulated minute takes "
+                                            + format(60 / options.speed()) + " s)")
+                            + "; metrics read from the simulator's counters";
+                }
+
+                @Override
+                public void close() {
+                    time.close();
+                }
+            };
+        }
+        PrometheusServer prometheus =
+                PrometheusServer.start(options.prometheus().get(), "127.0.0.1:" + simulator.port());
+        simulator.startLoad(PROMETHEUS_REQUESTS_PER_SECOND);
+        RealTime time = new RealTime();
+        MetricsSource metrics = new PrometheusMetricsSource(
+                prometheus.url(),
+                Credential.NONE,
+                new HttpSettings(Duration.ofSeconds(2), 3, Duration.ofMillis(100)),
+                "");
+        return new Backdrop() {
+            @Override
+            public RolloutTime time() {
+                return time;
+            }
+
+            @Override
+            public MetricsSource metrics() {
+                return metrics;
+            }
+
+            @Override
+            public void flakyMetrics() {
+                simulator.faults().flakyMetrics(FLAKY_SHARE);
+            }
+
+            @Override
+            public void metricsOutage() {
+                simulator.faults().metricsOutage(true);
+            }
+
+            @Override
+            public String describe() {
+                return (long) PROMETHEUS_REQUESTS_PER_SECOND + " requests/s in real time; Prometheus at "
+                        + prometheus.url() + " scrapes it every second";
+            }
+
+            @Override
+            public void close() {
+                time.close();
+                prometheus.close();
+            }
+        };
+    }
+
+    /** The approvers and the fault the scenario injects, acting on what the rollout records. */
+    private final class Actors implements RolloutDriver.Listener {
+        private final Policy policy;
+        private final RolloutTime time;
+        private final AtomicReference<RolloutDriver> driver;
+        private final Backdrop backdrop;
+
+        Actors(Policy policy, RolloutTime time, AtomicReference<RolloutDriver> driver, Backdrop backdrop) {
+            this.policy = policy;
+            this.time = time;
+            this.driver = driver;
+            this.backdrop = backdrop;
+        }
+
+        @Override
+        public void recorded(RolloutEvent event) {
+            Duration interval = policy.analysis().interval();
+            if (event instanceof RolloutEvent.GateOpened gate) {
+                sign(
+                        ALICE,
+                        gate.at().plus(interval.multipliedBy(2)),
+                        "the 25% stage looks like the 5% one: errors, latency and scores within margins");
+                sign(BOB, gate.at().plus(interval.multipliedBy(4)), "score distribution unchanged; fine to go to 50%");
+            }
+            if (event instanceof RolloutEvent.StageStarted stage
+                    && stage.stage() == 2
+                    && options.scenario() == Scenario.METRICS_OUTAGE) {
+                Instant outage = stage.at().plus(interval.multipliedBy(5).dividedBy(2));
+                time.scheduler()
+                        .schedule(
+                                () -> {
+                                    out.println(NARRATOR + "the metrics source goes down");
+                                    backdrop.metricsOutage();
+                                },
+                                outage);
+            }
+        }
+
+        private void sign(Identity who, Instant at, String comment) {
+            time.scheduler()
+                    .schedule(
+                            () -> {
+                                out.println(NARRATOR + who.userId()
+                                        + (who.groups().isEmpty() ? "" : " (" + String.join(", ", who.groups()) + ")")
+                                        + " approves on the build page");
+                                driver.get()
+                                        .submit(new Input.SignOff(
+                                                who,
+                                                Decision.APPROVE,
+                                                comment,
+                                                time.clock().instant()))
+                                        .ifPresent(why -> out.println(NARRATOR + "refused: " + why));
+                            },
+                            at);
+        }
+
+        @Override
+        public void saved(RolloutState state) {}
+    }
+
+    private static Policy policy(String resource) {
+        try (InputStream in = DemoRun.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the demo policy " + resource + " is missing from the jar");
+            }
+            return PolicyParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (PolicyException e) {
+            throw new IllegalStateException("the demo policy " + resource + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<SignOffRules> rules(Policy policy) {
+        try {
+            return SignOffRules.effective(policy, EndpointSignOffBounds.none());
+        } catch (PolicyException e) {
+            throw new IllegalStateException("the demo policy's sign-off is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static String format(double number) {
+        return number == Math.rint(number) ? Long.toString((long) number) : String.format(Locale.ROOT, "%.2f", number);
+    }
+}

@@ -1,0 +1,268 @@
+package io.mlrollout.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlrollout.cli.EndpointFile.Secret;
+import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.signoff.EndpointSignOffBounds;
+import io.mlrollout.core.traffic.IstioRouter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an endpoint file strictly, like the policy parser reads a policy: unknown or duplicate keys, wrong types,
+ * missing fields and secrets written into the file are refused, all errors of the file together, each with its field
+ * path ({@code router.url: is required; expected text}).
+ */
+public final class EndpointFileParser {
+
+    private static final List<String> TOP_KEYS = List.of("name", "router", "prometheus", "signOff");
+    private static final List<String> HTTP_KEYS = List.of("credential", "callTimeout", "attempts", "firstBackoff");
+    private static final List<String> KUBERNETES_KEYS = List.of("apiServer", "namespace", "caCertificatePem");
+    private static final List<String> PROMETHEUS_KEYS =
+            List.of("url", "namespace", "credential", "callTimeout", "attempts", "firstBackoff");
+    private static final List<String> SIGN_OFF_KEYS = List.of("approvers", "minimumQuorum", "allowSelfApproval");
+    private static final List<String> CREDENTIAL_KEYS = List.of("tokenEnv", "username", "passwordEnv");
+    private static final List<String> DESTINATION_KEYS = List.of("host", "subset");
+    private static final List<String> SECRET_WORDS = List.of("token", "password", "secret", "apikey", "key");
+    private static final List<String> ROUTER_TYPES = List.of("webhook", "istio", "gateway-api", "kserve");
+
+    private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final List<InputError> errors = new ArrayList<>();
+
+    private EndpointFileParser() {}
+
+    /**
+     * @param source names the file in error messages
+     * @throws InputException listing every problem, each with its field path
+     */
+    public static EndpointFile parse(String text, String source) throws InputException {
+        EndpointFileParser parser = new EndpointFileParser();
+        Optional<EndpointFile> file = StrictYaml.read(text, parser.errors).flatMap(parser::endpoint);
+        if (!parser.errors.isEmpty() || file.isEmpty()) {
+            throw new InputException(
+                    source,
+                    parser.errors.isEmpty()
+                            ? List.of(new InputError("", "the endpoint file is empty"))
+                            : parser.errors);
+        }
+        return file.get();
+    }
+
+    private Optional<EndpointFile> endpoint(JsonNode root) {
+        if (root.isNull()) {
+            errors.add(new InputError("", "the endpoint file is empty; it needs name, router and prometheus"));
+            return Optional.empty();
+        }
+        Optional<Fields> top = Fields.of(root, "", TOP_KEYS, errors);
+        if (top.isEmpty()) {
+            return Optional.empty();
+        }
+        Fields fields = top.get();
+        Optional<String> name = fields.requiredText("name").filter(n -> {
+            if (!ENDPOINT_NAME.matcher(n).matches()) {
+                fields.error("name", "'" + n + "' is not an endpoint name: use lower-case letters, digits and -");
+                return false;
+            }
+            return true;
+        });
+        Optional<EndpointFile.Router> router = routerSection(fields);
+        Optional<EndpointFile.Prometheus> prometheus =
+                fields.requiredMapping("prometheus", PROMETHEUS_KEYS).flatMap(this::prometheus);
+        EndpointSignOffBounds signOff =
+                fields.mapping("signOff", SIGN_OFF_KEYS).map(this::signOff).orElse(EndpointSignOffBounds.none());
+        if (!errors.isEmpty() || name.isEmpty() || router.isEmpty() || prometheus.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new EndpointFile(name.get(), router.get(), prometheus.get(), signOff));
+    }
+
+    private Optional<EndpointFile.Router> routerSection(Fields top) {
+        if (!top.has("router")) {
+            top.error("router", "is required; expected a mapping with type: " + String.join(", ", ROUTER_TYPES));
+            return Optional.empty();
+        }
+        JsonNode node = top.rawMapping("router");
+        String type = node != null && node.path("type").isTextual()
+                ? node.path("type").asText()
+                : null;
+        if (node != null && node.isObject() && !ROUTER_TYPES.contains(type)) {
+            top.error(
+                    "router.type",
+                    (type == null ? "is required" : "'" + type + "' is not a router type") + "; use one of "
+                            + String.join(", ", ROUTER_TYPES));
+            return Optional.empty();
+        }
+        List<String> known = new ArrayList<>(List.of("type"));
+        known.addAll(HTTP_KEYS);
+        switch (type == null ? "" : type) {
+            case "webhook" -> known.add("url");
+            case "istio" -> {
+                known.addAll(KUBERNETES_KEYS);
+                known.addAll(List.of("virtualService", "httpRouteName", "baseline", "canary"));
+            }
+            case "gateway-api" -> {
+                known.addAll(KUBERNETES_KEYS);
+                known.addAll(List.of("httpRoute", "ruleIndex", "baselineBackend", "canaryBackend"));
+            }
+            case "kserve" -> {
+                known.addAll(KUBERNETES_KEYS);
+                known.add("inferenceService");
+            }
+            default -> {
+                // Not a mapping: Fields.of reports it below.
+            }
+        }
+        return top.mapping("router", known).flatMap(router -> router(router, type));
+    }
+
+    private Optional<EndpointFile.Router> router(Fields router, String type) {
+        Optional<Secret> credential = credential(router);
+        HttpSettings http = http(router);
+        return switch (type) {
+            case "webhook" -> router.requiredUrl("url").map(url -> new EndpointFile.Webhook(url, credential, http));
+            case "istio" -> {
+                Optional<EndpointFile.Kubernetes> k8s = kubernetes(router, credential, http);
+                Optional<String> virtualService = router.requiredText("virtualService");
+                Optional<String> routeName = router.text("httpRouteName");
+                Optional<IstioRouter.Destination> baseline = destination(router, "baseline");
+                Optional<IstioRouter.Destination> canary = destination(router, "canary");
+                if (k8s.isEmpty() || virtualService.isEmpty() || baseline.isEmpty() || canary.isEmpty()) {
+                    yield Optional.empty();
+                }
+                yield Optional.of(new EndpointFile.Istio(
+                        k8s.get(), virtualService.get(), routeName, baseline.get(), canary.get()));
+            }
+            case "gateway-api" -> {
+                Optional<EndpointFile.Kubernetes> k8s = kubernetes(router, credential, http);
+                Optional<String> route = router.requiredText("httpRoute");
+                int ruleIndex = router.wholeNumber("ruleIndex", 0, 0);
+                Optional<String> baseline = router.requiredText("baselineBackend");
+                Optional<String> canary = router.requiredText("canaryBackend");
+                if (k8s.isEmpty() || route.isEmpty() || baseline.isEmpty() || canary.isEmpty()) {
+                    yield Optional.empty();
+                }
+                yield Optional.of(
+                        new EndpointFile.GatewayApi(k8s.get(), route.get(), ruleIndex, baseline.get(), canary.get()));
+            }
+            case "kserve" -> {
+                Optional<EndpointFile.Kubernetes> k8s = kubernetes(router, credential, http);
+                Optional<String> service = router.requiredText("inferenceService");
+                if (k8s.isEmpty() || service.isEmpty()) {
+                    yield Optional.empty();
+                }
+                yield Optional.of(new EndpointFile.KServe(k8s.get(), service.get()));
+            }
+            default -> throw new IllegalStateException("router types are checked before: " + type);
+        };
+    }
+
+    private Optional<EndpointFile.Kubernetes> kubernetes(
+            Fields router, Optional<Secret> credential, HttpSettings http) {
+        Optional<URI> apiServer = router.requiredUrl("apiServer");
+        Optional<String> namespace = router.requiredText("namespace");
+        Optional<String> ca = router.text("caCertificatePem");
+        if (apiServer.isEmpty() || namespace.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new EndpointFile.Kubernetes(apiServer.get(), namespace.get(), credential, ca, http));
+    }
+
+    private Optional<IstioRouter.Destination> destination(Fields router, String key) {
+        return router.requiredMapping(key, DESTINATION_KEYS).flatMap(d -> {
+            Optional<String> host = d.requiredText("host");
+            Optional<String> subset = d.text("subset");
+            return host.map(h -> new IstioRouter.Destination(h, subset));
+        });
+    }
+
+    private Optional<EndpointFile.Prometheus> prometheus(Fields prometheus) {
+        Optional<URI> url = prometheus.requiredUrl("url");
+        String namespace = prometheus.text("namespace").orElse("");
+        Optional<Secret> credential = credential(prometheus);
+        HttpSettings http = http(prometheus);
+        return url.map(u -> new EndpointFile.Prometheus(u, namespace, credential, http));
+    }
+
+    private Optional<Secret> credential(Fields parent) {
+        JsonNode raw = parent.rawMapping("credential");
+        if (raw != null && raw.isObject()) {
+            raw.fieldNames().forEachRemaining(key -> {
+                if (!CREDENTIAL_KEYS.contains(key) && looksSecret(key)) {
+                    parent.error(
+                            "credential." + key,
+                            "a secret is never read from the endpoint file; put it in an environment variable and "
+                                    + "name the variable with tokenEnv (bearer token) or passwordEnv (basic auth)");
+                }
+            });
+        }
+        List<String> known = new ArrayList<>(CREDENTIAL_KEYS);
+        return parent.mapping("credential", known).flatMap(credential -> {
+            String field = parent.pathOf("credential");
+            boolean token = credential.has("tokenEnv");
+            boolean basic = credential.has("username") || credential.has("passwordEnv");
+            if (token && basic) {
+                credential.error(
+                        "tokenEnv", "give either tokenEnv (bearer) or username and passwordEnv (basic), not both");
+                return Optional.empty();
+            }
+            if (token) {
+                return variable(credential, "tokenEnv").map(v -> new EndpointFile.BearerToken(v, field + ".tokenEnv"));
+            }
+            if (basic) {
+                Optional<String> user = credential.requiredText("username");
+                Optional<String> password = credential.has("passwordEnv")
+                        ? variable(credential, "passwordEnv")
+                        : missing(credential, "passwordEnv");
+                if (user.isEmpty() || password.isEmpty()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new EndpointFile.BasicAuth(user.get(), password.get(), field + ".passwordEnv"));
+            }
+            parent.error("credential", "expected tokenEnv (bearer token) or username and passwordEnv (basic auth)");
+            return Optional.empty();
+        });
+    }
+
+    private static boolean looksSecret(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        return SECRET_WORDS.stream().anyMatch(lower::contains);
+    }
+
+    private static Optional<String> missing(Fields fields, String key) {
+        fields.error(key, "is required with username; name the environment variable that holds the password");
+        return Optional.empty();
+    }
+
+    private static Optional<String> variable(Fields fields, String key) {
+        return fields.text(key).filter(name -> {
+            if (!VARIABLE.matcher(name).matches()) {
+                fields.error(key, "'" + name + "' is not an environment variable name (letters, digits and _)");
+                return false;
+            }
+            return true;
+        });
+    }
+
+    private static HttpSettings http(Fields fields) {
+        HttpSettings defaults = HttpSettings.DEFAULT;
+        Duration timeout = fields.duration("callTimeout", defaults.callTimeout());
+        int attempts = fields.wholeNumber("attempts", 1, defaults.attempts());
+        Duration backoff = fields.duration("firstBackoff", defaults.firstBackoff());
+        return new HttpSettings(timeout, attempts, backoff);
+    }
+
+    private EndpointSignOffBounds signOff(Fields signOff) {
+        List<String> approvers = signOff.textList("approvers");
+        int quorum = signOff.wholeNumber("minimumQuorum", 0, 0);
+        boolean self = signOff.bool("allowSelfApproval", false);
+        // A quorum above the approvers listed here may be met by approvers the policy adds: SignOffRules decides.
+        return new EndpointSignOffBounds(approvers, quorum, self);
+    }
+}

@@ -1,0 +1,71 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.PolicyException;
+import io.mlrollout.core.policy.PolicyParser;
+import io.mlrollout.core.signoff.SignOffRules;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the files a command is given and turns every problem with them into bad input naming the file and field. */
+final class Inputs {
+
+    private Inputs() {}
+
+    static String read(Path file, String flag) throws InputException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException missing) {
+            throw new InputException("", flag, "no such file: " + file);
+        } catch (MalformedInputException notText) {
+            throw new InputException("", flag, file + " is not UTF-8 text");
+        } catch (IOException unreadable) {
+            throw new InputException("", flag, "cannot read " + file + ": " + unreadable.getMessage());
+        }
+    }
+
+    static Policy policy(Path file) throws InputException {
+        String text = read(file, "--policy");
+        try {
+            return PolicyParser.parse(text);
+        } catch (PolicyException refused) {
+            throw new InputException(file.toString(), errors(refused));
+        }
+    }
+
+    static EndpointFile endpoint(Path file) throws InputException {
+        return EndpointFileParser.parse(read(file, "--endpoint"), file.toString());
+    }
+
+    /**
+     * Combines the policy with the endpoint: the names must agree, and the endpoint's sign-off bounds are applied.
+     *
+     * @return the effective sign-off rules, empty when nobody is named to sign
+     */
+    static Optional<SignOffRules> combine(Policy policy, Path policyFile, EndpointFile endpoint) throws InputException {
+        if (policy.endpoint().isPresent() && !policy.endpoint().get().equals(endpoint.name())) {
+            throw new InputException(
+                    policyFile.toString(),
+                    "endpoint",
+                    "the policy is for '" + policy.endpoint().get() + "' but the endpoint file describes '"
+                            + endpoint.name() + "'");
+        }
+        try {
+            return SignOffRules.effective(policy, endpoint.signOff());
+        } catch (PolicyException refused) {
+            throw new InputException(policyFile.toString(), errors(refused));
+        }
+    }
+
+    private static List<InputError> errors(PolicyException refused) {
+        return refused.errors().stream()
+                .map(e -> new InputError(e.path(), e.message()))
+                .toList();
+    }
+}

@@ -1,0 +1,120 @@
+package io.mlrollout.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlrollout.core.audit.EvidenceLog;
+import io.mlrollout.core.audit.HtmlReport;
+import io.mlrollout.core.audit.Report;
+import io.mlrollout.core.audit.ReportBuilder;
+import io.mlrollout.core.json.Json;
+import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.rollout.RolloutStateCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The files of one rollout, side by side: the state (what a resumed run continues from), the hash-chained evidence
+ * file (every event), and the report drawn from the evidence (HTML for people, JSON for tools).
+ *
+ * @param state the rollout's state, JSON
+ * @param evidence one hash-chained JSON line per event
+ * @param reportHtml the human report with charts
+ * @param reportJson the same report as JSON
+ */
+public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path reportJson) {
+
+    /** The demo's layout: fixed names in one folder. */
+    public static RolloutFiles in(Path folder) {
+        return new RolloutFiles(
+                folder.resolve("state.json"),
+                folder.resolve("evidence.jsonl"),
+                folder.resolve("report.html"),
+                folder.resolve("report.json"));
+    }
+
+    /**
+     * The layout beside a state file the user named: {@code rollout.json} keeps its evidence in {@code
+     * rollout.evidence.jsonl} and its report in {@code rollout.report.html} and {@code rollout.report.json}.
+     */
+    public static RolloutFiles beside(Path stateFile) {
+        String name = stateFile.getFileName().toString();
+        String stem = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+        return new RolloutFiles(
+                stateFile,
+                stateFile.resolveSibling(stem + ".evidence.jsonl"),
+                stateFile.resolveSibling(stem + ".report.html"),
+                stateFile.resolveSibling(stem + ".report.json"));
+    }
+
+    /**
+     * The saved state, if there is one.
+     *
+     * @throws IllegalArgumentException when the file is not a rollout state
+     */
+    public Optional<RolloutState> readState() throws IOException {
+        if (!Files.exists(state)) {
+            return Optional.empty();
+        }
+        return Optional.of(RolloutStateCodec.read(Files.readString(state, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Replaces the state file atomically: written beside it, then renamed over it, so a run that dies half-way leaves
+     * the previous state, never a torn one.
+     */
+    public void saveState(RolloutState value) throws IOException {
+        writeAtomically(state, RolloutStateCodec.write(value));
+    }
+
+    /** Every event recorded so far, read back from the evidence file. */
+    public List<RolloutEvent> events() throws IOException {
+        List<RolloutEvent> events = new ArrayList<>();
+        if (!Files.exists(evidence)) {
+            return events;
+        }
+        for (String line : Files.readAllLines(evidence, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode event = Json.mapper().readTree(line).path("event");
+            events.add(Json.mapper().treeToValue(event, RolloutEvent.class));
+        }
+        return events;
+    }
+
+    public EvidenceLog openEvidence() throws IOException {
+        return EvidenceLog.open(evidence);
+    }
+
+    /** Draws the report from the evidence file and writes it as HTML and JSON. */
+    public Report writeReport() throws IOException {
+        Report report = ReportBuilder.of(events());
+        writeAtomically(reportHtml, HtmlReport.render(report));
+        writeAtomically(
+                reportJson, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
+        return report;
+    }
+
+    private static void writeAtomically(Path target, String text) throws IOException {
+        Path folder = target.toAbsolutePath().getParent();
+        Files.createDirectories(folder);
+        Path temporary = Files.createTempFile(folder, "." + target.getFileName(), ".tmp");
+        try {
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException notOnThisFileSystem) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+}

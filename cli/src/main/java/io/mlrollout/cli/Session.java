@@ -1,0 +1,191 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.core.audit.EvidenceLog;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.rollout.Phase;
+import io.mlrollout.core.rollout.RolloutDriver;
+import io.mlrollout.core.rollout.RolloutEngine;
+import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.signoff.SignOffRules;
+import io.mlrollout.core.traffic.TrafficRouter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+/**
+ * One command's hold on a rollout kept in a state file: the policy and the endpoint it runs under, its files, and
+ * exclusive use of them while the command runs (a second process on the same state file is refused).
+ */
+final class Session implements AutoCloseable {
+
+    final Policy policy;
+    final EndpointFile endpoint;
+    final RolloutEngine engine;
+    final RolloutFiles files;
+    final Path policyFile;
+    final Path endpointFile;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private Session(
+            Policy policy,
+            Path policyFile,
+            EndpointFile endpoint,
+            Path endpointFile,
+            Optional<SignOffRules> rules,
+            RolloutFiles files)
+            throws IOException {
+        this.policy = policy;
+        this.policyFile = policyFile;
+        this.endpoint = endpoint;
+        this.endpointFile = endpointFile;
+        this.engine = new RolloutEngine(policy, rules);
+        this.files = files;
+        Path lockFile = files.state().resolveSibling(files.state().getFileName() + ".lock");
+        this.lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = lockChannel.tryLock();
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
+        if (held == null) {
+            lockChannel.close();
+            throw new IOException(files.state() + " is in use by another mlrollout process (lock " + lockFile + ")");
+        }
+        this.lock = held;
+    }
+
+    /** Reads and combines the inputs, then takes the state file. */
+    static Session open(Path policyFile, Path endpointFile, Path stateFile) throws InputException, IOException {
+        Policy policy = Inputs.policy(policyFile);
+        EndpointFile endpoint = Inputs.endpoint(endpointFile);
+        Optional<SignOffRules> rules = Inputs.combine(policy, policyFile, endpoint);
+        Files.createDirectories(stateFile.toAbsolutePath().getParent());
+        return new Session(policy, policyFile, endpoint, endpointFile, rules, RolloutFiles.beside(stateFile));
+    }
+
+    /** The saved state; a file that is not a rollout state, or one of another endpoint, is bad input. */
+    Optional<RolloutState> state() throws IOException, InputException {
+        Optional<RolloutState> state;
+        try {
+            state = files.readState();
+        } catch (IllegalArgumentException notAState) {
+            throw new InputException("", "--state", files.state() + ": " + notAState.getMessage());
+        }
+        if (state.isPresent() && !state.get().subject().endpoint().equals(endpoint.name())) {
+            throw new InputException(
+                    "",
+                    "--state",
+                    files.state() + " holds a rollout on '"
+                            + state.get().subject().endpoint() + "', not on the endpoint file's '" + endpoint.name()
+                            + "'");
+        }
+        if (state.isPresent()) {
+            requireSamePlan();
+        }
+        return state;
+    }
+
+    /**
+     * A rollout goes on under the plan it started with: the stages and metrics its evidence announced. A policy edited
+     * in between would judge the saved evidence by other rules (or index a stage that no longer exists).
+     */
+    private void requireSamePlan() throws IOException, InputException {
+        Optional<RolloutEvent.Started> started = files.events().stream()
+                .filter(RolloutEvent.Started.class::isInstance)
+                .map(RolloutEvent.Started.class::cast)
+                .findFirst();
+        if (started.isEmpty()) {
+            return;
+        }
+        List<RolloutEvent.PlannedStage> stages = policy.stages().stream()
+                .map(s -> new RolloutEvent.PlannedStage(s.weight(), s.bake(), s.signOff()))
+                .toList();
+        List<String> metrics = policy.metrics().stream().map(MetricSpec::name).toList();
+        if (!stages.equals(started.get().stages())
+                || !metrics.equals(started.get().metrics())) {
+            throw new InputException(
+                    policyFile.toString(),
+                    "",
+                    "the policy's stages or metrics differ from the ones the rollout in " + files.state()
+                            + " started with; resume it with the policy it started with, or start a new rollout"
+                            + " with a new state file");
+        }
+    }
+
+    /** The state, or bad input telling how to start a rollout when there is none. */
+    RolloutState requireState() throws IOException, InputException {
+        return state().orElseThrow(() -> new InputException(
+                "", "--state", "no rollout in " + files.state() + "; start one with mlrollout canary"));
+    }
+
+    /** The recorder of this session's files, and a console that wakes {@code time} after every step. */
+    RolloutDriver.Listener listener(FileRecorder recorder, PrintWriter out, RolloutTime time) {
+        return Listeners.of(recorder, new Console(out, policy, time::changed));
+    }
+
+    /**
+     * Resumes a rollout from its saved state and runs it until {@code stop} holds for its state: the first run
+     * catches up with everything that fell due while no process ran (the bake clock is absolute).
+     */
+    RolloutState resume(
+            RolloutState saved,
+            TrafficRouter router,
+            MetricsSource metrics,
+            RolloutTime time,
+            RolloutDriver.Listener listener,
+            Predicate<RolloutState> stop)
+            throws InterruptedException {
+        RolloutDriver driver =
+                new RolloutDriver(engine, router, metrics, time.clock(), time.scheduler(), listener, saved);
+        return runUntil(driver, time, stop, true);
+    }
+
+    /** Runs a driver until {@code stop} holds; with {@code kick}, its first run is scheduled now. */
+    static RolloutState runUntil(RolloutDriver driver, RolloutTime time, Predicate<RolloutState> stop, boolean kick)
+            throws InterruptedException {
+        AtomicBoolean ran = new AtomicBoolean(!kick);
+        if (kick) {
+            time.scheduler()
+                    .schedule(
+                            () -> {
+                                driver.run();
+                                ran.set(true);
+                            },
+                            time.clock().instant());
+        }
+        time.runUntil(() -> ran.get() && stop.test(driver.state()));
+        return driver.state();
+    }
+
+    /** Where a run of canary or promote stops: at rest, or when people must sign. */
+    static boolean restingOrAwaitingSignOff(RolloutState state) {
+        return state.phase().isResting() || state.phase() == Phase.AWAITING_SIGNOFF;
+    }
+
+    EvidenceLog evidence() throws IOException {
+        return files.openEvidence();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            lockChannel.close();
+        }
+    }
+}

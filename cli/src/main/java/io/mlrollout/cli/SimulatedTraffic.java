@@ -1,0 +1,69 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.simulator.Simulator;
+import io.mlrollout.simulator.Snapshot;
+import java.time.Instant;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The simulator's traffic in simulated time: each second of the clock brings {@code requestsPerSecond} requests,
+ * served synchronously by the seeded simulator, and the counters are kept at every whole second. So the same seed and
+ * the same rollout give the same counts, and a metrics window can be read exactly.
+ */
+public final class SimulatedTraffic {
+
+    private final Simulator simulator;
+    private final double requestsPerSecond;
+    private final NavigableMap<Instant, Snapshot> counters = new TreeMap<>();
+    private Instant servedUntil;
+    private double owed;
+
+    public SimulatedTraffic(Simulator simulator, double requestsPerSecond, Instant start) {
+        this.simulator = Objects.requireNonNull(simulator, "simulator");
+        if (!(requestsPerSecond > 0)) {
+            throw new IllegalArgumentException("requestsPerSecond must be positive, got " + requestsPerSecond);
+        }
+        this.requestsPerSecond = requestsPerSecond;
+        this.servedUntil = start;
+        counters.put(start, simulator.snapshot());
+    }
+
+    /** Serves the traffic of every whole second up to {@code instant}, with the split in effect now. */
+    public synchronized void advanceTo(Instant instant) {
+        while (!servedUntil.plusSeconds(1).isAfter(instant)) {
+            owed += requestsPerSecond;
+            long requests = (long) owed;
+            owed -= requests;
+            simulator.serve(requests);
+            servedUntil = servedUntil.plusSeconds(1);
+            counters.put(servedUntil, simulator.snapshot());
+        }
+    }
+
+    /** Where the traffic has been served up to. */
+    public synchronized Instant servedUntil() {
+        return servedUntil;
+    }
+
+    /**
+     * Both versions' counters as they stood at {@code instant} (at the last whole second before it, for an instant
+     * between seconds).
+     *
+     * @throws IllegalArgumentException for an instant before the traffic began or after it has been served up to
+     */
+    public synchronized Snapshot at(Instant instant) {
+        if (instant.isAfter(servedUntil)) {
+            throw new IllegalArgumentException(
+                    "no traffic has been served for " + instant + " yet (served until " + servedUntil + ")");
+        }
+        Map.Entry<Instant, Snapshot> entry = counters.floorEntry(instant);
+        if (entry == null) {
+            throw new IllegalArgumentException(
+                    instant + " is before the simulated traffic began at " + counters.firstKey());
+        }
+        return entry.getValue();
+    }
+}

@@ -1,0 +1,143 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.core.metrics.MetricsException;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.MetricPreset;
+import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.simulator.Buckets;
+import io.mlrollout.simulator.Snapshot;
+import io.mlrollout.simulator.VersionStats;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A {@link MetricsSource} over the simulator's own counters, for the demo in simulated time and for tests. It answers
+ * the presets whose series the simulator's {@code /metrics} serves — {@code istio-errors}, {@code istio-latency-over},
+ * {@code istio-latency} and {@code model-score} — with the readings the Prometheus source would give for them, over
+ * exactly each window: bad and total counts, a latency quantile interpolated inside the buckets as {@code
+ * histogram_quantile} does, and score counts per bucket.
+ *
+ * <p>Its answers can be made to fail, to show how the engine copes: a share of them at random (seeded), or all of them
+ * (an outage). Like the Prometheus client, a read tries up to {@link #ATTEMPTS} times before it gives up.
+ */
+public final class SimulatorMetrics implements MetricsSource {
+
+    /** Tries per read, as the Prometheus client makes by default ({@code HttpSettings.DEFAULT}). */
+    static final int ATTEMPTS = 3;
+
+    private final SimulatedTraffic traffic;
+    private final Random random;
+    private double failingShare;
+    private boolean outage;
+
+    public SimulatorMetrics(SimulatedTraffic traffic, long seed) {
+        this.traffic = traffic;
+        this.random = new Random(seed);
+    }
+
+    /** Makes this share of the source's answers fail, at random; 0 turns it off. */
+    public synchronized void failingShare(double share) {
+        if (!(share >= 0 && share < 1)) {
+            throw new IllegalArgumentException("share must be in [0, 1), got " + share);
+        }
+        this.failingShare = share;
+    }
+
+    /** While on, every read fails: the metrics are gone. */
+    public synchronized void outage(boolean on) {
+        this.outage = on;
+    }
+
+    @Override
+    public synchronized Reading read(MetricSpec metric, String endpoint, String version, Window window)
+            throws MetricsException {
+        if (outage) {
+            throw new MetricsException("the metrics source does not answer (simulated outage)");
+        }
+        if (failingShare > 0 && failsEveryAttempt()) {
+            throw new MetricsException("the metrics source failed " + ATTEMPTS + " attempts (simulated flaky answers)");
+        }
+        MetricPreset preset = metric.queries()
+                .preset()
+                .flatMap(MetricPreset::named)
+                .orElseThrow(() -> new MetricsException("metric " + metric.name()
+                        + ": the simulator's in-process metrics answer presets only, not hand-written queries"));
+        VersionStats from;
+        VersionStats to;
+        try {
+            from = traffic.at(window.start()).of(version);
+            Snapshot end = traffic.at(window.end());
+            to = end.of(version);
+        } catch (IllegalArgumentException unknown) {
+            return new Reading.NoData(metric.name() + " for " + version + ": " + unknown.getMessage());
+        }
+        return switch (preset) {
+            case ISTIO_ERRORS -> new Reading.Counts(to.errors() - from.errors(), to.requests() - from.requests());
+            case ISTIO_LATENCY_OVER -> slowerThan(metric, version, from, to);
+            case ISTIO_LATENCY -> quantile(metric, version, from, to);
+            case MODEL_SCORE -> scores(from, to);
+            default ->
+                throw new MetricsException("metric " + metric.name() + ": the simulator serves Istio-style series; "
+                        + "preset '" + preset.spelling() + "' reads series it does not have");
+        };
+    }
+
+    private boolean failsEveryAttempt() {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            if (random.nextDouble() >= failingShare) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Reading slowerThan(MetricSpec metric, String version, VersionStats from, VersionStats to) {
+        Duration threshold = metric.queries().threshold().orElseThrow();
+        double thresholdMs = threshold.toNanos() / 1e6;
+        int bound = Buckets.LATENCY_MS.indexOf(thresholdMs);
+        if (bound < 0) {
+            return new Reading.NoData(metric.name() + " for " + version + ": " + thresholdMs
+                    + " ms is not a bucket bound of the latency histogram");
+        }
+        double[] cumulative = cumulative(from.latencyBuckets(), to.latencyBuckets());
+        double total = cumulative[cumulative.length - 1];
+        return new Reading.Counts(total - cumulative[bound], total);
+    }
+
+    private static Reading quantile(MetricSpec metric, String version, VersionStats from, VersionStats to) {
+        double q = metric.queries().quantile().orElseThrow();
+        double value =
+                HistogramQuantile.of(q, Buckets.LATENCY_MS, cumulative(from.latencyBuckets(), to.latencyBuckets()));
+        if (Double.isNaN(value)) {
+            return new Reading.NoData(
+                    metric.name() + " for " + version + ": the value is NaN (no requests in the window)");
+        }
+        return new Reading.Scalar(value);
+    }
+
+    private static Reading scores(VersionStats from, VersionStats to) {
+        List<Long> before = from.scoreBuckets();
+        List<Long> after = to.scoreBuckets();
+        double[] bounds = new double[after.size()];
+        double[] counts = new double[after.size()];
+        for (int i = 0; i < after.size(); i++) {
+            bounds[i] = i < Buckets.SCORE.size() ? Buckets.SCORE.get(i) : Double.POSITIVE_INFINITY;
+            counts[i] = after.get(i) - before.get(i);
+        }
+        return new Reading.Histogram(bounds, counts);
+    }
+
+    /** Cumulative counts of the window, per bucket, from two per-bucket snapshots. */
+    private static double[] cumulative(List<Long> before, List<Long> after) {
+        double[] cumulative = new double[after.size()];
+        double running = 0;
+        for (int i = 0; i < after.size(); i++) {
+            running += after.get(i) - before.get(i);
+            cumulative[i] = running;
+        }
+        return cumulative;
+    }
+}

@@ -1,0 +1,39 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.core.rollout.RolloutState;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * A command on a rollout kept in a state file, with the policy and the endpoint file it runs under. Its evidence and
+ * report are kept beside the state file.
+ */
+abstract class StatefulCommand extends CommandBase {
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "the rollout policy (YAML or JSON)")
+    Path policy;
+
+    @Option(
+            names = "--state",
+            required = true,
+            paramLabel = "FILE",
+            description = "the rollout's state file; its evidence and report are kept beside it")
+    Path state;
+
+    @Option(
+            names = "--endpoint",
+            required = true,
+            paramLabel = "FILE",
+            description = "the endpoint file: router, Prometheus, sign-off bounds")
+    Path endpoint;
+
+    StatefulCommand(Environment env) {
+        super(env);
+    }
+
+    /** Writes the report, says where the rollout stands and what to run next, and gives the exit code for it. */
+    int finish(Session session, RolloutState end) throws IOException {
+        return new Wrapup(out(), policy, state, endpoint).report(session, end);
+    }
+}

@@ -1,0 +1,102 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.core.audit.EvidenceVerifier;
+import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.rollout.StageSummary;
+import io.mlrollout.core.signoff.SignOffGate;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mlrollout status}: where the rollout in a state file stands, read-only. */
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "status",
+        description = {
+            "Prints the rollout's phase, stage, weight, stage verdicts and any open sign-off, read from the state"
+                    + " file and its evidence. Changes nothing.",
+            "Exit 0 when the state could be read, 2 when it could not."
+        })
+final class StatusCommand extends CommandBase {
+
+    @Option(names = "--state", required = true, paramLabel = "FILE", description = "the rollout's state file")
+    Path state;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "accepted for symmetry with the other commands")
+    Path policy;
+
+    @Option(names = "--endpoint", paramLabel = "FILE", description = "accepted for symmetry with the other commands")
+    Path endpoint;
+
+    StatusCommand(Environment env) {
+        super(env);
+    }
+
+    @Override
+    int run() throws InputException, IOException {
+        RolloutFiles files = RolloutFiles.beside(state);
+        RolloutState s;
+        try {
+            s = files.readState().orElseThrow(() -> new InputException("", "--state", "no rollout in " + state));
+        } catch (IllegalArgumentException notAState) {
+            throw new InputException("", "--state", state + ": " + notAState.getMessage());
+        }
+        List<RolloutEvent> events = files.events();
+        int stageCount = events.stream()
+                .filter(RolloutEvent.Started.class::isInstance)
+                .map(e -> ((RolloutEvent.Started) e).stages().size())
+                .findFirst()
+                .orElse(0);
+        PrintWriter out = out();
+        RolloutState.Subject subject = s.subject();
+        out.println("rollout   " + subject.rolloutId() + ": " + subject.candidate() + " on " + subject.endpoint()
+                + (subject.baseline() == null ? "" : " (baseline " + subject.baseline() + ")") + ", started by "
+                + Optional.ofNullable(subject.startedBy()).orElse("unknown") + " at " + subject.startedAt());
+        out.println("phase     " + words(s.phase().name()) + " since " + s.phaseSince());
+        if (s.stageIndex() >= 0) {
+            out.println("stage     " + (s.stageIndex() + 1) + (stageCount > 0 ? " of " + stageCount : ""));
+        }
+        out.println("weight    " + s.canaryWeight() + "% to " + subject.candidate());
+        if (s.bake() != null && !s.phase().isResting()) {
+            out.println("bake      " + s.bake().startedAt() + " to " + s.bake().endsAt() + ", next look at "
+                    + s.bake().nextLookAt());
+        }
+        for (StageSummary stage : s.stages()) {
+            out.println("verdict   stage " + stage.stage() + " (" + stage.weight() + "%) " + stage.verdict()
+                    + " score " + Math.round(stage.score())
+                    + (stage.reasons().isEmpty() ? "" : ": " + stage.reasons().get(0)));
+        }
+        s.openGate().ifPresent(gate -> out.println("sign-off  " + gate(gate)));
+        if (s.reason() != null) {
+            out.println("reason    " + s.reason());
+        }
+        if (Files.exists(files.evidence())) {
+            EvidenceVerifier.Result chain = EvidenceVerifier.verify(files.evidence());
+            out.println("evidence  " + files.evidence() + ": " + chain.lines() + " lines, "
+                    + (chain.intact()
+                            ? "head " + chain.head()
+                            : "BROKEN at " + chain.problem().orElseThrow()));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String gate(SignOffGate gate) {
+        List<String> signed = gate.signatures().stream()
+                .map(sig -> words(sig.decision().name()) + " by " + sig.userId() + " at " + sig.at() + ": \""
+                        + sig.comment() + "\"")
+                .toList();
+        return gate.purpose() + ": " + gate.approvals() + " approval(s) so far, open until " + gate.expiresAt()
+                + (signed.isEmpty() ? "" : "; " + String.join("; ", signed));
+    }
+
+    private static String words(String constant) {
+        return constant.toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+}

@@ -1,0 +1,81 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.core.audit.EvidenceLog;
+import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.rollout.Phase;
+import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.signoff.SignOffGate;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Ends a command on a rollout: writes the report from the evidence, says where the rollout stands and what to run
+ * next, and gives the exit code for it.
+ */
+final class Wrapup {
+
+    private final PrintWriter out;
+    private final Path policy;
+    private final Path state;
+    private final Path endpoint;
+
+    Wrapup(PrintWriter out, Path policy, Path state, Path endpoint) {
+        this.out = out;
+        this.policy = policy;
+        this.state = state;
+        this.endpoint = endpoint;
+    }
+
+    /** A command line with the same files, to tell people what to run next. */
+    String commandLine(String command, String extra) {
+        return "mlrollout " + command + " --policy " + policy + " --state " + state + " --endpoint " + endpoint
+                + (extra.isEmpty() ? "" : " " + extra);
+    }
+
+    int report(Session session, RolloutState end) throws IOException {
+        session.files.writeReport();
+        EvidenceLog evidence = session.evidence();
+        out.println(LogLines.PREFIX + "evidence " + session.files.evidence() + ": " + evidence.lines() + " lines, head "
+                + evidence.head());
+        out.println(LogLines.PREFIX + "report " + session.files.reportHtml());
+        Phase phase = end.phase();
+        switch (phase) {
+            case AWAITING_SIGNOFF -> {
+                SignOffGate gate = end.gate();
+                out.println("Waiting for sign-off: " + gate.purpose() + " (" + gate.approvals()
+                        + " approval(s) so far), open until " + gate.expiresAt() + ".");
+                out.println("  approve: " + commandLine("approve", "--user ID [--group GROUP] --comment \"why\""));
+                out.println("  reject:  " + commandLine("reject", "--user ID --comment \"why\""));
+                out.println("Then run "
+                        + commandLine(
+                                end.gatePurpose() == RolloutState.GatePurpose.PROMOTION
+                                                || end.gatePurpose() == RolloutState.GatePurpose.WATCH
+                                        ? "promote"
+                                        : "canary",
+                                "")
+                        + " to go on.");
+            }
+            case CANARY_PASSED ->
+                out.println("The canary passed at " + end.canaryWeight() + "%. Promote with: "
+                        + commandLine("promote", ""));
+            case PROMOTED ->
+                out.println("Promoted: " + end.subject().candidate() + " serves all traffic of "
+                        + end.subject().endpoint() + ".");
+            case ROLLED_BACK -> out.println("Rolled back: " + end.reason());
+            case ROLLBACK_FAILED ->
+                out.println("ROLLBACK FAILED: " + end.reason() + ". Check the router, then run: "
+                        + commandLine("rollback", ""));
+            case HALTED -> out.println("Halted: " + end.reason());
+            case DRY_RUN_COMPLETE ->
+                out.println("Dry run complete: the router and the metrics answered; nothing moved.");
+            default -> {
+                boolean promoting = phase == Phase.PROMOTING || phase == Phase.WATCHING;
+                out.println("Now " + phase.name().toLowerCase(Locale.ROOT).replace('_', ' ') + "; run "
+                        + commandLine(promoting ? "promote" : "canary", "") + " to go on.");
+            }
+        }
+        return ExitCodes.of(end);
+    }
+}

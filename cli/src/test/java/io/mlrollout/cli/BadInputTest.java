@@ -1,0 +1,240 @@
+package io.mlrollout.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad policies, endpoint files and flags exit 2 with the field path and the reason, before any traffic moves. */
+class BadInputTest {
+
+    static final String POLICY = """
+            endpoint: fraud-scorer
+            stages:
+              - {weight: 10, bake: 5m}
+            metrics:
+              - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 20%}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private SimulatedEndpoint endpoint;
+
+    @BeforeEach
+    void simulator() throws Exception {
+        endpoint = new SimulatedEndpoint(Scenario.BASELINE.withName("v2"));
+    }
+
+    @AfterEach
+    void stop() {
+        endpoint.close();
+    }
+
+    @Test
+    void aBadPolicyNamesTheFileAndEveryFieldPath() throws Exception {
+        Path policy =
+                write("policy.yaml", POLICY.replace("weight: 10", "weight: 120").replace("maxIncrease", "maxIncrese"));
+
+        Cli.Result run = canary(policy, endpoint.endpointFile(dir, "", ""));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err())
+                .contains(policy + ": stages[0].weight: 120 is over 100")
+                .contains(policy + ": metrics[0].maxIncrese: unknown key; did you mean maxIncrease?");
+        assertNothingMoved();
+    }
+
+    @Test
+    void endpointFileErrorsAreAllReportedWithTheirPaths() throws Exception {
+        Path file = write("endpoint.yaml", """
+                name: Fraud_Scorer
+                routr: {}
+                router:
+                  type: webhook
+                  callTimeout: 10
+                  attempts: 0
+                prometheus:
+                  url: ftp://prometheus:9090
+                signOff:
+                  approvers: [alice, alice]
+                  minimumQuorum: -1
+                  allowSelfApproval: yes
+                """);
+
+        Cli.Result run = canary(write("policy.yaml", POLICY.replace("endpoint: fraud-scorer\n", "")), file);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err())
+                .contains(file + ": name: 'Fraud_Scorer' is not an endpoint name")
+                .contains("routr: unknown key; did you mean router?")
+                .contains("router.url: is required")
+                .contains("router.callTimeout: expected a duration such as 10s, got 10 (a number)")
+                .contains("router.attempts: must be at least 1, got 0")
+                .contains("prometheus.url: 'ftp://prometheus:9090' is not an http or https URL")
+                .contains("signOff.approvers[1]: 'alice' is listed twice")
+                .contains("signOff.minimumQuorum: must be at least 0, got -1")
+                .contains("signOff.allowSelfApproval: expected true or false, got 'yes' (text)");
+        assertNothingMoved();
+    }
+
+    @Test
+    void anUnknownRouterTypeNamesTheTypes() throws Exception {
+        Path file =
+                write("endpoint.yaml", "name: fraud-scorer\nrouter: {type: nginx}\nprometheus: {url: http://p:9090}\n");
+
+        Cli.Result run = canary(write("policy.yaml", POLICY), file);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err())
+                .contains("router.type: 'nginx' is not a router type; use one of webhook, istio, gateway-api, kserve");
+    }
+
+    @Test
+    void aKubernetesRouterNeedsItsConnectionAndObject() throws Exception {
+        Path file = write("endpoint.yaml", """
+                name: fraud-scorer
+                router:
+                  type: istio
+                  namespace: ml
+                  virtualService: fraud-scorer
+                  baseline: {host: fraud-scorer, subset: v1}
+                  canary: {subset: v2}
+                prometheus: {url: 'http://prometheus:9090'}
+                """);
+
+        Cli.Result run = canary(write("policy.yaml", POLICY), file);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("router.apiServer: is required").contains("router.canary.host: is required");
+    }
+
+    @Test
+    void aSecretWrittenIntoTheEndpointFileIsRefusedWithoutRepeatingIt() throws Exception {
+        Path file = endpoint.endpointFile(dir, "  credential: {token: hunter2-very-secret}\n", "");
+
+        Cli.Result run = canary(write("policy.yaml", POLICY), file);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err())
+                .contains("router.credential.token: a secret is never read from the endpoint file")
+                .contains("tokenEnv");
+        assertThat(run.all()).doesNotContain("hunter2-very-secret");
+    }
+
+    @Test
+    void aCredentialVariableThatIsNotSetIsBadInputNamingTheField() throws Exception {
+        Path file = endpoint.endpointFile(dir, "  credential: {tokenEnv: ROUTER_TOKEN}\n", "");
+
+        Cli.Result run = canary(write("policy.yaml", POLICY), file);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err())
+                .contains("router.credential.tokenEnv: the environment variable ROUTER_TOKEN is not set or is empty");
+        assertNothingMoved();
+    }
+
+    @Test
+    void aPolicyForAnotherEndpointIsRefused() throws Exception {
+        Path policy = write("policy.yaml", POLICY.replace("endpoint: fraud-scorer", "endpoint: churn-model"));
+
+        Cli.Result run = canary(policy, endpoint.endpointFile(dir, "", ""));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err())
+                .contains("endpoint: the policy is for 'churn-model' but the endpoint file describes 'fraud-scorer'");
+    }
+
+    @Test
+    void aPolicyThatLowersTheEndpointsQuorumIsRefusedWithItsPath() throws Exception {
+        Path policy = write("policy.yaml", POLICY + "signOff: {approvers: [bob], quorum: 1}\n");
+        Path file = endpoint.endpointFile(dir, "", "signOff: {approvers: [alice], minimumQuorum: 2}\n");
+
+        Cli.Result run = canary(policy, file);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("signOff.quorum: 1 is below the endpoint's minimum of 2");
+    }
+
+    @Test
+    void startingWithoutACandidateIsBadInput() throws Exception {
+        Path state = dir.resolve("state.json");
+        Cli.Result run = Cli.run(
+                endpoint.environment(),
+                "canary",
+                "--policy",
+                write("policy.yaml", POLICY).toString(),
+                "--state",
+                state.toString(),
+                "--endpoint",
+                endpoint.endpointFile(dir, "", "").toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("--candidate: is required to start a rollout");
+        assertThat(state).doesNotExist();
+    }
+
+    @Test
+    void aStateFileThatIsNotAStateIsBadInput() throws Exception {
+        Path state = write("state.json", "{\"hello\": 1}");
+        Cli.Result run = Cli.run(
+                endpoint.environment(),
+                "canary",
+                "--policy",
+                write("policy.yaml", POLICY).toString(),
+                "--state",
+                state.toString(),
+                "--endpoint",
+                endpoint.endpointFile(dir, "", "").toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("--state: ").contains("not a rollout state");
+    }
+
+    @Test
+    void aMissingPolicyFileIsBadInput() throws Exception {
+        Cli.Result run = canary(dir.resolve("nope.yaml"), endpoint.endpointFile(dir, "", ""));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("--policy: no such file: " + dir.resolve("nope.yaml"));
+    }
+
+    @Test
+    void aMissingRequiredFlagIsBadInput() {
+        Cli.Result run = Cli.run(endpoint.environment(), "canary", "--state", "x.json");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err())
+                .contains("Missing required options")
+                .contains("--policy")
+                .contains("--endpoint");
+    }
+
+    private Cli.Result canary(Path policy, Path endpointFile) {
+        return Cli.run(
+                endpoint.environment(),
+                "canary",
+                "--policy",
+                policy.toString(),
+                "--state",
+                dir.resolve("state.json").toString(),
+                "--endpoint",
+                endpointFile.toString(),
+                "--candidate",
+                "v2");
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private void assertNothingMoved() {
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+    }
+}

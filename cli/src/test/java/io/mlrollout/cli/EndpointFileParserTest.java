@@ -1,0 +1,158 @@
+package io.mlrollout.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.signoff.EndpointSignOffBounds;
+import io.mlrollout.core.traffic.IstioRouter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Endpoint files as docs/cli.md shows them: every router type, the credentials by variable name, the bounds. */
+class EndpointFileParserTest {
+
+    private static final Environment ENV = new Environment(
+            Map.of("ROUTER_TOKEN", "t0ken", "K8S_TOKEN", "k8s-t0ken", "PROM_PASSWORD", "pw"),
+            () -> null,
+            (prometheus, credential) -> null);
+
+    @Test
+    void aWebhookEndpointWithEveryField() throws Exception {
+        EndpointFile file = EndpointFileParser.parse("""
+                name: fraud-scorer
+                router:
+                  type: webhook
+                  url: https://traffic.internal.example.com/endpoints/fraud-scorer
+                  credential: {tokenEnv: ROUTER_TOKEN}
+                  callTimeout: 5s
+                  attempts: 4
+                  firstBackoff: 100ms
+                prometheus:
+                  url: https://prometheus.example.com
+                  namespace: ml
+                  credential: {username: rollout, passwordEnv: PROM_PASSWORD}
+                signOff:
+                  approvers: [alice, ml-risk]
+                  minimumQuorum: 2
+                  allowSelfApproval: false
+                """, "endpoint.yaml");
+
+        assertThat(file.name()).isEqualTo("fraud-scorer");
+        assertThat(file.router())
+                .isEqualTo(new EndpointFile.Webhook(
+                        URI.create("https://traffic.internal.example.com/endpoints/fraud-scorer"),
+                        Optional.of(new EndpointFile.BearerToken("ROUTER_TOKEN", "router.credential.tokenEnv")),
+                        new HttpSettings(Duration.ofSeconds(5), 4, Duration.ofMillis(100))));
+        assertThat(file.prometheus().namespace()).isEqualTo("ml");
+        assertThat(file.prometheus().credential())
+                .contains(new EndpointFile.BasicAuth("rollout", "PROM_PASSWORD", "prometheus.credential.passwordEnv"));
+        assertThat(file.signOff()).isEqualTo(new EndpointSignOffBounds(List.of("alice", "ml-risk"), 2, false));
+        assertThat(Connectors.router(file, ENV, "endpoint.yaml").describe())
+                .isEqualTo("webhook https://traffic.internal.example.com/endpoints/fraud-scorer");
+    }
+
+    @Test
+    void anIstioEndpoint() throws Exception {
+        EndpointFile file = EndpointFileParser.parse("""
+                name: fraud-scorer
+                router:
+                  type: istio
+                  apiServer: https://10.0.0.1:6443
+                  namespace: ml
+                  credential: {tokenEnv: K8S_TOKEN}
+                  virtualService: fraud-scorer
+                  httpRouteName: primary
+                  baseline: {host: fraud-scorer, subset: v1}
+                  canary: {host: fraud-scorer, subset: v2}
+                prometheus: {url: 'http://prometheus.monitoring:9090'}
+                """, "e");
+
+        EndpointFile.Istio istio = (EndpointFile.Istio) file.router();
+        assertThat(istio.baseline()).isEqualTo(IstioRouter.Destination.subset("fraud-scorer", "v1"));
+        assertThat(istio.httpRouteName()).contains("primary");
+        assertThat(file.signOff()).isEqualTo(EndpointSignOffBounds.none());
+        assertThat(Connectors.router(file, ENV, "e").describe())
+                .startsWith("istio VirtualService fraud-scorer route primary at");
+    }
+
+    @Test
+    void aGatewayApiAndAKServeEndpoint() throws Exception {
+        EndpointFile gateway = EndpointFileParser.parse("""
+                name: fraud-scorer
+                router:
+                  type: gateway-api
+                  apiServer: https://10.0.0.1:6443
+                  namespace: ml
+                  httpRoute: fraud-scorer
+                  ruleIndex: 1
+                  baselineBackend: fraud-v1
+                  canaryBackend: fraud-v2
+                prometheus: {url: 'http://prometheus:9090'}
+                """, "e");
+        EndpointFile kserve = EndpointFileParser.parse("""
+                name: fraud-scorer
+                router: {type: kserve, apiServer: 'https://10.0.0.1:6443', namespace: ml, inferenceService: fraud-scorer}
+                prometheus: {url: 'http://prometheus:9090'}
+                """, "e");
+
+        assertThat(((EndpointFile.GatewayApi) gateway.router()).ruleIndex()).isEqualTo(1);
+        assertThat(Connectors.router(gateway, ENV, "e").describe())
+                .startsWith("gateway-api HTTPRoute fraud-scorer rule 1");
+        assertThat(Connectors.router(kserve, ENV, "e").describe()).contains("fraud-scorer");
+    }
+
+    @Test
+    void aNameTheRouterRefusesIsBadInputNamingTheRouter() throws Exception {
+        EndpointFile file = EndpointFileParser.parse("""
+                name: fraud-scorer
+                router: {type: kserve, apiServer: 'https://10.0.0.1:6443', namespace: ml, inferenceService: Not_A_Name}
+                prometheus: {url: 'http://prometheus:9090'}
+                """, "endpoint.yaml");
+
+        assertThatThrownBy(() -> Connectors.router(file, ENV, "endpoint.yaml"))
+                .isInstanceOf(InputException.class)
+                .hasMessageStartingWith("endpoint.yaml: router: ")
+                .hasMessageContaining("Not_A_Name");
+    }
+
+    @Test
+    void aDuplicateKeyIsRefused() {
+        assertThatThrownBy(() -> EndpointFileParser.parse("""
+                        name: fraud-scorer
+                        name: other
+                        router: {type: webhook, url: 'http://r'}
+                        prometheus: {url: 'http://p'}
+                        """, "e"))
+                .isInstanceOf(InputException.class)
+                .hasMessage("e: name: duplicate key; each key may appear once");
+    }
+
+    @Test
+    void yamlOneOneBooleanSpellingsStayText() throws Exception {
+        EndpointFile file = EndpointFileParser.parse("""
+                name: fraud-scorer
+                router: {type: webhook, url: 'http://r'}
+                prometheus: {url: 'http://p', credential: {tokenEnv: no}}
+                signOff: {approvers: [yes, off]}
+                """, "e");
+
+        assertThat(file.prometheus().credential())
+                .contains(new EndpointFile.BearerToken("no", "prometheus.credential.tokenEnv"));
+        assertThat(file.signOff().approvers()).containsExactly("yes", "off");
+    }
+
+    @Test
+    void anEmptyFileOrNotYamlIsRefused() {
+        assertThatThrownBy(() -> EndpointFileParser.parse("", "e"))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("the endpoint file is empty");
+        assertThatThrownBy(() -> EndpointFileParser.parse("name: [unclosed", "e"))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("not valid YAML at line");
+    }
+}

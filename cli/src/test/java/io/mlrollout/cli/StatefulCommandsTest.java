@@ -1,0 +1,285 @@
+package io.mlrollout.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.audit.EvidenceVerifier;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.rollout.Phase;
+import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.rollout.RolloutStateCodec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands a CI outside Jenkins runs, one process after another on one state file, against the simulator through
+ * the real webhook router, in simulated time that goes on between the runs.
+ */
+class StatefulCommandsTest {
+
+    static final String GATED_POLICY = """
+            endpoint: fraud-scorer
+            stages:
+              - {weight: 5, bake: 5m}
+              - {weight: 25, bake: 5m, signOff: true}
+              - {weight: 50, bake: 5m}
+            analysis: {interval: 1m, minRequests: 500, score: {pass: 100, marginal: 80}}
+            metrics:
+              - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 20%, max: 2%, critical: true}
+              - {name: p99-latency, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 20%}
+            signOff: {approvers: [ml-risk], quorum: 2}
+            promote: {bake: 3m, signOff: false}
+            """;
+
+    static final String PLAIN_POLICY = """
+            stages:
+              - {weight: 10, bake: 5m}
+              - {weight: 50, bake: 5m}
+            metrics:
+              - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 20%, critical: true}
+            promote: {bake: 2m}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private SimulatedEndpoint endpoint;
+    private Path endpointFile;
+    private Path state;
+
+    @BeforeEach
+    void simulator() throws Exception {
+        endpoint = new SimulatedEndpoint(Scenario.BASELINE.withName("v2"));
+        endpointFile = endpoint.endpointFile(dir, "", "signOff: {approvers: [alice], minimumQuorum: 0}\n");
+        state = dir.resolve("rollout").resolve("state.json");
+    }
+
+    @AfterEach
+    void stop() {
+        endpoint.close();
+    }
+
+    @Test
+    void canaryThenApprovalsThenCanaryThenPromote() throws Exception {
+        Path policy = policy(GATED_POLICY);
+
+        Cli.Result canary = run("canary", policy, "--candidate", "v2", "--started-by", "carol");
+        assertThat(canary.exitCode()).as(canary.toString()).isEqualTo(ExitCodes.AWAITING_SIGNOFF);
+        assertThat(canary.out())
+                .contains("[ml-rollout] SIGN-OFF NEEDED for stage 2/3 (25%)")
+                .contains("approve: mlrollout approve --policy " + policy + " --state " + state);
+        assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(25);
+        assertThat(saved().phase()).isEqualTo(Phase.AWAITING_SIGNOFF);
+
+        Cli.Result self = run("approve", policy, "--user", "carol", "--comment", "mine, so fine");
+        assertThat(self.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(self.err()).contains("carol is not one of the approvers");
+
+        endpoint.pause(Duration.ofMinutes(10));
+        Cli.Result alice = run("approve", policy, "--user", "alice", "--comment", "25% looks like 5%");
+        assertThat(alice.exitCode()).as(alice.toString()).isEqualTo(ExitCodes.AWAITING_SIGNOFF);
+        assertThat(alice.out()).contains("approve by alice (1 of 2): \"25% looks like 5%\"");
+
+        Cli.Result again = run("approve", policy, "--user", "alice", "--comment", "still fine");
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(again.err()).contains("alice already signed").contains("each person signs once");
+
+        Cli.Result bob = run("approve", policy, "--user", "bob", "--group", "ml-risk", "--comment", "ok for 50%");
+        assertThat(bob.exitCode()).as(bob.toString()).isZero();
+        assertThat(bob.out())
+                .contains("settled: approved by alice, bob")
+                .contains("stage 3: traffic now v1 50% / v2 50%");
+        assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(50);
+        assertThat(saved().phase()).isEqualTo(Phase.BAKING);
+
+        Cli.Result resumed = run("canary", policy);
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        assertThat(resumed.out()).contains("CANARY PASSED at 50%").contains("Promote with: mlrollout promote");
+
+        Cli.Result promote = run("promote", policy, "--by", "release-bot");
+        assertThat(promote.exitCode()).as(promote.toString()).isZero();
+        assertThat(promote.out())
+                .contains("promoting to 100% (requested by release-bot)")
+                .contains("PROMOTED");
+        assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(100);
+
+        Cli.Result status = run("status", policy);
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.out())
+                .contains("phase     promoted")
+                .contains("verdict   stage 1 (5%) PASS")
+                .contains("verdict   stage 3 (50%) PASS")
+                .contains("evidence  ");
+
+        RolloutFiles files = RolloutFiles.beside(state);
+        assertThat(EvidenceVerifier.verify(files.evidence()).intact()).isTrue();
+        List<RolloutEvent> events = files.events();
+        assertThat(events.stream().filter(RolloutEvent.Started.class::isInstance))
+                .hasSize(1);
+        assertThat(events.stream().filter(RolloutEvent.SignatureRefused.class::isInstance))
+                .hasSize(2);
+        assertThat(files.reportHtml()).exists();
+        assertThat(Files.readString(files.reportHtml())).contains("25% looks like 5%");
+    }
+
+    @Test
+    void aRunDroppedMidBakeResumesExactlyWhereItStopped() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+
+        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofSeconds(150)));
+        Cli.Result first = run("canary", policy, "--candidate", "v2");
+        assertThat(first.out()).contains("Now baking");
+        assertThat(saved().phase()).isEqualTo(Phase.BAKING);
+        Instant stoppedAt = endpoint.now();
+
+        endpoint.pause(Duration.ofMinutes(4));
+        Cli.Result second = run("canary", policy);
+
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(second.out()).contains("resuming the rollout of v2").contains("CANARY PASSED at 50%");
+        List<RolloutEvent> events = RolloutFiles.beside(state).events();
+        List<Window> stageOne = events.stream()
+                .filter(RolloutEvent.Looked.class::isInstance)
+                .map(RolloutEvent.Looked.class::cast)
+                .filter(look -> look.stage() == 1)
+                .map(RolloutEvent.Looked::window)
+                .toList();
+        // The bake clock is absolute: one window per minute of the stage, none lost or read twice across the drop.
+        List<Instant> ends = new ArrayList<>();
+        for (int minute = 1; minute <= 5; minute++) {
+            ends.add(SimulatedEndpoint.T0.plus(Duration.ofMinutes(minute)));
+        }
+        assertThat(stageOne).extracting(Window::end).containsExactlyElementsOf(ends);
+        for (int i = 1; i < stageOne.size(); i++) {
+            assertThat(stageOne.get(i).start()).isEqualTo(stageOne.get(i - 1).end());
+        }
+        assertThat(events.stream().filter(RolloutEvent.Started.class::isInstance))
+                .hasSize(1);
+        // the looks after the drop were read when the process came back, not before
+        assertThat(events.stream()
+                        .filter(RolloutEvent.Looked.class::isInstance)
+                        .filter(e -> ((RolloutEvent.Looked) e).window().end().equals(ends.get(4))))
+                .allSatisfy(e -> assertThat(e.at()).isAfter(stoppedAt));
+    }
+
+    @Test
+    void aRejectionRollsBackAtOnce() throws Exception {
+        Path policy = policy(GATED_POLICY);
+        assertThat(run("canary", policy, "--candidate", "v2").exitCode()).isEqualTo(ExitCodes.AWAITING_SIGNOFF);
+
+        Cli.Result reject = run("reject", policy, "--user", "alice", "--comment", "not convinced");
+
+        assertThat(reject.exitCode()).as(reject.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+        assertThat(saved().phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(saved().reason()).isEqualTo("rejected by alice: not convinced");
+        Cli.Result canaryAgain = run("canary", policy);
+        assertThat(canaryAgain.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(canaryAgain.out()).contains("has already ended").contains("Rolled back: rejected by alice");
+    }
+
+    @Test
+    void promoteBeforeTheCanaryPassedIsRefusedAndChangesNothing() throws Exception {
+        Path policy = policy(GATED_POLICY);
+        run("canary", policy, "--candidate", "v2");
+        RolloutState before = saved();
+
+        Cli.Result promote = run("promote", policy);
+
+        assertThat(promote.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(promote.err())
+                .contains("cannot promote: the canary has not passed (the rollout is awaiting signoff)");
+        assertThat(saved()).isEqualTo(before);
+        assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(25);
+        assertThat(RolloutFiles.beside(state).events()).last().isInstanceOf(RolloutEvent.Ignored.class);
+    }
+
+    @Test
+    void rollbackWithAStateFileRollsTheRolloutBackAndRecordsWhoAndWhy() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
+        run("canary", policy, "--candidate", "v2");
+        assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(10);
+
+        Cli.Result rollback = run("rollback", policy, "--reason", "pipeline failed", "--by", "dave");
+
+        assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+        assertThat(saved().phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(saved().reason()).isEqualTo("pipeline failed (requested by dave)");
+        Cli.Result again = run("rollback", policy);
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("rollback by").contains("ignored: already rolled back");
+    }
+
+    @Test
+    void rollbackWithoutAStateFileSetsTheRouterToZeroAndIsIdempotent() {
+        endpoint.simulator.setSplit(30);
+
+        Cli.Result first = Cli.run(endpoint.environment(), "rollback", "--endpoint", endpointFile.toString());
+
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.out())
+                .contains("reports v1 70% / v2 30%")
+                .contains("ROLLED BACK: traffic now v1 100% / v2 0%");
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+
+        Cli.Result second = Cli.run(endpoint.environment(), "rollback", "--endpoint", endpointFile.toString());
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.out()).contains("already rolled back: all traffic is on v1");
+    }
+
+    @Test
+    void aRolloutDoesNotGoOnUnderAnEditedPolicy() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
+        run("canary", policy, "--candidate", "v2");
+        RolloutState before = saved();
+        Files.writeString(policy, PLAIN_POLICY.replace("{weight: 50, bake: 5m}", "{weight: 60, bake: 5m}"));
+
+        Cli.Result resumed = run("canary", policy);
+
+        assertThat(resumed.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(resumed.err()).contains("the policy's stages or metrics differ from the ones the rollout");
+        assertThat(saved()).isEqualTo(before);
+    }
+
+    @Test
+    void statusWithoutAStateFileIsBadInput() {
+        Cli.Result status = Cli.run(endpoint.environment(), "status", "--state", state.toString());
+
+        assertThat(status.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(status.err()).contains("--state: no rollout in");
+    }
+
+    private Cli.Result run(String command, Path policy, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                command,
+                "--policy",
+                policy.toString(),
+                "--state",
+                state.toString(),
+                "--endpoint",
+                endpointFile.toString()));
+        args.addAll(List.of(extra));
+        return Cli.run(endpoint.environment(), args.toArray(String[]::new));
+    }
+
+    private Path policy(String yaml) throws Exception {
+        Path file = dir.resolve("policy.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private RolloutState saved() throws Exception {
+        return RolloutStateCodec.read(Files.readString(state));
+    }
+}
