@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.cli.bench.BenchCommand;
 import io.mlrollout.core.http.Backoff;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code mlrollout} command: the rollout engine outside Jenkins. {@code demo} plays a whole rollout against the
  * built-in simulator; {@code canary}, {@code promote}, {@code rollback}, {@code status}, {@code approve} and {@code
- * reject} run a real rollout from any CI with a state file; {@code verify-evidence} checks an evidence file. See {@code
- * docs/cli.md}.
+ * reject} run a real rollout from any CI with a state file; {@code verify-evidence} checks an evidence file; {@code
+ * bench} measures the judge against other judges and what waiting rollouts cost. See {@code docs/cli.md}.
  */
 @Command(
         name = "mlrollout",
@@ -49,7 +50,8 @@ public final class MlRollout implements Callable<Integer> {
                 .addSubcommand(new StatusCommand(env))
                 .addSubcommand(new SignCommand.Approve(env))
                 .addSubcommand(new SignCommand.Reject(env))
-                .addSubcommand(new VerifyEvidenceCommand(env));
+                .addSubcommand(new VerifyEvidenceCommand(env))
+                .addSubcommand(new BenchCommand());
         line.setExecutionExceptionHandler((failure, command, parsed) -> {
             // Expected failures are exit codes already (CommandBase); this is a bug, reported as such.
             command.getErr().println("mlrollout: unexpected error: " + failure);
