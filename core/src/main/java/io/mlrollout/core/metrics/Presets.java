@@ -1,5 +1,6 @@
 package io.mlrollout.core.metrics;
 
+import io.mlrollout.core.policy.MetricPreset;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.MetricSpec.Kind;
 import java.util.LinkedHashMap;
@@ -96,60 +97,61 @@ public final class Presets {
             5d, 10d, 20d, 40d, 60d, 80d, 100d, 150d, 200d, 250d, 300d, 350d, 400d, 450d, 500d, 600d, 700d, 800d, 900d,
             1000d, 2000d, 5000d, 10000d, 20000d, 50000d, 100000d);
 
-    private static final Map<String, Preset> PRESETS = new LinkedHashMap<>();
+    /** Every preset the policy knows ({@link MetricPreset}: names and kinds) with its queries. */
+    private static final Map<MetricPreset, Preset> PRESETS = new java.util.EnumMap<>(MetricPreset.class);
 
     static {
         ratio(
-                "istio-errors",
+                MetricPreset.ISTIO_ERRORS,
                 count("istio_requests_total", ISTIO + ",response_code=~\"5..\""),
                 count("istio_requests_total", ISTIO),
                 List.of(),
                 true);
         ratio(
-                "istio-latency-over",
+                MetricPreset.ISTIO_LATENCY_OVER,
                 countAbove("istio_request_duration_milliseconds", ISTIO, LE_THRESHOLD_MS),
                 count("istio_request_duration_milliseconds_count", ISTIO),
                 ISTIO_BOUNDS_MS,
                 false);
-        quantile("istio-latency", histogramQuantile("istio_request_duration_milliseconds_bucket", ISTIO));
+        quantile(MetricPreset.ISTIO_LATENCY, histogramQuantile("istio_request_duration_milliseconds_bucket", ISTIO));
 
         ratio(
-                "knative-errors",
+                MetricPreset.KNATIVE_ERRORS,
                 count("revision_request_count", KNATIVE + ",response_code_class=\"5xx\""),
                 count("revision_request_count", KNATIVE),
                 List.of(),
                 true);
         ratio(
-                "knative-latency-over",
+                MetricPreset.KNATIVE_LATENCY_OVER,
                 countAbove("revision_request_latencies", KNATIVE, LE_THRESHOLD_MS),
                 count("revision_request_latencies_count", KNATIVE),
                 KNATIVE_BOUNDS_MS,
                 false);
-        quantile("knative-latency", histogramQuantile("revision_request_latencies_bucket", KNATIVE));
+        quantile(MetricPreset.KNATIVE_LATENCY, histogramQuantile("revision_request_latencies_bucket", KNATIVE));
 
         ratio(
-                "knative-otel-errors",
+                MetricPreset.KNATIVE_OTEL_ERRORS,
                 count("kn_serving_invocation_duration_seconds_count", OTEL + ",http_response_status_code=~\"5..\""),
                 count("kn_serving_invocation_duration_seconds_count", OTEL),
                 List.of(),
                 true);
         ratio(
-                "knative-otel-latency-over",
+                MetricPreset.KNATIVE_OTEL_LATENCY_OVER,
                 countAbove("kn_serving_invocation_duration_seconds", OTEL, LE_THRESHOLD_S),
                 count("kn_serving_invocation_duration_seconds_count", OTEL),
                 List.of(),
                 false);
         quantile(
-                "knative-otel-latency",
+                MetricPreset.KNATIVE_OTEL_LATENCY,
                 "1000 * " + histogramQuantile("kn_serving_invocation_duration_seconds_bucket", OTEL));
 
         Count scores =
                 new Count("model_score_bucket", "endpoint=\"${endpoint}\",version=\"${version}\"", "sum by (le) ");
-        PRESETS.put(
-                "model-score",
+        put(
+                MetricPreset.MODEL_SCORE,
                 new Preset(
-                        "model-score",
-                        Kind.DISTRIBUTION,
+                        MetricPreset.MODEL_SCORE.spelling(),
+                        MetricPreset.MODEL_SCORE.kind(),
                         Optional.empty(),
                         Optional.empty(),
                         Optional.empty(),
@@ -164,6 +166,12 @@ public final class Presets {
                                 Optional.of(scores.increase()),
                                 true,
                                 Optional.empty()))));
+
+        for (MetricPreset preset : MetricPreset.values()) {
+            if (!PRESETS.containsKey(preset)) {
+                throw new IllegalStateException("no queries for the preset " + preset.spelling());
+            }
+        }
     }
 
     private Presets() {}
@@ -204,11 +212,19 @@ public final class Presets {
                 + "}[${interval}])))";
     }
 
-    private static void ratio(String name, Count bad, Count total, List<Double> bounds, boolean absentBadIsZero) {
-        PRESETS.put(
-                name,
+    private static void put(MetricPreset preset, Preset queries) {
+        if (preset.kind() != queries.kind()) {
+            throw new IllegalStateException(preset.spelling() + " is a " + preset.kind() + " preset");
+        }
+        PRESETS.put(preset, queries);
+    }
+
+    private static void ratio(
+            MetricPreset preset, Count bad, Count total, List<Double> bounds, boolean absentBadIsZero) {
+        put(
+                preset,
                 new Preset(
-                        name,
+                        preset.spelling(),
                         Kind.RATIO,
                         Optional.of(bad.exact()),
                         Optional.of(total.exact()),
@@ -226,11 +242,11 @@ public final class Presets {
                                 Optional.empty()))));
     }
 
-    private static void quantile(String name, String query) {
-        PRESETS.put(
-                name,
+    private static void quantile(MetricPreset preset, String query) {
+        put(
+                preset,
                 new Preset(
-                        name,
+                        preset.spelling(),
                         Kind.QUANTILE,
                         Optional.empty(),
                         Optional.empty(),
@@ -243,12 +259,12 @@ public final class Presets {
 
     /** The preset of that name. */
     public static Optional<Preset> find(String name) {
-        return Optional.ofNullable(PRESETS.get(name));
+        return MetricPreset.named(name).map(PRESETS::get);
     }
 
     /** Every preset's name, in documentation order. */
     public static Set<String> names() {
-        return PRESETS.keySet();
+        return new java.util.LinkedHashSet<>(MetricPreset.spellings());
     }
 
     /**
