@@ -4,6 +4,7 @@ import io.mlrollout.core.analysis.MetricEvidence.Samples;
 import io.mlrollout.core.analysis.stats.AlphaSpending;
 import io.mlrollout.core.analysis.stats.MannWhitneyEvidence;
 import io.mlrollout.core.analysis.stats.MarginMannWhitneyTest;
+import io.mlrollout.core.analysis.stats.Worse;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.MetricSpec;
@@ -54,8 +55,8 @@ final class SampleJudge implements MetricJudge {
 
     static List<MarginMannWhitneyTest> relativeTests(MetricSpec spec) {
         List<MarginMannWhitneyTest> tests = new ArrayList<>();
-        spec.maxIncrease().ifPresent(m -> tests.add(new MarginMannWhitneyTest(MarginMannWhitneyTest.Worse.HIGHER, m)));
-        spec.maxDecrease().ifPresent(m -> tests.add(new MarginMannWhitneyTest(MarginMannWhitneyTest.Worse.LOWER, m)));
+        spec.maxIncrease().ifPresent(m -> tests.add(new MarginMannWhitneyTest(Worse.HIGHER, m)));
+        spec.maxDecrease().ifPresent(m -> tests.add(new MarginMannWhitneyTest(Worse.LOWER, m)));
         return List.copyOf(tests);
     }
 
@@ -210,9 +211,7 @@ final class SampleJudge implements MetricJudge {
     }
 
     private static String allowed(MarginMannWhitneyTest test) {
-        return test.worse() == MarginMannWhitneyTest.Worse.HIGHER
-                ? Format.margin(test.margin())
-                : Format.margin(-test.margin());
+        return test.worse() == Worse.HIGHER ? Format.margin(test.margin()) : Format.margin(-test.margin());
     }
 
     private String bounds() {

@@ -25,14 +25,6 @@ import org.apache.commons.statistics.inference.PValueMethod;
  */
 public final class MarginMannWhitneyTest {
 
-    /** Which direction of change is a regression. */
-    public enum Worse {
-        /** Higher values are worse (latency, error counts). */
-        HIGHER,
-        /** Lower values are worse (accuracy, conversion). */
-        LOWER
-    }
-
     private final Worse worse;
     private final double margin;
     private final MannWhitneyUTest test;

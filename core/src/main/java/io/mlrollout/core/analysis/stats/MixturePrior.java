@@ -110,18 +110,7 @@ public record MixturePrior(double[] ratios, double[] weights) implements Seriali
 
     /** log Σ_j weight_j · exp(logLikelihoodRatio_j), computed without overflow. */
     double logMixture(double[] logLikelihoodRatios) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double l : logLikelihoodRatios) {
-            max = Math.max(max, l);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-            return max;
-        }
-        double sum = 0;
-        for (int j = 0; j < weights.length; j++) {
-            sum += weights[j] * Math.exp(logLikelihoodRatios[j] - max);
-        }
-        return max + Math.log(sum);
+        return Mixtures.logWeightedSum(weights, logLikelihoodRatios);
     }
 
     @Override

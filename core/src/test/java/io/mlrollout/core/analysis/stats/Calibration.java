@@ -335,7 +335,7 @@ public final class Calibration {
                 + " canary; higher is worse. Effect 1.0 is A/A, 1.15 the null boundary.\n");
         System.out.println("| spending exponent | effect | looks | rejected | median / p90 looks |");
         System.out.println("|---|---|---|---|---|");
-        MarginMannWhitneyTest test = new MarginMannWhitneyTest(MarginMannWhitneyTest.Worse.HIGHER, 0.15);
+        MarginMannWhitneyTest test = new MarginMannWhitneyTest(Worse.HIGHER, 0.15);
         for (double effect : new double[] {1.0, 1.15}) {
             // 90 looks: a 60-look plan extended by half, to show the reserved tail at work
             int[] result = runMannWhitney(test, AlphaSpending.of(ALPHA, HORIZON), effect, 90, 2000, 37);

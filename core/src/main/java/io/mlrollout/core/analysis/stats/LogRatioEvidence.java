@@ -1,0 +1,35 @@
+package io.mlrollout.core.analysis.stats;
+
+import java.io.Serializable;
+
+/**
+ * What a {@link LogRatioTest} has seen so far for one metric and margin: the number of looks and the sum and sum of
+ * squares of the per-look statistic x_k (the log ratio of canary to baseline beyond the margin, signed so that positive
+ * is worse), which are sufficient for the test, and the largest log e-value reached at any look. Five numbers, whatever
+ * the number of looks, so it can live in the persisted rollout state.
+ *
+ * @param worse the direction of the test that built this evidence
+ * @param margin the margin of that test; a test refuses evidence of another direction or margin
+ * @param looks looks added
+ * @param sum Σ x_k
+ * @param sumOfSquares Σ x_k²
+ * @param maxLogEValue the largest log e-value after any look so far (0 before any data)
+ */
+public record LogRatioEvidence(
+        Worse worse, double margin, int looks, double sum, double sumOfSquares, double maxLogEValue)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * The geometric mean over the looks of canary / baseline (1.2: the canary 20% higher), for reports; NaN before any
+     * look.
+     */
+    public double ratio() {
+        if (looks == 0) {
+            return Double.NaN;
+        }
+        double mean = sum / looks;
+        return worse == Worse.HIGHER ? (1 + margin) * Math.exp(mean) : (1 - margin) * Math.exp(-mean);
+    }
+}

@@ -1,0 +1,78 @@
+package io.mlrollout.core.analysis.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.junit.jupiter.api.Test;
+
+/** Seeded simulations of the log-ratio test under continuous monitoring (one look per simulated minute). */
+class LogRatioSimulationTest {
+
+    private static final int HORIZON = 60;
+    private static final int RUNS = 1000;
+    private static final double ALPHA = 0.05;
+
+    @Test
+    void normalLooksExactlyAtTheMarginRejectAtMostAlpha() {
+        SplittableRandom random = new SplittableRandom(201);
+        double rate = rejectionRate(() -> Math.log(1.05) + 0.1 * random.nextGaussian(), 0.05);
+        assertThat(rate).isLessThanOrEqualTo(RateRatioSimulationTest.tolerance(ALPHA, RUNS));
+    }
+
+    @Test
+    void normalLooksInsideTheMarginRejectLess() {
+        SplittableRandom random = new SplittableRandom(203);
+        double rate = rejectionRate(() -> Math.log(1.05) - 0.05 + 0.1 * random.nextGaussian(), 0.05);
+        assertThat(rate).isLessThanOrEqualTo(ALPHA / 2);
+    }
+
+    @Test
+    void p99OfSimulatedRequestsAtTheMarginWithASharedLoadRejectsAtMostAlpha() {
+        // equal traffic, so that the canary's quantile is read from as many requests as the baseline's and a canary
+        // 5% slower is exactly at the 5% margin; 120 requests a minute each makes p99 the second-largest latency
+        LatencyTraffic traffic = new LatencyTraffic(120, 120, 0.05);
+        UniformRandomProvider rng = Sequential.rng(207);
+        double rate = rejectionRate(
+                () -> {
+                    double[] minute = traffic.minute(rng, 1.05);
+                    return Math.log(minute[0] / minute[1]);
+                },
+                0.05);
+        assertThat(rate).isLessThanOrEqualTo(RateRatioSimulationTest.tolerance(ALPHA, RUNS));
+    }
+
+    @Test
+    void aSlowdownOfThreeStandardDeviationsBeyondTheMarginIsCaughtInAFewLooks() {
+        SplittableRandom random = new SplittableRandom(209);
+        LogRatioTest test = new LogRatioTest(Worse.HIGHER, 0.05, 0.0025);
+        int[] looks = new int[200];
+        for (int r = 0; r < looks.length; r++) {
+            looks[r] = looksToRejection(test, () -> Math.log(1.05) + 0.3 + 0.1 * random.nextGaussian());
+        }
+        java.util.Arrays.sort(looks);
+        assertThat(looks[looks.length / 2]).isLessThanOrEqualTo(8);
+        assertThat(looks[looks.length - 1]).isLessThanOrEqualTo(HORIZON);
+    }
+
+    /** Share of {@link #RUNS} runs of {@link #HORIZON} looks in which the test rejects; each look's ln(c/b) given. */
+    private static double rejectionRate(java.util.function.DoubleSupplier logRatio, double margin) {
+        LogRatioTest test = new LogRatioTest(Worse.HIGHER, margin, ALPHA);
+        int rejected = 0;
+        for (int r = 0; r < RUNS; r++) {
+            rejected += looksToRejection(test, logRatio) <= HORIZON ? 1 : 0;
+        }
+        return rejected / (double) RUNS;
+    }
+
+    private static int looksToRejection(LogRatioTest test, java.util.function.DoubleSupplier logRatio) {
+        LogRatioEvidence evidence = test.empty();
+        for (int k = 1; k <= HORIZON; k++) {
+            evidence = test.add(evidence, Math.exp(logRatio.getAsDouble()), 1);
+            if (test.rejects(evidence)) {
+                return k;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+}
