@@ -71,6 +71,15 @@ public final class BenchCommand implements Callable<Integer> {
     private Path out;
 
     @Option(
+            names = "--slow-threshold",
+            paramLabel = "MS",
+            defaultValue = BenchSetup.DEFAULT_SLOW_THRESHOLD,
+            description = "Milliseconds above which a request counts as slow for the slow-requests metric of"
+                    + " 'ours (p99 + slow-requests)' (default: ${DEFAULT-VALUE}; a real policy needs a bucket bound of"
+                    + " the latency histogram, e.g. Istio's 100 or 250).")
+    private double slowThresholdMs;
+
+    @Option(
             names = "--overhead",
             description = "Measure what waiting rollouts cost instead: threads, heap, state size, CPU per look.")
     private boolean overhead;
@@ -97,6 +106,11 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--rollouts: must be at least 1, got " + rollouts);
         }
+        if (!(slowThresholdMs > 0) || !Double.isFinite(slowThresholdMs)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--slow-threshold: must be a positive number of milliseconds, got " + slowThresholdMs);
+        }
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (workers < 1) {
             throw new CommandLine.ParameterException(
@@ -117,7 +131,8 @@ public final class BenchCommand implements Callable<Integer> {
                 seed,
                 workers,
                 Scenario.all(),
-                BenchSetup.CANARY_RATES);
+                BenchSetup.CANARY_RATES,
+                slowThresholdMs);
         Instant started = Instant.now();
         Benchmark.Results results = Benchmark.run(settings, line -> {
             synchronized (console) {
@@ -134,9 +149,11 @@ public final class BenchCommand implements Callable<Integer> {
         write(out.resolve("judges.svg"), ResultsChart.svg(results));
         console.printf(
                 Locale.ROOT,
-                "%n%d runs per cell, seed %d, %d thread(s), %d s. Wrote judges.md, judges.csv, judges.svg to %s%n",
+                "%n%d runs per cell, seed %d, slow requests over %s ms, %d thread(s), %d s."
+                        + " Wrote judges.md, judges.csv, judges.svg to %s%n",
                 effectiveRuns,
                 seed,
+                Formats.number(slowThresholdMs),
                 workers,
                 took.toSeconds(),
                 out);

@@ -50,41 +50,80 @@ final class BenchSetup {
 
     static final double LATENCY_MARGIN = 0.05;
 
+    /**
+     * What counts as a slow request for the slow-requests metric unless {@code --slow-threshold} says otherwise: 250 ms,
+     * the bound of Istio's latency buckets nearest the baseline's p99 of 160 ms (the design's example too), where a user
+     * who knows "our p99 is about 160 ms" would draw the line. A real {@code *-latency-over} threshold must be a bucket
+     * bound; the next one down is 100 ms.
+     */
+    static final String DEFAULT_SLOW_THRESHOLD = "250";
+
+    static final double DEFAULT_SLOW_THRESHOLD_MS = Double.parseDouble(DEFAULT_SLOW_THRESHOLD);
+
     /** The policy's false-rollback rate for the whole rollout. */
     static final double FALSE_ROLLBACK_RATE = 0.01;
 
     /**
-     * The level of each of the judge's two canary tests, which the oracle gets too: the judge keeps a fifth of the
-     * budget for the watch after promotion (the policy watches for 10 minutes) and splits the rest over its two tests.
+     * The level of each of the p99-only judge's two canary tests, which the oracle gets too: the judge keeps a fifth of
+     * the budget for the watch after promotion (the policy watches for 10 minutes) and splits the rest over its two
+     * tests. The judge with slow requests splits it over three.
      */
     static final double ALPHA_PER_TEST = FALSE_ROLLBACK_RATE * 0.8 / 2;
 
-    /** The names of the two metrics, as the policy gives them. */
+    /** The names of the metrics, as the policies give them. */
     static final String ERRORS = "error-rate";
 
     static final String LATENCY = "p99-latency";
 
-    /** The shipped judge's policy, parsed by the real parser. */
-    static final String POLICY = String.join(
-            "\n",
-            "endpoint: bench",
-            "stages:",
-            "  - {weight: 25, bake: 60m}",
-            "analysis:",
-            "  interval: 1m",
-            "  falseRollbackRate: 1%",
-            "  minRequests: 500",
-            "  onInconclusive: rollback",
-            "metrics:",
-            "  - {name: " + ERRORS + ", kind: ratio, preset: istio-errors, maxIncrease: 10%, critical: true}",
-            "  - {name: " + LATENCY + ", kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 5%}",
-            "promote: {bake: 10m}",
-            "rollback: {automatic: true}",
-            "");
+    static final String SLOW_REQUESTS = "slow-requests";
+
+    private static final String ERRORS_METRIC =
+            "  - {name: " + ERRORS + ", kind: ratio, preset: istio-errors, maxIncrease: 10%, critical: true}";
+
+    private static final String LATENCY_METRIC =
+            "  - {name: " + LATENCY + ", kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 5%}";
+
+    /**
+     * The slow-requests metric as DESIGN §5 writes it: the share of requests over the threshold may grow by 20%. At
+     * 250 ms that share is 0.064% for the baseline and a uniform slowdown of 2.7% raises it by 20%, so there this margin
+     * is stricter than the p99 metric's 5%; at 100 ms (8.3% of requests) a slowdown of 5.2% does, about the same.
+     */
+    private static String slowRequestsMetric(double thresholdMs) {
+        return "  - {name: " + SLOW_REQUESTS + ", kind: ratio, preset: istio-latency-over, threshold: "
+                + Formats.number(thresholdMs) + "ms, maxIncrease: 20%}";
+    }
+
+    /** The shipped judge's policy with the p99 metric alone, parsed by the real parser. */
+    static final String POLICY = policyText(List.of(ERRORS_METRIC, LATENCY_METRIC));
+
+    private static String policyText(List<String> metrics) {
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                "endpoint: bench",
+                "stages:",
+                "  - {weight: 25, bake: 60m}",
+                "analysis:",
+                "  interval: 1m",
+                "  falseRollbackRate: 1%",
+                "  minRequests: 500",
+                "  onInconclusive: rollback",
+                "metrics:"));
+        lines.addAll(metrics);
+        lines.addAll(List.of("promote: {bake: 10m}", "rollback: {automatic: true}", ""));
+        return String.join("\n", lines);
+    }
 
     static Policy policy() {
+        return parse(POLICY);
+    }
+
+    /** The policy with the slow-requests metric (over {@code thresholdMs}) next to the p99, as DESIGN §5 lists them. */
+    static Policy policyWithSlowRequests(double thresholdMs) {
+        return parse(policyText(List.of(ERRORS_METRIC, slowRequestsMetric(thresholdMs), LATENCY_METRIC)));
+    }
+
+    private static Policy parse(String text) {
         try {
-            return PolicyParser.parse(POLICY);
+            return PolicyParser.parse(text);
         } catch (PolicyException e) {
             throw new IllegalStateException("the benchmark's policy does not parse: " + e.getMessage(), e);
         }

@@ -28,9 +28,16 @@ final class Benchmark {
      * @param calibrationRuns A/A rollouts per traffic level for {@link TrafficCalibration}
      * @param seed the seed every stream derives from
      * @param threads cells run in parallel
+     * @param slowThresholdMs the latency above which a request counts as slow, for the slow-requests metric
      */
     record Settings(
-            int runs, int calibrationRuns, long seed, int threads, List<Scenario> scenarios, List<Double> rates) {
+            int runs,
+            int calibrationRuns,
+            long seed,
+            int threads,
+            List<Scenario> scenarios,
+            List<Double> rates,
+            double slowThresholdMs) {
 
         Settings {
             if (runs < 1) {
@@ -43,6 +50,9 @@ final class Benchmark {
             }
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            if (!(slowThresholdMs > 0) || !Double.isFinite(slowThresholdMs)) {
+                throw new IllegalArgumentException("slowThresholdMs must be a positive number, got " + slowThresholdMs);
             }
             scenarios = List.copyOf(scenarios);
             rates = List.copyOf(rates);
@@ -76,7 +86,7 @@ final class Benchmark {
             List<Callable<TrafficCalibration>> calibrating = new ArrayList<>();
             for (double rate : settings.rates()) {
                 calibrating.add(() -> TrafficCalibration.of(
-                        new TrafficModel(rate),
+                        new TrafficModel(rate, settings.slowThresholdMs()),
                         settings.calibrationRuns(),
                         Seeds.of(settings.seed() ^ CALIBRATION_STREAMS, Double.doubleToLongBits(rate))));
             }
@@ -106,11 +116,11 @@ final class Benchmark {
 
     private static List<CellResult> runCell(
             Settings settings, Scenario scenario, double rate, TrafficCalibration calibration) {
-        TrafficModel model = new TrafficModel(rate);
+        TrafficModel model = new TrafficModel(rate, settings.slowThresholdMs());
         Contender[] contenders = Contender.values();
         RolloutJudge[] judges = new RolloutJudge[contenders.length];
         for (int j = 0; j < contenders.length; j++) {
-            judges[j] = contenders[j].judgeFor(scenario, calibration);
+            judges[j] = contenders[j].judgeFor(scenario, calibration, settings.slowThresholdMs());
         }
         int[][] decisions = new int[contenders.length][settings.runs()];
         long streams = Seeds.of(settings.seed(), Double.doubleToLongBits(rate));

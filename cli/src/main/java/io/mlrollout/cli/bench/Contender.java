@@ -2,7 +2,8 @@ package io.mlrollout.cli.bench;
 
 /** The judges the benchmark compares, in the order tables and charts show them. */
 enum Contender {
-    OURS("ours"),
+    OURS_P99("ours (p99 only)"),
+    OURS("ours (p99 + slow-requests)"),
     KAYENTA("kayenta"),
     THRESHOLD("threshold"),
     ORACLE("oracle");
@@ -17,10 +18,15 @@ enum Contender {
         return label;
     }
 
-    /** A fresh judge for one cell; judges are confined to the thread that runs the cell. */
-    RolloutJudge judgeFor(Scenario scenario, TrafficCalibration calibration) {
+    /**
+     * A fresh judge for one cell; judges are confined to the thread that runs the cell.
+     *
+     * @param slowThresholdMs the threshold of our slow-requests metric
+     */
+    RolloutJudge judgeFor(Scenario scenario, TrafficCalibration calibration, double slowThresholdMs) {
         return switch (this) {
-            case OURS -> new OurJudge();
+            case OURS_P99 -> new OurJudge(BenchSetup.policy());
+            case OURS -> new OurJudge(BenchSetup.policyWithSlowRequests(slowThresholdMs));
             case KAYENTA -> new KayentaJudge();
             case THRESHOLD -> new ThresholdJudge(calibration);
             case ORACLE -> new OracleJudge(scenario, calibration);

@@ -11,12 +11,16 @@ import java.util.Locale;
  */
 final class ResultsChart {
 
-    private static final String[] COLOURS = {"#1b7837", "#762a83", "#e08214", "#4d4d4d"};
+    private static final String[] COLOURS = {"#a6dba0", "#1b7837", "#762a83", "#e08214", "#4d4d4d"};
+
+    /** Room for one entry of the legend. */
+    private static final int LEGEND_STEP = 190;
+
     private static final int PANEL_WIDTH = 360;
     private static final int AA_HEIGHT = 110;
     private static final int PANEL_HEIGHT = 200;
     private static final int LEFT = 60;
-    private static final int TOP = 80;
+    private static final int TOP = 100;
     private static final int GAP_X = 40;
     private static final int GAP_Y = 100;
 
@@ -48,7 +52,9 @@ final class ResultsChart {
                 "start",
                 14,
                 "Canary judges on the same simulated rollouts ("
-                        + results.settings().runs() + " runs per cell, 60 one-minute looks, canary at 25%)");
+                        + results.settings().runs()
+                        + " runs per cell, 60 one-minute looks, canary at 25%, slow requests"
+                        + " over " + Formats.number(results.settings().slowThresholdMs()) + " ms)");
         legend(svg);
         for (int col = 0; col < rates.size(); col++) {
             double rate = rates.get(col);
@@ -66,21 +72,21 @@ final class ResultsChart {
     private static void legend(StringBuilder svg) {
         Contender[] contenders = Contender.values();
         for (int j = 0; j < contenders.length; j++) {
-            int x = LEFT + j * 120;
+            int x = LEFT + j * LEGEND_STEP;
             svg.append(String.format(
                     Locale.ROOT, "<rect x=\"%d\" y=\"40\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", x, COLOURS[j]));
             text(svg, x + 18, 50, "start", 12, contenders[j].label());
         }
-        int x = LEFT + contenders.length * 120;
+        int x = LEFT; // on a row of its own: five judges fill the first
         svg.append(String.format(
                 Locale.ROOT,
-                "<line x1=\"%d\" y1=\"46\" x2=\"%d\" y2=\"46\" stroke=\"#d73027\" stroke-dasharray=\"4,3\"/>%n",
+                "<line x1=\"%d\" y1=\"64\" x2=\"%d\" y2=\"64\" stroke=\"#d73027\" stroke-dasharray=\"4,3\"/>%n",
                 x,
                 x + 24));
         text(
                 svg,
                 x + 30,
-                50,
+                68,
                 "start",
                 12,
                 "the policy's false-rollback rate, " + Formats.percent(BenchSetup.FALSE_ROLLBACK_RATE));

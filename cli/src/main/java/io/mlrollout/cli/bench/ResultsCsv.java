@@ -6,7 +6,7 @@ import java.util.Locale;
  * The figures as CSV, one row per cell and judge. {@code median_min} and {@code p90_min} are minutes to a rollback over
  * all runs, empty when that share of runs did not roll back within the rollout; {@code rollback_median_min} and
  * {@code rollback_p90_min} are over the runs that rolled back only (under A/A: when false rollbacks happen), empty when
- * none did; {@code ours_median_over_this} is our median over this judge's, empty when either is missing and for A/A.
+ * none did; {@code ours_median_over_this} is our median (the policy with slow requests) over this judge's, empty when either is missing and for A/A.
  */
 final class ResultsCsv {
 

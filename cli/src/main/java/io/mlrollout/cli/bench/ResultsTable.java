@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The figures as a Markdown table, one row per cell: each judge's rollback rate (false rollbacks under A/A, detections
- * otherwise) with its median and p90 minutes to the rollback, then our median over each other judge's.
+ * otherwise) with its median and p90 minutes to the rollback, then our median (the policy with slow requests) over each other
+ * judge's.
  */
 final class ResultsTable {
 

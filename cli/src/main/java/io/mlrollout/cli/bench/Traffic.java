@@ -8,6 +8,8 @@ package io.mlrollout.cli.bench;
  * @param canaryTotal all requests to the canary
  * @param baselineBad failed requests to the baseline
  * @param baselineTotal all requests to the baseline
+ * @param canarySlow requests to the canary slower than the slow-requests threshold
+ * @param baselineSlow requests to the baseline slower than the threshold
  * @param canaryP99 the canary's p99 latency over the interval's requests, ms (NaN without requests)
  * @param baselineP99 the baseline's p99 latency, ms (NaN without requests)
  */
@@ -16,6 +18,8 @@ record Traffic(
         double[] canaryTotal,
         double[] baselineBad,
         double[] baselineTotal,
+        double[] canarySlow,
+        double[] baselineSlow,
         double[] canaryP99,
         double[] baselineP99) {
 

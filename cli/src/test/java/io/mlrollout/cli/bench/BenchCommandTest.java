@@ -32,7 +32,9 @@ class BenchCommandTest {
         for (String row : csv) {
             assertThat(row.split(",", -1)).as(row).hasSize(columns);
         }
-        assertThat(csv).anySatisfy(row -> assertThat(row).startsWith("errors 2x,2,1,20,ours,10,"));
+        assertThat(csv).anySatisfy(row -> assertThat(row).startsWith("errors 2x,2,1,20,ours (p99 only),10,"));
+        assertThat(csv)
+                .anySatisfy(row -> assertThat(row).startsWith("errors 2x,2,1,20,ours (p99 + slow-requests),10,"));
 
         String table = Files.readString(out.resolve("judges.md"));
         assertThat(table.lines().filter(l -> l.startsWith("| ")).count()).isEqualTo(1 + cells);
@@ -55,6 +57,9 @@ class BenchCommandTest {
         assertThat(errors.toString()).contains("--runs");
         assertThat(command.execute("--threads", "0", "--out", out.toString())).isNotZero();
         assertThat(errors.toString()).contains("--threads");
+        assertThat(command.execute("--slow-threshold", "-5", "--out", out.toString()))
+                .isNotZero();
+        assertThat(errors.toString()).contains("--slow-threshold");
     }
 
     private static CommandLine command(StringWriter console) {

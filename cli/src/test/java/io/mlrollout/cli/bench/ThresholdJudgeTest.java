@@ -39,6 +39,7 @@ class ThresholdJudgeTest {
         Arrays.fill(total, 1000);
         double[] p99s = new double[60];
         Arrays.fill(p99s, p99);
-        return new Traffic(canaryBad, total, new double[60], total.clone(), p99s, p99s.clone());
+        return new Traffic(
+                canaryBad, total, new double[60], total.clone(), new double[60], new double[60], p99s, p99s.clone());
     }
 }
