@@ -20,8 +20,8 @@ import java.util.Optional;
  * <p><b>The false-rollback budget.</b> The policy's {@code falseRollbackRate} covers the whole rollout. It is split
  * evenly (Bonferroni) over every statistical test the policy implies: per ratio metric one test for the margin and one
  * for the SLO, per quantile or value metric one per relative margin. Each test is valid however often it looks
- * (sequential tests for counts, spending across looks for Mann-Whitney), so the union of all of them stays within
- * the budget. When the policy watches the promoted candidate, a fifth of the budget is kept for that watch.
+ * (sequential tests for counts and for the paired per-look ratios of quantiles and values; spending across looks for
+ * Mann-Whitney after promotion), so the union of all of them stays within the budget. When the policy watches the promoted candidate, a fifth of the budget is kept for that watch.
  *
  * <p><b>Scoring.</b> A failed critical metric fails the stage at once (score 0). Otherwise the score is the weighted
  * share of metrics that did not fail; a score under {@code marginal} fails at once. At the end of the bake, a stage
@@ -55,16 +55,13 @@ public final class Judge {
         double watchBudget = budget - canaryBudget;
         double perCanaryTest = canaryBudget / Math.max(1, canaryTests);
         double perWatchTest = watchBudget / Math.max(1, watchTests);
-        int plannedLooks = policy.stages().stream()
-                .mapToInt(s -> looksIn(s.bake(), analysis.interval()))
-                .sum();
         int plannedWatchLooks = looksIn(policy.promote().bake(), analysis.interval());
         int noDataLimit = analysis.limits().noData();
         for (MetricSpec metric : policy.metrics()) {
             MetricJudge judge = switch (metric.kind()) {
                 case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis.minRequests(), noDataLimit);
                 case QUANTILE, VALUE ->
-                    new SampleJudge(metric, perCanaryTest, plannedLooks, perWatchTest, plannedWatchLooks, noDataLimit);
+                    new SampleJudge(metric, perCanaryTest, perWatchTest, plannedWatchLooks, noDataLimit);
                 case DISTRIBUTION -> new DistributionJudge(metric, analysis.minRequests(), noDataLimit);
             };
             judges.put(metric.name(), judge);
@@ -74,7 +71,7 @@ public final class Judge {
     private static int testsDuringCanary(MetricSpec metric) {
         return switch (metric.kind()) {
             case RATIO -> RatioJudge.canaryTests(metric);
-            case QUANTILE, VALUE -> SampleJudge.relativeTests(metric).size();
+            case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
             case DISTRIBUTION -> 0;
         };
     }
@@ -82,7 +79,7 @@ public final class Judge {
     private static int testsDuringWatch(MetricSpec metric) {
         return switch (metric.kind()) {
             case RATIO -> 1; // one bound: the lower of the baseline's rate plus the margin and the SLO
-            case QUANTILE, VALUE -> SampleJudge.relativeTests(metric).size();
+            case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
             case DISTRIBUTION -> 0;
         };
     }

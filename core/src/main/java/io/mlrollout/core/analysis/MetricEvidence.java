@@ -2,9 +2,11 @@ package io.mlrollout.core.analysis;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.mlrollout.core.analysis.stats.LogRatioEvidence;
 import io.mlrollout.core.analysis.stats.ProportionEvidence;
 import io.mlrollout.core.analysis.stats.RateRatioEvidence;
 import java.util.Arrays;
+import java.util.List;
 
 /** What the judge keeps about one metric between looks. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
@@ -59,12 +61,24 @@ public sealed interface MetricEvidence {
      * @param baseline the baseline's values over the canary phase (the reference after promotion)
      * @param stageStart the index in {@code candidate} where the current stage's values begin
      * @param watch the promoted candidate's values
+     * @param relative the sequential relative tests' evidence over the whole canary, one per margin (maxIncrease,
+     *     then maxDecrease)
      */
-    record Samples(double[] candidate, double[] baseline, int stageStart, double[] watch, int consecutiveNoData)
+    record Samples(
+            double[] candidate,
+            double[] baseline,
+            int stageStart,
+            double[] watch,
+            List<LogRatioEvidence> relative,
+            int consecutiveNoData)
             implements MetricEvidence {
 
+        public Samples {
+            relative = List.copyOf(relative);
+        }
+
         Samples withNoData(int count) {
-            return new Samples(candidate, baseline, stageStart, watch, count);
+            return new Samples(candidate, baseline, stageStart, watch, relative, count);
         }
 
         double[] stageCandidate() {
@@ -78,18 +92,20 @@ public sealed interface MetricEvidence {
                     && Arrays.equals(baseline, s.baseline)
                     && stageStart == s.stageStart
                     && Arrays.equals(watch, s.watch)
+                    && relative.equals(s.relative)
                     && consecutiveNoData == s.consecutiveNoData;
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(candidate) * 31 + Arrays.hashCode(baseline);
+            return (Arrays.hashCode(candidate) * 31 + Arrays.hashCode(baseline)) * 31 + relative.hashCode();
         }
 
         @Override
         public String toString() {
             return "Samples[candidate=" + Arrays.toString(candidate) + ", baseline=" + Arrays.toString(baseline)
-                    + ", stageStart=" + stageStart + ", watch=" + Arrays.toString(watch) + "]";
+                    + ", stageStart=" + stageStart + ", watch=" + Arrays.toString(watch) + ", relative=" + relative
+                    + "]";
         }
     }
 

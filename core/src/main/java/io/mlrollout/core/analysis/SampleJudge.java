@@ -2,6 +2,8 @@ package io.mlrollout.core.analysis;
 
 import io.mlrollout.core.analysis.MetricEvidence.Samples;
 import io.mlrollout.core.analysis.stats.AlphaSpending;
+import io.mlrollout.core.analysis.stats.LogRatioEvidence;
+import io.mlrollout.core.analysis.stats.LogRatioTest;
 import io.mlrollout.core.analysis.stats.MannWhitneyEvidence;
 import io.mlrollout.core.analysis.stats.MarginMannWhitneyTest;
 import io.mlrollout.core.analysis.stats.Worse;
@@ -13,10 +15,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Judges a quantile or value metric from one number per look and version. The relative margins are tested with
- * Mann-Whitney U over all looks so far, each look at its share of the budget ({@link AlphaSpending}); the absolute
- * bounds ({@code max}, {@code min}) apply to the median of the stage's values when the stage ends. After promotion
- * the candidate's values are compared with the baseline's values from the canary.
+ * Judges a quantile or value metric from one number per look and version. During the canary the relative margins are
+ * tested on the paired per-look ratio of canary to baseline with a sequential test ({@link LogRatioTest}), valid
+ * however often it looks, with evidence pooled over the whole canary; the absolute bounds ({@code max}, {@code min})
+ * apply to the median of the stage's values when the stage ends. After promotion no baseline runs beside the candidate,
+ * so its values are compared with the baseline's values from the canary by Mann-Whitney U, each look at its share of
+ * the budget ({@link AlphaSpending}).
  */
 final class SampleJudge implements MetricJudge {
 
@@ -25,35 +29,35 @@ final class SampleJudge implements MetricJudge {
 
     private final MetricSpec spec;
     private final String unit;
-    private final List<MarginMannWhitneyTest> tests;
-    private final double alpha;
-    private final int plannedLooks;
+    private final List<LogRatioTest> canaryTests;
+    private final List<MarginMannWhitneyTest> watchTests;
     private final double watchAlpha;
     private final int plannedWatchLooks;
     private final int noDataLimit;
 
     /**
      * @param alpha each relative test's share of the budget during the canary
-     * @param plannedLooks looks the canary plans (the spending schedule's horizon)
+     * @param watchAlpha each relative test's share after promotion
+     * @param plannedWatchLooks looks the watch plans (the horizon of its spending schedule)
      */
-    SampleJudge(
-            MetricSpec spec,
-            double alpha,
-            int plannedLooks,
-            double watchAlpha,
-            int plannedWatchLooks,
-            int noDataLimit) {
+    SampleJudge(MetricSpec spec, double alpha, double watchAlpha, int plannedWatchLooks, int noDataLimit) {
         this.spec = spec;
         this.unit = spec.kind() == MetricSpec.Kind.QUANTILE ? "ms" : "";
-        this.tests = relativeTests(spec);
-        this.alpha = alpha;
-        this.plannedLooks = plannedLooks;
+        this.watchTests = watchTests(spec);
+        this.canaryTests = watchTests.stream()
+                .map(t -> new LogRatioTest(t.worse(), t.margin(), alpha))
+                .toList();
         this.watchAlpha = watchAlpha;
         this.plannedWatchLooks = plannedWatchLooks;
         this.noDataLimit = noDataLimit;
     }
 
-    static List<MarginMannWhitneyTest> relativeTests(MetricSpec spec) {
+    /** How many relative tests the metric runs (one per margin, in the canary and again in the watch). */
+    static int relativeTests(MetricSpec spec) {
+        return watchTests(spec).size();
+    }
+
+    private static List<MarginMannWhitneyTest> watchTests(MetricSpec spec) {
         List<MarginMannWhitneyTest> tests = new ArrayList<>();
         spec.maxIncrease().ifPresent(m -> tests.add(new MarginMannWhitneyTest(Worse.HIGHER, m)));
         spec.maxDecrease().ifPresent(m -> tests.add(new MarginMannWhitneyTest(Worse.LOWER, m)));
@@ -67,19 +71,22 @@ final class SampleJudge implements MetricJudge {
 
     @Override
     public MetricEvidence begin() {
-        return new Samples(new double[0], new double[0], 0, new double[0], 0);
+        List<LogRatioEvidence> relative =
+                canaryTests.stream().map(LogRatioTest::empty).toList();
+        return new Samples(new double[0], new double[0], 0, new double[0], relative, 0);
     }
 
     @Override
     public MetricEvidence beginStage(MetricEvidence evidence) {
         Samples s = (Samples) evidence;
-        return new Samples(s.candidate(), s.baseline(), s.candidate().length, s.watch(), s.consecutiveNoData());
+        return new Samples(
+                s.candidate(), s.baseline(), s.candidate().length, s.watch(), s.relative(), s.consecutiveNoData());
     }
 
     @Override
     public MetricEvidence beginWatch(MetricEvidence evidence) {
         Samples s = (Samples) evidence;
-        return new Samples(s.candidate(), s.baseline(), s.candidate().length, new double[0], 0);
+        return new Samples(s.candidate(), s.baseline(), s.candidate().length, new double[0], s.relative(), 0);
     }
 
     @Override
@@ -98,15 +105,55 @@ final class SampleJudge implements MetricJudge {
             String why = MetricJudge.whyUnusable(readings.candidate(), readings.baseline(), Reading.Scalar.class);
             return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
         }
+        List<LogRatioEvidence> relative = new ArrayList<>();
+        for (int j = 0; j < canaryTests.size(); j++) {
+            try {
+                relative.add(canaryTests.get(j).add(s.relative().get(j), c.value(), b.value()));
+            } catch (IllegalArgumentException e) {
+                int inARow = s.consecutiveNoData() + 1;
+                String why = "values cannot be compared: " + e.getMessage();
+                return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
+            }
+        }
         Samples next = new Samples(
-                append(s.candidate(), c.value()), append(s.baseline(), b.value()), s.stageStart(), s.watch(), 0);
-        double[] stageValues = next.stageCandidate();
-        Judgement judgement =
-                judge(next.candidate(), next.baseline(), stageValues, alpha, plannedLooks, stageEnd, "the baseline");
+                append(s.candidate(), c.value()),
+                append(s.baseline(), b.value()),
+                s.stageStart(),
+                s.watch(),
+                relative,
+                0);
+        Judgement judgement = canaryJudgement(next, stageEnd, c.value(), b.value());
         return new Assessment(
                 next,
                 new MetricLook(spec.name(), judgement.outcome, c.value(), b.value(), unit, judgement.text),
                 false);
+    }
+
+    private Judgement canaryJudgement(Samples next, boolean stageEnd, double candidate, double baseline) {
+        for (int j = 0; j < canaryTests.size(); j++) {
+            LogRatioTest test = canaryTests.get(j);
+            LogRatioEvidence evidence = next.relative().get(j);
+            if (test.rejects(evidence)) {
+                return new Judgement(
+                        Outcome.FAIL,
+                        Format.number(evidence.ratio()) + "× the baseline (geometric mean over " + evidence.looks()
+                                + " looks), beyond the allowed " + allowed(test.worse(), test.margin())
+                                + " (evidence " + Format.number(Math.exp(evidence.maxLogEValue())) + " ≥ "
+                                + Format.number(1 / test.alpha()) + ")");
+            }
+        }
+        if (!stageEnd) {
+            String interval = Format.value(candidate, unit) + " vs " + Format.value(baseline, unit) + " this interval";
+            if (canaryTests.isEmpty()) {
+                return new Judgement(Outcome.CONTINUE, interval);
+            }
+            LogRatioEvidence evidence = next.relative().get(0);
+            return new Judgement(
+                    Outcome.CONTINUE,
+                    interval + "; " + Format.number(evidence.ratio()) + "× the baseline so far (geometric mean over "
+                            + evidence.looks() + " looks, allowed " + allowedAll() + "), no regression shown");
+        }
+        return endOfPeriod(next.stageCandidate(), !canaryTests.isEmpty());
     }
 
     private Assessment watchLook(Samples s, Readings readings, boolean watchEnd) {
@@ -115,15 +162,9 @@ final class SampleJudge implements MetricJudge {
             String why = MetricJudge.whyUnusable(readings.candidate(), null, Reading.Scalar.class);
             return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
         }
-        Samples next = new Samples(s.candidate(), s.baseline(), s.stageStart(), append(s.watch(), c.value()), 0);
-        Judgement judgement = judge(
-                next.watch(),
-                next.baseline(),
-                next.watch(),
-                watchAlpha,
-                plannedWatchLooks,
-                watchEnd,
-                "the baseline before promotion");
+        Samples next =
+                new Samples(s.candidate(), s.baseline(), s.stageStart(), append(s.watch(), c.value()), s.relative(), 0);
+        Judgement judgement = watchJudgement(next.watch(), next.baseline(), watchEnd);
         Double reference = s.baseline().length == 0 ? null : median(s.baseline());
         return new Assessment(
                 next,
@@ -134,21 +175,14 @@ final class SampleJudge implements MetricJudge {
     private record Judgement(Outcome outcome, String text) {}
 
     /**
-     * @param candidate every candidate value the relative tests see
-     * @param reference the baseline values they are compared with
-     * @param period the values the absolute bounds and the pass rule look at (the stage's, or the watch's)
+     * @param candidate the promoted candidate's values so far
+     * @param reference the baseline's values from the canary
      */
-    private Judgement judge(
-            double[] candidate,
-            double[] reference,
-            double[] period,
-            double budget,
-            int planned,
-            boolean end,
-            String against) {
-        double level =
-                budget > 0 ? AlphaSpending.of(budget, Math.max(1, planned)).levelAt(candidate.length) : 0;
-        for (MarginMannWhitneyTest test : tests) {
+    private Judgement watchJudgement(double[] candidate, double[] reference, boolean end) {
+        double level = watchAlpha > 0
+                ? AlphaSpending.of(watchAlpha, Math.max(1, plannedWatchLooks)).levelAt(candidate.length)
+                : 0;
+        for (MarginMannWhitneyTest test : watchTests) {
             if (reference.length == 0 || level == 0) {
                 continue;
             }
@@ -161,15 +195,34 @@ final class SampleJudge implements MetricJudge {
             if (evidence.rejectsAt(level)) {
                 return new Judgement(
                         Outcome.FAIL,
-                        Format.number(evidence.ratio()) + "× " + against + " (median of " + candidate.length + "×"
-                                + reference.length + " pairwise ratios), beyond the allowed "
-                                + allowed(test) + " (p=" + Format.number(evidence.pValue()) + " ≤ "
-                                + Format.number(level) + " at this look)");
+                        Format.number(evidence.ratio()) + "× the baseline before promotion (median of "
+                                + candidate.length + "×" + reference.length + " pairwise ratios), beyond the allowed "
+                                + allowed(test.worse(), test.margin()) + " (p=" + Format.number(evidence.pValue())
+                                + " ≤ " + Format.number(level) + " at this look)");
             }
         }
         if (!end) {
-            return new Judgement(Outcome.CONTINUE, ongoing(candidate, reference, against));
+            String now = Format.value(candidate[candidate.length - 1], unit) + " this interval";
+            if (reference.length == 0) {
+                return new Judgement(Outcome.CONTINUE, now);
+            }
+            return new Judgement(
+                    Outcome.CONTINUE,
+                    now + "; median " + Format.value(median(candidate), unit) + " vs "
+                            + Format.value(median(reference), unit)
+                            + " so far against the baseline before promotion, no regression shown");
         }
+        return endOfPeriod(candidate, !watchTests.isEmpty() && reference.length > 0);
+    }
+
+    /**
+     * The decision at the end of a stage or of the watch, once no relative test has failed: too few values hold, the
+     * absolute bounds apply to the median of the period's values, and otherwise the metric passes.
+     *
+     * @param period the values of the stage, or of the watch
+     * @param relativeTested whether a relative test ran (so the pass can say the margins held)
+     */
+    private Judgement endOfPeriod(double[] period, boolean relativeTested) {
         if (period.length < MIN_VALUES_FOR_PASS) {
             return new Judgement(
                     Outcome.HOLD,
@@ -192,26 +245,18 @@ final class SampleJudge implements MetricJudge {
                 Outcome.PASS,
                 "median " + Format.value(median, unit) + " over " + period.length
                         + " looks"
-                        + (tests.isEmpty() || reference.length == 0 ? "" : ", within the allowed " + allowedAll())
+                        + (relativeTested ? ", within the allowed " + allowedAll() : "")
                         + bounds());
     }
 
-    private String ongoing(double[] candidate, double[] reference, String against) {
-        if (reference.length == 0) {
-            return Format.value(candidate[candidate.length - 1], unit) + " this interval";
-        }
-        return Format.value(candidate[candidate.length - 1], unit) + " vs "
-                + Format.value(reference[reference.length - 1], unit) + " this interval; median "
-                + Format.value(median(candidate), unit) + " vs " + Format.value(median(reference), unit)
-                + " so far against " + against + ", no regression shown";
-    }
-
     private String allowedAll() {
-        return String.join(" / ", tests.stream().map(SampleJudge::allowed).toList());
+        return String.join(
+                " / ",
+                watchTests.stream().map(t -> allowed(t.worse(), t.margin())).toList());
     }
 
-    private static String allowed(MarginMannWhitneyTest test) {
-        return test.worse() == Worse.HIGHER ? Format.margin(test.margin()) : Format.margin(-test.margin());
+    private static String allowed(Worse worse, double margin) {
+        return worse == Worse.HIGHER ? Format.margin(margin) : Format.margin(-margin);
     }
 
     private String bounds() {

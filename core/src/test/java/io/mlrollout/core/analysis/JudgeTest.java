@@ -2,6 +2,7 @@ package io.mlrollout.core.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.core.json.Json;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.Policy;
@@ -172,6 +173,62 @@ class JudgeTest {
                     assertThat(m.outcome()).isEqualTo(Outcome.FAIL);
                     assertThat(m.explanation()).isEqualTo("median 420ms over 10 looks is over the limit of 400ms");
                 });
+    }
+
+    @Test
+    void aClearLatencyRegressionFailsWithinAFewLooksSayingByHowMuch() {
+        Map<String, Readings> readings = healthy();
+        JudgeState state = judge.beginStage(judge.begin());
+        double[] noise = {0.02, -0.01, 0.015, -0.02, 0.01, 0.0, -0.015, 0.02, 0.005};
+        MetricLook p99Look = null;
+        int look = 0;
+        while (look < noise.length && (p99Look == null || p99Look.outcome() != Outcome.FAIL)) {
+            double p99 = 205 * 1.6 * Math.exp(noise[look]); // 60% slower; 15% allowed
+            readings.put("p99", new Readings(new Reading.Scalar(p99), new Reading.Scalar(205)));
+            LookResult result = judge.look(state, readings, LookContext.canary(0, false));
+            state = result.state();
+            p99Look = result.metrics().stream()
+                    .filter(m -> m.metric().equals("p99"))
+                    .findFirst()
+                    .orElseThrow();
+            look++;
+        }
+
+        assertThat(look).isLessThanOrEqualTo(6);
+        assertThat(p99Look).satisfies(m -> {
+            assertThat(m.outcome()).isEqualTo(Outcome.FAIL);
+            assertThat(m.explanation())
+                    .matches("1\\.6\\d*× the baseline \\(geometric mean over \\d looks\\), beyond the allowed"
+                            + " \\+15% \\(evidence [\\d.]+ ≥ [\\d.]+\\)");
+        });
+    }
+
+    @Test
+    void aLatencyThatIsNotPositiveCannotBeComparedAsARatio() {
+        Map<String, Readings> readings = healthy();
+        readings.put("p99", new Readings(new Reading.Scalar(0), new Reading.Scalar(205)));
+
+        LookResult result = judge.look(judge.beginStage(judge.begin()), readings, LookContext.canary(0, false));
+
+        assertThat(result.metrics())
+                .filteredOn(m -> m.metric().equals("p99"))
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m.outcome()).isEqualTo(Outcome.NODATA);
+                    assertThat(m.explanation()).contains("values cannot be compared: canary must be positive");
+                });
+    }
+
+    @Test
+    void theEvidenceSurvivesAJsonRoundTrip() throws Exception {
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look <= 4; look++) {
+            state = judge.look(state, healthy(), LookContext.canary(0, false)).state();
+        }
+        String json = Json.mapper().writeValueAsString(state);
+
+        assertThat(Json.mapper().readValue(json, JudgeState.class)).isEqualTo(state);
+        assertThat(json).contains("\"relative\":[{\"worse\":\"HIGHER\",\"margin\":0.15,\"looks\":4");
     }
 
     @Test
