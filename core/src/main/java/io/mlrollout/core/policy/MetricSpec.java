@@ -46,7 +46,7 @@ public record MetricSpec(
     public enum Kind {
         /** Bad and total event counts per version; judged with a sequential test on counts. */
         RATIO,
-        /** A latency quantile per interval and version; judged with Mann-Whitney U over the looks. */
+        /** A latency quantile per interval and version; judged with a sequential test on their per-look ratio. */
         QUANTILE,
         /** A score histogram per version; judged by population stability index and KS distance. */
         DISTRIBUTION,

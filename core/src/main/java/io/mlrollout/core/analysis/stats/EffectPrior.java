@@ -50,7 +50,7 @@ public record EffectPrior(double[] effects, double[] weights) implements Seriali
      * among the best and simple. {@code Calibration} in the tests reproduces the comparison.
      */
     public static EffectPrior calibrated() {
-        return logSpaced(0.5, 8, 5);
+        return new EffectPrior(new double[] {0.5, 1, 2, 4, 8}, new double[] {1, 1, 1, 1, 1});
     }
 
     /** {@code points} effects spaced evenly in log from {@code lowest} to {@code highest}, with equal weights. */

@@ -23,7 +23,9 @@ class EffectPriorTest {
 
     @Test
     void theCalibratedPriorDoublesFromHalfToEightStandardDeviations() {
-        assertThat(EffectPrior.calibrated().effects()).containsExactly(new double[] {0.5, 1, 2, 4, 8}, within(1e-12));
+        assertThat(EffectPrior.calibrated().effects()).containsExactly(0.5, 1, 2, 4, 8);
+        assertThat(EffectPrior.logSpaced(0.5, 8, 5).effects())
+                .containsExactly(new double[] {0.5, 1, 2, 4, 8}, within(1e-12));
         assertThat(EffectPrior.calibrated().weights()).containsOnly(0.2);
     }
 

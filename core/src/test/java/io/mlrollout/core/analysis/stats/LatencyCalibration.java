@@ -13,7 +13,8 @@ import org.apache.commons.rng.UniformRandomProvider;
 /**
  * Calibrates the sequential test of quantile and value metrics ({@link LogRatioTest}) by simulation and prints the
  * tables recorded in {@code docs/statistics.md}. Seeded, so every run prints the same figures. Run from the repository
- * root (about ten minutes; add {@code -Dexec.args=search} for the search over effect priors):
+ * root (about a quarter of an hour; add {@code -Dexec.args=search} for the search over effect priors, or
+ * {@code -Dexec.args=bent} for the bent models alone):
  *
  * <pre>
  * mvn -q -pl core -am test-compile exec:java -Dexec.classpathScope=test \
@@ -41,6 +42,10 @@ public final class LatencyCalibration {
         Locale.setDefault(Locale.ROOT);
         if (args.length > 0 && args[0].equals("search")) {
             priorSearch();
+            return;
+        }
+        if (args.length > 0 && args[0].equals("bent")) {
+            robustness();
             return;
         }
         System.out.printf(
@@ -192,9 +197,10 @@ public final class LatencyCalibration {
     private static void robustness() {
         System.out.println("### False rejections when the model is bent (log-ratio test at the null boundary)\n");
         System.out.println("Per-look x with mean exactly 0 (the margin) and standard deviation 0.1 unless said"
-                + " otherwise; alpha 0.25%.\n");
-        System.out.println("| situation | rejected within 60 looks |");
-        System.out.println("|---|---|");
+                + " otherwise; alpha 0.25%. Mann-Whitney, as the judge ran it before, on the same kind of looks: the"
+                + " baseline scatters by e^N(0, 0.1^2), the canary is the baseline times (1 + margin) e^x.\n");
+        System.out.println("| situation | log-ratio: rejected within 60 looks | Mann-Whitney: rejected |");
+        System.out.println("|---|---|---|");
         LogRatioTest test = new LogRatioTest(Worse.HIGHER, MARGIN, ALPHA);
         bent(test, "normal, independent (the model)", Looks.ofX(seed -> {
             SplittableRandom r = new SplittableRandom(seed);
@@ -241,11 +247,18 @@ public final class LatencyCalibration {
         /** One run's looks, {canary, baseline} per call; a fresh stream per seed. */
         Supplier<double[]> stream(long seed);
 
-        /** Looks whose log ratio beyond the margin, x, is given by {@code x} (the baseline fixed at 1). */
+        /**
+         * Looks whose log ratio beyond the margin, x, is given by {@code x}; the baseline scatters on its own
+         * (e^N(0, 0.1²), from a stream of its own) so that Mann-Whitney has two samples to compare.
+         */
         static Looks ofX(java.util.function.LongFunction<DoubleSupplier> x) {
             return seed -> {
                 DoubleSupplier xs = x.apply(seed);
-                return () -> new double[] {Math.exp(xs.getAsDouble() + Math.log1p(MARGIN)), 1};
+                SplittableRandom baselineNoise = new SplittableRandom(~seed);
+                return () -> {
+                    double baseline = Math.exp(0.1 * baselineNoise.nextGaussian());
+                    return new double[] {baseline * Math.exp(xs.getAsDouble() + Math.log1p(MARGIN)), baseline};
+                };
             };
         }
     }
@@ -255,7 +268,13 @@ public final class LatencyCalibration {
         for (int r = 0; r < NULL_RUNS; r++) {
             result[r] = looksToRejection(mixture(test).get(), looks.stream(331L * NULL_RUNS + r), HORIZON);
         }
-        System.out.printf("| %s | %s |%n", situation, rate(result));
+        Supplier<Procedure> rank =
+                mannWhitney(new MarginMannWhitneyTest(Worse.HIGHER, MARGIN), AlphaSpending.of(ALPHA, HORIZON));
+        int[] ranks = new int[RUNS];
+        for (int r = 0; r < RUNS; r++) {
+            ranks[r] = looksToRejection(rank.get(), looks.stream(331L * NULL_RUNS + r), HORIZON);
+        }
+        System.out.printf("| %s | %s | %s |%n", situation, rate(result), rate(ranks));
     }
 
     // ---- procedures and streams -----------------------------------------------------------------------------------
