@@ -5,8 +5,8 @@ import java.io.Serializable;
 /**
  * What a {@link LogRatioTest} has seen so far for one metric and margin: the number of looks and the sum and sum of
  * squares of the per-look statistic x_k (the log ratio of canary to baseline beyond the margin, signed so that positive
- * is worse), which are sufficient for the test, and the largest log e-value reached at any look. Five numbers, whatever
- * the number of looks, so it can live in the persisted rollout state.
+ * is worse), which are sufficient for the test, and the largest log e-value reached at any look. A handful of numbers,
+ * whatever the number of looks, so it can live in the persisted rollout state.
  *
  * @param worse the direction of the test that built this evidence
  * @param margin the margin of that test; a test refuses evidence of another direction or margin
