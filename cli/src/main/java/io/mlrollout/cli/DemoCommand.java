@@ -1,6 +1,7 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.simulator.PrometheusServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

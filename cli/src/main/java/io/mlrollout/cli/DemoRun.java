@@ -20,6 +20,7 @@ import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.signoff.Identity;
 import io.mlrollout.core.signoff.SignOffRules;
 import io.mlrollout.core.traffic.WebhookRouter;
+import io.mlrollout.simulator.PrometheusServer;
 import io.mlrollout.simulator.Simulator;
 import io.mlrollout.simulator.Split;
 import java.io.IOException;

@@ -3,6 +3,8 @@ package io.mlrollout.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlrollout.cli.EndpointFile.Secret;
 import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.policy.DocumentReader;
+import io.mlrollout.core.policy.PolicyError;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.traffic.IstioRouter;
 import java.net.URI;
@@ -44,7 +46,10 @@ public final class EndpointFileParser {
      */
     public static EndpointFile parse(String text, String source) throws InputException {
         EndpointFileParser parser = new EndpointFileParser();
-        Optional<EndpointFile> file = StrictYaml.read(text, parser.errors).flatMap(parser::endpoint);
+        List<PolicyError> documentErrors = new ArrayList<>();
+        Optional<JsonNode> root = DocumentReader.read(text, "endpoint", documentErrors);
+        documentErrors.stream().map(InputError::from).forEach(parser.errors::add);
+        Optional<EndpointFile> file = root.flatMap(parser::endpoint);
         if (!parser.errors.isEmpty() || file.isEmpty()) {
             throw new InputException(
                     source,

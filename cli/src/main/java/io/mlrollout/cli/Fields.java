@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlrollout.core.policy.Durations;
+import io.mlrollout.core.policy.Suggestions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -40,7 +41,7 @@ final class Fields {
         for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
             if (!known.contains(key)) {
-                fields.error(key, "unknown key; " + hint(key, known));
+                fields.error(key, Suggestions.unknownKey(key, known));
             }
         }
         return Optional.of(fields);
@@ -222,39 +223,5 @@ final class Fields {
             return "a mapping";
         }
         return value.getNodeType().toString().toLowerCase(Locale.ROOT);
-    }
-
-    private static String hint(String key, List<String> known) {
-        String closest = null;
-        int best = Integer.MAX_VALUE;
-        for (String candidate : known) {
-            int distance = distance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
-            if (distance < best) {
-                best = distance;
-                closest = candidate;
-            }
-        }
-        return closest != null && best <= Math.max(2, key.length() / 4)
-                ? "did you mean " + closest + "?"
-                : "known keys here: " + String.join(", ", known);
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.policy.PolicyError;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,11 @@ public record InputError(String path, String message) {
     public InputError {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(message, "message");
+    }
+
+    /** The same problem, found by core's readers (the policy parser, the document reader). */
+    static InputError from(PolicyError error) {
+        return new InputError(error.path(), error.message());
     }
 
     @Override

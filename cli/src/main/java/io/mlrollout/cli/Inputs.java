@@ -64,8 +64,6 @@ final class Inputs {
     }
 
     private static List<InputError> errors(PolicyException refused) {
-        return refused.errors().stream()
-                .map(e -> new InputError(e.path(), e.message()))
-                .toList();
+        return refused.errors().stream().map(InputError::from).toList();
     }
 }

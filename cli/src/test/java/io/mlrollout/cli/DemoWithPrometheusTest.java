@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.simulator.PrometheusServer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

@@ -147,6 +147,27 @@ class EndpointFileParserTest {
     }
 
     @Test
+    void aliasesAndASecondDocumentAreRefusedNamingTheEndpoint() {
+        assertThatThrownBy(() -> EndpointFileParser.parse("""
+                        name: &n fraud-scorer
+                        router: {type: webhook, url: *n}
+                        prometheus: {url: 'http://p'}
+                        """, "e"))
+                .isInstanceOf(InputException.class)
+                .hasMessage("e: not valid YAML at line 2, column 32: YAML aliases (*n) are not supported in an"
+                        + " endpoint; write the value out");
+        assertThatThrownBy(() -> EndpointFileParser.parse("""
+                        name: fraud-scorer
+                        router: {type: webhook, url: 'http://r'}
+                        prometheus: {url: 'http://p'}
+                        ---
+                        name: other
+                        """, "e"))
+                .isInstanceOf(InputException.class)
+                .hasMessage("e: the text holds more than one document; write one endpoint per file");
+    }
+
+    @Test
     void anEmptyFileOrNotYamlIsRefused() {
         assertThatThrownBy(() -> EndpointFileParser.parse("", "e"))
                 .isInstanceOf(InputException.class)

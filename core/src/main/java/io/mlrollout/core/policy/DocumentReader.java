@@ -23,13 +23,14 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Turns policy text (YAML or JSON) into a tree. Builds the tree itself from parser tokens so that it can report what
- * Jackson's own tree reader would silently accept: a key given twice (the first one is kept), YAML 1.1's other
- * spellings of booleans and numbers ({@code yes}, {@code on}, {@code True}, {@code 0x10}, octal {@code 010}: kept as
- * text, so a boolean or number field refuses them and an approver called {@code no} stays a name), aliases (which
- * Jackson would hand over as the alias name), binary values and a second YAML document.
+ * Turns a configuration document (YAML or JSON: a policy, the command line's endpoint file) into a tree. Builds the
+ * tree itself from parser tokens so that it can report what Jackson's own tree reader would silently accept: a key
+ * given twice (the first one is kept), YAML 1.1's other spellings of booleans and numbers ({@code yes}, {@code on},
+ * {@code True}, {@code 0x10}, octal {@code 010}: kept as text, so a boolean or number field refuses them and an
+ * approver called {@code no} stays a name), aliases (which Jackson would hand over as the alias name), binary values
+ * and a second YAML document.
  */
-final class DocumentReader {
+public final class DocumentReader {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final YAMLFactory YAML = new YAMLFactory();
@@ -43,13 +44,16 @@ final class DocumentReader {
 
     /**
      * The document's root ({@link NullNode} for an empty document), or empty when the text cannot be parsed; every
-     * problem is added to {@code errors}.
+     * problem is added to {@code errors}, with its field path.
+     *
+     * @param document what one document is called in messages, a noun such as {@code policy} or {@code endpoint}
+     *     ("not supported in a policy", "write one policy per file")
      */
-    static Optional<JsonNode> read(String text, List<PolicyError> errors) {
+    public static Optional<JsonNode> read(String text, String document, List<PolicyError> errors) {
         if (looksLikeJson(text)) {
             List<PolicyError> jsonErrors = new ArrayList<>();
             try {
-                JsonNode root = parse(JSON, text, jsonErrors);
+                JsonNode root = parse(JSON, text, document, jsonErrors);
                 errors.addAll(jsonErrors);
                 return Optional.of(root);
             } catch (JsonProcessingException notJson) {
@@ -57,7 +61,7 @@ final class DocumentReader {
                 // neither reading works, because the text looked like JSON.
                 List<PolicyError> yamlErrors = new ArrayList<>();
                 try {
-                    JsonNode root = parse(YAML, text, yamlErrors);
+                    JsonNode root = parse(YAML, text, document, yamlErrors);
                     errors.addAll(yamlErrors);
                     return Optional.of(root);
                 } catch (JsonProcessingException notYaml) {
@@ -67,7 +71,7 @@ final class DocumentReader {
             }
         }
         try {
-            return Optional.of(parse(YAML, text, errors));
+            return Optional.of(parse(YAML, text, document, errors));
         } catch (JsonProcessingException notYaml) {
             errors.add(syntaxError("YAML", notYaml));
             return Optional.empty();
@@ -79,15 +83,16 @@ final class DocumentReader {
         return start.startsWith("{") || start.startsWith("[");
     }
 
-    private static JsonNode parse(JsonFactory factory, String text, List<PolicyError> errors)
+    private static JsonNode parse(JsonFactory factory, String text, String document, List<PolicyError> errors)
             throws JsonProcessingException {
         try (JsonParser parser = factory.createParser(text)) {
             if (parser.nextToken() == null) {
                 return NullNode.getInstance();
             }
-            JsonNode root = value(parser, "", errors);
+            JsonNode root = value(parser, "", document, errors);
             if (parser.nextToken() != null) {
-                errors.add(new PolicyError("", "the text holds more than one document; write one policy per file"));
+                errors.add(new PolicyError(
+                        "", "the text holds more than one document; write one " + document + " per file"));
             }
             return root;
         } catch (JsonProcessingException syntax) {
@@ -98,12 +103,14 @@ final class DocumentReader {
         }
     }
 
-    private static JsonNode value(JsonParser parser, String path, List<PolicyError> errors) throws IOException {
+    private static JsonNode value(JsonParser parser, String path, String document, List<PolicyError> errors)
+            throws IOException {
         JsonToken token = parser.currentToken();
         if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
             throw new JsonParseException(
                     parser,
-                    "YAML aliases (*" + parser.getText() + ") are not supported in a policy; write the value out");
+                    "YAML aliases (*" + parser.getText() + ") are not supported in " + withArticle(document)
+                            + "; write the value out");
         }
         switch (token) {
             case START_OBJECT -> {
@@ -112,7 +119,7 @@ final class DocumentReader {
                     String key = parser.currentName();
                     String keyPath = FieldPath.key(path, key);
                     parser.nextToken();
-                    JsonNode item = value(parser, keyPath, errors);
+                    JsonNode item = value(parser, keyPath, document, errors);
                     if (mapping.has(key)) {
                         errors.add(new PolicyError(keyPath, "duplicate key; each key may appear once"));
                     } else {
@@ -124,7 +131,7 @@ final class DocumentReader {
             case START_ARRAY -> {
                 ArrayNode list = NODES.arrayNode();
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(value(parser, FieldPath.index(path, list.size()), errors));
+                    list.add(value(parser, FieldPath.index(path, list.size()), document, errors));
                 }
                 return list;
             }
@@ -153,8 +160,14 @@ final class DocumentReader {
             default ->
                 throw new JsonParseException(
                         parser,
-                        "binary or embedded values are not supported in a policy; write text, numbers or lists");
+                        "binary or embedded values are not supported in " + withArticle(document)
+                                + "; write text, numbers or lists");
         }
+    }
+
+    /** "a policy", "an endpoint": the article by the noun's first letter, enough for the nouns our documents have. */
+    private static String withArticle(String noun) {
+        return ("aeiou".indexOf(Character.toLowerCase(noun.charAt(0))) >= 0 ? "an " : "a ") + noun;
     }
 
     private static PolicyError syntaxError(String format, JsonProcessingException e) {

@@ -42,10 +42,7 @@ final class MappingReader {
         for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
             if (!known.contains(key)) {
-                String hint = Suggestions.closest(key, known)
-                        .map(k -> "did you mean " + k + "?")
-                        .orElse("known keys here: " + String.join(", ", known));
-                reader.error(key, "unknown key; " + hint);
+                reader.error(key, Suggestions.unknownKey(key, known));
             }
         }
         return Optional.of(reader);

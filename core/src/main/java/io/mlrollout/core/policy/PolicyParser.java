@@ -75,7 +75,8 @@ public final class PolicyParser {
      */
     public static Policy parse(String text) throws PolicyException {
         PolicyParser parser = new PolicyParser();
-        Optional<Policy> policy = DocumentReader.read(text, parser.errors).flatMap(parser::policy);
+        Optional<Policy> policy =
+                DocumentReader.read(text, "policy", parser.errors).flatMap(parser::policy);
         if (!parser.errors.isEmpty()) {
             throw new PolicyException(parser.errors);
         }

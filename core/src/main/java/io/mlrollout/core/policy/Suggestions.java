@@ -1,11 +1,15 @@
 package io.mlrollout.core.policy;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Finds the known word a misspelt one most likely meant, for "did you mean …?" hints. */
-final class Suggestions {
+/**
+ * Finds the known word a misspelt one most likely meant, for "did you mean …?" hints in the errors of a configuration
+ * document (a policy, the command line's endpoint file).
+ */
+public final class Suggestions {
 
     private Suggestions() {}
 
@@ -28,6 +32,17 @@ final class Suggestions {
     /** " (did you mean x?)" or nothing: ready to append to a message. */
     static String hint(String word, Collection<String> candidates) {
         return closest(word, candidates).map(c -> "; did you mean " + c + "?").orElse("");
+    }
+
+    /**
+     * Why {@code key} is refused where only {@code known} keys may stand: {@code unknown key; did you mean router?}, or
+     * the known keys when none is close.
+     */
+    public static String unknownKey(String key, List<String> known) {
+        return "unknown key; "
+                + closest(key, known)
+                        .map(k -> "did you mean " + k + "?")
+                        .orElse("known keys here: " + String.join(", ", known));
     }
 
     /** Levenshtein distance: insertions, deletions and substitutions. */

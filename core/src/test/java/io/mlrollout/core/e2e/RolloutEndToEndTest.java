@@ -11,7 +11,6 @@ import io.mlrollout.core.audit.ReportBuilder;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.metrics.PrometheusMetricsSource;
-import io.mlrollout.core.metrics.PrometheusProcess;
 import io.mlrollout.core.metrics.RealPrometheus;
 import io.mlrollout.core.policy.PolicyParser;
 import io.mlrollout.core.rollout.Input;
@@ -23,6 +22,7 @@ import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.StageSummary;
 import io.mlrollout.core.time.ExecutorScheduler;
 import io.mlrollout.core.traffic.WebhookRouter;
+import io.mlrollout.simulator.PrometheusServer;
 import io.mlrollout.simulator.Simulator;
 import io.mlrollout.simulator.VersionProfile;
 import java.io.IOException;
@@ -103,7 +103,7 @@ class RolloutEndToEndTest {
     }
 
     @Test
-    void aHealthyCandidatePassesEveryStageAndIsPromoted(Simulator simulator, PrometheusProcess prometheus)
+    void aHealthyCandidatePassesEveryStageAndIsPromoted(Simulator simulator, PrometheusServer prometheus)
             throws Exception {
         simulator.setCanary(BASELINE.withName("v2"));
 
@@ -136,7 +136,7 @@ class RolloutEndToEndTest {
     }
 
     @Test
-    void aCandidateWithThreeTimesTheErrorsIsRolledBack(Simulator simulator, PrometheusProcess prometheus)
+    void aCandidateWithThreeTimesTheErrorsIsRolledBack(Simulator simulator, PrometheusServer prometheus)
             throws Exception {
         simulator.setCanary(BASELINE.withName("v2").withErrorRate(3 * BASELINE.errorRate()));
 
@@ -155,7 +155,7 @@ class RolloutEndToEndTest {
                 .contains("error-rate FAIL");
     }
 
-    private RolloutDriver start(Simulator simulator, PrometheusProcess prometheus, String rolloutId) throws Exception {
+    private RolloutDriver start(Simulator simulator, PrometheusServer prometheus, String rolloutId) throws Exception {
         RolloutEngine engine = new RolloutEngine(PolicyParser.parse(POLICY), Optional.empty());
         nextRest = new RestLatch(null);
         return RolloutDriver.start(

@@ -7,6 +7,7 @@ import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.policy.MetricSpec.Kind;
 import io.mlrollout.simulator.Buckets;
+import io.mlrollout.simulator.PrometheusServer;
 import io.mlrollout.simulator.Simulator;
 import io.mlrollout.simulator.Snapshot;
 import io.mlrollout.simulator.VersionProfile;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,9 +38,10 @@ class PrometheusSourceAgainstRealPrometheusTest {
             VersionProfile.named("v2").withErrorRate(0.06).withLatency(300, 0.3).withScores(5, 2);
 
     private static PrometheusMetricsSource source;
+    private static PrometheusClient client;
 
     @BeforeAll
-    static void connect(Simulator simulator, PrometheusProcess prometheus) {
+    static void connect(Simulator simulator, PrometheusServer prometheus) {
         simulator.setBaseline(BASELINE);
         simulator.setCanary(CANARY);
         source = new PrometheusMetricsSource(
@@ -46,6 +49,31 @@ class PrometheusSourceAgainstRealPrometheusTest {
                 Credential.NONE,
                 new HttpSettings(Duration.ofSeconds(5), 2, Duration.ofMillis(50)),
                 "");
+        client = new PrometheusClient(
+                prometheus.url(),
+                Credential.NONE,
+                new HttpSettings(Duration.ofSeconds(5), 1, Duration.ofMillis(1)),
+                d -> {});
+    }
+
+    /** The timestamp of the newest stored sample of {@code selector}, if there is one. */
+    private static Optional<Instant> newestSample(String selector) throws MetricsException {
+        QueryResult result = client.query("max(timestamp(" + selector + "))", Instant.now());
+        if (result.series().isEmpty()) {
+            return Optional.empty();
+        }
+        double seconds = result.series().get(0).samples().get(0).value();
+        return Optional.of(Instant.ofEpochMilli(Math.round(seconds * 1000)));
+    }
+
+    /** Waits until Prometheus has stored a scrape of {@code selector} taken after {@code instant}. */
+    private static Instant awaitScrapeAfter(String selector, Instant instant) {
+        Instant[] newest = new Instant[1];
+        Poll.until("for a scrape of " + selector + " after " + instant, Duration.ofSeconds(15), () -> {
+            newest[0] = newestSample(selector).orElse(Instant.EPOCH);
+            return newest[0].isAfter(instant);
+        });
+        return newest[0];
     }
 
     /**
@@ -53,12 +81,12 @@ class PrometheusSourceAgainstRealPrometheusTest {
      * everything served before, and closes after it has scraped the traffic. A scrape inside the window precedes the
      * traffic, so that rate() (which sees only what changes between the samples inside its range) sees it too.
      */
-    private static Window measure(PrometheusProcess prometheus, Runnable traffic) {
-        prometheus.awaitScrapeAfter(BASELINE_ALIVE, Instant.now());
+    private static Window measure(Runnable traffic) {
+        awaitScrapeAfter(BASELINE_ALIVE, Instant.now());
         Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        prometheus.awaitScrapeAfter(BASELINE_ALIVE, start);
+        awaitScrapeAfter(BASELINE_ALIVE, start);
         traffic.run();
-        Instant after = prometheus.awaitScrapeAfter(BASELINE_ALIVE, Instant.now());
+        Instant after = awaitScrapeAfter(BASELINE_ALIVE, Instant.now());
         long seconds = Math.max(1, (Duration.between(start, after).toMillis() + 999) / 1000);
         Instant end = start.plusSeconds(seconds);
         Poll.until(
@@ -88,10 +116,10 @@ class PrometheusSourceAgainstRealPrometheusTest {
         }
     }
 
-    private static Burst burst(Simulator simulator, PrometheusProcess prometheus, int canaryWeight, long requests) {
+    private static Burst burst(Simulator simulator, int canaryWeight, long requests) {
         simulator.setSplit(canaryWeight);
         Snapshot[] around = new Snapshot[2];
-        Window window = measure(prometheus, () -> {
+        Window window = measure(() -> {
             around[0] = simulator.snapshot();
             simulator.serve(requests);
             around[1] = simulator.snapshot();
@@ -104,9 +132,8 @@ class PrometheusSourceAgainstRealPrometheusTest {
     }
 
     @Test
-    void readsErrorRatiosLatencyQuantilesAndScoreHistogramsOfBothVersions(
-            Simulator simulator, PrometheusProcess prometheus) throws Exception {
-        Burst burst = burst(simulator, prometheus, 50, 20_000);
+    void readsErrorRatiosLatencyQuantilesAndScoreHistogramsOfBothVersions(Simulator simulator) throws Exception {
+        Burst burst = burst(simulator, 50, 20_000);
         Window window = burst.window();
 
         for (VersionProfile profile : List.of(BASELINE, CANARY)) {
@@ -137,9 +164,8 @@ class PrometheusSourceAgainstRealPrometheusTest {
     }
 
     @Test
-    void aVersionWithoutTrafficHasNanQuantilesAndZeroCounts(Simulator simulator, PrometheusProcess prometheus)
-            throws Exception {
-        Window window = burst(simulator, prometheus, 0, 5_000).window();
+    void aVersionWithoutTrafficHasNanQuantilesAndZeroCounts(Simulator simulator) throws Exception {
+        Window window = burst(simulator, 0, 5_000).window();
 
         Reading p99 = source.read(Specs.latency("istio-latency", 0.99), "fraud-scorer", "v2", window);
         Reading errors =
@@ -152,7 +178,7 @@ class PrometheusSourceAgainstRealPrometheusTest {
     }
 
     @Test
-    void hiddenAndUnknownVersionsHaveAbsentSeries(Simulator simulator, PrometheusProcess prometheus) throws Exception {
+    void hiddenAndUnknownVersionsHaveAbsentSeries(Simulator simulator) throws Exception {
         String canarySeries = "istio_requests_total{destination_version=\"v2\"}";
         simulator.faults().hideSeries("v2", true);
         try {
@@ -160,12 +186,8 @@ class PrometheusSourceAgainstRealPrometheusTest {
             Poll.until(
                     "for the canary's series to go stale",
                     Duration.ofSeconds(15),
-                    () -> prometheus
-                            .client()
-                            .query(canarySeries, Instant.now())
-                            .series()
-                            .isEmpty());
-            Window window = burst(simulator, prometheus, 50, 5_000).window();
+                    () -> client.query(canarySeries, Instant.now()).series().isEmpty());
+            Window window = burst(simulator, 50, 5_000).window();
 
             for (String version : List.of("v2", "v9")) {
                 assertThat(source.read(
@@ -192,8 +214,7 @@ class PrometheusSourceAgainstRealPrometheusTest {
     }
 
     @Test
-    void seriesThatBeginInsideTheWindowAreCountedWithIncrease(Simulator simulator, PrometheusProcess prometheus)
-            throws Exception {
+    void seriesThatBeginInsideTheWindowAreCountedWithIncrease(Simulator simulator) throws Exception {
         String canarySeries = "istio_requests_total{destination_version=\"v2\"}";
         simulator.setSplit(50);
         simulator.faults().hideSeries("v2", true);
@@ -203,15 +224,11 @@ class PrometheusSourceAgainstRealPrometheusTest {
             Poll.until(
                     "for the canary's series to go stale",
                     Duration.ofSeconds(15),
-                    () -> prometheus
-                            .client()
-                            .query(canarySeries, Instant.now())
-                            .series()
-                            .isEmpty());
+                    () -> client.query(canarySeries, Instant.now()).series().isEmpty());
             // The canary's series come back inside the window: there is no sample at its start to subtract from.
-            window = measure(prometheus, () -> {
+            window = measure(() -> {
                 simulator.faults().hideSeries("v2", false);
-                prometheus.awaitScrapeAfter(canarySeries, Instant.now());
+                awaitScrapeAfter(canarySeries, Instant.now());
                 around[0] = simulator.snapshot();
                 simulator.serve(5_000);
                 around[1] = simulator.snapshot();
@@ -233,9 +250,8 @@ class PrometheusSourceAgainstRealPrometheusTest {
     }
 
     @Test
-    void latencyOverAThresholdCountsTheRequestsAboveIt(Simulator simulator, PrometheusProcess prometheus)
-            throws Exception {
-        Burst burst = burst(simulator, prometheus, 50, 10_000);
+    void latencyOverAThresholdCountsTheRequestsAboveIt(Simulator simulator) throws Exception {
+        Burst burst = burst(simulator, 50, 10_000);
 
         VersionStats served = burst.served("v2");
         Reading.Counts slow = (Reading.Counts) source.read(

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs a test class against a real Prometheus scraping a {@link io.mlrollout.simulator.Simulator} every second. Test
- * methods and {@code @BeforeAll} methods receive the {@code Simulator} and the {@code PrometheusProcess} as
+ * methods and {@code @BeforeAll} methods receive the {@code Simulator} and the {@code PrometheusServer} as
  * parameters. Without a prometheus binary the class is skipped, unless CI=true, where it fails. Public for the
  * end-to-end tests in other packages.
  */
