@@ -3,6 +3,7 @@ package io.mlrollout.cli.bench;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -97,7 +98,7 @@ final class BenchSetup {
     static final String POLICY = policyText(List.of(ERRORS_METRIC, LATENCY_METRIC));
 
     private static String policyText(List<String> metrics) {
-        List<String> lines = new java.util.ArrayList<>(List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "endpoint: bench",
                 "stages:",
                 "  - {weight: 25, bake: 60m}",

@@ -74,7 +74,7 @@ public sealed interface MetricEvidence {
             implements MetricEvidence {
 
         public Samples {
-            relative = List.copyOf(relative);
+            relative = relative == null ? List.of() : List.copyOf(relative); // none in states saved before the test
         }
 
         Samples withNoData(int count) {

@@ -105,10 +105,11 @@ final class SampleJudge implements MetricJudge {
             String why = MetricJudge.whyUnusable(readings.candidate(), readings.baseline(), Reading.Scalar.class);
             return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
         }
+        List<LogRatioEvidence> previous = relativeEvidence(s);
         List<LogRatioEvidence> relative = new ArrayList<>();
         for (int j = 0; j < canaryTests.size(); j++) {
             try {
-                relative.add(canaryTests.get(j).add(s.relative().get(j), c.value(), b.value()));
+                relative.add(canaryTests.get(j).add(previous.get(j), c.value(), b.value()));
             } catch (IllegalArgumentException e) {
                 int inARow = s.consecutiveNoData() + 1;
                 String why = "values cannot be compared: " + e.getMessage();
@@ -127,6 +128,25 @@ final class SampleJudge implements MetricJudge {
                 next,
                 new MetricLook(spec.name(), judgement.outcome, c.value(), b.value(), unit, judgement.text),
                 false);
+    }
+
+    /**
+     * The relative tests' evidence so far. A state saved before this judge kept it holds only the values; since the
+     * canary's looks are stored in pairs, the evidence is rebuilt from them, exactly as it would have grown.
+     */
+    private List<LogRatioEvidence> relativeEvidence(Samples s) {
+        if (s.relative().size() == canaryTests.size()) {
+            return s.relative();
+        }
+        List<LogRatioEvidence> rebuilt = new ArrayList<>();
+        for (LogRatioTest test : canaryTests) {
+            LogRatioEvidence evidence = test.empty();
+            for (int k = 0; k < s.candidate().length; k++) {
+                evidence = test.add(evidence, s.candidate()[k], s.baseline()[k]);
+            }
+            rebuilt.add(evidence);
+        }
+        return rebuilt;
     }
 
     private Judgement canaryJudgement(Samples next, boolean stageEnd, double candidate, double baseline) {

@@ -2,6 +2,7 @@ package io.mlrollout.core.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
@@ -229,6 +230,25 @@ class JudgeTest {
 
         assertThat(Json.mapper().readValue(json, JudgeState.class)).isEqualTo(state);
         assertThat(json).contains("\"relative\":[{\"worse\":\"HIGHER\",\"margin\":0.15,\"looks\":4");
+    }
+
+    @Test
+    void aStateSavedBeforeTheLogRatioTestResumesWithItsEvidenceRebuiltFromTheValues() throws Exception {
+        Map<String, Readings> readings = healthy();
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look <= 4; look++) {
+            readings.put("p99", new Readings(new Reading.Scalar(230 + look), new Reading.Scalar(200 - look)));
+            state = judge.look(state, readings, LookContext.canary(0, false)).state();
+        }
+        ObjectNode tree = Json.mapper().valueToTree(state);
+        ((ObjectNode) tree.get("metrics").get("p99")).remove("relative");
+        JudgeState old = Json.mapper().treeToValue(tree, JudgeState.class);
+        assertThat(old).isNotEqualTo(state);
+
+        readings.put("p99", new Readings(new Reading.Scalar(240), new Reading.Scalar(195)));
+        LookContext next = LookContext.canary(0, false);
+        assertThat(judge.look(old, readings, next).state())
+                .isEqualTo(judge.look(state, readings, next).state());
     }
 
     @Test

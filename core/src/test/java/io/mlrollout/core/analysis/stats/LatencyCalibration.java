@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.apache.commons.rng.UniformRandomProvider;
 
@@ -251,7 +252,7 @@ public final class LatencyCalibration {
          * Looks whose log ratio beyond the margin, x, is given by {@code x}; the baseline scatters on its own
          * (e^N(0, 0.1²), from a stream of its own) so that Mann-Whitney has two samples to compare.
          */
-        static Looks ofX(java.util.function.LongFunction<DoubleSupplier> x) {
+        static Looks ofX(LongFunction<DoubleSupplier> x) {
             return seed -> {
                 DoubleSupplier xs = x.apply(seed);
                 SplittableRandom baselineNoise = new SplittableRandom(~seed);

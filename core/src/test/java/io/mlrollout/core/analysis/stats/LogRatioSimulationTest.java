@@ -2,7 +2,9 @@ package io.mlrollout.core.analysis.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.junit.jupiter.api.Test;
 
@@ -50,13 +52,13 @@ class LogRatioSimulationTest {
         for (int r = 0; r < looks.length; r++) {
             looks[r] = looksToRejection(test, () -> Math.log(1.05) + 0.3 + 0.1 * random.nextGaussian());
         }
-        java.util.Arrays.sort(looks);
+        Arrays.sort(looks);
         assertThat(looks[looks.length / 2]).isLessThanOrEqualTo(8);
         assertThat(looks[looks.length - 1]).isLessThanOrEqualTo(HORIZON);
     }
 
     /** Share of {@link #RUNS} runs of {@link #HORIZON} looks in which the test rejects; each look's ln(c/b) given. */
-    private static double rejectionRate(java.util.function.DoubleSupplier logRatio, double margin) {
+    private static double rejectionRate(DoubleSupplier logRatio, double margin) {
         LogRatioTest test = new LogRatioTest(Worse.HIGHER, margin, ALPHA);
         int rejected = 0;
         for (int r = 0; r < RUNS; r++) {
@@ -65,7 +67,7 @@ class LogRatioSimulationTest {
         return rejected / (double) RUNS;
     }
 
-    private static int looksToRejection(LogRatioTest test, java.util.function.DoubleSupplier logRatio) {
+    private static int looksToRejection(LogRatioTest test, DoubleSupplier logRatio) {
         LogRatioEvidence evidence = test.empty();
         for (int k = 1; k <= HORIZON; k++) {
             evidence = test.add(evidence, Math.exp(logRatio.getAsDouble()), 1);
