@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything the engine needs to decide what comes next, and nothing more: small, immutable, and written to JSON by
@@ -108,191 +109,111 @@ public record RolloutState(
     }
 
     RolloutState enter(Phase next, Instant now) {
-        return new RolloutState(
-                subject,
-                next,
-                now,
-                stageIndex,
-                canaryWeight,
-                shift,
-                bake,
-                judge,
-                gate,
-                gatePurpose,
-                stages,
-                promotionSigned,
-                reason);
+        return edit(draft -> {
+            draft.phase = next;
+            draft.phaseSince = now;
+        });
     }
 
     RolloutState withSubject(Subject value) {
-        return new RolloutState(
-                value,
-                phase,
-                phaseSince,
-                stageIndex,
-                canaryWeight,
-                shift,
-                bake,
-                judge,
-                gate,
-                gatePurpose,
-                stages,
-                promotionSigned,
-                reason);
+        return edit(draft -> draft.subject = value);
     }
 
     RolloutState withStageIndex(int value) {
-        return new RolloutState(
-                subject,
-                phase,
-                phaseSince,
-                value,
-                canaryWeight,
-                shift,
-                bake,
-                judge,
-                gate,
-                gatePurpose,
-                stages,
-                promotionSigned,
-                reason);
+        return edit(draft -> draft.stageIndex = value);
     }
 
     RolloutState withCanaryWeight(int value) {
-        return new RolloutState(
-                subject,
-                phase,
-                phaseSince,
-                stageIndex,
-                value,
-                shift,
-                bake,
-                judge,
-                gate,
-                gatePurpose,
-                stages,
-                promotionSigned,
-                reason);
+        return edit(draft -> draft.canaryWeight = value);
     }
 
     RolloutState withShift(ShiftProgress value) {
-        return new RolloutState(
-                subject,
-                phase,
-                phaseSince,
-                stageIndex,
-                canaryWeight,
-                value,
-                bake,
-                judge,
-                gate,
-                gatePurpose,
-                stages,
-                promotionSigned,
-                reason);
+        return edit(draft -> draft.shift = value);
     }
 
     RolloutState withBake(BakeClock value) {
-        return new RolloutState(
-                subject,
-                phase,
-                phaseSince,
-                stageIndex,
-                canaryWeight,
-                shift,
-                value,
-                judge,
-                gate,
-                gatePurpose,
-                stages,
-                promotionSigned,
-                reason);
+        return edit(draft -> draft.bake = value);
     }
 
     RolloutState withJudge(JudgeState value) {
-        return new RolloutState(
-                subject,
-                phase,
-                phaseSince,
-                stageIndex,
-                canaryWeight,
-                shift,
-                bake,
-                value,
-                gate,
-                gatePurpose,
-                stages,
-                promotionSigned,
-                reason);
+        return edit(draft -> draft.judge = value);
     }
 
     RolloutState withGate(SignOffGate value, GatePurpose purpose) {
-        return new RolloutState(
-                subject,
-                phase,
-                phaseSince,
-                stageIndex,
-                canaryWeight,
-                shift,
-                bake,
-                judge,
-                value,
-                purpose,
-                stages,
-                promotionSigned,
-                reason);
+        return edit(draft -> {
+            draft.gate = value;
+            draft.gatePurpose = purpose;
+        });
     }
 
     RolloutState withStageSummary(StageSummary summary) {
         List<StageSummary> all = new ArrayList<>(stages);
         all.add(summary);
-        return new RolloutState(
-                subject,
-                phase,
-                phaseSince,
-                stageIndex,
-                canaryWeight,
-                shift,
-                bake,
-                judge,
-                gate,
-                gatePurpose,
-                all,
-                promotionSigned,
-                reason);
+        return edit(draft -> draft.stages = all);
     }
 
     RolloutState withPromotionSigned(boolean value) {
-        return new RolloutState(
-                subject,
-                phase,
-                phaseSince,
-                stageIndex,
-                canaryWeight,
-                shift,
-                bake,
-                judge,
-                gate,
-                gatePurpose,
-                stages,
-                value,
-                reason);
+        return edit(draft -> draft.promotionSigned = value);
     }
 
     RolloutState withReason(String value) {
-        return new RolloutState(
-                subject,
-                phase,
-                phaseSince,
-                stageIndex,
-                canaryWeight,
-                shift,
-                bake,
-                judge,
-                gate,
-                gatePurpose,
-                stages,
-                promotionSigned,
-                value);
+        return edit(draft -> draft.reason = value);
+    }
+
+    /** A copy with some fields changed: the one place that lists every field, so a new field is added once. */
+    private RolloutState edit(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.build();
+    }
+
+    /** The fields of a state while a copy of it is being changed. */
+    private static final class Draft {
+        Subject subject;
+        Phase phase;
+        Instant phaseSince;
+        int stageIndex;
+        int canaryWeight;
+        ShiftProgress shift;
+        BakeClock bake;
+        JudgeState judge;
+        SignOffGate gate;
+        GatePurpose gatePurpose;
+        List<StageSummary> stages;
+        boolean promotionSigned;
+        String reason;
+
+        Draft(RolloutState state) {
+            subject = state.subject;
+            phase = state.phase;
+            phaseSince = state.phaseSince;
+            stageIndex = state.stageIndex;
+            canaryWeight = state.canaryWeight;
+            shift = state.shift;
+            bake = state.bake;
+            judge = state.judge;
+            gate = state.gate;
+            gatePurpose = state.gatePurpose;
+            stages = state.stages;
+            promotionSigned = state.promotionSigned;
+            reason = state.reason;
+        }
+
+        RolloutState build() {
+            return new RolloutState(
+                    subject,
+                    phase,
+                    phaseSince,
+                    stageIndex,
+                    canaryWeight,
+                    shift,
+                    bake,
+                    judge,
+                    gate,
+                    gatePurpose,
+                    stages,
+                    promotionSigned,
+                    reason);
+        }
     }
 }
