@@ -39,6 +39,10 @@ public final class Judge {
     /** The share of the budget kept for watching the promoted candidate, when the policy watches it. */
     static final double WATCH_SHARE = 0.2;
 
+    /** Said of a look whose counts Prometheus estimated with increase() instead of counting exactly. */
+    static final String EXTRAPOLATED =
+            "counts extrapolated with increase(): a series began or a counter was reset in this window";
+
     private final AnalysisSettings analysis;
     private final Map<String, MetricJudge> judges = new LinkedHashMap<>();
 
@@ -121,7 +125,8 @@ public final class Judge {
             String name = entry.getKey();
             Readings pair = readings.getOrDefault(
                     name, new Readings(new Reading.NoData("not read"), new Reading.NoData("not read")));
-            MetricJudge.Assessment assessment = entry.getValue().look(state.of(name), pair, context);
+            MetricJudge.Assessment assessment =
+                    noteExtrapolated(entry.getValue().look(state.of(name), pair, context), pair);
             evidence.put(name, assessment.evidence());
             assessments.add(assessment);
         }
@@ -130,6 +135,27 @@ public final class Judge {
         Optional<StageVerdict> verdict =
                 context.mode() == LookContext.Mode.CHECK ? Optional.empty() : verdict(assessments, context.end());
         return new LookResult(new JudgeState(evidence), looks, verdict);
+    }
+
+    /**
+     * Adds to the look's sentence that its counts were extrapolated, so the log and the evidence tell estimates from
+     * exact counts.
+     */
+    private static MetricJudge.Assessment noteExtrapolated(MetricJudge.Assessment assessment, Readings pair) {
+        boolean extrapolated = pair.candidate().extrapolated()
+                || (pair.baseline() != null && pair.baseline().extrapolated());
+        MetricLook look = assessment.look();
+        if (!extrapolated || look.outcome() == Outcome.NODATA) {
+            return assessment;
+        }
+        MetricLook noted = new MetricLook(
+                look.metric(),
+                look.outcome(),
+                look.candidate(),
+                look.baseline(),
+                look.unit(),
+                look.explanation() + " [" + EXTRAPOLATED + "]");
+        return new MetricJudge.Assessment(assessment.evidence(), noted, assessment.noDataLimitReached());
     }
 
     private Optional<StageVerdict> verdict(List<MetricJudge.Assessment> assessments, boolean end) {

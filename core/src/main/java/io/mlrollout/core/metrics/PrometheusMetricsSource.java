@@ -20,7 +20,8 @@ import java.util.TreeMap;
  *
  * <p>Count presets read exact counter differences (see {@link Presets}). When a difference is not a count — it has no
  * value because a series began inside the window, or it is negative because a counter was reset — the whole read is
- * repeated with the preset's increase() queries, whose counts are extrapolated but never negative.
+ * repeated with the preset's increase() queries, whose counts are extrapolated but never negative; such a reading is
+ * marked {@link Reading#extrapolated()}.
  */
 public final class PrometheusMetricsSource implements MetricsSource {
 
@@ -107,7 +108,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
             Optional<Presets.MetricQueries> increases = queries.increaseFallback();
             QueryResult.Sample total = single(fill(queries.total().orElseThrow(), "total"));
             if (increases.isPresent() && (total == null || total.value() < 0)) {
-                return ratio(increases.get());
+                return extrapolated(ratio(increases.get()));
             }
             if (total == null) {
                 return noData("the total query returned no series (absent)");
@@ -117,7 +118,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
             }
             QueryResult.Sample badSample = single(fill(queries.bad().orElseThrow(), "bad"));
             if (increases.isPresent() && (badSample == null ? newInWindow(increases.get()) : badSample.value() < 0)) {
-                return ratio(increases.get());
+                return extrapolated(ratio(increases.get()));
             }
             double bad;
             if (badSample == null) {
@@ -169,7 +170,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
                     && (result.series().isEmpty()
                             || result.series().stream()
                                     .anyMatch(s -> s.samples().get(0).value() < 0))) {
-                return histogram(increases.get());
+                return extrapolated(histogram(increases.get()));
             }
             if (result.series().isEmpty()) {
                 return noData("the histogram query returned no series (absent)");
@@ -219,6 +220,17 @@ public final class PrometheusMetricsSource implements MetricsSource {
                 i++;
             }
             return new Reading.Histogram(bounds, counts);
+        }
+
+        /** The same numbers, marked as read with increase(), so the judge's sentence says they are estimates. */
+        private Reading extrapolated(Reading reading) {
+            if (reading instanceof Reading.Counts c) {
+                return new Reading.Counts(c.bad(), c.total(), true);
+            }
+            if (reading instanceof Reading.Histogram h) {
+                return new Reading.Histogram(h.upperBounds(), h.counts(), true);
+            }
+            return reading;
         }
 
         private String fill(String template, String field) throws MetricsException {

@@ -10,8 +10,25 @@ import java.util.Arrays;
 public sealed interface Reading extends Serializable
         permits Reading.Counts, Reading.Scalar, Reading.Histogram, Reading.NoData {
 
-    /** Bad and total events in the window (ratio metrics). Counts may be fractional where a query extrapolates. */
-    record Counts(double bad, double total) implements Reading {
+    /**
+     * Whether the numbers are an estimate rather than exact counts: read with Prometheus' increase(), which scales the
+     * growth it sees to the whole window, because a series began or a counter was reset inside the window.
+     */
+    default boolean extrapolated() {
+        return false;
+    }
+
+    /**
+     * Bad and total events in the window (ratio metrics). Counts may be fractional where a query extrapolates.
+     *
+     * @param extrapolated see {@link Reading#extrapolated()}
+     */
+    record Counts(double bad, double total, boolean extrapolated) implements Reading {
+        /** Exact counts. */
+        public Counts(double bad, double total) {
+            this(bad, total, false);
+        }
+
         public Counts {
             requireFinite(bad, "bad");
             requireFinite(total, "total");
@@ -35,8 +52,15 @@ public sealed interface Reading extends Serializable
     /**
      * Events per bucket in the window (distribution metrics). {@code upperBounds} ascend and the last is +Inf;
      * {@code counts[i]} is the number of events in (upperBounds[i-1], upperBounds[i]] — not cumulative.
+     *
+     * @param extrapolated see {@link Reading#extrapolated()}
      */
-    record Histogram(double[] upperBounds, double[] counts) implements Reading {
+    record Histogram(double[] upperBounds, double[] counts, boolean extrapolated) implements Reading {
+        /** Exact counts. */
+        public Histogram(double[] upperBounds, double[] counts) {
+            this(upperBounds, counts, false);
+        }
+
         public Histogram {
             if (upperBounds.length != counts.length || upperBounds.length == 0) {
                 throw new IllegalArgumentException("a histogram needs one count per bucket");
@@ -72,17 +96,19 @@ public sealed interface Reading extends Serializable
         public boolean equals(Object o) {
             return o instanceof Histogram h
                     && Arrays.equals(upperBounds, h.upperBounds)
-                    && Arrays.equals(counts, h.counts);
+                    && Arrays.equals(counts, h.counts)
+                    && extrapolated == h.extrapolated;
         }
 
         @Override
         public int hashCode() {
-            return 31 * Arrays.hashCode(upperBounds) + Arrays.hashCode(counts);
+            return 31 * (31 * Arrays.hashCode(upperBounds) + Arrays.hashCode(counts)) + Boolean.hashCode(extrapolated);
         }
 
         @Override
         public String toString() {
-            return "Histogram" + Arrays.toString(upperBounds) + "=" + Arrays.toString(counts);
+            return "Histogram" + Arrays.toString(upperBounds) + "=" + Arrays.toString(counts)
+                    + (extrapolated ? " (extrapolated)" : "");
         }
     }
 

@@ -97,6 +97,40 @@ class JudgeTest {
     }
 
     @Test
+    void looksWhoseCountsPrometheusExtrapolatedSaySoAndExactOnesDoNot() {
+        Map<String, Readings> readings = healthy();
+        readings.put("errors", new Readings(new Reading.Counts(10, 1000, true), new Reading.Counts(90, 9000)));
+        readings.put(
+                "drift",
+                new Readings(
+                        histogram(250, 500, 250),
+                        new Reading.Histogram(
+                                new double[] {0.3, 0.7, Double.POSITIVE_INFINITY},
+                                new double[] {2250, 4500, 2250},
+                                true)));
+
+        LookResult result = judge.look(judge.beginStage(judge.begin()), readings, LookContext.canary(0, false));
+
+        assertThat(result.metrics())
+                .filteredOn(look -> look.explanation().endsWith("[" + Judge.EXTRAPOLATED + "]"))
+                .extracting(MetricLook::metric)
+                .containsExactly("errors", "drift");
+    }
+
+    @Test
+    void aFailureOnExtrapolatedCountsGivesTheNoteInItsReason() {
+        Map<String, Readings> readings = healthy();
+        readings.put("errors", new Readings(new Reading.Counts(40, 1000, true), new Reading.Counts(90, 9000, true)));
+
+        LookResult result = run(10, readings);
+
+        assertThat(result.verdict())
+                .hasValueSatisfying(v -> assertThat(v.reasons().get(0))
+                        .startsWith("errors FAIL: 4.00% on the candidate")
+                        .endsWith("[" + Judge.EXTRAPOLATED + "]"));
+    }
+
+    @Test
     void aNonCriticalFailureLowersTheScoreAndEndsInconclusiveWhenAboveMarginal() {
         Map<String, Readings> readings = healthy();
         readings.put("slow", new Readings(new Reading.Counts(80, 1000), new Reading.Counts(180, 9000)));

@@ -120,7 +120,7 @@ class PrometheusMetricsSourceTest {
         answers.put(ERRORS_TOTAL_INCREASE, one("1100"));
 
         assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
-                .isEqualTo(new Reading.Counts(4.4, 1100));
+                .isEqualTo(new Reading.Counts(4.4, 1100, true));
     }
 
     @Test
@@ -130,7 +130,7 @@ class PrometheusMetricsSourceTest {
         answers.put(ERRORS_TOTAL_INCREASE, one("330"));
 
         assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
-                .isEqualTo(new Reading.Counts(3.3, 330));
+                .isEqualTo(new Reading.Counts(3.3, 330, true));
         assertThat(queriesAsked()).containsExactly(ERRORS_TOTAL, ERRORS_TOTAL_INCREASE, ERRORS_BAD_INCREASE);
     }
 
@@ -141,7 +141,8 @@ class PrometheusMetricsSourceTest {
         answers.put(ERRORS_BAD_INCREASE, one("2"));
         answers.put(ERRORS_TOTAL_INCREASE, one("200"));
 
-        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"))).isEqualTo(new Reading.Counts(2, 200));
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
+                .isEqualTo(new Reading.Counts(2, 200, true));
     }
 
     @Test
@@ -151,7 +152,8 @@ class PrometheusMetricsSourceTest {
         answers.put(ERRORS_BAD_INCREASE, one("2"));
         answers.put(ERRORS_TOTAL_INCREASE, one("950"));
 
-        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"))).isEqualTo(new Reading.Counts(2, 950));
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
+                .isEqualTo(new Reading.Counts(2, 950, true));
     }
 
     @Test
@@ -245,7 +247,7 @@ class PrometheusMetricsSourceTest {
         String increase = "sum by (le) (increase(" + SCORES + "[60s]))";
         answers.put(increase, PromJson.vector(PromJson.series("4.5", "le", "1"), PromJson.series("4.5", "le", "+Inf")));
         Reading.Histogram extrapolated =
-                new Reading.Histogram(new double[] {1, Double.POSITIVE_INFINITY}, new double[] {4.5, 0});
+                new Reading.Histogram(new double[] {1, Double.POSITIVE_INFINITY}, new double[] {4.5, 0}, true);
 
         // absent: the buckets began inside the window
         assertThat(read(Specs.preset("drift", Kind.DISTRIBUTION, "model-score")))
