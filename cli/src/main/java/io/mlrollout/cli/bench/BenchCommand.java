@@ -16,15 +16,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mlrollout bench}: how fast and how safely the shipped judge decides, against Kayenta-style, threshold and oracle
- * judges on the same simulated rollouts; with {@code --overhead}, what waiting rollouts cost the controller. Prints a
+ * {@code mlrollout bench}: how fast and how safely the shipped judge decides, against Kayenta-style (as configured by
+ * default and tuned to the policy's false-rollback rate), threshold and oracle judges on the same simulated rollouts; with {@code --overhead}, what waiting rollouts cost the controller. Prints a
  * table and writes CSV, Markdown and an SVG chart into {@code --out}. The method is in {@code docs/benchmarks.md}.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Benchmarks the judge against Kayenta-style, threshold and oracle judges on the same seeded simulated"
+            "Benchmarks the judge against Kayenta-style (default, and tuned to the policy's 1%% false-rollback rate),"
+                    + " threshold and oracle judges on the same seeded simulated"
                     + " rollouts (A/A, error-rate and p99 regressions, 2/20/200 req/s to the canary).",
             "With --overhead: threads, heap and persisted state of waiting rollouts, and CPU time per analysis look."
         })
@@ -33,7 +34,10 @@ public final class BenchCommand implements Callable<Integer> {
     /** Runs per cell with {@code --quick}. */
     static final int QUICK_RUNS = 50;
 
-    /** A/A rollouts that set each traffic level's thresholds: at least this many, and 20 per judged run. */
+    /**
+     * A/A rollouts that set each traffic level's thresholds and tune its Kayenta-style schedule: at least this many, and
+     * 20 per judged run.
+     */
     static final int MIN_CALIBRATION_RUNS = 2000;
 
     @Spec

@@ -21,11 +21,15 @@ final class Benchmark {
     /** Keeps the threshold calibration's streams apart from the judged ones. */
     private static final long CALIBRATION_STREAMS = 0x5EEDCA1BL;
 
+    /** Keeps the Kayenta tuning's streams apart from the judged ones and from the threshold calibration's. */
+    private static final long KAYENTA_TUNING_STREAMS = 0x4A1E7A7AL;
+
     /**
      * What to run.
      *
      * @param runs rollouts per cell
-     * @param calibrationRuns A/A rollouts per traffic level for {@link TrafficCalibration}
+     * @param calibrationRuns A/A rollouts per traffic level for {@link TrafficCalibration} and for
+     *     {@link KayentaCalibration}, which also judges a tenth as many (at least 100) with doubled errors
      * @param seed the seed every stream derives from
      * @param threads cells run in parallel
      * @param slowThresholdMs the latency above which a request counts as slow, for the slow-requests metric
@@ -59,11 +63,16 @@ final class Benchmark {
         }
     }
 
-    /** The figures: calibrations by traffic level, then one result per cell and judge. */
-    record Results(Settings settings, Map<Double, TrafficCalibration> calibrations, List<CellResult> cells) {
+    /** The figures: calibrations and Kayenta tunings by traffic level, then one result per cell and judge. */
+    record Results(
+            Settings settings,
+            Map<Double, TrafficCalibration> calibrations,
+            Map<Double, KayentaTuning> kayentaTunings,
+            List<CellResult> cells) {
 
         Results {
             calibrations = Map.copyOf(calibrations);
+            kayentaTunings = Map.copyOf(kayentaTunings);
             cells = List.copyOf(cells);
         }
 
@@ -84,43 +93,64 @@ final class Benchmark {
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
         try {
             List<Callable<TrafficCalibration>> calibrating = new ArrayList<>();
+            List<Callable<KayentaTuning>> tuning = new ArrayList<>();
             for (double rate : settings.rates()) {
+                TrafficModel model = new TrafficModel(rate, settings.slowThresholdMs());
+                long level = Double.doubleToLongBits(rate);
                 calibrating.add(() -> TrafficCalibration.of(
-                        new TrafficModel(rate, settings.slowThresholdMs()),
-                        settings.calibrationRuns(),
-                        Seeds.of(settings.seed() ^ CALIBRATION_STREAMS, Double.doubleToLongBits(rate))));
+                        model, settings.calibrationRuns(), Seeds.of(settings.seed() ^ CALIBRATION_STREAMS, level)));
+                tuning.add(() -> KayentaCalibration.of(
+                                model,
+                                settings.calibrationRuns(),
+                                kayentaErrorRuns(settings.calibrationRuns()),
+                                Seeds.of(settings.seed() ^ KAYENTA_TUNING_STREAMS, level))
+                        .tune());
             }
+            List<Future<TrafficCalibration>> calibrated = submit(pool, calibrating);
+            List<Future<KayentaTuning>> tuned = submit(pool, tuning);
             Map<Double, TrafficCalibration> calibrations = new LinkedHashMap<>();
-            for (TrafficCalibration calibration : all(pool, calibrating)) {
+            for (TrafficCalibration calibration : results(calibrated)) {
                 calibrations.put(calibration.canaryPerSecond(), calibration);
                 progress.accept("calibrated " + Formats.number(calibration.canaryPerSecond()) + " req/s: "
                         + Formats.describe(calibration));
+            }
+            Map<Double, KayentaTuning> tunings = new LinkedHashMap<>();
+            for (KayentaTuning kayenta : results(tuned)) {
+                tunings.put(kayenta.canaryPerSecond(), kayenta);
+                progress.accept("tuned " + Contender.KAYENTA_TUNED.label() + " at "
+                        + Formats.number(kayenta.canaryPerSecond()) + " req/s: " + Formats.describe(kayenta));
             }
             List<Callable<List<CellResult>>> cells = new ArrayList<>();
             for (Scenario scenario : settings.scenarios()) {
                 for (double rate : settings.rates()) {
                     cells.add(() -> {
-                        List<CellResult> cell = runCell(settings, scenario, rate, calibrations.get(rate));
+                        List<CellResult> cell =
+                                runCell(settings, scenario, rate, calibrations.get(rate), tunings.get(rate));
                         progress.accept("ran " + scenario.name() + " at " + Formats.number(rate) + " req/s");
                         return cell;
                     });
                 }
             }
             List<CellResult> results = new ArrayList<>();
-            all(pool, cells).forEach(results::addAll);
-            return new Results(settings, calibrations, results);
+            results(submit(pool, cells)).forEach(results::addAll);
+            return new Results(settings, calibrations, tunings, results);
         } finally {
             pool.shutdownNow();
         }
     }
 
+    /** Doubled-error rollouts the Kayenta tuning judges: a tenth of the A/A ones, at least 100, to find a median. */
+    static int kayentaErrorRuns(int calibrationRuns) {
+        return Math.max(100, calibrationRuns / 10);
+    }
+
     private static List<CellResult> runCell(
-            Settings settings, Scenario scenario, double rate, TrafficCalibration calibration) {
+            Settings settings, Scenario scenario, double rate, TrafficCalibration calibration, KayentaTuning tuning) {
         TrafficModel model = new TrafficModel(rate, settings.slowThresholdMs());
         Contender[] contenders = Contender.values();
         RolloutJudge[] judges = new RolloutJudge[contenders.length];
         for (int j = 0; j < contenders.length; j++) {
-            judges[j] = contenders[j].judgeFor(scenario, calibration, settings.slowThresholdMs());
+            judges[j] = contenders[j].judgeFor(scenario, calibration, tuning, settings.slowThresholdMs());
         }
         int[][] decisions = new int[contenders.length][settings.runs()];
         long streams = Seeds.of(settings.seed(), Double.doubleToLongBits(rate));
@@ -137,10 +167,18 @@ final class Benchmark {
         return results;
     }
 
-    private static <T> List<T> all(ExecutorService pool, List<Callable<T>> tasks) {
+    private static <T> List<Future<T>> submit(ExecutorService pool, List<Callable<T>> tasks) {
+        List<Future<T>> futures = new ArrayList<>();
+        for (Callable<T> task : tasks) {
+            futures.add(pool.submit(task));
+        }
+        return futures;
+    }
+
+    private static <T> List<T> results(List<Future<T>> futures) {
         List<T> results = new ArrayList<>();
         try {
-            for (Future<T> future : pool.invokeAll(tasks)) {
+            for (Future<T> future : futures) {
                 results.add(future.get());
             }
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ enum Contender {
     OURS_P99("ours (p99 only)"),
     OURS("ours (p99 + slow-requests)"),
     KAYENTA("kayenta"),
+    KAYENTA_TUNED("kayenta (tuned to 1%)"),
     THRESHOLD("threshold"),
     ORACLE("oracle");
 
@@ -21,13 +22,16 @@ enum Contender {
     /**
      * A fresh judge for one cell; judges are confined to the thread that runs the cell.
      *
+     * @param kayentaTuning the schedule of the tuned Kayenta-style judge at this traffic
      * @param slowThresholdMs the threshold of our slow-requests metric
      */
-    RolloutJudge judgeFor(Scenario scenario, TrafficCalibration calibration, double slowThresholdMs) {
+    RolloutJudge judgeFor(
+            Scenario scenario, TrafficCalibration calibration, KayentaTuning kayentaTuning, double slowThresholdMs) {
         return switch (this) {
             case OURS_P99 -> new OurJudge(BenchSetup.policy());
             case OURS -> new OurJudge(BenchSetup.policyWithSlowRequests(slowThresholdMs));
-            case KAYENTA -> new KayentaJudge();
+            case KAYENTA -> new KayentaJudge(KayentaSchedule.EVERY_MINUTE);
+            case KAYENTA_TUNED -> new KayentaJudge(kayentaTuning.schedule());
             case THRESHOLD -> new ThresholdJudge(calibration);
             case ORACLE -> new OracleJudge(scenario, calibration);
         };

@@ -58,4 +58,28 @@ final class Formats {
                 c.logRatioMean(),
                 c.logRatioSd());
     }
+
+    /** A Kayenta tuning in words: the knobs as Kayenta names them, and what they did on the calibration rollouts. */
+    static String describe(KayentaTuning t) {
+        KayentaCalibration.Outcome o = t.outcome();
+        KayentaSchedule s = t.schedule();
+        return String.format(
+                Locale.ROOT,
+                "beginAfterMins %d, analysisIntervalMins %d, lifetimeDurationMins %d (confidence %s, fixed in Kayenta);"
+                        + " on calibration rollouts A/A %s (%d of %d), 2x errors %s caught, median %s min (of %d)",
+                s.beginAfterMins(),
+                s.analysisIntervalMins(),
+                BenchSetup.LOOKS - s.beginAfterMins(),
+                percent(KayentaClassifier.CONFIDENCE).replace(".0%", "%"),
+                percentTwo(o.aaRate()),
+                o.aaRollbacks(),
+                o.aaRuns(),
+                percent((double) o.errorRollbacks() / o.errorRuns()),
+                minutes(o.errorMedian()),
+                o.errorRuns());
+    }
+
+    private static String percentTwo(double share) {
+        return String.format(Locale.ROOT, "%.2f%%", share * 100);
+    }
 }

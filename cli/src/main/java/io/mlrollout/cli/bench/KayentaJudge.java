@@ -5,41 +5,95 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A Kayenta-style judge, as Spinnaker's standalone canary analysis runs it: every interval, each metric is classified
- * over the growing window of per-interval values since the start (error ratio per minute, p99 per minute), the metrics
- * are scored, and a score at or below the marginal threshold ends the canary at once. With two equally weighted metrics
- * and the usual thresholds (pass 95, marginal 75), one High metric scores 50 and fails the canary; so does a look at
- * which half the metrics have no data (Kayenta scores that 0). A metric the test cannot run on (Error) is left out of
- * the score, as in Kayenta. The effect sizes a regression must reach are the policy's
- * margins: {@code allowedIncrease} 1.1 for errors and 1.05 for p99.
+ * A Kayenta-style judge, as Spinnaker's standalone canary analysis runs it: at each judgement of its
+ * {@link KayentaSchedule}, each metric is classified over the growing window of per-minute values since the end of the
+ * warm-up (error ratio per minute, p99 per minute), the metrics are scored, and a score at or below the marginal
+ * threshold ends the canary at once. With two equally weighted metrics and the usual thresholds (pass 95, marginal 75),
+ * one High metric scores 50 and fails the canary; so does a judgement at which half the metrics have no data (Kayenta
+ * scores that 0). A metric the test cannot run on (Error) is left out of the score, as in Kayenta. The effect sizes a
+ * regression must reach are the policy's margins: {@code allowedIncrease} 1.1 for errors and 1.05 for p99.
  */
 final class KayentaJudge implements RolloutJudge {
 
-    private final KayentaClassifier errors = new KayentaClassifier(1 + BenchSetup.ERROR_MARGIN);
-    private final KayentaClassifier latency = new KayentaClassifier(1 + BenchSetup.LATENCY_MARGIN);
+    private static final KayentaClassifier ERRORS = new KayentaClassifier(1 + BenchSetup.ERROR_MARGIN);
+    private static final KayentaClassifier LATENCY = new KayentaClassifier(1 + BenchSetup.LATENCY_MARGIN);
+
+    private final KayentaSchedule schedule;
+
+    KayentaJudge(KayentaSchedule schedule) {
+        this.schedule = schedule;
+    }
+
+    KayentaSchedule schedule() {
+        return schedule;
+    }
 
     @Override
     public int decide(Traffic traffic) {
-        int looks = traffic.intervals();
-        double[] canaryErrors = new double[looks];
-        double[] baselineErrors = new double[looks];
-        for (int i = 0; i < looks; i++) {
-            canaryErrors[i] = traffic.canaryErrorRatio(i);
-            baselineErrors[i] = traffic.baselineErrorRatio(i);
-        }
-        // Noise for tie-breaking is seeded from the readings, so a run gives the same answer every time.
-        SplittableRandom noise = new SplittableRandom(Arrays.hashCode(traffic.canaryTotal()));
-        for (int look = 1; look <= looks; look++) {
-            Classification e =
-                    errors.classify(Arrays.copyOf(canaryErrors, look), Arrays.copyOf(baselineErrors, look), noise);
-            Classification l = latency.classify(
-                    Arrays.copyOf(traffic.canaryP99(), look), Arrays.copyOf(traffic.baselineP99(), look), noise);
-            boolean anyHigh = e == Classification.HIGH || l == Classification.HIGH;
-            boolean halfWithoutData = e == Classification.NODATA || l == Classification.NODATA; // 1 of 2 is half
-            if (anyHigh || halfWithoutData) {
-                return look;
+        Series series = new Series(traffic);
+        for (int k = 1; k <= schedule.judgements(); k++) {
+            int minute = schedule.minuteOf(k);
+            if (series.fails(schedule.beginAfterMins(), minute)) {
+                return minute;
             }
         }
         return PASSED;
+    }
+
+    /**
+     * Which judgements over a window that starts with the bake fail the canary: bit t − 1 is set when the judgement over
+     * minutes 1 to t does. One pass over a rollout that answers every schedule without a warm-up.
+     */
+    static long failuresFromStart(Traffic traffic) {
+        Series series = new Series(traffic);
+        long failures = 0;
+        for (int minute = 1; minute <= traffic.intervals(); minute++) {
+            if (series.fails(0, minute)) {
+                failures |= 1L << (minute - 1);
+            }
+        }
+        return failures;
+    }
+
+    /** One rollout's per-minute values as Kayenta's metrics read them. */
+    private static final class Series {
+
+        private final double[] canaryErrors;
+        private final double[] baselineErrors;
+        private final double[] canaryP99;
+        private final double[] baselineP99;
+        private final long noiseSeed;
+
+        Series(Traffic traffic) {
+            int looks = traffic.intervals();
+            canaryErrors = new double[looks];
+            baselineErrors = new double[looks];
+            for (int i = 0; i < looks; i++) {
+                canaryErrors[i] = traffic.canaryErrorRatio(i);
+                baselineErrors[i] = traffic.baselineErrorRatio(i);
+            }
+            canaryP99 = traffic.canaryP99();
+            baselineP99 = traffic.baselineP99();
+            noiseSeed = Arrays.hashCode(traffic.canaryTotal());
+        }
+
+        /** Whether the judgement over minutes {@code from} + 1 to {@code to} fails the canary. */
+        boolean fails(int from, int to) {
+            // Tie-breaking noise is seeded from the readings and the window, so a judgement gives the same answer
+            // whichever judgements came before it.
+            SplittableRandom noise = new SplittableRandom(Seeds.of(noiseSeed, from * 1024L + to));
+            // One High metric, or one of the two without data (half the metrics), scores 50 and fails the canary,
+            // so the second metric is classified only when the first leaves the score open.
+            return failing(ERRORS.classify(
+                            Arrays.copyOfRange(canaryErrors, from, to),
+                            Arrays.copyOfRange(baselineErrors, from, to),
+                            noise))
+                    || failing(LATENCY.classify(
+                            Arrays.copyOfRange(canaryP99, from, to), Arrays.copyOfRange(baselineP99, from, to), noise));
+        }
+
+        private static boolean failing(Classification metric) {
+            return metric == Classification.HIGH || metric == Classification.NODATA;
+        }
     }
 }

@@ -11,7 +11,7 @@ import java.util.Locale;
  */
 final class ResultsChart {
 
-    private static final String[] COLOURS = {"#a6dba0", "#1b7837", "#762a83", "#e08214", "#4d4d4d"};
+    private static final String[] COLOURS = {"#a6dba0", "#1b7837", "#762a83", "#c2a5cf", "#e08214", "#4d4d4d"};
 
     /** Room for one entry of the legend. */
     private static final int LEGEND_STEP = 190;
@@ -77,7 +77,7 @@ final class ResultsChart {
                     Locale.ROOT, "<rect x=\"%d\" y=\"40\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", x, COLOURS[j]));
             text(svg, x + 18, 50, "start", 12, contenders[j].label());
         }
-        int x = LEFT; // on a row of its own: five judges fill the first
+        int x = LEFT; // on a row of its own: six judges fill the first
         svg.append(String.format(
                 Locale.ROOT,
                 "<line x1=\"%d\" y1=\"64\" x2=\"%d\" y2=\"64\" stroke=\"#d73027\" stroke-dasharray=\"4,3\"/>%n",

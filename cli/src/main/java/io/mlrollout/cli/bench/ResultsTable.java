@@ -9,7 +9,8 @@ import java.util.List;
  */
 final class ResultsTable {
 
-    private static final List<Contender> OTHERS = List.of(Contender.KAYENTA, Contender.THRESHOLD, Contender.ORACLE);
+    private static final List<Contender> OTHERS =
+            List.of(Contender.KAYENTA, Contender.KAYENTA_TUNED, Contender.THRESHOLD, Contender.ORACLE);
 
     private ResultsTable() {}
 

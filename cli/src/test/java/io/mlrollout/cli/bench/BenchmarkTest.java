@@ -25,6 +25,7 @@ class BenchmarkTest {
         Benchmark.Results again = run(20, 7, 2, scenarios, rates);
         assertThat(again.cells()).isEqualTo(one.cells());
         assertThat(again.calibrations()).isEqualTo(one.calibrations());
+        assertThat(again.kayentaTunings()).isEqualTo(one.kayentaTunings());
         assertThat(ResultsCsv.csv(again)).isEqualTo(ResultsCsv.csv(one));
         assertThat(run(20, 8, 1, scenarios, rates).cells()).isNotEqualTo(one.cells());
     }
@@ -59,6 +60,25 @@ class BenchmarkTest {
                 assertThat(cell.p90()).as("%s at %s req/s", contender, rate).isLessThanOrEqualTo(10);
             }
         }
+    }
+
+    @Test
+    void bothKayentaContendersAreTheSameJudgeOnTheirOwnSchedules() {
+        Benchmark.Results results = run(10, 9, 1, List.of(Scenario.AA), List.of(20.0));
+        KayentaTuning tuning = results.kayentaTunings().get(20.0);
+        TrafficCalibration calibration = results.calibrations().get(20.0);
+        assertThat(Contender.KAYENTA_TUNED.judgeFor(Scenario.AA, calibration, tuning, 250))
+                .isInstanceOfSatisfying(
+                        KayentaJudge.class,
+                        judge -> assertThat(judge.schedule()).isEqualTo(tuning.schedule()));
+        assertThat(Contender.KAYENTA.judgeFor(Scenario.AA, calibration, tuning, 250))
+                .isInstanceOfSatisfying(
+                        KayentaJudge.class,
+                        judge -> assertThat(judge.schedule()).isEqualTo(KayentaSchedule.EVERY_MINUTE));
+        assertThat(tuning.schedule()).isNotEqualTo(KayentaSchedule.EVERY_MINUTE);
+        assertThat(tuning.outcome().aaRuns()).isEqualTo(400);
+        assertThat(tuning.outcome().errorRuns()).isEqualTo(Benchmark.kayentaErrorRuns(400));
+        assertThat(tuning.outcome().withinBudget()).isTrue();
     }
 
     @Test

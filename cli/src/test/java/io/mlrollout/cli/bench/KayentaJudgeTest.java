@@ -1,0 +1,97 @@
+package io.mlrollout.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The Kayenta-style judge under a schedule: when it judges, which minutes it reads, and that it is one classifier. */
+class KayentaJudgeTest {
+
+    @Test
+    void everyMinuteFailsAsSoonAsTwoMinutesAreSeparated() {
+        Traffic traffic =
+                traffic(0, BenchSetup.LOOKS, 30); // 3–3.2% of the canary's requests fail, 1–1.2% of the baseline's
+        assertThat(new KayentaJudge(KayentaSchedule.EVERY_MINUTE).decide(traffic))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void judgesOnlyAtItsMinutesAfterTheWarmUp() {
+        Traffic always = traffic(0, BenchSetup.LOOKS, 30);
+        assertThat(new KayentaJudge(new KayentaSchedule(0, 5)).decide(always)).isEqualTo(5);
+        assertThat(new KayentaJudge(new KayentaSchedule(3, 4)).decide(always)).isEqualTo(7);
+        // a regression only during the warm-up is never read
+        Traffic warmUpOnly = traffic(0, 10, 30);
+        assertThat(new KayentaJudge(new KayentaSchedule(10, 5)).decide(warmUpOnly))
+                .isEqualTo(RolloutJudge.PASSED);
+        assertThat(new KayentaJudge(new KayentaSchedule(0, 5)).decide(warmUpOnly))
+                .isEqualTo(5);
+    }
+
+    @Test
+    void judgementsThatDoNotFitTheBakeAreNotMade() {
+        KayentaSchedule schedule = new KayentaSchedule(10, 20);
+        assertThat(schedule.judgements()).isEqualTo(2);
+        assertThat(schedule.minuteOf(2)).isEqualTo(50);
+        // the regression starts after the last judgement that fits (minute 50)
+        assertThat(new KayentaJudge(schedule).decide(traffic(50, BenchSetup.LOOKS, 1000)))
+                .isEqualTo(RolloutJudge.PASSED);
+        assertThatThrownBy(() -> new KayentaSchedule(50, 11))
+                .hasMessageContaining("beginAfterMins + analysisIntervalMins");
+        assertThatThrownBy(() -> new KayentaSchedule(0, 0)).hasMessageContaining("analysisIntervalMins");
+        assertThatThrownBy(() -> new KayentaSchedule(-1, 5)).hasMessageContaining("beginAfterMins");
+    }
+
+    @Test
+    void aScheduleWithoutWarmUpStopsAtTheFirstOfItsMinutesWhoseWindowFails() {
+        // The same classifier on the same growing windows: a schedule only chooses which windows are judged.
+        TrafficModel model = new TrafficModel(20, BenchSetup.DEFAULT_SLOW_THRESHOLD_MS);
+        KayentaJudge everyMinute = new KayentaJudge(KayentaSchedule.EVERY_MINUTE);
+        KayentaJudge everyThird = new KayentaJudge(new KayentaSchedule(0, 3));
+        int agreed = 0;
+        for (int r = 0; r < 60; r++) {
+            Traffic traffic = model.generate(Scenario.errors(1.5), Seeds.of(11, r));
+            long failures = KayentaJudge.failuresFromStart(traffic);
+            int first = failures == 0 ? RolloutJudge.PASSED : Long.numberOfTrailingZeros(failures) + 1;
+            assertThat(everyMinute.decide(traffic)).as("run %d", r).isEqualTo(first);
+            long atThirds = failures & 0b100100100100100100100100100100100100100100100100100100100100L;
+            int expected = atThirds == 0 ? RolloutJudge.PASSED : Long.numberOfTrailingZeros(atThirds) + 1;
+            assertThat(everyThird.decide(traffic)).as("run %d", r).isEqualTo(expected);
+            agreed += first == expected ? 1 : 0;
+        }
+        assertThat(agreed)
+                .as("runs where the first failing minute is a third one")
+                .isBetween(1, 59);
+    }
+
+    /**
+     * Canary and baseline alike except that in minutes [from, to) {@code canaryBad} (+ 0 to 2) of the canary's 1000
+     * requests fail.
+     */
+    private static Traffic traffic(int from, int to, double canaryBad) {
+        int looks = BenchSetup.LOOKS;
+        double[] total = new double[looks];
+        Arrays.fill(total, 1000);
+        double[] baselineBad = new double[looks];
+        double[] canaryBads = new double[looks];
+        double[] canaryP99 = new double[looks];
+        double[] baselineP99 = new double[looks];
+        for (int i = 0; i < looks; i++) {
+            baselineBad[i] = 10 + i % 3; // 1.0–1.2%, never constant
+            canaryBads[i] = i >= from && i < to ? canaryBad + i % 3 : baselineBad[i];
+            canaryP99[i] = 160 + i % 5;
+            baselineP99[i] = 160 + (i + 2) % 5;
+        }
+        return new Traffic(
+                canaryBads,
+                total,
+                baselineBad,
+                total.clone(),
+                new double[looks],
+                new double[looks],
+                canaryP99,
+                baselineP99);
+    }
+}
