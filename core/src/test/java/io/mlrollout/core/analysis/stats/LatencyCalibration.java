@@ -125,7 +125,8 @@ public final class LatencyCalibration {
             double delta = EFFECTS[e];
             double oracle = mean(run(oracle(delta), normal(delta), cap, runs, 301 + e), cap);
             for (int p = 0; p < priors.size(); p++) {
-                LogRatioTest test = new LogRatioTest(Worse.HIGHER, MARGIN, ALPHA, priors.get(p));
+                LogRatioTest test = new LogRatioTest(
+                        Worse.HIGHER, MARGIN, ALPHA, priors.get(p), LogRatioTest.DEFAULT_MAX_AUTOCORRELATION);
                 ratios[p][e] = mean(run(mixture(test), normal(delta), cap, runs, 301 + e), cap) / oracle;
             }
         }
