@@ -131,11 +131,12 @@ final class SampleJudge implements MetricJudge {
     }
 
     /**
-     * The relative tests' evidence so far. A state saved before this judge kept it holds only the values; since the
-     * canary's looks are stored in pairs, the evidence is rebuilt from them, exactly as it would have grown.
+     * The relative tests' evidence so far. A state saved before this judge kept it holds only the values, and one saved
+     * before the test allowed for autocorrelated looks holds evidence its tests no longer accept; since the canary's
+     * looks are stored in pairs, the evidence is rebuilt from them, exactly as it would have grown.
      */
     private List<LogRatioEvidence> relativeEvidence(Samples s) {
-        if (s.relative().size() == canaryTests.size()) {
+        if (s.relative().size() == canaryTests.size() && allAccepted(s.relative())) {
             return s.relative();
         }
         List<LogRatioEvidence> rebuilt = new ArrayList<>();
@@ -147,6 +148,15 @@ final class SampleJudge implements MetricJudge {
             rebuilt.add(evidence);
         }
         return rebuilt;
+    }
+
+    private boolean allAccepted(List<LogRatioEvidence> relative) {
+        for (int j = 0; j < canaryTests.size(); j++) {
+            if (!canaryTests.get(j).accepts(relative.get(j))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Judgement canaryJudgement(Samples next, boolean stageEnd, double candidate, double baseline) {

@@ -10,6 +10,7 @@ import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -263,7 +264,8 @@ class JudgeTest {
         String json = Json.mapper().writeValueAsString(state);
 
         assertThat(Json.mapper().readValue(json, JudgeState.class)).isEqualTo(state);
-        assertThat(json).contains("\"relative\":[{\"worse\":\"HIGHER\",\"margin\":0.15,\"looks\":4");
+        assertThat(json)
+                .contains("\"relative\":[{\"worse\":\"HIGHER\",\"margin\":0.15,\"maxAutocorrelation\":0.6,\"looks\":4");
     }
 
     @Test
@@ -278,6 +280,32 @@ class JudgeTest {
         ((ObjectNode) tree.get("metrics").get("p99")).remove("relative");
         JudgeState old = Json.mapper().treeToValue(tree, JudgeState.class);
         assertThat(old).isNotEqualTo(state);
+
+        readings.put("p99", new Readings(new Reading.Scalar(240), new Reading.Scalar(195)));
+        LookContext next = LookContext.canary(0, false);
+        assertThat(judge.look(old, readings, next).state())
+                .isEqualTo(judge.look(state, readings, next).state());
+    }
+
+    @Test
+    void aStateSavedBeforeTheTestAllowedForCorrelatedLooksResumesWithItsEvidenceRebuilt() throws Exception {
+        Map<String, Readings> readings = healthy();
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look <= 4; look++) {
+            readings.put("p99", new Readings(new Reading.Scalar(230 + look), new Reading.Scalar(200 - look)));
+            state = judge.look(state, readings, LookContext.canary(0, false)).state();
+        }
+        ObjectNode tree = Json.mapper().valueToTree(state);
+        // the evidence as the previous version wrote it: direction, margin, looks, Σx, Σx² and the largest log e-value
+        ObjectNode evidence =
+                (ObjectNode) tree.get("metrics").get("p99").get("relative").get(0);
+        evidence.remove(List.of("maxAutocorrelation", "sumOfLagProducts", "first", "last"));
+        JudgeState old = Json.mapper().treeToValue(tree, JudgeState.class);
+        assertThat(((MetricEvidence.Samples) old.metrics().get("p99"))
+                        .relative()
+                        .get(0)
+                        .maxAutocorrelation())
+                .isZero();
 
         readings.put("p99", new Readings(new Reading.Scalar(240), new Reading.Scalar(195)));
         LookContext next = LookContext.canary(0, false);

@@ -89,11 +89,14 @@ public record EffectPrior(double[] effects, double[] weights) implements Seriali
         return effects.length;
     }
 
-    /** The log of the prior-weighted mixture of the scale-invariant Bayes factors of every effect. */
-    double logMixture(int looks, double sum, double sumOfSquares) {
+    /**
+     * The log of the prior-weighted mixture of the scale-invariant Bayes factors of every effect, from the looks'
+     * quadratic forms (see {@link ScaleInvariantBayesFactor#log}).
+     */
+    double logMixture(int looks, double ones, double onesX, double xx) {
         double[] logs = new double[effects.length];
         for (int j = 0; j < effects.length; j++) {
-            logs[j] = ScaleInvariantBayesFactor.log(looks, sum, sumOfSquares, effects[j]);
+            logs[j] = ScaleInvariantBayesFactor.log(looks, ones, onesX, xx, effects[j]);
         }
         return Mixtures.logWeightedSum(weights, logs);
     }

@@ -14,6 +14,10 @@ package io.mlrollout.core.analysis.stats;
  * representation), so under δ = 0 it is a martingale in the filtration of that invariant (Lai 1976; Pérez-Ortiz,
  * Lardy, de Heide and Grünwald 2024): see {@link LogRatioTest} for what follows from that.
  *
+ * <p>The same holds when the observations are correlated with a known correlation matrix R (x ~ N(δσ·1, σ²R)): the
+ * sums become the quadratic forms of R⁻¹, n → 1ᵀR⁻¹1, Σx → 1ᵀR⁻¹x, Σx² → xᵀR⁻¹x, and
+ * BF_n(δ) = e^(−1ᵀR⁻¹1·δ²/2) · M_n(δ·1ᵀR⁻¹x / √(xᵀR⁻¹x)) / M_n(0). {@link #log} takes the forms, so it serves both.
+ *
  * <p>M_n is computed in w = ln v, where the integrand e^(n·w − e^(2w)/2 + a·e^w) is smooth, unimodal and falls off on
  * both sides, by the trapezoidal rule between the points where it has fallen by e^−46 from its peak; for such
  * integrands the rule converges geometrically in the number of points (relative error below 1e-10 here, checked in the
@@ -30,17 +34,20 @@ final class ScaleInvariantBayesFactor {
     private ScaleInvariantBayesFactor() {}
 
     /**
-     * log BF_n(δ) for n observations with sum {@code sum} and sum of squares {@code sumOfSquares}. All observations 0
-     * (no scale to judge by) count as r = 0.
+     * log BF_n(δ) from the quadratic forms of the looks: for independent looks {@code ones} = n, {@code onesX} = Σx and
+     * {@code xx} = Σx². All observations 0 (no scale to judge by) count as r = 0.
      *
      * @param looks n, at least 1
+     * @param ones 1ᵀR⁻¹1
+     * @param onesX 1ᵀR⁻¹x
+     * @param xx xᵀR⁻¹x
      * @param effect δ, positive
      */
-    static double log(int looks, double sum, double sumOfSquares, double effect) {
-        double limit = Math.sqrt(looks);
-        double r = sumOfSquares > 0 ? sum / Math.sqrt(sumOfSquares) : 0;
-        r = Math.max(-limit, Math.min(limit, r)); // |r| ≤ √n (Cauchy-Schwarz); rounding must not step beyond it
-        return -looks * effect * effect / 2 + logMoment(looks, effect * r) - logMoment(looks, 0);
+    static double log(int looks, double ones, double onesX, double xx, double effect) {
+        double limit = Math.sqrt(ones);
+        double r = xx > 0 ? onesX / Math.sqrt(xx) : 0;
+        r = Math.max(-limit, Math.min(limit, r)); // r² ≤ 1ᵀR⁻¹1 (Cauchy-Schwarz); rounding must not step beyond it
+        return -ones * effect * effect / 2 + logMoment(looks, effect * r) - logMoment(looks, 0);
     }
 
     /** log M_n(a) = log ∫_0^∞ v^(n−1) e^(−v²/2 + a·v) dv, for n ≥ 1 and any finite a. */

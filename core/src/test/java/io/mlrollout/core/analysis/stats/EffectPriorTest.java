@@ -32,9 +32,9 @@ class EffectPriorTest {
     @Test
     void theMixtureIsTheWeightedSumOfTheBayesFactors() {
         EffectPrior prior = new EffectPrior(new double[] {0.5, 2}, new double[] {1, 3});
-        double one = Math.exp(ScaleInvariantBayesFactor.log(5, 0.6, 0.2, 0.5));
-        double two = Math.exp(ScaleInvariantBayesFactor.log(5, 0.6, 0.2, 2));
-        assertThat(prior.logMixture(5, 0.6, 0.2)).isCloseTo(Math.log(0.25 * one + 0.75 * two), within(1e-12));
+        double one = Math.exp(ScaleInvariantBayesFactor.log(5, 3.5, 0.6, 0.2, 0.5));
+        double two = Math.exp(ScaleInvariantBayesFactor.log(5, 3.5, 0.6, 0.2, 2));
+        assertThat(prior.logMixture(5, 3.5, 0.6, 0.2)).isCloseTo(Math.log(0.25 * one + 0.75 * two), within(1e-12));
     }
 
     @Test

@@ -66,7 +66,7 @@ class ScaleInvariantBayesFactorTest {
         double[] effects = {0.5, 2, 8};
         for (int j = 0; j < effects.length; j++) {
             double expected = expectedForHalfTwoAndEight[j];
-            assertThat(ScaleInvariantBayesFactor.log(x.length, sum, squares, effects[j]))
+            assertThat(ScaleInvariantBayesFactor.log(x.length, x.length, sum, squares, effects[j]))
                     .as("n=%d, effect %s", x.length, effects[j])
                     .isCloseTo(expected, within(1e-8 * Math.max(1, Math.abs(expected))));
         }
@@ -76,18 +76,19 @@ class ScaleInvariantBayesFactorTest {
     void oneLookSaysOnlyItsSign() {
         // n = 1: r = ±1 and BF(δ) = 2Φ(±δ), at most 2 whatever the size of the value
         for (double x : new double[] {1e-6, 0.3, 50}) {
-            assertThat(ScaleInvariantBayesFactor.log(1, x, x * x, 8)).isCloseTo(Math.log(2), within(1e-9));
-            assertThat(ScaleInvariantBayesFactor.log(1, -x, x * x, 0.5))
+            assertThat(ScaleInvariantBayesFactor.log(1, 1, x, x * x, 8)).isCloseTo(Math.log(2), within(1e-9));
+            assertThat(ScaleInvariantBayesFactor.log(1, 1, -x, x * x, 0.5))
                     .isCloseTo(Math.log(2 * 0.3085375387259869), within(1e-9)); // Φ(−0.5)
         }
     }
 
     @Test
     void isScaleFreeAndBelowOneWithoutAPositiveSum() {
-        double base = ScaleInvariantBayesFactor.log(4, 0.3, 0.05, 2);
-        assertThat(ScaleInvariantBayesFactor.log(4, 0.3 * 1000, 0.05 * 1e6, 2)).isCloseTo(base, within(1e-9));
-        assertThat(ScaleInvariantBayesFactor.log(6, -0.1, 0.4, 1)).isNegative();
-        assertThat(ScaleInvariantBayesFactor.log(6, 0, 0, 1)).isNegative(); // every value exactly at the margin
+        double base = ScaleInvariantBayesFactor.log(4, 4, 0.3, 0.05, 2);
+        assertThat(ScaleInvariantBayesFactor.log(4, 4, 0.3 * 1000, 0.05 * 1e6, 2))
+                .isCloseTo(base, within(1e-9));
+        assertThat(ScaleInvariantBayesFactor.log(6, 6, -0.1, 0.4, 1)).isNegative();
+        assertThat(ScaleInvariantBayesFactor.log(6, 6, 0, 0, 1)).isNegative(); // every value exactly at the margin
     }
 
     @Test
