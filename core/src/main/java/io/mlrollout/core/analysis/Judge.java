@@ -66,7 +66,13 @@ public final class Judge {
             MetricJudge judge = switch (metric.kind()) {
                 case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis.minRequests(), noDataLimit);
                 case QUANTILE, VALUE ->
-                    new SampleJudge(metric, perCanaryTest, perWatchTest, plannedWatchLooks, noDataLimit);
+                    new SampleJudge(
+                            metric,
+                            perCanaryTest,
+                            perWatchTest,
+                            plannedWatchLooks,
+                            noDataLimit,
+                            analysis.maxAutocorrelation());
                 case DISTRIBUTION -> new DistributionJudge(metric, analysis.minRequests(), noDataLimit);
             };
             judges.put(metric.name(), judge);

@@ -2,6 +2,7 @@ package io.mlrollout.core.analysis;
 
 import io.mlrollout.core.analysis.MetricEvidence.Samples;
 import io.mlrollout.core.analysis.stats.AlphaSpending;
+import io.mlrollout.core.analysis.stats.EffectPrior;
 import io.mlrollout.core.analysis.stats.LogRatioEvidence;
 import io.mlrollout.core.analysis.stats.LogRatioTest;
 import io.mlrollout.core.analysis.stats.MannWhitneyEvidence;
@@ -39,13 +40,20 @@ final class SampleJudge implements MetricJudge {
      * @param alpha each relative test's share of the budget during the canary
      * @param watchAlpha each relative test's share after promotion
      * @param plannedWatchLooks looks the watch plans (the horizon of its spending schedule)
+     * @param maxAutocorrelation the correlation between consecutive looks the canary's tests stay valid for
      */
-    SampleJudge(MetricSpec spec, double alpha, double watchAlpha, int plannedWatchLooks, int noDataLimit) {
+    SampleJudge(
+            MetricSpec spec,
+            double alpha,
+            double watchAlpha,
+            int plannedWatchLooks,
+            int noDataLimit,
+            double maxAutocorrelation) {
         this.spec = spec;
         this.unit = spec.kind() == MetricSpec.Kind.QUANTILE ? "ms" : "";
         this.watchTests = watchTests(spec);
         this.canaryTests = watchTests.stream()
-                .map(t -> new LogRatioTest(t.worse(), t.margin(), alpha))
+                .map(t -> new LogRatioTest(t.worse(), t.margin(), alpha, EffectPrior.calibrated(), maxAutocorrelation))
                 .toList();
         this.watchAlpha = watchAlpha;
         this.plannedWatchLooks = plannedWatchLooks;

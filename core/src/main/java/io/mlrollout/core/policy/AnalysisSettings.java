@@ -8,6 +8,8 @@ import java.time.Duration;
  * @param interval time between two looks at the metrics
  * @param falseRollbackRate the chance, for the whole rollout (all looks, all metrics), of rolling back a candidate that is
  *     no worse than the policy allows; a fraction, e.g. 0.01
+ * @param maxAutocorrelation the largest correlation between consecutive looks of quantile and value metrics for which
+ *     {@code falseRollbackRate} is guaranteed; 0 assumes independent looks (faster, see docs/statistics.md)
  * @param minRequests requests each version must have served in a stage before any verdict other than HOLD
  * @param onInconclusive what to do when a stage ends without a clear verdict
  * @param limits bounds on retries, no-data looks and extensions
@@ -16,16 +18,27 @@ import java.time.Duration;
 public record AnalysisSettings(
         Duration interval,
         double falseRollbackRate,
+        double maxAutocorrelation,
         long minRequests,
         OnInconclusive onInconclusive,
         Limits limits,
         ScoreThresholds score) {
 
-    /** Look every minute, 1% false rollbacks, 500 requests per version, roll back when inconclusive. */
+    /**
+     * The default {@link #maxAutocorrelation}: a pod of one version that stays slow for several minutes makes its
+     * per-minute values correlated, and 0.6 covers such spells at a cost in speed that docs/statistics.md measures.
+     */
+    public static final double DEFAULT_MAX_AUTOCORRELATION = 0.6;
+
+    /**
+     * Look every minute, 1% false rollbacks valid up to an autocorrelation of 0.6, 500 requests per version, roll back
+     * when inconclusive.
+     */
     public static AnalysisSettings defaults() {
         return new AnalysisSettings(
                 Duration.ofMinutes(1),
                 0.01,
+                DEFAULT_MAX_AUTOCORRELATION,
                 500,
                 OnInconclusive.ROLLBACK,
                 Limits.defaults(),

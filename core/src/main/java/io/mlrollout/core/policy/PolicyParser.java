@@ -36,8 +36,8 @@ public final class PolicyParser {
     private static final List<String> POLICY_KEYS =
             List.of("endpoint", "stages", "analysis", "metrics", "signOff", "promote", "rollback", "dryRun");
     private static final List<String> STAGE_KEYS = List.of("weight", "bake", "signOff");
-    private static final List<String> ANALYSIS_KEYS =
-            List.of("interval", "falseRollbackRate", "minRequests", "onInconclusive", "limits", "score");
+    private static final List<String> ANALYSIS_KEYS = List.of(
+            "interval", "falseRollbackRate", "maxAutocorrelation", "minRequests", "onInconclusive", "limits", "score");
     private static final List<String> LIMITS_KEYS = List.of("noData", "extensions", "shiftAttempts", "shiftTimeout");
     private static final List<String> SCORE_KEYS = List.of("pass", "marginal");
     private static final List<String> SIGN_OFF_KEYS =
@@ -55,6 +55,10 @@ public final class PolicyParser {
     private static final ValueType<Double> FALSE_ROLLBACK_RATE = PERCENT.where(
                     rate -> rate > 0, rate -> "must be more than 0%")
             .where(rate -> rate <= 0.20, rate -> Percentages.format(rate) + " is over 20%");
+    /** Up to 0.9: nearer 1 the looks carry almost no independent information and the test cannot decide. */
+    private static final ValueType<Double> MAX_AUTOCORRELATION =
+            NUMBER.where(rho -> rho >= 0 && rho <= 0.9, rho -> ValueType.format(rho) + " is not between 0 and 0.9");
+
     private static final ValueType<Double> SCORE = NUMBER.where(
             score -> score >= 0 && score <= 100, score -> ValueType.format(score) + " is not between 0 and 100");
     private static final ValueType<Integer> QUORUM =
@@ -132,6 +136,7 @@ public final class PolicyParser {
         return new AnalysisSettings(
                 interval.orElse(defaults.interval()),
                 analysis.orDefault("falseRollbackRate", FALSE_ROLLBACK_RATE, defaults.falseRollbackRate()),
+                analysis.orDefault("maxAutocorrelation", MAX_AUTOCORRELATION, defaults.maxAutocorrelation()),
                 analysis.orDefault("minRequests", atLeast(1), (int) defaults.minRequests()),
                 analysis.orDefault("onInconclusive", ValueType.choice(OnInconclusive.class), defaults.onInconclusive()),
                 limits,

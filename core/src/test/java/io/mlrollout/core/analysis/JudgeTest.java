@@ -3,6 +3,7 @@ package io.mlrollout.core.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mlrollout.core.analysis.stats.LogRatioTest;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
@@ -12,6 +13,7 @@ import io.mlrollout.core.policy.PolicyParser;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Classification per metric and scoring across metrics, fed readings directly. */
@@ -237,6 +239,39 @@ class JudgeTest {
                     .matches("1\\.6\\d*× the baseline \\(geometric mean over \\d looks\\), beyond the allowed"
                             + " \\+15% \\(evidence [\\d.]+ ≥ [\\d.]+\\)");
         });
+    }
+
+    @Test
+    void aPolicyThatAssumesIndependentLooksDecidesSoonerOnTheSameLooks() {
+        Judge independent =
+                new Judge(parse(METRICS.replace("minRequests: 1000,", "minRequests: 1000, maxAutocorrelation: 0,")));
+
+        int byDefault = looksToFailOnASlowerCanary(judge);
+        int assumingIndependence = looksToFailOnASlowerCanary(independent);
+
+        // Allowing for correlated looks costs looks (docs/statistics.md measures how many); the setting must reach the
+        // test.
+        assertThat(assumingIndependence).isLessThan(byDefault);
+        assertThat(parse(METRICS).analysis().maxAutocorrelation())
+                .as("the policy's default is the bound the test's figures were calibrated for")
+                .isEqualTo(LogRatioTest.DEFAULT_MAX_AUTOCORRELATION);
+    }
+
+    /** Looks until the p99 metric fails on a canary 30% slower (15% allowed) with seeded noise; 61 if it never does. */
+    private static int looksToFailOnASlowerCanary(Judge judge) {
+        SplittableRandom noise = new SplittableRandom(11);
+        Map<String, Readings> readings = healthy();
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look <= 60; look++) {
+            double p99 = 205 * 1.3 * Math.exp(0.1 * noise.nextGaussian());
+            readings.put("p99", new Readings(new Reading.Scalar(p99), new Reading.Scalar(205)));
+            LookResult result = judge.look(state, readings, LookContext.canary(0, false));
+            state = result.state();
+            if (result.metrics().stream().anyMatch(m -> m.metric().equals("p99") && m.outcome() == Outcome.FAIL)) {
+                return look;
+            }
+        }
+        return 61;
     }
 
     @Test

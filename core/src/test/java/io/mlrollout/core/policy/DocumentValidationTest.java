@@ -161,8 +161,8 @@ class DocumentValidationTest {
         assertRefused(
                 with("analysis: fast\n"),
                 "analysis",
-                "expected a mapping of interval, falseRollbackRate, minRequests, onInconclusive, limits, score,"
-                        + " got the text 'fast'");
+                "expected a mapping of interval, falseRollbackRate, maxAutocorrelation, minRequests, onInconclusive,"
+                        + " limits, score, got the text 'fast'");
     }
 
     @Test
@@ -172,8 +172,8 @@ class DocumentValidationTest {
         assertRefused(
                 with("analysis:\n"),
                 "analysis",
-                "has no value; expected a mapping of interval, falseRollbackRate, minRequests, onInconclusive,"
-                        + " limits, score");
+                "has no value; expected a mapping of interval, falseRollbackRate, maxAutocorrelation, minRequests,"
+                        + " onInconclusive, limits, score");
     }
 
     @Test

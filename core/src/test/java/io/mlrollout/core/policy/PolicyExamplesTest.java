@@ -38,6 +38,7 @@ class PolicyExamplesTest {
                 new AnalysisSettings(
                         Duration.ofMinutes(1),
                         0.01,
+                        0.6,
                         500,
                         OnInconclusive.ROLLBACK,
                         new Limits(3, 1, 3, Duration.ofMinutes(5)),
@@ -148,6 +149,7 @@ class PolicyExamplesTest {
                 .isEqualTo(new AnalysisSettings(
                         Duration.ofMinutes(1),
                         0.01,
+                        0.6,
                         500,
                         OnInconclusive.ROLLBACK,
                         new Limits(3, 1, 3, Duration.ofMinutes(5)),
@@ -175,7 +177,7 @@ class PolicyExamplesTest {
     @Test
     void enumWordsAndOtherSpellingsAreRead() throws Exception {
         Policy policy = PolicyParser.parse(Policies.with("""
-                analysis: {onInconclusive: signOff, interval: 30s, falseRollbackRate: 0.5%}
+                analysis: {onInconclusive: signOff, interval: 30s, falseRollbackRate: 0.5%, maxAutocorrelation: 0}
                 signOff: {approvers: ['no', bob], onExpiry: hold}
                 rollback: {automatic: false, onAbort: hold}
                 dryRun: true
@@ -184,6 +186,7 @@ class PolicyExamplesTest {
         assertThat(policy.analysis().onInconclusive()).isEqualTo(OnInconclusive.SIGN_OFF);
         assertThat(policy.analysis().interval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(policy.analysis().falseRollbackRate()).isEqualTo(0.005);
+        assertThat(policy.analysis().maxAutocorrelation()).isZero();
         assertThat(policy.signOff().orElseThrow().approvers()).containsExactly("no", "bob");
         assertThat(policy.signOff().orElseThrow().onExpiry()).isEqualTo(OnExpiry.HOLD);
         assertThat(policy.rollback()).isEqualTo(new RollbackSettings(false, OnAbort.HOLD));

@@ -111,6 +111,18 @@ class StageAndSettingsValidationTest {
     }
 
     @Test
+    void aMaxAutocorrelationOutsideZeroToPointNineIsRefused() {
+        assertRefused(
+                with("analysis: {maxAutocorrelation: 0.95}\n"),
+                "analysis.maxAutocorrelation",
+                "0.95 is not between 0 and 0.9");
+        assertRefused(
+                with("analysis: {maxAutocorrelation: -0.1}\n"),
+                "analysis.maxAutocorrelation",
+                "-0.1 is not between 0 and 0.9");
+    }
+
+    @Test
     void aPercentageThatDoesNotParseIsRefused() {
         assertRefused(
                 with("analysis: {falseRollbackRate: 1 %}\n"),
