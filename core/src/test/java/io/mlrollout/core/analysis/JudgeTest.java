@@ -303,14 +303,20 @@ class JudgeTest {
                 .contains("\"relative\":[{\"worse\":\"HIGHER\",\"margin\":0.15,\"maxAutocorrelation\":0.6,\"looks\":4");
     }
 
-    @Test
-    void aStateSavedBeforeTheLogRatioTestResumesWithItsEvidenceRebuiltFromTheValues() throws Exception {
-        Map<String, Readings> readings = healthy();
+    /** Four looks in which the canary's p99 grows and the baseline's shrinks; {@code readings} keeps the last. */
+    private JudgeState afterFourLooksOfASlowerCanary(Map<String, Readings> readings) {
         JudgeState state = judge.beginStage(judge.begin());
         for (int look = 1; look <= 4; look++) {
             readings.put("p99", new Readings(new Reading.Scalar(230 + look), new Reading.Scalar(200 - look)));
             state = judge.look(state, readings, LookContext.canary(0, false)).state();
         }
+        return state;
+    }
+
+    @Test
+    void aStateSavedBeforeTheLogRatioTestResumesWithItsEvidenceRebuiltFromTheValues() throws Exception {
+        Map<String, Readings> readings = healthy();
+        JudgeState state = afterFourLooksOfASlowerCanary(readings);
         ObjectNode tree = Json.mapper().valueToTree(state);
         ((ObjectNode) tree.get("metrics").get("p99")).remove("relative");
         JudgeState old = Json.mapper().treeToValue(tree, JudgeState.class);
@@ -325,11 +331,7 @@ class JudgeTest {
     @Test
     void aStateSavedBeforeTheTestAllowedForCorrelatedLooksResumesWithItsEvidenceRebuilt() throws Exception {
         Map<String, Readings> readings = healthy();
-        JudgeState state = judge.beginStage(judge.begin());
-        for (int look = 1; look <= 4; look++) {
-            readings.put("p99", new Readings(new Reading.Scalar(230 + look), new Reading.Scalar(200 - look)));
-            state = judge.look(state, readings, LookContext.canary(0, false)).state();
-        }
+        JudgeState state = afterFourLooksOfASlowerCanary(readings);
         ObjectNode tree = Json.mapper().valueToTree(state);
         // the evidence as the previous version wrote it: direction, margin, looks, Σx, Σx² and the largest log e-value
         ObjectNode evidence =
