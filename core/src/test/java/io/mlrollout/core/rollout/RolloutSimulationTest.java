@@ -18,20 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class RolloutSimulationTest {
 
-    /** Three stages and a watched promotion: 40 looks at two metrics, three sequential tests, one budget of 1%. */
-    static final String POLICY = """
-            endpoint: fraud-scorer
-            stages:
-              - {weight: 5, bake: 10m}
-              - {weight: 25, bake: 10m}
-              - {weight: 50, bake: 10m}
-            analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 500}
-            metrics:
-              - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 10%, max: 5%, critical: true}
-              - {name: p99-latency, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 15%}
-            promote: {bake: 10m, signOff: false}
-            """;
-
     private static final double BUDGET = 0.01;
 
     @Test
@@ -59,7 +45,8 @@ class RolloutSimulationTest {
 
     /** Runs {@code runs} seeded rollouts (canary, then promotion when it passes) and counts those ending in {@code phase}. */
     private static int count(int runs, long firstSeed, Consumer<FakeServing> candidate, Phase phase) {
-        Policy policy = Harness.policy(POLICY);
+        // three stages and a watched promotion: 40 looks at two metrics, three sequential tests, one budget of 1%
+        Policy policy = Harness.policy(RolloutEngineTest.THREE_STAGES);
         int hits = 0;
         for (int run = 0; run < runs; run++) {
             Harness h = new Harness();

@@ -28,6 +28,16 @@ final class Checks {
         }
     }
 
+    /** One interval's counts of both versions, as the rate-ratio tests take them. */
+    static void pairedCounts(double canaryBad, double canaryTotal, double baselineBad, double baselineTotal) {
+        count("canaryBad", canaryBad);
+        count("canaryTotal", canaryTotal);
+        count("baselineBad", baselineBad);
+        count("baselineTotal", baselineTotal);
+        badWithinTotal("canaryBad", canaryBad, "canaryTotal", canaryTotal);
+        badWithinTotal("baselineBad", baselineBad, "baselineTotal", baselineTotal);
+    }
+
     static double finite(String field, double value) {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException(field + " must be finite, got " + value);

@@ -81,12 +81,7 @@ public final class RateRatioTest {
             double baselineBad,
             double baselineTotal) {
         requireOwn(evidence);
-        Checks.count("canaryBad", canaryBad);
-        Checks.count("canaryTotal", canaryTotal);
-        Checks.count("baselineBad", baselineBad);
-        Checks.count("baselineTotal", baselineTotal);
-        Checks.badWithinTotal("canaryBad", canaryBad, "canaryTotal", canaryTotal);
-        Checks.badWithinTotal("baselineBad", baselineBad, "baselineTotal", baselineTotal);
+        Checks.pairedCounts(canaryBad, canaryTotal, baselineBad, baselineTotal);
 
         double[] logLr = evidence.logLikelihoodRatios();
         if (canaryTotal > 0 && baselineTotal > 0) {

@@ -65,12 +65,7 @@ public final class WaldSprt {
      * carries no evidence.
      */
     public Decision add(double canaryBad, double canaryTotal, double baselineBad, double baselineTotal) {
-        Checks.count("canaryBad", canaryBad);
-        Checks.count("canaryTotal", canaryTotal);
-        Checks.count("baselineBad", baselineBad);
-        Checks.count("baselineTotal", baselineTotal);
-        Checks.badWithinTotal("canaryBad", canaryBad, "canaryTotal", canaryTotal);
-        Checks.badWithinTotal("baselineBad", baselineBad, "baselineTotal", baselineTotal);
+        Checks.pairedCounts(canaryBad, canaryTotal, baselineBad, baselineTotal);
         if (canaryTotal > 0 && baselineTotal > 0) {
             double share = canaryTotal / (canaryTotal + baselineTotal);
             double p0 = theta0 * share / (theta0 * share + 1 - share);
