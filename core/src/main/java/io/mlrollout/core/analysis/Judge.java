@@ -29,6 +29,10 @@ import java.util.Optional;
  * passes only when no metric lacks data or traffic and the score reaches {@code pass}; otherwise it is inconclusive.
  * A metric without data for {@code limits.noData} looks in a row makes the stage inconclusive at once.
  *
+ * <p><b>A pass needs evidence.</b> A metric whose data do not yet show the candidate within its bounds at the end of
+ * the bake says CONTINUE, and the stage bakes on one interval at a time up to its {@code maxBake}; at the last chance
+ * such a metric says HOLD and the stage is inconclusive. No data, too little traffic and "not shown" never pass.
+ *
  * <p><b>No data at the end of the bake.</b> A look without data for a metric decides nothing before the {@code noData}
  * limit, at the end of the bake as much as before it: the stage is looked at again one interval later (its bake runs
  * over), so one failed read cannot turn a healthy stage into an inconclusive one, and a source that stays down still
@@ -64,7 +68,7 @@ public final class Judge {
         int noDataLimit = analysis.limits().noData();
         for (MetricSpec metric : policy.metrics()) {
             MetricJudge judge = switch (metric.kind()) {
-                case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis.minRequests(), noDataLimit);
+                case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis);
                 case QUANTILE, VALUE ->
                     new SampleJudge(
                             metric,
@@ -81,7 +85,7 @@ public final class Judge {
 
     private static int testsDuringCanary(MetricSpec metric) {
         return switch (metric.kind()) {
-            case RATIO -> RatioJudge.canaryTests(metric);
+            case RATIO -> RatioJudge.tests(metric);
             case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
             case DISTRIBUTION -> 0;
         };
@@ -89,7 +93,7 @@ public final class Judge {
 
     private static int testsDuringWatch(MetricSpec metric) {
         return switch (metric.kind()) {
-            case RATIO -> 1; // one bound: the lower of the baseline's rate plus the margin and the SLO
+            case RATIO -> RatioJudge.tests(metric); // against the held-back baseline, or the SLO alone
             case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
             case DISTRIBUTION -> 0;
         };
@@ -116,7 +120,7 @@ public final class Judge {
         return new JudgeState(evidence);
     }
 
-    /** Starts the watch after promotion, holding the candidate to what the baseline showed during the canary. */
+    /** Starts the watch after promotion: against the held-back baseline where the policy keeps one. */
     public JudgeState beginWatch(JudgeState state) {
         Map<String, MetricEvidence> evidence = new LinkedHashMap<>();
         judges.forEach((name, judge) -> evidence.put(name, judge.beginWatch(state.of(name))));
@@ -172,6 +176,7 @@ public final class Judge {
         boolean undecided = false;
         boolean noDataTooLong = false;
         boolean noDataNow = false;
+        boolean awaitingEvidence = false;
         for (MetricJudge.Assessment a : assessments) {
             MetricSpec spec = judges.get(a.look().metric()).spec();
             Outcome outcome = a.look().outcome();
@@ -184,6 +189,7 @@ public final class Judge {
             }
             undecided |= outcome == Outcome.NODATA || outcome == Outcome.HOLD;
             noDataNow |= outcome == Outcome.NODATA;
+            awaitingEvidence |= outcome == Outcome.CONTINUE;
             noDataTooLong |= a.noDataLimitReached();
         }
         double score = criticalFailure ? 0 : totalWeight == 0 ? 0 : 100 * standingWeight / totalWeight;
@@ -195,8 +201,8 @@ public final class Judge {
         if (noDataTooLong) {
             return Optional.of(new StageVerdict(Verdict.INCONCLUSIVE, score, reasons));
         }
-        if (!end || noDataNow) {
-            return Optional.empty();
+        if (!end || noDataNow || awaitingEvidence) {
+            return Optional.empty(); // the bake runs on: the next look may bring what is missing
         }
         boolean passes = !undecided && score >= thresholds.pass();
         return Optional.of(new StageVerdict(passes ? Verdict.PASS : Verdict.INCONCLUSIVE, score, reasons));

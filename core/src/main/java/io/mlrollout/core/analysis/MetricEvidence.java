@@ -1,5 +1,6 @@
 package io.mlrollout.core.analysis;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.mlrollout.core.analysis.stats.LogRatioEvidence;
@@ -32,25 +33,29 @@ public sealed interface MetricEvidence {
     /**
      * A ratio metric.
      *
-     * @param relative the rate-ratio test's evidence over the whole canary (null without maxIncrease)
+     * @param relative the regression test's evidence over the whole canary (null without maxIncrease)
      * @param absolute the absolute-bound test's evidence over the whole canary (null without max)
-     * @param stage this stage's counts (for minRequests)
-     * @param canary counts over the whole canary phase (the baseline's part is the reference after promotion)
-     * @param watchBound the bound the promoted candidate is held to, or null before promotion
-     * @param watch the promoted candidate's bound test evidence, or null before promotion
+     * @param ruleOut the evidence that the candidate is below the rule-out level, over the whole canary and the watch
+     *     (null without maxIncrease, or in states saved before it existed)
+     * @param stage this stage's counts (for minRequests and the sentences)
+     * @param canary counts over the whole canary phase
+     * @param watchRelative the regression test against the held-back baseline during the watch, or null
+     * @param watchAbsolute the absolute-bound test during the watch, or null
      */
+    @JsonIgnoreProperties(ignoreUnknown = true) // states saved with the frozen watch bound, which is gone
     record Ratio(
             RateRatioEvidence relative,
             ProportionEvidence absolute,
+            RateRatioEvidence ruleOut,
             Counts stage,
             Counts canary,
-            Double watchBound,
-            ProportionEvidence watch,
+            RateRatioEvidence watchRelative,
+            ProportionEvidence watchAbsolute,
             int consecutiveNoData)
             implements MetricEvidence {
 
         Ratio withNoData(int count) {
-            return new Ratio(relative, absolute, stage, canary, watchBound, watch, count);
+            return new Ratio(relative, absolute, ruleOut, stage, canary, watchRelative, watchAbsolute, count);
         }
     }
 

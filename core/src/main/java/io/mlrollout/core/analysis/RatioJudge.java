@@ -2,19 +2,30 @@ package io.mlrollout.core.analysis;
 
 import io.mlrollout.core.analysis.MetricEvidence.Counts;
 import io.mlrollout.core.analysis.MetricEvidence.Ratio;
+import io.mlrollout.core.analysis.stats.MixturePrior;
 import io.mlrollout.core.analysis.stats.ProportionBoundTest;
 import io.mlrollout.core.analysis.stats.ProportionEvidence;
 import io.mlrollout.core.analysis.stats.RateRatioEvidence;
 import io.mlrollout.core.analysis.stats.RateRatioTest;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
+import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.MetricSpec;
 
 /**
- * Judges a ratio metric (errors, slow requests) on its bad and total counts. Canary against baseline: a sequential
- * rate-ratio test (the margin {@code maxIncrease}) and a sequential bound test (the SLO {@code max}), both valid however
- * often the judge looks, with evidence pooled over the whole canary. After promotion the candidate is held to the
- * baseline's canary-phase rate (plus the margin) and the SLO, whichever is lower.
+ * Judges a ratio metric (errors, slow requests) on its bad and total counts, canary against baseline side by side.
+ *
+ * <ul>
+ *   <li><b>Fail</b>: a sequential test shows the candidate's rate beyond the margin ({@code maxIncrease}), or over the
+ *       SLO ({@code max}); both valid however often the judge looks, and the margin's test valid while the rates
+ *       wander up to the policy's {@code maxDispersion}.
+ *   <li><b>Pass</b> needs evidence: the data must rule out a candidate {@code analysis.ruleOut} worse than the baseline
+ *       (a sequential test of its own, at {@code missedRegressionRate}), and the stage's rate must be under the SLO.
+ *       Until then the stage bakes on, up to its {@code maxBake}; then it is inconclusive.
+ *   <li><b>The promotion watch</b> compares with the share of traffic held back on the baseline, with a fresh margin test
+ *       (its share of the budget) while the rule-out evidence carries on. Without a holdback only the SLO is judged,
+ *       and the sentences say so.
+ * </ul>
  */
 final class RatioJudge implements MetricJudge {
 
@@ -23,28 +34,43 @@ final class RatioJudge implements MetricJudge {
     private final MetricSpec spec;
     private final RateRatioTest relative;
     private final ProportionBoundTest absolute;
-    private final double watchAlpha;
+    private final RateRatioTest ruleOut;
+    private final RateRatioTest watchRelative;
+    private final ProportionBoundTest watchAbsolute;
     private final long minRequests;
     private final int noDataLimit;
 
     /**
      * @param alpha each of this metric's tests' share of the false-rollback budget during the canary
-     * @param watchAlpha this metric's share after promotion
+     * @param watchAlpha each test's share after promotion
      */
-    RatioJudge(MetricSpec spec, double alpha, double watchAlpha, long minRequests, int noDataLimit) {
+    RatioJudge(MetricSpec spec, double alpha, double watchAlpha, AnalysisSettings analysis) {
         this.spec = spec;
-        this.relative = spec.maxIncrease().isPresent()
-                ? new RateRatioTest(1 + spec.maxIncrease().getAsDouble(), alpha)
-                : null;
+        double dispersion = analysis.maxDispersion();
+        if (spec.maxIncrease().isPresent()) {
+            double allowed = 1 + spec.maxIncrease().getAsDouble();
+            this.relative = new RateRatioTest(allowed, alpha, defaultPrior(), dispersion);
+            this.watchRelative = new RateRatioTest(allowed, watchAlpha, defaultPrior(), dispersion);
+            this.ruleOut = RateRatioTest.ruleOut(1 + analysis.ruleOut(), analysis.missedRegressionRate(), dispersion);
+        } else {
+            this.relative = null;
+            this.watchRelative = null;
+            this.ruleOut = null;
+        }
         this.absolute =
                 spec.max().isPresent() ? new ProportionBoundTest(spec.max().getAsDouble(), alpha) : null;
-        this.watchAlpha = watchAlpha;
-        this.minRequests = minRequests;
-        this.noDataLimit = noDataLimit;
+        this.watchAbsolute =
+                spec.max().isPresent() ? new ProportionBoundTest(spec.max().getAsDouble(), watchAlpha) : null;
+        this.minRequests = analysis.minRequests();
+        this.noDataLimit = analysis.limits().noData();
     }
 
-    /** How many sequential tests this metric runs during the canary (its share of the budget is split among them). */
-    static int canaryTests(MetricSpec spec) {
+    private static MixturePrior defaultPrior() {
+        return MixturePrior.calibrated();
+    }
+
+    /** How many sequential tests this metric runs during the canary, and again during the watch. */
+    static int tests(MetricSpec spec) {
         return (spec.maxIncrease().isPresent() ? 1 : 0) + (spec.max().isPresent() ? 1 : 0);
     }
 
@@ -58,6 +84,7 @@ final class RatioJudge implements MetricJudge {
         return new Ratio(
                 relative == null ? null : relative.empty(),
                 absolute == null ? null : absolute.empty(),
+                ruleOut == null ? null : ruleOut.empty(),
                 Counts.ZERO,
                 Counts.ZERO,
                 null,
@@ -68,32 +95,27 @@ final class RatioJudge implements MetricJudge {
     @Override
     public MetricEvidence beginStage(MetricEvidence evidence) {
         Ratio r = (Ratio) evidence;
-        return new Ratio(r.relative(), r.absolute(), Counts.ZERO, r.canary(), null, null, r.consecutiveNoData());
+        return new Ratio(
+                r.relative(), r.absolute(), ruleOutOf(r), Counts.ZERO, r.canary(), null, null, r.consecutiveNoData());
     }
 
     @Override
     public MetricEvidence beginWatch(MetricEvidence evidence) {
         Ratio r = (Ratio) evidence;
-        Double bound = watchBound(r.canary());
-        ProportionEvidence watch = bound == null ? null : new ProportionBoundTest(bound, watchAlpha).empty();
-        return new Ratio(r.relative(), r.absolute(), Counts.ZERO, r.canary(), bound, watch, 0);
+        return new Ratio(
+                r.relative(),
+                r.absolute(),
+                ruleOutOf(r),
+                Counts.ZERO,
+                r.canary(),
+                watchRelative == null ? null : watchRelative.empty(),
+                watchAbsolute == null ? null : watchAbsolute.empty(),
+                0);
     }
 
-    /**
-     * The bound on the promoted candidate: the baseline's rate during the canary plus the margin, and the SLO, whichever
-     * is lower. A baseline without bad events is taken as one bad event in its traffic, so that a clean baseline does not
-     * make a single error a regression. Null when no bound below 100% applies.
-     */
-    private Double watchBound(Counts canary) {
-        double bound = Double.POSITIVE_INFINITY;
-        if (spec.maxIncrease().isPresent() && canary.baselineTotal() > 0) {
-            double reference = Math.max(canary.baselineBad(), 1) / canary.baselineTotal();
-            bound = reference * (1 + spec.maxIncrease().getAsDouble());
-        }
-        if (spec.max().isPresent()) {
-            bound = Math.min(bound, spec.max().getAsDouble());
-        }
-        return bound < 1 ? bound : null;
+    /** The rule-out evidence; a state saved before it existed starts it now. */
+    private RateRatioEvidence ruleOutOf(Ratio r) {
+        return r.ruleOut() != null || ruleOut == null ? r.ruleOut() : ruleOut.empty();
     }
 
     @Override
@@ -101,85 +123,139 @@ final class RatioJudge implements MetricJudge {
         Ratio r = (Ratio) evidence;
         return switch (context.mode()) {
             case CHECK -> new Assessment(r, MetricJudge.check(spec, readings, UNIT, RatioJudge::ratioOf), false);
-            case CANARY -> canaryLook(r, readings, context.end());
-            case WATCH -> watchLook(r, readings, context.end());
+            case CANARY -> pairedLook(r, readings, context, false);
+            case WATCH ->
+                readings.baseline() == null
+                        ? limitsOnlyLook(r, readings, context)
+                        : pairedLook(r, readings, context, true);
         };
     }
 
-    private Assessment canaryLook(Ratio r, Readings readings, boolean stageEnd) {
+    /** Candidate against baseline: during the canary, or during the watch against the held-back baseline. */
+    private Assessment pairedLook(Ratio r, Readings readings, LookContext context, boolean watch) {
         if (!(readings.candidate() instanceof Reading.Counts c) || !(readings.baseline() instanceof Reading.Counts b)) {
-            int inARow = r.consecutiveNoData() + 1;
-            String why = MetricJudge.whyUnusable(readings.candidate(), readings.baseline(), Reading.Counts.class);
-            return MetricJudge.noData(spec, r.withNoData(inARow), inARow, noDataLimit, why, UNIT);
+            return noData(r, readings);
         }
-        RateRatioEvidence rel =
-                relative == null ? null : relative.add(r.relative(), c.bad(), c.total(), b.bad(), b.total());
-        ProportionEvidence abs = absolute == null ? null : absolute.add(r.absolute(), c.bad(), c.total());
+        RateRatioTest marginTest = watch ? watchRelative : relative;
+        ProportionBoundTest limitTest = watch ? watchAbsolute : absolute;
+        RateRatioEvidence margin = watch ? r.watchRelative() : r.relative();
+        ProportionEvidence limit = watch ? r.watchAbsolute() : r.absolute();
+        if (marginTest != null) {
+            margin = marginTest.add(margin, c.bad(), c.total(), b.bad(), b.total());
+        }
+        if (limitTest != null) {
+            limit = limitTest.add(limit, c.bad(), c.total());
+        }
+        RateRatioEvidence rule = ruleOutOf(r);
+        if (ruleOut != null) {
+            rule = ruleOut.add(
+                    rule, b.bad(), b.total(), c.bad(), c.total()); // roles swapped: see RateRatioTest.ruleOut
+        }
         Counts stage = r.stage().plus(c.bad(), c.total(), b.bad(), b.total());
-        Counts canary = r.canary().plus(c.bad(), c.total(), b.bad(), b.total());
-        Ratio next = new Ratio(rel, abs, stage, canary, null, null, 0);
+        Counts canary = watch ? r.canary() : r.canary().plus(c.bad(), c.total(), b.bad(), b.total());
+        Ratio next = watch
+                ? new Ratio(r.relative(), r.absolute(), rule, stage, canary, margin, limit, 0)
+                : new Ratio(margin, limit, rule, stage, canary, null, null, 0);
 
-        boolean regression = relative != null && relative.rejects(rel);
-        boolean overLimit = absolute != null && absolute.rejects(abs);
-        boolean enoughSoFar = canary.candidateTotal() >= minRequests && canary.baselineTotal() >= minRequests;
+        boolean regression = marginTest != null && marginTest.rejects(margin);
+        boolean overLimit = limitTest != null && limitTest.rejects(limit);
+        Counts judged = watch ? stage : canary;
+        boolean enoughSoFar = judged.candidateTotal() >= minRequests && judged.baselineTotal() >= minRequests;
         boolean enoughInStage = stage.candidateTotal() >= minRequests && stage.baselineTotal() >= minRequests;
 
+        String where = watch ? " since promotion" : " in this stage";
         Outcome outcome;
         String explanation;
         if ((regression || overLimit) && enoughSoFar) {
             outcome = Outcome.FAIL;
-            explanation = regression ? regressionSentence(canary, rel) : overLimitSentence(canary, abs);
-        } else if (stageEnd ? !enoughInStage : !enoughSoFar) {
-            outcome = Outcome.HOLD;
-            explanation = tooLittleTraffic(stageEnd ? stage : canary, stageEnd ? "in this stage" : "so far");
-        } else if (stageEnd) {
-            outcome = Outcome.PASS;
-            explanation = passSentence(stage, rel, abs);
-        } else {
+            explanation = regression
+                    ? regressionSentence(judged, margin, marginTest)
+                    : overLimitSentence(judged, limit, limitTest);
+        } else if (!context.end()) {
             outcome = Outcome.CONTINUE;
-            explanation = ongoingSentence(c, b, rel);
+            explanation = ongoingSentence(c, b, margin);
+        } else if (!enoughInStage) {
+            outcome = context.lastChance() ? Outcome.HOLD : Outcome.CONTINUE;
+            explanation = tooLittleTraffic(stage, where) + (context.lastChance() ? "" : "; baking on");
+        } else {
+            String missing = missingEvidence(stage, rule);
+            if (missing == null) {
+                outcome = Outcome.PASS;
+                explanation = passSentence(stage, where, rule);
+            } else {
+                outcome = context.lastChance() ? Outcome.HOLD : Outcome.CONTINUE;
+                explanation = pooled(stage) + where + ": " + missing + (context.lastChance() ? "" : "; baking on");
+            }
         }
-        return new Assessment(next, look(outcome, c.ratio(), b.ratio(), explanation), false);
+        String envelope = envelopeNote(watch ? margin : next.relative(), marginTest);
+        return new Assessment(next, look(outcome, c.ratio(), b.ratio(), explanation + envelope), false);
     }
 
-    private Assessment watchLook(Ratio r, Readings readings, boolean watchEnd) {
-        if (!(readings.candidate() instanceof Reading.Counts c)) {
-            int inARow = r.consecutiveNoData() + 1;
-            String why = MetricJudge.whyUnusable(readings.candidate(), null, Reading.Counts.class);
-            return MetricJudge.noData(spec, r.withNoData(inARow), inARow, noDataLimit, why, UNIT);
+    /**
+     * What the data have not shown yet for a pass, or null when they have shown all of it: the rule-out of a large
+     * regression, and the stage's rate under the SLO.
+     */
+    private String missingEvidence(Counts stage, RateRatioEvidence rule) {
+        if (ruleOut != null && !ruleOut.rejectsNow(rule)) {
+            return "not enough data yet to show the candidate below " + ruleOutLevel() + " (evidence "
+                    + Format.number(ruleOut.eValue(rule)) + " of the " + Format.number(1 / ruleOut.alpha())
+                    + " needed)";
         }
-        ProportionBoundTest test = r.watchBound() == null ? null : new ProportionBoundTest(r.watchBound(), watchAlpha);
-        ProportionEvidence watch = test == null ? null : test.add(r.watch(), c.bad(), c.total());
-        Counts stage = r.stage().plus(c.bad(), c.total(), 0, 0);
-        Ratio next = new Ratio(r.relative(), r.absolute(), stage, r.canary(), r.watchBound(), watch, 0);
+        if (spec.max().isPresent()
+                && stage.candidateBad() / stage.candidateTotal() > spec.max().getAsDouble()) {
+            return "over the limit of " + Format.percent(spec.max().getAsDouble())
+                    + " but not shown to exceed it: not enough data to show it is under the limit";
+        }
+        return null;
+    }
 
-        double reference = r.canary().baselineTotal() > 0
-                ? r.canary().baselineBad() / r.canary().baselineTotal()
-                : Double.NaN;
+    /** The promoted candidate without a held-back baseline: its absolute limit is all that can be judged. */
+    private Assessment limitsOnlyLook(Ratio r, Readings readings, LookContext context) {
+        if (!(readings.candidate() instanceof Reading.Counts c)) {
+            return noData(r, readings);
+        }
+        ProportionEvidence limit =
+                watchAbsolute == null ? null : watchAbsolute.add(r.watchAbsolute(), c.bad(), c.total());
+        Counts stage = r.stage().plus(c.bad(), c.total(), 0, 0);
+        Ratio next = new Ratio(r.relative(), r.absolute(), r.ruleOut(), stage, r.canary(), r.watchRelative(), limit, 0);
         boolean enough = stage.candidateTotal() >= minRequests;
+        String noBaseline = "no live baseline (promote.holdback: 0), so only the absolute limit is judged";
         Outcome outcome;
         String explanation;
-        if (test != null && test.rejects(watch) && enough) {
+        if (watchAbsolute != null && watchAbsolute.rejects(limit) && enough) {
             outcome = Outcome.FAIL;
-            explanation = Format.percent(watch.fraction()) + " on the promoted candidate is over its bound of "
-                    + Format.percent(r.watchBound()) + " (the baseline showed " + Format.percent(reference)
-                    + " before promotion; evidence " + Format.number(test.eValue(watch)) + " ≥ "
-                    + Format.number(1 / watchAlpha) + ")";
+            explanation = overLimitSentence(stage, limit, watchAbsolute) + "; " + noBaseline;
+        } else if (!context.end()) {
+            outcome = Outcome.CONTINUE;
+            explanation = Format.percent(c.ratio()) + " this interval; " + noBaseline;
         } else if (!enough) {
-            outcome = Outcome.HOLD;
-            explanation = "too little traffic yet: " + (long) stage.candidateTotal() + " requests of the " + minRequests
-                    + " needed";
-        } else if (watchEnd) {
+            outcome = context.lastChance() ? Outcome.HOLD : Outcome.CONTINUE;
+            explanation = "too little traffic since promotion: " + (long) stage.candidateTotal() + " requests of the "
+                    + minRequests + " needed";
+        } else if (watchAbsolute == null) {
             outcome = Outcome.PASS;
             explanation = Format.percent(stage.candidateBad() / stage.candidateTotal())
-                    + " on the promoted candidate, within its bound of "
-                    + (r.watchBound() == null ? "100%" : Format.percent(r.watchBound()));
+                    + " since promotion, not judged: no live baseline (promote.holdback: 0) and no absolute limit";
+        } else if (stage.candidateBad() / stage.candidateTotal() > spec.max().getAsDouble()) {
+            outcome = context.lastChance() ? Outcome.HOLD : Outcome.CONTINUE;
+            explanation = Format.percent(stage.candidateBad() / stage.candidateTotal())
+                    + " since promotion, over the limit of "
+                    + Format.percent(spec.max().getAsDouble())
+                    + " but not shown to exceed it; " + noBaseline;
         } else {
-            outcome = Outcome.CONTINUE;
-            explanation = Format.percent(c.ratio()) + " this interval against a bound of "
-                    + (r.watchBound() == null ? "100%" : Format.percent(r.watchBound()));
+            outcome = Outcome.PASS;
+            explanation = Format.percent(stage.candidateBad() / stage.candidateTotal())
+                    + " since promotion, under the limit of "
+                    + Format.percent(spec.max().getAsDouble()) + "; "
+                    + noBaseline;
         }
-        return new Assessment(next, look(outcome, c.ratio(), reference, explanation), false);
+        return new Assessment(next, look(outcome, c.ratio(), Double.NaN, explanation), false);
+    }
+
+    private Assessment noData(Ratio r, Readings readings) {
+        int inARow = r.consecutiveNoData() + 1;
+        String why = MetricJudge.whyUnusable(readings.candidate(), readings.baseline(), Reading.Counts.class);
+        return MetricJudge.noData(spec, r.withNoData(inARow), inARow, noDataLimit, why, UNIT);
     }
 
     private MetricLook look(Outcome outcome, double candidate, double baseline, String explanation) {
@@ -192,57 +268,78 @@ final class RatioJudge implements MetricJudge {
                 explanation);
     }
 
-    private String regressionSentence(Counts canary, RateRatioEvidence rel) {
-        return pooled(canary) + ": " + Format.number(rel.estimate()) + "× the baseline, more than the allowed "
-                + Format.margin(spec.maxIncrease().getAsDouble()) + " (evidence " + Format.number(relative.eValue(rel))
-                + " ≥ " + Format.number(1 / relative.alpha()) + ")";
-    }
-
-    private String overLimitSentence(Counts canary, ProportionEvidence abs) {
-        return Format.percent(abs.fraction()) + " on the candidate is over the limit of "
-                + Format.percent(spec.max().getAsDouble()) + " (evidence " + Format.number(absolute.eValue(abs)) + " ≥ "
-                + Format.number(1 / absolute.alpha()) + "; baseline "
-                + Format.percent(canary.baselineBad() / canary.baselineTotal()) + ")";
-    }
-
-    /**
-     * Why a stage passed: no test showed a regression. With little traffic that can happen while the stage's rates are
-     * beyond a bound, and then the sentence says so instead of calling them within it.
-     */
-    private String passSentence(Counts stage, RateRatioEvidence rel, ProportionEvidence abs) {
-        StringBuilder text = new StringBuilder(pooled(stage) + " in this stage");
-        double candidateRate = stage.candidateBad() / stage.candidateTotal();
-        if (rel != null) {
-            double allowed = 1 + spec.maxIncrease().getAsDouble();
-            double ratio = candidateRate / (stage.baselineBad() / stage.baselineTotal());
-            String margin = Format.margin(spec.maxIncrease().getAsDouble());
-            text.append(
-                    ratio > allowed
-                            ? ": " + Format.number(ratio) + "× the baseline, above the allowed " + margin
-                                    + " but not shown to exceed it (evidence " + Format.number(relative.eValue(rel))
-                                    + " < " + Format.number(1 / relative.alpha()) + ")"
-                            : ", within the allowed " + margin);
+    /** Said when the rates wander more than the test allows for, so the guarantee may not hold. */
+    private static String envelopeNote(RateRatioEvidence evidence, RateRatioTest test) {
+        if (test == null || evidence == null || !test.beyondEnvelope(evidence)) {
+            return "";
         }
-        if (abs != null) {
-            double max = spec.max().getAsDouble();
-            text.append(rel != null ? " and" : ",")
-                    .append(
-                            candidateRate > max
-                                    ? " over the limit of " + Format.percent(max) + " but not shown to exceed it"
-                                            + " (evidence " + Format.number(absolute.eValue(abs)) + " < "
-                                            + Format.number(1 / absolute.alpha()) + ")"
-                                    : " under the limit of " + Format.percent(max));
+        return " [the per-interval rates wander more than the test allows for (CV about "
+                + Format.percent(test.estimatedDispersion(evidence)) + " against analysis.maxDispersion "
+                + Format.percent(test.maxDispersion())
+                + "): false rollbacks may exceed the budget; raise maxDispersion]";
+    }
+
+    private String regressionSentence(Counts counts, RateRatioEvidence margin, RateRatioTest test) {
+        double ratio = ratioOf(counts);
+        return pooled(counts) + ": " + Format.number(ratio) + "× the baseline, more than the allowed "
+                + Format.margin(spec.maxIncrease().getAsDouble()) + " (evidence " + Format.number(test.eValue(margin))
+                + " ≥ " + Format.number(1 / test.alpha()) + ", the level at which the chance of a false rollback is "
+                + Format.percent(test.alpha()) + ")";
+    }
+
+    private String overLimitSentence(Counts counts, ProportionEvidence limit, ProportionBoundTest test) {
+        return Format.percent(limit.fraction()) + " on the candidate is over the limit of "
+                + Format.percent(spec.max().getAsDouble()) + " (evidence " + Format.number(test.eValue(limit)) + " ≥ "
+                + Format.number(1 / test.alpha()) + ")"
+                + (counts.baselineTotal() > 0
+                        ? "; baseline " + Format.percent(counts.baselineBad() / counts.baselineTotal())
+                        : "");
+    }
+
+    /** Why a metric passed: what the data showed, and where the stage's rates stand against the margin and the SLO. */
+    private String passSentence(Counts stage, String where, RateRatioEvidence rule) {
+        StringBuilder text = new StringBuilder(pooled(stage) + where);
+        if (ruleOut != null) {
+            double ratio = ratioOf(stage);
+            String margin = Format.margin(spec.maxIncrease().getAsDouble());
+            if (Double.isFinite(ratio)) {
+                text.append(": ").append(Format.number(ratio)).append("× the baseline");
+                text.append(
+                        ratio > 1 + spec.maxIncrease().getAsDouble()
+                                ? ", above the allowed " + margin + " but not shown to exceed it"
+                                : ", within the allowed " + margin);
+            }
+            text.append("; shown below ")
+                    .append(ruleOutLevel())
+                    .append(" (evidence ")
+                    .append(Format.number(ruleOut.eValue(rule)))
+                    .append(" ≥ ")
+                    .append(Format.number(1 / ruleOut.alpha()))
+                    .append(")");
+        }
+        if (spec.max().isPresent()) {
+            text.append(ruleOut != null ? " and" : ",")
+                    .append(" under the limit of ")
+                    .append(Format.percent(spec.max().getAsDouble()));
         }
         return text.toString();
     }
 
-    private String ongoingSentence(Reading.Counts c, Reading.Counts b, RateRatioEvidence rel) {
+    private String ruleOutLevel() {
+        return Format.number(1 / ruleOut.theta0()) + "× the baseline";
+    }
+
+    private String ongoingSentence(Reading.Counts c, Reading.Counts b, RateRatioEvidence margin) {
         String interval = Format.percent(c.ratio()) + " vs " + Format.percent(b.ratio()) + " this interval";
-        if (rel == null || Double.isNaN(rel.estimate())) {
+        if (margin == null || Double.isNaN(margin.estimate())) {
             return interval + ", no regression shown";
         }
-        return interval + "; " + Format.number(rel.estimate()) + "× the baseline so far (allowed "
+        return interval + "; " + Format.number(margin.estimate()) + "× the baseline so far (allowed "
                 + Format.margin(spec.maxIncrease().getAsDouble()) + "), no regression shown";
+    }
+
+    private static double ratioOf(Counts counts) {
+        return (counts.candidateBad() / counts.candidateTotal()) / (counts.baselineBad() / counts.baselineTotal());
     }
 
     private static String pooled(Counts counts) {
@@ -250,8 +347,8 @@ final class RatioJudge implements MetricJudge {
                 + Format.percent(counts.baselineBad() / counts.baselineTotal()) + " on the baseline";
     }
 
-    private String tooLittleTraffic(Counts counts, String when) {
-        return "too little traffic " + when + ": " + (long) counts.candidateTotal() + " candidate and "
+    private String tooLittleTraffic(Counts counts, String where) {
+        return "too little traffic" + where + ": " + (long) counts.candidateTotal() + " candidate and "
                 + (long) counts.baselineTotal() + " baseline requests, " + minRequests + " each needed";
     }
 

@@ -10,6 +10,11 @@ import java.time.Duration;
  *     no worse than the policy allows; a fraction, e.g. 0.01
  * @param maxAutocorrelation the largest correlation between consecutive looks of quantile and value metrics for which
  *     {@code falseRollbackRate} is guaranteed; 0 assumes independent looks (faster, see docs/statistics.md)
+ * @param maxDispersion the largest coefficient of variation of a version's per-interval error rate (ratio metrics) for
+ *     which {@code falseRollbackRate} is guaranteed; 0 assumes Poisson intervals (faster, see docs/statistics.md)
+ * @param ruleOut a stage passes a ratio metric only when the data rule out a candidate this much worse than the
+ *     baseline (1.0 is +100%, twice the baseline's rate)
+ * @param missedRegressionRate the chance that a stage passes a candidate that is {@code ruleOut} worse, per metric
  * @param minRequests requests each version must have served in a stage before any verdict other than HOLD
  * @param onInconclusive what to do when a stage ends without a clear verdict
  * @param limits bounds on retries, no-data looks and extensions
@@ -19,6 +24,9 @@ public record AnalysisSettings(
         Duration interval,
         double falseRollbackRate,
         double maxAutocorrelation,
+        double maxDispersion,
+        double ruleOut,
+        double missedRegressionRate,
         long minRequests,
         OnInconclusive onInconclusive,
         Limits limits,
@@ -29,6 +37,36 @@ public record AnalysisSettings(
      * per-minute values correlated, and 0.6 covers such spells at a cost in speed that docs/statistics.md measures.
      */
     public static final double DEFAULT_MAX_AUTOCORRELATION = 0.6;
+
+    /** Each version's per-interval error rate may wander with a CV of up to 50% (pods, caches, clients). */
+    public static final double DEFAULT_MAX_DISPERSION = 0.5;
+
+    /** A stage passes once a doubled rate of bad events is ruled out. */
+    public static final double DEFAULT_RULE_OUT = 1.0;
+
+    public static final double DEFAULT_MISSED_REGRESSION_RATE = 0.01;
+
+    /** The settings without the fields added for dispersion and pass evidence, which take their defaults. */
+    public AnalysisSettings(
+            Duration interval,
+            double falseRollbackRate,
+            double maxAutocorrelation,
+            long minRequests,
+            OnInconclusive onInconclusive,
+            Limits limits,
+            ScoreThresholds score) {
+        this(
+                interval,
+                falseRollbackRate,
+                maxAutocorrelation,
+                DEFAULT_MAX_DISPERSION,
+                DEFAULT_RULE_OUT,
+                DEFAULT_MISSED_REGRESSION_RATE,
+                minRequests,
+                onInconclusive,
+                limits,
+                score);
+    }
 
     /**
      * Look every minute, 1% false rollbacks valid up to an autocorrelation of 0.6, 500 requests per version, roll back

@@ -35,14 +35,23 @@ public final class PolicyParser {
 
     private static final List<String> POLICY_KEYS =
             List.of("endpoint", "stages", "analysis", "metrics", "signOff", "promote", "rollback", "dryRun");
-    private static final List<String> STAGE_KEYS = List.of("weight", "bake", "signOff");
+    private static final List<String> STAGE_KEYS = List.of("weight", "bake", "maxBake", "signOff");
     private static final List<String> ANALYSIS_KEYS = List.of(
-            "interval", "falseRollbackRate", "maxAutocorrelation", "minRequests", "onInconclusive", "limits", "score");
+            "interval",
+            "falseRollbackRate",
+            "maxAutocorrelation",
+            "maxDispersion",
+            "ruleOut",
+            "missedRegressionRate",
+            "minRequests",
+            "onInconclusive",
+            "limits",
+            "score");
     private static final List<String> LIMITS_KEYS = List.of("noData", "extensions", "shiftAttempts", "shiftTimeout");
     private static final List<String> SCORE_KEYS = List.of("pass", "marginal");
     private static final List<String> SIGN_OFF_KEYS =
             List.of("approvers", "quorum", "allowSelfApproval", "expires", "onExpiry");
-    private static final List<String> PROMOTE_KEYS = List.of("bake", "signOff");
+    private static final List<String> PROMOTE_KEYS = List.of("bake", "holdback", "signOff");
     private static final List<String> ROLLBACK_KEYS = List.of("automatic", "onAbort");
 
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -50,8 +59,25 @@ public final class PolicyParser {
             name -> ENDPOINT_NAME.matcher(name).matches(),
             name -> "'" + name
                     + "' is not an endpoint name: use lower-case letters, digits and -, not starting with -");
-    private static final ValueType<Integer> WEIGHT =
-            atLeast(1).where(weight -> weight <= 100, weight -> weight + " is over 100");
+    /** A canary stage stays below 100%: going to 100% is promotion, which watches against a held-back baseline. */
+    private static final ValueType<Integer> WEIGHT = atLeast(1)
+            .where(weight -> weight <= 100, weight -> weight + " is over 100")
+            .where(
+                    weight -> weight < 100,
+                    weight -> "100 is promotion, not a canary stage: end the stages below 100 and promote"
+                            + " (promote.holdback keeps a share on the baseline while the promoted candidate is"
+                            + " watched)");
+    /** Up to 200%: beyond, per-interval rates wander so much that a test allowing for it can hardly decide. */
+    private static final ValueType<Double> MAX_DISPERSION =
+            PERCENT.where(cv -> cv <= 2, cv -> Percentages.format(cv) + " is over 200%");
+
+    private static final ValueType<Double> RULE_OUT =
+            PERCENT.where(increase -> increase > 0, increase -> "must be more than 0%");
+    private static final ValueType<Double> MISSED_REGRESSION_RATE = PERCENT.where(
+                    rate -> rate > 0, rate -> "must be more than 0%")
+            .where(rate -> rate <= 0.20, rate -> Percentages.format(rate) + " is over 20%");
+    private static final ValueType<Integer> HOLDBACK =
+            WHOLE_NUMBER.where(h -> h >= 0 && h <= 50, h -> h + " is not between 0 and 50 (percent of traffic)");
     private static final ValueType<Double> FALSE_ROLLBACK_RATE = PERCENT.where(
                     rate -> rate > 0, rate -> "must be more than 0%")
             .where(rate -> rate <= 0.20, rate -> Percentages.format(rate) + " is over 20%");
@@ -104,6 +130,7 @@ public final class PolicyParser {
         AnalysisSettings analysis = analysis(top);
         List<Stage> stages = stages(top);
         List<MetricSpec> metrics = new MetricsSection(errors).read(top);
+        checkRuleOut(analysis, metrics);
         Optional<SignOffPolicy> signOff = top.mapping("signOff", SIGN_OFF_KEYS).map(this::signOff);
         PromoteSettings promote = promote(top);
         RollbackSettings rollback =
@@ -137,6 +164,9 @@ public final class PolicyParser {
                 interval.orElse(defaults.interval()),
                 analysis.orDefault("falseRollbackRate", FALSE_ROLLBACK_RATE, defaults.falseRollbackRate()),
                 analysis.orDefault("maxAutocorrelation", MAX_AUTOCORRELATION, defaults.maxAutocorrelation()),
+                analysis.orDefault("maxDispersion", MAX_DISPERSION, defaults.maxDispersion()),
+                analysis.orDefault("ruleOut", RULE_OUT, defaults.ruleOut()),
+                analysis.orDefault("missedRegressionRate", MISSED_REGRESSION_RATE, defaults.missedRegressionRate()),
                 analysis.orDefault("minRequests", atLeast(1), (int) defaults.minRequests()),
                 analysis.orDefault("onInconclusive", ValueType.choice(OnInconclusive.class), defaults.onInconclusive()),
                 limits,
@@ -208,9 +238,17 @@ public final class PolicyParser {
             }
             Optional<Duration> bake = stage.required("bake", DURATION);
             bake.ifPresent(b -> checkBake(stage, "bake", b, false));
+            Optional<Duration> maxBake = stage.optional("maxBake", DURATION);
+            if (maxBake.isPresent() && bake.isPresent() && maxBake.get().compareTo(bake.get()) < 0) {
+                stage.error(
+                        "maxBake",
+                        Durations.format(maxBake.get()) + " is shorter than the stage's bake ("
+                                + Durations.format(bake.get()) + ")");
+            }
             boolean signOff = stage.orDefault("signOff", BOOLEAN, false);
             if (weight.isPresent() && bake.isPresent()) {
-                stages.add(new Stage(weight.get(), bake.get(), signOff));
+                stages.add(maxBake.map(m -> new Stage(weight.get(), bake.get(), m, signOff))
+                        .orElseGet(() -> new Stage(weight.get(), bake.get(), signOff)));
             }
         }
         return stages;
@@ -251,7 +289,9 @@ public final class PolicyParser {
         }
         boolean signOff = section.map(promote -> promote.orDefault("signOff", BOOLEAN, defaults.signOff()))
                 .orElse(defaults.signOff());
-        return new PromoteSettings(bake.orElse(defaults.bake()), signOff);
+        int holdback = section.map(promote -> promote.orDefault("holdback", HOLDBACK, defaults.holdback()))
+                .orElse(defaults.holdback());
+        return new PromoteSettings(bake.orElse(defaults.bake()), holdback, signOff);
     }
 
     private RollbackSettings rollback(MappingReader rollback) {
@@ -259,6 +299,22 @@ public final class PolicyParser {
         return new RollbackSettings(
                 rollback.orDefault("automatic", BOOLEAN, defaults.automatic()),
                 rollback.orDefault("onAbort", ValueType.choice(OnAbort.class), defaults.onAbort()));
+    }
+
+    /** A stage's pass evidence rules out a regression beyond every ratio metric's margin, or it would mean nothing. */
+    private void checkRuleOut(AnalysisSettings analysis, List<MetricSpec> metrics) {
+        for (int i = 0; i < metrics.size(); i++) {
+            MetricSpec metric = metrics.get(i);
+            if (metric.kind() == MetricSpec.Kind.RATIO
+                    && metric.maxIncrease().isPresent()
+                    && metric.maxIncrease().getAsDouble() >= analysis.ruleOut()) {
+                errors.add(new PolicyError(
+                        "analysis.ruleOut",
+                        Percentages.format(analysis.ruleOut()) + " is not above metrics[" + i + "].maxIncrease ("
+                                + Percentages.format(metric.maxIncrease().getAsDouble())
+                                + "); a passing stage must rule out more than the metric allows"));
+            }
+        }
     }
 
     /** A bake must hold at least one look, or the stage would pass unjudged. */

@@ -64,7 +64,20 @@ public final class RolloutEngine {
     public Step start(String rolloutId, String endpoint, String candidate, String startedBy, Instant now) {
         Subject subject = new Subject(rolloutId, endpoint, candidate, null, startedBy, now);
         RolloutState state = new RolloutState(
-                subject, Phase.PENDING, now, -1, 0, null, null, judge.begin(), null, null, List.of(), false, null);
+                subject,
+                Phase.PENDING,
+                now,
+                -1,
+                0,
+                null,
+                null,
+                judge.begin(),
+                null,
+                null,
+                List.of(),
+                false,
+                false,
+                null);
         List<RolloutEvent.PlannedStage> plan = policy.stages().stream()
                 .map(s -> new RolloutEvent.PlannedStage(s.weight(), s.bake(), s.signOff()))
                 .toList();
@@ -193,7 +206,15 @@ public final class RolloutEngine {
         if (!split.ready()) {
             return notReadyYet(reported, split, now);
         }
-        return s.phase() == Phase.PROMOTING ? startWatch(reported, split, now) : startStage(reported, split, now);
+        if (s.phase() == Phase.PROMOTING) {
+            return target == policy.promote().watchWeight() && !s.watchPassed()
+                    ? startWatch(reported, split, now)
+                    : promoted(
+                            reported.withShift(null),
+                            now,
+                            new ArrayList<>(List.of(new RolloutEvent.TrafficShifted(now, 0, split))));
+        }
+        return startStage(reported, split, now);
     }
 
     private Step onRouterFailed(RolloutState s, String reason, Instant now) {
@@ -219,10 +240,19 @@ public final class RolloutEngine {
             return stale(s);
         }
         BakeClock clock = s.bake();
-        boolean watching = promoted(s);
-        boolean bakeOver =
-                s.phase() != Phase.AWAITING_SIGNOFF && !read.window().end().isBefore(clock.endsAt());
-        LookContext context = watching ? LookContext.watch(bakeOver) : LookContext.canary(s.stageIndex(), bakeOver);
+        boolean watching = inWatch(s);
+        Instant lookEnd = read.window().end();
+        boolean bakeOver = s.phase() != Phase.AWAITING_SIGNOFF && !lookEnd.isBefore(clock.endsAt());
+        Instant lastLook = clock.startedAt()
+                .plus(
+                        watching
+                                ? policy.promote().maxBake()
+                                : stage(s.stageIndex()).maxBake());
+        boolean lastChance =
+                bakeOver && !lookEnd.isBefore(lastLook.isAfter(clock.endsAt()) ? lastLook : clock.endsAt());
+        LookContext context = watching
+                ? LookContext.watch(bakeOver, lastChance)
+                : LookContext.canary(s.stageIndex(), bakeOver, lastChance);
         LookResult look = judge.look(s.judge(), read.readings(), context);
 
         RolloutState looked = s.withJudge(look.state())
@@ -319,7 +349,7 @@ public final class RolloutEngine {
         }
         return switch (s.gatePurpose()) {
             case STAGE, INCONCLUSIVE -> advance(signed.withPromotionSigned(isLastStage(s)), now, events);
-            case WATCH -> promoted(signed, now, events);
+            case WATCH -> completePromotion(signed, now, events);
             case PROMOTION ->
                 startPromotion(signed.withPromotionSigned(true), request.who().userId(), now, events);
         };
@@ -460,7 +490,7 @@ public final class RolloutEngine {
 
     private Step startPromotion(RolloutState s, String by, Instant now, List<RolloutEvent> events) {
         events.add(new RolloutEvent.PromotionStarted(now, by));
-        return Step.of(startShift(s, Phase.PROMOTING, 100, now), events);
+        return Step.of(startShift(s, Phase.PROMOTING, policy.promote().watchWeight(), now), events);
     }
 
     private Step startWatch(RolloutState s, TrafficSplit split, Instant now) {
@@ -479,8 +509,16 @@ public final class RolloutEngine {
         return switch (verdict.verdict()) {
             case FAIL -> fail(s, "the promoted candidate regressed: " + firstReason(verdict), now, events);
             case INCONCLUSIVE -> inconclusive(s, verdict, now, events);
-            case PASS -> promoted(s, now, events);
+            case PASS -> completePromotion(s, now, events);
         };
+    }
+
+    /** After the watch: the held-back share goes to the candidate too (a failed shift rolls back), or it is done. */
+    private Step completePromotion(RolloutState s, Instant now, List<RolloutEvent> events) {
+        if (s.canaryWeight() == 100) {
+            return promoted(s, now, events);
+        }
+        return Step.of(startShift(s.withWatchPassed(true), Phase.PROMOTING, 100, now), events);
     }
 
     private static Step promoted(RolloutState s, Instant now, List<RolloutEvent> events) {
@@ -488,9 +526,15 @@ public final class RolloutEngine {
         return Step.of(s.enter(Phase.PROMOTED, now), events);
     }
 
-    /** At 100% there is no baseline traffic left to compare with: the judge uses what the baseline showed before. */
+    /** At 100% there is no baseline traffic left to read: only the candidate's metrics are. */
     private static boolean promoted(RolloutState s) {
         return s.canaryWeight() == 100;
+    }
+
+    /** Looks judge the promoted candidate while it is watched, and while people decide on an inconclusive watch. */
+    private static boolean inWatch(RolloutState s) {
+        return s.phase() == Phase.WATCHING
+                || (s.phase() == Phase.AWAITING_SIGNOFF && s.gatePurpose() == GatePurpose.WATCH);
     }
 
     // ---- sign-off gates

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  * @param gate the open or last sign-off gate, or null
  * @param stages the verdict of every finished stage
  * @param promotionSigned whether the sign-off that promotion needs has been given
+ * @param watchPassed whether the promoted candidate passed its watch (the held-back share then follows it)
  * @param reason why the rollout came to rest (rolled back, halted, failed), or null
  */
 public record RolloutState(
@@ -40,6 +41,7 @@ public record RolloutState(
         GatePurpose gatePurpose,
         List<StageSummary> stages,
         boolean promotionSigned,
+        boolean watchPassed,
         String reason) {
 
     public RolloutState {
@@ -156,6 +158,10 @@ public record RolloutState(
         return edit(draft -> draft.promotionSigned = value);
     }
 
+    RolloutState withWatchPassed(boolean value) {
+        return edit(draft -> draft.watchPassed = value);
+    }
+
     RolloutState withReason(String value) {
         return edit(draft -> draft.reason = value);
     }
@@ -181,6 +187,7 @@ public record RolloutState(
         GatePurpose gatePurpose;
         List<StageSummary> stages;
         boolean promotionSigned;
+        boolean watchPassed;
         String reason;
 
         Draft(RolloutState state) {
@@ -196,6 +203,7 @@ public record RolloutState(
             gatePurpose = state.gatePurpose;
             stages = state.stages;
             promotionSigned = state.promotionSigned;
+            watchPassed = state.watchPassed;
             reason = state.reason;
         }
 
@@ -213,6 +221,7 @@ public record RolloutState(
                     gatePurpose,
                     stages,
                     promotionSigned,
+                    watchPassed,
                     reason);
         }
     }

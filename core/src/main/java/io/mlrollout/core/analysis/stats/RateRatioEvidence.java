@@ -18,6 +18,11 @@ import java.util.Objects;
  * @param canaryTotal pooled canary events
  * @param baselineBad pooled baseline bad events
  * @param baselineTotal pooled baseline events
+ * @param residuals Σ over intervals of the squared Pearson residual of the canary's share of bad events, minus 1 (for
+ *     learning how much the rates wander; 0 in states saved before the test learned it)
+ * @param squaredResiduals Σ of those residuals squared
+ * @param residualWeight Σ of what each residual's mean grows by per unit of squared CV
+ * @param residualIntervals intervals that gave a residual
  */
 public record RateRatioEvidence(
         double theta0,
@@ -27,7 +32,11 @@ public record RateRatioEvidence(
         double canaryBad,
         double canaryTotal,
         double baselineBad,
-        double baselineTotal)
+        double baselineTotal,
+        double residuals,
+        double squaredResiduals,
+        double residualWeight,
+        int residualIntervals)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -64,12 +73,28 @@ public record RateRatioEvidence(
                 && Double.compare(canaryBad, e.canaryBad) == 0
                 && Double.compare(canaryTotal, e.canaryTotal) == 0
                 && Double.compare(baselineBad, e.baselineBad) == 0
-                && Double.compare(baselineTotal, e.baselineTotal) == 0;
+                && Double.compare(baselineTotal, e.baselineTotal) == 0
+                && Double.compare(residuals, e.residuals) == 0
+                && Double.compare(squaredResiduals, e.squaredResiduals) == 0
+                && Double.compare(residualWeight, e.residualWeight) == 0
+                && residualIntervals == e.residualIntervals;
     }
 
     @Override
     public int hashCode() {
-        return 31 * Objects.hash(theta0, maxLogEValue, intervals, canaryBad, canaryTotal, baselineBad, baselineTotal)
+        return 31
+                        * Objects.hash(
+                                theta0,
+                                maxLogEValue,
+                                intervals,
+                                canaryBad,
+                                canaryTotal,
+                                baselineBad,
+                                baselineTotal,
+                                residuals,
+                                squaredResiduals,
+                                residualWeight,
+                                residualIntervals)
                 + Arrays.hashCode(logLikelihoodRatios);
     }
 

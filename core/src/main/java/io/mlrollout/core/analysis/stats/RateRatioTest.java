@@ -2,51 +2,75 @@ package io.mlrollout.core.analysis.stats;
 
 /**
  * Anytime-valid test that the canary's rate of bad events (errors, slow requests) exceeds the baseline's by more than
- * the allowed margin. Fed one interval at a time, it may be looked at after every interval and stopped whenever the
- * data say so.
+ * a ratio θ0, fed one interval at a time, valid when the per-interval rates wander as production traffic makes them
+ * wander. It may be looked at after every interval and stopped whenever the data say so. The same test, with the
+ * versions' roles swapped and θ0 below 1, shows that the canary is <i>below</i> a ratio (see {@link #ruleOut}).
  *
  * <p><b>Model and hypothesis.</b> In interval i the canary has x_i bad of n_i events and the baseline y_i bad of m_i.
- * Bad events of each version arrive as Poisson counts proportional to its traffic, with a per-event rate that may drift
- * over time as long as it drifts alike for both versions. Conditional on the interval's bad events k_i = x_i + y_i,
- * x_i ~ Binomial(k_i, p_i(θ)) with p_i(θ) = θ s_i / (θ s_i + 1 − s_i), s_i = n_i / (n_i + m_i), and θ the canary's bad
- * rate over the baseline's. The traffic share s_i may change from interval to interval (stages change it). H0: θ ≤ θ0,
- * with θ0 = 1 + maxIncrease; the alternative is θ > θ0.
+ * Each version's bad events are Poisson given the interval's rate, and each version's rate may wander from interval to
+ * interval around its mean by a multiplicative factor with coefficient of variation (CV) up to c (pods, caches,
+ * clients: overdispersion); a change that hits both versions alike (load, time of day) cancels. H0: the canary's mean
+ * rate is at most θ0 times the baseline's. With s_i = n_i / (n_i + m_i) and p0 = θ0 s_i / (θ0 s_i + 1 − s_i), the
+ * canary's share of the interval's k_i = x_i + y_i bad events then has mean p0 (per expected event) and, whatever the
+ * shape of the wandering, variance k p0 (1 − p0) · φ with the dispersion factor φ = 1 + 2 p0 (1 − p0) c² k.
  *
- * <p><b>Statistic.</b> A mixture sequential probability ratio test (mSPRT): for each alternative θ_j = the null odds
- * times {@code prior.ratios[j]} (so θ_j = θ0 · ratio_j), the product over intervals of the binomial likelihood ratios of
- * θ_j against θ0, mixed with the prior's weights. This e-value starts at 1.
+ * <p><b>Statistic.</b> A mixture sequential probability ratio test (mSPRT) on the canary's share of bad events: for
+ * each alternative odds multiplier r_j of the prior, the binomial log likelihood ratio x log r_j − k log(1 + p0 (r_j −
+ * 1)), divided by the interval's dispersion factor (a quasi-likelihood), and capped at a quarter of log(1/α) so that
+ * no single interval (a burst) carries more than a quarter of the evidence a rejection needs. The factor is computed
+ * from what was known before the interval: the bad events the interval's traffic should bring at the pooled rate so
+ * far (an upper bound), and c the smaller of the policy's envelope and an upper confidence bound on the dispersion
+ * learned from the earlier intervals' residuals. The interval's own counts never set its factor: a factor that shrank
+ * when the baseline happened to be quiet would turn quiet minutes into evidence.
  *
- * <p><b>Guarantee.</b> For every θ ≤ θ0 each product is a non-negative supermartingale (its expected factor per
- * interval is at most 1, equal at θ = θ0), hence so is the mixture, and Ville's inequality bounds the probability that
- * it <i>ever</i> reaches 1/α by α: the false-rejection probability is at most α over any number of looks and any
- * data-dependent stopping. {@link #rejects} stays true once the e-value has reached 1/α.
+ * <p><b>Guarantee.</b> With c = 0 (no wandering) every product is a non-negative supermartingale under H0 and Ville's
+ * inequality bounds the chance that the mixture ever reaches 1/α by α, over any number of looks and any stopping. With
+ * wandering up to the envelope the tempered factor has expectation at most 1 to second order, which the simulations in
+ * docs/statistics.md check under gamma and log-normal wandering, bursts and drift; the envelope is where that holds.
  *
- * <p><b>Assumptions and limits.</b> Bad events are independent given the traffic (bursts of correlated errors, such as
- * one client retrying, inflate the evidence); per-request rates are small (at a few percent the binomial-per-request
- * and Poisson models agree). Counts may be fractional, as Prometheus' {@code increase()} extrapolates; they enter the
- * likelihood as real exponents. That is exact for true counts; counts scaled up by a factor c > 1 overstate the
- * evidence by about c, so a caller that knows its extrapolation factor should divide the counts by it. Intervals in
- * which either version has no events, or no bad event occurs, carry no information and leave the e-value unchanged.
+ * <p><b>Limits.</b> Rates that wander more than the envelope (estimate it with {@link #estimatedDispersion}), and
+ * correlated wandering over many intervals, inflate the evidence. Counts may be fractional, as Prometheus' {@code
+ * increase()} extrapolates; counts scaled up by c &gt; 1 overstate the evidence by about c. Intervals in which either
+ * version has no events, or no bad event occurs, carry no information.
  */
 public final class RateRatioTest {
+
+    /** The default envelope: each version's per-interval rate may wander with a CV of up to 50%. */
+    public static final double DEFAULT_MAX_DISPERSION = 0.5;
+
+    /** The largest share of the rejection threshold one interval may contribute. */
+    private static final double INTERVAL_CAP_SHARE = 0.25;
+
+    /** Intervals of residuals before the learned dispersion may replace the envelope. */
+    private static final int MIN_LEARNING_INTERVALS = 3;
+
+    /** Intervals of residuals before an estimate beyond the envelope is reported. */
+    private static final int MIN_REPORTING_INTERVALS = 5;
 
     private final double theta0;
     private final double alpha;
     private final MixturePrior prior;
+    private final double maxDispersion;
 
-    /** A test with the {@linkplain MixturePrior#calibrated() calibrated} prior. */
+    /** A test with the {@linkplain MixturePrior#calibrated() calibrated} prior and the default envelope. */
     public RateRatioTest(double theta0, double alpha) {
-        this(theta0, alpha, MixturePrior.calibrated());
+        this(theta0, alpha, MixturePrior.calibrated(), DEFAULT_MAX_DISPERSION);
     }
 
     /**
-     * @param theta0 the largest allowed ratio of canary to baseline bad rate, 1 + maxIncrease (at least 1)
-     * @param alpha the false-rejection probability this metric may spend, in (0, 1)
-     * @param prior the mixing distribution over alternatives, as multiples of θ0
+     * @param theta0 the null boundary: the largest allowed ratio of canary to baseline bad rate (1 + maxIncrease), or,
+     *     for {@link #ruleOut}, its reciprocal; positive and finite
+     * @param alpha the false-rejection probability this test may spend, in (0, 1)
+     * @param prior the mixing distribution over alternatives, as odds multiples of the boundary
+     * @param maxDispersion the envelope c: the largest CV of a version's per-interval rate the test allows for, in [0,
+     *     2]; 0 assumes Poisson intervals (fastest, and exact there)
      */
-    public RateRatioTest(double theta0, double alpha, MixturePrior prior) {
-        if (!(theta0 >= 1) || !Double.isFinite(theta0)) {
-            throw new IllegalArgumentException("theta0 must be finite and at least 1, got " + theta0);
+    public RateRatioTest(double theta0, double alpha, MixturePrior prior, double maxDispersion) {
+        if (!(theta0 > 0) || !Double.isFinite(theta0)) {
+            throw new IllegalArgumentException("theta0 must be positive and finite, got " + theta0);
+        }
+        if (!(maxDispersion >= 0 && maxDispersion <= 2)) {
+            throw new IllegalArgumentException("maxDispersion must be in [0, 2], got " + maxDispersion);
         }
         this.theta0 = theta0;
         this.alpha = Checks.level("alpha", alpha);
@@ -54,6 +78,16 @@ public final class RateRatioTest {
             throw new IllegalArgumentException("prior must not be null");
         }
         this.prior = prior;
+        this.maxDispersion = maxDispersion;
+    }
+
+    /**
+     * The test that shows the canary's rate is below {@code ratio} times the baseline's: this class with the versions'
+     * roles swapped (feed it the baseline's counts first) and the boundary 1 / ratio. Rejecting its null ("the canary
+     * is at least {@code ratio} times worse") rules that regression out.
+     */
+    public static RateRatioTest ruleOut(double ratio, double alpha, double maxDispersion) {
+        return new RateRatioTest(1 / ratio, alpha, MixturePrior.calibrated(), maxDispersion);
     }
 
     public double theta0() {
@@ -68,9 +102,13 @@ public final class RateRatioTest {
         return prior;
     }
 
+    public double maxDispersion() {
+        return maxDispersion;
+    }
+
     /** Evidence before any interval: e-value 1. */
     public RateRatioEvidence empty() {
-        return new RateRatioEvidence(theta0, new double[prior.size()], 0, 0, 0, 0, 0, 0);
+        return new RateRatioEvidence(theta0, new double[prior.size()], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** The evidence after one more interval's counts. */
@@ -84,10 +122,33 @@ public final class RateRatioTest {
         Checks.pairedCounts(canaryBad, canaryTotal, baselineBad, baselineTotal);
 
         double[] logLr = evidence.logLikelihoodRatios();
-        if (canaryTotal > 0 && baselineTotal > 0) {
+        double residual = 0;
+        double squaredResidual = 0;
+        double residualWeight = 0;
+        int residualIntervals = 0;
+        double bad = canaryBad + baselineBad;
+        if (canaryTotal > 0 && baselineTotal > 0 && bad > 0) {
             double share = canaryTotal / (canaryTotal + baselineTotal);
-            double p0 = theta0 * share / (theta0 * share + 1 - share);
-            logLr = prior.accumulate(logLr, canaryBad, canaryBad + baselineBad, p0);
+            double p0 = shareOfBad(theta0, share);
+            double expectedBad = expectedBad(evidence, canaryTotal, baselineTotal);
+            if (!Double.isNaN(expectedBad) || maxDispersion == 0) {
+                double cv2 = dispersionForNext(evidence);
+                double phi = 1 + 2 * p0 * (1 - p0) * cv2 * (Double.isNaN(expectedBad) ? 0 : expectedBad);
+                double cap = INTERVAL_CAP_SHARE * Math.log(1 / alpha);
+                logLr = prior.accumulateTempered(logLr, canaryBad, bad, p0, 1 / phi, cap);
+            }
+            if (!Double.isNaN(expectedBad)) {
+                // the residual around what the earlier intervals showed, for learning the dispersion
+                double expectedShare = shareOfBad(pooledRatio(evidence), share);
+                double binomial = bad * expectedShare * (1 - expectedShare);
+                if (binomial > 0) {
+                    double deviation = canaryBad - bad * expectedShare;
+                    residual = deviation * deviation / binomial - 1;
+                    squaredResidual = residual * residual;
+                    residualWeight = 2 * expectedShare * (1 - expectedShare) * expectedBad;
+                    residualIntervals = 1;
+                }
+            }
         }
         return new RateRatioEvidence(
                 theta0,
@@ -97,10 +158,71 @@ public final class RateRatioTest {
                 evidence.canaryBad() + canaryBad,
                 evidence.canaryTotal() + canaryTotal,
                 evidence.baselineBad() + baselineBad,
-                evidence.baselineTotal() + baselineTotal);
+                evidence.baselineTotal() + baselineTotal,
+                evidence.residuals() + residual,
+                evidence.squaredResiduals() + squaredResidual,
+                evidence.residualWeight() + residualWeight,
+                evidence.residualIntervals() + residualIntervals);
     }
 
-    /** The current mixture likelihood ratio (e-value); large values are evidence of a regression. */
+    /** The canary's expected share of bad events when its rate is {@code ratio} times the baseline's. */
+    private static double shareOfBad(double ratio, double trafficShare) {
+        return ratio * trafficShare / (ratio * trafficShare + 1 - trafficShare);
+    }
+
+    /** The pooled ratio so far, or θ0 before both versions showed bad events. */
+    private double pooledRatio(RateRatioEvidence evidence) {
+        double estimate = evidence.estimate();
+        return Double.isFinite(estimate) && estimate > 0 ? estimate : theta0;
+    }
+
+    /**
+     * An upper bound on the bad events this interval's traffic brings at the pooled rate of the earlier intervals
+     * (baseline-equivalent events, the canary's counted θ0 times), NaN before any earlier traffic.
+     */
+    private double expectedBad(RateRatioEvidence evidence, double canaryTotal, double baselineTotal) {
+        double pastTraffic = theta0 * evidence.canaryTotal() + evidence.baselineTotal();
+        if (pastTraffic <= 0) {
+            return Double.NaN;
+        }
+        double pastBad = evidence.canaryBad() + evidence.baselineBad();
+        return (pastBad + 2 * Math.sqrt(pastBad) + 1) * (theta0 * canaryTotal + baselineTotal) / pastTraffic;
+    }
+
+    /**
+     * The squared CV the next interval is tempered with: the envelope, or the learned upper bound once enough
+     * intervals were seen, whichever is smaller.
+     */
+    private double dispersionForNext(RateRatioEvidence evidence) {
+        double envelope = maxDispersion * maxDispersion;
+        if (envelope == 0 || evidence.residualIntervals() < MIN_LEARNING_INTERVALS || evidence.residualWeight() <= 0) {
+            return envelope;
+        }
+        double upper =
+                (evidence.residuals() + 3 * Math.sqrt(evidence.squaredResiduals() + 2.0 * evidence.residualIntervals()))
+                        / evidence.residualWeight();
+        return Math.min(envelope, Math.max(0, upper));
+    }
+
+    /**
+     * The CV of the per-interval rates the residuals so far point to (a moment estimate), or NaN before enough
+     * intervals; above {@link #maxDispersion} the guarantee's envelope is exceeded.
+     */
+    public double estimatedDispersion(RateRatioEvidence evidence) {
+        requireOwn(evidence);
+        if (evidence.residualIntervals() < MIN_REPORTING_INTERVALS || evidence.residualWeight() <= 0) {
+            return Double.NaN;
+        }
+        return Math.sqrt(Math.max(0, evidence.residuals() / evidence.residualWeight()));
+    }
+
+    /** Whether the rates wander more than the envelope allows for (so the guarantee may not hold). */
+    public boolean beyondEnvelope(RateRatioEvidence evidence) {
+        double estimate = estimatedDispersion(evidence);
+        return !Double.isNaN(estimate) && estimate > Math.max(maxDispersion, 0.05);
+    }
+
+    /** The current mixture likelihood ratio (e-value); large values are evidence against the null. */
     public double eValue(RateRatioEvidence evidence) {
         requireOwn(evidence);
         return Math.exp(prior.logMixture(evidence.logLikelihoodRatios()));
@@ -112,10 +234,16 @@ public final class RateRatioTest {
         return Math.min(1, Math.exp(-evidence.maxLogEValue()));
     }
 
-    /** Whether the e-value has reached 1/α at any look: the canary's bad rate exceeds θ0 times the baseline's. */
+    /** Whether the e-value has reached 1/α at any look. */
     public boolean rejects(RateRatioEvidence evidence) {
         requireOwn(evidence);
         return evidence.maxLogEValue() >= Math.log(1 / alpha);
+    }
+
+    /** Whether the e-value is at 1/α now (a rule-out holds only while the data still support it). */
+    public boolean rejectsNow(RateRatioEvidence evidence) {
+        requireOwn(evidence);
+        return prior.logMixture(evidence.logLikelihoodRatios()) >= Math.log(1 / alpha);
     }
 
     private void requireOwn(RateRatioEvidence evidence) {

@@ -132,7 +132,7 @@ public final class Calibration {
                     for (int p = 0; p < priors.size(); p++) {
                         double ours = mean(
                                 Sequential.run(
-                                        Sequential.mixture(new RateRatioTest(THETA0, ALPHA, priors.get(p))),
+                                        Sequential.mixture(new RateRatioTest(THETA0, ALPHA, priors.get(p), 0)),
                                         traffic,
                                         effect,
                                         cap,

@@ -24,7 +24,7 @@ class RateRatioTestTest {
 
     @Test
     void mixtureEqualsABruteForceProductOfBinomialProbabilities() {
-        RateRatioTest test = new RateRatioTest(1.1, 0.01, PRIOR);
+        RateRatioTest test = new RateRatioTest(1.1, 0.01, PRIOR, 0);
         RateRatioEvidence evidence = test.empty();
         for (int[] c : INTERVALS) {
             evidence = test.add(evidence, c[0], c[1], c[2], c[3]);
@@ -51,7 +51,7 @@ class RateRatioTestTest {
     @Test
     void fractionalCountsEnterAsRealExponents() {
         // With one alternative the likelihood ratio is LR(x, y)^c when every count is multiplied by c.
-        RateRatioTest test = new RateRatioTest(1.0, 0.01, MixturePrior.logSpaced(2, 2, 1));
+        RateRatioTest test = new RateRatioTest(1.0, 0.01, MixturePrior.logSpaced(2, 2, 1), 0);
         RateRatioEvidence whole = test.add(test.empty(), 8, 100, 10, 300);
         RateRatioEvidence scaled = test.add(test.empty(), 8 * 1.37, 100 * 1.37, 10 * 1.37, 300 * 1.37);
 
