@@ -68,7 +68,7 @@ public final class Judge {
         int noDataLimit = analysis.limits().noData();
         for (MetricSpec metric : policy.metrics()) {
             MetricJudge judge = switch (metric.kind()) {
-                case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis);
+                case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy));
                 case QUANTILE, VALUE ->
                     new SampleJudge(
                             metric,
@@ -220,6 +220,15 @@ public final class Judge {
             }
         }
         return reasons;
+    }
+
+    /** The most looks the canary may take: every stage baking to its maxBake. */
+    private static int canaryLooks(Policy policy) {
+        int looks = 0;
+        for (Stage stage : policy.stages()) {
+            looks += looksIn(stage.maxBake(), policy.analysis().interval());
+        }
+        return Math.max(1, looks);
     }
 
     /** Planned looks for a stage, for progress lines. */

@@ -44,12 +44,15 @@ final class RatioJudge implements MetricJudge {
      * @param alpha each of this metric's tests' share of the false-rollback budget during the canary
      * @param watchAlpha each test's share after promotion
      */
-    RatioJudge(MetricSpec spec, double alpha, double watchAlpha, AnalysisSettings analysis) {
+    /** @param horizon the looks the canary may last, for the margin test's mixture over when a regression starts */
+    RatioJudge(MetricSpec spec, double alpha, double watchAlpha, AnalysisSettings analysis, int horizon) {
         this.spec = spec;
         double dispersion = analysis.maxDispersion();
         if (spec.maxIncrease().isPresent()) {
             double allowed = 1 + spec.maxIncrease().getAsDouble();
-            this.relative = new RateRatioTest(allowed, alpha, defaultPrior(), dispersion);
+            // a regression that starts late (a higher stage, a bad batch) is not held back by the evidence for the
+            // candidate that earlier looks gathered
+            this.relative = new RateRatioTest(allowed, alpha, defaultPrior(), dispersion, horizon);
             this.watchRelative = new RateRatioTest(allowed, watchAlpha, defaultPrior(), dispersion);
             this.ruleOut = RateRatioTest.ruleOut(1 + analysis.ruleOut(), analysis.missedRegressionRate(), dispersion);
         } else {

@@ -13,6 +13,7 @@ import io.mlrollout.core.policy.PolicyParser;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -350,26 +351,62 @@ class JudgeTest {
                 .isEqualTo(judge.look(state, readings, next).state());
     }
 
-    @Test
-    void afterPromotionTheCandidateIsHeldToWhatTheBaselineShowedBefore() {
+    /** Ten passing looks of the canary, then the watch begins. */
+    private JudgeState watchBegun() {
         JudgeState state = judge.beginStage(judge.begin());
         for (int look = 1; look <= 10; look++) {
             state = judge.look(state, healthy(), LookContext.canary(0, look == 10))
                     .state();
         }
-        state = judge.beginWatch(state);
+        return judge.beginWatch(state);
+    }
+
+    @Test
+    void afterPromotionTheCandidateIsComparedWithTheHeldBackBaseline() {
+        Map<String, Readings> promoted = healthy();
+        // 90% candidate, 10% held back: 3% against the baseline's live 1%
+        promoted.put("errors", new Readings(new Reading.Counts(270, 9000), new Reading.Counts(10, 1000)));
+        JudgeState state = watchBegun();
+        Optional<StageVerdict> verdict = Optional.empty();
+        for (int look = 1; look <= 15 && verdict.isEmpty(); look++) {
+            LookResult result = judge.look(state, promoted, LookContext.watch(false));
+            state = result.state();
+            verdict = result.verdict();
+        }
+
+        assertThat(verdict).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
+            assertThat(v.reasons().get(0))
+                    .startsWith("errors FAIL: 3.00% on the candidate vs 1.00% on the baseline: 3× the baseline,"
+                            + " more than the allowed +10%");
+        });
+    }
+
+    @Test
+    void aChangeThatHitsBothVersionsDuringTheWatchIsNoRegression() {
+        Map<String, Readings> busierDay = healthy();
+        // both versions' error rates triple at once (a bad upstream, a surge): the held-back baseline shows it too
+        busierDay.put("errors", new Readings(new Reading.Counts(270, 9000), new Reading.Counts(30, 1000)));
+        JudgeState state = watchBegun();
+        for (int look = 1; look <= 5; look++) {
+            LookResult result = judge.look(state, busierDay, LookContext.watch(look == 5));
+            state = result.state();
+            assertThat(result.metrics().get(0).outcome()).isNotEqualTo(Outcome.FAIL);
+        }
+    }
+
+    @Test
+    void withoutAHoldbackTheWatchJudgesTheAbsoluteLimitsAloneAndSaysSo() {
         Map<String, Readings> promoted = new LinkedHashMap<>();
-        promoted.put("errors", new Readings(new Reading.Counts(300, 10_000), null)); // 3% vs 1% before
+        promoted.put("errors", new Readings(new Reading.Counts(300, 10_000), null)); // 3% and no baseline beside it
         promoted.put("slow", new Readings(new Reading.Counts(200, 10_000), null));
         promoted.put("p99", new Readings(new Reading.Scalar(207), null));
         promoted.put("drift", new Readings(histogram(2500, 5000, 2500), null));
 
-        LookResult result = judge.look(state, promoted, LookContext.watch(false));
+        LookResult result = judge.look(watchBegun(), promoted, LookContext.watch(true));
 
-        assertThat(result.verdict()).hasValueSatisfying(v -> {
-            assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
-            assertThat(v.reasons().get(0)).contains("on the promoted candidate is over its bound of 1.10%");
-        });
+        assertThat(result.metrics().get(0).explanation())
+                .contains("since promotion, not judged: no live baseline (promote.holdback: 0) and no absolute limit");
     }
 
     @Test

@@ -52,6 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Why 3 s: the latency preset's rate() needs two samples inside its range, and a look at a window's end may come
  * before Prometheus has stored a scrape taken just before it; with three 1 s scrapes in the range, one in flight still
  * leaves two. Three looks per stage are also what the quantile metric needs to pass.
+ *
+ * <p>The simulator draws Poisson traffic (its default traffic model), and the policy says so with {@code maxDispersion:
+ * 0%}: with the default allowance for wandering rates, three-second stages could not rule out a doubled error rate.
  */
 @RealPrometheus
 class RolloutEndToEndTest {
@@ -62,7 +65,7 @@ class RolloutEndToEndTest {
               - {weight: 10, bake: 9s}
               - {weight: 30, bake: 9s}
               - {weight: 50, bake: 9s}
-            analysis: {interval: 3s, falseRollbackRate: 1%, minRequests: 300}
+            analysis: {interval: 3s, falseRollbackRate: 1%, minRequests: 300, maxDispersion: 0%}
             metrics:
               - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 10%, critical: true}
               - {name: p99-latency, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 50%}
@@ -125,7 +128,7 @@ class RolloutEndToEndTest {
         assertThat(simulator.split().canaryWeight()).isEqualTo(100);
         assertThat(events(RolloutEvent.TrafficShifted.class))
                 .extracting(shifted -> shifted.split().canaryWeight())
-                .containsExactly(10, 30, 50, 100);
+                .containsExactly(10, 30, 50, 90, 100);
         assertEvidenceIntact();
         String html = HtmlReport.render(ReportBuilder.of(events));
         assertThat(html)

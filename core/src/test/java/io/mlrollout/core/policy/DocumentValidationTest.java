@@ -78,7 +78,7 @@ class DocumentValidationTest {
         assertRefused(
                 withStages("{weight: 5, bake: 10m, colour: blue}"),
                 "stages[0].colour",
-                "unknown key; known keys here: weight, bake, signOff");
+                "unknown key; known keys here: weight, bake, maxBake, signOff");
     }
 
     @Test
@@ -161,7 +161,8 @@ class DocumentValidationTest {
         assertRefused(
                 with("analysis: fast\n"),
                 "analysis",
-                "expected a mapping of interval, falseRollbackRate, maxAutocorrelation, minRequests, onInconclusive,"
+                "expected a mapping of interval, falseRollbackRate, maxAutocorrelation, maxDispersion, ruleOut,"
+                        + " missedRegressionRate, minRequests, onInconclusive,"
                         + " limits, score, got the text 'fast'");
     }
 
@@ -172,7 +173,8 @@ class DocumentValidationTest {
         assertRefused(
                 with("analysis:\n"),
                 "analysis",
-                "has no value; expected a mapping of interval, falseRollbackRate, maxAutocorrelation, minRequests,"
+                "has no value; expected a mapping of interval, falseRollbackRate, maxAutocorrelation, maxDispersion, ruleOut,"
+                        + " missedRegressionRate, minRequests,"
                         + " onInconclusive, limits, score");
     }
 

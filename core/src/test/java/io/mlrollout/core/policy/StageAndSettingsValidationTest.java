@@ -22,6 +22,50 @@ class StageAndSettingsValidationTest {
     }
 
     @Test
+    void aCanaryStageOf100IsRefusedBecauseThatIsPromotion() {
+        assertRefused(
+                withStages("{weight: 5, bake: 10m}", "{weight: 100, bake: 10m}"),
+                "stages[1].weight",
+                "100 is promotion, not a canary stage: end the stages below 100 and promote (promote.holdback keeps a"
+                        + " share on the baseline while the promoted candidate is watched)");
+    }
+
+    @Test
+    void aMaxBakeShorterThanTheBakeIsRefused() {
+        assertRefused(
+                withStages("{weight: 5, bake: 10m, maxBake: 5m}"),
+                "stages[0].maxBake",
+                "5m is shorter than the stage's bake (10m)");
+    }
+
+    @Test
+    void aRuleOutWithinAMetricsMarginIsRefused() {
+        assertRefused(
+                with("analysis: {ruleOut: 10%}\n"),
+                "analysis.ruleOut",
+                "10% is not above metrics[0].maxIncrease (10%); a passing stage must rule out more than the metric"
+                        + " allows");
+    }
+
+    @Test
+    void aHoldbackOutsideItsRangeIsRefused() {
+        assertRefused(
+                with("promote: {holdback: 60}\n"),
+                "promote.holdback",
+                "60 is not between 0 and 50 (percent of traffic)");
+    }
+
+    @Test
+    void theEvidenceSettingsDefaultToTheDocumentedValues() throws Exception {
+        Policy policy = PolicyParser.parse(withStages("{weight: 5, bake: 10m}"));
+        assertThat(policy.analysis().maxDispersion()).isEqualTo(0.5);
+        assertThat(policy.analysis().ruleOut()).isEqualTo(1.0);
+        assertThat(policy.analysis().missedRegressionRate()).isEqualTo(0.01);
+        assertThat(policy.stages().get(0).maxBake()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(policy.promote().holdback()).isEqualTo(10);
+    }
+
+    @Test
     void aWeightBelow1IsRefused() {
         assertRefused(withStages("{weight: 0, bake: 10m}"), "stages[0].weight", "0 is below 1");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlrollout.core.analysis.Verdict;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The rollout's paths (DESIGN §10) end to end through the real engine and driver, on a virtual clock. */
@@ -48,7 +49,9 @@ class RolloutEngineTest {
         assertThat(h.serving.weight).isZero();
         assertThat(h.serving.shifts).containsExactly(5, 25, 0);
         assertThat(h.state().reason()).startsWith("stage 2 failed: error-rate FAIL");
-        assertThat(h.time.instant()).isBefore(Harness.T0.plus(Duration.ofMinutes(20))); // before the bake ended
+        // within ten minutes of the regression; meanwhile stage 2 could not pass, a tripled rate is never ruled out
+        assertThat(h.time.instant()).isBeforeOrEqualTo(Harness.T0.plus(Duration.ofMinutes(21)));
+        assertThat(h.state().stages()).extracting(StageSummary::verdict).containsExactly(Verdict.PASS, Verdict.FAIL);
         assertThat(h.events(RolloutEvent.RolledBack.class)).hasSize(1);
     }
 
@@ -61,7 +64,7 @@ class RolloutEngineTest {
         h.runToRest();
 
         assertThat(h.phase()).isEqualTo(Phase.PROMOTED);
-        assertThat(h.serving.shifts).containsExactly(5, 25, 50, 100);
+        assertThat(h.serving.shifts).containsExactly(5, 25, 50, 90, 100);
         assertThat(h.events(RolloutEvent.WatchStarted.class)).hasSize(1);
         assertThat(h.events(RolloutEvent.Promoted.class)).hasSize(1);
     }
@@ -139,13 +142,15 @@ class RolloutEngineTest {
 
     @Test
     void anInconclusiveStageIsExtendedWhenThePolicySaysSo() {
-        String lowTraffic = THREE_STAGES.replace(
-                "analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 500}",
-                "analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 4000, onInconclusive: extend,"
-                        + " limits: {extensions: 1}}");
+        String lowTraffic = THREE_STAGES
+                .replace("bake: 10m}", "bake: 10m, maxBake: 10m}")
+                .replace(
+                        "analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 500}",
+                        "analysis: {interval: 1m, falseRollbackRate: 1%, minRequests: 40000, onInconclusive: extend,"
+                                + " limits: {extensions: 1}}");
         Harness h = new Harness().start(lowTraffic).runToRest();
 
-        // 5 req/s to the candidate: 3000 requests in 10 minutes, 6000 after one extension
+        // 50 req/s to the candidate: 30 000 requests in 10 minutes, 60 000 after one extension
         assertThat(h.events(RolloutEvent.StageExtended.class)).hasSize(1);
         assertThat(h.phase()).isEqualTo(Phase.CANARY_PASSED);
         assertThat(h.state().stages())
@@ -272,5 +277,60 @@ class RolloutEngineTest {
         assertThat(resumed.phase()).isEqualTo(Phase.CANARY_PASSED);
         assertThat(resumed.state().stages()).isEqualTo(straight.state().stages());
         assertThat(resumed.time.instant()).isEqualTo(straight.time.instant());
+    }
+
+    @Test
+    void theWatchKeepsAShareOnTheBaselineAndComparesWithIt() {
+        Harness h = new Harness().start(THREE_STAGES).runToRest();
+        h.driver.submit(new Input.PromoteRequested("alice", h.time.instant()));
+        h.runFor(Duration.ofMinutes(1));
+
+        assertThat(h.phase()).isEqualTo(Phase.WATCHING);
+        assertThat(h.serving.weight).isEqualTo(90); // promote.holdback: 10% by default
+        RolloutEvent.Looked look = h.events(RolloutEvent.Looked.class)
+                .get(h.events(RolloutEvent.Looked.class).size() - 1);
+        assertThat(look.metrics().get(0).baseline()).isNotNull(); // the held-back baseline was read beside it
+    }
+
+    @Test
+    void aBaselineChangeDuringTheWatchThatHitsBothVersionsIsNoRegression() {
+        Harness h = new Harness().start(THREE_STAGES).runToRest();
+        h.driver.submit(new Input.PromoteRequested("alice", h.time.instant()));
+        h.runFor(Duration.ofMinutes(1));
+        h.serving.candidateErrorRate = 0.03; // an upstream fault triples errors on both versions
+        h.serving.baselineErrorRate = 0.03;
+
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.PROMOTED);
+    }
+
+    @Test
+    void withoutAHoldbackTheWatchIsAt100AndSaysItJudgesTheLimitsOnly() {
+        Harness h = new Harness()
+                .start(THREE_STAGES.replace(
+                        "promote: {bake: 10m, signOff: false}", "promote: {bake: 10m, holdback: 0, signOff: false}"))
+                .runToRest();
+        h.driver.submit(new Input.PromoteRequested("alice", h.time.instant()));
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.PROMOTED);
+        assertThat(h.serving.shifts).containsExactly(5, 25, 50, 100);
+        List<RolloutEvent.Looked> looks = h.events(RolloutEvent.Looked.class);
+        assertThat(looks.get(looks.size() - 1).metrics().get(0).explanation())
+                .contains("no live baseline (promote.holdback: 0), so only the absolute limit is judged");
+    }
+
+    @Test
+    void aStageWithoutEnoughEvidenceBakesOnAndEndsInconclusiveAtItsMaxBake() {
+        Harness h = new Harness();
+        h.serving.requestsPerSecond = 20; // 1 req/s to the 5% stage: a doubling cannot be ruled out in 30 minutes
+        h.start(THREE_STAGES.replace("minRequests: 500", "minRequests: 50")).runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK); // onInconclusive: rollback by default
+        assertThat(h.state().stages()).extracting(StageSummary::verdict).containsExactly(Verdict.INCONCLUSIVE);
+        assertThat(h.events(RolloutEvent.StageConcluded.class).get(0).at())
+                .isEqualTo(Harness.T0.plus(Duration.ofMinutes(30))); // baked on from 10 to its maxBake of 30 minutes
+        assertThat(h.state().reason()).contains("not enough data yet to show the candidate below 2× the baseline");
     }
 }

@@ -176,7 +176,7 @@ class RolloutSignOffTest {
         sign(h, BOB, Decision.APPROVE, "promote");
         h.runToRest();
         assertThat(h.phase()).isEqualTo(Phase.PROMOTED);
-        assertThat(h.serving.shifts).containsExactly(5, 25, 50, 100);
+        assertThat(h.serving.shifts).containsExactly(5, 25, 50, 90, 100);
     }
 
     @Test

@@ -22,7 +22,9 @@ public final class FakeServing implements TrafficRouter, MetricsSource {
     public final String baseline = "v1";
     public String canary = "v2";
     public int weight;
-    public double requestsPerSecond = 100;
+    /** Enough traffic that each stage of the test policies shows its evidence (rules out a doubling) within its bake. */
+    public double requestsPerSecond = 1000;
+
     public double baselineErrorRate = 0.01;
     public double candidateErrorRate = 0.01;
     public double baselineLatency = 200;

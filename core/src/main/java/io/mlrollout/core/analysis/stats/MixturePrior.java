@@ -109,20 +109,19 @@ public record MixturePrior(double[] ratios, double[] weights) implements Seriali
     }
 
     /**
-     * {@link #accumulate} with each alternative's interval log likelihood ratio multiplied by {@code temper} (1 / the
-     * dispersion factor) and capped at {@code cap}, so wandering rates and single bursts cannot carry the test.
+     * One interval's log likelihood ratio per alternative, as {@link #accumulate} adds it, multiplied by {@code temper}
+     * (1 / the dispersion factor) and capped at {@code cap}, so wandering rates and single bursts cannot carry the test.
      */
-    double[] accumulateTempered(
-            double[] logLikelihoodRatios, double successes, double trials, double p0, double temper, double cap) {
-        double[] next = logLikelihoodRatios.clone();
+    double[] temperedIncrements(double successes, double trials, double p0, double temper, double cap) {
+        double[] increments = new double[ratios.length];
         if (trials == 0) {
-            return next;
+            return increments;
         }
         for (int j = 0; j < ratios.length; j++) {
             double interval = successes * Math.log(ratios[j]) - trials * Math.log1p(p0 * (ratios[j] - 1));
-            next[j] += Math.min(cap, temper * interval);
+            increments[j] = Math.min(cap, temper * interval);
         }
-        return next;
+        return increments;
     }
 
     /** log Σ_j weight_j · exp(logLikelihoodRatio_j), computed without overflow. */

@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param squaredResiduals Σ of those residuals squared
  * @param residualWeight Σ of what each residual's mean grows by per unit of squared CV
  * @param residualIntervals intervals that gave a residual
+ * @param startWeights for a test that mixes over start times, how many intervals' start weights are in {@code
+ *     logLikelihoodRatios} (which then hold log M per alternative, see {@link RateRatioTest})
+ * @param recent the last intervals' counts, each earlier interval weighing {@link RateRatioTest#RECENT_DECAY} times
+ *     less: the ratio residuals are taken around, so that a change of the ratio is not taken for wandering
  */
 public record RateRatioEvidence(
         double theta0,
@@ -36,8 +40,32 @@ public record RateRatioEvidence(
         double residuals,
         double squaredResiduals,
         double residualWeight,
-        int residualIntervals)
+        int residualIntervals,
+        int startWeights,
+        RecentCounts recent)
         implements Serializable {
+
+    /** Decayed counts of the last intervals (null in states saved before they were kept). */
+    public record RecentCounts(double canaryBad, double canaryTotal, double baselineBad, double baselineTotal)
+            implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        static final RecentCounts NONE = new RecentCounts(0, 0, 0, 0);
+
+        RecentCounts decayedPlus(double decay, double cBad, double cTotal, double bBad, double bTotal) {
+            return new RecentCounts(
+                    decay * canaryBad + cBad,
+                    decay * canaryTotal + cTotal,
+                    decay * baselineBad + bBad,
+                    decay * baselineTotal + bTotal);
+        }
+
+        /** The canary's bad rate over the baseline's in these counts; NaN where undefined. */
+        double ratio() {
+            return (canaryBad / canaryTotal) / (baselineBad / baselineTotal);
+        }
+    }
 
     private static final long serialVersionUID = 1L;
 
@@ -77,7 +105,9 @@ public record RateRatioEvidence(
                 && Double.compare(residuals, e.residuals) == 0
                 && Double.compare(squaredResiduals, e.squaredResiduals) == 0
                 && Double.compare(residualWeight, e.residualWeight) == 0
-                && residualIntervals == e.residualIntervals;
+                && residualIntervals == e.residualIntervals
+                && startWeights == e.startWeights
+                && Objects.equals(recent, e.recent);
     }
 
     @Override
@@ -94,8 +124,10 @@ public record RateRatioEvidence(
                                 residuals,
                                 squaredResiduals,
                                 residualWeight,
-                                residualIntervals)
-                + Arrays.hashCode(logLikelihoodRatios);
+                                residualIntervals,
+                                recent)
+                + Arrays.hashCode(logLikelihoodRatios)
+                + 17 * startWeights;
     }
 
     @Override

@@ -44,6 +44,13 @@ public final class RateRatioTest {
     /** Intervals of residuals before the learned dispersion may replace the envelope. */
     private static final int MIN_LEARNING_INTERVALS = 3;
 
+    /**
+     * How much less each earlier interval weighs in the ratio that residuals are taken around: about the last five
+     * intervals count, so a regression that starts mid-rollout is soon part of the expectation and not read as
+     * wandering.
+     */
+    public static final double RECENT_DECAY = 0.8;
+
     /** Intervals of residuals before an estimate beyond the envelope is reported. */
     private static final int MIN_REPORTING_INTERVALS = 5;
 
@@ -51,6 +58,7 @@ public final class RateRatioTest {
     private final double alpha;
     private final MixturePrior prior;
     private final double maxDispersion;
+    private final int horizon;
 
     /** A test with the {@linkplain MixturePrior#calibrated() calibrated} prior and the default envelope. */
     public RateRatioTest(double theta0, double alpha) {
@@ -66,6 +74,20 @@ public final class RateRatioTest {
      *     2]; 0 assumes Poisson intervals (fastest, and exact there)
      */
     public RateRatioTest(double theta0, double alpha, MixturePrior prior, double maxDispersion) {
+        this(theta0, alpha, prior, maxDispersion, 0);
+    }
+
+    /**
+     * A test that also catches a regression that starts late (a higher stage brings it out, a bad batch arrives
+     * mid-bake) without first paying back the evidence for the candidate that the earlier intervals gathered. Its
+     * e-value mixes, per alternative, the e-processes started at every interval: the one from the first interval with
+     * weight ½, each of the next {@code horizon} intervals' with weight ½ / horizon. Each is a supermartingale under
+     * H0 (1 before its start), so their mixture is one, computed as M_t = LR_t · (M_(t−1) + π_t).
+     *
+     * @param horizon the intervals a rollout may last (its stages' longest bakes); 0 mixes nothing: one e-process from
+     *     the start
+     */
+    public RateRatioTest(double theta0, double alpha, MixturePrior prior, double maxDispersion, int horizon) {
         if (!(theta0 > 0) || !Double.isFinite(theta0)) {
             throw new IllegalArgumentException("theta0 must be positive and finite, got " + theta0);
         }
@@ -79,6 +101,10 @@ public final class RateRatioTest {
         }
         this.prior = prior;
         this.maxDispersion = maxDispersion;
+        if (horizon < 0) {
+            throw new IllegalArgumentException("horizon must be at least 0, got " + horizon);
+        }
+        this.horizon = horizon;
     }
 
     /**
@@ -108,7 +134,8 @@ public final class RateRatioTest {
 
     /** Evidence before any interval: e-value 1. */
     public RateRatioEvidence empty() {
-        return new RateRatioEvidence(theta0, new double[prior.size()], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new RateRatioEvidence(
+                theta0, new double[prior.size()], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, RateRatioEvidence.RecentCounts.NONE);
     }
 
     /** The evidence after one more interval's counts. */
@@ -122,6 +149,7 @@ public final class RateRatioTest {
         Checks.pairedCounts(canaryBad, canaryTotal, baselineBad, baselineTotal);
 
         double[] logLr = evidence.logLikelihoodRatios();
+        boolean informative = false;
         double residual = 0;
         double squaredResidual = 0;
         double residualWeight = 0;
@@ -135,11 +163,13 @@ public final class RateRatioTest {
                 double cv2 = dispersionForNext(evidence);
                 double phi = 1 + 2 * p0 * (1 - p0) * cv2 * (Double.isNaN(expectedBad) ? 0 : expectedBad);
                 double cap = INTERVAL_CAP_SHARE * Math.log(1 / alpha);
-                logLr = prior.accumulateTempered(logLr, canaryBad, bad, p0, 1 / phi, cap);
+                double[] increments = prior.temperedIncrements(canaryBad, bad, p0, 1 / phi, cap);
+                logLr = horizon == 0 ? sum(logLr, increments) : startingAnywhere(logLr, increments, evidence);
+                informative = true;
             }
             if (!Double.isNaN(expectedBad)) {
                 // the residual around what the earlier intervals showed, for learning the dispersion
-                double expectedShare = shareOfBad(pooledRatio(evidence), share);
+                double expectedShare = shareOfBad(recentRatio(evidence), share);
                 double binomial = bad * expectedShare * (1 - expectedShare);
                 if (binomial > 0) {
                     double deviation = canaryBad - bad * expectedShare;
@@ -150,6 +180,7 @@ public final class RateRatioTest {
                 }
             }
         }
+        int startWeights = evidence.startWeights() + (informative && horizon > 0 ? 1 : 0);
         return new RateRatioEvidence(
                 theta0,
                 logLr,
@@ -162,7 +193,9 @@ public final class RateRatioTest {
                 evidence.residuals() + residual,
                 evidence.squaredResiduals() + squaredResidual,
                 evidence.residualWeight() + residualWeight,
-                evidence.residualIntervals() + residualIntervals);
+                evidence.residualIntervals() + residualIntervals,
+                startWeights,
+                recentOf(evidence).decayedPlus(RECENT_DECAY, canaryBad, canaryTotal, baselineBad, baselineTotal));
     }
 
     /** The canary's expected share of bad events when its rate is {@code ratio} times the baseline's. */
@@ -170,10 +203,14 @@ public final class RateRatioTest {
         return ratio * trafficShare / (ratio * trafficShare + 1 - trafficShare);
     }
 
-    /** The pooled ratio so far, or θ0 before both versions showed bad events. */
-    private double pooledRatio(RateRatioEvidence evidence) {
-        double estimate = evidence.estimate();
+    /** The ratio over the last intervals, or θ0 before both versions showed bad events there. */
+    private double recentRatio(RateRatioEvidence evidence) {
+        double estimate = recentOf(evidence).ratio();
         return Double.isFinite(estimate) && estimate > 0 ? estimate : theta0;
+    }
+
+    private static RateRatioEvidence.RecentCounts recentOf(RateRatioEvidence evidence) {
+        return evidence.recent() == null ? RateRatioEvidence.RecentCounts.NONE : evidence.recent();
     }
 
     /**
@@ -226,6 +263,44 @@ public final class RateRatioTest {
     public double eValue(RateRatioEvidence evidence) {
         requireOwn(evidence);
         return Math.exp(prior.logMixture(evidence.logLikelihoodRatios()));
+    }
+
+    private static double[] sum(double[] logLr, double[] increments) {
+        double[] next = logLr.clone();
+        for (int j = 0; j < next.length; j++) {
+            next[j] += increments[j];
+        }
+        return next;
+    }
+
+    /**
+     * log M_t per alternative, M_t = LR_t · (M_(t−1) + π_t): the mixture over the intervals it may have started at.
+     * An interval that carried no information adds its start weight all the same, so the weights never exceed 1.
+     */
+    private double[] startingAnywhere(double[] logM, double[] increments, RateRatioEvidence evidence) {
+        double logWeight = Math.log(startWeight(evidence.startWeights()));
+        double[] next = new double[logM.length];
+        for (int j = 0; j < next.length; j++) {
+            double previous = evidence.startWeights() == 0 ? Double.NEGATIVE_INFINITY : logM[j];
+            next[j] = increments[j] + logAdd(previous, logWeight);
+        }
+        return next;
+    }
+
+    /** The start weight of the next interval: ½ for the first, ½ / horizon for each of the next horizon, then 0. */
+    private double startWeight(int started) {
+        if (started == 0) {
+            return 0.5;
+        }
+        return started <= horizon ? 0.5 / horizon : 0;
+    }
+
+    private static double logAdd(double a, double b) {
+        double top = Math.max(a, b);
+        if (top == Double.NEGATIVE_INFINITY) {
+            return top;
+        }
+        return top + Math.log(Math.exp(a - top) + Math.exp(b - top));
     }
 
     /** The always-valid p-value: 1 / the largest e-value reached so far, capped at 1. */

@@ -46,23 +46,76 @@ class RateRatioSimulationTest {
         assertThat(rejected / (double) runs).isLessThanOrEqualTo(tolerance(alpha, runs));
     }
 
+    /**
+     * Rates that wander from minute to minute (CV 50% per version, gamma) at the null boundary, at a small and a
+     * medium share and at high traffic, where the binomial model is furthest from the truth: the default test stays
+     * within its α, while the same test assuming Poisson minutes rejects far more often.
+     */
     @Test
-    void aDoubledErrorRateAtMediumTrafficIsCaughtWithinMinutes() {
-        int[] result = Sequential.run(
+    void wanderingRatesAtTheBoundaryRejectAtMostAlphaWhereAPoissonTestFails() {
+        double alpha = 0.01;
+        int runs = 1000;
+        for (double share : new double[] {0.05, 0.25}) {
+            Traffic wandering = new Traffic(200, share, 0.01).wandering(0.5, 0);
+            int[] ours = Sequential.run(
+                    Sequential.mixture(new RateRatioTest(1.1, alpha)), wandering, 1.1, HORIZON, runs, 113);
+            int[] poisson = Sequential.run(
+                    Sequential.mixture(new RateRatioTest(1.1, alpha, MixturePrior.calibrated(), 0)),
+                    wandering,
+                    1.1,
+                    HORIZON,
+                    runs,
+                    113);
+            System.out.printf(
+                    "share %.2f, CV 50%%: rejected %.2f%% (Poisson-only test %.1f%%), alpha %.0f%%%n",
+                    share, 100 * rejected(ours), 100 * rejected(poisson), 100 * alpha);
+            assertThat(rejected(ours)).isLessThanOrEqualTo(tolerance(alpha, runs));
+            assertThat(rejected(poisson)).isGreaterThan(2 * alpha);
+        }
+    }
+
+    /** Bursts of five times the errors on either version, one minute in sixty, on top of wandering rates. */
+    @Test
+    void burstsOnEitherVersionDoNotCarryTheTestPastAlpha() {
+        double alpha = 0.01;
+        int runs = 1000;
+        for (double perSecond : new double[] {20, 200}) {
+            Traffic bursty = new Traffic(perSecond, 0.25, 0.01).wandering(0.5, 1.0 / 60);
+            int[] ours =
+                    Sequential.run(Sequential.mixture(new RateRatioTest(1.1, alpha)), bursty, 1.1, HORIZON, runs, 127);
+            assertThat(rejected(ours)).isLessThanOrEqualTo(tolerance(alpha, runs));
+        }
+    }
+
+    @Test
+    void aDoubledErrorRateAtMediumTrafficIsCaughtWithinTheHour() {
+        int[] poisson = Sequential.run(
                 Sequential.mixture(new RateRatioTest(1.1, 0.0025)),
                 new Traffic(20, 0.25, 0.01),
                 2.0,
                 HORIZON,
                 500,
                 107);
-        assertThat(rejected(result)).isGreaterThanOrEqualTo(0.95);
-        assertThat(median(result)).isLessThanOrEqualTo(5);
+        int[] wandering = Sequential.run(
+                Sequential.mixture(new RateRatioTest(1.1, 0.0025)),
+                new Traffic(20, 0.25, 0.01).wandering(0.5, 0),
+                2.0,
+                HORIZON,
+                500,
+                107);
+        System.out.printf(
+                "2x at 20 req/s: Poisson minutes %.1f%% caught, median %d; CV 50%%: %.1f%%, median %d%n",
+                100 * rejected(poisson), median(poisson), 100 * rejected(wandering), median(wandering));
+        assertThat(rejected(poisson)).isGreaterThanOrEqualTo(0.99);
+        assertThat(rejected(wandering)).isGreaterThanOrEqualTo(0.95);
+        assertThat(median(poisson)).isLessThan(median(wandering)); // it learns that Poisson minutes do not wander
     }
 
     @Test
-    void needsAtMostOneAndAHalfTimesTheOraclesTimeForADoubledErrorRateAtLowTraffic() {
+    void withoutTheEnvelopeItNeedsAtMostOneAndAHalfTimesTheOraclesTimeAtLowTraffic() {
         Traffic low = new Traffic(2, 0.25, 0.01);
-        int[] ours = Sequential.run(Sequential.mixture(new RateRatioTest(1.1, 0.0025)), low, 2.0, 240, 500, 109);
+        RateRatioTest poissonOnly = new RateRatioTest(1.1, 0.0025, MixturePrior.calibrated(), 0);
+        int[] ours = Sequential.run(Sequential.mixture(poissonOnly), low, 2.0, 240, 500, 109);
         int[] oracle = Sequential.run(Sequential.oracle(1.1, 2.0, 0.0025), low, 2.0, 240, 500, 109);
         assertThat((double) median(ours)).isLessThanOrEqualTo(1.5 * median(oracle));
     }

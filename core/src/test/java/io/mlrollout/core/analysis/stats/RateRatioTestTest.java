@@ -51,7 +51,8 @@ class RateRatioTestTest {
     @Test
     void fractionalCountsEnterAsRealExponents() {
         // With one alternative the likelihood ratio is LR(x, y)^c when every count is multiplied by c.
-        RateRatioTest test = new RateRatioTest(1.0, 0.01, MixturePrior.logSpaced(2, 2, 1), 0);
+        // α tiny, so that the per-interval cap (a quarter of log 1/α) is far above this interval's evidence
+        RateRatioTest test = new RateRatioTest(1.0, 1e-12, MixturePrior.logSpaced(2, 2, 1), 0);
         RateRatioEvidence whole = test.add(test.empty(), 8, 100, 10, 300);
         RateRatioEvidence scaled = test.add(test.empty(), 8 * 1.37, 100 * 1.37, 10 * 1.37, 300 * 1.37);
 
@@ -77,7 +78,10 @@ class RateRatioTestTest {
     @Test
     void aClearRegressionRejectsAndTheRejectionSticks() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
-        RateRatioEvidence evidence = test.add(test.empty(), 40, 1000, 10, 1000);
+        RateRatioEvidence evidence = test.empty();
+        for (int i = 0; i < 8; i++) {
+            evidence = test.add(evidence, 40, 1000, 10, 1000);
+        }
         assertThat(test.eValue(evidence)).isGreaterThanOrEqualTo(100);
         assertThat(test.rejects(evidence)).isTrue();
         double pValue = test.pValue(evidence);
@@ -90,6 +94,43 @@ class RateRatioTestTest {
         assertThat(test.eValue(evidence)).isLessThan(100);
         assertThat(test.rejects(evidence)).isTrue();
         assertThat(test.pValue(evidence)).isEqualTo(pValue);
+    }
+
+    @Test
+    void oneIntervalCarriesAtMostAQuarterOfTheEvidenceARejectionNeeds() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0);
+        RateRatioEvidence burst = test.add(test.empty(), 500, 1000, 10, 1000); // 50× the baseline in one minute
+
+        assertThat(Math.log(test.eValue(burst))).isLessThanOrEqualTo(0.25 * Math.log(100) + 1e-12);
+        assertThat(test.rejects(burst)).isFalse();
+    }
+
+    @Test
+    void theFirstIntervalOnlyTeachesTheRateWhenRatesMayWander() {
+        // its dispersion factor must come from what was known before it, and nothing was
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence first = test.add(test.empty(), 40, 1000, 10, 1000);
+        assertThat(test.eValue(first)).isEqualTo(1.0);
+        assertThat(test.eValue(test.add(first, 40, 1000, 10, 1000))).isGreaterThan(1.0);
+    }
+
+    @Test
+    void wanderingBeyondTheEnvelopeIsReported() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0.1);
+        RateRatioEvidence evidence = test.empty();
+        int[][] swings = {{5, 1000, 200, 1000}, {60, 1000, 5, 1000}, {2, 1000, 150, 1000}, {70, 1000, 10, 1000}};
+        for (int i = 0; i < 12; i++) {
+            int[] c = swings[i % swings.length];
+            evidence = test.add(evidence, c[0], c[1], c[2], c[3]);
+        }
+        assertThat(test.estimatedDispersion(evidence)).isGreaterThan(0.1);
+        assertThat(test.beyondEnvelope(evidence)).isTrue();
+
+        RateRatioEvidence steady = test.empty();
+        for (int i = 0; i < 12; i++) {
+            steady = test.add(steady, 10, 1000, 10, 1000);
+        }
+        assertThat(test.beyondEnvelope(steady)).isFalse();
     }
 
     @Test
@@ -113,7 +154,9 @@ class RateRatioTestTest {
                 .hasMessageContaining("baselineBad (11.0) exceeds baselineTotal (10.0)");
         assertThatThrownBy(() -> test.add(empty, Double.NaN, 4, 0, 10)).hasMessageContaining("canaryBad");
         assertThatThrownBy(() -> test.add(empty, 0, 4, 0, -1)).hasMessageContaining("baselineTotal");
-        assertThatThrownBy(() -> new RateRatioTest(0.9, 0.01)).hasMessageContaining("theta0");
+        assertThatThrownBy(() -> new RateRatioTest(0, 0.01)).hasMessageContaining("theta0");
+        assertThatThrownBy(() -> new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), -0.1))
+                .hasMessageContaining("maxDispersion");
         assertThatThrownBy(() -> new RateRatioTest(1.1, 0)).hasMessageContaining("alpha");
         assertThatThrownBy(() -> new RateRatioTest(1.2, 0.01).add(empty, 1, 2, 1, 2))
                 .hasMessageContaining("theta0 1.1");
@@ -134,7 +177,8 @@ class RateRatioTestTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             assertThat(in.readObject()).isEqualTo(evidence);
         }
-        assertThat(bytes.size()).isLessThan(600);
+        // five alternatives, the pooled and recent counts and the dispersion sums: small enough for a build.xml
+        assertThat(bytes.size()).isLessThan(800);
     }
 
     private static double p(double theta, double share) {
