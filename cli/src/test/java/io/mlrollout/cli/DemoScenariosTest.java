@@ -87,7 +87,7 @@ class DemoScenariosTest {
 
         assertThat(result.end().reason())
                 .startsWith("stage 1 failed: error-rate FAIL")
-                .contains("× the baseline");
+                .containsAnyOf("× the baseline", "over the limit of 2.00%");
     }
 
     @Test

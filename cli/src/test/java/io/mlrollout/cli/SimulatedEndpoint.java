@@ -41,7 +41,7 @@ final class SimulatedEndpoint implements AutoCloseable {
 
     SimulatedEndpoint(Simulator.Builder simulator) throws IOException {
         this.simulator = simulator.build().start();
-        this.traffic = new SimulatedTraffic(this.simulator, 200, T0);
+        this.traffic = new SimulatedTraffic(this.simulator, 1000, T0); // enough for a 5% stage to rule out a doubling
         this.metrics = new SimulatorMetrics(traffic, 7);
     }
 
