@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.simulator.PrometheusServer;
+import io.mlrollout.simulator.traffic.TrafficModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,6 +37,14 @@ final class DemoCommand extends CommandBase {
     Scenario scenario;
 
     @Option(
+            names = "--traffic",
+            paramLabel = "MODEL",
+            defaultValue = DemoRun.DEFAULT_TRAFFIC,
+            description = "how traffic varies minute to minute: poisson, overdispersed, bursty, shared-shift,"
+                    + " autocorrelated, low-traffic or production (default: poisson; see docs/simulator.md)")
+    String traffic;
+
+    @Option(
             names = "--speed",
             paramLabel = "N",
             defaultValue = "120",
@@ -68,6 +77,12 @@ final class DemoCommand extends CommandBase {
         if (!(speed >= 0) || Double.isInfinite(speed)) {
             throw new InputException("", "--speed", "must be 0 or more, got " + speed);
         }
+        TrafficModel model;
+        try {
+            model = TrafficModel.named(traffic);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("", "--traffic", e.getMessage());
+        }
         Optional<Path> binary = Optional.empty();
         if (prometheus) {
             binary = PrometheusServer.findBinary(env.variables().get("PATH"));
@@ -84,7 +99,7 @@ final class DemoCommand extends CommandBase {
         }
         Files.createDirectories(folder);
         DemoRun.Result result =
-                DemoRun.run(new DemoRun.Options(scenario, fast ? 0 : speed, folder, seed, now, binary), out());
+                DemoRun.run(new DemoRun.Options(scenario, fast ? 0 : speed, folder, seed, now, binary, model), out());
         summary(result);
         return result.asExpected() ? ExitCodes.OK : ExitCodes.FAILED;
     }

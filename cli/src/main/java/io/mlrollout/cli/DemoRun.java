@@ -23,6 +23,7 @@ import io.mlrollout.core.traffic.WebhookRouter;
 import io.mlrollout.simulator.PrometheusServer;
 import io.mlrollout.simulator.Simulator;
 import io.mlrollout.simulator.Split;
+import io.mlrollout.simulator.traffic.TrafficModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -62,7 +63,26 @@ final class DemoRun {
      * @param speed simulated seconds per wall-clock second; 0 runs as fast as possible (ignored with Prometheus)
      * @param prometheus the Prometheus binary for a real-time run, or empty for simulated time
      */
-    record Options(Scenario scenario, double speed, Path folder, long seed, Instant start, Optional<Path> prometheus) {}
+    record Options(
+            Scenario scenario,
+            double speed,
+            Path folder,
+            long seed,
+            Instant start,
+            Optional<Path> prometheus,
+            TrafficModel traffic) {
+
+        /** Under independent Poisson minutes, the demo's default. */
+        Options(Scenario scenario, double speed, Path folder, long seed, Instant start, Optional<Path> prometheus) {
+            this(scenario, speed, folder, seed, start, prometheus, TrafficModel.named(DEFAULT_TRAFFIC));
+        }
+    }
+
+    /** The traffic model unless {@code --traffic} names another: independent Poisson minutes. */
+    static final String DEFAULT_TRAFFIC = "poisson";
+
+    /** A model minute in the real-time demo: its policy's 5 s interval, so its two-minute rollout sees the model vary. */
+    private static final Duration REAL_TIME_TRAFFIC_MINUTE = Duration.ofSeconds(5);
 
     /** How the run ended, and where its files are. */
     record Result(
@@ -110,12 +130,20 @@ final class DemoRun {
                         .baseline(Scenario.BASELINE)
                         .canary(scenario.candidate())
                         .seed(options.seed())
+                        .traffic(options.traffic())
+                        .trafficStart(options.start())
+                        .trafficMinute(
+                                options.prometheus().isPresent() ? REAL_TIME_TRAFFIC_MINUTE : Duration.ofMinutes(1))
                         .build()
                         .start();
                 Backdrop backdrop = backdrop(simulator)) {
             out.println(NARRATOR + "scenario " + scenario.spelling() + ": " + scenario.story() + ".");
             out.println(NARRATOR + "serving simulator at " + simulator.url() + " (baseline v1, candidate v2); "
                     + backdrop.describe());
+            if (!options.traffic().name().equals(DEFAULT_TRAFFIC)) {
+                out.println(NARRATOR + "traffic model " + options.traffic().name() + ": "
+                        + options.traffic().description());
+            }
             if (scenario == Scenario.FLAKY_METRICS) {
                 backdrop.flakyMetrics();
             }

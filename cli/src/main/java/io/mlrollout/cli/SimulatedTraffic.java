@@ -10,8 +10,9 @@ import java.util.TreeMap;
 
 /**
  * The simulator's traffic in simulated time: each second of the clock brings {@code requestsPerSecond} requests,
- * served synchronously by the seeded simulator, and the counters are kept at every whole second. So the same seed and
- * the same rollout give the same counts, and a metrics window can be read exactly.
+ * times the simulator's traffic-model factor for that second's minute, served synchronously by the seeded simulator in
+ * that minute, and the counters are kept at every whole second. So the same seed and the same rollout give the same
+ * counts, and a metrics window can be read exactly.
  */
 public final class SimulatedTraffic {
 
@@ -34,10 +35,10 @@ public final class SimulatedTraffic {
     /** Serves the traffic of every whole second up to {@code instant}, with the split in effect now. */
     public synchronized void advanceTo(Instant instant) {
         while (!servedUntil.plusSeconds(1).isAfter(instant)) {
-            owed += requestsPerSecond;
+            owed += requestsPerSecond * simulator.trafficFactor(servedUntil);
             long requests = (long) owed;
             owed -= requests;
-            simulator.serve(requests);
+            simulator.serve(requests, servedUntil);
             servedUntil = servedUntil.plusSeconds(1);
             counters.put(servedUntil, simulator.snapshot());
         }

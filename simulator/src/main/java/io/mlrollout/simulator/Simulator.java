@@ -1,6 +1,8 @@
 package io.mlrollout.simulator;
 
 import com.sun.net.httpserver.HttpServer;
+import io.mlrollout.simulator.traffic.Minutes;
+import io.mlrollout.simulator.traffic.TrafficModel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,10 +30,22 @@ import java.util.concurrent.TimeUnit;
  * <p>Traffic is simulated in-process: {@link #serve(int)} and {@link #simulateTraffic(Duration, double)} run
  * synchronously without timers, {@link #startLoad(double)} runs in real time. The same seed and the same calls give
  * the same counters. Latencies are recorded, not waited for.
+ *
+ * <p>Under a {@link TrafficModel} ({@link Builder#traffic}, {@code poisson} by default, which changes nothing) each
+ * model minute (one {@link Builder#trafficMinute} of the clock from {@link Builder#trafficStart}) multiplies each
+ * version's error rate and latencies, and the request volume of {@link #simulateTraffic}, {@link #startLoad} and
+ * {@link #trafficFactor}, by that minute's factors. The factors are drawn from the seed for {@value #TRAFFIC_MINUTES}
+ * minutes, then repeat.
  */
 public final class Simulator implements AutoCloseable {
 
     private static final double MAX_REQUESTS_PER_SECOND = 100_000;
+
+    /** Model minutes drawn ahead: an hour, the length of a demo rollout; later minutes repeat them. */
+    static final int TRAFFIC_MINUTES = 60;
+
+    /** Keeps the traffic model's stream apart from the requests' one. */
+    static final long TRAFFIC_STREAM = 0x7A4FF1CL;
 
     private final String endpoint;
     private final Clock clock;
@@ -43,6 +57,10 @@ public final class Simulator implements AutoCloseable {
     private final VersionCounters baselineCounters = new VersionCounters();
     private final VersionCounters canaryCounters = new VersionCounters();
     private final Faults faults;
+    private final TrafficModel trafficModel;
+    private final Minutes trafficFactors;
+    private final Instant trafficStart;
+    private final Duration trafficMinute;
 
     private VersionProfile baseline;
     private VersionProfile canary;
@@ -69,6 +87,10 @@ public final class Simulator implements AutoCloseable {
         this.canaryWeight = b.canaryWeight;
         this.readyAt = clock.instant();
         this.faults = new Faults(Set.of(baseline.name(), canary.name()), clock);
+        this.trafficModel = b.trafficModel;
+        this.trafficFactors = b.trafficModel.generate(b.seed ^ TRAFFIC_STREAM, TRAFFIC_MINUTES);
+        this.trafficStart = b.trafficStart != null ? b.trafficStart : clock.instant();
+        this.trafficMinute = b.trafficMinute;
     }
 
     public static Builder builder() {
@@ -151,13 +173,32 @@ public final class Simulator implements AutoCloseable {
         return split();
     }
 
-    /** Routes and serves one request. */
+    public TrafficModel trafficModel() {
+        return trafficModel;
+    }
+
+    /**
+     * The traffic model's factor on the request volume in the minute holding {@code at}: what a caller that paces its
+     * own requests multiplies its rate by.
+     */
+    public double trafficFactor(Instant at) {
+        return trafficFactors.traffic(minuteOf(at));
+    }
+
+    /** Routes and serves one request, in the traffic model's minute of the clock's instant. */
     public synchronized Outcome request() {
+        return request(minuteOf(clock.instant()));
+    }
+
+    private Outcome request(int minute) {
         VersionProfile profile = random.nextInt(100) < canaryWeight ? canary : baseline;
-        VersionCounters counters = profile == canary ? canaryCounters : baselineCounters;
-        double latencyMs = Sampling.latencyMs(random, profile) + faults.extraLatencyMs(profile.name());
+        boolean isCanary = profile == canary;
+        VersionCounters counters = isCanary ? canaryCounters : baselineCounters;
+        double latencyFactor = isCanary ? trafficFactors.canaryLatency(minute) : trafficFactors.baselineLatency(minute);
+        double errorFactor = isCanary ? trafficFactors.canaryError(minute) : trafficFactors.baselineError(minute);
+        double latencyMs = Sampling.latencyMs(random, profile) * latencyFactor + faults.extraLatencyMs(profile.name());
         OptionalDouble burst = faults.takeBurst(profile.name());
-        double errorRate = burst.orElse(profile.errorRate());
+        double errorRate = burst.orElse(Math.min(1, profile.errorRate() * errorFactor));
         boolean modelError = random.nextDouble() < errorRate;
         int status = faults.servingOutage() ? 503 : modelError ? 500 : 200;
         counters.record(status, latencyMs);
@@ -169,23 +210,36 @@ public final class Simulator implements AutoCloseable {
         return new Outcome(profile.name(), status, latencyMs, OptionalDouble.of(score));
     }
 
-    /** Serves {@code requests} requests at once, synchronously. */
+    /** Serves {@code requests} requests at once, synchronously, in the traffic model's minute of the clock. */
     public synchronized void serve(long requests) {
+        serve(requests, clock.instant());
+    }
+
+    /**
+     * Serves {@code requests} requests at once, synchronously, as in the traffic model's minute holding {@code at}: for
+     * callers that keep their own simulated time.
+     */
+    public synchronized void serve(long requests, Instant at) {
         if (requests < 0) {
             throw new IllegalArgumentException("requests must not be negative, got " + requests);
         }
+        int minute = minuteOf(at);
         for (long i = 0; i < requests; i++) {
-            request();
+            request(minute);
         }
     }
 
-    /** Serves the requests that {@code span} of traffic at {@code requestsPerSecond} brings, synchronously. */
+    /**
+     * Serves the requests that {@code span} of traffic at {@code requestsPerSecond}, times the traffic model's volume
+     * factor now, brings, synchronously.
+     */
     public void simulateTraffic(Duration span, double requestsPerSecond) {
         requireRate(requestsPerSecond);
         if (span.isNegative()) {
             throw new IllegalArgumentException("span must not be negative, got " + span);
         }
-        serve(Math.round(requestsPerSecond * span.toNanos() / 1e9));
+        Instant now = clock.instant();
+        serve(Math.round(requestsPerSecond * trafficFactor(now) * span.toNanos() / 1e9), now);
     }
 
     /**
@@ -200,7 +254,7 @@ public final class Simulator implements AutoCloseable {
         double[] owed = {0};
         ticks.scheduleAtFixedRate(
                 () -> {
-                    owed[0] += perTick;
+                    owed[0] += perTick * trafficFactor(clock.instant());
                     long now = (long) owed[0];
                     owed[0] -= now;
                     tick(ticks, now);
@@ -257,6 +311,12 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
+    /** The traffic model's minute holding {@code at}; instants before the start count as its first minute. */
+    private int minuteOf(Instant at) {
+        long elapsed = Math.max(0, Duration.between(trafficStart, at).toNanos());
+        return (int) ((elapsed / trafficMinute.toNanos()) % TRAFFIC_MINUTES);
+    }
+
     private static void requireSameName(VersionProfile current, VersionProfile replacement) {
         if (!current.name().equals(replacement.name())) {
             throw new IllegalArgumentException("a profile's name labels its series and cannot change: '"
@@ -290,8 +350,35 @@ public final class Simulator implements AutoCloseable {
         private Optional<String> trafficToken = Optional.empty();
         private Duration readinessDelay = Duration.ZERO;
         private Clock clock = Clock.systemUTC();
+        private TrafficModel trafficModel = TrafficModel.named("poisson");
+        private Instant trafficStart;
+        private Duration trafficMinute = Duration.ofMinutes(1);
 
         private Builder() {}
+
+        /** How traffic varies from minute to minute (default {@code poisson}: it does not). */
+        public Builder traffic(TrafficModel model) {
+            this.trafficModel = Objects.requireNonNull(model, "traffic");
+            return this;
+        }
+
+        /** Where the traffic model's minute 0 begins (default: the clock's instant when built). */
+        public Builder trafficStart(Instant start) {
+            this.trafficStart = Objects.requireNonNull(start, "trafficStart");
+            return this;
+        }
+
+        /**
+         * How long one of the traffic model's minutes lasts (default a minute): a demo that looks every 5 s in real time
+         * gives 5 s, so its short rollout sees the model's variation.
+         */
+        public Builder trafficMinute(Duration minute) {
+            if (minute == null || minute.isNegative() || minute.isZero()) {
+                throw new IllegalArgumentException("trafficMinute must be a positive duration, got " + minute);
+            }
+            this.trafficMinute = minute;
+            return this;
+        }
 
         /** The endpoint's name in the metrics' labels (default {@code fraud-scorer}). */
         public Builder endpoint(String name) {

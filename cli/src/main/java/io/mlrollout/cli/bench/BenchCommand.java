@@ -1,5 +1,6 @@
 package io.mlrollout.cli.bench;
 
+import io.mlrollout.simulator.traffic.TrafficModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,7 +29,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Benchmarks the judge against Kayenta-style (default, and tuned to the policy's 1%% false-rollback rate),"
                     + " threshold and oracle judges on the same seeded simulated"
-                    + " rollouts (A/A, error-rate and p99 regressions, 2/20/200 req/s to the canary).",
+                    + " rollouts (A/A, error-rate and p99 regressions, 2/20/200 req/s to the canary, a canary stage"
+                    + " and a promotion watch) under each traffic model.",
             "With --overhead: threads, heap and persisted state of waiting rollouts, and CPU time per analysis look."
         })
 public final class BenchCommand implements Callable<Integer> {
@@ -35,8 +39,9 @@ public final class BenchCommand implements Callable<Integer> {
     static final int QUICK_RUNS = 50;
 
     /**
-     * A/A rollouts that set each traffic level's thresholds and tune its Kayenta-style schedule: at least this many, and
-     * 20 per judged run.
+     * A/A rollouts that set each traffic model's and level's thresholds and tune its Kayenta-style schedule: at least
+     * this many, and twice the judged runs. Twenty-one levels (seven models at three traffic levels) are calibrated,
+     * so more would cost more than the judged runs themselves.
      */
     static final int MIN_CALIBRATION_RUNS = 2000;
 
@@ -84,6 +89,20 @@ public final class BenchCommand implements Callable<Integer> {
     private double slowThresholdMs;
 
     @Option(
+            names = "--traffic",
+            paramLabel = "MODEL[,MODEL...]",
+            split = ",",
+            description = "Traffic models to run under (default: all of them: poisson, overdispersed, bursty,"
+                    + " shared-shift, autocorrelated, low-traffic, production; see docs/simulator.md).")
+    private List<String> traffic;
+
+    @Option(
+            names = "--all-scenarios",
+            description = "Also run the two smallest regressions (errors 1.25x, p99 +10%), which the default leaves"
+                    + " out to save time.")
+    private boolean allScenarios;
+
+    @Option(
             names = "--overhead",
             description = "Measure what waiting rollouts cost instead: threads, heap, state size, CPU per look.")
     private boolean overhead;
@@ -120,6 +139,20 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--threads: must be at least 1, got " + workers);
         }
+        List<TrafficModel> models = new ArrayList<>();
+        for (String name : traffic == null ? List.<String>of() : traffic) {
+            try {
+                TrafficModel model = TrafficModel.named(name.strip());
+                if (!models.contains(model)) {
+                    models.add(model);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--traffic: " + e.getMessage());
+            }
+        }
+        if (models.isEmpty()) {
+            models = TrafficModel.all();
+        }
         Files.createDirectories(out);
         if (overhead) {
             String report = Overhead.measure(rollouts, Overhead.CPU_STAGES).markdown();
@@ -131,10 +164,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Benchmark.Settings settings = new Benchmark.Settings(
                 effectiveRuns,
-                Math.max(MIN_CALIBRATION_RUNS, 20 * effectiveRuns),
+                Math.max(MIN_CALIBRATION_RUNS, 2 * effectiveRuns),
                 seed,
                 workers,
-                Scenario.all(),
+                models,
+                allScenarios ? Scenario.all() : Scenario.defaults(),
                 BenchSetup.CANARY_RATES,
                 slowThresholdMs);
         Instant started = Instant.now();
@@ -153,10 +187,11 @@ public final class BenchCommand implements Callable<Integer> {
         write(out.resolve("judges.svg"), ResultsChart.svg(results));
         console.printf(
                 Locale.ROOT,
-                "%n%d runs per cell, seed %d, slow requests over %s ms, %d thread(s), %d s."
+                "%n%d runs per cell, seed %d, traffic %s, slow requests over %s ms, %d thread(s), %d s."
                         + " Wrote judges.md, judges.csv, judges.svg to %s%n",
                 effectiveRuns,
                 seed,
+                String.join(",", models.stream().map(TrafficModel::name).toList()),
                 Formats.number(slowThresholdMs),
                 workers,
                 took.toSeconds(),

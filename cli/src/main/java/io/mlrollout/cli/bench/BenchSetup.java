@@ -10,21 +10,31 @@ import java.util.List;
  * The one rollout every judge of the benchmark is run on, and the serving it sees. Documented in
  * {@code docs/benchmarks.md}; change both together.
  *
- * <p>A single stage at a fixed 25% share, baked for 60 one-minute looks: a fixed share keeps "requests per second to
- * the canary" meaningful for the whole rollout (the baseline serves three times as much), and 60 minutes is the design
- * example's 10 + 20 + 30 minutes of bake.
+ * <p>A single canary stage at a fixed 25% share, baked for 60 one-minute looks: a fixed share keeps "requests per
+ * second to the canary" meaningful (the baseline serves three times as much), and 60 minutes is the design example's
+ * 10 + 20 + 30 minutes of bake. Then the promotion watch: 10 one-minute looks in which the candidate serves 90% of the
+ * endpoint's requests and the baseline keeps 10% (a live holdback).
  */
 final class BenchSetup {
 
     private BenchSetup() {}
 
-    /** Looks per rollout, one a minute. */
-    static final int LOOKS = 60;
+    /** Looks in the canary stage, one a minute. */
+    static final int CANARY_LOOKS = 60;
+
+    /** Looks in the promotion watch, one a minute, after the canary stage. */
+    static final int WATCH_LOOKS = 10;
+
+    /** Minutes of a whole rollout: the canary stage, then the watch. */
+    static final int MINUTES = CANARY_LOOKS + WATCH_LOOKS;
 
     static final int INTERVAL_SECONDS = 60;
 
     /** The canary's share of the endpoint's traffic (the stage's weight). */
     static final double CANARY_SHARE = 0.25;
+
+    /** The promoted candidate's share during the watch; the baseline keeps the rest as a holdback. */
+    static final double WATCH_SHARE = 0.9;
 
     /** Requests per second to the canary: low, medium and high traffic. */
     static final List<Double> CANARY_RATES = List.of(2.0, 20.0, 200.0);

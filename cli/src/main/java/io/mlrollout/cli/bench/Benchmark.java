@@ -1,5 +1,6 @@
 package io.mlrollout.cli.bench;
 
+import io.mlrollout.simulator.traffic.TrafficModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +13,11 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * Runs every judge on the same seeded rollouts, cell by cell (scenario × canary traffic), and collects their decisions.
- * Run r of a traffic level uses the same seed in every scenario, so the scenarios differ only by their effect. The
- * figures do not depend on the number of threads.
+ * Runs every judge on the same seeded rollouts, cell by cell (traffic model × scenario × canary traffic), and collects
+ * their decisions. Run r of a traffic level uses the same seed in every scenario and every traffic model, so the
+ * scenarios differ only by their effect and the models only by their factors. The threshold judge, the oracle and the
+ * tuned Kayenta-style judge are calibrated per traffic model and level, on that model's A/A rollouts with seeds of
+ * their own. The figures do not depend on the number of threads.
  */
 final class Benchmark {
 
@@ -39,6 +42,7 @@ final class Benchmark {
             int calibrationRuns,
             long seed,
             int threads,
+            List<TrafficModel> models,
             List<Scenario> scenarios,
             List<Double> rates,
             double slowThresholdMs) {
@@ -58,16 +62,23 @@ final class Benchmark {
             if (!(slowThresholdMs > 0) || !Double.isFinite(slowThresholdMs)) {
                 throw new IllegalArgumentException("slowThresholdMs must be a positive number, got " + slowThresholdMs);
             }
+            if (models.isEmpty()) {
+                throw new IllegalArgumentException("models must name at least one traffic model");
+            }
+            models = List.copyOf(models);
             scenarios = List.copyOf(scenarios);
             rates = List.copyOf(rates);
         }
     }
 
-    /** The figures: calibrations and Kayenta tunings by traffic level, then one result per cell and judge. */
+    /** A traffic model at one canary traffic: what the calibrations are made for. */
+    record Level(String model, double canaryPerSecond) {}
+
+    /** The figures: calibrations and Kayenta tunings by level, then one result per cell and judge. */
     record Results(
             Settings settings,
-            Map<Double, TrafficCalibration> calibrations,
-            Map<Double, KayentaTuning> kayentaTunings,
+            Map<Level, TrafficCalibration> calibrations,
+            Map<Level, KayentaTuning> kayentaTunings,
             List<CellResult> cells) {
 
         Results {
@@ -76,14 +87,15 @@ final class Benchmark {
             cells = List.copyOf(cells);
         }
 
-        CellResult cell(Scenario scenario, double canaryPerSecond, Contender contender) {
+        CellResult cell(String model, Scenario scenario, double canaryPerSecond, Contender contender) {
             return cells.stream()
-                    .filter(c -> c.scenario().equals(scenario)
+                    .filter(c -> c.model().equals(model)
+                            && c.scenario().equals(scenario)
                             && c.canaryPerSecond() == canaryPerSecond
                             && c.contender() == contender)
                     .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException(
-                            "no cell " + scenario.name() + " at " + canaryPerSecond + " for " + contender));
+                    .orElseThrow(() -> new IllegalArgumentException("no cell " + model + " " + scenario.name() + " at "
+                            + canaryPerSecond + " for " + contender));
         }
     }
 
@@ -92,43 +104,55 @@ final class Benchmark {
     static Results run(Settings settings, Consumer<String> progress) {
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
         try {
+            List<Level> levels = new ArrayList<>();
             List<Callable<TrafficCalibration>> calibrating = new ArrayList<>();
             List<Callable<KayentaTuning>> tuning = new ArrayList<>();
-            for (double rate : settings.rates()) {
-                TrafficModel model = new TrafficModel(rate, settings.slowThresholdMs());
-                long level = Double.doubleToLongBits(rate);
-                calibrating.add(() -> TrafficCalibration.of(
-                        model, settings.calibrationRuns(), Seeds.of(settings.seed() ^ CALIBRATION_STREAMS, level)));
-                tuning.add(() -> KayentaCalibration.of(
-                                model,
-                                settings.calibrationRuns(),
-                                kayentaErrorRuns(settings.calibrationRuns()),
-                                Seeds.of(settings.seed() ^ KAYENTA_TUNING_STREAMS, level))
-                        .tune());
+            for (TrafficModel model : settings.models()) {
+                for (double rate : settings.rates()) {
+                    RolloutGenerator generator = new RolloutGenerator(model, rate, settings.slowThresholdMs());
+                    long level =
+                            Seeds.of(Double.doubleToLongBits(rate), model.name().hashCode());
+                    levels.add(new Level(model.name(), rate));
+                    calibrating.add(() -> TrafficCalibration.of(
+                            generator,
+                            settings.calibrationRuns(),
+                            Seeds.of(settings.seed() ^ CALIBRATION_STREAMS, level)));
+                    tuning.add(() -> KayentaCalibration.of(
+                                    generator,
+                                    settings.calibrationRuns(),
+                                    kayentaErrorRuns(settings.calibrationRuns()),
+                                    Seeds.of(settings.seed() ^ KAYENTA_TUNING_STREAMS, level))
+                            .tune());
+                }
             }
             List<Future<TrafficCalibration>> calibrated = submit(pool, calibrating);
             List<Future<KayentaTuning>> tuned = submit(pool, tuning);
-            Map<Double, TrafficCalibration> calibrations = new LinkedHashMap<>();
-            for (TrafficCalibration calibration : results(calibrated)) {
-                calibrations.put(calibration.canaryPerSecond(), calibration);
-                progress.accept("calibrated " + Formats.number(calibration.canaryPerSecond()) + " req/s: "
-                        + Formats.describe(calibration));
+            Map<Level, TrafficCalibration> calibrations = new LinkedHashMap<>();
+            List<TrafficCalibration> calibrationList = results(calibrated);
+            for (int i = 0; i < levels.size(); i++) {
+                calibrations.put(levels.get(i), calibrationList.get(i));
+                progress.accept(
+                        "calibrated " + describe(levels.get(i)) + ": " + Formats.describe(calibrationList.get(i)));
             }
-            Map<Double, KayentaTuning> tunings = new LinkedHashMap<>();
-            for (KayentaTuning kayenta : results(tuned)) {
-                tunings.put(kayenta.canaryPerSecond(), kayenta);
-                progress.accept("tuned " + Contender.KAYENTA_TUNED.label() + " at "
-                        + Formats.number(kayenta.canaryPerSecond()) + " req/s: " + Formats.describe(kayenta));
+            Map<Level, KayentaTuning> tunings = new LinkedHashMap<>();
+            List<KayentaTuning> tuningList = results(tuned);
+            for (int i = 0; i < levels.size(); i++) {
+                tunings.put(levels.get(i), tuningList.get(i));
+                progress.accept("tuned " + Contender.KAYENTA_TUNED.label() + " for " + describe(levels.get(i)) + ": "
+                        + Formats.describe(tuningList.get(i)));
             }
             List<Callable<List<CellResult>>> cells = new ArrayList<>();
-            for (Scenario scenario : settings.scenarios()) {
-                for (double rate : settings.rates()) {
-                    cells.add(() -> {
-                        List<CellResult> cell =
-                                runCell(settings, scenario, rate, calibrations.get(rate), tunings.get(rate));
-                        progress.accept("ran " + scenario.name() + " at " + Formats.number(rate) + " req/s");
-                        return cell;
-                    });
+            for (TrafficModel model : settings.models()) {
+                for (Scenario scenario : settings.scenarios()) {
+                    for (double rate : settings.rates()) {
+                        Level level = new Level(model.name(), rate);
+                        cells.add(() -> {
+                            List<CellResult> cell = runCell(
+                                    settings, model, scenario, rate, calibrations.get(level), tunings.get(level));
+                            progress.accept("ran " + scenario.name() + " under " + describe(level));
+                            return cell;
+                        });
+                    }
                 }
             }
             List<CellResult> results = new ArrayList<>();
@@ -139,14 +163,23 @@ final class Benchmark {
         }
     }
 
+    private static String describe(Level level) {
+        return level.model() + " traffic at " + Formats.number(level.canaryPerSecond()) + " req/s";
+    }
+
     /** Doubled-error rollouts the Kayenta tuning judges: a tenth of the A/A ones, at least 100, to find a median. */
     static int kayentaErrorRuns(int calibrationRuns) {
         return Math.max(100, calibrationRuns / 10);
     }
 
     private static List<CellResult> runCell(
-            Settings settings, Scenario scenario, double rate, TrafficCalibration calibration, KayentaTuning tuning) {
-        TrafficModel model = new TrafficModel(rate, settings.slowThresholdMs());
+            Settings settings,
+            TrafficModel trafficModel,
+            Scenario scenario,
+            double rate,
+            TrafficCalibration calibration,
+            KayentaTuning tuning) {
+        RolloutGenerator model = new RolloutGenerator(trafficModel, rate, settings.slowThresholdMs());
         Contender[] contenders = Contender.values();
         RolloutJudge[] judges = new RolloutJudge[contenders.length];
         for (int j = 0; j < contenders.length; j++) {
@@ -162,7 +195,7 @@ final class Benchmark {
         }
         List<CellResult> results = new ArrayList<>();
         for (int j = 0; j < contenders.length; j++) {
-            results.add(new CellResult(scenario, rate, contenders[j], decisions[j]));
+            results.add(new CellResult(trafficModel.name(), scenario, rate, contenders[j], decisions[j]));
         }
         return results;
     }

@@ -24,24 +24,31 @@ final class Formats {
         return String.format(Locale.ROOT, "%.1f%%", share * 100);
     }
 
-    /** Minutes to a rollback, or "&gt;60" when the share of runs asked for did not roll back within the rollout. */
+    /** A rollback rate with its 95% interval: "0.4% [0.1–1.0%]". */
+    static String rateWithInterval(CellResult cell) {
+        double[] interval = cell.rollbackInterval();
+        return percent(cell.rollbackRate()) + " [" + String.format(Locale.ROOT, "%.1f", interval[0] * 100) + "–"
+                + percent(interval[1]) + "]";
+    }
+
+    /** Minutes to a rollback, or "&gt;70" when the share of runs asked for did not roll back within the rollout. */
     static String minutes(int look) {
-        return look == RolloutJudge.PASSED ? ">" + BenchSetup.LOOKS : Integer.toString(look);
+        return RolloutJudge.rolledBack(look) ? Integer.toString(look) : ">" + BenchSetup.MINUTES;
     }
 
     /**
-     * Our median time over another judge's: "0.50"; "&lt;0.45" when the other did not decide within the rollout (so the
-     * ratio is below ours/60); "&gt;2.0" when only the other decided; "–" when neither did.
+     * Our median time over another judge's: "0.50"; "&lt;0.45" when the other did not roll back within the rollout (so the
+     * ratio is below ours/70); "&gt;2.0" when only the other rolled back; "–" when neither did.
      */
     static String ratio(int ours, int theirs) {
-        if (ours == RolloutJudge.PASSED && theirs == RolloutJudge.PASSED) {
+        if (!RolloutJudge.rolledBack(ours) && !RolloutJudge.rolledBack(theirs)) {
             return "–";
         }
-        if (theirs == RolloutJudge.PASSED) {
-            return "<" + String.format(Locale.ROOT, "%.2f", (double) ours / BenchSetup.LOOKS);
+        if (!RolloutJudge.rolledBack(theirs)) {
+            return "<" + String.format(Locale.ROOT, "%.2f", (double) ours / BenchSetup.MINUTES);
         }
-        if (ours == RolloutJudge.PASSED) {
-            return ">" + String.format(Locale.ROOT, "%.2f", (double) BenchSetup.LOOKS / theirs);
+        if (!RolloutJudge.rolledBack(ours)) {
+            return ">" + String.format(Locale.ROOT, "%.2f", (double) BenchSetup.MINUTES / theirs);
         }
         return String.format(Locale.ROOT, "%.2f", (double) ours / theirs);
     }
@@ -69,7 +76,7 @@ final class Formats {
                         + " on calibration rollouts A/A %s (%d of %d), 2x errors %s caught, median %s min (of %d)",
                 s.beginAfterMins(),
                 s.analysisIntervalMins(),
-                BenchSetup.LOOKS - s.beginAfterMins(),
+                BenchSetup.MINUTES - s.beginAfterMins(),
                 percent(KayentaClassifier.CONFIDENCE).replace(".0%", "%"),
                 percentTwo(o.aaRate()),
                 o.aaRollbacks(),

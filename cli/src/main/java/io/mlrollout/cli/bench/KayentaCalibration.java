@@ -1,5 +1,7 @@
 package io.mlrollout.cli.bench;
 
+import java.util.BitSet;
+
 /**
  * Tunes a Kayenta-style judge to one traffic level the way {@link TrafficCalibration} fits the threshold judge: on
  * rollouts generated with a seed of their own, never the ones it is then judged on.
@@ -17,9 +19,10 @@ package io.mlrollout.cli.bench;
  *
  * <p><b>Cheaply.</b> Each calibration rollout is judged once, over every window that starts with the bake
  * ({@link KayentaJudge#failuresFromStart}); a schedule without warm-up fails a rollout when one of its judgement minutes
- * does. A schedule with a warm-up of W minutes is judged on the same windows and its minutes shifted by W: in the
- * simulation every minute is drawn alike and independently, so the windows after a warm-up are distributed as those
- * from the start.
+ * does. A schedule with a warm-up of W minutes is judged on the same windows and its minutes shifted by W. Under
+ * independent Poisson minutes the windows after a warm-up are distributed as those from the start, so this is exact;
+ * under the other traffic models (drifts, a step at a random minute, the watch's other shares) it is an approximation
+ * for the tuning only: the tuned judge is then judged, like every contender, on the benchmark's own rollouts.
  */
 final class KayentaCalibration {
 
@@ -29,10 +32,10 @@ final class KayentaCalibration {
     /**
      * What one schedule does on the calibration rollouts.
      *
-     * @param errorMedian median minutes to a rollback on the doubled-error rollouts, {@link RolloutJudge#PASSED} when
+     * @param errorMedian median minutes to a rollback on the doubled-error rollouts, {@link RolloutJudge#PROMOTED} when
      *     fewer than half rolled back
      * @param errorMinutes minutes to a rollback summed over the doubled-error rollouts, counting one that passed as
-     *     {@link BenchSetup#LOOKS} + 1
+     *     {@link BenchSetup#MINUTES} + 1
      */
     record Outcome(int aaRuns, int aaRollbacks, int errorRuns, int errorRollbacks, int errorMedian, long errorMinutes) {
 
@@ -57,22 +60,22 @@ final class KayentaCalibration {
     }
 
     private final double canaryPerSecond;
-    private final long[] aaFailures;
-    private final long[] errorFailures;
+    private final BitSet[] aaFailures;
+    private final BitSet[] errorFailures;
 
-    private KayentaCalibration(double canaryPerSecond, long[] aaFailures, long[] errorFailures) {
+    private KayentaCalibration(double canaryPerSecond, BitSet[] aaFailures, BitSet[] errorFailures) {
         this.canaryPerSecond = canaryPerSecond;
         this.aaFailures = aaFailures;
         this.errorFailures = errorFailures;
     }
 
     /** Judges {@code aaRuns} A/A and {@code errorRuns} doubled-error rollouts, generated from {@code seed}. */
-    static KayentaCalibration of(TrafficModel model, int aaRuns, int errorRuns, long seed) {
-        long[] aa = new long[aaRuns];
+    static KayentaCalibration of(RolloutGenerator model, int aaRuns, int errorRuns, long seed) {
+        BitSet[] aa = new BitSet[aaRuns];
         for (int r = 0; r < aaRuns; r++) {
             aa[r] = KayentaJudge.failuresFromStart(rollout(model, Scenario.AA, seed, r));
         }
-        long[] errors = new long[errorRuns];
+        BitSet[] errors = new BitSet[errorRuns];
         for (int r = 0; r < errorRuns; r++) {
             errors[r] = KayentaJudge.failuresFromStart(rollout(model, REGRESSION, seed, r));
         }
@@ -80,7 +83,7 @@ final class KayentaCalibration {
     }
 
     /** Calibration rollout {@code r} of {@code scenario}: A/A and doubled errors have streams of their own. */
-    static Traffic rollout(TrafficModel model, Scenario scenario, long seed, int r) {
+    static Traffic rollout(RolloutGenerator model, Scenario scenario, long seed, int r) {
         return model.generate(scenario, Seeds.of(Seeds.of(seed, scenario.isAa() ? 0 : 1), r));
     }
 
@@ -88,8 +91,8 @@ final class KayentaCalibration {
     KayentaTuning tune() {
         KayentaSchedule best = null;
         Outcome bestOutcome = null;
-        for (int begin = 0; begin < BenchSetup.LOOKS; begin++) {
-            for (int interval = 1; begin + interval <= BenchSetup.LOOKS; interval++) {
+        for (int begin = 0; begin < BenchSetup.MINUTES; begin++) {
+            for (int interval = 1; begin + interval <= BenchSetup.MINUTES; interval++) {
                 KayentaSchedule schedule = new KayentaSchedule(begin, interval);
                 Outcome outcome = outcome(schedule);
                 if (outcome.withinBudget() && (bestOutcome == null || outcome.fasterThan(bestOutcome))) {
@@ -103,33 +106,39 @@ final class KayentaCalibration {
         return new KayentaTuning(canaryPerSecond, best, bestOutcome);
     }
 
+    /** The minute of the first judgement of {@code schedule} that fails, or {@link BenchSetup#MINUTES} + 1. */
+    private static int firstJudgedFailure(BitSet failures, BitSet judged, KayentaSchedule schedule) {
+        for (int bit = failures.nextSetBit(0); bit >= 0; bit = failures.nextSetBit(bit + 1)) {
+            if (judged.get(bit)) {
+                return schedule.beginAfterMins() + bit + 1;
+            }
+        }
+        return BenchSetup.MINUTES + 1;
+    }
+
     /** What {@code schedule} does on the calibration rollouts. */
     Outcome outcome(KayentaSchedule schedule) {
-        long judged = 0;
+        BitSet judged = new BitSet(BenchSetup.MINUTES);
         for (int k = 1; k <= schedule.judgements(); k++) {
-            judged |= 1L << (k * schedule.analysisIntervalMins() - 1);
+            judged.set(k * schedule.analysisIntervalMins() - 1);
         }
         int aaRollbacks = 0;
-        for (long failures : aaFailures) {
-            aaRollbacks += (failures & judged) != 0 ? 1 : 0;
+        for (BitSet failures : aaFailures) {
+            aaRollbacks += failures.intersects(judged) ? 1 : 0;
         }
-        int[] atMinute = new int[BenchSetup.LOOKS + 2]; // index LOOKS + 1: passed
-        for (long failures : errorFailures) {
-            long failed = failures & judged;
-            atMinute[
-                    failed == 0
-                            ? BenchSetup.LOOKS + 1
-                            : schedule.beginAfterMins() + Long.numberOfTrailingZeros(failed) + 1]++;
+        int[] atMinute = new int[BenchSetup.MINUTES + 2]; // index MINUTES + 1: not rolled back
+        for (BitSet failures : errorFailures) {
+            atMinute[firstJudgedFailure(failures, judged, schedule)]++;
         }
-        int errorRollbacks = errorFailures.length - atMinute[BenchSetup.LOOKS + 1];
+        int errorRollbacks = errorFailures.length - atMinute[BenchSetup.MINUTES + 1];
         long errorMinutes = 0;
-        int median = RolloutJudge.PASSED;
+        int median = RolloutJudge.PROMOTED;
         int medianRank = (int) Math.ceil(0.5 * errorFailures.length - 1e-9);
         int seen = 0;
-        for (int minute = 1; minute <= BenchSetup.LOOKS + 1; minute++) {
+        for (int minute = 1; minute <= BenchSetup.MINUTES + 1; minute++) {
             errorMinutes += (long) minute * atMinute[minute];
             seen += atMinute[minute];
-            if (median == RolloutJudge.PASSED && seen >= medianRank && minute <= BenchSetup.LOOKS) {
+            if (median == RolloutJudge.PROMOTED && seen >= medianRank && minute <= BenchSetup.MINUTES) {
                 median = minute;
             }
         }

@@ -62,6 +62,9 @@ final class KayentaClassifier {
         if (!Double.isNaN(effect) && effect < allowedIncrease) {
             return Classification.PASS;
         }
+        if (ShiftInterval.lowerAtMostZero(canary, baseline, CONFIDENCE)) {
+            return Classification.PASS; // what the search below would conclude, found without it
+        }
         double lower = ShiftInterval.lower(canary, baseline, CONFIDENCE);
         if (Double.isNaN(lower)) {
             return Classification.ERROR;

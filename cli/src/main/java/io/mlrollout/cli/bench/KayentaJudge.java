@@ -2,12 +2,13 @@ package io.mlrollout.cli.bench;
 
 import io.mlrollout.cli.bench.KayentaClassifier.Classification;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.SplittableRandom;
 
 /**
  * A Kayenta-style judge, as Spinnaker's standalone canary analysis runs it: at each judgement of its
  * {@link KayentaSchedule}, each metric is classified over the growing window of per-minute values since the end of the
- * warm-up (error ratio per minute, p99 per minute), the metrics are scored, and a score at or below the marginal
+ * warm-up (through the canary stage and on through the promotion watch, comparing the candidate with the holdback) (error ratio per minute, p99 per minute), the metrics are scored, and a score at or below the marginal
  * threshold ends the canary at once. With two equally weighted metrics and the usual thresholds (pass 95, marginal 75),
  * one High metric scores 50 and fails the canary; so does a judgement at which half the metrics have no data (Kayenta
  * scores that 0). A metric the test cannot run on (Error) is left out of the score, as in Kayenta. The effect sizes a
@@ -37,19 +38,19 @@ final class KayentaJudge implements RolloutJudge {
                 return minute;
             }
         }
-        return PASSED;
+        return PROMOTED;
     }
 
     /**
-     * Which judgements over a window that starts with the bake fail the canary: bit t − 1 is set when the judgement over
-     * minutes 1 to t does. One pass over a rollout that answers every schedule without a warm-up.
+     * Which judgements over a window that starts with the rollout fail the canary: bit t − 1 is set when the judgement
+     * over minutes 1 to t does. One pass over a rollout that answers every schedule without a warm-up.
      */
-    static long failuresFromStart(Traffic traffic) {
+    static BitSet failuresFromStart(Traffic traffic) {
         Series series = new Series(traffic);
-        long failures = 0;
+        BitSet failures = new BitSet(traffic.intervals());
         for (int minute = 1; minute <= traffic.intervals(); minute++) {
             if (series.fails(0, minute)) {
-                failures |= 1L << (minute - 1);
+                failures.set(minute - 1);
             }
         }
         return failures;

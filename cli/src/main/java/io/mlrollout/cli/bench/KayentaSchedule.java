@@ -24,18 +24,18 @@ record KayentaSchedule(int beginAfterMins, int analysisIntervalMins) {
         if (analysisIntervalMins < 1) {
             throw new IllegalArgumentException("analysisIntervalMins must be at least 1, got " + analysisIntervalMins);
         }
-        if (beginAfterMins + analysisIntervalMins > BenchSetup.LOOKS) {
+        if (beginAfterMins + analysisIntervalMins > BenchSetup.MINUTES) {
             throw new IllegalArgumentException("beginAfterMins + analysisIntervalMins must fit in the "
-                    + BenchSetup.LOOKS + "-minute bake, got " + beginAfterMins + " + " + analysisIntervalMins);
+                    + BenchSetup.MINUTES + "-minute rollout, got " + beginAfterMins + " + " + analysisIntervalMins);
         }
     }
 
-    /** How many judgements fit in the bake: its minutes after the warm-up ({@code lifetimeDurationMins}) over the interval. */
+    /** How many judgements fit in the rollout (canary stage and watch): its minutes after the warm-up ({@code lifetimeDurationMins}) over the interval. */
     int judgements() {
-        return (BenchSetup.LOOKS - beginAfterMins) / analysisIntervalMins;
+        return (BenchSetup.MINUTES - beginAfterMins) / analysisIntervalMins;
     }
 
-    /** The minute of judgement {@code k} (1-based), counted from the start of the bake. */
+    /** The minute of judgement {@code k} (1-based), counted from the start of the rollout. */
     int minuteOf(int k) {
         return beginAfterMins + k * analysisIntervalMins;
     }

@@ -64,6 +64,6 @@ final class OracleJudge implements RolloutJudge {
                 return i + 1;
             }
         }
-        return PASSED;
+        return PROMOTED;
     }
 }

@@ -14,9 +14,17 @@ import java.util.Optional;
 
 /**
  * The shipped judge, built from one of the benchmark's policies by the real parser and fed look by look as the rollout
- * engine feeds it: {@code begin}, {@code beginStage}, then one {@code look} per minute with every metric's readings, the
- * last look marked as the end of the bake. A FAIL verdict is a rollback at that look; so is an INCONCLUSIVE stage end,
- * because the policy says {@code onInconclusive: rollback}.
+ * engine feeds it: {@code begin}, {@code beginStage}, one canary look per minute with every metric's readings (the
+ * {@link BenchSetup#CANARY_LOOKS}-th marked as the end of the bake), then {@code beginWatch} and one watch look per
+ * minute with both versions' readings (the baseline's from the holdback), the last minute marked as the watch's end.
+ *
+ * <p>A FAIL verdict is a rollback at that minute. An INCONCLUSIVE verdict ends the rollout {@link #INCONCLUSIVE}:
+ * neither rolled back nor promoted, whatever the policy's {@code onInconclusive} would do next, so the benchmark can
+ * count it apart. A PASS of the canary starts the watch; a PASS of the watch promotes.
+ *
+ * <p>A look without data at the end of the bake decides nothing and the engine looks again a minute later (the bake
+ * runs over); here the next minute's readings are the watch's, drawn at the watch's shares, so the watch starts that
+ * much later and is shorter. A rollout still undecided at its last minute is inconclusive.
  */
 final class OurJudge implements RolloutJudge {
 
@@ -29,17 +37,32 @@ final class OurJudge implements RolloutJudge {
     @Override
     public int decide(Traffic traffic) {
         JudgeState state = judge.beginStage(judge.begin());
-        int looks = traffic.intervals();
-        for (int i = 0; i < looks; i++) {
-            boolean end = i == looks - 1;
-            LookResult result = judge.look(state, readings(traffic, i), LookContext.canary(0, end));
+        int minutes = traffic.intervals();
+        boolean watching = false;
+        for (int i = 0; i < minutes; i++) {
+            LookContext context = watching
+                    ? LookContext.watch(i == minutes - 1)
+                    : LookContext.canary(0, i >= BenchSetup.CANARY_LOOKS - 1);
+            LookResult result = judge.look(state, readings(traffic, i), context);
             state = result.state();
             Optional<StageVerdict> verdict = result.verdict();
-            if (verdict.isPresent()) {
-                return verdict.get().verdict() == Verdict.PASS ? PASSED : i + 1;
+            if (verdict.isEmpty()) {
+                continue;
             }
+            Verdict v = verdict.get().verdict();
+            if (v == Verdict.FAIL) {
+                return i + 1;
+            }
+            if (v == Verdict.INCONCLUSIVE) {
+                return INCONCLUSIVE;
+            }
+            if (watching) {
+                return PROMOTED;
+            }
+            watching = true;
+            state = judge.beginWatch(state);
         }
-        return PASSED;
+        return INCONCLUSIVE;
     }
 
     /** Minute {@code i} of every metric the policies name; a metric the policy lacks is not looked up. */

@@ -249,7 +249,7 @@ final class Overhead {
                 runStage(judge, stage);
             }
             long nanos = threads.getCurrentThreadCpuTime() - start;
-            micros.put(kind.getKey(), nanos / 1000.0 / ((double) timedStages * BenchSetup.LOOKS));
+            micros.put(kind.getKey(), nanos / 1000.0 / ((double) timedStages * BenchSetup.CANARY_LOOKS));
         }
         return micros;
     }
@@ -268,7 +268,7 @@ final class Overhead {
         for (int s = 0; s < stages; s++) {
             SimulatedEndpoint endpoint = new SimulatedEndpoint(s, 25);
             List<Map<String, Readings>> looks = new ArrayList<>();
-            for (int i = 0; i < BenchSetup.LOOKS; i++) {
+            for (int i = 0; i < BenchSetup.CANARY_LOOKS; i++) {
                 Window window = new Window(T0.plusSeconds(60L * i), T0.plusSeconds(60L * (i + 1)));
                 looks.add(Map.of(
                         metric.name(),

@@ -1,12 +1,14 @@
 package io.mlrollout.cli.bench;
 
+import io.mlrollout.simulator.traffic.TrafficModel;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The figures as an SVG chart, written by hand: one column of panels per traffic level. The top row shows each judge's
+ * The figures as an SVG chart, written by hand: one block per traffic model, stacked, and in each block one column of
+ * panels per traffic level. The top row shows each judge's
  * A/A false-rollback rate (0–20%, with the policy's 1% as a dashed line), the middle row its detection rate per
- * regression, the bottom row its median minutes to a rollback with a whisker to the p90. A dashed outline at 60 minutes
+ * regression, the bottom row its median minutes to a rollback with a whisker to the p90. A dashed outline at 70 minutes
  * means the median run did not roll back within the rollout.
  */
 final class ResultsChart {
@@ -24,6 +26,9 @@ final class ResultsChart {
     private static final int GAP_X = 40;
     private static final int GAP_Y = 100;
 
+    /** Room for a traffic model's title above its panels. */
+    private static final int MODEL_TITLE = 50;
+
     private ResultsChart() {}
 
     static String svg(Benchmark.Results results) {
@@ -31,9 +36,11 @@ final class ResultsChart {
         List<Scenario> regressions =
                 results.settings().scenarios().stream().filter(s -> !s.isAa()).toList();
         boolean withAa = results.settings().scenarios().contains(Scenario.AA);
-        int regressionsTop = TOP + (withAa ? AA_HEIGHT + 60 : 0);
+        int regressionsOffset = withAa ? AA_HEIGHT + 60 : 0;
+        int blockHeight = MODEL_TITLE + regressionsOffset + 2 * (PANEL_HEIGHT + GAP_Y);
+        List<TrafficModel> models = results.settings().models();
         int width = LEFT + rates.size() * (PANEL_WIDTH + GAP_X);
-        int height = regressionsTop + 2 * (PANEL_HEIGHT + GAP_Y);
+        int height = TOP + models.size() * blockHeight;
         StringBuilder svg = new StringBuilder();
         svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         svg.append(String.format(
@@ -53,17 +60,30 @@ final class ResultsChart {
                 14,
                 "Canary judges on the same simulated rollouts ("
                         + results.settings().runs()
-                        + " runs per cell, 60 one-minute looks, canary at 25%, slow requests"
+                        + " runs per cell, 60 one-minute looks at 25%, then a 10-minute watch at 90%, slow requests"
                         + " over " + Formats.number(results.settings().slowThresholdMs()) + " ms)");
         legend(svg);
-        for (int col = 0; col < rates.size(); col++) {
-            double rate = rates.get(col);
-            int x = LEFT + col * (PANEL_WIDTH + GAP_X);
-            if (withAa) {
-                aaPanel(svg, results, rate, x, TOP, aaScale(results));
+        for (int m = 0; m < models.size(); m++) {
+            TrafficModel model = models.get(m);
+            int top = TOP + m * blockHeight;
+            text(svg, LEFT, top + 16, "start", 14, "Traffic model " + model.name() + ": " + model.description());
+            int panelsTop = top + MODEL_TITLE;
+            for (int col = 0; col < rates.size(); col++) {
+                double rate = rates.get(col);
+                int x = LEFT + col * (PANEL_WIDTH + GAP_X);
+                if (withAa) {
+                    aaPanel(svg, results, model.name(), rate, x, panelsTop, aaScale(results));
+                }
+                ratePanel(svg, results, model.name(), regressions, rate, x, panelsTop + regressionsOffset);
+                timePanel(
+                        svg,
+                        results,
+                        model.name(),
+                        regressions,
+                        rate,
+                        x,
+                        panelsTop + regressionsOffset + PANEL_HEIGHT + GAP_Y);
             }
-            ratePanel(svg, results, regressions, rate, x, regressionsTop);
-            timePanel(svg, results, regressions, rate, x, regressionsTop + PANEL_HEIGHT + GAP_Y);
         }
         svg.append("</svg>\n");
         return svg.toString();
@@ -102,7 +122,8 @@ final class ResultsChart {
         return Math.max(0.1, Math.ceil(largest * 1.2 * 10) / 10);
     }
 
-    private static void aaPanel(StringBuilder svg, Benchmark.Results results, double rate, int x, int y, double scale) {
+    private static void aaPanel(
+            StringBuilder svg, Benchmark.Results results, String model, double rate, int x, int y, double scale) {
         axes(svg, x, y, AA_HEIGHT, Formats.number(rate) + " req/s to the canary: A/A false rollbacks", new String[] {
             "0%", Formats.percent(scale / 2), Formats.percent(scale)
         });
@@ -116,7 +137,7 @@ final class ResultsChart {
                 budgetY));
         double barWidth = (double) PANEL_WIDTH / Contender.values().length / 2;
         for (Contender c : Contender.values()) {
-            CellResult cell = results.cell(Scenario.AA, rate, c);
+            CellResult cell = results.cell(model, Scenario.AA, rate, c);
             double bx = x + (c.ordinal() * 2 + 0.5) * barWidth;
             double h = cell.rollbackRate() / scale * AA_HEIGHT;
             String value = Formats.percent(cell.rollbackRate());
@@ -126,7 +147,13 @@ final class ResultsChart {
     }
 
     private static void ratePanel(
-            StringBuilder svg, Benchmark.Results results, List<Scenario> scenarios, double rate, int x, int y) {
+            StringBuilder svg,
+            Benchmark.Results results,
+            String model,
+            List<Scenario> scenarios,
+            double rate,
+            int x,
+            int y) {
         axes(svg, x, y, PANEL_HEIGHT, Formats.number(rate) + " req/s: regressions rolled back", new String[] {
             "0%", "50%", "100%"
         });
@@ -135,7 +162,7 @@ final class ResultsChart {
         for (int s = 0; s < scenarios.size(); s++) {
             Scenario scenario = scenarios.get(s);
             for (Contender c : Contender.values()) {
-                CellResult cell = results.cell(scenario, rate, c);
+                CellResult cell = results.cell(model, scenario, rate, c);
                 double bx = x + s * groupWidth + (c.ordinal() + 0.5) * barWidth;
                 double h = cell.rollbackRate() * PANEL_HEIGHT;
                 bar(
@@ -152,24 +179,30 @@ final class ResultsChart {
     }
 
     private static void timePanel(
-            StringBuilder svg, Benchmark.Results results, List<Scenario> scenarios, double rate, int x, int y) {
+            StringBuilder svg,
+            Benchmark.Results results,
+            String model,
+            List<Scenario> scenarios,
+            double rate,
+            int x,
+            int y) {
         axes(
                 svg,
                 x,
                 y,
                 PANEL_HEIGHT,
                 Formats.number(rate) + " req/s: median minutes to rollback (whisker: p90)",
-                new String[] {"0", "30", "60"});
+                new String[] {"0", "35", "70"});
         double groupWidth = (double) PANEL_WIDTH / scenarios.size();
         double barWidth = groupWidth / (Contender.values().length + 1);
         for (int s = 0; s < scenarios.size(); s++) {
             Scenario scenario = scenarios.get(s);
             for (Contender c : Contender.values()) {
-                CellResult cell = results.cell(scenario, rate, c);
+                CellResult cell = results.cell(model, scenario, rate, c);
                 double bx = x + s * groupWidth + (c.ordinal() + 0.5) * barWidth;
                 String title = scenario.name() + ", " + c.label() + ": median " + Formats.minutes(cell.median())
                         + ", p90 " + Formats.minutes(cell.p90()) + " min";
-                if (cell.median() == RolloutJudge.PASSED) {
+                if (!RolloutJudge.rolledBack(cell.median())) {
                     svg.append(String.format(
                             Locale.ROOT,
                             "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"none\" stroke=\"%s\" "
@@ -184,7 +217,7 @@ final class ResultsChart {
                 }
                 double h = minutesHeight(cell.median());
                 bar(svg, bx, y + PANEL_HEIGHT - h, barWidth, h, c, title);
-                double whiskerTop = y + PANEL_HEIGHT - minutesHeight(Math.min(cell.p90(), BenchSetup.LOOKS));
+                double whiskerTop = y + PANEL_HEIGHT - minutesHeight(Math.min(cell.p90(), BenchSetup.MINUTES));
                 svg.append(String.format(
                         Locale.ROOT,
                         "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>%n",
@@ -198,7 +231,7 @@ final class ResultsChart {
     }
 
     private static double minutesHeight(int minutes) {
-        return (double) minutes / BenchSetup.LOOKS * PANEL_HEIGHT;
+        return (double) minutes / BenchSetup.MINUTES * PANEL_HEIGHT;
     }
 
     private static void axes(StringBuilder svg, int x, int y, int panelHeight, String title, String[] ticks) {

@@ -18,6 +18,14 @@ record Scenario(String name, double errorRatio, double latencyFactor) {
         return List.of(AA, errors(1.25), errors(1.5), errors(2), errors(3), latency(1.10), latency(1.25));
     }
 
+    /**
+     * What the benchmark runs unless told {@code --all-scenarios}: A/A, errors 1.5×, 2× and 3×, p99 +25%. The two
+     * smallest effects (errors 1.25×, p99 +10%) are left out to keep seven traffic models within minutes.
+     */
+    static List<Scenario> defaults() {
+        return List.of(AA, errors(1.5), errors(2), errors(3), latency(1.25));
+    }
+
     static Scenario errors(double ratio) {
         return new Scenario("errors " + Formats.number(ratio) + "x", ratio, 1);
     }

@@ -30,6 +30,22 @@ final class ShiftInterval {
     }
 
     /**
+     * Whether {@link #lower} is at most 0, told with one evaluation of the statistic instead of a search: the statistic
+     * only falls as the shift grows, so when it is already below the quantile at shift 0 and the smallest pairwise
+     * difference is not positive, the bound lies between that difference and 0. {@code false} means "search".
+     *
+     * @param xSorted x, sorted ascending
+     * @param ySorted y, sorted ascending
+     */
+    static boolean lowerAtMostZero(double[] xSorted, double[] ySorted, double confidence) {
+        if (xSorted.length == 0 || ySorted.length == 0 || xSorted[0] - ySorted[ySorted.length - 1] > 0) {
+            return false;
+        }
+        double z = STANDARD_NORMAL.inverseCumulativeProbability(1 - (1 - confidence) / 2);
+        return standardized(xSorted, ySorted, 0) < z;
+    }
+
+    /**
      * The estimate of the shift that goes with the interval: where the standardized statistic is 0.
      *
      * @return the estimate; NaN when the smallest and the largest pairwise difference are equal (one value each), where

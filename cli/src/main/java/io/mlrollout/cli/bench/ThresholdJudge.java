@@ -35,7 +35,7 @@ final class ThresholdJudge implements RolloutJudge {
                 return i + 1;
             }
         }
-        return PASSED;
+        return PROMOTED;
     }
 
     private static boolean fails(double value, double threshold) {

@@ -30,7 +30,7 @@ record TrafficCalibration(
     /** Each metric's share of the policy's 1% false-rollback rate for the whole rollout. */
     static final double BUDGET_PER_METRIC = BenchSetup.FALSE_ROLLBACK_RATE / 2;
 
-    static TrafficCalibration of(TrafficModel model, int runs, long seed) {
+    static TrafficCalibration of(RolloutGenerator model, int runs, long seed) {
         double[] errorStat = new double[runs];
         double[] latencyStat = new double[runs];
         double sum = 0;

@@ -21,10 +21,11 @@ class BenchCommandTest {
     @Test
     void writesATableACsvAndAWellFormedSvg() throws Exception {
         StringWriter console = new StringWriter();
-        int exit = command(console).execute("--runs", "10", "--threads", "2", "--out", out.toString());
+        int exit = command(console)
+                .execute("--runs", "10", "--threads", "2", "--traffic", "poisson,bursty", "--out", out.toString());
         assertThat(exit).isEqualTo(0);
 
-        int cells = Scenario.all().size() * BenchSetup.CANARY_RATES.size();
+        int cells = 2 * Scenario.defaults().size() * BenchSetup.CANARY_RATES.size();
         List<String> csv = Files.readAllLines(out.resolve("judges.csv"));
         assertThat(csv.get(0)).isEqualTo(ResultsCsv.HEADER);
         assertThat(csv).hasSize(1 + cells * Contender.values().length);
@@ -32,12 +33,16 @@ class BenchCommandTest {
         for (String row : csv) {
             assertThat(row.split(",", -1)).as(row).hasSize(columns);
         }
-        assertThat(csv).anySatisfy(row -> assertThat(row).startsWith("errors 2x,2,1,20,ours (p99 only),10,"));
+        assertThat(csv).anySatisfy(row -> assertThat(row).startsWith("poisson,errors 2x,2,1,20,ours (p99 only),10,"));
         assertThat(csv)
-                .anySatisfy(row -> assertThat(row).startsWith("errors 2x,2,1,20,ours (p99 + slow-requests),10,"));
+                .anySatisfy(
+                        row -> assertThat(row).startsWith("bursty,errors 2x,2,1,20,ours (p99 + slow-requests),10,"));
 
         String table = Files.readString(out.resolve("judges.md"));
-        assertThat(table.lines().filter(l -> l.startsWith("| ")).count()).isEqualTo(1 + cells);
+        assertThat(table).contains("### Traffic model `poisson`").contains("### Traffic model `bursty`");
+        int summaryRows = BenchSetup.CANARY_RATES.size() * Contender.values().length;
+        // per model: a header row of each of its two tables, the summary's rows and the cells' rows
+        assertThat(table.lines().filter(l -> l.startsWith("| ")).count()).isEqualTo(2L * (2 + summaryRows) + cells);
         assertThat(console.toString()).contains(table.lines().findFirst().orElseThrow());
 
         Document svg = DocumentBuilderFactory.newInstance()
@@ -60,6 +65,9 @@ class BenchCommandTest {
         assertThat(command.execute("--slow-threshold", "-5", "--out", out.toString()))
                 .isNotZero();
         assertThat(errors.toString()).contains("--slow-threshold");
+        assertThat(command.execute("--traffic", "poisson,weekly", "--out", out.toString()))
+                .isNotZero();
+        assertThat(errors.toString()).contains("--traffic").contains("'weekly'").contains("production");
     }
 
     private static CommandLine command(StringWriter console) {

@@ -2,16 +2,20 @@ package io.mlrollout.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.simulator.traffic.TrafficModel;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The tuning of Kayenta's schedule, on a small calibration at 20 req/s, checked against the judge itself. */
 class KayentaCalibrationTest {
 
+    private static final TrafficModel POISSON = TrafficModel.named("poisson");
+
     private static final int AA_RUNS = 1000;
     private static final int ERROR_RUNS = 100;
     private static final long SEED = 17;
-    private static final TrafficModel MODEL = new TrafficModel(20, BenchSetup.DEFAULT_SLOW_THRESHOLD_MS);
+    private static final RolloutGenerator MODEL =
+            new RolloutGenerator(POISSON, 20, BenchSetup.DEFAULT_SLOW_THRESHOLD_MS);
     private static final KayentaCalibration CALIBRATION = KayentaCalibration.of(MODEL, AA_RUNS, ERROR_RUNS, SEED);
 
     @Test
@@ -21,13 +25,13 @@ class KayentaCalibrationTest {
         KayentaJudge judge = new KayentaJudge(tuning.schedule());
         int rollbacks = 0;
         for (int r = 0; r < AA_RUNS; r++) {
-            rollbacks += judge.decide(KayentaCalibration.rollout(MODEL, Scenario.AA, SEED, r)) != RolloutJudge.PASSED
+            rollbacks += judge.decide(KayentaCalibration.rollout(MODEL, Scenario.AA, SEED, r)) != RolloutJudge.PROMOTED
                     ? 1
                     : 0;
         }
         assertThat(rollbacks).isLessThanOrEqualTo((int) (BenchSetup.FALSE_ROLLBACK_RATE * AA_RUNS));
         assertThat(tuning.outcome().withinBudget()).isTrue();
-        assertThat(tuning.outcome().errorMedian()).isLessThan(RolloutJudge.PASSED);
+        assertThat(tuning.outcome().errorMedian()).isLessThan(RolloutJudge.PROMOTED);
     }
 
     @Test
@@ -41,8 +45,8 @@ class KayentaCalibrationTest {
     void everyScheduleFasterOnDoubledErrorsSpendsMoreThanTheBudget() {
         KayentaTuning tuning = CALIBRATION.tune();
         int faster = 0;
-        for (int begin = 0; begin < BenchSetup.LOOKS; begin++) {
-            for (int interval = 1; begin + interval <= BenchSetup.LOOKS; interval++) {
+        for (int begin = 0; begin < BenchSetup.MINUTES; begin++) {
+            for (int interval = 1; begin + interval <= BenchSetup.MINUTES; interval++) {
                 KayentaCalibration.Outcome outcome = CALIBRATION.outcome(new KayentaSchedule(begin, interval));
                 if (outcome.fasterThan(tuning.outcome())) {
                     assertThat(outcome.withinBudget())
@@ -63,7 +67,7 @@ class KayentaCalibrationTest {
             int aaRollbacks = 0;
             for (int r = 0; r < AA_RUNS; r++) {
                 aaRollbacks +=
-                        judge.decide(KayentaCalibration.rollout(MODEL, Scenario.AA, SEED, r)) != RolloutJudge.PASSED
+                        judge.decide(KayentaCalibration.rollout(MODEL, Scenario.AA, SEED, r)) != RolloutJudge.PROMOTED
                                 ? 1
                                 : 0;
             }
@@ -71,13 +75,14 @@ class KayentaCalibrationTest {
             for (int r = 0; r < ERROR_RUNS; r++) {
                 decisions[r] = judge.decide(KayentaCalibration.rollout(MODEL, KayentaCalibration.REGRESSION, SEED, r));
             }
-            CellResult errors = new CellResult(KayentaCalibration.REGRESSION, 20, Contender.KAYENTA_TUNED, decisions);
+            CellResult errors =
+                    new CellResult("poisson", KayentaCalibration.REGRESSION, 20, Contender.KAYENTA_TUNED, decisions);
             KayentaCalibration.Outcome outcome = CALIBRATION.outcome(schedule);
             assertThat(outcome.aaRollbacks()).as("interval %d", interval).isEqualTo(aaRollbacks);
             assertThat(outcome.errorRollbacks()).as("interval %d", interval).isEqualTo(errors.rollbacks());
             assertThat(outcome.errorMedian()).as("interval %d", interval).isEqualTo(errors.median());
             long minutes = Arrays.stream(decisions)
-                    .mapToLong(d -> d == RolloutJudge.PASSED ? BenchSetup.LOOKS + 1 : d)
+                    .mapToLong(d -> d == RolloutJudge.PROMOTED ? BenchSetup.MINUTES + 1 : d)
                     .sum();
             assertThat(outcome.errorMinutes()).as("interval %d", interval).isEqualTo(minutes);
         }
@@ -87,7 +92,7 @@ class KayentaCalibrationTest {
     void aWarmUpDelaysEveryJudgementByItsMinutes() {
         KayentaCalibration.Outcome without = CALIBRATION.outcome(new KayentaSchedule(0, 5));
         KayentaCalibration.Outcome with = CALIBRATION.outcome(new KayentaSchedule(10, 5));
-        // two judgements fewer (minutes 55 and 60 of the window), each of the others ten minutes later
+        // two judgements fewer (minutes 65 and 70 of the window), each of the others ten minutes later
         assertThat(with.aaRollbacks()).isLessThanOrEqualTo(without.aaRollbacks());
         assertThat(with.errorMedian()).isEqualTo(without.errorMedian() + 10);
     }

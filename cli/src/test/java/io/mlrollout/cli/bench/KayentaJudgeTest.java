@@ -3,42 +3,46 @@ package io.mlrollout.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlrollout.simulator.traffic.TrafficModel;
 import java.util.Arrays;
+import java.util.BitSet;
 import org.junit.jupiter.api.Test;
 
 /** The Kayenta-style judge under a schedule: when it judges, which minutes it reads, and that it is one classifier. */
 class KayentaJudgeTest {
 
+    private static final TrafficModel POISSON = TrafficModel.named("poisson");
+
     @Test
     void everyMinuteFailsAsSoonAsTwoMinutesAreSeparated() {
         Traffic traffic =
-                traffic(0, BenchSetup.LOOKS, 30); // 3–3.2% of the canary's requests fail, 1–1.2% of the baseline's
+                traffic(0, BenchSetup.MINUTES, 30); // 3–3.2% of the canary's requests fail, 1–1.2% of the baseline's
         assertThat(new KayentaJudge(KayentaSchedule.EVERY_MINUTE).decide(traffic))
                 .isEqualTo(2);
     }
 
     @Test
     void judgesOnlyAtItsMinutesAfterTheWarmUp() {
-        Traffic always = traffic(0, BenchSetup.LOOKS, 30);
+        Traffic always = traffic(0, BenchSetup.MINUTES, 30);
         assertThat(new KayentaJudge(new KayentaSchedule(0, 5)).decide(always)).isEqualTo(5);
         assertThat(new KayentaJudge(new KayentaSchedule(3, 4)).decide(always)).isEqualTo(7);
         // a regression only during the warm-up is never read
         Traffic warmUpOnly = traffic(0, 10, 30);
         assertThat(new KayentaJudge(new KayentaSchedule(10, 5)).decide(warmUpOnly))
-                .isEqualTo(RolloutJudge.PASSED);
+                .isEqualTo(RolloutJudge.PROMOTED);
         assertThat(new KayentaJudge(new KayentaSchedule(0, 5)).decide(warmUpOnly))
                 .isEqualTo(5);
     }
 
     @Test
     void judgementsThatDoNotFitTheBakeAreNotMade() {
-        KayentaSchedule schedule = new KayentaSchedule(10, 20);
+        KayentaSchedule schedule = new KayentaSchedule(10, 25);
         assertThat(schedule.judgements()).isEqualTo(2);
-        assertThat(schedule.minuteOf(2)).isEqualTo(50);
-        // the regression starts after the last judgement that fits (minute 50)
-        assertThat(new KayentaJudge(schedule).decide(traffic(50, BenchSetup.LOOKS, 1000)))
-                .isEqualTo(RolloutJudge.PASSED);
-        assertThatThrownBy(() -> new KayentaSchedule(50, 11))
+        assertThat(schedule.minuteOf(2)).isEqualTo(60);
+        // the regression starts after the last judgement that fits (minute 60)
+        assertThat(new KayentaJudge(schedule).decide(traffic(60, BenchSetup.MINUTES, 1000)))
+                .isEqualTo(RolloutJudge.PROMOTED);
+        assertThatThrownBy(() -> new KayentaSchedule(60, 11))
                 .hasMessageContaining("beginAfterMins + analysisIntervalMins");
         assertThatThrownBy(() -> new KayentaSchedule(0, 0)).hasMessageContaining("analysisIntervalMins");
         assertThatThrownBy(() -> new KayentaSchedule(-1, 5)).hasMessageContaining("beginAfterMins");
@@ -47,17 +51,22 @@ class KayentaJudgeTest {
     @Test
     void aScheduleWithoutWarmUpStopsAtTheFirstOfItsMinutesWhoseWindowFails() {
         // The same classifier on the same growing windows: a schedule only chooses which windows are judged.
-        TrafficModel model = new TrafficModel(20, BenchSetup.DEFAULT_SLOW_THRESHOLD_MS);
+        RolloutGenerator model = new RolloutGenerator(POISSON, 20, BenchSetup.DEFAULT_SLOW_THRESHOLD_MS);
         KayentaJudge everyMinute = new KayentaJudge(KayentaSchedule.EVERY_MINUTE);
         KayentaJudge everyThird = new KayentaJudge(new KayentaSchedule(0, 3));
         int agreed = 0;
         for (int r = 0; r < 60; r++) {
             Traffic traffic = model.generate(Scenario.errors(1.5), Seeds.of(11, r));
-            long failures = KayentaJudge.failuresFromStart(traffic);
-            int first = failures == 0 ? RolloutJudge.PASSED : Long.numberOfTrailingZeros(failures) + 1;
+            BitSet failures = KayentaJudge.failuresFromStart(traffic);
+            int first = failures.isEmpty() ? RolloutJudge.PROMOTED : failures.nextSetBit(0) + 1;
             assertThat(everyMinute.decide(traffic)).as("run %d", r).isEqualTo(first);
-            long atThirds = failures & 0b100100100100100100100100100100100100100100100100100100100100L;
-            int expected = atThirds == 0 ? RolloutJudge.PASSED : Long.numberOfTrailingZeros(atThirds) + 1;
+            int expected = RolloutJudge.PROMOTED;
+            for (int minute = 3; minute <= BenchSetup.MINUTES; minute += 3) {
+                if (failures.get(minute - 1)) {
+                    expected = minute;
+                    break;
+                }
+            }
             assertThat(everyThird.decide(traffic)).as("run %d", r).isEqualTo(expected);
             agreed += first == expected ? 1 : 0;
         }
@@ -71,7 +80,7 @@ class KayentaJudgeTest {
      * requests fail.
      */
     private static Traffic traffic(int from, int to, double canaryBad) {
-        int looks = BenchSetup.LOOKS;
+        int looks = BenchSetup.MINUTES;
         double[] total = new double[looks];
         Arrays.fill(total, 1000);
         double[] baselineBad = new double[looks];

@@ -8,6 +8,7 @@ import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEngine;
@@ -15,6 +16,7 @@ import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.time.VirtualTime;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.TrafficSplit;
+import io.mlrollout.simulator.traffic.TrafficModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** The benchmark's way of feeding the judge gives the same decisions as the real engine and driver. */
 class OurJudgeTest {
+
+    private static final TrafficModel POISSON = TrafficModel.named("poisson");
 
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
@@ -36,9 +40,15 @@ class OurJudgeTest {
             for (Scenario scenario : Scenario.all()) {
                 for (double rate : BenchSetup.CANARY_RATES) {
                     for (int run = 0; run < 3; run++) {
-                        Traffic traffic = new TrafficModel(rate, BenchSetup.DEFAULT_SLOW_THRESHOLD_MS)
+                        Traffic traffic = new RolloutGenerator(POISSON, rate, BenchSetup.DEFAULT_SLOW_THRESHOLD_MS)
                                 .generate(scenario, Seeds.of(11, run));
                         int decided = judge.decide(traffic);
+                        int engine = engineDecision(policy, traffic);
+                        if (decided == RolloutJudge.INCONCLUSIVE) {
+                            // the policy says onInconclusive: rollback; the benchmark counts it apart
+                            assertThat(engine).isNotEqualTo(RolloutJudge.PROMOTED);
+                            continue;
+                        }
                         assertThat(decided)
                                 .as(
                                         "%s at %s req/s, run %d, %d metrics",
@@ -46,8 +56,8 @@ class OurJudgeTest {
                                         rate,
                                         run,
                                         policy.metrics().size())
-                                .isEqualTo(engineDecision(policy, traffic));
-                        if (decided == RolloutJudge.PASSED) {
+                                .isEqualTo(engine);
+                        if (decided == RolloutJudge.PROMOTED) {
                             passes++;
                         } else {
                             rollbacks++;
@@ -60,7 +70,10 @@ class OurJudgeTest {
         }
     }
 
-    /** Runs the rollout with the real engine and driver in virtual time, reading the stream minute by minute. */
+    /**
+     * Runs the rollout with the real engine and driver in virtual time, reading the stream minute by minute, and
+     * promotes when the canary passes, as the pipeline's mlPromote does.
+     */
     private static int engineDecision(Policy policy, Traffic traffic) {
         VirtualTime time = new VirtualTime(T0);
         Replay endpoint = new Replay(traffic);
@@ -75,15 +88,23 @@ class OurJudgeTest {
                 "bench",
                 "v2",
                 "bench");
-        while (!driver.state().phase().isResting() && time.runNext()) {
-            // each task is one driver run
+        runUntilResting(driver, time);
+        if (driver.state().phase() == Phase.CANARY_PASSED) {
+            driver.submit(new Input.PromoteRequested("bench", time.instant()));
+            runUntilResting(driver, time);
         }
         RolloutState state = driver.state();
-        if (state.phase() == Phase.CANARY_PASSED) {
-            return RolloutJudge.PASSED;
+        if (state.phase() == Phase.PROMOTED) {
+            return RolloutJudge.PROMOTED;
         }
         assertThat(state.phase()).isEqualTo(Phase.ROLLED_BACK);
         return (int) Duration.between(T0, state.phaseSince()).toMinutes();
+    }
+
+    private static void runUntilResting(RolloutDriver driver, VirtualTime time) {
+        while (!driver.state().phase().isResting() && time.runNext()) {
+            // each task is one driver run
+        }
     }
 
     /** A router that shifts at once and a metrics source that replays a generated stream by minute. */

@@ -19,6 +19,31 @@ class ShiftIntervalTest {
     private static final NormalDistribution Z = NormalDistribution.of(0, 1);
 
     @Test
+    void theShortcutSaysTheLowerBoundIsAtMostZeroOnlyWhenTheSearchFindsItSo() {
+        SplittableRandom random = new SplittableRandom(31);
+        int shortcuts = 0;
+        for (int trial = 0; trial < 3000; trial++) {
+            int n = 1 + random.nextInt(40);
+            int m = 1 + random.nextInt(40);
+            double shift = random.nextDouble() * 0.6 - 0.1;
+            double[] x = sorted(random.doubles(n)
+                    .map(v -> Math.round((v + shift) * 50) / 50.0)
+                    .toArray());
+            double[] y =
+                    sorted(random.doubles(m).map(v -> Math.round(v * 50) / 50.0).toArray());
+            boolean shortcut = ShiftInterval.lowerAtMostZero(x, y, 0.98);
+            double lower = ShiftInterval.lower(x, y, 0.98);
+            if (shortcut) {
+                shortcuts++;
+                // the search stops within a billionth of the range of differences of the root
+                double range = (x[n - 1] - y[0]) - (x[0] - y[m - 1]);
+                assertThat(lower).as("trial %d", trial).isLessThanOrEqualTo(range * 1e-9);
+            }
+        }
+        assertThat(shortcuts).isBetween(300, 2900);
+    }
+
+    @Test
     void standardizedStatisticMatchesCommonsNormalApproximationWithTiesAndShifts() {
         SplittableRandom random = new SplittableRandom(3);
         int compared = 0;

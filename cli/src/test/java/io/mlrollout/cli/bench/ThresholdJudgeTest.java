@@ -18,7 +18,7 @@ class ThresholdJudgeTest {
         canaryBad[20] = 30;
         assertThat(judge.decide(traffic(canaryBad, 150))).isEqualTo(21);
         canaryBad[20] = 20; // exactly at the threshold is no failure
-        assertThat(judge.decide(traffic(canaryBad, 150))).isEqualTo(RolloutJudge.PASSED);
+        assertThat(judge.decide(traffic(canaryBad, 150))).isEqualTo(RolloutJudge.PROMOTED);
     }
 
     @Test
@@ -29,7 +29,7 @@ class ThresholdJudgeTest {
         Traffic traffic = traffic(canaryBad, 150);
         traffic.canaryP99()[2] = 250;
         traffic.canaryP99()[3] = 250;
-        assertThat(judge.decide(traffic)).isEqualTo(RolloutJudge.PASSED);
+        assertThat(judge.decide(traffic)).isEqualTo(RolloutJudge.PROMOTED);
         traffic.canaryP99()[30] = Double.NaN; // a minute without data is a failed check
         assertThat(judge.decide(traffic)).isEqualTo(31);
     }

@@ -1,5 +1,8 @@
 package io.mlrollout.cli.bench;
 
+import io.mlrollout.simulator.traffic.Minutes;
+import io.mlrollout.simulator.traffic.TrafficModel;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.apache.commons.rng.UniformRandomProvider;
@@ -8,14 +11,19 @@ import org.apache.commons.rng.sampling.distribution.PoissonSampler;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
- * Generates one rollout's readings at a given canary traffic, seeded: the same seed gives the same readings.
+ * Generates one rollout's readings at a given canary traffic under a {@link TrafficModel}, seeded: the same seed gives
+ * the same readings.
  *
  * <p><b>Counts.</b> Each minute each version's requests fall into four independent Poisson counts (Poisson thinning of a
  * Poisson request stream): failed or not, slower than the slow-requests threshold or not. Failing and being
- * slow are independent. The canary gets {@code canaryPerSecond·60} requests on average, the baseline three times as
- * many, failing at {@link BenchSetup#BASELINE_ERROR_RATE} (times the scenario's ratio for the canary); a request is slow
- * with the probability that its log-normal latency, times the minute's load (and the scenario's factor for the canary),
- * exceeds the threshold.
+ * slow are independent. In the canary stage the canary gets {@code canaryPerSecond·60} requests on average and the
+ * baseline three times as many; in the watch the candidate gets 90% of the endpoint's requests and the baseline 10%.
+ * The baseline fails at {@link BenchSetup#BASELINE_ERROR_RATE}, the candidate at that times the scenario's ratio; a
+ * request is slow with the probability that its log-normal latency, times the minute's load (and the scenario's factor
+ * for the candidate), exceeds the threshold.
+ *
+ * <p><b>Traffic model.</b> The model's factors for the minute multiply each version's error rate and latencies and the
+ * endpoint's request volume before the counts are drawn; under {@code poisson} they are all 1.
  *
  * <p><b>p99 per minute.</b> The p99 the judges read is the empirical quantile of that minute's requests: with n requests,
  * the k-th smallest latency, k = ⌈0.99·n⌉. Rather than draw n latencies, the quantile is drawn from its exact sampling
@@ -25,15 +33,20 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * of a minute agree as they would for real requests. At 2 requests a second (120 a minute) the p99 is the second-largest
  * latency of the minute, as noisy as a real one; at 200 a second it is tight.
  */
-final class TrafficModel {
+final class RolloutGenerator {
 
     private static final NormalDistribution STANDARD_NORMAL = NormalDistribution.of(0, 1);
 
+    /** Keeps the traffic model's factors apart from the counts' stream. */
+    private static final long FACTOR_STREAM = 0x7AFF1CL;
+
+    private final TrafficModel model;
     private final double canaryPerSecond;
     private final double slowThresholdMs;
 
     /** @param slowThresholdMs the latency above which a request counts as slow */
-    TrafficModel(double canaryPerSecond, double slowThresholdMs) {
+    RolloutGenerator(TrafficModel model, double canaryPerSecond, double slowThresholdMs) {
+        this.model = Objects.requireNonNull(model, "model");
         if (!(canaryPerSecond > 0) || !Double.isFinite(canaryPerSecond)) {
             throw new IllegalArgumentException("canaryPerSecond must be positive, got " + canaryPerSecond);
         }
@@ -48,23 +61,37 @@ final class TrafficModel {
         return canaryPerSecond;
     }
 
+    TrafficModel model() {
+        return model;
+    }
+
     /** One version's requests in one minute. */
     record Minute(double bad, double total, double slow, double p99) {}
 
-    /** One rollout of {@link BenchSetup#LOOKS} minutes under {@code scenario}. */
+    /** One rollout of {@link BenchSetup#MINUTES} minutes (canary stage, then watch) under {@code scenario}. */
     Traffic generate(Scenario scenario, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         UniformRandomProvider rng = random::nextLong;
-        int looks = BenchSetup.LOOKS;
-        Minute[] canary = new Minute[looks];
-        Minute[] baseline = new Minute[looks];
-        double canaryRequests = canaryPerSecond * BenchSetup.INTERVAL_SECONDS;
-        double baselineRequests = canaryRequests * (1 - BenchSetup.CANARY_SHARE) / BenchSetup.CANARY_SHARE;
-        double canaryErrors = Math.min(1, BenchSetup.BASELINE_ERROR_RATE * scenario.errorRatio());
-        for (int i = 0; i < looks; i++) {
+        int minutes = BenchSetup.MINUTES;
+        Minutes factors = model.generate(Seeds.of(seed, FACTOR_STREAM), minutes);
+        Minute[] canary = new Minute[minutes];
+        Minute[] baseline = new Minute[minutes];
+        double endpointRequests = canaryPerSecond * BenchSetup.INTERVAL_SECONDS / BenchSetup.CANARY_SHARE;
+        double canaryErrors = BenchSetup.BASELINE_ERROR_RATE * scenario.errorRatio();
+        for (int i = 0; i < minutes; i++) {
+            double share = i < BenchSetup.CANARY_LOOKS ? BenchSetup.CANARY_SHARE : BenchSetup.WATCH_SHARE;
+            double requests = endpointRequests * factors.traffic(i);
             double load = Math.exp(BenchSetup.LOAD_SIGMA * random.nextGaussian());
-            canary[i] = minute(rng, canaryRequests, canaryErrors, load * scenario.latencyFactor());
-            baseline[i] = minute(rng, baselineRequests, BenchSetup.BASELINE_ERROR_RATE, load);
+            canary[i] = minute(
+                    rng,
+                    requests * share,
+                    Math.min(1, canaryErrors * factors.canaryError(i)),
+                    load * scenario.latencyFactor() * factors.canaryLatency(i));
+            baseline[i] = minute(
+                    rng,
+                    requests * (1 - share),
+                    Math.min(1, BenchSetup.BASELINE_ERROR_RATE * factors.baselineError(i)),
+                    load * factors.baselineLatency(i));
         }
         return new Traffic(
                 column(canary, Minute::bad),
