@@ -65,8 +65,9 @@ class OurJudgeTest {
                     }
                 }
             }
-            assertThat(rollbacks).isGreaterThan(10);
-            assertThat(passes).isGreaterThan(10);
+            // both outcomes occur often enough to compare (at 2 req/s many runs end inconclusive instead)
+            assertThat(rollbacks).isGreaterThan(5);
+            assertThat(passes).isGreaterThan(5);
         }
     }
 
