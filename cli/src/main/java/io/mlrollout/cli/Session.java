@@ -13,11 +13,8 @@ import io.mlrollout.core.signoff.SignOffRules;
 import io.mlrollout.core.traffic.TrafficRouter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,8 +32,8 @@ final class Session implements AutoCloseable {
     final RolloutFiles files;
     final Path policyFile;
     final Path endpointFile;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final HeldLock stateLock;
+    private final HeldLock endpointLock;
 
     private Session(
             Policy policy,
@@ -53,19 +50,26 @@ final class Session implements AutoCloseable {
         this.engine = new RolloutEngine(policy, rules);
         this.files = files;
         Path lockFile = files.state().resolveSibling(files.state().getFileName() + ".lock");
-        this.lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock held;
+        this.stateLock = HeldLock.take(lockFile, files.state() + " is in use by another mlrollout process");
         try {
-            held = lockChannel.tryLock();
+            this.endpointLock = HeldLock.take(
+                    endpointLockFile(files.state(), endpoint.name()),
+                    "endpoint '" + endpoint.name() + "' is in use by another mlrollout process on another state file"
+                            + " in " + files.state().toAbsolutePath().getParent()
+                            + "; one rollout per endpoint at a time");
         } catch (IOException | RuntimeException e) {
-            lockChannel.close();
+            stateLock.close();
             throw e;
         }
-        if (held == null) {
-            lockChannel.close();
-            throw new IOException(files.state() + " is in use by another mlrollout process (lock " + lockFile + ")");
-        }
-        this.lock = held;
+    }
+
+    /**
+     * The lock every command on a rollout of {@code endpoint} holds, beside its state files, so two rollouts of one
+     * endpoint kept in one folder never run at once (the router check in {@code canary} covers other folders).
+     */
+    static Path endpointLockFile(Path stateFile, String endpoint) {
+        String safe = endpoint.replaceAll("[^A-Za-z0-9._-]", "_");
+        return stateFile.toAbsolutePath().resolveSibling("mlrollout-endpoint-" + safe + ".lock");
     }
 
     /** Reads and combines the inputs, then takes the state file. */
@@ -183,9 +187,9 @@ final class Session implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            lock.release();
+            endpointLock.close();
         } finally {
-            lockChannel.close();
+            stateLock.close();
         }
     }
 }
