@@ -94,7 +94,13 @@ final class CanaryCommand extends StatefulCommand {
                     out().println(LogLines.PREFIX + "resuming the rollout of "
                             + saved.get().subject().candidate() + " from " + state);
                     end = session.resume(
-                            saved.get(), router, metrics, time, listener, Session::restingOrAwaitingSignOff);
+                            saved.get(),
+                            router,
+                            metrics,
+                            time,
+                            listener,
+                            Session::restingOrAwaitingSignOff,
+                            env.actor());
                 } else {
                     requireNoOtherCandidate(router, session.endpoint.name());
                     RolloutDriver driver = RolloutDriver.start(
@@ -110,7 +116,7 @@ final class CanaryCommand extends StatefulCommand {
                             session.endpoint.name(),
                             candidate,
                             startedBy != null ? startedBy : env.actor());
-                    end = Session.runUntil(driver, time, Session::restingOrAwaitingSignOff, false);
+                    end = session.runUntil(driver, time, Session::restingOrAwaitingSignOff, false, env.actor());
                 }
             }
             return finish(session, end);

@@ -65,6 +65,6 @@ public final class MlRollout implements Callable<Integer> {
         CommandLine line = commandLine(Environment.system());
         line.setOut(new PrintWriter(System.out, true, Charset.defaultCharset()));
         line.setErr(new PrintWriter(System.err, true, Charset.defaultCharset()));
-        System.exit(line.execute(args));
+        StopSignal.exit(line.execute(args));
     }
 }

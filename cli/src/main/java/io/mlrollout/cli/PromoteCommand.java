@@ -68,7 +68,7 @@ final class PromoteCommand extends StatefulCommand {
                 if (!resuming) {
                     driver.submit(request);
                 }
-                end = Session.runUntil(driver, time, Session::restingOrAwaitingSignOff, resuming);
+                end = session.runUntil(driver, time, Session::restingOrAwaitingSignOff, resuming, requester);
             }
             return finish(session, end);
         }

@@ -89,7 +89,7 @@ final class RollbackCommand extends CommandBase {
                         session.engine, router, metrics, time.clock(), time.scheduler(), listener, saved);
                 driver.submit(new Input.RollbackRequested(
                         by != null ? by : env.actor(), reason, time.clock().instant()));
-                end = Session.runUntil(driver, time, s -> s.phase().isResting(), false);
+                end = session.runUntil(driver, time, s -> s.phase().isResting(), false, env.actor());
             }
             int code = new Wrapup(out(), policy, state, endpoint).report(session, end);
             // The rollback asked for is done: that is success for this command.

@@ -4,6 +4,8 @@ import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.RollbackSettings;
+import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEngine;
@@ -34,6 +36,9 @@ final class Session implements AutoCloseable {
     final Path endpointFile;
     private final HeldLock stateLock;
     private final HeldLock endpointLock;
+    private volatile boolean stoppedBySignal;
+    /** Listened to from the start, so a signal during the first shift is not missed. */
+    private final StopSignal stopSignal;
 
     private Session(
             Policy policy,
@@ -61,6 +66,7 @@ final class Session implements AutoCloseable {
             stateLock.close();
             throw e;
         }
+        this.stopSignal = StopSignal.listen();
     }
 
     /**
@@ -151,28 +157,52 @@ final class Session implements AutoCloseable {
             MetricsSource metrics,
             RolloutTime time,
             RolloutDriver.Listener listener,
-            Predicate<RolloutState> stop)
+            Predicate<RolloutState> stop,
+            String actor)
             throws InterruptedException {
         RolloutDriver driver =
                 new RolloutDriver(engine, router, metrics, time.clock(), time.scheduler(), listener, saved);
-        return runUntil(driver, time, stop, true);
+        return runUntil(driver, time, stop, true, actor);
     }
 
-    /** Runs a driver until {@code stop} holds; with {@code kick}, its first run is scheduled now. */
-    static RolloutState runUntil(RolloutDriver driver, RolloutTime time, Predicate<RolloutState> stop, boolean kick)
+    /**
+     * Runs a driver until {@code stop} holds; with {@code kick}, its first run is scheduled now. A stop signal (Ctrl-C,
+     * SIGTERM) ends the wait: with the policy's {@code rollback.onAbort: rollback} the rollout is aborted by {@code
+     * actor} and rolled back first; with {@code hold} traffic stays where it is and the state can be resumed.
+     */
+    RolloutState runUntil(
+            RolloutDriver driver, RolloutTime time, Predicate<RolloutState> stop, boolean kick, String actor)
             throws InterruptedException {
         AtomicBoolean ran = new AtomicBoolean(!kick);
-        if (kick) {
-            time.scheduler()
-                    .schedule(
-                            () -> {
-                                driver.run();
-                                ran.set(true);
-                            },
-                            time.clock().instant());
+        stopSignal.wakes(time::changed);
+        try {
+            if (kick) {
+                time.scheduler()
+                        .schedule(
+                                () -> {
+                                    driver.run();
+                                    ran.set(true);
+                                },
+                                time.clock().instant());
+            }
+            time.runUntil(() -> stopSignal.arrived() || (ran.get() && stop.test(driver.state())));
+            if (stopSignal.arrived() && !driver.state().phase().isResting()) {
+                stoppedBySignal = true;
+                if (policy.rollback().onAbort() == RollbackSettings.OnAbort.ROLLBACK) {
+                    driver.submit(new Input.AbortRequested(
+                            actor + " (Ctrl-C or SIGTERM)", time.clock().instant()));
+                    time.runUntil(() -> driver.state().phase().isResting());
+                }
+            }
+        } finally {
+            stopSignal.wakes(() -> {});
         }
-        time.runUntil(() -> ran.get() && stop.test(driver.state()));
         return driver.state();
+    }
+
+    /** Whether a stop signal ended the last {@link #runUntil} before the rollout came to rest. */
+    boolean stoppedBySignal() {
+        return stoppedBySignal;
     }
 
     /** Where a run of canary or promote stops: at rest, or when people must sign. */
@@ -187,6 +217,7 @@ final class Session implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            stopSignal.close();
             endpointLock.close();
         } finally {
             stateLock.close();

@@ -59,7 +59,7 @@ abstract class SignCommand extends StatefulCommand {
                 RolloutDriver driver = new RolloutDriver(
                         session.engine, router, metrics, time.clock(), time.scheduler(), listener, saved);
                 // First the looks that fell due while no process ran: a regression found now settles the gate.
-                Session.runUntil(driver, time, s -> true, true);
+                session.runUntil(driver, time, s -> true, true, user);
                 Identity who = new Identity(user, Set.copyOf(groups), false);
                 Optional<String> refused = driver.submit(
                         new Input.SignOff(who, decision, comment, time.clock().instant()));
@@ -67,7 +67,7 @@ abstract class SignCommand extends StatefulCommand {
                     throw new InputException("", decision.name().toLowerCase(Locale.ROOT), refused.get());
                 }
                 // What the signature sets off happens now (a shift, a rollback), up to the next wait.
-                end = Session.runUntil(driver, time, SignCommand::waitingOrResting, false);
+                end = session.runUntil(driver, time, SignCommand::waitingOrResting, false, user);
             }
             int code = finish(session, end);
             return end.phase() == Phase.BAKING || end.phase() == Phase.WATCHING ? ExitCodes.OK : code;

@@ -40,6 +40,10 @@ final class Wrapup {
         out.println(LogLines.PREFIX + "evidence " + session.files.evidence() + ": " + evidence.lines() + " lines, head "
                 + evidence.head());
         out.println(LogLines.PREFIX + "report " + session.files.reportHtml());
+        if (session.stoppedBySignal()) {
+            stopped(end);
+            return ExitCodes.INFRASTRUCTURE;
+        }
         Phase phase = end.phase();
         switch (phase) {
             case AWAITING_SIGNOFF -> {
@@ -77,5 +81,33 @@ final class Wrapup {
             }
         }
         return ExitCodes.of(end);
+    }
+
+    /** After Ctrl-C or SIGTERM: where traffic is, and what to run next. */
+    private void stopped(RolloutState end) {
+        String candidate = end.subject().candidate();
+        switch (end.phase()) {
+            case ROLLED_BACK -> {
+                out.println("Stopped by Ctrl-C or SIGTERM: the rollout was aborted and rolled back, as the policy's"
+                        + " rollback.onAbort says. All traffic is on "
+                        + end.subject().baseline() + " (0% to "
+                        + candidate + ").");
+                out.println("To roll out " + candidate + " again, start a new rollout with a new --state.");
+            }
+            case ROLLBACK_FAILED ->
+                out.println("Stopped by Ctrl-C or SIGTERM, and the rollback FAILED: " + end.reason()
+                        + ". Check the router, then run: " + commandLine("rollback", ""));
+            default -> {
+                boolean promoting = end.phase() == Phase.PROMOTING
+                        || end.phase() == Phase.WATCHING
+                        || end.gatePurpose() == RolloutState.GatePurpose.PROMOTION
+                        || end.gatePurpose() == RolloutState.GatePurpose.WATCH;
+                out.println("Stopped by Ctrl-C or SIGTERM: traffic is held at " + end.canaryWeight() + "% to "
+                        + candidate + ", as the policy's rollback.onAbort: hold says; nothing watches it until a"
+                        + " command runs again.");
+                out.println("  resume:    " + commandLine(promoting ? "promote" : "canary", ""));
+                out.println("  roll back: " + commandLine("rollback", ""));
+            }
+        }
     }
 }

@@ -23,10 +23,11 @@ final class ChildCli implements AutoCloseable {
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuffer output = new StringBuffer();
+    private final Thread reader;
 
     private ChildCli(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::read, "child-cli-output");
+        this.reader = new Thread(this::read, "child-cli-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -73,9 +74,12 @@ final class ChildCli implements AutoCloseable {
         }
     }
 
-    /** Sends SIGTERM (on Unix), as a CI runner does when a job is cancelled. */
+    /**
+     * Sends SIGTERM (on Unix), as a CI runner does when a job is cancelled. Through the process handle: {@code
+     * Process.destroy()} would also close our end of its output, and what it prints while stopping would be lost.
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** Waits for the exit and gives the exit code. */
@@ -83,6 +87,8 @@ final class ChildCli implements AutoCloseable {
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("the child did not exit within " + limit + "; it printed:\n" + output);
         }
+        // What the process wrote before it ended may still be on its way through the pipe.
+        reader.join(limit.toMillis());
         return process.exitValue();
     }
 
