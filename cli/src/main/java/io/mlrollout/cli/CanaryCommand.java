@@ -47,9 +47,13 @@ final class CanaryCommand extends StatefulCommand {
      * candidate is another rollout under way (or a promotion not yet made the baseline). Starting would take over its
      * canary slot, and either rollout's rollback would then remove both.
      */
-    private void requireNoOtherCandidate(TrafficRouter router, String endpointName)
-            throws TrafficException, InputException {
-        TrafficSplit now = router.current();
+    private void requireNoOtherCandidate(TrafficRouter router, String endpointName) throws InputException {
+        TrafficSplit now;
+        try {
+            now = router.current();
+        } catch (TrafficException unreadable) {
+            return; // the rollout's own first read fails the same way, and halts saying nothing moved
+        }
         if (now.canaryWeight() > 0 && !now.canary().equals(candidate)) {
             throw new InputException(
                     "",
@@ -64,7 +68,7 @@ final class CanaryCommand extends StatefulCommand {
     }
 
     @Override
-    int run() throws InputException, IOException, TrafficException, InterruptedException {
+    int run() throws InputException, IOException, InterruptedException {
         try (Session session = Session.open(policy, endpoint, state)) {
             Optional<RolloutState> saved = session.state();
             if (saved.isEmpty() && candidate == null) {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -59,6 +60,15 @@ final class RollbackCommand extends CommandBase {
             description = "without a state file: how long the split may take to become ready (default 5m)")
     String timeout;
 
+    @Mixin
+    SealKeyOption sealKey = new SealKeyOption();
+
+    /** A bad key file is refused before any traffic moves, not when the rollout comes to rest. */
+    @Override
+    void checkInputs() throws InputException {
+        sealKey.key(env);
+    }
+
     private final Backoff.Sleeper sleeper;
 
     RollbackCommand(Environment env, Backoff.Sleeper sleeper) {
@@ -91,7 +101,7 @@ final class RollbackCommand extends CommandBase {
                         by != null ? by : env.actor(), reason, time.clock().instant()));
                 end = session.runUntil(driver, time, s -> s.phase().isResting(), false, env.actor());
             }
-            int code = new Wrapup(out(), policy, state, endpoint).report(session, end);
+            int code = new Wrapup(out(), policy, state, endpoint, sealKey.key(env)).report(session, end);
             // The rollback asked for is done: that is success for this command.
             return end.phase() == Phase.ROLLED_BACK ? ExitCodes.OK : code;
         }

@@ -81,8 +81,12 @@ final class StatusCommand extends CommandBase {
             EvidenceVerifier.Result chain = EvidenceVerifier.verify(files.evidence());
             out.println("evidence  " + files.evidence() + ": " + chain.lines() + " lines, "
                     + (chain.intact()
-                            ? "head " + chain.head()
+                            ? "head " + chain.head() + (chain.sealed() ? ", sealed" : ", not sealed")
                             : "BROKEN at " + chain.problem().orElseThrow()));
+            files.recordedHead()
+                    .filter(recorded -> chain.intact() && !recorded.head().equals(chain.head()))
+                    .ifPresent(recorded -> out.println("          BUT the state file recorded head " + recorded.head()
+                            + " after " + recorded.lines() + " lines: the evidence was cut or rewritten since"));
         }
         return ExitCodes.OK;
     }

@@ -2,6 +2,8 @@ package io.mlrollout.cli;
 
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.audit.Report;
+import io.mlrollout.core.audit.SealKey;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.signoff.SignOffGate;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Ends a command on a rollout: writes the report from the evidence, says where the rollout stands and what to run
@@ -20,12 +23,14 @@ final class Wrapup {
     private final Path policy;
     private final Path state;
     private final Path endpoint;
+    private final Optional<SealKey> sealKey;
 
-    Wrapup(PrintWriter out, Path policy, Path state, Path endpoint) {
+    Wrapup(PrintWriter out, Path policy, Path state, Path endpoint, Optional<SealKey> sealKey) {
         this.out = out;
         this.policy = policy;
         this.state = state;
         this.endpoint = endpoint;
+        this.sealKey = sealKey;
     }
 
     /** A command line with the same files, to tell people what to run next. */
@@ -35,10 +40,15 @@ final class Wrapup {
     }
 
     int report(Session session, RolloutState end) throws IOException {
-        session.files.writeReport();
         EvidenceLog evidence = session.evidence();
-        out.println(LogLines.PREFIX + "evidence " + session.files.evidence() + ": " + evidence.lines() + " lines, head "
-                + evidence.head());
+        if (end.phase().isResting()) {
+            // At rest: a seal closes the evidence, so a file cut short later shows as "not sealed".
+            evidence.seal(end.phaseSince(), sealKey);
+        }
+        Report.EvidenceHead head = Report.EvidenceHead.of(evidence, sealKey);
+        session.files.saveState(end, head);
+        session.files.writeReport(head);
+        out.println(LogLines.PREFIX + "evidence " + session.files.evidence() + ": " + head.describe());
         out.println(LogLines.PREFIX + "report " + session.files.reportHtml());
         if (session.stoppedBySignal()) {
             stopped(end);

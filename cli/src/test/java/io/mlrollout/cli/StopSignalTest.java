@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.core.audit.EvidenceVerifier;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutStateCodec;
 import java.nio.file.Files;
@@ -85,7 +86,11 @@ class StopSignalTest {
             assertThat(RolloutStateCodec.read(Files.readString(state)).phase()).isEqualTo(Phase.ROLLED_BACK);
             assertThat(dir.resolve("state.report.html")).exists();
             List<String> evidence = Files.readAllLines(dir.resolve("state.evidence.jsonl"));
-            assertThat(evidence.get(evidence.size() - 1)).contains("\"type\":\"rolled-back\"");
+            assertThat(evidence.get(evidence.size() - 2)).contains("\"type\":\"rolled-back\"");
+            assertThat(evidence.get(evidence.size() - 1)).contains("\"seal\"");
+            assertThat(EvidenceVerifier.verify(dir.resolve("state.evidence.jsonl"))
+                            .sealed())
+                    .isTrue();
         }
     }
 

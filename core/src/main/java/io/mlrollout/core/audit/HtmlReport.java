@@ -92,6 +92,9 @@ public final class HtmlReport {
         if (report.reason() != null) {
             row(html, "Reason", report.reason());
         }
+        if (report.evidence() != null) {
+            row(html, "Evidence", report.evidence().describe());
+        }
         html.append("</table>\n");
     }
 

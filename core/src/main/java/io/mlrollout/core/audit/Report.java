@@ -12,6 +12,7 @@ import java.util.List;
  *
  * @param outcome the last state people should know: "rolling back", "promoted", "canary passed", …
  * @param reason why it came to rest, when it did for a reason
+ * @param evidence the evidence file's state when the report was written, or null when the writer did not say
  */
 public record Report(
         String rolloutId,
@@ -29,7 +30,8 @@ public record Report(
         List<TrafficPoint> traffic,
         List<MetricSeries> metrics,
         List<GateRow> gates,
-        List<String> log) {
+        List<String> log,
+        EvidenceHead evidence) {
 
     public Report {
         stages = List.copyOf(stages);
@@ -37,6 +39,55 @@ public record Report(
         metrics = List.copyOf(metrics);
         gates = List.copyOf(gates);
         log = List.copyOf(log);
+    }
+
+    /** The same report, stating the evidence file it was drawn from (its lines, head and seal). */
+    public Report withEvidence(EvidenceHead head) {
+        return new Report(
+                rolloutId,
+                endpoint,
+                candidate,
+                baseline,
+                startedBy,
+                startedAt,
+                updatedAt,
+                dryRun,
+                falseRollbackRate,
+                outcome,
+                reason,
+                stages,
+                traffic,
+                metrics,
+                gates,
+                log,
+                head);
+    }
+
+    /**
+     * Where an evidence file stood: quote the head to prove later that nothing was cut off or rewritten.
+     *
+     * @param lines its line count
+     * @param head the last line's hash
+     * @param sealed whether its last line is a seal
+     * @param keyFingerprint the fingerprint of the key that made that seal, or null
+     */
+    public record EvidenceHead(long lines, String head, boolean sealed, String keyFingerprint) {
+        /** Where {@code log} stands now. */
+        public static EvidenceHead of(EvidenceLog log, java.util.Optional<SealKey> key) {
+            return new EvidenceHead(
+                    log.lines(),
+                    log.head(),
+                    log.sealed(),
+                    log.sealed() ? key.map(SealKey::fingerprint).orElse(null) : null);
+        }
+
+        /** One line for a log or a console, e.g. {@code 42 lines, head 3f…, sealed}. */
+        public String describe() {
+            return lines + " lines, head " + head + ", "
+                    + (sealed
+                            ? "sealed" + (keyFingerprint == null ? "" : " with key " + keyFingerprint)
+                            : "not sealed");
+        }
     }
 
     /**

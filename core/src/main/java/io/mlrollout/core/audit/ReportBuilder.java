@@ -152,7 +152,8 @@ public final class ReportBuilder {
                 traffic,
                 series,
                 allGates,
-                log);
+                log,
+                null);
     }
 
     private void updateStage(int stage, java.util.function.UnaryOperator<Report.StageRow> change) {
