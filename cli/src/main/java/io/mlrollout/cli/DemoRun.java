@@ -138,7 +138,7 @@ final class DemoRun {
                     PIPELINE));
             time.runUntil(() -> driver.get().state().phase().isResting());
             if (driver.get().state().phase() == Phase.CANARY_PASSED) {
-                out.println(NARRATOR + "the canary passed; the pipeline goes on to its next step, mlPromote");
+                out.println(NARRATOR + "the canary passed; the pipeline goes on to its next step, mlrollout promote");
                 driver.get()
                         .submit(new Input.PromoteRequested(
                                 PIPELINE, time.clock().instant()));

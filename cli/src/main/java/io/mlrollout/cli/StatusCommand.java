@@ -69,9 +69,9 @@ final class StatusCommand extends CommandBase {
                     + s.bake().nextLookAt());
         }
         for (StageSummary stage : s.stages()) {
-            out.println("verdict   stage " + stage.stage() + " (" + stage.weight() + "%) " + stage.verdict()
-                    + " score " + Math.round(stage.score())
-                    + (stage.reasons().isEmpty() ? "" : ": " + stage.reasons().get(0)));
+            out.println("verdict   stage " + stage.stage() + " (" + stage.weight() + "%) " + stage.verdict() + " score "
+                    + Math.round(stage.score()));
+            stage.reasons().forEach(reason -> out.println("          - " + reason));
         }
         s.openGate().ifPresent(gate -> out.println("sign-off  " + gate(gate)));
         if (s.reason() != null) {

@@ -79,9 +79,18 @@ final class Wrapup {
                         + end.subject().endpoint() + ".");
             case ROLLED_BACK -> out.println("Rolled back: " + end.reason());
             case ROLLBACK_FAILED ->
-                out.println("ROLLBACK FAILED: " + end.reason() + ". Check the router, then run: "
+                out.println("ROLLBACK FAILED: " + end.reason() + ". The router last reported " + end.canaryWeight()
+                        + "% to " + end.subject().candidate() + ". Check the router, then run: "
                         + commandLine("rollback", ""));
-            case HALTED -> out.println("Halted: " + end.reason());
+            case HALTED -> {
+                out.println("Halted: " + end.reason());
+                if (end.stageIndex() < 0) {
+                    // Nothing moved, but the state has ended: running the same command again only repeats this.
+                    out.println("Nothing moved, and the rollout in " + state + " has ended. Fix what the reason"
+                            + " names, then start again with a new --state (or delete " + state
+                            + " and the files beside it).");
+                }
+            }
             case DRY_RUN_COMPLETE ->
                 out.println("Dry run complete: the router and the metrics answered; nothing moved.");
             default -> {

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  * @param stages the verdict of every finished stage
  * @param promotionSigned whether the sign-off that promotion needs has been given
  * @param reason why the rollout came to rest (rolled back, halted, failed), or null
+ * @param promotionRequestedBy who asked for the promotion while its sign-off is open (the promotion is theirs, not
+ *     the last approver's), or null
  */
 public record RolloutState(
         Subject subject,
@@ -40,7 +42,8 @@ public record RolloutState(
         GatePurpose gatePurpose,
         List<StageSummary> stages,
         boolean promotionSigned,
-        String reason) {
+        String reason,
+        String promotionRequestedBy) {
 
     public RolloutState {
         Objects.requireNonNull(subject, "subject");
@@ -160,6 +163,10 @@ public record RolloutState(
         return edit(draft -> draft.reason = value);
     }
 
+    RolloutState withPromotionRequestedBy(String value) {
+        return edit(draft -> draft.promotionRequestedBy = value);
+    }
+
     /** A copy with some fields changed: the one place that lists every field, so a new field is added once. */
     private RolloutState edit(Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -182,6 +189,7 @@ public record RolloutState(
         List<StageSummary> stages;
         boolean promotionSigned;
         String reason;
+        String promotionRequestedBy;
 
         Draft(RolloutState state) {
             subject = state.subject;
@@ -196,6 +204,7 @@ public record RolloutState(
             gatePurpose = state.gatePurpose;
             stages = state.stages;
             promotionSigned = state.promotionSigned;
+            promotionRequestedBy = state.promotionRequestedBy;
             reason = state.reason;
         }
 
@@ -213,7 +222,8 @@ public record RolloutState(
                     gatePurpose,
                     stages,
                     promotionSigned,
-                    reason);
+                    reason,
+                    promotionRequestedBy);
         }
     }
 }
