@@ -69,7 +69,7 @@ final class CanaryCommand extends StatefulCommand {
 
     @Override
     int run() throws InputException, IOException, InterruptedException {
-        try (Session session = Session.open(policy, endpoint, state)) {
+        try (Session session = Session.open(policy, endpoint, state, err())) {
             Optional<RolloutState> saved = session.state();
             if (saved.isEmpty() && candidate == null) {
                 throw new InputException(

@@ -88,7 +88,7 @@ final class RollbackCommand extends CommandBase {
     }
 
     private int rollBackRollout() throws InputException, IOException, InterruptedException {
-        try (Session session = Session.open(policy, endpoint, state)) {
+        try (Session session = Session.open(policy, endpoint, state, err())) {
             RolloutState saved = session.requireState();
             var router = Connectors.router(session.endpoint, env, endpoint.toString());
             var metrics = Connectors.metrics(session.endpoint, env, endpoint.toString());
@@ -114,7 +114,7 @@ final class RollbackCommand extends CommandBase {
         } catch (IllegalArgumentException bad) {
             throw new InputException("", "--timeout", bad.getMessage());
         }
-        EndpointFile file = Inputs.endpoint(endpoint);
+        EndpointFile file = Inputs.endpoint(endpoint, err());
         TrafficRouter router = Connectors.router(file, env, endpoint.toString());
         TrafficSplit before = router.current();
         out().println(LogLines.PREFIX + "router " + router.describe() + " reports " + before);

@@ -79,9 +79,10 @@ final class Session implements AutoCloseable {
     }
 
     /** Reads and combines the inputs, then takes the state file. */
-    static Session open(Path policyFile, Path endpointFile, Path stateFile) throws InputException, IOException {
+    static Session open(Path policyFile, Path endpointFile, Path stateFile, PrintWriter notes)
+            throws InputException, IOException {
         Policy policy = Inputs.policy(policyFile);
-        EndpointFile endpoint = Inputs.endpoint(endpointFile);
+        EndpointFile endpoint = Inputs.endpoint(endpointFile, notes);
         Optional<SignOffRules> rules = Inputs.combine(policy, policyFile, endpoint);
         Files.createDirectories(stateFile.toAbsolutePath().getParent());
         return new Session(policy, policyFile, endpoint, endpointFile, rules, RolloutFiles.beside(stateFile));

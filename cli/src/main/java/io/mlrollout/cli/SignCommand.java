@@ -50,7 +50,7 @@ abstract class SignCommand extends StatefulCommand {
 
     @Override
     int run() throws InputException, IOException, InterruptedException {
-        try (Session session = Session.open(policy, endpoint, state)) {
+        try (Session session = Session.open(policy, endpoint, state, err())) {
             RolloutState saved = session.requireState();
             var router = Connectors.router(session.endpoint, env, endpoint.toString());
             var metrics = Connectors.metrics(session.endpoint, env, endpoint.toString());
