@@ -150,7 +150,7 @@ final class DemoRun {
             evidence.seal(end.phaseSince(), Optional.empty());
             Report.EvidenceHead head = Report.EvidenceHead.of(evidence, Optional.empty());
             files.saveState(end, head);
-            files.writeReport(head);
+            files.writeReport(head, policy);
             out.println(LogLines.PREFIX + "evidence " + files.evidence() + ": " + head.describe());
             return new Result(scenario, end, simulator.split(), files, evidence.lines(), evidence.head());
         }

@@ -7,6 +7,7 @@ import io.mlrollout.core.audit.HtmlReport;
 import io.mlrollout.core.audit.Report;
 import io.mlrollout.core.audit.ReportBuilder;
 import io.mlrollout.core.json.Json;
+import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.RolloutStateCodec;
@@ -110,9 +111,9 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
         return writeReport(ReportBuilder.of(events()));
     }
 
-    /** As {@link #writeReport()}, stating where the evidence file stands. */
-    public Report writeReport(Report.EvidenceHead head) throws IOException {
-        return writeReport(ReportBuilder.of(events()).withEvidence(head));
+    /** As {@link #writeReport()}, stating where the evidence file stands and drawing what the policy allows. */
+    public Report writeReport(Report.EvidenceHead head, Policy policy) throws IOException {
+        return writeReport(ReportBuilder.of(events()).withEvidence(head).withLimits(policy.metrics()));
     }
 
     private Report writeReport(Report report) throws IOException {

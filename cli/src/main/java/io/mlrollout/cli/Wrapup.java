@@ -47,7 +47,7 @@ final class Wrapup {
         }
         Report.EvidenceHead head = Report.EvidenceHead.of(evidence, sealKey);
         session.files.saveState(end, head);
-        session.files.writeReport(head);
+        session.files.writeReport(head, session.policy);
         out.println(LogLines.PREFIX + "evidence " + session.files.evidence() + ": " + head.describe());
         out.println(LogLines.PREFIX + "report " + session.files.reportHtml());
         if (session.stoppedBySignal()) {
