@@ -215,19 +215,11 @@ public final class HtmlReport {
                 .append(series.points().size())
                 .append(" looks had no data (grey columns; no data never counts as a pass): ");
         List<String> why = missing.stream()
-                .map(Report.MetricPoint::explanation)
+                .map(p -> p.explanation().replaceFirst("^no data: ", ""))
                 .distinct()
-                .limit(3)
                 .toList();
-        html.append(escape(String.join("; ", why)))
-                .append(
-                        missing.stream()
-                                                .map(Report.MetricPoint::explanation)
-                                                .distinct()
-                                                .count()
-                                        > 3
-                                ? "; …"
-                                : "")
+        html.append(escape(String.join("; ", why.subList(0, Math.min(3, why.size())))))
+                .append(why.size() > 3 ? "; …" : "")
                 .append("</p>\n");
     }
 
