@@ -4,7 +4,9 @@ import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
+import io.mlrollout.core.traffic.TrafficSplit;
 import java.io.IOException;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -40,9 +42,34 @@ final class CanaryCommand extends StatefulCommand {
         super(env);
     }
 
+    /**
+     * One rollout per endpoint, also across state files and machines: a router that already sends traffic to another
+     * candidate is another rollout under way (or a promotion not yet made the baseline). Starting would take over its
+     * canary slot, and either rollout's rollback would then remove both.
+     */
+    private void requireNoOtherCandidate(TrafficRouter router, String endpointName) throws InputException {
+        TrafficSplit now;
+        try {
+            now = router.current();
+        } catch (TrafficException unreadable) {
+            return; // the rollout's own first read fails the same way, and halts saying nothing moved
+        }
+        if (now.canaryWeight() > 0 && !now.canary().equals(candidate)) {
+            throw new InputException(
+                    "",
+                    "--candidate",
+                    "the router of '" + endpointName + "' (" + router.describe() + ") already sends "
+                            + now.canaryWeight() + "% to " + now.canary() + ", not to " + candidate
+                            + ": another rollout is under way on this endpoint. Let it finish, or roll it back first:"
+                            + "\n  mlrollout rollback --policy ITS_POLICY --state ITS_STATE --endpoint " + endpoint
+                            + "\n  (or, without its state file: mlrollout rollback --endpoint " + endpoint
+                            + ", which sets the router to 0% to " + now.canary() + ")");
+        }
+    }
+
     @Override
     int run() throws InputException, IOException, InterruptedException {
-        try (Session session = Session.open(policy, endpoint, state)) {
+        try (Session session = Session.open(policy, endpoint, state, err())) {
             Optional<RolloutState> saved = session.state();
             if (saved.isEmpty() && candidate == null) {
                 throw new InputException(
@@ -71,8 +98,15 @@ final class CanaryCommand extends StatefulCommand {
                     out().println(LogLines.PREFIX + "resuming the rollout of "
                             + saved.get().subject().candidate() + " from " + state);
                     end = session.resume(
-                            saved.get(), router, metrics, time, listener, Session::restingOrAwaitingSignOff);
+                            saved.get(),
+                            router,
+                            metrics,
+                            time,
+                            listener,
+                            Session::restingOrAwaitingSignOff,
+                            env.actor());
                 } else {
+                    requireNoOtherCandidate(router, session.endpoint.name());
                     RolloutDriver driver = RolloutDriver.start(
                             session.engine,
                             router,
@@ -86,7 +120,7 @@ final class CanaryCommand extends StatefulCommand {
                             session.endpoint.name(),
                             candidate,
                             startedBy != null ? startedBy : env.actor());
-                    end = Session.runUntil(driver, time, Session::restingOrAwaitingSignOff, false);
+                    end = session.runUntil(driver, time, Session::restingOrAwaitingSignOff, false, env.actor());
                 }
             }
             return finish(session, end);

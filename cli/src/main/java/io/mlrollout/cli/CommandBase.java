@@ -34,6 +34,7 @@ abstract class CommandBase implements Callable<Integer> {
     @Override
     public final Integer call() {
         try {
+            checkInputs();
             return run();
         } catch (InputException bad) {
             err().println("mlrollout " + spec.name() + ": bad input, nothing was changed:");
@@ -57,6 +58,9 @@ abstract class CommandBase implements Callable<Integer> {
             err().flush();
         }
     }
+
+    /** Checks what can be checked before anything is contacted; bad input ends the command here. */
+    void checkInputs() throws InputException {}
 
     abstract int run() throws InputException, IOException, TrafficException, InterruptedException;
 }

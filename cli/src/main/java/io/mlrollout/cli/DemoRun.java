@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.audit.Report;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.metrics.MetricsSource;
@@ -165,7 +166,7 @@ final class DemoRun {
                     PIPELINE));
             time.runUntil(() -> driver.get().state().phase().isResting());
             if (driver.get().state().phase() == Phase.CANARY_PASSED) {
-                out.println(NARRATOR + "the canary passed; the pipeline goes on to its next step, mlPromote");
+                out.println(NARRATOR + "the canary passed; the pipeline goes on to its next step, mlrollout promote");
                 driver.get()
                         .submit(new Input.PromoteRequested(
                                 PIPELINE, time.clock().instant()));
@@ -173,11 +174,12 @@ final class DemoRun {
             }
             time.close();
             RolloutState end = driver.get().state();
-            files.saveState(end);
-            files.writeReport();
             EvidenceLog evidence = recorder.evidence();
-            out.println(LogLines.PREFIX + "evidence " + files.evidence() + ": " + evidence.lines() + " lines, head "
-                    + evidence.head());
+            evidence.seal(end.phaseSince(), Optional.empty());
+            Report.EvidenceHead head = Report.EvidenceHead.of(evidence, Optional.empty());
+            files.saveState(end, head);
+            files.writeReport(head, policy);
+            out.println(LogLines.PREFIX + "evidence " + files.evidence() + ": " + head.describe());
             return new Result(scenario, end, simulator.split(), files, evidence.lines(), evidence.head());
         }
     }

@@ -4,6 +4,7 @@ import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.traffic.IstioRouter;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,8 +17,14 @@ import java.util.Optional;
  * @param router how its traffic is split
  * @param prometheus where its metrics are
  * @param signOff the approvers, minimum quorum and self-approval rule a policy may tighten but not loosen
+ * @param deprecations one hint per old spelling the file uses, e.g. {@code router.apiServer: ... use kubernetesUrl}
  */
-public record EndpointFile(String name, Router router, Prometheus prometheus, EndpointSignOffBounds signOff) {
+public record EndpointFile(
+        String name, Router router, Prometheus prometheus, EndpointSignOffBounds signOff, List<String> deprecations) {
+
+    public EndpointFile {
+        deprecations = List.copyOf(deprecations);
+    }
 
     /** A router's settings; the keys are the parameters of the router classes in {@code io.mlrollout.core.traffic}. */
     public sealed interface Router permits Webhook, Istio, GatewayApi, KServe {}

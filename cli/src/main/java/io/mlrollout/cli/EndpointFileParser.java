@@ -5,6 +5,7 @@ import io.mlrollout.cli.EndpointFile.Secret;
 import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.policy.DocumentReader;
 import io.mlrollout.core.policy.PolicyError;
+import io.mlrollout.core.policy.Suggestions;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.traffic.IstioRouter;
 import java.net.URI;
@@ -24,7 +25,10 @@ public final class EndpointFileParser {
 
     private static final List<String> TOP_KEYS = List.of("name", "router", "prometheus", "signOff");
     private static final List<String> HTTP_KEYS = List.of("credential", "callTimeout", "attempts", "firstBackoff");
-    private static final List<String> KUBERNETES_KEYS = List.of("apiServer", "namespace", "caCertificatePem");
+    /** The names Jenkins' endpoint settings use; {@code apiServer} is the old spelling of {@code kubernetesUrl}. */
+    private static final List<String> KUBERNETES_KEYS =
+            List.of("kubernetesUrl", "apiServer", "namespace", "caCertificatePem");
+
     private static final List<String> PROMETHEUS_KEYS =
             List.of("url", "namespace", "credential", "callTimeout", "attempts", "firstBackoff");
     private static final List<String> SIGN_OFF_KEYS = List.of("approvers", "minimumQuorum", "allowSelfApproval");
@@ -37,6 +41,7 @@ public final class EndpointFileParser {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final List<InputError> errors = new ArrayList<>();
+    private final List<String> deprecations = new ArrayList<>();
 
     private EndpointFileParser() {}
 
@@ -85,7 +90,7 @@ public final class EndpointFileParser {
         if (!errors.isEmpty() || name.isEmpty() || router.isEmpty() || prometheus.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EndpointFile(name.get(), router.get(), prometheus.get(), signOff));
+        return Optional.of(new EndpointFile(name.get(), router.get(), prometheus.get(), signOff, deprecations));
     }
 
     private Optional<EndpointFile.Router> routerSection(Fields top) {
@@ -100,7 +105,10 @@ public final class EndpointFileParser {
         if (node != null && node.isObject() && !ROUTER_TYPES.contains(type)) {
             top.error(
                     "router.type",
-                    (type == null ? "is required" : "'" + type + "' is not a router type") + "; use one of "
+                    (type == null
+                                    ? "is required"
+                                    : "'" + type + "' is not a router type" + Suggestions.hint(type, ROUTER_TYPES))
+                            + "; use one of "
                             + String.join(", ", ROUTER_TYPES));
             return Optional.empty();
         }
@@ -110,7 +118,17 @@ public final class EndpointFileParser {
             case "webhook" -> known.add("url");
             case "istio" -> {
                 known.addAll(KUBERNETES_KEYS);
-                known.addAll(List.of("virtualService", "httpRouteName", "baseline", "canary"));
+                known.addAll(List.of(
+                        "virtualService",
+                        "routeName",
+                        "baselineHost",
+                        "baselineSubset",
+                        "canaryHost",
+                        "canarySubset",
+                        // the old spellings, still read
+                        "httpRouteName",
+                        "baseline",
+                        "canary"));
             }
             case "gateway-api" -> {
                 known.addAll(KUBERNETES_KEYS);
@@ -135,7 +153,8 @@ public final class EndpointFileParser {
             case "istio" -> {
                 Optional<EndpointFile.Kubernetes> k8s = kubernetes(router, credential, http);
                 Optional<String> virtualService = router.requiredText("virtualService");
-                Optional<String> routeName = router.text("httpRouteName");
+                Optional<String> routeName =
+                        renamed(router, "httpRouteName", "routeName").flatMap(router::text);
                 Optional<IstioRouter.Destination> baseline = destination(router, "baseline");
                 Optional<IstioRouter.Destination> canary = destination(router, "canary");
                 if (k8s.isEmpty() || virtualService.isEmpty() || baseline.isEmpty() || canary.isEmpty()) {
@@ -170,7 +189,7 @@ public final class EndpointFileParser {
 
     private Optional<EndpointFile.Kubernetes> kubernetes(
             Fields router, Optional<Secret> credential, HttpSettings http) {
-        Optional<URI> apiServer = router.requiredUrl("apiServer");
+        Optional<URI> apiServer = renamed(router, "apiServer", "kubernetesUrl").flatMap(router::requiredUrl);
         Optional<String> namespace = router.requiredText("namespace");
         Optional<String> ca = router.text("caCertificatePem");
         if (apiServer.isEmpty() || namespace.isEmpty()) {
@@ -179,12 +198,44 @@ public final class EndpointFileParser {
         return Optional.of(new EndpointFile.Kubernetes(apiServer.get(), namespace.get(), credential, ca, http));
     }
 
+    /**
+     * An Istio destination, as Jenkins spells it ({@code baselineHost}, {@code baselineSubset}), or in the old nested
+     * spelling ({@code baseline: {host, subset}}), which is read with a deprecation hint.
+     */
     private Optional<IstioRouter.Destination> destination(Fields router, String key) {
-        return router.requiredMapping(key, DESTINATION_KEYS).flatMap(d -> {
-            Optional<String> host = d.requiredText("host");
-            Optional<String> subset = d.text("subset");
-            return host.map(h -> new IstioRouter.Destination(h, subset));
-        });
+        if (router.has(key)) {
+            if (router.has(key + "Host") || router.has(key + "Subset")) {
+                router.error(key, "is the old spelling of " + key + "Host and " + key + "Subset; use only those");
+                return Optional.empty();
+            }
+            deprecations.add(router.pathOf(key) + ": {host, subset} is the old spelling; write " + key + "Host and "
+                    + key + "Subset, as Jenkins names them");
+            return router.requiredMapping(key, DESTINATION_KEYS).flatMap(d -> {
+                Optional<String> host = d.requiredText("host");
+                Optional<String> subset = d.text("subset");
+                return host.map(h -> new IstioRouter.Destination(h, subset));
+            });
+        }
+        Optional<String> host = router.requiredText(key + "Host");
+        Optional<String> subset = router.text(key + "Subset");
+        return host.map(h -> new IstioRouter.Destination(h, subset));
+    }
+
+    /**
+     * The key to read for a setting that was renamed to Jenkins' name: the new one, or the old one with a deprecation
+     * hint; both at once is an error. Empty after an error.
+     */
+    private Optional<String> renamed(Fields router, String old, String now) {
+        if (router.has(old) && router.has(now)) {
+            router.error(old, "is the old spelling of " + now + "; use only " + now);
+            return Optional.empty();
+        }
+        if (router.has(old)) {
+            deprecations.add(router.pathOf(old) + ": the old spelling of " + now + ", as Jenkins names it; it is"
+                    + " still read");
+            return Optional.of(old);
+        }
+        return Optional.of(now);
     }
 
     private Optional<EndpointFile.Prometheus> prometheus(Fields prometheus) {

@@ -43,13 +43,19 @@ public record Environment(Map<String, String> variables, Supplier<RolloutTime> t
         return Optional.ofNullable(variables.get(name)).filter(value -> !value.isEmpty());
     }
 
-    /** Who runs the command, as the CI names them: GitHub's actor, GitLab's user, else the login name. */
+    /**
+     * Who runs the command, as the CI names them: GitHub's actor, GitLab's user, else the login name ({@code $USER},
+     * {@code $LOGNAME}, else the account the JVM runs as, which is set even where the shell's variables are not, as in
+     * a container's entrypoint).
+     */
     public String actor() {
-        return Stream.of("GITHUB_ACTOR", "GITLAB_USER_LOGIN", "USER", "USERNAME")
+        return Stream.of("GITHUB_ACTOR", "GITLAB_USER_LOGIN", "USER", "LOGNAME", "USERNAME")
                 .map(this::variable)
                 .flatMap(Optional::stream)
                 .findFirst()
-                .orElse("unknown");
+                .or(() -> Optional.ofNullable(System.getProperty("user.name"))
+                        .filter(name -> !name.isBlank() && !name.equals("?")))
+                .orElse("unknown (set --by, or $USER)");
     }
 
     /** An id for a new rollout: the CI's run id when there is one. */

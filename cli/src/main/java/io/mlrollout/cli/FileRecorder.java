@@ -1,11 +1,13 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.audit.EvidenceLog;
+import io.mlrollout.core.audit.Report;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 /**
  * Keeps a rollout's files up to date as it goes: each event is appended to the evidence file, each state saved. A file
@@ -37,7 +39,7 @@ final class FileRecorder implements RolloutDriver.Listener {
     @Override
     public void saved(RolloutState state) {
         try {
-            files.saveState(state);
+            files.saveState(state, Report.EvidenceHead.of(evidence, Optional.empty()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the state file " + files.state(), e);
         }

@@ -5,6 +5,7 @@ import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
 import io.mlrollout.core.signoff.SignOffRules;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +42,13 @@ final class Inputs {
 
     static EndpointFile endpoint(Path file) throws InputException {
         return EndpointFileParser.parse(read(file, "--endpoint"), file.toString());
+    }
+
+    /** As {@link #endpoint(Path)}, telling {@code notes} about each old spelling the file uses. */
+    static EndpointFile endpoint(Path file, PrintWriter notes) throws InputException {
+        EndpointFile endpoint = endpoint(file);
+        endpoint.deprecations().forEach(hint -> notes.println("mlrollout: " + file + ": " + hint));
+        return endpoint;
     }
 
     /**

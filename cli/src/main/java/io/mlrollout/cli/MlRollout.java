@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
  * The {@code mlrollout} command: the rollout engine outside Jenkins. {@code demo} plays a whole rollout against the
  * built-in simulator; {@code canary}, {@code promote}, {@code rollback}, {@code status}, {@code approve} and {@code
  * reject} run a real rollout from any CI with a state file; {@code verify-evidence} checks an evidence file; {@code
- * bench} measures the judge against other judges and what waiting rollouts cost. See {@code docs/cli.md}.
+ * validate} checks a policy and an endpoint file offline; {@code simulator} runs the serving simulator as a standing
+ * endpoint; {@code bench} measures the judge against other judges and what waiting rollouts cost. See {@code
+ * docs/cli.md}.
  */
 @Command(
         name = "mlrollout",
@@ -51,6 +53,8 @@ public final class MlRollout implements Callable<Integer> {
                 .addSubcommand(new SignCommand.Approve(env))
                 .addSubcommand(new SignCommand.Reject(env))
                 .addSubcommand(new VerifyEvidenceCommand(env))
+                .addSubcommand(new ValidateCommand(env))
+                .addSubcommand(new SimulatorCommand(env))
                 .addSubcommand(new BenchCommand());
         line.setExecutionExceptionHandler((failure, command, parsed) -> {
             // Expected failures are exit codes already (CommandBase); this is a bug, reported as such.
@@ -65,6 +69,6 @@ public final class MlRollout implements Callable<Integer> {
         CommandLine line = commandLine(Environment.system());
         line.setOut(new PrintWriter(System.out, true, Charset.defaultCharset()));
         line.setErr(new PrintWriter(System.err, true, Charset.defaultCharset()));
-        System.exit(line.execute(args));
+        StopSignal.exit(line.execute(args));
     }
 }

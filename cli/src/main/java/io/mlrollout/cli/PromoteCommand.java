@@ -37,7 +37,7 @@ final class PromoteCommand extends StatefulCommand {
 
     @Override
     int run() throws InputException, IOException, InterruptedException {
-        try (Session session = Session.open(policy, endpoint, state)) {
+        try (Session session = Session.open(policy, endpoint, state, err())) {
             RolloutState saved = session.requireState();
             if (saved.phase() == Phase.PROMOTED) {
                 return finish(session, saved);
@@ -68,7 +68,7 @@ final class PromoteCommand extends StatefulCommand {
                 if (!resuming) {
                     driver.submit(request);
                 }
-                end = Session.runUntil(driver, time, Session::restingOrAwaitingSignOff, resuming);
+                end = session.runUntil(driver, time, Session::restingOrAwaitingSignOff, resuming, requester);
             }
             return finish(session, end);
         }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -59,6 +60,15 @@ final class RollbackCommand extends CommandBase {
             description = "without a state file: how long the split may take to become ready (default 5m)")
     String timeout;
 
+    @Mixin
+    SealKeyOption sealKey = new SealKeyOption();
+
+    /** A bad key file is refused before any traffic moves, not when the rollout comes to rest. */
+    @Override
+    void checkInputs() throws InputException {
+        sealKey.key(env);
+    }
+
     private final Backoff.Sleeper sleeper;
 
     RollbackCommand(Environment env, Backoff.Sleeper sleeper) {
@@ -78,7 +88,7 @@ final class RollbackCommand extends CommandBase {
     }
 
     private int rollBackRollout() throws InputException, IOException, InterruptedException {
-        try (Session session = Session.open(policy, endpoint, state)) {
+        try (Session session = Session.open(policy, endpoint, state, err())) {
             RolloutState saved = session.requireState();
             var router = Connectors.router(session.endpoint, env, endpoint.toString());
             var metrics = Connectors.metrics(session.endpoint, env, endpoint.toString());
@@ -89,9 +99,9 @@ final class RollbackCommand extends CommandBase {
                         session.engine, router, metrics, time.clock(), time.scheduler(), listener, saved);
                 driver.submit(new Input.RollbackRequested(
                         by != null ? by : env.actor(), reason, time.clock().instant()));
-                end = Session.runUntil(driver, time, s -> s.phase().isResting(), false);
+                end = session.runUntil(driver, time, s -> s.phase().isResting(), false, env.actor());
             }
-            int code = new Wrapup(out(), policy, state, endpoint).report(session, end);
+            int code = new Wrapup(out(), policy, state, endpoint, sealKey.key(env)).report(session, end);
             // The rollback asked for is done: that is success for this command.
             return end.phase() == Phase.ROLLED_BACK ? ExitCodes.OK : code;
         }
@@ -104,7 +114,7 @@ final class RollbackCommand extends CommandBase {
         } catch (IllegalArgumentException bad) {
             throw new InputException("", "--timeout", bad.getMessage());
         }
-        EndpointFile file = Inputs.endpoint(endpoint);
+        EndpointFile file = Inputs.endpoint(endpoint, err());
         TrafficRouter router = Connectors.router(file, env, endpoint.toString());
         TrafficSplit before = router.current();
         out().println(LogLines.PREFIX + "router " + router.describe() + " reports " + before);

@@ -1,11 +1,13 @@
 package io.mlrollout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.HtmlReport;
 import io.mlrollout.core.audit.Report;
 import io.mlrollout.core.audit.ReportBuilder;
 import io.mlrollout.core.json.Json;
+import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.RolloutStateCodec;
@@ -15,7 +17,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -73,20 +74,32 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
         writeAtomically(state, RolloutStateCodec.write(value));
     }
 
+    /**
+     * As {@link #saveState(RolloutState)}, with the evidence file's line count, head and seal beside the state (under
+     * {@code "evidence"}), so the state file tells which evidence it belongs to.
+     */
+    public void saveState(RolloutState value, Report.EvidenceHead head) throws IOException {
+        ObjectNode json = (ObjectNode) Json.mapper().readTree(RolloutStateCodec.write(value));
+        json.set("evidence", Json.mapper().valueToTree(head));
+        writeAtomically(state, Json.mapper().writeValueAsString(json));
+    }
+
+    /** The evidence head the state file recorded, if it did. */
+    public Optional<Report.EvidenceHead> recordedHead() throws IOException {
+        if (!Files.exists(state)) {
+            return Optional.empty();
+        }
+        JsonNode evidence = Json.mapper()
+                .readTree(Files.readString(state, StandardCharsets.UTF_8))
+                .path("evidence");
+        return evidence.isObject()
+                ? Optional.of(Json.mapper().treeToValue(evidence, Report.EvidenceHead.class))
+                : Optional.empty();
+    }
+
     /** Every event recorded so far, read back from the evidence file. */
     public List<RolloutEvent> events() throws IOException {
-        List<RolloutEvent> events = new ArrayList<>();
-        if (!Files.exists(evidence)) {
-            return events;
-        }
-        for (String line : Files.readAllLines(evidence, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode event = Json.mapper().readTree(line).path("event");
-            events.add(Json.mapper().treeToValue(event, RolloutEvent.class));
-        }
-        return events;
+        return EvidenceLog.readEvents(evidence);
     }
 
     public EvidenceLog openEvidence() throws IOException {
@@ -95,7 +108,15 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
 
     /** Draws the report from the evidence file and writes it as HTML and JSON. */
     public Report writeReport() throws IOException {
-        Report report = ReportBuilder.of(events());
+        return writeReport(ReportBuilder.of(events()));
+    }
+
+    /** As {@link #writeReport()}, stating where the evidence file stands and drawing what the policy allows. */
+    public Report writeReport(Report.EvidenceHead head, Policy policy) throws IOException {
+        return writeReport(ReportBuilder.of(events()).withEvidence(head).withLimits(policy.metrics()));
+    }
+
+    private Report writeReport(Report report) throws IOException {
         writeAtomically(reportHtml, HtmlReport.render(report));
         writeAtomically(
                 reportJson, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");

@@ -4,6 +4,8 @@ import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.RollbackSettings;
+import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEngine;
@@ -13,11 +15,8 @@ import io.mlrollout.core.signoff.SignOffRules;
 import io.mlrollout.core.traffic.TrafficRouter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,8 +34,11 @@ final class Session implements AutoCloseable {
     final RolloutFiles files;
     final Path policyFile;
     final Path endpointFile;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final HeldLock stateLock;
+    private final HeldLock endpointLock;
+    private volatile boolean stoppedBySignal;
+    /** Listened to from the start, so a signal during the first shift is not missed. */
+    private final StopSignal stopSignal;
 
     private Session(
             Policy policy,
@@ -53,25 +55,34 @@ final class Session implements AutoCloseable {
         this.engine = new RolloutEngine(policy, rules);
         this.files = files;
         Path lockFile = files.state().resolveSibling(files.state().getFileName() + ".lock");
-        this.lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock held;
+        this.stateLock = HeldLock.take(lockFile, files.state() + " is in use by another mlrollout process");
         try {
-            held = lockChannel.tryLock();
+            this.endpointLock = HeldLock.take(
+                    endpointLockFile(files.state(), endpoint.name()),
+                    "endpoint '" + endpoint.name() + "' is in use by another mlrollout process on another state file"
+                            + " in " + files.state().toAbsolutePath().getParent()
+                            + "; one rollout per endpoint at a time");
         } catch (IOException | RuntimeException e) {
-            lockChannel.close();
+            stateLock.close();
             throw e;
         }
-        if (held == null) {
-            lockChannel.close();
-            throw new IOException(files.state() + " is in use by another mlrollout process (lock " + lockFile + ")");
-        }
-        this.lock = held;
+        this.stopSignal = StopSignal.listen();
+    }
+
+    /**
+     * The lock every command on a rollout of {@code endpoint} holds, beside its state files, so two rollouts of one
+     * endpoint kept in one folder never run at once (the router check in {@code canary} covers other folders).
+     */
+    static Path endpointLockFile(Path stateFile, String endpoint) {
+        String safe = endpoint.replaceAll("[^A-Za-z0-9._-]", "_");
+        return stateFile.toAbsolutePath().resolveSibling("mlrollout-endpoint-" + safe + ".lock");
     }
 
     /** Reads and combines the inputs, then takes the state file. */
-    static Session open(Path policyFile, Path endpointFile, Path stateFile) throws InputException, IOException {
+    static Session open(Path policyFile, Path endpointFile, Path stateFile, PrintWriter notes)
+            throws InputException, IOException {
         Policy policy = Inputs.policy(policyFile);
-        EndpointFile endpoint = Inputs.endpoint(endpointFile);
+        EndpointFile endpoint = Inputs.endpoint(endpointFile, notes);
         Optional<SignOffRules> rules = Inputs.combine(policy, policyFile, endpoint);
         Files.createDirectories(stateFile.toAbsolutePath().getParent());
         return new Session(policy, policyFile, endpoint, endpointFile, rules, RolloutFiles.beside(stateFile));
@@ -147,28 +158,52 @@ final class Session implements AutoCloseable {
             MetricsSource metrics,
             RolloutTime time,
             RolloutDriver.Listener listener,
-            Predicate<RolloutState> stop)
+            Predicate<RolloutState> stop,
+            String actor)
             throws InterruptedException {
         RolloutDriver driver =
                 new RolloutDriver(engine, router, metrics, time.clock(), time.scheduler(), listener, saved);
-        return runUntil(driver, time, stop, true);
+        return runUntil(driver, time, stop, true, actor);
     }
 
-    /** Runs a driver until {@code stop} holds; with {@code kick}, its first run is scheduled now. */
-    static RolloutState runUntil(RolloutDriver driver, RolloutTime time, Predicate<RolloutState> stop, boolean kick)
+    /**
+     * Runs a driver until {@code stop} holds; with {@code kick}, its first run is scheduled now. A stop signal (Ctrl-C,
+     * SIGTERM) ends the wait: with the policy's {@code rollback.onAbort: rollback} the rollout is aborted by {@code
+     * actor} and rolled back first; with {@code hold} traffic stays where it is and the state can be resumed.
+     */
+    RolloutState runUntil(
+            RolloutDriver driver, RolloutTime time, Predicate<RolloutState> stop, boolean kick, String actor)
             throws InterruptedException {
         AtomicBoolean ran = new AtomicBoolean(!kick);
-        if (kick) {
-            time.scheduler()
-                    .schedule(
-                            () -> {
-                                driver.run();
-                                ran.set(true);
-                            },
-                            time.clock().instant());
+        stopSignal.wakes(time::changed);
+        try {
+            if (kick) {
+                time.scheduler()
+                        .schedule(
+                                () -> {
+                                    driver.run();
+                                    ran.set(true);
+                                },
+                                time.clock().instant());
+            }
+            time.runUntil(() -> stopSignal.arrived() || (ran.get() && stop.test(driver.state())));
+            if (stopSignal.arrived() && !driver.state().phase().isResting()) {
+                stoppedBySignal = true;
+                if (policy.rollback().onAbort() == RollbackSettings.OnAbort.ROLLBACK) {
+                    driver.submit(new Input.AbortRequested(
+                            actor + " (Ctrl-C or SIGTERM)", time.clock().instant()));
+                    time.runUntil(() -> driver.state().phase().isResting());
+                }
+            }
+        } finally {
+            stopSignal.wakes(() -> {});
         }
-        time.runUntil(() -> ran.get() && stop.test(driver.state()));
         return driver.state();
+    }
+
+    /** Whether a stop signal ended the last {@link #runUntil} before the rollout came to rest. */
+    boolean stoppedBySignal() {
+        return stoppedBySignal;
     }
 
     /** Where a run of canary or promote stops: at rest, or when people must sign. */
@@ -183,9 +218,10 @@ final class Session implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            lock.release();
+            stopSignal.close();
+            endpointLock.close();
         } finally {
-            lockChannel.close();
+            stateLock.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutDriver;
@@ -49,7 +50,7 @@ abstract class SignCommand extends StatefulCommand {
 
     @Override
     int run() throws InputException, IOException, InterruptedException {
-        try (Session session = Session.open(policy, endpoint, state)) {
+        try (Session session = Session.open(policy, endpoint, state, err())) {
             RolloutState saved = session.requireState();
             var router = Connectors.router(session.endpoint, env, endpoint.toString());
             var metrics = Connectors.metrics(session.endpoint, env, endpoint.toString());
@@ -59,15 +60,24 @@ abstract class SignCommand extends StatefulCommand {
                 RolloutDriver driver = new RolloutDriver(
                         session.engine, router, metrics, time.clock(), time.scheduler(), listener, saved);
                 // First the looks that fell due while no process ran: a regression found now settles the gate.
-                Session.runUntil(driver, time, s -> true, true);
-                Identity who = new Identity(user, Set.copyOf(groups), false);
-                Optional<String> refused = driver.submit(
-                        new Input.SignOff(who, decision, comment, time.clock().instant()));
-                if (refused.isPresent()) {
-                    throw new InputException("", decision.name().toLowerCase(Locale.ROOT), refused.get());
+                RolloutState caughtUp = session.runUntil(driver, time, s -> true, true, user);
+                if (caughtUp.openGate().isEmpty() && !caughtUp.equals(saved)) {
+                    // The catch-up settled things (a regression rolled back, the gate expired): there is nothing
+                    // left to sign, and this run did change the rollout, so it is not bad input.
+                    out().println(LogLines.PREFIX + decision.name().toLowerCase(Locale.ROOT) + " by " + user
+                            + " not applied: while no mlrollout process ran, the rollout moved on; it is now "
+                            + caughtUp.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+                    end = caughtUp;
+                } else {
+                    Identity who = new Identity(user, Set.copyOf(groups), false);
+                    Optional<String> refused = driver.submit(new Input.SignOff(
+                            who, decision, comment, time.clock().instant()));
+                    if (refused.isPresent()) {
+                        throw new InputException("", decision.name().toLowerCase(Locale.ROOT), refused.get());
+                    }
+                    // What the signature sets off happens now (a shift, a rollback), up to the next wait.
+                    end = session.runUntil(driver, time, SignCommand::waitingOrResting, false, user);
                 }
-                // What the signature sets off happens now (a shift, a rollback), up to the next wait.
-                end = Session.runUntil(driver, time, SignCommand::waitingOrResting, false);
             }
             int code = finish(session, end);
             return end.phase() == Phase.BAKING || end.phase() == Phase.WATCHING ? ExitCodes.OK : code;

@@ -3,6 +3,7 @@ package io.mlrollout.cli;
 import io.mlrollout.core.rollout.RolloutState;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,12 +29,21 @@ abstract class StatefulCommand extends CommandBase {
             description = "the endpoint file: router, Prometheus, sign-off bounds")
     Path endpoint;
 
+    @Mixin
+    SealKeyOption sealKey = new SealKeyOption();
+
+    /** A bad key file is refused before any traffic moves, not when the rollout comes to rest. */
+    @Override
+    void checkInputs() throws InputException {
+        sealKey.key(env);
+    }
+
     StatefulCommand(Environment env) {
         super(env);
     }
 
     /** Writes the report, says where the rollout stands and what to run next, and gives the exit code for it. */
-    int finish(Session session, RolloutState end) throws IOException {
-        return new Wrapup(out(), policy, state, endpoint).report(session, end);
+    int finish(Session session, RolloutState end) throws IOException, InputException {
+        return new Wrapup(out(), policy, state, endpoint, sealKey.key(env)).report(session, end);
     }
 }

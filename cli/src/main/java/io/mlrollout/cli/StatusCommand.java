@@ -69,9 +69,9 @@ final class StatusCommand extends CommandBase {
                     + s.bake().nextLookAt());
         }
         for (StageSummary stage : s.stages()) {
-            out.println("verdict   stage " + stage.stage() + " (" + stage.weight() + "%) " + stage.verdict()
-                    + " score " + Math.round(stage.score())
-                    + (stage.reasons().isEmpty() ? "" : ": " + stage.reasons().get(0)));
+            out.println("verdict   stage " + stage.stage() + " (" + stage.weight() + "%) " + stage.verdict() + " score "
+                    + Math.round(stage.score()));
+            stage.reasons().forEach(reason -> out.println("          - " + reason));
         }
         s.openGate().ifPresent(gate -> out.println("sign-off  " + gate(gate)));
         if (s.reason() != null) {
@@ -81,8 +81,12 @@ final class StatusCommand extends CommandBase {
             EvidenceVerifier.Result chain = EvidenceVerifier.verify(files.evidence());
             out.println("evidence  " + files.evidence() + ": " + chain.lines() + " lines, "
                     + (chain.intact()
-                            ? "head " + chain.head()
+                            ? "head " + chain.head() + (chain.sealed() ? ", sealed" : ", not sealed")
                             : "BROKEN at " + chain.problem().orElseThrow()));
+            files.recordedHead()
+                    .filter(recorded -> chain.intact() && !recorded.head().equals(chain.head()))
+                    .ifPresent(recorded -> out.println("          BUT the state file recorded head " + recorded.head()
+                            + " after " + recorded.lines() + " lines: the evidence was cut or rewritten since"));
         }
         return ExitCodes.OK;
     }

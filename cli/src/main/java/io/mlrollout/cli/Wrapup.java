@@ -2,6 +2,8 @@ package io.mlrollout.cli;
 
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.audit.Report;
+import io.mlrollout.core.audit.SealKey;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.signoff.SignOffGate;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Ends a command on a rollout: writes the report from the evidence, says where the rollout stands and what to run
@@ -20,12 +23,14 @@ final class Wrapup {
     private final Path policy;
     private final Path state;
     private final Path endpoint;
+    private final Optional<SealKey> sealKey;
 
-    Wrapup(PrintWriter out, Path policy, Path state, Path endpoint) {
+    Wrapup(PrintWriter out, Path policy, Path state, Path endpoint, Optional<SealKey> sealKey) {
         this.out = out;
         this.policy = policy;
         this.state = state;
         this.endpoint = endpoint;
+        this.sealKey = sealKey;
     }
 
     /** A command line with the same files, to tell people what to run next. */
@@ -35,11 +40,20 @@ final class Wrapup {
     }
 
     int report(Session session, RolloutState end) throws IOException {
-        session.files.writeReport();
         EvidenceLog evidence = session.evidence();
-        out.println(LogLines.PREFIX + "evidence " + session.files.evidence() + ": " + evidence.lines() + " lines, head "
-                + evidence.head());
+        if (end.phase().isResting()) {
+            // At rest: a seal closes the evidence, so a file cut short later shows as "not sealed".
+            evidence.seal(end.phaseSince(), sealKey);
+        }
+        Report.EvidenceHead head = Report.EvidenceHead.of(evidence, sealKey);
+        session.files.saveState(end, head);
+        session.files.writeReport(head, session.policy);
+        out.println(LogLines.PREFIX + "evidence " + session.files.evidence() + ": " + head.describe());
         out.println(LogLines.PREFIX + "report " + session.files.reportHtml());
+        if (session.stoppedBySignal()) {
+            stopped(end);
+            return ExitCodes.INFRASTRUCTURE;
+        }
         Phase phase = end.phase();
         switch (phase) {
             case AWAITING_SIGNOFF -> {
@@ -65,9 +79,18 @@ final class Wrapup {
                         + end.subject().endpoint() + ".");
             case ROLLED_BACK -> out.println("Rolled back: " + end.reason());
             case ROLLBACK_FAILED ->
-                out.println("ROLLBACK FAILED: " + end.reason() + ". Check the router, then run: "
+                out.println("ROLLBACK FAILED: " + end.reason() + ". The router last reported " + end.canaryWeight()
+                        + "% to " + end.subject().candidate() + ". Check the router, then run: "
                         + commandLine("rollback", ""));
-            case HALTED -> out.println("Halted: " + end.reason());
+            case HALTED -> {
+                out.println("Halted: " + end.reason());
+                if (end.stageIndex() < 0) {
+                    // Nothing moved, but the state has ended: running the same command again only repeats this.
+                    out.println("Nothing moved, and the rollout in " + state + " has ended. Fix what the reason"
+                            + " names, then start again with a new --state (or delete " + state
+                            + " and the files beside it).");
+                }
+            }
             case DRY_RUN_COMPLETE ->
                 out.println("Dry run complete: the router and the metrics answered; nothing moved.");
             default -> {
@@ -77,5 +100,33 @@ final class Wrapup {
             }
         }
         return ExitCodes.of(end);
+    }
+
+    /** After Ctrl-C or SIGTERM: where traffic is, and what to run next. */
+    private void stopped(RolloutState end) {
+        String candidate = end.subject().candidate();
+        switch (end.phase()) {
+            case ROLLED_BACK -> {
+                out.println("Stopped by Ctrl-C or SIGTERM: the rollout was aborted and rolled back, as the policy's"
+                        + " rollback.onAbort says. All traffic is on "
+                        + end.subject().baseline() + " (0% to "
+                        + candidate + ").");
+                out.println("To roll out " + candidate + " again, start a new rollout with a new --state.");
+            }
+            case ROLLBACK_FAILED ->
+                out.println("Stopped by Ctrl-C or SIGTERM, and the rollback FAILED: " + end.reason()
+                        + ". Check the router, then run: " + commandLine("rollback", ""));
+            default -> {
+                boolean promoting = end.phase() == Phase.PROMOTING
+                        || end.phase() == Phase.WATCHING
+                        || end.gatePurpose() == RolloutState.GatePurpose.PROMOTION
+                        || end.gatePurpose() == RolloutState.GatePurpose.WATCH;
+                out.println("Stopped by Ctrl-C or SIGTERM: traffic is held at " + end.canaryWeight() + "% to "
+                        + candidate + ", as the policy's rollback.onAbort: hold says; nothing watches it until a"
+                        + " command runs again.");
+                out.println("  resume:    " + commandLine(promoting ? "promote" : "canary", ""));
+                out.println("  roll back: " + commandLine("rollback", ""));
+            }
+        }
     }
 }

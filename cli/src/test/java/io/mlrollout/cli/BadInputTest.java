@@ -102,15 +102,16 @@ class BadInputTest {
                   type: istio
                   namespace: ml
                   virtualService: fraud-scorer
-                  baseline: {host: fraud-scorer, subset: v1}
-                  canary: {subset: v2}
+                  baselineHost: fraud-scorer
+                  baselineSubset: v1
+                  canarySubset: v2
                 prometheus: {url: 'http://prometheus:9090'}
                 """);
 
         Cli.Result run = canary(write("policy.yaml", POLICY), file);
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(run.err()).contains("router.apiServer: is required").contains("router.canary.host: is required");
+        assertThat(run.err()).contains("router.kubernetesUrl: is required").contains("router.canaryHost: is required");
     }
 
     @Test

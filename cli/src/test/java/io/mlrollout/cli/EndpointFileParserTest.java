@@ -57,7 +57,43 @@ class EndpointFileParserTest {
     }
 
     @Test
-    void anIstioEndpoint() throws Exception {
+    void anIstioEndpointWithTheNamesJenkinsUses() throws Exception {
+        EndpointFile file = EndpointFileParser.parse("""
+                name: fraud-scorer
+                router:
+                  type: istio
+                  kubernetesUrl: https://10.0.0.1:6443
+                  namespace: ml
+                  credential: {tokenEnv: K8S_TOKEN}
+                  virtualService: fraud-scorer
+                  routeName: primary
+                  baselineHost: fraud-scorer
+                  baselineSubset: v1
+                  canaryHost: fraud-scorer
+                  canarySubset: v2
+                prometheus: {url: 'http://prometheus.monitoring:9090'}
+                """, "e");
+
+        EndpointFile.Istio istio = (EndpointFile.Istio) file.router();
+        assertThat(istio.baseline()).isEqualTo(IstioRouter.Destination.subset("fraud-scorer", "v1"));
+        assertThat(istio.canary()).isEqualTo(IstioRouter.Destination.subset("fraud-scorer", "v2"));
+        assertThat(istio.httpRouteName()).contains("primary");
+        assertThat(istio.connection().apiServer()).hasToString("https://10.0.0.1:6443");
+        assertThat(file.deprecations()).isEmpty();
+    }
+
+    @Test
+    void aMisspeltRouterTypeGetsASuggestion() {
+        InputException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                InputException.class,
+                () -> EndpointFileParser.parse(
+                        "name: e\nrouter: {type: webhok, url: 'http://r'}\nprometheus: {url: 'http://p'}\n", "e"));
+
+        assertThat(refused.getMessage()).contains("router.type: 'webhok' is not a router type; did you mean webhook?");
+    }
+
+    @Test
+    void anIstioEndpointInTheOldSpellingIsStillReadWithAHint() throws Exception {
         EndpointFile file = EndpointFileParser.parse("""
                 name: fraud-scorer
                 router:
@@ -71,6 +107,11 @@ class EndpointFileParserTest {
                   canary: {host: fraud-scorer, subset: v2}
                 prometheus: {url: 'http://prometheus.monitoring:9090'}
                 """, "e");
+
+        assertThat(file.deprecations())
+                .hasSize(4)
+                .anySatisfy(hint -> assertThat(hint).startsWith("router.apiServer: the old spelling of kubernetesUrl"))
+                .anySatisfy(hint -> assertThat(hint).startsWith("router.baseline: {host, subset} is the old spelling"));
 
         EndpointFile.Istio istio = (EndpointFile.Istio) file.router();
         assertThat(istio.baseline()).isEqualTo(IstioRouter.Destination.subset("fraud-scorer", "v1"));

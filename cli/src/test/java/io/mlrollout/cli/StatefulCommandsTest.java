@@ -189,6 +189,31 @@ class StatefulCommandsTest {
     }
 
     @Test
+    void aRolloutAtRestSealsItsEvidenceAndTheStateAndReportRecordTheHead() throws Exception {
+        Path policy = policy(GATED_POLICY);
+        run("canary", policy, "--candidate", "v2");
+        run("reject", policy, "--user", "alice", "--comment", "not convinced");
+        RolloutFiles files = RolloutFiles.beside(state);
+
+        EvidenceVerifier.Result chain = EvidenceVerifier.verify(files.evidence());
+        assertThat(chain.sealed()).isTrue();
+        assertThat(files.recordedHead()).hasValueSatisfying(head -> {
+            assertThat(head.head()).isEqualTo(chain.head());
+            assertThat(head.sealed()).isTrue();
+        });
+        assertThat(Files.readString(files.reportHtml())).contains(chain.head());
+        run("canary", policy);
+        assertThat(EvidenceVerifier.verify(files.evidence()).head())
+                .as("sealed once")
+                .isEqualTo(chain.head());
+
+        List<String> lines = Files.readAllLines(files.evidence());
+        Files.write(files.evidence(), lines.subList(0, lines.size() - 2));
+        Cli.Result status = run("status", policy);
+        assertThat(status.out()).contains("not sealed").contains("BUT the state file recorded head " + chain.head());
+    }
+
+    @Test
     void promoteBeforeTheCanaryPassedIsRefusedAndChangesNothing() throws Exception {
         Path policy = policy(GATED_POLICY);
         run("canary", policy, "--candidate", "v2");

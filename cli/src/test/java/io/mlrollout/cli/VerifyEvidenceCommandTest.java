@@ -3,6 +3,8 @@ package io.mlrollout.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlrollout.core.audit.EvidenceLog;
+import io.mlrollout.core.audit.EvidenceVerifier;
+import io.mlrollout.core.audit.SealKey;
 import io.mlrollout.core.rollout.RolloutEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,15 +38,80 @@ class VerifyEvidenceCommandTest {
         for (int i = 0; i < 5; i++) {
             log.append(new RolloutEvent.Halted(t.plusSeconds(i), "event number " + i));
         }
+        keyFile = Files.writeString(dir.resolve("seal.key"), "a key of thirty-two bytes, no less\n");
+        log.seal(t.plusSeconds(10), Optional.of(SealKey.fromFile(keyFile)));
         head = log.head();
     }
 
+    private Path keyFile;
+
     @Test
-    void anIntactFilePrintsItsLineCountAndHeadHash() {
+    void anIntactSealedFilePrintsItsLineCountAndHeadHash() {
         Cli.Result run = Cli.run(ENV, "verify-evidence", file.toString());
 
-        assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("intact: 5 lines, head " + head);
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .contains("intact and sealed: 6 lines, head " + head)
+                .contains("pass --seal-key");
+    }
+
+    @Test
+    void aFileWithItsLastLineCutOffIsNotSealed() throws Exception {
+        List<String> lines = lines();
+        lines.remove(lines.size() - 1);
+        write(lines);
+
+        Cli.Result run = Cli.run(ENV, "verify-evidence", file.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.out()).contains("NOT SEALED").contains("intact up to line 5");
+    }
+
+    @Test
+    void theExpectedHeadProvesTheEndOfAFileStillRunningAndCatchesOneThatGrewOrShrank() throws Exception {
+        List<String> lines = lines();
+        lines.remove(lines.size() - 1);
+        write(lines);
+        String fifth = EvidenceVerifier.verify(file).head();
+
+        Cli.Result running = Cli.run(ENV, "verify-evidence", file.toString(), "--expect-head", fifth);
+        assertThat(running.exitCode()).as(running.toString()).isZero();
+        assertThat(running.out()).contains("ends at the expected head, not sealed");
+
+        String third = EvidenceVerifier.verify(lines.subList(0, 3)).head();
+        Cli.Result grew = Cli.run(ENV, "verify-evidence", file.toString(), "--expect-head", third);
+        assertThat(grew.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(grew.out()).contains("2 line(s) were added after line 3");
+
+        Cli.Result cut = Cli.run(ENV, "verify-evidence", file.toString(), "--expect-head", head);
+        assertThat(cut.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(cut.out()).contains("no line has the expected head");
+    }
+
+    @Test
+    void withTheKeyAKeyedSealVerifiesAndAResealedRewriteDoesNot() throws Exception {
+        Cli.Result keyed = Cli.run(ENV, "verify-evidence", file.toString(), "--seal-key", keyFile.toString());
+        assertThat(keyed.exitCode()).as(keyed.toString()).isZero();
+        assertThat(keyed.out())
+                .contains("intact and sealed with key "
+                        + SealKey.fromFile(keyFile).fingerprint());
+
+        // A rewrite by someone without the key: the last event removed, the file resealed with their own seal.
+        List<String> lines = lines();
+        Path forged = dir.resolve("forged.jsonl");
+        Files.write(forged, lines.subList(0, 4), StandardCharsets.UTF_8);
+        EvidenceLog.open(forged).seal(Instant.parse("2026-11-23T10:00:09Z"), Optional.empty());
+
+        Cli.Result withoutKey = Cli.run(ENV, "verify-evidence", forged.toString());
+        assertThat(withoutKey.exitCode())
+                .as("without the key only the head tells")
+                .isZero();
+        Cli.Result withKey = Cli.run(
+                new Environment(Map.of("MLROLLOUT_SEAL_KEY_FILE", keyFile.toString()), () -> null, (p, c) -> null),
+                "verify-evidence",
+                forged.toString());
+        assertThat(withKey.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(withKey.out()).contains("the last seal was made without a key");
     }
 
     @Test

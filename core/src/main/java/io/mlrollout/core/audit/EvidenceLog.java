@@ -13,28 +13,51 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The evidence file: one JSON line per event, append-only and hash-chained. Each line holds its sequence number, the
  * hash of the line before it ({@code prev}) and its own hash over both and the event, so editing, removing or reordering
- * a line breaks the chain at that line ({@link EvidenceVerifier}). The last hash ({@link #head()}) is also printed in
- * the build log, so cutting lines off the end shows too.
+ * a line breaks the chain at that line ({@link EvidenceVerifier}).
+ *
+ * <p>When a rollout comes to rest, a <em>seal</em> line closes the file ({@link #seal}): it states the line count and
+ * the head before it, and, with a {@link SealKey}, an HMAC over both. A file whose last line is not a seal was cut off
+ * (or its rollout is still running); the head ({@link #head()}) recorded elsewhere (the state file, the report, the
+ * build) shows a cut back to an earlier seal; and only the key holder can seal a rewritten file so that it verifies
+ * against the key. A seal line has {@code seal} where an event line has {@code event}; {@link #readEvents} skips it.
  */
 public final class EvidenceLog {
 
     /** The {@code prev} of the first line. */
     public static final String GENESIS = "0".repeat(64);
 
+    /**
+     * What a seal line states.
+     *
+     * @param lines how many lines it closes (the seal line itself is the next one)
+     * @param head the hash of the last line it closes
+     * @param keyFingerprint the {@link SealKey#fingerprint()} of the key that signed it, or null for an unkeyed seal
+     */
+    public record Seal(long lines, String head, String keyFingerprint) {
+        public boolean keyed() {
+            return keyFingerprint != null;
+        }
+    }
+
     private final Path file;
     private long seq;
     private String head;
+    private boolean sealed;
 
-    private EvidenceLog(Path file, long seq, String head) {
+    private EvidenceLog(Path file, long seq, String head, boolean sealed) {
         this.file = file;
         this.seq = seq;
         this.head = head;
+        this.sealed = sealed;
     }
 
     /** Opens (or creates) an evidence file and continues its chain, e.g. after a controller restart. */
@@ -43,15 +66,33 @@ public final class EvidenceLog {
             Files.createDirectories(file.getParent());
         }
         if (!Files.exists(file)) {
-            return new EvidenceLog(file, 0, GENESIS);
+            return new EvidenceLog(file, 0, GENESIS, false);
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.isEmpty()) {
-            return new EvidenceLog(file, 0, GENESIS);
+            return new EvidenceLog(file, 0, GENESIS, false);
         }
         JsonNode last = Json.mapper().readTree(lines.get(lines.size() - 1));
         return new EvidenceLog(
-                file, last.path("seq").asLong(), last.path("hash").asText());
+                file, last.path("seq").asLong(), last.path("hash").asText(), last.has("seal"));
+    }
+
+    /** The events of an evidence file in order, without its seal lines. */
+    public static List<RolloutEvent> readEvents(Path file) throws IOException {
+        List<RolloutEvent> events = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return events;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node = Json.mapper().readTree(line);
+            if (node.has("event")) {
+                events.add(Json.mapper().treeToValue(node.get("event"), RolloutEvent.class));
+            }
+        }
+        return events;
     }
 
     public synchronized void append(RolloutEvent event) throws IOException {
@@ -61,9 +102,49 @@ public final class EvidenceLog {
                 file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         seq++;
         head = Json.mapper().readTree(line).path("hash").asText();
+        sealed = false;
     }
 
-    /** The hash of the last line: quote it to prove later that nothing was cut off. */
+    /**
+     * Closes the file as it stands with a seal line, signed with {@code key} if given; does nothing if the last line is
+     * a seal already (a command that finds its rollout at rest seals once). Events may follow a seal (a passed canary
+     * is promoted later); the file is then sealed again when it next comes to rest.
+     */
+    public synchronized void seal(Instant at, Optional<SealKey> key) throws IOException {
+        if (sealed || seq == 0) {
+            return;
+        }
+        ObjectNode seal = Json.mapper().createObjectNode();
+        seal.put("at", at.toString());
+        seal.put("lines", seq);
+        seal.put("head", head);
+        key.ifPresent(k -> {
+            seal.put("key", k.fingerprint());
+            seal.put("hmac", k.mac(sealMaterial(seq, head, at.toString())));
+        });
+        ObjectNode line = Json.mapper().createObjectNode();
+        line.put("seq", seq + 1);
+        line.put("prev", head);
+        line.put("hash", hash(seq + 1, head, seal));
+        line.set("seal", seal);
+        Files.writeString(
+                file, write(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        seq++;
+        head = line.get("hash").asText();
+        sealed = true;
+    }
+
+    /** Whether the last line is a seal: the rollout came to rest and nothing was appended since. */
+    public synchronized boolean sealed() {
+        return sealed;
+    }
+
+    /** What a keyed seal's HMAC covers: the line count and the head it closes, and when. */
+    static String sealMaterial(long lines, String head, String at) {
+        return "mlrollout-seal|" + lines + "|" + head + "|" + at;
+    }
+
+    /** The hash of the last line (a seal, once sealed): quote it to prove later that nothing was cut off. */
     public synchronized String head() {
         return head;
     }

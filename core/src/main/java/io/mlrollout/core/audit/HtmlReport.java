@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -59,7 +60,7 @@ public final class HtmlReport {
         html.append(trafficChart(report));
         html.append("<h2>Metrics</h2>\n");
         for (Report.MetricSeries series : report.metrics()) {
-            metric(html, series);
+            metric(html, series, boundaries(report));
         }
         html.append("<h2>Log</h2>\n<pre class=\"log\">");
         for (String line : report.log()) {
@@ -92,6 +93,9 @@ public final class HtmlReport {
         if (report.reason() != null) {
             row(html, "Reason", report.reason());
         }
+        if (report.evidence() != null) {
+            row(html, "Evidence", report.evidence().describe());
+        }
         html.append("</table>\n");
     }
 
@@ -100,14 +104,17 @@ public final class HtmlReport {
                 .append("<th>Started</th><th>Verdict</th><th>Score</th><th>Reasons</th></tr>\n");
         for (Report.StageRow stage : report.stages()) {
             html.append("<tr><td>")
-                    .append(stage.stage())
+                    .append(stage.stage() == 0 ? "promotion watch" : String.valueOf(stage.stage()))
                     .append(stage.signOff() ? " ✍" : "")
                     .append("</td><td>")
                     .append(stage.weight())
                     .append("%</td><td>")
                     .append(LogLines.duration(stage.bake()))
                     .append("</td><td>")
-                    .append(stage.startedAt() == null ? "not yet" : escape(CLOCK.format(stage.startedAt())))
+                    .append(
+                            stage.startedAt() == null
+                                    ? (report.finished() ? "not reached" : "not yet")
+                                    : escape(CLOCK.format(stage.startedAt())))
                     .append("</td><td class=\"")
                     .append(
                             stage.verdict() == null
@@ -163,18 +170,56 @@ public final class HtmlReport {
         }
     }
 
-    private static void metric(StringBuilder html, Report.MetricSeries series) {
+    /** Where a stage or the promotion watch began, to mark on the metric charts. */
+    private record Boundary(Instant at, String label) {}
+
+    private static List<Boundary> boundaries(Report report) {
+        List<Boundary> all = new ArrayList<>();
+        for (Report.StageRow stage : report.stages()) {
+            if (stage.startedAt() != null) {
+                all.add(new Boundary(
+                        stage.startedAt(),
+                        stage.stage() == 0 ? "watch" : "stage " + stage.stage() + " " + stage.weight() + "%"));
+            }
+        }
+        return all;
+    }
+
+    private static void metric(StringBuilder html, Report.MetricSeries series, List<Boundary> boundaries) {
         html.append("<h3>").append(escape(series.metric())).append("</h3>\n");
         if (series.points().isEmpty()) {
             html.append("<p>No looks yet.</p>\n");
             return;
         }
-        html.append(metricChart(series));
+        html.append(metricChart(series, boundaries));
+        noData(html, series);
         Report.MetricPoint last = series.points().get(series.points().size() - 1);
         html.append("<p class=\"explanation\">Last look: <b>")
                 .append(last.outcome())
                 .append("</b> — ")
                 .append(escape(last.explanation()))
+                .append("</p>\n");
+    }
+
+    /** The looks without data, said in words: a chart can only show where they were, not why. */
+    private static void noData(StringBuilder html, Report.MetricSeries series) {
+        List<Report.MetricPoint> missing = series.points().stream()
+                .filter(p -> p.outcome() == Outcome.NODATA)
+                .toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        html.append("<p class=\"nodata-note\">")
+                .append(missing.size())
+                .append(" of ")
+                .append(series.points().size())
+                .append(" looks had no data (grey columns; no data never counts as a pass): ");
+        List<String> why = missing.stream()
+                .map(p -> p.explanation().replaceFirst("^no data: ", ""))
+                .distinct()
+                .toList();
+        html.append(escape(String.join("; ", why.subList(0, Math.min(3, why.size())))))
+                .append(why.size() > 3 ? "; …" : "")
                 .append("</p>\n");
     }
 
@@ -221,43 +266,174 @@ public final class HtmlReport {
         return svg.append("</svg>\n").toString();
     }
 
-    private static String metricChart(Report.MetricSeries series) {
+    private static String metricChart(Report.MetricSeries series, List<Boundary> boundaries) {
         List<Report.MetricPoint> points = series.points();
-        Instant start = points.get(0).at();
-        Instant end = later(points.get(points.size() - 1).at(), start.plusSeconds(1));
+        Instant lastLook = points.get(points.size() - 1).at();
+        // From the first stage's start, so the first look sits a look's length in, as it happened.
+        Instant start = boundaries.stream()
+                .map(Boundary::at)
+                .filter(at -> at.isBefore(points.get(0).at()))
+                .findFirst()
+                .orElse(points.get(0).at());
+        Instant end = later(lastLook, start.plusSeconds(1));
         Axis axis = new Axis(start, end);
+        Report.Limits limits = series.limits();
+        boolean anyBaseline = points.stream().anyMatch(p -> p.baseline() != null);
+        boolean anyCandidate = points.stream().anyMatch(p -> p.candidate() != null);
         double max = 0;
         for (Report.MetricPoint p : points) {
             max = Math.max(max, Math.max(orZero(p.candidate()), orZero(p.baseline())));
+            if (limits != null && limits.maxIncrease() != null && p.baseline() != null) {
+                max = Math.max(max, p.baseline() * (1 + limits.maxIncrease()));
+            }
+        }
+        if (limits != null && limits.max() != null) {
+            max = Math.max(max, limits.max());
         }
         max = max == 0 ? 1 : niceCeiling(max * 1.1);
-        StringBuilder svg = openSvg(series.metric() + ": candidate and baseline per look");
+        StringBuilder svg = openSvg(series.metric() + ": candidate and baseline per look, with what the policy allows");
         grid(svg, axis, max, series.unit());
+        double slot = Math.max(4, (WIDTH - LEFT - RIGHT) / (double) Math.max(1, points.size()));
+        for (Report.MetricPoint p : points) {
+            if (p.outcome() == Outcome.NODATA) {
+                svg.append("<rect class=\"nodata\" x=\"")
+                        .append(fmt(axis.x(p.at()) - slot / 2))
+                        .append("\" y=\"")
+                        .append(TOP)
+                        .append("\" width=\"")
+                        .append(fmt(slot))
+                        .append("\" height=\"")
+                        .append(HEIGHT - TOP - BOTTOM)
+                        .append("\"><title>")
+                        .append(escape("no data: " + p.explanation()))
+                        .append("</title></rect>");
+            }
+        }
+        for (Boundary b : boundaries) {
+            if (b.at().isBefore(start) || b.at().isAfter(end)) {
+                continue;
+            }
+            double x = axis.x(b.at());
+            svg.append("<line class=\"boundary\" x1=\"")
+                    .append(fmt(x))
+                    .append("\" x2=\"")
+                    .append(fmt(x))
+                    .append("\" y1=\"")
+                    .append(TOP)
+                    .append("\" y2=\"")
+                    .append(HEIGHT - BOTTOM)
+                    .append("\"/><text class=\"axis\" x=\"")
+                    .append(fmt(x + 3))
+                    .append("\" y=\"")
+                    .append(HEIGHT - BOTTOM - 4)
+                    .append("\">")
+                    .append(escape(b.label()))
+                    .append("</text>");
+        }
+        boolean allowed = limitLines(svg, axis, points, limits, max, series.unit());
         line(svg, axis, points, max, true);
         line(svg, axis, points, max, false);
         for (Report.MetricPoint p : points) {
-            if (p.outcome() == Outcome.FAIL || p.outcome() == Outcome.NODATA) {
-                svg.append("<circle class=\"")
-                        .append(p.outcome() == Outcome.FAIL ? "fail" : "nodata")
-                        .append("\" cx=\"")
+            if (p.outcome() == Outcome.FAIL && p.candidate() != null) {
+                svg.append("<circle class=\"fail\" cx=\"")
                         .append(fmt(axis.x(p.at())))
                         .append("\" cy=\"")
-                        .append(fmt(p.candidate() == null ? HEIGHT - BOTTOM : y(p.candidate(), max)))
+                        .append(fmt(y(p.candidate(), max)))
                         .append("\" r=\"4\"><title>")
                         .append(escape(p.outcome() + ": " + p.explanation()))
                         .append("</title></circle>");
             }
         }
-        svg.append("<text class=\"legend candidate\" x=\"")
-                .append(LEFT + 8)
-                .append("\" y=\"")
-                .append(TOP + 12)
-                .append("\">candidate</text><text class=\"legend baseline\" x=\"")
-                .append(LEFT + 88)
-                .append("\" y=\"")
-                .append(TOP + 12)
-                .append("\">baseline</text>");
+        List<String[]> legend = new ArrayList<>();
+        if (anyCandidate) {
+            // A drift index compares the two versions in one number: one line, so one label that says so.
+            legend.add(new String[] {"candidate", anyBaseline ? "candidate" : "candidate vs baseline"});
+        }
+        if (anyBaseline) {
+            legend.add(new String[] {"baseline", "baseline"});
+        }
+        if (allowed) {
+            legend.add(new String[] {"allowed", "allowed"});
+        }
+        if (points.stream().anyMatch(p -> p.outcome() == Outcome.NODATA)) {
+            legend.add(new String[] {"nodata-label", "no data"});
+        }
+        double x = LEFT + 8;
+        for (String[] entry : legend) {
+            svg.append("<text class=\"legend ")
+                    .append(entry[0])
+                    .append("\" x=\"")
+                    .append(fmt(x))
+                    .append("\" y=\"")
+                    .append(TOP + 12)
+                    .append("\">")
+                    .append(escape(entry[1]))
+                    .append("</text>");
+            x += 7.5 * entry[1].length() + 18;
+        }
         return svg.append("</svg>\n").toString();
+    }
+
+    /**
+     * Draws what the policy allows: a dashed line at an absolute bound, and a dashed path at the baseline times the
+     * allowed increase or decrease, look by look. Returns whether anything was drawn.
+     */
+    private static boolean limitLines(
+            StringBuilder svg,
+            Axis axis,
+            List<Report.MetricPoint> points,
+            Report.Limits limits,
+            double max,
+            String unit) {
+        if (limits == null) {
+            return false;
+        }
+        boolean drawn = false;
+        for (Double bound : new Double[] {limits.max(), limits.min()}) {
+            if (bound != null && bound <= max) {
+                svg.append("<line class=\"allowed\" x1=\"")
+                        .append(LEFT)
+                        .append("\" x2=\"")
+                        .append(WIDTH - RIGHT)
+                        .append("\" y1=\"")
+                        .append(fmt(y(bound, max)))
+                        .append("\" y2=\"")
+                        .append(fmt(y(bound, max)))
+                        .append("\"><title>")
+                        .append(escape(
+                                (bound.equals(limits.max()) ? "at most " : "at least ") + Format.value(bound, unit)))
+                        .append("</title></line>");
+                drawn = true;
+            }
+        }
+        for (Double factor : new Double[] {
+            limits.maxIncrease() == null ? null : 1 + limits.maxIncrease(),
+            limits.maxDecrease() == null ? null : 1 - limits.maxDecrease()
+        }) {
+            if (factor == null) {
+                continue;
+            }
+            StringBuilder path = new StringBuilder();
+            boolean drawing = false;
+            for (Report.MetricPoint p : points) {
+                if (p.baseline() == null) {
+                    drawing = false;
+                    continue;
+                }
+                path.append(drawing ? " L" : " M")
+                        .append(fmt(axis.x(p.at())))
+                        .append(',')
+                        .append(fmt(y(p.baseline() * factor, max)));
+                drawing = true;
+            }
+            if (path.length() > 0) {
+                svg.append("<path class=\"allowed\" d=\"")
+                        .append(path.toString().trim())
+                        .append("\"/>");
+                drawn = true;
+            }
+        }
+        return drawn;
     }
 
     private static void line(
@@ -423,7 +599,12 @@ public final class HtmlReport {
             .ml-rollout-report path.baseline{fill:none;stroke:#2a9d8f;stroke-width:2}
             .ml-rollout-report text.candidate{fill:#d1495b;font-size:12px}
             .ml-rollout-report text.baseline{fill:#2a9d8f;font-size:12px}
-            .ml-rollout-report circle.fail{fill:#d1495b}.ml-rollout-report circle.nodata{fill:#aab}
+            .ml-rollout-report circle.fail{fill:#d1495b}
+            .ml-rollout-report rect.nodata{fill:#aab;opacity:.25}.ml-rollout-report text.nodata-label{fill:#778;font-size:12px}
+            .ml-rollout-report path.allowed,.ml-rollout-report line.allowed{fill:none;stroke:#e9a23b;stroke-width:1.5;stroke-dasharray:5 4}
+            .ml-rollout-report text.allowed{fill:#c77f10;font-size:12px}
+            .ml-rollout-report line.boundary{stroke:#889;stroke-width:1;stroke-dasharray:2 3}
+            .ml-rollout-report p.nodata-note{color:#556;font-size:.9em}
             .ml-rollout-report pre.log{background:#0f1420;color:#dce3f0;padding:12px;overflow-x:auto;font-size:12px}
             .ml-rollout-report .explanation{color:#3b4252;margin-top:2px}
             """;

@@ -83,7 +83,7 @@ public final class LogLines {
             return "sign-off for " + e.purpose() + " settled: " + e.outcome();
         }
         if (event instanceof RolloutEvent.CanaryPassed e) {
-            return "CANARY PASSED at " + e.weight() + "%; traffic stays there until mlPromote or mlRollback";
+            return "CANARY PASSED at " + e.weight() + "%; traffic stays there until it is promoted or rolled back";
         }
         if (event instanceof RolloutEvent.PromotionStarted e) {
             return "promoting to 100% (requested by " + e.by() + ")";
@@ -101,15 +101,17 @@ public final class LogLines {
             return "ROLLED BACK: traffic now " + split(e.split());
         }
         if (event instanceof RolloutEvent.RollbackFailed e) {
-            return "ROLLBACK FAILED: " + e.reason() + "; last known split "
-                    + (e.lastKnown() == null ? "unknown" : split(e.lastKnown()))
-                    + ". Check the router and run mlRollback again";
+            return "ROLLBACK FAILED: " + e.reason() + "; "
+                    + (e.lastKnown() == null
+                            ? "the router has not reported a split"
+                            : "the router last reported " + split(e.lastKnown()))
+                    + ". Check the router, then roll back again";
         }
         if (event instanceof RolloutEvent.Halted e) {
             return "HALTED: " + e.reason();
         }
         if (event instanceof RolloutEvent.Aborted e) {
-            return "build aborted by " + e.by();
+            return "aborted by " + e.by();
         }
         if (event instanceof RolloutEvent.DryRunChecked e) {
             return "dry run: router and metrics checked, nothing moved  " + metrics(e.metrics());

@@ -2,9 +2,11 @@ package io.mlrollout.core.audit;
 
 import io.mlrollout.core.analysis.Outcome;
 import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.policy.MetricSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * What the human report shows, drawn from the events alone (so it can be rebuilt from the evidence file). Written as
@@ -12,6 +14,7 @@ import java.util.List;
  *
  * @param outcome the last state people should know: "rolling back", "promoted", "canary passed", …
  * @param reason why it came to rest, when it did for a reason
+ * @param evidence the evidence file's state when the report was written, or null when the writer did not say
  */
 public record Report(
         String rolloutId,
@@ -29,7 +32,8 @@ public record Report(
         List<TrafficPoint> traffic,
         List<MetricSeries> metrics,
         List<GateRow> gates,
-        List<String> log) {
+        List<String> log,
+        EvidenceHead evidence) {
 
     public Report {
         stages = List.copyOf(stages);
@@ -39,8 +43,57 @@ public record Report(
         log = List.copyOf(log);
     }
 
+    /** The same report, stating the evidence file it was drawn from (its lines, head and seal). */
+    public Report withEvidence(EvidenceHead head) {
+        return new Report(
+                rolloutId,
+                endpoint,
+                candidate,
+                baseline,
+                startedBy,
+                startedAt,
+                updatedAt,
+                dryRun,
+                falseRollbackRate,
+                outcome,
+                reason,
+                stages,
+                traffic,
+                metrics,
+                gates,
+                log,
+                head);
+    }
+
     /**
-     * A planned stage and, once it ran, how it went.
+     * Where an evidence file stood: quote the head to prove later that nothing was cut off or rewritten.
+     *
+     * @param lines its line count
+     * @param head the last line's hash
+     * @param sealed whether its last line is a seal
+     * @param keyFingerprint the fingerprint of the key that made that seal, or null
+     */
+    public record EvidenceHead(long lines, String head, boolean sealed, String keyFingerprint) {
+        /** Where {@code log} stands now. */
+        public static EvidenceHead of(EvidenceLog log, java.util.Optional<SealKey> key) {
+            return new EvidenceHead(
+                    log.lines(),
+                    log.head(),
+                    log.sealed(),
+                    log.sealed() ? key.map(SealKey::fingerprint).orElse(null) : null);
+        }
+
+        /** One line for a log or a console, e.g. {@code 42 lines, head 3f…, sealed}. */
+        public String describe() {
+            return lines + " lines, head " + head + ", "
+                    + (sealed
+                            ? "sealed" + (keyFingerprint == null ? "" : " with key " + keyFingerprint)
+                            : "not sealed");
+        }
+    }
+
+    /**
+     * A planned stage and, once it ran, how it went; stage 0 is the watch after promotion.
      *
      * @param startedAt null until the stage started
      * @param verdict null until it was judged
@@ -62,11 +115,70 @@ public record Report(
     /** The candidate's share of traffic from {@code at} on. */
     public record TrafficPoint(Instant at, int canaryWeight) {}
 
-    /** One metric's looks over time. */
-    public record MetricSeries(String metric, String unit, List<MetricPoint> points) {
+    /**
+     * One metric's looks over time.
+     *
+     * @param limits what the policy allows, to draw beside the looks; null when the report's writer did not say
+     */
+    public record MetricSeries(String metric, String unit, List<MetricPoint> points, Limits limits) {
         public MetricSeries {
             points = List.copyOf(points);
         }
+    }
+
+    /**
+     * A metric's bounds from the policy, in the unit of its looks (fractions for ratios, milliseconds for latency, the
+     * index for drift). Any may be null.
+     *
+     * @param max the highest value allowed ({@code max}, or {@code maxPsi} for a distribution)
+     * @param min the lowest value allowed
+     * @param maxIncrease the candidate may be at most this fraction above the baseline
+     * @param maxDecrease the candidate may be at most this fraction below the baseline
+     */
+    public record Limits(Double max, Double min, Double maxIncrease, Double maxDecrease) {
+        public static Limits of(MetricSpec spec) {
+            OptionalDouble max = spec.kind() == MetricSpec.Kind.DISTRIBUTION ? spec.maxPsi() : spec.max();
+            return new Limits(boxed(max), boxed(spec.min()), boxed(spec.maxIncrease()), boxed(spec.maxDecrease()));
+        }
+
+        private static Double boxed(OptionalDouble value) {
+            return value.isPresent() ? value.getAsDouble() : null;
+        }
+    }
+
+    /** The same report with each metric's bounds from {@code specs}, so the charts can draw what is allowed. */
+    public Report withLimits(List<MetricSpec> specs) {
+        List<MetricSeries> drawn = metrics.stream()
+                .map(series -> specs.stream()
+                        .filter(spec -> spec.name().equals(series.metric()))
+                        .findFirst()
+                        .map(spec -> new MetricSeries(series.metric(), series.unit(), series.points(), Limits.of(spec)))
+                        .orElse(series))
+                .toList();
+        return new Report(
+                rolloutId,
+                endpoint,
+                candidate,
+                baseline,
+                startedBy,
+                startedAt,
+                updatedAt,
+                dryRun,
+                falseRollbackRate,
+                outcome,
+                reason,
+                stages,
+                traffic,
+                drawn,
+                gates,
+                log,
+                evidence);
+    }
+
+    /** Whether the rollout has come to rest: stages it did not start then were never reached. */
+    public boolean finished() {
+        return List.of("rolled back", "promoted", "halted", "rollback failed", "dry run complete", "canary passed")
+                .contains(outcome);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.mlrollout.core.audit;
 
 import io.mlrollout.core.analysis.MetricLook;
+import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.rollout.RolloutEvent;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,9 +113,15 @@ public final class ReportBuilder {
             outcome = "promoting";
         } else if (event instanceof RolloutEvent.WatchStarted e) {
             outcome = "watching the promotion";
+            stages.add(new Report.StageRow(
+                    0, 100, Duration.between(e.at(), e.endsAt()), false, e.at(), null, null, List.of()));
         } else if (event instanceof RolloutEvent.Promoted e) {
             outcome = "promoted";
+            concludeWatch(Verdict.PASS, "the promoted candidate held through the watch");
         } else if (event instanceof RolloutEvent.RollbackStarted e) {
+            if (outcome.equals("watching the promotion")) {
+                concludeWatch(Verdict.FAIL, e.reason());
+            }
             outcome = "rolling back";
             reason = e.reason();
         } else if (event instanceof RolloutEvent.RollbackFailed e) {
@@ -134,8 +142,8 @@ public final class ReportBuilder {
             allGates.add(withSignatures(open, open.settlement()));
         }
         List<Report.MetricSeries> series = new ArrayList<>();
-        points.forEach(
-                (metric, list) -> series.add(new Report.MetricSeries(metric, units.getOrDefault(metric, ""), list)));
+        points.forEach((metric, list) ->
+                series.add(new Report.MetricSeries(metric, units.getOrDefault(metric, ""), list, null)));
         return new Report(
                 rolloutId,
                 endpoint,
@@ -152,7 +160,21 @@ public final class ReportBuilder {
                 traffic,
                 series,
                 allGates,
-                log);
+                log,
+                null);
+    }
+
+    /** The watch after promotion, a row of its own (stage 0) once it started. */
+    private void concludeWatch(Verdict verdict, String why) {
+        for (int i = 0; i < stages.size(); i++) {
+            Report.StageRow row = stages.get(i);
+            if (row.stage() == 0) {
+                stages.set(
+                        i,
+                        new Report.StageRow(
+                                0, row.weight(), row.bake(), false, row.startedAt(), verdict, null, List.of(why)));
+            }
+        }
     }
 
     private void updateStage(int stage, java.util.function.UnaryOperator<Report.StageRow> change) {

@@ -22,12 +22,22 @@ public final class OkHttpClients {
                 .connectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .writeTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .retryOnConnectionFailure(false) // our Backoff decides what is retried, and logs it
+                .retryOnConnectionFailure(false) // our Backoff decides what is retried; see forIdempotentCalls
                 .addInterceptor(chain -> {
                     Request.Builder request = chain.request().newBuilder();
                     credential.authorizationHeader().ifPresent(value -> request.header("Authorization", value));
                     return chain.proceed(request.build());
                 })
                 .build();
+    }
+
+    /**
+     * A copy of {@code client} for calls that are safe to repeat (a GET, the PUT of a whole split, a read-only query).
+     * When a pooled connection turns out to have been closed by the server (an HTTP/1.0 router, or one that closes
+     * after each answer without saying so), OkHttp sends the call again on a fresh connection instead of failing with
+     * "unexpected end of stream". Calls that must not be repeated blindly keep the client from {@link #create}.
+     */
+    public static OkHttpClient forIdempotentCalls(OkHttpClient client) {
+        return client.newBuilder().retryOnConnectionFailure(true).build();
     }
 }

@@ -70,7 +70,8 @@ public final class PrometheusClient {
         this.where = text;
         this.credential = Objects.requireNonNull(credential, "credential");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.http = OkHttpClients.create(settings, credential);
+        // Queries only read, so a call on a connection the server had closed is safely sent again.
+        this.http = OkHttpClients.forIdempotentCalls(OkHttpClients.create(settings, credential));
         this.backoff = new Backoff(settings, sleeper);
     }
 

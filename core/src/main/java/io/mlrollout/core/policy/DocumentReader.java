@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -57,6 +59,12 @@ public final class DocumentReader {
                 errors.addAll(jsonErrors);
                 return Optional.of(root);
             } catch (JsonProcessingException notJson) {
+                Optional<PolicyError> trailingComma = trailingComma(text, notJson);
+                if (trailingComma.isPresent()) {
+                    // YAML would read it, silently: refuse it as JSON, where it is an error.
+                    errors.add(trailingComma.get());
+                    return Optional.empty();
+                }
                 // A YAML flow mapping ({stages: [...]}) also starts with a brace; JSON's error is the useful one when
                 // neither reading works, because the text looked like JSON.
                 List<PolicyError> yamlErrors = new ArrayList<>();
@@ -168,6 +176,50 @@ public final class DocumentReader {
     /** "a policy", "an endpoint": the article by the noun's first letter, enough for the nouns our documents have. */
     private static String withArticle(String noun) {
         return ("aeiou".indexOf(Character.toLowerCase(noun.charAt(0))) >= 0 ? "an " : "a ") + noun;
+    }
+
+    /**
+     * The error for JSON that is invalid only for a trailing comma ({@code [1, 2,]}, {@code {"a": 1,}}), named by the
+     * field after which it stands; empty when the text has another problem.
+     */
+    private static Optional<PolicyError> trailingComma(String text, JsonProcessingException strict) {
+        JsonFactory lenient = JsonFactory.builder()
+                .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+                .build();
+        try (JsonParser parser = lenient.createParser(text)) {
+            while (parser.nextToken() != null) {
+                // reading to the end is the test
+            }
+        } catch (IOException otherProblem) {
+            return Optional.empty();
+        }
+        String path = "";
+        if (strict.getProcessor() instanceof JsonParser parser) {
+            path = fieldPath(parser.getParsingContext());
+        }
+        JsonLocation at = strict.getLocation();
+        return Optional.of(new PolicyError(
+                path,
+                "is followed by a trailing comma at line " + at.getLineNr() + ", column " + at.getColumnNr()
+                        + "; JSON allows none: remove the comma"));
+    }
+
+    /**
+     * The field path of what stands before a trailing comma, e.g. {@code stages[0].bake}. The parser stopped at the
+     * closing bracket after the comma: in an array it had already counted one more element than there is.
+     */
+    private static String fieldPath(JsonStreamContext context) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                int index = c == context ? c.getCurrentIndex() - 1 : c.getCurrentIndex();
+                parts.add(0, "[" + Math.max(0, index) + "]");
+            } else if (c.getCurrentName() != null) {
+                parts.add(0, "." + c.getCurrentName());
+            }
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     private static PolicyError syntaxError(String format, JsonProcessingException e) {

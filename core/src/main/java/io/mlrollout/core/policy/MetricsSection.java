@@ -279,7 +279,7 @@ final class MetricsSection {
             for (String name : names) {
                 placeholderProblem(metric, kind, name).ifPresent(problem -> metric.error(key, problem));
             }
-            used.addAll(names);
+            names.forEach(name -> used.add(QueryPlaceholders.field(name)));
         }
         for (String parameter : List.of(QueryPlaceholders.THRESHOLD, QueryPlaceholders.QUANTILE)) {
             if (takes(kind, parameter) && metric.has(parameter) && !used.contains(parameter)) {
@@ -297,12 +297,13 @@ final class MetricsSection {
                             .map(k -> "; did you mean ${" + k + "}?")
                             .orElse("; known: " + known));
         }
-        boolean parameter = name.equals(QueryPlaceholders.THRESHOLD) || name.equals(QueryPlaceholders.QUANTILE);
-        if (parameter && !takes(kind, name)) {
+        String field = QueryPlaceholders.field(name);
+        boolean parameter = field.equals(QueryPlaceholders.THRESHOLD) || field.equals(QueryPlaceholders.QUANTILE);
+        if (parameter && !takes(kind, field)) {
             return Optional.of("uses ${" + name + "}, which " + ValueType.spelling(kind) + " metrics do not have");
         }
-        if (parameter && !metric.has(name)) {
-            return Optional.of("uses ${" + name + "} but the metric sets no " + name);
+        if (parameter && !metric.has(field)) {
+            return Optional.of("uses ${" + name + "} but the metric sets no " + field);
         }
         return Optional.empty();
     }

@@ -11,7 +11,7 @@ public final class QueryPlaceholders {
 
     /** The model version being read: the baseline's or the candidate's. */
     public static final String VERSION = "version";
-    /** The analysis interval in PromQL spelling, e.g. {@code 1m}. */
+    /** The analysis interval as a Prometheus duration in whole seconds, e.g. {@code 60s} for {@code 1m}. */
     public static final String INTERVAL = "interval";
 
     public static final String ENDPOINT = "endpoint";
@@ -21,10 +21,18 @@ public final class QueryPlaceholders {
      * pre-OpenTelemetry Knative's latency buckets ({@code le}).
      */
     public static final String THRESHOLD = "threshold";
+    /** The same threshold in seconds (e.g. {@code 0.25}), the unit of OpenTelemetry-style {@code _seconds} buckets. */
+    public static final String THRESHOLD_SECONDS = "thresholdSeconds";
     /** A quantile metric's quantile, e.g. {@code 0.99}. */
     public static final String QUANTILE = "quantile";
 
-    public static final List<String> KNOWN = List.of(VERSION, INTERVAL, ENDPOINT, NAMESPACE, THRESHOLD, QUANTILE);
+    public static final List<String> KNOWN =
+            List.of(VERSION, INTERVAL, ENDPOINT, NAMESPACE, THRESHOLD, THRESHOLD_SECONDS, QUANTILE);
+
+    /** The metric field a placeholder takes its value from, for the two that need one. */
+    public static String field(String placeholder) {
+        return placeholder.equals(THRESHOLD_SECONDS) ? THRESHOLD : placeholder;
+    }
 
     private QueryPlaceholders() {}
 

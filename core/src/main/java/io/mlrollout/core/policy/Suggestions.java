@@ -30,7 +30,7 @@ public final class Suggestions {
     }
 
     /** " (did you mean x?)" or nothing: ready to append to a message. */
-    static String hint(String word, Collection<String> candidates) {
+    public static String hint(String word, Collection<String> candidates) {
         return closest(word, candidates).map(c -> "; did you mean " + c + "?").orElse("");
     }
 

@@ -77,6 +77,7 @@ public final class RolloutEngine {
                 List.of(),
                 false,
                 false,
+                null,
                 null);
         List<RolloutEvent.PlannedStage> plan = policy.stages().stream()
                 .map(s -> new RolloutEvent.PlannedStage(s.weight(), s.bake(), s.signOff()))
@@ -351,7 +352,13 @@ public final class RolloutEngine {
             case STAGE, INCONCLUSIVE -> advance(signed.withPromotionSigned(isLastStage(s)), now, events);
             case WATCH -> completePromotion(signed, now, events);
             case PROMOTION ->
-                startPromotion(signed.withPromotionSigned(true), request.who().userId(), now, events);
+                startPromotion(
+                        signed.withPromotionSigned(true),
+                        s.promotionRequestedBy() != null
+                                ? s.promotionRequestedBy()
+                                : request.who().userId(),
+                        now,
+                        events);
         };
     }
 
@@ -366,7 +373,8 @@ public final class RolloutEngine {
         }
         // People decide at the current weight while the metrics are still watched.
         Instant firstLook = now.plus(policy.analysis().interval());
-        RolloutState waiting = s.withBake(new BakeClock(now, now, now, firstLook, 0));
+        RolloutState waiting =
+                s.withBake(new BakeClock(now, now, now, firstLook, 0)).withPromotionRequestedBy(by);
         return openGate(waiting, GatePurpose.PROMOTION, "promotion to 100%", now, new ArrayList<>());
     }
 
@@ -601,7 +609,12 @@ public final class RolloutEngine {
     private Step shiftGaveUp(RolloutState s, String reason, TrafficSplit reported, Instant now) {
         if (s.phase() == Phase.ROLLING_BACK) {
             RolloutState failed = s.withReason("rollback failed: " + reason).enter(Phase.ROLLBACK_FAILED, now);
-            return Step.of(failed, List.of(new RolloutEvent.RollbackFailed(now, reason, reported)));
+            // Without an answer now, the split the router last reported (the state keeps its weight; a stage or a
+            // watch starts only once the router reports its split ready) is the best word on where traffic is.
+            TrafficSplit lastKnown = reported != null
+                    ? reported
+                    : new TrafficSplit(s.subject().baseline(), s.subject().candidate(), s.canaryWeight(), true);
+            return Step.of(failed, List.of(new RolloutEvent.RollbackFailed(now, reason, lastKnown)));
         }
         // A failed shift during a rollout always leads to rollback, whatever rollback.automatic says.
         return rollback(s, "traffic shift failed: " + reason, "ml-rollout", now, new ArrayList<>());

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * @param promotionSigned whether the sign-off that promotion needs has been given
  * @param watchPassed whether the promoted candidate passed its watch (the held-back share then follows it)
  * @param reason why the rollout came to rest (rolled back, halted, failed), or null
+ * @param promotionRequestedBy who asked for the promotion while its sign-off is open (the promotion is theirs, not
+ *     the last approver's), or null
  */
 public record RolloutState(
         Subject subject,
@@ -42,7 +44,8 @@ public record RolloutState(
         List<StageSummary> stages,
         boolean promotionSigned,
         boolean watchPassed,
-        String reason) {
+        String reason,
+        String promotionRequestedBy) {
 
     public RolloutState {
         Objects.requireNonNull(subject, "subject");
@@ -166,6 +169,10 @@ public record RolloutState(
         return edit(draft -> draft.reason = value);
     }
 
+    RolloutState withPromotionRequestedBy(String value) {
+        return edit(draft -> draft.promotionRequestedBy = value);
+    }
+
     /** A copy with some fields changed: the one place that lists every field, so a new field is added once. */
     private RolloutState edit(Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -189,6 +196,7 @@ public record RolloutState(
         boolean promotionSigned;
         boolean watchPassed;
         String reason;
+        String promotionRequestedBy;
 
         Draft(RolloutState state) {
             subject = state.subject;
@@ -204,6 +212,7 @@ public record RolloutState(
             stages = state.stages;
             promotionSigned = state.promotionSigned;
             watchPassed = state.watchPassed;
+            promotionRequestedBy = state.promotionRequestedBy;
             reason = state.reason;
         }
 
@@ -222,7 +231,8 @@ public record RolloutState(
                     stages,
                     promotionSigned,
                     watchPassed,
-                    reason);
+                    reason,
+                    promotionRequestedBy);
         }
     }
 }

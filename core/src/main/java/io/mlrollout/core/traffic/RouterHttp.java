@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.http.OkHttpClients;
 import io.mlrollout.core.traffic.TrafficException.Kind;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -34,12 +35,14 @@ final class RouterHttp {
     private static final int MAX_DETAIL_CHARS = 300;
 
     private final OkHttpClient client;
+    private final OkHttpClient idempotentClient;
     private final Credential credential;
     private final HttpSettings settings;
 
     RouterHttp(OkHttpClient client, Credential credential, HttpSettings settings) {
         // Redirects are refused, not followed: OkHttp would turn a redirected PUT or PATCH into a GET.
         this.client = client.newBuilder().followRedirects(false).build();
+        this.idempotentClient = OkHttpClients.forIdempotentCalls(this.client);
         this.credential = credential;
         this.settings = settings;
     }
@@ -53,7 +56,7 @@ final class RouterHttp {
 
     /** {@code what} names the call in messages, e.g. {@code PUT http://router/traffic}. */
     Answer send(Request request, String what) throws TrafficException {
-        try (Response response = client.newCall(request).execute()) {
+        try (Response response = clientFor(request).newCall(request).execute()) {
             return new Answer(response.code(), readCapped(response, what));
         } catch (InterruptedIOException timeout) {
             throw new TrafficException(
@@ -73,6 +76,15 @@ final class RouterHttp {
         } catch (IOException failure) {
             throw new TrafficException(Kind.TRANSIENT, what + " failed: " + redact(failure.toString()), failure);
         }
+    }
+
+    /**
+     * GET and PUT (our PUTs always carry the whole wanted state) may be sent again on a fresh connection when the
+     * pooled one was closed by the server; a PATCH or POST is sent once and left to the router's own retry rules.
+     */
+    private OkHttpClient clientFor(Request request) {
+        String method = request.method();
+        return method.equals("GET") || method.equals("HEAD") || method.equals("PUT") ? idempotentClient : client;
     }
 
     private static boolean causedByCertificate(Throwable failure) {

@@ -63,7 +63,7 @@ class LogLinesTest {
         assertThat(LogLines.format(new RolloutEvent.RolledBack(T, new TrafficSplit("v1", "v2", 0, true))))
                 .isEqualTo("[ml-rollout] ROLLED BACK: traffic now v1 100% / v2 0%");
         assertThat(LogLines.format(new RolloutEvent.RollbackFailed(T, "503 from router", null)))
-                .contains("ROLLBACK FAILED: 503 from router; last known split unknown");
+                .contains("ROLLBACK FAILED: 503 from router; the router has not reported a split");
     }
 
     @Test

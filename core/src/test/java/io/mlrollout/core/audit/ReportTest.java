@@ -6,6 +6,8 @@ import io.mlrollout.core.analysis.MetricLook;
 import io.mlrollout.core.analysis.Outcome;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.PolicyParser;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.traffic.TrafficSplit;
@@ -94,8 +96,61 @@ class ReportTest {
         assertThat(html).contains("<svg").contains("class=\"traffic\"").contains("class=\"candidate\"");
         assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
         assertThat(html).contains("rolled back").contains("rejected by bob: drift");
-        // a look without data is a gap in the line, not a point at zero
-        assertThat(html).contains("circle class=\"nodata\"");
+        // a look without data is a gap in the line and a grey column, explained in words, never a point at zero
+        assertThat(html).doesNotContain("circle class=\"nodata\"").contains("rect class=\"nodata\"");
+        assertThat(html).contains("1 of 2 looks had no data (grey columns; no data never counts as a pass): ");
+        // the stage that a finished rollout never started is "not reached", and stage 1's start is marked
+        assertThat(html).contains("not reached").doesNotContain("not yet");
+        assertThat(html).contains("class=\"boundary\"").contains(">stage 1 5%</text>");
+    }
+
+    @Test
+    void theChartsDrawWhatThePolicyAllowsAndLabelOnlyTheLinesThatAreThere() throws Exception {
+        Policy policy = PolicyParser.parse("""
+                stages: [{weight: 5, bake: 10m}, {weight: 25, bake: 10m}]
+                metrics:
+                  - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 20%, max: 2%}
+                """);
+        String html = HtmlReport.render(ReportBuilder.of(events()).withLimits(policy.metrics()));
+
+        assertThat(html).contains("class=\"allowed\"").contains("<title>at most 2.00%</title>");
+        assertThat(html)
+                .contains(">candidate</text>")
+                .contains(">baseline</text>")
+                .contains(">allowed</text>");
+    }
+
+    @Test
+    void aDriftChartHasOneLineAndOneLabelAndTheWatchIsARow() {
+        List<RolloutEvent> events = List.of(
+                new RolloutEvent.Started(
+                        T0,
+                        "r",
+                        "e",
+                        "v2",
+                        "dave",
+                        List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(5), false)),
+                        List.of("score-drift"),
+                        0.01,
+                        false),
+                new RolloutEvent.Looked(
+                        T0.plusSeconds(60),
+                        0,
+                        100,
+                        new Window(T0, T0.plusSeconds(60)),
+                        List.of(new MetricLook("score-drift", Outcome.CONTINUE, 0.004, null, "", "PSI 0.004"))),
+                new RolloutEvent.WatchStarted(T0, T0.plusSeconds(300)),
+                new RolloutEvent.Promoted(T0.plusSeconds(300)));
+
+        Report report = ReportBuilder.of(events);
+        String html = HtmlReport.render(report);
+
+        assertThat(html).contains(">candidate vs baseline</text>").doesNotContain(">baseline</text>");
+        assertThat(report.stages()).last().satisfies(watch -> {
+            assertThat(watch.stage()).isZero();
+            assertThat(watch.verdict()).isEqualTo(Verdict.PASS);
+        });
+        assertThat(html).contains("<td>promotion watch</td>");
     }
 
     @Test

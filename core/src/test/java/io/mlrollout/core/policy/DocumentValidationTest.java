@@ -59,6 +59,21 @@ class DocumentValidationTest {
     }
 
     @Test
+    void jsonWithATrailingCommaIsRefusedNamingTheFieldBeforeIt() {
+        assertThat(errorsOf("{\n  \"stages\": [\n    {\"weight\": 5, \"bake\": \"10m\",}\n  ]\n}"))
+                .singleElement()
+                .satisfies(error -> {
+                    assertThat(error.path()).isEqualTo("stages[0].bake");
+                    assertThat(error.message())
+                            .isEqualTo("is followed by a trailing comma at line 3, column 33; JSON allows none:"
+                                    + " remove the comma");
+                });
+        assertThat(errorsOf("{\"stages\": [{\"weight\": 5, \"bake\": \"10m\"},]}"))
+                .singleElement()
+                .satisfies(error -> assertThat(error.path()).isEqualTo("stages[0]"));
+    }
+
+    @Test
     void aSecondYamlDocumentIsRefused() {
         assertRefused(
                 with("---\nstages: []\n"), "", "the text holds more than one document; write one policy per file");

@@ -178,7 +178,7 @@ class MetricValidationTest {
                 withMetrics("{name: a, kind: value, min: 0.9, query: 'accuracy{pod=\"${pod}\"}'}"),
                 "metrics[0].query",
                 "unknown placeholder ${pod}; known: ${version}, ${interval}, ${endpoint}, ${namespace}, ${threshold},"
-                        + " ${quantile}");
+                        + " ${thresholdSeconds}, ${quantile}");
     }
 
     @Test
@@ -204,6 +204,18 @@ class MetricValidationTest {
                 withMetrics("{name: a, kind: value, min: 0.9, query: 'quantile(${quantile}, accuracy)'}"),
                 "metrics[0].query",
                 "uses ${quantile}, which value metrics do not have");
+    }
+
+    @Test
+    void thresholdSecondsIsAPlaceholderOfHandWrittenQueriesAsDocumented() throws PolicyException {
+        Policy policy = PolicyParser.parse(withMetrics("{name: s, kind: ratio, max: 1%, threshold: 250ms, " + TOTAL
+                + ", bad: 'sum(increase(latency_seconds_bucket{le=\"${thresholdSeconds}\"}[${interval}]))'}"));
+        assertThat(policy.metrics()).hasSize(1);
+        assertRefused(
+                withMetrics("{name: s, kind: ratio, max: 1%, " + TOTAL
+                        + ", bad: 'sum(increase(latency_seconds_bucket{le=\"${thresholdSeconds}\"}[${interval}]))'}"),
+                "metrics[0].bad",
+                "uses ${thresholdSeconds} but the metric sets no threshold");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.mlrollout.core.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -228,6 +229,9 @@ class RolloutEngineTest {
         h.runToRest();
         assertThat(h.phase()).isEqualTo(Phase.ROLLBACK_FAILED);
         assertThat(h.events(RolloutEvent.RollbackFailed.class)).hasSize(1);
+        // The router answered nothing during the rollback: the failure says what it last reported.
+        assertThat(h.events(RolloutEvent.RollbackFailed.class).get(0).lastKnown())
+                .isEqualTo(new TrafficSplit("v1", "v2", h.serving.weight, true));
 
         h.serving.rollbackBroken = false;
         h.driver.submit(new Input.RollbackRequested("carol", "retry after fixing the router", h.time.instant()));

@@ -166,10 +166,11 @@ class RolloutSignOffTest {
         h.runToRest();
         assertThat(h.phase()).isEqualTo(Phase.CANARY_PASSED);
 
-        h.driver.submit(new Input.PromoteRequested("dave", h.time.instant()));
+        h.driver.submit(new Input.PromoteRequested("release-bot", h.time.instant()));
         h.runFor(Duration.ofMinutes(3));
         assertThat(h.phase()).isEqualTo(Phase.AWAITING_SIGNOFF);
         assertThat(h.state().gate().purpose()).isEqualTo("promotion to 100%");
+        h = h.resumeFrom(RolloutStateCodec.write(h.state())); // who asked survives a restart
         assertThat(h.serving.weight).isEqualTo(50);
 
         sign(h, ALICE, Decision.APPROVE, "promote");
@@ -177,6 +178,10 @@ class RolloutSignOffTest {
         h.runToRest();
         assertThat(h.phase()).isEqualTo(Phase.PROMOTED);
         assertThat(h.serving.shifts).containsExactly(5, 25, 50, 90, 100);
+        assertThat(h.events(RolloutEvent.PromotionStarted.class))
+                .as("the promotion is the requester's, not the last approver's")
+                .extracting(RolloutEvent.PromotionStarted::by)
+                .containsExactly("release-bot");
     }
 
     @Test

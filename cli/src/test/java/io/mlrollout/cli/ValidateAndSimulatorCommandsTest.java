@@ -1,0 +1,93 @@
+package io.mlrollout.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The two commands a new user starts with: {@code simulator} for an endpoint to try, {@code validate} offline. */
+class ValidateAndSimulatorCommandsTest {
+
+    private static final Environment ENV = new Environment(Map.of(), () -> null, (p, c) -> null);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void validateReportsEveryErrorOfThePolicyAndTheEndpointFileAtOnce() throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                endpoint: fraud-scorer
+                stages:
+                  - {weight: 120, bake: 10m}
+                  - {weight: 50, bake: 10 minutes}
+                metrics:
+                  - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 10%}
+                """);
+        Path endpoint = Files.writeString(dir.resolve("endpoint.yaml"), """
+                name: fraud-scorer
+                router: {type: webhok, url: 'http://127.0.0.1:9/'}
+                prometheus: {url: 'http://127.0.0.1:9/'}
+                """);
+
+        Cli.Result run = Cli.run(ENV, "validate", policy.toString(), "--endpoint", endpoint.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err())
+                .contains("not valid; 3 problem(s)")
+                .contains("stages[0].weight: 120 is over 100")
+                .contains("stages[1].bake")
+                .contains("router.type: 'webhok' is not a router type; did you mean webhook?");
+    }
+
+    @Test
+    void validatePassesAGoodPairWithoutContactingAnything() throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), StatefulCommandsTest.PLAIN_POLICY);
+        Path endpoint = Files.writeString(dir.resolve("endpoint.yaml"), """
+                name: fraud-scorer
+                router: {type: webhook, url: 'http://127.0.0.1:9/', credential: {tokenEnv: NOT_SET_HERE}}
+                prometheus: {url: 'http://127.0.0.1:9/'}
+                """);
+
+        Cli.Result run = Cli.run(ENV, "validate", policy.toString(), "--endpoint", endpoint.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("valid: ").contains("2 stage(s) 10% for 5m → 50% for 5m; metrics error-rate");
+    }
+
+    @Test
+    void simulatorServesTheRouterContractWritesFilesThatValidateAndStopsOnSigterm() throws Exception {
+        Path folder = dir.resolve("sim");
+        try (ChildCli child = ChildCli.start(dir, Map.of(), "simulator", "--out", folder.toString())) {
+            String line = child.awaitLine(l -> l.startsWith("simulator  http://"), Duration.ofSeconds(60));
+            child.awaitLine(l -> l.startsWith("Ctrl-C stops"), Duration.ofSeconds(30));
+            URI url = URI.create(line.substring("simulator  ".length(), line.indexOf("  (")));
+
+            HttpResponse<String> traffic = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(url.resolve("/traffic")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(traffic.statusCode()).isEqualTo(200);
+            assertThat(traffic.body()).contains("\"canary\":\"v2\"");
+
+            Path endpoint = folder.resolve("endpoint.yaml");
+            assertThat(Files.readString(endpoint)).contains("url: " + url);
+            Cli.Result validate = Cli.run(
+                    ENV, "validate", folder.resolve("policy.yaml").toString(), "--endpoint", endpoint.toString());
+            assertThat(validate.exitCode()).as(validate.toString()).isZero();
+
+            child.terminate();
+            assertThat(child.exitCode(Duration.ofSeconds(30)))
+                    .as(child.output())
+                    .isZero();
+            assertThat(child.output()).contains("stopped; the router was at 0% to v2");
+        }
+    }
+}
