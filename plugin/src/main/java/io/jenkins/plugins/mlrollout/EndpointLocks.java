@@ -100,6 +100,18 @@ public class EndpointLocks {
         return note;
     }
 
+    /**
+     * As {@link #acquire}, except that a hold {@code run} already has is kept: for a step resumed after a restart,
+     * whose hold from before the restart was read back from the file.
+     */
+    synchronized Optional<String> keepOrAcquire(String endpoint, Run<?, ?> run) throws AbortException {
+        Holder holder = holders.get(endpoint);
+        if (holder != null && holder.build().equals(run.getExternalizableId())) {
+            return Optional.empty();
+        }
+        return acquire(endpoint, run);
+    }
+
     /** Lets {@code endpoint} go if {@code run} holds it; does nothing otherwise, so every ending may call it. */
     synchronized void release(String endpoint, Run<?, ?> run) {
         Holder holder = holders.get(endpoint);

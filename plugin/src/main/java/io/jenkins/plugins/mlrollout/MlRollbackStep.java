@@ -96,7 +96,7 @@ public class MlRollbackStep extends Step {
                 requestRollback(run);
                 return false;
             }
-            rollBackDirectly(run, log);
+            rollBackDirectly(run, log, false);
             return false;
         }
 
@@ -106,7 +106,7 @@ public class MlRollbackStep extends Step {
                 Run<?, ?> run = getContext().get(Run.class);
                 TaskListener log = getContext().get(TaskListener.class);
                 if (target == null) {
-                    rollBackDirectly(run, log); // it reads the split first, so doing it again is safe
+                    rollBackDirectly(run, log, true); // it reads the split first, so doing it again is safe
                     return;
                 }
                 Run<?, ?> holder = target.equals(run.getExternalizableId())
@@ -160,13 +160,17 @@ public class MlRollbackStep extends Step {
             };
         }
 
-        /** No rollout to ask: set the router, holding the endpoint meanwhile so no canary starts under it. */
-        private void rollBackDirectly(Run<?, ?> run, TaskListener log) throws IOException {
+        /**
+         * No rollout to ask: set the router, holding the endpoint meanwhile so no canary starts under it. Resumed after
+         * a restart, the step still holds the endpoint from before and keeps that hold.
+         */
+        private void rollBackDirectly(Run<?, ?> run, TaskListener log, boolean resumed) throws IOException {
             RolloutServices services = RolloutServices.current();
             ModelEndpoint configured = MlRolloutConfiguration.get().requireEndpoint(endpoint);
             TrafficRouter router = RolloutPlan.router(configured, run, services);
             EndpointLocks locks = EndpointLocks.get();
-            locks.acquire(endpoint, run).ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));
+            (resumed ? locks.keepOrAcquire(endpoint, run) : locks.acquire(endpoint, run))
+                    .ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));
             AuditTrail audit;
             try {
                 audit = AuditTrail.open(AuditTrail.directory(run.getRootDir().toPath(), endpoint));
@@ -179,13 +183,15 @@ public class MlRollbackStep extends Step {
             services.scheduler()
                     .schedule(
                             () -> {
+                                Outcome outcome;
                                 try {
-                                    end(rollback.run(endpoint, by, reason));
+                                    outcome = rollback.run(endpoint, by, reason);
                                 } catch (IOException | RuntimeException e) {
-                                    getContext().onFailure(e);
-                                } finally {
-                                    locks.release(endpoint, run);
+                                    outcome = Outcome.failed("mlRollback: " + e);
                                 }
+                                // Free before the step ends: the Pipeline's next statement may start a canary here.
+                                locks.release(endpoint, run);
+                                end(outcome);
                             },
                             services.clock().instant());
         }
