@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -102,6 +103,7 @@ public class MlCanaryStep extends Step {
             RolloutServices services = RolloutServices.current();
             RolloutPlan plan = RolloutPlan.of(policyText, step.getEndpoint(), step.isDryRun());
             endpoint = plan.endpointName();
+            EndpointAccess.check("mlCanary", plan.endpoint(), run, Jenkins.getAuthentication2());
             if (RolloutAction.find(run, endpoint).isPresent()) {
                 throw new AbortException("mlCanary: this build already rolled out to endpoint '" + endpoint
                         + "'; a build runs one rollout per endpoint, start a new build for another");

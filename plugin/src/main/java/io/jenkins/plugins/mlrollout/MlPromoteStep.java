@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -57,6 +58,8 @@ public class MlPromoteStep extends Step {
         public boolean start() throws Exception {
             String name = MlCanaryStep.required("endpoint", endpoint).trim();
             Run<?, ?> run = getContext().get(Run.class);
+            EndpointAccess.check(
+                    "mlPromote", MlRolloutConfiguration.get().requireEndpoint(name), run, Jenkins.getAuthentication2());
             RolloutAction action = RolloutAction.find(run, name)
                     .orElseThrow(() -> new AbortException("mlPromote: this build has no canary for endpoint '" + name
                             + "'; run mlCanary for it first. Nothing was promoted."));

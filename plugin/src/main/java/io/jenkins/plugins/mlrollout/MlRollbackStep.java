@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -77,6 +78,11 @@ public class MlRollbackStep extends Step {
             MlCanaryStep.required("reason", reason);
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener log = getContext().get(TaskListener.class);
+            EndpointAccess.check(
+                    "mlRollback",
+                    MlRolloutConfiguration.get().requireEndpoint(endpoint),
+                    run,
+                    Jenkins.getAuthentication2());
             Optional<RolloutAction> own = RolloutAction.find(run, endpoint);
             if (own.isPresent()) {
                 target = run.getExternalizableId();

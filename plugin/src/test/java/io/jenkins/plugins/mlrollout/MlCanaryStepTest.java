@@ -262,7 +262,7 @@ class MlCanaryStepTest {
         FakeBuild first = fixture.build("fraud-deploy", 1, "dave");
         canary(first, first.newContext(), THREE_STAGES);
         fixture.runFor(Duration.ofMinutes(3));
-        FakeBuild second = fixture.build("other-pipeline", 7, "erin");
+        FakeBuild second = fixture.build("fraud-smoke-tests", 7, "erin");
 
         assertThatThrownBy(() -> new MlCanaryStep(THREE_STAGES, "v3")
                         .start(second.newContext())

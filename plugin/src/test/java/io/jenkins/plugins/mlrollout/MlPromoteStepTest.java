@@ -144,7 +144,7 @@ class MlPromoteStepTest {
                 .contains(
                         "<a href='/job/fraud-deploy/1/ml-rollout-fraud-scorer/'>Approve or reject: promotion to 100%</a>");
 
-        try (MockedStatic<Jenkins> jenkins = mockStatic(Jenkins.class);
+        try (MockedStatic<Jenkins> jenkins = fixture.jenkinsStatic;
                 MockedStatic<ACL> ignored = mockStatic(ACL.class);
                 MockedStatic<HttpResponses> responses = mockStatic(HttpResponses.class)) {
             jenkins.when(Jenkins::get).thenReturn(mock(Jenkins.class));

@@ -90,7 +90,7 @@ class RestartTest {
     @Test
     void aRestartWhileAwaitingSignOffKeepsTheGateAndTheSignaturesAndAnApprovalAfterwardsCarriesOn() throws Exception {
         try (StepFixture fixture = new StepFixture(home);
-                MockedStatic<Jenkins> jenkins = mockStatic(Jenkins.class);
+                MockedStatic<Jenkins> jenkins = fixture.jenkinsStatic;
                 MockedStatic<ACL> ignored = mockStatic(ACL.class);
                 MockedStatic<HttpResponses> responses = mockStatic(HttpResponses.class)) {
             jenkins.when(Jenkins::get).thenReturn(mock(Jenkins.class));

@@ -65,7 +65,7 @@ class SignOffTest {
     @BeforeEach
     void startARolloutAndWaitAtTheGate() throws Exception {
         fixture = new StepFixture(home);
-        jenkinsStatic = mockStatic(Jenkins.class);
+        jenkinsStatic = fixture.jenkinsStatic;
         jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
         aclStatic = mockStatic(ACL.class);
         responses = mockStatic(HttpResponses.class);

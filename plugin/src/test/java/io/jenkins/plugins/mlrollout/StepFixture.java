@@ -1,9 +1,11 @@
 package io.jenkins.plugins.mlrollout;
 
+import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockStatic;
 
 import hudson.ExtensionList;
 import hudson.model.Run;
+import hudson.security.ACL;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.testing.FakeServing;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.mockito.MockedStatic;
 
@@ -88,11 +91,16 @@ final class StepFixture implements AutoCloseable {
     VirtualTime time = new VirtualTime(T0);
     EndpointLocks locks;
     private final MockedStatic<ExtensionList> extensions;
+    /** Jenkins' static seams: the instance and the current authentication (SYSTEM, as a build without a strategy). */
+    final MockedStatic<Jenkins> jenkinsStatic;
+
+    final Jenkins jenkins = mock(Jenkins.class);
 
     StepFixture(Path home) {
         this.home = home;
         endpoint.setRouter(new WebhookRouterSettings("http://router.example:8080"));
         endpoint.setPrometheusUrl("http://prometheus.example:9090");
+        endpoint.setAllowedJobs("fraud-deploy, fraud-smoke-tests");
         configuration.setEndpoints(List.of(endpoint));
         locks = newLocks();
         RolloutServices.use(new RolloutServices(time, time, connectors));
@@ -103,6 +111,9 @@ final class StepFixture implements AutoCloseable {
         extensions
                 .when(() -> ExtensionList.lookupSingleton(EndpointLocks.class))
                 .thenAnswer(invocation -> locks);
+        jenkinsStatic = mockStatic(Jenkins.class);
+        jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
+        jenkinsStatic.when(Jenkins::getAuthentication2).thenReturn(ACL.SYSTEM2);
     }
 
     private EndpointLocks newLocks() {
@@ -148,6 +159,9 @@ final class StepFixture implements AutoCloseable {
     @Override
     public void close() {
         extensions.close();
+        if (!jenkinsStatic.isClosed()) {
+            jenkinsStatic.close(); // a test may have closed it as a resource of its own
+        }
         RolloutServices.reset();
     }
 }
