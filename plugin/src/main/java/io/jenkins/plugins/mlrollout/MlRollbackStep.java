@@ -83,12 +83,18 @@ public class MlRollbackStep extends Step {
                     MlRolloutConfiguration.get().requireEndpoint(endpoint),
                     run,
                     Jenkins.getAuthentication2());
+            startSoon(() -> begin(run, log));
+            return false;
+        }
+
+        /** Finds the rollout to ask, or sets the router itself; on the plugin's threads. */
+        private void begin(Run<?, ?> run, TaskListener log) throws IOException {
             Optional<RolloutAction> own = RolloutAction.find(run, endpoint);
             if (own.isPresent()) {
                 target = run.getExternalizableId();
                 follow(own.get().live(), log);
                 requestRollback(run);
-                return false;
+                return;
             }
             Optional<RolloutAction> other =
                     EndpointLocks.get().runningHolder(endpoint).flatMap(holder -> RolloutAction.find(holder, endpoint));
@@ -100,15 +106,14 @@ public class MlRollbackStep extends Step {
                                 + endpoint + ": asking it to roll back");
                 follow(other.get().live(), log);
                 requestRollback(run);
-                return false;
+                return;
             }
             rollBackDirectly(run, log, false);
-            return false;
         }
 
         @Override
         public void onResume() {
-            try {
+            startSoon(() -> {
                 Run<?, ?> run = getContext().get(Run.class);
                 TaskListener log = getContext().get(TaskListener.class);
                 if (target == null) {
@@ -130,9 +135,7 @@ public class MlRollbackStep extends Step {
                 } else {
                     requestRollback(run);
                 }
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                getContext().onFailure(e);
-            }
+            });
         }
 
         private void requestRollback(Run<?, ?> run) {
@@ -171,6 +174,7 @@ public class MlRollbackStep extends Step {
          * a restart, the step still holds the endpoint from before and keeps that hold.
          */
         private void rollBackDirectly(Run<?, ?> run, TaskListener log, boolean resumed) throws IOException {
+            withoutRollout();
             RolloutServices services = RolloutServices.current();
             ModelEndpoint configured = MlRolloutConfiguration.get().requireEndpoint(endpoint);
             TrafficRouter router = RolloutPlan.router(configured, run, services);

@@ -124,15 +124,18 @@ class SecretsTest {
     }
 
     @Test
-    void aMissingCredentialIsReportedByIdOnly() {
+    void aMissingCredentialIsReportedByIdOnly() throws Exception {
         credentials
                 .when(() -> CredentialsProvider.findCredentialById("router-token", StringCredentials.class, build.run))
                 .thenReturn(null);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                        new MlCanaryStep(GATED, "v2").start(build.newContext()).start())
-                .hasMessageContaining(
-                        "endpoint 'fraud-scorer' router credentialsId: no credentials with id 'router-token'");
+        FakeStepContext context = build.newContext();
+        StepFixture.started(new MlCanaryStep(GATED, "v2").start(context));
+        assertThat(context.failure())
+                .get()
+                .extracting(Throwable::getMessage)
+                .asString()
+                .contains("endpoint 'fraud-scorer' router credentialsId: no credentials with id 'router-token'");
         assertThat(fixture.locks.holder(ENDPOINT))
                 .as("refused before the endpoint was taken")
                 .isEmpty();

@@ -89,6 +89,10 @@ final class StepFixture implements AutoCloseable {
     final MlRolloutConfiguration configuration = new MlRolloutConfiguration();
     final Map<String, Run<?, ?>> builds = new ConcurrentHashMap<>();
     VirtualTime time = new VirtualTime(T0);
+    /** Whether work handed to the plugin's threads waits for {@link #runHeldWork()}. */
+    volatile boolean holdWork;
+
+    private final List<Runnable> heldWork = new CopyOnWriteArrayList<>();
     EndpointLocks locks;
     private final MockedStatic<ExtensionList> extensions;
     /** Jenkins' static seams: the instance and the current authentication (SYSTEM, as a build without a strategy). */
@@ -103,8 +107,10 @@ final class StepFixture implements AutoCloseable {
         endpoint.setAllowedJobs("fraud-deploy, fraud-smoke-tests");
         configuration.setEndpoints(List.of(endpoint));
         locks = newLocks();
-        RolloutServices.use(new RolloutServices(time, time, connectors));
         extensions = mockStatic(ExtensionList.class);
+        extensions
+                .when(() -> ExtensionList.lookupSingleton(RolloutServices.InJenkins.class))
+                .thenAnswer(invocation -> new RolloutServices.InJenkins(services()));
         extensions
                 .when(() -> ExtensionList.lookupSingleton(MlRolloutConfiguration.class))
                 .thenReturn(configuration);
@@ -114,6 +120,28 @@ final class StepFixture implements AutoCloseable {
         jenkinsStatic = mockStatic(Jenkins.class);
         jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
         jenkinsStatic.when(Jenkins::getAuthentication2).thenReturn(ACL.SYSTEM2);
+    }
+
+    /** The services the steps get: virtual time as clock and timer, and {@link #work} for their work. */
+    RolloutServices services() {
+        return new RolloutServices(time, time, this::work, connectors);
+    }
+
+    /** The plugin's threads: work runs at once, unless a test holds it to look at what the Pipeline's thread did. */
+    private void work(Runnable task) {
+        if (holdWork) {
+            heldWork.add(task);
+        } else {
+            task.run();
+        }
+    }
+
+    /** Runs the work held so far, as the plugin's threads would. */
+    void runHeldWork() {
+        holdWork = false;
+        while (!heldWork.isEmpty()) {
+            heldWork.remove(0).run();
+        }
     }
 
     private EndpointLocks newLocks() {
@@ -132,7 +160,6 @@ final class StepFixture implements AutoCloseable {
      */
     void restart() {
         time = new VirtualTime(time.instant());
-        RolloutServices.use(new RolloutServices(time, time, connectors));
         locks = newLocks();
     }
 
@@ -162,6 +189,5 @@ final class StepFixture implements AutoCloseable {
         if (!jenkinsStatic.isClosed()) {
             jenkinsStatic.close(); // a test may have closed it as a resource of its own
         }
-        RolloutServices.reset();
     }
 }
