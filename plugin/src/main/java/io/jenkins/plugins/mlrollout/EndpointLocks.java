@@ -25,8 +25,8 @@ import jenkins.model.Jenkins;
 /**
  * One rollout per endpoint per controller. Each endpoint with a rollout under way is held by the build running it;
  * the holders are kept in a small JSON file under the Jenkins home, read when Jenkins first asks for this extension, so a
- * restart keeps every endpoint held by the build that is resumed with it. A holder that no longer exists, or is no
- * longer building, is let go when someone else asks for the endpoint (and the one asking is told).
+ * restart keeps every endpoint held by the build that is resumed with it. A holder that no longer exists, or has ended
+ * with its rollout settled, is let go when someone else asks for the endpoint (and the one asking is told).
  */
 @Extension
 public class EndpointLocks {
@@ -86,7 +86,7 @@ public class EndpointLocks {
                 throw new AbortException("endpoint '" + endpoint + "' already has a rollout in this build (since "
                         + holder.since() + "); a build runs one rollout per endpoint");
             }
-            Optional<String> stale = staleness(holder);
+            Optional<String> stale = staleness(endpoint, holder);
             if (stale.isEmpty()) {
                 throw new AbortException("endpoint '" + endpoint + "' is busy: build " + holder.name() + " ("
                         + holder.build() + ") has had a rollout on it since " + holder.since()
@@ -125,14 +125,18 @@ public class EndpointLocks {
         return Optional.ofNullable(holders.get(endpoint));
     }
 
-    /** The build that holds {@code endpoint} and is still running, if any. */
-    synchronized Optional<Run<?, ?>> runningHolder(String endpoint) {
+    /** The build that holds {@code endpoint} and still counts (see {@link #staleness}), if any. */
+    synchronized Optional<Run<?, ?>> activeHolder(String endpoint) {
         Holder holder = holders.get(endpoint);
-        if (holder == null) {
+        if (holder == null || staleness(endpoint, holder).isPresent()) {
             return Optional.empty();
         }
-        Run<?, ?> run = builds.find(holder.build());
-        return run != null && run.isBuilding() ? Optional.of(run) : Optional.empty();
+        return Optional.ofNullable(builds.find(holder.build()));
+    }
+
+    /** Every endpoint held now, with its holder. */
+    synchronized Map<String, Holder> holders() {
+        return Map.copyOf(holders);
     }
 
     /** The build with this externalizable id, or null when it is gone. */
@@ -141,13 +145,22 @@ public class EndpointLocks {
         return builds.find(externalizableId);
     }
 
-    /** Why a holder no longer counts, or empty when it still does. */
-    private Optional<String> staleness(Holder holder) {
+    /**
+     * Why a holder no longer counts, or empty when it still does. A build that has ended still holds the endpoint while
+     * its rollout there has not settled (a rollback queued when the build ended, a canary left at its weight, a failed
+     * rollback): the router is not at rest, and a new canary must not start on it.
+     */
+    private Optional<String> staleness(String endpoint, Holder holder) {
         Run<?, ?> run = builds.find(holder.build());
         if (run == null) {
             return Optional.of("no longer exists");
         }
-        return run.isBuilding() ? Optional.empty() : Optional.of("is no longer building");
+        if (run.isBuilding()) {
+            return Optional.empty();
+        }
+        boolean unsettled =
+                RolloutAction.find(run, endpoint).map(a -> !a.isSettled()).orElse(false);
+        return unsettled ? Optional.empty() : Optional.of("is no longer building");
     }
 
     private static Map<String, Holder> load(Path file) {

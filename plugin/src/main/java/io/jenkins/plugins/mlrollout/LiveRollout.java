@@ -34,7 +34,7 @@ final class LiveRollout implements RolloutDriver.Listener {
     private static final Logger LOGGER = Logger.getLogger(LiveRollout.class.getName());
 
     /** Rests after which nothing more happens: the endpoint is free again. */
-    private static final Set<Phase> FINISHED =
+    static final Set<Phase> FINISHED =
             EnumSet.of(Phase.PROMOTED, Phase.ROLLED_BACK, Phase.HALTED, Phase.DRY_RUN_COMPLETE);
 
     /** A step waiting for the rollout. */

@@ -97,7 +97,7 @@ public class MlRollbackStep extends Step {
                 return;
             }
             Optional<RolloutAction> other =
-                    EndpointLocks.get().runningHolder(endpoint).flatMap(holder -> RolloutAction.find(holder, endpoint));
+                    EndpointLocks.get().activeHolder(endpoint).flatMap(holder -> RolloutAction.find(holder, endpoint));
             if (other.isPresent()) {
                 Run<?, ?> holder = other.get().getRun();
                 target = holder.getExternalizableId();

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.mlrollout;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
 import hudson.model.Failure;
 import hudson.model.Item;
 import hudson.model.Run;
@@ -35,6 +36,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.model.RunAction2;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
@@ -55,6 +58,8 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
  */
 public class RolloutAction implements RunAction2 {
 
+    private static final Logger LOGGER = Logger.getLogger(RolloutAction.class.getName());
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -66,6 +71,8 @@ public class RolloutAction implements RunAction2 {
 
     private transient Run<?, ?> run;
     private transient volatile LiveRollout live;
+    /** The plan read from the saved policy, for the page while no rollout is live; never connects anything. */
+    private transient volatile RolloutPlan savedPlan;
 
     /**
      * @param endpoint the endpoint the rollout runs on (the step's, else the policy's)
@@ -175,29 +182,65 @@ public class RolloutAction implements RunAction2 {
         return live;
     }
 
+    /** Whether the rollout has come to a rest after which nothing more happens, and its endpoint is free. */
+    boolean isSettled() {
+        return LiveRollout.FINISHED.contains(state().phase());
+    }
+
     /**
      * The build ended. A canary that passed but was never promoted is rolled back, because nothing could promote it
-     * later; so is a rollout that is still moving (its step was killed), to protect production.
+     * later; so is a rollout that is still moving (its step was killed), to protect production. The rollback is
+     * handed to the plugin's threads; until it settles the build keeps the endpoint (see {@link EndpointLocks}).
      */
-    void buildEnded(TaskListener listener) throws IOException {
-        RolloutState now = state();
-        String reason;
-        if (now.phase() == Phase.CANARY_PASSED) {
-            reason = "the build ended without mlPromote";
-        } else if (!now.phase().isResting() && now.phase() != Phase.ROLLING_BACK) {
-            reason = "the build ended while the rollout was "
-                    + now.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        } else {
+    void buildEnded(TaskListener listener) {
+        Optional<String> reason = endedReason(state());
+        if (reason.isEmpty()) {
             return;
         }
-        listener.getLogger().println(LogLines.PREFIX + reason + ": rolling back endpoint " + endpoint);
-        LiveRollout rollout = live();
-        RolloutServices services = RolloutServices.current();
-        services.scheduler()
-                .schedule(
-                        () -> rollout.submit(new Input.RollbackRequested(
-                                "ml-rollout", reason, services.clock().instant())),
-                        services.clock().instant());
+        listener.getLogger().println(LogLines.PREFIX + reason.get() + ": rolling back endpoint " + endpoint);
+        RolloutServices.current().work().execute(() -> rollBackAfterBuild(reason.get()));
+    }
+
+    /**
+     * Jenkins started while this ended build's rollout had not settled (e.g. it restarted between the build's end
+     * and its rollback): picks the rollout up again, lets a rollback under way finish, and rolls back what the build
+     * left at the canary's weight. Called on the plugin's threads, at start-up only (see {@link RolloutResumer}).
+     */
+    void resumeAfterBuild() {
+        if (isSettled()) {
+            return;
+        }
+        Optional<String> reason = endedReason(state());
+        if (reason.isPresent()) {
+            rollBackAfterBuild(reason.get());
+            return;
+        }
+        try {
+            live(); // a rollback under way carries on; a failed one stays as it is, holding the endpoint
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "ML Rollout could not resume " + endpoint + " of " + run, e);
+        }
+    }
+
+    /** Why an ended build's rollout must be rolled back, or empty when it needs nothing. */
+    private static Optional<String> endedReason(RolloutState now) {
+        if (now.phase() == Phase.CANARY_PASSED) {
+            return Optional.of("the build ended without mlPromote");
+        }
+        if (!now.phase().isResting() && now.phase() != Phase.ROLLING_BACK) {
+            return Optional.of("the build ended while the rollout was "
+                    + now.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        }
+        return Optional.empty();
+    }
+
+    private void rollBackAfterBuild(String reason) {
+        try {
+            live().submit(new Input.RollbackRequested(
+                    "ml-rollout", reason, RolloutServices.current().clock().instant()));
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "ML Rollout could not roll back " + endpoint + " of " + run, e);
+        }
     }
 
     // ---- what the page shows
@@ -333,7 +376,12 @@ public class RolloutAction implements RunAction2 {
     private HttpResponse sign(Decision decision, @CheckForNull String comment) throws IOException {
         run.getParent().checkPermission(Item.READ);
         Identity who = People.signer();
-        Optional<String> refusal = live().submit(new Input.SignOff(
+        LiveRollout rollout = live;
+        if (rollout == null) {
+            throw new Failure("this rollout is not under way in this controller (it may still be resuming after a"
+                    + " restart); reload the page in a moment");
+        }
+        Optional<String> refusal = rollout.submit(new Input.SignOff(
                 who,
                 decision,
                 comment == null ? "" : comment,
@@ -351,14 +399,25 @@ public class RolloutAction implements RunAction2 {
         return rollout != null ? rollout.report() : ReportBuilder.of(AuditTrail.readEvents(directory()));
     }
 
-    /** The sign-off rules in force; a rollout under way is picked up again to know them, a resting one is not. */
+    /**
+     * The sign-off rules in force: the live rollout's, or else those of the saved policy with the endpoint as now
+     * configured. Never resumes the rollout: a page view must not start traffic moves.
+     */
     private Optional<SignOffRules> rules() {
-        try {
-            LiveRollout rollout = state().phase().isResting() ? live : live();
-            return rollout == null ? Optional.empty() : rollout.plan().rules();
-        } catch (IOException e) {
-            return Optional.empty();
+        LiveRollout rollout = live;
+        if (rollout != null) {
+            return rollout.plan().rules();
         }
+        RolloutPlan plan = savedPlan;
+        if (plan == null) {
+            try {
+                plan = RolloutPlan.of(policy, endpoint, dryRun);
+            } catch (AbortException e) {
+                return Optional.empty(); // the endpoint was removed or changed since; nobody can sign meanwhile
+            }
+            savedPlan = plan;
+        }
+        return plan.rules();
     }
 
     private int quorum() {

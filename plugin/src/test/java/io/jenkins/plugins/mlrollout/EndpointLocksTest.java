@@ -103,10 +103,10 @@ class EndpointLocksTest {
         EndpointLocks locks = locks();
         FakeBuild holder = build("fraud-deploy", 41);
         locks.acquire("fraud-scorer", holder.run);
-        assertThat(locks.runningHolder("fraud-scorer")).contains(holder.run);
+        assertThat(locks.activeHolder("fraud-scorer")).contains(holder.run);
 
         holder.building = false;
 
-        assertThat(locks.runningHolder("fraud-scorer")).isEmpty();
+        assertThat(locks.activeHolder("fraud-scorer")).isEmpty();
     }
 }

@@ -122,6 +122,75 @@ class RestartTest {
         }
     }
 
+    @Test
+    void aRollbackCutShortByARestartAfterTheBuildEndedIsDoneAtStartUpAndTheEndpointStaysHeldUntilThen()
+            throws Exception {
+        try (StepFixture fixture = new StepFixture(home)) {
+            FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+            FakeStepContext context = build.newContext();
+            started(new MlCanaryStep(THREE_STAGES, "v2").start(context));
+            fixture.runUntilEnded(context);
+            build.building = false; // the build ended without mlPromote, and Jenkins stopped before rolling back
+
+            RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
+            fixture.restart();
+            build.actions.clear();
+            build.actions.add(reloaded);
+            reloaded.onLoad(build.run);
+
+            FakeBuild next = fixture.build("fraud-deploy", 2, "erin");
+            FakeStepContext refused = next.newContext();
+            started(new MlCanaryStep(THREE_STAGES, "v3").start(refused));
+            assertThat(refused.failure())
+                    .as("the router is still at 50%: no canary may start on it")
+                    .get()
+                    .extracting(Throwable::getMessage)
+                    .asString()
+                    .contains("endpoint 'fraud-scorer' is busy");
+
+            new RolloutResumer().onLoaded();
+            fixture.runFor(Duration.ofMinutes(1));
+
+            assertThat(fixture.serving.weight).isZero();
+            assertThat(reloaded.state().phase()).isEqualTo(Phase.ROLLED_BACK);
+            assertThat(reloaded.state().reason()).contains("the build ended without mlPromote");
+            assertThat(fixture.locks.holder(ENDPOINT)).isEmpty();
+            FakeStepContext afterwards =
+                    fixture.build("fraud-deploy", 3, "erin").newContext();
+            started(new MlCanaryStep(THREE_STAGES, "v3").start(afterwards));
+            assertThat(afterwards.failure()).isEmpty();
+        }
+    }
+
+    @Test
+    void viewingTheRolloutPageAfterARestartNeverResumesTheRollout() throws Exception {
+        try (StepFixture fixture = new StepFixture(home);
+                MockedStatic<ACL> ignored = mockStatic(ACL.class)) {
+            FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+            started(new MlCanaryStep(GATED, "v2").start(build.newContext()));
+            fixture.runFor(Duration.ofMinutes(14));
+            RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
+            fixture.restart();
+            build.actions.clear();
+            build.actions.add(reloaded);
+            reloaded.onLoad(build.run);
+            int lookups = fixture.connectors.credentials.size();
+            int shifts = fixture.serving.shifts.size();
+
+            reloaded.getStatus();
+            reloaded.getGateSummary();
+            reloaded.isCanSign();
+            reloaded.isCanOverride();
+            reloaded.getSignatures();
+
+            assertThat(fixture.time.pending())
+                    .as("nothing scheduled by a page view")
+                    .isZero();
+            assertThat(fixture.connectors.credentials).hasSize(lookups);
+            assertThat(fixture.serving.shifts).hasSize(shifts);
+        }
+    }
+
     private static void signIn(MockedStatic<Jenkins> jenkins, String user) {
         Authentication authentication = new UsernamePasswordAuthenticationToken(user, "n/a", List.of());
         jenkins.when(Jenkins::getAuthentication2).thenReturn(authentication);
