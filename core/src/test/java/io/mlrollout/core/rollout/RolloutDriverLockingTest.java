@@ -102,7 +102,7 @@ class RolloutDriverLockingTest {
         assertThat(driver.state().phase()).isEqualTo(Phase.ROLLED_BACK);
         assertThat(serving.weight).isZero();
         assertThat(events)
-                .as("the 5%% the late shift reported was not taken for a failed rollback")
+                .as("the 5% the late shift reported was not taken for a failed rollback")
                 .noneMatch(e -> e instanceof RolloutEvent.RollbackFailed);
     }
 }
