@@ -290,7 +290,7 @@ public class RolloutAction implements RunAction2 {
         if (gate.isEmpty() || who.isEmpty() || rules.isEmpty()) {
             return false;
         }
-        ApproverMatcher matcher = ApproverMatcher.CASE_INSENSITIVE;
+        ApproverMatcher matcher = People.approverMatcher();
         boolean signed = gate.get().signatures().stream()
                 .anyMatch(s -> matcher.samePerson(s.userId(), who.get().userId()));
         return !signed && matcher.isApprover(rules.get().approvers(), who.get());

@@ -147,7 +147,6 @@ class MlPromoteStepTest {
         try (MockedStatic<Jenkins> jenkins = fixture.jenkinsStatic;
                 MockedStatic<ACL> ignored = mockStatic(ACL.class);
                 MockedStatic<HttpResponses> responses = mockStatic(HttpResponses.class)) {
-            jenkins.when(Jenkins::get).thenReturn(mock(Jenkins.class));
             responses.when(HttpResponses::redirectToDot).thenReturn(mock(HttpResponse.class));
             for (String approver : List.of("alice", "bob")) {
                 jenkins.when(Jenkins::getAuthentication2)

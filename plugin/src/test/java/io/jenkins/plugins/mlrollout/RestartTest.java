@@ -93,7 +93,6 @@ class RestartTest {
                 MockedStatic<Jenkins> jenkins = fixture.jenkinsStatic;
                 MockedStatic<ACL> ignored = mockStatic(ACL.class);
                 MockedStatic<HttpResponses> responses = mockStatic(HttpResponses.class)) {
-            jenkins.when(Jenkins::get).thenReturn(mock(Jenkins.class));
             responses.when(HttpResponses::redirectToDot).thenReturn(mock(HttpResponse.class));
             FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
             FakeStepContext context = build.newContext();

@@ -53,7 +53,7 @@ class SignOffTest {
     Path home;
 
     private StepFixture fixture;
-    private final Jenkins jenkins = mock(Jenkins.class);
+    private Jenkins jenkins;
     private final HttpResponse redirect = mock(HttpResponse.class);
     private MockedStatic<Jenkins> jenkinsStatic;
     private MockedStatic<ACL> aclStatic;
@@ -66,7 +66,7 @@ class SignOffTest {
     void startARolloutAndWaitAtTheGate() throws Exception {
         fixture = new StepFixture(home);
         jenkinsStatic = fixture.jenkinsStatic;
-        jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
+        jenkins = fixture.jenkins;
         aclStatic = mockStatic(ACL.class);
         responses = mockStatic(HttpResponses.class);
         responses.when(HttpResponses::redirectToDot).thenReturn(redirect);
@@ -102,6 +102,21 @@ class SignOffTest {
                 .contains("[ml-rollout] SIGN-OFF NEEDED for stage 2/3 (25%): 2 approval(s)")
                 .contains(
                         "<a href='/job/fraud-deploy/1/ml-rollout-fraud-scorer/'>Approve or reject: stage 2/3 (25%)</a>");
+    }
+
+    @Test
+    void withACaseSensitiveRealmAUserWhoseIdDiffersInCaseIsNotTheApprover() throws Exception {
+        fixture.caseSensitiveIds = true; // as the input step does, the realm's IdStrategy decides
+
+        signedInAs("Alice", false);
+        assertThat(page.isCanSign()).isFalse();
+        assertThatThrownBy(() -> page.doApprove("looks fine"))
+                .isInstanceOf(Failure.class)
+                .hasMessageContaining("Alice");
+        assertThat(page.getSignatures()).isEmpty();
+
+        signedInAs("alice", false);
+        assertThat(page.isCanSign()).isTrue();
     }
 
     @Test

@@ -1,11 +1,14 @@
 package io.jenkins.plugins.mlrollout;
 
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockStatic;
+import static org.mockito.Mockito.when;
 
 import hudson.ExtensionList;
 import hudson.model.Run;
 import hudson.security.ACL;
+import hudson.security.SecurityRealm;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.testing.FakeServing;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import jenkins.model.IdStrategy;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.mockito.MockedStatic;
@@ -99,6 +103,8 @@ final class StepFixture implements AutoCloseable {
     final MockedStatic<Jenkins> jenkinsStatic;
 
     final Jenkins jenkins = mock(Jenkins.class);
+    /** Whether the security realm compares user ids and group names case-sensitively (most do not). */
+    volatile boolean caseSensitiveIds;
 
     StepFixture(Path home) {
         this.home = home;
@@ -120,6 +126,16 @@ final class StepFixture implements AutoCloseable {
         jenkinsStatic = mockStatic(Jenkins.class);
         jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
         jenkinsStatic.when(Jenkins::getAuthentication2).thenReturn(ACL.SYSTEM2);
+        IdStrategy ids = mock(IdStrategy.class);
+        when(ids.equals(anyString(), anyString())).thenAnswer(invocation -> {
+            String a = invocation.getArgument(0);
+            String b = invocation.getArgument(1);
+            return caseSensitiveIds ? a.equals(b) : a.equalsIgnoreCase(b);
+        });
+        SecurityRealm realm = mock(SecurityRealm.class);
+        when(realm.getUserIdStrategy()).thenReturn(ids);
+        when(realm.getGroupIdStrategy()).thenReturn(ids);
+        when(jenkins.getSecurityRealm()).thenReturn(realm);
     }
 
     /** The services the steps get: virtual time as clock and timer, and {@link #work} for their work. */
