@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 
 /**
@@ -46,6 +48,8 @@ public class EndpointLocks {
      * @param since when it took it
      */
     record Holder(String build, String name, Instant since) {}
+
+    private static final Logger LOGGER = Logger.getLogger(EndpointLocks.class.getName());
 
     private static final String FILE_NAME = EndpointLocks.class.getName() + ".json";
 
@@ -163,17 +167,36 @@ public class EndpointLocks {
         return unsettled ? Optional.empty() : Optional.of("is no longer building");
     }
 
+    /**
+     * Reads the holders. A file that cannot be read (cut short by a full disk, edited by hand) must not fail every step
+     * from now on: it is moved aside, for an administrator to look at, with a warning in Jenkins' log, and the holders
+     * start empty. Rollouts under way keep running; only the check against a second canary on their endpoint is lost
+     * until they end.
+     */
     private static Map<String, Holder> load(Path file) {
         if (!Files.exists(file)) {
             return new TreeMap<>();
         }
         try {
-            return new TreeMap<>(Json.mapper()
-                    .readValue(
-                            Files.readString(file, StandardCharsets.UTF_8),
-                            new TypeReference<Map<String, Holder>>() {}));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the endpoint holders in " + file, e);
+            Map<String, Holder> read =
+                    Json.mapper().readValue(Files.readString(file, StandardCharsets.UTF_8), new TypeReference<>() {});
+            if (read == null || read.values().stream().anyMatch(h -> h == null || h.build() == null)) {
+                throw new IOException("not a map of endpoint holders");
+            }
+            return new TreeMap<>(read);
+        } catch (IOException | RuntimeException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+            LOGGER.log(
+                    Level.WARNING,
+                    "ML Rollout: cannot read the endpoint holders in " + file + "; moved it to " + aside
+                            + " and starting with no endpoint held",
+                    e);
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moveFailed) {
+                e.addSuppressed(moveFailed);
+            }
+            return new TreeMap<>();
         }
     }
 

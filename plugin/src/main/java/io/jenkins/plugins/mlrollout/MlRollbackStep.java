@@ -195,8 +195,8 @@ public class MlRollbackStep extends Step {
                             () -> {
                                 Outcome outcome;
                                 try {
-                                    outcome = rollback.run(endpoint, by, reason);
-                                } catch (IOException | RuntimeException e) {
+                                    outcome = writingToRouter(() -> rollback.run(endpoint, by, reason));
+                                } catch (Exception e) {
                                     outcome = Outcome.failed("mlRollback: " + e);
                                 }
                                 // Free before the step ends: the Pipeline's next statement may start a canary here.

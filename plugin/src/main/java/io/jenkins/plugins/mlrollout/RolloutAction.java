@@ -6,7 +6,6 @@ import hudson.model.Failure;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.mlrollout.core.audit.EvidenceVerifier;
 import io.mlrollout.core.audit.HtmlReport;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.Report;
@@ -38,6 +37,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jenkins.model.Jenkins;
 import jenkins.model.RunAction2;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
@@ -68,6 +68,8 @@ public class RolloutAction implements RunAction2 {
     private final boolean dryRun;
     /** The rollout's state as {@link RolloutStateCodec} writes it; saved with the build after every change. */
     private volatile String state;
+    /** The evidence file's length and head hash when the state was last saved; null before the first save. */
+    private volatile String evidenceSummary;
 
     private transient Run<?, ?> run;
     private transient volatile LiveRollout live;
@@ -134,20 +136,23 @@ public class RolloutAction implements RunAction2 {
         return rollout != null ? rollout.state() : RolloutStateCodec.read(state);
     }
 
-    /** Keeps {@code next} with the build; what a restarted controller resumes from. */
-    void persist(RolloutState next) throws IOException {
+    /**
+     * Keeps {@code next} with the build, with where the evidence file stands; what a restarted controller resumes
+     * from, and what the page shows without reading the file.
+     */
+    void persist(RolloutState next, String evidence) throws IOException {
         state = RolloutStateCodec.write(next);
+        evidenceSummary = evidence;
         run.save();
     }
 
-    /** The full report's address; relative to Jenkins' root when Jenkins does not know its own URL. */
+    /**
+     * The full report's address: under Jenkins' configured root URL, or relative to the root when Jenkins does not know
+     * it. ({@code Run.getAbsoluteUrl()} is deprecated: it guesses from the current request.)
+     */
     String reportUrl() {
-        String page = getUrlName() + "/report";
-        try {
-            return run.getAbsoluteUrl() + page;
-        } catch (IllegalStateException e) {
-            return "/" + run.getUrl() + page;
-        }
+        String root = Jenkins.get().getRootUrl();
+        return (root == null ? "/" : root) + run.getUrl() + getUrlName() + "/report";
     }
 
     /** Where the evidence file and the report are. */
@@ -301,20 +306,13 @@ public class RolloutAction implements RunAction2 {
         return isGateOpen() && currentSigner().map(Identity::administrator).orElse(false);
     }
 
-    /** The evidence file's length and whether its hash chain holds, checked now. */
+    /**
+     * The evidence file's length and head hash as recorded when it was last written. A page view reads no file and
+     * hashes nothing; {@code mlrollout verify} (see docs/cli.md) checks the whole chain.
+     */
     public String getEvidenceSummary() {
-        Path file = directory().resolve(AuditTrail.EVIDENCE);
-        if (!Files.exists(file)) {
-            return "no evidence recorded yet";
-        }
-        try {
-            EvidenceVerifier.Result result = EvidenceVerifier.verify(file);
-            return result.intact()
-                    ? result.lines() + " lines, hash chain intact, head " + result.head()
-                    : "HASH CHAIN BROKEN at " + result.problem().orElseThrow();
-        } catch (IOException e) {
-            return "cannot read the evidence file: " + e.getMessage();
-        }
+        String summary = evidenceSummary;
+        return summary == null ? "no evidence recorded yet" : summary;
     }
 
     /** The report's stages, sign-offs, charts and log as HTML; every outside text in it is escaped by the renderer. */

@@ -162,7 +162,7 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
     }
 
     @Override
-    public final synchronized void broke(Exception error) {
+    public final synchronized void broke(Throwable error) {
         if (!done) {
             failWith(new AbortException("the rollout stopped on an internal error: " + error
                     + "; check the router's split and run mlRollback if needed"));
@@ -201,6 +201,26 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
                             live.await(this);
                         },
                         services.clock().instant());
+    }
+
+    /** Set while the step itself writes to the router (a direct rollback). */
+    private transient volatile boolean writingDirectly;
+
+    /** Jenkins waits with a safe restart while a traffic move is being written to the router. */
+    @Override
+    public boolean blocksRestart() {
+        LiveRollout live = rollout;
+        return writingDirectly || (live != null && live.writingToRouter());
+    }
+
+    /** Runs a router write of the step's own, blocking a restart meanwhile. */
+    final <T> T writingToRouter(java.util.concurrent.Callable<T> write) throws Exception {
+        writingDirectly = true;
+        try {
+            return write.call();
+        } finally {
+            writingDirectly = false;
+        }
     }
 
     @Override

@@ -56,7 +56,6 @@ final class FakeBuild {
         when(run.getExternalizableId()).thenReturn(jobName + "#" + number);
         when(run.getFullDisplayName()).thenReturn(jobName + " #" + number);
         when(run.getUrl()).thenReturn("job/" + jobName + "/" + number + "/");
-        when(run.getAbsoluteUrl()).thenReturn("https://jenkins.example/job/" + jobName + "/" + number + "/");
         when(run.getRootDir()).thenReturn(directory.toFile());
         doReturn(job).when(run).getParent();
         when(run.isBuilding()).thenAnswer(invocation -> building);

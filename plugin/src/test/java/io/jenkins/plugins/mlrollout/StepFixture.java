@@ -13,7 +13,9 @@ import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.testing.FakeServing;
 import io.mlrollout.core.time.VirtualTime;
+import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
+import io.mlrollout.core.traffic.TrafficSplit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,10 +75,29 @@ final class StepFixture implements AutoCloseable {
             this.serving = serving;
         }
 
+        /** Runs inside every shift the router is asked for, e.g. to look at a step while a move is written. */
+        volatile Runnable duringShift = () -> {};
+
         @Override
         public TrafficRouter router(ModelEndpoint endpoint, Credential credential) {
             credentials.add(credential);
-            return serving;
+            return new TrafficRouter() {
+                @Override
+                public TrafficSplit current() throws TrafficException {
+                    return serving.current();
+                }
+
+                @Override
+                public TrafficSplit shift(String candidate, int canaryWeight) throws TrafficException {
+                    duringShift.run();
+                    return serving.shift(candidate, canaryWeight);
+                }
+
+                @Override
+                public String describe() {
+                    return serving.describe();
+                }
+            };
         }
 
         @Override
@@ -136,6 +157,7 @@ final class StepFixture implements AutoCloseable {
         when(realm.getUserIdStrategy()).thenReturn(ids);
         when(realm.getGroupIdStrategy()).thenReturn(ids);
         when(jenkins.getSecurityRealm()).thenReturn(realm);
+        when(jenkins.getRootUrl()).thenReturn("https://jenkins.example/");
     }
 
     /** The services the steps get: virtual time as clock and timer, and {@link #work} for their work. */
