@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * call {@link #run()} again at the due time and returns. People's requests ({@link #submit}) are applied at once and the
  * follow-up work is handed to the scheduler, so a web request never performs traffic shifts itself.
  *
- * <p>All methods are synchronized: timer ticks and people's requests may arrive on different threads.
+ * <p>Timer ticks and people's requests may arrive on different threads: the state is guarded by the driver's lock, which
+ * is never held while a port is called.
  */
 public final class RolloutDriver {
 
@@ -53,6 +54,10 @@ public final class RolloutDriver {
     private final Listener listener;
     private RolloutState state;
     private Instant scheduledFor;
+    /** A {@link #run()} is working; another call only asks it to look again. */
+    private boolean running;
+
+    private boolean runAgain;
 
     public RolloutDriver(
             RolloutEngine engine,
@@ -96,33 +101,76 @@ public final class RolloutDriver {
 
     /**
      * Does whatever is due now, until the rollout waits or rests. Safe to call at any time and any number of times: a
-     * restarted controller simply calls it (see {@code onResume}).
+     * restarted controller simply calls it (see {@code onResume}). One call works at a time; a call that arrives while
+     * another works makes that one look again before it returns.
+     *
+     * <p>The lock is held to decide and to apply, never while a port is called, so a person's request is taken at once
+     * even while the router or Prometheus is slow. A port's answer that comes back after a request changed the state is
+     * dropped, and the next action is decided again from the new state.
      */
-    public synchronized void run() {
-        scheduledFor = null;
-        for (int done = 0; done < MAX_ACTIONS_PER_RUN; done++) {
-            Instant now = clock.instant();
-            Action action = engine.next(state, now);
-            if (action instanceof Action.Rest) {
-                listener.rested(state);
+    public void run() {
+        synchronized (this) {
+            if (running) {
+                runAgain = true;
                 return;
             }
-            if (action instanceof Action.Wait wait) {
-                if (wait.until().isAfter(now)) {
-                    scheduleRun(wait.until());
-                    return;
-                }
-                apply(engine.on(state, new Input.Tick(now)));
-                if (engine.next(state, clock.instant()).equals(action)) {
-                    scheduleRun(clock.instant().plusSeconds(1)); // nothing changed: try again later, never spin
-                    return;
-                }
-                continue;
-            }
-            apply(engine.on(state, carryOut(action)));
+            running = true;
         }
-        throw new IllegalStateException("rollout " + state.subject().rolloutId() + " did not settle after "
-                + MAX_ACTIONS_PER_RUN + " actions in phase " + state.phase());
+        boolean again = true;
+        try {
+            while (again) {
+                runOnce();
+                synchronized (this) {
+                    again = runAgain;
+                    runAgain = false;
+                    running = again;
+                }
+            }
+        } finally {
+            synchronized (this) {
+                running = false;
+            }
+        }
+    }
+
+    private void runOnce() {
+        synchronized (this) {
+            scheduledFor = null;
+        }
+        for (int done = 0; done < MAX_ACTIONS_PER_RUN; done++) {
+            RolloutState before;
+            Action action;
+            synchronized (this) {
+                Instant now = clock.instant();
+                before = state;
+                action = engine.next(state, now);
+                if (action instanceof Action.Rest) {
+                    listener.rested(state);
+                    return;
+                }
+                if (action instanceof Action.Wait wait) {
+                    if (wait.until().isAfter(now)) {
+                        scheduleRun(wait.until());
+                        return;
+                    }
+                    apply(engine.on(state, new Input.Tick(now)));
+                    if (engine.next(state, clock.instant()).equals(action)) {
+                        scheduleRun(clock.instant().plusSeconds(1)); // nothing changed: try again later, never spin
+                        return;
+                    }
+                    continue;
+                }
+            }
+            Input result = carryOut(action, before);
+            synchronized (this) {
+                if (state == before) {
+                    apply(engine.on(state, result));
+                }
+            }
+        }
+        RolloutState now = state();
+        throw new IllegalStateException("rollout " + now.subject().rolloutId() + " did not settle after "
+                + MAX_ACTIONS_PER_RUN + " actions in phase " + now.phase());
     }
 
     /**
@@ -137,8 +185,8 @@ public final class RolloutDriver {
         return step.refusal();
     }
 
-    /** Carries out an action that does I/O and says what happened. */
-    private Input carryOut(Action action) {
+    /** Carries out an action that does I/O and says what happened; called without the lock. */
+    private Input carryOut(Action action, RolloutState from) {
         if (action instanceof Action.Inspect) {
             return routerCall(() -> new Input.Inspected(router.current(), clock.instant()));
         }
@@ -150,7 +198,7 @@ public final class RolloutDriver {
             return routerCall(() -> new Input.Shifted(router.shift(rollBack.candidate(), 0), clock.instant()));
         }
         if (action instanceof Action.Read read) {
-            return new Input.MetricsRead(read.window(), readAll(read), clock.instant());
+            return new Input.MetricsRead(read.window(), readAll(read, from), clock.instant());
         }
         throw new IllegalArgumentException("not an I/O action: " + action);
     }
@@ -171,9 +219,9 @@ public final class RolloutDriver {
         }
     }
 
-    private Map<String, Readings> readAll(Action.Read read) {
+    private Map<String, Readings> readAll(Action.Read read, RolloutState from) {
         Map<String, Readings> readings = new LinkedHashMap<>();
-        RolloutState.Subject subject = state.subject();
+        RolloutState.Subject subject = from.subject();
         for (MetricSpec metric : engine.policy().metrics()) {
             Reading candidate = readOne(metric, subject.endpoint(), subject.candidate(), read.window());
             Reading baseline = read.candidateOnly()

@@ -15,6 +15,7 @@ import io.mlrollout.core.rollout.RolloutState.BakeClock;
 import io.mlrollout.core.rollout.RolloutState.GatePurpose;
 import io.mlrollout.core.rollout.RolloutState.ShiftProgress;
 import io.mlrollout.core.rollout.RolloutState.Subject;
+import io.mlrollout.core.signoff.ApproverMatcher;
 import io.mlrollout.core.signoff.Settlement;
 import io.mlrollout.core.signoff.SignOffGate;
 import io.mlrollout.core.signoff.SignOffRules;
@@ -44,16 +45,24 @@ public final class RolloutEngine {
     private final Policy policy;
     private final Optional<SignOffRules> signOffRules;
     private final Judge judge;
+    private final ApproverMatcher approvers;
+
+    /** As below, with user ids and group names compared case-insensitively. */
+    public RolloutEngine(Policy policy, Optional<SignOffRules> signOffRules) {
+        this(policy, signOffRules, ApproverMatcher.CASE_INSENSITIVE);
+    }
 
     /**
      * @param policy the parsed policy
      * @param signOffRules the effective sign-off rules from {@link SignOffRules#effective}, which refuses a policy that
      *     asks for sign-offs nobody could give; empty when nobody is named to sign
+     * @param approvers how signers' user ids and groups are compared with the approvers, as the security realm does
      */
-    public RolloutEngine(Policy policy, Optional<SignOffRules> signOffRules) {
+    public RolloutEngine(Policy policy, Optional<SignOffRules> signOffRules, ApproverMatcher approvers) {
         this.policy = policy;
         this.signOffRules = signOffRules;
         this.judge = new Judge(policy);
+        this.approvers = approvers;
     }
 
     public Policy policy() {
@@ -317,7 +326,8 @@ public final class RolloutEngine {
                         request.decision(),
                         request.comment(),
                         now,
-                        s.subject().startedBy());
+                        s.subject().startedBy(),
+                        approvers);
         if (result instanceof SignResult.Refused refused) {
             return Step.refused(
                     s,

@@ -81,6 +81,11 @@ final class AuditTrail {
         return report.report();
     }
 
+    /** For the rollout's page: how long the evidence is and its head hash, e.g. {@code 12 lines, head hash 3f...}. */
+    synchronized String lengthAndHead() {
+        return evidence.lines() + " lines, head hash " + evidence.head();
+    }
+
     /** One line for the build log: how long the evidence is and the hash a later check must end with. */
     synchronized String summary() {
         return "evidence: " + evidence.lines() + " lines in " + evidence.file() + ", head hash " + evidence.head();

@@ -20,13 +20,15 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 
 /**
  * One rollout per endpoint per controller. Each endpoint with a rollout under way is held by the build running it;
  * the holders are kept in a small JSON file under the Jenkins home, read when Jenkins first asks for this extension, so a
- * restart keeps every endpoint held by the build that is resumed with it. A holder that no longer exists, or is no
- * longer building, is let go when someone else asks for the endpoint (and the one asking is told).
+ * restart keeps every endpoint held by the build that is resumed with it. A holder that no longer exists, or has ended
+ * with its rollout settled, is let go when someone else asks for the endpoint (and the one asking is told).
  */
 @Extension
 public class EndpointLocks {
@@ -46,6 +48,8 @@ public class EndpointLocks {
      * @param since when it took it
      */
     record Holder(String build, String name, Instant since) {}
+
+    private static final Logger LOGGER = Logger.getLogger(EndpointLocks.class.getName());
 
     private static final String FILE_NAME = EndpointLocks.class.getName() + ".json";
 
@@ -86,7 +90,7 @@ public class EndpointLocks {
                 throw new AbortException("endpoint '" + endpoint + "' already has a rollout in this build (since "
                         + holder.since() + "); a build runs one rollout per endpoint");
             }
-            Optional<String> stale = staleness(holder);
+            Optional<String> stale = staleness(endpoint, holder);
             if (stale.isEmpty()) {
                 throw new AbortException("endpoint '" + endpoint + "' is busy: build " + holder.name() + " ("
                         + holder.build() + ") has had a rollout on it since " + holder.since()
@@ -98,6 +102,18 @@ public class EndpointLocks {
         holders.put(endpoint, new Holder(id, run.getFullDisplayName(), clock.instant()));
         save();
         return note;
+    }
+
+    /**
+     * As {@link #acquire}, except that a hold {@code run} already has is kept: for a step resumed after a restart,
+     * whose hold from before the restart was read back from the file.
+     */
+    synchronized Optional<String> keepOrAcquire(String endpoint, Run<?, ?> run) throws AbortException {
+        Holder holder = holders.get(endpoint);
+        if (holder != null && holder.build().equals(run.getExternalizableId())) {
+            return Optional.empty();
+        }
+        return acquire(endpoint, run);
     }
 
     /** Lets {@code endpoint} go if {@code run} holds it; does nothing otherwise, so every ending may call it. */
@@ -113,14 +129,18 @@ public class EndpointLocks {
         return Optional.ofNullable(holders.get(endpoint));
     }
 
-    /** The build that holds {@code endpoint} and is still running, if any. */
-    synchronized Optional<Run<?, ?>> runningHolder(String endpoint) {
+    /** The build that holds {@code endpoint} and still counts (see {@link #staleness}), if any. */
+    synchronized Optional<Run<?, ?>> activeHolder(String endpoint) {
         Holder holder = holders.get(endpoint);
-        if (holder == null) {
+        if (holder == null || staleness(endpoint, holder).isPresent()) {
             return Optional.empty();
         }
-        Run<?, ?> run = builds.find(holder.build());
-        return run != null && run.isBuilding() ? Optional.of(run) : Optional.empty();
+        return Optional.ofNullable(builds.find(holder.build()));
+    }
+
+    /** Every endpoint held now, with its holder. */
+    synchronized Map<String, Holder> holders() {
+        return Map.copyOf(holders);
     }
 
     /** The build with this externalizable id, or null when it is gone. */
@@ -129,26 +149,54 @@ public class EndpointLocks {
         return builds.find(externalizableId);
     }
 
-    /** Why a holder no longer counts, or empty when it still does. */
-    private Optional<String> staleness(Holder holder) {
+    /**
+     * Why a holder no longer counts, or empty when it still does. A build that has ended still holds the endpoint while
+     * its rollout there has not settled (a rollback queued when the build ended, a canary left at its weight, a failed
+     * rollback): the router is not at rest, and a new canary must not start on it.
+     */
+    private Optional<String> staleness(String endpoint, Holder holder) {
         Run<?, ?> run = builds.find(holder.build());
         if (run == null) {
             return Optional.of("no longer exists");
         }
-        return run.isBuilding() ? Optional.empty() : Optional.of("is no longer building");
+        if (run.isBuilding()) {
+            return Optional.empty();
+        }
+        boolean unsettled =
+                RolloutAction.find(run, endpoint).map(a -> !a.isSettled()).orElse(false);
+        return unsettled ? Optional.empty() : Optional.of("is no longer building");
     }
 
+    /**
+     * Reads the holders. A file that cannot be read (cut short by a full disk, edited by hand) must not fail every step
+     * from now on: it is moved aside, for an administrator to look at, with a warning in Jenkins' log, and the holders
+     * start empty. Rollouts under way keep running; only the check against a second canary on their endpoint is lost
+     * until they end.
+     */
     private static Map<String, Holder> load(Path file) {
         if (!Files.exists(file)) {
             return new TreeMap<>();
         }
         try {
-            return new TreeMap<>(Json.mapper()
-                    .readValue(
-                            Files.readString(file, StandardCharsets.UTF_8),
-                            new TypeReference<Map<String, Holder>>() {}));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the endpoint holders in " + file, e);
+            Map<String, Holder> read =
+                    Json.mapper().readValue(Files.readString(file, StandardCharsets.UTF_8), new TypeReference<>() {});
+            if (read == null || read.values().stream().anyMatch(h -> h == null || h.build() == null)) {
+                throw new IOException("not a map of endpoint holders");
+            }
+            return new TreeMap<>(read);
+        } catch (IOException | RuntimeException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+            LOGGER.log(
+                    Level.WARNING,
+                    "ML Rollout: cannot read the endpoint holders in " + file + "; moved it to " + aside
+                            + " and starting with no endpoint held",
+                    e);
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moveFailed) {
+                e.addSuppressed(moveFailed);
+            }
+            return new TreeMap<>();
         }
     }
 

@@ -3,7 +3,10 @@ package io.jenkins.plugins.mlrollout;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -39,6 +42,34 @@ final class FieldRules {
             return null;
         }
         return raw.trim();
+    }
+
+    /** Names separated by commas or white space, in order, each once; none for {@code null}. */
+    static List<String> splitNames(@CheckForNull String value) {
+        if (value == null) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : value.split("[,\\s]+")) {
+            if (!name.isEmpty()) {
+                names.add(name);
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * Full names of jobs or folders ({@code team/deploy}), separated by commas or white space; blank means none. A
+     * leading or trailing {@code /}, or an empty segment, would match nothing the way it reads, so it is refused.
+     */
+    static Optional<String> jobNames(@CheckForNull String value) {
+        for (String name : splitNames(value)) {
+            if (name.startsWith("/") || name.endsWith("/") || name.contains("//")) {
+                return Optional.of("'" + name + "' is not a full name: write it as Jenkins shows it, e.g. team/deploy,"
+                        + " without a leading or trailing '/'");
+            }
+        }
+        return Optional.empty();
     }
 
     static Optional<String> required(@CheckForNull String value) {

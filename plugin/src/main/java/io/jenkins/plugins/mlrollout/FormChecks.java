@@ -33,8 +33,8 @@ final class FormChecks {
     }
 
     /**
-     * The credentials an endpoint may use: secret text (sent as a bearer token) and username with password (basic
-     * auth). As the credentials plugin recommends, someone who may not configure the context sees only the current
+     * The credentials an endpoint may use: the controller's secret text (sent as a bearer token) and username with
+     * password (basic auth), of System or Global scope; see {@link CredentialResolver}. As the credentials plugin recommends, someone who may not configure the context sees only the current
      * value, so the list reveals no credential ids to them.
      */
     static ListBoxModel credentialItems(@CheckForNull Item item, @CheckForNull String currentId) {
@@ -46,12 +46,12 @@ final class FormChecks {
         if (!allowed) {
             return result.includeCurrentValue(current);
         }
-        // These forms are global (item is null), where credentials are listed as SYSTEM, as the credentials plugin
-        // recommends for anything that is not a queue task.
+        // Exactly what CredentialResolver looks up: Jenkins' own store (no item), as SYSTEM, so System-scoped
+        // credentials are listed and work, and folder credentials are neither listed nor used.
         return result.includeEmptyValue()
                 .includeMatchingAs(
                         ACL.SYSTEM2,
-                        item,
+                        (Item) null,
                         StandardCredentials.class,
                         List.of(),
                         CredentialsMatchers.anyOf(

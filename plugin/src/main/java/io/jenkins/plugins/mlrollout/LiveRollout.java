@@ -13,13 +13,16 @@ import io.mlrollout.core.rollout.RolloutEngine;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.Step;
+import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
+import io.mlrollout.core.traffic.TrafficSplit;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,7 +37,7 @@ final class LiveRollout implements RolloutDriver.Listener {
     private static final Logger LOGGER = Logger.getLogger(LiveRollout.class.getName());
 
     /** Rests after which nothing more happens: the endpoint is free again. */
-    private static final Set<Phase> FINISHED =
+    static final Set<Phase> FINISHED =
             EnumSet.of(Phase.PROMOTED, Phase.ROLLED_BACK, Phase.HALTED, Phase.DRY_RUN_COMPLETE);
 
     /** A step waiting for the rollout. */
@@ -47,7 +50,7 @@ final class LiveRollout implements RolloutDriver.Listener {
         boolean settle(RolloutState state);
 
         /** The rollout cannot go on: an error no rollout should meet (a bug, a full disk). */
-        void broke(Exception error);
+        void broke(Throwable error);
     }
 
     private final RolloutAction action;
@@ -57,6 +60,8 @@ final class LiveRollout implements RolloutDriver.Listener {
     private final List<TaskListener> logs = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Waiter> waiters = new CopyOnWriteArrayList<>();
     private volatile RolloutState latest;
+    /** Router writes under way: a restart now would leave the router's state unknown to the saved rollout. */
+    private final AtomicInteger routerWrites = new AtomicInteger();
     /** The rest last reported, so that a rest is summarised once however often the driver finds it. */
     private String lastRest;
 
@@ -74,7 +79,8 @@ final class LiveRollout implements RolloutDriver.Listener {
         this.audit = audit;
         this.latest = state;
         RolloutDriver.Scheduler guarded = (task, due) -> services.scheduler().schedule(() -> guarded(task), due);
-        this.driver = new RolloutDriver(engine, router, metrics, services.clock(), guarded, this, state);
+        this.driver =
+                new RolloutDriver(engine, new CountedWrites(router), metrics, services.clock(), guarded, this, state);
     }
 
     /**
@@ -133,6 +139,40 @@ final class LiveRollout implements RolloutDriver.Listener {
 
     RolloutState state() {
         return latest;
+    }
+
+    /** Whether a shift or rollback is being written to the router now; a step's {@code blocksRestart()}. */
+    boolean writingToRouter() {
+        return routerWrites.get() > 0;
+    }
+
+    /** The router, counting the writes under way. */
+    private final class CountedWrites implements TrafficRouter {
+        private final TrafficRouter router;
+
+        CountedWrites(TrafficRouter router) {
+            this.router = router;
+        }
+
+        @Override
+        public TrafficSplit current() throws TrafficException {
+            return router.current();
+        }
+
+        @Override
+        public TrafficSplit shift(String candidate, int canaryWeight) throws TrafficException {
+            routerWrites.incrementAndGet();
+            try {
+                return router.shift(candidate, canaryWeight);
+            } finally {
+                routerWrites.decrementAndGet();
+            }
+        }
+
+        @Override
+        public String describe() {
+            return router.describe();
+        }
     }
 
     RolloutPlan plan() {
@@ -203,7 +243,7 @@ final class LiveRollout implements RolloutDriver.Listener {
     public void saved(RolloutState state) {
         latest = state;
         try {
-            action.persist(state);
+            action.persist(state, audit.lengthAndHead());
         } catch (IOException e) {
             warn("could not save the rollout's state with the build: " + e.getMessage(), e);
         }
@@ -239,16 +279,26 @@ final class LiveRollout implements RolloutDriver.Listener {
         return true;
     }
 
-    /** Runs a driver task; an error no rollout should meet fails the waiting steps instead of vanishing in the timer. */
+    /**
+     * Runs a driver task; an error no rollout should meet fails the waiting steps instead of vanishing in the timer. An
+     * {@code Error} (out of memory, a linkage problem) fails them too, and is then thrown on.
+     */
     private void guarded(Runnable task) {
         try {
             task.run();
         } catch (RuntimeException e) {
-            warn("the rollout stopped on an internal error: " + e, e);
-            for (Waiter waiter : waiters) {
-                waiter.broke(e);
-                waiters.remove(waiter);
-            }
+            broke(e);
+        } catch (Error e) {
+            broke(e);
+            throw e;
+        }
+    }
+
+    private void broke(Throwable e) {
+        warn("the rollout stopped on an internal error: " + e, e);
+        for (Waiter waiter : waiters) {
+            waiter.broke(e);
+            waiters.remove(waiter);
         }
     }
 
@@ -266,7 +316,7 @@ final class LiveRollout implements RolloutDriver.Listener {
         }
     }
 
-    private void warn(String text, Exception e) {
+    private void warn(String text, Throwable e) {
         LOGGER.log(Level.WARNING, "ML Rollout on " + plan.endpointName() + ": " + text, e);
         say("WARNING: " + text);
     }

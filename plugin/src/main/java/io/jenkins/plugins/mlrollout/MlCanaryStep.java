@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -99,13 +100,21 @@ public class MlCanaryStep extends Step {
             TaskListener log = getContext().get(TaskListener.class);
             String candidate = required("candidate", step.getCandidate()).trim();
             String policyText = required("policy", step.getPolicy());
-            RolloutServices services = RolloutServices.current();
             RolloutPlan plan = RolloutPlan.of(policyText, step.getEndpoint(), step.isDryRun());
             endpoint = plan.endpointName();
+            EndpointAccess.check("mlCanary", plan.endpoint(), run, Jenkins.getAuthentication2());
             if (RolloutAction.find(run, endpoint).isPresent()) {
                 throw new AbortException("mlCanary: this build already rolled out to endpoint '" + endpoint
                         + "'; a build runs one rollout per endpoint, start a new build for another");
             }
+            startSoon(() -> begin(plan, policyText, candidate, run, log));
+            return false;
+        }
+
+        /** Looks the credentials up, takes the endpoint and starts the rollout; on the plugin's threads. */
+        private void begin(RolloutPlan plan, String policyText, String candidate, Run<?, ?> run, TaskListener log)
+                throws IOException {
+            RolloutServices services = RolloutServices.current();
             TrafficRouter router = plan.router(run, services);
             MetricsSource metrics = plan.metrics(run, services);
             EndpointLocks locks = EndpointLocks.get();
@@ -121,21 +130,18 @@ public class MlCanaryStep extends Step {
                 throw e;
             }
             await();
-            return false;
         }
 
         @Override
         public void onResume() {
-            try {
+            startSoon(() -> {
                 Run<?, ?> run = getContext().get(Run.class);
                 RolloutAction action = RolloutAction.find(run, endpoint)
                         .orElseThrow(() -> new AbortException(
                                 "mlCanary: the rollout of endpoint '" + endpoint + "' is missing from the build"));
                 follow(action.live(), getContext().get(TaskListener.class));
                 await();
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                getContext().onFailure(e);
-            }
+            });
         }
 
         @Override

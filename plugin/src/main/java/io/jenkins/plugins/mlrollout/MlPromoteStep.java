@@ -7,11 +7,11 @@ import hudson.model.TaskListener;
 import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutState;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -57,6 +57,8 @@ public class MlPromoteStep extends Step {
         public boolean start() throws Exception {
             String name = MlCanaryStep.required("endpoint", endpoint).trim();
             Run<?, ?> run = getContext().get(Run.class);
+            EndpointAccess.check(
+                    "mlPromote", MlRolloutConfiguration.get().requireEndpoint(name), run, Jenkins.getAuthentication2());
             RolloutAction action = RolloutAction.find(run, name)
                     .orElseThrow(() -> new AbortException("mlPromote: this build has no canary for endpoint '" + name
                             + "'; run mlCanary for it first. Nothing was promoted."));
@@ -65,15 +67,18 @@ public class MlPromoteStep extends Step {
                 throw new AbortException("mlPromote: the rollout of endpoint '" + name
                         + "' is not waiting at a passed canary (" + action.getStatus() + "). Nothing was promoted.");
             }
-            follow(action.live(), getContext().get(TaskListener.class));
-            await();
-            promote(run);
+            TaskListener log = getContext().get(TaskListener.class);
+            startSoon(() -> {
+                follow(action.live(), log);
+                await();
+                promote(run);
+            });
             return false;
         }
 
         @Override
         public void onResume() {
-            try {
+            startSoon(() -> {
                 Run<?, ?> run = getContext().get(Run.class);
                 RolloutAction action = RolloutAction.find(run, endpoint.trim())
                         .orElseThrow(() -> new AbortException(
@@ -83,9 +88,7 @@ public class MlPromoteStep extends Step {
                 if (action.state().phase() == Phase.CANARY_PASSED) {
                     promote(run); // the restart came before the request was taken; asking again is safe
                 }
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                getContext().onFailure(e);
-            }
+            });
         }
 
         private void promote(Run<?, ?> run) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -77,15 +78,26 @@ public class MlRollbackStep extends Step {
             MlCanaryStep.required("reason", reason);
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener log = getContext().get(TaskListener.class);
+            EndpointAccess.check(
+                    "mlRollback",
+                    MlRolloutConfiguration.get().requireEndpoint(endpoint),
+                    run,
+                    Jenkins.getAuthentication2());
+            startSoon(() -> begin(run, log));
+            return false;
+        }
+
+        /** Finds the rollout to ask, or sets the router itself; on the plugin's threads. */
+        private void begin(Run<?, ?> run, TaskListener log) throws IOException {
             Optional<RolloutAction> own = RolloutAction.find(run, endpoint);
             if (own.isPresent()) {
                 target = run.getExternalizableId();
                 follow(own.get().live(), log);
                 requestRollback(run);
-                return false;
+                return;
             }
             Optional<RolloutAction> other =
-                    EndpointLocks.get().runningHolder(endpoint).flatMap(holder -> RolloutAction.find(holder, endpoint));
+                    EndpointLocks.get().activeHolder(endpoint).flatMap(holder -> RolloutAction.find(holder, endpoint));
             if (other.isPresent()) {
                 Run<?, ?> holder = other.get().getRun();
                 target = holder.getExternalizableId();
@@ -94,19 +106,18 @@ public class MlRollbackStep extends Step {
                                 + endpoint + ": asking it to roll back");
                 follow(other.get().live(), log);
                 requestRollback(run);
-                return false;
+                return;
             }
-            rollBackDirectly(run, log);
-            return false;
+            rollBackDirectly(run, log, false);
         }
 
         @Override
         public void onResume() {
-            try {
+            startSoon(() -> {
                 Run<?, ?> run = getContext().get(Run.class);
                 TaskListener log = getContext().get(TaskListener.class);
                 if (target == null) {
-                    rollBackDirectly(run, log); // it reads the split first, so doing it again is safe
+                    rollBackDirectly(run, log, true); // it reads the split first, so doing it again is safe
                     return;
                 }
                 Run<?, ?> holder = target.equals(run.getExternalizableId())
@@ -124,9 +135,7 @@ public class MlRollbackStep extends Step {
                 } else {
                     requestRollback(run);
                 }
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                getContext().onFailure(e);
-            }
+            });
         }
 
         private void requestRollback(Run<?, ?> run) {
@@ -160,13 +169,18 @@ public class MlRollbackStep extends Step {
             };
         }
 
-        /** No rollout to ask: set the router, holding the endpoint meanwhile so no canary starts under it. */
-        private void rollBackDirectly(Run<?, ?> run, TaskListener log) throws IOException {
+        /**
+         * No rollout to ask: set the router, holding the endpoint meanwhile so no canary starts under it. Resumed after
+         * a restart, the step still holds the endpoint from before and keeps that hold.
+         */
+        private void rollBackDirectly(Run<?, ?> run, TaskListener log, boolean resumed) throws IOException {
+            withoutRollout();
             RolloutServices services = RolloutServices.current();
             ModelEndpoint configured = MlRolloutConfiguration.get().requireEndpoint(endpoint);
             TrafficRouter router = RolloutPlan.router(configured, run, services);
             EndpointLocks locks = EndpointLocks.get();
-            locks.acquire(endpoint, run).ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));
+            (resumed ? locks.keepOrAcquire(endpoint, run) : locks.acquire(endpoint, run))
+                    .ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));
             AuditTrail audit;
             try {
                 audit = AuditTrail.open(AuditTrail.directory(run.getRootDir().toPath(), endpoint));
@@ -179,13 +193,15 @@ public class MlRollbackStep extends Step {
             services.scheduler()
                     .schedule(
                             () -> {
+                                Outcome outcome;
                                 try {
-                                    end(rollback.run(endpoint, by, reason));
-                                } catch (IOException | RuntimeException e) {
-                                    getContext().onFailure(e);
-                                } finally {
-                                    locks.release(endpoint, run);
+                                    outcome = writingToRouter(() -> rollback.run(endpoint, by, reason));
+                                } catch (Exception e) {
+                                    outcome = Outcome.failed("mlRollback: " + e);
                                 }
+                                // Free before the step ends: the Pipeline's next statement may start a canary here.
+                                locks.release(endpoint, run);
+                                end(outcome);
                             },
                             services.clock().instant());
         }

@@ -12,9 +12,7 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.mlrollout.core.http.Credential;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -36,6 +34,7 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
     private String approvers;
     private int minimumQuorum;
     private boolean allowSelfApproval;
+    private String allowedJobs;
 
     @DataBoundConstructor
     public ModelEndpoint(String name) {
@@ -98,16 +97,7 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
 
     /** {@link #getApprovers()} split into ids, in order, each once. */
     public List<String> approverIds() {
-        if (approvers == null) {
-            return List.of();
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        for (String id : approvers.split("[,\\s]+")) {
-            if (!id.isEmpty()) {
-                ids.add(id);
-            }
-        }
-        return List.copyOf(ids);
+        return FieldRules.splitNames(approvers);
     }
 
     /** How many different approvers every sign-off on this endpoint needs at least; 0 leaves it to the policy. */
@@ -131,6 +121,29 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
     @DataBoundSetter
     public void setAllowSelfApproval(boolean allowSelfApproval) {
         this.allowSelfApproval = allowSelfApproval;
+    }
+
+    /**
+     * The jobs and folders whose builds may use this endpoint, by full name, separated by commas or white space, as
+     * typed; {@code null} for none. A folder allows every job inside it, at any depth.
+     */
+    public @CheckForNull String getAllowedJobs() {
+        return allowedJobs;
+    }
+
+    @DataBoundSetter
+    public void setAllowedJobs(@CheckForNull String allowedJobs) {
+        this.allowedJobs = FieldRules.accept("allowedJobs", allowedJobs, FieldRules::jobNames);
+    }
+
+    /** {@link #getAllowedJobs()} split into full names, in order, each once. */
+    public List<String> allowedJobNames() {
+        return FieldRules.splitNames(allowedJobs);
+    }
+
+    /** Whether the job with this full name is listed, or lies in a listed folder. */
+    public boolean allowsJob(String fullName) {
+        return allowedJobNames().stream().anyMatch(entry -> fullName.equals(entry) || fullName.startsWith(entry + "/"));
     }
 
     /** The quorum a rollout gets when its policy asks for {@code requested}: a pipeline may raise it, never lower it. */
@@ -213,6 +226,11 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
         @POST
         public FormValidation doCheckNamespace(@QueryParameter String value) {
             return FormChecks.check(value, FieldRules::optionalLabel);
+        }
+
+        @POST
+        public FormValidation doCheckAllowedJobs(@QueryParameter String value) {
+            return FormChecks.check(value, FieldRules::jobNames);
         }
 
         @POST

@@ -5,10 +5,13 @@ import hudson.model.Cause;
 import hudson.model.Failure;
 import hudson.model.Run;
 import hudson.security.ACL;
+import hudson.security.SecurityRealm;
+import io.mlrollout.core.signoff.ApproverMatcher;
 import io.mlrollout.core.signoff.Identity;
 import java.util.Set;
 import java.util.stream.Collectors;
 import jenkins.model.CauseOfInterruption;
+import jenkins.model.IdStrategy;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.springframework.security.core.Authentication;
@@ -44,6 +47,18 @@ final class People {
             }
         }
         return "the build being stopped";
+    }
+
+    /**
+     * How signers are matched with approvers: user ids with the security realm's user id strategy and groups with its
+     * group id strategy, as Jenkins' own {@code input} step does (a case-sensitive realm keeps {@code Alice} and
+     * {@code alice} apart).
+     */
+    static ApproverMatcher approverMatcher() {
+        SecurityRealm realm = Jenkins.get().getSecurityRealm();
+        IdStrategy users = realm.getUserIdStrategy();
+        IdStrategy groups = realm.getGroupIdStrategy();
+        return new ApproverMatcher(users::equals, groups::equals);
     }
 
     /**

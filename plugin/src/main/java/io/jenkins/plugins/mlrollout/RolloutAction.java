@@ -1,11 +1,11 @@
 package io.jenkins.plugins.mlrollout;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
 import hudson.model.Failure;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.mlrollout.core.audit.EvidenceVerifier;
 import io.mlrollout.core.audit.HtmlReport;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.Report;
@@ -35,6 +35,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
 import jenkins.model.RunAction2;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
@@ -55,6 +58,8 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
  */
 public class RolloutAction implements RunAction2 {
 
+    private static final Logger LOGGER = Logger.getLogger(RolloutAction.class.getName());
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -63,9 +68,13 @@ public class RolloutAction implements RunAction2 {
     private final boolean dryRun;
     /** The rollout's state as {@link RolloutStateCodec} writes it; saved with the build after every change. */
     private volatile String state;
+    /** The evidence file's length and head hash when the state was last saved; null before the first save. */
+    private volatile String evidenceSummary;
 
     private transient Run<?, ?> run;
     private transient volatile LiveRollout live;
+    /** The plan read from the saved policy, for the page while no rollout is live; never connects anything. */
+    private transient volatile RolloutPlan savedPlan;
 
     /**
      * @param endpoint the endpoint the rollout runs on (the step's, else the policy's)
@@ -127,20 +136,23 @@ public class RolloutAction implements RunAction2 {
         return rollout != null ? rollout.state() : RolloutStateCodec.read(state);
     }
 
-    /** Keeps {@code next} with the build; what a restarted controller resumes from. */
-    void persist(RolloutState next) throws IOException {
+    /**
+     * Keeps {@code next} with the build, with where the evidence file stands; what a restarted controller resumes
+     * from, and what the page shows without reading the file.
+     */
+    void persist(RolloutState next, String evidence) throws IOException {
         state = RolloutStateCodec.write(next);
+        evidenceSummary = evidence;
         run.save();
     }
 
-    /** The full report's address; relative to Jenkins' root when Jenkins does not know its own URL. */
+    /**
+     * The full report's address: under Jenkins' configured root URL, or relative to the root when Jenkins does not know
+     * it. ({@code Run.getAbsoluteUrl()} is deprecated: it guesses from the current request.)
+     */
     String reportUrl() {
-        String page = getUrlName() + "/report";
-        try {
-            return run.getAbsoluteUrl() + page;
-        } catch (IllegalStateException e) {
-            return "/" + run.getUrl() + page;
-        }
+        String root = Jenkins.get().getRootUrl();
+        return (root == null ? "/" : root) + run.getUrl() + getUrlName() + "/report";
     }
 
     /** Where the evidence file and the report are. */
@@ -175,29 +187,65 @@ public class RolloutAction implements RunAction2 {
         return live;
     }
 
+    /** Whether the rollout has come to a rest after which nothing more happens, and its endpoint is free. */
+    boolean isSettled() {
+        return LiveRollout.FINISHED.contains(state().phase());
+    }
+
     /**
      * The build ended. A canary that passed but was never promoted is rolled back, because nothing could promote it
-     * later; so is a rollout that is still moving (its step was killed), to protect production.
+     * later; so is a rollout that is still moving (its step was killed), to protect production. The rollback is
+     * handed to the plugin's threads; until it settles the build keeps the endpoint (see {@link EndpointLocks}).
      */
-    void buildEnded(TaskListener listener) throws IOException {
-        RolloutState now = state();
-        String reason;
-        if (now.phase() == Phase.CANARY_PASSED) {
-            reason = "the build ended without mlPromote";
-        } else if (!now.phase().isResting() && now.phase() != Phase.ROLLING_BACK) {
-            reason = "the build ended while the rollout was "
-                    + now.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        } else {
+    void buildEnded(TaskListener listener) {
+        Optional<String> reason = endedReason(state());
+        if (reason.isEmpty()) {
             return;
         }
-        listener.getLogger().println(LogLines.PREFIX + reason + ": rolling back endpoint " + endpoint);
-        LiveRollout rollout = live();
-        RolloutServices services = RolloutServices.current();
-        services.scheduler()
-                .schedule(
-                        () -> rollout.submit(new Input.RollbackRequested(
-                                "ml-rollout", reason, services.clock().instant())),
-                        services.clock().instant());
+        listener.getLogger().println(LogLines.PREFIX + reason.get() + ": rolling back endpoint " + endpoint);
+        RolloutServices.current().work().execute(() -> rollBackAfterBuild(reason.get()));
+    }
+
+    /**
+     * Jenkins started while this ended build's rollout had not settled (e.g. it restarted between the build's end
+     * and its rollback): picks the rollout up again, lets a rollback under way finish, and rolls back what the build
+     * left at the canary's weight. Called on the plugin's threads, at start-up only (see {@link RolloutResumer}).
+     */
+    void resumeAfterBuild() {
+        if (isSettled()) {
+            return;
+        }
+        Optional<String> reason = endedReason(state());
+        if (reason.isPresent()) {
+            rollBackAfterBuild(reason.get());
+            return;
+        }
+        try {
+            live(); // a rollback under way carries on; a failed one stays as it is, holding the endpoint
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "ML Rollout could not resume " + endpoint + " of " + run, e);
+        }
+    }
+
+    /** Why an ended build's rollout must be rolled back, or empty when it needs nothing. */
+    private static Optional<String> endedReason(RolloutState now) {
+        if (now.phase() == Phase.CANARY_PASSED) {
+            return Optional.of("the build ended without mlPromote");
+        }
+        if (!now.phase().isResting() && now.phase() != Phase.ROLLING_BACK) {
+            return Optional.of("the build ended while the rollout was "
+                    + now.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        }
+        return Optional.empty();
+    }
+
+    private void rollBackAfterBuild(String reason) {
+        try {
+            live().submit(new Input.RollbackRequested(
+                    "ml-rollout", reason, RolloutServices.current().clock().instant()));
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "ML Rollout could not roll back " + endpoint + " of " + run, e);
+        }
     }
 
     // ---- what the page shows
@@ -247,7 +295,7 @@ public class RolloutAction implements RunAction2 {
         if (gate.isEmpty() || who.isEmpty() || rules.isEmpty()) {
             return false;
         }
-        ApproverMatcher matcher = ApproverMatcher.CASE_INSENSITIVE;
+        ApproverMatcher matcher = People.approverMatcher();
         boolean signed = gate.get().signatures().stream()
                 .anyMatch(s -> matcher.samePerson(s.userId(), who.get().userId()));
         return !signed && matcher.isApprover(rules.get().approvers(), who.get());
@@ -258,20 +306,13 @@ public class RolloutAction implements RunAction2 {
         return isGateOpen() && currentSigner().map(Identity::administrator).orElse(false);
     }
 
-    /** The evidence file's length and whether its hash chain holds, checked now. */
+    /**
+     * The evidence file's length and head hash as recorded when it was last written. A page view reads no file and
+     * hashes nothing; {@code mlrollout verify} (see docs/cli.md) checks the whole chain.
+     */
     public String getEvidenceSummary() {
-        Path file = directory().resolve(AuditTrail.EVIDENCE);
-        if (!Files.exists(file)) {
-            return "no evidence recorded yet";
-        }
-        try {
-            EvidenceVerifier.Result result = EvidenceVerifier.verify(file);
-            return result.intact()
-                    ? result.lines() + " lines, hash chain intact, head " + result.head()
-                    : "HASH CHAIN BROKEN at " + result.problem().orElseThrow();
-        } catch (IOException e) {
-            return "cannot read the evidence file: " + e.getMessage();
-        }
+        String summary = evidenceSummary;
+        return summary == null ? "no evidence recorded yet" : summary;
     }
 
     /** The report's stages, sign-offs, charts and log as HTML; every outside text in it is escaped by the renderer. */
@@ -333,7 +374,12 @@ public class RolloutAction implements RunAction2 {
     private HttpResponse sign(Decision decision, @CheckForNull String comment) throws IOException {
         run.getParent().checkPermission(Item.READ);
         Identity who = People.signer();
-        Optional<String> refusal = live().submit(new Input.SignOff(
+        LiveRollout rollout = live;
+        if (rollout == null) {
+            throw new Failure("this rollout is not under way in this controller (it may still be resuming after a"
+                    + " restart); reload the page in a moment");
+        }
+        Optional<String> refusal = rollout.submit(new Input.SignOff(
                 who,
                 decision,
                 comment == null ? "" : comment,
@@ -351,14 +397,25 @@ public class RolloutAction implements RunAction2 {
         return rollout != null ? rollout.report() : ReportBuilder.of(AuditTrail.readEvents(directory()));
     }
 
-    /** The sign-off rules in force; a rollout under way is picked up again to know them, a resting one is not. */
+    /**
+     * The sign-off rules in force: the live rollout's, or else those of the saved policy with the endpoint as now
+     * configured. Never resumes the rollout: a page view must not start traffic moves.
+     */
     private Optional<SignOffRules> rules() {
-        try {
-            LiveRollout rollout = state().phase().isResting() ? live : live();
-            return rollout == null ? Optional.empty() : rollout.plan().rules();
-        } catch (IOException e) {
-            return Optional.empty();
+        LiveRollout rollout = live;
+        if (rollout != null) {
+            return rollout.plan().rules();
         }
+        RolloutPlan plan = savedPlan;
+        if (plan == null) {
+            try {
+                plan = RolloutPlan.of(policy, endpoint, dryRun);
+            } catch (AbortException e) {
+                return Optional.empty(); // the endpoint was removed or changed since; nobody can sign meanwhile
+            }
+            savedPlan = plan;
+        }
+        return plan.rules();
     }
 
     private int quorum() {

@@ -76,7 +76,7 @@ record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules>
     }
 
     RolloutEngine engine() {
-        return new RolloutEngine(policy, rules);
+        return new RolloutEngine(policy, rules, People.approverMatcher());
     }
 
     /** The endpoint's router, with its credential looked up for {@code run}. */

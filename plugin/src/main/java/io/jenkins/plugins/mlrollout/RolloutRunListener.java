@@ -5,7 +5,6 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.model.listeners.RunListener;
 import io.mlrollout.core.audit.LogLines;
-import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,7 +22,7 @@ public class RolloutRunListener extends RunListener<Run<?, ?>> {
         for (RolloutAction action : run.getActions(RolloutAction.class)) {
             try {
                 action.buildEnded(listener);
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOGGER.log(Level.WARNING, "ML Rollout could not roll back " + action.getEndpoint() + " of " + run, e);
                 listener.getLogger()
                         .println(LogLines.PREFIX + "could not roll back endpoint " + action.getEndpoint() + ": " + e

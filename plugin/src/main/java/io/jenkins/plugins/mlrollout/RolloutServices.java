@@ -1,51 +1,63 @@
 package io.jenkins.plugins.mlrollout;
 
+import hudson.Extension;
+import hudson.ExtensionList;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.traffic.TrafficRouter;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
- * The clock, the timer and the connectors that the rollout steps use. In Jenkins: the system clock, {@code
- * jenkins.util.Timer} and the connectors an endpoint's settings describe. Tests put virtual time and an in-memory
- * endpoint here ({@link #use}), which is the only reason this is not hard-wired.
+ * The clock, the timer, the threads and the connectors that the rollout steps use. In Jenkins: the system clock,
+ * {@code jenkins.util.Timer} handing over to {@link RolloutThreads}, and the connectors an endpoint's settings describe
+ * ({@link InJenkins}). Tests put virtual time and an in-memory endpoint here through the extension look-up.
  *
  * @param clock what "now" is for the engine
  * @param scheduler runs the driver's work at its due time, never on the Pipeline's CPS thread
+ * @param work runs a task now, off the Pipeline's CPS thread (a step's start: credential look-ups, files, the build)
  * @param connectors turns an endpoint's settings and credentials into a router and a metrics source
  */
-record RolloutServices(Clock clock, RolloutDriver.Scheduler scheduler, Connectors connectors) {
+record RolloutServices(Clock clock, RolloutDriver.Scheduler scheduler, Executor work, Connectors connectors) {
 
-    /** Builds the ports for an endpoint; the credentials were already looked up against the build. */
+    /** Builds the ports for an endpoint; the credentials were already looked up. */
     interface Connectors {
         TrafficRouter router(ModelEndpoint endpoint, Credential credential);
 
         MetricsSource metrics(ModelEndpoint endpoint, Credential credential);
     }
 
-    private static final RolloutServices JENKINS =
-            new RolloutServices(Clock.systemUTC(), new TimerScheduler(Clock.systemUTC()), new EndpointConnectors());
-
-    private static volatile RolloutServices current = JENKINS;
-
     RolloutServices {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(work, "work");
         Objects.requireNonNull(connectors, "connectors");
     }
 
     static RolloutServices current() {
-        return current;
+        return ExtensionList.lookupSingleton(InJenkins.class).services();
     }
 
-    /** For tests: replaces the services until {@link #reset()}. */
-    static void use(RolloutServices services) {
-        current = services;
-    }
+    /** The services Jenkins runs with: made once, when Jenkins first asks for them. */
+    @Extension
+    public static class InJenkins {
+        private final RolloutServices services;
 
-    static void reset() {
-        current = JENKINS;
+        public InJenkins() {
+            Clock clock = Clock.systemUTC();
+            RolloutThreads threads = RolloutThreads.forJenkins();
+            this.services =
+                    new RolloutServices(clock, new TimerScheduler(clock, threads), threads, new EndpointConnectors());
+        }
+
+        InJenkins(RolloutServices services) {
+            this.services = services;
+        }
+
+        RolloutServices services() {
+            return services;
+        }
     }
 }

@@ -26,6 +26,8 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
     private transient TaskListener log;
     private transient boolean done;
     private transient Throwable stopped;
+    /** The step handed its start (or resume) to the plugin's threads, which have not followed a rollout yet. */
+    private transient boolean starting;
 
     RolloutStepExecution(StepContext context) {
         super(context);
@@ -46,10 +48,62 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
     abstract Optional<Outcome> outcome(RolloutState state, LiveRollout rollout);
 
     /** Follows {@code live}: its lines go to this step's log, and a build abort is sent to it. */
-    final synchronized void follow(LiveRollout live, TaskListener listener) {
-        this.rollout = live;
-        this.log = listener;
-        live.attach(listener);
+    final void follow(LiveRollout live, TaskListener listener) {
+        Throwable stopMeanwhile;
+        synchronized (this) {
+            this.rollout = live;
+            this.log = listener;
+            live.attach(listener);
+            starting = false;
+            stopMeanwhile = done ? null : stopped;
+        }
+        if (stopMeanwhile != null) {
+            abort(live, stopMeanwhile); // the build was stopped while the rollout was being found
+        }
+    }
+
+    /**
+     * Runs {@code work} on the plugin's threads, never on the Pipeline's: credential look-ups, files and the build's
+     * record may block. A failure there fails the step.
+     */
+    final void startSoon(Work work) {
+        synchronized (this) {
+            starting = true;
+        }
+        RolloutServices.current().work().execute(() -> {
+            synchronized (this) {
+                if (done) {
+                    return; // stopped before it began
+                }
+            }
+            try {
+                work.run();
+            } catch (Exception e) {
+                failWithSynchronized(e);
+            } catch (Error e) {
+                failWithSynchronized(e);
+                throw e;
+            }
+        });
+    }
+
+    /** The step goes on without a rollout to follow (a direct rollback): from now on a stop ends it at once. */
+    final synchronized void withoutRollout() {
+        starting = false;
+        if (stopped != null) {
+            failWith(stopped);
+        }
+    }
+
+    /** What a step does on the plugin's threads when it starts or resumes. */
+    @FunctionalInterface
+    interface Work {
+        void run() throws Exception;
+    }
+
+    private synchronized void failWithSynchronized(Throwable cause) {
+        starting = false;
+        failWith(cause);
     }
 
     /** Waits (without a thread) for the rollout's rests. */
@@ -108,7 +162,7 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
     }
 
     @Override
-    public final synchronized void broke(Exception error) {
+    public final synchronized void broke(Throwable error) {
         if (!done) {
             failWith(new AbortException("the rollout stopped on an internal error: " + error
                     + "; check the router's split and run mlRollback if needed"));
@@ -123,12 +177,21 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
                 return;
             }
             live = rollout;
+            if (stopped == null && live == null && starting) {
+                stopped = cause; // the start on the plugin's threads sends the abort once it has the rollout
+                return;
+            }
             if (stopped != null || live == null) {
                 failWith(cause); // a second abort, or nothing to stop: do not wait any longer
                 return;
             }
             stopped = cause;
         }
+        abort(live, cause);
+    }
+
+    /** Asks the rollout to stop, on the plugin's threads, and waits for it to rest. */
+    private void abort(LiveRollout live, Throwable cause) {
         RolloutServices services = RolloutServices.current();
         services.scheduler()
                 .schedule(
@@ -138,6 +201,26 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
                             live.await(this);
                         },
                         services.clock().instant());
+    }
+
+    /** Set while the step itself writes to the router (a direct rollback). */
+    private transient volatile boolean writingDirectly;
+
+    /** Jenkins waits with a safe restart while a traffic move is being written to the router. */
+    @Override
+    public boolean blocksRestart() {
+        LiveRollout live = rollout;
+        return writingDirectly || (live != null && live.writingToRouter());
+    }
+
+    /** Runs a router write of the step's own, blocking a restart meanwhile. */
+    final <T> T writingToRouter(java.util.concurrent.Callable<T> write) throws Exception {
+        writingDirectly = true;
+        try {
+            return write.call();
+        } finally {
+            writingDirectly = false;
+        }
     }
 
     @Override

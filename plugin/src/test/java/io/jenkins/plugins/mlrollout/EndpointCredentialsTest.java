@@ -10,10 +10,12 @@ import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import hudson.AbortException;
 import hudson.model.Run;
+import hudson.security.ACL;
 import hudson.util.Secret;
 import io.mlrollout.core.http.Credential;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,8 +49,8 @@ class EndpointCredentialsTest {
         StringCredentials token = mock(StringCredentials.class);
         Secret secret = secret("s3cr3t-token");
         when(token.getSecret()).thenReturn(secret);
-        provider.when(() -> CredentialsProvider.findCredentialById("router-token", StringCredentials.class, run))
-                .thenReturn(token);
+        when(token.getId()).thenReturn("router-token");
+        inTheControllersStore(StringCredentials.class, token);
 
         Credential credential = endpoint.routerCredential(run);
 
@@ -63,9 +65,8 @@ class EndpointCredentialsTest {
         when(login.getUsername()).thenReturn("grafana");
         Secret password = secret("pa55word");
         when(login.getPassword()).thenReturn(password);
-        provider.when(() -> CredentialsProvider.findCredentialById(
-                        "prometheus-login", StandardUsernamePasswordCredentials.class, run))
-                .thenReturn(login);
+        when(login.getId()).thenReturn("prometheus-login");
+        inTheControllersStore(StandardUsernamePasswordCredentials.class, login);
 
         Credential credential = endpoint.prometheusCredential(run);
 
@@ -97,9 +98,34 @@ class EndpointCredentialsTest {
         assertThatThrownBy(() -> endpoint.routerCredential(run))
                 .hasMessageStartingWith(
                         "endpoint 'fraud-scorer' router credentialsId: no credentials with id 'router-token'");
-        provider.verify(() -> CredentialsProvider.findCredentialById("prometheus-login", StringCredentials.class, run));
-        provider.verify(() -> CredentialsProvider.findCredentialById(
-                "prometheus-login", StandardUsernamePasswordCredentials.class, run));
+        provider.verify(
+                () -> CredentialsProvider.lookupCredentialsInItemGroup(
+                        StringCredentials.class, null, ACL.SYSTEM2, List.of()),
+                org.mockito.Mockito.times(2));
+        provider.verify(
+                () -> CredentialsProvider.lookupCredentialsInItemGroup(
+                        StandardUsernamePasswordCredentials.class, null, ACL.SYSTEM2, List.of()),
+                org.mockito.Mockito.times(2));
+    }
+
+    @Test
+    void aSystemScopedCredentialTheFormListsIsOneABuildCanUse() throws AbortException {
+        // The build itself could not see it (findCredentialById for the build answers null here, as the credentials
+        // plugin does for System scope); the controller's store, where the form lists it from, has it.
+        StringCredentials systemScoped = mock(StringCredentials.class);
+        Secret secret = secret("system-only");
+        when(systemScoped.getSecret()).thenReturn(secret);
+        when(systemScoped.getId()).thenReturn("router-token");
+        inTheControllersStore(StringCredentials.class, systemScoped);
+
+        assertThat(endpoint.routerCredential(run).authorizationHeader()).contains("Bearer system-only");
+    }
+
+    /** What the credentials plugin answers for Jenkins' own store (a null item group) looked up as SYSTEM. */
+    private <C extends com.cloudbees.plugins.credentials.Credentials> void inTheControllersStore(
+            Class<C> type, C credential) {
+        provider.when(() -> CredentialsProvider.lookupCredentialsInItemGroup(type, null, ACL.SYSTEM2, List.of()))
+                .thenReturn(List.of(credential));
     }
 
     private static Secret secret(String value) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import hudson.AbortException;
 import hudson.model.Run;
 import io.mlrollout.core.time.VirtualTime;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -30,6 +32,21 @@ class EndpointLocksTest {
         FakeBuild build = new FakeBuild(job, number, "dave", home);
         builds.put(build.run.getExternalizableId(), build.run);
         return build;
+    }
+
+    @Test
+    void aCorruptHoldersFileIsMovedAsideAndStepsCanStillTakeEndpoints() throws Exception {
+        Path file = home.resolve("holders.json");
+        Files.writeString(file, "{\"fraud-scorer\": {\"build\": \"fraud-dep", StandardCharsets.UTF_8);
+        FakeBuild build = build("fraud-deploy", 41);
+
+        EndpointLocks locks = locks();
+
+        assertThat(locks.acquire("fraud-scorer", build.run)).isEmpty();
+        assertThat(home.resolve("holders.json.corrupt")).hasContent("{\"fraud-scorer\": {\"build\": \"fraud-dep");
+        assertThat(locks().holder("fraud-scorer"))
+                .as("a good file is written again")
+                .isPresent();
     }
 
     @Test
@@ -103,10 +120,10 @@ class EndpointLocksTest {
         EndpointLocks locks = locks();
         FakeBuild holder = build("fraud-deploy", 41);
         locks.acquire("fraud-scorer", holder.run);
-        assertThat(locks.runningHolder("fraud-scorer")).contains(holder.run);
+        assertThat(locks.activeHolder("fraud-scorer")).contains(holder.run);
 
         holder.building = false;
 
-        assertThat(locks.runningHolder("fraud-scorer")).isEmpty();
+        assertThat(locks.activeHolder("fraud-scorer")).isEmpty();
     }
 }

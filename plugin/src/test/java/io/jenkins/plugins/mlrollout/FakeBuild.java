@@ -37,6 +37,8 @@ final class FakeBuild {
     final List<Action> actions = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     volatile boolean building = true;
+    /** Whether the authentication the build runs as may build its job. */
+    volatile boolean mayBuild = true;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     FakeBuild(String jobName, int number, String startedBy, Path jenkinsHome) {
@@ -48,11 +50,12 @@ final class FakeBuild {
             throw new UncheckedIOException(e);
         }
         job = mock(Job.class);
+        when(job.getFullName()).thenReturn(jobName);
+        when(job.hasPermission2(any(), any())).thenAnswer(invocation -> mayBuild);
         Run run = mock(Run.class);
         when(run.getExternalizableId()).thenReturn(jobName + "#" + number);
         when(run.getFullDisplayName()).thenReturn(jobName + " #" + number);
         when(run.getUrl()).thenReturn("job/" + jobName + "/" + number + "/");
-        when(run.getAbsoluteUrl()).thenReturn("https://jenkins.example/job/" + jobName + "/" + number + "/");
         when(run.getRootDir()).thenReturn(directory.toFile());
         doReturn(job).when(run).getParent();
         when(run.isBuilding()).thenAnswer(invocation -> building);

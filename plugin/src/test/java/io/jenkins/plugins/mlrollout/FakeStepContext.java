@@ -28,6 +28,7 @@ final class FakeStepContext extends StepContext {
         final TaskListener listener;
         final List<Object> results = new ArrayList<>();
         final List<Throwable> failures = new ArrayList<>();
+        volatile Runnable whenEnded = () -> {};
 
         Bindings(Run<?, ?> run, TaskListener listener) {
             this.run = run;
@@ -60,12 +61,19 @@ final class FakeStepContext extends StepContext {
 
     @Override
     public synchronized void onSuccess(Object result) {
+        bindings().whenEnded.run();
         bindings().results.add(result);
     }
 
     @Override
     public synchronized void onFailure(Throwable t) {
+        bindings().whenEnded.run();
         bindings().failures.add(t);
+    }
+
+    /** Runs {@code check} at the moment the step ends, before Pipeline would run the next statement. */
+    void whenEnded(Runnable check) {
+        bindings().whenEnded = check;
     }
 
     /** How many times the step was ended; a step must end exactly once. */

@@ -168,7 +168,7 @@ class FormSecurityTest {
 
     @Test
     @SuppressWarnings("try") // the static mock only has to exist while the lists are filled
-    void inAnItemContextConfigurersAndCredentialUsersSeeTheListOthersDoNot() {
+    void inAnItemContextConfigurersAndCredentialUsersSeeTheControllersListOthersDoNot() {
         Item item = mock(Item.class);
         try (MockedStatic<CredentialsMatchers> ignored = mockStatic(CredentialsMatchers.class);
                 MockedConstruction<StandardListBoxModel> lists = mockConstruction(
@@ -179,7 +179,12 @@ class FormSecurityTest {
 
             verify(lists.constructed().get(0), never()).includeMatchingAs(any(), any(), any(), anyList(), any());
             verify(lists.constructed().get(1))
-                    .includeMatchingAs(any(), org.mockito.ArgumentMatchers.eq(item), any(), anyList(), any());
+                    .includeMatchingAs(
+                            org.mockito.ArgumentMatchers.eq(ACL.SYSTEM2),
+                            org.mockito.ArgumentMatchers.isNull(),
+                            any(),
+                            anyList(),
+                            any());
         }
         verify(jenkins, never()).hasPermission(any());
     }

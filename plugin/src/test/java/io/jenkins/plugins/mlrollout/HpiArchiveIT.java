@@ -93,6 +93,7 @@ class HpiArchiveIT {
         assertThat(main.getValue("Jenkins-Version")).isEqualTo("2.555.3");
         assertThat(main.getValue("Hudson-Version")).isEqualTo("2.555.3");
         assertThat(main.getValue("Url")).isEqualTo("https://github.com/jenkinsci/ml-rollout-plugin");
+        assertThat(main.getValue("Plugin-ScmUrl")).isEqualTo("https://github.com/jenkinsci/ml-rollout-plugin");
         assertThat(main.getValue("Group-Id")).isEqualTo("io.jenkins.plugins.mlrollout");
         assertThat(main.getValue("Artifact-Id")).isEqualTo("ml-rollout");
         assertThat(main.getValue("Plugin-Developers"))
@@ -147,7 +148,8 @@ class HpiArchiveIT {
                     "Group-Id",
                     "Artifact-Id",
                     "Plugin-License-Name",
-                    "Plugin-License-Url")) {
+                    "Plugin-License-Url",
+                    "Plugin-ScmUrl")) {
                 assertThat(inner.getValue(name)).as(name).isEqualTo(outer.getValue(name));
             }
         }

@@ -7,6 +7,9 @@ import static io.jenkins.plugins.mlrollout.StepFixture.THREE_STAGES;
 import static io.jenkins.plugins.mlrollout.StepFixture.started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import hudson.AbortException;
 import hudson.model.Result;
@@ -258,18 +261,46 @@ class MlCanaryStepTest {
     }
 
     @Test
+    void startLeavesCredentialsTheEndpointsHoldAndTheBuildsRecordToThePluginsThreads() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = build.newContext();
+        fixture.holdWork = true;
+
+        started(new MlCanaryStep(THREE_STAGES, "v2").start(context));
+
+        assertThat(fixture.connectors.credentials)
+                .as("no credential looked up on the CPS thread")
+                .isEmpty();
+        assertThat(fixture.locks.holder(ENDPOINT))
+                .as("no holder file written on the CPS thread")
+                .isEmpty();
+        verify(build.run, never()).save();
+        assertThat(build.actions).isEmpty();
+
+        fixture.runHeldWork();
+        assertThat(fixture.connectors.credentials).hasSize(2);
+        assertThat(fixture.locks.holder(ENDPOINT)).isPresent();
+        verify(build.run, atLeastOnce()).save();
+        fixture.runUntilEnded(context);
+        assertThat(context.result()).isPresent();
+    }
+
+    @Test
     void aSecondCanaryOnABusyEndpointIsRefusedAtOnceNamingTheBuildThatHoldsIt() throws Exception {
         FakeBuild first = fixture.build("fraud-deploy", 1, "dave");
         canary(first, first.newContext(), THREE_STAGES);
         fixture.runFor(Duration.ofMinutes(3));
-        FakeBuild second = fixture.build("other-pipeline", 7, "erin");
+        FakeBuild second = fixture.build("fraud-smoke-tests", 7, "erin");
 
-        assertThatThrownBy(() -> new MlCanaryStep(THREE_STAGES, "v3")
-                        .start(second.newContext())
-                        .start())
+        FakeStepContext refused = second.newContext();
+        started(new MlCanaryStep(THREE_STAGES, "v3").start(refused));
+        assertThat(refused.failure())
+                .get()
                 .isInstanceOf(AbortException.class)
-                .hasMessageContaining("endpoint 'fraud-scorer' is busy")
-                .hasMessageContaining("build fraud-deploy #1");
+                .extracting(Throwable::getMessage)
+                .asString()
+                .contains("endpoint 'fraud-scorer' is busy")
+                .contains("build fraud-deploy #1");
         assertThat(second.actions).isEmpty();
         assertThat(fixture.serving.shifts).containsExactly(5);
     }

@@ -144,10 +144,9 @@ class MlPromoteStepTest {
                 .contains(
                         "<a href='/job/fraud-deploy/1/ml-rollout-fraud-scorer/'>Approve or reject: promotion to 100%</a>");
 
-        try (MockedStatic<Jenkins> jenkins = mockStatic(Jenkins.class);
-                MockedStatic<ACL> ignored = mockStatic(ACL.class);
+        MockedStatic<Jenkins> jenkins = fixture.jenkinsStatic;
+        try (MockedStatic<ACL> ignored = mockStatic(ACL.class);
                 MockedStatic<HttpResponses> responses = mockStatic(HttpResponses.class)) {
-            jenkins.when(Jenkins::get).thenReturn(mock(Jenkins.class));
             responses.when(HttpResponses::redirectToDot).thenReturn(mock(HttpResponse.class));
             for (String approver : List.of("alice", "bob")) {
                 jenkins.when(Jenkins::getAuthentication2)

@@ -11,6 +11,9 @@ import io.mlrollout.core.audit.EvidenceVerifier;
 import io.mlrollout.core.rollout.Phase;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +138,43 @@ class MlRollbackStepTest {
         Path evidence = build.directory.resolve("ml-rollout").resolve(ENDPOINT).resolve("evidence.jsonl");
         assertThat(EvidenceVerifier.verify(evidence).intact()).isTrue();
         assertThat(fixture.locks.holder(ENDPOINT)).isEmpty();
+    }
+
+    @Test
+    void withoutARolloutARestartBeforeTheRouterWasCalledResumesAndFinishes() throws Exception {
+        fixture.serving.weight = 50;
+        FakeBuild build = fixture.build("fraud-smoke-tests", 9, "carol");
+        FakeStepContext context = build.newContext();
+        MlRollbackStep.Execution execution =
+                started((MlRollbackStep.Execution) new MlRollbackStep(ENDPOINT, "smoke tests failed").start(context));
+
+        MlRollbackStep.Execution resumed = Restart.roundTrip(execution);
+        fixture.restart();
+        assertThat(fixture.locks.holder(ENDPOINT))
+                .as("the hold survived the restart")
+                .isPresent();
+        resumed.onResume();
+        fixture.runUntilEnded(context);
+
+        assertThat(context.failure()).isEmpty();
+        assertThat(context.result()).isPresent();
+        assertThat(fixture.serving.weight).isZero();
+        assertThat(fixture.locks.holder(ENDPOINT)).isEmpty();
+    }
+
+    @Test
+    void withoutARolloutTheEndpointIsFreeBeforeThePipelineGoesOn() throws Exception {
+        fixture.serving.weight = 50;
+        FakeBuild build = fixture.build("fraud-smoke-tests", 9, "carol");
+        FakeStepContext context = build.newContext();
+        List<Optional<EndpointLocks.Holder>> heldAtTheEnd = new ArrayList<>();
+        context.whenEnded(() -> heldAtTheEnd.add(fixture.locks.holder(ENDPOINT)));
+        started(new MlRollbackStep(ENDPOINT, "smoke tests failed").start(context));
+
+        fixture.runUntilEnded(context);
+
+        assertThat(context.result()).isPresent();
+        assertThat(heldAtTheEnd).containsExactly(Optional.empty());
     }
 
     @Test

@@ -90,10 +90,9 @@ class RestartTest {
     @Test
     void aRestartWhileAwaitingSignOffKeepsTheGateAndTheSignaturesAndAnApprovalAfterwardsCarriesOn() throws Exception {
         try (StepFixture fixture = new StepFixture(home);
-                MockedStatic<Jenkins> jenkins = mockStatic(Jenkins.class);
+                MockedStatic<Jenkins> jenkins = fixture.jenkinsStatic;
                 MockedStatic<ACL> ignored = mockStatic(ACL.class);
                 MockedStatic<HttpResponses> responses = mockStatic(HttpResponses.class)) {
-            jenkins.when(Jenkins::get).thenReturn(mock(Jenkins.class));
             responses.when(HttpResponses::redirectToDot).thenReturn(mock(HttpResponse.class));
             FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
             FakeStepContext context = build.newContext();
@@ -119,6 +118,75 @@ class RestartTest {
             assertThat(context.result()).isPresent();
             assertThat(fixture.serving.shifts).containsExactly(5, 25, 50);
             assertThat(build.log()).contains("settled: approved by alice, bob (quorum 2)");
+        }
+    }
+
+    @Test
+    void aRollbackCutShortByARestartAfterTheBuildEndedIsDoneAtStartUpAndTheEndpointStaysHeldUntilThen()
+            throws Exception {
+        try (StepFixture fixture = new StepFixture(home)) {
+            FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+            FakeStepContext context = build.newContext();
+            started(new MlCanaryStep(THREE_STAGES, "v2").start(context));
+            fixture.runUntilEnded(context);
+            build.building = false; // the build ended without mlPromote, and Jenkins stopped before rolling back
+
+            RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
+            fixture.restart();
+            build.actions.clear();
+            build.actions.add(reloaded);
+            reloaded.onLoad(build.run);
+
+            FakeBuild next = fixture.build("fraud-deploy", 2, "erin");
+            FakeStepContext refused = next.newContext();
+            started(new MlCanaryStep(THREE_STAGES, "v3").start(refused));
+            assertThat(refused.failure())
+                    .as("the router is still at 50%: no canary may start on it")
+                    .get()
+                    .extracting(Throwable::getMessage)
+                    .asString()
+                    .contains("endpoint 'fraud-scorer' is busy");
+
+            new RolloutResumer().onLoaded();
+            fixture.runFor(Duration.ofMinutes(1));
+
+            assertThat(fixture.serving.weight).isZero();
+            assertThat(reloaded.state().phase()).isEqualTo(Phase.ROLLED_BACK);
+            assertThat(reloaded.state().reason()).contains("the build ended without mlPromote");
+            assertThat(fixture.locks.holder(ENDPOINT)).isEmpty();
+            FakeStepContext afterwards =
+                    fixture.build("fraud-deploy", 3, "erin").newContext();
+            started(new MlCanaryStep(THREE_STAGES, "v3").start(afterwards));
+            assertThat(afterwards.failure()).isEmpty();
+        }
+    }
+
+    @Test
+    void viewingTheRolloutPageAfterARestartNeverResumesTheRollout() throws Exception {
+        try (StepFixture fixture = new StepFixture(home);
+                MockedStatic<ACL> ignored = mockStatic(ACL.class)) {
+            FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+            started(new MlCanaryStep(GATED, "v2").start(build.newContext()));
+            fixture.runFor(Duration.ofMinutes(14));
+            RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
+            fixture.restart();
+            build.actions.clear();
+            build.actions.add(reloaded);
+            reloaded.onLoad(build.run);
+            int lookups = fixture.connectors.credentials.size();
+            int shifts = fixture.serving.shifts.size();
+
+            reloaded.getStatus();
+            reloaded.getGateSummary();
+            reloaded.isCanSign();
+            reloaded.isCanOverride();
+            reloaded.getSignatures();
+
+            assertThat(fixture.time.pending())
+                    .as("nothing scheduled by a page view")
+                    .isZero();
+            assertThat(fixture.connectors.credentials).hasSize(lookups);
+            assertThat(fixture.serving.shifts).hasSize(shifts);
         }
     }
 

@@ -12,6 +12,7 @@ import static org.mockito.Mockito.when;
 
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import hudson.security.ACL;
 import hudson.util.Secret;
 import io.mlrollout.core.http.Credential;
 import java.io.IOException;
@@ -65,13 +66,16 @@ class SecretsTest {
         when(login.getPassword()).thenReturn(password);
 
         credentials = mockStatic(CredentialsProvider.class);
+        when(token.getId()).thenReturn("router-token");
+        when(login.getId()).thenReturn("prometheus-login");
         credentials
-                .when(() -> CredentialsProvider.findCredentialById("router-token", StringCredentials.class, build.run))
-                .thenReturn(token);
+                .when(() -> CredentialsProvider.lookupCredentialsInItemGroup(
+                        StringCredentials.class, null, ACL.SYSTEM2, List.of()))
+                .thenReturn(List.of(token));
         credentials
-                .when(() -> CredentialsProvider.findCredentialById(
-                        "prometheus-login", StandardUsernamePasswordCredentials.class, build.run))
-                .thenReturn(login);
+                .when(() -> CredentialsProvider.lookupCredentialsInItemGroup(
+                        StandardUsernamePasswordCredentials.class, null, ACL.SYSTEM2, List.of()))
+                .thenReturn(List.of(login));
     }
 
     @AfterEach
@@ -86,7 +90,9 @@ class SecretsTest {
         started(new MlCanaryStep(GATED, "v2").start(context));
 
         credentials.verify(
-                () -> CredentialsProvider.findCredentialById("router-token", StringCredentials.class, build.run));
+                () -> CredentialsProvider.lookupCredentialsInItemGroup(
+                        StringCredentials.class, null, ACL.SYSTEM2, List.of()),
+                org.mockito.Mockito.atLeastOnce());
         credentials.verify(() -> CredentialsProvider.track(any(), any()), org.mockito.Mockito.atLeast(2));
         assertThat(fixture.connectors.credentials)
                 .extracting(c -> c.authorizationHeader().orElseThrow())
@@ -124,15 +130,19 @@ class SecretsTest {
     }
 
     @Test
-    void aMissingCredentialIsReportedByIdOnly() {
+    void aMissingCredentialIsReportedByIdOnly() throws Exception {
         credentials
-                .when(() -> CredentialsProvider.findCredentialById("router-token", StringCredentials.class, build.run))
-                .thenReturn(null);
+                .when(() -> CredentialsProvider.lookupCredentialsInItemGroup(
+                        StringCredentials.class, null, ACL.SYSTEM2, List.of()))
+                .thenReturn(List.of());
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                        new MlCanaryStep(GATED, "v2").start(build.newContext()).start())
-                .hasMessageContaining(
-                        "endpoint 'fraud-scorer' router credentialsId: no credentials with id 'router-token'");
+        FakeStepContext context = build.newContext();
+        StepFixture.started(new MlCanaryStep(GATED, "v2").start(context));
+        assertThat(context.failure())
+                .get()
+                .extracting(Throwable::getMessage)
+                .asString()
+                .contains("endpoint 'fraud-scorer' router credentialsId: no credentials with id 'router-token'");
         assertThat(fixture.locks.holder(ENDPOINT))
                 .as("refused before the endpoint was taken")
                 .isEmpty();

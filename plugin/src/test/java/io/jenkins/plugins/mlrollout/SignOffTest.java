@@ -53,7 +53,7 @@ class SignOffTest {
     Path home;
 
     private StepFixture fixture;
-    private final Jenkins jenkins = mock(Jenkins.class);
+    private Jenkins jenkins;
     private final HttpResponse redirect = mock(HttpResponse.class);
     private MockedStatic<Jenkins> jenkinsStatic;
     private MockedStatic<ACL> aclStatic;
@@ -65,8 +65,8 @@ class SignOffTest {
     @BeforeEach
     void startARolloutAndWaitAtTheGate() throws Exception {
         fixture = new StepFixture(home);
-        jenkinsStatic = mockStatic(Jenkins.class);
-        jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
+        jenkinsStatic = fixture.jenkinsStatic;
+        jenkins = fixture.jenkins;
         aclStatic = mockStatic(ACL.class);
         responses = mockStatic(HttpResponses.class);
         responses.when(HttpResponses::redirectToDot).thenReturn(redirect);
@@ -102,6 +102,21 @@ class SignOffTest {
                 .contains("[ml-rollout] SIGN-OFF NEEDED for stage 2/3 (25%): 2 approval(s)")
                 .contains(
                         "<a href='/job/fraud-deploy/1/ml-rollout-fraud-scorer/'>Approve or reject: stage 2/3 (25%)</a>");
+    }
+
+    @Test
+    void withACaseSensitiveRealmAUserWhoseIdDiffersInCaseIsNotTheApprover() throws Exception {
+        fixture.caseSensitiveIds = true; // as the input step does, the realm's IdStrategy decides
+
+        signedInAs("Alice", false);
+        assertThat(page.isCanSign()).isFalse();
+        assertThatThrownBy(() -> page.doApprove("looks fine"))
+                .isInstanceOf(Failure.class)
+                .hasMessageContaining("Alice");
+        assertThat(page.getSignatures()).isEmpty();
+
+        signedInAs("alice", false);
+        assertThat(page.isCanSign()).isTrue();
     }
 
     @Test
@@ -278,7 +293,7 @@ class SignOffTest {
     @Test
     void thePageShowsTheStatusTheEvidenceCheckAndTheReport() throws Exception {
         assertThat(page.getStatus()).startsWith("awaiting sign-off for stage 2/3 (25%)");
-        assertThat(page.getEvidenceSummary()).matches("\\d+ lines, hash chain intact, head [0-9a-f]{64}");
+        assertThat(page.getEvidenceSummary()).matches("\\d+ lines, head hash [0-9a-f]{64}");
         assertThat(page.getReportFragment())
                 .startsWith("<div class=\"ml-rollout-report\">")
                 .doesNotContain("<html");

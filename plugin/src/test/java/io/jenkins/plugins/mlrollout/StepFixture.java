@@ -1,14 +1,21 @@
 package io.jenkins.plugins.mlrollout;
 
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockStatic;
+import static org.mockito.Mockito.when;
 
 import hudson.ExtensionList;
 import hudson.model.Run;
+import hudson.security.ACL;
+import hudson.security.SecurityRealm;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.testing.FakeServing;
 import io.mlrollout.core.time.VirtualTime;
+import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
+import io.mlrollout.core.traffic.TrafficSplit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import jenkins.model.IdStrategy;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.mockito.MockedStatic;
 
@@ -66,10 +75,29 @@ final class StepFixture implements AutoCloseable {
             this.serving = serving;
         }
 
+        /** Runs inside every shift the router is asked for, e.g. to look at a step while a move is written. */
+        volatile Runnable duringShift = () -> {};
+
         @Override
         public TrafficRouter router(ModelEndpoint endpoint, Credential credential) {
             credentials.add(credential);
-            return serving;
+            return new TrafficRouter() {
+                @Override
+                public TrafficSplit current() throws TrafficException {
+                    return serving.current();
+                }
+
+                @Override
+                public TrafficSplit shift(String candidate, int canaryWeight) throws TrafficException {
+                    duringShift.run();
+                    return serving.shift(candidate, canaryWeight);
+                }
+
+                @Override
+                public String describe() {
+                    return serving.describe();
+                }
+            };
         }
 
         @Override
@@ -86,23 +114,72 @@ final class StepFixture implements AutoCloseable {
     final MlRolloutConfiguration configuration = new MlRolloutConfiguration();
     final Map<String, Run<?, ?>> builds = new ConcurrentHashMap<>();
     VirtualTime time = new VirtualTime(T0);
+    /** Whether work handed to the plugin's threads waits for {@link #runHeldWork()}. */
+    volatile boolean holdWork;
+
+    private final List<Runnable> heldWork = new CopyOnWriteArrayList<>();
     EndpointLocks locks;
     private final MockedStatic<ExtensionList> extensions;
+    /** Jenkins' static seams: the instance and the current authentication (SYSTEM, as a build without a strategy). */
+    final MockedStatic<Jenkins> jenkinsStatic;
+
+    final Jenkins jenkins = mock(Jenkins.class);
+    /** Whether the security realm compares user ids and group names case-sensitively (most do not). */
+    volatile boolean caseSensitiveIds;
 
     StepFixture(Path home) {
         this.home = home;
         endpoint.setRouter(new WebhookRouterSettings("http://router.example:8080"));
         endpoint.setPrometheusUrl("http://prometheus.example:9090");
+        endpoint.setAllowedJobs("fraud-deploy, fraud-smoke-tests");
         configuration.setEndpoints(List.of(endpoint));
         locks = newLocks();
-        RolloutServices.use(new RolloutServices(time, time, connectors));
         extensions = mockStatic(ExtensionList.class);
+        extensions
+                .when(() -> ExtensionList.lookupSingleton(RolloutServices.InJenkins.class))
+                .thenAnswer(invocation -> new RolloutServices.InJenkins(services()));
         extensions
                 .when(() -> ExtensionList.lookupSingleton(MlRolloutConfiguration.class))
                 .thenReturn(configuration);
         extensions
                 .when(() -> ExtensionList.lookupSingleton(EndpointLocks.class))
                 .thenAnswer(invocation -> locks);
+        jenkinsStatic = mockStatic(Jenkins.class);
+        jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
+        jenkinsStatic.when(Jenkins::getAuthentication2).thenReturn(ACL.SYSTEM2);
+        IdStrategy ids = mock(IdStrategy.class);
+        when(ids.equals(anyString(), anyString())).thenAnswer(invocation -> {
+            String a = invocation.getArgument(0);
+            String b = invocation.getArgument(1);
+            return caseSensitiveIds ? a.equals(b) : a.equalsIgnoreCase(b);
+        });
+        SecurityRealm realm = mock(SecurityRealm.class);
+        when(realm.getUserIdStrategy()).thenReturn(ids);
+        when(realm.getGroupIdStrategy()).thenReturn(ids);
+        when(jenkins.getSecurityRealm()).thenReturn(realm);
+        when(jenkins.getRootUrl()).thenReturn("https://jenkins.example/");
+    }
+
+    /** The services the steps get: virtual time as clock and timer, and {@link #work} for their work. */
+    RolloutServices services() {
+        return new RolloutServices(time, time, this::work, connectors);
+    }
+
+    /** The plugin's threads: work runs at once, unless a test holds it to look at what the Pipeline's thread did. */
+    private void work(Runnable task) {
+        if (holdWork) {
+            heldWork.add(task);
+        } else {
+            task.run();
+        }
+    }
+
+    /** Runs the work held so far, as the plugin's threads would. */
+    void runHeldWork() {
+        holdWork = false;
+        while (!heldWork.isEmpty()) {
+            heldWork.remove(0).run();
+        }
     }
 
     private EndpointLocks newLocks() {
@@ -121,7 +198,6 @@ final class StepFixture implements AutoCloseable {
      */
     void restart() {
         time = new VirtualTime(time.instant());
-        RolloutServices.use(new RolloutServices(time, time, connectors));
         locks = newLocks();
     }
 
@@ -148,6 +224,8 @@ final class StepFixture implements AutoCloseable {
     @Override
     public void close() {
         extensions.close();
-        RolloutServices.reset();
+        if (!jenkinsStatic.isClosed()) {
+            jenkinsStatic.close(); // a test may have closed it as a resource of its own
+        }
     }
 }
