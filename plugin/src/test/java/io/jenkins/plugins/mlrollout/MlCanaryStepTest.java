@@ -234,7 +234,7 @@ class MlCanaryStepTest {
         assertThat(context.endings()).isEqualTo(1);
         assertThat(fixture.serving.weight).isZero();
         assertThat(build.log())
-                .contains("[ml-rollout] build aborted by erin")
+                .contains("[ml-rollout] aborted by erin")
                 .contains("[ml-rollout] ROLLING BACK: aborted by erin")
                 .contains("[ml-rollout] ROLLED BACK");
         assertThat(fixture.locks.holder(ENDPOINT)).isEmpty();

@@ -101,7 +101,7 @@ class MlPromoteStepTest {
                 .containsEntry("candidate", "v2")
                 .containsEntry(
                         "reportUrl", "https://jenkins.example/job/fraud-deploy/1/ml-rollout-fraud-scorer/report");
-        assertThat(fixture.serving.shifts).containsExactly(5, 25, 50, 100);
+        assertThat(fixture.serving.shifts).containsExactly(5, 25, 50, 90, 100);
         assertThat(build.log())
                 .contains("[ml-rollout] promoting to 100% (requested by dave)")
                 .contains("[ml-rollout] watching the promoted candidate until")
