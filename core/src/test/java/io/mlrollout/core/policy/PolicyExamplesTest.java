@@ -32,13 +32,16 @@ class PolicyExamplesTest {
         Policy expected = new Policy(
                 Optional.of("fraud-scorer"),
                 List.of(
-                        new Stage(5, Duration.ofMinutes(10), false),
+                        new Stage(5, Duration.ofMinutes(10), Duration.ofMinutes(40), false),
                         new Stage(25, Duration.ofMinutes(20), true),
                         new Stage(50, Duration.ofMinutes(30), false)),
                 new AnalysisSettings(
                         Duration.ofMinutes(1),
                         0.01,
                         0.6,
+                        0.5,
+                        1.0,
+                        0.01,
                         500,
                         OnInconclusive.ROLLBACK,
                         new Limits(3, 1, 3, Duration.ofMinutes(5)),
@@ -126,7 +129,7 @@ class PolicyExamplesTest {
                                 2)),
                 Optional.of(new SignOffPolicy(
                         List.of("alice", "ml-risk"), 2, false, Duration.ofHours(24), OnExpiry.ROLLBACK)),
-                new PromoteSettings(Duration.ofMinutes(30), true),
+                new PromoteSettings(Duration.ofMinutes(30), 10, true),
                 new RollbackSettings(true, OnAbort.ROLLBACK),
                 false);
         assertThat(policy).isEqualTo(expected);

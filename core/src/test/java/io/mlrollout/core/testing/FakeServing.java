@@ -8,6 +8,8 @@ import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.TrafficSplit;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -44,10 +46,26 @@ public final class FakeServing implements TrafficRouter, MetricsSource {
     public boolean metricsDown;
 
     /**
-     * When set, counts are drawn (binomially) and values jittered from this generator instead of being exact, for
-     * seeded simulations of many rollouts.
+     * When set, counts are drawn (Poisson) and values jittered from this generator instead of being exact, for seeded
+     * simulations of many rollouts.
      */
     public SplittableRandom noise;
+
+    /**
+     * With {@link #noise}: per minute of the rollout, factors on each version's bad rate and on the endpoint's traffic,
+     * e.g. a traffic model's wandering rates, bursts and empty minutes; none when null.
+     */
+    public MinuteFactors factors;
+
+    /** Multiplicative factors for one minute of the rollout. */
+    public interface MinuteFactors {
+        double error(long minute, boolean candidate);
+
+        double traffic(long minute);
+    }
+
+    /** When the simulated rollout began, for the minute numbers of {@link #factors}. */
+    public Instant start;
     /** The relative standard deviation of a quantile or value reading when {@link #noise} is set. */
     public double valueJitter = 0.05;
 
@@ -93,15 +111,55 @@ public final class FakeServing implements TrafficRouter, MetricsSource {
         }
         boolean candidate = version.equals(canary);
         double share = candidate ? weight / 100.0 : 1 - weight / 100.0;
-        double requests = requestsPerSecond * window.length().toSeconds() * share;
+        double requests = requestsPerSecond * window.length().toSeconds() * share * trafficFactor(window);
         return switch (metric.kind()) {
-            case RATIO -> new Reading.Counts(requests * (candidate ? candidateErrorRate : baselineErrorRate), requests);
+            case RATIO -> counts(requests, candidate ? candidateErrorRate : baselineErrorRate, candidate, window);
             case QUANTILE, VALUE ->
                 requests == 0
                         ? new Reading.NoData("NaN: no requests to " + version)
-                        : new Reading.Scalar(candidate ? candidateLatency : baselineLatency);
+                        : new Reading.Scalar(jittered(candidate ? candidateLatency : baselineLatency));
             case DISTRIBUTION -> histogram(candidate ? candidateScores : baselineScores, requests);
         };
+    }
+
+    private Reading counts(double requests, double rate, boolean candidate, Window window) {
+        if (noise == null) {
+            return new Reading.Counts(requests * rate, requests);
+        }
+        double factor = factors == null ? 1 : factors.error(minuteOf(window), candidate);
+        double total = poisson(requests);
+        double bad = Math.min(total, poisson(requests * Math.min(1, rate * factor)));
+        return new Reading.Counts(bad, total);
+    }
+
+    /** A Poisson draw: by multiplying uniforms for small means, by its normal approximation for large ones. */
+    private long minuteOf(Window window) {
+        return start == null ? 0 : Duration.between(start, window.start()).toMinutes();
+    }
+
+    private double trafficFactor(Window window) {
+        return noise == null || factors == null ? 1 : factors.traffic(minuteOf(window));
+    }
+
+    private double poisson(double mean) {
+        if (mean <= 0) {
+            return 0;
+        }
+        if (mean > 50) {
+            return Math.max(0, Math.round(mean + Math.sqrt(mean) * noise.nextGaussian()));
+        }
+        double limit = Math.exp(-mean);
+        double product = noise.nextDouble();
+        int count = 0;
+        while (product > limit) {
+            product *= noise.nextDouble();
+            count++;
+        }
+        return count;
+    }
+
+    private double jittered(double value) {
+        return noise == null ? value : value * Math.exp(valueJitter * noise.nextGaussian());
     }
 
     private static Reading histogram(double[] shape, double requests) {
