@@ -107,7 +107,7 @@ class StatefulCommandsTest {
         Cli.Result promote = run("promote", policy, "--by", "release-bot");
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
         assertThat(promote.out())
-                .contains("promoting to 100% (requested by release-bot)")
+                .contains("promoting (requested by release-bot)")
                 .contains("PROMOTED");
         assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(100);
 

@@ -98,7 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--all-scenarios",
-            description = "Also run the two smallest regressions (errors 1.25x, p99 +10%), which the default leaves"
+            description = "Also run the two smallest regressions (errors 1.25x, p99 +10%%), which the default leaves"
                     + " out to save time.")
     private boolean allScenarios;
 

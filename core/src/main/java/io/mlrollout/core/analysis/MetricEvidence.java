@@ -68,6 +68,8 @@ public sealed interface MetricEvidence {
      * @param watch the promoted candidate's values
      * @param relative the sequential relative tests' evidence over the whole canary, one per margin (maxIncrease,
      *     then maxDecrease)
+     * @param watchRelative the same tests against the held-back baseline during the watch (empty before it, or
+     *     without a holdback)
      */
     record Samples(
             double[] candidate,
@@ -75,15 +77,17 @@ public sealed interface MetricEvidence {
             int stageStart,
             double[] watch,
             List<LogRatioEvidence> relative,
-            int consecutiveNoData)
+            int consecutiveNoData,
+            List<LogRatioEvidence> watchRelative)
             implements MetricEvidence {
 
         public Samples {
             relative = relative == null ? List.of() : List.copyOf(relative); // none in states saved before the test
+            watchRelative = watchRelative == null ? List.of() : List.copyOf(watchRelative);
         }
 
         Samples withNoData(int count) {
-            return new Samples(candidate, baseline, stageStart, watch, relative, count);
+            return new Samples(candidate, baseline, stageStart, watch, relative, count, watchRelative);
         }
 
         double[] stageCandidate() {

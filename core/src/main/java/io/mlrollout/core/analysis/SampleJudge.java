@@ -33,6 +33,9 @@ final class SampleJudge implements MetricJudge {
     private final List<LogRatioTest> canaryTests;
     private final List<MarginMannWhitneyTest> watchTests;
     private final double watchAlpha;
+    /** The canary's test, fresh and at the watch's share, against the baseline held back during the watch. */
+    private final List<LogRatioTest> pairedWatchTests;
+
     private final int plannedWatchLooks;
     private final int noDataLimit;
 
@@ -56,6 +59,10 @@ final class SampleJudge implements MetricJudge {
                 .map(t -> new LogRatioTest(t.worse(), t.margin(), alpha, EffectPrior.calibrated(), maxAutocorrelation))
                 .toList();
         this.watchAlpha = watchAlpha;
+        this.pairedWatchTests = watchTests.stream()
+                .map(t -> new LogRatioTest(
+                        t.worse(), t.margin(), watchAlpha, EffectPrior.calibrated(), maxAutocorrelation))
+                .toList();
         this.plannedWatchLooks = plannedWatchLooks;
         this.noDataLimit = noDataLimit;
     }
@@ -81,20 +88,28 @@ final class SampleJudge implements MetricJudge {
     public MetricEvidence begin() {
         List<LogRatioEvidence> relative =
                 canaryTests.stream().map(LogRatioTest::empty).toList();
-        return new Samples(new double[0], new double[0], 0, new double[0], relative, 0);
+        return new Samples(new double[0], new double[0], 0, new double[0], relative, 0, List.of());
     }
 
     @Override
     public MetricEvidence beginStage(MetricEvidence evidence) {
         Samples s = (Samples) evidence;
         return new Samples(
-                s.candidate(), s.baseline(), s.candidate().length, s.watch(), s.relative(), s.consecutiveNoData());
+                s.candidate(),
+                s.baseline(),
+                s.candidate().length,
+                s.watch(),
+                s.relative(),
+                s.consecutiveNoData(),
+                s.watchRelative());
     }
 
     @Override
     public MetricEvidence beginWatch(MetricEvidence evidence) {
         Samples s = (Samples) evidence;
-        return new Samples(s.candidate(), s.baseline(), s.candidate().length, new double[0], s.relative(), 0);
+        List<LogRatioEvidence> paired =
+                pairedWatchTests.stream().map(LogRatioTest::empty).toList();
+        return new Samples(s.candidate(), s.baseline(), s.candidate().length, new double[0], s.relative(), 0, paired);
     }
 
     @Override
@@ -103,7 +118,11 @@ final class SampleJudge implements MetricJudge {
         return switch (context.mode()) {
             case CHECK -> new Assessment(s, MetricJudge.check(spec, readings, unit, SampleJudge::valueOf), false);
             case CANARY -> canaryLook(s, readings, context.end());
-            case WATCH -> watchLook(s, readings, context.end());
+            case WATCH ->
+                readings.baseline() instanceof Reading.Scalar
+                                && !s.watchRelative().isEmpty()
+                        ? pairedWatchLook(s, readings, context.end())
+                        : watchLook(s, readings, context.end());
         };
     }
 
@@ -130,7 +149,8 @@ final class SampleJudge implements MetricJudge {
                 s.stageStart(),
                 s.watch(),
                 relative,
-                0);
+                0,
+                s.watchRelative());
         Judgement judgement = canaryJudgement(next, stageEnd, c.value(), b.value());
         return new Assessment(
                 next,
@@ -168,9 +188,20 @@ final class SampleJudge implements MetricJudge {
     }
 
     private Judgement canaryJudgement(Samples next, boolean stageEnd, double candidate, double baseline) {
-        for (int j = 0; j < canaryTests.size(); j++) {
-            LogRatioTest test = canaryTests.get(j);
-            LogRatioEvidence evidence = next.relative().get(j);
+        return pairedJudgement(canaryTests, next.relative(), next.stageCandidate(), stageEnd, candidate, baseline);
+    }
+
+    /** A paired look's outcome: a relative test that rejects fails it, the end of the period decides on the rest. */
+    private Judgement pairedJudgement(
+            List<LogRatioTest> tests,
+            List<LogRatioEvidence> evidenceByTest,
+            double[] period,
+            boolean end,
+            double candidate,
+            double baseline) {
+        for (int j = 0; j < tests.size(); j++) {
+            LogRatioTest test = tests.get(j);
+            LogRatioEvidence evidence = evidenceByTest.get(j);
             if (test.rejects(evidence)) {
                 return new Judgement(
                         Outcome.FAIL,
@@ -180,18 +211,18 @@ final class SampleJudge implements MetricJudge {
                                 + Format.number(1 / test.alpha()) + ")");
             }
         }
-        if (!stageEnd) {
+        if (!end) {
             String interval = Format.value(candidate, unit) + " vs " + Format.value(baseline, unit) + " this interval";
-            if (canaryTests.isEmpty()) {
+            if (tests.isEmpty()) {
                 return new Judgement(Outcome.CONTINUE, interval);
             }
-            LogRatioEvidence evidence = next.relative().get(0);
+            LogRatioEvidence evidence = evidenceByTest.get(0);
             return new Judgement(
                     Outcome.CONTINUE,
                     interval + "; " + Format.number(evidence.ratio()) + "× the baseline so far (geometric mean over "
                             + evidence.looks() + " looks, allowed " + allowedAll() + "), no regression shown");
         }
-        return endOfPeriod(next.stageCandidate(), !canaryTests.isEmpty());
+        return endOfPeriod(period, !tests.isEmpty());
     }
 
     private Assessment watchLook(Samples s, Readings readings, boolean watchEnd) {
@@ -200,14 +231,48 @@ final class SampleJudge implements MetricJudge {
             String why = MetricJudge.whyUnusable(readings.candidate(), null, Reading.Scalar.class);
             return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
         }
-        Samples next =
-                new Samples(s.candidate(), s.baseline(), s.stageStart(), append(s.watch(), c.value()), s.relative(), 0);
+        Samples next = new Samples(
+                s.candidate(),
+                s.baseline(),
+                s.stageStart(),
+                append(s.watch(), c.value()),
+                s.relative(),
+                0,
+                s.watchRelative());
         Judgement judgement = watchJudgement(next.watch(), next.baseline(), watchEnd);
         Double reference = s.baseline().length == 0 ? null : median(s.baseline());
         return new Assessment(
                 next,
                 new MetricLook(spec.name(), judgement.outcome, c.value(), reference, unit, judgement.text),
                 false);
+    }
+
+    /**
+     * The promoted candidate against the baseline held back beside it: the canary's paired test, fresh, so a load that
+     * slows both versions during the watch cancels as it does during the canary.
+     */
+    private Assessment pairedWatchLook(Samples s, Readings readings, boolean watchEnd) {
+        if (!(readings.candidate() instanceof Reading.Scalar c)) {
+            int inARow = s.consecutiveNoData() + 1;
+            String why = MetricJudge.whyUnusable(readings.candidate(), readings.baseline(), Reading.Scalar.class);
+            return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
+        }
+        double baseline = ((Reading.Scalar) readings.baseline()).value();
+        List<LogRatioEvidence> paired = new ArrayList<>();
+        for (int j = 0; j < pairedWatchTests.size(); j++) {
+            try {
+                paired.add(pairedWatchTests.get(j).add(s.watchRelative().get(j), c.value(), baseline));
+            } catch (IllegalArgumentException e) {
+                int inARow = s.consecutiveNoData() + 1;
+                String why = "values cannot be compared: " + e.getMessage();
+                return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
+            }
+        }
+        Samples next = new Samples(
+                s.candidate(), s.baseline(), s.stageStart(), append(s.watch(), c.value()), s.relative(), 0, paired);
+        Judgement judgement = pairedJudgement(pairedWatchTests, paired, next.watch(), watchEnd, c.value(), baseline);
+        return new Assessment(
+                next, new MetricLook(spec.name(), judgement.outcome, c.value(), baseline, unit, judgement.text), false);
     }
 
     private record Judgement(Outcome outcome, String text) {}

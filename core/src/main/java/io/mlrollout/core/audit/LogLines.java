@@ -86,7 +86,7 @@ public final class LogLines {
             return "CANARY PASSED at " + e.weight() + "%; traffic stays there until it is promoted or rolled back";
         }
         if (event instanceof RolloutEvent.PromotionStarted e) {
-            return "promoting to 100% (requested by " + e.by() + ")";
+            return "promoting (requested by " + e.by() + ")";
         }
         if (event instanceof RolloutEvent.WatchStarted e) {
             return "watching the promoted candidate until " + time(e.endsAt());

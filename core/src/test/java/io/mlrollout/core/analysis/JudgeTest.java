@@ -387,11 +387,19 @@ class JudgeTest {
         Map<String, Readings> busierDay = healthy();
         // both versions' error rates triple at once (a bad upstream, a surge): the held-back baseline shows it too
         busierDay.put("errors", new Readings(new Reading.Counts(270, 9000), new Reading.Counts(30, 1000)));
+        // and a surge slows both to nearly twice their canary-phase p99 (under its 400 ms limit): against those values
+        // that would be
+        // a regression
+        busierDay.put("p99", new Readings(new Reading.Scalar(390), new Reading.Scalar(390)));
         JudgeState state = watchBegun();
-        for (int look = 1; look <= 5; look++) {
-            LookResult result = judge.look(state, busierDay, LookContext.watch(look == 5));
+        for (int look = 1; look <= 10; look++) {
+            LookResult result = judge.look(state, busierDay, LookContext.watch(look == 10));
             state = result.state();
-            assertThat(result.metrics().get(0).outcome()).isNotEqualTo(Outcome.FAIL);
+            assertThat(result.metrics()).extracting(MetricLook::outcome).doesNotContain(Outcome.FAIL);
+            if (look == 10) {
+                assertThat(result.verdict())
+                        .hasValueSatisfying(v -> assertThat(v.verdict()).isEqualTo(Verdict.PASS));
+            }
         }
     }
 

@@ -103,7 +103,7 @@ class MlPromoteStepTest {
                         "reportUrl", "https://jenkins.example/job/fraud-deploy/1/ml-rollout-fraud-scorer/report");
         assertThat(fixture.serving.shifts).containsExactly(5, 25, 50, 90, 100);
         assertThat(build.log())
-                .contains("[ml-rollout] promoting to 100% (requested by dave)")
+                .contains("[ml-rollout] promoting (requested by dave)")
                 .contains("[ml-rollout] watching the promoted candidate until")
                 .contains("[ml-rollout] PROMOTED: the candidate serves all traffic");
         assertThat(fixture.locks.holder(ENDPOINT))
