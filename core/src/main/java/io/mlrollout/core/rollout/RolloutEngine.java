@@ -474,7 +474,9 @@ public final class RolloutEngine {
                     yield fail(s, why + " (still, after " + clock.extensions() + " extension(s))", now, events);
                 }
                 Duration length = Duration.between(clock.startedAt(), clock.endsAt());
-                Instant endsAt = clock.endsAt().plus(length);
+                // from the look that found it inconclusive: a stage that baked on past its end gets a whole bake more
+                Instant from = clock.lastLookAt().isAfter(clock.endsAt()) ? clock.lastLookAt() : clock.endsAt();
+                Instant endsAt = from.plus(length);
                 events.add(new RolloutEvent.StageExtended(
                         now, watch ? 0 : s.stageIndex() + 1, clock.extensions() + 1, endsAt));
                 yield Step.of(

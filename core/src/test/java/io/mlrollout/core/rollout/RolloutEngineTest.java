@@ -337,4 +337,18 @@ class RolloutEngineTest {
                 .isEqualTo(Harness.T0.plus(Duration.ofMinutes(30))); // baked on from 10 to its maxBake of 30 minutes
         assertThat(h.state().reason()).contains("not enough data yet to show the candidate below 2× the baseline");
     }
+
+    @Test
+    void anExtensionAfterBakingOnGivesAWholeBakeFromTheLookThatFoundItInconclusive() {
+        Harness h = new Harness();
+        h.serving.requestsPerSecond = 20;
+        h.start(THREE_STAGES.replace(
+                        "minRequests: 500}", "minRequests: 50, onInconclusive: extend, limits: {extensions: 1}}"))
+                .runToRest();
+
+        RolloutEvent.StageExtended extended =
+                h.events(RolloutEvent.StageExtended.class).get(0);
+        assertThat(extended.at()).isEqualTo(Harness.T0.plus(Duration.ofMinutes(30))); // at its maxBake
+        assertThat(extended.bakeEndsAt()).isEqualTo(Harness.T0.plus(Duration.ofMinutes(40))); // not 20: already past
+    }
 }
