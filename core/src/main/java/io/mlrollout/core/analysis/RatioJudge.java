@@ -143,6 +143,12 @@ final class RatioJudge implements MetricJudge {
         ProportionBoundTest limitTest = watch ? watchAbsolute : absolute;
         RateRatioEvidence margin = watch ? r.watchRelative() : r.relative();
         ProportionEvidence limit = watch ? r.watchAbsolute() : r.absolute();
+        if (marginTest != null && margin == null) {
+            margin = marginTest.empty(); // a watch saved before the held-back baseline existed starts its test now
+        }
+        if (limitTest != null && limit == null) {
+            limit = limitTest.empty();
+        }
         if (marginTest != null) {
             margin = marginTest.add(margin, c.bad(), c.total(), b.bad(), b.total());
         }
@@ -217,8 +223,10 @@ final class RatioJudge implements MetricJudge {
         if (!(readings.candidate() instanceof Reading.Counts c)) {
             return noData(r, readings);
         }
-        ProportionEvidence limit =
-                watchAbsolute == null ? null : watchAbsolute.add(r.watchAbsolute(), c.bad(), c.total());
+        ProportionEvidence limit = watchAbsolute == null
+                ? null
+                : watchAbsolute.add(
+                        r.watchAbsolute() == null ? watchAbsolute.empty() : r.watchAbsolute(), c.bad(), c.total());
         Counts stage = r.stage().plus(c.bad(), c.total(), 0, 0);
         Ratio next = new Ratio(r.relative(), r.absolute(), r.ruleOut(), stage, r.canary(), r.watchRelative(), limit, 0);
         boolean enough = stage.candidateTotal() >= minRequests;

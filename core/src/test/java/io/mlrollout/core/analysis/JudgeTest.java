@@ -315,6 +315,23 @@ class JudgeTest {
     }
 
     @Test
+    void aWatchSavedWithTheFrozenBoundResumesAgainstTheHeldBackBaseline() throws Exception {
+        ObjectNode tree = Json.mapper().valueToTree(watchBegun());
+        // the watch as the previous version wrote it: a frozen bound and its test, no paired evidence
+        ObjectNode errors = (ObjectNode) tree.get("metrics").get("errors");
+        errors.remove(List.of("watchRelative", "watchAbsolute", "ruleOut"));
+        errors.put("watchBound", 0.011);
+        errors.putNull("watch");
+        JudgeState old = Json.mapper().treeToValue(tree, JudgeState.class);
+
+        LookResult look = judge.look(old, healthy(), LookContext.watch(false));
+
+        assertThat(look.metrics().get(0).outcome()).isEqualTo(Outcome.CONTINUE);
+        assertThat(((MetricEvidence.Ratio) look.state().metrics().get("errors")).watchRelative())
+                .isNotNull();
+    }
+
+    @Test
     void aStateSavedBeforeTheLogRatioTestResumesWithItsEvidenceRebuiltFromTheValues() throws Exception {
         Map<String, Readings> readings = healthy();
         JudgeState state = afterFourLooksOfASlowerCanary(readings);
