@@ -195,6 +195,7 @@ class HpiArchiveIT {
                 .contains(
                         "index.jelly",
                         "META-INF/annotations/hudson.Extension",
+                        "META-INF/services/annotations/org.jenkinsci.Symbol",
                         "io/jenkins/plugins/mlrollout/MlRolloutConfiguration.class",
                         "io/jenkins/plugins/mlrollout/MlRolloutConfiguration/config.jelly",
                         "io/jenkins/plugins/mlrollout/ModelEndpoint/config.jelly",
