@@ -5,6 +5,7 @@ import hudson.util.FormValidation;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.traffic.GatewayApiRouter;
 import io.mlrollout.core.traffic.TrafficRouter;
+import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -62,6 +63,7 @@ public class GatewayApiRouterSettings extends KubernetesRouterSettings {
 
     /** The Gateway API router's form. */
     @Extension
+    @Symbol("gatewayApi")
     public static class DescriptorImpl extends KubernetesRouterDescriptor {
 
         @Override

@@ -7,6 +7,7 @@ import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.traffic.IstioRouter;
 import io.mlrollout.core.traffic.TrafficRouter;
 import java.util.Optional;
+import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -88,6 +89,7 @@ public class IstioRouterSettings extends KubernetesRouterSettings {
 
     /** The Istio router's form. */
     @Extension
+    @Symbol("istio")
     public static class DescriptorImpl extends KubernetesRouterDescriptor {
 
         @Override

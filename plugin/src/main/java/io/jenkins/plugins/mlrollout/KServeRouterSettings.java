@@ -5,6 +5,7 @@ import hudson.util.FormValidation;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.traffic.KServeRouter;
 import io.mlrollout.core.traffic.TrafficRouter;
+import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
@@ -34,6 +35,7 @@ public class KServeRouterSettings extends KubernetesRouterSettings {
 
     /** The KServe router's form. */
     @Extension
+    @Symbol("kserve")
     public static class DescriptorImpl extends KubernetesRouterDescriptor {
 
         @Override

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import jenkins.model.GlobalConfiguration;
 import net.sf.json.JSONObject;
+import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.StaplerRequest2;
 
@@ -20,6 +21,7 @@ import org.kohsuke.stapler.StaplerRequest2;
  * bound through the setters, and configuration-as-code uses the same setters, so both are refused the same bad input.
  */
 @Extension
+@Symbol("mlRollout")
 public class MlRolloutConfiguration extends GlobalConfiguration {
 
     private List<ModelEndpoint> endpoints = new ArrayList<>();

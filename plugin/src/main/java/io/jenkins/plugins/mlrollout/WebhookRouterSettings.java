@@ -7,6 +7,7 @@ import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.WebhookRouter;
 import java.net.URI;
+import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
@@ -33,6 +34,7 @@ public class WebhookRouterSettings extends RouterSettings {
 
     /** The webhook router's form. */
     @Extension
+    @Symbol("webhook")
     public static class DescriptorImpl extends RouterDescriptor {
 
         @Override

@@ -15,21 +15,27 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import javax.xml.parsers.DocumentBuilderFactory;
 import net.java.sezpoz.Index;
 import net.java.sezpoz.IndexItem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Checks the assembled {@code ml-rollout.hpi} as Jenkins will read it: the manifest attributes its plugin manager
@@ -163,6 +169,7 @@ class HpiArchiveIT {
                     || name.equals("META-INF/MANIFEST.MF")
                     || name.equals("WEB-INF/")
                     || name.equals("WEB-INF/lib/")
+                    || name.equals("WEB-INF/licenses.xml")
                     || (name.startsWith("WEB-INF/lib/")
                             && name.endsWith(".jar")
                             && name.indexOf('/', "WEB-INF/lib/".length()) < 0);
@@ -188,6 +195,7 @@ class HpiArchiveIT {
                 .contains(
                         "index.jelly",
                         "META-INF/annotations/hudson.Extension",
+                        "META-INF/services/annotations/org.jenkinsci.Symbol",
                         "io/jenkins/plugins/mlrollout/MlRolloutConfiguration.class",
                         "io/jenkins/plugins/mlrollout/MlRolloutConfiguration/config.jelly",
                         "io/jenkins/plugins/mlrollout/ModelEndpoint/config.jelly",
@@ -224,6 +232,69 @@ class HpiArchiveIT {
                 }
                 assertThat(mirror).as("%s in %s is a mirror class", entry, jar).doesNotContain(entry);
             }
+        }
+    }
+
+    @Test
+    void licensesXmlListsThePluginAndEveryBundledJarWithItsLicenses() throws Exception {
+        ZipEntry entry = hpi.getEntry("WEB-INF/licenses.xml");
+        assertThat(entry).as("WEB-INF/licenses.xml").isNotNull();
+        Document document;
+        try (InputStream in = hpi.getInputStream(entry)) {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            document = factory.newDocumentBuilder().parse(in);
+        }
+        Element root = document.getDocumentElement();
+        assertThat(root.getNamespaceURI()).isEqualTo("licenses");
+        assertThat(root.getLocalName()).isEqualTo("dependencies");
+
+        // groupId:artifactId:version of every jar in WEB-INF/lib, as its own pom.properties says.
+        Set<String> bundled = new TreeSet<>();
+        for (String jar : bundledJars()) {
+            if (!jar.equals("WEB-INF/lib/ml-rollout.jar")) {
+                bundled.add(coordinates(extract(jar)));
+            }
+        }
+        bundled.add("io.jenkins.plugins.mlrollout:ml-rollout:" + System.getProperty("hpi.pluginVersion"));
+
+        Set<String> listed = new TreeSet<>();
+        NodeList dependencies = root.getElementsByTagNameNS("licenses", "dependency");
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            Element dependency = (Element) dependencies.item(i);
+            String id = dependency.getAttribute("groupId") + ":" + dependency.getAttribute("artifactId") + ":"
+                    + dependency.getAttribute("version");
+            assertThat(dependency.getAttribute("name")).as("name of %s", id).isNotBlank();
+            NodeList licenses = dependency.getElementsByTagNameNS("licenses", "license");
+            assertThat(licenses.getLength()).as("licenses of %s", id).isPositive();
+            for (int j = 0; j < licenses.getLength(); j++) {
+                Element license = (Element) licenses.item(j);
+                assertThat(license.getAttribute("name"))
+                        .as("license name of %s", id)
+                        .isNotBlank();
+                assertThat(license.getAttribute("url"))
+                        .as("license url of %s", id)
+                        .startsWith("https://");
+            }
+            assertThat(listed.add(id)).as("%s listed twice", id).isTrue();
+        }
+        assertThat(listed).isEqualTo(bundled);
+    }
+
+    /** groupId:artifactId:version from the pom.properties Maven writes into every jar it builds. */
+    private static String coordinates(Path jar) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            List<JarEntry> found = file.stream()
+                    .filter(e -> e.getName().startsWith("META-INF/maven/")
+                            && e.getName().endsWith("/pom.properties"))
+                    .toList();
+            assertThat(found).as("pom.properties in %s", jar).hasSize(1);
+            Properties properties = new Properties();
+            try (InputStream in = file.getInputStream(found.get(0))) {
+                properties.load(in);
+            }
+            return properties.getProperty("groupId") + ":" + properties.getProperty("artifactId") + ":"
+                    + properties.getProperty("version");
         }
     }
 

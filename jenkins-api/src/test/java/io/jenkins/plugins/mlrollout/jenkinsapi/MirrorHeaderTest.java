@@ -48,7 +48,10 @@ class MirrorHeaderTest {
                 "org.jenkins-ci.plugins.workflow:workflow-step-api:724.v538c2362b_dfb_",
                 "org.jenkins-ci.plugins:credentials:1511.v2e3cb_0008ef0",
                 "org.jenkins-ci.plugins:plain-credentials:199.v9f8e1f741799",
-                "org.kohsuke.stapler:json-lib:2.4-jenkins-15");
+                "org.kohsuke.stapler:json-lib:2.4-jenkins-15",
+                // Libraries of jenkins-core 2.555.3 (its bom), where @Symbol and its indexer come from.
+                "org.jenkins-ci:symbol-annotation:1.26",
+                "org.jenkins-ci:annotation-indexer:1.213.v92788b_1f0a_21");
         try (Stream<Path> walk = Files.walk(SOURCES)) {
             for (Path file : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Matcher matcher = HEADER.matcher(header(file));
