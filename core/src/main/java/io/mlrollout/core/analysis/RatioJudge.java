@@ -279,12 +279,12 @@ final class RatioJudge implements MetricJudge {
                 explanation);
     }
 
-    /** Said when the rates wander more than the test allows for, so the guarantee may not hold. */
+    /** Said when the rates wander or drift more than the test allows for, so the guarantee may not hold. */
     private static String envelopeNote(RateRatioEvidence evidence, RateRatioTest test) {
         if (test == null || evidence == null || !test.beyondEnvelope(evidence)) {
             return "";
         }
-        return " [the per-interval rates wander more than the test allows for (CV about "
+        return " [the rates wander or drift more than the test allows for (long-run CV about "
                 + Format.percent(test.estimatedDispersion(evidence)) + " against analysis.maxDispersion "
                 + Format.percent(test.maxDispersion())
                 + "): false rollbacks may exceed the budget; raise maxDispersion]";

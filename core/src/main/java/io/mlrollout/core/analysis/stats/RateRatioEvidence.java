@@ -27,6 +27,9 @@ import java.util.Objects;
  *     logLikelihoodRatios} (which then hold log M per alternative, see {@link RateRatioTest})
  * @param recent the last intervals' counts, each earlier interval weighing {@link RateRatioTest#RECENT_DECAY} times
  *     less: the ratio residuals are taken around, so that a change of the ratio is not taken for wandering
+ * @param baselineSerial the baseline's own bad rate, interval by interval around its recent rate: whether it drifts
+ *     (wander that persists over several intervals); the candidate's own series would mistake a regression that
+ *     starts late for a drift
  */
 public record RateRatioEvidence(
         double theta0,
@@ -42,8 +45,75 @@ public record RateRatioEvidence(
         double residualWeight,
         int residualIntervals,
         int startWeights,
-        RecentCounts recent)
+        RecentCounts recent,
+        SerialResiduals baselineSerial)
         implements Serializable {
+
+    /**
+     * How neighbouring residuals go together, from which the test learns whether the rates drift: wander that
+     * persists over several intervals weighs more than the same wander interval by interval. Null in states saved
+     * before it was kept.
+     *
+     * @param last the last interval's standardized residual, NaN when that interval gave none
+     * @param lastWeight what that residual's variance grows by per unit of squared CV
+     * @param lagProducts Σ over neighbouring intervals of the product of their standardized residuals
+     * @param lagWeight Σ over the same pairs of the geometric mean of their weights
+     * @param pairs how many neighbouring pairs are in the sums
+     * @param excess Σ over intervals of the squared standardized residual minus 1
+     * @param weight Σ over intervals of their weights
+     */
+    public record SerialResiduals(
+            double last,
+            double lastWeight,
+            double lagProducts,
+            double lagWeight,
+            int pairs,
+            double excess,
+            double weight)
+            implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        static final SerialResiduals NONE = new SerialResiduals(Double.NaN, 0, 0, 0, 0, 0, 0);
+
+        /**
+         * How much a drift adds to the long-run variance: (1 + ρ) / (1 − ρ) with ρ the lag-one correlation of the
+         * wander (the neighbours' covariance over the excess variance), between 0 and {@code maxCorrelation}; 1 while
+         * the residuals show no excess variance.
+         */
+        double persistence(double maxCorrelation, double allowedCv2, int minPairs) {
+            if (pairs < minPairs) {
+                return 1;
+            }
+            double excessCv2 = weight > 0 ? excess / weight : 0;
+            double variance = Math.max(excessCv2, allowedCv2);
+            if (variance <= 0 || lagWeight <= 0) {
+                return 1;
+            }
+            double rho = Math.min(maxCorrelation, Math.max(0, (lagProducts / lagWeight) / variance));
+            return (1 + rho) / (1 - rho);
+        }
+
+        /** These sums after an interval's standardized residual and weight; NaN when the interval gave none. */
+        SerialResiduals plus(double standardized, double weight) {
+            if (Double.isNaN(standardized)) {
+                return new SerialResiduals(Double.NaN, 0, lagProducts, lagWeight, pairs, excess, this.weight);
+            }
+            double nextExcess = excess + standardized * standardized - 1;
+            double nextWeight = this.weight + weight;
+            if (Double.isNaN(last)) {
+                return new SerialResiduals(standardized, weight, lagProducts, lagWeight, pairs, nextExcess, nextWeight);
+            }
+            return new SerialResiduals(
+                    standardized,
+                    weight,
+                    lagProducts + last * standardized,
+                    lagWeight + Math.sqrt(lastWeight * weight),
+                    pairs + 1,
+                    nextExcess,
+                    nextWeight);
+        }
+    }
 
     /** Decayed counts of the last intervals (null in states saved before they were kept). */
     public record RecentCounts(double canaryBad, double canaryTotal, double baselineBad, double baselineTotal)
@@ -107,7 +177,8 @@ public record RateRatioEvidence(
                 && Double.compare(residualWeight, e.residualWeight) == 0
                 && residualIntervals == e.residualIntervals
                 && startWeights == e.startWeights
-                && Objects.equals(recent, e.recent);
+                && Objects.equals(recent, e.recent)
+                && Objects.equals(baselineSerial, e.baselineSerial);
     }
 
     @Override
@@ -125,7 +196,8 @@ public record RateRatioEvidence(
                                 squaredResiduals,
                                 residualWeight,
                                 residualIntervals,
-                                recent)
+                                recent,
+                                baselineSerial)
                 + Arrays.hashCode(logLikelihoodRatios)
                 + 17 * startWeights;
     }

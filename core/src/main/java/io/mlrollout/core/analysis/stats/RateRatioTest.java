@@ -28,8 +28,14 @@ package io.mlrollout.core.analysis.stats;
  * wandering up to the envelope the tempered factor has expectation at most 1 to second order, which the simulations in
  * docs/statistics.md check under gamma and log-normal wandering, bursts and drift; the envelope is where that holds.
  *
- * <p><b>Limits.</b> Rates that wander more than the envelope (estimate it with {@link #estimatedDispersion}), and
- * correlated wandering over many intervals, inflate the evidence. Counts may be fractional, as Prometheus' {@code
+ * <p><b>Drift.</b> Wander that persists over several intervals (an AR(1) drift of lag-one correlation ρ) adds up
+ * faster than wander drawn afresh each interval: its long-run variance is (1 + ρ) / (1 − ρ) times larger. The test
+ * learns ρ from the baseline's own bad rate around its recent rate (never from the candidate's, where a regression that
+ * starts late would look like a drift) and grows c² by that factor, ρ at most 0.8.
+ *
+ * <p><b>Limits.</b> Rates that wander more than the envelope (estimate it with {@link #estimatedDispersion}) inflate
+ * the evidence. Drift is learned only in part: the residuals are taken around a recent rate that follows a slow drift,
+ * so ρ is underestimated, and a candidate that drifts while the baseline does not is not seen as drifting. Counts may be fractional, as Prometheus' {@code
  * increase()} extrapolates; counts scaled up by c &gt; 1 overstate the evidence by about c. Intervals in which either
  * version has no events, or no bad event occurs, carry no information.
  */
@@ -50,6 +56,9 @@ public final class RateRatioTest {
      * wandering.
      */
     public static final double RECENT_DECAY = 0.8;
+
+    /** The largest lag-one correlation of drifting rates the test allows for: (1 + ρ) / (1 − ρ) is at most 9. */
+    private static final double MAX_PERSISTENCE = 0.8;
 
     /** Intervals of residuals before an estimate beyond the envelope is reported. */
     private static final int MIN_REPORTING_INTERVALS = 5;
@@ -135,7 +144,21 @@ public final class RateRatioTest {
     /** Evidence before any interval: e-value 1. */
     public RateRatioEvidence empty() {
         return new RateRatioEvidence(
-                theta0, new double[prior.size()], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, RateRatioEvidence.RecentCounts.NONE);
+                theta0,
+                new double[prior.size()],
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                RateRatioEvidence.RecentCounts.NONE,
+                RateRatioEvidence.SerialResiduals.NONE);
     }
 
     /** The evidence after one more interval's counts. */
@@ -195,7 +218,24 @@ public final class RateRatioTest {
                 evidence.residualWeight() + residualWeight,
                 evidence.residualIntervals() + residualIntervals,
                 startWeights,
-                recentOf(evidence).decayedPlus(RECENT_DECAY, canaryBad, canaryTotal, baselineBad, baselineTotal));
+                recentOf(evidence).decayedPlus(RECENT_DECAY, canaryBad, canaryTotal, baselineBad, baselineTotal),
+                baselineDrift(evidence, baselineBad, baselineTotal));
+    }
+
+    /** The baseline's own drift sums after this interval: its bad count around its recent rate, standardized. */
+    private static RateRatioEvidence.SerialResiduals baselineDrift(
+            RateRatioEvidence evidence, double baselineBad, double baselineTotal) {
+        RateRatioEvidence.SerialResiduals serial = baselineSerialOf(evidence);
+        RateRatioEvidence.RecentCounts recent = recentOf(evidence);
+        if (baselineTotal <= 0 || recent.baselineTotal() <= 0 || recent.baselineBad() <= 0) {
+            return serial.plus(Double.NaN, 0);
+        }
+        double expected = baselineTotal * recent.baselineBad() / recent.baselineTotal();
+        return serial.plus((baselineBad - expected) / Math.sqrt(expected), expected);
+    }
+
+    private static RateRatioEvidence.SerialResiduals baselineSerialOf(RateRatioEvidence evidence) {
+        return evidence.baselineSerial() == null ? RateRatioEvidence.SerialResiduals.NONE : evidence.baselineSerial();
     }
 
     /** The canary's expected share of bad events when its rate is {@code ratio} times the baseline's. */
@@ -238,22 +278,34 @@ public final class RateRatioTest {
         double upper =
                 (evidence.residuals() + 3 * Math.sqrt(evidence.squaredResiduals() + 2.0 * evidence.residualIntervals()))
                         / evidence.residualWeight();
-        return Math.min(envelope, Math.max(0, upper));
+        double perInterval = Math.min(envelope, Math.max(0, upper));
+        return perInterval * persistence(evidence, perInterval);
     }
 
     /**
-     * The CV of the per-interval rates the residuals so far point to (a moment estimate), or NaN before enough
-     * intervals; above {@link #maxDispersion} the guarantee's envelope is exceeded.
+     * How much more the wandering weighs because it drifts (persists over several intervals) rather than jitters:
+     * learned from the baseline's own bad rate, which a candidate's regression does not touch, so a regression that
+     * starts late is not taken for a drift. 1 until enough neighbouring intervals were seen.
+     */
+    private static double persistence(RateRatioEvidence evidence, double cv2) {
+        return baselineSerialOf(evidence).persistence(MAX_PERSISTENCE, cv2, MIN_LEARNING_INTERVALS);
+    }
+
+    /**
+     * The long-run CV of the rates the residuals so far point to (a moment estimate of the per-interval CV, grown by
+     * the drift's persistence), or NaN before enough intervals; above {@link #maxDispersion} the guarantee's envelope
+     * is exceeded.
      */
     public double estimatedDispersion(RateRatioEvidence evidence) {
         requireOwn(evidence);
         if (evidence.residualIntervals() < MIN_REPORTING_INTERVALS || evidence.residualWeight() <= 0) {
             return Double.NaN;
         }
-        return Math.sqrt(Math.max(0, evidence.residuals() / evidence.residualWeight()));
+        double perInterval = Math.max(0, evidence.residuals() / evidence.residualWeight());
+        return Math.sqrt(perInterval * persistence(evidence, perInterval));
     }
 
-    /** Whether the rates wander more than the envelope allows for (so the guarantee may not hold). */
+    /** Whether the rates wander or drift more than the envelope allows for (so the guarantee may not hold). */
     public boolean beyondEnvelope(RateRatioEvidence evidence) {
         double estimate = estimatedDispersion(evidence);
         return !Double.isNaN(estimate) && estimate > Math.max(maxDispersion, 0.05);

@@ -133,6 +133,31 @@ class RateRatioTestTest {
         assertThat(test.beyondEnvelope(steady)).isFalse();
     }
 
+    /**
+     * The same baseline minutes in two orders: runs of high and low error counts (its rate drifts) and alternating ones
+     * (it jitters), the candidate steady. Drift weighs more: the next minute's evidence is tempered more, and the
+     * estimate of the rates' long-run wander is larger.
+     */
+    @Test
+    void aBaselineThatDriftsTempersTheEvidenceMoreThanOneThatJitters() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence drifting = test.empty();
+        RateRatioEvidence jittering = test.empty();
+        for (int i = 0; i < 16; i++) {
+            int inRuns = (i / 4) % 2 == 0 ? 40 : 10;
+            int alternating = i % 2 == 0 ? 40 : 10;
+            drifting = test.add(drifting, 25, 1000, inRuns, 1000);
+            jittering = test.add(jittering, 25, 1000, alternating, 1000);
+        }
+        assertThat(drifting.baselineSerial().lagProducts()).isPositive();
+        assertThat(jittering.baselineSerial().lagProducts()).isNegative();
+        assertThat(test.estimatedDispersion(drifting)).isGreaterThan(test.estimatedDispersion(jittering));
+
+        double driftingGain = Math.log(test.eValue(test.add(drifting, 60, 1000, 25, 1000)) / test.eValue(drifting));
+        double jitteringGain = Math.log(test.eValue(test.add(jittering, 60, 1000, 25, 1000)) / test.eValue(jittering));
+        assertThat(driftingGain).isPositive().isLessThan(jitteringGain);
+    }
+
     @Test
     void estimateIsThePooledRatioOfBadRates() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
@@ -177,8 +202,8 @@ class RateRatioTestTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             assertThat(in.readObject()).isEqualTo(evidence);
         }
-        // five alternatives, the pooled and recent counts and the dispersion sums: small enough for a build.xml
-        assertThat(bytes.size()).isLessThan(800);
+        // five alternatives, the pooled and recent counts, the dispersion and drift sums: small enough for a build.xml
+        assertThat(bytes.size()).isLessThan(1100);
     }
 
     private static double p(double theta, double share) {
