@@ -224,7 +224,7 @@ public class MlRollbackStep extends Step {
 
         @Override
         public String getDisplayName() {
-            return "ML Rollout: return all traffic of an endpoint to the baseline";
+            return Messages.MlRollbackStep_DisplayName();
         }
 
         @Override

@@ -46,7 +46,7 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
 
     @Override
     public String getDisplayName() {
-        return "ML Rollout";
+        return Messages.MlRolloutConfiguration_DisplayName();
     }
 
     /**
@@ -81,8 +81,8 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
         Set<String> seen = new HashSet<>();
         for (ModelEndpoint endpoint : given) {
             if (!seen.add(endpoint.getName())) {
-                throw new IllegalArgumentException("endpoints: the name '" + endpoint.getName()
-                        + "' is used twice; endpoint names must be unique");
+                throw new IllegalArgumentException(
+                        Messages.MlRolloutConfiguration_DuplicateEndpoint(endpoint.getName()));
             }
         }
         this.endpoints = new ArrayList<>(given);

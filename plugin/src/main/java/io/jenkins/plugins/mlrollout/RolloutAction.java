@@ -119,7 +119,7 @@ public class RolloutAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return "ML Rollout: " + endpoint;
+        return Messages.RolloutAction_DisplayName(endpoint);
     }
 
     @Override

@@ -38,7 +38,7 @@ public class WebhookRouterSettings extends RouterSettings {
 
         @Override
         public String getDisplayName() {
-            return "Webhook (ML Rollout JSON contract)";
+            return Messages.WebhookRouterSettings_DisplayName();
         }
 
         @POST
