@@ -59,16 +59,20 @@ public class EndpointLocks {
         void write(Object state) throws IOException;
     }
 
-    /** Who holds an endpoint: the holder's externalizable id, its display name then, and since when. */
+    /**
+     * Who holds an endpoint: the holder's externalizable id, its display name then, and since when. The time is kept as
+     * ISO-8601 text: Jenkins' XStream refuses to write {@code java.time} objects (they are not on its list of JDK
+     * classes a file may hold).
+     */
     static final class Holder {
         private final String build;
         private final String name;
-        private final Instant since;
+        private final String since;
 
         Holder(String build, String name, Instant since) {
             this.build = build;
             this.name = name;
-            this.since = since;
+            this.since = since.toString();
         }
 
         String build() {
@@ -81,7 +85,7 @@ public class EndpointLocks {
         }
 
         Instant since() {
-            return since;
+            return Instant.parse(since);
         }
     }
 
@@ -91,8 +95,8 @@ public class EndpointLocks {
      */
     static final class Saved {
         private HashMap<String, Holder> holders = new HashMap<>();
-        /** When the holders were lost (a file that could not be read); null while they are known. */
-        private @CheckForNull Instant unknownSince;
+        /** When the holders were lost (a file that could not be read), ISO-8601; null while they are known. */
+        private @CheckForNull String unknownSince;
         /** Endpoints known to be free (or held again) since the holders were lost. */
         private HashSet<String> knownSince = new HashSet<>();
 
@@ -104,7 +108,12 @@ public class EndpointLocks {
         }
 
         private boolean valid() {
-            return holders.values().stream().allMatch(h -> h != null && h.build() != null && h.since() != null);
+            try {
+                return holders.values().stream().allMatch(h -> h != null && h.build() != null && h.since() != null)
+                        && (unknownSince == null || Instant.parse(unknownSince) != null);
+            } catch (RuntimeException unreadableTime) {
+                return false;
+            }
         }
     }
 
@@ -326,7 +335,7 @@ public class EndpointLocks {
                 e.addSuppressed(moveFailed);
             }
             Saved lost = new Saved();
-            lost.unknownSince = clock.instant();
+            lost.unknownSince = clock.instant().toString();
             write(lost);
             return lost;
         }

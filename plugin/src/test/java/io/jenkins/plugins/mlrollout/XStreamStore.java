@@ -1,6 +1,10 @@
 package io.jenkins.plugins.mlrollout;
 
 import com.thoughtworks.xstream.XStream;
+import com.thoughtworks.xstream.converters.Converter;
+import com.thoughtworks.xstream.converters.MarshallingContext;
+import com.thoughtworks.xstream.converters.UnmarshallingContext;
+import com.thoughtworks.xstream.io.HierarchicalStreamReader;
 import com.thoughtworks.xstream.io.HierarchicalStreamWriter;
 import com.thoughtworks.xstream.io.xml.PrettyPrintWriter;
 import com.thoughtworks.xstream.io.xml.StandardStaxDriver;
@@ -12,13 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Set;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLOutputFactory;
 
 /**
  * The endpoint holders file as Jenkins' {@code hudson.XmlFile} keeps it, with the XStream release jenkins-core 2.555.3
  * uses and the settings its XStream2 starts from (its driver, every type permitted since Jenkins filters classes
- * itself): an XML 1.1 header, written to a temporary file and moved into place, and anything XStream cannot
+ * itself, and only the JDK classes it allows): an XML 1.1 header, written to a temporary file and moved into place, and anything XStream cannot
  * read reported as an {@code IOException} naming the file. What XStream2 adds over XStream (lenient converters that
  * skip unreadable entries of maps and lists) is not on Maven Central and not reproduced.
  */
@@ -50,8 +55,39 @@ final class XStreamStore implements EndpointLocks.Store {
         }
     }
 
+    /**
+     * The JDK classes the holders file uses that jenkins-core 2.555.3 lets XStream write and read
+     * ({@code jenkins/security/whitelisted-classes.txt}); Jenkins refuses to marshal any other JDK class ("Refusing to
+     * marshal java.time.Instant for security reasons", as seen in a real Jenkins).
+     */
+    private static final Set<String> JDK_CLASSES_JENKINS_ALLOWS =
+            Set.of("java.lang.String", "java.util.HashMap", "java.util.HashSet");
+
     static {
         XSTREAM.addPermission(AnyTypePermission.ANY);
+        XSTREAM.registerConverter(
+                new Converter() {
+                    @Override
+                    public boolean canConvert(Class type) {
+                        return type != null
+                                && !type.isPrimitive()
+                                && type.getName().startsWith("java.")
+                                && !type.getName().startsWith("java.lang.")
+                                && !JDK_CLASSES_JENKINS_ALLOWS.contains(type.getName());
+                    }
+
+                    @Override
+                    public void marshal(Object source, HierarchicalStreamWriter writer, MarshallingContext context) {
+                        throw new UnsupportedOperationException(
+                                "Refusing to marshal " + source.getClass().getName() + " for security reasons");
+                    }
+
+                    @Override
+                    public Object unmarshal(HierarchicalStreamReader reader, UnmarshallingContext context) {
+                        throw new UnsupportedOperationException("Refusing to unmarshal " + reader.getNodeName());
+                    }
+                },
+                XStream.PRIORITY_VERY_HIGH);
     }
 
     private final Path file;
