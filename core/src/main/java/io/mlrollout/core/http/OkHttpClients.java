@@ -13,11 +13,12 @@ public final class OkHttpClients {
 
     /**
      * A client sharing one connection pool and dispatcher with every other connector's client, with this connector's
-     * timeouts and credential.
+     * timeouts and credential, reaching the network as {@link HttpSettings#network()} says (e.g. through a proxy).
      */
     public static OkHttpClient create(HttpSettings settings, Credential credential) {
         long timeoutMillis = settings.callTimeout().toMillis();
-        return SHARED.newBuilder()
+        return settings.network()
+                .newBuilder(SHARED)
                 .callTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .connectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)

@@ -1,10 +1,12 @@
 package io.jenkins.plugins.mlrollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.HtmlReport;
 import io.mlrollout.core.audit.Report;
 import io.mlrollout.core.audit.ReportBuilder;
+import io.mlrollout.core.audit.SealKey;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.rollout.RolloutEvent;
 import java.io.IOException;
@@ -12,13 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A rollout's record in its build's directory, {@code <build>/ml-rollout/<endpoint>/}: the hash-chained evidence file
- * ({@code evidence.jsonl}) and the HTML report drawn from it ({@code report.html}). Reopened after a restart, it continues
- * the chain and rebuilds the report from the evidence, so nothing else needs to be kept.
+ * ({@code evidence.jsonl}), closed by a seal line whenever the rollout comes to rest, and the HTML report drawn from it
+ * ({@code report.html}). Reopened after a restart, it continues the chain and rebuilds the report from the evidence, so
+ * nothing else needs to be kept.
  */
 final class AuditTrail {
 
@@ -28,11 +32,14 @@ final class AuditTrail {
     private final Path directory;
     private final EvidenceLog evidence;
     private final ReportBuilder report;
+    /** The fingerprint of the key of the seal that ends the file, or null (unkeyed, or not sealed). */
+    private @CheckForNull String sealedWith;
 
-    private AuditTrail(Path directory, EvidenceLog evidence, ReportBuilder report) {
+    private AuditTrail(Path directory, EvidenceLog evidence, ReportBuilder report, @CheckForNull String sealedWith) {
         this.directory = directory;
         this.evidence = evidence;
         this.report = report;
+        this.sealedWith = sealedWith;
     }
 
     /** The directory of {@code endpoint}'s record under a build's directory. */
@@ -45,49 +52,67 @@ final class AuditTrail {
         EvidenceLog evidence = EvidenceLog.open(directory.resolve(EVIDENCE));
         ReportBuilder report = new ReportBuilder();
         readEvents(directory).forEach(report::accept);
-        return new AuditTrail(directory, evidence, report);
+        String sealedWith = evidence.sealed() ? lastSealKey(evidence.file()) : null;
+        return new AuditTrail(directory, evidence, report, sealedWith);
     }
 
-    /** The events of the evidence file in {@code directory}, oldest first; none when there is no file yet. */
+    /** The events of the evidence file in {@code directory}, oldest first, without seal lines; none without a file. */
     static List<RolloutEvent> readEvents(Path directory) throws IOException {
-        Path file = directory.resolve(EVIDENCE);
-        List<RolloutEvent> events = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return events;
-        }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                JsonNode event = Json.mapper().readTree(line).path("event");
-                events.add(Json.mapper().treeToValue(event, RolloutEvent.class));
-            }
-        }
-        return events;
+        return EvidenceLog.readEvents(directory.resolve(EVIDENCE));
+    }
+
+    /** The key fingerprint the file's last line (a seal) names, if any. */
+    private static @CheckForNull String lastSealKey(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        JsonNode last = Json.mapper().readTree(lines.get(lines.size() - 1));
+        return last.path("seal").path("key").asText(null);
     }
 
     synchronized void append(RolloutEvent event) throws IOException {
         evidence.append(event);
         report.accept(event);
+        sealedWith = null;
+    }
+
+    /**
+     * Closes the evidence as it stands with a seal line (keyed when {@code key} is given), unless it ends with one
+     * already; events may follow, and a later rest seals again.
+     *
+     * @return where the evidence stands now
+     */
+    synchronized Report.EvidenceHead seal(Instant at, Optional<SealKey> key) throws IOException {
+        if (!evidence.sealed()) {
+            evidence.seal(at, key);
+            sealedWith = evidence.sealed() ? key.map(SealKey::fingerprint).orElse(null) : null;
+        }
+        return head();
+    }
+
+    synchronized boolean sealed() {
+        return evidence.sealed();
+    }
+
+    /** Where the evidence stands: its line count, head hash, and whether (and with which key) it is sealed. */
+    synchronized Report.EvidenceHead head() {
+        boolean sealed = evidence.sealed();
+        return new Report.EvidenceHead(evidence.lines(), evidence.head(), sealed, sealed ? sealedWith : null);
     }
 
     /** Writes the report as it stands, replacing the previous one in one move. */
     synchronized void writeReport() throws IOException {
         Path temp = directory.resolve(REPORT + ".tmp");
-        Files.writeString(temp, HtmlReport.render(report.report()), StandardCharsets.UTF_8);
+        Files.writeString(temp, HtmlReport.render(report()), StandardCharsets.UTF_8);
         Files.move(
                 temp, directory.resolve(REPORT), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The report, stating the evidence file's head. */
     synchronized Report report() {
-        return report.report();
+        return report.report().withEvidence(head());
     }
 
-    /** For the rollout's page: how long the evidence is and its head hash, e.g. {@code 12 lines, head hash 3f...}. */
-    synchronized String lengthAndHead() {
-        return evidence.lines() + " lines, head hash " + evidence.head();
-    }
-
-    /** One line for the build log: how long the evidence is and the hash a later check must end with. */
-    synchronized String summary() {
-        return "evidence: " + evidence.lines() + " lines in " + evidence.file() + ", head hash " + evidence.head();
+    /** One line for the build log: where the evidence file is and where it stands, e.g. its head and seal. */
+    synchronized String headLine() {
+        return "evidence " + evidence.file() + ": " + head().describe();
     }
 }

@@ -7,8 +7,15 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.security.ACL;
+import io.mlrollout.core.audit.SealKey;
 import io.mlrollout.core.http.Credential;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
@@ -47,6 +54,59 @@ final class CredentialResolver {
         throw new AbortException(field + ": no credentials with id '" + id + "' in Manage Jenkins → Credentials"
                 + " (System or Global scope), or they are neither 'Secret text' (a bearer token) nor 'Username with"
                 + " password' (basic authentication)");
+    }
+
+    /** The seal key the global configuration names, if any; see {@link #sealKey}. */
+    static Optional<SealKey> configuredSealKey() throws AbortException {
+        return sealKey(MlRolloutConfiguration.get().getSealCredentialsId());
+    }
+
+    /**
+     * The evidence seal key of the global configuration ({@code sealCredentialsId}): a secret text (its text as UTF-8)
+     * or a secret file (its bytes, without a trailing line break, as {@code mlrollout verify-evidence --seal-key FILE}
+     * reads a key file), from the controller's store as SYSTEM like the endpoints' credentials. No message names more
+     * of the key than its length.
+     *
+     * @param credentialsId blank means no keyed seal
+     * @throws AbortException if there is no such credential, it is of another kind, unreadable or too short
+     */
+    static Optional<SealKey> sealKey(@CheckForNull String credentialsId) throws AbortException {
+        String id = FieldRules.trimToNull(credentialsId);
+        if (id == null) {
+            return Optional.empty();
+        }
+        String field = "ML Rollout sealCredentialsId";
+        byte[] bytes;
+        StringCredentials text = controllerCredential(id, StringCredentials.class);
+        FileCredentials file = text == null ? controllerCredential(id, FileCredentials.class) : null;
+        if (text != null) {
+            bytes = text.getSecret().getPlainText().getBytes(StandardCharsets.UTF_8);
+        } else if (file != null) {
+            try (InputStream in = file.getContent()) {
+                bytes = withoutTrailingLineBreaks(in.readAllBytes());
+            } catch (IOException e) {
+                throw new AbortException(field + ": the secret file of credentials '" + id + "' cannot be read ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+        } else {
+            throw new AbortException(field + ": no credentials with id '" + id + "' in Manage Jenkins → Credentials"
+                    + " (System or Global scope), or they are neither 'Secret text' nor 'Secret file'");
+        }
+        try {
+            return Optional.of(SealKey.of(bytes));
+        } catch (IllegalArgumentException tooShort) {
+            throw new AbortException(field + ": credentials '" + id + "': " + tooShort.getMessage());
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private static byte[] withoutTrailingLineBreaks(byte[] bytes) {
+        int end = bytes.length;
+        while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
+            end--;
+        }
+        return end == bytes.length ? bytes : Arrays.copyOf(bytes, end);
     }
 
     /** The credential of this type and id in Jenkins' own store (a null item group is Jenkins), as SYSTEM. */

@@ -1,7 +1,9 @@
 package io.jenkins.plugins.mlrollout;
 
+import hudson.AbortException;
 import hudson.model.TaskListener;
 import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.audit.SealKey;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code mlRollback} when no rollout of the endpoint is under way (e.g. in another build's {@code post { failure }}):
@@ -63,7 +66,7 @@ final class DirectRollback {
 
     private RolloutStepExecution.Outcome rolledBack(String endpoint, TrafficSplit split) throws IOException {
         record(new RolloutEvent.RolledBack(clock.instant(), split));
-        say(audit.summary());
+        seal();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("outcome", "ROLLED_BACK");
         result.put("endpoint", endpoint);
@@ -74,10 +77,23 @@ final class DirectRollback {
     private RolloutStepExecution.Outcome failed(String endpoint, String reason, TrafficSplit lastKnown)
             throws IOException {
         record(new RolloutEvent.RollbackFailed(clock.instant(), reason, lastKnown));
-        say(audit.summary());
+        seal();
         return RolloutStepExecution.Outcome.failed("mlRollback: ROLLBACK FAILED on endpoint " + endpoint + ": " + reason
                 + "; last known split " + (lastKnown == null ? "unknown" : lastKnown.toString())
                 + ". Fix the router, then run mlRollback again");
+    }
+
+    /** Closes this rollback's evidence with a seal, as a rollout's at rest (see {@link LiveRollout}). */
+    private void seal() throws IOException {
+        Optional<SealKey> key;
+        try {
+            key = CredentialResolver.configuredSealKey();
+        } catch (AbortException e) {
+            say("WARNING: " + e.getMessage() + "; sealing the evidence without a key");
+            key = Optional.empty();
+        }
+        audit.seal(clock.instant(), key);
+        say(audit.headLine());
     }
 
     private void record(RolloutEvent event) throws IOException {

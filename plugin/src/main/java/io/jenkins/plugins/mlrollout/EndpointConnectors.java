@@ -1,7 +1,6 @@
 package io.jenkins.plugins.mlrollout;
 
 import io.mlrollout.core.http.Credential;
-import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.PrometheusMetricsSource;
 import io.mlrollout.core.traffic.TrafficRouter;
@@ -23,7 +22,7 @@ final class EndpointConnectors implements RolloutServices.Connectors {
         return new PrometheusMetricsSource(
                 URI.create(Objects.requireNonNull(endpoint.getPrometheusUrl(), "prometheusUrl")),
                 credential,
-                HttpSettings.DEFAULT,
+                JenkinsHttp.SETTINGS,
                 namespace == null ? "" : namespace);
     }
 }

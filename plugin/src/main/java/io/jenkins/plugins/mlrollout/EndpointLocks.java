@@ -1,34 +1,40 @@
 package io.jenkins.plugins.mlrollout;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.XmlFile;
 import hudson.model.Run;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
-import io.mlrollout.core.json.Json;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 
 /**
  * One rollout per endpoint per controller. Each endpoint with a rollout under way is held by the build running it;
- * the holders are kept in a small JSON file under the Jenkins home, read when Jenkins first asks for this extension, so a
- * restart keeps every endpoint held by the build that is resumed with it. A holder that no longer exists, or has ended
- * with its rollout settled, is let go when someone else asks for the endpoint (and the one asking is told).
+ * the holders are kept under the Jenkins home in an XML file written by Jenkins' own {@link XmlFile}, read when Jenkins
+ * first asks for this extension, so a restart keeps every endpoint held by the build that is resumed with it. A holder
+ * that no longer exists, or has ended with its rollout settled, is let go when someone else asks for the endpoint (and
+ * the one asking is told).
+ *
+ * <p>A file that cannot be read is set aside and never fails the steps as a whole; but the holds it had are lost, and
+ * a lost hold may be a rollout still under way. So the holders become <em>unknown</em>: no canary starts on an
+ * endpoint until it is known to be free again, which it is once a rollout on it settles or an {@code mlRollback} of it
+ * has returned its traffic to the baseline. Rollbacks, promotions and the rollouts under way go on as before.
  */
 @Extension
 public class EndpointLocks {
@@ -40,34 +46,123 @@ public class EndpointLocks {
         Run<?, ?> find(String externalizableId);
     }
 
+    /** Where the holders are kept: an {@link XmlFile} in Jenkins, a real XStream in the tests. */
+    interface Store {
+        Path file();
+
+        boolean exists();
+
+        /** The object the file holds; content that cannot be read is an {@link IOException}, as XmlFile reports it. */
+        @CheckForNull
+        Object read() throws IOException;
+
+        void write(Object state) throws IOException;
+    }
+
     /**
-     * Who holds an endpoint.
-     *
-     * @param build the holder's externalizable id
-     * @param name the holder's display name when it took the endpoint, e.g. {@code fraud-deploy #41}
-     * @param since when it took it
+     * Who holds an endpoint: the holder's externalizable id, its display name then, and since when. The time is kept as
+     * ISO-8601 text: Jenkins' XStream refuses to write {@code java.time} objects (they are not on its list of JDK
+     * classes a file may hold).
      */
-    record Holder(String build, String name, Instant since) {}
+    static final class Holder {
+        private final String build;
+        private final String name;
+        private final String since;
+
+        Holder(String build, String name, Instant since) {
+            this.build = build;
+            this.name = name;
+            this.since = since.toString();
+        }
+
+        String build() {
+            return build;
+        }
+
+        /** e.g. {@code fraud-deploy #41} */
+        String name() {
+            return name;
+        }
+
+        Instant since() {
+            return Instant.parse(since);
+        }
+    }
+
+    /**
+     * What the file holds. Plain classes, not records: XStream cannot set the fields of a record; and hash collections,
+     * whose converters need no reflective access into {@code java.util}.
+     */
+    static final class Saved {
+        private HashMap<String, Holder> holders = new HashMap<>();
+        /** When the holders were lost (a file that could not be read), ISO-8601; null while they are known. */
+        private @CheckForNull String unknownSince;
+        /** Endpoints known to be free (or held again) since the holders were lost. */
+        private HashSet<String> knownSince = new HashSet<>();
+
+        /** XStream leaves a field it found no element for null. */
+        private Object readResolve() {
+            holders = holders == null ? new HashMap<>() : holders;
+            knownSince = knownSince == null ? new HashSet<>() : knownSince;
+            return this;
+        }
+
+        private boolean valid() {
+            try {
+                return holders.values().stream().allMatch(h -> h != null && h.build() != null && h.since() != null)
+                        && (unknownSince == null || Instant.parse(unknownSince) != null);
+            } catch (RuntimeException unreadableTime) {
+                return false;
+            }
+        }
+    }
 
     private static final Logger LOGGER = Logger.getLogger(EndpointLocks.class.getName());
 
-    private static final String FILE_NAME = EndpointLocks.class.getName() + ".json";
+    private static final String FILE_NAME = EndpointLocks.class.getName() + ".xml";
 
-    private final Path file;
+    private final Store store;
     private final Builds builds;
     private final Clock clock;
-    private final Map<String, Holder> holders;
+    private final Saved saved;
 
     /** Jenkins creates the one instance, with the file under the Jenkins home. */
     public EndpointLocks() {
-        this(Jenkins.get().getRootDir().toPath().resolve(FILE_NAME), EndpointLocks::findAsSystem, Clock.systemUTC());
+        this(
+                xmlFile(new XmlFile(new File(Jenkins.get().getRootDir(), FILE_NAME))),
+                EndpointLocks::findAsSystem,
+                Clock.systemUTC());
     }
 
-    EndpointLocks(Path file, Builds builds, Clock clock) {
-        this.file = file;
+    EndpointLocks(Store store, Builds builds, Clock clock) {
+        this.store = store;
         this.builds = builds;
         this.clock = clock;
-        this.holders = load(file);
+        this.saved = load();
+    }
+
+    static Store xmlFile(XmlFile xml) {
+        return new Store() {
+            @Override
+            public Path file() {
+                return xml.getFile().toPath();
+            }
+
+            @Override
+            public boolean exists() {
+                return xml.exists();
+            }
+
+            @Override
+            public Object read() throws IOException {
+                return xml.read();
+            }
+
+            @Override
+            public void write(Object state) throws IOException {
+                xml.write(state);
+            }
+        };
     }
 
     static EndpointLocks get() {
@@ -75,15 +170,51 @@ public class EndpointLocks {
     }
 
     /**
-     * Takes {@code endpoint} for {@code run}.
+     * Takes {@code endpoint} for {@code run}, for a canary.
      *
      * @return what the build log should say when a stale holder was let go, or empty
      * @throws AbortException naming the holder, when another build that is still running holds the endpoint, or this
-     *     build already holds it
+     *     build already holds it; or when who holds it is unknown (see the class comment), saying how to free it
      */
     synchronized Optional<String> acquire(String endpoint, Run<?, ?> run) throws AbortException {
+        if (unknown(endpoint)) {
+            throw new AbortException("endpoint '" + endpoint + "': who holds it has been unknown since "
+                    + saved.unknownSince + ", when " + store.file() + " could not be read (it was kept as "
+                    + aside().getFileName() + "; see Jenkins' log). A rollout may still be under way on it, so no"
+                    + " canary starts here until it is known to be free: once a rollout on it settles, or after"
+                    + " mlRollback(endpoint: '" + endpoint + "', reason: '...') has returned its traffic to the"
+                    + " baseline");
+        }
+        return take(endpoint, run);
+    }
+
+    /**
+     * Takes {@code endpoint} for {@code run}'s {@code mlRollback} when no rollout of it is under way, so that no canary
+     * starts under the rollback. A rollback is the safe way, so it is never refused for unknown holders: it returns the
+     * traffic to the baseline, after which the endpoint is known again. Resumed after a restart, the step still holds
+     * the endpoint from before and keeps that hold.
+     *
+     * @return what the build log should say (a stale holder let go, unknown holders), or empty
+     */
+    synchronized Optional<String> acquireToRollBack(String endpoint, Run<?, ?> run, boolean resumed)
+            throws AbortException {
+        Holder holder = saved.holders.get(endpoint);
+        if (resumed && holder != null && holder.build().equals(run.getExternalizableId())) {
+            return Optional.empty();
+        }
+        if (unknown(endpoint)) {
+            Optional<String> note = take(endpoint, run);
+            return Optional.of("who held endpoint '" + endpoint + "' was unknown since " + saved.unknownSince
+                    + " (the endpoint holders file could not be read); once this rollback has returned its traffic"
+                    + " to the baseline, canaries may start on it again"
+                    + note.map(n -> "; " + n).orElse(""));
+        }
+        return take(endpoint, run);
+    }
+
+    private Optional<String> take(String endpoint, Run<?, ?> run) throws AbortException {
         String id = run.getExternalizableId();
-        Holder holder = holders.get(endpoint);
+        Holder holder = saved.holders.get(endpoint);
         Optional<String> note = Optional.empty();
         if (holder != null) {
             if (holder.build().equals(id)) {
@@ -99,39 +230,35 @@ public class EndpointLocks {
             note = Optional.of("endpoint '" + endpoint + "' was held by build " + holder.name() + ", which "
                     + stale.get() + "; that hold was released");
         }
-        holders.put(endpoint, new Holder(id, run.getFullDisplayName(), clock.instant()));
+        saved.holders.put(endpoint, new Holder(id, run.getFullDisplayName(), clock.instant()));
+        known(endpoint);
         save();
         return note;
     }
 
     /**
-     * As {@link #acquire}, except that a hold {@code run} already has is kept: for a step resumed after a restart,
-     * whose hold from before the restart was read back from the file.
+     * Lets {@code endpoint} go if {@code run} holds it; does nothing otherwise, so every ending may call it. A release
+     * means {@code run}'s rollout of the endpoint has ended, so an endpoint whose holder was unknown is known free: the
+     * hold that was lost can only have been that rollout's, since none could start there after it was lost.
      */
-    synchronized Optional<String> keepOrAcquire(String endpoint, Run<?, ?> run) throws AbortException {
-        Holder holder = holders.get(endpoint);
-        if (holder != null && holder.build().equals(run.getExternalizableId())) {
-            return Optional.empty();
-        }
-        return acquire(endpoint, run);
-    }
-
-    /** Lets {@code endpoint} go if {@code run} holds it; does nothing otherwise, so every ending may call it. */
     synchronized void release(String endpoint, Run<?, ?> run) {
-        Holder holder = holders.get(endpoint);
+        Holder holder = saved.holders.get(endpoint);
         if (holder != null && holder.build().equals(run.getExternalizableId())) {
-            holders.remove(endpoint);
+            saved.holders.remove(endpoint);
+            save();
+        } else if (unknown(endpoint)) {
+            known(endpoint);
             save();
         }
     }
 
     synchronized Optional<Holder> holder(String endpoint) {
-        return Optional.ofNullable(holders.get(endpoint));
+        return Optional.ofNullable(saved.holders.get(endpoint));
     }
 
     /** The build that holds {@code endpoint} and still counts (see {@link #staleness}), if any. */
     synchronized Optional<Run<?, ?>> activeHolder(String endpoint) {
-        Holder holder = holders.get(endpoint);
+        Holder holder = saved.holders.get(endpoint);
         if (holder == null || staleness(endpoint, holder).isPresent()) {
             return Optional.empty();
         }
@@ -140,7 +267,20 @@ public class EndpointLocks {
 
     /** Every endpoint held now, with its holder. */
     synchronized Map<String, Holder> holders() {
-        return Map.copyOf(holders);
+        return Map.copyOf(saved.holders);
+    }
+
+    /** Whether nobody knows who holds {@code endpoint}: the holders were lost and it has not been seen free since. */
+    synchronized boolean unknown(String endpoint) {
+        return saved.unknownSince != null
+                && !saved.knownSince.contains(endpoint)
+                && !saved.holders.containsKey(endpoint);
+    }
+
+    private void known(String endpoint) {
+        if (saved.unknownSince != null) {
+            saved.knownSince.add(endpoint);
+        }
     }
 
     /** The build with this externalizable id, or null when it is gone. */
@@ -169,46 +309,52 @@ public class EndpointLocks {
 
     /**
      * Reads the holders. A file that cannot be read (cut short by a full disk, edited by hand) must not fail every step
-     * from now on: it is moved aside, for an administrator to look at, with a warning in Jenkins' log, and the holders
-     * start empty. Rollouts under way keep running; only the check against a second canary on their endpoint is lost
-     * until they end.
+     * from now on, nor be taken for "nothing held": it is moved aside for an administrator to look at, Jenkins' log
+     * says so, and the holders become unknown (see the class comment), which a new file records at once.
      */
-    private static Map<String, Holder> load(Path file) {
-        if (!Files.exists(file)) {
-            return new TreeMap<>();
+    private Saved load() {
+        if (!store.exists()) {
+            return new Saved();
         }
         try {
-            Map<String, Holder> read =
-                    Json.mapper().readValue(Files.readString(file, StandardCharsets.UTF_8), new TypeReference<>() {});
-            if (read == null || read.values().stream().anyMatch(h -> h == null || h.build() == null)) {
-                throw new IOException("not a map of endpoint holders");
+            if (store.read() instanceof Saved read && read.valid()) {
+                return read;
             }
-            return new TreeMap<>(read);
+            throw new IOException("it does not hold the endpoint holders");
         } catch (IOException | RuntimeException e) {
-            Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+            Path file = store.file();
             LOGGER.log(
                     Level.WARNING,
-                    "ML Rollout: cannot read the endpoint holders in " + file + "; moved it to " + aside
-                            + " and starting with no endpoint held",
+                    "ML Rollout: cannot read the endpoint holders in " + file + "; moved it to " + aside()
+                            + ". Who holds which endpoint is now unknown: no canary starts on an endpoint until a"
+                            + " rollout on it settles or an mlRollback of it returns its traffic to the baseline",
                     e);
             try {
-                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(file, aside(), StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException moveFailed) {
                 e.addSuppressed(moveFailed);
             }
-            return new TreeMap<>();
+            Saved lost = new Saved();
+            lost.unknownSince = clock.instant().toString();
+            write(lost);
+            return lost;
         }
     }
 
-    /** Written to a temporary file and moved into place, so a crash never leaves half a file. */
+    private Path aside() {
+        return store.file().resolveSibling(store.file().getFileName() + ".corrupt");
+    }
+
     private void save() {
+        write(saved);
+    }
+
+    /** XmlFile writes a temporary file and moves it into place, so a crash never leaves half a file. */
+    private void write(Saved state) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(temp, Json.mapper().writeValueAsString(holders), StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            store.write(state);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the endpoint holders to " + file, e);
+            throw new UncheckedIOException("cannot write the endpoint holders to " + store.file(), e);
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The rules for the configuration fields, in one place so that the form checks ({@code doCheck...}) and the setters
  * (which refuse bad values from forms and configuration-as-code alike) cannot disagree. A rule takes a trimmed value
- * ({@code null} when blank) and returns the problem, if any, as a phrase that follows the field name.
+ * ({@code null} when blank) and returns the problem, if any, as a phrase that follows the field name; the phrases are in
+ * {@code Messages.properties}.
  */
 final class FieldRules {
 
@@ -65,15 +66,14 @@ final class FieldRules {
     static Optional<String> jobNames(@CheckForNull String value) {
         for (String name : splitNames(value)) {
             if (name.startsWith("/") || name.endsWith("/") || name.contains("//")) {
-                return Optional.of("'" + name + "' is not a full name: write it as Jenkins shows it, e.g. team/deploy,"
-                        + " without a leading or trailing '/'");
+                return Optional.of(Messages.FieldRules_NotAFullJobName(name));
             }
         }
         return Optional.empty();
     }
 
     static Optional<String> required(@CheckForNull String value) {
-        return value == null ? Optional.of("is required") : Optional.empty();
+        return value == null ? Optional.of(Messages.FieldRules_Required()) : Optional.empty();
     }
 
     static Optional<String> endpointName(@CheckForNull String value) {
@@ -81,8 +81,7 @@ final class FieldRules {
             return required(null);
         }
         if (!ENDPOINT_NAME.matcher(value).matches()) {
-            return Optional.of("'" + value + "' must start with a lower-case letter or a digit and contain only"
-                    + " lower-case letters, digits and '-'");
+            return Optional.of(Messages.FieldRules_EndpointName(value));
         }
         return Optional.empty();
     }
@@ -99,17 +98,17 @@ final class FieldRules {
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            return Optional.of("is not a valid URL");
+            return Optional.of(Messages.FieldRules_InvalidUrl());
         }
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-            return Optional.of("must start with http:// or https://");
+            return Optional.of(Messages.FieldRules_NotHttp());
         }
         if (uri.getHost() == null) {
-            return Optional.of("has no host name");
+            return Optional.of(Messages.FieldRules_NoHost());
         }
         if (uri.getRawUserInfo() != null) {
-            return Optional.of("must not contain a user name or password; choose a credential instead");
+            return Optional.of(Messages.FieldRules_UserInfoInUrl());
         }
         return Optional.empty();
     }
@@ -120,8 +119,7 @@ final class FieldRules {
             return required(null);
         }
         if (value.length() > 253 || !DNS_SUBDOMAIN.matcher(value).matches()) {
-            return Optional.of("'" + value + "' is not a valid Kubernetes name (lower-case letters, digits, '-' and"
-                    + " '.', starting and ending with a letter or digit, at most 253 characters)");
+            return Optional.of(Messages.FieldRules_KubernetesName(value));
         }
         return Optional.empty();
     }
@@ -140,7 +138,8 @@ final class FieldRules {
     }
 
     static Optional<String> nonNegative(int value) {
-        return value < 0 ? Optional.of("must be 0 or more, not " + value) : Optional.empty();
+        // as a String: MessageFormat would group the digits of a number (-1,234)
+        return value < 0 ? Optional.of(Messages.FieldRules_Negative(String.valueOf(value))) : Optional.empty();
     }
 
     /** A form's text for an int field that is 0 or more; blank means the default. */
@@ -151,14 +150,13 @@ final class FieldRules {
         try {
             return nonNegative(Integer.parseInt(value));
         } catch (NumberFormatException e) {
-            return Optional.of("'" + value + "' is not a whole number");
+            return Optional.of(Messages.FieldRules_NotAWholeNumber(value));
         }
     }
 
     private static Optional<String> label(String value) {
         if (value.length() > 63 || !DNS_LABEL.matcher(value).matches()) {
-            return Optional.of("'" + value + "' is not a valid Kubernetes label (lower-case letters, digits and '-',"
-                    + " starting and ending with a letter or digit, at most 63 characters)");
+            return Optional.of(Messages.FieldRules_KubernetesLabel(value));
         }
         return Optional.empty();
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
@@ -57,6 +58,28 @@ final class FormChecks {
                         CredentialsMatchers.anyOf(
                                 CredentialsMatchers.instanceOf(StringCredentials.class),
                                 CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class)))
+                .includeCurrentValue(current);
+    }
+
+    /**
+     * The credentials that can be the evidence seal key: the controller's secret text and secret file, of System or
+     * Global scope, as {@link CredentialResolver#sealKey} looks them up. Only administrators see the list.
+     */
+    static ListBoxModel sealKeyItems(@CheckForNull String currentId) {
+        StandardListBoxModel result = new StandardListBoxModel();
+        String current = currentId == null ? "" : currentId;
+        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+            return result.includeCurrentValue(current);
+        }
+        return result.includeEmptyValue()
+                .includeMatchingAs(
+                        ACL.SYSTEM2,
+                        (Item) null,
+                        StandardCredentials.class,
+                        List.of(),
+                        CredentialsMatchers.anyOf(
+                                CredentialsMatchers.instanceOf(StringCredentials.class),
+                                CredentialsMatchers.instanceOf(FileCredentials.class)))
                 .includeCurrentValue(current);
     }
 }

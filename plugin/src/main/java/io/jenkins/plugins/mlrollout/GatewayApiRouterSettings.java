@@ -68,7 +68,7 @@ public class GatewayApiRouterSettings extends KubernetesRouterSettings {
 
         @Override
         public String getDisplayName() {
-            return "Gateway API HTTPRoute";
+            return Messages.GatewayApiRouterSettings_DisplayName();
         }
 
         @POST

@@ -94,7 +94,7 @@ public class IstioRouterSettings extends KubernetesRouterSettings {
 
         @Override
         public String getDisplayName() {
-            return "Istio VirtualService";
+            return Messages.IstioRouterSettings_DisplayName();
         }
 
         @POST

@@ -40,7 +40,7 @@ public class KServeRouterSettings extends KubernetesRouterSettings {
 
         @Override
         public String getDisplayName() {
-            return "KServe InferenceService";
+            return Messages.KServeRouterSettings_DisplayName();
         }
 
         @POST

@@ -2,7 +2,6 @@ package io.jenkins.plugins.mlrollout;
 
 import hudson.util.FormValidation;
 import io.mlrollout.core.http.Credential;
-import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.traffic.KubernetesConnection;
 import java.net.URI;
 import org.kohsuke.stapler.QueryParameter;
@@ -31,7 +30,7 @@ public abstract class KubernetesRouterSettings extends RouterSettings {
 
     /** The API server connection these settings describe, authenticated with {@code credential}. */
     KubernetesConnection connection(Credential credential) {
-        return new KubernetesConnection(URI.create(kubernetesUrl), credential, namespace, HttpSettings.DEFAULT);
+        return new KubernetesConnection(URI.create(kubernetesUrl), credential, namespace, JenkinsHttp.SETTINGS);
     }
 
     /** The form fields every Kubernetes router kind has. */

@@ -1,10 +1,12 @@
 package io.jenkins.plugins.mlrollout;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.Report;
+import io.mlrollout.core.audit.SealKey;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
@@ -243,7 +245,7 @@ final class LiveRollout implements RolloutDriver.Listener {
     public void saved(RolloutState state) {
         latest = state;
         try {
-            action.persist(state, audit.lengthAndHead());
+            action.persist(state, audit.head());
         } catch (IOException e) {
             warn("could not save the rollout's state with the build: " + e.getMessage(), e);
         }
@@ -257,8 +259,10 @@ final class LiveRollout implements RolloutDriver.Listener {
     @Override
     public void rested(RolloutState state) {
         latest = state;
+        if (!audit.sealed()) {
+            seal(state);
+        }
         if (firstTimeAt(state)) {
-            say(audit.summary());
             if (FINISHED.contains(state.phase())) {
                 EndpointLocks.get().release(plan.endpointName(), action.getRun());
             }
@@ -267,6 +271,32 @@ final class LiveRollout implements RolloutDriver.Listener {
             if (waiter.settle(state)) {
                 waiters.remove(waiter);
             }
+        }
+    }
+
+    /**
+     * At rest: closes the evidence with a seal (keyed with the configured seal key, if any), keeps its head with the
+     * build and in the report, and tells the log. A seal key that cannot be used does not stop the seal: the file is
+     * sealed without a key and the log says why, naming the credential, never its secret.
+     */
+    private void seal(RolloutState state) {
+        Optional<SealKey> key;
+        try {
+            key = CredentialResolver.configuredSealKey();
+        } catch (AbortException e) {
+            say("WARNING: " + e.getMessage() + "; sealing the evidence without a key");
+            key = Optional.empty();
+        }
+        try {
+            action.persist(state, audit.seal(state.phaseSince(), key));
+            say(audit.headLine());
+        } catch (IOException e) {
+            warn("could not seal the evidence file: " + e.getMessage(), e);
+        }
+        try {
+            audit.writeReport();
+        } catch (IOException e) {
+            warn("could not write the report: " + e.getMessage(), e);
         }
     }
 

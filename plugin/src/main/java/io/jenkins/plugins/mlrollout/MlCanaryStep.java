@@ -202,7 +202,7 @@ public class MlCanaryStep extends Step {
 
         @Override
         public String getDisplayName() {
-            return "ML Rollout: canary a model version on an endpoint";
+            return Messages.MlCanaryStep_DisplayName();
         }
 
         @Override

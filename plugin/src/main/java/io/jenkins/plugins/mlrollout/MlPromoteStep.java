@@ -124,7 +124,7 @@ public class MlPromoteStep extends Step {
 
         @Override
         public String getDisplayName() {
-            return "ML Rollout: promote a passed canary to all traffic";
+            return Messages.MlPromoteStep_DisplayName();
         }
 
         @Override

@@ -179,7 +179,7 @@ public class MlRollbackStep extends Step {
             ModelEndpoint configured = MlRolloutConfiguration.get().requireEndpoint(endpoint);
             TrafficRouter router = RolloutPlan.router(configured, run, services);
             EndpointLocks locks = EndpointLocks.get();
-            (resumed ? locks.keepOrAcquire(endpoint, run) : locks.acquire(endpoint, run))
+            locks.acquireToRollBack(endpoint, run, resumed)
                     .ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));
             AuditTrail audit;
             try {
@@ -224,7 +224,7 @@ public class MlRollbackStep extends Step {
 
         @Override
         public String getDisplayName() {
-            return "ML Rollout: return all traffic of an endpoint to the baseline";
+            return Messages.MlRollbackStep_DisplayName();
         }
 
         @Override

@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.util.ListBoxModel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +15,9 @@ import jenkins.model.GlobalConfiguration;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * ML Rollout's section of Manage Jenkins → System: the model endpoints that pipelines may roll out to. The form is
@@ -25,6 +28,12 @@ import org.kohsuke.stapler.StaplerRequest2;
 public class MlRolloutConfiguration extends GlobalConfiguration {
 
     private List<ModelEndpoint> endpoints = new ArrayList<>();
+    /**
+     * The credential whose secret signs the evidence seals (secret text or secret file), or null for unkeyed seals. One
+     * key for the controller rather than one per endpoint: an auditor checks every build's evidence with one key, and
+     * the key belongs to whoever audits, not to the teams that own endpoints.
+     */
+    private String sealCredentialsId;
 
     public MlRolloutConfiguration() {
         load();
@@ -37,7 +46,7 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
 
     @Override
     public String getDisplayName() {
-        return "ML Rollout";
+        return Messages.MlRolloutConfiguration_DisplayName();
     }
 
     /**
@@ -72,8 +81,8 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
         Set<String> seen = new HashSet<>();
         for (ModelEndpoint endpoint : given) {
             if (!seen.add(endpoint.getName())) {
-                throw new IllegalArgumentException("endpoints: the name '" + endpoint.getName()
-                        + "' is used twice; endpoint names must be unique");
+                throw new IllegalArgumentException(
+                        Messages.MlRolloutConfiguration_DuplicateEndpoint(endpoint.getName()));
             }
         }
         this.endpoints = new ArrayList<>(given);
@@ -87,6 +96,21 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
             innermost = innermost.getCause();
         }
         return innermost.getMessage();
+    }
+
+    public @CheckForNull String getSealCredentialsId() {
+        return sealCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setSealCredentialsId(@CheckForNull String sealCredentialsId) {
+        this.sealCredentialsId = FieldRules.trimToNull(sealCredentialsId);
+        save();
+    }
+
+    @POST
+    public ListBoxModel doFillSealCredentialsIdItems(@QueryParameter String sealCredentialsId) {
+        return FormChecks.sealKeyItems(sealCredentialsId);
     }
 
     public Optional<ModelEndpoint> endpoint(String name) {

@@ -201,7 +201,7 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
 
         @Override
         public String getDisplayName() {
-            return "Model endpoint";
+            return Messages.ModelEndpoint_DisplayName();
         }
 
         /** The router kinds to choose from in the form. */

@@ -68,8 +68,15 @@ public class RolloutAction implements RunAction2 {
     private final boolean dryRun;
     /** The rollout's state as {@link RolloutStateCodec} writes it; saved with the build after every change. */
     private volatile String state;
-    /** The evidence file's length and head hash when the state was last saved; null before the first save. */
-    private volatile String evidenceSummary;
+    /**
+     * Where the evidence file stood when the state was last saved: its line count, head hash, whether a seal ended it
+     * and the seal key's fingerprint. Plain fields, so that build.xml holds them as they are; null before the first save.
+     */
+    private volatile String evidenceHead;
+
+    private volatile long evidenceLines;
+    private volatile boolean evidenceSealed;
+    private volatile String evidenceSealKey;
 
     private transient Run<?, ?> run;
     private transient volatile LiveRollout live;
@@ -112,7 +119,7 @@ public class RolloutAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return "ML Rollout: " + endpoint;
+        return Messages.RolloutAction_DisplayName(endpoint);
     }
 
     @Override
@@ -140,10 +147,21 @@ public class RolloutAction implements RunAction2 {
      * Keeps {@code next} with the build, with where the evidence file stands; what a restarted controller resumes
      * from, and what the page shows without reading the file.
      */
-    void persist(RolloutState next, String evidence) throws IOException {
+    void persist(RolloutState next, Report.EvidenceHead evidence) throws IOException {
         state = RolloutStateCodec.write(next);
-        evidenceSummary = evidence;
+        evidenceLines = evidence.lines();
+        evidenceSealed = evidence.sealed();
+        evidenceSealKey = evidence.keyFingerprint();
+        evidenceHead = evidence.head();
         run.save();
+    }
+
+    /** Where the evidence file stood when the state was last saved, as build.xml keeps it. */
+    Optional<Report.EvidenceHead> evidenceHead() {
+        String head = evidenceHead;
+        return head == null
+                ? Optional.empty()
+                : Optional.of(new Report.EvidenceHead(evidenceLines, head, evidenceSealed, evidenceSealKey));
     }
 
     /**
@@ -307,12 +325,12 @@ public class RolloutAction implements RunAction2 {
     }
 
     /**
-     * The evidence file's length and head hash as recorded when it was last written. A page view reads no file and
-     * hashes nothing; {@code mlrollout verify} (see docs/cli.md) checks the whole chain.
+     * The evidence file's length, head hash and seal as recorded when it was last written, e.g. {@code 42 lines, head
+     * 3f…, sealed with key 3be0c1a27d9f4e55}. A page view reads no file and hashes nothing; {@code mlrollout
+     * verify-evidence} (see docs/cli.md) checks the whole chain.
      */
     public String getEvidenceSummary() {
-        String summary = evidenceSummary;
-        return summary == null ? "no evidence recorded yet" : summary;
+        return evidenceHead().map(Report.EvidenceHead::describe).orElse("no evidence recorded yet");
     }
 
     /** The report's stages, sign-offs, charts and log as HTML; every outside text in it is escaped by the renderer. */
@@ -394,7 +412,11 @@ public class RolloutAction implements RunAction2 {
 
     private Report report() throws IOException {
         LiveRollout rollout = live;
-        return rollout != null ? rollout.report() : ReportBuilder.of(AuditTrail.readEvents(directory()));
+        if (rollout != null) {
+            return rollout.report();
+        }
+        Report saved = ReportBuilder.of(AuditTrail.readEvents(directory()));
+        return evidenceHead().map(saved::withEvidence).orElse(saved);
     }
 
     /**

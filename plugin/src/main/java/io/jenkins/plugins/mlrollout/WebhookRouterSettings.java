@@ -3,7 +3,6 @@ package io.jenkins.plugins.mlrollout;
 import hudson.Extension;
 import hudson.util.FormValidation;
 import io.mlrollout.core.http.Credential;
-import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.WebhookRouter;
 import java.net.URI;
@@ -29,7 +28,7 @@ public class WebhookRouterSettings extends RouterSettings {
 
     @Override
     TrafficRouter router(Credential credential) {
-        return new WebhookRouter(URI.create(url), credential, HttpSettings.DEFAULT);
+        return new WebhookRouter(URI.create(url), credential, JenkinsHttp.SETTINGS);
     }
 
     /** The webhook router's form. */
@@ -39,7 +38,7 @@ public class WebhookRouterSettings extends RouterSettings {
 
         @Override
         public String getDisplayName() {
-            return "Webhook (ML Rollout JSON contract)";
+            return Messages.WebhookRouterSettings_DisplayName();
         }
 
         @POST

@@ -1,20 +1,43 @@
 package io.jenkins.plugins.mlrollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mockStatic;
 
+import io.jenkins.plugins.okhttp.api.JenkinsOkHttpClient;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.traffic.GatewayApiRouter;
 import io.mlrollout.core.traffic.IstioRouter;
 import io.mlrollout.core.traffic.KServeRouter;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.WebhookRouter;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.MockedStatic;
 
 /** Each router kind an administrator can pick becomes the matching connector, pointed where the settings say. */
 class EndpointConnectorsTest {
 
     private static final String API = "https://kubernetes.default.svc";
     private static final Credential TOKEN = new Credential.Bearer("s3cr3t-token");
+
+    /** okhttp-api's client builder as it is without a proxy: the connectors build their clients through it. */
+    private MockedStatic<JenkinsOkHttpClient> okhttpApi;
+
+    @BeforeEach
+    void okhttpApi() {
+        okhttpApi = mockStatic(JenkinsOkHttpClient.class);
+        okhttpApi
+                .when(() -> JenkinsOkHttpClient.newClientBuilder(any()))
+                .thenAnswer(call -> call.<OkHttpClient>getArgument(0).newBuilder());
+    }
+
+    @AfterEach
+    void close() {
+        okhttpApi.close();
+    }
 
     private static ModelEndpoint endpoint(RouterSettings router) {
         ModelEndpoint endpoint = new ModelEndpoint("fraud-scorer");

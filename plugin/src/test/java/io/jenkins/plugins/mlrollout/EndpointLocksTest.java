@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** One rollout per endpoint per controller, kept across restarts in a file under the Jenkins home. */
 class EndpointLocksTest {
@@ -25,7 +27,11 @@ class EndpointLocksTest {
     private final VirtualTime time = new VirtualTime(Instant.parse("2026-11-23T10:00:00Z"));
 
     private EndpointLocks locks() {
-        return new EndpointLocks(home.resolve("holders.json"), builds::get, time);
+        return new EndpointLocks(new XStreamStore(file()), builds::get, time);
+    }
+
+    private Path file() {
+        return home.resolve("holders.xml");
     }
 
     private FakeBuild build(String job, int number) {
@@ -35,18 +41,73 @@ class EndpointLocksTest {
     }
 
     @Test
-    void aCorruptHoldersFileIsMovedAsideAndStepsCanStillTakeEndpoints() throws Exception {
-        Path file = home.resolve("holders.json");
-        Files.writeString(file, "{\"fraud-scorer\": {\"build\": \"fraud-dep", StandardCharsets.UTF_8);
+    void theHoldersFileIsXmlThatXStreamReadsBack() throws Exception {
+        locks().acquire("fraud-scorer", build("fraud-deploy", 41).run);
+
+        assertThat(Files.readString(file()))
+                .startsWith("<?xml version='1.1' encoding='UTF-8'?>")
+                .contains("<build>fraud-deploy#41</build>")
+                .contains("<since>2026-11-23T10:00:00Z</since>");
+        assertThat(new XStreamStore(file()).read()).isInstanceOf(EndpointLocks.Saved.class);
+    }
+
+    /** Cut short by a full disk, or edited by hand into something else. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "<?xml version='1.1' encoding='UTF-8'?>\n<io.jenkins.plugins.mlrollout.EndpointLocks_-Saved>\n  <holders>\n"
+                        + "    <entry>\n      <string>fraud-scorer</string>\n      <io.jenkins.plugins.mlro",
+                "<?xml version='1.1' encoding='UTF-8'?>\n<string>not the holders</string>\n",
+                "<?xml version='1.1' encoding='UTF-8'?>\n<io.jenkins.plugins.mlrollout.EndpointLocks_-Saved>\n  <holders>\n"
+                        + "    <entry>\n      <string>fraud-scorer</string>\n"
+                        + "      <io.jenkins.plugins.mlrollout.EndpointLocks_-Holder/>\n    </entry>\n  </holders>\n"
+                        + "</io.jenkins.plugins.mlrollout.EndpointLocks_-Saved>\n"
+            })
+    void aFileThatCannotBeReadIsMovedAsideAndNoCanaryStartsWhereAHoldMayHaveBeenLost(String content) throws Exception {
+        Files.writeString(file(), content, StandardCharsets.UTF_8);
         FakeBuild build = build("fraud-deploy", 41);
 
         EndpointLocks locks = locks();
 
-        assertThat(locks.acquire("fraud-scorer", build.run)).isEmpty();
-        assertThat(home.resolve("holders.json.corrupt")).hasContent("{\"fraud-scorer\": {\"build\": \"fraud-dep");
-        assertThat(locks().holder("fraud-scorer"))
-                .as("a good file is written again")
-                .isPresent();
+        assertThat(home.resolve("holders.xml.corrupt")).hasContent(content);
+        assertThatThrownBy(() -> locks.acquire("fraud-scorer", build.run))
+                .isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("endpoint 'fraud-scorer': who holds it has been unknown since"
+                        + " 2026-11-23T10:00:00Z, when " + file() + " could not be read (it was kept as"
+                        + " holders.xml.corrupt; see Jenkins' log)")
+                .hasMessageContaining("mlRollback(endpoint: 'fraud-scorer'");
+        assertThatThrownBy(() -> locks().acquire("churn-model", build.run))
+                .as("a restart does not forget that the holders are unknown")
+                .hasMessageContaining("who holds it has been unknown");
+    }
+
+    @Test
+    void aRollbackOfAnEndpointWhoseHolderIsUnknownGoesAheadAndThenCanariesMayStartThere() throws Exception {
+        Files.writeString(file(), "<?xml version='1.1' encoding='UTF-8'?>\n<cut", StandardCharsets.UTF_8);
+        EndpointLocks locks = locks();
+        FakeBuild rollback = build("fraud-smoke-tests", 9);
+
+        assertThat(locks.acquireToRollBack("fraud-scorer", rollback.run, false))
+                .hasValueSatisfying(
+                        note -> assertThat(note).startsWith("who held endpoint 'fraud-scorer' was unknown"));
+        locks.release("fraud-scorer", rollback.run);
+
+        assertThat(locks.acquire("fraud-scorer", build("fraud-deploy", 42).run)).isEmpty();
+        assertThat(locks.unknown("churn-model"))
+                .as("other endpoints stay unknown")
+                .isTrue();
+    }
+
+    @Test
+    void aRolloutThatSettlesOnAnEndpointWhoseHolderIsUnknownMakesItKnownFree() throws Exception {
+        Files.writeString(file(), "<?xml version='1.1' encoding='UTF-8'?>\n<cut", StandardCharsets.UTF_8);
+        EndpointLocks locks = locks();
+        FakeBuild runningSinceBefore = build("fraud-deploy", 41);
+
+        locks.release("fraud-scorer", runningSinceBefore.run);
+
+        assertThat(locks().acquire("fraud-scorer", build("fraud-deploy", 42).run))
+                .isEmpty();
     }
 
     @Test

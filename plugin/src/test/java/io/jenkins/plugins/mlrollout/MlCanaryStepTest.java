@@ -82,7 +82,7 @@ class MlCanaryStepTest {
         assertThat(log)
                 .contains("[ml-rollout] rollout of v2 on fraud-scorer")
                 .contains("[ml-rollout] CANARY PASSED at 50%")
-                .containsPattern("\\[ml-rollout\\] evidence: \\d+ lines in .*evidence.jsonl, head hash [0-9a-f]{64}");
+                .containsPattern("\\[ml-rollout\\] evidence .*evidence.jsonl: \\d+ lines, head [0-9a-f]{64}, sealed\n");
         // the canary stays at 50% for mlPromote, so the endpoint stays held by this build
         assertThat(fixture.locks.holder(ENDPOINT))
                 .hasValueSatisfying(h -> assertThat(h.build()).isEqualTo("fraud-deploy#1"));
@@ -97,13 +97,12 @@ class MlCanaryStepTest {
 
         Path directory = build.directory.resolve("ml-rollout").resolve(ENDPOINT);
         EvidenceVerifier.Result check = EvidenceVerifier.verify(directory.resolve("evidence.jsonl"));
-        assertThat(check.intact()).isTrue();
-        assertThat(build.log())
-                .contains("evidence: " + check.lines() + " lines")
-                .contains(check.head());
-        long eventLines =
+        assertThat(check.sealed()).isTrue();
+        assertThat(build.log()).contains(": " + check.lines() + " lines, head " + check.head() + ", sealed");
+        long logLines =
                 build.log().lines().filter(l -> l.startsWith("[ml-rollout] ")).count();
-        assertThat(check.lines()).isEqualTo(eventLines - 1); // every event is a log line; the summary is not an event
+        // every event is a log line, and the seal that ends the file is the log's last line, the head
+        assertThat(check.lines()).isEqualTo(logLines);
         assertThat(Files.readString(directory.resolve("report.html")))
                 .contains("<svg")
                 .contains("canary passed");

@@ -134,9 +134,9 @@ class MlRollbackStepTest {
                 .contains("[ml-rollout] ROLLING BACK: smoke tests failed (requested by carol)")
                 .contains("[ml-rollout] router reports v1 50% / v2 50%; baseline is v1")
                 .contains("[ml-rollout] ROLLED BACK: traffic now v1 100% / v2 0%")
-                .contains("[ml-rollout] evidence: 3 lines");
+                .containsPattern("\\[ml-rollout\\] evidence .*evidence.jsonl: 4 lines, head [0-9a-f]{64}, sealed\n");
         Path evidence = build.directory.resolve("ml-rollout").resolve(ENDPOINT).resolve("evidence.jsonl");
-        assertThat(EvidenceVerifier.verify(evidence).intact()).isTrue();
+        assertThat(EvidenceVerifier.verify(evidence).sealed()).isTrue();
         assertThat(fixture.locks.holder(ENDPOINT)).isEmpty();
     }
 

@@ -293,7 +293,7 @@ class SignOffTest {
     @Test
     void thePageShowsTheStatusTheEvidenceCheckAndTheReport() throws Exception {
         assertThat(page.getStatus()).startsWith("awaiting sign-off for stage 2/3 (25%)");
-        assertThat(page.getEvidenceSummary()).matches("\\d+ lines, head hash [0-9a-f]{64}");
+        assertThat(page.getEvidenceSummary()).matches("\\d+ lines, head [0-9a-f]{64}, not sealed");
         assertThat(page.getReportFragment())
                 .startsWith("<div class=\"ml-rollout-report\">")
                 .doesNotContain("<html");

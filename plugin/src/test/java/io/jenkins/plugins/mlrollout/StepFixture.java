@@ -183,7 +183,7 @@ final class StepFixture implements AutoCloseable {
     }
 
     private EndpointLocks newLocks() {
-        return new EndpointLocks(home.resolve("endpoint-holders.json"), builds::get, time);
+        return new EndpointLocks(new XStreamStore(home.resolve("endpoint-holders.xml")), builds::get, time);
     }
 
     FakeBuild build(String job, int number, String startedBy) {

@@ -48,6 +48,7 @@ class MirrorHeaderTest {
                 "org.jenkins-ci.plugins.workflow:workflow-step-api:724.v538c2362b_dfb_",
                 "org.jenkins-ci.plugins:credentials:1511.v2e3cb_0008ef0",
                 "org.jenkins-ci.plugins:plain-credentials:199.v9f8e1f741799",
+                "io.jenkins.plugins:okhttp-api:5.3.2-200.vedb_720a_cf1f8",
                 "org.kohsuke.stapler:json-lib:2.4-jenkins-15",
                 // Libraries of jenkins-core 2.555.3 (its bom), where @Symbol and its indexer come from.
                 "org.jenkins-ci:symbol-annotation:1.26",
