@@ -60,10 +60,12 @@ final class RatioJudge implements MetricJudge {
             this.watchRelative = null;
             this.ruleOut = null;
         }
-        this.absolute =
-                spec.max().isPresent() ? new ProportionBoundTest(spec.max().getAsDouble(), alpha) : null;
-        this.watchAbsolute =
-                spec.max().isPresent() ? new ProportionBoundTest(spec.max().getAsDouble(), watchAlpha) : null;
+        this.absolute = spec.max().isPresent()
+                ? new ProportionBoundTest(spec.max().getAsDouble(), alpha, defaultPrior(), dispersion)
+                : null;
+        this.watchAbsolute = spec.max().isPresent()
+                ? new ProportionBoundTest(spec.max().getAsDouble(), watchAlpha, defaultPrior(), dispersion)
+                : null;
         this.minRequests = analysis.minRequests();
         this.noDataLimit = analysis.limits().noData();
     }
@@ -149,11 +151,14 @@ final class RatioJudge implements MetricJudge {
         if (limitTest != null && limit == null) {
             limit = limitTest.empty();
         }
+        if (limitTest != null) {
+            // the wandering the margin test has learned from both versions so far, or the envelope without one
+            limit = marginTest == null
+                    ? limitTest.add(limit, c.bad(), c.total())
+                    : limitTest.add(limit, c.bad(), c.total(), marginTest.dispersionAllowance(margin));
+        }
         if (marginTest != null) {
             margin = marginTest.add(margin, c.bad(), c.total(), b.bad(), b.total());
-        }
-        if (limitTest != null) {
-            limit = limitTest.add(limit, c.bad(), c.total());
         }
         RateRatioEvidence rule = ruleOutOf(r);
         if (ruleOut != null) {
@@ -226,7 +231,10 @@ final class RatioJudge implements MetricJudge {
         ProportionEvidence limit = watchAbsolute == null
                 ? null
                 : watchAbsolute.add(
-                        r.watchAbsolute() == null ? watchAbsolute.empty() : r.watchAbsolute(), c.bad(), c.total());
+                        r.watchAbsolute() == null ? watchAbsolute.empty() : r.watchAbsolute(),
+                        c.bad(),
+                        c.total(),
+                        canaryPhaseDispersion(r));
         Counts stage = r.stage().plus(c.bad(), c.total(), 0, 0);
         Ratio next = new Ratio(r.relative(), r.absolute(), r.ruleOut(), stage, r.canary(), r.watchRelative(), limit, 0);
         boolean enough = stage.candidateTotal() >= minRequests;
@@ -261,6 +269,14 @@ final class RatioJudge implements MetricJudge {
                     + noBaseline;
         }
         return new Assessment(next, look(outcome, c.ratio(), Double.NaN, explanation), false);
+    }
+
+    /** Without a live baseline, the wandering learned during the canary, or the envelope without a margin test. */
+    private double canaryPhaseDispersion(Ratio r) {
+        if (relative != null && r.relative() != null) {
+            return relative.dispersionAllowance(r.relative());
+        }
+        return watchAbsolute.maxDispersion() * watchAbsolute.maxDispersion();
     }
 
     private Assessment noData(Ratio r, Readings readings) {

@@ -267,6 +267,15 @@ public final class RateRatioTest {
     }
 
     /**
+     * The squared CV of the wandering this evidence allows for in the next interval (learned, grown by the drift, at
+     * most the envelope's before the drift): what an absolute-bound test of the same metric should allow for too.
+     */
+    public double dispersionAllowance(RateRatioEvidence evidence) {
+        requireOwn(evidence);
+        return dispersionForNext(evidence);
+    }
+
+    /**
      * The squared CV the next interval is tempered with: the envelope, or the learned upper bound once enough
      * intervals were seen, whichever is smaller.
      */

@@ -74,6 +74,55 @@ class ProportionBoundTestTest {
         assertThat(RateRatioSimulationTest.rejected(result)).isGreaterThanOrEqualTo(0.95);
     }
 
+    /**
+     * A canary whose rate sits at the bound but wanders minute to minute (CV 50%, gamma) at high traffic, with ×5
+     * bursts one minute in sixty: the test that allows for the envelope stays within its α, the one assuming
+     * independent events does not.
+     */
+    @Test
+    void atTheBoundWithWanderingRatesTheEnvelopeKeepsAlpha() {
+        double alpha = 0.01;
+        int runs = 1000;
+        Traffic wandering = new Traffic(200, 0.25, 0.01).wandering(0.5, 1.0 / 60);
+        int[] robust = Sequential.run(
+                Sequential.bound(new ProportionBoundTest(0.01, alpha, MixturePrior.calibrated(), 0.5)),
+                wandering,
+                1.0,
+                60,
+                runs,
+                211);
+        int[] independent =
+                Sequential.run(Sequential.bound(new ProportionBoundTest(0.01, alpha)), wandering, 1.0, 60, runs, 211);
+        System.out.printf(
+                "at the bound, CV 50%% + bursts, 200 req/s: rejected %.2f%% (independent-events test %.1f%%)%n",
+                100 * RateRatioSimulationTest.rejected(robust), 100 * RateRatioSimulationTest.rejected(independent));
+        assertThat(RateRatioSimulationTest.rejected(robust))
+                .isLessThanOrEqualTo(RateRatioSimulationTest.tolerance(alpha, runs));
+        assertThat(RateRatioSimulationTest.rejected(independent)).isGreaterThan(2 * alpha);
+    }
+
+    @Test
+    void twiceTheBoundIsStillCaughtWhenRatesMayWander() {
+        int[] result = Sequential.run(
+                Sequential.bound(new ProportionBoundTest(0.01, 0.0025, MixturePrior.calibrated(), 0.5)),
+                new Traffic(20, 0.25, 0.01),
+                2.0,
+                60,
+                500,
+                213);
+        assertThat(RateRatioSimulationTest.rejected(result)).isGreaterThanOrEqualTo(0.95);
+    }
+
+    @Test
+    void aStateSavedBeforeTheSumsWereKeptResumesFromItsPooledCounts() {
+        ProportionBoundTest test = new ProportionBoundTest(0.01, 0.01);
+        ProportionEvidence now = test.add(test.add(test.empty(), 4, 150), 2, 130);
+        ProportionEvidence saved = new ProportionEvidence(0.01, 6, 280, 2, now.maxLogEValue(), null);
+
+        assertThat(test.eValue(saved)).isCloseTo(test.eValue(now), within(1e-9));
+        assertThat(test.eValue(test.add(saved, 1, 100))).isCloseTo(test.eValue(test.add(now, 1, 100)), within(1e-9));
+    }
+
     @Test
     void refusesBadInputNamingTheField() {
         ProportionBoundTest test = new ProportionBoundTest(0.01, 0.01);
