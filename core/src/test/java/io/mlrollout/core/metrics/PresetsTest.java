@@ -70,10 +70,21 @@ class PresetsTest {
     }
 
     @Test
-    void quantilePresetsUseRatesAndHaveNoFallback() {
+    void quantilePresetsReadBucketCountsAsDifferencesWithAnIncreaseFallback() {
+        Presets.MetricQueries q = Presets.resolve(Specs.latency("istio-latency", 0.99));
+        String buckets = "istio_request_duration_milliseconds_bucket{" + ISTIO + "}";
+
+        assertThat(filled(q.histogram())).isEqualTo(difference("sum by (le) ", buckets));
+        assertThat(filled(q.increaseFallback().orElseThrow().histogram()))
+                .isEqualTo("sum by (le) (increase(" + buckets + "[60s]))");
+    }
+
+    @Test
+    void theOpenTelemetryQuantilePresetInSecondsStaysOnItsQuantileQuery() {
         // A common factor cancels in histogram_quantile, so rate()'s extrapolation does not bias the quantile.
-        assertThat(Presets.resolve(Specs.latency("istio-latency", 0.99)).increaseFallback())
-                .isEmpty();
+        Presets.MetricQueries q = Presets.resolve(Specs.latency("knative-otel-latency", 0.99));
+        assertThat(q.histogram()).isEmpty();
+        assertThat(q.increaseFallback()).isEmpty();
     }
 
     @Test
