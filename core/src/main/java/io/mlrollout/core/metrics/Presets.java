@@ -87,9 +87,9 @@ public final class Presets {
     private static final String LE_THRESHOLD_MS = "le=~\"${threshold}(\\\\.0)?\"";
     private static final String LE_THRESHOLD_S = "le=~\"${thresholdSeconds}(\\\\.0)?\"";
 
-    /** Istio's default buckets for istio_request_duration_milliseconds. */
+    /** Istio's (Envoy's) default buckets for istio_request_duration_milliseconds. */
     static final List<Double> ISTIO_BOUNDS_MS = List.of(
-            1d, 5d, 10d, 25d, 50d, 100d, 250d, 500d, 1000d, 2500d, 5000d, 10000d, 30000d, 60000d, 300000d, 600000d,
+            0.5, 1d, 5d, 10d, 25d, 50d, 100d, 250d, 500d, 1000d, 2500d, 5000d, 10000d, 30000d, 60000d, 300000d, 600000d,
             1800000d, 3600000d);
 
     /** The queue-proxy's buckets for revision_request_latencies (knative/serving, OpenCensus era). */

@@ -176,7 +176,7 @@ class PresetsTest {
         assertThatThrownBy(() -> Presets.resolve(Specs.latencyOver("istio-latency-over", Duration.ofMillis(300))))
                 .hasMessageStartingWith("threshold: 300ms is not a bucket bound")
                 .hasMessageContaining("istio-latency-over")
-                .hasMessageContaining("[1, 5, 10, 25, 50, 100, 250, 500");
+                .hasMessageContaining("[0.5, 1, 5, 10, 25, 50, 100, 250, 500");
         assertThat(Presets.resolve(Specs.latencyOver("knative-latency-over", Duration.ofMillis(300))))
                 .isNotNull();
     }
