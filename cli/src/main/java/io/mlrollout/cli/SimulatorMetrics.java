@@ -17,8 +17,7 @@ import java.util.Random;
  * A {@link MetricsSource} over the simulator's own counters, for the demo in simulated time and for tests. It answers
  * the presets whose series the simulator's {@code /metrics} serves — {@code istio-errors}, {@code istio-latency-over},
  * {@code istio-latency} and {@code model-score} — with the readings the Prometheus source would give for them, over
- * exactly each window: bad and total counts, a latency quantile interpolated inside the buckets as {@code
- * histogram_quantile} does, and score counts per bucket.
+ * exactly each window: bad and total counts, latency counts per bucket, and score counts per bucket.
  *
  * <p>Its answers can be made to fail, to show how the engine copes: a share of them at random (seeded), or all of them
  * (an outage). Like the Prometheus client, a read tries up to {@link #ATTEMPTS} times before it gives up.
@@ -77,7 +76,7 @@ public final class SimulatorMetrics implements MetricsSource {
         return switch (preset) {
             case ISTIO_ERRORS -> new Reading.Counts(to.errors() - from.errors(), to.requests() - from.requests());
             case ISTIO_LATENCY_OVER -> slowerThan(metric, version, from, to);
-            case ISTIO_LATENCY -> quantile(metric, version, from, to);
+            case ISTIO_LATENCY -> latencies(from, to);
             case MODEL_SCORE -> scores(from, to);
             default ->
                 throw new MetricsException("metric " + metric.name() + ": the simulator serves Istio-style series; "
@@ -107,15 +106,17 @@ public final class SimulatorMetrics implements MetricsSource {
         return new Reading.Counts(total - cumulative[bound], total);
     }
 
-    private static Reading quantile(MetricSpec metric, String version, VersionStats from, VersionStats to) {
-        double q = metric.queries().quantile().orElseThrow();
-        double value =
-                HistogramQuantile.of(q, Buckets.LATENCY_MS, cumulative(from.latencyBuckets(), to.latencyBuckets()));
-        if (Double.isNaN(value)) {
-            return new Reading.NoData(
-                    metric.name() + " for " + version + ": the value is NaN (no requests in the window)");
+    /** The window's latency buckets, as the Prometheus source reads a quantile preset (the judge counts on them). */
+    private static Reading latencies(VersionStats from, VersionStats to) {
+        List<Long> before = from.latencyBuckets();
+        List<Long> after = to.latencyBuckets();
+        double[] bounds = new double[after.size()];
+        double[] counts = new double[after.size()];
+        for (int i = 0; i < after.size(); i++) {
+            bounds[i] = i < Buckets.LATENCY_MS.size() ? Buckets.LATENCY_MS.get(i) : Double.POSITIVE_INFINITY;
+            counts[i] = after.get(i) - before.get(i);
         }
-        return new Reading.Scalar(value);
+        return new Reading.Histogram(bounds, counts);
     }
 
     private static Reading scores(VersionStats from, VersionStats to) {

@@ -73,9 +73,12 @@ final class Exposition {
         sample(out, name + "_count", labels, Long.toString(cumulative));
     }
 
-    /** Istio writes its millisecond bounds as integers ("250"); the score bounds keep one decimal ("1.0"). */
+    /**
+     * Istio writes its whole millisecond bounds as integers ("250") and the others as decimals ("0.5"); the score bounds
+     * keep one decimal ("1.0").
+     */
     private static String formatBound(double bound, boolean integral) {
-        return integral ? Long.toString((long) bound) : Double.toString(bound);
+        return integral && bound == Math.rint(bound) ? Long.toString((long) bound) : Double.toString(bound);
     }
 
     private static void header(StringBuilder out, String name, String type, String help) {

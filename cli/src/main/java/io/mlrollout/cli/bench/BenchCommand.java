@@ -89,6 +89,14 @@ public final class BenchCommand implements Callable<Integer> {
     private double slowThresholdMs;
 
     @Option(
+            names = "--buckets",
+            paramLabel = "LAYOUT",
+            defaultValue = "istio",
+            description = "Latency buckets each minute is drawn in: istio (Envoy's 0.5 ms .. 3600 s) or prometheus (the"
+                    + " client libraries' 5 ms .. 10 s) (default: ${DEFAULT-VALUE}).")
+    private String buckets;
+
+    @Option(
             names = "--traffic",
             paramLabel = "MODEL[,MODEL...]",
             split = ",",
@@ -134,6 +142,18 @@ public final class BenchCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--slow-threshold: must be a positive number of milliseconds, got " + slowThresholdMs);
         }
+        LatencyLayout layout;
+        try {
+            layout = LatencyLayout.named(buckets);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--buckets: " + e.getMessage());
+        }
+        if (!layout.hasBound(slowThresholdMs)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--slow-threshold: " + Formats.number(slowThresholdMs) + " ms is not a bucket bound of the "
+                            + layout.name() + " layout, so no histogram could count the requests above it");
+        }
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (workers < 1) {
             throw new CommandLine.ParameterException(
@@ -170,7 +190,8 @@ public final class BenchCommand implements Callable<Integer> {
                 models,
                 allScenarios ? Scenario.all() : Scenario.defaults(),
                 BenchSetup.CANARY_RATES,
-                slowThresholdMs);
+                slowThresholdMs,
+                layout);
         Instant started = Instant.now();
         Benchmark.Results results = Benchmark.run(settings, line -> {
             synchronized (console) {
@@ -187,11 +208,12 @@ public final class BenchCommand implements Callable<Integer> {
         write(out.resolve("judges.svg"), ResultsChart.svg(results));
         console.printf(
                 Locale.ROOT,
-                "%n%d runs per cell, seed %d, traffic %s, slow requests over %s ms, %d thread(s), %d s."
+                "%n%d runs per cell, seed %d, traffic %s, %s buckets, slow requests over %s ms, %d thread(s), %d s."
                         + " Wrote judges.md, judges.csv, judges.svg to %s%n",
                 effectiveRuns,
                 seed,
                 String.join(",", models.stream().map(TrafficModel::name).toList()),
+                layout.name(),
                 Formats.number(slowThresholdMs),
                 workers,
                 took.toSeconds(),

@@ -36,6 +36,7 @@ final class Benchmark {
      * @param seed the seed every stream derives from
      * @param threads cells run in parallel
      * @param slowThresholdMs the latency above which a request counts as slow, for the slow-requests metric
+     * @param layout the latency buckets every minute is drawn in
      */
     record Settings(
             int runs,
@@ -45,7 +46,21 @@ final class Benchmark {
             List<TrafficModel> models,
             List<Scenario> scenarios,
             List<Double> rates,
-            double slowThresholdMs) {
+            double slowThresholdMs,
+            LatencyLayout layout) {
+
+        /** With Istio's buckets. */
+        Settings(
+                int runs,
+                int calibrationRuns,
+                long seed,
+                int threads,
+                List<TrafficModel> models,
+                List<Scenario> scenarios,
+                List<Double> rates,
+                double slowThresholdMs) {
+            this(runs, calibrationRuns, seed, threads, models, scenarios, rates, slowThresholdMs, LatencyLayout.ISTIO);
+        }
 
         Settings {
             if (runs < 1) {
@@ -61,6 +76,10 @@ final class Benchmark {
             }
             if (!(slowThresholdMs > 0) || !Double.isFinite(slowThresholdMs)) {
                 throw new IllegalArgumentException("slowThresholdMs must be a positive number, got " + slowThresholdMs);
+            }
+            if (!layout.hasBound(slowThresholdMs)) {
+                throw new IllegalArgumentException("slowThresholdMs must be a bucket bound of the " + layout.name()
+                        + " layout, got " + slowThresholdMs);
             }
             if (models.isEmpty()) {
                 throw new IllegalArgumentException("models must name at least one traffic model");
@@ -109,7 +128,8 @@ final class Benchmark {
             List<Callable<KayentaTuning>> tuning = new ArrayList<>();
             for (TrafficModel model : settings.models()) {
                 for (double rate : settings.rates()) {
-                    RolloutGenerator generator = new RolloutGenerator(model, rate, settings.slowThresholdMs());
+                    RolloutGenerator generator =
+                            new RolloutGenerator(model, rate, settings.slowThresholdMs(), settings.layout());
                     long level =
                             Seeds.of(Double.doubleToLongBits(rate), model.name().hashCode());
                     levels.add(new Level(model.name(), rate));
@@ -179,7 +199,8 @@ final class Benchmark {
             double rate,
             TrafficCalibration calibration,
             KayentaTuning tuning) {
-        RolloutGenerator model = new RolloutGenerator(trafficModel, rate, settings.slowThresholdMs());
+        RolloutGenerator model =
+                new RolloutGenerator(trafficModel, rate, settings.slowThresholdMs(), settings.layout());
         Contender[] contenders = Contender.values();
         RolloutJudge[] judges = new RolloutJudge[contenders.length];
         for (int j = 0; j < contenders.length; j++) {

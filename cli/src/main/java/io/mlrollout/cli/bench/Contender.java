@@ -33,7 +33,7 @@ enum Contender {
             case KAYENTA -> new KayentaJudge(KayentaSchedule.EVERY_MINUTE);
             case KAYENTA_TUNED -> new KayentaJudge(kayentaTuning.schedule());
             case THRESHOLD -> new ThresholdJudge(calibration);
-            case ORACLE -> new OracleJudge(scenario, calibration);
+            case ORACLE -> new OracleJudge(scenario);
         };
     }
 }

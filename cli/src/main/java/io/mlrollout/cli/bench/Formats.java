@@ -57,13 +57,10 @@ final class Formats {
     static String describe(TrafficCalibration c) {
         return String.format(
                 Locale.ROOT,
-                "threshold judge: error ratio > %.2f%% or p99 > %.1f ms in %d minutes; "
-                        + "oracle: ln(canary/baseline p99) has A/A mean %.4f, sd %.4f",
+                "threshold judge: error ratio > %.2f%% or p99 > %.1f ms in %d minutes",
                 c.errorThreshold() * 100,
                 c.latencyThreshold(),
-                ThresholdJudge.FAILED_CHECKS,
-                c.logRatioMean(),
-                c.logRatioSd());
+                ThresholdJudge.FAILED_CHECKS);
     }
 
     /** A Kayenta tuning in words: the knobs as Kayenta names them, and what they did on the calibration rollouts. */

@@ -77,10 +77,8 @@ final class OurJudge implements RolloutJudge {
                         new Reading.Counts(traffic.canarySlow()[i], traffic.canaryTotal()[i]),
                         new Reading.Counts(traffic.baselineSlow()[i], traffic.baselineTotal()[i])),
                 BenchSetup.LATENCY,
-                new Readings(latency(traffic.canaryP99()[i]), latency(traffic.baselineP99()[i])));
-    }
-
-    private static Reading latency(double p99) {
-        return Double.isNaN(p99) ? new Reading.NoData("NaN: no requests this minute") : new Reading.Scalar(p99);
+                new Readings(
+                        new Reading.Histogram(traffic.boundsMs(), traffic.canaryBuckets()[i]),
+                        new Reading.Histogram(traffic.boundsMs(), traffic.baselineBuckets()[i])));
     }
 }

@@ -1,12 +1,12 @@
 package io.mlrollout.cli.bench;
 
+import io.mlrollout.core.metrics.HistogramQuantile;
 import io.mlrollout.simulator.traffic.Minutes;
 import io.mlrollout.simulator.traffic.TrafficModel;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.rng.sampling.distribution.ChengBetaSampler;
 import org.apache.commons.rng.sampling.distribution.PoissonSampler;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 
@@ -14,24 +14,21 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * Generates one rollout's readings at a given canary traffic under a {@link TrafficModel}, seeded: the same seed gives
  * the same readings.
  *
- * <p><b>Counts.</b> Each minute each version's requests fall into four independent Poisson counts (Poisson thinning of a
- * Poisson request stream): failed or not, slower than the slow-requests threshold or not. Failing and being
- * slow are independent. In the canary stage the canary gets {@code canaryPerSecond·60} requests on average and the
- * baseline three times as many; in the watch the candidate gets 90% of the endpoint's requests and the baseline 10%.
- * The baseline fails at {@link BenchSetup#BASELINE_ERROR_RATE}, the candidate at that times the scenario's ratio; a
- * request is slow with the probability that its log-normal latency, times the minute's load (and the scenario's factor
- * for the candidate), exceeds the threshold.
+ * <p><b>Histograms.</b> Each minute each version's requests are drawn as bucket counts of a {@link LatencyLayout}: per
+ * bucket, independent Poisson counts of failed and of good requests (Poisson thinning of a Poisson request stream), the
+ * bucket's share being the probability that a request's log-normal latency, times the minute's load (and the scenario's
+ * factor for the candidate), falls into it. Failing and latency are independent. In the canary stage the canary gets
+ * {@code canaryPerSecond·60} requests on average and the baseline three times as many; in the watch the candidate gets
+ * 90% of the endpoint's requests and the baseline 10%. The baseline fails at {@link BenchSetup#BASELINE_ERROR_RATE},
+ * the candidate at that times the scenario's ratio.
+ *
+ * <p><b>What the judges read.</b> The slow requests are the counts of the buckets above the slow-requests threshold (a
+ * bucket bound). The p99 is what Prometheus' {@code histogram_quantile} interpolates from the minute's buckets, as a
+ * dashboard and a judge reading the quantile query see it: at 2 requests a second a rank among 120, inside a bucket
+ * that may be 150 ms wide.
  *
  * <p><b>Traffic model.</b> The model's factors for the minute multiply each version's error rate and latencies and the
  * endpoint's request volume before the counts are drawn; under {@code poisson} they are all 1.
- *
- * <p><b>p99 per minute.</b> The p99 the judges read is the empirical quantile of that minute's requests: with n requests,
- * the k-th smallest latency, k = ⌈0.99·n⌉. Rather than draw n latencies, the quantile is drawn from its exact sampling
- * distribution given how many of the n were slow (S): if k ≤ n − S it is the k-th smallest of the n − S latencies below
- * the threshold, otherwise the (k − n + S)-th smallest of the S above it, and the k-th order statistic of m uniforms is
- * Beta(k, m − k + 1), mapped through the log-normal's inverse CDF restricted to that side. So the p99 and the slow count
- * of a minute agree as they would for real requests. At 2 requests a second (120 a minute) the p99 is the second-largest
- * latency of the minute, as noisy as a real one; at 200 a second it is tight.
  */
 final class RolloutGenerator {
 
@@ -40,21 +37,34 @@ final class RolloutGenerator {
     /** Keeps the traffic model's factors apart from the counts' stream. */
     private static final long FACTOR_STREAM = 0x7AFF1CL;
 
+    /** Below this expected count a bucket is taken as empty (buckets a minute away from the latencies). */
+    private static final double NEGLIGIBLE = 1e-9;
+
     private final TrafficModel model;
     private final double canaryPerSecond;
     private final double slowThresholdMs;
+    private final LatencyLayout layout;
 
-    /** @param slowThresholdMs the latency above which a request counts as slow */
-    RolloutGenerator(TrafficModel model, double canaryPerSecond, double slowThresholdMs) {
+    /**
+     * @param slowThresholdMs the latency above which a request counts as slow: a bound of {@code layout}
+     */
+    RolloutGenerator(TrafficModel model, double canaryPerSecond, double slowThresholdMs, LatencyLayout layout) {
         this.model = Objects.requireNonNull(model, "model");
+        this.layout = Objects.requireNonNull(layout, "layout");
         if (!(canaryPerSecond > 0) || !Double.isFinite(canaryPerSecond)) {
             throw new IllegalArgumentException("canaryPerSecond must be positive, got " + canaryPerSecond);
         }
-        if (!(slowThresholdMs > 0) || !Double.isFinite(slowThresholdMs)) {
-            throw new IllegalArgumentException("slowThresholdMs must be positive, got " + slowThresholdMs);
+        if (!layout.hasBound(slowThresholdMs) || !Double.isFinite(slowThresholdMs)) {
+            throw new IllegalArgumentException("slowThresholdMs must be a finite bucket bound of the " + layout.name()
+                    + " layout, got " + slowThresholdMs);
         }
         this.canaryPerSecond = canaryPerSecond;
         this.slowThresholdMs = slowThresholdMs;
+    }
+
+    /** With Istio's buckets. */
+    RolloutGenerator(TrafficModel model, double canaryPerSecond, double slowThresholdMs) {
+        this(model, canaryPerSecond, slowThresholdMs, LatencyLayout.ISTIO);
     }
 
     double canaryPerSecond() {
@@ -65,8 +75,12 @@ final class RolloutGenerator {
         return model;
     }
 
-    /** One version's requests in one minute. */
-    record Minute(double bad, double total, double slow, double p99) {}
+    LatencyLayout layout() {
+        return layout;
+    }
+
+    /** One version's requests in one minute; {@code buckets} per bucket of the layout, not cumulative. */
+    record Minute(double bad, double total, double slow, double p99, double[] buckets) {}
 
     /** One rollout of {@link BenchSetup#MINUTES} minutes (canary stage, then watch) under {@code scenario}. */
     Traffic generate(Scenario scenario, long seed) {
@@ -93,6 +107,12 @@ final class RolloutGenerator {
                     Math.min(1, BenchSetup.BASELINE_ERROR_RATE * factors.baselineError(i)),
                     load * factors.baselineLatency(i));
         }
+        double[][] canaryBuckets = new double[minutes][];
+        double[][] baselineBuckets = new double[minutes][];
+        for (int i = 0; i < minutes; i++) {
+            canaryBuckets[i] = canary[i].buckets();
+            baselineBuckets[i] = baseline[i].buckets();
+        }
         return new Traffic(
                 column(canary, Minute::bad),
                 column(canary, Minute::total),
@@ -101,7 +121,10 @@ final class RolloutGenerator {
                 column(canary, Minute::slow),
                 column(baseline, Minute::slow),
                 column(canary, Minute::p99),
-                column(baseline, Minute::p99));
+                column(baseline, Minute::p99),
+                layout.boundsMs(),
+                canaryBuckets,
+                baselineBuckets);
     }
 
     private static double[] column(Minute[] minutes, ToDoubleFunction<Minute> field) {
@@ -117,47 +140,35 @@ final class RolloutGenerator {
      * {@code scale}.
      */
     Minute minute(UniformRandomProvider rng, double requests, double errorRate, double scale) {
-        double slowShare = slowShare(scale);
-        double badSlow = poisson(rng, requests * errorRate * slowShare);
-        double badFast = poisson(rng, requests * errorRate * (1 - slowShare));
-        double goodSlow = poisson(rng, requests * (1 - errorRate) * slowShare);
-        double goodFast = poisson(rng, requests * (1 - errorRate) * (1 - slowShare));
-        long total = (long) (badSlow + badFast + goodSlow + goodFast);
-        long slow = (long) (badSlow + goodSlow);
-        return new Minute(badSlow + badFast, total, slow, empiricalQuantile(rng, total, slow, slowShare) * scale);
+        double[] bounds = layout.boundsMs();
+        double[] buckets = new double[bounds.length];
+        double bad = 0;
+        double total = 0;
+        double slow = 0;
+        double below = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            double upTo = i == bounds.length - 1 ? 1 : shareBelow(bounds[i], scale);
+            double share = upTo - below;
+            below = upTo;
+            double failed = poisson(rng, requests * errorRate * share);
+            double good = poisson(rng, requests * (1 - errorRate) * share);
+            buckets[i] = failed + good;
+            bad += failed;
+            total += buckets[i];
+            if (bounds[i] > slowThresholdMs) {
+                slow += buckets[i];
+            }
+        }
+        return new Minute(bad, total, slow, HistogramQuantile.of(BenchSetup.QUANTILE, bounds, buckets), buckets);
     }
 
-    /** The share of requests slower than the threshold when every latency is multiplied by {@code scale}. */
-    double slowShare(double scale) {
-        double z = Math.log(slowThresholdMs / (BenchSetup.LATENCY_MEDIAN_MS * scale)) / BenchSetup.LATENCY_SIGMA;
-        return STANDARD_NORMAL.survivalProbability(z);
-    }
-
-    /**
-     * The p99 (ms, before scaling) of {@code requests} log-normal latencies of which {@code slow} exceed the point that
-     * a share {@code slowShare} of all latencies exceeds; NaN without requests.
-     */
-    static double empiricalQuantile(UniformRandomProvider rng, long requests, long slow, double slowShare) {
-        if (requests == 0) {
-            return Double.NaN;
-        }
-        long k = (long) Math.ceil(BenchSetup.QUANTILE * requests - 1e-9); // 0.99·100 is 99, not 99.00000000000001
-        long fast = requests - slow;
-        double z;
-        if (k <= fast) {
-            // the k-th smallest of the fast ones: a uniform below the threshold's quantile 1 − slowShare
-            double u = ChengBetaSampler.of(rng, k, fast - k + 1).sample();
-            z = STANDARD_NORMAL.inverseCumulativeProbability(u * (1 - slowShare));
-        } else {
-            // the j-th smallest of the slow ones, by its survival probability above the threshold
-            long j = k - fast;
-            double u = ChengBetaSampler.of(rng, j, slow - j + 1).sample();
-            z = STANDARD_NORMAL.inverseSurvivalProbability((1 - u) * slowShare);
-        }
-        return BenchSetup.LATENCY_MEDIAN_MS * Math.exp(BenchSetup.LATENCY_SIGMA * z);
+    /** The share of requests at or below {@code ms} when every latency is multiplied by {@code scale}. */
+    static double shareBelow(double ms, double scale) {
+        return STANDARD_NORMAL.cumulativeProbability(
+                Math.log(ms / (BenchSetup.LATENCY_MEDIAN_MS * scale)) / BenchSetup.LATENCY_SIGMA);
     }
 
     private static double poisson(UniformRandomProvider rng, double mean) {
-        return mean <= 0 ? 0 : PoissonSampler.of(rng, mean).sample();
+        return mean <= NEGLIGIBLE ? 0 : PoissonSampler.of(rng, mean).sample();
     }
 }

@@ -6,6 +6,7 @@ import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.TrafficSplit;
+import io.mlrollout.simulator.traffic.TrafficModel;
 import java.util.SplittableRandom;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.PoissonSampler;
@@ -21,6 +22,10 @@ final class SimulatedEndpoint implements TrafficRouter, MetricsSource {
     private static final double REQUESTS_PER_SECOND = 80;
 
     private static final String BASELINE = "v1";
+
+    /** Draws a minute's latency buckets as the benchmark does (p99 about 160 ms, Istio's buckets). */
+    private static final RolloutGenerator LATENCIES =
+            new RolloutGenerator(TrafficModel.named("poisson"), 1, 250, LatencyLayout.ISTIO);
 
     private final SplittableRandom random;
     private final UniformRandomProvider rng;
@@ -57,7 +62,12 @@ final class SimulatedEndpoint implements TrafficRouter, MetricsSource {
         return switch (metric.kind()) {
             case RATIO ->
                 new Reading.Counts(Math.min(requests, poisson(requests * BenchSetup.BASELINE_ERROR_RATE)), requests);
-            case QUANTILE -> new Reading.Scalar(160 * Math.exp(0.05 * random.nextGaussian()));
+            case QUANTILE ->
+                new Reading.Histogram(
+                        LATENCIES.layout().boundsMs(),
+                        LATENCIES
+                                .minute(rng, requests, 0, Math.exp(0.05 * random.nextGaussian()))
+                                .buckets());
             case VALUE -> new Reading.Scalar(0.9 + 0.01 * random.nextGaussian());
             case DISTRIBUTION -> histogram(requests);
         };

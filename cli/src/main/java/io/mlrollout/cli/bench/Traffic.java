@@ -12,6 +12,9 @@ package io.mlrollout.cli.bench;
  * @param baselineSlow requests to the baseline slower than the threshold
  * @param canaryP99 the canary's p99 latency over the interval's requests, ms (NaN without requests)
  * @param baselineP99 the baseline's p99 latency, ms (NaN without requests)
+ * @param boundsMs the latency buckets' upper bounds, ms, the last +Inf
+ * @param canaryBuckets per interval, the canary's requests per latency bucket (not cumulative)
+ * @param baselineBuckets per interval, the baseline's
  */
 record Traffic(
         double[] canaryBad,
@@ -21,7 +24,10 @@ record Traffic(
         double[] canarySlow,
         double[] baselineSlow,
         double[] canaryP99,
-        double[] baselineP99) {
+        double[] baselineP99,
+        double[] boundsMs,
+        double[][] canaryBuckets,
+        double[][] baselineBuckets) {
 
     int intervals() {
         return canaryTotal.length;

@@ -13,19 +13,10 @@ import java.util.Arrays;
  * budget as the policy, at every traffic level: the most favourable way to set it, since a threshold written once by
  * hand would either roll back healthy canaries at low traffic or miss regressions at high traffic.
  *
- * <p><b>Latency noise.</b> The oracle's latency test works on d = ln(canary p99) − ln(baseline p99) per minute, which
- * under A/A has mean {@code logRatioMean} (the small-sample bias of the canary's quantile, which sees a third of the
- * baseline's requests) and standard deviation {@code logRatioSd}; the shared load factor cancels.
- *
  * @param errorThreshold the canary's per-minute error ratio above which a check fails
  * @param latencyThreshold the canary's per-minute p99 (ms) above which a check fails
  */
-record TrafficCalibration(
-        double canaryPerSecond,
-        double errorThreshold,
-        double latencyThreshold,
-        double logRatioMean,
-        double logRatioSd) {
+record TrafficCalibration(double canaryPerSecond, double errorThreshold, double latencyThreshold) {
 
     /** Each metric's share of the policy's 1% false-rollback rate for the whole rollout. */
     static final double BUDGET_PER_METRIC = BenchSetup.FALSE_ROLLBACK_RATE / 2;
@@ -33,9 +24,6 @@ record TrafficCalibration(
     static TrafficCalibration of(RolloutGenerator model, int runs, long seed) {
         double[] errorStat = new double[runs];
         double[] latencyStat = new double[runs];
-        double sum = 0;
-        double sumSquares = 0;
-        long count = 0;
         for (int r = 0; r < runs; r++) {
             Traffic traffic = model.generate(Scenario.AA, Seeds.of(seed, r));
             int looks = traffic.intervals();
@@ -44,24 +32,14 @@ record TrafficCalibration(
             for (int i = 0; i < looks; i++) {
                 errors[i] = failedWhenMissing(traffic.canaryErrorRatio(i));
                 latency[i] = failedWhenMissing(traffic.canaryP99()[i]);
-                double d = Math.log(traffic.canaryP99()[i] / traffic.baselineP99()[i]);
-                if (Double.isFinite(d)) {
-                    sum += d;
-                    sumSquares += d * d;
-                    count++;
-                }
             }
             errorStat[r] = largest(errors, ThresholdJudge.FAILED_CHECKS);
             latencyStat[r] = largest(latency, ThresholdJudge.FAILED_CHECKS);
         }
-        double mean = sum / count;
-        double sd = Math.sqrt((sumSquares - count * mean * mean) / (count - 1));
         return new TrafficCalibration(
                 model.canaryPerSecond(),
                 upperQuantile(errorStat, 1 - BUDGET_PER_METRIC),
-                upperQuantile(latencyStat, 1 - BUDGET_PER_METRIC),
-                mean,
-                sd);
+                upperQuantile(latencyStat, 1 - BUDGET_PER_METRIC));
     }
 
     /** A minute without a value is a failed check (Flagger, Argo), so it ranks above any value. */

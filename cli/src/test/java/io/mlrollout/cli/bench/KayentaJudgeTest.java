@@ -101,6 +101,9 @@ class KayentaJudgeTest {
                 new double[looks],
                 new double[looks],
                 canaryP99,
-                baselineP99);
+                baselineP99,
+                LatencyLayout.ISTIO.boundsMs(),
+                new double[looks][LatencyLayout.ISTIO.boundsMs().length],
+                new double[looks][LatencyLayout.ISTIO.boundsMs().length]);
     }
 }

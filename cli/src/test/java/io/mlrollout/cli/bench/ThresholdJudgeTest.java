@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class ThresholdJudgeTest {
 
-    private final ThresholdJudge judge = new ThresholdJudge(new TrafficCalibration(20, 0.02, 200, 0, 0.1));
+    private final ThresholdJudge judge = new ThresholdJudge(new TrafficCalibration(20, 0.02, 200));
 
     @Test
     void rollsBackAtTheThirdFailedCheckOfOneMetric() {
@@ -40,6 +40,16 @@ class ThresholdJudgeTest {
         double[] p99s = new double[60];
         Arrays.fill(p99s, p99);
         return new Traffic(
-                canaryBad, total, new double[60], total.clone(), new double[60], new double[60], p99s, p99s.clone());
+                canaryBad,
+                total,
+                new double[60],
+                total.clone(),
+                new double[60],
+                new double[60],
+                p99s,
+                p99s.clone(),
+                LatencyLayout.ISTIO.boundsMs(),
+                new double[60][LatencyLayout.ISTIO.boundsMs().length],
+                new double[60][LatencyLayout.ISTIO.boundsMs().length]);
     }
 }

@@ -1,5 +1,6 @@
 package io.mlrollout.core.analysis;
 
+import io.mlrollout.core.metrics.Presets;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.AnalysisSettings;
@@ -70,16 +71,27 @@ public final class Judge {
             MetricJudge judge = switch (metric.kind()) {
                 case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy));
                 case QUANTILE, VALUE ->
-                    new SampleJudge(
-                            metric,
-                            perCanaryTest,
-                            perWatchTest,
-                            plannedWatchLooks,
-                            noDataLimit,
-                            analysis.maxAutocorrelation());
+                    LatencyCountJudge.applies(metric, readsHistogram(metric))
+                            ? new LatencyCountJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
+                            : new SampleJudge(
+                                    metric,
+                                    perCanaryTest,
+                                    perWatchTest,
+                                    plannedWatchLooks,
+                                    noDataLimit,
+                                    analysis.maxAutocorrelation());
                 case DISTRIBUTION -> new DistributionJudge(metric, analysis.minRequests(), noDataLimit);
             };
             judges.put(metric.name(), judge);
+        }
+    }
+
+    /** Whether the metric's queries read a histogram (a quantile preset that gives bucket counts). */
+    private static boolean readsHistogram(MetricSpec metric) {
+        try {
+            return Presets.resolve(metric).histogram().isPresent();
+        } catch (IllegalArgumentException unresolvable) {
+            return false; // the source says why when it reads
         }
     }
 

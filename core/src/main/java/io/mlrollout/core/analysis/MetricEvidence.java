@@ -15,6 +15,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = MetricEvidence.Ratio.class, name = "ratio"),
     @JsonSubTypes.Type(value = MetricEvidence.Samples.class, name = "samples"),
     @JsonSubTypes.Type(value = MetricEvidence.Distribution.class, name = "distribution"),
+    @JsonSubTypes.Type(value = MetricEvidence.LatencyCounts.class, name = "latency-counts"),
 })
 public sealed interface MetricEvidence {
 
@@ -160,6 +161,90 @@ public sealed interface MetricEvidence {
         public String toString() {
             return "Distribution[bounds=" + Arrays.toString(bounds) + ", stageCandidate="
                     + Arrays.toString(stageCandidate) + ", stageBaseline=" + Arrays.toString(stageBaseline) + "]";
+        }
+    }
+
+    /**
+     * A latency quantile judged on the histogram's counts: the share of requests slower than a bucket bound chosen from
+     * the baseline's first looks (see {@code TailThreshold}).
+     *
+     * @param bounds the buckets' upper bounds, empty before the first reading
+     * @param learning the baseline's pooled bucket counts while the threshold is not chosen yet
+     * @param threshold the bound the slow requests are counted above, 0 while not chosen
+     * @param lowerBound the bound below it, which the shape of the bucket between was fitted from; 0 while not chosen
+     * @param elasticity the tail's elasticity κ at the threshold, 0 while not chosen
+     * @param theta0 the share ratio the margin allows, (1 + maxIncrease)^κ; 0 while not chosen
+     * @param relative the margin test's evidence over the canary (null while not chosen)
+     * @param ruleOut the rule-out's evidence over the canary and the watch (null while not chosen)
+     * @param watchRelative the margin test against the held-back baseline during the watch, or null
+     * @param stage slow and all requests of this stage (or of the watch)
+     * @param stageCandidate the candidate's per-look quantiles in this stage (or the watch), for the sentences and max
+     * @param stageBaseline the baseline's per-look quantiles alongside
+     */
+    record LatencyCounts(
+            double[] bounds,
+            double[] learning,
+            double threshold,
+            double lowerBound,
+            double elasticity,
+            double theta0,
+            RateRatioEvidence relative,
+            RateRatioEvidence ruleOut,
+            RateRatioEvidence watchRelative,
+            Counts stage,
+            double[] stageCandidate,
+            double[] stageBaseline,
+            int consecutiveNoData)
+            implements MetricEvidence {
+
+        boolean chosen() {
+            return threshold > 0;
+        }
+
+        LatencyCounts withNoData(int count) {
+            return new LatencyCounts(
+                    bounds,
+                    learning,
+                    threshold,
+                    lowerBound,
+                    elasticity,
+                    theta0,
+                    relative,
+                    ruleOut,
+                    watchRelative,
+                    stage,
+                    stageCandidate,
+                    stageBaseline,
+                    count);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LatencyCounts l
+                    && Arrays.equals(bounds, l.bounds)
+                    && Arrays.equals(learning, l.learning)
+                    && threshold == l.threshold
+                    && lowerBound == l.lowerBound
+                    && elasticity == l.elasticity
+                    && theta0 == l.theta0
+                    && java.util.Objects.equals(relative, l.relative)
+                    && java.util.Objects.equals(ruleOut, l.ruleOut)
+                    && java.util.Objects.equals(watchRelative, l.watchRelative)
+                    && java.util.Objects.equals(stage, l.stage)
+                    && Arrays.equals(stageCandidate, l.stageCandidate)
+                    && Arrays.equals(stageBaseline, l.stageBaseline)
+                    && consecutiveNoData == l.consecutiveNoData;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(learning) * 31 + Arrays.hashCode(stageCandidate) + Double.hashCode(threshold);
+        }
+
+        @Override
+        public String toString() {
+            return "LatencyCounts[threshold=" + threshold + ", theta0=" + theta0 + ", stage=" + stage
+                    + ", stageCandidate=" + Arrays.toString(stageCandidate) + "]";
         }
     }
 }

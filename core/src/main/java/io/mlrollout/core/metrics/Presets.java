@@ -87,9 +87,9 @@ public final class Presets {
     private static final String LE_THRESHOLD_MS = "le=~\"${threshold}(\\\\.0)?\"";
     private static final String LE_THRESHOLD_S = "le=~\"${thresholdSeconds}(\\\\.0)?\"";
 
-    /** Istio's default buckets for istio_request_duration_milliseconds. */
+    /** Istio's (Envoy's) default buckets for istio_request_duration_milliseconds. */
     static final List<Double> ISTIO_BOUNDS_MS = List.of(
-            1d, 5d, 10d, 25d, 50d, 100d, 250d, 500d, 1000d, 2500d, 5000d, 10000d, 30000d, 60000d, 300000d, 600000d,
+            0.5, 1d, 5d, 10d, 25d, 50d, 100d, 250d, 500d, 1000d, 2500d, 5000d, 10000d, 30000d, 60000d, 300000d, 600000d,
             1800000d, 3600000d);
 
     /** The queue-proxy's buckets for revision_request_latencies (knative/serving, OpenCensus era). */
@@ -113,7 +113,10 @@ public final class Presets {
                 count("istio_request_duration_milliseconds_count", ISTIO),
                 ISTIO_BOUNDS_MS,
                 false);
-        quantile(MetricPreset.ISTIO_LATENCY, histogramQuantile("istio_request_duration_milliseconds_bucket", ISTIO));
+        quantile(
+                MetricPreset.ISTIO_LATENCY,
+                histogramQuantile("istio_request_duration_milliseconds_bucket", ISTIO),
+                buckets("istio_request_duration_milliseconds_bucket", ISTIO));
 
         ratio(
                 MetricPreset.KNATIVE_ERRORS,
@@ -127,7 +130,10 @@ public final class Presets {
                 count("revision_request_latencies_count", KNATIVE),
                 KNATIVE_BOUNDS_MS,
                 false);
-        quantile(MetricPreset.KNATIVE_LATENCY, histogramQuantile("revision_request_latencies_bucket", KNATIVE));
+        quantile(
+                MetricPreset.KNATIVE_LATENCY,
+                histogramQuantile("revision_request_latencies_bucket", KNATIVE),
+                buckets("revision_request_latencies_bucket", KNATIVE));
 
         ratio(
                 MetricPreset.KNATIVE_OTEL_ERRORS,
@@ -141,9 +147,11 @@ public final class Presets {
                 count("kn_serving_invocation_duration_seconds_count", OTEL),
                 List.of(),
                 false);
+        // its buckets are in seconds: judged on the per-look quantile, as before (see docs/statistics.md)
         quantile(
                 MetricPreset.KNATIVE_OTEL_LATENCY,
-                "1000 * " + histogramQuantile("kn_serving_invocation_duration_seconds_bucket", OTEL));
+                "1000 * " + histogramQuantile("kn_serving_invocation_duration_seconds_bucket", OTEL),
+                null);
 
         Count scores =
                 new Count("model_score_bucket", "endpoint=\"${endpoint}\",version=\"${version}\"", "sum by (le) ");
@@ -242,7 +250,17 @@ public final class Presets {
                                 Optional.empty()))));
     }
 
-    private static void quantile(MetricPreset preset, String query) {
+    /** Per-bucket counts of a latency histogram in milliseconds, kept apart by le. */
+    private static Count buckets(String bucketMetric, String selector) {
+        return new Count(bucketMetric, selector, "sum by (le) ");
+    }
+
+    /**
+     * A quantile preset: the quantile query, and where the histogram's bounds are in milliseconds its bucket counts,
+     * which the judge tests on (see {@code LatencyCountJudge}) while the quantile is computed from them for the
+     * sentences.
+     */
+    private static void quantile(MetricPreset preset, String query, Count buckets) {
         put(
                 preset,
                 new Preset(
@@ -251,10 +269,18 @@ public final class Presets {
                         Optional.empty(),
                         Optional.empty(),
                         Optional.of(query),
-                        Optional.empty(),
+                        Optional.ofNullable(buckets).map(Count::exact),
                         List.of(),
                         true,
-                        Optional.empty()));
+                        Optional.ofNullable(buckets)
+                                .map(b -> new MetricQueries(
+                                        Kind.QUANTILE,
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        Optional.of(b.increase()),
+                                        true,
+                                        Optional.empty()))));
     }
 
     /** The preset of that name. */
@@ -287,14 +313,18 @@ public final class Presets {
                         + metric.kind().name().toLowerCase());
             }
         }
-        boolean handWrittenCounts =
-                q.bad().isPresent() || q.total().isPresent() || q.histogram().isPresent();
+        boolean handWrittenCounts = q.bad().isPresent()
+                || q.total().isPresent()
+                || q.histogram().isPresent()
+                || (metric.kind() == Kind.QUANTILE && q.query().isPresent());
         MetricQueries resolved = new MetricQueries(
                 metric.kind(),
                 q.bad().or(() -> preset.flatMap(Preset::bad)),
                 q.total().or(() -> preset.flatMap(Preset::total)),
                 q.query().or(() -> preset.flatMap(Preset::query)),
-                q.histogram().or(() -> preset.flatMap(Preset::histogram)),
+                metric.kind() == Kind.QUANTILE && q.query().isPresent()
+                        ? Optional.empty() // a hand-written quantile query is read as written
+                        : q.histogram().or(() -> preset.flatMap(Preset::histogram)),
                 q.bad().isPresent() || preset.map(Preset::absentBadIsZero).orElse(true),
                 handWrittenCounts ? Optional.empty() : preset.flatMap(Preset::increaseFallback));
         requireFieldsOfKind(metric.kind(), resolved, q);
@@ -317,8 +347,11 @@ public final class Presets {
                         field + ": a " + kindName + " metric needs a '" + field + "' query or a preset that gives one");
             }
         }
+        List<String> optional = kind == Kind.QUANTILE ? List.of("histogram") : List.of();
         for (Map.Entry<String, Optional<String>> field : fields.entrySet()) {
-            if (!needed.contains(field.getKey()) && field.getValue().isPresent()) {
+            if (!needed.contains(field.getKey())
+                    && !optional.contains(field.getKey())
+                    && field.getValue().isPresent()) {
                 throw new IllegalArgumentException(field.getKey() + ": does not apply to a " + kindName
                         + " metric (it uses " + String.join(" and ", needed) + ")");
             }

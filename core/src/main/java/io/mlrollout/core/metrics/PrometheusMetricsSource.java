@@ -59,7 +59,11 @@ public final class PrometheusMetricsSource implements MetricsSource {
         Read read = new Read(metric, version, window, values);
         return switch (metric.kind()) {
             case RATIO -> read.ratio(queries);
-            case QUANTILE, VALUE -> read.scalar(queries.query().orElseThrow());
+            case QUANTILE ->
+                queries.histogram().isPresent()
+                        ? read.histogram(queries)
+                        : read.scalar(queries.query().orElseThrow());
+            case VALUE -> read.scalar(queries.query().orElseThrow());
             case DISTRIBUTION -> read.histogram(queries);
         };
     }

@@ -17,7 +17,11 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Classification per metric and scoring across metrics, fed readings directly. */
+/**
+ * Classification per metric and scoring across metrics, fed readings directly. The p99 metric has a hand-written query
+ * giving one value per look, judged on the per-look ratio; a quantile preset reads buckets instead, judged on counts
+ * ({@link LatencyCountJudgeTest}).
+ */
 class JudgeTest {
 
     static final String METRICS = """
@@ -28,7 +32,11 @@ class JudgeTest {
             metrics:
               - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 10%, critical: true}
               - {name: slow, kind: ratio, preset: istio-latency-over, threshold: 250ms, maxIncrease: 20%}
-              - {name: p99, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 15%, max: 400ms}
+              - name: p99
+                kind: quantile
+                query: histogram_quantile(0.99, sum by (le) (rate(latency_ms_bucket{version="${version}"}[${interval}])))
+                maxIncrease: 15%
+                max: 400ms
               - {name: drift, kind: distribution, preset: model-score, maxPsi: 0.2}
             """;
 

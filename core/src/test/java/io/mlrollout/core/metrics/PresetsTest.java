@@ -70,10 +70,21 @@ class PresetsTest {
     }
 
     @Test
-    void quantilePresetsUseRatesAndHaveNoFallback() {
+    void quantilePresetsReadBucketCountsAsDifferencesWithAnIncreaseFallback() {
+        Presets.MetricQueries q = Presets.resolve(Specs.latency("istio-latency", 0.99));
+        String buckets = "istio_request_duration_milliseconds_bucket{" + ISTIO + "}";
+
+        assertThat(filled(q.histogram())).isEqualTo(difference("sum by (le) ", buckets));
+        assertThat(filled(q.increaseFallback().orElseThrow().histogram()))
+                .isEqualTo("sum by (le) (increase(" + buckets + "[60s]))");
+    }
+
+    @Test
+    void theOpenTelemetryQuantilePresetInSecondsStaysOnItsQuantileQuery() {
         // A common factor cancels in histogram_quantile, so rate()'s extrapolation does not bias the quantile.
-        assertThat(Presets.resolve(Specs.latency("istio-latency", 0.99)).increaseFallback())
-                .isEmpty();
+        Presets.MetricQueries q = Presets.resolve(Specs.latency("knative-otel-latency", 0.99));
+        assertThat(q.histogram()).isEmpty();
+        assertThat(q.increaseFallback()).isEmpty();
     }
 
     @Test
@@ -165,7 +176,7 @@ class PresetsTest {
         assertThatThrownBy(() -> Presets.resolve(Specs.latencyOver("istio-latency-over", Duration.ofMillis(300))))
                 .hasMessageStartingWith("threshold: 300ms is not a bucket bound")
                 .hasMessageContaining("istio-latency-over")
-                .hasMessageContaining("[1, 5, 10, 25, 50, 100, 250, 500");
+                .hasMessageContaining("[0.5, 1, 5, 10, 25, 50, 100, 250, 500");
         assertThat(Presets.resolve(Specs.latencyOver("knative-latency-over", Duration.ofMillis(300))))
                 .isNotNull();
     }

@@ -173,14 +173,14 @@ class PrometheusMetricsSourceTest {
     @Test
     void nanAndInfinitiesAreNoData() throws Exception {
         answers.put(ERRORS_TOTAL, one("NaN"));
-        String p99 = "histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{" + ISTIO
-                + "}[60s])))";
+        String p99 = "1000 * histogram_quantile(0.99, sum by (le) (rate(kn_serving_invocation_duration_seconds_bucket"
+                + "{k8s_namespace_name=\"ml\",kn_revision_name=\"v2\"}[60s])))";
         answers.put(p99, one("+Inf"));
         answers.put("hand_metric", PromJson.scalar("-Inf"));
 
         assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
                 .isEqualTo(new Reading.NoData("error-rate for v2: the total is NaN"));
-        assertThat(read(Specs.latency("istio-latency", 0.99)))
+        assertThat(source("ml").read(Specs.latency("knative-otel-latency", 0.99), "fraud-scorer", "v2", WINDOW))
                 .isEqualTo(new Reading.NoData("p99-latency for v2: the value is Infinity"));
         assertThat(read(Specs.handValue("hand_metric")))
                 .isEqualTo(new Reading.NoData("hand-value for v2: the value is -Infinity"));

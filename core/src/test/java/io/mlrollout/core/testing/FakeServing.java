@@ -2,6 +2,7 @@ package io.mlrollout.core.testing;
 
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.Presets;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.MetricSpec;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
  * An endpoint in memory for engine and plugin tests: a router that remembers its split and a metrics source that
@@ -114,10 +116,13 @@ public final class FakeServing implements TrafficRouter, MetricsSource {
         double requests = requestsPerSecond * window.length().toSeconds() * share * trafficFactor(window);
         return switch (metric.kind()) {
             case RATIO -> counts(requests, candidate ? candidateErrorRate : baselineErrorRate, candidate, window);
-            case QUANTILE, VALUE ->
-                requests == 0
-                        ? new Reading.NoData("NaN: no requests to " + version)
-                        : new Reading.Scalar(jittered(candidate ? candidateLatency : baselineLatency));
+            case QUANTILE, VALUE -> {
+                double value = jittered(candidate ? candidateLatency : baselineLatency);
+                if (metric.kind() == MetricSpec.Kind.QUANTILE && readsBuckets(metric)) {
+                    yield latencies(value, requests);
+                }
+                yield requests == 0 ? new Reading.NoData("NaN: no requests to " + version) : new Reading.Scalar(value);
+            }
             case DISTRIBUTION -> histogram(candidate ? candidateScores : baselineScores, requests);
         };
     }
@@ -161,6 +166,43 @@ public final class FakeServing implements TrafficRouter, MetricsSource {
     private double jittered(double value) {
         return noise == null ? value : value * Math.exp(valueJitter * noise.nextGaussian());
     }
+
+    /** Istio's bucket bounds for istio_request_duration_milliseconds, up to 10 s. */
+    private static final double[] LATENCY_BOUNDS_MS = {
+        0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, Double.POSITIVE_INFINITY
+    };
+
+    /** The log-normal's σ; its p99 is the median times e^(2.326σ). */
+    private static final double LATENCY_SIGMA = 0.5;
+
+    private static boolean readsBuckets(MetricSpec metric) {
+        try {
+            return Presets.resolve(metric).histogram().isPresent();
+        } catch (IllegalArgumentException unresolvable) {
+            return false;
+        }
+    }
+
+    /**
+     * The bucket counts of {@code requests} log-normal latencies whose p99 is {@code p99}: expected counts, or Poisson
+     * draws with {@link #noise}.
+     */
+    private Reading latencies(double p99, double requests) {
+        double median = p99 / Math.exp(LATENCY_SIGMA * 2.3263478740);
+        double[] counts = new double[LATENCY_BOUNDS_MS.length];
+        double below = 0;
+        for (int i = 0; i < counts.length; i++) {
+            double upTo = i == counts.length - 1
+                    ? 1
+                    : NORMAL.cumulativeProbability(Math.log(LATENCY_BOUNDS_MS[i] / median) / LATENCY_SIGMA);
+            double expected = requests * (upTo - below);
+            counts[i] = noise == null ? expected : poisson(expected);
+            below = upTo;
+        }
+        return new Reading.Histogram(LATENCY_BOUNDS_MS, counts);
+    }
+
+    private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
     private static Reading histogram(double[] shape, double requests) {
         double[] bounds = new double[shape.length];

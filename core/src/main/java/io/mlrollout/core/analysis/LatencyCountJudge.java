@@ -1,0 +1,496 @@
+package io.mlrollout.core.analysis;
+
+import io.mlrollout.core.analysis.MetricEvidence.Counts;
+import io.mlrollout.core.analysis.MetricEvidence.LatencyCounts;
+import io.mlrollout.core.analysis.stats.MixturePrior;
+import io.mlrollout.core.analysis.stats.RateRatioEvidence;
+import io.mlrollout.core.analysis.stats.RateRatioTest;
+import io.mlrollout.core.metrics.HistogramQuantile;
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Readings;
+import io.mlrollout.core.policy.AnalysisSettings;
+import io.mlrollout.core.policy.MetricSpec;
+import java.util.Arrays;
+
+/**
+ * Judges a latency quantile read as a histogram on the histogram's counts: the share of each version's requests slower
+ * than a bucket bound near the baseline's quantile, canary against baseline with the dispersion-robust count test of
+ * the ratio metrics ({@link RateRatioTest}), where every request counts instead of one noisy quantile per minute.
+ *
+ * <ul>
+ *   <li><b>Threshold and margin</b> ({@link TailThreshold}): chosen once from the baseline's first looks, which then
+ *       carry no evidence. The policy's {@code maxIncrease} on the quantile becomes the share ratio θ0 a candidate whose
+ *       every request is that much slower would show, erring on the candidate's side.
+ *   <li><b>Fail</b>: the test shows the candidate's slow share beyond θ0 times the baseline's; or, at the end of the
+ *       bake, the median of the candidate's per-look quantiles over the stage is over {@code max}.
+ *   <li><b>Pass</b> needs evidence, as for ratio metrics: the data rule out a slow share {@code 1 + analysis.ruleOut}
+ *       times the baseline's (or θ0², when the margin is that wide), and at least {@link #MIN_LOOKS_FOR_PASS} looks
+ *       and {@code minRequests} per version were judged in the stage.
+ *   <li><b>The sentence</b> users read stays the per-look quantile of each version, interpolated as Prometheus'
+ *       {@code histogram_quantile} does ("p99 312ms vs 248ms").
+ * </ul>
+ */
+final class LatencyCountJudge implements MetricJudge {
+
+    static final int MIN_LOOKS_FOR_PASS = 3;
+
+    private static final String UNIT = "ms";
+
+    private final MetricSpec spec;
+    private final double quantile;
+    private final double maxIncrease;
+    private final double alpha;
+    private final double watchAlpha;
+    private final AnalysisSettings analysis;
+    private final int horizon;
+
+    /**
+     * @param alpha the margin test's share of the false-rollback budget during the canary
+     * @param watchAlpha its share after promotion
+     * @param horizon the looks the canary may last, for the margin test's mixture over when a regression starts
+     */
+    LatencyCountJudge(MetricSpec spec, double alpha, double watchAlpha, AnalysisSettings analysis, int horizon) {
+        this.spec = spec;
+        this.quantile = spec.queries()
+                .quantile()
+                .orElseThrow(() -> new IllegalArgumentException("metric " + spec.name() + ": quantile is required"));
+        this.maxIncrease = spec.maxIncrease()
+                .orElseThrow(() -> new IllegalArgumentException("metric " + spec.name() + ": maxIncrease is required"));
+        this.alpha = alpha;
+        this.watchAlpha = watchAlpha;
+        this.analysis = analysis;
+        this.horizon = horizon;
+    }
+
+    /** Whether a quantile metric is judged on counts: it has a margin to test and its readings are histograms. */
+    static boolean applies(MetricSpec spec, boolean readsHistogram) {
+        return spec.kind() == MetricSpec.Kind.QUANTILE
+                && readsHistogram
+                && spec.maxIncrease().isPresent()
+                && spec.queries().quantile().isPresent();
+    }
+
+    @Override
+    public MetricSpec spec() {
+        return spec;
+    }
+
+    private RateRatioTest marginTest(double theta0) {
+        return new RateRatioTest(theta0, alpha, MixturePrior.calibrated(), analysis.maxDispersion(), horizon);
+    }
+
+    private RateRatioTest watchTest(double theta0) {
+        return new RateRatioTest(theta0, watchAlpha, MixturePrior.calibrated(), analysis.maxDispersion());
+    }
+
+    private RateRatioTest ruleOutTest(double theta0) {
+        return RateRatioTest.ruleOut(ruleOutRatio(theta0), analysis.missedRegressionRate(), analysis.maxDispersion());
+    }
+
+    /** The slow-share ratio a pass must rule out: the ratio metrics' level, or θ0² when the margin is that wide. */
+    private double ruleOutRatio(double theta0) {
+        return Math.max(1 + analysis.ruleOut(), theta0 * theta0);
+    }
+
+    @Override
+    public MetricEvidence begin() {
+        return new LatencyCounts(
+                new double[0],
+                new double[0],
+                0,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                Counts.ZERO,
+                new double[0],
+                new double[0],
+                0);
+    }
+
+    @Override
+    public MetricEvidence beginStage(MetricEvidence evidence) {
+        LatencyCounts l = (LatencyCounts) evidence;
+        return new LatencyCounts(
+                l.bounds(),
+                l.learning(),
+                l.threshold(),
+                l.lowerBound(),
+                l.elasticity(),
+                l.theta0(),
+                l.relative(),
+                l.ruleOut(),
+                l.watchRelative(),
+                Counts.ZERO,
+                new double[0],
+                new double[0],
+                l.consecutiveNoData());
+    }
+
+    @Override
+    public MetricEvidence beginWatch(MetricEvidence evidence) {
+        LatencyCounts l = (LatencyCounts) evidence;
+        return new LatencyCounts(
+                l.bounds(),
+                l.learning(),
+                l.threshold(),
+                l.lowerBound(),
+                l.elasticity(),
+                l.theta0(),
+                l.relative(),
+                l.ruleOut(),
+                l.chosen() ? watchTest(l.theta0()).empty() : null,
+                Counts.ZERO,
+                new double[0],
+                new double[0],
+                0);
+    }
+
+    @Override
+    public Assessment look(MetricEvidence evidence, Readings readings, LookContext context) {
+        LatencyCounts l = (LatencyCounts) evidence;
+        return switch (context.mode()) {
+            case CHECK -> new Assessment(l, MetricJudge.check(spec, readings, UNIT, this::quantileOf), false);
+            case CANARY -> pairedLook(l, readings, context, false);
+            case WATCH ->
+                readings.baseline() == null
+                        ? limitsOnlyLook(l, readings, context)
+                        : pairedLook(l, readings, context, true);
+        };
+    }
+
+    private Assessment pairedLook(LatencyCounts l, Readings readings, LookContext context, boolean watch) {
+        if (!(readings.candidate() instanceof Reading.Histogram c)
+                || !(readings.baseline() instanceof Reading.Histogram b)) {
+            return noData(
+                    l, MetricJudge.whyUnusable(readings.candidate(), readings.baseline(), Reading.Histogram.class));
+        }
+        double[] bounds = c.upperBounds();
+        if (!Arrays.equals(bounds, b.upperBounds()) || (l.bounds().length > 0 && !Arrays.equals(bounds, l.bounds()))) {
+            return noData(
+                    l,
+                    "the versions' bucket bounds differ, or changed since the first look: "
+                            + Arrays.toString(b.upperBounds()) + " vs " + Arrays.toString(bounds));
+        }
+        if (bounds.length < 2 || bounds[bounds.length - 1] != Double.POSITIVE_INFINITY) {
+            return noData(l, "the histogram has no le=\"+Inf\" bucket");
+        }
+        double candidateQuantile = quantileOf(c);
+        double baselineQuantile = quantileOf(b);
+        String interval = quantileName() + " " + Format.value(MetricJudge.finiteOrNull(candidateQuantile), UNIT)
+                + " vs " + Format.value(MetricJudge.finiteOrNull(baselineQuantile), UNIT) + " this interval";
+        double[] stageCandidate = appendFinite(l.stageCandidate(), candidateQuantile);
+        double[] stageBaseline = appendFinite(l.stageBaseline(), baselineQuantile);
+
+        if (!l.chosen()) {
+            double[] learning = plus(l.learning(), b.counts());
+            TailThreshold.Choice choice = TailThreshold.choose(quantile, maxIncrease, bounds, learning);
+            TailThreshold t = choice.threshold();
+            LatencyCounts next = t == null
+                    ? new LatencyCounts(
+                            bounds, learning, 0, 0, 0, 0, null, null, null, l.stage(), stageCandidate, stageBaseline, 0)
+                    : new LatencyCounts(
+                            bounds,
+                            new double[0],
+                            t.threshold(),
+                            t.lowerBound(),
+                            t.elasticity(),
+                            t.theta0(),
+                            marginTest(t.theta0()).empty(),
+                            ruleOutTest(t.theta0()).empty(),
+                            watch ? watchTest(t.theta0()).empty() : null,
+                            l.stage(),
+                            stageCandidate,
+                            stageBaseline,
+                            0);
+            String why = t == null
+                    ? choice.notYet()
+                    : "requests slower than " + Format.millis(t.threshold()) + " will be counted from the next look ("
+                            + Format.percent(share(learning, bounds, t.threshold())) + " of the baseline's; "
+                            + allowedSentence(t.theta0()) + ")";
+            return undecided(next, context, candidateQuantile, baselineQuantile, interval + "; " + why);
+        }
+
+        double threshold = l.threshold();
+        double cSlow = above(c.counts(), bounds, threshold);
+        double bSlow = above(b.counts(), bounds, threshold);
+        double cTotal = c.total();
+        double bTotal = b.total();
+        RateRatioTest test = watch ? watchTest(l.theta0()) : marginTest(l.theta0());
+        RateRatioEvidence margin = watch ? l.watchRelative() : l.relative();
+        if (margin == null) {
+            margin = test.empty(); // a watch that began before the threshold was chosen
+        }
+        margin = test.add(margin, cSlow, cTotal, bSlow, bTotal);
+        RateRatioTest ruleOut = ruleOutTest(l.theta0());
+        RateRatioEvidence rule = ruleOut.add(l.ruleOut(), bSlow, bTotal, cSlow, cTotal); // roles swapped
+        Counts stage = l.stage().plus(cSlow, cTotal, bSlow, bTotal);
+        LatencyCounts next = new LatencyCounts(
+                bounds,
+                l.learning(),
+                threshold,
+                l.lowerBound(),
+                l.elasticity(),
+                l.theta0(),
+                watch ? l.relative() : margin,
+                rule,
+                watch ? margin : l.watchRelative(),
+                stage,
+                stageCandidate,
+                stageBaseline,
+                0);
+        long minRequests = analysis.minRequests();
+        boolean enoughSoFar = margin.canaryTotal() >= minRequests && margin.baselineTotal() >= minRequests;
+        String where = watch ? " since promotion" : " in this stage";
+        Outcome outcome;
+        String explanation;
+        if (test.rejects(margin) && enoughSoFar) {
+            outcome = Outcome.FAIL;
+            explanation = interval + "; "
+                    + slowShares(
+                            margin.canaryBad(),
+                            margin.canaryTotal(),
+                            margin.baselineBad(),
+                            margin.baselineTotal(),
+                            threshold)
+                    + ": " + Format.number(ratio(margin)) + "× the baseline, more than " + allowedSentence(l.theta0())
+                    + " (evidence " + Format.number(test.eValue(margin)) + " ≥ " + Format.number(1 / test.alpha())
+                    + ", the level at which the chance of a false rollback is " + Format.percent(test.alpha()) + ")";
+        } else if (!context.end()) {
+            outcome = Outcome.CONTINUE;
+            explanation = interval + "; slower than " + Format.millis(threshold) + ": " + Format.number(ratio(margin))
+                    + "× the baseline so far (allowed " + Format.number(l.theta0()) + "×), no regression shown";
+        } else {
+            return endOfStage(next, context, candidateQuantile, baselineQuantile, where, ruleOut, rule);
+        }
+        return new Assessment(
+                next, look(outcome, candidateQuantile, baselineQuantile, explanation + envelope(test, margin)), false);
+    }
+
+    /** The end of a bake without a failure: a pass needs the looks, the traffic, the rule-out and the limit. */
+    private Assessment endOfStage(
+            LatencyCounts next,
+            LookContext context,
+            double candidateQuantile,
+            double baselineQuantile,
+            String where,
+            RateRatioTest ruleOut,
+            RateRatioEvidence rule) {
+        Counts stage = next.stage();
+        long minRequests = analysis.minRequests();
+        String shares = slowShares(
+                        stage.candidateBad(),
+                        stage.candidateTotal(),
+                        stage.baselineBad(),
+                        stage.baselineTotal(),
+                        next.threshold())
+                + where;
+        String missing = null;
+        if (stage.candidateTotal() < minRequests || stage.baselineTotal() < minRequests) {
+            missing = "too little traffic" + where + ": " + (long) stage.candidateTotal() + " candidate and "
+                    + (long) stage.baselineTotal() + " baseline requests, " + minRequests + " each needed";
+        } else if (next.stageCandidate().length < MIN_LOOKS_FOR_PASS) {
+            missing = "too few looks" + where + ": " + next.stageCandidate().length + ", " + MIN_LOOKS_FOR_PASS
+                    + " needed";
+        } else if (!ruleOut.rejectsNow(rule)) {
+            missing = shares + ": not enough data yet to show the candidate below "
+                    + Format.number(1 / ruleOut.theta0()) + "× the baseline's share (evidence "
+                    + Format.number(ruleOut.eValue(rule)) + " of the " + Format.number(1 / ruleOut.alpha())
+                    + " needed)";
+        }
+        double median = next.stageCandidate().length == 0 ? Double.NaN : SampleJudge.median(next.stageCandidate());
+        if (missing == null && spec.max().isPresent() && median > spec.max().getAsDouble()) {
+            return new Assessment(
+                    next,
+                    look(
+                            Outcome.FAIL,
+                            candidateQuantile,
+                            baselineQuantile,
+                            "median " + quantileName() + " " + Format.millis(median) + " over "
+                                    + next.stageCandidate().length + " looks is over the limit of "
+                                    + Format.millis(spec.max().getAsDouble())),
+                    false);
+        }
+        if (missing != null) {
+            return new Assessment(
+                    next,
+                    look(
+                            context.lastChance() ? Outcome.HOLD : Outcome.CONTINUE,
+                            candidateQuantile,
+                            baselineQuantile,
+                            missing + (context.lastChance() ? "" : "; baking on")),
+                    false);
+        }
+        double ratio = (stage.candidateBad() / stage.candidateTotal()) / (stage.baselineBad() / stage.baselineTotal());
+        String text = "median " + quantileName() + " " + Format.millis(median) + " vs "
+                + Format.millis(SampleJudge.median(next.stageBaseline())) + " over " + next.stageCandidate().length
+                + " looks; " + shares + (Double.isFinite(ratio) ? ": " + Format.number(ratio) + "× the baseline" : "")
+                + (Double.isFinite(ratio) && ratio > next.theta0()
+                        ? ", above " + allowedSentence(next.theta0()) + " but not shown to exceed it"
+                        : ", within " + allowedSentence(next.theta0()))
+                + "; shown below " + Format.number(1 / ruleOut.theta0()) + "× the baseline's share (evidence "
+                + Format.number(ruleOut.eValue(rule)) + " ≥ " + Format.number(1 / ruleOut.alpha()) + ")"
+                + spec.max().stream()
+                        .mapToObj(max -> ", under the limit of " + Format.millis(max))
+                        .findFirst()
+                        .orElse("");
+        return new Assessment(next, look(Outcome.PASS, candidateQuantile, baselineQuantile, text), false);
+    }
+
+    /** A look that cannot decide yet: at the end of the bake it bakes on, or holds at the last chance. */
+    private Assessment undecided(
+            LatencyCounts next, LookContext context, double candidateQuantile, double baselineQuantile, String text) {
+        Outcome outcome = !context.end() ? Outcome.CONTINUE : context.lastChance() ? Outcome.HOLD : Outcome.CONTINUE;
+        String suffix = context.end() && !context.lastChance() ? "; baking on" : "";
+        return new Assessment(next, look(outcome, candidateQuantile, baselineQuantile, text + suffix), false);
+    }
+
+    /** The promoted candidate without a held-back baseline: only the absolute limit on its quantile can be judged. */
+    private Assessment limitsOnlyLook(LatencyCounts l, Readings readings, LookContext context) {
+        if (!(readings.candidate() instanceof Reading.Histogram c)) {
+            return noData(l, MetricJudge.whyUnusable(readings.candidate(), null, Reading.Histogram.class));
+        }
+        double value = quantileOf(c);
+        double[] stageCandidate = appendFinite(l.stageCandidate(), value);
+        LatencyCounts next = new LatencyCounts(
+                l.bounds(),
+                l.learning(),
+                l.threshold(),
+                l.lowerBound(),
+                l.elasticity(),
+                l.theta0(),
+                l.relative(),
+                l.ruleOut(),
+                l.watchRelative(),
+                l.stage(),
+                stageCandidate,
+                l.stageBaseline(),
+                0);
+        String noBaseline = "no live baseline (promote.holdback: 0), so only the absolute limit is judged";
+        String now = quantileName() + " " + Format.value(MetricJudge.finiteOrNull(value), UNIT) + " this interval";
+        if (!context.end()) {
+            return new Assessment(next, look(Outcome.CONTINUE, value, Double.NaN, now + "; " + noBaseline), false);
+        }
+        if (stageCandidate.length < MIN_LOOKS_FOR_PASS) {
+            return undecided(
+                    next,
+                    context,
+                    value,
+                    Double.NaN,
+                    "too few looks since promotion: " + stageCandidate.length + ", " + MIN_LOOKS_FOR_PASS + " needed");
+        }
+        double median = SampleJudge.median(stageCandidate);
+        if (spec.max().isPresent() && median > spec.max().getAsDouble()) {
+            return new Assessment(
+                    next,
+                    look(
+                            Outcome.FAIL,
+                            value,
+                            Double.NaN,
+                            "median " + quantileName() + " " + Format.millis(median) + " since promotion is over the"
+                                    + " limit of " + Format.millis(spec.max().getAsDouble())),
+                    false);
+        }
+        return new Assessment(
+                next,
+                look(
+                        Outcome.PASS,
+                        value,
+                        Double.NaN,
+                        "median " + quantileName() + " " + Format.millis(median) + " since promotion"
+                                + spec.max().stream()
+                                        .mapToObj(max -> ", under the limit of " + Format.millis(max))
+                                        .findFirst()
+                                        .orElse(", not judged")
+                                + "; " + noBaseline),
+                false);
+    }
+
+    private String allowedSentence(double theta0) {
+        return "the " + Format.number(theta0) + "× that a " + quantileName() + " " + Format.margin(maxIncrease)
+                + " slower allows";
+    }
+
+    private static String slowShares(double cSlow, double cTotal, double bSlow, double bTotal, double threshold) {
+        return Format.percent(cSlow / cTotal) + " of the candidate's requests slower than " + Format.millis(threshold)
+                + " vs " + Format.percent(bSlow / bTotal) + " of the baseline's";
+    }
+
+    /** "p99" for 0.99, "p99.9" for 0.999. */
+    private String quantileName() {
+        return "p" + Format.number(quantile * 100);
+    }
+
+    private static double ratio(RateRatioEvidence e) {
+        return (e.canaryBad() / e.canaryTotal()) / (e.baselineBad() / e.baselineTotal());
+    }
+
+    /** Said when the slow shares wander more than the test allows for, so the guarantee may not hold. */
+    private static String envelope(RateRatioTest test, RateRatioEvidence evidence) {
+        if (!test.beyondEnvelope(evidence)) {
+            return "";
+        }
+        return " [the per-interval slow shares wander more than the test allows for (CV about "
+                + Format.percent(test.estimatedDispersion(evidence)) + " against analysis.maxDispersion "
+                + Format.percent(test.maxDispersion()) + "): false rollbacks may exceed the budget]";
+    }
+
+    private Assessment noData(LatencyCounts l, String why) {
+        int inARow = l.consecutiveNoData() + 1;
+        return MetricJudge.noData(
+                spec, l.withNoData(inARow), inARow, analysis.limits().noData(), why, UNIT);
+    }
+
+    private MetricLook look(Outcome outcome, double candidate, double baseline, String explanation) {
+        return new MetricLook(
+                spec.name(),
+                outcome,
+                MetricJudge.finiteOrNull(candidate),
+                MetricJudge.finiteOrNull(baseline),
+                UNIT,
+                explanation);
+    }
+
+    private double quantileOf(Reading reading) {
+        return reading instanceof Reading.Histogram h && h.upperBounds().length >= 2
+                ? HistogramQuantile.of(quantile, h.upperBounds(), h.counts())
+                : Double.NaN;
+    }
+
+    /** Requests in the buckets above {@code threshold} (a bound of {@code bounds}). */
+    static double above(double[] counts, double[] bounds, double threshold) {
+        double slow = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            if (bounds[i] > threshold) {
+                slow += counts[i];
+            }
+        }
+        return slow;
+    }
+
+    private static double share(double[] counts, double[] bounds, double threshold) {
+        return above(counts, bounds, threshold) / Arrays.stream(counts).sum();
+    }
+
+    private static double[] plus(double[] pooled, double[] counts) {
+        if (pooled.length == 0) {
+            return counts.clone();
+        }
+        double[] sum = pooled.clone();
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += counts[i];
+        }
+        return sum;
+    }
+
+    private static double[] appendFinite(double[] values, double value) {
+        if (!Double.isFinite(value)) {
+            return values;
+        }
+        double[] longer = Arrays.copyOf(values, values.length + 1);
+        longer[values.length] = value;
+        return longer;
+    }
+}

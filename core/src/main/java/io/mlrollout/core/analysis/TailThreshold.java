@@ -1,0 +1,101 @@
+package io.mlrollout.core.analysis;
+
+import org.apache.commons.statistics.distribution.NormalDistribution;
+
+/**
+ * Where a latency quantile is judged on counts, and what its margin means there, chosen once from the baseline's pooled
+ * buckets of earlier looks (so the test that uses it never sees the data that chose it).
+ *
+ * <p><b>The threshold</b> t is the largest bucket bound at or below the baseline's quantile: the share of requests slower
+ * than it is at least 1 − quantile, and it is a count the histogram really holds (no interpolation in the test).
+ *
+ * <p><b>The margin.</b> A candidate whose every request is f = 1 + maxIncrease times slower has, above t, the share the
+ * baseline has above t / f, a latency inside the bucket below t, (l, t]. The histogram does not say how the bucket's
+ * requests spread inside it, so the share above t / f is interpolated with a log-normal through the baseline's shares
+ * above l and above t (its two parameters fixed by those two points): exact when latency is log-normal there, an
+ * overestimate (so θ0 too large: the candidate's side) when the tail is heavier, down to a power law, and an
+ * underestimate when it is lighter (a latency capped by a timeout just above t); see docs/statistics.md for how far. The
+ * two shares are taken about one standard deviation apart in the direction that makes θ0 larger, so that few looks of
+ * learning do not make it too small. θ0 = share above t / f over share above t.
+ *
+ * @param threshold the bucket bound t the counts are taken above
+ * @param lowerBound the bound l below it
+ * @param elasticity ln θ0 / ln f: how many percent the slow share grows per percent of slowdown
+ * @param theta0 the share ratio the margin allows
+ */
+record TailThreshold(double threshold, double lowerBound, double elasticity, double theta0) {
+
+    /** Baseline requests above the threshold needed before it is chosen. */
+    static final double MIN_SLOW_REQUESTS = 20;
+
+    /** Baseline requests at or below the lower bound, and inside (l, t], needed to fit the bucket's shape. */
+    static final double MIN_SPREAD_REQUESTS = 20;
+
+    private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
+
+    /**
+     * The outcome of a choice: a threshold, or why none can be chosen yet (or ever, for this layout).
+     *
+     * @param threshold null when {@code notYet} says why
+     */
+    record Choice(TailThreshold threshold, String notYet) {
+        static Choice notYet(String reason) {
+            return new Choice(null, reason);
+        }
+    }
+
+    /** The threshold for the baseline's pooled {@code counts}, or the reason none can be chosen yet. */
+    static Choice choose(double quantile, double maxIncrease, double[] bounds, double[] counts) {
+        double total = 0;
+        for (double c : counts) {
+            total += c;
+        }
+        if (!(total > 0)) {
+            return Choice.notYet("no baseline requests yet to place the threshold");
+        }
+        int last = bounds.length - 1; // +Inf
+        int at = -1;
+        double above = total;
+        double slow = 0;
+        for (int i = 0; i < last; i++) {
+            above -= counts[i];
+            if (above >= (1 - quantile) * total - 1e-9) {
+                at = i;
+                slow = above;
+            } else {
+                break;
+            }
+        }
+        if (at < 1) {
+            return Choice.notYet("the baseline's quantile lies in the histogram's first buckets (below "
+                    + Format.number(bounds[Math.max(at, 0)]) + "), where the buckets cannot resolve it");
+        }
+        if (!(bounds[at - 1] > 0)) {
+            return Choice.notYet("the bucket below the threshold " + Format.number(bounds[at])
+                    + " starts at a latency that is not positive");
+        }
+        double atOrBelowLower = 0;
+        for (int i = 0; i < at; i++) {
+            atOrBelowLower += counts[i];
+        }
+        double inBucket = counts[at];
+        if (slow < MIN_SLOW_REQUESTS || atOrBelowLower < MIN_SPREAD_REQUESTS || inBucket < MIN_SPREAD_REQUESTS) {
+            return Choice.notYet("learning the baseline's latency shape: " + Format.number(slow) + " of "
+                    + (int) MIN_SLOW_REQUESTS + " requests above " + Format.number(bounds[at]) + ", "
+                    + Format.number(inBucket) + " and " + Format.number(atOrBelowLower) + " of "
+                    + (int) MIN_SPREAD_REQUESTS + " in the bucket below it and under " + Format.number(bounds[at - 1])
+                    + " needed");
+        }
+        // about one standard deviation fewer above t, and more above l: a steeper tail, so a larger θ0
+        double slowLow = slow * Math.exp(-1 / Math.sqrt(slow));
+        double aboveLower = slow + inBucket;
+        double aboveLowerHigh = Math.min(total - 0.5, aboveLower * Math.exp(1 / Math.sqrt(aboveLower)));
+        double zThreshold = NORMAL.inverseSurvivalProbability(slowLow / total);
+        double zLower = NORMAL.inverseSurvivalProbability(aboveLowerHigh / total);
+        double sigma = Math.log(bounds[at] / bounds[at - 1]) / (zThreshold - zLower);
+        double slowdown = Math.log(1 + maxIncrease);
+        double theta0 =
+                NORMAL.survivalProbability(zThreshold - slowdown / sigma) / NORMAL.survivalProbability(zThreshold);
+        return new Choice(new TailThreshold(bounds[at], bounds[at - 1], Math.log(theta0) / slowdown, theta0), null);
+    }
+}

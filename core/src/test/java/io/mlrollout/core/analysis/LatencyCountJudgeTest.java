@@ -1,0 +1,231 @@
+package io.mlrollout.core.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.json.Json;
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Readings;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.commons.statistics.distribution.NormalDistribution;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A quantile preset's buckets judged on counts: the threshold learned from the baseline, a regression failed on the
+ * slow shares, a pass only with the rule-out, the per-look quantile as the sentence. Readings are the expected bucket
+ * counts of log-normal latencies (median 50 ms, σ 0.5: p99 160 ms) under Istio's bounds.
+ */
+class LatencyCountJudgeTest {
+
+    static final double[] ISTIO_MS = {
+        0.5,
+        1,
+        5,
+        10,
+        25,
+        50,
+        100,
+        250,
+        500,
+        1000,
+        2500,
+        5000,
+        10000,
+        30000,
+        60000,
+        300000,
+        600000,
+        1800000,
+        3600000,
+        Double.POSITIVE_INFINITY
+    };
+
+    private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
+
+    private static final String POLICY = """
+            stages:
+              - {weight: 25, bake: 10m}
+            analysis: {interval: 1m, minRequests: 1000}
+            promote: {bake: 5m}
+            metrics:
+              - {name: p99, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 5%}
+            """;
+
+    private final Judge judge = new Judge(JudgeTest.parse(POLICY));
+
+    /** Expected bucket counts of {@code requests} log-normal latencies, each multiplied by {@code slower}. */
+    static Reading.Histogram latencies(double requests, double slower) {
+        double[] counts = new double[ISTIO_MS.length];
+        double below = 0;
+        for (int i = 0; i < ISTIO_MS.length; i++) {
+            double upTo = ISTIO_MS[i] == Double.POSITIVE_INFINITY
+                    ? 1
+                    : NORMAL.cumulativeProbability(Math.log(ISTIO_MS[i] / (50 * slower)) / 0.5);
+            counts[i] = requests * (upTo - below);
+            below = upTo;
+        }
+        return new Reading.Histogram(ISTIO_MS, counts);
+    }
+
+    private static Map<String, Readings> look(double slower) {
+        return Map.of("p99", new Readings(latencies(3000, slower), latencies(9000, 1)));
+    }
+
+    @Test
+    void theFirstLookChoosesTheBoundBelowTheBaselinesQuantileAndCarriesNoEvidence() {
+        LookResult first = judge.look(judge.beginStage(judge.begin()), look(1.5), LookContext.canary(0, false));
+
+        MetricLook p99 = first.metrics().get(0);
+        assertThat(p99.outcome()).isEqualTo(Outcome.CONTINUE);
+        assertThat(p99.explanation())
+                .startsWith("p99 249ms vs 233ms this interval; requests slower than 100ms will be counted from the"
+                        + " next look (8.28% of the baseline's; the 1.20× that a p99 +5% slower allows)");
+        MetricEvidence.LatencyCounts evidence =
+                (MetricEvidence.LatencyCounts) first.state().metrics().get("p99");
+        assertThat(evidence.threshold()).isEqualTo(100);
+        assertThat(evidence.relative().intervals()).isZero();
+    }
+
+    @Test
+    void theMarginIsExactForALogNormalTailUpToTheLearningAllowance() {
+        double[] counts = latencies(1e6, 1).counts();
+        TailThreshold t = TailThreshold.choose(0.99, 0.05, ISTIO_MS, counts).threshold();
+
+        // a candidate exactly 5% slower has this share ratio above 100 ms
+        double atMargin = NORMAL.survivalProbability(Math.log(100 / (50 * 1.05)) / 0.5)
+                / NORMAL.survivalProbability(Math.log(100 / 50.0) / 0.5);
+        assertThat(atMargin).isBetween(1.19, 1.20);
+        assertThat(t.threshold()).isEqualTo(100);
+        assertThat(t.lowerBound()).isEqualTo(50);
+        assertThat(t.theta0()).isGreaterThan(atMargin).isLessThan(atMargin * 1.01);
+    }
+
+    @Test
+    void theMarginErrsOnTheCandidatesSideForAPowerLawTail() {
+        // S(t) = (10 / t)^3 above 10 ms: a 5% slowdown multiplies every share by 1.05^3; the log-normal through the
+        // shares above 50 and above 100 ms bends, so it puts more requests just under 100 ms than the power law does
+        double[] bounds = {10, 50, 100, 250, Double.POSITIVE_INFINITY};
+        double n = 1e9;
+        double[] counts = new double[bounds.length];
+        double previous = 1;
+        for (int i = 0; i < bounds.length; i++) {
+            double survival = i == bounds.length - 1 ? 0 : Math.pow(10 / bounds[i], 3);
+            counts[i] = n * (previous - survival);
+            previous = survival;
+        }
+        TailThreshold t = TailThreshold.choose(0.9999, 0.05, bounds, counts).threshold();
+
+        assertThat(t.threshold()).isEqualTo(100);
+        assertThat(t.theta0()).isGreaterThan(Math.pow(1.05, 3)).isLessThan(Math.pow(1.05, 3) * 1.05);
+    }
+
+    @Test
+    void aClearlySlowerCandidateFailsWithinAFewLooksSayingWhereAndByHowMuch() {
+        JudgeState state = judge.beginStage(judge.begin());
+        Optional<StageVerdict> verdict = Optional.empty();
+        int looks = 0;
+        while (verdict.isEmpty() && looks < 30) {
+            LookResult result = judge.look(state, look(1.25), LookContext.canary(0, false));
+            state = result.state();
+            verdict = result.verdict();
+            looks++;
+        }
+
+        assertThat(looks).as("looks to a decision").isLessThanOrEqualTo(10); // the dispersion allowance costs looks
+        assertThat(verdict).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
+            assertThat(v.reasons().get(0))
+                    .startsWith("p99 FAIL: p99 244ms vs 233ms this interval; 17.36% of the candidate's requests slower"
+                            + " than 100ms vs 8.28% of the baseline's: 2.10× the baseline, more than the 1.20× that a"
+                            + " p99 +5% slower allows (evidence");
+        });
+    }
+
+    @Test
+    void aCandidateAtTheMarginIsNotRolledBack() {
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look <= 60; look++) {
+            LookResult result = judge.look(state, look(1.05), LookContext.canary(0, false));
+            state = result.state();
+            assertThat(result.metrics().get(0).outcome()).isEqualTo(Outcome.CONTINUE);
+        }
+    }
+
+    @Test
+    void equalVersionsPassAtTheEndOfTheBakeWithTheRuleOut() {
+        JudgeState state = judge.beginStage(judge.begin());
+        LookResult result = null;
+        for (int look = 1; look <= 10; look++) {
+            result = judge.look(state, look(1), LookContext.canary(0, look == 10));
+            state = result.state();
+        }
+
+        assertThat(result.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.PASS);
+            assertThat(v.reasons().get(0))
+                    .startsWith("p99 PASS: median p99 233ms vs 233ms over 10 looks; 8.28% of the candidate's requests"
+                            + " slower than 100ms vs 8.28% of the baseline's in this stage: 1.00× the baseline, within"
+                            + " the 1.20× that a p99 +5% slower allows; shown below 2× the baseline's share");
+        });
+    }
+
+    @Test
+    void tooLittleTrafficToRuleOutARegressionIsNoPass() {
+        JudgeState state = judge.beginStage(judge.begin());
+        Map<String, Readings> trickle = Map.of("p99", new Readings(latencies(120, 1), latencies(360, 1)));
+        LookResult result = null;
+        for (int look = 1; look <= 10; look++) {
+            result = judge.look(state, trickle, LookContext.canary(0, look == 10));
+            state = result.state();
+        }
+
+        assertThat(result.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+            assertThat(v.reasons().get(0)).startsWith("p99 HOLD: ");
+        });
+    }
+
+    @Test
+    void aReadingThatIsNotAHistogramIsNoData() {
+        Map<String, Readings> scalar = Map.of("p99", new Readings(new Reading.Scalar(240), new Reading.Scalar(233)));
+
+        LookResult result = judge.look(judge.beginStage(judge.begin()), scalar, LookContext.canary(0, false));
+
+        assertThat(result.metrics().get(0).outcome()).isEqualTo(Outcome.NODATA);
+        assertThat(result.metrics().get(0).explanation()).contains("scalar data where histogram data was expected");
+    }
+
+    @Test
+    void aRegressionDuringTheWatchFailsAgainstTheHeldBackBaseline() {
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look <= 10; look++) {
+            state = judge.look(state, look(1), LookContext.canary(0, look == 10))
+                    .state();
+        }
+        state = judge.beginWatch(state);
+        Map<String, Readings> promoted = Map.of("p99", new Readings(latencies(9000, 1.3), latencies(1000, 1)));
+        Optional<StageVerdict> verdict = Optional.empty();
+        for (int look = 1; look <= 10 && verdict.isEmpty(); look++) {
+            LookResult result = judge.look(state, promoted, LookContext.watch(look == 10));
+            state = result.state();
+            verdict = result.verdict();
+        }
+
+        assertThat(verdict).hasValueSatisfying(v -> assertThat(v.verdict()).isEqualTo(Verdict.FAIL));
+    }
+
+    @Test
+    void theEvidenceSurvivesAJsonRoundTrip() throws Exception {
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look <= 3; look++) {
+            state = judge.look(state, look(1.1), LookContext.canary(0, false)).state();
+        }
+        String json = Json.mapper().writeValueAsString(state);
+
+        JudgeState copy = Json.mapper().readValue(json, JudgeState.class);
+        assertThat(copy).isEqualTo(state);
+        assertThat(judge.look(copy, look(1.1), LookContext.canary(0, false)).state())
+                .isEqualTo(judge.look(state, look(1.1), LookContext.canary(0, false))
+                        .state());
+    }
+}
