@@ -75,6 +75,12 @@ final class MetricsSection {
             q -> q > 0 && q < 1, q -> ValueType.format(q) + " is not between 0 and 1 (both excluded); p99 is 0.99");
     private static final ValueType<Double> AT_MOST_ALL =
             PERCENT.where(f -> f <= 1, f -> Percentages.format(f) + " is over 100%");
+    /** A ratio's SLO: a share of requests that may be bad, so 0% and 100% leave nothing to test. */
+    private static final ValueType<Double> SHARE_LIMIT = PERCENT.where(
+            f -> f > 0 && f < 1,
+            f -> Percentages.format(f) + " is not between 0% and 100% (both excluded): the share of requests that may"
+                    + " be bad; leave max out for no limit");
+
     private static final ValueType<Double> POSITIVE =
             NUMBER.where(x -> x > 0, x -> "must be more than 0, got " + ValueType.format(x));
     private static final ValueType<Double> KS_DISTANCE = POSITIVE.where(
@@ -334,7 +340,7 @@ final class MetricsSection {
                 new Bounds(
                         maxIncrease,
                         none(),
-                        optionalDouble(metric.optional("max", AT_MOST_ALL)),
+                        optionalDouble(metric.optional("max", SHARE_LIMIT)),
                         none(),
                         none(),
                         none());

@@ -250,12 +250,25 @@ class MetricValidationTest {
                 "99 is not between 0 and 1 (both excluded); p99 is 0.99");
     }
 
+    private static final String NOT_A_SHARE =
+            " is not between 0% and 100% (both excluded): the share of requests that may be bad; leave max out for no"
+                    + " limit";
+
     @Test
     void boundsOutsideTheirRangeAreRefused() {
         assertRefused(
                 withMetrics("{name: e, kind: ratio, preset: istio-errors, max: 150%}"),
                 "metrics[0].max",
-                "150% is over 100%");
+                "150%" + NOT_A_SHARE);
+        // the limit test needs a share strictly inside: the judge could not be built for 100% or 0%
+        assertRefused(
+                withMetrics("{name: e, kind: ratio, preset: istio-errors, max: 100%}"),
+                "metrics[0].max",
+                "100%" + NOT_A_SHARE);
+        assertRefused(
+                withMetrics("{name: e, kind: ratio, preset: istio-errors, max: 0%}"),
+                "metrics[0].max",
+                "0%" + NOT_A_SHARE);
         assertRefused(
                 withMetrics("{name: d, kind: distribution, preset: model-score, maxPsi: 0}"),
                 "metrics[0].maxPsi",
