@@ -34,6 +34,10 @@ import java.util.Optional;
  * the bake says CONTINUE, and the stage bakes on one interval at a time up to its {@code maxBake}; at the last chance
  * such a metric says HOLD and the stage is inconclusive. No data, too little traffic and "not shown" never pass.
  *
+ * <p><b>Observed metrics</b> ({@code observe: true}) are judged, logged and reported like the others, each as if it
+ * were the policy's only metric (its tests take the whole budget, not a share of it), and never decide: their
+ * outcomes count neither in the score nor in what holds a stage, and their sentences say "observed only".
+ *
  * <p><b>No data at the end of the bake.</b> A look without data for a metric decides nothing before the {@code noData}
  * limit, at the end of the bake as much as before it: the stage is looked at again one interval later (its bake runs
  * over), so one failed read cannot turn a healthy stage into an inconclusive one, and a source that stays down still
@@ -54,36 +58,52 @@ public final class Judge {
     public Judge(Policy policy) {
         this.analysis = policy.analysis();
         boolean watches = !policy.promote().bake().isZero();
-        int canaryTests = 0;
-        int watchTests = 0;
+        List<MetricSpec> deciding =
+                policy.metrics().stream().filter(m -> !m.observe()).toList();
+        Budget shared = Budget.over(deciding, analysis.falseRollbackRate(), watches);
         for (MetricSpec metric : policy.metrics()) {
-            canaryTests += testsDuringCanary(metric);
-            watchTests += testsDuringWatch(metric);
+            Budget budget =
+                    metric.observe() ? Budget.over(List.of(metric), analysis.falseRollbackRate(), watches) : shared;
+            judges.put(metric.name(), judgeFor(metric, policy, budget.perCanaryTest(), budget.perWatchTest()));
         }
-        double budget = analysis.falseRollbackRate();
-        double canaryBudget = watches && watchTests > 0 ? budget * (1 - WATCH_SHARE) : budget;
-        double watchBudget = budget - canaryBudget;
-        double perCanaryTest = canaryBudget / Math.max(1, canaryTests);
-        double perWatchTest = watchBudget / Math.max(1, watchTests);
+    }
+
+    /**
+     * Each test's share of the false-rollback budget, during the canary and during the watch: split evenly over the
+     * tests of {@code metrics}, a fifth kept for the watch when the policy watches.
+     */
+    private record Budget(double perCanaryTest, double perWatchTest) {
+
+        static Budget over(List<MetricSpec> metrics, double budget, boolean watches) {
+            int canaryTests = 0;
+            int watchTests = 0;
+            for (MetricSpec metric : metrics) {
+                canaryTests += testsDuringCanary(metric);
+                watchTests += testsDuringWatch(metric);
+            }
+            double canaryBudget = watches && watchTests > 0 ? budget * (1 - WATCH_SHARE) : budget;
+            double watchBudget = budget - canaryBudget;
+            return new Budget(canaryBudget / Math.max(1, canaryTests), watchBudget / Math.max(1, watchTests));
+        }
+    }
+
+    private MetricJudge judgeFor(MetricSpec metric, Policy policy, double perCanaryTest, double perWatchTest) {
         int plannedWatchLooks = looksIn(policy.promote().bake(), analysis.interval());
         int noDataLimit = analysis.limits().noData();
-        for (MetricSpec metric : policy.metrics()) {
-            MetricJudge judge = switch (metric.kind()) {
-                case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy));
-                case QUANTILE, VALUE ->
-                    LatencyCountJudge.applies(metric, readsHistogram(metric))
-                            ? new LatencyCountJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
-                            : new SampleJudge(
-                                    metric,
-                                    perCanaryTest,
-                                    perWatchTest,
-                                    plannedWatchLooks,
-                                    noDataLimit,
-                                    analysis.maxAutocorrelation());
-                case DISTRIBUTION -> new DistributionJudge(metric, analysis.minRequests(), noDataLimit);
-            };
-            judges.put(metric.name(), judge);
-        }
+        return switch (metric.kind()) {
+            case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy));
+            case QUANTILE, VALUE ->
+                LatencyCountJudge.applies(metric, readsHistogram(metric))
+                        ? new LatencyCountJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
+                        : new SampleJudge(
+                                metric,
+                                perCanaryTest,
+                                perWatchTest,
+                                plannedWatchLooks,
+                                noDataLimit,
+                                analysis.maxAutocorrelation());
+            case DISTRIBUTION -> new DistributionJudge(metric, analysis.minRequests(), noDataLimit);
+        };
     }
 
     /** Whether the metric's queries read a histogram (a quantile preset that gives bucket counts). */
@@ -148,7 +168,7 @@ public final class Judge {
             Readings pair = readings.getOrDefault(
                     name, new Readings(new Reading.NoData("not read"), new Reading.NoData("not read")));
             MetricJudge.Assessment assessment =
-                    noteExtrapolated(entry.getValue().look(state.of(name), pair, context), pair);
+                    noteObserved(noteExtrapolated(entry.getValue().look(state.of(name), pair, context), pair));
             evidence.put(name, assessment.evidence());
             assessments.add(assessment);
         }
@@ -180,6 +200,24 @@ public final class Judge {
         return new MetricJudge.Assessment(assessment.evidence(), noted, assessment.noDataLimitReached());
     }
 
+    /** Said of an observed metric's look, so the log, the report and the evidence tell it from a deciding one. */
+    static final String OBSERVED = "observed only: never decides the stage";
+
+    private MetricJudge.Assessment noteObserved(MetricJudge.Assessment assessment) {
+        MetricLook look = assessment.look();
+        if (!judges.get(look.metric()).spec().observe()) {
+            return assessment;
+        }
+        MetricLook noted = new MetricLook(
+                look.metric(),
+                look.outcome(),
+                look.candidate(),
+                look.baseline(),
+                look.unit(),
+                look.explanation() + " [" + OBSERVED + "]");
+        return new MetricJudge.Assessment(assessment.evidence(), noted, assessment.noDataLimitReached());
+    }
+
     private Optional<StageVerdict> verdict(List<MetricJudge.Assessment> assessments, boolean end) {
         double totalWeight = 0;
         double standingWeight = 0;
@@ -191,6 +229,9 @@ public final class Judge {
         boolean awaitingEvidence = false;
         for (MetricJudge.Assessment a : assessments) {
             MetricSpec spec = judges.get(a.look().metric()).spec();
+            if (spec.observe()) {
+                continue; // reported, never deciding
+            }
             Outcome outcome = a.look().outcome();
             totalWeight += spec.weight();
             if (outcome == Outcome.FAIL) {
@@ -205,7 +246,7 @@ public final class Judge {
             noDataTooLong |= a.noDataLimitReached();
         }
         double score = criticalFailure ? 0 : totalWeight == 0 ? 0 : 100 * standingWeight / totalWeight;
-        List<String> reasons = reasons(assessments);
+        List<String> reasons = reasons(assessments, judges);
         AnalysisSettings.ScoreThresholds thresholds = analysis.score();
         if (criticalFailure || (anyFailure && score < thresholds.marginal())) {
             return Optional.of(new StageVerdict(Verdict.FAIL, score, reasons));
@@ -220,18 +261,29 @@ public final class Judge {
         return Optional.of(new StageVerdict(passes ? Verdict.PASS : Verdict.INCONCLUSIVE, score, reasons));
     }
 
-    /** One sentence per metric: failures first, then what is undecided, then the rest. */
-    private static List<String> reasons(List<MetricJudge.Assessment> assessments) {
+    /** One sentence per metric: failures first, then what is undecided, then the rest; observed metrics last. */
+    private static List<String> reasons(List<MetricJudge.Assessment> assessments, Map<String, MetricJudge> judges) {
         List<String> reasons = new ArrayList<>();
+        for (boolean observed : new boolean[] {false, true}) {
+            reasonsOf(assessments, judges, observed, reasons);
+        }
+        return reasons;
+    }
+
+    private static void reasonsOf(
+            List<MetricJudge.Assessment> assessments,
+            Map<String, MetricJudge> judges,
+            boolean observed,
+            List<String> reasons) {
         for (Outcome wanted : List.of(Outcome.FAIL, Outcome.NODATA, Outcome.HOLD, Outcome.CONTINUE, Outcome.PASS)) {
             for (MetricJudge.Assessment a : assessments) {
-                if (a.look().outcome() == wanted) {
+                if (judges.get(a.look().metric()).spec().observe() == observed
+                        && a.look().outcome() == wanted) {
                     reasons.add(
                             a.look().metric() + " " + wanted + ": " + a.look().explanation());
                 }
             }
         }
-        return reasons;
     }
 
     /** The most looks the canary may take: every stage baking to its maxBake. */

@@ -22,6 +22,8 @@ import java.util.OptionalDouble;
  * @param maxKs Kolmogorov-Smirnov distance bound (distribution)
  * @param critical a failure of this metric fails the stage at once, whatever the score
  * @param weight the metric's share in the stage score
+ * @param observe judged, logged and reported, but never decides the stage nor takes a share of the false-rollback
+ *     budget: a way to try a new metric on real rollouts safely
  */
 public record MetricSpec(
         String name,
@@ -34,12 +36,29 @@ public record MetricSpec(
         OptionalDouble maxPsi,
         OptionalDouble maxKs,
         boolean critical,
-        double weight) {
+        double weight,
+        boolean observe) {
 
     public MetricSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(queries, "queries");
+    }
+
+    /** A metric that decides (not only observed). */
+    public MetricSpec(
+            String name,
+            Kind kind,
+            Queries queries,
+            OptionalDouble maxIncrease,
+            OptionalDouble maxDecrease,
+            OptionalDouble max,
+            OptionalDouble min,
+            OptionalDouble maxPsi,
+            OptionalDouble maxKs,
+            boolean critical,
+            double weight) {
+        this(name, kind, queries, maxIncrease, maxDecrease, max, min, maxPsi, maxKs, critical, weight, false);
     }
 
     /** How a metric is read and judged. */

@@ -45,8 +45,9 @@ final class MetricsSection {
             "maxPsi",
             "maxKs",
             "critical",
-            "weight");
-    private static final List<String> COMMON_KEYS = List.of("name", "kind", "preset", "critical", "weight");
+            "weight",
+            "observe");
+    private static final List<String> COMMON_KEYS = List.of("name", "kind", "preset", "critical", "weight", "observe");
     private static final List<String> QUERY_KEYS = List.of("bad", "total", "query", "histogram");
 
     /** The keys besides {@link #COMMON_KEYS} that each kind takes. */
@@ -130,6 +131,13 @@ final class MetricsSection {
         Optional<Kind> kind = metric.required("kind", KIND);
         boolean critical = metric.orDefault("critical", BOOLEAN, false);
         double weight = metric.orDefault("weight", WEIGHT, 1.0);
+        boolean observe = metric.orDefault("observe", BOOLEAN, false);
+        if (observe && critical) {
+            metric.error(
+                    "observe",
+                    "an observed metric never fails a stage, so it cannot be critical: drop critical, or drop observe"
+                            + " once the metric has earned its place");
+        }
         if (kind.isEmpty()) {
             return Optional.empty(); // what else applies depends on the kind
         }
@@ -148,7 +156,8 @@ final class MetricsSection {
                 bounds.maxPsi,
                 bounds.maxKs,
                 critical,
-                weight));
+                weight,
+                observe));
     }
 
     private void refuseFieldsOfOtherKinds(MappingReader metric, Kind kind) {

@@ -142,6 +142,74 @@ class JudgeTest {
                         .endsWith("[" + Judge.EXTRAPOLATED + "]"));
     }
 
+    /** The same policy with a fifth metric, observed only: a second error metric on the same counts. */
+    private static final String WITH_OBSERVED = METRICS
+            + "  - {name: errors-observed, kind: ratio, preset: istio-errors, maxIncrease: 5%, observe: true}\n";
+
+    @Test
+    void anObservedMetricThatFailsIsReportedLastAndTheStageStillPasses() {
+        Judge observing = new Judge(parse(WITH_OBSERVED));
+        Map<String, Readings> readings = healthy();
+        // four times the baseline's errors in the observed metric's readings; the deciding metrics stay healthy
+        readings.put("errors-observed", new Readings(new Reading.Counts(40, 1000), new Reading.Counts(90, 9000)));
+        JudgeState state = observing.beginStage(observing.begin());
+        LookResult result = null;
+        for (int look = 1; look <= 10; look++) {
+            result = observing.look(state, readings, LookContext.canary(0, look == 10));
+            state = result.state();
+        }
+
+        assertThat(result.metrics())
+                .filteredOn(m -> m.metric().equals("errors-observed"))
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m.outcome()).isEqualTo(Outcome.FAIL);
+                    assertThat(m.explanation()).endsWith("[" + Judge.OBSERVED + "]");
+                });
+        assertThat(result.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.PASS);
+            assertThat(v.score()).isEqualTo(100);
+            assertThat(v.reasons().get(v.reasons().size() - 1)).startsWith("errors-observed FAIL");
+        });
+    }
+
+    @Test
+    void anObservedMetricWithoutDataNeverHoldsTheStage() {
+        Judge observing = new Judge(parse(WITH_OBSERVED));
+        Map<String, Readings> readings = healthy();
+        readings.put("errors-observed", new Readings(new Reading.NoData("no series"), new Reading.NoData("no series")));
+        JudgeState state = observing.beginStage(observing.begin());
+        LookResult result = null;
+        for (int look = 1; look <= 10; look++) {
+            result = observing.look(state, readings, LookContext.canary(0, look == 10));
+            state = result.state();
+            if (look < 10) {
+                assertThat(result.verdict()).isEmpty();
+            }
+        }
+        assertThat(result.verdict())
+                .hasValueSatisfying(v -> assertThat(v.verdict()).isEqualTo(Verdict.PASS));
+    }
+
+    @Test
+    void anObservedMetricTakesNoShareOfTheBudget() {
+        Map<String, Readings> readings = healthy();
+        readings.put("errors", new Readings(new Reading.Counts(40, 1000), new Reading.Counts(90, 9000)));
+        readings.put("errors-observed", readings.get("errors"));
+        String alone = run(10, readings).verdict().orElseThrow().reasons().get(0);
+        Judge observing = new Judge(parse(WITH_OBSERVED));
+        JudgeState state = observing.beginStage(observing.begin());
+        LookResult result = null;
+        for (int look = 1; look <= 10 && (result == null || result.verdict().isEmpty()); look++) {
+            result = observing.look(state, readings, LookContext.canary(0, look == 10));
+            state = result.state();
+        }
+        String beside = result.verdict().orElseThrow().reasons().get(0);
+
+        // the deciding metric's level, said in its sentence, is the same with the observed metric beside it
+        assertThat(beside).startsWith("errors FAIL").isEqualTo(alone);
+    }
+
     @Test
     void aNonCriticalFailureLowersTheScoreAndEndsInconclusiveWhenAboveMarginal() {
         Map<String, Readings> readings = healthy();

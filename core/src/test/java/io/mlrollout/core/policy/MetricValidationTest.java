@@ -255,6 +255,16 @@ class MetricValidationTest {
                     + " limit";
 
     @Test
+    void anObservedMetricCannotBeCritical() {
+        assertRefused(
+                withMetrics(
+                        "{name: e, kind: ratio, preset: istio-errors, maxIncrease: 10%, critical: true, observe: true}"),
+                "metrics[0].observe",
+                "an observed metric never fails a stage, so it cannot be critical: drop critical, or drop observe"
+                        + " once the metric has earned its place");
+    }
+
+    @Test
     void boundsOutsideTheirRangeAreRefused() {
         assertRefused(
                 withMetrics("{name: e, kind: ratio, preset: istio-errors, max: 150%}"),
