@@ -39,7 +39,7 @@ class OurJudgeTest {
             int passes = 0;
             for (Scenario scenario : Scenario.all()) {
                 for (double rate : BenchSetup.CANARY_RATES) {
-                    for (int run = 0; run < 3; run++) {
+                    for (int run = 0; run < 4; run++) {
                         Traffic traffic = new RolloutGenerator(POISSON, rate, BenchSetup.DEFAULT_SLOW_THRESHOLD_MS)
                                 .generate(scenario, Seeds.of(11, run));
                         int decided = judge.decide(traffic);
