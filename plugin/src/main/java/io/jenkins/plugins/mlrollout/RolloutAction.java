@@ -7,6 +7,7 @@ import hudson.model.Failure;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.audit.HtmlReport;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.Report;
@@ -20,6 +21,7 @@ import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.RolloutStateCodec;
+import io.mlrollout.core.rollout.StageSummary;
 import io.mlrollout.core.signoff.ApproverMatcher;
 import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.signoff.Identity;
@@ -40,6 +42,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import jenkins.model.Jenkins;
 import jenkins.model.RunAction2;
 import org.kohsuke.stapler.HttpResponse;
@@ -292,6 +295,32 @@ public class RolloutAction implements RunAction2 {
     @Exported(visibility = 2)
     public String getPhase() {
         return state().phase().name();
+    }
+
+    // ---- what the summary box on the build's main page adds (summary.jelly)
+
+    /** E.g. {@code stage 2 of 3 reached: 5% pass, 25% fail}; or that no stage has started yet. */
+    public String getStagesReached() {
+        RolloutState now = state();
+        if (now.stageIndex() < 0) {
+            return "no stage started yet";
+        }
+        String verdicts = now.stages().stream()
+                .map(v -> v.weight() + "% " + v.verdict().name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        return "stage " + (now.stageIndex() + 1) + " of " + stageCount() + " reached"
+                + (verdicts.isEmpty() ? "" : ": " + verdicts);
+    }
+
+    /** The reasons of the last failed stage, one sentence per metric that failed it; empty when none failed. */
+    public List<String> getFailingReasons() {
+        List<StageSummary> stages = state().stages();
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            if (stages.get(i).verdict() == Verdict.FAIL) {
+                return stages.get(i).reasons();
+            }
+        }
+        return List.of();
     }
 
     // ---- what the remote API adds (see RolloutApi)
