@@ -54,6 +54,10 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         throw new UnsupportedOperationException("compile-only mirror");
     }
 
+    public @CheckForNull RunT getPreviousBuild() {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+
     public @CheckForNull <T extends Cause> T getCause(Class<T> type) {
         throw new UnsupportedOperationException("compile-only mirror");
     }

@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -90,6 +92,56 @@ public class EndpointLocks {
     }
 
     /**
+     * A rollout that let its endpoint go: for the ML Rollouts page's recent outcomes. Times as ISO-8601 text, as in
+     * {@link Holder}.
+     */
+    static final class Released {
+        private final String endpoint;
+        private final String build;
+        private final String name;
+        private final String outcome;
+        private final String since;
+        private final String until;
+
+        Released(String endpoint, Holder holder, String outcome, Instant until) {
+            this.endpoint = endpoint;
+            this.build = holder.build();
+            this.name = holder.name();
+            this.outcome = outcome;
+            this.since = holder.since().toString();
+            this.until = until.toString();
+        }
+
+        String endpoint() {
+            return endpoint;
+        }
+
+        String build() {
+            return build;
+        }
+
+        String name() {
+            return name;
+        }
+
+        /** The rollout's phase when it let go, e.g. {@code ROLLED_BACK}; {@code RELEASED} for a plain mlRollback. */
+        String outcome() {
+            return outcome;
+        }
+
+        Instant since() {
+            return Instant.parse(since);
+        }
+
+        Instant until() {
+            return Instant.parse(until);
+        }
+    }
+
+    /** How many released rollouts the file keeps, newest first. */
+    static final int RECENT = 20;
+
+    /**
      * What the file holds. Plain classes, not records: XStream cannot set the fields of a record; and hash collections,
      * whose converters need no reflective access into {@code java.util}.
      */
@@ -99,10 +151,13 @@ public class EndpointLocks {
         private @CheckForNull String unknownSince;
         /** Endpoints known to be free (or held again) since the holders were lost. */
         private HashSet<String> knownSince = new HashSet<>();
+        /** The last {@link #RECENT} rollouts that let their endpoint go, newest first. */
+        private ArrayList<Released> recent = new ArrayList<>();
 
         /** XStream leaves a field it found no element for null. */
         private Object readResolve() {
             holders = holders == null ? new HashMap<>() : holders;
+            recent = recent == null ? new ArrayList<>() : recent;
             knownSince = knownSince == null ? new HashSet<>() : knownSince;
             return this;
         }
@@ -245,6 +300,13 @@ public class EndpointLocks {
         Holder holder = saved.holders.get(endpoint);
         if (holder != null && holder.build().equals(run.getExternalizableId())) {
             saved.holders.remove(endpoint);
+            String outcome = RolloutAction.find(run, endpoint)
+                    .map(RolloutAction::getPhase)
+                    .orElse("RELEASED");
+            saved.recent.add(0, new Released(endpoint, holder, outcome, clock.instant()));
+            while (saved.recent.size() > RECENT) {
+                saved.recent.remove(saved.recent.size() - 1);
+            }
             save();
         } else if (unknown(endpoint)) {
             known(endpoint);
@@ -268,6 +330,11 @@ public class EndpointLocks {
     /** Every endpoint held now, with its holder. */
     synchronized Map<String, Holder> holders() {
         return Map.copyOf(saved.holders);
+    }
+
+    /** The last rollouts that let their endpoint go, newest first. */
+    synchronized List<Released> recent() {
+        return List.copyOf(saved.recent);
     }
 
     /** Whether nobody knows who holds {@code endpoint}: the holders were lost and it has not been seen free since. */

@@ -2,21 +2,26 @@ package io.jenkins.plugins.mlrollout;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
+import hudson.model.Api;
 import hudson.model.Failure;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.audit.HtmlReport;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.Report;
 import io.mlrollout.core.audit.ReportBuilder;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
+import io.mlrollout.core.policy.Stage;
 import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.RolloutStateCodec;
+import io.mlrollout.core.rollout.StageSummary;
 import io.mlrollout.core.signoff.ApproverMatcher;
 import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.signoff.Identity;
@@ -37,13 +42,15 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import jenkins.model.Jenkins;
 import jenkins.model.RunAction2;
 import org.kohsuke.stapler.HttpResponse;
-import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 import org.kohsuke.stapler.interceptor.RequirePOST;
 
 /**
@@ -55,7 +62,11 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
  * <p>Every sign-off is a POST that checks, on each request, that the person may read the job and who they are; the
  * rollout's own gate then decides whether they may sign (an approver, not the one who started it, once) and settles
  * once. The traffic moves that follow run on the timer, not in the request.
+ *
+ * <p>The same facts are exported for the remote API, {@code api/json} (see docs/jenkins.md, "REST API"); the endpoint,
+ * phase and status also show in the build's own {@code api/json}.
  */
+@ExportedBean
 public class RolloutAction implements RunAction2 {
 
     private static final Logger LOGGER = Logger.getLogger(RolloutAction.class.getName());
@@ -131,6 +142,12 @@ public class RolloutAction implements RunAction2 {
         return run;
     }
 
+    /** {@code api/json}, {@code api/xml}: this rollout as data. */
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    @Exported(visibility = 2)
     public String getEndpoint() {
         return endpoint;
     }
@@ -268,14 +285,128 @@ public class RolloutAction implements RunAction2 {
 
     // ---- what the page shows
 
+    @Exported(visibility = 2)
     public String getStatus() {
         RolloutState now = state();
         return StatusText.of(
                 now, stageCount(), quorum(), RolloutServices.current().clock().instant());
     }
 
+    @Exported(visibility = 2)
     public String getPhase() {
         return state().phase().name();
+    }
+
+    // ---- what the summary box on the build's main page adds (summary.jelly)
+
+    /** E.g. {@code stage 2 of 3 reached: 5% pass, 25% fail}; or that no stage has started yet. */
+    public String getStagesReached() {
+        RolloutState now = state();
+        if (now.stageIndex() < 0) {
+            return "no stage started yet";
+        }
+        String verdicts = now.stages().stream()
+                .map(v -> v.weight() + "% " + v.verdict().name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        return "stage " + (now.stageIndex() + 1) + " of " + stageCount() + " reached"
+                + (verdicts.isEmpty() ? "" : ": " + verdicts);
+    }
+
+    /** The reasons of the last failed stage, one sentence per metric that failed it; empty when none failed. */
+    public List<String> getFailingReasons() {
+        List<StageSummary> stages = state().stages();
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            if (stages.get(i).verdict() == Verdict.FAIL) {
+                return stages.get(i).reasons();
+            }
+        }
+        return List.of();
+    }
+
+    // ---- what the remote API adds (see RolloutApi)
+
+    @Exported
+    public String getPhaseSince() {
+        return RolloutApi.time(state().phaseSince());
+    }
+
+    @Exported
+    public String getCandidate() {
+        return state().subject().candidate();
+    }
+
+    @Exported(skipNull = true)
+    public String getBaseline() {
+        return state().subject().baseline();
+    }
+
+    @Exported(skipNull = true)
+    public String getStartedBy() {
+        return state().subject().startedBy();
+    }
+
+    @Exported
+    public boolean isDryRun() {
+        return dryRun;
+    }
+
+    /** The current stage, 1-based; 0 before the first. */
+    @Exported
+    public int getStage() {
+        return state().stageIndex() + 1;
+    }
+
+    @Exported
+    public int getStageCount() {
+        return stageCount();
+    }
+
+    /** Percent of traffic on the candidate, as the router last reported it. */
+    @Exported
+    public int getCanaryWeight() {
+        return state().canaryWeight();
+    }
+
+    /** Each stage's weight as the policy sets it, in order. */
+    @Exported
+    public List<Integer> getStageWeights() {
+        return parsedPolicy()
+                .map(p -> p.stages().stream().map(Stage::weight).toList())
+                .orElse(List.of());
+    }
+
+    /** The verdict of every finished stage, with its reasons. */
+    @Exported
+    public List<RolloutApi.StageVerdict> getVerdicts() {
+        return state().stages().stream().map(RolloutApi.StageVerdict::new).toList();
+    }
+
+    /** Why the rollout came to rest (rolled back, halted, failed); absent while it moves or after a pass. */
+    @Exported(skipNull = true)
+    public String getReason() {
+        return state().reason();
+    }
+
+    /** The open sign-off, else the last one; absent when the rollout never had one. */
+    @Exported(skipNull = true)
+    public @CheckForNull RolloutApi.SignOff getSignOff() {
+        RolloutState now = state();
+        if (now.gate() == null) {
+            return null;
+        }
+        boolean open = now.openGate().map(SignOffGate::isOpen).orElse(false);
+        return new RolloutApi.SignOff(
+                now.gate(),
+                open,
+                rules().orElse(null),
+                open && isCanSign(),
+                open && isCanOverride(),
+                run.getUrl() + getUrlName() + "/");
+    }
+
+    @Exported(skipNull = true)
+    public @CheckForNull RolloutApi.Evidence getEvidence() {
+        return evidenceHead().map(RolloutApi.Evidence::new).orElse(null);
     }
 
     public boolean isGateOpen() {
@@ -391,11 +522,20 @@ public class RolloutAction implements RunAction2 {
 
     private HttpResponse sign(Decision decision, @CheckForNull String comment) throws IOException {
         run.getParent().checkPermission(Item.READ);
-        Identity who = People.signer();
+        String word = decision.name().toLowerCase(Locale.ROOT);
+        Identity who;
+        try {
+            who = People.signer();
+        } catch (Failure e) {
+            throw new SignOffAnswer.Refusal(SignOffAnswer.NOT_LOGGED_IN, word, e.getMessage());
+        }
         LiveRollout rollout = live;
         if (rollout == null) {
-            throw new Failure("this rollout is not under way in this controller (it may still be resuming after a"
-                    + " restart); reload the page in a moment");
+            throw new SignOffAnswer.Refusal(
+                    SignOffAnswer.NOT_YET,
+                    word,
+                    "this rollout is not under way in this controller (it may still be resuming after a restart);"
+                            + " reload the page in a moment");
         }
         Optional<String> refusal = rollout.submit(new Input.SignOff(
                 who,
@@ -403,9 +543,11 @@ public class RolloutAction implements RunAction2 {
                 comment == null ? "" : comment,
                 RolloutServices.current().clock().instant()));
         if (refusal.isPresent()) {
-            throw new Failure(refusal.get());
+            boolean gateOpen = state().openGate().map(SignOffGate::isOpen).orElse(false);
+            throw new SignOffAnswer.Refusal(
+                    gateOpen ? SignOffAnswer.NOT_ALLOWED : SignOffAnswer.NOTHING_TO_SIGN, word, refusal.get());
         }
-        return HttpResponses.redirectToDot();
+        return SignOffAnswer.taken(word, this);
     }
 
     // ---- helpers
@@ -445,14 +587,18 @@ public class RolloutAction implements RunAction2 {
     }
 
     private int stageCount() {
+        return parsedPolicy().map(Policy::stageCount).orElse(0);
+    }
+
+    private Optional<Policy> parsedPolicy() {
         LiveRollout rollout = live;
         if (rollout != null) {
-            return rollout.plan().policy().stageCount();
+            return Optional.of(rollout.plan().policy());
         }
         try {
-            return PolicyParser.parse(policy).stageCount();
+            return Optional.of(PolicyParser.parse(policy));
         } catch (PolicyException e) {
-            return 0; // it parsed when the rollout started; only an upgrade could change that
+            return Optional.empty(); // it parsed when the rollout started; only an upgrade could change that
         }
     }
 

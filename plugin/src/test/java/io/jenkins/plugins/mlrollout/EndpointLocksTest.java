@@ -9,8 +9,10 @@ import io.mlrollout.core.time.VirtualTime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,6 +154,28 @@ class EndpointLocksTest {
         locks.release("fraud-scorer", holder.run);
 
         assertThat(locks().holder("fraud-scorer")).isEmpty();
+    }
+
+    @Test
+    void aReleaseIsARecentOutcomeKeptAcrossARestartNewestFirstAndAtMostTwenty() throws AbortException {
+        EndpointLocks locks = locks();
+        for (int number = 1; number <= EndpointLocks.RECENT + 2; number++) {
+            FakeBuild build = build("fraud-deploy", number);
+            locks.acquire("fraud-scorer", build.run);
+            time.advance(Duration.ofMinutes(number));
+            locks.release("fraud-scorer", build.run);
+        }
+
+        List<EndpointLocks.Released> recent = locks().recent();
+
+        assertThat(recent).hasSize(EndpointLocks.RECENT);
+        EndpointLocks.Released newest = recent.get(0);
+        assertThat(newest.build()).isEqualTo("fraud-deploy#22");
+        assertThat(newest.name()).isEqualTo("fraud-deploy #22");
+        assertThat(newest.endpoint()).isEqualTo("fraud-scorer");
+        assertThat(newest.outcome()).isEqualTo("RELEASED");
+        assertThat(Duration.between(newest.since(), newest.until())).isEqualTo(Duration.ofMinutes(22));
+        assertThat(recent.get(EndpointLocks.RECENT - 1).build()).isEqualTo("fraud-deploy#3");
     }
 
     @Test

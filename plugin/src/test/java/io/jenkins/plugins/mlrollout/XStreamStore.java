@@ -61,7 +61,7 @@ final class XStreamStore implements EndpointLocks.Store {
      * marshal java.time.Instant for security reasons", as seen in a real Jenkins).
      */
     private static final Set<String> JDK_CLASSES_JENKINS_ALLOWS =
-            Set.of("java.lang.String", "java.util.HashMap", "java.util.HashSet");
+            Set.of("java.lang.String", "java.util.ArrayList", "java.util.HashMap", "java.util.HashSet");
 
     static {
         XSTREAM.addPermission(AnyTypePermission.ANY);
