@@ -86,7 +86,10 @@ public final class Planner {
         public List<String> warnings() {
             List<String> warnings = new ArrayList<>();
             baseline.forEach((metric, traffic) -> {
-                if (traffic.wanderCv() > maxDispersion) {
+                if (traffic.intervals() == 0) {
+                    warnings.add(metric + ": the baseline had no traffic in the window: nothing to plan from, and"
+                            + " a stage without data never passes");
+                } else if (traffic.wanderCv() > maxDispersion) {
                     warnings.add(
                             metric + ": the baseline's bad rate wanders from interval to interval with a CV of about "
                                     + Format.percent(traffic.wanderCv()) + ", more than analysis.maxDispersion ("
