@@ -8,6 +8,8 @@ import io.mlrollout.core.policy.Stage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,7 +132,8 @@ public final class Planner {
     /**
      * Plans every stage for every metric.
      *
-     * @param baseline per ratio metric, what the baseline showed over the window; a metric missing here is not planned
+     * @param baseline per ratio metric, what the baseline showed over the window, in the order to report it; a metric
+     *     missing here is not planned
      */
     public Plan plan(Map<String, BaselineTraffic> baseline) {
         List<Row> rows = new ArrayList<>();
@@ -142,7 +145,10 @@ public final class Planner {
                         s, stage, metrics.get(m), m, baseline.get(metrics.get(m).name())));
             }
         }
-        return new Plan(rows, Map.copyOf(baseline), policy.analysis().maxDispersion());
+        return new Plan(
+                rows,
+                Collections.unmodifiableMap(new LinkedHashMap<>(baseline)),
+                policy.analysis().maxDispersion());
     }
 
     private Row row(int s, Stage stage, MetricSpec metric, int m, BaselineTraffic traffic) {
