@@ -107,8 +107,8 @@ final class PlanCommand extends CommandBase {
             throw new InputException(
                     "",
                     "--window",
-                    Durations.format(span) + " holds " + intervals + " analysis intervals of "
-                            + Durations.format(interval) + "; it must hold 2 to " + MAX_INTERVALS);
+                    Durations.format(span) + " holds " + intervals + " analysis interval" + (intervals == 1 ? "" : "s")
+                            + " of " + Durations.format(interval) + "; a plan reads 2 to " + MAX_INTERVALS);
         }
         return interval.multipliedBy(intervals);
     }
