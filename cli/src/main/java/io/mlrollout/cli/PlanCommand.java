@@ -7,6 +7,7 @@ import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Parameters;
                     + " long each stage needs to catch the rule-out level with 95% power and to rule it out for a"
                     + " healthy candidate, and whether that fits its maxBake. Reads the router and Prometheus; moves"
                     + " nothing.",
-            "Exit 0 planned (warnings included), 2 bad input, 3 the router or Prometheus could not be read."
+            "Exit 0 planned (warnings included), 1 refused (warnings under analysis.plan: refuse), 2 bad input, 3 the"
+                    + " router or Prometheus could not be read."
         })
 final class PlanCommand extends CommandBase {
 
@@ -92,6 +94,13 @@ final class PlanCommand extends CommandBase {
         }
         Planner.Plan plan = new Planner(parsed).plan(traffic);
         print(plan, file.name(), baseline, span, interval);
+        if (parsed.analysis().plan() == AnalysisSettings.PlanMode.REFUSE
+                && !plan.warnings().isEmpty()) {
+            err().println("mlrollout plan: refused (analysis.plan: refuse): "
+                    + plan.warnings().size()
+                    + " warning(s) above; change the stages or the metrics, or set analysis.plan: warn");
+            return ExitCodes.FAILED;
+        }
         return ExitCodes.OK;
     }
 

@@ -36,7 +36,7 @@ class PlanWithPrometheusTest {
     Path dir;
 
     @Test
-    void aStageTooShortForItsTrafficIsWarnedAboutAndAnAmpleOneFits() throws Exception {
+    void aStageTooShortForItsTrafficIsWarnedAboutOrRefusedAndAnAmpleOneFits() throws Exception {
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("") + ":/usr/bin";
         Optional<Path> binary = PrometheusServer.findBinary(path);
         if (binary.isEmpty()) {
@@ -91,6 +91,22 @@ class PlanWithPrometheusTest {
                     .containsPattern("p99-latency .*not planned")
                     .contains("WARNING: stage 1 (1%): error-rate needs ")
                     .doesNotContain("WARNING: stage 2");
+
+            // the same plan under a policy that makes its warnings a refusal
+            Files.writeString(
+                    policy, Files.readString(policy).replace("minRequests: 200}", "minRequests: 200, plan: refuse}"));
+            Cli.Result refused = Cli.run(
+                    new Environment(
+                            Map.of(), RealTime::new, Environment.system().metrics()),
+                    "plan",
+                    policy.toString(),
+                    "--endpoint",
+                    endpoint.toString(),
+                    "--window",
+                    "30s");
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.FAILED);
+            assertThat(refused.out()).contains("WARNING: stage 1 (1%): error-rate needs ");
+            assertThat(refused.err()).contains("mlrollout plan: refused (analysis.plan: refuse): 2 warning(s) above");
         }
     }
 

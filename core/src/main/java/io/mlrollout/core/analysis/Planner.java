@@ -155,7 +155,7 @@ public final class Planner {
         Duration interval = policy.analysis().interval();
         double perMinute = Duration.ofMinutes(1).toMillis() / (double) interval.toMillis();
         double regression = 1 + policy.analysis().ruleOut();
-        Optional<String> why = whyNotPlanned(metric, stage, traffic);
+        Optional<String> why = whyNotPlanned(metric, traffic);
         double canaryPerMinute =
                 traffic == null ? Double.NaN : traffic.requestsPerInterval() * stage.weight() / 100.0 * perMinute;
         int horizon = HORIZON_FACTOR * looksIn(stage.maxBake(), interval);
@@ -183,7 +183,7 @@ public final class Planner {
                 s + 1, stage, metric.name(), Optional.empty(), canaryPerMinute, regression, toCatch, toRuleOut, upTo);
     }
 
-    private static Optional<String> whyNotPlanned(MetricSpec metric, Stage stage, BaselineTraffic traffic) {
+    private static Optional<String> whyNotPlanned(MetricSpec metric, BaselineTraffic traffic) {
         if (metric.observe()) {
             return Optional.of("observed only: never decides");
         }
@@ -196,9 +196,6 @@ public final class Planner {
         }
         if (traffic == null || traffic.intervals() == 0) {
             return Optional.of("not planned: the baseline had no traffic in the window");
-        }
-        if (stage.weight() >= 100) {
-            return Optional.of("not planned: no baseline traffic at 100%");
         }
         return Optional.empty();
     }
