@@ -229,6 +229,24 @@ class BadInputTest {
                 "v2");
     }
 
+    @Test
+    void planRefusesAWindowOfFewerThanTwoIntervalsBeforeContactingAnything() throws Exception {
+        Path policy = write("policy.yaml", POLICY);
+
+        Cli.Result run = Cli.run(
+                endpoint.environment(),
+                "plan",
+                policy.toString(),
+                "--endpoint",
+                endpoint.endpointFile(dir, "", "").toString(),
+                "--window",
+                "90s");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("--window: 90s holds 1 analysis interval of 1m; a plan reads 2 to 1440");
+        assertThat(endpoint.metricsCredentials).isEmpty(); // no metrics source was made
+    }
+
     private Path write(String name, String text) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, text);

@@ -138,6 +138,11 @@ public final class Judge {
         return (int) Math.max(1, (bake.toMillis() + interval.toMillis() - 1) / interval.toMillis());
     }
 
+    /** The judge of a ratio metric, with the very tests (levels, envelope, horizon) it runs: for the planner. */
+    Optional<RatioJudge> ratioJudge(String metric) {
+        return judges.get(metric) instanceof RatioJudge ratio ? Optional.of(ratio) : Optional.empty();
+    }
+
     /** Evidence before anything was seen. */
     public JudgeState begin() {
         Map<String, MetricEvidence> evidence = new LinkedHashMap<>();

@@ -70,6 +70,20 @@ final class RatioJudge implements MetricJudge {
         this.noDataLimit = analysis.limits().noData();
     }
 
+    /** The margin test the canary runs ({@code maxIncrease}), or null without a margin: what the planner simulates. */
+    RateRatioTest marginTest() {
+        return relative;
+    }
+
+    /** The rule-out test a pass needs (roles swapped, see {@link RateRatioTest#ruleOut}), or null without a margin. */
+    RateRatioTest ruleOutTest() {
+        return ruleOut;
+    }
+
+    long minRequests() {
+        return minRequests;
+    }
+
     private static MixturePrior defaultPrior() {
         return MixturePrior.calibrated();
     }

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param onInconclusive what to do when a stage ends without a clear verdict
  * @param limits bounds on retries, no-data looks and extensions
  * @param score the weighted-score thresholds for non-critical metrics
+ * @param plan what a pre-flight plan that finds a stage unable to decide within its maxBake leads to
  */
 public record AnalysisSettings(
         Duration interval,
@@ -30,7 +31,8 @@ public record AnalysisSettings(
         long minRequests,
         OnInconclusive onInconclusive,
         Limits limits,
-        ScoreThresholds score) {
+        ScoreThresholds score,
+        PlanMode plan) {
 
     /**
      * The default {@link #maxAutocorrelation}: a pod of one version that stays slow for several minutes makes its
@@ -45,6 +47,32 @@ public record AnalysisSettings(
     public static final double DEFAULT_RULE_OUT = 1.0;
 
     public static final double DEFAULT_MISSED_REGRESSION_RATE = 0.01;
+
+    /** The settings with the plan's default: a warning. */
+    public AnalysisSettings(
+            Duration interval,
+            double falseRollbackRate,
+            double maxAutocorrelation,
+            double maxDispersion,
+            double ruleOut,
+            double missedRegressionRate,
+            long minRequests,
+            OnInconclusive onInconclusive,
+            Limits limits,
+            ScoreThresholds score) {
+        this(
+                interval,
+                falseRollbackRate,
+                maxAutocorrelation,
+                maxDispersion,
+                ruleOut,
+                missedRegressionRate,
+                minRequests,
+                onInconclusive,
+                limits,
+                score,
+                PlanMode.WARN);
+    }
 
     /** The settings without the fields added for dispersion and pass evidence, which take their defaults. */
     public AnalysisSettings(
@@ -81,6 +109,14 @@ public record AnalysisSettings(
                 OnInconclusive.ROLLBACK,
                 Limits.defaults(),
                 ScoreThresholds.defaults());
+    }
+
+    /** What {@code mlrollout plan} does when a stage cannot decide within its maxBake. */
+    public enum PlanMode {
+        /** Print a warning per stage, and exit 0. */
+        WARN,
+        /** Print the warnings and refuse the policy (exit 1), so a CI step before the rollout stops it. */
+        REFUSE
     }
 
     /** What an inconclusive stage leads to. */

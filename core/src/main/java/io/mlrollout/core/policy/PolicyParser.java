@@ -10,6 +10,7 @@ import static io.mlrollout.core.policy.ValueType.WHOLE_NUMBER;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlrollout.core.policy.AnalysisSettings.Limits;
 import io.mlrollout.core.policy.AnalysisSettings.OnInconclusive;
+import io.mlrollout.core.policy.AnalysisSettings.PlanMode;
 import io.mlrollout.core.policy.AnalysisSettings.ScoreThresholds;
 import io.mlrollout.core.policy.RollbackSettings.OnAbort;
 import io.mlrollout.core.policy.SignOffPolicy.OnExpiry;
@@ -46,7 +47,8 @@ public final class PolicyParser {
             "minRequests",
             "onInconclusive",
             "limits",
-            "score");
+            "score",
+            "plan");
     private static final List<String> LIMITS_KEYS = List.of("noData", "extensions", "shiftAttempts", "shiftTimeout");
     private static final List<String> SCORE_KEYS = List.of("pass", "marginal");
     private static final List<String> SIGN_OFF_KEYS =
@@ -170,7 +172,8 @@ public final class PolicyParser {
                 analysis.orDefault("minRequests", atLeast(1), (int) defaults.minRequests()),
                 analysis.orDefault("onInconclusive", ValueType.choice(OnInconclusive.class), defaults.onInconclusive()),
                 limits,
-                score);
+                score,
+                analysis.orDefault("plan", ValueType.choice(PlanMode.class), defaults.plan()));
     }
 
     private Limits limits(MappingReader limits) {

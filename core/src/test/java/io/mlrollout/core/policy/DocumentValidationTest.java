@@ -178,7 +178,7 @@ class DocumentValidationTest {
                 "analysis",
                 "expected a mapping of interval, falseRollbackRate, maxAutocorrelation, maxDispersion, ruleOut,"
                         + " missedRegressionRate, minRequests, onInconclusive,"
-                        + " limits, score, got the text 'fast'");
+                        + " limits, score, plan, got the text 'fast'");
     }
 
     @Test
@@ -190,7 +190,7 @@ class DocumentValidationTest {
                 "analysis",
                 "has no value; expected a mapping of interval, falseRollbackRate, maxAutocorrelation, maxDispersion, ruleOut,"
                         + " missedRegressionRate, minRequests,"
-                        + " onInconclusive, limits, score");
+                        + " onInconclusive, limits, score, plan");
     }
 
     @Test

@@ -48,6 +48,19 @@ class StageAndSettingsValidationTest {
     }
 
     @Test
+    void aPlanModeIsWarnOrRefuse() throws Exception {
+        assertRefused(
+                with("analysis: {plan: refused}\n"),
+                "analysis.plan",
+                "'refused' is not one of warn, refuse; did you mean refuse?");
+        assertThat(PolicyParser.parse(with("analysis: {plan: refuse}\n"))
+                        .analysis()
+                        .plan())
+                .isEqualTo(AnalysisSettings.PlanMode.REFUSE);
+        assertThat(PolicyParser.parse(with("")).analysis().plan()).isEqualTo(AnalysisSettings.PlanMode.WARN);
+    }
+
+    @Test
     void aHoldbackOutsideItsRangeIsRefused() {
         assertRefused(
                 with("promote: {holdback: 60}\n"),

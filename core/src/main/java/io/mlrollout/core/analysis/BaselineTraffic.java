@@ -1,0 +1,51 @@
+package io.mlrollout.core.analysis;
+
+import io.mlrollout.core.metrics.Reading;
+import java.util.List;
+
+/**
+ * What one ratio metric of the baseline showed over a recent window, interval by interval: the traffic and bad events
+ * an interval brings, and how much the bad rate wanders from interval to interval beyond counting noise. The planner
+ * simulates a stage from it.
+ *
+ * @param requestsPerInterval the mean requests per analysis interval to the whole endpoint
+ * @param badPerInterval the mean bad events per interval
+ * @param wanderCv the coefficient of variation of the bad rate from interval to interval beyond Poisson noise (0: the
+ *     intervals are as steady as counting allows); NaN when fewer than two intervals had traffic
+ * @param intervals how many intervals with traffic the numbers come from
+ */
+public record BaselineTraffic(double requestsPerInterval, double badPerInterval, double wanderCv, int intervals) {
+
+    /**
+     * Measures the baseline from its per-interval counts. The wander is the method-of-moments estimate of the CV of a
+     * multiplicative factor on each interval's expected bad count: var(bad) = μ + c²μ², μ the interval's traffic
+     * times the window's bad fraction. It counts everything that moves the baseline's rate over the window (load, time
+     * of day), some of which the judge cancels because it moves both versions alike: an upper bound, not a guess low.
+     */
+    public static BaselineTraffic of(List<Reading.Counts> perInterval) {
+        List<Reading.Counts> withTraffic =
+                perInterval.stream().filter(c -> c.total() > 0).toList();
+        double requests =
+                withTraffic.stream().mapToDouble(Reading.Counts::total).sum();
+        double bad = withTraffic.stream().mapToDouble(Reading.Counts::bad).sum();
+        int n = withTraffic.size();
+        if (n == 0) {
+            return new BaselineTraffic(0, 0, Double.NaN, 0);
+        }
+        double fraction = bad / requests;
+        double excess = 0;
+        double squaredMeans = 0;
+        for (Reading.Counts c : withTraffic) {
+            double mean = c.total() * fraction;
+            excess += (c.bad() - mean) * (c.bad() - mean) - mean;
+            squaredMeans += mean * mean;
+        }
+        double cv = n < 2 ? Double.NaN : squaredMeans == 0 ? 0 : Math.sqrt(Math.max(0, excess / squaredMeans));
+        return new BaselineTraffic(requests / n, bad / n, cv, n);
+    }
+
+    /** The baseline's bad fraction, NaN without traffic. */
+    public double badFraction() {
+        return requestsPerInterval == 0 ? Double.NaN : badPerInterval / requestsPerInterval;
+    }
+}

@@ -1,0 +1,164 @@
+package io.mlrollout.core.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.mlrollout.core.analysis.stats.MixturePrior;
+import io.mlrollout.core.analysis.stats.RateRatioEvidence;
+import io.mlrollout.core.analysis.stats.RateRatioTest;
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.policy.Policy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.statistics.distribution.GammaDistribution;
+import org.apache.commons.statistics.distribution.PoissonDistribution;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+
+    private static final Policy POLICY = JudgeTest.parse("""
+            stages:
+              - {weight: 5, bake: 10m, maxBake: 30m}
+              - {weight: 25, bake: 10m, maxBake: 30m}
+            analysis: {interval: 1m, minRequests: 500, falseRollbackRate: 1%}
+            metrics:
+              - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 10%}
+              - name: p99
+                kind: quantile
+                query: histogram_quantile(0.99, sum by (le) (rate(latency_ms_bucket{version="${version}"}[${interval}])))
+                maxIncrease: 15%
+            """);
+
+    /** A baseline at {@code perMinute} requests a minute to the endpoint, 1% of them bad, wandering 20%. */
+    private static BaselineTraffic baseline(double perMinute) {
+        return new BaselineTraffic(perMinute, perMinute * 0.01, 0.2, 60);
+    }
+
+    private static Planner.Row row(Planner.Plan plan, int stage, String metric) {
+        return plan.rows().stream()
+                .filter(r -> r.stageNumber() == stage && r.metric().equals(metric))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void moreTrafficNeedsFewerMinutes() {
+        Planner planner = new Planner(POLICY, 200);
+        Planner.Row low = row(planner.plan(Map.of("errors", baseline(6_000))), 1, "errors");
+        Planner.Row high = row(planner.plan(Map.of("errors", baseline(60_000))), 1, "errors");
+
+        assertThat(high.canaryRequestsPerMinute()).isEqualTo(3_000);
+        assertThat(high.toRuleOut().orElseThrow()).isLessThan(low.toRuleOut().orElseThrow());
+        assertThat(high.toCatch().orElseThrow()).isLessThan(low.toCatch().orElseThrow());
+    }
+
+    @Test
+    void aStageThatCannotRuleOutWithinItsMaxBakeIsWarnedAbout() {
+        Planner planner = new Planner(POLICY, 200);
+        Planner.Plan scarce = planner.plan(Map.of("errors", baseline(1_200))); // 60 requests a minute at 5%
+
+        Planner.Row first = row(scarce, 1, "errors");
+        assertThat(first.rulesOutInTime()).isFalse();
+        assertThat(scarce.warnings())
+                .anySatisfy(w -> assertThat(w)
+                        .startsWith("stage 1 (5%): errors needs ")
+                        .contains("to rule out 2×, maxBake is 30 min: it will end inconclusive"));
+
+        Planner.Plan ample = planner.plan(Map.of("errors", baseline(60_000)));
+        assertThat(row(ample, 1, "errors").rulesOutInTime()).isTrue();
+        assertThat(ample.warnings()).noneMatch(w -> w.startsWith("stage 1"));
+    }
+
+    @Test
+    void quantileMetricsAreNotPlannedAndGetNoNumbers() {
+        Planner.Plan plan = new Planner(POLICY, 50).plan(Map.of("errors", baseline(60_000)));
+
+        Planner.Row p99 = row(plan, 1, "p99");
+        assertThat(p99.notPlanned()).hasValueSatisfying(why -> assertThat(why).startsWith("not planned"));
+        assertThat(p99.toCatch()).isEmpty();
+        assertThat(p99.toRuleOut()).isEmpty();
+    }
+
+    @Test
+    void aBaselineThatWandersBeyondTheEnvelopeIsWarnedAbout() {
+        Planner.Plan plan = new Planner(POLICY, 50).plan(Map.of("errors", new BaselineTraffic(60_000, 600, 0.9, 60)));
+
+        assertThat(plan.warnings())
+                .anySatisfy(w -> assertThat(w).startsWith("errors: the baseline's bad rate wanders"));
+    }
+
+    /**
+     * The plan's numbers against a simulation written here from the judge's rules: the margin test at four fifths of
+     * the budget (one test; the default promotion watch keeps a fifth) with the horizon of both stages' maxBakes, the
+     * rule-out at missedRegressionRate, both with the default envelope. Other seeds: they agree within sampling noise.
+     */
+    @Test
+    void theNumbersAgreeWithADirectSimulation() {
+        Planner.Row planned = row(new Planner(POLICY).plan(Map.of("errors", baseline(12_000))), 1, "errors");
+        RateRatioTest margin = new RateRatioTest(1.1, 0.008, MixturePrior.calibrated(), 0.5, 60);
+        RateRatioTest ruleOut = RateRatioTest.ruleOut(2, 0.01, 0.5);
+
+        int caught = direct(margin, 2, false);
+        int ruledOut = direct(ruleOut, 1, true);
+
+        assertThat(planned.toCatch().orElseThrow().toMinutes()).isCloseTo(caught, within(Math.max(2L, caught / 10)));
+        assertThat(planned.toRuleOut().orElseThrow().toMinutes())
+                .isCloseTo(ruledOut, within(Math.max(2L, ruledOut / 10)));
+    }
+
+    /** The 95th percentile of minutes to a decision at a 5% stage of 12,000 requests a minute, 1% bad, CV 20%. */
+    private static int direct(RateRatioTest test, double theta, boolean swapped) {
+        UniformRandomProvider rng = new SplittableRandom(99)::nextLong;
+        double canary = 600;
+        double baseline = 11_400;
+        int runs = 400;
+        int[] minutes = new int[runs];
+        for (int run = 0; run < runs; run++) {
+            RateRatioEvidence e = test.empty();
+            int t = 1;
+            for (; t <= 60; t++) {
+                double c = poisson(rng, canary * 0.01 * theta * gamma(rng, 0.2));
+                double b = poisson(rng, baseline * 0.01 * gamma(rng, 0.2));
+                e = swapped ? test.add(e, b, baseline, c, canary) : test.add(e, c, canary, b, baseline);
+                boolean decided = swapped ? test.rejectsNow(e) : test.rejects(e);
+                if (decided && canary * t >= 500) {
+                    break;
+                }
+            }
+            minutes[run] = t;
+        }
+        Arrays.sort(minutes);
+        return minutes[(int) Math.ceil(0.95 * runs) - 1];
+    }
+
+    private static double gamma(UniformRandomProvider rng, double cv) {
+        double shape = 1 / (cv * cv);
+        return GammaDistribution.of(shape, 1 / shape).createSampler(rng).sample();
+    }
+
+    private static double poisson(UniformRandomProvider rng, double mean) {
+        return PoissonDistribution.of(mean).createSampler(rng).sample();
+    }
+
+    @Test
+    void theBaselineIsMeasuredFromItsIntervals() {
+        UniformRandomProvider rng = new SplittableRandom(5)::nextLong;
+        List<Reading.Counts> steady = new ArrayList<>();
+        List<Reading.Counts> wandering = new ArrayList<>();
+        for (int i = 0; i < 240; i++) {
+            steady.add(new Reading.Counts(poisson(rng, 100), 10_000));
+            wandering.add(new Reading.Counts(poisson(rng, 100 * gamma(rng, 0.5)), 10_000));
+        }
+
+        BaselineTraffic calm = BaselineTraffic.of(steady);
+        assertThat(calm.requestsPerInterval()).isEqualTo(10_000);
+        assertThat(calm.badFraction()).isCloseTo(0.01, within(0.0005));
+        assertThat(calm.wanderCv()).isLessThan(0.1);
+        assertThat(BaselineTraffic.of(wandering).wanderCv()).isBetween(0.4, 0.6);
+        assertThat(BaselineTraffic.of(List.of()).intervals()).isZero();
+    }
+}
