@@ -113,39 +113,13 @@ final class LatencyCountJudge implements MetricJudge {
     @Override
     public MetricEvidence beginStage(MetricEvidence evidence) {
         LatencyCounts l = (LatencyCounts) evidence;
-        return new LatencyCounts(
-                l.bounds(),
-                l.learning(),
-                l.threshold(),
-                l.lowerBound(),
-                l.elasticity(),
-                l.theta0(),
-                l.relative(),
-                l.ruleOut(),
-                l.watchRelative(),
-                Counts.ZERO,
-                new double[0],
-                new double[0],
-                l.consecutiveNoData());
+        return l.restarted(l.watchRelative(), l.consecutiveNoData());
     }
 
     @Override
     public MetricEvidence beginWatch(MetricEvidence evidence) {
         LatencyCounts l = (LatencyCounts) evidence;
-        return new LatencyCounts(
-                l.bounds(),
-                l.learning(),
-                l.threshold(),
-                l.lowerBound(),
-                l.elasticity(),
-                l.theta0(),
-                l.relative(),
-                l.ruleOut(),
-                l.chosen() ? watchTest(l.theta0()).empty() : null,
-                Counts.ZERO,
-                new double[0],
-                new double[0],
-                0);
+        return l.restarted(l.chosen() ? watchTest(l.theta0()).empty() : null, 0);
     }
 
     @Override
@@ -255,18 +229,26 @@ final class LatencyCountJudge implements MetricJudge {
                             margin.baselineBad(),
                             margin.baselineTotal(),
                             threshold)
-                    + ": " + Format.number(ratio(margin)) + "× the baseline, more than " + allowedSentence(l.theta0())
+                    + ": " + Format.number(margin.estimate()) + "× the baseline, more than "
+                    + allowedSentence(l.theta0())
                     + " (evidence " + Format.number(test.eValue(margin)) + " ≥ " + Format.number(1 / test.alpha())
                     + ", the level at which the chance of a false rollback is " + Format.percent(test.alpha()) + ")";
         } else if (!context.end()) {
             outcome = Outcome.CONTINUE;
-            explanation = interval + "; slower than " + Format.millis(threshold) + ": " + Format.number(ratio(margin))
-                    + "× the baseline so far (allowed " + Format.number(l.theta0()) + "×), no regression shown";
+            explanation =
+                    interval + "; slower than " + Format.millis(threshold) + ": " + Format.number(margin.estimate())
+                            + "× the baseline so far (allowed " + Format.number(l.theta0()) + "×), no regression shown";
         } else {
             return endOfStage(next, context, candidateQuantile, baselineQuantile, where, ruleOut, rule);
         }
         return new Assessment(
-                next, look(outcome, candidateQuantile, baselineQuantile, explanation + envelope(test, margin)), false);
+                next,
+                look(
+                        outcome,
+                        candidateQuantile,
+                        baselineQuantile,
+                        explanation + MetricJudge.envelopeNote("the slow shares", test, margin)),
+                false);
     }
 
     /** The end of a bake without a failure: a pass needs the looks, the traffic, the rule-out and the limit. */
@@ -421,20 +403,6 @@ final class LatencyCountJudge implements MetricJudge {
     /** "p99" for 0.99, "p99.9" for 0.999. */
     private String quantileName() {
         return "p" + Format.number(quantile * 100);
-    }
-
-    private static double ratio(RateRatioEvidence e) {
-        return (e.canaryBad() / e.canaryTotal()) / (e.baselineBad() / e.baselineTotal());
-    }
-
-    /** Said when the slow shares wander more than the test allows for, so the guarantee may not hold. */
-    private static String envelope(RateRatioTest test, RateRatioEvidence evidence) {
-        if (!test.beyondEnvelope(evidence)) {
-            return "";
-        }
-        return " [the per-interval slow shares wander more than the test allows for (CV about "
-                + Format.percent(test.estimatedDispersion(evidence)) + " against analysis.maxDispersion "
-                + Format.percent(test.maxDispersion()) + "): false rollbacks may exceed the budget]";
     }
 
     private Assessment noData(LatencyCounts l, String why) {

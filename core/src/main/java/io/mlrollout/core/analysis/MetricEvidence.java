@@ -201,6 +201,27 @@ public sealed interface MetricEvidence {
             return threshold > 0;
         }
 
+        /**
+         * A new stage or the watch: the threshold and the rollout-wide evidence carry on, the stage's counts and values
+         * restart.
+         */
+        LatencyCounts restarted(RateRatioEvidence nextWatchRelative, int noDataInARow) {
+            return new LatencyCounts(
+                    bounds,
+                    learning,
+                    threshold,
+                    lowerBound,
+                    elasticity,
+                    theta0,
+                    relative,
+                    ruleOut,
+                    nextWatchRelative,
+                    Counts.ZERO,
+                    new double[0],
+                    new double[0],
+                    noDataInARow);
+        }
+
         LatencyCounts withNoData(int count) {
             return new LatencyCounts(
                     bounds,

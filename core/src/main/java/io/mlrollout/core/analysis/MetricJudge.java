@@ -1,5 +1,7 @@
 package io.mlrollout.core.analysis;
 
+import io.mlrollout.core.analysis.stats.RateRatioEvidence;
+import io.mlrollout.core.analysis.stats.RateRatioTest;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.MetricSpec;
@@ -64,6 +66,20 @@ sealed interface MetricJudge permits RatioJudge, SampleJudge, DistributionJudge,
                 b,
                 unit,
                 "read ok: candidate " + Format.value(c, unit) + ", baseline " + Format.value(b, unit));
+    }
+
+    /**
+     * Said of a count test's look when {@code what} (the rates, the slow shares) wander or drift more than the test
+     * allows for, so the guarantee may not hold; empty otherwise.
+     */
+    static String envelopeNote(String what, RateRatioTest test, RateRatioEvidence evidence) {
+        if (test == null || evidence == null || !test.beyondEnvelope(evidence)) {
+            return "";
+        }
+        return " [" + what + " wander or drift more than the test allows for (long-run CV about "
+                + Format.percent(test.estimatedDispersion(evidence)) + " against analysis.maxDispersion "
+                + Format.percent(test.maxDispersion())
+                + "): false rollbacks may exceed the budget; raise maxDispersion]";
     }
 
     static Double finiteOrNull(double value) {

@@ -215,7 +215,7 @@ final class RatioJudge implements MetricJudge {
                 explanation = pooled(stage) + where + ": " + missing + (context.lastChance() ? "" : "; baking on");
             }
         }
-        String envelope = envelopeNote(watch ? margin : next.relative(), marginTest);
+        String envelope = MetricJudge.envelopeNote("the rates", marginTest, watch ? margin : next.relative());
         return new Assessment(next, look(outcome, c.ratio(), b.ratio(), explanation + envelope), false);
     }
 
@@ -307,17 +307,6 @@ final class RatioJudge implements MetricJudge {
                 MetricJudge.finiteOrNull(baseline),
                 UNIT,
                 explanation);
-    }
-
-    /** Said when the rates wander or drift more than the test allows for, so the guarantee may not hold. */
-    private static String envelopeNote(RateRatioEvidence evidence, RateRatioTest test) {
-        if (test == null || evidence == null || !test.beyondEnvelope(evidence)) {
-            return "";
-        }
-        return " [the rates wander or drift more than the test allows for (long-run CV about "
-                + Format.percent(test.estimatedDispersion(evidence)) + " against analysis.maxDispersion "
-                + Format.percent(test.maxDispersion())
-                + "): false rollbacks may exceed the budget; raise maxDispersion]";
     }
 
     private String regressionSentence(Counts counts, RateRatioEvidence margin, RateRatioTest test) {
