@@ -16,10 +16,29 @@ public final class Buckets {
             0.5, 1d, 5d, 10d, 25d, 50d, 75d, 100d, 150d, 200d, 250d, 300d, 400d, 500d, 750d, 1000d, 2500d, 5000d,
             10000d, 30000d, 60000d, 300000d, 600000d, 1800000d, 3600000d);
 
+    /** Envoy's (and so Istio's) default bounds of {@code istio_request_duration_milliseconds}, before any annotation. */
+    public static final List<Double> ENVOY_DEFAULT_MS = List.of(
+            0.5, 1d, 5d, 10d, 25d, 50d, 100d, 250d, 500d, 1000d, 2500d, 5000d, 10000d, 30000d, 60000d, 300000d, 600000d,
+            1800000d, 3600000d);
+
+    /** The Prometheus client libraries' default bounds, .005 to 10 seconds, here in milliseconds. */
+    public static final List<Double> PROMETHEUS_DEFAULT_MS =
+            List.of(5d, 10d, 25d, 50d, 100d, 250d, 500d, 1000d, 2500d, 5000d, 10000d);
+
     /** Bounds for {@code model_score}: 0.1, 0.2, ..., 1.0. */
     public static final List<Double> SCORE = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
 
     private Buckets() {}
+
+    /** The bounds as Prometheus reads them back: an array ending with the +Inf bucket. */
+    public static double[] withInfinity(List<Double> bounds) {
+        double[] all = new double[bounds.size() + 1];
+        for (int i = 0; i < bounds.size(); i++) {
+            all[i] = bounds.get(i);
+        }
+        all[bounds.size()] = Double.POSITIVE_INFINITY;
+        return all;
+    }
 
     /** The index of the bucket holding {@code value}: the first bound at or above it, or {@code bounds.size()}. */
     static int indexOf(List<Double> bounds, double value) {

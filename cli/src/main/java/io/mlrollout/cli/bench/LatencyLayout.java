@@ -1,5 +1,6 @@
 package io.mlrollout.cli.bench;
 
+import io.mlrollout.simulator.Buckets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -15,33 +16,11 @@ import java.util.stream.Collectors;
 record LatencyLayout(String name, double[] boundsMs) {
 
     /** Envoy's (and so Istio's) default buckets for istio_request_duration_milliseconds. */
-    static final LatencyLayout ISTIO = new LatencyLayout("istio", new double[] {
-        0.5,
-        1,
-        5,
-        10,
-        25,
-        50,
-        100,
-        250,
-        500,
-        1000,
-        2500,
-        5000,
-        10000,
-        30000,
-        60000,
-        300000,
-        600000,
-        1800000,
-        3600000,
-        Double.POSITIVE_INFINITY
-    });
+    static final LatencyLayout ISTIO = new LatencyLayout("istio", Buckets.withInfinity(Buckets.ENVOY_DEFAULT_MS));
 
     /** The Prometheus client libraries' default buckets, .005 to 10 seconds, here in milliseconds. */
-    static final LatencyLayout PROMETHEUS = new LatencyLayout(
-            "prometheus",
-            new double[] {5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, Double.POSITIVE_INFINITY});
+    static final LatencyLayout PROMETHEUS =
+            new LatencyLayout("prometheus", Buckets.withInfinity(Buckets.PROMETHEUS_DEFAULT_MS));
 
     static List<LatencyLayout> all() {
         return List.of(ISTIO, PROMETHEUS);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
+import io.mlrollout.simulator.Buckets;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.statistics.distribution.NormalDistribution;
@@ -17,28 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class LatencyCountJudgeTest {
 
-    static final double[] ISTIO_MS = {
-        0.5,
-        1,
-        5,
-        10,
-        25,
-        50,
-        100,
-        250,
-        500,
-        1000,
-        2500,
-        5000,
-        10000,
-        30000,
-        60000,
-        300000,
-        600000,
-        1800000,
-        3600000,
-        Double.POSITIVE_INFINITY
-    };
+    static final double[] ISTIO_MS = Buckets.withInfinity(Buckets.ENVOY_DEFAULT_MS);
 
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
