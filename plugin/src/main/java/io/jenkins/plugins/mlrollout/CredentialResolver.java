@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
@@ -56,9 +57,17 @@ final class CredentialResolver {
                 + " password' (basic authentication)");
     }
 
-    /** The seal key the global configuration names, if any; see {@link #sealKey}. */
-    static Optional<SealKey> configuredSealKey() throws AbortException {
-        return sealKey(MlRolloutConfiguration.get().getSealCredentialsId());
+    /**
+     * The seal key the global configuration names, if any; see {@link #sealKey}. A key that cannot be used does not
+     * stop a seal: {@code warn} is told why (naming the credential, never its secret) and the file is sealed without.
+     */
+    static Optional<SealKey> configuredSealKey(Consumer<String> warn) {
+        try {
+            return sealKey(MlRolloutConfiguration.get().getSealCredentialsId());
+        } catch (AbortException e) {
+            warn.accept("WARNING: " + e.getMessage() + "; sealing the evidence without a key");
+            return Optional.empty();
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.mlrollout;
 
-import hudson.AbortException;
 import hudson.model.TaskListener;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.SealKey;
@@ -85,13 +84,7 @@ final class DirectRollback {
 
     /** Closes this rollback's evidence with a seal, as a rollout's at rest (see {@link LiveRollout}). */
     private void seal() throws IOException {
-        Optional<SealKey> key;
-        try {
-            key = CredentialResolver.configuredSealKey();
-        } catch (AbortException e) {
-            say("WARNING: " + e.getMessage() + "; sealing the evidence without a key");
-            key = Optional.empty();
-        }
+        Optional<SealKey> key = CredentialResolver.configuredSealKey(this::say);
         audit.seal(clock.instant(), key);
         say(audit.headLine());
     }

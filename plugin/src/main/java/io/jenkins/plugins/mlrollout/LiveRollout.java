@@ -1,7 +1,6 @@
 package io.jenkins.plugins.mlrollout;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.mlrollout.core.audit.LogLines;
@@ -280,13 +279,7 @@ final class LiveRollout implements RolloutDriver.Listener {
      * sealed without a key and the log says why, naming the credential, never its secret.
      */
     private void seal(RolloutState state) {
-        Optional<SealKey> key;
-        try {
-            key = CredentialResolver.configuredSealKey();
-        } catch (AbortException e) {
-            say("WARNING: " + e.getMessage() + "; sealing the evidence without a key");
-            key = Optional.empty();
-        }
+        Optional<SealKey> key = CredentialResolver.configuredSealKey(this::say);
         try {
             action.persist(state, audit.seal(state.phaseSince(), key));
             say(audit.headLine());
