@@ -101,7 +101,8 @@ public final class Judge {
                                 perWatchTest,
                                 plannedWatchLooks,
                                 noDataLimit,
-                                analysis.maxAutocorrelation());
+                                analysis.maxAutocorrelation(),
+                                analysis.missedRegressionRate());
             case DISTRIBUTION -> new DistributionJudge(metric, analysis.minRequests(), noDataLimit);
         };
     }

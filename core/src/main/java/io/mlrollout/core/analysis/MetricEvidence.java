@@ -71,6 +71,8 @@ public sealed interface MetricEvidence {
      *     then maxDecrease)
      * @param watchRelative the same tests against the held-back baseline during the watch (empty before it, or
      *     without a holdback)
+     * @param ruleOut the rule-outs a pass needs, one per margin, over the canary and the watch against a held-back
+     *     baseline (empty in states saved before them: rebuilt from the canary's pairs)
      */
     record Samples(
             double[] candidate,
@@ -79,16 +81,18 @@ public sealed interface MetricEvidence {
             double[] watch,
             List<LogRatioEvidence> relative,
             int consecutiveNoData,
-            List<LogRatioEvidence> watchRelative)
+            List<LogRatioEvidence> watchRelative,
+            List<LogRatioEvidence> ruleOut)
             implements MetricEvidence {
 
         public Samples {
             relative = relative == null ? List.of() : List.copyOf(relative); // none in states saved before the test
             watchRelative = watchRelative == null ? List.of() : List.copyOf(watchRelative);
+            ruleOut = ruleOut == null ? List.of() : List.copyOf(ruleOut);
         }
 
         Samples withNoData(int count) {
-            return new Samples(candidate, baseline, stageStart, watch, relative, count, watchRelative);
+            return new Samples(candidate, baseline, stageStart, watch, relative, count, watchRelative, ruleOut);
         }
 
         double[] stageCandidate() {
@@ -103,7 +107,9 @@ public sealed interface MetricEvidence {
                     && stageStart == s.stageStart
                     && Arrays.equals(watch, s.watch)
                     && relative.equals(s.relative)
-                    && consecutiveNoData == s.consecutiveNoData;
+                    && consecutiveNoData == s.consecutiveNoData
+                    && watchRelative.equals(s.watchRelative)
+                    && ruleOut.equals(s.ruleOut);
         }
 
         @Override
@@ -115,7 +121,7 @@ public sealed interface MetricEvidence {
         public String toString() {
             return "Samples[candidate=" + Arrays.toString(candidate) + ", baseline=" + Arrays.toString(baseline)
                     + ", stageStart=" + stageStart + ", watch=" + Arrays.toString(watch) + ", relative=" + relative
-                    + "]";
+                    + ", watchRelative=" + watchRelative + ", ruleOut=" + ruleOut + "]";
         }
     }
 

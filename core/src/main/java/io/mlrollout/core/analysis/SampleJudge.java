@@ -19,9 +19,11 @@ import java.util.List;
  * Judges a quantile or value metric from one number per look and version. During the canary the relative margins are
  * tested on the paired per-look ratio of canary to baseline with a sequential test ({@link LogRatioTest}), valid
  * however often it looks, with evidence pooled over the whole canary; the absolute bounds ({@code max}, {@code min})
- * apply to the median of the stage's values when the stage ends. After promotion no baseline runs beside the candidate,
- * so its values are compared with the baseline's values from the canary by Mann-Whitney U, each look at its share of
- * the budget ({@link AlphaSpending}).
+ * apply to the median of the stage's values when the stage ends. A pass needs evidence: the same test turned round
+ * must rule out a regression of {@linkplain #ruleOutRatio twice the margin} at {@code analysis.missedRegressionRate},
+ * over the canary and the watch against a held-back baseline; until it does, the stage bakes on. After promotion
+ * without a holdback no baseline runs beside the candidate, so its values are compared with the baseline's values
+ * from the canary by Mann-Whitney U, each look at its share of the budget ({@link AlphaSpending}).
  */
 final class SampleJudge implements MetricJudge {
 
@@ -35,6 +37,8 @@ final class SampleJudge implements MetricJudge {
     private final double watchAlpha;
     /** The canary's test, fresh and at the watch's share, against the baseline held back during the watch. */
     private final List<LogRatioTest> pairedWatchTests;
+    /** The rule-outs a pass needs, one per margin. */
+    private final List<LogRatioTest> ruleOutTests;
 
     private final int plannedWatchLooks;
     private final int noDataLimit;
@@ -44,6 +48,7 @@ final class SampleJudge implements MetricJudge {
      * @param watchAlpha each relative test's share after promotion
      * @param plannedWatchLooks looks the watch plans (the horizon of its spending schedule)
      * @param maxAutocorrelation the correlation between consecutive looks the canary's tests stay valid for
+     * @param missedRegressionRate the chance that a stage passes a candidate at the rule-out level
      */
     SampleJudge(
             MetricSpec spec,
@@ -51,7 +56,8 @@ final class SampleJudge implements MetricJudge {
             double watchAlpha,
             int plannedWatchLooks,
             int noDataLimit,
-            double maxAutocorrelation) {
+            double maxAutocorrelation,
+            double missedRegressionRate) {
         this.spec = spec;
         this.unit = spec.kind() == MetricSpec.Kind.QUANTILE ? "ms" : "";
         this.watchTests = watchTests(spec);
@@ -63,8 +69,30 @@ final class SampleJudge implements MetricJudge {
                 .map(t -> new LogRatioTest(
                         t.worse(), t.margin(), watchAlpha, EffectPrior.calibrated(), maxAutocorrelation))
                 .toList();
+        this.ruleOutTests = watchTests.stream()
+                .map(t -> LogRatioTest.ruleOut(
+                        t.worse(),
+                        ruleOutRatio(t.worse(), t.margin()),
+                        missedRegressionRate,
+                        EffectPrior.calibrated(),
+                        maxAutocorrelation))
+                .toList();
         this.plannedWatchLooks = plannedWatchLooks;
         this.noDataLimit = noDataLimit;
+    }
+
+    /** A regression smaller than a step of 1% beyond the margin is not one a pass has to rule out. */
+    private static final double MIN_RULE_OUT_STEP = Math.log(1.01);
+
+    /**
+     * The regression a pass must rule out, canary over baseline: twice the margin on the log scale ((1 + m)², or
+     * (1 − m)² where lower is worse), so p99 +15% allowed rules out +32%, accuracy −2% allowed rules out −4%; at least a
+     * step of 1% beyond the margin, so a margin of 0 asks to rule out 1% rather than the impossible 0.
+     */
+    static double ruleOutRatio(Worse worse, double margin) {
+        double allowed = Math.abs(worse == Worse.HIGHER ? Math.log1p(margin) : Math.log1p(-margin));
+        double ruledOut = Math.max(2 * allowed, allowed + MIN_RULE_OUT_STEP);
+        return worse == Worse.HIGHER ? Math.exp(ruledOut) : Math.exp(-ruledOut);
     }
 
     /** How many relative tests the metric runs (one per margin, in the canary and again in the watch). */
@@ -88,7 +116,9 @@ final class SampleJudge implements MetricJudge {
     public MetricEvidence begin() {
         List<LogRatioEvidence> relative =
                 canaryTests.stream().map(LogRatioTest::empty).toList();
-        return new Samples(new double[0], new double[0], 0, new double[0], relative, 0, List.of());
+        List<LogRatioEvidence> ruleOut =
+                ruleOutTests.stream().map(LogRatioTest::empty).toList();
+        return new Samples(new double[0], new double[0], 0, new double[0], relative, 0, List.of(), ruleOut);
     }
 
     @Override
@@ -101,7 +131,8 @@ final class SampleJudge implements MetricJudge {
                 s.watch(),
                 s.relative(),
                 s.consecutiveNoData(),
-                s.watchRelative());
+                s.watchRelative(),
+                s.ruleOut());
     }
 
     @Override
@@ -109,7 +140,15 @@ final class SampleJudge implements MetricJudge {
         Samples s = (Samples) evidence;
         List<LogRatioEvidence> paired =
                 pairedWatchTests.stream().map(LogRatioTest::empty).toList();
-        return new Samples(s.candidate(), s.baseline(), s.candidate().length, new double[0], s.relative(), 0, paired);
+        return new Samples(
+                s.candidate(),
+                s.baseline(),
+                s.candidate().length,
+                new double[0],
+                s.relative(),
+                0,
+                paired,
+                ruleOutEvidence(s));
     }
 
     @Override
@@ -117,31 +156,30 @@ final class SampleJudge implements MetricJudge {
         Samples s = (Samples) evidence;
         return switch (context.mode()) {
             case CHECK -> new Assessment(s, MetricJudge.check(spec, readings, unit, SampleJudge::valueOf), false);
-            case CANARY -> canaryLook(s, readings, context.end());
+            case CANARY -> canaryLook(s, readings, context);
             case WATCH ->
                 readings.baseline() instanceof Reading.Scalar
                                 && !s.watchRelative().isEmpty()
-                        ? pairedWatchLook(s, readings, context.end())
+                        ? pairedWatchLook(s, readings, context)
                         : watchLook(s, readings, context.end());
         };
     }
 
-    private Assessment canaryLook(Samples s, Readings readings, boolean stageEnd) {
+    private Assessment canaryLook(Samples s, Readings readings, LookContext context) {
         if (!(readings.candidate() instanceof Reading.Scalar c) || !(readings.baseline() instanceof Reading.Scalar b)) {
             int inARow = s.consecutiveNoData() + 1;
             String why = MetricJudge.whyUnusable(readings.candidate(), readings.baseline(), Reading.Scalar.class);
             return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
         }
-        List<LogRatioEvidence> previous = relativeEvidence(s);
-        List<LogRatioEvidence> relative = new ArrayList<>();
-        for (int j = 0; j < canaryTests.size(); j++) {
-            try {
-                relative.add(canaryTests.get(j).add(previous.get(j), c.value(), b.value()));
-            } catch (IllegalArgumentException e) {
-                int inARow = s.consecutiveNoData() + 1;
-                String why = "values cannot be compared: " + e.getMessage();
-                return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
-            }
+        List<LogRatioEvidence> relative;
+        List<LogRatioEvidence> ruleOut;
+        try {
+            relative = added(canaryTests, relativeEvidence(s), c.value(), b.value());
+            ruleOut = added(ruleOutTests, ruleOutEvidence(s), c.value(), b.value());
+        } catch (IllegalArgumentException e) {
+            int inARow = s.consecutiveNoData() + 1;
+            String why = "values cannot be compared: " + e.getMessage();
+            return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
         }
         Samples next = new Samples(
                 append(s.candidate(), c.value()),
@@ -150,12 +188,23 @@ final class SampleJudge implements MetricJudge {
                 s.watch(),
                 relative,
                 0,
-                s.watchRelative());
-        Judgement judgement = canaryJudgement(next, stageEnd, c.value(), b.value());
+                s.watchRelative(),
+                ruleOut);
+        Judgement judgement = pairedJudgement(
+                canaryTests, next.relative(), next.ruleOut(), next.stageCandidate(), context, c.value(), b.value());
         return new Assessment(
                 next,
                 new MetricLook(spec.name(), judgement.outcome, c.value(), b.value(), unit, judgement.text),
                 false);
+    }
+
+    private static List<LogRatioEvidence> added(
+            List<LogRatioTest> tests, List<LogRatioEvidence> evidence, double candidate, double baseline) {
+        List<LogRatioEvidence> next = new ArrayList<>();
+        for (int j = 0; j < tests.size(); j++) {
+            next.add(tests.get(j).add(evidence.get(j), candidate, baseline));
+        }
+        return next;
     }
 
     /**
@@ -164,11 +213,20 @@ final class SampleJudge implements MetricJudge {
      * looks are stored in pairs, the evidence is rebuilt from them, exactly as it would have grown.
      */
     private List<LogRatioEvidence> relativeEvidence(Samples s) {
-        if (s.relative().size() == canaryTests.size() && allAccepted(s.relative())) {
-            return s.relative();
+        return current(canaryTests, s.relative(), s);
+    }
+
+    /** The rule-outs' evidence so far; a state saved before they existed rebuilds them from the canary's pairs. */
+    private List<LogRatioEvidence> ruleOutEvidence(Samples s) {
+        return current(ruleOutTests, s.ruleOut(), s);
+    }
+
+    private static List<LogRatioEvidence> current(List<LogRatioTest> tests, List<LogRatioEvidence> saved, Samples s) {
+        if (saved.size() == tests.size() && allAccepted(tests, saved)) {
+            return saved;
         }
         List<LogRatioEvidence> rebuilt = new ArrayList<>();
-        for (LogRatioTest test : canaryTests) {
+        for (LogRatioTest test : tests) {
             LogRatioEvidence evidence = test.empty();
             for (int k = 0; k < s.candidate().length; k++) {
                 evidence = test.add(evidence, s.candidate()[k], s.baseline()[k]);
@@ -178,25 +236,25 @@ final class SampleJudge implements MetricJudge {
         return rebuilt;
     }
 
-    private boolean allAccepted(List<LogRatioEvidence> relative) {
-        for (int j = 0; j < canaryTests.size(); j++) {
-            if (!canaryTests.get(j).accepts(relative.get(j))) {
+    private static boolean allAccepted(List<LogRatioTest> tests, List<LogRatioEvidence> evidence) {
+        for (int j = 0; j < tests.size(); j++) {
+            if (!tests.get(j).accepts(evidence.get(j))) {
                 return false;
             }
         }
         return true;
     }
 
-    private Judgement canaryJudgement(Samples next, boolean stageEnd, double candidate, double baseline) {
-        return pairedJudgement(canaryTests, next.relative(), next.stageCandidate(), stageEnd, candidate, baseline);
-    }
-
-    /** A paired look's outcome: a relative test that rejects fails it, the end of the period decides on the rest. */
+    /**
+     * A paired look's outcome: a relative test that rejects fails it; at the end of the period the absolute bounds
+     * decide, and a pass needs every rule-out shown, or the stage bakes on (inconclusive at its last chance).
+     */
     private Judgement pairedJudgement(
             List<LogRatioTest> tests,
             List<LogRatioEvidence> evidenceByTest,
+            List<LogRatioEvidence> ruleOut,
             double[] period,
-            boolean end,
+            LookContext context,
             double candidate,
             double baseline) {
         for (int j = 0; j < tests.size(); j++) {
@@ -211,7 +269,7 @@ final class SampleJudge implements MetricJudge {
                                 + Format.number(1 / test.alpha()) + ")");
             }
         }
-        if (!end) {
+        if (!context.end()) {
             String interval = Format.value(candidate, unit) + " vs " + Format.value(baseline, unit) + " this interval";
             if (tests.isEmpty()) {
                 return new Judgement(Outcome.CONTINUE, interval);
@@ -222,7 +280,59 @@ final class SampleJudge implements MetricJudge {
                     interval + "; " + Format.number(evidence.ratio()) + "× the baseline so far (geometric mean over "
                             + evidence.looks() + " looks, allowed " + allowedAll() + "), no regression shown");
         }
-        return endOfPeriod(period, !tests.isEmpty());
+        Judgement bounds = endOfPeriod(period);
+        if (bounds.outcome != Outcome.PASS || tests.isEmpty()) {
+            return bounds;
+        }
+        String margins = marginsSentence(tests, evidenceByTest);
+        for (int j = 0; j < ruleOutTests.size(); j++) {
+            LogRatioTest test = ruleOutTests.get(j);
+            LogRatioEvidence evidence = ruleOut.get(j);
+            if (!test.rejects(evidence)) {
+                return new Judgement(
+                        context.lastChance() ? Outcome.HOLD : Outcome.CONTINUE,
+                        margins + ": not enough data yet to show the candidate " + ruleOutLevel(test) + " (evidence "
+                                + Format.number(test.eValue(evidence)) + " of the " + Format.number(1 / test.alpha())
+                                + " needed)" + (context.lastChance() ? "" : "; baking on"));
+            }
+        }
+        StringBuilder shown = new StringBuilder(margins);
+        for (int j = 0; j < ruleOutTests.size(); j++) {
+            LogRatioTest test = ruleOutTests.get(j);
+            shown.append(j == 0 ? "; shown " : " and ")
+                    .append(ruleOutLevel(test))
+                    .append(" (evidence ")
+                    .append(Format.number(Math.exp(ruleOut.get(j).maxLogEValue())))
+                    .append(" ≥ ")
+                    .append(Format.number(1 / test.alpha()))
+                    .append(")");
+        }
+        return new Judgement(Outcome.PASS, shown + "; " + bounds.text);
+    }
+
+    /** Where the canary stands against each margin, never calling a ratio beyond its margin "within". */
+    private String marginsSentence(List<LogRatioTest> tests, List<LogRatioEvidence> evidenceByTest) {
+        LogRatioEvidence first = evidenceByTest.get(0);
+        StringBuilder text = new StringBuilder(
+                Format.number(first.ratio()) + "× the baseline (geometric mean over " + first.looks() + " looks)");
+        for (int j = 0; j < tests.size(); j++) {
+            LogRatioTest test = tests.get(j);
+            double ratio = evidenceByTest.get(j).ratio();
+            boolean beyond = test.worse() == Worse.HIGHER ? ratio > 1 + test.margin() : ratio < 1 - test.margin();
+            text.append(j == 0 ? ", " : " and ")
+                    .append(beyond ? "beyond the allowed " : "within the allowed ")
+                    .append(allowed(test.worse(), test.margin()))
+                    .append(beyond ? " but not shown to exceed it" : "");
+        }
+        return text.toString();
+    }
+
+    /** "below 1.32× the baseline", or "above 0.96× the baseline" where lower is worse. */
+    private static String ruleOutLevel(LogRatioTest ruleOut) {
+        // a rule-out is the metric's test turned round: its boundary ratio is 1 + margin where it looks for "lower"
+        boolean higherIsWorse = ruleOut.worse() == Worse.LOWER;
+        double ratio = higherIsWorse ? 1 - ruleOut.margin() : 1 + ruleOut.margin();
+        return (higherIsWorse ? "below " : "above ") + Format.number(ratio) + "× the baseline";
     }
 
     private Assessment watchLook(Samples s, Readings readings, boolean watchEnd) {
@@ -238,7 +348,8 @@ final class SampleJudge implements MetricJudge {
                 append(s.watch(), c.value()),
                 s.relative(),
                 0,
-                s.watchRelative());
+                s.watchRelative(),
+                s.ruleOut());
         Judgement judgement = watchJudgement(next.watch(), next.baseline(), watchEnd);
         Double reference = s.baseline().length == 0 ? null : median(s.baseline());
         return new Assessment(
@@ -251,26 +362,34 @@ final class SampleJudge implements MetricJudge {
      * The promoted candidate against the baseline held back beside it: the canary's paired test, fresh, so a load that
      * slows both versions during the watch cancels as it does during the canary.
      */
-    private Assessment pairedWatchLook(Samples s, Readings readings, boolean watchEnd) {
+    private Assessment pairedWatchLook(Samples s, Readings readings, LookContext context) {
         if (!(readings.candidate() instanceof Reading.Scalar c)) {
             int inARow = s.consecutiveNoData() + 1;
             String why = MetricJudge.whyUnusable(readings.candidate(), readings.baseline(), Reading.Scalar.class);
             return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
         }
         double baseline = ((Reading.Scalar) readings.baseline()).value();
-        List<LogRatioEvidence> paired = new ArrayList<>();
-        for (int j = 0; j < pairedWatchTests.size(); j++) {
-            try {
-                paired.add(pairedWatchTests.get(j).add(s.watchRelative().get(j), c.value(), baseline));
-            } catch (IllegalArgumentException e) {
-                int inARow = s.consecutiveNoData() + 1;
-                String why = "values cannot be compared: " + e.getMessage();
-                return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
-            }
+        List<LogRatioEvidence> paired;
+        List<LogRatioEvidence> ruleOut;
+        try {
+            paired = added(pairedWatchTests, s.watchRelative(), c.value(), baseline);
+            ruleOut = added(ruleOutTests, ruleOutEvidence(s), c.value(), baseline);
+        } catch (IllegalArgumentException e) {
+            int inARow = s.consecutiveNoData() + 1;
+            String why = "values cannot be compared: " + e.getMessage();
+            return MetricJudge.noData(spec, s.withNoData(inARow), inARow, noDataLimit, why, unit);
         }
         Samples next = new Samples(
-                s.candidate(), s.baseline(), s.stageStart(), append(s.watch(), c.value()), s.relative(), 0, paired);
-        Judgement judgement = pairedJudgement(pairedWatchTests, paired, next.watch(), watchEnd, c.value(), baseline);
+                s.candidate(),
+                s.baseline(),
+                s.stageStart(),
+                append(s.watch(), c.value()),
+                s.relative(),
+                0,
+                paired,
+                ruleOut);
+        Judgement judgement =
+                pairedJudgement(pairedWatchTests, paired, ruleOut, next.watch(), context, c.value(), baseline);
         return new Assessment(
                 next, new MetricLook(spec.name(), judgement.outcome, c.value(), baseline, unit, judgement.text), false);
     }
@@ -315,17 +434,24 @@ final class SampleJudge implements MetricJudge {
                             + Format.value(median(reference), unit)
                             + " so far against the baseline before promotion, no regression shown");
         }
-        return endOfPeriod(candidate, !watchTests.isEmpty() && reference.length > 0);
+        Judgement bounds = endOfPeriod(candidate);
+        if (bounds.outcome != Outcome.PASS || watchTests.isEmpty() || reference.length == 0) {
+            return bounds;
+        }
+        return new Judgement(
+                Outcome.PASS,
+                bounds.text + "; no regression beyond the allowed " + allowedAll()
+                        + " shown against the baseline before promotion (no live baseline: promote.holdback is 0)");
     }
 
     /**
-     * The decision at the end of a stage or of the watch, once no relative test has failed: too few values hold, the
-     * absolute bounds apply to the median of the period's values, and otherwise the metric passes.
+     * The absolute bounds at the end of a stage or of the watch, once no relative test has failed: too few values hold,
+     * the bounds apply to the median of the period's values, and otherwise they pass (what the margins need is the
+     * caller's).
      *
      * @param period the values of the stage, or of the watch
-     * @param relativeTested whether a relative test ran (so the pass can say the margins held)
      */
-    private Judgement endOfPeriod(double[] period, boolean relativeTested) {
+    private Judgement endOfPeriod(double[] period) {
         if (period.length < MIN_VALUES_FOR_PASS) {
             return new Judgement(
                     Outcome.HOLD,
@@ -345,11 +471,7 @@ final class SampleJudge implements MetricJudge {
                             + Format.value(spec.min().getAsDouble(), unit));
         }
         return new Judgement(
-                Outcome.PASS,
-                "median " + Format.value(median, unit) + " over " + period.length
-                        + " looks"
-                        + (relativeTested ? ", within the allowed " + allowedAll() : "")
-                        + bounds());
+                Outcome.PASS, "median " + Format.value(median, unit) + " over " + period.length + " looks" + bounds());
     }
 
     private String allowedAll() {

@@ -423,6 +423,22 @@ class JudgeTest {
     }
 
     @Test
+    void aStateSavedBeforeTheRuleOutResumesWithItRebuiltFromTheValues() throws Exception {
+        Map<String, Readings> readings = healthy();
+        JudgeState state = afterFourLooksOfASlowerCanary(readings);
+        ObjectNode tree = Json.mapper().valueToTree(state);
+        assertThat(tree.get("metrics").get("p99").get("ruleOut")).hasSize(1);
+        ((ObjectNode) tree.get("metrics").get("p99")).remove("ruleOut");
+        JudgeState old = Json.mapper().treeToValue(tree, JudgeState.class);
+        assertThat(old).isNotEqualTo(state);
+
+        readings.put("p99", new Readings(new Reading.Scalar(240), new Reading.Scalar(195)));
+        LookContext next = LookContext.canary(0, false);
+        assertThat(judge.look(old, readings, next).state())
+                .isEqualTo(judge.look(state, readings, next).state());
+    }
+
+    @Test
     void aStateSavedBeforeTheTestAllowedForCorrelatedLooksResumesWithItsEvidenceRebuilt() throws Exception {
         Map<String, Readings> readings = healthy();
         JudgeState state = afterFourLooksOfASlowerCanary(readings);

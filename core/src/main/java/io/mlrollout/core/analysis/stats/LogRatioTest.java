@@ -71,10 +71,20 @@ public final class LogRatioTest {
      *     assumes independent looks
      */
     public LogRatioTest(Worse worse, double margin, double alpha, EffectPrior prior, double maxAutocorrelation) {
+        this(worse, margin, alpha, prior, maxAutocorrelation, false);
+    }
+
+    /**
+     * @param ruleOut whether this is a {@linkplain #ruleOut rule-out}, whose margin is negative: its boundary lies beyond
+     *     parity, on the side where the metric is worse
+     */
+    private LogRatioTest(
+            Worse worse, double margin, double alpha, EffectPrior prior, double maxAutocorrelation, boolean ruleOut) {
         if (worse == null) {
             throw new IllegalArgumentException("worse must not be null");
         }
-        if (!(margin >= 0) || !Double.isFinite(margin) || (worse == Worse.LOWER && margin >= 1)) {
+        double boundary = worse == Worse.HIGHER ? 1 + margin : 1 - margin;
+        if (!Double.isFinite(margin) || !(ruleOut ? margin < 0 && boundary > 0 : margin >= 0 && boundary > 0)) {
             throw new IllegalArgumentException("margin must be finite and at least 0"
                     + (worse == Worse.LOWER ? " and below 1 when lower is worse" : "") + ", got " + margin);
         }
@@ -90,6 +100,32 @@ public final class LogRatioTest {
         this.alpha = Checks.level("alpha", alpha);
         this.prior = prior;
         this.maxAutocorrelation = maxAutocorrelation;
+    }
+
+    /**
+     * The rule-out a pass needs: a test of H0' "the canary is at least {@code ratio} times the baseline" (at most, where
+     * lower is worse), whose rejection shows the canary better than that. It is the same test turned round, with its
+     * boundary at {@code ratio}, so it keeps the same guarantee: a canary at {@code ratio} or beyond is shown better
+     * than it with probability at most α, however often it looks.
+     *
+     * @param worse which direction is a regression for the metric
+     * @param ratio the regression to rule out, canary over baseline: above 1 where higher is worse, in (0, 1) where lower
+     *     is worse
+     */
+    public static LogRatioTest ruleOut(
+            Worse worse, double ratio, double alpha, EffectPrior prior, double maxAutocorrelation) {
+        if (worse == null) {
+            throw new IllegalArgumentException("worse must not be null");
+        }
+        boolean beyondParity = worse == Worse.HIGHER ? ratio > 1 : ratio > 0 && ratio < 1;
+        if (!beyondParity || !Double.isFinite(ratio)) {
+            throw new IllegalArgumentException("the ratio to rule out must be "
+                    + (worse == Worse.HIGHER ? "above 1" : "in (0, 1)") + " when " + worse + " is worse, got " + ratio);
+        }
+        // turned round: a "regression" for this test is the canary better than the ratio, whose log is the boundary
+        return worse == Worse.HIGHER
+                ? new LogRatioTest(Worse.LOWER, 1 - ratio, alpha, prior, maxAutocorrelation, true)
+                : new LogRatioTest(Worse.HIGHER, ratio - 1, alpha, prior, maxAutocorrelation, true);
     }
 
     public Worse worse() {

@@ -89,6 +89,57 @@ class LogRatioSimulationTest {
         assertThat(looks[looks.length - 1]).isLessThanOrEqualTo(HORIZON);
     }
 
+    @Test
+    void aCanaryAtTheRuleOutLevelIsShownBelowItAtMostAlphaEvenWhenItsLooksAreCorrelated() {
+        // the rule-out a pass needs, for a 5% margin: twice the margin on the log scale; the canary sits exactly there
+        double ratio = 1.05 * 1.05;
+        for (double rho : new double[] {0, 0.6}) {
+            SplittableRandom random = new SplittableRandom(213);
+            LogRatioTest ruleOut = LogRatioTest.ruleOut(Worse.HIGHER, ratio, ALPHA, EffectPrior.calibrated(), 0.6);
+            double rate = rejectionRate(ruleOut, ar1(random, ratio - 1, rho));
+            assertThat(rate).as("rho %s", rho).isLessThanOrEqualTo(RateRatioSimulationTest.tolerance(ALPHA, RUNS));
+        }
+    }
+
+    @Test
+    void anAccuracyAtItsRuleOutLevelIsShownAboveItAtMostAlpha() {
+        // lower is worse: accuracy 2% down allowed, (0.98)² ruled out; per-look ratios scattered by 3% around it
+        double ratio = 0.98 * 0.98;
+        SplittableRandom random = new SplittableRandom(217);
+        LogRatioTest ruleOut = LogRatioTest.ruleOut(Worse.LOWER, ratio, ALPHA, EffectPrior.calibrated(), 0.6);
+        double rate = rejectionRate(ruleOut, () -> Math.log(ratio) + 0.03 * random.nextGaussian());
+        assertThat(rate).isLessThanOrEqualTo(RateRatioSimulationTest.tolerance(ALPHA, RUNS));
+    }
+
+    @Test
+    void theP99OfAHealthyCanaryUnderASharedLoadIsShownBelowTheRuleOutInTime() {
+        // equal versions under a shared load; p99 +15% allowed, so +32% must be ruled out at 1%. At 2 requests a
+        // second a minute's p99 is its second-slowest request, so ruling out takes many looks; at 20, a few.
+        int[] medians = new int[2];
+        int[] slowest = new int[2];
+        double[] perMinute = {120, 1200};
+        for (int t = 0; t < perMinute.length; t++) {
+            LatencyTraffic traffic = new LatencyTraffic(perMinute[t], perMinute[t], 0.05);
+            UniformRandomProvider rng = Sequential.rng(219);
+            LogRatioTest ruleOut = LogRatioTest.ruleOut(Worse.HIGHER, 1.15 * 1.15, 0.01, EffectPrior.calibrated(), 0.6);
+            int[] looks = new int[200];
+            for (int r = 0; r < looks.length; r++) {
+                looks[r] = looksToRejection(ruleOut, () -> {
+                    double[] minute = traffic.minute(rng, 1.0);
+                    return Math.log(minute[0] / minute[1]);
+                });
+            }
+            Arrays.sort(looks);
+            medians[t] = looks[looks.length / 2];
+            slowest[t] = looks[looks.length * 9 / 10];
+        }
+        // measured: medians 27 and 9 looks, 90th percentiles 40 and 13 (docs/statistics.md quotes them)
+        assertThat(medians[0]).isBetween(15, 35);
+        assertThat(slowest[0]).isLessThanOrEqualTo(HORIZON);
+        assertThat(medians[1]).isLessThanOrEqualTo(12);
+        assertThat(slowest[1]).isLessThanOrEqualTo(20);
+    }
+
     /** Share of {@link #RUNS} runs of {@link #HORIZON} looks in which the test rejects; each look's ln(c/b) given. */
     private static double rejectionRate(DoubleSupplier logRatio, double margin) {
         return rejectionRate(new LogRatioTest(Worse.HIGHER, margin, ALPHA), logRatio);
