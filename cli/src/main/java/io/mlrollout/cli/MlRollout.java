@@ -55,6 +55,7 @@ public final class MlRollout implements Callable<Integer> {
                 .addSubcommand(new VerifyEvidenceCommand(env))
                 .addSubcommand(new ValidateCommand(env))
                 .addSubcommand(new PlanCommand(env))
+                .addSubcommand(new ReplayCommand(env))
                 .addSubcommand(new SimulatorCommand(env))
                 .addSubcommand(new BenchCommand());
         line.setExecutionExceptionHandler((failure, command, parsed) -> {

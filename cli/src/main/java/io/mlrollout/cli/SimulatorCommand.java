@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -64,6 +65,14 @@ final class SimulatorCommand extends CommandBase {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "the random seed (default 1)")
     long seed;
 
+    @Option(
+            names = "--pods",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "pods per version (default 1); with --prometheus each pod is scraped on its own, labelled"
+                    + " pod=\"<endpoint>-<version>-<i>\", as `mlrollout replay --aa` needs")
+    int pods;
+
     SimulatorCommand(Environment env) {
         super(env);
     }
@@ -75,6 +84,9 @@ final class SimulatorCommand extends CommandBase {
         }
         if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
             throw new InputException("", "--requests-per-second", "must be more than 0, got " + requestsPerSecond);
+        }
+        if (pods < 1 || pods > 100) {
+            throw new InputException("", "--pods", "must be 1..100, got " + pods);
         }
         Optional<Path> binary = Optional.empty();
         if (prometheus) {
@@ -93,6 +105,7 @@ final class SimulatorCommand extends CommandBase {
                         .canary(scenario.candidate())
                         .port(port)
                         .seed(seed)
+                        .podsPerVersion(pods)
                         .build()
                         .start()) {
             signal.wakes(stop::countDown);
@@ -100,7 +113,8 @@ final class SimulatorCommand extends CommandBase {
             try {
                 if (binary.isPresent()) {
                     out().println("starting Prometheus to scrape the simulator (takes a few seconds) …");
-                    server = PrometheusServer.start(binary.get(), "127.0.0.1:" + simulator.port());
+                    server = PrometheusServer.start(
+                            binary.get(), "127.0.0.1:" + simulator.port(), pods > 1 ? simulator.pods() : List.of());
                 }
                 simulator.startLoad(requestsPerSecond);
                 Path endpointFile = out.resolve(ENDPOINT_FILE);
@@ -128,7 +142,11 @@ final class SimulatorCommand extends CommandBase {
                 + scenario.candidate().name() + ": " + scenario.story() + ")");
         out().println("  traffic  " + simulator.url() + "/traffic   (the webhook router contract: GET, PUT)");
         out().println("  metrics  " + simulator.url() + "/metrics   (Prometheus exposition)");
-        server.ifPresent(p -> out().println("prometheus " + p.url() + "  (scraping the simulator every second)"));
+        if (pods > 1) {
+            out().println("  pods     " + String.join(", ", simulator.pods()) + "   (each at /metrics?pod=NAME)");
+        }
+        server.ifPresent(p -> out().println("prometheus " + p.url() + "  (scraping the simulator"
+                + (pods > 1 ? "'s pods, each labelled pod=NAME," : "") + " every second)"));
         out().println("endpoint file " + endpointFile);
         out().println("policy        " + policy);
         if (server.isEmpty()) {

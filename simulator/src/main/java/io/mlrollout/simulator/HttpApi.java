@@ -76,7 +76,29 @@ final class HttpApi {
             send(exchange, 503, "text/plain; charset=utf-8", "metrics unavailable (simulated fault)\n");
             return;
         }
-        send(exchange, 200, Exposition.CONTENT_TYPE, simulator.metricsText());
+        String pod = podParameter(exchange.getRequestURI().getRawQuery());
+        if (pod == null) {
+            send(exchange, 200, Exposition.CONTENT_TYPE, simulator.metricsText());
+            return;
+        }
+        try {
+            send(exchange, 200, Exposition.CONTENT_TYPE, simulator.metricsText(pod));
+        } catch (IllegalArgumentException unknown) {
+            send(exchange, 404, "text/plain; charset=utf-8", unknown.getMessage() + "\n");
+        }
+    }
+
+    /** The {@code pod} of {@code ?pod=NAME}: one pod's scrape, as Prometheus asks for it with a target parameter. */
+    private static String podParameter(String rawQuery) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.startsWith("pod=")) {
+                return java.net.URLDecoder.decode(pair.substring(4), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private void traffic(HttpExchange exchange) throws IOException {

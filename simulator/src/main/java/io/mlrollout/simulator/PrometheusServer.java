@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -58,21 +59,26 @@ public final class PrometheusServer implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private URI url;
 
-    private PrometheusServer(Path binary, Path folder, String target) throws IOException {
+    private PrometheusServer(Path binary, Path folder, String target, List<String> pods) throws IOException {
         this.folder = folder;
         Path config = folder.resolve("prometheus.yml");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "global:",
-                        "  scrape_interval: 1s",
-                        "  scrape_timeout: 1s",
-                        "scrape_configs:",
-                        "  - job_name: " + JOB,
-                        "    static_configs:",
-                        "      - targets: ['" + target + "']",
-                        ""));
+        List<String> lines = new ArrayList<>(List.of(
+                "global:",
+                "  scrape_interval: 1s",
+                "  scrape_timeout: 1s",
+                "scrape_configs:",
+                "  - job_name: " + JOB,
+                "    static_configs:"));
+        if (pods.isEmpty()) {
+            lines.add("      - targets: ['" + target + "']");
+        }
+        for (String pod : pods) {
+            // one target per pod, as Kubernetes discovery gives them: the pod's name becomes a label of its series
+            lines.add("      - targets: ['" + target + "']");
+            lines.add("        labels: {pod: '" + pod + "', __param_pod: '" + pod + "'}");
+        }
+        lines.add("");
+        Files.writeString(config, String.join("\n", lines));
         process = new ProcessBuilder(
                         binary.toString(),
                         "--config.file=" + config,
@@ -100,10 +106,24 @@ public final class PrometheusServer implements AutoCloseable {
      * and the exception carries the tail of its log.
      */
     public static PrometheusServer start(Path binary, String target) throws IOException {
+        return start(binary, target, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, String)}, but scraping each of the simulator's {@code pods} as a target of its own
+     * ({@code /metrics?pod=NAME}, labelled {@code pod="NAME"}), as Prometheus scrapes the pods of a Kubernetes
+     * deployment; the whole-endpoint {@code /metrics} is then not scraped, so no request is counted twice.
+     */
+    public static PrometheusServer start(Path binary, String target, List<String> pods) throws IOException {
+        for (String pod : pods) {
+            if (!pod.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+                throw new IllegalArgumentException("a pod name must be a Kubernetes name, got '" + pod + "'");
+            }
+        }
         Path folder = Files.createTempDirectory("mlrollout-prometheus");
         PrometheusServer server;
         try {
-            server = new PrometheusServer(binary, folder, target);
+            server = new PrometheusServer(binary, folder, target, pods);
         } catch (IOException notStarted) {
             delete(folder);
             throw notStarted;
@@ -199,9 +219,9 @@ public final class PrometheusServer implements AutoCloseable {
         }
     }
 
-    /** Whether the newest {@code up} of the job is 1, read from the query API's JSON. */
+    /** Whether the newest {@code up} of every target of the job is 1, read from the query API's JSON. */
     private boolean targetIsUp() throws IOException {
-        String query = URLEncoder.encode("up{job=\"" + JOB + "\"}", StandardCharsets.UTF_8);
+        String query = URLEncoder.encode("min(up{job=\"" + JOB + "\"})", StandardCharsets.UTF_8);
         HttpResponse<String> response = get("/api/v1/query?query=" + query);
         if (response.statusCode() != 200) {
             throw new IOException("the query API answered " + response.statusCode());

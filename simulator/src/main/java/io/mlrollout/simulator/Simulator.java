@@ -10,7 +10,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -56,6 +58,14 @@ public final class Simulator implements AutoCloseable {
     private final int requestedPort;
     private final VersionCounters baselineCounters = new VersionCounters();
     private final VersionCounters canaryCounters = new VersionCounters();
+    /** Each version's requests spread over its pods, for the per-pod scrapes; drawn apart from the requests' stream. */
+    private final int podsPerVersion;
+
+    private final Random podRandom;
+    /** By pod name, the baseline's pods first. */
+    private final Map<String, VersionCounters> podCounters = new LinkedHashMap<>();
+
+    private final Map<String, String> podVersions = new LinkedHashMap<>();
     private final Faults faults;
     private final TrafficModel trafficModel;
     private final Minutes trafficFactors;
@@ -91,6 +101,26 @@ public final class Simulator implements AutoCloseable {
         this.trafficFactors = b.trafficModel.generate(b.seed ^ TRAFFIC_STREAM, TRAFFIC_MINUTES);
         this.trafficStart = b.trafficStart != null ? b.trafficStart : clock.instant();
         this.trafficMinute = b.trafficMinute;
+        this.podsPerVersion = b.podsPerVersion;
+        this.podRandom = new Random(b.seed ^ POD_STREAM);
+        for (VersionProfile version : List.of(baseline, canary)) {
+            for (int i = 0; i < podsPerVersion; i++) {
+                podCounters.put(podName(version.name(), i), new VersionCounters());
+                podVersions.put(podName(version.name(), i), version.name());
+            }
+        }
+    }
+
+    /** Keeps the pods' draws apart from the requests' stream, so adding pods changes no other number. */
+    static final long POD_STREAM = 0x9D0C5L;
+
+    private String podName(String version, int index) {
+        return endpoint + "-" + version + "-" + index;
+    }
+
+    /** Every pod's name, the baseline's first: {@code <endpoint>-<version>-<i>}. */
+    public List<String> pods() {
+        return List.copyOf(podCounters.keySet());
     }
 
     public static Builder builder() {
@@ -201,12 +231,15 @@ public final class Simulator implements AutoCloseable {
         double errorRate = burst.orElse(Math.min(1, profile.errorRate() * errorFactor));
         boolean modelError = random.nextDouble() < errorRate;
         int status = faults.servingOutage() ? 503 : modelError ? 500 : 200;
+        VersionCounters pod = podCounters.get(podName(profile.name(), podRandom.nextInt(podsPerVersion)));
         counters.record(status, latencyMs);
+        pod.record(status, latencyMs);
         if (status != 200) {
             return new Outcome(profile.name(), status, latencyMs, OptionalDouble.empty());
         }
         double score = Sampling.score(random, profile);
         counters.recordScore(score);
+        pod.recordScore(score);
         return new Outcome(profile.name(), status, latencyMs, OptionalDouble.of(score));
     }
 
@@ -290,6 +323,20 @@ public final class Simulator implements AutoCloseable {
         return Exposition.write(endpoint, List.of(now.baseline(), now.canary()), faults::hidden);
     }
 
+    /**
+     * What {@code GET /metrics?pod=NAME} answers: that pod's share of its version's counters, with the same names and
+     * labels, as a scrape of one pod's sidecar gives them (Prometheus adds the pod's name as a target label).
+     *
+     * @throws IllegalArgumentException for a pod the simulator does not have
+     */
+    public synchronized String metricsText(String pod) {
+        VersionCounters counters = podCounters.get(pod);
+        if (counters == null) {
+            throw new IllegalArgumentException("no such pod: " + pod + "; pods: " + pods());
+        }
+        return Exposition.write(endpoint, List.of(counters.snapshot(podVersions.get(pod))), faults::hidden);
+    }
+
     /** Whether this scrape fails, by the metrics-outage and flaky-metrics switches. */
     boolean scrapeFails() {
         if (faults.metricsOutage()) {
@@ -353,10 +400,20 @@ public final class Simulator implements AutoCloseable {
         private TrafficModel trafficModel = TrafficModel.named("poisson");
         private Instant trafficStart;
         private Duration trafficMinute = Duration.ofMinutes(1);
+        private int podsPerVersion = 1;
 
         private Builder() {}
 
         /** How traffic varies from minute to minute (default {@code poisson}: it does not). */
+        /** How many pods serve each version (1 by default); each request goes to one of its version's at random. */
+        public Builder podsPerVersion(int pods) {
+            if (pods < 1 || pods > 100) {
+                throw new IllegalArgumentException("podsPerVersion must be 1..100, got " + pods);
+            }
+            this.podsPerVersion = pods;
+            return this;
+        }
+
         public Builder traffic(TrafficModel model) {
             this.trafficModel = Objects.requireNonNull(model, "traffic");
             return this;

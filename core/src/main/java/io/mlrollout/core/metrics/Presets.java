@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The named query presets for Istio, Knative (OpenCensus-era and OpenTelemetry-era metric names) and the model-score
@@ -76,6 +77,18 @@ public final class Presets {
             fields.put("query", query);
             fields.put("histogram", histogram);
             return fields;
+        }
+
+        /** The same queries, each rewritten by {@code rewrite}, the fallback's too. */
+        public MetricQueries map(UnaryOperator<String> rewrite) {
+            return new MetricQueries(
+                    kind,
+                    bad.map(rewrite),
+                    total.map(rewrite),
+                    query.map(rewrite),
+                    histogram.map(rewrite),
+                    absentBadIsZero,
+                    increaseFallback.map(fallback -> fallback.map(rewrite)));
         }
     }
 

@@ -5,12 +5,14 @@ import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.policy.MetricSpec;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads metrics from Prometheus. For a window it evaluates the metric's queries at the window's end, with {@code
@@ -30,6 +32,8 @@ public final class PrometheusMetricsSource implements MetricsSource {
 
     private final PrometheusClient client;
     private final String namespace;
+    /** Applied to every query after the preset is resolved: e.g. narrowing each version to some of its pods. */
+    private final UnaryOperator<String> rewrite;
 
     /**
      * @param namespace fills {@code ${namespace}} (Knative presets need it); may be empty
@@ -41,8 +45,59 @@ public final class PrometheusMetricsSource implements MetricsSource {
     /** As above, with the pause between retries injected (tests record it instead of sleeping). */
     public PrometheusMetricsSource(
             URI baseUrl, Credential credential, HttpSettings settings, String namespace, Backoff.Sleeper sleeper) {
-        this.client = new PrometheusClient(baseUrl, credential, settings, sleeper);
+        this(new PrometheusClient(baseUrl, credential, settings, sleeper), namespace, UnaryOperator.identity());
+    }
+
+    private PrometheusMetricsSource(PrometheusClient client, String namespace, UnaryOperator<String> rewrite) {
+        this.client = client;
         this.namespace = Objects.requireNonNull(namespace, "namespace");
+        this.rewrite = rewrite;
+    }
+
+    /**
+     * This source reading only the series whose {@code label} is one of {@code values}, beside each version's matcher
+     * (see {@link QueryTemplates#narrowed}): a group of a version's pods, for an A/A replay. A metric whose queries pick
+     * their version otherwise cannot be narrowed, and reading it fails with the reason.
+     */
+    public PrometheusMetricsSource narrowedTo(String label, List<String> values) {
+        QueryTemplates.narrowed("x{v=\"${version}\"}", label, values); // refuses a bad label or value now
+        return new PrometheusMetricsSource(
+                client, namespace, template -> QueryTemplates.narrowed(template, label, values));
+    }
+
+    /**
+     * The values of {@code label} on the series of {@code version} that {@code metric} reads, seen at any time in
+     * {@code window}: e.g. the pods that served a version.
+     */
+    public List<String> labelValues(MetricSpec metric, String endpoint, String version, String label, Window window)
+            throws MetricsException {
+        String selector;
+        Map<String, String> values;
+        try {
+            Presets.MetricQueries queries = Presets.resolve(metric);
+            selector = queries.byField().values().stream()
+                    .flatMap(Optional::stream)
+                    .map(QueryTemplates::versionSelector)
+                    .flatMap(Optional::stream)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "its queries pick their version in no label=\"${version}\" matcher"));
+            values = placeholderValues(metric, endpoint, version, window);
+        } catch (IllegalArgumentException badConfiguration) {
+            throw new MetricsException(
+                    "metric " + metric.name() + ": " + badConfiguration.getMessage(), badConfiguration);
+        }
+        String promql = "count by (" + label + ") (last_over_time(" + QueryTemplates.fill(selector, values) + "["
+                + QueryTemplates.interval(window.length()) + "]))";
+        List<String> found = new ArrayList<>();
+        for (QueryResult.Series series : client.query(promql, window.end()).series()) {
+            String value = series.labels().get(label);
+            if (value != null && !value.isEmpty()) {
+                found.add(value);
+            }
+        }
+        found.sort(null);
+        return found;
     }
 
     @Override
@@ -50,7 +105,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
         Presets.MetricQueries queries;
         Map<String, String> values;
         try {
-            queries = Presets.resolve(metric);
+            queries = Presets.resolve(metric).map(rewrite);
             values = placeholderValues(metric, endpoint, version, window);
         } catch (IllegalArgumentException badConfiguration) {
             throw new MetricsException(

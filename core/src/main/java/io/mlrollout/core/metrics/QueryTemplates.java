@@ -2,9 +2,11 @@ package io.mlrollout.core.metrics;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +69,59 @@ public final class QueryTemplates {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** How presets, and most hand-written queries, pick a version: {@code some_label="${version}"}. */
+    private static final Pattern VERSION_MATCHER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\s*=\\s*\"\\$\\{version}\"");
+
+    /**
+     * A series selector that picks a version: the braces around a {@link #VERSION_MATCHER}, other placeholders (which
+     * hold braces of their own) allowed inside.
+     */
+    private static final Pattern VERSION_SELECTOR =
+            Pattern.compile("(?<!\\$)\\{(?:[^{}$]|\\$\\{[A-Za-z]+})*\\$\\{version}(?:[^{}$]|\\$\\{[A-Za-z]+})*}");
+
+    /** A Kubernetes object name: what a label value may be when it is matched literally inside a regex. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
+
+    /**
+     * The template with {@code label=~"a|b"} beside every {@code name="${version}"} matcher, so it reads only the series
+     * of the version whose {@code label} is one of {@code values} (e.g. some of a version's pods).
+     *
+     * @param values Kubernetes names (lowercase letters, digits, '-' and '.'), at least one
+     * @throws IllegalArgumentException when the template picks the version in no {@code name="${version}"} matcher,
+     *     or a value is not a plain name
+     */
+    public static String narrowed(String template, String label, List<String> values) {
+        if (!label.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("'" + label + "' is not a Prometheus label name");
+        }
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("no " + label + " to narrow the query to");
+        }
+        List<String> literals = new ArrayList<>();
+        for (String value : values) {
+            if (!PLAIN_NAME.matcher(value).matches()) {
+                throw new IllegalArgumentException("'" + value + "' is not a Kubernetes name");
+            }
+            literals.add(value.replace(".", "[.]")); // a dot is the only regex character such a name may hold
+        }
+        Matcher m = VERSION_MATCHER.matcher(template);
+        if (!m.find()) {
+            throw new IllegalArgumentException(
+                    "the query picks its version in no label=\"${version}\" matcher: " + template);
+        }
+        String matcher = label + "=~\"" + String.join("|", literals) + "\"";
+        return m.replaceAll(r -> Matcher.quoteReplacement(r.group() + "," + matcher));
+    }
+
+    /**
+     * The first series selector of the template that picks a version, braces included (e.g.
+     * {@code {reporter="destination",destination_version="${version}"}}): a selector of every series of the version.
+     */
+    public static Optional<String> versionSelector(String template) {
+        Matcher m = VERSION_SELECTOR.matcher(template);
+        return m.find() ? Optional.of(m.group()) : Optional.empty();
     }
 
     /** A window length as a Prometheus duration in whole seconds, e.g. {@code 60s}. */

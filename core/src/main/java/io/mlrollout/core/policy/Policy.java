@@ -50,6 +50,15 @@ public record Policy(
         return new Policy(endpoint, stages, analysis, metrics, rules, promote, rollback, dryRun);
     }
 
+    /** The policy with every sign-off taken away: for a replay of recorded metrics, where nobody signs. */
+    public Policy withoutSignOffs() {
+        List<Stage> unsigned = stages.stream()
+                .map(s -> new Stage(s.weight(), s.bake(), s.maxBake(), false))
+                .toList();
+        PromoteSettings promoteUnsigned = new PromoteSettings(promote.bake(), promote.holdback(), false);
+        return new Policy(endpoint, unsigned, analysis, metrics, Optional.empty(), promoteUnsigned, rollback, dryRun);
+    }
+
     public Policy withDryRun(boolean dry) {
         return new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dry);
     }

@@ -51,4 +51,52 @@ class QueryTemplatesTest {
         assertThat(QueryTemplates.number(0.25)).isEqualTo("0.25");
         assertThat(QueryTemplates.number(0.999)).isEqualTo("0.999");
     }
+
+    @Test
+    void narrowingAddsThePodMatcherBesideEveryVersionMatcherAndNowhereElse() {
+        String template = "sum(rate(a{reporter=\"destination\",destination_version=\"${version}\"}[${interval}]))"
+                + " / sum(rate(b{destination_version = \"${version}\",x=\"y\"}[${interval}]))";
+
+        String narrowed = QueryTemplates.narrowed(template, "pod", java.util.List.of("scorer-v1-0", "scorer.v1-2"));
+
+        assertThat(narrowed)
+                .isEqualTo("sum(rate(a{reporter=\"destination\",destination_version=\"${version}\","
+                        + "pod=~\"scorer-v1-0|scorer[.]v1-2\"}[${interval}])) / sum(rate(b{destination_version = "
+                        + "\"${version}\",pod=~\"scorer-v1-0|scorer[.]v1-2\",x=\"y\"}[${interval}]))");
+    }
+
+    @Test
+    void narrowingRefusesWhatCannotBeMatchedLiterallyOrAQueryWithoutAVersionMatcher() {
+        String template = "a{v=\"${version}\"}";
+        assertThatThrownBy(() -> QueryTemplates.narrowed(template, "pod", java.util.List.of("a|b")))
+                .hasMessage("'a|b' is not a Kubernetes name");
+        assertThatThrownBy(() -> QueryTemplates.narrowed(template, "pod\"", java.util.List.of("a")))
+                .hasMessageContaining("is not a Prometheus label name");
+        assertThatThrownBy(() -> QueryTemplates.narrowed(template, "pod", java.util.List.of()))
+                .hasMessageContaining("no pod");
+        assertThatThrownBy(() -> QueryTemplates.narrowed(
+                        "label_replace(a, \"v\", \"${version}\", \"\", \"\")", "pod", java.util.List.of("a")))
+                .hasMessageContaining("picks its version in no label=\"${version}\" matcher");
+    }
+
+    @Test
+    void everyPresetHasAVersionSelectorToFindThePodsBy() {
+        for (String name : Presets.names()) {
+            Presets.Preset preset = Presets.find(name).orElseThrow();
+            for (java.util.Optional<String> query :
+                    java.util.List.of(preset.bad(), preset.total(), preset.query(), preset.histogram())) {
+                query.ifPresent(q -> assertThat(QueryTemplates.versionSelector(q))
+                        .as(name + ": " + q)
+                        .hasValueSatisfying(selector -> assertThat(selector)
+                                .startsWith("{")
+                                .endsWith("\"}")
+                                .contains("\"${version}\"")));
+            }
+        }
+        assertThat(
+                        QueryTemplates.versionSelector(
+                                "sum(x{reporter=\"destination\",destination_service_name=\"${endpoint}\",destination_version=\"${version}\"}[${interval}])"))
+                .contains(
+                        "{reporter=\"destination\",destination_service_name=\"${endpoint}\",destination_version=\"${version}\"}");
+    }
 }

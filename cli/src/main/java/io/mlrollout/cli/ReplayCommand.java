@@ -1,0 +1,252 @@
+package io.mlrollout.cli;
+
+import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.metrics.MetricsException;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.PrometheusMetricsSource;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.Durations;
+import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.replay.PodSplit;
+import io.mlrollout.core.replay.Replay;
+import io.mlrollout.core.rollout.RolloutEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code mlrollout replay POLICY --endpoint FILE --from T1 [--to T2] (--baseline V1 --candidate V2 | --aa V)}: the
+ * policy's judge over metrics Prometheus recorded. With two versions, what the policy would have decided on a past
+ * rollout; with {@code --aa}, random splits of one version's pods into two groups judged as if they were two
+ * versions, which measures the policy's false-rollback rate on the endpoint's own traffic. Moves nothing.
+ */
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "replay",
+        description = {
+            "Runs the policy's judge over metrics Prometheus recorded between --from and --to, in simulated time:"
+                    + " --baseline and --candidate replay a past rollout (what would this policy have decided?);"
+                    + " --aa VERSION splits that version's pods into two random groups --splits times and judges them"
+                    + " as two versions (how often does this policy roll back a healthy candidate on this traffic?)."
+                    + " Nobody signs in a replay. Moves nothing.",
+            "Exit 0 replayed (whatever the verdicts), 2 bad input, 3 Prometheus could not be read."
+        })
+final class ReplayCommand extends CommandBase {
+
+    @Parameters(paramLabel = "POLICY", description = "the rollout policy (YAML or JSON)")
+    Path policy;
+
+    @Option(names = "--endpoint", required = true, paramLabel = "FILE", description = "the endpoint file: Prometheus")
+    Path endpoint;
+
+    @Option(
+            names = "--from",
+            required = true,
+            paramLabel = "TIME",
+            description = "where the replay starts: an ISO-8601 instant (2026-12-01T10:00:00Z) or a duration ago (2h)")
+    String from;
+
+    @Option(
+            names = "--to",
+            paramLabel = "TIME",
+            defaultValue = "now",
+            description = "where the recording ends, as --from, or now (the default)")
+    String to;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Mode mode;
+
+    static final class Mode {
+        @ArgGroup(exclusive = false)
+        PastRollout past;
+
+        @Option(
+                names = "--aa",
+                paramLabel = "VERSION",
+                description = "split this version's pods into two random groups and judge them as two versions")
+        String aa;
+    }
+
+    static final class PastRollout {
+        @Option(names = "--baseline", required = true, paramLabel = "VERSION", description = "the baseline version")
+        String baseline;
+
+        @Option(names = "--candidate", required = true, paramLabel = "VERSION", description = "the candidate version")
+        String candidate;
+    }
+
+    @Option(
+            names = "--pod-label",
+            paramLabel = "LABEL",
+            defaultValue = "pod",
+            description = "with --aa: the label that names a series' pod (default ${DEFAULT-VALUE})")
+    String podLabel;
+
+    @Option(
+            names = "--pods",
+            paramLabel = "POD",
+            split = ",",
+            description = "with --aa: the pods to split (default: every pod of the version seen in the window)")
+    List<String> pods;
+
+    @Option(
+            names = "--splits",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "with --aa: how many random splits to judge (default ${DEFAULT-VALUE})")
+    int splits;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "with --aa: the first split's seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    /** More splits than this would be a query storm for little more precision. */
+    static final int MAX_SPLITS = 200;
+
+    ReplayCommand(Environment env) {
+        super(env);
+    }
+
+    @Override
+    int run() throws InputException {
+        EndpointFile file = Inputs.endpoint(endpoint, err());
+        // nobody signs in a replay: sign-offs are taken away before the endpoint's sign-off rules are checked
+        Policy parsed = Inputs.policy(policy).withoutSignOffs();
+        Inputs.combine(parsed, policy, file);
+        Instant now;
+        try (RolloutTime time = env.time().get()) {
+            now = time.clock().instant();
+        }
+        Instant start = instant("--from", from, now);
+        Instant end = instant("--to", to, now);
+        if (!end.isAfter(start)) {
+            throw new InputException("", "--to", end + " is not after --from " + start);
+        }
+        MetricsSource metrics = Connectors.metrics(file, env, endpoint.toString());
+        if (mode.aa == null) {
+            Replay.Result result =
+                    Replay.run(parsed, metrics, file.name(), mode.past.baseline, mode.past.candidate, start, end);
+            out().println("replay of " + file.name() + " from " + start + " to " + end + ": " + mode.past.baseline
+                    + " (baseline) against " + mode.past.candidate + " (candidate); nobody signs in a replay, and"
+                    + " no traffic moves: the traffic lines say what the policy would have asked the router for");
+            result.events().forEach(event -> out().println(LogLines.format(event)));
+            out().println("replay: " + outcome(result));
+            return ExitCodes.OK;
+        }
+        return aa(parsed, file, metrics, start, end);
+    }
+
+    private int aa(Policy parsed, EndpointFile file, MetricsSource metrics, Instant start, Instant end)
+            throws InputException {
+        if (splits < 1 || splits > MAX_SPLITS) {
+            throw new InputException("", "--splits", splits + " is not 1.." + MAX_SPLITS);
+        }
+        if (!(metrics instanceof PrometheusMetricsSource prometheus)) {
+            throw new InputException(
+                    "", "--aa", "an A/A replay reads pods from Prometheus, and " + metrics + " is not");
+        }
+        List<String> split;
+        try {
+            split = pods != null ? List.copyOf(pods) : discoverPods(prometheus, parsed, file, start, end);
+            PodSplit.random(mode.aa, podLabel, split, seed); // refuses too few pods or a bad label now
+            prometheus.narrowedTo(podLabel, split);
+        } catch (IllegalArgumentException refused) {
+            throw new InputException("", pods != null ? "--pods" : "--aa", refused.getMessage());
+        } catch (MetricsException unreadable) {
+            err().println("mlrollout replay: Prometheus could not be read for the pods of " + mode.aa + ": "
+                    + unreadable.getMessage());
+            return ExitCodes.INFRASTRUCTURE;
+        }
+        out().println("A/A replay of " + file.name() + " from " + start + " to " + end + ": " + split.size()
+                + " pods of " + mode.aa + " (" + String.join(", ", split) + ") split at random into two groups, "
+                + splits + " times; nobody signs in a replay");
+        int failed = 0;
+        int inconclusive = 0;
+        int promoted = 0;
+        Set<String> distinct = new LinkedHashSet<>();
+        for (int i = 0; i < splits; i++) {
+            PodSplit groups = PodSplit.random(mode.aa, podLabel, split, seed + i);
+            distinct.add(groups.candidatePods() + "|" + groups.baselinePods());
+            Replay.Result result = Replay.run(
+                    parsed,
+                    groups.source(prometheus),
+                    file.name(),
+                    groups.baselineName(),
+                    groups.candidateName(),
+                    start,
+                    end);
+            failed += result.failed() ? 1 : 0;
+            inconclusive += result.rolledBack() && !result.failed() ? 1 : 0;
+            promoted += result.promoted() ? 1 : 0;
+            out().println("split " + (i + 1) + ": " + groups + ": " + outcome(result));
+        }
+        out().println("A/A replay: " + failed + " of " + splits + " splits failed a stage (false rollbacks: both groups"
+                + " run " + mode.aa + "), " + inconclusive + " ended inconclusive and were rolled back by"
+                + " analysis.onInconclusive, " + promoted + " promoted, "
+                + (splits - failed - inconclusive - promoted) + " undecided when the recording ended ("
+                + distinct.size() + " distinct split" + (distinct.size() == 1 ? "" : "s") + " of the pods)");
+        return ExitCodes.OK;
+    }
+
+    /** The pods of the A/A version that served in the window, read through the policy's first metric. */
+    private List<String> discoverPods(
+            PrometheusMetricsSource prometheus, Policy parsed, EndpointFile file, Instant start, Instant end)
+            throws MetricsException {
+        MetricSpec first = parsed.metrics().get(0);
+        return prometheus.labelValues(first, file.name(), mode.aa, podLabel, new Window(start, end));
+    }
+
+    /** What the replayed rollout came to, in one line. */
+    private static String outcome(Replay.Result result) {
+        String last = result.events().isEmpty()
+                ? ""
+                : ": "
+                        + LogLines.format(result.events().get(result.events().size() - 1))
+                                .substring(LogLines.PREFIX.length());
+        if (result.recordingEnded()) {
+            return "undecided, the recording ended in phase " + result.phase() + last;
+        }
+        String reason = result.events().stream()
+                .filter(e -> e instanceof RolloutEvent.RollbackStarted)
+                .map(e -> ": " + ((RolloutEvent.RollbackStarted) e).reason())
+                .findFirst()
+                .orElse("");
+        return switch (result.phase()) {
+            case ROLLED_BACK, ROLLBACK_FAILED -> "rolled back at " + result.endedAt() + reason;
+            case PROMOTED -> "promoted at " + result.endedAt();
+            default -> result.phase() + " at " + result.endedAt() + last;
+        };
+    }
+
+    private static Instant instant(String option, String text, Instant now) throws InputException {
+        if (text.equals("now")) {
+            return now;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                Duration ago = Durations.parse(text);
+                return now.minus(ago);
+            } catch (IllegalArgumentException notADuration) {
+                throw new InputException(
+                        "",
+                        option,
+                        "'" + text
+                                + "' is neither an ISO-8601 instant (2026-12-01T10:00:00Z), a duration ago (2h), nor now");
+            }
+        }
+    }
+}

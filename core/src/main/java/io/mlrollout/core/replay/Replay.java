@@ -1,0 +1,105 @@
+package io.mlrollout.core.replay;
+
+import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.rollout.Input;
+import io.mlrollout.core.rollout.Phase;
+import io.mlrollout.core.rollout.RolloutDriver;
+import io.mlrollout.core.rollout.RolloutEngine;
+import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.time.VirtualTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs a policy over recorded metrics: the real engine and judge, in simulated time from {@code from}, reading each
+ * look's window from what the metrics source recorded then, with a router that moves nothing. What it answers is what
+ * the policy would have decided on that traffic. Nobody signs in a replay: sign-offs are taken away, and the canary is
+ * promoted as soon as every stage passed, so the promotion watch is judged too.
+ */
+public final class Replay {
+
+    /**
+     * How a replay ended.
+     *
+     * @param phase where the rollout came to rest, or where it was when the recording ended
+     * @param endedAt the simulated time of the last event
+     * @param recordingEnded the recording ended before the rollout came to rest: undecided
+     * @param events everything the rollout recorded, as a real one writes it to its log and evidence
+     */
+    public record Result(Phase phase, Instant endedAt, boolean recordingEnded, List<RolloutEvent> events) {
+        public Result {
+            events = List.copyOf(events);
+        }
+
+        public boolean rolledBack() {
+            return !recordingEnded && (phase == Phase.ROLLED_BACK || phase == Phase.ROLLBACK_FAILED);
+        }
+
+        /**
+         * Whether a stage (or the watch) failed: the judge showed a regression. A rollback without it came from an
+         * inconclusive stage under {@code onInconclusive: rollback}: too little evidence, not a verdict.
+         */
+        public boolean failed() {
+            return events.stream()
+                    .anyMatch(e -> e instanceof RolloutEvent.StageConcluded c && c.verdict() == Verdict.FAIL);
+        }
+
+        public boolean promoted() {
+            return !recordingEnded && phase == Phase.PROMOTED;
+        }
+    }
+
+    private Replay() {}
+
+    /**
+     * @param metrics reads the recorded metrics, asked for {@code baseline} and {@code candidate} by those names
+     * @param from where the replayed rollout starts
+     * @param to where the recording ends: no look reads past it
+     */
+    public static Result run(
+            Policy policy,
+            MetricsSource metrics,
+            String endpoint,
+            String baseline,
+            String candidate,
+            Instant from,
+            Instant to) {
+        if (!to.isAfter(from)) {
+            throw new IllegalArgumentException("a replay must end after it starts: " + from + " .. " + to);
+        }
+        RolloutEngine engine = new RolloutEngine(policy.withoutSignOffs().withDryRun(false), Optional.empty());
+        VirtualTime time = new VirtualTime(from);
+        List<RolloutEvent> events = new ArrayList<>();
+        RolloutDriver driver = RolloutDriver.start(
+                engine,
+                new RecordedRouter(baseline, candidate),
+                metrics,
+                time,
+                time,
+                RolloutDriver.eventsTo(events::add),
+                "replay",
+                endpoint,
+                candidate,
+                "replay");
+        while (true) {
+            Phase phase = driver.state().phase();
+            if (phase == Phase.CANARY_PASSED
+                    && driver.submit(new Input.PromoteRequested("replay", time.instant()))
+                            .isEmpty()) {
+                continue; // promoted at once, so the watch reads the minutes right after the canary's
+            }
+            Instant next = time.nextDue();
+            boolean recordingEnded = !phase.isResting() && (next == null || next.isAfter(to));
+            if (phase.isResting() || recordingEnded) {
+                Instant last =
+                        events.isEmpty() ? from : events.get(events.size() - 1).at();
+                return new Result(phase, last, recordingEnded, events);
+            }
+            time.runNext();
+        }
+    }
+}
