@@ -134,6 +134,9 @@ final class ReplayCommand extends CommandBase {
         if (!end.isAfter(start)) {
             throw new InputException("", "--to", end + " is not after --from " + start);
         }
+        if (mode.aa != null && (splits < 1 || splits > MAX_SPLITS)) {
+            throw new InputException("", "--splits", splits + " is not 1.." + MAX_SPLITS);
+        }
         MetricsSource metrics = Connectors.metrics(file, env, endpoint.toString());
         if (mode.aa == null) {
             Replay.Result result =
@@ -150,9 +153,6 @@ final class ReplayCommand extends CommandBase {
 
     private int aa(Policy parsed, EndpointFile file, MetricsSource metrics, Instant start, Instant end)
             throws InputException {
-        if (splits < 1 || splits > MAX_SPLITS) {
-            throw new InputException("", "--splits", splits + " is not 1.." + MAX_SPLITS);
-        }
         if (!(metrics instanceof PrometheusMetricsSource prometheus)) {
             throw new InputException(
                     "", "--aa", "an A/A replay reads pods from Prometheus, and " + metrics + " is not");

@@ -247,6 +247,63 @@ class BadInputTest {
         assertThat(endpoint.metricsCredentials).isEmpty(); // no metrics source was made
     }
 
+    @Test
+    void replayRefusesTimesItCannotReadAndAMissingModeBeforeContactingAnything() throws Exception {
+        Path policy = write("policy.yaml", POLICY);
+        String endpointFile = endpoint.endpointFile(dir, "", "").toString();
+
+        Cli.Result yesterday = Cli.run(
+                endpoint.environment(),
+                "replay",
+                policy.toString(),
+                "--endpoint",
+                endpointFile,
+                "--from",
+                "yesterday",
+                "--aa",
+                "v1");
+        Cli.Result backwards = Cli.run(
+                endpoint.environment(),
+                "replay",
+                policy.toString(),
+                "--endpoint",
+                endpointFile,
+                "--from",
+                "2026-12-01T10:00:00Z",
+                "--to",
+                "2026-12-01T09:00:00Z",
+                "--baseline",
+                "v1",
+                "--candidate",
+                "v2");
+        Cli.Result noMode = Cli.run(
+                endpoint.environment(), "replay", policy.toString(), "--endpoint", endpointFile, "--from", "1h");
+        Cli.Result tooManySplits = Cli.run(
+                endpoint.environment(),
+                "replay",
+                policy.toString(),
+                "--endpoint",
+                endpointFile,
+                "--from",
+                "1h",
+                "--aa",
+                "v1",
+                "--splits",
+                "1000");
+
+        assertThat(yesterday.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(yesterday.err())
+                .contains("--from: 'yesterday' is neither an ISO-8601 instant (2026-12-01T10:00:00Z), a duration ago"
+                        + " (2h), nor now");
+        assertThat(backwards.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(backwards.err()).contains("--to: 2026-12-01T09:00:00Z is not after --from 2026-12-01T10:00:00Z");
+        assertThat(noMode.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(noMode.err()).contains("--aa").contains("--baseline");
+        assertThat(tooManySplits.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(tooManySplits.err()).contains("--splits: 1000 is not 1..200");
+        assertThat(endpoint.metricsCredentials).isEmpty(); // no metrics source was made
+    }
+
     private Path write(String name, String text) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, text);
