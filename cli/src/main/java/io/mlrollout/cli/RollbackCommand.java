@@ -134,7 +134,7 @@ final class RollbackCommand extends CommandBase {
             return ExitCodes.INFRASTRUCTURE;
         }
         out().println(LogLines.PREFIX
-                + (before.canaryWeight() == 0 && before.ready()
+                + (before.canaryWeight() == 0 && before.mirrorPercent() == 0 && before.ready()
                         ? "already rolled back: all traffic is on " + now.baseline()
                         : "ROLLED BACK: traffic now " + now + " (requested by " + (by != null ? by : env.actor()) + ": "
                                 + reason + ")"));

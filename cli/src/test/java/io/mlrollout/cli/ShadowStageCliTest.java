@@ -110,6 +110,24 @@ class ShadowStageCliTest {
     }
 
     @Test
+    void aRollbackWithoutAStateFileEndsAMirrorLeftOn() throws Exception {
+        endpoint = new SimulatedEndpoint(Scenario.BASELINE.withName("v2"));
+        endpoint.simulator.setSplit(0, 20);
+
+        Cli.Result run = Cli.run(
+                endpoint.environment(),
+                "rollback",
+                "--endpoint",
+                endpoint.endpointFile(dir, "", "").toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .contains("reports v1 100% / v2 0%, mirroring 20% to v2")
+                .contains("ROLLED BACK: traffic now v1 100% / v2 0% (requested by");
+        assertThat(endpoint.simulator.split().mirrorPercent()).isZero();
+    }
+
+    @Test
     void aShadowStageOnAKServeEndpointIsRefusedBeforeAnythingMoves() throws Exception {
         endpoint = new SimulatedEndpoint(Scenario.BASELINE.withName("v2"));
         Path kserve = dir.resolve("kserve.yaml");
