@@ -2,8 +2,10 @@ package io.mlrollout.cli;
 
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.rollout.ShadowStages;
 import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.TrafficSplit;
@@ -67,6 +69,17 @@ final class CanaryCommand extends StatefulCommand {
         }
     }
 
+    /** A shadow stage on a router that cannot mirror is bad input, refused before anything moves. */
+    private static void requireMirroring(Session session, TrafficRouter router) throws InputException {
+        try {
+            ShadowStages.requireMirroring(session.policy, router);
+        } catch (PolicyException refused) {
+            throw new InputException(
+                    session.policyFile.toString(),
+                    refused.errors().stream().map(InputError::from).toList());
+        }
+    }
+
     @Override
     int run() throws InputException, IOException, InterruptedException {
         try (Session session = Session.open(policy, endpoint, state, err())) {
@@ -106,6 +119,7 @@ final class CanaryCommand extends StatefulCommand {
                             Session::restingOrAwaitingSignOff,
                             env.actor());
                 } else {
+                    requireMirroring(session, router);
                     requireNoOtherCandidate(router, session.endpoint.name());
                     RolloutDriver driver = RolloutDriver.start(
                             session.engine,

@@ -3,6 +3,7 @@ package io.mlrollout.cli;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.Stage;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEvent;
@@ -61,8 +62,9 @@ final class Console implements RolloutDriver.Listener {
         Duration bake = Duration.between(clock.startedAt(), clock.endsAt());
         String where;
         if (state.phase() == Phase.BAKING) {
-            where = "stage " + (state.stageIndex() + 1) + "/" + policy.stageCount() + " at " + state.canaryWeight()
-                    + "%";
+            Stage stage = policy.stage(state.stageIndex());
+            where = "stage " + (state.stageIndex() + 1) + "/" + policy.stageCount()
+                    + (stage.isShadow() ? " (" + stage.label() + ")" : " at " + state.canaryWeight() + "%");
         } else if (state.phase() == Phase.WATCHING) {
             where = "promotion watch at " + state.canaryWeight() + "%";
         } else if (state.phase() == Phase.AWAITING_SIGNOFF && state.gate() != null) {

@@ -172,7 +172,7 @@ final class PlanCommand extends CommandBase {
                 out().printf(
                                 format,
                                 row.stageNumber(),
-                                row.stage().weight() + "%",
+                                row.stage().label(),
                                 row.metric(),
                                 "-",
                                 "-",
@@ -184,7 +184,7 @@ final class PlanCommand extends CommandBase {
             out().printf(
                             format,
                             row.stageNumber(),
-                            row.stage().weight() + "%",
+                            row.stage().label(),
                             row.metric(),
                             Format.number(row.canaryRequestsPerMinute()),
                             level + time(row.toCatch(), row.simulatedUpTo()),

@@ -119,7 +119,8 @@ final class RollbackCommand extends CommandBase {
         TrafficSplit before = router.current();
         out().println(LogLines.PREFIX + "router " + router.describe() + " reports " + before);
         TrafficSplit now = before;
-        if (before.canaryWeight() != 0) {
+        if (before.canaryWeight() != 0 || before.mirrorPercent() != 0) {
+            // 0% with no mirror: a rollback also ends a shadow stage's mirror
             now = router.shift(before.canary(), 0);
             out().println(LogLines.PREFIX + "asked for 0% to " + before.canary() + "; router reports " + now);
         }
@@ -128,12 +129,12 @@ final class RollbackCommand extends CommandBase {
             sleeper.sleep(READINESS_POLL);
             now = router.current();
         }
-        if (now.canaryWeight() != 0 || !now.ready()) {
+        if (now.canaryWeight() != 0 || now.mirrorPercent() != 0 || !now.ready()) {
             out().println(LogLines.PREFIX + "ROLLBACK FAILED: the router reports " + now + " after asking for 0%");
             return ExitCodes.INFRASTRUCTURE;
         }
         out().println(LogLines.PREFIX
-                + (before.canaryWeight() == 0 && before.ready()
+                + (before.canaryWeight() == 0 && before.mirrorPercent() == 0 && before.ready()
                         ? "already rolled back: all traffic is on " + now.baseline()
                         : "ROLLED BACK: traffic now " + now + " (requested by " + (by != null ? by : env.actor()) + ": "
                                 + reason + ")"));

@@ -123,7 +123,7 @@ final class Session implements AutoCloseable {
             return;
         }
         List<RolloutEvent.PlannedStage> stages = policy.stages().stream()
-                .map(s -> new RolloutEvent.PlannedStage(s.weight(), s.bake(), s.signOff()))
+                .map(s -> new RolloutEvent.PlannedStage(s.weight(), s.bake(), s.signOff(), s.shadow()))
                 .toList();
         List<String> metrics = policy.metrics().stream().map(MetricSpec::name).toList();
         if (!stages.equals(started.get().stages())

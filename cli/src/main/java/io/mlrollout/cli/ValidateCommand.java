@@ -54,8 +54,7 @@ final class ValidateCommand extends CommandBase {
         out().println("valid: " + policy + (file.isPresent() ? " with " + endpoint : "") + ": "
                 + p.stageCount() + " stage(s) "
                 + p.stages().stream()
-                        .map(s ->
-                                s.weight() + "% for " + Durations.format(s.bake()) + (s.signOff() ? " (sign-off)" : ""))
+                        .map(s -> s.label() + " for " + Durations.format(s.bake()) + (s.signOff() ? " (sign-off)" : ""))
                         .collect(Collectors.joining(" → "))
                 + "; metrics " + p.metrics().stream().map(m -> m.name()).collect(Collectors.joining(", ")));
         if (endpoint == null) {

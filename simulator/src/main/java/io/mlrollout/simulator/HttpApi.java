@@ -16,7 +16,7 @@ import java.util.Set;
 final class HttpApi {
 
     private static final String JSON = "application/json";
-    private static final Set<String> TRAFFIC_FIELDS = Set.of("baseline", "canary", "canaryWeight");
+    private static final Set<String> TRAFFIC_FIELDS = Set.of("baseline", "canary", "canaryWeight", "mirrorPercent");
 
     private final Simulator simulator;
     private final Optional<byte[]> expectedAuthorization;
@@ -135,8 +135,10 @@ final class HttpApi {
             send(exchange, 422, JSON, error(invalid.get()));
             return;
         }
-        int weight = ((BigDecimal) ((Map<?, ?>) parsed).get("canaryWeight")).intValueExact();
-        send(exchange, 200, JSON, splitJson(simulator.setSplit(weight)));
+        Map<?, ?> body = (Map<?, ?>) parsed;
+        int weight = ((BigDecimal) body.get("canaryWeight")).intValueExact();
+        int mirror = body.get("mirrorPercent") instanceof BigDecimal share ? share.intValueExact() : 0;
+        send(exchange, 200, JSON, splitJson(simulator.setSplit(weight, mirror)));
     }
 
     /** Why a well-formed body is not a split this simulator can apply, if it is not. */
@@ -147,12 +149,18 @@ final class HttpApi {
         }
         for (Object field : body.keySet()) {
             if (!TRAFFIC_FIELDS.contains(field)) {
-                return Optional.of("unknown field '" + field + "'; allowed: baseline, canary, canaryWeight");
+                return Optional.of(
+                        "unknown field '" + field + "'; allowed: baseline, canary, canaryWeight, mirrorPercent");
             }
         }
         Object weight = body.get("canaryWeight");
         if (!(weight instanceof BigDecimal number) || !isIntegerIn(number, 0, 100)) {
             return Optional.of("canaryWeight must be an integer 0..100, got " + describe("canaryWeight", body));
+        }
+        Object mirror = body.get("mirrorPercent");
+        if (body.containsKey("mirrorPercent") && !(mirror instanceof BigDecimal share && isIntegerIn(share, 0, 100))) {
+            return Optional.of(
+                    "mirrorPercent, when given, must be an integer 0..100, got " + describe("mirrorPercent", body));
         }
         String canaryName = simulator.canary().name();
         Object canary = body.get("canary");
@@ -207,6 +215,7 @@ final class HttpApi {
         body.put("canary", split.canary());
         body.put("canaryWeight", split.canaryWeight());
         body.put("ready", split.ready());
+        body.put("mirrorPercent", split.mirrorPercent());
         return Json.object(body);
     }
 

@@ -75,6 +75,7 @@ public final class Simulator implements AutoCloseable {
     private VersionProfile baseline;
     private VersionProfile canary;
     private int canaryWeight;
+    private int mirrorPercent;
     private Instant readyAt;
     private HttpServer server;
     private ExecutorService httpThreads;
@@ -190,15 +191,28 @@ public final class Simulator implements AutoCloseable {
     /** The current split; {@code ready} is false until the readiness delay after the last change has passed. */
     public synchronized Split split() {
         return new Split(
-                baseline.name(), canary.name(), canaryWeight, !clock.instant().isBefore(readyAt));
+                baseline.name(), canary.name(), canaryWeight, !clock.instant().isBefore(readyAt), mirrorPercent);
     }
 
-    /** Routes {@code weight} percent of requests to the canary from now on, and returns the realised split. */
+    /** Routes {@code weight} percent of requests to the canary from now on, mirroring none; returns the split. */
     public synchronized Split setSplit(int weight) {
+        return setSplit(weight, 0);
+    }
+
+    /**
+     * Routes {@code weight} percent of requests to the canary and mirrors {@code mirror} percent of the baseline's
+     * requests to it from now on (the canary's answers to the copies are thrown away, as a mesh's mirror does), and
+     * returns the realised split.
+     */
+    public synchronized Split setSplit(int weight, int mirror) {
         if (weight < 0 || weight > 100) {
             throw new IllegalArgumentException("canaryWeight must be an integer 0..100, got " + weight);
         }
+        if (mirror < 0 || mirror > 100) {
+            throw new IllegalArgumentException("mirrorPercent must be an integer 0..100, got " + mirror);
+        }
         canaryWeight = weight;
+        mirrorPercent = mirror;
         readyAt = clock.instant().plus(readinessDelay);
         return split();
     }
@@ -222,6 +236,14 @@ public final class Simulator implements AutoCloseable {
 
     private Outcome request(int minute) {
         VersionProfile profile = random.nextInt(100) < canaryWeight ? canary : baseline;
+        if (profile == baseline && mirrorPercent > 0 && random.nextInt(100) < mirrorPercent) {
+            answer(canary, minute); // the mirrored copy: counted in the canary's metrics, its answer dropped
+        }
+        return answer(profile, minute);
+    }
+
+    /** Serves one request on {@code profile} and counts it in that version's metrics. */
+    private Outcome answer(VersionProfile profile, int minute) {
         boolean isCanary = profile == canary;
         VersionCounters counters = isCanary ? canaryCounters : baselineCounters;
         double latencyFactor = isCanary ? trafficFactors.canaryLatency(minute) : trafficFactors.baselineLatency(minute);

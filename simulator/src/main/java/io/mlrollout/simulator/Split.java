@@ -7,5 +7,6 @@ package io.mlrollout.simulator;
  * @param canary the canary version's name
  * @param canaryWeight percent of requests routed to the canary, 0..100
  * @param ready false while a readiness delay after the last change has not yet passed
+ * @param mirrorPercent percent of the baseline's requests also served, as a copy, by the canary (a shadow stage)
  */
-public record Split(String baseline, String canary, int canaryWeight, boolean ready) {}
+public record Split(String baseline, String canary, int canaryWeight, boolean ready, int mirrorPercent) {}

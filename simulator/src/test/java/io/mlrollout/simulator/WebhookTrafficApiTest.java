@@ -41,7 +41,8 @@ class WebhookTrafficApiTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(response.body())
-                .isEqualTo("{\"baseline\":\"v1\",\"canary\":\"v2\",\"canaryWeight\":5,\"ready\":true}");
+                .isEqualTo(
+                        "{\"baseline\":\"v1\",\"canary\":\"v2\",\"canaryWeight\":5,\"ready\":true,\"mirrorPercent\":0}");
     }
 
     @Test
@@ -53,7 +54,8 @@ class WebhookTrafficApiTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(response.body())
-                .isEqualTo("{\"baseline\":\"v1\",\"canary\":\"v2\",\"canaryWeight\":25,\"ready\":true}");
+                .isEqualTo(
+                        "{\"baseline\":\"v1\",\"canary\":\"v2\",\"canaryWeight\":25,\"ready\":true,\"mirrorPercent\":0}");
         assertThat(sim.split().canaryWeight()).isEqualTo(25);
         assertThat(Http.get(traffic).body()).contains("\"canaryWeight\":25");
     }

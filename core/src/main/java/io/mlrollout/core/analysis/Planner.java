@@ -100,7 +100,7 @@ public final class Planner {
                 }
             });
             for (Row row : rows) {
-                String where = "stage " + row.stageNumber() + " (" + row.stage().weight() + "%): " + row.metric();
+                String where = "stage " + row.stageNumber() + " (" + row.stage().label() + "): " + row.metric();
                 String maxBake = ", maxBake is " + minutes(row.stage().maxBake());
                 String level = Format.number(row.regression()) + "×";
                 if (!row.rulesOutInTime()) {
@@ -157,7 +157,7 @@ public final class Planner {
         double regression = 1 + policy.analysis().ruleOut();
         Optional<String> why = whyNotPlanned(metric, traffic);
         double canaryPerMinute =
-                traffic == null ? Double.NaN : traffic.requestsPerInterval() * stage.weight() / 100.0 * perMinute;
+                traffic == null ? Double.NaN : traffic.requestsPerInterval() * stage.candidateShare() * perMinute;
         int horizon = HORIZON_FACTOR * looksIn(stage.maxBake(), interval);
         Duration upTo = interval.multipliedBy(horizon);
         if (why.isPresent()) {
@@ -174,7 +174,7 @@ public final class Planner {
         }
         RatioJudge ratio = judge.ratioJudge(metric.name()).orElseThrow();
         double cv = Double.isNaN(traffic.wanderCv()) ? policy.analysis().maxDispersion() : traffic.wanderCv();
-        StageSimulation simulation = new StageSimulation(ratio, traffic, stage.weight() / 100.0, cv, horizon);
+        StageSimulation simulation = new StageSimulation(ratio, traffic, stage, cv, horizon);
         long seed = 1_000_003L * (s + 1) + 7919L * m;
         Optional<Duration> toCatch =
                 simulation.percentile(seed, regression, true).map(interval::multipliedBy);
@@ -215,12 +215,12 @@ public final class Planner {
         private final double cv;
         private final int horizon;
 
-        StageSimulation(RatioJudge judge, BaselineTraffic traffic, double share, double cv, int horizon) {
+        StageSimulation(RatioJudge judge, BaselineTraffic traffic, Stage stage, double cv, int horizon) {
             this.margin = judge.marginTest();
             this.ruleOut = judge.ruleOutTest();
             this.minRequests = judge.minRequests();
-            this.canaryRequests = traffic.requestsPerInterval() * share;
-            this.baselineRequests = traffic.requestsPerInterval() * (1 - share);
+            this.canaryRequests = traffic.requestsPerInterval() * stage.candidateShare();
+            this.baselineRequests = traffic.requestsPerInterval() * stage.baselineShare();
             this.badFraction = traffic.badFraction();
             this.cv = cv;
             this.horizon = horizon;

@@ -107,8 +107,8 @@ public final class HtmlReport {
                     .append(stage.stage() == 0 ? "promotion watch" : String.valueOf(stage.stage()))
                     .append(stage.signOff() ? " ✍" : "")
                     .append("</td><td>")
-                    .append(stage.weight())
-                    .append("%</td><td>")
+                    .append(stage.shadow() > 0 ? escape(stage.label() + ": " + LogLines.SHADOW_NOTE) : stage.label())
+                    .append("</td><td>")
                     .append(LogLines.duration(stage.bake()))
                     .append("</td><td>")
                     .append(
@@ -179,7 +179,7 @@ public final class HtmlReport {
             if (stage.startedAt() != null) {
                 all.add(new Boundary(
                         stage.startedAt(),
-                        stage.stage() == 0 ? "watch" : "stage " + stage.stage() + " " + stage.weight() + "%"));
+                        stage.stage() == 0 ? "watch" : "stage " + stage.stage() + " " + stage.label()));
             }
         }
         return all;

@@ -2,6 +2,7 @@ package io.mlrollout.core.audit;
 
 import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.analysis.MetricLook;
+import io.mlrollout.core.policy.Stage;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
@@ -20,6 +21,9 @@ public final class LogLines {
 
     public static final String PREFIX = "[ml-rollout] ";
 
+    /** What a shadow stage is, said wherever one starts. */
+    public static final String SHADOW_NOTE = "mirrored, no user traffic";
+
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -35,7 +39,8 @@ public final class LogLines {
             return "rollout of " + e.candidate() + " on " + e.endpoint()
                     + (e.dryRun() ? " (DRY RUN: no traffic will move)" : "") + ": stages "
                     + e.stages().stream()
-                            .map(s -> s.weight() + "% for " + duration(s.bake()) + (s.signOff() ? " + sign-off" : ""))
+                            .map(s -> Stage.label(s.weight(), s.shadow()) + " for " + duration(s.bake())
+                                    + (s.signOff() ? " + sign-off" : ""))
                             .collect(Collectors.joining(" → "))
                     + "; metrics " + String.join(", ", e.metrics()) + "; false-rollback budget "
                     + Format.percent(e.falseRollbackRate())
@@ -53,15 +58,16 @@ public final class LogLines {
                     + "; trying again at " + time(e.retryAt());
         }
         if (event instanceof RolloutEvent.StageStarted e) {
-            return "stage " + e.stage() + "/" + e.stageCount() + " (" + e.weight() + "%) baking until "
-                    + time(e.bakeEndsAt());
+            return "stage " + e.stage() + "/" + e.stageCount() + " (" + Stage.label(e.weight(), e.shadow())
+                    + (e.shadow() > 0 ? ": " + SHADOW_NOTE : "") + ") baking until " + time(e.bakeEndsAt());
         }
         if (event instanceof RolloutEvent.Looked e) {
-            return where(e.stage(), e.weight()) + " look " + time(e.window().end()) + "  " + metrics(e.metrics());
+            return where(e.stage(), e.weight(), e.shadow()) + " look "
+                    + time(e.window().end()) + "  " + metrics(e.metrics());
         }
         if (event instanceof RolloutEvent.StageConcluded e) {
-            return "stage " + e.stage() + "/" + e.stageCount() + " (" + e.weight()
-                    + "%) " + e.verdict() + " score " + Format.number(e.score())
+            return "stage " + e.stage() + "/" + e.stageCount() + " (" + Stage.label(e.weight(), e.shadow()) + ") "
+                    + e.verdict() + " score " + Format.number(e.score())
                     + (e.reasons().isEmpty() ? "" : "  " + String.join("; ", e.reasons()));
         }
         if (event instanceof RolloutEvent.StageExtended e) {
@@ -122,8 +128,10 @@ public final class LogLines {
         throw new IllegalArgumentException("unknown event " + event);
     }
 
-    private static String where(int stage, int weight) {
-        return stage > 0 ? "stage " + stage + " (" + weight + "%)" : "promotion watch (" + weight + "%)";
+    private static String where(int stage, int weight, int shadow) {
+        return stage > 0
+                ? "stage " + stage + " (" + Stage.label(weight, shadow) + ")"
+                : "promotion watch (" + weight + "%)";
     }
 
     private static String metrics(List<MetricLook> looks) {
@@ -139,7 +147,11 @@ public final class LogLines {
 
     private static String split(TrafficSplit split) {
         return split.baseline() + " " + (100 - split.canaryWeight()) + "% / " + split.canary() + " "
-                + split.canaryWeight() + "%" + (split.ready() ? "" : " (not ready)");
+                + split.canaryWeight() + "%"
+                + (split.mirrorPercent() > 0
+                        ? ", " + split.mirrorPercent() + "% of requests mirrored to " + split.canary()
+                        : "")
+                + (split.ready() ? "" : " (not ready)");
     }
 
     static String time(Instant instant) {

@@ -3,6 +3,7 @@ package io.mlrollout.core.audit;
 import io.mlrollout.core.analysis.Outcome;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.core.policy.Stage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -97,6 +98,7 @@ public record Report(
      *
      * @param startedAt null until the stage started
      * @param verdict null until it was judged
+     * @param shadow the share mirrored to the candidate in a shadow stage, else 0
      */
     public record StageRow(
             int stage,
@@ -106,9 +108,28 @@ public record Report(
             Instant startedAt,
             Verdict verdict,
             Double score,
-            List<String> reasons) {
+            List<String> reasons,
+            int shadow) {
         public StageRow {
             reasons = List.copyOf(reasons);
+        }
+
+        /** A canary stage's row, or the watch's. */
+        public StageRow(
+                int stage,
+                int weight,
+                Duration bake,
+                boolean signOff,
+                Instant startedAt,
+                Verdict verdict,
+                Double score,
+                List<String> reasons) {
+            this(stage, weight, bake, signOff, startedAt, verdict, score, reasons, 0);
+        }
+
+        /** How the stage is named: {@code 25%}, or {@code shadow 20%}. */
+        public String label() {
+            return Stage.label(weight, shadow);
         }
     }
 

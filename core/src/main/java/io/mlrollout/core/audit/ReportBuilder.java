@@ -53,7 +53,8 @@ public final class ReportBuilder {
             e.metrics().forEach(m -> points.put(m, new ArrayList<>()));
             for (int i = 0; i < e.stages().size(); i++) {
                 RolloutEvent.PlannedStage s = e.stages().get(i);
-                stages.add(new Report.StageRow(i + 1, s.weight(), s.bake(), s.signOff(), null, null, null, List.of()));
+                stages.add(new Report.StageRow(
+                        i + 1, s.weight(), s.bake(), s.signOff(), null, null, null, List.of(), s.shadow()));
             }
             outcome = e.dryRun() ? "dry run" : "starting";
         } else if (event instanceof RolloutEvent.Inspected e) {
@@ -68,7 +69,15 @@ public final class ReportBuilder {
             updateStage(
                     e.stage(),
                     row -> new Report.StageRow(
-                            row.stage(), row.weight(), row.bake(), row.signOff(), e.at(), null, null, List.of()));
+                            row.stage(),
+                            row.weight(),
+                            row.bake(),
+                            row.signOff(),
+                            e.at(),
+                            null,
+                            null,
+                            List.of(),
+                            row.shadow()));
             outcome = "stage " + e.stage() + " of " + e.stageCount();
         } else if (event instanceof RolloutEvent.StageConcluded e) {
             updateStage(
@@ -81,7 +90,8 @@ public final class ReportBuilder {
                             row.startedAt(),
                             e.verdict(),
                             e.score(),
-                            e.reasons()));
+                            e.reasons(),
+                            row.shadow()));
         } else if (event instanceof RolloutEvent.Looked e) {
             for (MetricLook look : e.metrics()) {
                 units.putIfAbsent(look.metric(), look.unit());

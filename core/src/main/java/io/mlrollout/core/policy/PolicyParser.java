@@ -36,7 +36,7 @@ public final class PolicyParser {
 
     private static final List<String> POLICY_KEYS =
             List.of("endpoint", "stages", "analysis", "metrics", "signOff", "promote", "rollback", "dryRun");
-    private static final List<String> STAGE_KEYS = List.of("weight", "bake", "maxBake", "signOff");
+    private static final List<String> STAGE_KEYS = List.of("weight", "bake", "maxBake", "signOff", ShadowShare.KEY);
     private static final List<String> ANALYSIS_KEYS = List.of(
             "interval",
             "falseRollbackRate",
@@ -222,6 +222,7 @@ public final class PolicyParser {
         }
         List<Stage> stages = new ArrayList<>();
         int previousWeight = 0;
+        int previousShadow = 0;
         for (int i = 0; i < items.size(); i++) {
             Optional<MappingReader> entry =
                     MappingReader.of(items.get(i), FieldPath.index(top.pathOf("stages"), i), STAGE_KEYS, errors);
@@ -229,7 +230,11 @@ public final class PolicyParser {
                 continue;
             }
             MappingReader stage = entry.get();
-            Optional<Integer> weight = stage.required("weight", WEIGHT);
+            boolean isShadow = stage.has(ShadowShare.KEY);
+            Optional<Integer> shadow =
+                    isShadow ? ShadowShare.read(stage, previousWeight > 0, previousShadow) : Optional.empty();
+            previousShadow = shadow.orElse(previousShadow);
+            Optional<Integer> weight = isShadow ? Optional.empty() : stage.required("weight", WEIGHT);
             if (weight.isPresent()) {
                 if (weight.get() <= previousWeight) {
                     stage.error(
@@ -249,7 +254,10 @@ public final class PolicyParser {
                                 + Durations.format(bake.get()) + ")");
             }
             boolean signOff = stage.orDefault("signOff", BOOLEAN, false);
-            if (weight.isPresent() && bake.isPresent()) {
+            if (shadow.isPresent() && bake.isPresent()) {
+                Duration longest = maxBake.orElse(bake.get().multipliedBy(Stage.DEFAULT_MAX_BAKE_FACTOR));
+                stages.add(Stage.shadowStage(shadow.get(), bake.get(), longest, signOff));
+            } else if (weight.isPresent() && bake.isPresent()) {
                 stages.add(maxBake.map(m -> new Stage(weight.get(), bake.get(), m, signOff))
                         .orElseGet(() -> new Stage(weight.get(), bake.get(), signOff)));
             }

@@ -191,8 +191,11 @@ public final class RolloutDriver {
             return routerCall(() -> new Input.Inspected(router.current(), clock.instant()));
         }
         if (action instanceof Action.Shift shift) {
-            return routerCall(
-                    () -> new Input.Shifted(router.shift(shift.candidate(), shift.canaryWeight()), clock.instant()));
+            return routerCall(() -> new Input.Shifted(
+                    shift.mirrorPercent() > 0
+                            ? router.mirror(shift.candidate(), shift.mirrorPercent())
+                            : router.shift(shift.candidate(), shift.canaryWeight()),
+                    clock.instant()));
         }
         if (action instanceof Action.RollBack rollBack) {
             return routerCall(() -> new Input.Shifted(router.shift(rollBack.candidate(), 0), clock.instant()));

@@ -89,7 +89,7 @@ public final class RolloutEngine {
                 null,
                 null);
         List<RolloutEvent.PlannedStage> plan = policy.stages().stream()
-                .map(s -> new RolloutEvent.PlannedStage(s.weight(), s.bake(), s.signOff()))
+                .map(s -> new RolloutEvent.PlannedStage(s.weight(), s.bake(), s.signOff(), s.shadow()))
                 .toList();
         List<String> metrics = policy.metrics().stream().map(m -> m.name()).toList();
         return Step.of(
@@ -113,7 +113,7 @@ public final class RolloutEngine {
             case SHIFTING, PROMOTING ->
                 retryPending(s, now)
                         ? new Action.Wait(s.shift().retryAt())
-                        : new Action.Shift(s.subject().candidate(), s.shift().targetWeight());
+                        : new Action.Shift(s.subject().candidate(), s.shift().targetWeight(), targetMirror(s));
             case ROLLING_BACK ->
                 retryPending(s, now)
                         ? new Action.Wait(s.shift().retryAt())
@@ -195,14 +195,25 @@ public final class RolloutEngine {
         }
         RolloutState reported = s.withCanaryWeight(split.canaryWeight());
         int target = s.shift().targetWeight();
+        int mirror = targetMirror(s);
         if (s.phase() == Phase.ROLLING_BACK) {
-            if (split.canaryWeight() == 0) {
+            if (split.canaryWeight() == 0 && split.mirrorPercent() == 0) {
                 RolloutState done = reported.withShift(null).enter(Phase.ROLLED_BACK, now);
                 return Step.of(done, List.of(new RolloutEvent.RolledBack(now, split)));
             }
             return shiftFailed(
                     reported,
-                    "the router reports " + split.canaryWeight() + "% to the candidate after asking for 0%",
+                    "the router reports " + split.canaryWeight() + "% to the candidate"
+                            + mirrored(split.mirrorPercent()) + " after asking for 0% and no mirror",
+                    split,
+                    now);
+        }
+        if (split.mirrorPercent() != mirror) {
+            // A mirror left on, or not set up, is a router that does not do what the stage needs.
+            return shiftFailed(
+                    reported,
+                    "the router reports " + mirrorText(split.mirrorPercent()) + " after asking for "
+                            + mirrorText(mirror),
                     split,
                     now);
         }
@@ -274,7 +285,12 @@ public final class RolloutEngine {
                         clock.extensions()));
         List<RolloutEvent> events = new ArrayList<>();
         events.add(new RolloutEvent.Looked(
-                now, watching ? 0 : s.stageIndex() + 1, s.canaryWeight(), read.window(), look.metrics()));
+                now,
+                watching ? 0 : s.stageIndex() + 1,
+                s.canaryWeight(),
+                read.window(),
+                look.metrics(),
+                watching ? 0 : stage(s.stageIndex()).shadow()));
 
         if (look.verdict().isEmpty()) {
             return Step.of(looked, events);
@@ -430,7 +446,7 @@ public final class RolloutEngine {
                 List.of(
                         new RolloutEvent.TrafficShifted(now, s.stageIndex() + 1, split),
                         new RolloutEvent.StageStarted(
-                                now, s.stageIndex() + 1, policy.stageCount(), stage.weight(), endsAt)));
+                                now, s.stageIndex() + 1, policy.stageCount(), stage.weight(), endsAt, stage.shadow())));
     }
 
     private Step concludeStage(RolloutState s, StageVerdict verdict, Instant now, List<RolloutEvent> events) {
@@ -442,7 +458,8 @@ public final class RolloutEngine {
                 s.canaryWeight(),
                 verdict.verdict(),
                 verdict.score(),
-                verdict.reasons()));
+                verdict.reasons(),
+                stage(s.stageIndex()).shadow()));
         // An inconclusive stage that bakes again has no verdict yet: only its final one is kept.
         boolean extending = verdict.verdict() == Verdict.INCONCLUSIVE
                 && policy.analysis().onInconclusive() == AnalysisSettings.OnInconclusive.EXTEND
@@ -571,7 +588,7 @@ public final class RolloutEngine {
     private String gatePurposeText(RolloutState s) {
         int number = s.stageIndex() + 1;
         String text = "stage " + number + "/" + policy.stageCount() + " ("
-                + stage(s.stageIndex()).weight() + "%)";
+                + stage(s.stageIndex()).label() + ")";
         return isLastStage(s) && policy.promote().signOff() ? text + " and promotion" : text;
     }
 
@@ -584,6 +601,22 @@ public final class RolloutEngine {
     }
 
     // ---- shifts and failures
+
+    /**
+     * The mirror share the shift under way asks for: a shadow stage's while shifting into it, else none, so promotion,
+     * the next canary stage and a rollback all end a mirror.
+     */
+    private int targetMirror(RolloutState s) {
+        return s.phase() == Phase.SHIFTING ? stage(s.stageIndex()).shadow() : 0;
+    }
+
+    private static String mirrored(int mirrorPercent) {
+        return mirrorPercent == 0 ? "" : " and " + mirrorPercent + "% mirrored to it";
+    }
+
+    private static String mirrorText(int mirrorPercent) {
+        return mirrorPercent == 0 ? "no mirror" : mirrorPercent + "% mirrored to the candidate";
+    }
 
     private RolloutState startShift(RolloutState s, Phase phase, int target, Instant now) {
         Instant deadline = now.plus(policy.analysis().limits().shiftTimeout());

@@ -45,8 +45,12 @@ public sealed interface RolloutEvent {
 
     Instant at();
 
-    /** One planned stage, as announced at the start. */
-    record PlannedStage(int weight, Duration bake, boolean signOff) {}
+    /** One planned stage, as announced at the start; {@code shadow} is its mirror share, 0 for a canary stage. */
+    record PlannedStage(int weight, Duration bake, boolean signOff, int shadow) {
+        public PlannedStage(int weight, Duration bake, boolean signOff) {
+            this(weight, bake, signOff, 0);
+        }
+    }
 
     record Started(
             Instant at,
@@ -75,21 +79,49 @@ public sealed interface RolloutEvent {
     record ShiftRetry(Instant at, int targetWeight, int attempt, String reason, Instant retryAt)
             implements RolloutEvent {}
 
-    record StageStarted(Instant at, int stage, int stageCount, int weight, Instant bakeEndsAt)
-            implements RolloutEvent {}
+    /** {@code shadow}, here and below: the share mirrored to the candidate in a shadow stage, else 0. */
+    record StageStarted(Instant at, int stage, int stageCount, int weight, Instant bakeEndsAt, int shadow)
+            implements RolloutEvent {
+        public StageStarted(Instant at, int stage, int stageCount, int weight, Instant bakeEndsAt) {
+            this(at, stage, stageCount, weight, bakeEndsAt, 0);
+        }
+    }
 
     /** One look at the metrics. {@code stage} is 1-based, 0 while watching a promotion. */
-    record Looked(Instant at, int stage, int weight, Window window, List<MetricLook> metrics) implements RolloutEvent {
+    record Looked(Instant at, int stage, int weight, Window window, List<MetricLook> metrics, int shadow)
+            implements RolloutEvent {
         public Looked {
             metrics = List.copyOf(metrics);
+        }
+
+        public Looked(Instant at, int stage, int weight, Window window, List<MetricLook> metrics) {
+            this(at, stage, weight, window, metrics, 0);
         }
     }
 
     record StageConcluded(
-            Instant at, int stage, int stageCount, int weight, Verdict verdict, double score, List<String> reasons)
+            Instant at,
+            int stage,
+            int stageCount,
+            int weight,
+            Verdict verdict,
+            double score,
+            List<String> reasons,
+            int shadow)
             implements RolloutEvent {
         public StageConcluded {
             reasons = List.copyOf(reasons);
+        }
+
+        public StageConcluded(
+                Instant at,
+                int stage,
+                int stageCount,
+                int weight,
+                Verdict verdict,
+                double score,
+                List<String> reasons) {
+            this(at, stage, stageCount, weight, verdict, score, reasons, 0);
         }
     }
 

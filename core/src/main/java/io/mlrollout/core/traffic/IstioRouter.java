@@ -16,6 +16,11 @@ import java.util.OptionalInt;
  * Splits traffic between two destinations of one HTTP route of an Istio VirtualService, by patching their
  * {@code weight}s with a guarded JSON Patch (never by replacing the {@code http} array, which would drop changes
  * others made meanwhile). Both destinations must already be in the route; the canary may start at weight 0.
+ *
+ * <p>A shadow stage sets the route's {@code mirror} to the canary destination and {@code mirrorPercentage.value} to
+ * the share (Istio mirrors 100% when {@code mirrorPercentage} is absent), with the baseline at weight 100; any shift
+ * removes both again. A route that already mirrors to another destination is left alone and a shadow stage on it is
+ * refused: a route has one {@code mirror}.
  */
 public final class IstioRouter extends WeightPatchRouter {
 
@@ -50,7 +55,11 @@ public final class IstioRouter extends WeightPatchRouter {
         }
 
         boolean matches(JsonNode routeEntry) {
-            JsonNode destination = routeEntry.path("destination");
+            return isAt(routeEntry.path("destination"));
+        }
+
+        /** Whether a {@code destination} (or {@code mirror}) object names this host and subset. */
+        boolean isAt(JsonNode destination) {
             JsonNode storedSubset = destination.path("subset");
             return host.equals(destination.path("host").asText(null))
                     && subset.map(s -> s.equals(storedSubset.asText(null))).orElse(storedSubset.asText(null) == null);
@@ -170,9 +179,80 @@ public final class IstioRouter extends WeightPatchRouter {
     }
 
     @Override
-    TrafficSplit splitOf(JsonNode object, WeightedPair pair) {
+    TrafficSplit splitOf(JsonNode object, WeightedPair pair) throws TrafficException {
         // Istio reports no per-route rollout status: once the API server stored the weights, istiod pushes them.
-        return new TrafficSplit(baseline.name(), canary.name(), pair.canaryPercent(), true);
+        return new TrafficSplit(baseline.name(), canary.name(), pair.canaryPercent(), true, mirrorOf(object));
+    }
+
+    @Override
+    int mirrorOf(JsonNode object) throws TrafficException {
+        JsonNode route = route(object);
+        JsonNode mirror = route.path("mirror");
+        if (mirror.isMissingNode() || mirror.isNull() || !canary.isAt(mirror)) {
+            return 0;
+        }
+        JsonNode percentage = route.path("mirrorPercentage");
+        if (percentage.isMissingNode() || percentage.isNull()) {
+            return 100; // Istio mirrors every request when no percentage is given
+        }
+        JsonNode value = percentage.path("value");
+        if (!value.isNumber() || value.asDouble() < 0 || value.asDouble() > 100) {
+            throw new TrafficException(
+                    Kind.MALFORMED,
+                    api.describe(resource, virtualService) + " has mirrorPercentage " + percentage
+                            + "; a value of 0 to 100 was expected");
+        }
+        return (int) Math.round(value.asDouble());
+    }
+
+    @Override
+    List<ObjectNode> mirrorOps(JsonNode object, int mirrorPercent) throws TrafficException {
+        JsonNode route = route(object);
+        String routePointer = "/spec/http/" + routeIndex(object.path("spec").path("http"), where());
+        JsonNode mirror = route.path("mirror");
+        boolean present = !mirror.isMissingNode() && !mirror.isNull();
+        List<ObjectNode> ops = new ArrayList<>();
+        if (present && !canary.isAt(mirror)) {
+            if (mirrorPercent == 0) {
+                return ops; // someone else's mirror: not ours to remove
+            }
+            throw new TrafficException(
+                    Kind.REJECTED,
+                    where() + " http route " + httpRouteName.orElse("#0") + " already mirrors to " + mirror
+                            + "; a route has one mirror, so a shadow stage cannot use it");
+        }
+        if (present) {
+            guardDestination(ops, routePointer + "/mirror", canary);
+        }
+        if (mirrorPercent == 0) {
+            if (present) {
+                ops.add(op("remove", routePointer + "/mirror"));
+                if (route.has("mirrorPercentage")) {
+                    ops.add(op("remove", routePointer + "/mirrorPercentage"));
+                }
+            }
+            return ops;
+        }
+        ObjectNode target = RouterHttp.JSON.createObjectNode().put("host", canary.host());
+        canary.subset().ifPresent(subset -> target.put("subset", subset));
+        // "add" on an object member sets it whether or not it is there already.
+        ops.add(op("add", routePointer + "/mirror").set("value", target));
+        ObjectNode percentage = RouterHttp.JSON.createObjectNode().put("value", (double) mirrorPercent);
+        ops.add(op("add", routePointer + "/mirrorPercentage").set("value", percentage));
+        return ops;
+    }
+
+    private JsonNode route(JsonNode object) throws TrafficException {
+        JsonNode http = object.path("spec").path("http");
+        return http.get(routeIndex(http, where()));
+    }
+
+    private String where() {
+        return api.describe(resource, virtualService);
+    }
+
+    private static ObjectNode op(String op, String path) {
+        return RouterHttp.JSON.createObjectNode().put("op", op).put("path", path);
     }
 
     private int routeIndex(JsonNode http, String where) throws TrafficException {
@@ -204,10 +284,12 @@ public final class IstioRouter extends WeightPatchRouter {
     }
 
     private static void guard(List<ObjectNode> guards, String entryPointer, Destination destination) {
-        guards.add(WeightedPair.test(entryPointer + "/destination/host", new TextNode(destination.host())));
-        destination
-                .subset()
-                .ifPresent(s -> guards.add(WeightedPair.test(entryPointer + "/destination/subset", new TextNode(s))));
+        guardDestination(guards, entryPointer + "/destination", destination);
+    }
+
+    private static void guardDestination(List<ObjectNode> guards, String pointer, Destination destination) {
+        guards.add(WeightedPair.test(pointer + "/host", new TextNode(destination.host())));
+        destination.subset().ifPresent(s -> guards.add(WeightedPair.test(pointer + "/subset", new TextNode(s))));
     }
 
     private static WeightedPair.Entry entry(JsonNode route, int index, String routeLabel) throws TrafficException {

@@ -59,6 +59,15 @@ public final class KServeRouter implements TrafficRouter {
                 RouterRules::worthRetrying);
     }
 
+    /** KServe has no request mirroring: a shadow stage on an InferenceService is refused before anything moves. */
+    @Override
+    public TrafficSplit mirror(String candidate, int mirrorPercent) throws TrafficException {
+        throw new TrafficException(
+                Kind.REJECTED,
+                where() + ": KServe has no request mirroring; route between two InferenceServices with the istio or"
+                        + " gateway-api router to run a shadow stage");
+    }
+
     @Override
     public String describe() {
         return "kserve InferenceService " + inferenceService + " (predictor) at " + api.describe();

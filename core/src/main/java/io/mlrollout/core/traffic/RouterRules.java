@@ -26,6 +26,15 @@ final class RouterRules {
         }
     }
 
+    static void requireMirror(String candidate, int mirrorPercent) {
+        if (candidate == null || candidate.isBlank()) {
+            throw new IllegalArgumentException("candidate must not be blank");
+        }
+        if (mirrorPercent < 1 || mirrorPercent > 100) {
+            throw new IllegalArgumentException("mirrorPercent must be 1..100, got " + mirrorPercent);
+        }
+    }
+
     /**
      * An http(s) URL with a host and nothing that could carry a secret or confuse path building: credentials go in a
      * {@code Credential}, never in the URL.

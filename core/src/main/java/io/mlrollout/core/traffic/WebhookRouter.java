@@ -16,7 +16,8 @@ import okhttp3.Request;
 /**
  * Moves traffic through an in-house router that implements our JSON contract ({@code docs/connectors.md}, "The webhook
  * contract"): {@code GET {url}/traffic} reads the split, {@code PUT {url}/traffic} asks for one. Every shift is
- * verified by a GET after the PUT.
+ * verified by a GET after the PUT. A shadow stage asks for weight 0 with a {@code mirrorPercent}; every other shift
+ * asks for {@code mirrorPercent: 0}, and a router that reports no {@code mirrorPercent} mirrors nothing.
  */
 public final class WebhookRouter implements TrafficRouter {
 
@@ -53,10 +54,26 @@ public final class WebhookRouter implements TrafficRouter {
     @Override
     public TrafficSplit shift(String candidate, int canaryWeight) throws TrafficException {
         RouterRules.requireShift(candidate, canaryWeight);
+        return apply(candidate, canaryWeight, 0);
+    }
+
+    @Override
+    public TrafficSplit mirror(String candidate, int mirrorPercent) throws TrafficException {
+        RouterRules.requireMirror(candidate, mirrorPercent);
+        return apply(candidate, 0, mirrorPercent);
+    }
+
+    /** The contract carries the mirror share; a router that ignores it is caught when the split is read back. */
+    @Override
+    public boolean canMirror() {
+        return true;
+    }
+
+    private TrafficSplit apply(String candidate, int canaryWeight, int mirrorPercent) throws TrafficException {
         return backoff.call(
                 () -> {
                     try {
-                        put(candidate, canaryWeight);
+                        put(candidate, canaryWeight, mirrorPercent);
                     } catch (TrafficException failure) {
                         if (failure.kind() != Kind.CONFLICT) {
                             throw failure;
@@ -64,7 +81,9 @@ public final class WebhookRouter implements TrafficRouter {
                         // The router is busy with another change; it may already be where we want it (a repeated
                         // rollback, say). If not, the conflict is retried.
                         TrafficSplit now = read();
-                        if (now.canary().equals(candidate) && now.canaryWeight() == canaryWeight) {
+                        if (now.canary().equals(candidate)
+                                && now.canaryWeight() == canaryWeight
+                                && now.mirrorPercent() == mirrorPercent) {
                             return now;
                         }
                         throw failure;
@@ -92,11 +111,12 @@ public final class WebhookRouter implements TrafficRouter {
         return parseSplit(http.parse(answer.body(), what), what);
     }
 
-    private void put(String candidate, int canaryWeight) throws TrafficException {
+    private void put(String candidate, int canaryWeight, int mirrorPercent) throws TrafficException {
         String what = "PUT " + trafficUrl;
         ObjectNode wanted = RouterHttp.JSON.createObjectNode();
         wanted.put("canary", candidate);
         wanted.put("canaryWeight", canaryWeight);
+        wanted.put("mirrorPercent", mirrorPercent);
         Request request = new Request.Builder()
                 .url(trafficUrl)
                 .header("Accept", JSON)
@@ -151,7 +171,17 @@ public final class WebhookRouter implements TrafficRouter {
         if (ready == null || !ready.isBoolean()) {
             throw malformed(what, "ready must be true or false, got " + ready);
         }
-        return new TrafficSplit(baseline, canary, weight.intValue(), ready.booleanValue());
+        JsonNode mirror = node.get("mirrorPercent");
+        if (mirror != null
+                && !mirror.isNull()
+                && (!mirror.isIntegralNumber()
+                        || !mirror.canConvertToInt()
+                        || mirror.intValue() < 0
+                        || mirror.intValue() > 100)) {
+            throw malformed(what, "mirrorPercent must be a whole number 0..100, got " + mirror);
+        }
+        int mirrorPercent = mirror == null || mirror.isNull() ? 0 : mirror.intValue();
+        return new TrafficSplit(baseline, canary, weight.intValue(), ready.booleanValue(), mirrorPercent);
     }
 
     private String requireName(JsonNode node, String field, String what) throws TrafficException {

@@ -117,7 +117,11 @@ class PrometheusSourceAgainstRealPrometheusTest {
     }
 
     private static Burst burst(Simulator simulator, int canaryWeight, long requests) {
-        simulator.setSplit(canaryWeight);
+        return burst(simulator, canaryWeight, 0, requests);
+    }
+
+    private static Burst burst(Simulator simulator, int canaryWeight, int mirrorPercent, long requests) {
+        simulator.setSplit(canaryWeight, mirrorPercent);
         Snapshot[] around = new Snapshot[2];
         Window window = measure(() -> {
             around[0] = simulator.snapshot();
@@ -170,6 +174,28 @@ class PrometheusSourceAgainstRealPrometheusTest {
                     source.read(Specs.preset("drift", Kind.DISTRIBUTION, "model-score"), "fraud-scorer", v, window);
             assertScoresFollowBeta(scores, (int) profile.scoreAlpha(), (int) profile.scoreBeta(), served);
         }
+    }
+
+    @Test
+    void inAShadowStageThePresetsSelectTheMirroredCopiesByVersion(Simulator simulator) throws Exception {
+        Burst burst = burst(simulator, 0, 20, 10_000);
+        Window window = burst.window();
+
+        Reading.Counts baseline = (Reading.Counts)
+                source.read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"), "fraud-scorer", "v1", window);
+        Reading.Counts candidate = (Reading.Counts)
+                source.read(Specs.preset("error-rate", Kind.RATIO, "istio-errors"), "fraud-scorer", "v2", window);
+
+        assertThat(baseline.total()).as("the baseline answered every request").isEqualTo(10_000.0);
+        assertThat(candidate)
+                .isEqualTo(new Reading.Counts(
+                        burst.served("v2").errors(), burst.served("v2").requests()));
+        assertThat(candidate.total())
+                .as("a copy of about 20%")
+                .isCloseTo(2_000.0, within(5 * Math.sqrt(10_000 * 0.16)));
+        Reading.Histogram scores = (Reading.Histogram)
+                source.read(Specs.preset("drift", Kind.DISTRIBUTION, "model-score"), "fraud-scorer", "v2", window);
+        assertScoresFollowBeta(scores, 5, 2, burst.served("v2"));
     }
 
     @Test

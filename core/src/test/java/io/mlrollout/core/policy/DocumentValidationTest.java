@@ -93,7 +93,7 @@ class DocumentValidationTest {
         assertRefused(
                 withStages("{weight: 5, bake: 10m, colour: blue}"),
                 "stages[0].colour",
-                "unknown key; known keys here: weight, bake, maxBake, signOff");
+                "unknown key; known keys here: weight, bake, maxBake, signOff, shadow");
     }
 
     @Test

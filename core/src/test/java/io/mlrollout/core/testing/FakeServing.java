@@ -76,9 +76,32 @@ public final class FakeServing implements TrafficRouter, MetricsSource {
 
     public int metricReads;
 
+    /** The share of requests mirrored to the candidate (a shadow stage). */
+    public int mirror;
+    /** Mirror requests asked for, in order. */
+    public final List<Integer> mirrors = new ArrayList<>();
+    /** A router that takes a mirror request but never sets the mirror up. */
+    public boolean ignoresMirror;
+    /** A router that keeps mirroring whatever it is asked. */
+    public boolean mirrorStuck;
+
     @Override
     public TrafficSplit current() {
-        return new TrafficSplit(baseline, canary, weight, true);
+        return new TrafficSplit(baseline, canary, weight, true, mirror);
+    }
+
+    @Override
+    public TrafficSplit mirror(String candidate, int mirrorPercent) {
+        mirrors.add(mirrorPercent);
+        canary = candidate;
+        weight = 0;
+        mirror = ignoresMirror ? 0 : mirrorPercent;
+        return current();
+    }
+
+    @Override
+    public boolean canMirror() {
+        return true;
     }
 
     @Override
@@ -93,11 +116,12 @@ public final class FakeServing implements TrafficRouter, MetricsSource {
         }
         canary = candidate;
         weight = stuckAt != null ? stuckAt : canaryWeight;
+        mirror = mirrorStuck ? mirror : 0;
         boolean ready = notReadyReads == 0;
         if (!ready) {
             notReadyReads--;
         }
-        return new TrafficSplit(baseline, canary, weight, ready);
+        return new TrafficSplit(baseline, canary, weight, ready, mirror);
     }
 
     @Override
@@ -112,7 +136,8 @@ public final class FakeServing implements TrafficRouter, MetricsSource {
             throw new MetricsException("connection refused (fake metrics source is down)");
         }
         boolean candidate = version.equals(canary);
-        double share = candidate ? weight / 100.0 : 1 - weight / 100.0;
+        // A mirrored request reaches the candidate as a copy: the baseline still serves it.
+        double share = candidate ? (weight > 0 ? weight : mirror) / 100.0 : 1 - weight / 100.0;
         double requests = requestsPerSecond * window.length().toSeconds() * share * trafficFactor(window);
         return switch (metric.kind()) {
             case RATIO -> counts(requests, candidate ? candidateErrorRate : baselineErrorRate, candidate, window);

@@ -43,7 +43,7 @@ final class DirectRollback {
             return failed(endpoint, "could not read the router (" + router.describe() + "): " + e.getMessage(), null);
         }
         record(new RolloutEvent.Inspected(clock.instant(), before));
-        if (before.canaryWeight() == 0) {
+        if (before.canaryWeight() == 0 && before.mirrorPercent() == 0) {
             say("the router already sends all traffic of " + endpoint + " to the baseline; nothing to do");
             return rolledBack(endpoint, before);
         }
@@ -54,11 +54,8 @@ final class DirectRollback {
         } catch (TrafficException e) {
             return failed(endpoint, router.describe() + ": " + e.getMessage(), before);
         }
-        if (after.canaryWeight() != 0) {
-            return failed(
-                    endpoint,
-                    "the router reports " + after.canaryWeight() + "% to the candidate after asking for 0%",
-                    after);
+        if (after.canaryWeight() != 0 || after.mirrorPercent() != 0) {
+            return failed(endpoint, "the router reports " + after + " after asking for 0% and no mirror", after);
         }
         return rolledBack(endpoint, after);
     }

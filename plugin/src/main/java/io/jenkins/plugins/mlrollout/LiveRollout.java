@@ -171,6 +171,21 @@ final class LiveRollout implements RolloutDriver.Listener {
         }
 
         @Override
+        public TrafficSplit mirror(String candidate, int mirrorPercent) throws TrafficException {
+            routerWrites.incrementAndGet();
+            try {
+                return router.mirror(candidate, mirrorPercent);
+            } finally {
+                routerWrites.decrementAndGet();
+            }
+        }
+
+        @Override
+        public boolean canMirror() {
+            return router.canMirror();
+        }
+
+        @Override
         public String describe() {
             return router.describe();
         }

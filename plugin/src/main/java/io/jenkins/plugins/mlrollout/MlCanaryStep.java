@@ -116,6 +116,7 @@ public class MlCanaryStep extends Step {
                 throws IOException {
             RolloutServices services = RolloutServices.current();
             TrafficRouter router = plan.router(run, services);
+            plan.requireMirroring(router);
             MetricsSource metrics = plan.metrics(run, services);
             EndpointLocks locks = EndpointLocks.get();
             Optional<String> released = locks.acquire(endpoint, run);

@@ -9,6 +9,7 @@ import io.mlrollout.core.policy.PolicyError;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
 import io.mlrollout.core.rollout.RolloutEngine;
+import io.mlrollout.core.rollout.ShadowStages;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.signoff.SignOffRules;
 import io.mlrollout.core.traffic.TrafficRouter;
@@ -88,6 +89,15 @@ record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules>
     static TrafficRouter router(ModelEndpoint endpoint, Run<?, ?> run, RolloutServices services) throws AbortException {
         return connect(
                 endpoint, "router", () -> services.connectors().router(endpoint, endpoint.routerCredential(run)));
+    }
+
+    /** Refuses a shadow stage when the endpoint's router cannot mirror, before anything moves. */
+    void requireMirroring(TrafficRouter router) throws AbortException {
+        try {
+            ShadowStages.requireMirroring(policy, router);
+        } catch (PolicyException e) {
+            throw refused("the policy, on the router of endpoint '" + endpoint.getName() + "',", e);
+        }
     }
 
     /** The endpoint's metrics source, with its credential looked up for {@code run}. */
