@@ -3,6 +3,7 @@ package io.mlrollout.core.audit;
 import io.mlrollout.core.analysis.Outcome;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.core.policy.TemplateOrigin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.OptionalDouble;
  * @param outcome the last state people should know: "rolling back", "promoted", "canary passed", …
  * @param reason why it came to rest, when it did for a reason
  * @param evidence the evidence file's state when the report was written, or null when the writer did not say
+ * @param template the shared template the policy was made from, or null for a policy written out in full
  */
 public record Report(
         String rolloutId,
@@ -33,7 +35,8 @@ public record Report(
         List<MetricSeries> metrics,
         List<GateRow> gates,
         List<String> log,
-        EvidenceHead evidence) {
+        EvidenceHead evidence,
+        TemplateOrigin template) {
 
     public Report {
         stages = List.copyOf(stages);
@@ -62,7 +65,8 @@ public record Report(
                 metrics,
                 gates,
                 log,
-                head);
+                head,
+                template);
     }
 
     /**
@@ -172,7 +176,8 @@ public record Report(
                 drawn,
                 gates,
                 log,
-                evidence);
+                evidence,
+                template);
     }
 
     /** Whether the rollout has come to rest: stages it did not start then were never reached. */
