@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  *
  * @param name lower-case letters, digits and -, as endpoint names
  * @param version 1 or more; a pipeline may pin one, else it gets the highest
- * @param body the template document, as the administrator wrote it
+ * @param body the template document, as the administrator wrote it (line ends are kept as LF)
  */
 public record PolicyTemplate(String name, int version, String body) {
 
@@ -30,6 +31,8 @@ public record PolicyTemplate(String name, int version, String body) {
         if (version < 1) {
             throw new IllegalArgumentException("version: must be 1 or more, not " + version);
         }
+        // A browser's form sends CR LF: the same text typed in a form or kept in a file has one digest.
+        body = body.replace("\r\n", "\n");
     }
 
     /** Why {@code name} cannot name a template; empty when it can. */
@@ -70,6 +73,14 @@ public record PolicyTemplate(String name, int version, String body) {
      */
     public ResolvedTemplate resolve(Map<String, ?> params) throws PolicyException {
         return TemplateResolver.resolve(this, params);
+    }
+
+    /**
+     * What is wrong with the template itself, each with its path inside the template; empty when it is fine. The policy
+     * is read here only when every parameter has a default; otherwise it is read when a pipeline gives the values.
+     */
+    public List<PolicyError> problems() {
+        return TemplateResolver.check(this);
     }
 
     /**

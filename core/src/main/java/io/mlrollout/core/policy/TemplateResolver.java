@@ -43,11 +43,33 @@ final class TemplateResolver {
     /** The policy fields that a whole parameter filled, by field path: their errors are the parameter's. */
     private final Map<String, String> filledBy = new LinkedHashMap<>();
 
+    /** Checking the template alone: a required parameter without a value is not an error. */
+    private boolean checking;
+
     private TemplateResolver() {}
+
+    /**
+     * What is wrong with the template itself, before any pipeline gives values: its syntax, its declarations and its
+     * placeholders, and, when every parameter has a default, the policy the defaults make.
+     */
+    static List<PolicyError> check(PolicyTemplate template) {
+        TemplateResolver resolver = new TemplateResolver();
+        resolver.checking = true;
+        try {
+            resolver.run(template, Map.of());
+            return List.of();
+        } catch (PolicyException refused) {
+            return refused.errors();
+        }
+    }
 
     static PolicyTemplate.ResolvedTemplate resolve(PolicyTemplate template, Map<String, ?> given)
             throws PolicyException {
-        TemplateResolver resolver = new TemplateResolver();
+        return new TemplateResolver().run(template, given);
+    }
+
+    private PolicyTemplate.ResolvedTemplate run(PolicyTemplate template, Map<String, ?> given) throws PolicyException {
+        TemplateResolver resolver = this;
         Optional<JsonNode> root = DocumentReader.read(template.body(), "template", resolver.errors);
         if (root.isPresent() && !root.get().isObject()) {
             resolver.errors.add(new PolicyError("", "a template must be a mapping: parameters and the policy's keys"));
@@ -64,6 +86,9 @@ final class TemplateResolver {
         JsonNode filled = resolver.fill(policy, "");
         if (!resolver.errors.isEmpty()) {
             throw new PolicyException(resolver.errors);
+        }
+        if (checking && resolver.values.size() < resolver.declared.size()) {
+            return null; // the policy needs a pipeline's values to be read
         }
         String text = json(filled);
         try {
@@ -133,6 +158,9 @@ final class TemplateResolver {
         for (TemplateParameter parameter : declared.values()) {
             if (!given.containsKey(parameter.name())) {
                 if (parameter.required()) {
+                    if (checking) {
+                        continue;
+                    }
                     errors.add(new PolicyError(
                             FieldPath.key(PARAMS_PATH, parameter.name()),
                             "is required (" + parameter.type().spelling() + "); the template gives no default"));

@@ -170,6 +170,16 @@ class PolicyTemplateTest {
     }
 
     @Test
+    void aTemplateIsCheckedOnItsOwnWithoutAPipelinesValues() {
+        assertThat(template(TEAM).problems()).isEmpty();
+        assertThat(template(BODY).problems()).extracting(PolicyError::path).containsExactly("metrics[0].bad");
+        String allDefaults = TEAM.replace("bake: {type: duration,", "bake: {type: duration, default: 10m,");
+        assertThat(template(allDefaults.replace("{weight: 50,", "{weight: 120,"))
+                        .problems())
+                .containsExactly(new PolicyError("stages[1].weight", "120 is over 100"));
+    }
+
+    @Test
     void theDigestCoversTheBodyAndTheVersion() {
         PolicyTemplate v3 = template(TEAM);
 
