@@ -103,7 +103,10 @@ class TemplateCommandTest {
         assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(missing.err()).contains("template.params.bake: is required (duration)");
         assertThat(illTyped.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(illTyped.err()).contains("template.params.errorBudget: '25' is not a percentage");
+        assertThat(illTyped.err())
+                .contains("mlrollout canary: bad input, nothing was changed:\n  " + template
+                        + " (template standard-canary v3): template.params.errorBudget: '25' is not a percentage;"
+                        + " write a number followed by %, e.g. 10% or 0.5% (the parameter is percent)");
         assertThat(endpoint.simulator.split().canaryWeight()).isZero();
     }
 

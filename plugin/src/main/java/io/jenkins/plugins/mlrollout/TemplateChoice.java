@@ -25,7 +25,10 @@ record TemplateChoice(String name, @CheckForNull Integer version, Map<String, Ob
         params = params == null ? Map.of() : new LinkedHashMap<>(params);
     }
 
-    /** The scopes whose templates {@code run} may use, nearest first: the global configuration's. */
+    /**
+     * The scopes whose templates {@code run} may use, nearest first. Only the global configuration's for now: a folder
+     * property would add the folders' scopes before it (see docs/jenkins.md, "Shared policy templates").
+     */
     static TemplateCatalog catalog(Run<?, ?> run) {
         return new TemplateCatalog(List.of(new TemplateCatalog.Scope(
                 "the global configuration",
