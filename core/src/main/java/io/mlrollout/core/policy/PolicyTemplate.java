@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -36,13 +37,13 @@ public record PolicyTemplate(String name, int version, String body) {
     }
 
     /** Why {@code name} cannot name a template; empty when it can. */
-    public static java.util.Optional<String> nameProblem(String name) {
+    public static Optional<String> nameProblem(String name) {
         if (name == null || name.isBlank()) {
-            return java.util.Optional.of("is required");
+            return Optional.of("is required");
         }
         return NAME.matcher(name).matches()
-                ? java.util.Optional.empty()
-                : java.util.Optional.of("'" + name
+                ? Optional.empty()
+                : Optional.of("'" + name
                         + "' is not a template name: use lower-case letters, digits and -, not starting with -");
     }
 

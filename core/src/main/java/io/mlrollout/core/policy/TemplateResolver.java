@@ -69,25 +69,24 @@ final class TemplateResolver {
     }
 
     private PolicyTemplate.ResolvedTemplate run(PolicyTemplate template, Map<String, ?> given) throws PolicyException {
-        TemplateResolver resolver = this;
-        Optional<JsonNode> root = DocumentReader.read(template.body(), "template", resolver.errors);
+        Optional<JsonNode> root = DocumentReader.read(template.body(), "template", errors);
         if (root.isPresent() && !root.get().isObject()) {
-            resolver.errors.add(new PolicyError("", "a template must be a mapping: parameters and the policy's keys"));
+            errors.add(new PolicyError("", "a template must be a mapping: parameters and the policy's keys"));
         }
-        if (!resolver.errors.isEmpty()) {
-            throw new PolicyException(resolver.errors);
+        if (!errors.isEmpty()) {
+            throw new PolicyException(errors);
         }
         ObjectNode policy = ((ObjectNode) root.get()).deepCopy();
         JsonNode parameters = policy.remove(PARAMETERS);
         if (parameters != null) {
-            resolver.declare(parameters);
+            declare(parameters);
         }
-        resolver.accept(given);
-        JsonNode filled = resolver.fill(policy, "");
-        if (!resolver.errors.isEmpty()) {
-            throw new PolicyException(resolver.errors);
+        accept(given);
+        JsonNode filled = fill(policy, "");
+        if (!errors.isEmpty()) {
+            throw new PolicyException(errors);
         }
-        if (checking && resolver.values.size() < resolver.declared.size()) {
+        if (checking && values.size() < declared.size()) {
             return null; // the policy needs a pipeline's values to be read
         }
         String text = json(filled);
@@ -95,8 +94,7 @@ final class TemplateResolver {
             Policy parsed = PolicyParser.parse(text);
             return new PolicyTemplate.ResolvedTemplate(parsed.withTemplate(template.origin()), text);
         } catch (PolicyException refused) {
-            throw new PolicyException(
-                    refused.errors().stream().map(resolver::blame).toList());
+            throw new PolicyException(refused.errors().stream().map(this::blame).toList());
         }
     }
 

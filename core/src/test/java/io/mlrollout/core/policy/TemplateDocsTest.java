@@ -30,6 +30,6 @@ class TemplateDocsTest {
                         .problems())
                 .extracting(PolicyError::toString)
                 .containsExactly("parameters.errorBudget.type: 'percentage' is not one of text, number, integer,"
-                        + " percent, duration, boolean; did you mean percent?");
+                        + " percent, duration, boolean");
     }
 }

@@ -125,8 +125,11 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
         FlowNode node;
         try {
             node = getContext().get(FlowNode.class);
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
             return; // the build is going away; nothing to show
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         if (node != null) {
             SignOffPause.show(node, waiting);

@@ -8,6 +8,7 @@ import hudson.util.FormValidation;
 import io.mlrollout.core.policy.PolicyError;
 import io.mlrollout.core.policy.PolicyTemplate;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -101,12 +102,12 @@ public class SharedPolicyTemplate implements Describable<SharedPolicyTemplate> {
         public FormValidation doCheckBody(@QueryParameter String value) {
             return FormChecks.check(value, text -> {
                 if (text == null) {
-                    return java.util.Optional.of("is required");
+                    return Optional.of("is required");
                 }
                 List<PolicyError> problems = new PolicyTemplate("check", 1, text).problems();
                 return problems.isEmpty()
-                        ? java.util.Optional.empty()
-                        : java.util.Optional.of(
+                        ? Optional.empty()
+                        : Optional.of(
                                 problems.stream().map(PolicyError::toString).collect(Collectors.joining("; ")));
             });
         }
