@@ -3,6 +3,7 @@ package io.mlrollout.cli;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.policy.PolicyException;
+import io.mlrollout.core.policy.PolicyTemplate;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.ShadowStages;
@@ -10,6 +11,11 @@ import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,8 +46,53 @@ final class CanaryCommand extends StatefulCommand {
     @Option(names = "--rollout-id", paramLabel = "ID", description = "an id for the rollout; default: the CI's run id")
     String rolloutId;
 
+    @Option(
+            names = "--template",
+            paramLabel = "FILE",
+            description = "a shared policy template (name, version, body) instead of --policy; the policy it makes is"
+                    + " kept beside the state file, for the commands that follow")
+    Path template;
+
+    @Option(
+            names = "--param",
+            paramLabel = "NAME=VALUE",
+            description = "a template parameter, e.g. --param errorBudget=20%; repeat for each")
+    Map<String, String> params = new LinkedHashMap<>();
+
     CanaryCommand(Environment env) {
         super(env);
+    }
+
+    /** Exactly one of --policy and --template; --param only with a template. */
+    @Override
+    void checkInputs() throws InputException {
+        if (template != null && policy != null) {
+            throw new InputException("", "--template", "give --policy or --template, not both");
+        }
+        if (template == null && !params.isEmpty()) {
+            throw new InputException("", "--param", "parameters need a --template");
+        }
+        if (template != null) {
+            // Beside the state file, for the commands that follow: rollout.json keeps it in rollout.policy.json.
+            Path evidence = RolloutFiles.beside(state).evidence();
+            String name = evidence.getFileName().toString();
+            policy = evidence.resolveSibling(
+                    name.substring(0, name.length() - "evidence.jsonl".length()) + "policy.json");
+        }
+        super.checkInputs();
+    }
+
+    /** The session under the policy given, or the one the template makes (written where the next commands read it). */
+    private Session open() throws InputException, IOException {
+        if (template == null) {
+            return Session.open(policy, endpoint, state, err());
+        }
+        PolicyTemplate.ResolvedTemplate resolved = Inputs.resolve(Inputs.template(template), template, params);
+        Files.createDirectories(policy.toAbsolutePath().getParent());
+        Files.writeString(policy, resolved.policyText(), StandardCharsets.UTF_8);
+        out().println(LogLines.PREFIX + "the policy from template "
+                + resolved.policy().template().orElseThrow().describe() + " is kept in " + policy);
+        return Session.open(resolved.policy(), policy, endpoint, state, err());
     }
 
     /**
@@ -82,7 +133,7 @@ final class CanaryCommand extends StatefulCommand {
 
     @Override
     int run() throws InputException, IOException, InterruptedException {
-        try (Session session = Session.open(policy, endpoint, state, err())) {
+        try (Session session = open()) {
             Optional<RolloutState> saved = session.state();
             if (saved.isEmpty() && candidate == null) {
                 throw new InputException(

@@ -3,6 +3,8 @@ package io.mlrollout.cli;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
+import io.mlrollout.core.policy.PolicyTemplate;
+import io.mlrollout.core.policy.PolicyTemplateFile;
 import io.mlrollout.core.signoff.SignOffRules;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads the files a command is given and turns every problem with them into bad input naming the file and field. */
@@ -37,6 +40,30 @@ final class Inputs {
             return PolicyParser.parse(text);
         } catch (PolicyException refused) {
             throw new InputException(file.toString(), errors(refused));
+        }
+    }
+
+    /** A template kept in a file (see {@link PolicyTemplateFile}), refused with its file and field paths. */
+    static PolicyTemplate template(Path file) throws InputException {
+        String text = read(file, "--template");
+        try {
+            return PolicyTemplateFile.parse(text);
+        } catch (PolicyException refused) {
+            throw new InputException(file.toString(), errors(refused));
+        }
+    }
+
+    /**
+     * The policy {@code template} makes with {@code params}; a parameter's problem is at {@code template.params.NAME},
+     * one of the template's text at its path inside the template.
+     */
+    static PolicyTemplate.ResolvedTemplate resolve(PolicyTemplate template, Path file, Map<String, String> params)
+            throws InputException {
+        try {
+            return template.resolve(params);
+        } catch (PolicyException refused) {
+            throw new InputException(
+                    file + " (template " + template.name() + " v" + template.version() + ")", errors(refused));
         }
     }
 

@@ -81,7 +81,12 @@ final class Session implements AutoCloseable {
     /** Reads and combines the inputs, then takes the state file. */
     static Session open(Path policyFile, Path endpointFile, Path stateFile, PrintWriter notes)
             throws InputException, IOException {
-        Policy policy = Inputs.policy(policyFile);
+        return open(Inputs.policy(policyFile), policyFile, endpointFile, stateFile, notes);
+    }
+
+    /** As {@link #open(Path, Path, Path, PrintWriter)}, for a policy already read (a template's, kept in the file). */
+    static Session open(Policy policy, Path policyFile, Path endpointFile, Path stateFile, PrintWriter notes)
+            throws InputException, IOException {
         EndpointFile endpoint = Inputs.endpoint(endpointFile, notes);
         Optional<SignOffRules> rules = Inputs.combine(policy, policyFile, endpoint);
         Files.createDirectories(stateFile.toAbsolutePath().getParent());

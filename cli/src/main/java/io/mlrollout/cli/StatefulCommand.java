@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 abstract class StatefulCommand extends CommandBase {
 
-    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "the rollout policy (YAML or JSON)")
+    @Option(names = "--policy", paramLabel = "FILE", description = "the rollout policy (YAML or JSON); required")
     Path policy;
 
     @Option(
@@ -35,6 +35,9 @@ abstract class StatefulCommand extends CommandBase {
     /** A bad key file is refused before any traffic moves, not when the rollout comes to rest. */
     @Override
     void checkInputs() throws InputException {
+        if (policy == null) {
+            throw new InputException("", "--policy", "is required: the policy the rollout runs under");
+        }
         sealKey.key(env);
     }
 

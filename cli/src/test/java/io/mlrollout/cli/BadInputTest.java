@@ -209,10 +209,10 @@ class BadInputTest {
         Cli.Result run = Cli.run(endpoint.environment(), "canary", "--state", "x.json");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(run.err())
-                .contains("Missing required options")
-                .contains("--policy")
-                .contains("--endpoint");
+        assertThat(run.err()).contains("Missing required option").contains("--endpoint");
+        Cli.Result noPolicy = Cli.run(endpoint.environment(), "canary", "--state", "x.json", "--endpoint", "e.yaml");
+        assertThat(noPolicy.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(noPolicy.err()).contains("--policy").contains("is required");
     }
 
     private Cli.Result canary(Path policy, Path endpointFile) {

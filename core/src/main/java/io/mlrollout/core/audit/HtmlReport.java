@@ -86,6 +86,9 @@ public final class HtmlReport {
                 "Started",
                 time(report.startedAt()) + (report.startedBy() == null ? "" : " by " + report.startedBy()));
         row(html, "Last event", time(report.updatedAt()));
+        if (report.template() != null) {
+            row(html, "Policy template", report.template().describe());
+        }
         row(html, "False-rollback budget", Format.percent(report.falseRollbackRate()) + " for the whole rollout");
         if (report.dryRun()) {
             row(html, "Mode", "dry run: no traffic was moved");

@@ -44,7 +44,10 @@ public final class LogLines {
                             .collect(Collectors.joining(" → "))
                     + "; metrics " + String.join(", ", e.metrics()) + "; false-rollback budget "
                     + Format.percent(e.falseRollbackRate())
-                    + (e.startedBy() == null ? "" : "; started by " + e.startedBy());
+                    + (e.startedBy() == null ? "" : "; started by " + e.startedBy())
+                    + (e.template() == null
+                            ? ""
+                            : "; policy from template " + e.template().describe());
         }
         if (event instanceof RolloutEvent.Inspected e) {
             return "router reports " + split(e.split()) + "; baseline is "

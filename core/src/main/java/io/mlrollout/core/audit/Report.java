@@ -4,6 +4,7 @@ import io.mlrollout.core.analysis.Outcome;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Stage;
+import io.mlrollout.core.policy.TemplateOrigin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.OptionalDouble;
  * @param outcome the last state people should know: "rolling back", "promoted", "canary passed", …
  * @param reason why it came to rest, when it did for a reason
  * @param evidence the evidence file's state when the report was written, or null when the writer did not say
+ * @param template the shared template the policy was made from, or null for a policy written out in full
  */
 public record Report(
         String rolloutId,
@@ -34,7 +36,8 @@ public record Report(
         List<MetricSeries> metrics,
         List<GateRow> gates,
         List<String> log,
-        EvidenceHead evidence) {
+        EvidenceHead evidence,
+        TemplateOrigin template) {
 
     public Report {
         stages = List.copyOf(stages);
@@ -63,7 +66,8 @@ public record Report(
                 metrics,
                 gates,
                 log,
-                head);
+                head,
+                template);
     }
 
     /**
@@ -193,7 +197,8 @@ public record Report(
                 drawn,
                 gates,
                 log,
-                evidence);
+                evidence,
+                template);
     }
 
     /** Whether the rollout has come to rest: stages it did not start then were never reached. */

@@ -2,6 +2,7 @@ package io.mlrollout.core.audit;
 
 import io.mlrollout.core.analysis.MetricLook;
 import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.policy.TemplateOrigin;
 import io.mlrollout.core.rollout.RolloutEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ public final class ReportBuilder {
     private Instant updatedAt;
     private boolean dryRun;
     private double falseRollbackRate;
+    private TemplateOrigin template;
     private String outcome = "starting";
     private String reason;
     private final List<Report.StageRow> stages = new ArrayList<>();
@@ -50,6 +52,7 @@ public final class ReportBuilder {
             startedAt = e.at();
             dryRun = e.dryRun();
             falseRollbackRate = e.falseRollbackRate();
+            template = e.template();
             e.metrics().forEach(m -> points.put(m, new ArrayList<>()));
             for (int i = 0; i < e.stages().size(); i++) {
                 RolloutEvent.PlannedStage s = e.stages().get(i);
@@ -171,7 +174,8 @@ public final class ReportBuilder {
                 series,
                 allGates,
                 log,
-                null);
+                null,
+                template);
     }
 
     /** The watch after promotion, a row of its own (stage 0) once it started. */

@@ -9,6 +9,7 @@ import java.util.Optional;
  * what happens on failure. Immutable; built by {@link PolicyParser}, which refuses bad input with field paths.
  *
  * @param endpoint the model endpoint, as an administrator configured it; empty when the caller names it instead
+ * @param template the shared template the policy was made from; empty for a policy written out in full
  */
 public record Policy(
         Optional<String> endpoint,
@@ -18,7 +19,21 @@ public record Policy(
         Optional<SignOffPolicy> signOff,
         PromoteSettings promote,
         RollbackSettings rollback,
-        boolean dryRun) {
+        boolean dryRun,
+        Optional<TemplateOrigin> template) {
+
+    /** A policy written out in full, not made from a template. */
+    public Policy(
+            Optional<String> endpoint,
+            List<Stage> stages,
+            AnalysisSettings analysis,
+            List<MetricSpec> metrics,
+            Optional<SignOffPolicy> signOff,
+            PromoteSettings promote,
+            RollbackSettings rollback,
+            boolean dryRun) {
+        this(endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, Optional.empty());
+    }
 
     public Policy {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -28,6 +43,7 @@ public record Policy(
         Objects.requireNonNull(signOff, "signOff");
         Objects.requireNonNull(promote, "promote");
         Objects.requireNonNull(rollback, "rollback");
+        Objects.requireNonNull(template, "template");
     }
 
     public Stage stage(int index) {
@@ -43,23 +59,28 @@ public record Policy(
     }
 
     public Policy withEndpoint(String name) {
-        return new Policy(Optional.of(name), stages, analysis, metrics, signOff, promote, rollback, dryRun);
+        return new Policy(Optional.of(name), stages, analysis, metrics, signOff, promote, rollback, dryRun, template);
     }
 
     public Policy withSignOff(Optional<SignOffPolicy> rules) {
-        return new Policy(endpoint, stages, analysis, metrics, rules, promote, rollback, dryRun);
+        return new Policy(endpoint, stages, analysis, metrics, rules, promote, rollback, dryRun, template);
     }
 
     /** The policy with every sign-off taken away: for a replay of recorded metrics, where nobody signs. */
     public Policy withoutSignOffs() {
         List<Stage> unsigned = stages.stream()
-                .map(s -> new Stage(s.weight(), s.bake(), s.maxBake(), false))
+                .map(s -> new Stage(s.weight(), s.bake(), s.maxBake(), false, s.shadow()))
                 .toList();
         PromoteSettings promoteUnsigned = new PromoteSettings(promote.bake(), promote.holdback(), false);
-        return new Policy(endpoint, unsigned, analysis, metrics, Optional.empty(), promoteUnsigned, rollback, dryRun);
+        return new Policy(
+                endpoint, unsigned, analysis, metrics, Optional.empty(), promoteUnsigned, rollback, dryRun, template);
     }
 
     public Policy withDryRun(boolean dry) {
-        return new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dry);
+        return new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dry, template);
+    }
+
+    public Policy withTemplate(TemplateOrigin origin) {
+        return new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, Optional.of(origin));
     }
 }

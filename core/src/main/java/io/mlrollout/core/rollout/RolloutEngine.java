@@ -103,7 +103,8 @@ public final class RolloutEngine {
                         plan,
                         metrics,
                         policy.analysis().falseRollbackRate(),
-                        policy.dryRun())));
+                        policy.dryRun(),
+                        policy.template().orElse(null))));
     }
 
     /** What the driver must do now. Asking twice gives the same answer, so a restarted driver simply asks again. */

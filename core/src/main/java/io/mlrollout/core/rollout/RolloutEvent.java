@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.mlrollout.core.analysis.MetricLook;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.TemplateOrigin;
 import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
@@ -61,7 +62,8 @@ public sealed interface RolloutEvent {
             List<PlannedStage> stages,
             List<String> metrics,
             double falseRollbackRate,
-            boolean dryRun)
+            boolean dryRun,
+            TemplateOrigin template)
             implements RolloutEvent {
         public Started {
             stages = List.copyOf(stages);

@@ -28,7 +28,8 @@ class HtmlReportTest {
                         List.of(new RolloutEvent.PlannedStage(5, Duration.ofMinutes(10), true)),
                         List.of("error-rate"),
                         0.01,
-                        false),
+                        false,
+                        null),
                 new RolloutEvent.Inspected(T0, new TrafficSplit("v1", "v2", 0, true)),
                 new RolloutEvent.TrafficShifted(T0, 1, new TrafficSplit("v1", "v2", 5, true)),
                 new RolloutEvent.GateOpened(

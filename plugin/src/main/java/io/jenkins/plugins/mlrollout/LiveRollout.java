@@ -52,6 +52,9 @@ final class LiveRollout implements RolloutDriver.Listener {
 
         /** The rollout cannot go on: an error no rollout should meet (a bug, a full disk). */
         void broke(Throwable error);
+
+        /** The rollout moved on to {@code state} (resting or not); e.g. a sign-off gate opened or settled. */
+        default void observed(RolloutState state) {}
     }
 
     private final RolloutAction action;
@@ -258,6 +261,7 @@ final class LiveRollout implements RolloutDriver.Listener {
     @Override
     public void saved(RolloutState state) {
         latest = state;
+        waiters.forEach(waiter -> waiter.observed(state));
         try {
             action.persist(state, audit.head());
         } catch (IOException e) {

@@ -37,6 +37,9 @@ public class MlCanaryStep extends Step {
     private final String candidate;
     private String endpoint;
     private boolean dryRun;
+    private String template;
+    private Integer templateVersion;
+    private Map<String, Object> templateParams;
 
     /**
      * @param policy the policy's text (YAML or JSON), e.g. from {@code readFile}
@@ -76,6 +79,36 @@ public class MlCanaryStep extends Step {
         this.dryRun = dryRun;
     }
 
+    /** A shared policy template to use instead of {@code policy}; {@code null} when the step gives a policy. */
+    public @CheckForNull String getTemplate() {
+        return template;
+    }
+
+    @DataBoundSetter
+    public void setTemplate(@CheckForNull String template) {
+        this.template = FieldRules.trimToNull(template);
+    }
+
+    /** The template's version to use; {@code null} for its highest. */
+    public @CheckForNull Integer getTemplateVersion() {
+        return templateVersion;
+    }
+
+    @DataBoundSetter
+    public void setTemplateVersion(@CheckForNull Integer templateVersion) {
+        this.templateVersion = templateVersion;
+    }
+
+    /** The template's parameters by name, e.g. {@code [errorBudget: '20%']}; {@code null} for none. */
+    public @CheckForNull Map<String, Object> getTemplateParams() {
+        return templateParams;
+    }
+
+    @DataBoundSetter
+    public void setTemplateParams(@CheckForNull Map<String, Object> templateParams) {
+        this.templateParams = templateParams == null ? null : new LinkedHashMap<>(templateParams);
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new Execution(this, context);
@@ -99,8 +132,9 @@ public class MlCanaryStep extends Step {
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener log = getContext().get(TaskListener.class);
             String candidate = required("candidate", step.getCandidate()).trim();
-            String policyText = required("policy", step.getPolicy());
-            RolloutPlan plan = RolloutPlan.of(policyText, step.getEndpoint(), step.isDryRun());
+            PolicyChoice choice = PolicyChoice.of(step, run);
+            String policyText = choice.text();
+            RolloutPlan plan = RolloutPlan.of(choice.policy(), step.getEndpoint(), step.isDryRun());
             endpoint = plan.endpointName();
             EndpointAccess.check("mlCanary", plan.endpoint(), run, Jenkins.getAuthentication2());
             if (RolloutAction.find(run, endpoint).isPresent()) {

@@ -34,6 +34,8 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
      * the key belongs to whoever audits, not to the teams that own endpoints.
      */
     private String sealCredentialsId;
+    /** Shared policy templates that pipelines use by name (see {@link SharedPolicyTemplate}). */
+    private List<SharedPolicyTemplate> templates = new ArrayList<>();
 
     public MlRolloutConfiguration() {
         load();
@@ -58,11 +60,14 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
         List<ModelEndpoint> previous = endpoints;
+        List<SharedPolicyTemplate> previousTemplates = templates;
         endpoints = new ArrayList<>();
+        templates = new ArrayList<>();
         try {
             req.bindJSON(this, json);
         } catch (IllegalArgumentException e) {
             endpoints = previous;
+            templates = previousTemplates;
             throw new FormException(innermostMessage(e), "endpoints");
         }
         save();
@@ -86,6 +91,26 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
             }
         }
         this.endpoints = new ArrayList<>(given);
+        save();
+    }
+
+    public List<SharedPolicyTemplate> getTemplates() {
+        // XStream leaves the field null in a file saved before templates existed.
+        return templates == null ? List.of() : List.copyOf(templates);
+    }
+
+    /** Replaces the templates and saves; refuses one name with the same version twice. */
+    @DataBoundSetter
+    public void setTemplates(@CheckForNull List<SharedPolicyTemplate> templates) {
+        List<SharedPolicyTemplate> given = templates == null ? List.of() : templates;
+        Set<String> seen = new HashSet<>();
+        for (SharedPolicyTemplate template : given) {
+            if (!seen.add(template.getName() + "@" + template.getVersion())) {
+                throw new IllegalArgumentException(
+                        Messages.MlRolloutConfiguration_DuplicateTemplate(template.getName(), template.getVersion()));
+            }
+        }
+        this.templates = new ArrayList<>(given);
         save();
     }
 

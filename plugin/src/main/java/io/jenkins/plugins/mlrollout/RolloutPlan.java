@@ -43,6 +43,11 @@ record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules>
         } catch (PolicyException e) {
             throw refused("the policy", e);
         }
+        return of(parsed, endpointOverride, dryRun);
+    }
+
+    /** As {@link #of(String, String, boolean)}, for a policy already read (e.g. made from a shared template). */
+    static RolloutPlan of(Policy parsed, @CheckForNull String endpointOverride, boolean dryRun) throws AbortException {
         String override = FieldRules.trimToNull(endpointOverride);
         Optional<String> note = Optional.empty();
         if (override != null
@@ -122,7 +127,7 @@ record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules>
         }
     }
 
-    private static AbortException refused(String what, PolicyException e) {
+    static AbortException refused(String what, PolicyException e) {
         return new AbortException(what + " was refused, nothing was moved:\n"
                 + e.errors().stream()
                         .map(PolicyError::toString)

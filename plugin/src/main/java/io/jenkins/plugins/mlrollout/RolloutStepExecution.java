@@ -4,8 +4,11 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.model.TaskListener;
 import io.mlrollout.core.rollout.Input;
+import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutState;
+import java.io.IOException;
 import java.util.Optional;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
@@ -109,6 +112,28 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
     /** Waits (without a thread) for the rollout's rests. */
     final void await() {
         rollout().await(this);
+        observed(rollout().state()); // a gate may have opened before this step waited, e.g. on mlPromote's request
+    }
+
+    /** While a sign-off gate is open, Pipeline's views show this step paused, as for the input step. */
+    @Override
+    public final void observed(RolloutState state) {
+        showSignOffWait(state.phase() == Phase.AWAITING_SIGNOFF);
+    }
+
+    private void showSignOffWait(boolean waiting) {
+        FlowNode node;
+        try {
+            node = getContext().get(FlowNode.class);
+        } catch (IOException e) {
+            return; // the build is going away; nothing to show
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (node != null) {
+            SignOffPause.show(node, waiting);
+        }
     }
 
     final LiveRollout rollout() {
@@ -251,6 +276,7 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
 
     private void finished() {
         done = true;
+        showSignOffWait(false);
         if (rollout != null && log != null) {
             rollout.detach(log);
         }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
@@ -29,6 +30,8 @@ final class FakeStepContext extends StepContext {
         final List<Object> results = new ArrayList<>();
         final List<Throwable> failures = new ArrayList<>();
         volatile Runnable whenEnded = () -> {};
+        /** The step's flow node, when a test gives one. */
+        volatile FlowNode node;
 
         Bindings(Run<?, ?> run, TaskListener listener) {
             this.run = run;
@@ -56,6 +59,9 @@ final class FakeStepContext extends StepContext {
         if (key == TaskListener.class) {
             return key.cast(bindings().listener);
         }
+        if (key == FlowNode.class) {
+            return key.cast(bindings().node);
+        }
         return null;
     }
 
@@ -69,6 +75,12 @@ final class FakeStepContext extends StepContext {
     public synchronized void onFailure(Throwable t) {
         bindings().whenEnded.run();
         bindings().failures.add(t);
+    }
+
+    /** Hands out {@code node} as the step's flow node, as Pipeline does; it survives the context's round trip. */
+    FakeStepContext withNode(FlowNode node) {
+        bindings().node = node;
+        return this;
     }
 
     /** Runs {@code check} at the moment the step ends, before Pipeline would run the next statement. */

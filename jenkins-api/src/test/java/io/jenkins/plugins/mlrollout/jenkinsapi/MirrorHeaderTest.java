@@ -46,6 +46,8 @@ class MirrorHeaderTest {
                 "org.jenkins-ci.main:jenkins-core:2.555.3",
                 "org.kohsuke.stapler:stapler:2076.v1b_a_c12445eb_e",
                 "org.jenkins-ci.plugins.workflow:workflow-step-api:724.v538c2362b_dfb_",
+                "org.jenkins-ci.plugins.workflow:workflow-api:1413.v2ff1a_5e720fa_",
+                "org.jenkins-ci.plugins.workflow:workflow-support:1015.v785e5a_b_b_8b_22",
                 "org.jenkins-ci.plugins:credentials:1511.v2e3cb_0008ef0",
                 "org.jenkins-ci.plugins:plain-credentials:199.v9f8e1f741799",
                 "io.jenkins.plugins:okhttp-api:5.3.2-200.vedb_720a_cf1f8",

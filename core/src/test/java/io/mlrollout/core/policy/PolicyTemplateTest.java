@@ -1,0 +1,242 @@
+package io.mlrollout.core.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** A shared template: its parameters, their types and defaults, the digest, and refusals with field paths. */
+class PolicyTemplateTest {
+
+    static final String BODY = """
+            parameters:
+              errorBudget: {type: percent, default: 20%}
+              bake: {type: duration, description: how long each stage bakes}
+              stages: {type: integer, default: 2}
+              holdSelf: {type: boolean, default: false}
+            stages:
+              - {weight: 5, bake: '${bake}'}
+              - {weight: 50, bake: '${bake}'}
+            metrics:
+              - name: errors
+                kind: ratio
+                bad: 'sum(rate(errors{version="${version}", team="${team}"}[1m]))'
+                total: 'sum(rate(requests{version="${version}"}[1m]))'
+                maxIncrease: ${errorBudget}
+            analysis: {ruleOut: 50%}
+            signOff: {allowSelfApproval: '${holdSelf}'}
+            """;
+
+    private static PolicyTemplate template(String body) {
+        return new PolicyTemplate("standard-canary", 3, body);
+    }
+
+    private static List<PolicyError> refusals(String body, Map<String, ?> params) {
+        PolicyException refused =
+                catchThrowableOfType(PolicyException.class, () -> template(body).resolve(params));
+        assertThat(refused).as("the template should be refused").isNotNull();
+        return refused.errors();
+    }
+
+    private static final String TEAM = BODY.replace("team=\"${team}\"", "team=\"fraud\"");
+
+    @Test
+    void givenAndDefaultParametersFillThePolicyWithTheirTypes() throws PolicyException {
+        PolicyTemplate.ResolvedTemplate resolved = template(TEAM).resolve(Map.of("bake", "15m", "errorBudget", "30%"));
+
+        Policy policy = resolved.policy();
+        assertThat(policy.stages()).extracting(Stage::bake).containsOnly(Duration.ofMinutes(15));
+        assertThat(policy.metrics().get(0).maxIncrease()).hasValue(0.30);
+        assertThat(policy.metrics().get(0).queries().bad().orElseThrow()).contains("version=\"${version}\"");
+        assertThat(policy.template()).contains(template(TEAM).origin());
+        assertThat(PolicyParser.parse(resolved.policyText()).stages()).isEqualTo(policy.stages());
+    }
+
+    @Test
+    void aDefaultIsUsedWhenTheParameterIsLeftOut() throws PolicyException {
+        Policy policy = template(TEAM).resolve(Map.of("bake", "10m")).policy();
+
+        assertThat(policy.metrics().get(0).maxIncrease()).hasValue(0.20);
+    }
+
+    @Test
+    void aParameterInsideALongerTextIsWrittenIntoIt() throws PolicyException {
+        Policy policy = template(
+                        BODY.replace("${team}", "${team}").replace("  holdSelf:", "  team: {type: text}\n  holdSelf:"))
+                .resolve(Map.of("bake", "10m", "team", "fraud"))
+                .policy();
+
+        assertThat(policy.metrics().get(0).queries().bad().orElseThrow())
+                .contains("team=\"fraud\"")
+                .contains("${version}");
+    }
+
+    @Test
+    void pipelineValuesMayBeNumbersAndBooleansOrTheirText() throws PolicyException {
+        String body = TEAM.replace("{weight: 50,", "{weight: '${second}',")
+                .replace("  holdSelf:", "  second: {type: integer}\n  holdSelf:");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("bake", "10m");
+        params.put("second", 40);
+        params.put("holdSelf", "true");
+        Policy policy = template(body).resolve(params).policy();
+
+        assertThat(policy.stages()).extracting(Stage::weight).containsExactly(5, 40);
+        assertThat(policy.signOff().orElseThrow().allowSelfApproval()).isTrue();
+        params.put("second", "40");
+        assertThat(template(body).resolve(params).policy().stages())
+                .extracting(Stage::weight)
+                .containsExactly(5, 40);
+    }
+
+    @Test
+    void aMissingRequiredParameterIsRefusedAtItsPath() {
+        assertThat(refusals(TEAM, Map.of()))
+                .containsExactly(new PolicyError(
+                        "template.params.bake", "is required (duration); the template gives no default"));
+    }
+
+    @Test
+    void anIllTypedParameterIsRefusedAtItsPath() {
+        assertThat(refusals(TEAM, Map.of("bake", "10m", "errorBudget", "20")))
+                .containsExactly(new PolicyError(
+                        "template.params.errorBudget",
+                        "'20' is not a percentage; write a number followed by %, e.g. 10% or 0.5% (the parameter is"
+                                + " percent)"));
+        assertThat(refusals(TEAM, Map.of("bake", "ten minutes")))
+                .extracting(PolicyError::path)
+                .containsExactly("template.params.bake");
+    }
+
+    @Test
+    void anUnknownParameterIsRefusedWithAHint() {
+        assertThat(refusals(TEAM, Map.of("bake", "10m", "errorBudgte", "20%")))
+                .containsExactly(new PolicyError(
+                        "template.params.errorBudgte",
+                        "is not a parameter of this template (parameters: errorBudget, bake, stages, holdSelf); did"
+                                + " you mean errorBudget?"));
+    }
+
+    @Test
+    void aValueThePolicyRefusesIsBlamedOnTheParameterThatGaveIt() {
+        assertThat(refusals(TEAM, Map.of("bake", "10s")))
+                .containsExactly(
+                        new PolicyError(
+                                "template.params.bake",
+                                "at stages[0].bake: 10s is shorter than analysis.interval (1m)"),
+                        new PolicyError(
+                                "template.params.bake",
+                                "at stages[1].bake: 10s is shorter than analysis.interval (1m)"));
+    }
+
+    @Test
+    void anErrorOfTheTemplatesOwnTextKeepsItsPolicyPath() {
+        assertThat(refusals(TEAM.replace("{weight: 50,", "{weight: 120,"), Map.of("bake", "10m")))
+                .containsExactly(new PolicyError("stages[1].weight", "120 is over 100"));
+    }
+
+    @Test
+    void anUndeclaredPlaceholderIsRefusedWhereItStands() {
+        assertThat(refusals(BODY, Map.of("bake", "10m")))
+                .containsExactly(new PolicyError(
+                        "metrics[0].bad",
+                        "${team} is not a parameter of this template (parameters: errorBudget, bake, stages,"
+                                + " holdSelf)"));
+    }
+
+    @Test
+    void aValueCannotAddKeysToThePolicy() {
+        Map<String, String> params = Map.of("bake", "10m\nrollback: {automatic: false}");
+
+        assertThat(refusals(TEAM, params)).extracting(PolicyError::path).containsExactly("template.params.bake");
+    }
+
+    @Test
+    void aBadDeclarationIsRefusedAtItsPath() {
+        String body = TEAM.replace("{type: percent, default: 20%}", "{type: percentage, default: 20%}");
+
+        assertThat(refusals(body, Map.of("bake", "10m")))
+                .extracting(PolicyError::path)
+                .containsExactly("parameters.errorBudget.type");
+        assertThat(refusals(TEAM.replace("default: 20%", "default: 20"), Map.of("bake", "10m")))
+                .extracting(PolicyError::path)
+                .containsExactly("parameters.errorBudget.default");
+    }
+
+    @Test
+    void aTemplateIsCheckedOnItsOwnWithoutAPipelinesValues() {
+        assertThat(template(TEAM).problems()).isEmpty();
+        assertThat(template(BODY).problems()).extracting(PolicyError::path).containsExactly("metrics[0].bad");
+        String allDefaults = TEAM.replace("bake: {type: duration,", "bake: {type: duration, default: 10m,");
+        assertThat(template(allDefaults.replace("{weight: 50,", "{weight: 120,"))
+                        .problems())
+                .containsExactly(new PolicyError("stages[1].weight", "120 is over 100"));
+    }
+
+    @Test
+    void theDigestCoversTheBodyAndTheVersion() {
+        PolicyTemplate v3 = template(TEAM);
+
+        assertThat(v3.digest()).matches("sha256:[0-9a-f]{64}");
+        assertThat(new PolicyTemplate("other-name", 3, TEAM).digest()).isEqualTo(v3.digest());
+        assertThat(new PolicyTemplate("standard-canary", 4, TEAM).digest()).isNotEqualTo(v3.digest());
+        assertThat(template(TEAM + "\n").digest()).isNotEqualTo(v3.digest());
+    }
+
+    @Test
+    void aBadNameOrVersionIsRefused() {
+        assertThatThrownBy(() -> new PolicyTemplate("Standard", 1, TEAM))
+                .hasMessageStartingWith("name: 'Standard' is not a template name");
+        assertThatThrownBy(() -> new PolicyTemplate("standard", 0, TEAM))
+                .hasMessage("version: must be 1 or more, not 0");
+    }
+
+    @Test
+    void theCatalogFindsTheHighestVersionOrThePinnedOne() throws PolicyException {
+        PolicyTemplate v1 = new PolicyTemplate("standard-canary", 1, TEAM);
+        PolicyTemplate v3 = template(TEAM);
+        TemplateCatalog catalog =
+                new TemplateCatalog(List.of(new TemplateCatalog.Scope("the global configuration", List.of(v3, v1))));
+
+        assertThat(catalog.find("standard-canary", Optional.empty())).isEqualTo(v3);
+        assertThat(catalog.find("standard-canary", Optional.of(1))).isEqualTo(v1);
+        assertThat(catch_(() -> catalog.find("standard-canary", Optional.of(2))))
+                .containsExactly(new PolicyError(
+                        "templateVersion",
+                        "template 'standard-canary' in the global configuration has no version 2 (versions: 1, 3)"));
+        assertThat(catch_(() -> catalog.find("standard-canery", Optional.empty())))
+                .containsExactly(new PolicyError(
+                        "template",
+                        "no template named 'standard-canery' is defined (defined: standard-canary); did you mean"
+                                + " standard-canary?"));
+    }
+
+    @Test
+    void aNearerScopeShadowsEveryVersionOfAFartherOne() throws PolicyException {
+        PolicyTemplate team = new PolicyTemplate("standard-canary", 1, TEAM);
+        TemplateCatalog catalog = new TemplateCatalog(List.of(
+                new TemplateCatalog.Scope("folder 'team-a'", List.of(team)),
+                new TemplateCatalog.Scope("the global configuration", List.of(template(TEAM)))));
+
+        assertThat(catalog.find("standard-canary", Optional.empty())).isEqualTo(team);
+        assertThat(catch_(() -> catalog.find("standard-canary", Optional.of(3))))
+                .extracting(PolicyError::message)
+                .containsExactly("template 'standard-canary' in folder 'team-a' has no version 3 (versions: 1)");
+    }
+
+    private interface Lookup {
+        void run() throws PolicyException;
+    }
+
+    private static List<PolicyError> catch_(Lookup lookup) {
+        PolicyException refused = catchThrowableOfType(PolicyException.class, lookup::run);
+        assertThat(refused).isNotNull();
+        return refused.errors();
+    }
+}
