@@ -27,6 +27,18 @@ final class RecordedRouter implements TrafficRouter {
         return split;
     }
 
+    /** A shadow stage replays too: the recording holds whatever the candidate served then. */
+    @Override
+    public TrafficSplit mirror(String candidate, int mirrorPercent) {
+        split = new TrafficSplit(split.baseline(), candidate, 0, true, mirrorPercent);
+        return split;
+    }
+
+    @Override
+    public boolean canMirror() {
+        return true;
+    }
+
     @Override
     public String describe() {
         return "replay (no traffic moves)";
