@@ -115,7 +115,7 @@ class RolesCommandsTest {
                         .filter(RolloutEvent.Signed.class::isInstance)
                         .map(e -> ((RolloutEvent.Signed) e).waitingFor()))
                 .as("the evidence keeps the tally of each signature")
-                .containsExactly("waiting for: platform 1/1, risk 0/1", "waiting for: platform 1/1, risk 1/1");
+                .containsExactly("waiting for: platform 1/1, risk 0/1", "every role signed: platform 1/1, risk 1/1");
     }
 
     private Cli.Result run(String command, Path policy, String... extra) {

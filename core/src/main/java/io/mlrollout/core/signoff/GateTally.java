@@ -24,12 +24,14 @@ public record GateTally(int approvals, int quorum, List<RoleTally> roles) {
     }
 
     /**
-     * E.g. {@code waiting for: risk 0/1, platform 1/1}; every required role is listed so the reader sees the whole
-     * gate. Empty when the gate requires no roles.
+     * E.g. {@code waiting for: risk 0/1, platform 1/1}, or {@code every role signed: risk 1/1, platform 1/1}; every
+     * required role is listed so the reader sees the whole gate. Empty when the gate requires no roles.
      */
     public String waitingFor() {
-        return roles.isEmpty()
-                ? ""
-                : "waiting for: " + roles.stream().map(RoleTally::progress).collect(Collectors.joining(", "));
+        if (roles.isEmpty()) {
+            return "";
+        }
+        String progress = roles.stream().map(RoleTally::progress).collect(Collectors.joining(", "));
+        return rolesShort().isEmpty() ? "every role signed: " + progress : "waiting for: " + progress;
     }
 }
