@@ -105,12 +105,12 @@ class RolloutRolesTest {
         h.runFor(Duration.ofMinutes(2));
         assertThat(h.phase()).as("one person, one role").isEqualTo(Phase.AWAITING_SIGNOFF);
 
-        sign(h, CAROL_IN_ML_RISK, "risk ok");
+        sign(h, DAVE_IN_PLATFORM, "capacity fine");
         h.runToRest();
         assertThat(h.phase()).isEqualTo(Phase.CANARY_PASSED);
         assertThat(h.events(RolloutEvent.GateSettled.class).get(0).outcome())
-                .as("erin sat in risk first; carol can only fill risk, so erin counts for platform")
-                .contains("platform: erin; risk: carol");
+                .as("erin took the first seat, platform; dave can fill only platform, so erin moves to risk")
+                .contains("platform: dave; risk: erin");
     }
 
     @Test
