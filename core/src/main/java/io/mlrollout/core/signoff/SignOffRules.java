@@ -9,6 +9,7 @@ import io.mlrollout.core.policy.SignOffPolicy.OnExpiry;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,18 @@ public record SignOffRules(
                 .filter(role -> matcher.isApprover(role.members(), who))
                 .map(RoleQuorum::role)
                 .toList();
+    }
+
+    /**
+     * Whom to tell when a gate waits too long for these required roles (e.g. a gate's {@link GateTally#rolesShort()}):
+     * their escalation contacts from the endpoint's matrix, each once, in the rules' order.
+     */
+    public List<String> escalationFor(Collection<String> roleNames) {
+        Set<String> contacts = new LinkedHashSet<>();
+        roles.stream()
+                .filter(role -> roleNames.contains(role.role()))
+                .forEach(role -> contacts.addAll(role.escalation()));
+        return List.copyOf(contacts);
     }
 
     /** Everyone who may sign, in words, e.g. {@code alice, bob; risk: carol, ml-risk}. */

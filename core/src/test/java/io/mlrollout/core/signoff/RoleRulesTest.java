@@ -160,8 +160,11 @@ class RoleRulesTest {
         assertThat(Serialization.roundTrip(rules)).isEqualTo(rules);
         assertThat(Serialization.roundTrip(endpoint())).isEqualTo(endpoint());
         assertThat(Serialization.roundTrip(gate)).isEqualTo(gate);
-        assertThat(gate.tally(rules, ApproverMatcher.CASE_INSENSITIVE).waitingFor())
-                .isEqualTo("waiting for: platform 1/1, risk 0/1");
+        GateTally tally = gate.tally(rules, ApproverMatcher.CASE_INSENSITIVE);
+        assertThat(tally.waitingFor()).isEqualTo("waiting for: platform 1/1, risk 0/1");
+        assertThat(rules.escalationFor(tally.rolesShort()))
+                .as("whom a notifier tells when the gate waits too long: risk's contacts only")
+                .containsExactly("risk-lead");
     }
 
     private static List<PolicyError> refusals(String extra, EndpointSignOffBounds endpoint) {
