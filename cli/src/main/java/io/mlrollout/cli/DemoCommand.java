@@ -65,6 +65,12 @@ final class DemoCommand extends CommandBase {
             description = "where to write the evidence, report and state (default: a new folder under ./mlrollout-out)")
     Path out;
 
+    @Option(
+            names = "--major",
+            description = "a major change: the sign-off gate waits for one approval from risk and one from platform"
+                    + " (two simulated people sign)")
+    boolean major;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "the simulator's seed (default 42)")
     long seed;
 
@@ -83,6 +89,9 @@ final class DemoCommand extends CommandBase {
         } catch (IllegalArgumentException e) {
             throw new InputException("", "--traffic", e.getMessage());
         }
+        if (major && prometheus) {
+            throw new InputException("", "--major", "runs in simulated time only; leave out --prometheus");
+        }
         Optional<Path> binary = Optional.empty();
         if (prometheus) {
             binary = PrometheusServer.findBinary(env.variables().get("PATH"));
@@ -98,8 +107,8 @@ final class DemoCommand extends CommandBase {
             throw new InputException("", "--out", folder + " exists and is not empty; name a new folder");
         }
         Files.createDirectories(folder);
-        DemoRun.Result result =
-                DemoRun.run(new DemoRun.Options(scenario, fast ? 0 : speed, folder, seed, now, binary, model), out());
+        DemoRun.Result result = DemoRun.run(
+                new DemoRun.Options(scenario, fast ? 0 : speed, folder, seed, now, binary, model, major), out());
         summary(result);
         return result.asExpected() ? ExitCodes.OK : ExitCodes.FAILED;
     }

@@ -19,6 +19,7 @@ import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.signoff.Identity;
+import io.mlrollout.core.signoff.ResponsibilityMatrix;
 import io.mlrollout.core.signoff.SignOffRules;
 import io.mlrollout.core.traffic.WebhookRouter;
 import io.mlrollout.simulator.PrometheusServer;
@@ -33,7 +34,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,10 +63,15 @@ final class DemoRun {
     private static final String NARRATOR = "[demo] ";
     private static final Identity ALICE = new Identity("alice", Set.of(), false);
     private static final Identity BOB = new Identity("bob", Set.of("ml-risk"), false);
+    private static final Identity CAROL = new Identity("carol", Set.of("platform-team"), false);
+
+    /** The demo endpoint's responsibility matrix, for {@code --major}: who holds risk and platform. */
+    static final ResponsibilityMatrix MATRIX = matrix();
 
     /**
      * @param speed simulated seconds per wall-clock second; 0 runs as fast as possible (ignored with Prometheus)
      * @param prometheus the Prometheus binary for a real-time run, or empty for simulated time
+     * @param major a major change: the gate needs one approval from risk and one from platform
      */
     record Options(
             Scenario scenario,
@@ -71,7 +80,20 @@ final class DemoRun {
             long seed,
             Instant start,
             Optional<Path> prometheus,
-            TrafficModel traffic) {
+            TrafficModel traffic,
+            boolean major) {
+
+        /** A minor change: two approvers, no roles. */
+        Options(
+                Scenario scenario,
+                double speed,
+                Path folder,
+                long seed,
+                Instant start,
+                Optional<Path> prometheus,
+                TrafficModel traffic) {
+            this(scenario, speed, folder, seed, start, prometheus, traffic, false);
+        }
 
         /** Under independent Poisson minutes, the demo's default. */
         Options(Scenario scenario, double speed, Path folder, long seed, Instant start, Optional<Path> prometheus) {
@@ -123,7 +145,10 @@ final class DemoRun {
 
     private Result run() throws IOException, InterruptedException {
         Scenario scenario = options.scenario();
-        Policy policy = policy(options.prometheus().isPresent() ? "demo-policy-prometheus.yaml" : "demo-policy.yaml");
+        Policy policy = policy(
+                options.major()
+                        ? "demo-policy-major.yaml"
+                        : options.prometheus().isPresent() ? "demo-policy-prometheus.yaml" : "demo-policy.yaml");
         RolloutEngine engine = new RolloutEngine(policy, rules(policy));
         RolloutFiles files = RolloutFiles.in(options.folder());
         try (Simulator simulator = Simulator.builder()
@@ -139,6 +164,10 @@ final class DemoRun {
                         .start();
                 Backdrop backdrop = backdrop(simulator)) {
             out.println(NARRATOR + "scenario " + scenario.spelling() + ": " + scenario.story() + ".");
+            if (options.major()) {
+                out.println(NARRATOR + "a major change: the 25% gate needs one approval from risk (ml-risk) and one"
+                        + " from platform (platform-team); one person counts for one role only");
+            }
             out.println(NARRATOR + "serving simulator at " + simulator.url() + " (baseline v1, candidate v2); "
                     + backdrop.describe());
             if (!options.traffic().name().equals(DEFAULT_TRAFFIC)) {
@@ -288,7 +317,10 @@ final class DemoRun {
         @Override
         public void recorded(RolloutEvent event) {
             Duration interval = policy.analysis().interval();
-            if (event instanceof RolloutEvent.GateOpened gate) {
+            if (event instanceof RolloutEvent.GateOpened gate && options.major()) {
+                sign(CAROL, gate.at().plus(interval.multipliedBy(2)), "capacity and latency fine at 25%");
+                sign(BOB, gate.at().plus(interval.multipliedBy(4)), "model card and bias report reviewed");
+            } else if (event instanceof RolloutEvent.GateOpened gate) {
                 sign(
                         ALICE,
                         gate.at().plus(interval.multipliedBy(2)),
@@ -344,9 +376,17 @@ final class DemoRun {
         }
     }
 
+    private static ResponsibilityMatrix matrix() {
+        Map<String, ResponsibilityMatrix.Role> roles = new LinkedHashMap<>();
+        roles.put("risk", new ResponsibilityMatrix.Role(List.of("ml-risk"), List.of("risk-lead@example.com"), 0));
+        roles.put(
+                "platform", new ResponsibilityMatrix.Role(List.of("platform-team"), List.of("oncall@example.com"), 0));
+        return new ResponsibilityMatrix(roles);
+    }
+
     private static Optional<SignOffRules> rules(Policy policy) {
         try {
-            return SignOffRules.effective(policy, EndpointSignOffBounds.none());
+            return SignOffRules.effective(policy, new EndpointSignOffBounds(List.of(), 0, true, MATRIX));
         } catch (PolicyException e) {
             throw new IllegalStateException("the demo policy's sign-off is invalid: " + e.getMessage(), e);
         }

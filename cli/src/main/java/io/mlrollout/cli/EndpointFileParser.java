@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class EndpointFileParser {
 
-    private static final List<String> TOP_KEYS = List.of("name", "router", "prometheus", "signOff");
+    private static final List<String> TOP_KEYS = List.of("name", "router", "prometheus", "signOff", "roles");
     private static final List<String> HTTP_KEYS = List.of("credential", "callTimeout", "attempts", "firstBackoff");
     /** The names Jenkins' endpoint settings use; {@code apiServer} is the old spelling of {@code kubernetesUrl}. */
     private static final List<String> KUBERNETES_KEYS =
@@ -87,6 +87,11 @@ public final class EndpointFileParser {
                 fields.requiredMapping("prometheus", PROMETHEUS_KEYS).flatMap(this::prometheus);
         EndpointSignOffBounds signOff =
                 fields.mapping("signOff", SIGN_OFF_KEYS).map(this::signOff).orElse(EndpointSignOffBounds.none());
+        signOff = new EndpointSignOffBounds(
+                signOff.approvers(),
+                signOff.minimumQuorum(),
+                signOff.allowSelfApproval(),
+                RolesSection.read(fields, errors));
         if (!errors.isEmpty() || name.isEmpty() || router.isEmpty() || prometheus.isEmpty()) {
             return Optional.empty();
         }

@@ -4,6 +4,7 @@ import io.mlrollout.core.audit.EvidenceVerifier;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.StageSummary;
+import io.mlrollout.core.signoff.RoleTally;
 import io.mlrollout.core.signoff.SignOffGate;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,7 +75,10 @@ final class StatusCommand extends CommandBase {
                     + Math.round(stage.score()));
             stage.reasons().forEach(reason -> out.println("          - " + reason));
         }
-        s.openGate().ifPresent(gate -> out.println("sign-off  " + gate(gate)));
+        s.openGate().ifPresent(gate -> {
+            out.println("sign-off  " + gate(gate));
+            openGateRoles(events).ifPresent(roles -> out.println("roles     " + roles));
+        });
         if (s.reason() != null) {
             out.println("reason    " + s.reason());
         }
@@ -98,6 +103,30 @@ final class StatusCommand extends CommandBase {
                 .toList();
         return gate.purpose() + ": " + gate.approvals() + " approval(s) so far, open until " + gate.expiresAt()
                 + (signed.isEmpty() ? "" : "; " + String.join("; ", signed));
+    }
+
+    /**
+     * The open gate's roles as its last event left them, e.g. {@code waiting for: risk 0/1, platform 1/1; risk may be
+     * signed by carol, ml-risk}; empty when the gate requires no roles.
+     */
+    private static Optional<String> openGateRoles(List<RolloutEvent> events) {
+        List<RoleTally> roles = List.of();
+        for (RolloutEvent event : events) {
+            if (event instanceof RolloutEvent.GateOpened opened) {
+                roles = opened.roles();
+            } else if (event instanceof RolloutEvent.Signed signed) {
+                roles = signed.roles();
+            }
+        }
+        if (roles.isEmpty()) {
+            return Optional.empty();
+        }
+        String holders = roles.stream()
+                .filter(role -> !role.isMet())
+                .map(role -> role.role() + " may be signed by " + String.join(", ", role.members()))
+                .collect(Collectors.joining("; "));
+        String progress = roles.stream().map(RoleTally::progress).collect(Collectors.joining(", "));
+        return Optional.of("waiting for: " + progress + (holders.isEmpty() ? "" : "; " + holders));
     }
 
     private static String words(String constant) {

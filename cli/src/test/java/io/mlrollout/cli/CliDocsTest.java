@@ -30,6 +30,9 @@ class CliDocsTest {
                 new Environment(Map.of("ROUTER_TOKEN", "t", "PROMETHEUS_PASSWORD", "p"), () -> null, (p, c) -> null);
         assertThat(Connectors.router(file, env, "docs").describe()).startsWith("webhook https://");
         assertThat(file.signOff().minimumQuorum()).isEqualTo(2);
+        assertThat(file.signOff().matrix().roles().keySet()).containsExactly("model-owner", "platform", "risk");
+        assertThat(file.signOff().matrix().escalationFor(java.util.Set.of("platform")))
+                .containsExactly("oncall@example.com");
     }
 
     @Test

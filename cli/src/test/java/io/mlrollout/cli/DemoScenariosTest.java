@@ -163,6 +163,30 @@ class DemoScenariosTest {
     }
 
     @Test
+    void aMajorChangeWaitsForOneFromRiskAndOneFromPlatformThenIsPromoted() {
+        Path folder = dir.resolve("major");
+        Cli.Result run = Cli.run(
+                new Environment(Map.of(), () -> null, (p, c) -> null),
+                "demo",
+                "--major",
+                "--fast",
+                "--out",
+                folder.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .contains("SIGN-OFF NEEDED for stage 2/3 (25%): 2 approval(s); by role: risk 1 of (ml-risk),"
+                        + " platform 1 of (platform-team); one role per approver")
+                .contains("[demo] carol (platform-team) approves on the build page")
+                .contains("approve by carol (1 of 2; waiting for: risk 0/1, platform 1/1)")
+                .contains("settled: approved by carol, bob (quorum 2; risk: bob; platform: carol)")
+                .contains("PROMOTED");
+        assertThat(Cli.run(new Environment(Map.of(), () -> null, (p, c) -> null), "demo", "--major", "--prometheus")
+                        .err())
+                .contains("--major: runs in simulated time only");
+    }
+
+    @Test
     void anUnknownScenarioIsBadInputNamingTheChoices() {
         Cli.Result run = Cli.run(new Environment(Map.of(), () -> null, (p, c) -> null), "demo", "--scenario", "slow");
 

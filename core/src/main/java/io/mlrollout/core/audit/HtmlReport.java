@@ -2,6 +2,7 @@ package io.mlrollout.core.audit;
 
 import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.analysis.Outcome;
+import io.mlrollout.core.signoff.RoleTally;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -146,8 +147,9 @@ public final class HtmlReport {
                     .append(escape(gate.purpose()))
                     .append("</b>: ")
                     .append(gate.quorum())
-                    .append(" approval(s) from ")
-                    .append(escape(String.join(", ", gate.approvers())))
+                    .append(" approval(s)")
+                    .append(gate.approvers().isEmpty() ? "" : " from " + escape(String.join(", ", gate.approvers())))
+                    .append(roles(gate.roles()))
                     .append(", opened ")
                     .append(time(gate.openedAt()))
                     .append(", ")
@@ -171,6 +173,17 @@ public final class HtmlReport {
             }
             html.append("</ul></div>\n");
         }
+    }
+
+    /** E.g. {@code ; risk 1/1 (carol), platform 0/1}: each required role, who counted for it. */
+    private static String roles(List<RoleTally> roles) {
+        StringBuilder text = new StringBuilder();
+        for (RoleTally role : roles) {
+            text.append(text.length() == 0 ? "; by role: " : ", ")
+                    .append(escape(role.progress()))
+                    .append(role.signedBy().isEmpty() ? "" : " (" + escape(String.join(", ", role.signedBy())) + ")");
+        }
+        return text.toString();
     }
 
     /** Where a stage or the promotion watch began, to mark on the metric charts. */

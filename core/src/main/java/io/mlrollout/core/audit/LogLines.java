@@ -4,6 +4,7 @@ import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.analysis.MetricLook;
 import io.mlrollout.core.policy.Stage;
 import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.signoff.RoleTally;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,12 +79,13 @@ public final class LogLines {
                     + "), baking until " + time(e.bakeEndsAt());
         }
         if (event instanceof RolloutEvent.GateOpened e) {
-            return "SIGN-OFF NEEDED for " + e.purpose() + ": " + e.quorum() + " approval(s) from "
-                    + String.join(", ", e.approvers()) + ", open until " + e.expiresAt();
+            return "SIGN-OFF NEEDED for " + e.purpose() + ": " + e.quorum() + " approval(s)"
+                    + (e.approvers().isEmpty() ? "" : " from " + String.join(", ", e.approvers()))
+                    + roleQuorums(e.roles()) + ", open until " + e.expiresAt();
         }
         if (event instanceof RolloutEvent.Signed e) {
             return e.decision().name().toLowerCase(Locale.ROOT) + " by " + e.userId() + " (" + e.approvals() + " of "
-                    + e.quorum() + "): \"" + e.comment() + "\"";
+                    + e.quorum() + (e.roles().isEmpty() ? "" : "; " + e.waitingFor()) + "): \"" + e.comment() + "\"";
         }
         if (event instanceof RolloutEvent.SignatureRefused e) {
             return e.decision().name().toLowerCase(Locale.ROOT) + " by " + e.userId() + " refused: " + e.reason();
@@ -172,5 +174,17 @@ public final class LogLines {
             return d.toSeconds() + "s";
         }
         return d.toMillis() + "ms";
+    }
+
+    /** E.g. {@code ; by role: risk 1 of (carol, ml-risk), platform 1 of (dave); one role per approver}. */
+    static String roleQuorums(List<RoleTally> roles) {
+        if (roles.isEmpty()) {
+            return "";
+        }
+        return "; by role: "
+                + roles.stream()
+                        .map(r -> r.role() + " " + r.quorum() + " of (" + String.join(", ", r.members()) + ")")
+                        .collect(java.util.stream.Collectors.joining(", "))
+                + "; one role per approver";
     }
 }

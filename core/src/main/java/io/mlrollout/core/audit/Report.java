@@ -5,6 +5,7 @@ import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Stage;
 import io.mlrollout.core.policy.TemplateOrigin;
+import io.mlrollout.core.signoff.RoleTally;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -215,7 +216,11 @@ public record Report(
     public record MetricPoint(
             Instant at, int stage, Double candidate, Double baseline, Outcome outcome, String explanation) {}
 
-    /** A sign-off gate and what people did with it. */
+    /**
+     * A sign-off gate and what people did with it.
+     *
+     * @param roles the roles the gate required, with who counted for each by the last signature
+     */
     public record GateRow(
             String purpose,
             Instant openedAt,
@@ -223,10 +228,12 @@ public record Report(
             List<String> approvers,
             int quorum,
             List<SignatureRow> signatures,
-            String settlement) {
+            String settlement,
+            List<RoleTally> roles) {
         public GateRow {
             approvers = List.copyOf(approvers);
             signatures = List.copyOf(signatures);
+            roles = roles == null ? List.of() : List.copyOf(roles);
         }
     }
 

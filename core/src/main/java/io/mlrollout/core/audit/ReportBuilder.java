@@ -4,6 +4,7 @@ import io.mlrollout.core.analysis.MetricLook;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.policy.TemplateOrigin;
 import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.signoff.RoleTally;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ public final class ReportBuilder {
     private final Map<String, List<Report.MetricPoint>> points = new LinkedHashMap<>();
     private final List<Report.GateRow> gates = new ArrayList<>();
     private final List<Report.SignatureRow> signatures = new ArrayList<>();
+    /** The open gate's roles, as the last signature left them. */
+    private List<RoleTally> gateRoles = List.of();
+
     private final List<String> log = new ArrayList<>();
 
     public static Report of(List<RolloutEvent> events) {
@@ -109,10 +113,12 @@ public final class ReportBuilder {
             }
         } else if (event instanceof RolloutEvent.GateOpened e) {
             closeGate("superseded");
-            gates.add(
-                    new Report.GateRow(e.purpose(), e.at(), e.expiresAt(), e.approvers(), e.quorum(), List.of(), null));
+            gateRoles = e.roles();
+            gates.add(new Report.GateRow(
+                    e.purpose(), e.at(), e.expiresAt(), e.approvers(), e.quorum(), List.of(), null, gateRoles));
             outcome = "awaiting sign-off";
         } else if (event instanceof RolloutEvent.Signed e) {
+            gateRoles = e.roles();
             signatures.add(new Report.SignatureRow(
                     e.at(), e.userId(), lower(e.decision().name()), e.comment(), true));
         } else if (event instanceof RolloutEvent.SignatureRefused e) {
@@ -217,7 +223,8 @@ public final class ReportBuilder {
                 gate.approvers(),
                 gate.quorum(),
                 List.copyOf(signatures),
-                settlement);
+                settlement,
+                gateRoles);
     }
 
     private static String lower(String name) {

@@ -103,6 +103,33 @@ final class MappingReader {
         return value == null ? Optional.empty() : of(value, pathOf(key), known, errors);
     }
 
+    /**
+     * A nested mapping whose keys are names the document chooses (e.g. roles); empty when absent or not a mapping (the
+     * latter with an error saying it expected {@code expected}).
+     */
+    Optional<MappingReader> anyKeysMapping(String key, String expected) {
+        JsonNode value = node.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!value.isObject()) {
+            error(
+                    key,
+                    (value.isNull() ? "has no value" : "got " + ValueType.describe(value)) + "; expected " + expected);
+            return Optional.empty();
+        }
+        List<String> present = new ArrayList<>();
+        value.fieldNames().forEachRemaining(present::add);
+        return of(value, pathOf(key), present, errors);
+    }
+
+    /** The keys present, in the document's order. */
+    List<String> documentKeys() {
+        List<String> keys = new ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
     /** A list, or empty when absent or not a list (the latter with an error). */
     Optional<List<JsonNode>> list(String key) {
         JsonNode value = node.get(key);

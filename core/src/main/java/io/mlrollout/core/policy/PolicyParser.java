@@ -52,7 +52,7 @@ public final class PolicyParser {
     private static final List<String> LIMITS_KEYS = List.of("noData", "extensions", "shiftAttempts", "shiftTimeout");
     private static final List<String> SCORE_KEYS = List.of("pass", "marginal");
     private static final List<String> SIGN_OFF_KEYS =
-            List.of("approvers", "quorum", "allowSelfApproval", "expires", "onExpiry");
+            List.of("approvers", "quorum", "allowSelfApproval", "expires", "onExpiry", "roles");
     private static final List<String> PROMOTE_KEYS = List.of("bake", "holdback", "signOff");
     private static final List<String> ROLLBACK_KEYS = List.of("automatic", "onAbort");
 
@@ -285,7 +285,8 @@ public final class PolicyParser {
                 quorum.orElse(defaults.quorum()),
                 signOff.orDefault("allowSelfApproval", BOOLEAN, defaults.allowSelfApproval()),
                 signOff.orDefault("expires", DURATION, defaults.expires()),
-                signOff.orDefault("onExpiry", ValueType.choice(OnExpiry.class), defaults.onExpiry()));
+                signOff.orDefault("onExpiry", ValueType.choice(OnExpiry.class), defaults.onExpiry()),
+                SignOffRolesReader.read(signOff, errors));
     }
 
     private PromoteSettings promote(MappingReader top) {

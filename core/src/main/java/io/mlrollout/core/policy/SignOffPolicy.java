@@ -1,7 +1,10 @@
 package io.mlrollout.core.policy;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Who must sign before traffic moves past a gate.
@@ -11,12 +14,25 @@ import java.util.List;
  * @param allowSelfApproval whether the person who started the rollout may sign for it
  * @param expires how long a gate stays open
  * @param onExpiry what an expired gate leads to
+ * @param roles how many approvals each role of the endpoint's responsibility matrix must give, by role name
  */
 public record SignOffPolicy(
-        List<String> approvers, int quorum, boolean allowSelfApproval, Duration expires, OnExpiry onExpiry) {
+        List<String> approvers,
+        int quorum,
+        boolean allowSelfApproval,
+        Duration expires,
+        OnExpiry onExpiry,
+        Map<String, Integer> roles) {
 
     public SignOffPolicy {
         approvers = List.copyOf(approvers);
+        roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
+    }
+
+    /** A section that requires no roles. */
+    public SignOffPolicy(
+            List<String> approvers, int quorum, boolean allowSelfApproval, Duration expires, OnExpiry onExpiry) {
+        this(approvers, quorum, allowSelfApproval, expires, onExpiry, Map.of());
     }
 
     /** No approvers of its own (the endpoint's count), quorum 1, no self-approval, 24 hours, then roll back. */

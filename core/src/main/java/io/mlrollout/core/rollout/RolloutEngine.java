@@ -361,7 +361,8 @@ public final class RolloutEngine {
                 request.decision(),
                 request.comment(),
                 gate.approvals(),
-                rules().quorum()));
+                rules().quorum(),
+                gate.tally(rules(), approvers).roles()));
         if (gate.isOpen()) {
             return Step.of(signed, events);
         }
@@ -582,7 +583,13 @@ public final class RolloutEngine {
         SignOffRules rules = rules();
         SignOffGate gate = SignOffGate.open(description, rules, now);
         RolloutState waiting = s.withGate(gate, purpose).enter(Phase.AWAITING_SIGNOFF, now);
-        events.add(new RolloutEvent.GateOpened(now, description, rules.approvers(), rules.quorum(), gate.expiresAt()));
+        events.add(new RolloutEvent.GateOpened(
+                now,
+                description,
+                rules.approvers(),
+                rules.quorum(),
+                gate.expiresAt(),
+                gate.tally(rules, approvers).roles()));
         return Step.of(waiting, events);
     }
 

@@ -7,6 +7,8 @@ import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.TemplateOrigin;
 import io.mlrollout.core.signoff.Decision;
+import io.mlrollout.core.signoff.GateTally;
+import io.mlrollout.core.signoff.RoleTally;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,15 +132,43 @@ public sealed interface RolloutEvent {
     /** An inconclusive stage bakes once more, as the policy allows. */
     record StageExtended(Instant at, int stage, int extension, Instant bakeEndsAt) implements RolloutEvent {}
 
-    record GateOpened(Instant at, String purpose, List<String> approvers, int quorum, Instant expiresAt)
+    /** @param roles each required role with its holders and quorum; empty when the gate requires no roles */
+    record GateOpened(
+            Instant at, String purpose, List<String> approvers, int quorum, Instant expiresAt, List<RoleTally> roles)
             implements RolloutEvent {
         public GateOpened {
             approvers = List.copyOf(approvers);
+            roles = roles == null ? List.of() : List.copyOf(roles);
+        }
+
+        public GateOpened(Instant at, String purpose, List<String> approvers, int quorum, Instant expiresAt) {
+            this(at, purpose, approvers, quorum, expiresAt, List.of());
         }
     }
 
-    record Signed(Instant at, String userId, Decision decision, String comment, int approvals, int quorum)
-            implements RolloutEvent {}
+    /** @param roles after this signature, who counts for each required role; empty when the gate requires no roles */
+    record Signed(
+            Instant at,
+            String userId,
+            Decision decision,
+            String comment,
+            int approvals,
+            int quorum,
+            List<RoleTally> roles)
+            implements RolloutEvent {
+        public Signed {
+            roles = roles == null ? List.of() : List.copyOf(roles);
+        }
+
+        public Signed(Instant at, String userId, Decision decision, String comment, int approvals, int quorum) {
+            this(at, userId, decision, comment, approvals, quorum, List.of());
+        }
+
+        /** E.g. {@code waiting for: risk 0/1, platform 1/1}; empty when the gate requires no roles. */
+        public String waitingFor() {
+            return new GateTally(approvals, quorum, roles).waitingFor();
+        }
+    }
 
     record SignatureRefused(Instant at, String userId, Decision decision, String reason) implements RolloutEvent {}
 

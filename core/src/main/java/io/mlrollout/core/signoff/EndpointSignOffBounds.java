@@ -10,8 +10,10 @@ import java.util.List;
  * @param approvers user ids or group names who may always sign for this endpoint
  * @param minimumQuorum the fewest approvals any rollout of this endpoint needs; 0 when the endpoint does not insist
  * @param allowSelfApproval whether the person who started a rollout may ever approve it
+ * @param matrix the endpoint's roles: who holds them, whom to escalate to, and the roles every gate needs
  */
-public record EndpointSignOffBounds(List<String> approvers, int minimumQuorum, boolean allowSelfApproval)
+public record EndpointSignOffBounds(
+        List<String> approvers, int minimumQuorum, boolean allowSelfApproval, ResponsibilityMatrix matrix)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -24,6 +26,12 @@ public record EndpointSignOffBounds(List<String> approvers, int minimumQuorum, b
         if (minimumQuorum < 0) {
             throw new IllegalArgumentException("the minimum quorum is negative: " + minimumQuorum);
         }
+        matrix = matrix == null ? ResponsibilityMatrix.none() : matrix;
+    }
+
+    /** Bounds without a responsibility matrix. */
+    public EndpointSignOffBounds(List<String> approvers, int minimumQuorum, boolean allowSelfApproval) {
+        this(approvers, minimumQuorum, allowSelfApproval, ResponsibilityMatrix.none());
     }
 
     /** An endpoint that names no approvers and imposes nothing: the policy alone decides. */

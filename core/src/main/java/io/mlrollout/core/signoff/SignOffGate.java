@@ -74,7 +74,8 @@ public final class SignOffGate implements Serializable {
      * override needs a comment; the person who started the rollout may reject but not approve or override unless the
      * rules allow self-approval; each person signs once; a rejection settles the gate at once; an override needs an
      * administrator and settles it as {@link Outcome#OVERRIDDEN}; the gate is approved when the quorum of different
-     * people approved. A settled or expired gate refuses everything.
+     * people approved and every required role's quorum is filled by different people (see {@link #tally}). Holders of
+     * a required role may sign as approvers do. A settled or expired gate refuses everything.
      *
      * @param startedBy the user id of the person who started the rollout; null or blank when no person did
      */
@@ -110,7 +111,7 @@ public final class SignOffGate implements Serializable {
 
     private SignResult approve(
             SignOffRules rules, Identity who, String comment, Instant now, boolean startedIt, ApproverMatcher matcher) {
-        if (!matcher.isApprover(rules.approvers(), who)) {
+        if (!rules.maySign(who, matcher)) {
             return refused(notAnApprover(rules, who)
                     + (who.administrator()
                             ? "; as an administrator you may override instead, which is recorded as an override"
@@ -123,19 +124,21 @@ public final class SignOffGate implements Serializable {
             return refused(who.userId() + " started this rollout and may not approve it (self-approval is not"
                     + " allowed); they may reject it");
         }
-        List<Signature> signed = with(new Signature(who.userId(), Decision.APPROVE, comment, now));
-        List<String> approving = approvingPeople(signed, matcher);
-        Settlement settled = approving.size() >= rules.quorum()
+        List<Signature> signed =
+                with(new Signature(who.userId(), Decision.APPROVE, comment, now, rules.rolesOf(who, matcher)));
+        GateTally tally = tally(signed, rules, matcher);
+        Settlement settled = tally.isMet()
                 ? new Settlement(
                         Outcome.APPROVED,
                         now,
-                        "approved by " + String.join(", ", approving) + " (quorum " + rules.quorum() + ")")
+                        "approved by " + String.join(", ", approvingPeople(signed, matcher)) + " (quorum "
+                                + rules.quorum() + rolesCounted(tally) + ")")
                 : null;
         return new SignResult.Accepted(new SignOffGate(purpose, openedAt, expiresAt, signed, settled));
     }
 
     private SignResult reject(SignOffRules rules, Identity who, String comment, Instant now, ApproverMatcher matcher) {
-        if (!matcher.isApprover(rules.approvers(), who)) {
+        if (!rules.maySign(who, matcher)) {
             return refused(notAnApprover(rules, who) + "; to stop the rollout, abort the build or roll back");
         }
         Settlement settled = new Settlement(
@@ -144,7 +147,7 @@ public final class SignOffGate implements Serializable {
                 purpose,
                 openedAt,
                 expiresAt,
-                with(new Signature(who.userId(), Decision.REJECT, comment, now)),
+                with(new Signature(who.userId(), Decision.REJECT, comment, now, rules.rolesOf(who, matcher))),
                 settled));
     }
 
@@ -217,6 +220,31 @@ public final class SignOffGate implements Serializable {
                 .count();
     }
 
+    /** How many people approved of the quorum, and per required role who counts for it. */
+    public GateTally tally(SignOffRules rules, ApproverMatcher matcher) {
+        return tally(signatures, rules, matcher);
+    }
+
+    private static GateTally tally(List<Signature> signed, SignOffRules rules, ApproverMatcher matcher) {
+        List<Signature> approvals = new ArrayList<>();
+        for (Signature s : signed) {
+            if (s.decision() == Decision.APPROVE
+                    && approvals.stream().noneMatch(a -> matcher.samePerson(a.userId(), s.userId()))) {
+                approvals.add(s);
+            }
+        }
+        return new GateTally(approvals.size(), rules.quorum(), RoleAssignment.tally(rules.roles(), approvals));
+    }
+
+    /** E.g. {@code ; risk: carol; platform: dave}: who counted for which role, for the settlement's record. */
+    private static String rolesCounted(GateTally tally) {
+        StringBuilder text = new StringBuilder();
+        for (RoleTally role : tally.roles()) {
+            text.append("; ").append(role.role()).append(": ").append(String.join(", ", role.signedBy()));
+        }
+        return text.toString();
+    }
+
     private List<Signature> with(Signature signature) {
         List<Signature> signed = new ArrayList<>(signatures);
         signed.add(signature);
@@ -235,7 +263,7 @@ public final class SignOffGate implements Serializable {
     }
 
     private static String notAnApprover(SignOffRules rules, Identity who) {
-        return who.userId() + " is not one of the approvers (" + String.join(", ", rules.approvers()) + ")";
+        return who.userId() + " is not one of the approvers (" + rules.signers() + ")";
     }
 
     private static String word(Decision decision) {

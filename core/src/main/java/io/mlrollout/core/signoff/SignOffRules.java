@@ -9,8 +9,10 @@ import io.mlrollout.core.policy.SignOffPolicy.OnExpiry;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -20,13 +22,20 @@ import java.util.Set;
  * section.
  *
  * @param approvers user ids or group names; anyone matching one may sign
- * @param quorum how many different people must approve
+ * @param quorum how many different people must approve, at least as many as the roles need together
  * @param allowSelfApproval whether the person who started the rollout may approve it
  * @param expires how long a gate stays open
  * @param onExpiry what an expired gate leads to
+ * @param roles the roles every gate needs approvals from, each with its own quorum; holders of these roles may sign
+ *     too, and each approver counts for one role only
  */
 public record SignOffRules(
-        List<String> approvers, int quorum, boolean allowSelfApproval, Duration expires, OnExpiry onExpiry)
+        List<String> approvers,
+        int quorum,
+        boolean allowSelfApproval,
+        Duration expires,
+        OnExpiry onExpiry,
+        List<RoleQuorum> roles)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -35,15 +44,66 @@ public record SignOffRules(
 
     public SignOffRules {
         approvers = List.copyOf(approvers);
-        if (approvers.isEmpty()) {
-            throw new IllegalArgumentException("sign-off rules need at least one approver");
-        }
-        if (quorum < 1 || quorum > approvers.size()) {
+        roles = roles == null ? List.of() : List.copyOf(roles);
+        int roleSeats = roles.stream().mapToInt(RoleQuorum::quorum).sum();
+        if (roles.isEmpty()) {
+            if (approvers.isEmpty()) {
+                throw new IllegalArgumentException("sign-off rules need at least one approver or role");
+            }
+            if (quorum < 1 || quorum > approvers.size()) {
+                throw new IllegalArgumentException(
+                        "the quorum " + quorum + " is not between 1 and the " + approvers.size() + " approvers");
+            }
+        } else if (quorum < roleSeats) {
             throw new IllegalArgumentException(
-                    "the quorum " + quorum + " is not between 1 and the " + approvers.size() + " approvers");
+                    "the quorum " + quorum + " is below the " + roleSeats + " approvals the roles need together");
+        }
+        if (roles.stream().map(RoleQuorum::role).distinct().count() < roles.size()) {
+            throw new IllegalArgumentException("a role is required twice");
         }
         Objects.requireNonNull(expires, "expires");
         Objects.requireNonNull(onExpiry, "onExpiry");
+    }
+
+    /** Rules that require no roles. */
+    public SignOffRules(
+            List<String> approvers, int quorum, boolean allowSelfApproval, Duration expires, OnExpiry onExpiry) {
+        this(approvers, quorum, allowSelfApproval, expires, onExpiry, List.of());
+    }
+
+    /** Whether this person may approve or reject: an approver, or a holder of a required role. */
+    public boolean maySign(Identity who, ApproverMatcher matcher) {
+        return matcher.isApprover(approvers, who) || !rolesOf(who, matcher).isEmpty();
+    }
+
+    /** The required roles this person holds, in the rules' order. */
+    public List<String> rolesOf(Identity who, ApproverMatcher matcher) {
+        return roles.stream()
+                .filter(role -> matcher.isApprover(role.members(), who))
+                .map(RoleQuorum::role)
+                .toList();
+    }
+
+    /**
+     * Whom to tell when a gate waits too long for these required roles (e.g. a gate's {@link GateTally#rolesShort()}):
+     * their escalation contacts from the endpoint's matrix, each once, in the rules' order.
+     */
+    public List<String> escalationFor(Collection<String> roleNames) {
+        Set<String> contacts = new LinkedHashSet<>();
+        roles.stream()
+                .filter(role -> roleNames.contains(role.role()))
+                .forEach(role -> contacts.addAll(role.escalation()));
+        return List.copyOf(contacts);
+    }
+
+    /** Everyone who may sign, in words, e.g. {@code alice, bob; risk: carol, ml-risk}. */
+    public String signers() {
+        List<String> parts = new ArrayList<>();
+        if (!approvers.isEmpty()) {
+            parts.add(String.join(", ", approvers));
+        }
+        roles.forEach(role -> parts.add(role.role() + ": " + String.join(", ", role.members())));
+        return String.join("; ", parts);
     }
 
     /**
@@ -51,7 +111,10 @@ public record SignOffRules(
      * quorum, and may forbid self-approval where the endpoint allows it; it may not lower the endpoint's minimum quorum,
      * allow self-approval the endpoint forbids, or skip the promotion sign-off the endpoint insists on. Without a
      * {@code signOff} section the endpoint's bounds apply as they are. Sign-offs the policy asks for (a stage's
-     * {@code signOff}, {@code onInconclusive: signOff}) need approvers from one side or the other.
+     * {@code signOff}, {@code onInconclusive: signOff}) need approvers from one side or the other. Roles: every role
+     * of the endpoint's responsibility matrix with a minimum quorum is required at least that often; the policy's
+     * {@code signOff.roles} may require more roles of the matrix, or more approvals of one, never fewer; the quorum is
+     * raised to the approvals the roles need together, since each approver counts for one role only.
      *
      * @return the rules, or empty when nobody is named to sign (then no gate can be opened)
      * @throws PolicyException listing every conflict, with the field paths of the policy
@@ -63,12 +126,16 @@ public record SignOffRules(
         Set<String> joined = new LinkedHashSet<>(endpoint.approvers());
         section.ifPresent(s -> joined.addAll(s.approvers()));
         List<String> approvers = List.copyOf(joined);
+        Map<String, Integer> requested = section.map(SignOffPolicy::roles).orElse(Map.of());
+        List<RoleQuorum> roles = RoleRequirements.combine(requested, endpoint.matrix(), errors);
+        // a refused role requirement is reported as such, not again as "nobody may sign"
+        boolean rolesAsked = !requested.isEmpty() || RoleRequirements.endpointInsists(endpoint.matrix());
 
         Optional<SignOffRules> rules = section.isPresent()
-                ? withSection(section.get(), approvers, endpoint, errors)
-                : endpointOnly(approvers, endpoint, errors);
+                ? withSection(section.get(), approvers, roles, rolesAsked, endpoint, errors)
+                : endpointOnly(approvers, roles, endpoint, errors);
 
-        if (approvers.isEmpty()) {
+        if (approvers.isEmpty() && !rolesAsked) {
             for (int i = 0; i < policy.stageCount(); i++) {
                 if (policy.stage(i).signOff()) {
                     errors.add(new PolicyError("stages[" + i + "].signOff", "needs approvers, but " + NOBODY));
@@ -83,6 +150,11 @@ public record SignOffRules(
                     "promote.signOff",
                     "the endpoint requires a sign-off of at least " + endpoint.minimumQuorum()
                             + " before promotion; a pipeline may not turn it off"));
+        } else if (!policy.promote().signOff() && RoleRequirements.endpointInsists(endpoint.matrix())) {
+            errors.add(new PolicyError(
+                    "promote.signOff",
+                    "the endpoint requires sign-offs by role (" + RoleRequirements.endpointFloors(endpoint.matrix())
+                            + ") before promotion; a pipeline may not turn it off"));
         }
         if (!errors.isEmpty()) {
             throw new PolicyException(errors);
@@ -91,8 +163,12 @@ public record SignOffRules(
     }
 
     private static Optional<SignOffRules> withSection(
-            SignOffPolicy section, List<String> approvers, EndpointSignOffBounds endpoint, List<PolicyError> errors) {
-        int errorsBefore = errors.size();
+            SignOffPolicy section,
+            List<String> approvers,
+            List<RoleQuorum> roles,
+            boolean rolesAsked,
+            EndpointSignOffBounds endpoint,
+            List<PolicyError> errors) {
         if (section.quorum() < endpoint.minimumQuorum()) {
             errors.add(new PolicyError(
                     "signOff.quorum",
@@ -104,25 +180,33 @@ public record SignOffRules(
                     "signOff.allowSelfApproval",
                     "the endpoint forbids self-approval; a pipeline may forbid it but not allow it"));
         }
-        if (approvers.isEmpty()) {
+        if (approvers.isEmpty() && !rolesAsked) {
             errors.add(new PolicyError("signOff.approvers", "no approvers: " + NOBODY));
-        } else if (section.quorum() > approvers.size()) {
+        } else if (!rolesAsked && section.quorum() > approvers.size()) {
             errors.add(new PolicyError(
                     "signOff.quorum",
                     section.quorum() + " is more than the " + approvers.size()
                             + " approvers of the policy and the endpoint together"));
         }
-        if (errors.size() > errorsBefore) {
-            return Optional.empty();
+        if (!errors.isEmpty()) {
+            return Optional.empty(); // effective throws them all
         }
         return Optional.of(new SignOffRules(
-                approvers, section.quorum(), section.allowSelfApproval(), section.expires(), section.onExpiry()));
+                approvers,
+                Math.max(section.quorum(), RoleRequirements.seats(roles)),
+                section.allowSelfApproval(),
+                section.expires(),
+                section.onExpiry(),
+                roles));
     }
 
     private static Optional<SignOffRules> endpointOnly(
-            List<String> approvers, EndpointSignOffBounds endpoint, List<PolicyError> errors) {
-        int quorum = Math.max(1, endpoint.minimumQuorum());
-        if (approvers.isEmpty()) {
+            List<String> approvers, List<RoleQuorum> roles, EndpointSignOffBounds endpoint, List<PolicyError> errors) {
+        int quorum = Math.max(Math.max(1, endpoint.minimumQuorum()), RoleRequirements.seats(roles));
+        if (!errors.isEmpty()) {
+            return Optional.empty(); // effective throws them all
+        }
+        if (approvers.isEmpty() && roles.isEmpty()) {
             if (endpoint.minimumQuorum() > 0) {
                 errors.add(new PolicyError(
                         "signOff.approvers",
@@ -131,7 +215,7 @@ public record SignOffRules(
             }
             return Optional.empty();
         }
-        if (quorum > approvers.size()) {
+        if (roles.isEmpty() && quorum > approvers.size()) {
             errors.add(new PolicyError(
                     "signOff.approvers",
                     "the endpoint requires " + quorum + " approvals but names only " + approvers.size()
@@ -140,6 +224,6 @@ public record SignOffRules(
         }
         SignOffPolicy defaults = SignOffPolicy.defaults();
         return Optional.of(new SignOffRules(
-                approvers, quorum, endpoint.allowSelfApproval(), defaults.expires(), defaults.onExpiry()));
+                approvers, quorum, endpoint.allowSelfApproval(), defaults.expires(), defaults.onExpiry(), roles));
     }
 }

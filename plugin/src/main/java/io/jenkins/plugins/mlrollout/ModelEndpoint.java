@@ -11,8 +11,13 @@ import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.signoff.ResponsibilityMatrix;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -35,6 +40,7 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
     private int minimumQuorum;
     private boolean allowSelfApproval;
     private String allowedJobs;
+    private List<EndpointRole> roles;
 
     @DataBoundConstructor
     public ModelEndpoint(String name) {
@@ -121,6 +127,30 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
     @DataBoundSetter
     public void setAllowSelfApproval(boolean allowSelfApproval) {
         this.allowSelfApproval = allowSelfApproval;
+    }
+
+    /** The responsibility matrix, in the order configured; empty for none. */
+    public List<EndpointRole> getRoles() {
+        return roles == null ? List.of() : roles; // null in endpoints saved before roles existed
+    }
+
+    @DataBoundSetter
+    public void setRoles(@CheckForNull List<EndpointRole> roles) {
+        List<EndpointRole> given = roles == null ? List.of() : List.copyOf(roles);
+        Set<String> seen = new HashSet<>();
+        for (String role : EndpointRole.names(given)) {
+            if (!seen.add(role)) {
+                throw new IllegalArgumentException(Messages.ModelEndpoint_DuplicateRole(role));
+            }
+        }
+        this.roles = given;
+    }
+
+    /** The roles as the sign-off rules read them: who holds each, whom to escalate to, what every gate needs. */
+    public ResponsibilityMatrix responsibilityMatrix() {
+        Map<String, ResponsibilityMatrix.Role> matrix = new LinkedHashMap<>();
+        getRoles().forEach(role -> matrix.put(role.getName(), role.toRole()));
+        return new ResponsibilityMatrix(matrix);
     }
 
     /**

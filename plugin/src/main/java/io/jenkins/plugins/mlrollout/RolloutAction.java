@@ -399,6 +399,8 @@ public class RolloutAction implements RunAction2 {
                 now.gate(),
                 open,
                 rules().orElse(null),
+                rules().map(r -> now.gate().tally(r, People.approverMatcher()).roles())
+                        .orElse(List.of()),
                 open && isCanSign(),
                 open && isCanOverride(),
                 run.getUrl() + getUrlName() + "/");
@@ -423,10 +425,22 @@ public class RolloutAction implements RunAction2 {
         if (gate.isEmpty()) {
             return "";
         }
-        String from =
-                rules().map(r -> " from " + String.join(", ", r.approvers())).orElse("");
-        return gate.get().approvals() + " of " + quorum() + " approval(s)" + from + "; open until "
+        String from = rules().filter(r -> !r.approvers().isEmpty())
+                .map(r -> " from " + String.join(", ", r.approvers()))
+                .orElse("");
+        String roles = rules().filter(r -> !r.roles().isEmpty())
+                .map(r ->
+                        "; " + gate.get().tally(r, People.approverMatcher()).waitingFor() + " (" + roleHolders(r) + ")")
+                .orElse("");
+        return gate.get().approvals() + " of " + quorum() + " approval(s)" + from + roles + "; open until "
                 + TIME.format(gate.get().expiresAt());
+    }
+
+    /** E.g. {@code risk: carol, ml-risk; platform: platform-team}. */
+    private static String roleHolders(SignOffRules rules) {
+        return rules.roles().stream()
+                .map(role -> role.role() + ": " + String.join(", ", role.members()))
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     /** The signatures on the open gate, one line each: who, what, when and why. */
@@ -436,7 +450,10 @@ public class RolloutAction implements RunAction2 {
                 .toList();
     }
 
-    /** Whether to show Approve and Reject: the gate is open and this person is an approver who has not signed. */
+    /**
+     * Whether to show Approve and Reject: the gate is open and this person, an approver or a holder of a role the gate
+     * requires, has not signed.
+     */
     public boolean isCanSign() {
         Optional<SignOffGate> gate = state().openGate();
         Optional<Identity> who = currentSigner();
@@ -447,7 +464,7 @@ public class RolloutAction implements RunAction2 {
         ApproverMatcher matcher = People.approverMatcher();
         boolean signed = gate.get().signatures().stream()
                 .anyMatch(s -> matcher.samePerson(s.userId(), who.get().userId()));
-        return !signed && matcher.isApprover(rules.get().approvers(), who.get());
+        return !signed && rules.get().maySign(who.get(), matcher);
     }
 
     /** Whether to show Override: the gate is open and this person is an administrator. */
@@ -611,7 +628,8 @@ public class RolloutAction implements RunAction2 {
     }
 
     private static String describe(Signature s) {
-        return s.userId() + " " + s.decision().name().toLowerCase(Locale.ROOT) + " at " + TIME.format(s.at())
+        return s.userId() + (s.roles().isEmpty() ? "" : " (" + String.join(", ", s.roles()) + ")") + " "
+                + s.decision().name().toLowerCase(Locale.ROOT) + " at " + TIME.format(s.at())
                 + (s.comment().isEmpty() ? "" : ": " + s.comment());
     }
 }

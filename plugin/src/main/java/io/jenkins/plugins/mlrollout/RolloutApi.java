@@ -4,6 +4,8 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.mlrollout.core.audit.Report;
 import io.mlrollout.core.rollout.StageSummary;
 import io.mlrollout.core.signoff.Decision;
+import io.mlrollout.core.signoff.GateTally;
+import io.mlrollout.core.signoff.RoleTally;
 import io.mlrollout.core.signoff.Settlement;
 import io.mlrollout.core.signoff.SignOffGate;
 import io.mlrollout.core.signoff.SignOffRules;
@@ -71,6 +73,7 @@ final class RolloutApi {
         private final SignOffGate gate;
         private final boolean open;
         private final @CheckForNull SignOffRules rules;
+        private final List<RoleTally> roles;
         private final boolean canSign;
         private final boolean canOverride;
         private final String url;
@@ -79,12 +82,14 @@ final class RolloutApi {
                 SignOffGate gate,
                 boolean open,
                 @CheckForNull SignOffRules rules,
+                List<RoleTally> roles,
                 boolean canSign,
                 boolean canOverride,
                 String url) {
             this.gate = gate;
             this.open = open;
             this.rules = rules;
+            this.roles = List.copyOf(roles);
             this.canSign = canSign;
             this.canOverride = canOverride;
             this.url = url;
@@ -127,6 +132,18 @@ final class RolloutApi {
             return rules == null ? List.of() : rules.approvers();
         }
 
+        /** The roles the gate requires: who holds each, its quorum and who counted for it so far. */
+        @Exported
+        public List<RoleView> getRoles() {
+            return roles.stream().map(RoleView::new).toList();
+        }
+
+        /** E.g. {@code waiting for: risk 0/1, platform 1/1}; empty when the gate requires no roles. */
+        @Exported
+        public String getWaitingFor() {
+            return roles.isEmpty() ? "" : new GateTally(getApprovals(), getQuorum(), roles).waitingFor();
+        }
+
         @Exported
         public boolean isAllowSelfApproval() {
             return rules != null && rules.allowSelfApproval();
@@ -165,6 +182,43 @@ final class RolloutApi {
         }
     }
 
+    /** One role a gate requires: who holds it, how many must approve, who counted for it. */
+    @ExportedBean(defaultVisibility = 3)
+    public static final class RoleView {
+        private final RoleTally tally;
+
+        RoleView(RoleTally tally) {
+            this.tally = tally;
+        }
+
+        @Exported
+        public String getName() {
+            return tally.role();
+        }
+
+        @Exported
+        public int getQuorum() {
+            return tally.quorum();
+        }
+
+        /** The user ids and groups who hold the role. */
+        @Exported
+        public List<String> getMembers() {
+            return tally.members();
+        }
+
+        /** The approvers counted for this role; each approver counts for one role only. */
+        @Exported
+        public List<String> getSignedBy() {
+            return tally.signedBy();
+        }
+
+        @Exported
+        public boolean isMet() {
+            return tally.isMet();
+        }
+    }
+
     /** One accepted signature: who, in which role, what, when and why. */
     @ExportedBean(defaultVisibility = 3)
     public static final class SignatureView {
@@ -188,6 +242,12 @@ final class RolloutApi {
         @Exported
         public String getRole() {
             return signature.decision() == Decision.OVERRIDE ? "administrator" : "approver";
+        }
+
+        /** The roles the gate required that the signer held when signing; empty when it required none. */
+        @Exported
+        public List<String> getRoles() {
+            return signature.roles();
         }
 
         @Exported

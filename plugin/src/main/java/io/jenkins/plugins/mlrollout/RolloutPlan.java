@@ -74,7 +74,10 @@ record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules>
 
     static EndpointSignOffBounds bounds(ModelEndpoint endpoint) {
         return new EndpointSignOffBounds(
-                endpoint.approverIds(), endpoint.getMinimumQuorum(), endpoint.isAllowSelfApproval());
+                endpoint.approverIds(),
+                endpoint.getMinimumQuorum(),
+                endpoint.isAllowSelfApproval(),
+                endpoint.responsibilityMatrix());
     }
 
     String endpointName() {

@@ -5,12 +5,16 @@ import static io.jenkins.plugins.mlrollout.StepFixture.THREE_STAGES;
 import static io.jenkins.plugins.mlrollout.StepFixture.started;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
+import io.mlrollout.core.signoff.Decision;
+import io.mlrollout.core.signoff.Identity;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jboss.marshalling.Marshaller;
 import org.jboss.marshalling.Marshalling;
@@ -64,6 +68,38 @@ class ProgramDatTest {
                 .asInstanceOf(InstanceOfAssertFactories.MAP)
                 .containsEntry("verdict", "PASS");
         assertThat(fixture.serving.shifts).containsExactly(5, 25, 50);
+    }
+
+    @Test
+    void aGateByRoleWithOneRoleSignedIsWrittenReadAndStillKnowsWhoSignedForWhichRole() throws Exception {
+        RoleSignOffTest.configureRoles(fixture.endpoint);
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = build.newContext();
+        StepExecution execution = started(new MlCanaryStep(RoleSignOffTest.BY_ROLE, "v2").start(context));
+        fixture.runFor(Duration.ofMinutes(21));
+        build.action(ENDPOINT)
+                .live()
+                .submit(new Input.SignOff(
+                        new Identity("erin", Set.of("platform-team", "ml-risk"), false),
+                        Decision.APPROVE,
+                        "capacity and model card fine",
+                        fixture.time.instant()));
+
+        StepExecution resumed = restart(execution, build);
+        resumed.onResume();
+        RolloutAction page = build.action(ENDPOINT);
+        assertThat(page.state().gate().signatures().get(0).roles()).containsExactly("platform", "risk");
+        assertThat(page.getGateSummary()).contains("waiting for: platform 1/1, risk 0/1");
+
+        page.live()
+                .submit(new Input.SignOff(
+                        new Identity("dave-p", Set.of("platform-team"), false),
+                        Decision.APPROVE,
+                        "ok",
+                        fixture.time.instant()));
+        fixture.runUntilEnded(context);
+        assertThat(context.result()).isPresent();
+        assertThat(build.log()).contains("quorum 2; platform: dave-p; risk: erin");
     }
 
     @Test
