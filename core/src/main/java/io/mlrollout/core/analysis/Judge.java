@@ -91,7 +91,10 @@ public final class Judge {
         int plannedWatchLooks = looksIn(policy.promote().bake(), analysis.interval());
         int noDataLimit = analysis.limits().noData();
         return switch (metric.kind()) {
-            case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy));
+            case RATIO ->
+                metric.slices().isPresent()
+                        ? new SlicedRatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
+                        : new RatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy));
             case QUANTILE, VALUE ->
                 LatencyCountJudge.applies(metric, readsHistogram(metric))
                         ? new LatencyCountJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
@@ -117,7 +120,7 @@ public final class Judge {
 
     private static int testsDuringCanary(MetricSpec metric) {
         return switch (metric.kind()) {
-            case RATIO -> RatioJudge.tests(metric);
+            case RATIO -> RatioJudge.tests(metric) * testSets(metric);
             case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
             case DISTRIBUTION -> 0;
         };
@@ -125,10 +128,16 @@ public final class Judge {
 
     private static int testsDuringWatch(MetricSpec metric) {
         return switch (metric.kind()) {
-            case RATIO -> RatioJudge.tests(metric); // against the held-back baseline, or the SLO alone
+            case RATIO ->
+                RatioJudge.tests(metric) * testSets(metric); // against the held-back baseline, or the SLO alone
             case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
             case DISTRIBUTION -> 0;
         };
+    }
+
+    /** The aggregate's tests, and a set per slice that may be judged (Bonferroni over the slices). */
+    private static int testSets(MetricSpec metric) {
+        return metric.slices().map(SlicedRatioJudge::testSets).orElse(1);
     }
 
     private static int looksIn(Duration bake, Duration interval) {
@@ -140,7 +149,11 @@ public final class Judge {
 
     /** The judge of a ratio metric, with the very tests (levels, envelope, horizon) it runs: for the planner. */
     Optional<RatioJudge> ratioJudge(String metric) {
-        return judges.get(metric) instanceof RatioJudge ratio ? Optional.of(ratio) : Optional.empty();
+        MetricJudge judge = judges.get(metric);
+        if (judge instanceof SlicedRatioJudge sliced) {
+            return Optional.of(sliced.aggregate());
+        }
+        return judge instanceof RatioJudge ratio ? Optional.of(ratio) : Optional.empty();
     }
 
     /** Evidence before anything was seen. */
@@ -195,13 +208,7 @@ public final class Judge {
         if (!extrapolated || look.outcome() == Outcome.NODATA) {
             return assessment;
         }
-        MetricLook noted = new MetricLook(
-                look.metric(),
-                look.outcome(),
-                look.candidate(),
-                look.baseline(),
-                look.unit(),
-                look.explanation() + " [" + EXTRAPOLATED + "]");
+        MetricLook noted = look.withNote(EXTRAPOLATED);
         return new MetricJudge.Assessment(assessment.evidence(), noted, assessment.noDataLimitReached());
     }
 
@@ -213,13 +220,7 @@ public final class Judge {
         if (!judges.get(look.metric()).spec().observe()) {
             return assessment;
         }
-        MetricLook noted = new MetricLook(
-                look.metric(),
-                look.outcome(),
-                look.candidate(),
-                look.baseline(),
-                look.unit(),
-                look.explanation() + " [" + OBSERVED + "]");
+        MetricLook noted = look.withNote(OBSERVED);
         return new MetricJudge.Assessment(assessment.evidence(), noted, assessment.noDataLimitReached());
     }
 
