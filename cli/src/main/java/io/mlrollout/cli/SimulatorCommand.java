@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import io.mlrollout.simulator.PrometheusServer;
 import io.mlrollout.simulator.Simulator;
+import io.mlrollout.simulator.TrafficSlices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,20 @@ final class SimulatorCommand extends CommandBase {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "the random seed (default 1)")
     long seed;
 
+    @Option(
+            names = "--slices",
+            paramLabel = "LABEL=SLICE[:WEIGHT],...",
+            description = "split the traffic into slices by a label on istio_requests_total, each with its relative"
+                    + " weight (1 when left out), e.g. region=us-east:6,eu-west:3,ap-south:1")
+    String slices;
+
+    @Option(
+            names = "--regress-slice",
+            paramLabel = "SLICE",
+            description = "with --slices: the candidate's regression shows in this slice only; elsewhere it errs like"
+                    + " the baseline")
+    String regressSlice;
+
     SimulatorCommand(Environment env) {
         super(env);
     }
@@ -76,6 +91,7 @@ final class SimulatorCommand extends CommandBase {
         if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
             throw new InputException("", "--requests-per-second", "must be more than 0, got " + requestsPerSecond);
         }
+        Optional<TrafficSlices> sliced = trafficSlices();
         Optional<Path> binary = Optional.empty();
         if (prometheus) {
             binary = PrometheusServer.findBinary(env.variables().get("PATH"));
@@ -87,14 +103,14 @@ final class SimulatorCommand extends CommandBase {
         }
         Files.createDirectories(out);
         CountDownLatch stop = new CountDownLatch(1);
+        Simulator.Builder builder = Simulator.builder()
+                .baseline(Scenario.BASELINE)
+                .canary(scenario.candidate())
+                .port(port)
+                .seed(seed);
+        sliced.ifPresent(builder::slices);
         try (StopSignal signal = StopSignal.listen();
-                Simulator simulator = Simulator.builder()
-                        .baseline(Scenario.BASELINE)
-                        .canary(scenario.candidate())
-                        .port(port)
-                        .seed(seed)
-                        .build()
-                        .start()) {
+                Simulator simulator = builder.build().start()) {
             signal.wakes(stop::countDown);
             PrometheusServer server = null;
             try {
@@ -123,11 +139,35 @@ final class SimulatorCommand extends CommandBase {
         return ExitCodes.OK;
     }
 
+    private Optional<TrafficSlices> trafficSlices() throws InputException {
+        if (slices == null) {
+            if (regressSlice != null) {
+                throw new InputException("", "--regress-slice", "needs --slices to say which slices there are");
+            }
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TrafficSlices.parse(slices, Optional.ofNullable(regressSlice)));
+        } catch (IllegalArgumentException refused) {
+            throw new InputException(
+                    "",
+                    refused.getMessage().startsWith("the regressed") ? "--regress-slice" : "--slices",
+                    refused.getMessage());
+        }
+    }
+
     private void describe(Simulator simulator, Optional<PrometheusServer> server, Path endpointFile, Path policy) {
         out().println("simulator  " + simulator.url() + "  (baseline " + Scenario.BASELINE.name() + ", candidate "
                 + scenario.candidate().name() + ": " + scenario.story() + ")");
         out().println("  traffic  " + simulator.url() + "/traffic   (the webhook router contract: GET, PUT)");
         out().println("  metrics  " + simulator.url() + "/metrics   (Prometheus exposition)");
+        simulator
+                .slices()
+                .ifPresent(s -> out().println("  slices   by " + s.label() + ": "
+                        + s.slices().stream().map(TrafficSlices.Slice::name).toList()
+                        + s.regressed()
+                                .map(r -> ", the candidate regresses in " + r + " only")
+                                .orElse("")));
         server.ifPresent(p -> out().println("prometheus " + p.url() + "  (scraping the simulator every second)"));
         out().println("endpoint file " + endpointFile);
         out().println("policy        " + policy);
