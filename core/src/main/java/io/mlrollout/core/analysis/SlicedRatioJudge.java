@@ -26,8 +26,9 @@ import java.util.function.UnaryOperator;
  *   <li>A slice is judged once each version has served {@code slices.minRequests} requests in it; a smaller slice is
  *       listed as "too few requests" and decides nothing: the aggregate covers its traffic.
  *   <li>A slice shown worse than the policy allows fails the metric, and the sentence names the slice.
- *   <li>A judged slice whose rate is beyond the bounds without being shown to be keeps the stage baking at its end,
- *       up to its maxBake, then makes it inconclusive: a regression in one slice gets the time to show.
+ *   <li>A judged slice whose rate is beyond the bounds, not shown to be, and not shown below the rule-out level
+ *       either keeps the stage baking at its end, up to its maxBake, then makes it inconclusive: a regression in one
+ *       slice gets the time to show.
  *   <li>Otherwise the aggregate decides, evidence for a pass included: the slices add ways to fail, not a way to
  *       pass, and a slice too small ever to be judged never holds the rollout.
  * </ul>
@@ -236,15 +237,16 @@ final class SlicedRatioJudge implements MetricJudge {
     }
 
     /**
-     * The judged slices whose rate is beyond the policy's bounds though not shown to be: at the end of the bake they
-     * keep the stage baking (up to its maxBake, then inconclusive), so a regression in one slice gets the time to show.
+     * The judged slices that have not shown the candidate within their bounds (the rule-out of a large regression) and
+     * whose rate is beyond them, though not shown to be: at the end of the bake they keep the stage baking (up to its
+     * maxBake, then inconclusive), so a regression in one slice gets the time to show. A slice whose estimate is merely
+     * noisy but that has ruled out a large regression does not hold the stage.
      */
     private List<String> suspects(List<SliceLook> rows) {
         List<String> suspects = new ArrayList<>();
         for (SliceLook row : rows) {
-            if (row.verdict() != SliceLook.Verdict.NO_REGRESSION_SHOWN
-                    && row.verdict() != SliceLook.Verdict.SHOWN_WITHIN) {
-                continue;
+            if (row.verdict() != SliceLook.Verdict.NO_REGRESSION_SHOWN) {
+                continue; // failed, too small, or shown within: nothing to wait for
             }
             boolean overMargin = spec.maxIncrease().isPresent()
                     && row.candidate() != null
