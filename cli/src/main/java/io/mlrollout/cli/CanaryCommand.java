@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.analysis.PreflightPlan;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.policy.PolicyException;
@@ -131,6 +132,30 @@ final class CanaryCommand extends StatefulCommand {
         }
     }
 
+    /**
+     * Prints the pre-flight plan as the rollout's first lines; false when the policy refuses to start on it. A plan
+     * that cannot be read is a warning: the rollout's own reads decide.
+     */
+    private boolean planAllows(Session session, TrafficRouter router, MetricsSource metrics, RolloutTime time) {
+        String baseline;
+        try {
+            baseline = router.current().baseline();
+        } catch (TrafficException unreadable) {
+            out().println(LogLines.PREFIX + "plan: WARNING: the router could not be read (" + unreadable.getMessage()
+                    + "), so there is no plan; the rollout goes on and its own reads decide");
+            return true;
+        }
+        PreflightPlan.Result plan = PreflightPlan.plan(
+                session.engine.policy(),
+                metrics,
+                session.endpoint.name(),
+                baseline,
+                time.clock().instant());
+        plan.lines().forEach(line -> out().println(LogLines.PREFIX + line));
+        out().flush();
+        return !plan.refused();
+    }
+
     @Override
     int run() throws InputException, IOException, InterruptedException {
         try (Session session = open()) {
@@ -172,6 +197,9 @@ final class CanaryCommand extends StatefulCommand {
                 } else {
                     requireMirroring(session, router);
                     requireNoOtherCandidate(router, session.endpoint.name());
+                    if (!planAllows(session, router, metrics, time)) {
+                        return ExitCodes.FAILED;
+                    }
                     RolloutDriver driver = RolloutDriver.start(
                             session.engine,
                             router,

@@ -5,8 +5,6 @@ import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.analysis.Planner;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
-import io.mlrollout.core.metrics.Reading;
-import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.policy.MetricSpec;
@@ -16,9 +14,7 @@ import io.mlrollout.core.traffic.TrafficRouter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,7 +80,9 @@ final class PlanCommand extends CommandBase {
         for (MetricSpec metric : parsed.metrics()) {
             if (metric.kind() == MetricSpec.Kind.RATIO && metric.maxIncrease().isPresent() && !metric.observe()) {
                 try {
-                    traffic.put(metric.name(), read(metrics, metric, file.name(), baseline, end, span, interval));
+                    traffic.put(
+                            metric.name(),
+                            BaselineTraffic.read(metrics, metric, file.name(), baseline, end, span, interval));
                 } catch (MetricsException unreadable) {
                     err().println("mlrollout plan: Prometheus could not be read for " + metric.name() + ": "
                             + unreadable.getMessage());
@@ -120,26 +118,6 @@ final class PlanCommand extends CommandBase {
                             + " of " + Durations.format(interval) + "; a plan reads 2 to " + MAX_INTERVALS);
         }
         return interval.multipliedBy(intervals);
-    }
-
-    /** The baseline's counts interval by interval, as the judge would read them during a rollout. */
-    private static BaselineTraffic read(
-            MetricsSource metrics,
-            MetricSpec metric,
-            String endpointName,
-            String baseline,
-            Instant end,
-            Duration span,
-            Duration interval)
-            throws MetricsException {
-        List<Reading.Counts> counts = new ArrayList<>();
-        for (Instant start = end.minus(span); start.isBefore(end); start = start.plus(interval)) {
-            Reading reading = metrics.read(metric, endpointName, baseline, new Window(start, start.plus(interval)));
-            if (reading instanceof Reading.Counts c) {
-                counts.add(c);
-            }
-        }
-        return BaselineTraffic.of(counts);
     }
 
     private void print(Planner.Plan plan, String endpointName, String baseline, Duration span, Duration interval) {

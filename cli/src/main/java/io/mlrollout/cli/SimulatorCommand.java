@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import io.mlrollout.simulator.PrometheusServer;
 import io.mlrollout.simulator.Simulator;
+import io.mlrollout.simulator.TrafficSlices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,20 @@ final class SimulatorCommand extends CommandBase {
                     + " pod=\"<endpoint>-<version>-<i>\", as `mlrollout replay --aa` needs")
     int pods;
 
+    @Option(
+            names = "--slices",
+            paramLabel = "LABEL=SLICE[:WEIGHT],...",
+            description = "split the traffic into slices by a label on istio_requests_total, each with its relative"
+                    + " weight (1 when left out), e.g. region=us-east:6,eu-west:3,ap-south:1")
+    String slices;
+
+    @Option(
+            names = "--regress-slice",
+            paramLabel = "SLICE",
+            description = "with --slices: the candidate's regression shows in this slice only; elsewhere it errs like"
+                    + " the baseline")
+    String regressSlice;
+
     SimulatorCommand(Environment env) {
         super(env);
     }
@@ -88,6 +103,7 @@ final class SimulatorCommand extends CommandBase {
         if (pods < 1 || pods > 100) {
             throw new InputException("", "--pods", "must be 1..100, got " + pods);
         }
+        Optional<TrafficSlices> sliced = trafficSlices();
         Optional<Path> binary = Optional.empty();
         if (prometheus) {
             binary = PrometheusServer.findBinary(env.variables().get("PATH"));
@@ -99,15 +115,15 @@ final class SimulatorCommand extends CommandBase {
         }
         Files.createDirectories(out);
         CountDownLatch stop = new CountDownLatch(1);
+        Simulator.Builder builder = Simulator.builder()
+                .baseline(Scenario.BASELINE)
+                .canary(scenario.candidate())
+                .port(port)
+                .seed(seed)
+                .podsPerVersion(pods);
+        sliced.ifPresent(builder::slices);
         try (StopSignal signal = StopSignal.listen();
-                Simulator simulator = Simulator.builder()
-                        .baseline(Scenario.BASELINE)
-                        .canary(scenario.candidate())
-                        .port(port)
-                        .seed(seed)
-                        .podsPerVersion(pods)
-                        .build()
-                        .start()) {
+                Simulator simulator = builder.build().start()) {
             signal.wakes(stop::countDown);
             PrometheusServer server = null;
             try {
@@ -137,6 +153,23 @@ final class SimulatorCommand extends CommandBase {
         return ExitCodes.OK;
     }
 
+    private Optional<TrafficSlices> trafficSlices() throws InputException {
+        if (slices == null) {
+            if (regressSlice != null) {
+                throw new InputException("", "--regress-slice", "needs --slices to say which slices there are");
+            }
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TrafficSlices.parse(slices, Optional.ofNullable(regressSlice)));
+        } catch (IllegalArgumentException refused) {
+            throw new InputException(
+                    "",
+                    refused.getMessage().startsWith("the regressed") ? "--regress-slice" : "--slices",
+                    refused.getMessage());
+        }
+    }
+
     private void describe(Simulator simulator, Optional<PrometheusServer> server, Path endpointFile, Path policy) {
         out().println("simulator  " + simulator.url() + "  (baseline " + Scenario.BASELINE.name() + ", candidate "
                 + scenario.candidate().name() + ": " + scenario.story() + ")");
@@ -145,6 +178,13 @@ final class SimulatorCommand extends CommandBase {
         if (pods > 1) {
             out().println("  pods     " + String.join(", ", simulator.pods()) + "   (each at /metrics?pod=NAME)");
         }
+        simulator
+                .slices()
+                .ifPresent(s -> out().println("  slices   by " + s.label() + ": "
+                        + s.slices().stream().map(TrafficSlices.Slice::name).toList()
+                        + s.regressed()
+                                .map(r -> ", the candidate regresses in " + r + " only")
+                                .orElse("")));
         server.ifPresent(p -> out().println("prometheus " + p.url() + "  (scraping the simulator"
                 + (pods > 1 ? "'s pods, each labelled pod=NAME," : "") + " every second)"));
         out().println("endpoint file " + endpointFile);

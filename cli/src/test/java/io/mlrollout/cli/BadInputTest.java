@@ -180,6 +180,19 @@ class BadInputTest {
     }
 
     @Test
+    void badSlicesForTheSimulatorAreBadInputNamingTheOption() {
+        Cli.Result unweighable = Cli.run(endpoint.environment(), "simulator", "--slices", "region=us-east:x");
+        Cli.Result alone = Cli.run(endpoint.environment(), "simulator", "--regress-slice", "eu-west");
+        Cli.Result unknown = Cli.run(
+                endpoint.environment(), "simulator", "--slices", "region=us-east", "--regress-slice", "eu-west");
+
+        assertThat(unweighable.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unweighable.err()).contains("--slices: the weight of slice us-east is not a number: 'x'");
+        assertThat(alone.err()).contains("--regress-slice: needs --slices to say which slices there are");
+        assertThat(unknown.err()).contains("--regress-slice: the regressed slice eu-west is not one of [us-east]");
+    }
+
+    @Test
     void aStateFileThatIsNotAStateIsBadInput() throws Exception {
         Path state = write("state.json", "{\"hello\": 1}");
         Cli.Result run = Cli.run(

@@ -107,6 +107,29 @@ class PlanWithPrometheusTest {
             assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.FAILED);
             assertThat(refused.out()).contains("WARNING: stage 1 (1%): error-rate needs ");
             assertThat(refused.err()).contains("mlrollout plan: refused (analysis.plan: refuse): 2 warning(s) above");
+
+            // canary states the same plan as its first lines, and under refuse stops before any traffic moves
+            Cli.Result canary = Cli.run(
+                    new Environment(
+                            Map.of(), RealTime::new, Environment.system().metrics()),
+                    "canary",
+                    "--policy",
+                    policy.toString(),
+                    "--endpoint",
+                    endpoint.toString(),
+                    "--state",
+                    dir.resolve("state.json").toString(),
+                    "--candidate",
+                    "v2");
+            assertThat(canary.exitCode()).as(canary.toString()).isEqualTo(ExitCodes.FAILED);
+            assertThat(canary.out())
+                    .as(canary.toString())
+                    .startsWith("[ml-rollout] plan: the baseline v1 over the last 10 min, error-rate: ")
+                    .contains("[ml-rollout] plan: stage 2 (50%) error-rate: ")
+                    .contains("[ml-rollout] plan: WARNING: stage 1 (1%): error-rate needs ")
+                    .contains("[ml-rollout] plan: refused (analysis.plan: refuse): 2 warning(s) above; no traffic"
+                            + " moved");
+            assertThat(simulator.split().canaryWeight()).isZero();
         }
     }
 

@@ -2,6 +2,8 @@ package io.mlrollout.simulator;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.function.Predicate;
 
 /**
@@ -15,12 +17,39 @@ final class Exposition {
     private Exposition() {}
 
     static String write(String endpoint, List<VersionStats> versions, Predicate<String> hidden) {
+        return write(endpoint, versions, hidden, Optional.empty(), Map.of());
+    }
+
+    /**
+     * @param sliceLabel the label the requests counter is sliced by, if the traffic is sliced
+     * @param bySlice per version, its responses per slice and status code (with a slice label only)
+     */
+    static String write(
+            String endpoint,
+            List<VersionStats> versions,
+            Predicate<String> hidden,
+            Optional<String> sliceLabel,
+            Map<String, Map<String, SortedMap<Integer, Long>>> bySlice) {
         List<VersionStats> shown =
                 versions.stream().filter(v -> !hidden.test(v.version())).toList();
         StringBuilder out = new StringBuilder(8192);
 
         header(out, "istio_requests_total", "counter", "Requests served, by version and response code.");
         for (VersionStats v : shown) {
+            if (sliceLabel.isPresent()) {
+                for (Map.Entry<String, SortedMap<Integer, Long>> slice :
+                        bySlice.get(v.version()).entrySet()) {
+                    for (Map.Entry<Integer, Long> e : slice.getValue().entrySet()) {
+                        sample(
+                                out,
+                                "istio_requests_total",
+                                istioLabels(endpoint, v) + "," + sliceLabel.get() + "=\"" + escape(slice.getKey())
+                                        + "\",response_code=\"" + e.getKey() + "\"",
+                                Long.toString(e.getValue()));
+                    }
+                }
+                continue;
+            }
             for (Map.Entry<Integer, Long> e : v.responses().entrySet()) {
                 sample(
                         out,

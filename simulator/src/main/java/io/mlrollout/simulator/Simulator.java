@@ -71,6 +71,9 @@ public final class Simulator implements AutoCloseable {
     private final Minutes trafficFactors;
     private final Instant trafficStart;
     private final Duration trafficMinute;
+    private final Optional<TrafficSlices> slices;
+    private final SliceCounters baselineSlices;
+    private final SliceCounters canarySlices;
 
     private VersionProfile baseline;
     private VersionProfile canary;
@@ -102,6 +105,9 @@ public final class Simulator implements AutoCloseable {
         this.trafficFactors = b.trafficModel.generate(b.seed ^ TRAFFIC_STREAM, TRAFFIC_MINUTES);
         this.trafficStart = b.trafficStart != null ? b.trafficStart : clock.instant();
         this.trafficMinute = b.trafficMinute;
+        this.slices = b.slices;
+        this.baselineSlices = new SliceCounters(b.slices);
+        this.canarySlices = new SliceCounters(b.slices);
         this.podsPerVersion = b.podsPerVersion;
         this.podRandom = new Random(b.seed ^ POD_STREAM);
         for (VersionProfile version : List.of(baseline, canary)) {
@@ -245,17 +251,24 @@ public final class Simulator implements AutoCloseable {
     /** Serves one request on {@code profile} and counts it in that version's metrics. */
     private Outcome answer(VersionProfile profile, int minute) {
         boolean isCanary = profile == canary;
+        int slice = slices.isPresent() ? slices.get().pick(random) : -1;
         VersionCounters counters = isCanary ? canaryCounters : baselineCounters;
         double latencyFactor = isCanary ? trafficFactors.canaryLatency(minute) : trafficFactors.baselineLatency(minute);
         double errorFactor = isCanary ? trafficFactors.canaryError(minute) : trafficFactors.baselineError(minute);
         double latencyMs = Sampling.latencyMs(random, profile) * latencyFactor + faults.extraLatencyMs(profile.name());
         OptionalDouble burst = faults.takeBurst(profile.name());
-        double errorRate = burst.orElse(Math.min(1, profile.errorRate() * errorFactor));
+        double profileErrorRate = isCanary && slice >= 0 && !slices.get().canaryRegressesIn(slice)
+                ? baseline.errorRate() // the candidate's regression shows in one slice only
+                : profile.errorRate();
+        double errorRate = burst.orElse(Math.min(1, profileErrorRate * errorFactor));
         boolean modelError = random.nextDouble() < errorRate;
         int status = faults.servingOutage() ? 503 : modelError ? 500 : 200;
         VersionCounters pod = podCounters.get(podName(profile.name(), podRandom.nextInt(podsPerVersion)));
         counters.record(status, latencyMs);
         pod.record(status, latencyMs);
+        if (slice >= 0) {
+            (isCanary ? canarySlices : baselineSlices).record(slice, status);
+        }
         if (status != 200) {
             return new Outcome(profile.name(), status, latencyMs, OptionalDouble.empty());
         }
@@ -341,8 +354,38 @@ public final class Simulator implements AutoCloseable {
 
     /** What {@code GET /metrics} answers when it does not fail: the counters in the text exposition format. */
     public String metricsText() {
-        Snapshot now = snapshot();
-        return Exposition.write(endpoint, List.of(now.baseline(), now.canary()), faults::hidden);
+        Snapshot now;
+        java.util.Map<String, java.util.Map<String, java.util.SortedMap<Integer, Long>>> bySlice =
+                new java.util.HashMap<>();
+        synchronized (this) {
+            now = snapshot();
+            if (slices.isPresent()) {
+                bySlice.put(baseline.name(), baselineSlices.snapshot());
+                bySlice.put(canary.name(), canarySlices.snapshot());
+            }
+        }
+        return Exposition.write(
+                endpoint,
+                List.of(now.baseline(), now.canary()),
+                faults::hidden,
+                slices.map(TrafficSlices::label),
+                bySlice);
+    }
+
+    /** How the traffic is sliced, if it is. */
+    public Optional<TrafficSlices> slices() {
+        return slices;
+    }
+
+    /** Requests per slice and status code that {@code version} has served; empty without slices. */
+    public synchronized java.util.Map<String, java.util.SortedMap<Integer, Long>> sliceResponses(String version) {
+        if (version.equals(canary.name())) {
+            return canarySlices.snapshot();
+        }
+        if (version.equals(baseline.name())) {
+            return baselineSlices.snapshot();
+        }
+        throw new IllegalArgumentException("no version " + version);
     }
 
     /**
@@ -423,8 +466,15 @@ public final class Simulator implements AutoCloseable {
         private Instant trafficStart;
         private Duration trafficMinute = Duration.ofMinutes(1);
         private int podsPerVersion = 1;
+        private Optional<TrafficSlices> slices = Optional.empty();
 
         private Builder() {}
+
+        /** Splits the traffic into slices by a label, optionally with the canary's regression in one slice only. */
+        public Builder slices(TrafficSlices slices) {
+            this.slices = Optional.of(Objects.requireNonNull(slices, "slices"));
+            return this;
+        }
 
         /** How traffic varies from minute to minute (default {@code poisson}: it does not). */
         /** How many pods serve each version (1 by default); each request goes to one of its version's at random. */

@@ -1,6 +1,13 @@
 package io.mlrollout.core.analysis;
 
+import io.mlrollout.core.metrics.MetricsException;
+import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.MetricSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,6 +29,29 @@ public record BaselineTraffic(double requestsPerInterval, double badPerInterval,
      * times the window's bad fraction. It counts everything that moves the baseline's rate over the window (load, time
      * of day), some of which the judge cancels because it moves both versions alike: an upper bound, not a guess low.
      */
+    /**
+     * Reads the baseline's counts interval by interval over {@code span} up to {@code end}, as the judge would read them
+     * during a rollout, and measures them.
+     */
+    public static BaselineTraffic read(
+            MetricsSource metrics,
+            MetricSpec metric,
+            String endpoint,
+            String baseline,
+            Instant end,
+            Duration span,
+            Duration interval)
+            throws MetricsException {
+        List<Reading.Counts> counts = new ArrayList<>();
+        for (Instant start = end.minus(span); start.isBefore(end); start = start.plus(interval)) {
+            Reading reading = metrics.read(metric, endpoint, baseline, new Window(start, start.plus(interval)));
+            if (reading instanceof Reading.Counts c) {
+                counts.add(c);
+            }
+        }
+        return of(counts);
+    }
+
     public static BaselineTraffic of(List<Reading.Counts> perInterval) {
         List<Reading.Counts> withTraffic =
                 perInterval.stream().filter(c -> c.total() > 0).toList();

@@ -23,7 +23,8 @@ import java.util.Optional;
  * for the SLO, per quantile or value metric one per relative margin. Each test is valid however often it looks
  * (sequential tests for counts and for the paired per-look ratios of quantiles and values; spending across looks for
  * Mann-Whitney after promotion), so the union of all of them stays within the budget. When the policy watches the
- * promoted candidate, a fifth of the budget is kept for that watch.
+ * promoted candidate, a fifth of the budget is kept for that watch. A sliced ratio metric counts its tests once for
+ * the aggregate and once per slice it may judge ({@code slices.max}), fixed before any data is seen.
  *
  * <p><b>Scoring.</b> A failed critical metric fails the stage at once (score 0). Otherwise the score is the weighted
  * share of metrics that did not fail; a score under {@code marginal} fails at once. At the end of the bake, a stage
@@ -91,7 +92,10 @@ public final class Judge {
         int plannedWatchLooks = looksIn(policy.promote().bake(), analysis.interval());
         int noDataLimit = analysis.limits().noData();
         return switch (metric.kind()) {
-            case RATIO -> new RatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy));
+            case RATIO ->
+                metric.slices().isPresent()
+                        ? new SlicedRatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
+                        : new RatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy));
             case QUANTILE, VALUE ->
                 LatencyCountJudge.applies(metric, readsHistogram(metric))
                         ? new LatencyCountJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
@@ -118,7 +122,7 @@ public final class Judge {
 
     private static int testsDuringCanary(MetricSpec metric) {
         return switch (metric.kind()) {
-            case RATIO -> RatioJudge.tests(metric);
+            case RATIO -> RatioJudge.tests(metric) * testSets(metric);
             case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
             case DISTRIBUTION -> 0;
         };
@@ -126,10 +130,16 @@ public final class Judge {
 
     private static int testsDuringWatch(MetricSpec metric) {
         return switch (metric.kind()) {
-            case RATIO -> RatioJudge.tests(metric); // against the held-back baseline, or the SLO alone
+            case RATIO ->
+                RatioJudge.tests(metric) * testSets(metric); // against the held-back baseline, or the SLO alone
             case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
             case DISTRIBUTION -> 0;
         };
+    }
+
+    /** The aggregate's tests, and a set per slice that may be judged (Bonferroni over the slices). */
+    private static int testSets(MetricSpec metric) {
+        return metric.slices().map(SlicedRatioJudge::testSets).orElse(1);
     }
 
     private static int looksIn(Duration bake, Duration interval) {
@@ -141,7 +151,11 @@ public final class Judge {
 
     /** The judge of a ratio metric, with the very tests (levels, envelope, horizon) it runs: for the planner. */
     Optional<RatioJudge> ratioJudge(String metric) {
-        return judges.get(metric) instanceof RatioJudge ratio ? Optional.of(ratio) : Optional.empty();
+        MetricJudge judge = judges.get(metric);
+        if (judge instanceof SlicedRatioJudge sliced) {
+            return Optional.of(sliced.aggregate());
+        }
+        return judge instanceof RatioJudge ratio ? Optional.of(ratio) : Optional.empty();
     }
 
     /** Evidence before anything was seen. */
@@ -196,13 +210,7 @@ public final class Judge {
         if (!extrapolated || look.outcome() == Outcome.NODATA) {
             return assessment;
         }
-        MetricLook noted = new MetricLook(
-                look.metric(),
-                look.outcome(),
-                look.candidate(),
-                look.baseline(),
-                look.unit(),
-                look.explanation() + " [" + EXTRAPOLATED + "]");
+        MetricLook noted = look.withNote(EXTRAPOLATED);
         return new MetricJudge.Assessment(assessment.evidence(), noted, assessment.noDataLimitReached());
     }
 
@@ -214,13 +222,7 @@ public final class Judge {
         if (!judges.get(look.metric()).spec().observe()) {
             return assessment;
         }
-        MetricLook noted = new MetricLook(
-                look.metric(),
-                look.outcome(),
-                look.candidate(),
-                look.baseline(),
-                look.unit(),
-                look.explanation() + " [" + OBSERVED + "]");
+        MetricLook noted = look.withNote(OBSERVED);
         return new MetricJudge.Assessment(assessment.evidence(), noted, assessment.noDataLimitReached());
     }
 

@@ -8,6 +8,8 @@ import io.mlrollout.core.analysis.stats.ProportionEvidence;
 import io.mlrollout.core.analysis.stats.RateRatioEvidence;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** What the judge keeps about one metric between looks. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
@@ -16,6 +18,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = MetricEvidence.Samples.class, name = "samples"),
     @JsonSubTypes.Type(value = MetricEvidence.Distribution.class, name = "distribution"),
     @JsonSubTypes.Type(value = MetricEvidence.LatencyCounts.class, name = "latency-counts"),
+    @JsonSubTypes.Type(value = MetricEvidence.Sliced.class, name = "sliced"),
 })
 public sealed interface MetricEvidence {
 
@@ -272,6 +275,28 @@ public sealed interface MetricEvidence {
         public String toString() {
             return "LatencyCounts[threshold=" + threshold + ", theta0=" + theta0 + ", stage=" + stage
                     + ", stageCandidate=" + Arrays.toString(stageCandidate) + "]";
+        }
+    }
+
+    /**
+     * A sliced ratio metric: the evidence over all traffic, and the same evidence per slice.
+     *
+     * @param aggregate the metric's evidence over all traffic ({@link Ratio})
+     * @param slices each judged slice's evidence by the label's value, at most {@code slices.max} of them: the first
+     *     seen, the largest first among those seen at the same look
+     * @param overMax slices seen beyond {@code slices.max}: counted in the aggregate, not judged on their own
+     */
+    record Sliced(MetricEvidence aggregate, Map<String, MetricEvidence> slices, Set<String> overMax)
+            implements MetricEvidence {
+
+        public Sliced {
+            slices = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(slices));
+            overMax = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(overMax));
+        }
+
+        @Override
+        public int consecutiveNoData() {
+            return aggregate.consecutiveNoData();
         }
     }
 }

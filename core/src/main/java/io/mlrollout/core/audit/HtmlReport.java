@@ -2,6 +2,7 @@ package io.mlrollout.core.audit;
 
 import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.analysis.Outcome;
+import io.mlrollout.core.analysis.SliceLook;
 import io.mlrollout.core.signoff.RoleTally;
 import java.time.Duration;
 import java.time.Instant;
@@ -215,6 +216,34 @@ public final class HtmlReport {
                 .append("</b> — ")
                 .append(escape(last.explanation()))
                 .append("</p>\n");
+        sliceTable(html, last);
+    }
+
+    /** A sliced metric's last look, slice by slice: what each showed, and over how many requests. */
+    private static void sliceTable(StringBuilder html, Report.MetricPoint last) {
+        if (last.slices().isEmpty()) {
+            return;
+        }
+        html.append("<table class=\"grid slices\"><caption>By ")
+                .append(escape(last.slices().get(0).label()))
+                .append(", at the last look</caption><tr><th>Slice</th><th>Candidate requests</th>")
+                .append("<th>Baseline requests</th><th>Candidate</th><th>Baseline</th><th>Verdict</th></tr>\n");
+        for (SliceLook slice : last.slices()) {
+            html.append("<tr><td>")
+                    .append(escape(slice.slice()))
+                    .append("</td><td>")
+                    .append((long) slice.candidateRequests())
+                    .append("</td><td>")
+                    .append((long) slice.baselineRequests())
+                    .append("</td><td>")
+                    .append(escape(Format.value(slice.candidate(), "%")))
+                    .append("</td><td>")
+                    .append(escape(Format.value(slice.baseline(), "%")))
+                    .append("</td><td>")
+                    .append(escape(slice.verdict().toString()))
+                    .append("</td></tr>\n");
+        }
+        html.append("</table>\n");
     }
 
     /** The looks without data, said in words: a chart can only show where they were, not why. */

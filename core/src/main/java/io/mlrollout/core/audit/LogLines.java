@@ -2,6 +2,7 @@ package io.mlrollout.core.audit;
 
 import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.analysis.MetricLook;
+import io.mlrollout.core.analysis.SliceLook;
 import io.mlrollout.core.policy.Stage;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.signoff.RoleTally;
@@ -67,7 +68,7 @@ public final class LogLines {
         }
         if (event instanceof RolloutEvent.Looked e) {
             return where(e.stage(), e.weight(), e.shadow()) + " look "
-                    + time(e.window().end()) + "  " + metrics(e.metrics());
+                    + time(e.window().end()) + "  " + metrics(e.metrics()) + sliceTables(e.metrics());
         }
         if (event instanceof RolloutEvent.StageConcluded e) {
             return "stage " + e.stage() + "/" + e.stageCount() + " (" + Stage.label(e.weight(), e.shadow()) + ") "
@@ -148,6 +149,30 @@ public final class LogLines {
                 ? Format.value(look.candidate(), look.unit())
                 : Format.value(look.candidate(), look.unit()) + " vs " + Format.value(look.baseline(), look.unit());
         return look.metric() + " " + look.outcome() + " " + (look.candidate() == null ? look.explanation() : numbers);
+    }
+
+    /** A sliced metric's table, a line per slice under the look's line. */
+    private static String sliceTables(List<MetricLook> looks) {
+        StringBuilder table = new StringBuilder();
+        for (MetricLook look : looks) {
+            for (SliceLook slice : look.slices()) {
+                table.append("\n")
+                        .append(PREFIX)
+                        .append("    ")
+                        .append(look.metric())
+                        .append(" in ")
+                        .append(slice.name())
+                        .append(": ")
+                        .append(slice.verdict())
+                        .append("  ")
+                        .append(Format.value(slice.candidate(), look.unit()))
+                        .append(slice.baseline() == null ? "" : " vs " + Format.value(slice.baseline(), look.unit()))
+                        .append("  requests ")
+                        .append((long) slice.candidateRequests())
+                        .append(slice.baseline() == null ? "" : " / " + (long) slice.baselineRequests());
+            }
+        }
+        return table.toString();
     }
 
     private static String split(TrafficSplit split) {

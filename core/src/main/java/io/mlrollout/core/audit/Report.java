@@ -1,6 +1,7 @@
 package io.mlrollout.core.audit;
 
 import io.mlrollout.core.analysis.Outcome;
+import io.mlrollout.core.analysis.SliceLook;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Stage;
@@ -214,7 +215,24 @@ public record Report(
      * @param baseline null without data (or the reference after promotion)
      */
     public record MetricPoint(
-            Instant at, int stage, Double candidate, Double baseline, Outcome outcome, String explanation) {}
+            Instant at,
+            int stage,
+            Double candidate,
+            Double baseline,
+            Outcome outcome,
+            String explanation,
+            List<SliceLook> slices) {
+
+        public MetricPoint {
+            slices = slices == null ? List.of() : List.copyOf(slices);
+        }
+
+        /** A look at a metric that is not sliced. */
+        public MetricPoint(
+                Instant at, int stage, Double candidate, Double baseline, Outcome outcome, String explanation) {
+            this(at, stage, candidate, baseline, outcome, explanation, List.of());
+        }
+    }
 
     /**
      * A sign-off gate and what people did with it.

@@ -109,7 +109,8 @@ public final class ReportBuilder {
                                 look.candidate(),
                                 look.baseline(),
                                 look.outcome(),
-                                look.explanation()));
+                                look.explanation(),
+                                look.slices()));
             }
         } else if (event instanceof RolloutEvent.GateOpened e) {
             closeGate("superseded");

@@ -4,14 +4,18 @@ import io.mlrollout.core.http.Backoff;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.core.policy.SliceSpec;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,6 +33,9 @@ public final class PrometheusMetricsSource implements MetricsSource {
 
     /** Float noise allowed when bad and total, or neighbouring buckets, come from separately extrapolated series. */
     private static final double ROUNDING = 1e-9;
+
+    /** The slice of series that lack the slice label. */
+    public static final String NO_SLICE = "(none)";
 
     private final PrometheusClient client;
     private final String namespace;
@@ -113,7 +120,10 @@ public final class PrometheusMetricsSource implements MetricsSource {
         }
         Read read = new Read(metric, version, window, values);
         return switch (metric.kind()) {
-            case RATIO -> read.ratio(queries);
+            case RATIO ->
+                metric.slices().isPresent()
+                        ? read.slicedRatio(queries, metric.slices().get())
+                        : read.ratio(queries);
             case QUANTILE ->
                 queries.histogram().isPresent()
                         ? read.histogram(queries)
@@ -197,6 +207,79 @@ public final class PrometheusMetricsSource implements MetricsSource {
                         + "]: check the bad and total queries");
             }
             return new Reading.Counts(Math.min(Math.max(bad, 0), total.value()), total.value());
+        }
+
+        /**
+         * A sliced ratio: bad and total grouped by the slice label, one pair of counts per slice, added up for the
+         * aggregate. Read again with increase() as a whole when any slice's difference is not a count.
+         */
+        Reading slicedRatio(Presets.MetricQueries queries, SliceSpec slices) throws MetricsException {
+            Optional<Presets.MetricQueries> increases = queries.increaseFallback();
+            Map<String, Double> totals = perSlice(queries.total().orElseThrow(), "total", slices);
+            if (increases.isPresent()
+                    && (totals.isEmpty() || totals.values().stream().anyMatch(v -> v < 0))) {
+                return extrapolated(slicedRatio(increases.get(), slices));
+            }
+            if (totals.isEmpty()) {
+                return noData("the total query grouped by " + slices.label() + " returned no series (absent)");
+            }
+            Map<String, Double> bads = perSlice(queries.bad().orElseThrow(), "bad", slices);
+            Set<String> badAbsent = new TreeSet<>(totals.keySet());
+            badAbsent.removeAll(bads.keySet());
+            if (increases.isPresent()
+                    && (bads.values().stream().anyMatch(v -> v < 0)
+                            || (!badAbsent.isEmpty()
+                                    && !Collections.disjoint(
+                                            badAbsent,
+                                            perSlice(increases.get().bad().orElseThrow(), "bad", slices)
+                                                    .keySet())))) {
+                return extrapolated(slicedRatio(increases.get(), slices));
+            }
+            Map<String, Reading.Counts> counts = new TreeMap<>();
+            for (Map.Entry<String, Double> slice : totals.entrySet()) {
+                String where = slices.label() + "=" + slice.getKey();
+                double total = slice.getValue();
+                Double bad = bads.get(slice.getKey());
+                if (bad == null && !queries.absentBadIsZero()) {
+                    return noData("the bad query returned no series for " + where);
+                }
+                double b = bad == null ? 0 : bad;
+                if (!Double.isFinite(total) || !Double.isFinite(b)) {
+                    return noData("the counts for " + where + " are " + b + "/" + total);
+                }
+                double slack = ROUNDING * Math.max(1, total);
+                if (b < -slack || b > total + slack) {
+                    return noData("the bad count " + b + " for " + where + " is outside [0, total " + total
+                            + "]: check the bad and total queries");
+                }
+                counts.put(slice.getKey(), new Reading.Counts(Math.min(Math.max(b, 0), total), total));
+            }
+            return Reading.Counts.ofSlices(counts, false);
+        }
+
+        /** One value per slice of a query grouped by the slice label; a series without the label is its own slice. */
+        private Map<String, Double> perSlice(String template, String field, SliceSpec slices) throws MetricsException {
+            String query;
+            try {
+                query = slices.group(template);
+            } catch (IllegalArgumentException ungroupable) {
+                throw new MetricsException("metric " + metric.name() + ", " + field + " query cannot be sliced: it "
+                        + ungroupable.getMessage());
+            }
+            query = fill(query, field);
+            QueryResult result = client.query(query, window.end());
+            if (result.type() != QueryResult.Type.VECTOR) {
+                throw notOneNumberPerSeries(query, result);
+            }
+            Map<String, Double> values = new TreeMap<>();
+            for (QueryResult.Series series : result.series()) {
+                String slice = series.labels().getOrDefault(slices.label(), NO_SLICE);
+                if (values.put(slice, series.samples().get(0).value()) != null) {
+                    throw new MetricsException("the query '" + query + "' returned more than one series for "
+                            + slices.label() + "=" + slice);
+                }
+            }
+            return values;
         }
 
         /**
@@ -284,7 +367,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
         /** The same numbers, marked as read with increase(), so the judge's sentence says they are estimates. */
         private Reading extrapolated(Reading reading) {
             if (reading instanceof Reading.Counts c) {
-                return new Reading.Counts(c.bad(), c.total(), true);
+                return new Reading.Counts(c.bad(), c.total(), true, c.slices());
             }
             if (reading instanceof Reading.Histogram h) {
                 return new Reading.Histogram(h.upperBounds(), h.counts(), true);

@@ -2,6 +2,9 @@ package io.mlrollout.core.metrics;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What one metric showed for one version over one analysis window. Only finite numbers reach the judge: NaN, infinities
@@ -22,11 +25,18 @@ public sealed interface Reading extends Serializable
      * Bad and total events in the window (ratio metrics). Counts may be fractional where a query extrapolates.
      *
      * @param extrapolated see {@link Reading#extrapolated()}
+     * @param slices a sliced metric's counts per value of its slice label, which add up to {@code bad} and {@code
+     *     total}; empty for a metric read over all traffic only
      */
-    record Counts(double bad, double total, boolean extrapolated) implements Reading {
+    record Counts(double bad, double total, boolean extrapolated, Map<String, Counts> slices) implements Reading {
         /** Exact counts. */
         public Counts(double bad, double total) {
             this(bad, total, false);
+        }
+
+        /** Counts over all traffic, not per slice. */
+        public Counts(double bad, double total, boolean extrapolated) {
+            this(bad, total, extrapolated, Map.of());
         }
 
         public Counts {
@@ -35,6 +45,14 @@ public sealed interface Reading extends Serializable
             if (bad < 0 || total < 0 || bad > total) {
                 throw new IllegalArgumentException("counts must satisfy 0 <= bad <= total, got " + bad + "/" + total);
             }
+            slices = slices == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(slices));
+        }
+
+        /** Per-slice counts, added up over all traffic. */
+        public static Counts ofSlices(Map<String, Counts> slices, boolean extrapolated) {
+            double bad = slices.values().stream().mapToDouble(Counts::bad).sum();
+            double total = slices.values().stream().mapToDouble(Counts::total).sum();
+            return new Counts(Math.min(bad, total), total, extrapolated, slices);
         }
 
         public double ratio() {

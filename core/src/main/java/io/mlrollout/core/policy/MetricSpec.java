@@ -24,6 +24,7 @@ import java.util.OptionalDouble;
  * @param weight the metric's share in the stage score
  * @param observe judged, logged and reported, but never decides the stage nor takes a share of the false-rollback
  *     budget: a way to try a new metric on real rollouts safely
+ * @param slices ratio metrics: judged per value of a label as well as over all traffic; empty for the aggregate only
  */
 public record MetricSpec(
         String name,
@@ -37,12 +38,50 @@ public record MetricSpec(
         OptionalDouble maxKs,
         boolean critical,
         double weight,
-        boolean observe) {
+        boolean observe,
+        Optional<SliceSpec> slices) {
 
     public MetricSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(queries, "queries");
+        slices = slices == null ? Optional.empty() : slices;
+    }
+
+    /** A metric judged over all traffic only. */
+    public MetricSpec(
+            String name,
+            Kind kind,
+            Queries queries,
+            OptionalDouble maxIncrease,
+            OptionalDouble maxDecrease,
+            OptionalDouble max,
+            OptionalDouble min,
+            OptionalDouble maxPsi,
+            OptionalDouble maxKs,
+            boolean critical,
+            double weight,
+            boolean observe) {
+        this(
+                name,
+                kind,
+                queries,
+                maxIncrease,
+                maxDecrease,
+                max,
+                min,
+                maxPsi,
+                maxKs,
+                critical,
+                weight,
+                observe,
+                Optional.empty());
+    }
+
+    /** The same metric judged over all traffic only: what each of its slices is judged as. */
+    public MetricSpec withoutSlices() {
+        return new MetricSpec(
+                name, kind, queries, maxIncrease, maxDecrease, max, min, maxPsi, maxKs, critical, weight, observe);
     }
 
     /** A metric that decides (not only observed). */

@@ -46,8 +46,10 @@ final class MetricsSection {
             "maxKs",
             "critical",
             "weight",
-            "observe");
-    private static final List<String> COMMON_KEYS = List.of("name", "kind", "preset", "critical", "weight", "observe");
+            "observe",
+            SlicesSection.KEY);
+    private static final List<String> COMMON_KEYS =
+            List.of("name", "kind", "preset", "critical", "weight", "observe", SlicesSection.KEY);
     private static final List<String> QUERY_KEYS = List.of("bad", "total", "query", "histogram");
 
     /** The keys besides {@link #COMMON_KEYS} that each kind takes. */
@@ -145,6 +147,7 @@ final class MetricsSection {
         Queries queries = queries(metric, kind.get());
         requireBound(metric, kind.get());
         Bounds bounds = bounds(metric, kind.get());
+        Optional<SliceSpec> slices = SlicesSection.read(metric, kind.get(), queries);
         return name.map(n -> new MetricSpec(
                 n,
                 kind.get(),
@@ -157,7 +160,8 @@ final class MetricsSection {
                 bounds.maxKs,
                 critical,
                 weight,
-                observe));
+                observe,
+                slices));
     }
 
     private void refuseFieldsOfOtherKinds(MappingReader metric, Kind kind) {

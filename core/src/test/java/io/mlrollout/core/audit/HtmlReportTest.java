@@ -2,6 +2,10 @@ package io.mlrollout.core.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.core.analysis.MetricLook;
+import io.mlrollout.core.analysis.Outcome;
+import io.mlrollout.core.analysis.SliceLook;
+import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.traffic.TrafficSplit;
@@ -35,6 +39,41 @@ class HtmlReportTest {
                 new RolloutEvent.GateOpened(
                         T0.plusSeconds(600), "stage 1/1 (5%)", List.of("alice"), 1, T0.plusSeconds(7800)),
                 new RolloutEvent.Signed(T0.plusSeconds(700), "alice", Decision.APPROVE, comment, 1, 1)));
+    }
+
+    @Test
+    void aSlicedMetricHasItsTable() {
+        Report report = ReportBuilder.of(List.of(
+                new RolloutEvent.Started(
+                        T0,
+                        "deploy#1",
+                        "fraud-scorer",
+                        "v2",
+                        "dave",
+                        List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
+                        List.of("error-rate"),
+                        0.01,
+                        false,
+                        null),
+                new RolloutEvent.Looked(
+                        T0.plusSeconds(60),
+                        1,
+                        50,
+                        new Window(T0, T0.plusSeconds(60)),
+                        List.of(new MetricLook(
+                                "error-rate",
+                                Outcome.FAIL,
+                                0.011,
+                                0.009,
+                                "%",
+                                "error-rate in region=eu-west: 2.10% on the candidate vs 0.90%",
+                                List.of(new SliceLook(
+                                        "region", "eu-west", 12000, 11800, 0.021, 0.009, SliceLook.Verdict.FAIL)))))));
+
+        assertThat(HtmlReport.render(report))
+                .contains("<caption>By region, at the last look</caption>")
+                .contains("<tr><td>eu-west</td><td>12000</td><td>11800</td><td>2.10%</td><td>0.90%</td>"
+                        + "<td>FAIL</td></tr>");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlrollout.core.analysis.MetricLook;
 import io.mlrollout.core.analysis.Outcome;
+import io.mlrollout.core.analysis.SliceLook;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.rollout.RolloutEvent;
@@ -32,6 +33,26 @@ class LogLinesTest {
         assertThat(line)
                 .isEqualTo("[ml-rollout] stage 2 (25%) look 10:25:00Z  error-rate CONTINUE 0.41% vs 0.47%"
                         + "  p99-latency CONTINUE 212ms vs 205ms");
+    }
+
+    @Test
+    void aSlicedMetricShowsItsTableALinePerSlice() {
+        List<SliceLook> slices = List.of(
+                new SliceLook("region", "eu-west", 12000, 11800, 0.021, 0.009, SliceLook.Verdict.FAIL),
+                new SliceLook("region", "ap-south", 40, 38, 0.0, 0.0, SliceLook.Verdict.TOO_FEW_REQUESTS));
+        String line = LogLines.format(new RolloutEvent.Looked(
+                T,
+                1,
+                50,
+                new Window(T.minusSeconds(60), T),
+                List.of(new MetricLook("error-rate", Outcome.FAIL, 0.011, 0.009, "%", "…", slices))));
+
+        assertThat(line.split("\n"))
+                .containsExactly(
+                        "[ml-rollout] stage 1 (50%) look 10:25:00Z  error-rate FAIL 1.10% vs 0.90%",
+                        "[ml-rollout]     error-rate in region=eu-west: FAIL  2.10% vs 0.90%  requests 12000 / 11800",
+                        "[ml-rollout]     error-rate in region=ap-south: too few requests  0.00% vs 0.00%  requests 40"
+                                + " / 38");
     }
 
     @Test

@@ -5,10 +5,12 @@ import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.mlrollout.core.analysis.PreflightPlan;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.StageSummary;
+import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -145,6 +147,36 @@ public class MlCanaryStep extends Step {
             return false;
         }
 
+        /**
+         * Logs the pre-flight plan as the rollout's first lines, through the metrics source the rollout reads; on the
+         * plugin's threads. Refuses, before any traffic moves, when the policy says {@code analysis.plan: refuse} and
+         * the plan has warnings; a plan that cannot be read is a warning.
+         */
+        private void preflight(
+                RolloutPlan plan,
+                TrafficRouter router,
+                MetricsSource metrics,
+                RolloutServices services,
+                TaskListener log)
+                throws AbortException {
+            String baseline;
+            try {
+                baseline = router.current().baseline();
+            } catch (TrafficException | RuntimeException unreadable) {
+                log.getLogger()
+                        .println(LogLines.PREFIX + "plan: WARNING: the router could not be read ("
+                                + unreadable.getMessage() + "), so there is no plan; the rollout goes on");
+                return;
+            }
+            PreflightPlan.Result result = PreflightPlan.plan(
+                    plan.policy(), metrics, endpoint, baseline, services.clock().instant());
+            result.lines().forEach(line -> log.getLogger().println(LogLines.PREFIX + line));
+            if (result.refused()) {
+                throw new AbortException(
+                        "mlCanary: the plan refused the rollout (analysis.plan: refuse); no traffic" + " moved");
+            }
+        }
+
         /** Looks the credentials up, takes the endpoint and starts the rollout; on the plugin's threads. */
         private void begin(RolloutPlan plan, String policyText, String candidate, Run<?, ?> run, TaskListener log)
                 throws IOException {
@@ -152,6 +184,7 @@ public class MlCanaryStep extends Step {
             TrafficRouter router = plan.router(run, services);
             plan.requireMirroring(router);
             MetricsSource metrics = plan.metrics(run, services);
+            preflight(plan, router, metrics, services, log);
             EndpointLocks locks = EndpointLocks.get();
             Optional<String> released = locks.acquire(endpoint, run);
             released.ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));

@@ -99,13 +99,70 @@ class MlCanaryStepTest {
         EvidenceVerifier.Result check = EvidenceVerifier.verify(directory.resolve("evidence.jsonl"));
         assertThat(check.sealed()).isTrue();
         assertThat(build.log()).contains(": " + check.lines() + " lines, head " + check.head() + ", sealed");
-        long logLines =
-                build.log().lines().filter(l -> l.startsWith("[ml-rollout] ")).count();
+        long logLines = build.log()
+                .lines()
+                .filter(l -> l.startsWith("[ml-rollout] ") && !l.startsWith("[ml-rollout] plan: "))
+                .count(); // the plan comes before the rollout, and is not one of its events
         // every event is a log line, and the seal that ends the file is the log's last line, the head
         assertThat(check.lines()).isEqualTo(logLines);
         assertThat(Files.readString(directory.resolve("report.html")))
                 .contains("<svg")
                 .contains("canary passed");
+    }
+
+    @Test
+    void theFirstLinesAreThePlanReadThroughTheRolloutsMetricsSource() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = build.newContext();
+
+        canary(build, context, THREE_STAGES);
+
+        List<String> lines = build.log().lines().toList();
+        assertThat(lines.get(0)).startsWith("[ml-rollout] plan: the baseline v1 over the last 60 min, error-rate: ");
+        assertThat(lines).anyMatch(l -> l.startsWith("[ml-rollout] plan: stage 3 (50%) error-rate: "));
+        assertThat(fixture.serving.metricReads)
+                .as("an hour of the baseline's windows")
+                .isGreaterThanOrEqualTo(60);
+        fixture.runUntilEnded(context);
+        assertThat(context.failure()).isEmpty();
+    }
+
+    @Test
+    void underPlanRefuseAStageThatCannotDecideRefusesBeforeAnyTrafficMoves() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = build.newContext();
+        String tooShort = THREE_STAGES
+                .replace("{weight: 5, bake: 10m}", "{weight: 1, bake: 1m}")
+                .replace("minRequests: 500}", "minRequests: 500, plan: refuse}");
+
+        canary(build, context, tooShort);
+        fixture.runUntilEnded(context);
+
+        assertThat(context.failure())
+                .get()
+                .isInstanceOf(AbortException.class)
+                .extracting(Throwable::getMessage)
+                .isEqualTo("mlCanary: the plan refused the rollout (analysis.plan: refuse); no traffic moved");
+        assertThat(build.log())
+                .contains("[ml-rollout] plan: WARNING: stage 1 (1%): error-rate needs ")
+                .contains("[ml-rollout] plan: refused (analysis.plan: refuse)");
+        assertThat(fixture.serving.shifts).isEmpty();
+        assertThat(fixture.locks.holder(ENDPOINT)).isEmpty();
+    }
+
+    @Test
+    void aPlanThatCannotBeReadIsAWarningAndTheRolloutGoesOn() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = build.newContext();
+        fixture.serving.metricsDown = true;
+
+        canary(build, context, THREE_STAGES.replace("minRequests: 500}", "minRequests: 500, plan: refuse}"));
+
+        assertThat(build.log())
+                .startsWith("[ml-rollout] plan: WARNING: the baseline v1 could not be read for error-rate");
+        fixture.runUntilEnded(context);
+        // the rollout started: traffic moved, and the metrics that stayed down ended it in a rollback, not the plan
+        assertThat(fixture.serving.shifts).as("the rollout started").startsWith(5);
     }
 
     @Test

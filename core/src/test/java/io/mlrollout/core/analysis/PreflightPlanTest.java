@@ -1,0 +1,99 @@
+package io.mlrollout.core.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.metrics.MetricsException;
+import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.Policy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The plan a rollout logs first: read through the rollout's own metrics source, warn or refuse, never fail on I/O. */
+class PreflightPlanTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
+
+    private static Policy policy(String plan, String weight) {
+        return JudgeTest.parse("""
+                stages:
+                  - {weight: WEIGHT, bake: 10m, maxBake: 30m}
+                analysis: {interval: 1m, minRequests: 100, falseRollbackRate: 1%, plan: PLAN}
+                metrics:
+                  - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 20%}
+                """.replace("PLAN", plan).replace("WEIGHT", weight));
+    }
+
+    /** The baseline's endpoint at 6000 requests a minute, 1% bad; records the windows it was asked for. */
+    private static final class SteadyBaseline implements MetricsSource {
+        final List<Window> windows = new ArrayList<>();
+
+        @Override
+        public Reading read(io.mlrollout.core.policy.MetricSpec metric, String endpoint, String version, Window w) {
+            windows.add(w);
+            assertThat(version).isEqualTo("v1");
+            return new Reading.Counts(60, 6000);
+        }
+    }
+
+    @Test
+    void theFirstLinesSayWhatTheBaselineShowedAndHowLongEachStageNeeds() {
+        SteadyBaseline source = new SteadyBaseline();
+
+        PreflightPlan.Result plan = PreflightPlan.plan(policy("warn", "50"), source, "fraud-scorer", "v1", NOW);
+
+        assertThat(plan.refused()).isFalse();
+        assertThat(plan.lines().get(0))
+                .isEqualTo("plan: the baseline v1 over the last 60 min, errors: 6000 requests/min, 1.00% bad, wander"
+                        + " CV 0.00%");
+        assertThat(plan.lines().get(1))
+                .startsWith("plan: stage 1 (50%) errors: 3000 canary requests/min; catches 2× with 95% power in ~")
+                .endsWith("maxBake 30 min: fits");
+        // an hour of one-minute windows, the last ending now
+        assertThat(source.windows).hasSize(60);
+        assertThat(source.windows.get(59).end()).isEqualTo(NOW);
+    }
+
+    @Test
+    void underRefuseAPlanWithWarningsRefusesAndSaysNoTrafficMoved() {
+        PreflightPlan.Result warned =
+                PreflightPlan.plan(policy("warn", "1"), (m, e, v, w) -> new Reading.Counts(0, 20), "e", "v1", NOW);
+        PreflightPlan.Result refused =
+                PreflightPlan.plan(policy("refuse", "1"), (m, e, v, w) -> new Reading.Counts(0, 20), "e", "v1", NOW);
+
+        assertThat(warned.refused()).isFalse();
+        assertThat(warned.lines()).anyMatch(line -> line.startsWith("plan: WARNING: stage 1 (1%): errors needs"));
+        assertThat(refused.refused()).isTrue();
+        assertThat(refused.lines().get(refused.lines().size() - 1))
+                .startsWith("plan: refused (analysis.plan: refuse): ")
+                .contains("no traffic moved");
+    }
+
+    @Test
+    void aPlanThatCannotBeReadIsAWarningNotARefusal() {
+        PreflightPlan.Result plan = PreflightPlan.plan(
+                policy("refuse", "50"),
+                (m, e, v, w) -> {
+                    throw new MetricsException("Prometheus at http://127.0.0.1:9/ did not answer");
+                },
+                "e",
+                "v1",
+                NOW);
+
+        assertThat(plan.refused()).isFalse();
+        assertThat(plan.lines())
+                .containsExactly("plan: WARNING: the baseline v1 could not be read for errors (Prometheus at"
+                        + " http://127.0.0.1:9/ did not answer), so there is no plan; the rollout goes on and its own"
+                        + " looks decide");
+    }
+
+    @Test
+    void shortIntervalsReadAtMostTheCapOfWindows() {
+        assertThat(PreflightPlan.window(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(600));
+        assertThat(PreflightPlan.window(Duration.ofMinutes(1))).isEqualTo(Duration.ofHours(1));
+    }
+}
