@@ -2,6 +2,8 @@ package io.mlrollout.core.policy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Who must sign before traffic moves past a gate.
@@ -11,12 +13,25 @@ import java.util.List;
  * @param allowSelfApproval whether the person who started the rollout may sign for it
  * @param expires how long a gate stays open
  * @param onExpiry what an expired gate leads to
+ * @param escalateAfter how long a gate may stay unsettled before the escalation contacts are told; empty: never
  */
 public record SignOffPolicy(
-        List<String> approvers, int quorum, boolean allowSelfApproval, Duration expires, OnExpiry onExpiry) {
+        List<String> approvers,
+        int quorum,
+        boolean allowSelfApproval,
+        Duration expires,
+        OnExpiry onExpiry,
+        Optional<Duration> escalateAfter) {
 
     public SignOffPolicy {
         approvers = List.copyOf(approvers);
+        Objects.requireNonNull(escalateAfter, "escalateAfter");
+    }
+
+    /** Rules without escalation. */
+    public SignOffPolicy(
+            List<String> approvers, int quorum, boolean allowSelfApproval, Duration expires, OnExpiry onExpiry) {
+        this(approvers, quorum, allowSelfApproval, expires, onExpiry, Optional.empty());
     }
 
     /** No approvers of its own (the endpoint's count), quorum 1, no self-approval, 24 hours, then roll back. */

@@ -29,7 +29,7 @@ class DocumentValidationTest {
                 "- weight: 5\n",
                 "",
                 "the policy must be a mapping of keys (endpoint, stages, analysis, metrics, signOff, promote,"
-                        + " rollback, dryRun), got a list");
+                        + " rollback, dryRun, schedule), got a list");
         assertRefused(
                 "just some words",
                 "",
