@@ -10,7 +10,6 @@ import io.mlrollout.core.schedule.Freeze;
 import io.mlrollout.core.schedule.WeeklyWindow;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -49,8 +48,6 @@ public final class ScheduleSection {
             "sun", DayOfWeek.SUNDAY);
     private static final Pattern DAY_RANGE = Pattern.compile("([a-z]{3})-([a-z]{3})");
     private static final Pattern CLOCK = Pattern.compile("([01][0-9]|2[0-4]):([0-5][0-9])");
-    private static final ValueType<Duration> MAX_WAIT = DURATION.where(
-            d -> !d.isNegative() && !d.isZero(), d -> "must be more than 0; use outsideWindow: fail not to wait");
 
     private final List<PolicyError> errors;
 
@@ -92,7 +89,7 @@ public final class ScheduleSection {
                         new ScheduleSection(errors).calendar(schedule),
                         schedule.orDefault(
                                 "outsideWindow", ValueType.choice(OutsideWindow.class), defaults.outsideWindow()),
-                        schedule.orDefault("maxWait", MAX_WAIT, defaults.maxWait())))
+                        schedule.orDefault("maxWait", DURATION, defaults.maxWait())))
                 .orElse(defaults);
     }
 
