@@ -5,7 +5,9 @@ import io.mlrollout.cli.EndpointFile.Secret;
 import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.policy.DocumentReader;
 import io.mlrollout.core.policy.PolicyError;
+import io.mlrollout.core.policy.ScheduleSection;
 import io.mlrollout.core.policy.Suggestions;
+import io.mlrollout.core.schedule.DeploymentCalendar;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.traffic.IstioRouter;
 import java.net.URI;
@@ -23,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class EndpointFileParser {
 
-    private static final List<String> TOP_KEYS = List.of("name", "router", "prometheus", "signOff");
+    private static final List<String> TOP_KEYS = List.of("name", "router", "prometheus", "signOff", "schedule");
     private static final List<String> HTTP_KEYS = List.of("credential", "callTimeout", "attempts", "firstBackoff");
     /** The names Jenkins' endpoint settings use; {@code apiServer} is the old spelling of {@code kubernetesUrl}. */
     private static final List<String> KUBERNETES_KEYS =
@@ -87,10 +89,24 @@ public final class EndpointFileParser {
                 fields.requiredMapping("prometheus", PROMETHEUS_KEYS).flatMap(this::prometheus);
         EndpointSignOffBounds signOff =
                 fields.mapping("signOff", SIGN_OFF_KEYS).map(this::signOff).orElse(EndpointSignOffBounds.none());
+        DeploymentCalendar calendar = calendar(root);
         if (!errors.isEmpty() || name.isEmpty() || router.isEmpty() || prometheus.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EndpointFile(name.get(), router.get(), prometheus.get(), signOff, deprecations));
+        return Optional.of(
+                new EndpointFile(name.get(), router.get(), prometheus.get(), signOff, deprecations, calendar));
+    }
+
+    /** {@code schedule:} is read by the policy's calendar reader, so both spell windows and freezes alike. */
+    private DeploymentCalendar calendar(JsonNode root) {
+        JsonNode node = root.get("schedule");
+        if (node == null) {
+            return DeploymentCalendar.ALWAYS_OPEN;
+        }
+        List<PolicyError> calendarErrors = new ArrayList<>();
+        Optional<DeploymentCalendar> calendar = ScheduleSection.endpointCalendar(node, "schedule", calendarErrors);
+        calendarErrors.stream().map(InputError::from).forEach(errors::add);
+        return calendar.orElse(DeploymentCalendar.ALWAYS_OPEN);
     }
 
     private Optional<EndpointFile.Router> routerSection(Fields top) {

@@ -11,6 +11,7 @@ import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEngine;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.signoff.ApproverMatcher;
 import io.mlrollout.core.signoff.SignOffRules;
 import io.mlrollout.core.traffic.TrafficRouter;
 import java.io.IOException;
@@ -52,7 +53,11 @@ final class Session implements AutoCloseable {
         this.policyFile = policyFile;
         this.endpoint = endpoint;
         this.endpointFile = endpointFile;
-        this.engine = new RolloutEngine(policy, rules);
+        this.engine = new RolloutEngine(
+                policy,
+                rules,
+                ApproverMatcher.CASE_INSENSITIVE,
+                policy.schedule().with(endpoint.calendar()));
         this.files = files;
         Path lockFile = files.state().resolveSibling(files.state().getFileName() + ".lock");
         this.stateLock = HeldLock.take(lockFile, files.state() + " is in use by another mlrollout process");

@@ -34,7 +34,7 @@ class DocumentValidationTest {
                 "just some words",
                 "",
                 "the policy must be a mapping of keys (endpoint, stages, analysis, metrics, signOff, promote,"
-                        + " rollback, dryRun), got the text 'just some words'");
+                        + " rollback, dryRun, schedule), got the text 'just some words'");
     }
 
     @Test

@@ -11,6 +11,7 @@ import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.schedule.DeploymentCalendar;
 import java.util.ArrayList;
 import java.util.List;
 import org.kohsuke.stapler.AncestorInPath;
@@ -35,6 +36,7 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
     private int minimumQuorum;
     private boolean allowSelfApproval;
     private String allowedJobs;
+    private String deploymentCalendar;
 
     @DataBoundConstructor
     public ModelEndpoint(String name) {
@@ -146,6 +148,24 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
         return allowedJobNames().stream().anyMatch(entry -> fullName.equals(entry) || fullName.startsWith(entry + "/"));
     }
 
+    /**
+     * The deployment windows and freezes every rollout on this endpoint respects, as YAML ({@code timeZone}, {@code
+     * windows}, {@code freezes}, as in a policy's {@code schedule}); {@code null} for always open.
+     */
+    public @CheckForNull String getDeploymentCalendar() {
+        return deploymentCalendar;
+    }
+
+    @DataBoundSetter
+    public void setDeploymentCalendar(@CheckForNull String deploymentCalendar) {
+        this.deploymentCalendar = FieldRules.accept("deploymentCalendar", deploymentCalendar, CalendarField::problems);
+    }
+
+    /** {@link #getDeploymentCalendar()} read; the setter refused anything it could not read. */
+    public DeploymentCalendar calendar() {
+        return CalendarField.read(deploymentCalendar);
+    }
+
     /** The quorum a rollout gets when its policy asks for {@code requested}: a pipeline may raise it, never lower it. */
     public int quorumFor(int requested) {
         if (requested < 0) {
@@ -231,6 +251,11 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
         @POST
         public FormValidation doCheckAllowedJobs(@QueryParameter String value) {
             return FormChecks.check(value, FieldRules::jobNames);
+        }
+
+        @POST
+        public FormValidation doCheckDeploymentCalendar(@QueryParameter String value) {
+            return FormChecks.check(value, CalendarField::problems);
         }
 
         @POST
