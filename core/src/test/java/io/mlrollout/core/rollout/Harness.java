@@ -26,6 +26,8 @@ final class Harness {
     final List<String> savedStates = new ArrayList<>();
     RolloutEngine engine;
     RolloutDriver driver;
+    /** Also told every event, e.g. notifications; set before {@link #start}. */
+    RolloutDriver.Listener also = RolloutDriver.eventsTo(event -> {});
 
     Harness() {
         this(new FakeServing(), T0);
@@ -88,6 +90,7 @@ final class Harness {
             @Override
             public void recorded(RolloutEvent event) {
                 events.add(event);
+                also.recorded(event);
             }
 
             @Override
