@@ -6,41 +6,57 @@ import io.mlrollout.core.rollout.RolloutState;
 import java.util.List;
 import java.util.Optional;
 
-/** Tells the notifier about a rollout's events as the driver records them; never throws into the rollout. */
+/**
+ * Tells the notifier about a rollout's events as the driver records them, and returns at once. Which rollout it is
+ * comes from the {@code started} event, or, for a resumed rollout, from its saved state.
+ */
 public final class NotificationListener implements RolloutDriver.Listener {
 
     private final Notifier notifier;
     private final Optional<String> link;
     private final List<String> escalationContacts;
-    private final String endpoint;
-    private final String rolloutId;
-    private final String candidate;
+    private RolloutState.Subject subject;
 
     /**
+     * @param resumed the rollout's subject when it resumes from a saved state; null for a new one
      * @param link the rollout's page, where people sign, when there is one
      * @param escalationContacts whom a gate unsettled after {@code signOff.escalateAfter} is escalated to
      */
     public NotificationListener(
-            Notifier notifier,
-            String endpoint,
-            String rolloutId,
-            String candidate,
-            Optional<String> link,
-            List<String> escalationContacts) {
+            Notifier notifier, RolloutState.Subject resumed, Optional<String> link, List<String> escalationContacts) {
         this.notifier = notifier;
-        this.endpoint = endpoint;
-        this.rolloutId = rolloutId;
-        this.candidate = candidate;
+        this.subject = resumed;
         this.link = link;
         this.escalationContacts = List.copyOf(escalationContacts);
     }
 
     @Override
-    public void recorded(RolloutEvent event) {
-        Notifications.of(event, endpoint, rolloutId, candidate, link, escalationContacts)
-                .ifPresent(notifier::send);
+    public synchronized void recorded(RolloutEvent event) {
+        if (event instanceof RolloutEvent.Started started) {
+            notifier.send(Notifications.of(
+                            event,
+                            started.endpoint(),
+                            started.rolloutId(),
+                            started.candidate(),
+                            link,
+                            escalationContacts)
+                    .orElseThrow());
+            return;
+        }
+        if (subject != null) {
+            Notifications.of(
+                            event,
+                            subject.endpoint(),
+                            subject.rolloutId(),
+                            subject.candidate(),
+                            link,
+                            escalationContacts)
+                    .ifPresent(notifier::send);
+        }
     }
 
     @Override
-    public void saved(RolloutState state) {}
+    public synchronized void saved(RolloutState state) {
+        subject = state.subject();
+    }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param endpoint the model endpoint, as an administrator configured it; empty when the caller names it instead
  * @param schedule the policy's deployment windows and freezes, on top of the endpoint's, and what to do outside them
+ * @param notifications events the policy adds to the endpoint's notification sinks
  */
 public record Policy(
         Optional<String> endpoint,
@@ -20,7 +21,8 @@ public record Policy(
         PromoteSettings promote,
         RollbackSettings rollback,
         boolean dryRun,
-        ScheduleSettings schedule) {
+        ScheduleSettings schedule,
+        List<NotificationSubscription> notifications) {
 
     public Policy {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -31,9 +33,10 @@ public record Policy(
         Objects.requireNonNull(promote, "promote");
         Objects.requireNonNull(rollback, "rollback");
         Objects.requireNonNull(schedule, "schedule");
+        notifications = List.copyOf(notifications);
     }
 
-    /** A policy without a schedule of its own. */
+    /** A policy without a schedule or notifications of its own. */
     public Policy(
             Optional<String> endpoint,
             List<Stage> stages,
@@ -43,7 +46,17 @@ public record Policy(
             PromoteSettings promote,
             RollbackSettings rollback,
             boolean dryRun) {
-        this(endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, ScheduleSettings.defaults());
+        this(
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                ScheduleSettings.defaults(),
+                List.of());
     }
 
     public Stage stage(int index) {
@@ -59,14 +72,26 @@ public record Policy(
     }
 
     public Policy withEndpoint(String name) {
-        return new Policy(Optional.of(name), stages, analysis, metrics, signOff, promote, rollback, dryRun, schedule);
+        return new Policy(
+                Optional.of(name),
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                schedule,
+                notifications);
     }
 
     public Policy withSignOff(Optional<SignOffPolicy> rules) {
-        return new Policy(endpoint, stages, analysis, metrics, rules, promote, rollback, dryRun, schedule);
+        return new Policy(
+                endpoint, stages, analysis, metrics, rules, promote, rollback, dryRun, schedule, notifications);
     }
 
     public Policy withDryRun(boolean dry) {
-        return new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dry, schedule);
+        return new Policy(
+                endpoint, stages, analysis, metrics, signOff, promote, rollback, dry, schedule, notifications);
     }
 }

@@ -35,7 +35,16 @@ public final class PolicyParser {
     static final int MAX_STAGES = 20;
 
     private static final List<String> POLICY_KEYS = List.of(
-            "endpoint", "stages", "analysis", "metrics", "signOff", "promote", "rollback", "dryRun", "schedule");
+            "endpoint",
+            "stages",
+            "analysis",
+            "metrics",
+            "signOff",
+            "promote",
+            "rollback",
+            "dryRun",
+            "schedule",
+            "notifications");
     private static final List<String> STAGE_KEYS = List.of("weight", "bake", "maxBake", "signOff");
     private static final List<String> ANALYSIS_KEYS = List.of(
             "interval",
@@ -139,11 +148,12 @@ public final class PolicyParser {
                 top.mapping("rollback", ROLLBACK_KEYS).map(this::rollback).orElse(RollbackSettings.defaults());
         boolean dryRun = top.orDefault("dryRun", BOOLEAN, false);
         ScheduleSettings schedule = ScheduleSection.policySchedule(top, errors);
+        List<NotificationSubscription> notifications = NotificationsSection.policy(top, errors);
         if (!errors.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(
-                new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, schedule));
+        return Optional.of(new Policy(
+                endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, schedule, notifications));
     }
 
     private AnalysisSettings analysis(MappingReader top) {

@@ -100,9 +100,7 @@ class GateRemindersTest {
             Harness h = new Harness();
             h.also = new NotificationListener(
                     notifier,
-                    "fraud-scorer",
-                    "build-7",
-                    "v2",
+                    null,
                     Optional.of("https://ci.example/job/fraud/7/ml-rollout/"),
                     List.of("risk-oncall@example.com", "@ml-platform"));
             h.start(policy, SignOffRules.effective(policy, EndpointSignOffBounds.none()), "dave");
