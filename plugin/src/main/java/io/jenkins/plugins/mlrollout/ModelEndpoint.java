@@ -11,6 +11,7 @@ import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.notify.NotificationSettings;
 import io.mlrollout.core.schedule.DeploymentCalendar;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,7 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
     private boolean allowSelfApproval;
     private String allowedJobs;
     private String deploymentCalendar;
+    private String notifications;
 
     @DataBoundConstructor
     public ModelEndpoint(String name) {
@@ -166,6 +168,25 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
         return CalendarField.read(deploymentCalendar);
     }
 
+    /**
+     * Where this endpoint's rollouts are announced, as YAML ({@code sinks} with {@code name}, {@code type}, {@code
+     * credentialsId} naming a secret text credential that holds the URL, and {@code events}; {@code
+     * escalationContacts}); {@code null} for none.
+     */
+    public @CheckForNull String getNotifications() {
+        return notifications;
+    }
+
+    @DataBoundSetter
+    public void setNotifications(@CheckForNull String notifications) {
+        this.notifications = FieldRules.accept("notifications", notifications, NotificationsField::problems);
+    }
+
+    /** {@link #getNotifications()} read; the setter refused anything it could not read. */
+    public NotificationSettings notificationSettings() {
+        return NotificationsField.read(notifications);
+    }
+
     /** The quorum a rollout gets when its policy asks for {@code requested}: a pipeline may raise it, never lower it. */
     public int quorumFor(int requested) {
         if (requested < 0) {
@@ -256,6 +277,11 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
         @POST
         public FormValidation doCheckDeploymentCalendar(@QueryParameter String value) {
             return FormChecks.check(value, CalendarField::problems);
+        }
+
+        @POST
+        public FormValidation doCheckNotifications(@QueryParameter String value) {
+            return FormChecks.check(value, NotificationsField::problems);
         }
 
         @POST
