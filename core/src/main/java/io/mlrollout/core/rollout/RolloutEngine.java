@@ -143,7 +143,10 @@ public final class RolloutEngine {
                 retryPending(s, now)
                         ? new Action.Wait(s.shift().retryAt())
                         : new Action.RollBack(s.subject().candidate());
-            case BAKING, WATCHING, AWAITING_SIGNOFF, WAITING_FOR_WINDOW -> lookOrWait(s, now);
+            case BAKING, WATCHING, AWAITING_SIGNOFF -> lookOrWait(s, now);
+            // Before the first stage nothing is on the candidate, so there is nothing to look at while waiting.
+            case WAITING_FOR_WINDOW ->
+                s.bake() == null ? new Action.Wait(s.window().opensAt()) : lookOrWait(s, now);
             case CANARY_PASSED, PROMOTED, ROLLED_BACK, ROLLBACK_FAILED, HALTED, DRY_RUN_COMPLETE -> new Action.Rest();
         };
     }
@@ -218,6 +221,10 @@ public final class RolloutEngine {
         if (policy.dryRun()) {
             return Step.of(inspected, events);
         }
+        WindowStatus window = schedule.at(now);
+        if (!window.open()) {
+            return holdForWindow(inspected, HeldMove.NEXT_STAGE, nextStageText(0), null, window, now, events);
+        }
         return Step.of(startShift(inspected.withStageIndex(0), Phase.SHIFTING, stage(0).weight(), now), events);
     }
 
@@ -280,7 +287,9 @@ public final class RolloutEngine {
                 || s.phase() == Phase.AWAITING_SIGNOFF
                 || s.phase() == Phase.WATCHING
                 || s.phase() == Phase.WAITING_FOR_WINDOW;
-        if (!analysing || !read.window().end().equals(s.bake().nextLookAt())) {
+        if (!analysing
+                || s.bake() == null
+                || !read.window().end().equals(s.bake().nextLookAt())) {
             return stale(s);
         }
         BakeClock clock = s.bake();
@@ -604,6 +613,14 @@ public final class RolloutEngine {
             WindowStatus window,
             Instant now,
             List<RolloutEvent> events) {
+        if (move == HeldMove.NEXT_STAGE && !waitable(window, now) && s.stageIndex() < 0) {
+            return halt(
+                    s,
+                    "the deployment window is closed, it " + window.explanation() + waitLimitNote(window)
+                            + "; nothing was moved",
+                    now,
+                    events);
+        }
         if (move == HeldMove.NEXT_STAGE && !waitable(window, now)) {
             return fail(
                     s,

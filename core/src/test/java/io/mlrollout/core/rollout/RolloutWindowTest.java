@@ -106,12 +106,12 @@ class RolloutWindowTest {
                   freezes:
                     - {name: year-end, from: '2026-11-24', to: '2026-11-24', reason: books closing}
                 """;
-        // Tuesday is frozen by the policy, so stage 1 → 2 waits for Wednesday 10:00 Berlin.
+        // Monday is outside the policy's days and Tuesday is frozen by it: stage 1 waits for Wednesday 10:00 Berlin.
         Harness h = start(MONDAY_1645.minus(Duration.ofHours(5)), policy, OFFICE_HOURS)
                 .runFor(Duration.ofMinutes(11));
 
         assertThat(h.phase()).isEqualTo(Phase.WAITING_FOR_WINDOW);
-        assertThat(h.serving.weight).isEqualTo(5);
+        assertThat(h.serving.weight).isZero();
         assertThat(h.events(RolloutEvent.WindowWaiting.class).get(0).explanation())
                 .isEqualTo("opens Wed 2026-11-25 10:00 Europe/Berlin (outside the windows Tue,Wed 10:00-16:00"
                         + " Europe/Berlin)");
@@ -260,6 +260,35 @@ class RolloutWindowTest {
         assertThat(resumed.phase()).isEqualTo(Phase.CANARY_PASSED);
         assertThat(resumed.events(RolloutEvent.WindowOpened.class).get(0).at()).isEqualTo(TUESDAY_0900);
         assertThat(resumed.serving.shifts).containsExactly(5, 25, 50);
+    }
+
+    @Test
+    void aRolloutStartedOutsideTheWindowMovesNothingUntilItOpens() throws PolicyException {
+        Instant mondayNight = Instant.parse("2026-11-23T21:00:00Z");
+        Harness h = start(mondayNight, POLICY, OFFICE_HOURS).runFor(Duration.ofHours(1));
+
+        assertThat(h.phase()).isEqualTo(Phase.WAITING_FOR_WINDOW);
+        assertThat(h.serving.shifts).isEmpty();
+        assertThat(h.events(RolloutEvent.WindowWaiting.class).get(0).move()).isEqualTo("stage 1/3 (5%)");
+        assertThat(h.events(RolloutEvent.Looked.class)).isEmpty();
+
+        h.runToRest();
+
+        assertThat(h.events(RolloutEvent.StageStarted.class).get(0).at()).isEqualTo(TUESDAY_0900);
+        assertThat(h.phase()).isEqualTo(Phase.CANARY_PASSED);
+    }
+
+    @Test
+    void aRolloutStartedOutsideTheWindowUnderFailHaltsWithNothingMoved() throws PolicyException {
+        Harness h = start(
+                        Instant.parse("2026-11-23T21:00:00Z"),
+                        POLICY + "schedule: {outsideWindow: fail}\n",
+                        OFFICE_HOURS)
+                .runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.HALTED);
+        assertThat(h.serving.shifts).isEmpty();
+        assertThat(h.state().reason()).endsWith("schedule.outsideWindow: fail; nothing was moved");
     }
 
     @Test
