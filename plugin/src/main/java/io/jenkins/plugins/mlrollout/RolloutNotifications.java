@@ -3,8 +3,6 @@ package io.jenkins.plugins.mlrollout;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.model.Run;
-import hudson.util.DaemonThreadFactory;
-import hudson.util.NamingThreadFactory;
 import io.mlrollout.core.notify.NotificationListener;
 import io.mlrollout.core.notify.NotificationSink;
 import io.mlrollout.core.notify.Notifier;
@@ -29,8 +27,11 @@ import jenkins.model.Jenkins;
 final class RolloutNotifications {
 
     /** One daemon thread for every rollout's deliveries; retries are scheduled on it, never slept. */
-    private static final ScheduledExecutorService THREAD = Executors.newSingleThreadScheduledExecutor(
-            new NamingThreadFactory(new DaemonThreadFactory(), "ML Rollout notifications"));
+    private static final ScheduledExecutorService THREAD = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "ML Rollout notifications");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private RolloutNotifications() {}
 
