@@ -1,6 +1,7 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.audit.EvidenceVerifier;
+import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.StageSummary;
@@ -74,6 +75,10 @@ final class StatusCommand extends CommandBase {
             stage.reasons().forEach(reason -> out.println("          - " + reason));
         }
         s.openGate().ifPresent(gate -> out.println("sign-off  " + gate(gate)));
+        if (s.phase() == Phase.WAITING_FOR_WINDOW) {
+            out.println("window    waiting since " + s.window().since() + ": "
+                    + s.window().explanation());
+        }
         if (s.reason() != null) {
             out.println("reason    " + s.reason());
         }
