@@ -73,7 +73,7 @@ class GovernanceCliTest {
     }
 
     private JsonNode received() throws Exception {
-        RecordedRequest request = receiver.takeRequest(10, TimeUnit.SECONDS);
+        RecordedRequest request = receiver.takeRequest(30, TimeUnit.SECONDS);
         assertThat(request).as("a notification").isNotNull();
         return Json.mapper().readTree(request.getBody().utf8());
     }

@@ -73,13 +73,13 @@ class NotifierTest {
     }
 
     private RecordedRequest delivered() throws InterruptedException {
-        RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+        RecordedRequest request = server.takeRequest(30, TimeUnit.SECONDS);
         assertThat(request).as("a delivery").isNotNull();
         return request;
     }
 
     private String logged() throws InterruptedException {
-        String line = log.poll(5, TimeUnit.SECONDS);
+        String line = log.poll(30, TimeUnit.SECONDS);
         assertThat(line).as("a log line").isNotNull();
         return line;
     }

@@ -15,7 +15,6 @@ import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.signoff.SignOffRules;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -85,7 +84,7 @@ class GateRemindersTest {
             for (int i = 0; i < 10; i++) {
                 receiver.enqueue(new MockResponse.Builder().code(202).build());
             }
-            List<String> log = new ArrayList<>();
+            List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
             Notifier notifier = new Notifier(
                     List.of(new NotificationSink(
                             "risk",
@@ -107,8 +106,14 @@ class GateRemindersTest {
 
             h.runFor(Duration.ofMinutes(60));
 
-            RecordedRequest needed = receiver.takeRequest(5, TimeUnit.SECONDS);
-            RecordedRequest escalation = receiver.takeRequest(5, TimeUnit.SECONDS);
+            RecordedRequest needed = receiver.takeRequest(30, TimeUnit.SECONDS);
+            assertThat(needed)
+                    .as("the sign-off notification; the notifier said %s", log)
+                    .isNotNull();
+            RecordedRequest escalation = receiver.takeRequest(30, TimeUnit.SECONDS);
+            assertThat(escalation)
+                    .as("the escalation; the notifier said %s", log)
+                    .isNotNull();
             assertThat(Json.mapper()
                             .readTree(needed.getBody().utf8())
                             .path("type")

@@ -96,6 +96,7 @@ final class Harness {
             @Override
             public void saved(RolloutState state) {
                 savedStates.add(RolloutStateCodec.write(state));
+                also.saved(state);
             }
         };
     }

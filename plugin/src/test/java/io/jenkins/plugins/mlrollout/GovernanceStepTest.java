@@ -153,8 +153,8 @@ class GovernanceStepTest {
         started(new MlCanaryStep(THREE_STAGES, "v2").start(canary));
         fixture.runUntilEnded(canary);
 
-        RecordedRequest failed = receiver.takeRequest(10, TimeUnit.SECONDS);
-        RecordedRequest retried = receiver.takeRequest(10, TimeUnit.SECONDS);
+        RecordedRequest failed = receiver.takeRequest(30, TimeUnit.SECONDS);
+        RecordedRequest retried = receiver.takeRequest(30, TimeUnit.SECONDS);
 
         assertThat(failed).isNotNull();
         assertThat(retried).isNotNull();
