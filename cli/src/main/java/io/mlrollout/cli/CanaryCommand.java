@@ -182,7 +182,7 @@ final class CanaryCommand extends StatefulCommand {
             RolloutState end;
             try (RolloutTime time = env.time().get()) {
                 FileRecorder recorder = new FileRecorder(session.files);
-                RolloutDriver.Listener listener = session.listener(recorder, out(), time);
+                RolloutDriver.Listener listener = session.listener(recorder, out(), time, env);
                 if (saved.isPresent()) {
                     out().println(LogLines.PREFIX + "resuming the rollout of "
                             + saved.get().subject().candidate() + " from " + state);

@@ -1,10 +1,13 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.notify.NotificationSettings;
+import io.mlrollout.core.schedule.DeploymentCalendar;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.traffic.IstioRouter;
 import java.net.URI;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,12 +21,39 @@ import java.util.Optional;
  * @param prometheus where its metrics are
  * @param signOff the approvers, minimum quorum and self-approval rule a policy may tighten but not loosen
  * @param deprecations one hint per old spelling the file uses, e.g. {@code router.apiServer: ... use kubernetesUrl}
+ * @param calendar the deployment windows and freezes every rollout on it respects ({@code schedule:})
+ * @param notifications where its rollouts' notifications go, the URLs named by {@code urlEnv} or {@code urlFile}
  */
 public record EndpointFile(
-        String name, Router router, Prometheus prometheus, EndpointSignOffBounds signOff, List<String> deprecations) {
+        String name,
+        Router router,
+        Prometheus prometheus,
+        EndpointSignOffBounds signOff,
+        List<String> deprecations,
+        DeploymentCalendar calendar,
+        NotificationSettings notifications) {
 
     public EndpointFile {
         deprecations = List.copyOf(deprecations);
+        Objects.requireNonNull(calendar, "calendar");
+        Objects.requireNonNull(notifications, "notifications");
+    }
+
+    /** An endpoint without a deployment calendar (always open) and without notifications. */
+    public EndpointFile(
+            String name,
+            Router router,
+            Prometheus prometheus,
+            EndpointSignOffBounds signOff,
+            List<String> deprecations) {
+        this(
+                name,
+                router,
+                prometheus,
+                signOff,
+                deprecations,
+                DeploymentCalendar.ALWAYS_OPEN,
+                NotificationSettings.NONE);
     }
 
     /** A router's settings; the keys are the parameters of the router classes in {@code io.mlrollout.core.traffic}. */

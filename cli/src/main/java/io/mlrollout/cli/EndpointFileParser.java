@@ -3,9 +3,13 @@ package io.mlrollout.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlrollout.cli.EndpointFile.Secret;
 import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.notify.NotificationSettings;
 import io.mlrollout.core.policy.DocumentReader;
+import io.mlrollout.core.policy.NotificationsSection;
 import io.mlrollout.core.policy.PolicyError;
+import io.mlrollout.core.policy.ScheduleSection;
 import io.mlrollout.core.policy.Suggestions;
+import io.mlrollout.core.schedule.DeploymentCalendar;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.traffic.IstioRouter;
 import java.net.URI;
@@ -23,7 +27,11 @@ import java.util.regex.Pattern;
  */
 public final class EndpointFileParser {
 
-    private static final List<String> TOP_KEYS = List.of("name", "router", "prometheus", "signOff", "roles");
+    private static final List<String> TOP_KEYS =
+            List.of("name", "router", "prometheus", "signOff", "roles", "schedule", "notifications");
+    /** How a notification sink names its URL in the CLI: an environment variable or a file, never the URL. */
+    static final List<String> SINK_SECRET_KEYS = List.of("urlEnv", "urlFile");
+
     private static final List<String> HTTP_KEYS = List.of("credential", "callTimeout", "attempts", "firstBackoff");
     /** The names Jenkins' endpoint settings use; {@code apiServer} is the old spelling of {@code kubernetesUrl}. */
     private static final List<String> KUBERNETES_KEYS =
@@ -92,10 +100,37 @@ public final class EndpointFileParser {
                 signOff.minimumQuorum(),
                 signOff.allowSelfApproval(),
                 RolesSection.read(fields, errors));
+        DeploymentCalendar calendar = calendar(root);
+        NotificationSettings notifications = notifications(root);
         if (!errors.isEmpty() || name.isEmpty() || router.isEmpty() || prometheus.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EndpointFile(name.get(), router.get(), prometheus.get(), signOff, deprecations));
+        return Optional.of(new EndpointFile(
+                name.get(), router.get(), prometheus.get(), signOff, deprecations, calendar, notifications));
+    }
+
+    /** {@code schedule:} is read by the policy's calendar reader, so both spell windows and freezes alike. */
+    private DeploymentCalendar calendar(JsonNode root) {
+        JsonNode node = root.get("schedule");
+        if (node == null) {
+            return DeploymentCalendar.ALWAYS_OPEN;
+        }
+        List<PolicyError> calendarErrors = new ArrayList<>();
+        Optional<DeploymentCalendar> calendar = ScheduleSection.endpointCalendar(node, "schedule", calendarErrors);
+        calendarErrors.stream().map(InputError::from).forEach(errors::add);
+        return calendar.orElse(DeploymentCalendar.ALWAYS_OPEN);
+    }
+
+    private NotificationSettings notifications(JsonNode root) {
+        JsonNode node = root.get("notifications");
+        if (node == null) {
+            return NotificationSettings.NONE;
+        }
+        List<PolicyError> found = new ArrayList<>();
+        Optional<NotificationSettings> settings =
+                NotificationsSection.endpoint(node, "notifications", SINK_SECRET_KEYS, found);
+        found.stream().map(InputError::from).forEach(errors::add);
+        return settings.orElse(NotificationSettings.NONE);
     }
 
     private Optional<EndpointFile.Router> routerSection(Fields top) {

@@ -42,7 +42,7 @@ public final class ExitCodes {
             case ROLLBACK_FAILED -> INFRASTRUCTURE;
             case AWAITING_SIGNOFF -> AWAITING_SIGNOFF;
             // A run that stopped mid-way (its process was interrupted) is not done; resuming continues it.
-            case PENDING, SHIFTING, BAKING, PROMOTING, WATCHING, ROLLING_BACK -> INFRASTRUCTURE;
+            case PENDING, SHIFTING, BAKING, WAITING_FOR_WINDOW, PROMOTING, WATCHING, ROLLING_BACK -> INFRASTRUCTURE;
         };
     }
 }

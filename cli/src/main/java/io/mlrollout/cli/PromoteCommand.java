@@ -49,7 +49,7 @@ final class PromoteCommand extends StatefulCommand {
             RolloutState end;
             try (RolloutTime time = env.time().get()) {
                 FileRecorder recorder = new FileRecorder(session.files);
-                RolloutDriver.Listener listener = session.listener(recorder, out(), time);
+                RolloutDriver.Listener listener = session.listener(recorder, out(), time, env);
                 Input.PromoteRequested request =
                         new Input.PromoteRequested(requester, time.clock().instant());
                 if (!resuming) {

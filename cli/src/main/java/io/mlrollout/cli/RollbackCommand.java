@@ -94,7 +94,7 @@ final class RollbackCommand extends CommandBase {
             var metrics = Connectors.metrics(session.endpoint, env, endpoint.toString());
             RolloutState end;
             try (RolloutTime time = env.time().get()) {
-                RolloutDriver.Listener listener = session.listener(new FileRecorder(session.files), out(), time);
+                RolloutDriver.Listener listener = session.listener(new FileRecorder(session.files), out(), time, env);
                 RolloutDriver driver = new RolloutDriver(
                         session.engine, router, metrics, time.clock(), time.scheduler(), listener, saved);
                 driver.submit(new Input.RollbackRequested(

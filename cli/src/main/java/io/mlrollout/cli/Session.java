@@ -1,9 +1,17 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.audit.EvidenceLog;
+import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.notify.NotificationListener;
+import io.mlrollout.core.notify.NotificationSink;
+import io.mlrollout.core.notify.Notifier;
+import io.mlrollout.core.notify.SinkSpec;
 import io.mlrollout.core.policy.MetricSpec;
+import io.mlrollout.core.policy.NotificationsSection;
 import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.RollbackSettings;
 import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
@@ -11,14 +19,19 @@ import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEngine;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.signoff.ApproverMatcher;
 import io.mlrollout.core.signoff.SignOffRules;
 import io.mlrollout.core.traffic.TrafficRouter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
@@ -37,6 +50,10 @@ final class Session implements AutoCloseable {
     private final HeldLock stateLock;
     private final HeldLock endpointLock;
     private volatile boolean stoppedBySignal;
+    /** How long a closing command lets queued notifications go out. */
+    private static final Duration NOTIFICATION_FLUSH = Duration.ofSeconds(10);
+    /** Sends this command's notifications, when the endpoint has sinks. */
+    private ScheduledExecutorService notifications;
     /** Listened to from the start, so a signal during the first shift is not missed. */
     private final StopSignal stopSignal;
 
@@ -52,7 +69,11 @@ final class Session implements AutoCloseable {
         this.policyFile = policyFile;
         this.endpoint = endpoint;
         this.endpointFile = endpointFile;
-        this.engine = new RolloutEngine(policy, rules);
+        this.engine = new RolloutEngine(
+                policy,
+                rules,
+                ApproverMatcher.CASE_INSENSITIVE,
+                policy.schedule().with(endpoint.calendar()));
         this.files = files;
         Path lockFile = files.state().resolveSibling(files.state().getFileName() + ".lock");
         this.stateLock = HeldLock.take(lockFile, files.state() + " is in use by another mlrollout process");
@@ -149,8 +170,52 @@ final class Session implements AutoCloseable {
     }
 
     /** The recorder of this session's files, and a console that wakes {@code time} after every step. */
-    RolloutDriver.Listener listener(FileRecorder recorder, PrintWriter out, RolloutTime time) {
-        return Listeners.of(recorder, new Console(out, policy, time::changed));
+    RolloutDriver.Listener listener(FileRecorder recorder, PrintWriter out, RolloutTime time, Environment env)
+            throws InputException, IOException {
+        List<NotificationSink> sinks = notificationSinks(env);
+        if (sinks.isEmpty()) {
+            return Listeners.of(recorder, new Console(out, policy, time::changed));
+        }
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "mlrollout-notifications");
+            thread.setDaemon(true);
+            return thread;
+        });
+        notifications = executor;
+        Notifier notifier = new Notifier(
+                sinks,
+                HttpSettings.DEFAULT,
+                executor,
+                line -> out.println(LogLines.PREFIX + line),
+                Notifier.DEFAULT_CAPACITY);
+        RolloutState.Subject resumed =
+                files.readState().map(RolloutState::subject).orElse(null);
+        return Listeners.of(
+                recorder,
+                new Console(out, policy, time::changed),
+                new NotificationListener(
+                        notifier,
+                        resumed,
+                        Optional.empty(),
+                        endpoint.notifications().escalationContacts()));
+    }
+
+    /** The endpoint's sinks with the policy's additions, their URLs read now: a missing one is refused at once. */
+    private List<NotificationSink> notificationSinks(Environment env) throws InputException {
+        List<SinkSpec> specs = endpoint.notifications().sinks();
+        try {
+            return NotificationsSection.combine(
+                    endpoint.notifications(),
+                    policy.notifications(),
+                    endpoint.name(),
+                    spec -> SinkUrls.resolve(spec, specs.indexOf(spec), env));
+        } catch (PolicyException e) {
+            throw new InputException(
+                    policyFile.toString(),
+                    e.errors().stream().map(InputError::from).toList());
+        } catch (SinkUrls.SinkUrlMissing e) {
+            throw new InputException("", e.field, endpointFile + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -222,6 +287,15 @@ final class Session implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (notifications != null) {
+            // What is queued is still sent (a rollback's notice matters most); retries after this are dropped.
+            notifications.shutdown();
+            try {
+                notifications.awaitTermination(NOTIFICATION_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             stopSignal.close();
             endpointLock.close();

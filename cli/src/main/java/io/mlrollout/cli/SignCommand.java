@@ -56,7 +56,7 @@ abstract class SignCommand extends StatefulCommand {
             var metrics = Connectors.metrics(session.endpoint, env, endpoint.toString());
             RolloutState end;
             try (RolloutTime time = env.time().get()) {
-                RolloutDriver.Listener listener = session.listener(new FileRecorder(session.files), out(), time);
+                RolloutDriver.Listener listener = session.listener(new FileRecorder(session.files), out(), time, env);
                 RolloutDriver driver = new RolloutDriver(
                         session.engine, router, metrics, time.clock(), time.scheduler(), listener, saved);
                 // First the looks that fell due while no process ran: a regression found now settles the gate.

@@ -1,6 +1,7 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.audit.EvidenceVerifier;
+import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.StageSummary;
@@ -79,6 +80,10 @@ final class StatusCommand extends CommandBase {
             out.println("sign-off  " + gate(gate));
             openGateRoles(events).ifPresent(roles -> out.println("roles     " + roles));
         });
+        if (s.phase() == Phase.WAITING_FOR_WINDOW) {
+            out.println("window    waiting since " + s.window().since() + ": "
+                    + s.window().explanation());
+        }
         if (s.reason() != null) {
             out.println("reason    " + s.reason());
         }

@@ -131,6 +131,21 @@ public final class LogLines {
         if (event instanceof RolloutEvent.Ignored e) {
             return e.request() + " ignored: " + e.reason();
         }
+        if (event instanceof RolloutEvent.WindowWaiting e) {
+            return "waiting for the deployment window before " + e.move() + ": " + e.explanation();
+        }
+        if (event instanceof RolloutEvent.WindowOpened e) {
+            return e.openedBy() == null
+                    ? "the deployment window is open: " + e.move() + " goes ahead"
+                    : "WINDOW OPENED EARLY by " + e.openedBy() + " for " + e.move() + ": \"" + e.comment() + "\"";
+        }
+        if (event instanceof RolloutEvent.GateEscalated e) {
+            return "ESCALATED: the sign-off for " + e.purpose() + " is unsettled since " + time(e.openedAt())
+                    + "; it expires at " + e.expiresAt();
+        }
+        if (event instanceof RolloutEvent.GateExpiring e) {
+            return "the sign-off for " + e.purpose() + " expires at " + e.expiresAt();
+        }
         throw new IllegalArgumentException("unknown event " + event);
     }
 

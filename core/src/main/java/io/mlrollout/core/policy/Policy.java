@@ -10,6 +10,8 @@ import java.util.Optional;
  *
  * @param endpoint the model endpoint, as an administrator configured it; empty when the caller names it instead
  * @param template the shared template the policy was made from; empty for a policy written out in full
+ * @param schedule the policy's deployment windows and freezes, on top of the endpoint's, and what to do outside them
+ * @param notifications events the policy adds to the endpoint's notification sinks
  */
 public record Policy(
         Optional<String> endpoint,
@@ -20,9 +22,24 @@ public record Policy(
         PromoteSettings promote,
         RollbackSettings rollback,
         boolean dryRun,
-        Optional<TemplateOrigin> template) {
+        Optional<TemplateOrigin> template,
+        ScheduleSettings schedule,
+        List<NotificationSubscription> notifications) {
 
-    /** A policy written out in full, not made from a template. */
+    public Policy {
+        Objects.requireNonNull(endpoint, "endpoint");
+        stages = List.copyOf(stages);
+        Objects.requireNonNull(analysis, "analysis");
+        metrics = List.copyOf(metrics);
+        Objects.requireNonNull(signOff, "signOff");
+        Objects.requireNonNull(promote, "promote");
+        Objects.requireNonNull(rollback, "rollback");
+        Objects.requireNonNull(template, "template");
+        Objects.requireNonNull(schedule, "schedule");
+        notifications = List.copyOf(notifications);
+    }
+
+    /** A policy written out in full, not made from a template, without a schedule or notifications of its own. */
     public Policy(
             Optional<String> endpoint,
             List<Stage> stages,
@@ -35,15 +52,55 @@ public record Policy(
         this(endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, Optional.empty());
     }
 
-    public Policy {
-        Objects.requireNonNull(endpoint, "endpoint");
-        stages = List.copyOf(stages);
-        Objects.requireNonNull(analysis, "analysis");
-        metrics = List.copyOf(metrics);
-        Objects.requireNonNull(signOff, "signOff");
-        Objects.requireNonNull(promote, "promote");
-        Objects.requireNonNull(rollback, "rollback");
-        Objects.requireNonNull(template, "template");
+    /** A policy without a schedule or notifications of its own. */
+    public Policy(
+            Optional<String> endpoint,
+            List<Stage> stages,
+            AnalysisSettings analysis,
+            List<MetricSpec> metrics,
+            Optional<SignOffPolicy> signOff,
+            PromoteSettings promote,
+            RollbackSettings rollback,
+            boolean dryRun,
+            Optional<TemplateOrigin> template) {
+        this(
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                template,
+                ScheduleSettings.defaults(),
+                List.of());
+    }
+
+    /** A policy written out in full, not made from a template. */
+    public Policy(
+            Optional<String> endpoint,
+            List<Stage> stages,
+            AnalysisSettings analysis,
+            List<MetricSpec> metrics,
+            Optional<SignOffPolicy> signOff,
+            PromoteSettings promote,
+            RollbackSettings rollback,
+            boolean dryRun,
+            ScheduleSettings schedule,
+            List<NotificationSubscription> notifications) {
+        this(
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                Optional.empty(),
+                schedule,
+                notifications);
     }
 
     public Stage stage(int index) {
@@ -59,11 +116,33 @@ public record Policy(
     }
 
     public Policy withEndpoint(String name) {
-        return new Policy(Optional.of(name), stages, analysis, metrics, signOff, promote, rollback, dryRun, template);
+        return new Policy(
+                Optional.of(name),
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                template,
+                schedule,
+                notifications);
     }
 
     public Policy withSignOff(Optional<SignOffPolicy> rules) {
-        return new Policy(endpoint, stages, analysis, metrics, rules, promote, rollback, dryRun, template);
+        return new Policy(
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                rules,
+                promote,
+                rollback,
+                dryRun,
+                template,
+                schedule,
+                notifications);
     }
 
     /** The policy with every sign-off taken away: for a replay of recorded metrics, where nobody signs. */
@@ -73,14 +152,46 @@ public record Policy(
                 .toList();
         PromoteSettings promoteUnsigned = new PromoteSettings(promote.bake(), promote.holdback(), false);
         return new Policy(
-                endpoint, unsigned, analysis, metrics, Optional.empty(), promoteUnsigned, rollback, dryRun, template);
+                endpoint,
+                unsigned,
+                analysis,
+                metrics,
+                Optional.empty(),
+                promoteUnsigned,
+                rollback,
+                dryRun,
+                template,
+                schedule,
+                notifications);
     }
 
     public Policy withDryRun(boolean dry) {
-        return new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dry, template);
+        return new Policy(
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dry,
+                template,
+                schedule,
+                notifications);
     }
 
     public Policy withTemplate(TemplateOrigin origin) {
-        return new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, Optional.of(origin));
+        return new Policy(
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                Optional.of(origin),
+                schedule,
+                notifications);
     }
 }

@@ -34,8 +34,17 @@ public final class PolicyParser {
 
     static final int MAX_STAGES = 20;
 
-    private static final List<String> POLICY_KEYS =
-            List.of("endpoint", "stages", "analysis", "metrics", "signOff", "promote", "rollback", "dryRun");
+    private static final List<String> POLICY_KEYS = List.of(
+            "endpoint",
+            "stages",
+            "analysis",
+            "metrics",
+            "signOff",
+            "promote",
+            "rollback",
+            "dryRun",
+            "schedule",
+            "notifications");
     private static final List<String> STAGE_KEYS = List.of("weight", "bake", "maxBake", "signOff", ShadowShare.KEY);
     private static final List<String> ANALYSIS_KEYS = List.of(
             "interval",
@@ -52,7 +61,7 @@ public final class PolicyParser {
     private static final List<String> LIMITS_KEYS = List.of("noData", "extensions", "shiftAttempts", "shiftTimeout");
     private static final List<String> SCORE_KEYS = List.of("pass", "marginal");
     private static final List<String> SIGN_OFF_KEYS =
-            List.of("approvers", "quorum", "allowSelfApproval", "expires", "onExpiry", "roles");
+            List.of("approvers", "quorum", "allowSelfApproval", "expires", "onExpiry", "roles", "escalateAfter");
     private static final List<String> PROMOTE_KEYS = List.of("bake", "holdback", "signOff");
     private static final List<String> ROLLBACK_KEYS = List.of("automatic", "onAbort");
 
@@ -138,10 +147,13 @@ public final class PolicyParser {
         RollbackSettings rollback =
                 top.mapping("rollback", ROLLBACK_KEYS).map(this::rollback).orElse(RollbackSettings.defaults());
         boolean dryRun = top.orDefault("dryRun", BOOLEAN, false);
+        ScheduleSettings schedule = ScheduleSection.policySchedule(top, errors);
+        List<NotificationSubscription> notifications = NotificationsSection.policy(top, errors);
         if (!errors.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun));
+        return Optional.of(new Policy(
+                endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, schedule, notifications));
     }
 
     private AnalysisSettings analysis(MappingReader top) {
@@ -280,13 +292,29 @@ public final class PolicyParser {
         }
         // Whether the quorum can be met depends on the endpoint's approvers too: SignOffRules.effective checks it.
         Optional<Integer> quorum = signOff.optional("quorum", QUORUM);
+        Duration expires = signOff.orDefault("expires", DURATION, defaults.expires());
         return new SignOffPolicy(
                 approvers,
                 quorum.orElse(defaults.quorum()),
                 signOff.orDefault("allowSelfApproval", BOOLEAN, defaults.allowSelfApproval()),
-                signOff.orDefault("expires", DURATION, defaults.expires()),
+                expires,
                 signOff.orDefault("onExpiry", ValueType.choice(OnExpiry.class), defaults.onExpiry()),
-                SignOffRolesReader.read(signOff, errors));
+                SignOffRolesReader.read(signOff, errors),
+                escalateAfter(signOff, expires));
+    }
+
+    /** An escalation is only worth sending while the gate is still open. */
+    private static Optional<Duration> escalateAfter(MappingReader signOff, Duration expires) {
+        Optional<Duration> after = signOff.optional("escalateAfter", DURATION);
+        if (after.isPresent()
+                && (after.get().compareTo(expires) >= 0 || after.get().isZero())) {
+            signOff.error(
+                    "escalateAfter",
+                    Durations.format(after.get()) + " is not between 0 and signOff.expires ("
+                            + Durations.format(expires) + "); an escalation must come while the gate is open");
+            return Optional.empty();
+        }
+        return after;
     }
 
     private PromoteSettings promote(MappingReader top) {

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Who must sign before traffic moves past a gate.
@@ -15,6 +17,7 @@ import java.util.Map;
  * @param expires how long a gate stays open
  * @param onExpiry what an expired gate leads to
  * @param roles how many approvals each role of the endpoint's responsibility matrix must give, by role name
+ * @param escalateAfter how long a gate may stay unsettled before the escalation contacts are told; empty: never
  */
 public record SignOffPolicy(
         List<String> approvers,
@@ -22,17 +25,41 @@ public record SignOffPolicy(
         boolean allowSelfApproval,
         Duration expires,
         OnExpiry onExpiry,
-        Map<String, Integer> roles) {
+        Map<String, Integer> roles,
+        Optional<Duration> escalateAfter) {
 
     public SignOffPolicy {
         approvers = List.copyOf(approvers);
         roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
+        Objects.requireNonNull(escalateAfter, "escalateAfter");
+    }
+
+    /** A section that requires no roles and never escalates. */
+    public SignOffPolicy(
+            List<String> approvers, int quorum, boolean allowSelfApproval, Duration expires, OnExpiry onExpiry) {
+        this(approvers, quorum, allowSelfApproval, expires, onExpiry, Map.of(), Optional.empty());
+    }
+
+    /** A section that never escalates. */
+    public SignOffPolicy(
+            List<String> approvers,
+            int quorum,
+            boolean allowSelfApproval,
+            Duration expires,
+            OnExpiry onExpiry,
+            Map<String, Integer> roles) {
+        this(approvers, quorum, allowSelfApproval, expires, onExpiry, roles, Optional.empty());
     }
 
     /** A section that requires no roles. */
     public SignOffPolicy(
-            List<String> approvers, int quorum, boolean allowSelfApproval, Duration expires, OnExpiry onExpiry) {
-        this(approvers, quorum, allowSelfApproval, expires, onExpiry, Map.of());
+            List<String> approvers,
+            int quorum,
+            boolean allowSelfApproval,
+            Duration expires,
+            OnExpiry onExpiry,
+            Optional<Duration> escalateAfter) {
+        this(approvers, quorum, allowSelfApproval, expires, onExpiry, Map.of(), escalateAfter);
     }
 
     /** No approvers of its own (the endpoint's count), quorum 1, no self-approval, 24 hours, then roll back. */

@@ -109,6 +109,11 @@ record ValueType<T>(String expected, Function<JsonNode, T> conversion) {
         });
     }
 
+    /** This type converted further; {@code conversion} throws {@link IllegalArgumentException} to refuse a value. */
+    <U> ValueType<U> map(Function<T, U> next) {
+        return new ValueType<>(expected, node -> next.apply(conversion.apply(node)));
+    }
+
     T read(JsonNode node) {
         return conversion.apply(node);
     }

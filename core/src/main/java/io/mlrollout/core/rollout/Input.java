@@ -42,6 +42,9 @@ public sealed interface Input {
     /** {@code mlRollback} or an operator: return all traffic to the baseline now. */
     record RollbackRequested(String by, String reason, Instant at) implements Input {}
 
+    /** An administrator opens the deployment window now for a move that waits for it (audited). */
+    record OpenWindow(String by, String comment, Instant at) implements Input {}
+
     /** The build (or the CLI process) was aborted. */
     record AbortRequested(String by, Instant at) implements Input {}
 }

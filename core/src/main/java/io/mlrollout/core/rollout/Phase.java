@@ -17,6 +17,11 @@ public enum Phase {
     BAKING(false),
     /** Waiting for the sign-off quorum, still looking at the metrics. */
     AWAITING_SIGNOFF(false),
+    /**
+     * A shift to a higher stage, or a promotion, waits for the deployment window; traffic stays where it is and is
+     * still judged, a rollback is never held.
+     */
+    WAITING_FOR_WINDOW(false),
     /** Every stage passed; traffic stays at the last stage's weight until promotion or rollback. */
     CANARY_PASSED(true),
     /** Asking the router for 100% to the candidate. */

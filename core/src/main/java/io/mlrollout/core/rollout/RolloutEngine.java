@@ -7,14 +7,21 @@ import io.mlrollout.core.analysis.StageVerdict;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.AnalysisSettings;
+import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.RollbackSettings;
 import io.mlrollout.core.policy.SignOffPolicy;
 import io.mlrollout.core.policy.Stage;
 import io.mlrollout.core.rollout.RolloutState.BakeClock;
 import io.mlrollout.core.rollout.RolloutState.GatePurpose;
+import io.mlrollout.core.rollout.RolloutState.HeldMove;
 import io.mlrollout.core.rollout.RolloutState.ShiftProgress;
 import io.mlrollout.core.rollout.RolloutState.Subject;
+import io.mlrollout.core.rollout.RolloutState.WindowHold;
+import io.mlrollout.core.schedule.DeploymentCalendar;
+import io.mlrollout.core.schedule.DeploymentSchedule;
+import io.mlrollout.core.schedule.DeploymentSchedule.OutsideWindow;
+import io.mlrollout.core.schedule.WindowStatus;
 import io.mlrollout.core.signoff.ApproverMatcher;
 import io.mlrollout.core.signoff.Settlement;
 import io.mlrollout.core.signoff.SignOffGate;
@@ -46,6 +53,7 @@ public final class RolloutEngine {
     private final Optional<SignOffRules> signOffRules;
     private final Judge judge;
     private final ApproverMatcher approvers;
+    private final DeploymentSchedule schedule;
 
     /** As below, with user ids and group names compared case-insensitively. */
     public RolloutEngine(Policy policy, Optional<SignOffRules> signOffRules) {
@@ -59,10 +67,25 @@ public final class RolloutEngine {
      * @param approvers how signers' user ids and groups are compared with the approvers, as the security realm does
      */
     public RolloutEngine(Policy policy, Optional<SignOffRules> signOffRules, ApproverMatcher approvers) {
+        this(policy, signOffRules, approvers, policy.schedule().with(DeploymentCalendar.ALWAYS_OPEN));
+    }
+
+    /**
+     * As above, with the deployment calendars that hold shifts to a higher stage and promotions.
+     *
+     * @param schedule the endpoint's calendar with the policy's, from {@link
+     *     io.mlrollout.core.policy.ScheduleSettings#with}
+     */
+    public RolloutEngine(
+            Policy policy,
+            Optional<SignOffRules> signOffRules,
+            ApproverMatcher approvers,
+            DeploymentSchedule schedule) {
         this.policy = policy;
         this.signOffRules = signOffRules;
         this.judge = new Judge(policy);
         this.approvers = approvers;
+        this.schedule = schedule;
     }
 
     public Policy policy() {
@@ -86,6 +109,8 @@ public final class RolloutEngine {
                 List.of(),
                 false,
                 false,
+                null,
+                null,
                 null,
                 null);
         List<RolloutEvent.PlannedStage> plan = policy.stages().stream()
@@ -120,6 +145,9 @@ public final class RolloutEngine {
                         ? new Action.Wait(s.shift().retryAt())
                         : new Action.RollBack(s.subject().candidate());
             case BAKING, WATCHING, AWAITING_SIGNOFF -> lookOrWait(s, now);
+            // Before the first stage nothing is on the candidate, so there is nothing to look at while waiting.
+            case WAITING_FOR_WINDOW ->
+                s.bake() == null ? new Action.Wait(s.window().opensAt()) : lookOrWait(s, now);
             case CANARY_PASSED, PROMOTED, ROLLED_BACK, ROLLBACK_FAILED, HALTED, DRY_RUN_COMPLETE -> new Action.Rest();
         };
     }
@@ -144,6 +172,8 @@ public final class RolloutEngine {
             return onPromoteRequested(s, promote.by(), now);
         } else if (input instanceof Input.RollbackRequested rollback) {
             return onRollbackRequested(s, rollback.by(), rollback.reason(), now);
+        } else if (input instanceof Input.OpenWindow open) {
+            return onOpenWindow(s, open);
         } else if (input instanceof Input.AbortRequested abort) {
             return onAbortRequested(s, abort.by(), now);
         }
@@ -162,8 +192,13 @@ public final class RolloutEngine {
             return new Action.Read(new Window(clock.lastLookAt(), clock.nextLookAt()), promoted(s));
         }
         Instant due = clock.nextLookAt();
-        if (s.phase() == Phase.AWAITING_SIGNOFF && s.gate().expiresAt().isBefore(due)) {
-            due = s.gate().expiresAt();
+        if (s.phase() == Phase.AWAITING_SIGNOFF) {
+            for (Instant alarm : List.of(s.gate().expiresAt(), GateReminders.nextAt(s, policy))) {
+                due = alarm.isBefore(due) ? alarm : due;
+            }
+        }
+        if (s.phase() == Phase.WAITING_FOR_WINDOW && s.window().opensAt().isBefore(due)) {
+            due = s.window().opensAt();
         }
         return new Action.Wait(due);
     }
@@ -186,6 +221,10 @@ public final class RolloutEngine {
                 .enter(Phase.PENDING, now);
         if (policy.dryRun()) {
             return Step.of(inspected, events);
+        }
+        WindowStatus window = schedule.at(now);
+        if (!window.open()) {
+            return holdForWindow(inspected, HeldMove.NEXT_STAGE, nextStageText(0), null, window, now, events);
         }
         return Step.of(startShift(inspected.withStageIndex(0), Phase.SHIFTING, stage(0).weight(), now), events);
     }
@@ -256,15 +295,19 @@ public final class RolloutEngine {
             RolloutState done = s.enter(Phase.DRY_RUN_COMPLETE, now);
             return Step.of(done, List.of(new RolloutEvent.DryRunChecked(now, checked.metrics())));
         }
-        boolean analysing =
-                s.phase() == Phase.BAKING || s.phase() == Phase.AWAITING_SIGNOFF || s.phase() == Phase.WATCHING;
-        if (!analysing || !read.window().end().equals(s.bake().nextLookAt())) {
+        boolean analysing = s.phase() == Phase.BAKING
+                || s.phase() == Phase.AWAITING_SIGNOFF
+                || s.phase() == Phase.WATCHING
+                || s.phase() == Phase.WAITING_FOR_WINDOW;
+        if (!analysing
+                || s.bake() == null
+                || !read.window().end().equals(s.bake().nextLookAt())) {
             return stale(s);
         }
         BakeClock clock = s.bake();
         boolean watching = inWatch(s);
         Instant lookEnd = read.window().end();
-        boolean bakeOver = s.phase() != Phase.AWAITING_SIGNOFF && !lookEnd.isBefore(clock.endsAt());
+        boolean bakeOver = !holding(s) && !lookEnd.isBefore(clock.endsAt());
         Instant lastLook = clock.startedAt()
                 .plus(
                         watching
@@ -297,10 +340,12 @@ public final class RolloutEngine {
             return Step.of(looked, events);
         }
         StageVerdict verdict = look.verdict().get();
-        if (s.phase() == Phase.AWAITING_SIGNOFF) {
-            // While people decide, only a regression interrupts them.
+        if (holding(s)) {
+            // While people decide, or the window is closed, only a regression interrupts.
+            String during =
+                    s.phase() == Phase.AWAITING_SIGNOFF ? "awaiting sign-off" : "waiting for the deployment window";
             return verdict.verdict() == Verdict.FAIL
-                    ? fail(looked, "regression while awaiting sign-off: " + firstReason(verdict), now, events)
+                    ? fail(looked, "regression while " + during + ": " + firstReason(verdict), now, events)
                     : Step.of(looked, events);
         }
         if (s.phase() == Phase.WATCHING) {
@@ -312,7 +357,18 @@ public final class RolloutEngine {
     // ---- people and the clock
 
     private Step onTick(RolloutState s, Instant now) {
-        if (s.phase() != Phase.AWAITING_SIGNOFF || now.isBefore(s.gate().expiresAt())) {
+        if (s.phase() == Phase.WAITING_FOR_WINDOW && !now.isBefore(s.window().opensAt())) {
+            return windowDue(s, now);
+        }
+        if (s.phase() == Phase.AWAITING_SIGNOFF && now.isBefore(s.gate().expiresAt())) {
+            SignOffRules rules = rules();
+            return GateReminders.due(
+                    s,
+                    policy,
+                    rules.escalationFor(s.gate().tally(rules, approvers).rolesShort()),
+                    now);
+        }
+        if (s.phase() != Phase.AWAITING_SIGNOFF) {
             return Step.of(s, List.of());
         }
         SignOffGate expired = s.gate().expire(now);
@@ -380,7 +436,7 @@ public final class RolloutEngine {
             case STAGE, INCONCLUSIVE -> advance(signed.withPromotionSigned(isLastStage(s)), now, events);
             case WATCH -> completePromotion(signed, now, events);
             case PROMOTION ->
-                startPromotion(
+                promoteInWindow(
                         signed.withPromotionSigned(true),
                         s.promotionRequestedBy() != null
                                 ? s.promotionRequestedBy()
@@ -397,7 +453,7 @@ public final class RolloutEngine {
         }
         boolean needsSignOff = policy.promote().signOff() && signOffRules.isPresent() && !s.promotionSigned();
         if (!needsSignOff) {
-            return startPromotion(s, by, now, new ArrayList<>());
+            return promoteInWindow(s, by, now, new ArrayList<>());
         }
         // People decide at the current weight while the metrics are still watched.
         Instant firstLook = now.plus(policy.analysis().interval());
@@ -513,6 +569,10 @@ public final class RolloutEngine {
     private Step advance(RolloutState s, Instant now, List<RolloutEvent> events) {
         int nextIndex = s.stageIndex() + 1;
         if (nextIndex < policy.stageCount()) {
+            WindowStatus window = schedule.at(now);
+            if (!window.open()) {
+                return holdForWindow(s, HeldMove.NEXT_STAGE, nextStageText(nextIndex), null, window, now, events);
+            }
             return Step.of(
                     startShift(
                             s.withStageIndex(nextIndex),
@@ -523,6 +583,126 @@ public final class RolloutEngine {
         }
         events.add(new RolloutEvent.CanaryPassed(now, s.canaryWeight()));
         return Step.of(s.withReason(null).enter(Phase.CANARY_PASSED, now), events);
+    }
+
+    private String nextStageText(int index) {
+        return "stage " + (index + 1) + "/" + policy.stageCount() + " ("
+                + stage(index).weight() + "%)";
+    }
+
+    // ---- deployment windows
+
+    /** A promotion goes ahead only in the deployment window; outside it, it waits or is refused, as the policy says. */
+    private Step promoteInWindow(RolloutState s, String by, Instant now, List<RolloutEvent> events) {
+        WindowStatus window = schedule.at(now);
+        if (window.open()) {
+            return startPromotion(s, by, now, events);
+        }
+        if (!waitable(window, now)) {
+            String why = "cannot promote: the deployment window is closed, it " + window.explanation()
+                    + waitLimitNote(window);
+            events.add(new RolloutEvent.Ignored(now, "promote by " + by, why));
+            // Nothing moved: the canary stays where it passed, and the request fails for the person who made it.
+            RolloutState resting = s.phase() == Phase.CANARY_PASSED ? s : s.enter(Phase.CANARY_PASSED, now);
+            return new Step(resting, events, Optional.of(why));
+        }
+        // Looks go on while it waits, so a regression still rolls back.
+        RolloutState watched = s.phase() == Phase.CANARY_PASSED
+                ? s.withBake(
+                        new BakeClock(now, now, now, now.plus(policy.analysis().interval()), 0))
+                : s;
+        return holdForWindow(watched, HeldMove.PROMOTION, PROMOTION_TEXT, by, window, now, events);
+    }
+
+    private static final String PROMOTION_TEXT = "promotion to 100%";
+
+    private boolean waitable(WindowStatus window, Instant now) {
+        return schedule.outsideWindow() == OutsideWindow.WAIT
+                && window.opensAt()
+                        .filter(at -> !at.isAfter(now.plus(schedule.maxWait())))
+                        .isPresent();
+    }
+
+    private String waitLimitNote(WindowStatus window) {
+        return schedule.outsideWindow() == OutsideWindow.FAIL
+                ? "; the policy says schedule.outsideWindow: fail"
+                : "; that is beyond schedule.maxWait (" + Durations.format(schedule.maxWait()) + ")";
+    }
+
+    private Step holdForWindow(
+            RolloutState s,
+            HeldMove move,
+            String moveText,
+            String by,
+            WindowStatus window,
+            Instant now,
+            List<RolloutEvent> events) {
+        if (move == HeldMove.NEXT_STAGE && !waitable(window, now) && s.stageIndex() < 0) {
+            return halt(
+                    s,
+                    "the deployment window is closed, it " + window.explanation() + waitLimitNote(window)
+                            + "; nothing was moved",
+                    now,
+                    events);
+        }
+        if (move == HeldMove.NEXT_STAGE && !waitable(window, now)) {
+            return fail(
+                    s,
+                    "the deployment window for " + moveText + " is closed, it " + window.explanation()
+                            + waitLimitNote(window),
+                    now,
+                    events);
+        }
+        Instant opensAt = window.opensAt().orElseThrow();
+        events.add(new RolloutEvent.WindowWaiting(now, moveText, window.explanation(), opensAt));
+        RolloutState waiting = s.withWindow(new WindowHold(move, now, opensAt, window.explanation(), by))
+                .enter(Phase.WAITING_FOR_WINDOW, now);
+        return Step.of(waiting, events);
+    }
+
+    /** The window should be open now; the calendars are fixed for a run, so this is a check, not a new wait. */
+    private Step windowDue(RolloutState s, Instant now) {
+        WindowHold hold = s.window();
+        WindowStatus window = schedule.at(now);
+        if (!window.open()) {
+            List<RolloutEvent> events = new ArrayList<>();
+            String moveText = hold.move() == HeldMove.PROMOTION ? PROMOTION_TEXT : nextStageText(s.stageIndex() + 1);
+            return holdForWindow(s, hold.move(), moveText, hold.requestedBy(), window, now, events);
+        }
+        return release(s, null, null, now);
+    }
+
+    private Step onOpenWindow(RolloutState s, Input.OpenWindow open) {
+        Instant now = open.at();
+        if (s.phase() != Phase.WAITING_FOR_WINDOW) {
+            String why = "nothing waits for the deployment window (the rollout is " + describe(s.phase()) + ")";
+            return Step.refused(s, new RolloutEvent.Ignored(now, "open the window by " + open.by(), why), why);
+        }
+        return release(s, open.by(), open.comment(), now);
+    }
+
+    private Step release(RolloutState s, String by, String comment, Instant now) {
+        WindowHold hold = s.window();
+        List<RolloutEvent> events = new ArrayList<>();
+        RolloutState released = s.withWindow(null);
+        if (hold.move() == HeldMove.PROMOTION) {
+            events.add(new RolloutEvent.WindowOpened(now, PROMOTION_TEXT, by, comment));
+            return startPromotion(released, hold.requestedBy(), now, events);
+        }
+        int nextIndex = s.stageIndex() + 1;
+        events.add(new RolloutEvent.WindowOpened(now, nextStageText(nextIndex), by, comment));
+        return Step.of(
+                startShift(
+                        released.withStageIndex(nextIndex),
+                        Phase.SHIFTING,
+                        stage(nextIndex).weight(),
+                        now),
+                events);
+    }
+
+    /** Traffic stays where it is while people decide or the window is closed; only a regression interrupts. */
+    private static boolean holding(RolloutState s) {
+        return s.phase() == Phase.AWAITING_SIGNOFF || s.phase() == Phase.WAITING_FOR_WINDOW;
     }
 
     // ---- promotion
@@ -582,7 +762,7 @@ public final class RolloutEngine {
             RolloutState s, GatePurpose purpose, String description, Instant now, List<RolloutEvent> events) {
         SignOffRules rules = rules();
         SignOffGate gate = SignOffGate.open(description, rules, now);
-        RolloutState waiting = s.withGate(gate, purpose).enter(Phase.AWAITING_SIGNOFF, now);
+        RolloutState waiting = s.withGate(gate, purpose).withGateAlerts(null).enter(Phase.AWAITING_SIGNOFF, now);
         events.add(new RolloutEvent.GateOpened(
                 now,
                 description,

@@ -43,6 +43,10 @@ import java.util.List;
     @JsonSubTypes.Type(value = RolloutEvent.Aborted.class, name = "aborted"),
     @JsonSubTypes.Type(value = RolloutEvent.DryRunChecked.class, name = "dry-run-checked"),
     @JsonSubTypes.Type(value = RolloutEvent.Ignored.class, name = "ignored"),
+    @JsonSubTypes.Type(value = RolloutEvent.WindowWaiting.class, name = "window-waiting"),
+    @JsonSubTypes.Type(value = RolloutEvent.WindowOpened.class, name = "window-opened"),
+    @JsonSubTypes.Type(value = RolloutEvent.GateEscalated.class, name = "gate-escalated"),
+    @JsonSubTypes.Type(value = RolloutEvent.GateExpiring.class, name = "gate-expiring"),
 })
 public sealed interface RolloutEvent {
 
@@ -203,4 +207,36 @@ public sealed interface RolloutEvent {
 
     /** A request that does not apply in the current phase (e.g. promote before the canary passed). */
     record Ignored(Instant at, String request, String reason) implements RolloutEvent {}
+
+    /**
+     * A move forward waits for the deployment window.
+     *
+     * @param move e.g. {@code stage 2/3 (25%)} or {@code promotion to 100%}
+     * @param explanation when it opens and why it is closed
+     */
+    record WindowWaiting(Instant at, String move, String explanation, Instant opensAt) implements RolloutEvent {}
+
+    /**
+     * The held move goes ahead.
+     *
+     * @param openedBy the administrator who opened the window early, or null when it opened on time
+     * @param comment the administrator's reason, or null
+     */
+    record WindowOpened(Instant at, String move, String openedBy, String comment) implements RolloutEvent {}
+
+    /**
+     * A gate is still unsettled after {@code signOff.escalateAfter}; the escalation contacts are told.
+     *
+     * @param roleContacts the escalation contacts of the roles the gate still lacks, from the endpoint's
+     *     responsibility matrix (told besides the endpoint's own contacts); empty in events saved before them
+     */
+    record GateEscalated(Instant at, String purpose, Instant openedAt, Instant expiresAt, List<String> roleContacts)
+            implements RolloutEvent {
+        public GateEscalated {
+            roleContacts = roleContacts == null ? List.of() : List.copyOf(roleContacts);
+        }
+    }
+
+    /** A gate will expire soon. */
+    record GateExpiring(Instant at, String purpose, Instant expiresAt) implements RolloutEvent {}
 }

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  * @param reason why the rollout came to rest (rolled back, halted, failed), or null
  * @param promotionRequestedBy who asked for the promotion while its sign-off is open (the promotion is theirs, not
  *     the last approver's), or null
+ * @param window the move held for the deployment window (WAITING_FOR_WINDOW), or null
+ * @param gateAlerts which reminders the open gate has sent, or null when none
  */
 public record RolloutState(
         Subject subject,
@@ -45,7 +47,9 @@ public record RolloutState(
         boolean promotionSigned,
         boolean watchPassed,
         String reason,
-        String promotionRequestedBy) {
+        String promotionRequestedBy,
+        WindowHold window,
+        GateAlerts gateAlerts) {
 
     public RolloutState {
         Objects.requireNonNull(subject, "subject");
@@ -107,6 +111,41 @@ public record RolloutState(
         PROMOTION,
         /** The watch after promotion was inconclusive and the policy lets people decide. */
         WATCH
+    }
+
+    /** What waits for the deployment window. */
+    public enum HeldMove {
+        /** The shift to the next stage's weight. */
+        NEXT_STAGE,
+        /** The promotion a person asked for. */
+        PROMOTION
+    }
+
+    /**
+     * A move forward held until the deployment window opens.
+     *
+     * @param move what is held
+     * @param since when the wait began
+     * @param opensAt when the window opens (the engine looks again then)
+     * @param explanation why it is closed and when it opens, for the log and the status
+     * @param requestedBy who asked for a held promotion, or null
+     */
+    public record WindowHold(HeldMove move, Instant since, Instant opensAt, String explanation, String requestedBy) {}
+
+    /**
+     * The reminders an open gate has sent; each is sent once.
+     *
+     * @param escalated whether the escalation contacts were told the gate is still unsettled
+     * @param expiryWarned whether people were told the gate is about to expire
+     */
+    public record GateAlerts(boolean escalated, boolean expiryWarned) {
+
+        static final GateAlerts NONE = new GateAlerts(false, false);
+    }
+
+    /** The reminders sent for the open gate; none before any. */
+    public GateAlerts alerts() {
+        return gateAlerts == null ? GateAlerts.NONE : gateAlerts;
     }
 
     public Optional<SignOffGate> openGate() {
@@ -173,6 +212,14 @@ public record RolloutState(
         return edit(draft -> draft.promotionRequestedBy = value);
     }
 
+    RolloutState withWindow(WindowHold value) {
+        return edit(draft -> draft.window = value);
+    }
+
+    RolloutState withGateAlerts(GateAlerts value) {
+        return edit(draft -> draft.gateAlerts = value);
+    }
+
     /** A copy with some fields changed: the one place that lists every field, so a new field is added once. */
     private RolloutState edit(Consumer<Draft> change) {
         Draft draft = new Draft(this);
@@ -197,6 +244,8 @@ public record RolloutState(
         boolean watchPassed;
         String reason;
         String promotionRequestedBy;
+        WindowHold window;
+        GateAlerts gateAlerts;
 
         Draft(RolloutState state) {
             subject = state.subject;
@@ -214,6 +263,8 @@ public record RolloutState(
             watchPassed = state.watchPassed;
             promotionRequestedBy = state.promotionRequestedBy;
             reason = state.reason;
+            window = state.window;
+            gateAlerts = state.gateAlerts;
         }
 
         RolloutState build() {
@@ -232,7 +283,9 @@ public record RolloutState(
                     promotionSigned,
                     watchPassed,
                     reason,
-                    promotionRequestedBy);
+                    promotionRequestedBy,
+                    window,
+                    gateAlerts);
         }
     }
 }

@@ -3,6 +3,9 @@ package io.mlrollout.core.rollout;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
+import io.mlrollout.core.schedule.DeploymentCalendar;
+import io.mlrollout.core.schedule.DeploymentSchedule;
+import io.mlrollout.core.signoff.ApproverMatcher;
 import io.mlrollout.core.signoff.SignOffRules;
 import io.mlrollout.core.testing.FakeServing;
 import io.mlrollout.core.time.VirtualTime;
@@ -23,9 +26,16 @@ final class Harness {
     final List<String> savedStates = new ArrayList<>();
     RolloutEngine engine;
     RolloutDriver driver;
+    /** Also told every event, e.g. notifications; set before {@link #start}. */
+    RolloutDriver.Listener also = RolloutDriver.eventsTo(event -> {});
 
     Harness() {
         this(new FakeServing(), T0);
+    }
+
+    /** Starting at another time, e.g. to meet a deployment window. */
+    Harness(Instant start) {
+        this(new FakeServing(), start);
     }
 
     private Harness(FakeServing serving, Instant start) {
@@ -65,7 +75,11 @@ final class Harness {
     }
 
     Harness start(Policy policy, Optional<SignOffRules> rules, String startedBy) {
-        engine = new RolloutEngine(policy, rules);
+        return start(policy, rules, startedBy, policy.schedule().with(DeploymentCalendar.ALWAYS_OPEN));
+    }
+
+    Harness start(Policy policy, Optional<SignOffRules> rules, String startedBy, DeploymentSchedule schedule) {
+        engine = new RolloutEngine(policy, rules, ApproverMatcher.CASE_INSENSITIVE, schedule);
         driver = RolloutDriver.start(
                 engine, serving, serving, time, time, listener(), "build-7", "fraud-scorer", "v2", startedBy);
         return this;
@@ -76,11 +90,13 @@ final class Harness {
             @Override
             public void recorded(RolloutEvent event) {
                 events.add(event);
+                also.recorded(event);
             }
 
             @Override
             public void saved(RolloutState state) {
                 savedStates.add(RolloutStateCodec.write(state));
+                also.saved(state);
             }
         };
     }

@@ -62,6 +62,22 @@ class RolloutRolesTest {
     }
 
     @Test
+    void anEscalationGoesToTheContactsOfTheRolesStillMissing() throws PolicyException {
+        Policy policy = Harness.policy(BY_ROLE.replace("expires: 2h}", "expires: 2h, escalateAfter: 30m}"));
+        EndpointSignOffBounds endpoint = new EndpointSignOffBounds(List.of(), 0, false, matrix());
+        Harness h = new Harness()
+                .start(policy, SignOffRules.effective(policy, endpoint), "alice")
+                .runFor(Duration.ofMinutes(21));
+        assertThat(sign(h, DAVE_IN_PLATFORM, "capacity fine")).isEmpty(); // platform signed, risk still missing
+
+        h.runFor(Duration.ofMinutes(40));
+
+        List<RolloutEvent.GateEscalated> escalated = h.events(RolloutEvent.GateEscalated.class);
+        assertThat(escalated).hasSize(1);
+        assertThat(escalated.get(0).roleContacts()).containsExactly("risk-lead@example.com");
+    }
+
+    @Test
     void theGateWaitsForEveryRoleAndSaysWhichAreStillNeeded() throws PolicyException {
         Harness h = start("alice").runFor(Duration.ofMinutes(21));
         assertThat(h.phase()).isEqualTo(Phase.AWAITING_SIGNOFF);

@@ -58,6 +58,20 @@ final class CredentialResolver {
     }
 
     /**
+     * A secret text credential's value, e.g. a notification sink's URL (Slack's and Teams' URLs carry their
+     * credential). The error names the field and the id, never the secret.
+     */
+    static String secretText(String credentialsId, Run<?, ?> run, String field) throws AbortException {
+        StringCredentials text = controllerCredential(credentialsId, StringCredentials.class);
+        if (text == null) {
+            throw new AbortException(field + ": no 'Secret text' credentials with id '" + credentialsId
+                    + "' in Manage Jenkins → Credentials (System or Global scope)");
+        }
+        CredentialsProvider.track(run, text);
+        return text.getSecret().getPlainText().trim();
+    }
+
+    /**
      * The seal key the global configuration names, if any; see {@link #sealKey}. A key that cannot be used does not
      * stop a seal: {@code warn} is told why (naming the credential, never its secret) and the file is sealed without.
      */

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.mlrollout;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.mlrollout.core.audit.LogLines;
@@ -68,6 +69,8 @@ final class LiveRollout implements RolloutDriver.Listener {
     private final AtomicInteger routerWrites = new AtomicInteger();
     /** The rest last reported, so that a rest is summarised once however often the driver finds it. */
     private String lastRest;
+    /** Tells people outside Jenkins (webhooks, Slack, Teams); does nothing when the endpoint has no sinks. */
+    private volatile RolloutDriver.Listener notifications = RolloutDriver.eventsTo(event -> {});
 
     private LiveRollout(
             RolloutAction action,
@@ -111,6 +114,9 @@ final class LiveRollout implements RolloutDriver.Listener {
                 services.clock().instant());
         AuditTrail audit = AuditTrail.open(action.directory());
         LiveRollout live = new LiveRollout(action, plan, engine, services, router, metrics, audit, first.state());
+        // Before anything is recorded or moves: a missing credential or an unknown sink stops the step here.
+        live.notifications =
+                RolloutNotifications.listener(plan, run, run.getUrl() + action.getUrlName() + "/", null, live::say);
         live.attach(log);
         plan.note().ifPresent(live::say);
         first.events().forEach(live::recorded);
@@ -130,6 +136,14 @@ final class LiveRollout implements RolloutDriver.Listener {
             throws IOException {
         AuditTrail audit = AuditTrail.open(action.directory());
         LiveRollout live = new LiveRollout(action, plan, plan.engine(), services, router, metrics, audit, saved);
+        Run<?, ?> run = action.getRun();
+        try {
+            live.notifications = RolloutNotifications.listener(
+                    plan, run, run.getUrl() + action.getUrlName() + "/", saved.subject(), live::say);
+        } catch (AbortException e) {
+            // A resumed rollout goes on; only its notifications are lost, and the log says why.
+            live.say("notifications are off for this rollout after the restart: " + e.getMessage());
+        }
         if (!saved.phase().isResting()) {
             live.runSoon(services);
         }
@@ -247,6 +261,7 @@ final class LiveRollout implements RolloutDriver.Listener {
     @Override
     public void recorded(RolloutEvent event) {
         print(LogLines.format(event));
+        notifications.recorded(event);
         if (event instanceof RolloutEvent.GateOpened gate) {
             linkToSignOff(gate);
         }
@@ -262,6 +277,7 @@ final class LiveRollout implements RolloutDriver.Listener {
     public void saved(RolloutState state) {
         latest = state;
         waiters.forEach(waiter -> waiter.observed(state));
+        notifications.saved(state);
         try {
             action.persist(state, audit.head());
         } catch (IOException e) {

@@ -11,6 +11,8 @@ import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.notify.NotificationSettings;
+import io.mlrollout.core.schedule.DeploymentCalendar;
 import io.mlrollout.core.signoff.ResponsibilityMatrix;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,6 +43,8 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
     private boolean allowSelfApproval;
     private String allowedJobs;
     private List<EndpointRole> roles;
+    private String deploymentCalendar;
+    private String notifications;
 
     @DataBoundConstructor
     public ModelEndpoint(String name) {
@@ -176,6 +180,43 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
         return allowedJobNames().stream().anyMatch(entry -> fullName.equals(entry) || fullName.startsWith(entry + "/"));
     }
 
+    /**
+     * The deployment windows and freezes every rollout on this endpoint respects, as YAML ({@code timeZone}, {@code
+     * windows}, {@code freezes}, as in a policy's {@code schedule}); {@code null} for always open.
+     */
+    public @CheckForNull String getDeploymentCalendar() {
+        return deploymentCalendar;
+    }
+
+    @DataBoundSetter
+    public void setDeploymentCalendar(@CheckForNull String deploymentCalendar) {
+        this.deploymentCalendar = FieldRules.accept("deploymentCalendar", deploymentCalendar, CalendarField::problems);
+    }
+
+    /** {@link #getDeploymentCalendar()} read; the setter refused anything it could not read. */
+    public DeploymentCalendar calendar() {
+        return CalendarField.read(deploymentCalendar);
+    }
+
+    /**
+     * Where this endpoint's rollouts are announced, as YAML ({@code sinks} with {@code name}, {@code type}, {@code
+     * credentialsId} naming a secret text credential that holds the URL, and {@code events}; {@code
+     * escalationContacts}); {@code null} for none.
+     */
+    public @CheckForNull String getNotifications() {
+        return notifications;
+    }
+
+    @DataBoundSetter
+    public void setNotifications(@CheckForNull String notifications) {
+        this.notifications = FieldRules.accept("notifications", notifications, NotificationsField::problems);
+    }
+
+    /** {@link #getNotifications()} read; the setter refused anything it could not read. */
+    public NotificationSettings notificationSettings() {
+        return NotificationsField.read(notifications);
+    }
+
     /** The quorum a rollout gets when its policy asks for {@code requested}: a pipeline may raise it, never lower it. */
     public int quorumFor(int requested) {
         if (requested < 0) {
@@ -261,6 +302,16 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
         @POST
         public FormValidation doCheckAllowedJobs(@QueryParameter String value) {
             return FormChecks.check(value, FieldRules::jobNames);
+        }
+
+        @POST
+        public FormValidation doCheckDeploymentCalendar(@QueryParameter String value) {
+            return FormChecks.check(value, CalendarField::problems);
+        }
+
+        @POST
+        public FormValidation doCheckNotifications(@QueryParameter String value) {
+            return FormChecks.check(value, NotificationsField::problems);
         }
 
         @POST

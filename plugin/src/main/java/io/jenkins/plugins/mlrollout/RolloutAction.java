@@ -406,6 +406,19 @@ public class RolloutAction implements RunAction2 {
                 run.getUrl() + getUrlName() + "/");
     }
 
+    /** The move that waits for the deployment window, when one does. */
+    @Exported(skipNull = true)
+    public @CheckForNull RolloutApi.WindowWait getWindow() {
+        RolloutState now = state();
+        return now.phase() == Phase.WAITING_FOR_WINDOW ? new RolloutApi.WindowWait(now.window()) : null;
+    }
+
+    /** Whether to show "Open the window now": a move waits for the window and this person is an administrator. */
+    public boolean isCanOpenWindow() {
+        return state().phase() == Phase.WAITING_FOR_WINDOW
+                && currentSigner().map(Identity::administrator).orElse(false);
+    }
+
     @Exported(skipNull = true)
     public @CheckForNull RolloutApi.Evidence getEvidence() {
         return evidenceHead().map(RolloutApi.Evidence::new).orElse(null);
@@ -502,6 +515,34 @@ public class RolloutAction implements RunAction2 {
     @RequirePOST
     public HttpResponse doOverride(@QueryParameter String comment) throws IOException {
         return sign(Decision.OVERRIDE, comment);
+    }
+
+    /**
+     * Only for administrators: the move waiting for the deployment window goes ahead now. Recorded with who and why in
+     * the log and the evidence, like an override.
+     */
+    @RequirePOST
+    public HttpResponse doOpenWindow(@QueryParameter String comment) throws IOException {
+        run.getParent().checkPermission(Item.READ);
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String word = "open the window";
+        if (comment == null || comment.isBlank()) {
+            throw new SignOffAnswer.Refusal(
+                    SignOffAnswer.NOT_ALLOWED, word, "comment: say why the window opens early; it is recorded");
+        }
+        LiveRollout rollout = live;
+        if (rollout == null) {
+            throw new SignOffAnswer.Refusal(
+                    SignOffAnswer.NOT_YET, word, "this rollout is not under way in this controller; reload the page");
+        }
+        Optional<String> refusal = rollout.submit(new Input.OpenWindow(
+                People.signer().userId(),
+                comment.trim(),
+                RolloutServices.current().clock().instant()));
+        if (refusal.isPresent()) {
+            throw new SignOffAnswer.Refusal(SignOffAnswer.NOTHING_TO_SIGN, word, refusal.get());
+        }
+        return SignOffAnswer.taken(word, this);
     }
 
     /** The evidence file as it is, one JSON line per event. */

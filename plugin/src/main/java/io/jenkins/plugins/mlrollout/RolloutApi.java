@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlrollout;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.mlrollout.core.audit.Report;
+import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.StageSummary;
 import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.signoff.GateTally;
@@ -288,6 +289,38 @@ final class RolloutApi {
         @Exported(skipNull = true)
         public String getKeyFingerprint() {
             return head.keyFingerprint();
+        }
+    }
+
+    /** A shift to a higher stage or a promotion waiting for the deployment window: what, since when, until when, why. */
+    @ExportedBean(defaultVisibility = 2)
+    public static final class WindowWait {
+        private final RolloutState.WindowHold hold;
+
+        WindowWait(RolloutState.WindowHold hold) {
+            this.hold = hold;
+        }
+
+        /** {@code NEXT_STAGE} or {@code PROMOTION}. */
+        @Exported
+        public String getMove() {
+            return hold.move().name();
+        }
+
+        @Exported
+        public String getSince() {
+            return time(hold.since());
+        }
+
+        @Exported
+        public String getOpensAt() {
+            return time(hold.opensAt());
+        }
+
+        /** E.g. {@code opens Tue 2026-11-24 09:00 Europe/Berlin (freeze 'year-end' until ...)}. */
+        @Exported
+        public String getExplanation() {
+            return hold.explanation();
         }
     }
 }

@@ -85,7 +85,8 @@ record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules>
     }
 
     RolloutEngine engine() {
-        return new RolloutEngine(policy, rules, People.approverMatcher());
+        return new RolloutEngine(
+                policy, rules, People.approverMatcher(), policy.schedule().with(endpoint.calendar()));
     }
 
     /** The endpoint's router, with its credential looked up for {@code run}. */

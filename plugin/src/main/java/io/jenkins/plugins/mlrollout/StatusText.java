@@ -27,6 +27,10 @@ final class StatusText {
                         + until(now, s.bake().nextLookAt()) + ", bake ends in "
                         + until(now, s.bake().endsAt());
             case AWAITING_SIGNOFF -> awaiting(s, quorum, now);
+            case WAITING_FOR_WINDOW ->
+                "waiting for the deployment window at " + s.canaryWeight() + "%: "
+                        + s.window().explanation() + ", in "
+                        + until(now, s.window().opensAt());
             case CANARY_PASSED ->
                 "canary passed at " + s.canaryWeight() + "%; traffic stays there until mlPromote or mlRollback";
             case PROMOTING -> "promoting: shifting all traffic to the candidate" + retry(s, now);

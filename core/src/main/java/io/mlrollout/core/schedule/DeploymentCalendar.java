@@ -1,0 +1,68 @@
+package io.mlrollout.core.schedule;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * When traffic may move forward on an endpoint: allowed weekly windows (none means any time) and freezes. An
+ * administrator's calendar and a policy's are both applied (see {@link DeploymentSchedule}), so a policy can narrow
+ * the endpoint's times but never widen them.
+ *
+ * @param zone the IANA time zone the windows are read in, and the freezes' times when they carry no offset
+ * @param windows the allowed hours; empty means no restriction by hours
+ * @param freezes periods closed whatever the windows say
+ */
+public record DeploymentCalendar(ZoneId zone, List<WeeklyWindow> windows, List<Freeze> freezes) {
+
+    /** No windows and no freezes: always open. */
+    public static final DeploymentCalendar ALWAYS_OPEN = new DeploymentCalendar(ZoneId.of("UTC"), List.of(), List.of());
+
+    public DeploymentCalendar {
+        Objects.requireNonNull(zone, "zone");
+        windows = List.copyOf(windows);
+        freezes = List.copyOf(freezes);
+    }
+
+    public boolean restricts() {
+        return !windows.isEmpty() || !freezes.isEmpty();
+    }
+
+    boolean inWindow(Instant at) {
+        if (windows.isEmpty()) {
+            return true;
+        }
+        LocalDateTime local = LocalDateTime.ofInstant(at, zone);
+        return windows.stream().anyMatch(w -> w.contains(local));
+    }
+
+    Optional<Freeze> freezeAt(Instant at) {
+        return freezes.stream().filter(f -> f.covers(at)).findFirst();
+    }
+
+    /**
+     * The instants in {@code [from, until]} at which this calendar may turn from closed to open: each window's opening
+     * and each freeze's end. Openings that fall into a daylight-saving gap move forward, as the local clock does.
+     */
+    List<Instant> openingsBetween(Instant from, Instant until) {
+        List<Instant> openings = new ArrayList<>();
+        LocalDate day = LocalDate.ofInstant(from, zone).minusDays(1);
+        LocalDate last = LocalDate.ofInstant(until, zone).plusDays(1);
+        for (; !day.isAfter(last); day = day.plusDays(1)) {
+            for (WeeklyWindow window : windows) {
+                if (window.days().contains(day.getDayOfWeek())) {
+                    openings.add(ZonedDateTime.of(day, window.opens(), zone).toInstant());
+                }
+            }
+        }
+        freezes.forEach(f -> openings.add(f.to()));
+        openings.removeIf(at -> at.isBefore(from) || at.isAfter(until));
+        return openings;
+    }
+}

@@ -1,0 +1,98 @@
+package io.mlrollout.core.schedule;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The deployment calendars a rollout must respect (the endpoint's and the policy's: traffic moves forward only when
+ * all are open, so a policy narrows and never widens) and what to do outside them.
+ *
+ * @param calendars every calendar that applies; the first one's zone is used to tell people the times
+ * @param outsideWindow wait for the window, or fail at once
+ * @param maxWait how long a rollout may wait for the window before it fails
+ */
+public record DeploymentSchedule(List<DeploymentCalendar> calendars, OutsideWindow outsideWindow, Duration maxWait) {
+
+    /** How far ahead an opening is looked for: a window further away is as good as none. */
+    public static final Duration HORIZON = Duration.ofDays(400);
+
+    /** The default longest wait for a window: a long weekend plus a day. */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofDays(4);
+
+    public static final DeploymentSchedule ALWAYS_OPEN =
+            new DeploymentSchedule(List.of(), OutsideWindow.WAIT, DEFAULT_MAX_WAIT);
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", Locale.ROOT);
+
+    public DeploymentSchedule {
+        calendars = calendars.stream().filter(DeploymentCalendar::restricts).toList();
+    }
+
+    /** What the policy says to do outside the window. */
+    public enum OutsideWindow {
+        /** Hold traffic where it is (still judged) until the window opens, up to maxWait. */
+        WAIT,
+        /** Fail the shift or the promotion at once. */
+        FAIL
+    }
+
+    public boolean restricts() {
+        return !calendars.isEmpty();
+    }
+
+    public WindowStatus at(Instant now) {
+        List<String> closed = closedBecause(now);
+        if (closed.isEmpty()) {
+            return WindowStatus.OPEN;
+        }
+        Optional<Instant> opensAt = nextOpening(now);
+        String when =
+                opensAt.map(at -> "opens " + describe(at)).orElse("does not open within " + HORIZON.toDays() + " days");
+        return new WindowStatus(false, opensAt, when + " (" + String.join("; ", closed) + ")");
+    }
+
+    /** How an instant is shown to people: in the zone of the first calendar, with the day of the week. */
+    public String describe(Instant at) {
+        ZoneId zone = calendars.isEmpty() ? ZoneId.of("UTC") : calendars.get(0).zone();
+        return WHEN.format(ZonedDateTime.ofInstant(at, zone)) + " " + zone.getId();
+    }
+
+    private boolean openAt(Instant at) {
+        return calendars.stream().allMatch(c -> c.inWindow(at) && c.freezeAt(at).isEmpty());
+    }
+
+    private List<String> closedBecause(Instant at) {
+        List<String> reasons = new ArrayList<>();
+        for (DeploymentCalendar calendar : calendars) {
+            calendar.freezeAt(at)
+                    .ifPresent(freeze -> reasons.add(
+                            "freeze '" + freeze.name() + "'" + (freeze.reason().isEmpty() ? "" : ": " + freeze.reason())
+                                    + " until " + describe(freeze.to())));
+            if (!calendar.inWindow(at)) {
+                reasons.add("outside the windows "
+                        + calendar.windows().stream()
+                                .map(WeeklyWindow::toString)
+                                .collect(Collectors.joining(", "))
+                        + " " + calendar.zone().getId());
+            }
+        }
+        return reasons;
+    }
+
+    /** Openness changes from closed to open only at some calendar's window opening or freeze end. */
+    private Optional<Instant> nextOpening(Instant now) {
+        Instant until = now.plus(HORIZON);
+        TreeSet<Instant> candidates = new TreeSet<>();
+        calendars.forEach(c -> candidates.addAll(c.openingsBetween(now, until)));
+        return candidates.stream().filter(this::openAt).findFirst();
+    }
+}

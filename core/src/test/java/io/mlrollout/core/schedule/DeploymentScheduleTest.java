@@ -1,0 +1,105 @@
+package io.mlrollout.core.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.policy.PolicyException;
+import io.mlrollout.core.policy.ScheduleSection;
+import io.mlrollout.core.schedule.DeploymentSchedule.OutsideWindow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Windows are local hours in their zone: daylight-saving changes move them in UTC, never in local time. */
+class DeploymentScheduleTest {
+
+    private static DeploymentSchedule schedule(String... calendars) throws PolicyException {
+        List<DeploymentCalendar> all = new java.util.ArrayList<>();
+        for (String yaml : calendars) {
+            all.add(ScheduleSection.endpointCalendar(yaml));
+        }
+        return new DeploymentSchedule(all, OutsideWindow.WAIT, Duration.ofDays(4));
+    }
+
+    private static final String BERLIN_OFFICE = """
+            timeZone: Europe/Berlin
+            windows: [{days: [mon-fri], from: '09:00', to: '17:00'}]
+            """;
+
+    @Test
+    void afterTheAutumnChangeTheWindowOpensAnHourLaterInUtc() throws PolicyException {
+        // Friday 2026-10-23 18:00 CEST; the clocks go back on Sunday the 25th.
+        WindowStatus status = schedule(BERLIN_OFFICE).at(Instant.parse("2026-10-23T16:00:00Z"));
+
+        assertThat(status.open()).isFalse();
+        assertThat(status.opensAt()).contains(Instant.parse("2026-10-26T08:00:00Z")); // 09:00 CET
+        assertThat(schedule(BERLIN_OFFICE)
+                        .at(Instant.parse("2026-10-23T07:00:00Z"))
+                        .open())
+                .isTrue(); // 09:00 CEST
+        assertThat(schedule(BERLIN_OFFICE)
+                        .at(Instant.parse("2026-10-26T07:30:00Z"))
+                        .open())
+                .isFalse(); // 08:30 CET
+    }
+
+    @Test
+    void aWindowOpeningInTheSpringGapOpensWhenTheLocalClockGetsThere() throws PolicyException {
+        // Europe/Berlin skips 02:00-03:00 on Sunday 2026-03-29.
+        DeploymentSchedule night = schedule("""
+                timeZone: Europe/Berlin
+                windows: [{days: [sun], from: '02:30', to: '04:00'}]
+                """);
+
+        WindowStatus status = night.at(Instant.parse("2026-03-28T12:00:00Z"));
+
+        assertThat(status.opensAt()).contains(Instant.parse("2026-03-29T01:30:00Z")); // 03:30 CEST
+        assertThat(night.at(Instant.parse("2026-03-29T01:30:00Z")).open()).isTrue();
+        assertThat(night.at(Instant.parse("2026-03-29T02:00:00Z")).open()).isFalse(); // 04:00 CEST
+    }
+
+    @Test
+    void twoCalendarsInDifferentZonesOpenOnlyWhereBothAre() throws PolicyException {
+        // New York 09:00-12:00 and Berlin 09:00-17:00 overlap only 15:00-17:00 Berlin (EST: UTC-5).
+        DeploymentSchedule both = schedule(BERLIN_OFFICE, """
+                timeZone: America/New_York
+                windows: [{days: [mon-fri], from: '09:00', to: '12:00'}]
+                """);
+
+        WindowStatus status = both.at(Instant.parse("2026-11-23T08:00:00Z"));
+
+        assertThat(status.opensAt()).contains(Instant.parse("2026-11-23T14:00:00Z"));
+        assertThat(status.explanation())
+                .isEqualTo("opens Mon 2026-11-23 15:00 Europe/Berlin (outside the windows Mon,Tue,Wed,Thu,Fri"
+                        + " 09:00-12:00 America/New_York)");
+        assertThat(both.at(Instant.parse("2026-11-23T16:00:00Z")).open()).isFalse(); // 11:00 NY, 17:00 Berlin
+    }
+
+    @Test
+    void aFreezeOverridesTheWindowsUntilItsEnd() throws PolicyException {
+        DeploymentSchedule frozen = schedule(BERLIN_OFFICE + """
+                freezes:
+                  - {name: launch, from: '2026-11-23T12:00+01:00', to: '2026-11-23T14:30'}
+                """);
+
+        WindowStatus status = frozen.at(Instant.parse("2026-11-23T12:00:00Z"));
+
+        assertThat(status.opensAt()).contains(Instant.parse("2026-11-23T13:30:00Z"));
+        assertThat(status.explanation())
+                .isEqualTo("opens Mon 2026-11-23 14:30 Europe/Berlin (freeze 'launch' until Mon 2026-11-23 14:30"
+                        + " Europe/Berlin)");
+    }
+
+    @Test
+    void aCalendarThatNeverOpensSaysSo() throws PolicyException {
+        DeploymentSchedule never = schedule(BERLIN_OFFICE + """
+                freezes:
+                  - {name: forever, from: '2026-01-01', to: '2030-01-01'}
+                """);
+
+        WindowStatus status = never.at(Instant.parse("2026-11-23T12:00:00Z"));
+
+        assertThat(status.opensAt()).isEmpty();
+        assertThat(status.explanation()).startsWith("does not open within 400 days");
+    }
+}

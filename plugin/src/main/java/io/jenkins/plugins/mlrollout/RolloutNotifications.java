@@ -1,0 +1,85 @@
+package io.jenkins.plugins.mlrollout;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.model.Run;
+import io.mlrollout.core.notify.NotificationListener;
+import io.mlrollout.core.notify.NotificationSink;
+import io.mlrollout.core.notify.Notifier;
+import io.mlrollout.core.notify.SinkSpec;
+import io.mlrollout.core.policy.NotificationsSection;
+import io.mlrollout.core.policy.PolicyException;
+import io.mlrollout.core.rollout.RolloutDriver;
+import io.mlrollout.core.rollout.RolloutState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import jenkins.model.Jenkins;
+
+/**
+ * A rollout's notifications in Jenkins: the endpoint's sinks, with the policy's additions, their URLs read from
+ * secret text credentials when the rollout starts, sent on one small thread of their own (through Jenkins' proxy), so
+ * a slow receiver never holds up a rollout or Jenkins' timers.
+ */
+final class RolloutNotifications {
+
+    /** One daemon thread for every rollout's deliveries; retries are scheduled on it, never slept. */
+    private static final ScheduledExecutorService THREAD = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "ML Rollout notifications");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private RolloutNotifications() {}
+
+    /**
+     * The listener that notifies, or one that does nothing when the endpoint has no sinks.
+     *
+     * @param resumed the rollout's subject when it resumes, null when it starts
+     * @param log where undelivered notifications are told (by sink name, never URL)
+     * @throws AbortException when a sink's credential is missing or the policy names a sink the endpoint lacks
+     */
+    static RolloutDriver.Listener listener(
+            RolloutPlan plan,
+            Run<?, ?> run,
+            String actionUrl,
+            @CheckForNull RolloutState.Subject resumed,
+            Consumer<String> log)
+            throws AbortException {
+        ModelEndpoint endpoint = plan.endpoint();
+        List<SinkSpec> specs = endpoint.notificationSettings().sinks();
+        List<NotificationSink> sinks;
+        List<String> missing = new ArrayList<>();
+        try {
+            sinks = NotificationsSection.combine(
+                    endpoint.notificationSettings(), plan.policy().notifications(), endpoint.getName(), spec -> {
+                        String field = "endpoint '" + endpoint.getName() + "' notifications.sinks["
+                                + specs.indexOf(spec) + "].credentialsId";
+                        try {
+                            String url = CredentialResolver.secretText(spec.secretRef(), run, field);
+                            return spec.resolve(() -> url);
+                        } catch (AbortException e) {
+                            missing.add(e.getMessage());
+                            return spec.resolve(() -> "");
+                        }
+                    });
+        } catch (PolicyException e) {
+            throw new AbortException("the policy, with the notification sinks of endpoint '" + endpoint.getName()
+                    + "', is refused; nothing was moved:\n" + e.getMessage());
+        }
+        if (!missing.isEmpty()) {
+            throw new AbortException(String.join("\n", missing) + "\nNothing was moved.");
+        }
+        if (sinks.isEmpty()) {
+            return RolloutDriver.eventsTo(event -> {});
+        }
+        Notifier notifier = new Notifier(sinks, JenkinsHttp.SETTINGS, THREAD, log, Notifier.DEFAULT_CAPACITY);
+        String root = Jenkins.get().getRootUrl();
+        Optional<String> link = Optional.ofNullable(root).map(r -> r + actionUrl);
+        return new NotificationListener(
+                notifier, resumed, link, endpoint.notificationSettings().escalationContacts());
+    }
+}
