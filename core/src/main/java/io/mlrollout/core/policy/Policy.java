@@ -9,6 +9,7 @@ import java.util.Optional;
  * what happens on failure. Immutable; built by {@link PolicyParser}, which refuses bad input with field paths.
  *
  * @param endpoint the model endpoint, as an administrator configured it; empty when the caller names it instead
+ * @param evidence what the rollout must attach for its evidence pack
  */
 public record Policy(
         Optional<String> endpoint,
@@ -18,7 +19,8 @@ public record Policy(
         Optional<SignOffPolicy> signOff,
         PromoteSettings promote,
         RollbackSettings rollback,
-        boolean dryRun) {
+        boolean dryRun,
+        EvidenceSettings evidence) {
 
     public Policy {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -28,6 +30,7 @@ public record Policy(
         Objects.requireNonNull(signOff, "signOff");
         Objects.requireNonNull(promote, "promote");
         Objects.requireNonNull(rollback, "rollback");
+        Objects.requireNonNull(evidence, "evidence");
     }
 
     public Stage stage(int index) {
@@ -43,14 +46,14 @@ public record Policy(
     }
 
     public Policy withEndpoint(String name) {
-        return new Policy(Optional.of(name), stages, analysis, metrics, signOff, promote, rollback, dryRun);
+        return new Policy(Optional.of(name), stages, analysis, metrics, signOff, promote, rollback, dryRun, evidence);
     }
 
     public Policy withSignOff(Optional<SignOffPolicy> rules) {
-        return new Policy(endpoint, stages, analysis, metrics, rules, promote, rollback, dryRun);
+        return new Policy(endpoint, stages, analysis, metrics, rules, promote, rollback, dryRun, evidence);
     }
 
     public Policy withDryRun(boolean dry) {
-        return new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dry);
+        return new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dry, evidence);
     }
 }

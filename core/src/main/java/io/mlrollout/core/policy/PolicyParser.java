@@ -34,8 +34,8 @@ public final class PolicyParser {
 
     static final int MAX_STAGES = 20;
 
-    private static final List<String> POLICY_KEYS =
-            List.of("endpoint", "stages", "analysis", "metrics", "signOff", "promote", "rollback", "dryRun");
+    private static final List<String> POLICY_KEYS = List.of(
+            "endpoint", "stages", "analysis", "metrics", "signOff", "promote", "rollback", "dryRun", "evidence");
     private static final List<String> STAGE_KEYS = List.of("weight", "bake", "maxBake", "signOff");
     private static final List<String> ANALYSIS_KEYS = List.of(
             "interval",
@@ -138,10 +138,12 @@ public final class PolicyParser {
         RollbackSettings rollback =
                 top.mapping("rollback", ROLLBACK_KEYS).map(this::rollback).orElse(RollbackSettings.defaults());
         boolean dryRun = top.orDefault("dryRun", BOOLEAN, false);
+        EvidenceSettings evidence = new EvidenceSection(errors).read(top);
         if (!errors.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun));
+        return Optional.of(
+                new Policy(endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, evidence));
     }
 
     private AnalysisSettings analysis(MappingReader top) {

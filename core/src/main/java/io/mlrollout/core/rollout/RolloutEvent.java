@@ -9,7 +9,10 @@ import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything the engine decides or observes, in order. Events are the audit trail: each becomes one human line in the
@@ -40,6 +43,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = RolloutEvent.Aborted.class, name = "aborted"),
     @JsonSubTypes.Type(value = RolloutEvent.DryRunChecked.class, name = "dry-run-checked"),
     @JsonSubTypes.Type(value = RolloutEvent.Ignored.class, name = "ignored"),
+    @JsonSubTypes.Type(value = RolloutEvent.EvidenceAttached.class, name = "evidence-attached"),
+    @JsonSubTypes.Type(value = RolloutEvent.PackSealed.class, name = "pack-sealed"),
 })
 public sealed interface RolloutEvent {
 
@@ -139,4 +144,22 @@ public sealed interface RolloutEvent {
 
     /** A request that does not apply in the current phase (e.g. promote before the canary passed). */
     record Ignored(Instant at, String request, String reason) implements RolloutEvent {}
+
+    /** A file the pipeline attached, as it was when the rollout started. */
+    record AttachedFile(String name, String file, String sha256, long size) {}
+
+    /**
+     * Recorded right after {@link Started}, before anything moves: the lineage facts the pipeline stated (model and
+     * data versions, ...) and the digest of every file it attached, so a later copy can be checked against them.
+     */
+    record EvidenceAttached(Instant at, Map<String, String> lineage, List<AttachedFile> attachments)
+            implements RolloutEvent {
+        public EvidenceAttached {
+            lineage = Collections.unmodifiableMap(new TreeMap<>(lineage));
+            attachments = List.copyOf(attachments);
+        }
+    }
+
+    /** An evidence pack was written at rest; the chain vouches for its manifest through this digest. */
+    record PackSealed(Instant at, String manifestSha256, int entries) implements RolloutEvent {}
 }
