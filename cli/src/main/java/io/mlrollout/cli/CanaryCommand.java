@@ -1,5 +1,7 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.audit.Attachment;
+import io.mlrollout.core.audit.Attachments;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.rollout.RolloutDriver;
@@ -8,6 +10,9 @@ import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +42,19 @@ final class CanaryCommand extends StatefulCommand {
 
     @Option(names = "--rollout-id", paramLabel = "ID", description = "an id for the rollout; default: the CI's run id")
     String rolloutId;
+
+    @Option(
+            names = EvidenceInputs.ATTACH,
+            paramLabel = "NAME=FILE",
+            description = "a file for the evidence pack, e.g. fairness=reports/fairness.html (repeatable); read and"
+                    + " recorded by its SHA-256 when the rollout starts")
+    Map<String, String> attach = new LinkedHashMap<>();
+
+    @Option(
+            names = "--lineage",
+            paramLabel = "KEY=VALUE",
+            description = "a lineage fact for the evidence, e.g. model=fraud-v2 or data=2026-11-01 (repeatable)")
+    Map<String, String> lineage = new LinkedHashMap<>();
 
     CanaryCommand(Environment env) {
         super(env);
@@ -84,6 +102,14 @@ final class CanaryCommand extends StatefulCommand {
                         state + " holds the rollout of " + saved.get().subject().candidate() + ", not of " + candidate
                                 + "; use a new state file for a new rollout");
             }
+            if (saved.isPresent() && !(attach.isEmpty() && lineage.isEmpty())) {
+                throw new InputException(
+                        "",
+                        attach.isEmpty() ? "--lineage" : EvidenceInputs.ATTACH,
+                        "is recorded when a rollout starts, and the rollout in " + state + " has started already");
+            }
+            List<Attachment> attachments =
+                    saved.isEmpty() ? EvidenceInputs.read(attach, session.policy.evidence()) : List.of();
             if (saved.isPresent() && saved.get().phase().isResting()) {
                 out().println(LogLines.PREFIX + "the rollout in " + state + " has already ended");
                 return finish(session, saved.get());
@@ -107,6 +133,10 @@ final class CanaryCommand extends StatefulCommand {
                             env.actor());
                 } else {
                     requireNoOtherCandidate(router, session.endpoint.name());
+                    if (!attachments.isEmpty() || !lineage.isEmpty()) {
+                        Attachments.store(session.files.attachments(), attachments);
+                        listener = Attachments.recordedAfterStart(listener, lineage, attachments);
+                    }
                     RolloutDriver driver = RolloutDriver.start(
                             session.engine,
                             router,

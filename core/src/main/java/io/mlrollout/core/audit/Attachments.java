@@ -1,7 +1,9 @@
 package io.mlrollout.core.audit;
 
 import io.mlrollout.core.policy.EvidenceSettings;
+import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.rollout.RolloutState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a rollout brings for its evidence pack: the checks made before anything moves, the event that records it, and
@@ -16,34 +19,42 @@ import java.util.Map;
  */
 public final class Attachments {
 
+    /** One reason the attachments cannot be used, with the field the user wrote it in. */
+    public record Problem(String field, String message) {
+        @Override
+        public String toString() {
+            return field + ": " + message;
+        }
+    }
+
     private Attachments() {}
 
     /**
-     * Why the attachments cannot be used, one line per problem, each naming its field: {@code fieldOf} turns an
+     * Why the attachments cannot be used, each problem naming its field: {@code fieldOf} turns an
      * attachment's name into the field the user wrote it in ({@code --attach fairness}, {@code attachments.fairness}).
      * Empty when every attachment is a non-empty file with a valid name and every one the policy requires is there.
      */
-    public static List<String> problems(
-            List<Attachment> attachments,
-            EvidenceSettings required,
-            java.util.function.Function<String, String> fieldOf) {
-        List<String> problems = new ArrayList<>();
+    public static List<Problem> problems(
+            List<Attachment> attachments, EvidenceSettings required, Function<String, String> fieldOf) {
+        List<Problem> problems = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Attachment a : attachments) {
             if (!EvidenceSettings.ATTACHMENT_NAME.matcher(a.name()).matches()) {
-                problems.add(fieldOf.apply(a.name()) + ": " + EvidenceSettings.notAnAttachmentName(a.name()));
+                problems.add(new Problem(fieldOf.apply(a.name()), EvidenceSettings.notAnAttachmentName(a.name())));
             } else if (names.contains(a.name())) {
-                problems.add(fieldOf.apply(a.name()) + ": is given twice");
+                problems.add(new Problem(fieldOf.apply(a.name()), "is given twice"));
             } else if (a.content().length == 0) {
-                problems.add(fieldOf.apply(a.name()) + ": " + a.file() + " is empty");
+                problems.add(new Problem(fieldOf.apply(a.name()), a.file() + " is empty"));
             }
             names.add(a.name());
         }
         for (int i = 0; i < required.requireAttachments().size(); i++) {
             String name = required.requireAttachments().get(i);
             if (!names.contains(name)) {
-                problems.add("evidence.requireAttachments[" + i + "]: the policy requires an attachment named '" + name
-                        + "', and none was given (" + fieldOf.apply(name) + ")");
+                problems.add(new Problem(
+                        "evidence.requireAttachments[" + i + "]",
+                        "the policy requires an attachment named '" + name + "', and none was given ("
+                                + fieldOf.apply(name) + ")"));
             }
         }
         return problems;
@@ -88,5 +99,32 @@ public final class Attachments {
             loaded.add(a);
         }
         return loaded;
+    }
+
+    /**
+     * {@code listener}, recording {@code lineage} and the attachments' digests right after the rollout's start event,
+     * before the driver moves anything.
+     */
+    public static RolloutDriver.Listener recordedAfterStart(
+            RolloutDriver.Listener listener, Map<String, String> lineage, List<Attachment> attachments) {
+        return new RolloutDriver.Listener() {
+            @Override
+            public void recorded(RolloutEvent event) {
+                listener.recorded(event);
+                if (event instanceof RolloutEvent.Started started) {
+                    listener.recorded(event(started.at(), lineage, attachments));
+                }
+            }
+
+            @Override
+            public void saved(RolloutState state) {
+                listener.saved(state);
+            }
+
+            @Override
+            public void rested(RolloutState state) {
+                listener.rested(state);
+            }
+        };
     }
 }
