@@ -62,8 +62,16 @@ public final class EvidencePack {
         }
     }
 
-    /** A pack as written: where, the manifest's digest, and how many entries the manifest lists. */
-    public record Written(Path file, String manifestSha256, int entries) {}
+    /** A pack as written: where, and the event that sealed its manifest's digest into the chain. */
+    public record Written(Path file, RolloutEvent.PackSealed event) {
+        public String manifestSha256() {
+            return event.manifestSha256();
+        }
+
+        public int entries() {
+            return event.entries();
+        }
+    }
 
     private EvidencePack() {}
 
@@ -87,7 +95,8 @@ public final class EvidencePack {
         Map<String, byte[]> entries = entries(contents, events);
         byte[] manifest = manifest(events, entries);
         String manifestSha256 = Sha256.hex(manifest);
-        evidence.append(new RolloutEvent.PackSealed(at, manifestSha256, entries.size()));
+        RolloutEvent.PackSealed event = new RolloutEvent.PackSealed(at, manifestSha256, entries.size());
+        evidence.append(event);
         evidence.seal(at, key);
         byte[] chain = Files.readAllBytes(evidence.file());
 
@@ -106,7 +115,7 @@ public final class EvidencePack {
         } finally {
             Files.deleteIfExists(temporary);
         }
-        return Optional.of(new Written(target, manifestSha256, entries.size()));
+        return Optional.of(new Written(target, event));
     }
 
     /** The entries the manifest lists, by name in sorted order. */
