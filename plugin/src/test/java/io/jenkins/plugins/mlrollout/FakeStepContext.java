@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlrollout;
 
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import hudson.FilePath;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -29,6 +30,7 @@ final class FakeStepContext extends StepContext {
         final List<Object> results = new ArrayList<>();
         final List<Throwable> failures = new ArrayList<>();
         volatile Runnable whenEnded = () -> {};
+        volatile FilePath workspace;
 
         Bindings(Run<?, ?> run, TaskListener listener) {
             this.run = run;
@@ -56,6 +58,9 @@ final class FakeStepContext extends StepContext {
         if (key == TaskListener.class) {
             return key.cast(bindings().listener);
         }
+        if (key == FilePath.class) {
+            return key.cast(bindings().workspace);
+        }
         return null;
     }
 
@@ -69,6 +74,11 @@ final class FakeStepContext extends StepContext {
     public synchronized void onFailure(Throwable t) {
         bindings().whenEnded.run();
         bindings().failures.add(t);
+    }
+
+    /** The step runs inside {@code node}, in this workspace; without it, as outside any node, there is none. */
+    void inWorkspace(FilePath workspace) {
+        bindings().workspace = workspace;
     }
 
     /** Runs {@code check} at the moment the step ends, before Pipeline would run the next statement. */
