@@ -110,14 +110,16 @@ public final class EvidencePackVerifier {
             if (!line.has("event")) {
                 continue;
             }
-            RolloutEvent event = Json.mapper().treeToValue(line.get("event"), RolloutEvent.class);
+            // Only the two events the pack needs are read whole: an event type this version does not know
+            // (recorded by a newer one) must not stop the check.
+            String type = line.get("event").path("type").asText();
             eventsAfter++;
-            if (event instanceof RolloutEvent.PackSealed p) {
-                sealed = p;
+            if (type.equals("pack-sealed")) {
+                sealed = Json.mapper().treeToValue(line.get("event"), RolloutEvent.PackSealed.class);
                 sealedLine = i + 1;
                 eventsAfter = 0;
-            } else if (event instanceof RolloutEvent.EvidenceAttached a && attached == null) {
-                attached = a;
+            } else if (type.equals("evidence-attached") && attached == null) {
+                attached = Json.mapper().treeToValue(line.get("event"), RolloutEvent.EvidenceAttached.class);
             }
         }
         if (sealed == null) {

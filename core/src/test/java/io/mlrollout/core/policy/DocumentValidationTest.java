@@ -29,12 +29,12 @@ class DocumentValidationTest {
                 "- weight: 5\n",
                 "",
                 "the policy must be a mapping of keys (endpoint, stages, analysis, metrics, signOff, promote,"
-                        + " rollback, dryRun), got a list");
+                        + " rollback, dryRun, evidence), got a list");
         assertRefused(
                 "just some words",
                 "",
                 "the policy must be a mapping of keys (endpoint, stages, analysis, metrics, signOff, promote,"
-                        + " rollback, dryRun), got the text 'just some words'");
+                        + " rollback, dryRun, evidence), got the text 'just some words'");
     }
 
     @Test
