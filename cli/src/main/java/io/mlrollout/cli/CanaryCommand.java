@@ -1,6 +1,8 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.analysis.PreflightPlan;
+import io.mlrollout.core.audit.Attachment;
+import io.mlrollout.core.audit.Attachments;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.policy.PolicyException;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -59,6 +62,19 @@ final class CanaryCommand extends StatefulCommand {
             paramLabel = "NAME=VALUE",
             description = "a template parameter, e.g. --param errorBudget=20%; repeat for each")
     Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(
+            names = EvidenceInputs.ATTACH,
+            paramLabel = "NAME=FILE",
+            description = "a file for the evidence pack, e.g. fairness=reports/fairness.html (repeatable); read and"
+                    + " recorded by its SHA-256 when the rollout starts")
+    Map<String, String> attach = new LinkedHashMap<>();
+
+    @Option(
+            names = "--lineage",
+            paramLabel = "KEY=VALUE",
+            description = "a lineage fact for the evidence, e.g. model=fraud-v2 or data=2026-11-01 (repeatable)")
+    Map<String, String> lineage = new LinkedHashMap<>();
 
     CanaryCommand(Environment env) {
         super(env);
@@ -173,6 +189,14 @@ final class CanaryCommand extends StatefulCommand {
                         state + " holds the rollout of " + saved.get().subject().candidate() + ", not of " + candidate
                                 + "; use a new state file for a new rollout");
             }
+            if (saved.isPresent() && !(attach.isEmpty() && lineage.isEmpty())) {
+                throw new InputException(
+                        "",
+                        attach.isEmpty() ? "--lineage" : EvidenceInputs.ATTACH,
+                        "is recorded when a rollout starts, and the rollout in " + state + " has started already");
+            }
+            List<Attachment> attachments =
+                    saved.isEmpty() ? EvidenceInputs.read(attach, session.policy.evidence()) : List.of();
             if (saved.isPresent() && saved.get().phase().isResting()) {
                 out().println(LogLines.PREFIX + "the rollout in " + state + " has already ended");
                 return finish(session, saved.get());
@@ -199,6 +223,10 @@ final class CanaryCommand extends StatefulCommand {
                     requireNoOtherCandidate(router, session.endpoint.name());
                     if (!planAllows(session, router, metrics, time)) {
                         return ExitCodes.FAILED;
+                    }
+                    if (!attachments.isEmpty() || !lineage.isEmpty()) {
+                        Attachments.store(session.files.attachments(), attachments);
+                        listener = Attachments.recordedAfterStart(listener, lineage, attachments);
                     }
                     RolloutDriver driver = RolloutDriver.start(
                             session.engine,

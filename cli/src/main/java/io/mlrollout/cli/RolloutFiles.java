@@ -54,6 +54,21 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
                 stateFile.resolveSibling(stem + ".report.json"));
     }
 
+    /** The evidence pack written at rest, beside the evidence file: {@code rollout.evidence-pack.zip}. */
+    public Path pack() {
+        return evidence.resolveSibling(stem(evidence) + "-pack.zip");
+    }
+
+    /** Where the files attached at the start are kept for the pack: {@code rollout.evidence.attachments/}. */
+    public Path attachments() {
+        return evidence.resolveSibling(stem(evidence) + ".attachments");
+    }
+
+    private static String stem(Path evidence) {
+        String name = evidence.getFileName().toString();
+        return name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
+    }
+
     /**
      * The saved state, if there is one.
      *

@@ -42,8 +42,9 @@ final class Wrapup {
     int report(Session session, RolloutState end) throws IOException {
         EvidenceLog evidence = session.evidence();
         if (end.phase().isResting()) {
-            // At rest: a seal closes the evidence, so a file cut short later shows as "not sealed".
-            evidence.seal(end.phaseSince(), sealKey);
+            // At rest: the pack's manifest goes into the evidence and a seal closes it, so a file cut short later
+            // shows as "not sealed" and the pack as not the one the chain vouches for.
+            pack(session, evidence, end);
         }
         Report.EvidenceHead head = Report.EvidenceHead.of(evidence, sealKey);
         session.files.saveState(end, head);
@@ -100,6 +101,19 @@ final class Wrapup {
             }
         }
         return ExitCodes.of(end);
+    }
+
+    /** Writes the evidence pack; if it cannot be written, the evidence is still sealed and the console says why. */
+    private void pack(Session session, EvidenceLog evidence, RolloutState end) throws IOException {
+        try {
+            PackWriter.write(session, evidence, end.phaseSince(), sealKey)
+                    .ifPresent(pack -> out.println(LogLines.PREFIX + "evidence pack " + pack.file() + ": "
+                            + pack.entries() + " entries, manifest sha256 " + pack.manifestSha256()));
+        } catch (IOException | RuntimeException e) {
+            out.println(LogLines.PREFIX + "WARNING: could not write the evidence pack " + session.files.pack() + ": "
+                    + e.getMessage());
+        }
+        evidence.seal(end.phaseSince(), sealKey);
     }
 
     /** After Ctrl-C or SIGTERM: where traffic is, and what to run next. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.simulator.Simulator;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,12 +133,31 @@ class SecretsTest {
         try (Stream<Path> all = Files.walk(dir)) {
             files = all.filter(Files::isRegularFile).toList();
         }
-        assertThat(files).extracting(p -> p.getFileName().toString()).contains("state.json", "state.evidence.jsonl");
+        assertThat(files)
+                .extracting(p -> p.getFileName().toString())
+                .contains("state.json", "state.evidence.jsonl", "state.evidence-pack.zip");
         for (Path file : files) {
-            assertThat(Files.readString(file, StandardCharsets.UTF_8))
-                    .as(file.toString())
-                    .doesNotContain(ROUTER_TOKEN)
-                    .doesNotContain(PROMETHEUS_PASSWORD);
+            for (String text : texts(file)) {
+                assertThat(text)
+                        .as(file.toString())
+                        .doesNotContain(ROUTER_TOKEN)
+                        .doesNotContain(PROMETHEUS_PASSWORD);
+            }
         }
+    }
+
+    /** A file's text, or, for the evidence pack, the text of each of its entries. */
+    private static List<String> texts(Path file) throws IOException {
+        if (!file.getFileName().toString().endsWith(".zip")) {
+            return List.of(Files.readString(file, StandardCharsets.UTF_8));
+        }
+        List<String> texts = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file);
+                ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                texts.add(new String(zip.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return texts;
     }
 }

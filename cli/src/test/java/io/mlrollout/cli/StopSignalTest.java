@@ -86,7 +86,9 @@ class StopSignalTest {
             assertThat(RolloutStateCodec.read(Files.readString(state)).phase()).isEqualTo(Phase.ROLLED_BACK);
             assertThat(dir.resolve("state.report.html")).exists();
             List<String> evidence = Files.readAllLines(dir.resolve("state.evidence.jsonl"));
-            assertThat(evidence.get(evidence.size() - 2)).contains("\"type\":\"rolled-back\"");
+            // the rollback, then the evidence pack's manifest digest, then the seal
+            assertThat(evidence.get(evidence.size() - 3)).contains("\"type\":\"rolled-back\"");
+            assertThat(evidence.get(evidence.size() - 2)).contains("\"type\":\"pack-sealed\"");
             assertThat(evidence.get(evidence.size() - 1)).contains("\"seal\"");
             assertThat(EvidenceVerifier.verify(dir.resolve("state.evidence.jsonl"))
                             .sealed())

@@ -146,6 +146,18 @@ public final class LogLines {
         if (event instanceof RolloutEvent.GateExpiring e) {
             return "the sign-off for " + e.purpose() + " expires at " + e.expiresAt();
         }
+        if (event instanceof RolloutEvent.EvidenceAttached e) {
+            return "evidence attached: "
+                    + (e.attachments().isEmpty()
+                            ? "no files"
+                            : e.attachments().stream()
+                                    .map(a -> a.name() + " (" + a.file() + ", sha256 " + a.sha256() + ")")
+                                    .collect(Collectors.joining(", ")))
+                    + (e.lineage().isEmpty() ? "" : "; lineage " + e.lineage());
+        }
+        if (event instanceof RolloutEvent.PackSealed e) {
+            return "evidence pack written: " + e.entries() + " entries, manifest sha256 " + e.manifestSha256();
+        }
         throw new IllegalArgumentException("unknown event " + event);
     }
 

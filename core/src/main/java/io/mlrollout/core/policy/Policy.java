@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param template the shared template the policy was made from; empty for a policy written out in full
  * @param schedule the policy's deployment windows and freezes, on top of the endpoint's, and what to do outside them
  * @param notifications events the policy adds to the endpoint's notification sinks
+ * @param evidence what the rollout must attach for its evidence pack
  */
 public record Policy(
         Optional<String> endpoint,
@@ -24,7 +25,8 @@ public record Policy(
         boolean dryRun,
         Optional<TemplateOrigin> template,
         ScheduleSettings schedule,
-        List<NotificationSubscription> notifications) {
+        List<NotificationSubscription> notifications,
+        EvidenceSettings evidence) {
 
     public Policy {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -37,6 +39,61 @@ public record Policy(
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(schedule, "schedule");
         notifications = List.copyOf(notifications);
+        Objects.requireNonNull(evidence, "evidence");
+    }
+
+    /** A policy with its schedule, notifications and template, requiring no attachments. */
+    public Policy(
+            Optional<String> endpoint,
+            List<Stage> stages,
+            AnalysisSettings analysis,
+            List<MetricSpec> metrics,
+            Optional<SignOffPolicy> signOff,
+            PromoteSettings promote,
+            RollbackSettings rollback,
+            boolean dryRun,
+            Optional<TemplateOrigin> template,
+            ScheduleSettings schedule,
+            List<NotificationSubscription> notifications) {
+        this(
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                template,
+                schedule,
+                notifications,
+                EvidenceSettings.none());
+    }
+
+    /** A policy written out in full, with no schedule or notifications of its own. */
+    public Policy(
+            Optional<String> endpoint,
+            List<Stage> stages,
+            AnalysisSettings analysis,
+            List<MetricSpec> metrics,
+            Optional<SignOffPolicy> signOff,
+            PromoteSettings promote,
+            RollbackSettings rollback,
+            boolean dryRun,
+            EvidenceSettings evidence) {
+        this(
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                Optional.empty(),
+                ScheduleSettings.defaults(),
+                List.of(),
+                evidence);
     }
 
     /** A policy written out in full, not made from a template, without a schedule or notifications of its own. */
@@ -127,7 +184,8 @@ public record Policy(
                 dryRun,
                 template,
                 schedule,
-                notifications);
+                notifications,
+                evidence);
     }
 
     public Policy withSignOff(Optional<SignOffPolicy> rules) {
@@ -142,7 +200,8 @@ public record Policy(
                 dryRun,
                 template,
                 schedule,
-                notifications);
+                notifications,
+                evidence);
     }
 
     /** The policy with every sign-off taken away: for a replay of recorded metrics, where nobody signs. */
@@ -162,7 +221,8 @@ public record Policy(
                 dryRun,
                 template,
                 schedule,
-                notifications);
+                notifications,
+                evidence);
     }
 
     public Policy withDryRun(boolean dry) {
@@ -177,7 +237,8 @@ public record Policy(
                 dry,
                 template,
                 schedule,
-                notifications);
+                notifications,
+                evidence);
     }
 
     public Policy withTemplate(TemplateOrigin origin) {
@@ -192,6 +253,7 @@ public record Policy(
                 dryRun,
                 Optional.of(origin),
                 schedule,
-                notifications);
+                notifications,
+                evidence);
     }
 }

@@ -44,7 +44,8 @@ public final class PolicyParser {
             "rollback",
             "dryRun",
             "schedule",
-            "notifications");
+            "notifications",
+            "evidence");
     private static final List<String> STAGE_KEYS = List.of("weight", "bake", "maxBake", "signOff", ShadowShare.KEY);
     private static final List<String> ANALYSIS_KEYS = List.of(
             "interval",
@@ -149,11 +150,23 @@ public final class PolicyParser {
         boolean dryRun = top.orDefault("dryRun", BOOLEAN, false);
         ScheduleSettings schedule = ScheduleSection.policySchedule(top, errors);
         List<NotificationSubscription> notifications = NotificationsSection.policy(top, errors);
+        EvidenceSettings evidence = new EvidenceSection(errors).read(top);
         if (!errors.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new Policy(
-                endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, schedule, notifications));
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                Optional.empty(),
+                schedule,
+                notifications,
+                evidence));
     }
 
     private AnalysisSettings analysis(MappingReader top) {

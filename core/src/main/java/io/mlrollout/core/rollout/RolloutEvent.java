@@ -12,7 +12,10 @@ import io.mlrollout.core.signoff.RoleTally;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything the engine decides or observes, in order. Events are the audit trail: each becomes one human line in the
@@ -47,6 +50,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = RolloutEvent.WindowOpened.class, name = "window-opened"),
     @JsonSubTypes.Type(value = RolloutEvent.GateEscalated.class, name = "gate-escalated"),
     @JsonSubTypes.Type(value = RolloutEvent.GateExpiring.class, name = "gate-expiring"),
+    @JsonSubTypes.Type(value = RolloutEvent.EvidenceAttached.class, name = "evidence-attached"),
+    @JsonSubTypes.Type(value = RolloutEvent.PackSealed.class, name = "pack-sealed"),
 })
 public sealed interface RolloutEvent {
 
@@ -239,4 +244,22 @@ public sealed interface RolloutEvent {
 
     /** A gate will expire soon. */
     record GateExpiring(Instant at, String purpose, Instant expiresAt) implements RolloutEvent {}
+
+    /** A file the pipeline attached, as it was when the rollout started. */
+    record AttachedFile(String name, String file, String sha256, long size) {}
+
+    /**
+     * Recorded right after {@link Started}, before anything moves: the lineage facts the pipeline stated (model and
+     * data versions, ...) and the digest of every file it attached, so a later copy can be checked against them.
+     */
+    record EvidenceAttached(Instant at, Map<String, String> lineage, List<AttachedFile> attachments)
+            implements RolloutEvent {
+        public EvidenceAttached {
+            lineage = Collections.unmodifiableMap(new TreeMap<>(lineage));
+            attachments = List.copyOf(attachments);
+        }
+    }
+
+    /** An evidence pack was written at rest; the chain vouches for its manifest through this digest. */
+    record PackSealed(Instant at, String manifestSha256, int entries) implements RolloutEvent {}
 }

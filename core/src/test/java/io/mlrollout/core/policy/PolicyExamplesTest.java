@@ -131,7 +131,8 @@ class PolicyExamplesTest {
                         List.of("alice", "ml-risk"), 2, false, Duration.ofHours(24), OnExpiry.ROLLBACK)),
                 new PromoteSettings(Duration.ofMinutes(30), 10, true),
                 new RollbackSettings(true, OnAbort.ROLLBACK),
-                false);
+                false,
+                EvidenceSettings.none());
         assertThat(policy).isEqualTo(expected);
     }
 

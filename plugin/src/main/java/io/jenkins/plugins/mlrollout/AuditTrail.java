@@ -2,7 +2,10 @@ package io.jenkins.plugins.mlrollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import io.mlrollout.core.audit.Attachment;
+import io.mlrollout.core.audit.Attachments;
 import io.mlrollout.core.audit.EvidenceLog;
+import io.mlrollout.core.audit.EvidencePack;
 import io.mlrollout.core.audit.HtmlReport;
 import io.mlrollout.core.audit.Report;
 import io.mlrollout.core.audit.ReportBuilder;
@@ -16,18 +19,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A rollout's record in its build's directory, {@code <build>/ml-rollout/<endpoint>/}: the hash-chained evidence file
  * ({@code evidence.jsonl}), closed by a seal line whenever the rollout comes to rest, and the HTML report drawn from it
- * ({@code report.html}). Reopened after a restart, it continues the chain and rebuilds the report from the evidence, so
+ * ({@code report.html}); and, at rest, the evidence pack ({@code evidence-pack.zip}) with the files the pipeline attached,
+ * kept under {@code attachments/} from the start. Reopened after a restart, it continues the chain and rebuilds the report from the evidence, so
  * nothing else needs to be kept.
  */
 final class AuditTrail {
 
     static final String EVIDENCE = "evidence.jsonl";
     static final String REPORT = "report.html";
+    static final String PACK = "evidence-pack.zip";
+    static final String ATTACHMENTS = "attachments";
 
     private final Path directory;
     private final EvidenceLog evidence;
@@ -86,6 +93,38 @@ final class AuditTrail {
             sealedWith = evidence.sealed() ? key.map(SealKey::fingerprint).orElse(null) : null;
         }
         return head();
+    }
+
+    /** Keeps a copy of the files attached at the start, for the pack written at rest. */
+    void keep(List<Attachment> attachments) throws IOException {
+        Attachments.store(directory.resolve(ATTACHMENTS), attachments);
+    }
+
+    /**
+     * Writes the evidence pack, which seals the evidence with its manifest's digest; nothing when the evidence ends with
+     * its pack already.
+     *
+     * @return the event that sealed the pack's manifest, if a pack was written
+     */
+    synchronized Optional<RolloutEvent.PackSealed> pack(
+            Instant at, Optional<SealKey> key, String policyText, Map<String, Object> endpointSettings)
+            throws IOException {
+        List<RolloutEvent> events = EvidenceLog.readEvents(evidence.file());
+        Optional<RolloutEvent.EvidenceAttached> attached = events.stream()
+                .filter(RolloutEvent.EvidenceAttached.class::isInstance)
+                .map(RolloutEvent.EvidenceAttached.class::cast)
+                .findFirst();
+        List<Attachment> attachments =
+                attached.isPresent() ? Attachments.load(directory.resolve(ATTACHMENTS), attached.get()) : List.of();
+        EvidencePack.Contents contents =
+                new EvidencePack.Contents(policyText, endpointSettings, attachments, HtmlReport.render(report()));
+        Optional<EvidencePack.Written> written =
+                EvidencePack.write(directory.resolve(PACK), contents, evidence, at, key);
+        written.ifPresent(w -> {
+            report.accept(w.event());
+            sealedWith = evidence.sealed() ? key.map(SealKey::fingerprint).orElse(null) : null;
+        });
+        return written.map(EvidencePack.Written::event);
     }
 
     synchronized boolean sealed() {

@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.mlrollout.core.audit.Attachments;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.Report;
 import io.mlrollout.core.audit.SealKey;
@@ -102,6 +103,7 @@ final class LiveRollout implements RolloutDriver.Listener {
             MetricsSource metrics,
             String candidate,
             @CheckForNull String startedBy,
+            AttachedEvidence evidence,
             TaskListener log)
             throws IOException {
         RolloutEngine engine = plan.engine();
@@ -120,6 +122,11 @@ final class LiveRollout implements RolloutDriver.Listener {
         live.attach(log);
         plan.note().ifPresent(live::say);
         first.events().forEach(live::recorded);
+        if (!evidence.isEmpty()) {
+            // Recorded before anything moves, so the chain vouches for the files as they were at the start.
+            audit.keep(evidence.attachments());
+            live.recorded(Attachments.event(first.events().get(0).at(), evidence.lineage(), evidence.attachments()));
+        }
         live.saved(first.state());
         live.runSoon(services);
         return live;
@@ -309,12 +316,19 @@ final class LiveRollout implements RolloutDriver.Listener {
     }
 
     /**
-     * At rest: closes the evidence with a seal (keyed with the configured seal key, if any), keeps its head with the
-     * build and in the report, and tells the log. A seal key that cannot be used does not stop the seal: the file is
-     * sealed without a key and the log says why, naming the credential, never its secret.
+     * At rest: writes the evidence pack, whose manifest's digest goes into the evidence, closes the evidence with a seal
+     * (keyed with the configured seal key, if any), keeps its head with the build and in the report, and tells the log.
+     * A seal key that cannot be used does not stop the seal: the file is sealed without a key and the log says why,
+     * naming the credential, never its secret. A pack that cannot be written does not stop it either.
      */
     private void seal(RolloutState state) {
         Optional<SealKey> key = CredentialResolver.configuredSealKey(this::say);
+        try {
+            audit.pack(state.phaseSince(), key, action.policyText(), PackEndpointSettings.of(plan.endpoint()))
+                    .ifPresent(packed -> print(LogLines.format(packed)));
+        } catch (IOException | RuntimeException e) {
+            warn("could not write the evidence pack: " + e.getMessage(), e);
+        }
         try {
             action.persist(state, audit.seal(state.phaseSince(), key));
             say(audit.headLine());

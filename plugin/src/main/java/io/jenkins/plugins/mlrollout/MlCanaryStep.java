@@ -3,9 +3,11 @@ package io.jenkins.plugins.mlrollout;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.mlrollout.core.analysis.PreflightPlan;
+import io.mlrollout.core.audit.Attachment;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.rollout.RolloutState;
@@ -14,6 +16,7 @@ import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,8 @@ public class MlCanaryStep extends Step {
     private String template;
     private Integer templateVersion;
     private Map<String, Object> templateParams;
+    private Map<String, String> attachments = Map.of();
+    private Map<String, String> lineage = Map.of();
 
     /**
      * @param policy the policy's text (YAML or JSON), e.g. from {@code readFile}
@@ -111,6 +116,38 @@ public class MlCanaryStep extends Step {
         this.templateParams = templateParams == null ? null : new LinkedHashMap<>(templateParams);
     }
 
+    /** Files from the workspace for the evidence pack, by name, e.g. {@code [fairness: 'reports/fairness.html']}. */
+    public Map<String, String> getAttachments() {
+        return attachments;
+    }
+
+    @DataBoundSetter
+    public void setAttachments(@CheckForNull Map<String, String> attachments) {
+        this.attachments = texts(attachments);
+    }
+
+    /** Lineage facts for the evidence, e.g. {@code [model: 'fraud-v2', data: '2026-11-01']}. */
+    public Map<String, String> getLineage() {
+        return lineage;
+    }
+
+    @DataBoundSetter
+    public void setLineage(@CheckForNull Map<String, String> lineage) {
+        this.lineage = texts(lineage);
+    }
+
+    /**
+     * The map as text: Pipeline hands a Groovy map over as it is, so a key or value may be a GString or a number
+     * whatever the declared type says.
+     */
+    private static Map<String, String> texts(@CheckForNull Map<?, ?> map) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        if (map != null) {
+            map.forEach((key, value) -> texts.put(String.valueOf(key), String.valueOf(value)));
+        }
+        return Collections.unmodifiableMap(texts);
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new Execution(this, context);
@@ -122,6 +159,9 @@ public class MlCanaryStep extends Step {
         private static final long serialVersionUID = 1L;
 
         private final transient MlCanaryStep step;
+        /** Where the attachments are read from; only needed before the rollout starts. */
+        private transient FilePath workspace;
+
         private String endpoint;
 
         Execution(MlCanaryStep step, StepContext context) {
@@ -143,6 +183,7 @@ public class MlCanaryStep extends Step {
                 throw new AbortException("mlCanary: this build already rolled out to endpoint '" + endpoint
                         + "'; a build runs one rollout per endpoint, start a new build for another");
             }
+            workspace = step.getAttachments().isEmpty() ? null : getContext().get(FilePath.class);
             startSoon(() -> begin(plan, policyText, candidate, run, log));
             return false;
         }
@@ -179,7 +220,10 @@ public class MlCanaryStep extends Step {
 
         /** Looks the credentials up, takes the endpoint and starts the rollout; on the plugin's threads. */
         private void begin(RolloutPlan plan, String policyText, String candidate, Run<?, ?> run, TaskListener log)
-                throws IOException {
+                throws IOException, InterruptedException {
+            List<Attachment> attached = WorkspaceAttachments.read(
+                    workspace, step.getAttachments(), plan.policy().evidence());
+            AttachedEvidence evidence = new AttachedEvidence(step.getLineage(), attached);
             RolloutServices services = RolloutServices.current();
             TrafficRouter router = plan.router(run, services);
             plan.requireMirroring(router);
@@ -191,7 +235,9 @@ public class MlCanaryStep extends Step {
             RolloutAction action = new RolloutAction(run, endpoint, policyText, step.isDryRun());
             try {
                 run.addAction(action);
-                follow(action.begin(plan, services, router, metrics, candidate, People.startedBy(run), log), log);
+                follow(
+                        action.begin(plan, services, router, metrics, candidate, People.startedBy(run), evidence, log),
+                        log);
             } catch (IOException | RuntimeException e) {
                 run.removeAction(action);
                 locks.release(endpoint, run);

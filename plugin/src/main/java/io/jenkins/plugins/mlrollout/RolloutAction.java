@@ -190,6 +190,11 @@ public class RolloutAction implements RunAction2 {
         return (root == null ? "/" : root) + run.getUrl() + getUrlName() + "/report";
     }
 
+    /** The policy's text as the pipeline gave it. */
+    String policyText() {
+        return policy;
+    }
+
     /** Where the evidence file and the report are. */
     Path directory() {
         return AuditTrail.directory(run.getRootDir().toPath(), endpoint);
@@ -202,9 +207,10 @@ public class RolloutAction implements RunAction2 {
             MetricsSource metrics,
             String candidate,
             @CheckForNull String startedBy,
+            AttachedEvidence evidence,
             TaskListener log)
             throws IOException {
-        live = LiveRollout.begin(this, plan, services, router, metrics, candidate, startedBy, log);
+        live = LiveRollout.begin(this, plan, services, router, metrics, candidate, startedBy, evidence, log);
         return live;
     }
 
@@ -555,6 +561,34 @@ public class RolloutAction implements RunAction2 {
         }
         rsp.setContentType("text/plain;charset=UTF-8");
         rsp.setHeader("X-Content-Type-Options", "nosniff");
+        try (OutputStream out = rsp.getOutputStream()) {
+            Files.copy(file, out);
+        }
+    }
+
+    /** Whether the evidence pack was written: the rollout came to rest at least once. */
+    public boolean isEvidencePackWritten() {
+        return Files.isRegularFile(directory().resolve(AuditTrail.PACK));
+    }
+
+    /**
+     * The evidence pack, a zip (see docs/jenkins.md, "Evidence pack"), downloaded under a name that tells the job,
+     * build and endpoint; check it with {@code mlrollout verify-evidence}.
+     */
+    public void doEvidencePack(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException, ServletException {
+        run.getParent().checkPermission(Item.READ);
+        Path file = directory().resolve(AuditTrail.PACK);
+        if (!Files.isRegularFile(file)) {
+            rsp.sendError(404, "no evidence pack yet: it is written when the rollout comes to rest");
+            return;
+        }
+        String name = (run.getParent().getFullName() + "-" + run.getNumber() + "-" + endpoint)
+                        .replaceAll("[^A-Za-z0-9._-]", "_")
+                + "-evidence-pack.zip";
+        rsp.setContentType("application/zip");
+        rsp.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        rsp.setHeader("X-Content-Type-Options", "nosniff");
+        rsp.setContentLengthLong(Files.size(file));
         try (OutputStream out = rsp.getOutputStream()) {
             Files.copy(file, out);
         }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlrollout;
 
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import hudson.FilePath;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -33,6 +34,8 @@ final class FakeStepContext extends StepContext {
         /** The step's flow node, when a test gives one. */
         volatile FlowNode node;
 
+        volatile FilePath workspace;
+
         Bindings(Run<?, ?> run, TaskListener listener) {
             this.run = run;
             this.listener = listener;
@@ -62,6 +65,9 @@ final class FakeStepContext extends StepContext {
         if (key == FlowNode.class) {
             return key.cast(bindings().node);
         }
+        if (key == FilePath.class) {
+            return key.cast(bindings().workspace);
+        }
         return null;
     }
 
@@ -81,6 +87,11 @@ final class FakeStepContext extends StepContext {
     FakeStepContext withNode(FlowNode node) {
         bindings().node = node;
         return this;
+    }
+
+    /** The step runs inside {@code node}, in this workspace; without it, as outside any node, there is none. */
+    void inWorkspace(FilePath workspace) {
+        bindings().workspace = workspace;
     }
 
     /** Runs {@code check} at the moment the step ends, before Pipeline would run the next statement. */

@@ -149,11 +149,21 @@ class SecretsTest {
         verify(build.run, org.mockito.Mockito.never()).addAction(any());
     }
 
+    /** The text of every file under {@code root}; of the evidence pack, the text of each of its entries. */
     private static List<String> filesUnder(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
             List<String> contents = new ArrayList<>();
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                contents.add(Files.readString(file));
+                if (!file.getFileName().toString().endsWith(".zip")) {
+                    contents.add(Files.readString(file));
+                    continue;
+                }
+                try (java.io.InputStream in = Files.newInputStream(file);
+                        java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(in)) {
+                    for (var entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                        contents.add(new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
             }
             return contents;
         }

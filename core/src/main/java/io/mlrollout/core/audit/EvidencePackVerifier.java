@@ -1,0 +1,208 @@
+package io.mlrollout.core.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlrollout.core.json.Json;
+import io.mlrollout.core.rollout.RolloutEvent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Checks an {@link EvidencePack}: every entry against the manifest (changed, missing, extra), the manifest against the
+ * digest the evidence chain sealed, the chain itself ({@link EvidenceVerifier}, with the key if given), and each
+ * attachment against the digest recorded when the rollout started. Every problem found is reported, not only the
+ * first.
+ */
+public final class EvidencePackVerifier {
+
+    /** Packs are read whole; a larger entry is not one this tool wrote. */
+    private static final long MAX_ENTRY_BYTES = 2 * Attachment.MAX_BYTES;
+
+    /**
+     * @param entries how many entries the manifest lists
+     * @param chain the evidence chain's check, empty when the pack has no chain
+     * @param problems what is wrong, each naming the entry or line; empty when the pack is intact
+     */
+    public record Result(int entries, Optional<EvidenceVerifier.Result> chain, List<String> problems) {
+        public Result {
+            problems = List.copyOf(problems);
+        }
+
+        public boolean intact() {
+            return problems.isEmpty();
+        }
+    }
+
+    private EvidencePackVerifier() {}
+
+    /**
+     * @throws ZipException when the file is not a zip archive
+     */
+    public static Result verify(Path pack, Optional<SealKey> key) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Map<String, byte[]> entries = read(pack, problems);
+        byte[] manifestBytes = entries.remove(EvidencePack.MANIFEST);
+        byte[] chainBytes = entries.remove(EvidencePack.EVIDENCE);
+        Map<String, String> listed = new LinkedHashMap<>();
+        if (manifestBytes == null) {
+            problems.add(EvidencePack.MANIFEST + " is missing: nothing vouches for the entries");
+        } else {
+            listed = listed(manifestBytes, problems);
+        }
+        for (Map.Entry<String, String> entry : listed.entrySet()) {
+            byte[] bytes = entries.get(entry.getKey());
+            if (bytes == null) {
+                problems.add("entry " + entry.getKey() + " is missing (the manifest lists it)");
+            } else if (!Sha256.hex(bytes).equals(entry.getValue())) {
+                problems.add("entry " + entry.getKey() + " was changed: its sha256 is " + Sha256.hex(bytes)
+                        + ", the manifest says " + entry.getValue());
+            }
+        }
+        if (manifestBytes != null) {
+            for (String name : entries.keySet()) {
+                if (!listed.containsKey(name)) {
+                    problems.add("entry " + name + " is extra: the manifest does not list it");
+                }
+            }
+        }
+        Optional<EvidenceVerifier.Result> chain = Optional.empty();
+        if (chainBytes == null) {
+            problems.add(EvidencePack.EVIDENCE + " is missing: nothing vouches for the manifest");
+        } else {
+            List<String> lines = new BufferedReader(new StringReader(new String(chainBytes, StandardCharsets.UTF_8)))
+                    .lines()
+                    .toList();
+            EvidenceVerifier.Result result = EvidenceVerifier.verify(lines, key);
+            chain = Optional.of(result);
+            if (!result.intact()) {
+                problems.add(EvidencePack.EVIDENCE + " " + result.problem().orElseThrow());
+            } else if (!result.sealed()) {
+                problems.add(EvidencePack.EVIDENCE + " does not end with a seal: lines were cut off the end");
+            } else {
+                checkAgainstChain(lines, manifestBytes, listed, problems);
+            }
+        }
+        return new Result(listed.size(), chain, problems);
+    }
+
+    /** The manifest's digest is the one the chain sealed last, and each attachment is the file recorded at start. */
+    private static void checkAgainstChain(
+            List<String> lines, byte[] manifestBytes, Map<String, String> listed, List<String> problems)
+            throws IOException {
+        RolloutEvent.PackSealed sealed = null;
+        int sealedLine = 0;
+        int eventsAfter = 0;
+        RolloutEvent.EvidenceAttached attached = null;
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode line = Json.mapper().readTree(lines.get(i));
+            if (!line.has("event")) {
+                continue;
+            }
+            // Only the two events the pack needs are read whole: an event type this version does not know
+            // (recorded by a newer one) must not stop the check.
+            String type = line.get("event").path("type").asText();
+            eventsAfter++;
+            if (type.equals("pack-sealed")) {
+                sealed = Json.mapper().treeToValue(line.get("event"), RolloutEvent.PackSealed.class);
+                sealedLine = i + 1;
+                eventsAfter = 0;
+            } else if (type.equals("evidence-attached") && attached == null) {
+                attached = Json.mapper().treeToValue(line.get("event"), RolloutEvent.EvidenceAttached.class);
+            }
+        }
+        if (sealed == null) {
+            problems.add(EvidencePack.EVIDENCE + " seals no manifest: it has no pack-sealed event");
+            return;
+        }
+        if (eventsAfter > 0) {
+            problems.add(EvidencePack.EVIDENCE + " goes on for " + eventsAfter + " event(s) after the pack-sealed"
+                    + " event on line " + sealedLine + ": the chain is not the one this pack was written with");
+        }
+        if (manifestBytes != null && !Sha256.hex(manifestBytes).equals(sealed.manifestSha256())) {
+            problems.add(EvidencePack.MANIFEST + " was changed: its sha256 is " + Sha256.hex(manifestBytes)
+                    + ", the evidence chain sealed " + sealed.manifestSha256() + " (line " + sealedLine + ")");
+        }
+        List<RolloutEvent.AttachedFile> recorded = attached == null ? List.of() : attached.attachments();
+        for (RolloutEvent.AttachedFile file : recorded) {
+            String prefix = EvidencePack.ATTACHMENTS + file.name() + "/";
+            Optional<Map.Entry<String, String>> entry = listed.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(prefix))
+                    .findFirst();
+            if (entry.isEmpty()) {
+                problems.add("attachment " + file.name() + " (" + file.file() + ") was recorded at the start but the"
+                        + " pack has no entry for it");
+            } else if (!entry.get().getValue().equals(file.sha256())) {
+                problems.add("entry " + entry.get().getKey() + " is not the file attached at the start: the manifest"
+                        + " says sha256 " + entry.get().getValue() + ", the evidence recorded " + file.sha256());
+            }
+        }
+        for (String name : listed.keySet()) {
+            if (name.startsWith(EvidencePack.ATTACHMENTS)
+                    && recorded.stream().noneMatch(f -> name.startsWith(EvidencePack.ATTACHMENTS + f.name() + "/"))) {
+                problems.add("entry " + name + " is an attachment the evidence did not record at the start");
+            }
+        }
+    }
+
+    /** The entries by name; a name given twice is a problem (a reader would see only one of them). */
+    private static Map<String, byte[]> read(Path pack, List<String> problems) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(pack);
+                ZipInputStream zip = new ZipInputStream(in)) {
+            boolean any = false;
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                any = true;
+                byte[] bytes = zip.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_ENTRY_BYTES + 1));
+                if (bytes.length > MAX_ENTRY_BYTES) {
+                    problems.add("entry " + entry.getName() + " is larger than " + MAX_ENTRY_BYTES
+                            + " bytes: not an entry of an evidence pack");
+                    continue;
+                }
+                if (entries.putIfAbsent(entry.getName(), bytes) != null) {
+                    problems.add("entry " + entry.getName() + " appears twice");
+                }
+            }
+            if (!any) {
+                throw new ZipException(pack + " is not a zip archive (or an empty one)");
+            }
+        }
+        return entries;
+    }
+
+    /** The manifest's entries, name to sha256, in its order. */
+    private static Map<String, String> listed(byte[] manifest, List<String> problems) {
+        Map<String, String> listed = new LinkedHashMap<>();
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(manifest);
+        } catch (IOException e) {
+            problems.add(EvidencePack.MANIFEST + " is not valid JSON");
+            return listed;
+        }
+        if (root == null || !EvidencePack.FORMAT.equals(root.path("format").asText())) {
+            problems.add(EvidencePack.MANIFEST + " is not a manifest of format " + EvidencePack.FORMAT);
+        }
+        for (JsonNode entry : root == null ? List.<JsonNode>of() : iterable(root.path("entries"))) {
+            listed.put(entry.path("name").asText(), entry.path("sha256").asText());
+        }
+        return listed;
+    }
+
+    private static List<JsonNode> iterable(JsonNode array) {
+        List<JsonNode> items = new ArrayList<>();
+        array.elements().forEachRemaining(items::add);
+        return items;
+    }
+}
