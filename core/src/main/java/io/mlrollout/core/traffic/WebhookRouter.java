@@ -17,7 +17,8 @@ import okhttp3.Request;
  * Moves traffic through an in-house router that implements our JSON contract ({@code docs/connectors.md}, "The webhook
  * contract"): {@code GET {url}/traffic} reads the split, {@code PUT {url}/traffic} asks for one. Every shift is
  * verified by a GET after the PUT. A shadow stage asks for weight 0 with a {@code mirrorPercent}; every other shift
- * asks for {@code mirrorPercent: 0}, and a router that reports no {@code mirrorPercent} mirrors nothing.
+ * leaves the key out, which means 0 (stop mirroring), and a router that reports no {@code mirrorPercent} mirrors
+ * nothing.
  */
 public final class WebhookRouter implements TrafficRouter {
 
@@ -116,7 +117,10 @@ public final class WebhookRouter implements TrafficRouter {
         ObjectNode wanted = RouterHttp.JSON.createObjectNode();
         wanted.put("canary", candidate);
         wanted.put("canaryWeight", canaryWeight);
-        wanted.put("mirrorPercent", mirrorPercent);
+        if (mirrorPercent > 0) {
+            // absent means 0 in the contract, so a router that predates shadow stages never sees the key
+            wanted.put("mirrorPercent", mirrorPercent);
+        }
         Request request = new Request.Builder()
                 .url(trafficUrl)
                 .header("Accept", JSON)

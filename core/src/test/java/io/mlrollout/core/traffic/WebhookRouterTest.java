@@ -127,7 +127,7 @@ class WebhookRouterTest {
         assertThat(put.getTarget()).isEqualTo("/traffic");
         assertThat(put.getHeaders().get("Content-Type")).isEqualTo("application/json");
         assertThat(put.getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN);
-        assertThat(body(put)).isEqualTo(q("{'canary':'v2','canaryWeight':25,'mirrorPercent':0}"));
+        assertThat(body(put)).isEqualTo(q("{'canary':'v2','canaryWeight':25}"));
         RecordedRequest get = take();
         assertThat(get.getMethod()).isEqualTo("GET");
         assertThat(get.getTarget()).isEqualTo("/traffic");
@@ -204,7 +204,7 @@ class WebhookRouterTest {
         assertThat(take().getMethod()).isEqualTo("GET");
         RecordedRequest retried = take();
         assertThat(retried.getMethod()).isEqualTo("PUT");
-        assertThat(body(retried)).isEqualTo(q("{'canary':'v2','canaryWeight':25,'mirrorPercent':0}"));
+        assertThat(body(retried)).isEqualTo(q("{'canary':'v2','canaryWeight':25}"));
         assertThat(take().getMethod()).isEqualTo("GET");
         assertThat(sleeper.pauses).containsExactly(Duration.ofMillis(100));
     }
