@@ -2,22 +2,14 @@ package io.mlrollout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mlrollout.core.http.Backoff;
-import io.mlrollout.core.http.Credential;
-import io.mlrollout.core.http.HttpSettings;
-import io.mlrollout.core.metrics.MetricsException;
-import io.mlrollout.core.metrics.PrometheusClient;
-import io.mlrollout.core.metrics.QueryResult;
 import io.mlrollout.simulator.PrometheusServer;
 import io.mlrollout.simulator.Simulator;
 import io.mlrollout.simulator.VersionProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +46,7 @@ class PlanWithPrometheusTest {
                         .start();
                 PrometheusServer prometheus = PrometheusServer.start(binary.get(), "127.0.0.1:" + simulator.port())) {
             simulator.startLoad(1000);
-            awaitScrapesOver(prometheus, WINDOW.plusSeconds(3));
+            PrometheusScrapes.awaitOver(prometheus, WINDOW.plusSeconds(3));
             Path policy = dir.resolve("policy.yaml");
             Files.writeString(policy, """
                     endpoint: fraud-scorer
@@ -131,29 +123,5 @@ class PlanWithPrometheusTest {
                             + " moved");
             assertThat(simulator.split().canaryWeight()).isZero();
         }
-    }
-
-    /** Waits until Prometheus holds scrapes of the simulator reaching back {@code span}: a real process, polled. */
-    private static void awaitScrapesOver(PrometheusServer prometheus, Duration span) throws MetricsException {
-        PrometheusClient client = new PrometheusClient(
-                prometheus.url(),
-                Credential.NONE,
-                new HttpSettings(Duration.ofSeconds(2), 1, Duration.ofMillis(1)),
-                Backoff.Sleeper.REAL);
-        String oldest = "min_over_time(timestamp(up{job=\"" + PrometheusServer.JOB + "\"})[5m:1s])";
-        Instant deadline = Instant.now().plus(span).plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            QueryResult result = client.query(oldest, Instant.now());
-            if (!result.series().isEmpty()) {
-                double seconds = result.series().get(0).samples().get(0).value();
-                if (Duration.between(Instant.ofEpochMilli(Math.round(seconds * 1000)), Instant.now())
-                                .compareTo(span)
-                        >= 0) {
-                    return;
-                }
-            }
-            LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
-        }
-        throw new AssertionError("Prometheus did not gather " + span + " of scrapes");
     }
 }
