@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mlCanary} with templates from the folders around its job, through the step's real setters: the nearest
- * definition of a name wins, the evidence says where it came from, and what does not resolve is
+ * definition of a name wins, the evidence, the log and the REST API say where it came from, and what does not resolve is
  * refused before anything moves. The folders are a plain fake of the {@link FolderTemplates} seam.
  */
 class FolderTemplateStepTest {
@@ -103,6 +103,28 @@ class FolderTemplateStepTest {
     @Test
     void aNameNoFolderDefinesComesFromTheGlobalConfiguration() throws Exception {
         assertThat(run(step("gpu-canary")).template().definedIn()).isEqualTo("the global configuration");
+    }
+
+    @Test
+    void theRolloutPageAndApiShowTheTemplateAndWhereItCameFrom() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = build.newContext();
+        started((MlCanaryStep.Execution) step("standard-canary").start(context));
+        fixture.runUntilEnded(context);
+        String digest = new PolicyTemplate("standard-canary", 1, TWENTY).digest();
+
+        RolloutAction action = Restart.reloaded(build.action(ENDPOINT));
+
+        RolloutApi.Template template = action.getTemplate();
+        assertThat(template).isNotNull();
+        assertThat(template.getName()).isEqualTo("standard-canary");
+        assertThat(template.getVersion()).isEqualTo(1);
+        assertThat(template.getDigest()).isEqualTo(digest);
+        assertThat(template.getDefinedIn()).isEqualTo("folder 'team-a/risk'");
+        assertThat(action.getTemplateSummary())
+                .isEqualTo("standard-canary v1 (" + digest + ") from folder 'team-a/risk'");
+        assertThat(build.log())
+                .contains("policy from template standard-canary v1 (" + digest + ") from folder" + " 'team-a/risk'");
     }
 
     @Test
