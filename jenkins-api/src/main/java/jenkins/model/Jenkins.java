@@ -5,6 +5,8 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import edu.umd.cs.findbugs.annotations.Nullable;
 import hudson.model.Item;
+import hudson.model.ItemGroup;
+import hudson.model.TopLevelItem;
 import hudson.security.ACL;
 import hudson.security.AccessControlled;
 import hudson.security.Permission;
@@ -13,8 +15,11 @@ import java.io.File;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 
-/** The Jenkins controller, root of the object tree. */
-public class Jenkins implements AccessControlled {
+/**
+ * The Jenkins controller, root of the object tree. The real class is an {@code ItemGroup<TopLevelItem>} through {@code
+ * AbstractCIBase}, where {@link #getUrl()} is declared.
+ */
+public class Jenkins implements AccessControlled, ItemGroup<TopLevelItem> {
     public static final Permission ADMINISTER = Permission.HUDSON_ADMINISTER;
     public static final Permission MANAGE = new Permission(null, "Manage", ADMINISTER);
     public static final Permission SYSTEM_READ = new Permission(null, "SystemRead", ADMINISTER);
@@ -51,6 +56,16 @@ public class Jenkins implements AccessControlled {
     }
 
     public SecurityRealm getSecurityRealm() {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+
+    @Override
+    public String getFullName() {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+
+    @Override
+    public String getUrl() {
         throw new UnsupportedOperationException("compile-only mirror");
     }
 

@@ -61,8 +61,9 @@ public record PolicyTemplate(String name, int version, String body) {
         }
     }
 
+    /** Its name, version and digest; where it was defined is the catalog's to add (see {@link TemplateCatalog}). */
     public TemplateOrigin origin() {
-        return new TemplateOrigin(name, version, digest());
+        return new TemplateOrigin(name, version, digest(), null);
     }
 
     /**

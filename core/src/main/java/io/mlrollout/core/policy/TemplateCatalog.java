@@ -3,6 +3,7 @@ package io.mlrollout.core.policy;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,6 +26,24 @@ public final class TemplateCatalog {
         }
     }
 
+    /**
+     * A template and the scope it was found in.
+     *
+     * @param scope the label of the scope that defined it
+     */
+    public record Found(PolicyTemplate template, String scope) {
+
+        /**
+         * As {@link PolicyTemplate#resolve}, with the policy's origin naming the scope, so the evidence records where the
+         * template came from.
+         */
+        public PolicyTemplate.ResolvedTemplate resolve(Map<String, ?> params) throws PolicyException {
+            PolicyTemplate.ResolvedTemplate resolved = template.resolve(params);
+            return new PolicyTemplate.ResolvedTemplate(
+                    resolved.policy().withTemplate(template.origin().definedIn(scope)), resolved.policyText());
+        }
+    }
+
     private final List<Scope> scopes;
 
     public TemplateCatalog(List<Scope> nearestFirst) {
@@ -32,11 +51,11 @@ public final class TemplateCatalog {
     }
 
     /**
-     * The template {@code name}: the given version, or the highest one.
+     * The template {@code name}: the given version, or the highest one, of the nearest scope that defines the name.
      *
      * @throws PolicyException at {@code template} for an unknown name, at {@code templateVersion} for an unknown version
      */
-    public PolicyTemplate find(String name, Optional<Integer> version) throws PolicyException {
+    public Found find(String name, Optional<Integer> version) throws PolicyException {
         for (Scope scope : scopes) {
             List<PolicyTemplate> versions = scope.templates().stream()
                     .filter(t -> t.name().equals(name))
@@ -46,11 +65,12 @@ public final class TemplateCatalog {
                 continue;
             }
             if (version.isEmpty()) {
-                return versions.get(versions.size() - 1);
+                return new Found(versions.get(versions.size() - 1), scope.label());
             }
             return versions.stream()
                     .filter(t -> t.version() == version.get())
                     .findFirst()
+                    .map(t -> new Found(t, scope.label()))
                     .orElseThrow(() -> refused(
                             "templateVersion",
                             "template '" + name + "' in " + scope.label() + " has no version " + version.get()

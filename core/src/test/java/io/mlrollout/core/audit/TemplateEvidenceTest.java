@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyTemplate;
+import io.mlrollout.core.policy.TemplateCatalog;
 import io.mlrollout.core.rollout.RolloutEngine;
 import io.mlrollout.core.rollout.RolloutEvent;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +48,34 @@ class TemplateEvidenceTest {
         assertThat(report.template()).isEqualTo(TEMPLATE.origin());
         assertThat(HtmlReport.render(report))
                 .contains("<th>Policy template</th><td>standard-canary v3 (" + TEMPLATE.digest() + ")</td>");
+        assertThat(Files.readString(dir.resolve("evidence.jsonl")))
+                .as("a template from a file names no scope, and the line reads as before")
+                .doesNotContain("definedIn");
+    }
+
+    @Test
+    void theScopeThatDefinedTheTemplateIsRecordedAndShown(@TempDir Path dir) throws Exception {
+        TemplateCatalog catalog = new TemplateCatalog(List.of(
+                new TemplateCatalog.Scope("folder 'team-a/risk'", List.of(TEMPLATE)),
+                new TemplateCatalog.Scope("the global configuration", List.of(TEMPLATE))));
+        RolloutEngine engine = new RolloutEngine(
+                catalog.find("standard-canary", Optional.empty())
+                        .resolve(Map.of())
+                        .policy(),
+                Optional.empty());
+        EvidenceLog log = EvidenceLog.open(dir.resolve("evidence.jsonl"));
+        for (RolloutEvent event : engine.start("build-1", "fraud-scorer", "v2", "carol", Instant.EPOCH)
+                .events()) {
+            log.append(event);
+        }
+
+        RolloutEvent.Started started = (RolloutEvent.Started)
+                EvidenceLog.readEvents(dir.resolve("evidence.jsonl")).get(0);
+        assertThat(started.template()).isEqualTo(TEMPLATE.origin().definedIn("folder 'team-a/risk'"));
+        assertThat(started.template().digest()).isEqualTo(TEMPLATE.digest());
+        assertThat(LogLines.format(started))
+                .endsWith("; policy from template standard-canary v3 (" + TEMPLATE.digest()
+                        + ") from folder 'team-a/risk'");
     }
 
     @Test

@@ -204,8 +204,8 @@ class PolicyTemplateTest {
         TemplateCatalog catalog =
                 new TemplateCatalog(List.of(new TemplateCatalog.Scope("the global configuration", List.of(v3, v1))));
 
-        assertThat(catalog.find("standard-canary", Optional.empty())).isEqualTo(v3);
-        assertThat(catalog.find("standard-canary", Optional.of(1))).isEqualTo(v1);
+        assertThat(catalog.find("standard-canary", Optional.empty()).template()).isEqualTo(v3);
+        assertThat(catalog.find("standard-canary", Optional.of(1)).template()).isEqualTo(v1);
         assertThat(catch_(() -> catalog.find("standard-canary", Optional.of(2))))
                 .containsExactly(new PolicyError(
                         "templateVersion",
@@ -224,7 +224,8 @@ class PolicyTemplateTest {
                 new TemplateCatalog.Scope("folder 'team-a'", List.of(team)),
                 new TemplateCatalog.Scope("the global configuration", List.of(template(TEAM)))));
 
-        assertThat(catalog.find("standard-canary", Optional.empty())).isEqualTo(team);
+        assertThat(catalog.find("standard-canary", Optional.empty()))
+                .isEqualTo(new TemplateCatalog.Found(team, "folder 'team-a'"));
         assertThat(catch_(() -> catalog.find("standard-canary", Optional.of(3))))
                 .extracting(PolicyError::message)
                 .containsExactly("template 'standard-canary' in folder 'team-a' has no version 3 (versions: 1)");

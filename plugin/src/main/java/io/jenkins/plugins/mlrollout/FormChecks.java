@@ -19,7 +19,8 @@ import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
  * What the configuration forms' web methods share: the permission checks that come before anything else, and the
- * credential drop-down. These forms exist only in the global configuration, so Overall/Administer is what they need.
+ * credential drop-down. Most of these forms exist only in the global configuration, so Overall/Administer is what they
+ * need; the policy templates' form is also on a folder's configure page, where Item/Configure on the folder is.
  */
 final class FormChecks {
 
@@ -27,7 +28,20 @@ final class FormChecks {
 
     /** Refuses non-administrators, then reports {@code rule}'s problem with {@code value}, if any, as an error. */
     static FormValidation check(@CheckForNull String value, Function<String, Optional<String>> rule) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return check(null, value, rule);
+    }
+
+    /**
+     * As {@link #check(String, Function)} for a form that is also on an item's configure page (a folder's templates):
+     * there, those who may configure the item may check; without an item, only administrators.
+     */
+    static FormValidation check(
+            @CheckForNull Item context, @CheckForNull String value, Function<String, Optional<String>> rule) {
+        if (context == null) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        } else {
+            context.checkPermission(Item.CONFIGURE);
+        }
         return rule.apply(FieldRules.trimToNull(value))
                 .map(FormValidation::error)
                 .orElseGet(FormValidation::ok);

@@ -102,15 +102,7 @@ public class MlRolloutConfiguration extends GlobalConfiguration {
     /** Replaces the templates and saves; refuses one name with the same version twice. */
     @DataBoundSetter
     public void setTemplates(@CheckForNull List<SharedPolicyTemplate> templates) {
-        List<SharedPolicyTemplate> given = templates == null ? List.of() : templates;
-        Set<String> seen = new HashSet<>();
-        for (SharedPolicyTemplate template : given) {
-            if (!seen.add(template.getName() + "@" + template.getVersion())) {
-                throw new IllegalArgumentException(
-                        Messages.MlRolloutConfiguration_DuplicateTemplate(template.getName(), template.getVersion()));
-            }
-        }
-        this.templates = new ArrayList<>(given);
+        this.templates = new ArrayList<>(SharedPolicyTemplate.unique(templates));
         save();
     }
 

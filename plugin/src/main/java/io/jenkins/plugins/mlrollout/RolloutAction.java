@@ -17,6 +17,7 @@ import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
 import io.mlrollout.core.policy.Stage;
+import io.mlrollout.core.policy.TemplateOrigin;
 import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutState;
@@ -88,6 +89,16 @@ public class RolloutAction implements RunAction2 {
     private volatile long evidenceLines;
     private volatile boolean evidenceSealed;
     private volatile String evidenceSealKey;
+    /**
+     * The shared template the policy was made from (see {@link TemplateOrigin}), as plain fields so that build.xml holds
+     * them as they are: the saved policy text is the template's output and no longer says. Null name for a policy
+     * given in full.
+     */
+    private volatile String templateName;
+
+    private volatile int templateVersion;
+    private volatile String templateDigest;
+    private volatile String templateDefinedIn;
 
     private transient Run<?, ?> run;
     private transient volatile LiveRollout live;
@@ -210,6 +221,7 @@ public class RolloutAction implements RunAction2 {
             AttachedEvidence evidence,
             TaskListener log)
             throws IOException {
+        plan.policy().template().ifPresent(this::usedTemplate);
         live = LiveRollout.begin(this, plan, services, router, metrics, candidate, startedBy, evidence, log);
         return live;
     }
@@ -226,6 +238,20 @@ public class RolloutAction implements RunAction2 {
                     this, plan, services, plan.router(run, services), plan.metrics(run, services), state());
         }
         return live;
+    }
+
+    private void usedTemplate(TemplateOrigin origin) {
+        templateVersion = origin.version();
+        templateDigest = origin.digest();
+        templateDefinedIn = origin.definedIn();
+        templateName = origin.name();
+    }
+
+    private Optional<TemplateOrigin> template() {
+        String name = templateName;
+        return name == null
+                ? Optional.empty()
+                : Optional.of(new TemplateOrigin(name, templateVersion, templateDigest, templateDefinedIn));
     }
 
     /** Whether the rollout has come to a rest after which nothing more happens, and its endpoint is free. */
@@ -423,6 +449,20 @@ public class RolloutAction implements RunAction2 {
     public boolean isCanOpenWindow() {
         return state().phase() == Phase.WAITING_FOR_WINDOW
                 && currentSigner().map(Identity::administrator).orElse(false);
+    }
+
+    /** The shared template the policy was made from, and where it was defined; absent for a policy given in full. */
+    @Exported(skipNull = true)
+    public @CheckForNull RolloutApi.Template getTemplate() {
+        return template().map(RolloutApi.Template::new).orElse(null);
+    }
+
+    /**
+     * For the page and the summary box: e.g. {@code standard-canary v3 (sha256:ab12…) from folder 'team-a'}; empty for
+     * a policy given in full.
+     */
+    public String getTemplateSummary() {
+        return template().map(TemplateOrigin::describe).orElse("");
     }
 
     @Exported(skipNull = true)

@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlrollout;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.mlrollout.core.audit.Report;
+import io.mlrollout.core.policy.TemplateOrigin;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.StageSummary;
 import io.mlrollout.core.signoff.Decision;
@@ -289,6 +290,38 @@ final class RolloutApi {
         @Exported(skipNull = true)
         public String getKeyFingerprint() {
             return head.keyFingerprint();
+        }
+    }
+
+    /** The shared policy template a rollout used: which text (name, version, digest) and where it was defined. */
+    @ExportedBean(defaultVisibility = 2)
+    public static final class Template {
+        private final TemplateOrigin origin;
+
+        Template(TemplateOrigin origin) {
+            this.origin = origin;
+        }
+
+        @Exported
+        public String getName() {
+            return origin.name();
+        }
+
+        @Exported
+        public int getVersion() {
+            return origin.version();
+        }
+
+        /** {@code sha256:} and the hex digest of the version and text, as the evidence records it. */
+        @Exported
+        public String getDigest() {
+            return origin.digest();
+        }
+
+        /** E.g. {@code folder 'team-a/risk'} or {@code the global configuration}. */
+        @Exported(skipNull = true)
+        public String getDefinedIn() {
+            return origin.definedIn();
         }
     }
 

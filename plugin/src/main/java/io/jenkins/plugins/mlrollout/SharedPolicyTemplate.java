@@ -4,13 +4,17 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Extension;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
+import hudson.model.Item;
 import hudson.util.FormValidation;
 import io.mlrollout.core.policy.PolicyError;
 import io.mlrollout.core.policy.PolicyTemplate;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -69,6 +73,22 @@ public class SharedPolicyTemplate implements Describable<SharedPolicyTemplate> {
         this.description = FieldRules.trimToNull(description);
     }
 
+    /**
+     * {@code templates} as given ({@code null} as none), refused when one name and version appear twice: the rule of
+     * every place that defines templates (the global configuration, a folder).
+     */
+    static List<SharedPolicyTemplate> unique(@CheckForNull List<SharedPolicyTemplate> templates) {
+        List<SharedPolicyTemplate> given = templates == null ? List.of() : templates;
+        Set<String> seen = new HashSet<>();
+        for (SharedPolicyTemplate template : given) {
+            if (!seen.add(template.getName() + "@" + template.getVersion())) {
+                throw new IllegalArgumentException(
+                        Messages.MlRolloutConfiguration_DuplicateTemplate(template.getName(), template.getVersion()));
+            }
+        }
+        return given;
+    }
+
     /** The core's template: what resolves the policy and makes the digest. */
     PolicyTemplate template() {
         return new PolicyTemplate(name, version, body);
@@ -89,9 +109,13 @@ public class SharedPolicyTemplate implements Describable<SharedPolicyTemplate> {
             return Messages.SharedPolicyTemplate_DisplayName();
         }
 
+        /**
+         * @param folder the folder whose configure page asks, whose configurers may check; {@code null} on the global
+         *     configuration page, where only administrators may
+         */
         @POST
-        public FormValidation doCheckName(@QueryParameter String value) {
-            return FormChecks.check(value, PolicyTemplate::nameProblem);
+        public FormValidation doCheckName(@AncestorInPath @CheckForNull Item folder, @QueryParameter String value) {
+            return FormChecks.check(folder, value, PolicyTemplate::nameProblem);
         }
 
         /**
@@ -99,8 +123,8 @@ public class SharedPolicyTemplate implements Describable<SharedPolicyTemplate> {
          * policy itself when every parameter has a default.
          */
         @POST
-        public FormValidation doCheckBody(@QueryParameter String value) {
-            return FormChecks.check(value, text -> {
+        public FormValidation doCheckBody(@AncestorInPath @CheckForNull Item folder, @QueryParameter String value) {
+            return FormChecks.check(folder, value, text -> {
                 if (text == null) {
                     return Optional.of("is required");
                 }

@@ -28,6 +28,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import jenkins.model.Jenkins;
@@ -194,6 +195,21 @@ class FormSecurityTest {
         verify(jenkins, never()).hasPermission(any());
     }
 
+    @Test
+    void onAFoldersPageTheTemplateChecksAskForConfigureOnTheFolderNotForAdministration() {
+        doThrow(new AccessDeniedException("no")).when(jenkins).checkPermission(Jenkins.ADMINISTER);
+        Item folder = mock(Item.class);
+        SharedPolicyTemplate.DescriptorImpl descriptor = new SharedPolicyTemplate.DescriptorImpl();
+
+        assertThat(descriptor.doCheckName(folder, "Standard Canary").kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(descriptor.doCheckName(folder, "standard-canary").kind).isEqualTo(FormValidation.Kind.OK);
+        verify(folder, org.mockito.Mockito.times(2)).checkPermission(Item.CONFIGURE);
+
+        doThrow(new AccessDeniedException("no")).when(folder).checkPermission(Item.CONFIGURE);
+        assertThatThrownBy(() -> descriptor.doCheckBody(folder, "stages: [")).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> descriptor.doCheckBody(null, "stages: [")).isInstanceOf(AccessDeniedException.class);
+    }
+
     /** An instance of {@code type}, or of a concrete descriptor that inherits the method from it. */
     private static Object newDescriptor(Class<?> type) throws ReflectiveOperationException {
         for (Class<?> candidate : CompiledClasses.all()) {
@@ -204,9 +220,13 @@ class FormSecurityTest {
         throw new AssertionError("no concrete descriptor for " + type);
     }
 
+    /** Calls a form check with {@code value}, and no item for a check that also serves an item's page. */
     private static Object invoke(Method method, Object target, String value) throws Throwable {
+        Object[] arguments = Arrays.stream(method.getParameterTypes())
+                .map(type -> type == Item.class ? null : value)
+                .toArray();
         try {
-            return method.invoke(target, value);
+            return method.invoke(target, arguments);
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }

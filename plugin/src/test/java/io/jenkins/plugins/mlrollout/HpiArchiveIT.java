@@ -50,7 +50,8 @@ class HpiArchiveIT {
             + "credentials:1511.v2e3cb_0008ef0,"
             + "plain-credentials:199.v9f8e1f741799,"
             + "okhttp-api:5.3.2-200.vedb_720a_cf1f8,"
-            + "jackson2-api:2.22.2-445.vdc613f1d8012";
+            + "jackson2-api:2.22.2-445.vdc613f1d8012,"
+            + "cloudbees-folder:6.1106.v3a_d9a_6d2465e;resolution:=optional";
 
     /** The engine, and commons-statistics with the commons-numbers and commons-rng jars it needs at run time. */
     private static final Set<String> BUNDLED = Set.of(
@@ -114,14 +115,22 @@ class HpiArchiveIT {
     }
 
     @Test
-    void pluginDependenciesAreExactlyTheApiPluginsWeNeed() throws IOException {
+    void pluginDependenciesAreExactlyTheApiPluginsWeNeedAndFoldersOptionally() throws IOException {
         String dependencies = manifest().getMainAttributes().getValue("Plugin-Dependencies");
         assertThat(dependencies).isEqualTo(PLUGIN_DEPENDENCIES);
-        // Parsed as PluginWrapper.Dependency does: name:version, ";resolution:=optional" for optional ones.
+        // Parsed as PluginWrapper.Dependency does: name:version, then ";resolution:=optional" for optional ones.
+        List<String> optional = new ArrayList<>();
         for (String dependency : dependencies.split(",")) {
-            assertThat(dependency.split(":")).hasSize(2);
-            assertThat(dependency).doesNotContain(";");
+            String[] nameAndVersion = dependency.split(":", 2);
+            assertThat(nameAndVersion).hasSize(2);
+            String[] versionAndProperty = nameAndVersion[1].split(";");
+            if (versionAndProperty.length > 1) {
+                assertThat(versionAndProperty).hasSize(2);
+                assertThat(versionAndProperty[1]).isEqualTo("resolution:=optional");
+                optional.add(nameAndVersion[0]);
+            }
         }
+        assertThat(optional).containsExactly("cloudbees-folder");
     }
 
     @Test

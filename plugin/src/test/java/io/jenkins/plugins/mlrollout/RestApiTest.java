@@ -120,6 +120,11 @@ class RestApiTest {
             assertThat(e.isSealed()).isFalse();
         });
 
+        assertThat(page.getTemplate())
+                .as("a policy given in full names no template")
+                .isNull();
+        assertThat(page.getTemplateSummary()).isEmpty();
+
         signedInAs("mallory", false);
         assertThat(page.getSignOff().isCanSign()).isFalse();
     }
@@ -237,7 +242,8 @@ class RestApiTest {
                 RolloutApi.StageVerdict.class,
                 RolloutApi.SignOff.class,
                 RolloutApi.SignatureView.class,
-                RolloutApi.Evidence.class);
+                RolloutApi.Evidence.class,
+                RolloutApi.Template.class);
         for (Class<?> bean : beans) {
             assertThat(bean.isAnnotationPresent(ExportedBean.class))
                     .as(bean.getName())

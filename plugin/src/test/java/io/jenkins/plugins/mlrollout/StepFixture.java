@@ -113,6 +113,9 @@ final class StepFixture implements AutoCloseable {
     final ModelEndpoint endpoint = new ModelEndpoint(ENDPOINT);
     final MlRolloutConfiguration configuration = new MlRolloutConfiguration();
     final Map<String, Run<?, ?>> builds = new ConcurrentHashMap<>();
+    /** The folder walks Jenkins registered: none, as without the Folders plugin, unless a test adds one. */
+    final List<FolderTemplates> folderTemplates = new CopyOnWriteArrayList<>();
+
     VirtualTime time = new VirtualTime(T0);
     /** Whether work handed to the plugin's threads waits for {@link #runHeldWork()}. */
     volatile boolean holdWork;
@@ -144,6 +147,10 @@ final class StepFixture implements AutoCloseable {
         extensions
                 .when(() -> ExtensionList.lookupSingleton(EndpointLocks.class))
                 .thenAnswer(invocation -> locks);
+        @SuppressWarnings("unchecked")
+        ExtensionList<FolderTemplates> registered = mock(ExtensionList.class);
+        when(registered.iterator()).thenAnswer(invocation -> folderTemplates.iterator());
+        extensions.when(() -> ExtensionList.lookup(FolderTemplates.class)).thenReturn(registered);
         jenkinsStatic = mockStatic(Jenkins.class);
         jenkinsStatic.when(Jenkins::get).thenReturn(jenkins);
         jenkinsStatic.when(Jenkins::getAuthentication2).thenReturn(ACL.SYSTEM2);

@@ -103,7 +103,8 @@ class TemplateStepTest {
                         .start(build.newContext())
                         .start())
                 .isInstanceOf(AbortException.class)
-                .hasMessageStartingWith("template 'standard-canary' version 3 was refused, nothing was moved:")
+                .hasMessageStartingWith("template 'standard-canary' version 3 in the global configuration was refused,"
+                        + " nothing was moved:")
                 .hasMessageContaining("template.params.errorBudget: a percentage is written with %");
         assertThat(fixture.serving.shifts).isEmpty();
         assertThat(build.actions).isEmpty();

@@ -51,6 +51,8 @@ class MirrorHeaderTest {
                 "org.jenkins-ci.plugins:credentials:1511.v2e3cb_0008ef0",
                 "org.jenkins-ci.plugins:plain-credentials:199.v9f8e1f741799",
                 "io.jenkins.plugins:okhttp-api:5.3.2-200.vedb_720a_cf1f8",
+                // An optional dependency of the plugin.
+                "org.jenkins-ci.plugins:cloudbees-folder:6.1106.v3a_d9a_6d2465e",
                 "org.kohsuke.stapler:json-lib:2.4-jenkins-15",
                 // Libraries of jenkins-core 2.555.3 (its bom), where @Symbol and its indexer come from.
                 "org.jenkins-ci:symbol-annotation:1.26",
