@@ -42,6 +42,10 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         throw new UnsupportedOperationException("compile-only mirror");
     }
 
+    public final long getTimeInMillis() {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+
     public int getNumber() {
         throw new UnsupportedOperationException("compile-only mirror");
     }

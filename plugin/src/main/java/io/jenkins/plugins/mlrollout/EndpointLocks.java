@@ -65,20 +65,32 @@ public class EndpointLocks {
      * Who holds an endpoint: the holder's externalizable id, its display name then, and since when. The time is kept as
      * ISO-8601 text: Jenkins' XStream refuses to write {@code java.time} objects (they are not on its list of JDK
      * classes a file may hold).
+     *
+     * <p>An externalizable id names a build only while its job lives: a job deleted and created again under the same
+     * name numbers its builds from 1 again. So the holder also keeps when its build was scheduled ({@code
+     * Run.getTimeInMillis()}), which tells the build that holds the endpoint from a later one with the same id. Files
+     * written before it was kept read it as 0: the id alone decides then, as it did.
      */
     static final class Holder {
         private final String build;
         private final String name;
         private final String since;
+        private final long scheduled;
 
-        Holder(String build, String name, Instant since) {
+        Holder(String build, String name, Instant since, long scheduled) {
             this.build = build;
             this.name = name;
             this.since = since.toString();
+            this.scheduled = scheduled;
         }
 
         String build() {
             return build;
+        }
+
+        /** Whether {@code run} is the build that holds the endpoint, not a later build that reuses its id. */
+        boolean is(Run<?, ?> run) {
+            return build.equals(run.getExternalizableId()) && (scheduled == 0 || scheduled == run.getTimeInMillis());
         }
 
         /** e.g. {@code fraud-deploy #41} */
@@ -254,7 +266,7 @@ public class EndpointLocks {
     synchronized Optional<String> acquireToRollBack(String endpoint, Run<?, ?> run, boolean resumed)
             throws AbortException {
         Holder holder = saved.holders.get(endpoint);
-        if (resumed && holder != null && holder.build().equals(run.getExternalizableId())) {
+        if (resumed && holder != null && holder.is(run)) {
             return Optional.empty();
         }
         if (unknown(endpoint)) {
@@ -268,11 +280,10 @@ public class EndpointLocks {
     }
 
     private Optional<String> take(String endpoint, Run<?, ?> run) throws AbortException {
-        String id = run.getExternalizableId();
         Holder holder = saved.holders.get(endpoint);
         Optional<String> note = Optional.empty();
         if (holder != null) {
-            if (holder.build().equals(id)) {
+            if (holder.is(run)) {
                 throw new AbortException("endpoint '" + endpoint + "' already has a rollout in this build (since "
                         + holder.since() + "); a build runs one rollout per endpoint");
             }
@@ -285,7 +296,10 @@ public class EndpointLocks {
             note = Optional.of("endpoint '" + endpoint + "' was held by build " + holder.name() + ", which "
                     + stale.get() + "; that hold was released");
         }
-        saved.holders.put(endpoint, new Holder(id, run.getFullDisplayName(), clock.instant()));
+        saved.holders.put(
+                endpoint,
+                new Holder(
+                        run.getExternalizableId(), run.getFullDisplayName(), clock.instant(), run.getTimeInMillis()));
         known(endpoint);
         save();
         return note;
@@ -298,7 +312,7 @@ public class EndpointLocks {
      */
     synchronized void release(String endpoint, Run<?, ?> run) {
         Holder holder = saved.holders.get(endpoint);
-        if (holder != null && holder.build().equals(run.getExternalizableId())) {
+        if (holder != null && holder.is(run)) {
             saved.holders.remove(endpoint);
             String outcome = RolloutAction.find(run, endpoint)
                     .map(RolloutAction::getPhase)
@@ -324,7 +338,13 @@ public class EndpointLocks {
         if (holder == null || staleness(endpoint, holder).isPresent()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(builds.find(holder.build()));
+        return holdingBuild(holder);
+    }
+
+    /** The build that holds the endpoint, if it still exists: not a later build that reuses its id. */
+    Optional<Run<?, ?>> holdingBuild(Holder holder) {
+        Run<?, ?> run = builds.find(holder.build());
+        return run != null && holder.is(run) ? Optional.of(run) : Optional.empty();
     }
 
     /** Every endpoint held now, with its holder. */
@@ -362,7 +382,7 @@ public class EndpointLocks {
      * rollback): the router is not at rest, and a new canary must not start on it.
      */
     private Optional<String> staleness(String endpoint, Holder holder) {
-        Run<?, ?> run = builds.find(holder.build());
+        Run<?, ?> run = holdingBuild(holder).orElse(null);
         if (run == null) {
             return Optional.of("no longer exists");
         }

@@ -18,7 +18,7 @@ public class RolloutResumer extends ItemListener {
     public void onLoaded() {
         EndpointLocks locks = EndpointLocks.get();
         for (Map.Entry<String, EndpointLocks.Holder> held : locks.holders().entrySet()) {
-            Run<?, ?> run = locks.build(held.getValue().build());
+            Run<?, ?> run = locks.holdingBuild(held.getValue()).orElse(null);
             if (run == null || run.isBuilding()) {
                 continue;
             }

@@ -120,7 +120,7 @@ public class RolloutsPage implements RootAction {
                 continue;
             }
             Optional<RolloutAction> rollout =
-                    readable(locks.build(holder.build())).flatMap(run -> RolloutAction.find(run, name));
+                    readable(locks.holdingBuild(holder).orElse(null)).flatMap(run -> RolloutAction.find(run, name));
             rows.add(new EndpointRow(name, true, rollout.orElse(null), holder.since()));
         }
         return rows;

@@ -200,6 +200,44 @@ class EndpointLocksTest {
                 .hasMessageContaining("already has a rollout in this build");
     }
 
+    /** A job deleted and created again under the same name numbers its builds from 1 again. */
+    @Test
+    void aBuildOfAJobCreatedAgainIsNotTakenForTheDeletedJobsBuildWithItsNumber() throws AbortException {
+        EndpointLocks locks = locks();
+        locks.acquire("fraud-scorer", build("fraud-deploy", 1).run);
+        FakeBuild sameIdLater = build("fraud-deploy", 1); // the deleted job's build is gone; this one has its id
+
+        assertThat(locks.activeHolder("fraud-scorer")).isEmpty();
+        assertThat(locks.acquire("fraud-scorer", sameIdLater.run))
+                .hasValue("endpoint 'fraud-scorer' was held by build fraud-deploy #1, which no longer exists; that"
+                        + " hold was released");
+        assertThat(locks.activeHolder("fraud-scorer")).containsSame(sameIdLater.run);
+        assertThatThrownBy(() -> locks.acquire("fraud-scorer", sameIdLater.run))
+                .hasMessageContaining("already has a rollout in this build");
+    }
+
+    /** Files written before holders kept their build's time: the id alone decides, as it did then. */
+    @Test
+    void aHolderWrittenWithoutItsBuildsTimeIsTheBuildWithItsId() throws Exception {
+        FakeBuild holder = build("fraud-deploy", 41);
+        Files.writeString(
+                file(),
+                "<?xml version='1.1' encoding='UTF-8'?>\n<io.jenkins.plugins.mlrollout.EndpointLocks_-Saved>\n"
+                        + "  <holders>\n    <entry>\n      <string>fraud-scorer</string>\n"
+                        + "      <io.jenkins.plugins.mlrollout.EndpointLocks_-Holder>\n"
+                        + "        <build>fraud-deploy#41</build>\n        <name>fraud-deploy #41</name>\n"
+                        + "        <since>2026-11-23T09:00:00Z</since>\n"
+                        + "      </io.jenkins.plugins.mlrollout.EndpointLocks_-Holder>\n    </entry>\n  </holders>\n"
+                        + "</io.jenkins.plugins.mlrollout.EndpointLocks_-Saved>\n",
+                StandardCharsets.UTF_8);
+
+        EndpointLocks locks = locks();
+
+        assertThat(locks.activeHolder("fraud-scorer")).containsSame(holder.run);
+        assertThatThrownBy(() -> locks.acquire("fraud-scorer", build("fraud-deploy", 42).run))
+                .hasMessageContaining("is busy: build fraud-deploy #41");
+    }
+
     @Test
     void onlyAHolderThatIsStillBuildingIsReportedAsRunning() throws AbortException {
         EndpointLocks locks = locks();

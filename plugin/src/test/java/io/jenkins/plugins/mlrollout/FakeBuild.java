@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import jenkins.model.RunAction2;
 
 /**
@@ -29,6 +30,9 @@ import jenkins.model.RunAction2;
  * as Jenkins renders it).
  */
 final class FakeBuild {
+
+    /** When each fake build was scheduled: distinct, as two builds' times are. */
+    private static final AtomicLong SCHEDULED = new AtomicLong(1_795_000_000_000L);
 
     final Run<?, ?> run;
     final Job<?, ?> job;
@@ -55,6 +59,7 @@ final class FakeBuild {
         Run run = mock(Run.class);
         when(run.getExternalizableId()).thenReturn(jobName + "#" + number);
         when(run.getFullDisplayName()).thenReturn(jobName + " #" + number);
+        when(run.getTimeInMillis()).thenReturn(SCHEDULED.incrementAndGet());
         when(run.getUrl()).thenReturn("job/" + jobName + "/" + number + "/");
         when(run.getRootDir()).thenReturn(directory.toFile());
         doReturn(job).when(run).getParent();
