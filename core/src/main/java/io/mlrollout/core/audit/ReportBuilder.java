@@ -152,6 +152,12 @@ public final class ReportBuilder {
             reason = e.reason();
         } else if (event instanceof RolloutEvent.DryRunChecked e) {
             outcome = "dry run complete";
+        } else if (event instanceof RolloutEvent.WindowWaiting e) {
+            outcome = "waiting for the deployment window before " + e.move();
+        } else if (event instanceof RolloutEvent.WindowOpened e) {
+            outcome = e.openedBy() == null
+                    ? "the deployment window is open"
+                    : "deployment window opened early by " + e.openedBy();
         }
     }
 

@@ -91,6 +91,25 @@ class ReportTest {
     }
 
     @Test
+    void theOutcomeSaysWhenTheRolloutWaitsForItsWindowAndWhoOpenedItEarly() {
+        List<RolloutEvent> waiting = List.of(
+                events().get(0),
+                new RolloutEvent.WindowWaiting(
+                        T0.plusSeconds(600),
+                        "stage 2/2 (25%)",
+                        "outside the window Mon-Fri 09:00-17:00 Europe/Berlin",
+                        T0.plusSeconds(3600)));
+        assertThat(ReportBuilder.of(waiting).outcome())
+                .isEqualTo("waiting for the deployment window before stage 2/2 (25%)");
+
+        List<RolloutEvent> opened = new java.util.ArrayList<>(waiting);
+        opened.add(new RolloutEvent.WindowOpened(T0.plusSeconds(900), "stage 2/2 (25%)", "erin", "hotfix, approved"));
+        Report report = ReportBuilder.of(opened);
+        assertThat(report.outcome()).isEqualTo("deployment window opened early by erin");
+        assertThat(report.log()).last().asString().contains("WINDOW OPENED EARLY by erin");
+    }
+
+    @Test
     void theHtmlDrawsTheChartsAndEscapesEveryOutsideText() {
         String html = HtmlReport.render(ReportBuilder.of(events()));
 
