@@ -33,7 +33,8 @@ final class DemoCommand extends CommandBase {
             paramLabel = "NAME",
             defaultValue = "healthy",
             converter = Scenario.Converter.class,
-            description = "healthy, regression, latency, drift, flaky-metrics or metrics-outage (default: healthy)")
+            description = "healthy, regression, latency, drift, flaky-metrics, metrics-outage or slice-regression"
+                    + " (default: healthy)")
     Scenario scenario;
 
     @Option(
@@ -88,6 +89,13 @@ final class DemoCommand extends CommandBase {
             model = TrafficModel.named(traffic);
         } catch (IllegalArgumentException e) {
             throw new InputException("", "--traffic", e.getMessage());
+        }
+        if (scenario.slices().isPresent() && (major || prometheus)) {
+            throw new InputException(
+                    "",
+                    "--scenario",
+                    scenario.spelling() + " runs in simulated time with its own policy; leave out "
+                            + (major ? "--major" : "--prometheus"));
         }
         if (major && prometheus) {
             throw new InputException("", "--major", "runs in simulated time only; leave out --prometheus");

@@ -148,11 +148,14 @@ final class DemoRun {
         Policy policy = policy(
                 options.major()
                         ? "demo-policy-major.yaml"
-                        : options.prometheus().isPresent() ? "demo-policy-prometheus.yaml" : "demo-policy.yaml");
+                        : options.prometheus().isPresent()
+                                ? "demo-policy-prometheus.yaml"
+                                : scenario.slices().isPresent() ? "demo-policy-slices.yaml" : "demo-policy.yaml");
         RolloutEngine engine = new RolloutEngine(policy, rules(policy));
         RolloutFiles files = RolloutFiles.in(options.folder());
-        try (Simulator simulator = Simulator.builder()
-                        .endpoint(ENDPOINT)
+        Simulator.Builder builder = Simulator.builder();
+        scenario.slices().ifPresent(builder::slices);
+        try (Simulator simulator = builder.endpoint(ENDPOINT)
                         .baseline(Scenario.BASELINE)
                         .canary(scenario.candidate())
                         .seed(options.seed())

@@ -1,8 +1,10 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.rollout.Phase;
+import io.mlrollout.simulator.TrafficSlices;
 import io.mlrollout.simulator.VersionProfile;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 
@@ -20,7 +22,17 @@ public enum Scenario {
     METRICS_OUTAGE(
             "metrics-outage",
             "the candidate is healthy, but the metrics go away three looks into stage 2",
+            Phase.ROLLED_BACK),
+    SLICE_REGRESSION(
+            "slice-regression",
+            "the candidate fails three times as often as the baseline in region ap-south only (a tenth of the"
+                    + " traffic): +20% over all traffic, inside the 25% margin, and caught by the per-region gate",
             Phase.ROLLED_BACK);
+
+    /** How the slice-regression scenario slices its traffic, and the one region where the candidate regresses. */
+    static final String SLICES = "region=us-east:6,eu-west:3,ap-south:1";
+
+    static final String REGRESSED_SLICE = "ap-south";
 
     /** The serving baseline: 1% errors, 80 ms median latency (p99 about 230 ms), scores Beta(2, 5). */
     static final VersionProfile BASELINE =
@@ -54,11 +66,18 @@ public enum Scenario {
     VersionProfile candidate() {
         VersionProfile healthy = BASELINE.withName("v2");
         return switch (this) {
-            case REGRESSION -> healthy.withErrorRate(3 * BASELINE.errorRate());
+            case REGRESSION, SLICE_REGRESSION -> healthy.withErrorRate(3 * BASELINE.errorRate());
             case LATENCY -> healthy.withLatency(1.5 * BASELINE.latencyMedianMs(), BASELINE.latencySigma());
             case DRIFT -> healthy.withScores(3, 5);
             case HEALTHY, FLAKY_METRICS, METRICS_OUTAGE -> healthy;
         };
+    }
+
+    /** The traffic's slices, for the scenario that regresses in one of them. */
+    Optional<TrafficSlices> slices() {
+        return this == SLICE_REGRESSION
+                ? Optional.of(TrafficSlices.parse(SLICES, Optional.of(REGRESSED_SLICE)))
+                : Optional.empty();
     }
 
     static String spellings() {

@@ -3,9 +3,11 @@ package io.mlrollout.cli;
 import io.mlrollout.simulator.Simulator;
 import io.mlrollout.simulator.Snapshot;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -19,6 +21,9 @@ public final class SimulatedTraffic {
     private final Simulator simulator;
     private final double requestsPerSecond;
     private final NavigableMap<Instant, Snapshot> counters = new TreeMap<>();
+    /** Per version, slice and status code, for sliced traffic; empty otherwise. */
+    private final NavigableMap<Instant, Map<String, Map<String, SortedMap<Integer, Long>>>> slices = new TreeMap<>();
+
     private Instant servedUntil;
     private double owed;
 
@@ -30,6 +35,7 @@ public final class SimulatedTraffic {
         this.requestsPerSecond = requestsPerSecond;
         this.servedUntil = start;
         counters.put(start, simulator.snapshot());
+        recordSlices(start);
     }
 
     /** Serves the traffic of every whole second up to {@code instant}, with the split in effect now. */
@@ -41,7 +47,32 @@ public final class SimulatedTraffic {
             simulator.serve(requests, servedUntil);
             servedUntil = servedUntil.plusSeconds(1);
             counters.put(servedUntil, simulator.snapshot());
+            recordSlices(servedUntil);
         }
+    }
+
+    private void recordSlices(Instant at) {
+        if (simulator.slices().isEmpty()) {
+            return;
+        }
+        Snapshot now = simulator.snapshot();
+        Map<String, Map<String, SortedMap<Integer, Long>>> byVersion = new HashMap<>();
+        for (String version : now.byVersion().keySet()) {
+            byVersion.put(version, simulator.sliceResponses(version));
+        }
+        slices.put(at, byVersion);
+    }
+
+    /**
+     * A version's requests per slice and status code as they stood at {@code instant}; empty when the traffic is not
+     * sliced.
+     *
+     * @throws IllegalArgumentException as {@link #at(Instant)} does
+     */
+    public synchronized Map<String, SortedMap<Integer, Long>> slicesAt(Instant instant, String version) {
+        at(instant); // the same checks of the instant
+        Map.Entry<Instant, Map<String, Map<String, SortedMap<Integer, Long>>>> entry = slices.floorEntry(instant);
+        return entry == null ? Map.of() : entry.getValue().getOrDefault(version, Map.of());
     }
 
     /** Where the traffic has been served up to. */

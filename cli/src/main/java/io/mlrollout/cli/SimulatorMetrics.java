@@ -11,7 +11,10 @@ import io.mlrollout.simulator.Snapshot;
 import io.mlrollout.simulator.VersionStats;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A {@link MetricsSource} over the simulator's own counters, for the demo in simulated time and for tests. It answers
@@ -74,7 +77,10 @@ public final class SimulatorMetrics implements MetricsSource {
             return new Reading.NoData(metric.name() + " for " + version + ": " + unknown.getMessage());
         }
         return switch (preset) {
-            case ISTIO_ERRORS -> new Reading.Counts(to.errors() - from.errors(), to.requests() - from.requests());
+            case ISTIO_ERRORS ->
+                metric.slices().isPresent()
+                        ? slicedErrors(version, window)
+                        : new Reading.Counts(to.errors() - from.errors(), to.requests() - from.requests());
             case ISTIO_LATENCY_OVER -> slowerThan(metric, version, from, to);
             case ISTIO_LATENCY -> latencies(from, to);
             case MODEL_SCORE -> scores(from, to);
@@ -82,6 +88,28 @@ public final class SimulatorMetrics implements MetricsSource {
                 throw new MetricsException("metric " + metric.name() + ": the simulator serves Istio-style series; "
                         + "preset '" + preset.spelling() + "' reads series it does not have");
         };
+    }
+
+    /** A sliced error rate: each slice's errors and requests in the window, as a grouped query returns them. */
+    private Reading slicedErrors(String version, Window window) {
+        Map<String, SortedMap<Integer, Long>> before = traffic.slicesAt(window.start(), version);
+        Map<String, SortedMap<Integer, Long>> after = traffic.slicesAt(window.end(), version);
+        if (after.isEmpty()) {
+            return new Reading.NoData("the simulator's traffic is not sliced");
+        }
+        Map<String, Reading.Counts> bySlice = new TreeMap<>();
+        after.forEach((slice, codes) -> {
+            SortedMap<Integer, Long> earlier = before.getOrDefault(slice, new TreeMap<>());
+            long errors = 0;
+            long requests = 0;
+            for (Map.Entry<Integer, Long> code : codes.entrySet()) {
+                long served = code.getValue() - earlier.getOrDefault(code.getKey(), 0L);
+                requests += served;
+                errors += code.getKey() >= 500 && code.getKey() < 600 ? served : 0;
+            }
+            bySlice.put(slice, new Reading.Counts(errors, requests));
+        });
+        return Reading.Counts.ofSlices(bySlice, false);
     }
 
     private boolean failsEveryAttempt() {

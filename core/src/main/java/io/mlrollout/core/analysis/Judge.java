@@ -20,9 +20,9 @@ import java.util.Optional;
  *
  * <p><b>The false-rollback budget.</b> The policy's {@code falseRollbackRate} covers the whole rollout. It is split
  * evenly (Bonferroni) over every statistical test the policy implies: per ratio metric one test for the margin and one
- * for the SLO, per quantile or value metric one per relative margin. Each test is valid however often it looks
- * (sequential tests for counts and for the paired per-look ratios of quantiles and values; spending across looks for
- * Mann-Whitney after promotion), so the union of all of them stays within the budget. When the policy watches the
+ * for the SLO, per quantile or value metric one per relative margin, per distribution metric one per drift bound.
+ * Each test is valid however often it looks (sequential tests for counts and for the paired per-look ratios of
+ * quantiles and values; spending across looks for Mann-Whitney after promotion and for drift bounds), so the union of all of them stays within the budget. When the policy watches the
  * promoted candidate, a fifth of the budget is kept for that watch. A sliced ratio metric counts its tests once for
  * the aggregate and once per slice it may judge ({@code slices.max}), fixed before any data is seen.
  *
@@ -107,7 +107,16 @@ public final class Judge {
                                 noDataLimit,
                                 analysis.maxAutocorrelation(),
                                 analysis.missedRegressionRate());
-            case DISTRIBUTION -> new DistributionJudge(metric, analysis.minRequests(), noDataLimit);
+            case DISTRIBUTION ->
+                new DistributionJudge(
+                        metric,
+                        perCanaryTest,
+                        perWatchTest,
+                        analysis.minRequests(),
+                        noDataLimit,
+                        analysis.missedRegressionRate(),
+                        canaryLooks(policy),
+                        plannedWatchLooks);
         };
     }
 
@@ -124,7 +133,7 @@ public final class Judge {
         return switch (metric.kind()) {
             case RATIO -> RatioJudge.tests(metric) * testSets(metric);
             case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
-            case DISTRIBUTION -> 0;
+            case DISTRIBUTION -> DistributionJudge.tests(metric);
         };
     }
 
@@ -133,7 +142,7 @@ public final class Judge {
             case RATIO ->
                 RatioJudge.tests(metric) * testSets(metric); // against the held-back baseline, or the SLO alone
             case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
-            case DISTRIBUTION -> 0;
+            case DISTRIBUTION -> DistributionJudge.tests(metric);
         };
     }
 

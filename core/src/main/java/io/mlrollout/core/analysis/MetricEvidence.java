@@ -136,6 +136,9 @@ public sealed interface MetricEvidence {
      * @param stageBaseline the baseline's counts in this stage
      * @param baseline the baseline's counts over the canary phase (the reference after promotion)
      * @param watch the promoted candidate's counts
+     * @param watchBaseline the held-back baseline's counts since promotion (null in states saved before it existed)
+     * @param looks the looks the drift test has judged (over the canary, then afresh over the watch): its place in
+     *     the spending of the budget
      */
     record Distribution(
             double[] bounds,
@@ -143,11 +146,14 @@ public sealed interface MetricEvidence {
             double[] stageBaseline,
             double[] baseline,
             double[] watch,
+            double[] watchBaseline,
+            int looks,
             int consecutiveNoData)
             implements MetricEvidence {
 
         Distribution withNoData(int count) {
-            return new Distribution(bounds, stageCandidate, stageBaseline, baseline, watch, count);
+            return new Distribution(
+                    bounds, stageCandidate, stageBaseline, baseline, watch, watchBaseline, looks, count);
         }
 
         @Override
@@ -158,6 +164,8 @@ public sealed interface MetricEvidence {
                     && Arrays.equals(stageBaseline, d.stageBaseline)
                     && Arrays.equals(baseline, d.baseline)
                     && Arrays.equals(watch, d.watch)
+                    && Arrays.equals(watchBaseline, d.watchBaseline)
+                    && looks == d.looks
                     && consecutiveNoData == d.consecutiveNoData;
         }
 

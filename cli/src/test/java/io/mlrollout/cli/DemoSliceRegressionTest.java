@@ -1,0 +1,56 @@
+package io.mlrollout.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.rollout.Phase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The slice-regression demo: one region regresses, the aggregate stays inside its margin, the per-region gate fails. */
+class DemoSliceRegressionTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter console = new StringWriter();
+
+    @Test
+    void theRegionThatRegressedIsNamedAndTheOthersAndTheAggregateAreNotFailed() throws Exception {
+        DemoRun.Result result = DemoRun.run(
+                new DemoRun.Options(
+                        Scenario.SLICE_REGRESSION,
+                        0,
+                        dir.resolve("run"),
+                        42,
+                        DemoScenariosTest.START,
+                        Optional.empty()),
+                new PrintWriter(console, true));
+        String log = console.toString();
+
+        assertThat(result.end().phase()).as(log).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(result.end().reason())
+                .startsWith("stage 1 failed: error-rate FAIL: error-rate in region=ap-south: ")
+                .containsPattern("over all traffic: [^;]*within the allowed \\+25%");
+        assertThat(log)
+                .contains("error-rate in region=us-east: no regression shown")
+                .doesNotContain("region=us-east: FAIL")
+                .doesNotContain("region=eu-west: FAIL");
+    }
+
+    @Test
+    void theScenarioIsRefusedWithPrometheusOrMajorBeforeAnythingRuns() {
+        Environment env = new Environment(Map.of(), () -> null, (p, c) -> null);
+        Cli.Result major = Cli.run(env, "demo", "--scenario", "slice-regression", "--major");
+        Cli.Result prometheus = Cli.run(env, "demo", "--scenario", "slice-regression", "--prometheus");
+
+        assertThat(major.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(major.err()).contains("--scenario").contains("leave out --major");
+        assertThat(prometheus.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(prometheus.err()).contains("leave out --prometheus");
+    }
+}
