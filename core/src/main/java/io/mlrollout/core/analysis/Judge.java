@@ -22,9 +22,10 @@ import java.util.Optional;
  * evenly (Bonferroni) over every statistical test the policy implies: per ratio metric one test for the margin and one
  * for the SLO, per quantile or value metric one per relative margin, per distribution metric one per drift bound.
  * Each test is valid however often it looks (sequential tests for counts and for the paired per-look ratios of
- * quantiles and values; spending across looks for Mann-Whitney after promotion and for drift bounds), so the union of all of them stays within the budget. When the policy watches the
- * promoted candidate, a fifth of the budget is kept for that watch. A sliced ratio metric counts its tests once for
- * the aggregate and once per slice it may judge ({@code slices.max}), fixed before any data is seen.
+ * quantiles and values; spending across looks for Mann-Whitney after promotion and for drift bounds), so the union
+ * of all of them stays within the budget. When the policy watches the promoted candidate, a fifth of the budget is
+ * kept for that watch. A sliced ratio metric counts its tests once for the aggregate and once per slice it may judge
+ * ({@code slices.max}), fixed before any data is seen.
  *
  * <p><b>Scoring.</b> A failed critical metric fails the stage at once (score 0). Otherwise the score is the weighted
  * share of metrics that did not fail; a score under {@code marginal} fails at once. At the end of the bake, a stage
