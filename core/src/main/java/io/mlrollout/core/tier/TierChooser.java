@@ -84,7 +84,8 @@ public final class TierChooser {
 
     /**
      * The policy as the decision makes it: without any gate when auto-approved; otherwise with the tier's and the
-     * floors' roles added to its sign-off section and, if it had no gate, a gate before promotion.
+     * floors' roles added to its sign-off section (only the floors' when the tier waived sign-offs) and, if it had no
+     * gate, a gate before promotion.
      */
     public static Policy apply(Policy policy, TierDecision decision) {
         if (decision.autoApproved()) {
@@ -99,11 +100,13 @@ public final class TierChooser {
             return policy;
         }
         SignOffPolicy base = policy.signOff().orElse(SignOffPolicy.defaults());
-        Map<String, Integer> merged = new LinkedHashMap<>(base.roles());
+        // A tier that waived sign-offs keeps none of the policy's approvers: only what the floors require waits.
+        boolean waived = decision.signOff().kind() == TierSignOff.Kind.NONE;
+        Map<String, Integer> merged = new LinkedHashMap<>(waived ? Map.of() : base.roles());
         roles.forEach((role, q) -> merged.merge(role, q, Math::max));
         Policy signed = policy.withSignOff(Optional.of(new SignOffPolicy(
-                base.approvers(),
-                base.quorum(),
+                waived ? List.of() : base.approvers(),
+                waived ? 1 : base.quorum(),
                 base.allowSelfApproval(),
                 base.expires(),
                 base.onExpiry(),

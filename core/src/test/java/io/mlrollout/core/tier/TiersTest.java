@@ -98,6 +98,9 @@ class TiersTest {
 
         Policy applied = TierChooser.apply(PolicyParser.parse(lenient), decision);
         assertThat(applied.signOff().orElseThrow().roles()).containsExactly(Map.entry("risk", 1));
+        assertThat(applied.signOff().orElseThrow().approvers())
+                .as("the tier waived the policy's own approvers; only the floor's role waits")
+                .isEmpty();
         assertThat(applied.stage(1).signOff()).isTrue();
     }
 
