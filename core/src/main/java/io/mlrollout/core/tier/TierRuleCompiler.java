@@ -2,6 +2,7 @@ package io.mlrollout.core.tier;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.SimpleType;
@@ -48,14 +49,19 @@ public final class TierRuleCompiler {
             "void",
             "while");
 
+    /** {@code evalDelta >= 0} must work when evalDelta is a double: compare int, uint and double by value. */
+    private static final CelOptions OPTIONS =
+            CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+
     private static final CelRuntime RUNTIME =
-            CelRuntimeFactory.standardCelRuntimeBuilder().build();
+            CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 
     private final CelCompiler compiler;
 
     public TierRuleCompiler(Map<String, FactType> facts) {
-        CelCompilerBuilder builder =
-                CelCompilerFactory.standardCelCompilerBuilder().setResultType(SimpleType.BOOL);
+        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder()
+                .setOptions(OPTIONS)
+                .setResultType(SimpleType.BOOL);
         facts.forEach((name, type) -> builder.addVar(name, type.celType()));
         this.compiler = builder.build();
     }

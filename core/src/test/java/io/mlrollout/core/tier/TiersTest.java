@@ -138,6 +138,14 @@ class TiersTest {
     }
 
     @Test
+    void aDoubleFactComparesWithAWholeNumberAsWrittenInARule() throws PolicyException {
+        String whole = TIERED.replace("evalDelta >= -0.005", "evalDelta >= 0 && evalDelta < 1");
+
+        assertThat(decide(whole, "", facts("retrain", 0.5, false)).tier()).isEqualTo("minor");
+        assertThat(decide(whole, "", facts("retrain", -0.5, false)).tier()).isEqualTo("major");
+    }
+
+    @Test
     void aRuleWithATypoIsRefusedWhenThePolicyIsReadWithItsPath() {
         String typo = TIERED.replace("evalDelta >= -0.005", "evalDleta >= -0.005");
 
