@@ -231,7 +231,11 @@ final class LiveRollout implements RolloutDriver.Listener {
     String status(RolloutServices services) {
         int quorum = plan.rules().map(r -> r.quorum()).orElse(0);
         return StatusText.of(
-                latest, plan.policy().stageCount(), quorum, services.clock().instant());
+                latest,
+                plan.policy().stageCount(),
+                quorum,
+                plan.rules(),
+                services.clock().instant());
     }
 
     /** The full report's address, for a step's result. */

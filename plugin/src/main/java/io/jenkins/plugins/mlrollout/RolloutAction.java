@@ -310,7 +310,11 @@ public class RolloutAction implements RunAction2 {
     public String getStatus() {
         RolloutState now = state();
         return StatusText.of(
-                now, stageCount(), quorum(), RolloutServices.current().clock().instant());
+                now,
+                stageCount(),
+                quorum(),
+                rules(),
+                RolloutServices.current().clock().instant());
     }
 
     @Exported(visibility = 2)

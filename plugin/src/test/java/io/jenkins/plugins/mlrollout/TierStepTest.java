@@ -113,6 +113,11 @@ class TierStepTest {
         assertThat(build.log())
                 .contains("endpoint floor floors[0] requires roles {risk=1}, which the pipeline cannot lower")
                 .contains("by role: risk 1 of (carol, ml-risk)");
+        assertThat(build.action(ENDPOINT).getStatus())
+                .as("the status line names the roles still missing")
+                .startsWith("awaiting sign-off for ")
+                .endsWith("; waiting for: risk 0/1");
+        assertThat(execution.getStatus()).endsWith("; waiting for: risk 0/1");
 
         MlCanaryStep.Execution resumed = Restart.roundTrip(execution);
         RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
