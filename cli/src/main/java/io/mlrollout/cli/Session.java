@@ -130,7 +130,7 @@ final class Session implements AutoCloseable {
             Path endpointFile,
             Path stateFile,
             PrintWriter notes,
-            Map<String, String> stated)
+            Map<String, ?> stated)
             throws InputException, IOException {
         EndpointFile endpoint = Inputs.endpoint(endpointFile, notes);
         RolloutFiles files = RolloutFiles.beside(stateFile);
@@ -144,13 +144,13 @@ final class Session implements AutoCloseable {
     }
 
     /** The facts a started rollout recorded in its evidence, if it stated any. */
-    static Optional<Map<String, String>> recordedFacts(RolloutFiles files) throws IOException {
+    static Optional<Map<String, ?>> recordedFacts(RolloutFiles files) throws IOException {
         if (!Files.exists(files.evidence())) {
             return Optional.empty();
         }
         return files.events().stream()
                 .filter(RolloutEvent.TierChosen.class::isInstance)
-                .map(e -> ((RolloutEvent.TierChosen) e).facts())
+                .<Map<String, ?>>map(e -> ((RolloutEvent.TierChosen) e).facts())
                 .findFirst();
     }
 

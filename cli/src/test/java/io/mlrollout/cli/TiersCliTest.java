@@ -95,6 +95,21 @@ class TiersCliTest {
     }
 
     @Test
+    void factsFromAFileCountLikeFactsOnTheCommandLine() throws Exception {
+        Path file = dir.resolve("facts.yaml");
+        Files.writeString(file, "{changeType: retrain, evalDelta: 0.001}\n");
+
+        Cli.Result twice = run("canary", "--candidate", "v2", "--facts", file.toString(), "--fact", "evalDelta=0");
+        assertThat(twice.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(twice.err()).contains("--fact: evalDelta is in " + file + " already; give it once");
+
+        Cli.Result canary = run("canary", "--candidate", "v2", "--facts", file.toString());
+        assertThat(canary.exitCode()).as(canary.toString()).isZero();
+        assertThat(canary.out())
+                .contains("tier minor: auto-approved by rule tiers[0] on facts {changeType=retrain, evalDelta=0.001}");
+    }
+
+    @Test
     void aMajorChangeKeepsThePolicysGate() {
         Cli.Result canary = run("canary", "--candidate", "v2", "--fact", "changeType=config", "--fact", "evalDelta=0");
 
