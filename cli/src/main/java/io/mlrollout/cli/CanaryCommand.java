@@ -10,6 +10,7 @@ import io.mlrollout.core.policy.PolicyTemplate;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.ShadowStages;
+import io.mlrollout.core.tier.TierRecording;
 import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.TrafficSplit;
@@ -76,6 +77,36 @@ final class CanaryCommand extends StatefulCommand {
             description = "a lineage fact for the evidence, e.g. model=fraud-v2 or data=2026-11-01 (repeatable)")
     Map<String, String> lineage = new LinkedHashMap<>();
 
+    @Option(
+            names = "--fact",
+            paramLabel = "NAME=VALUE",
+            description = "a fact about the change for the policy's tier rules, e.g. changeType=retrain or"
+                    + " evalDelta=0.001 (repeatable); read as the type the policy declares")
+    Map<String, String> facts = new LinkedHashMap<>();
+
+    @Option(
+            names = "--facts",
+            paramLabel = "FILE",
+            description = "the facts as a YAML or JSON mapping, e.g. {changeType: retrain, evalDelta: 0.001}; with"
+                    + " --fact for the rest (a fact given in both is refused)")
+    Path factsFile;
+
+    /** The facts of --facts and --fact together. */
+    private Map<String, Object> statedFacts() throws InputException, IOException {
+        Map<String, Object> stated = new LinkedHashMap<>();
+        if (factsFile != null) {
+            stated.putAll(FactsFile.read(factsFile));
+        }
+        for (Map.Entry<String, String> fact : facts.entrySet()) {
+            if (stated.containsKey(fact.getKey())) {
+                throw new InputException(
+                        "", "--fact", fact.getKey() + " is in " + factsFile + " already; give it once");
+            }
+            stated.put(fact.getKey(), fact.getValue());
+        }
+        return stated;
+    }
+
     CanaryCommand(Environment env) {
         super(env);
     }
@@ -102,14 +133,14 @@ final class CanaryCommand extends StatefulCommand {
     /** The session under the policy given, or the one the template makes (written where the next commands read it). */
     private Session open() throws InputException, IOException {
         if (template == null) {
-            return Session.open(policy, endpoint, state, err());
+            return Session.open(Inputs.policy(policy), policy, endpoint, state, err(), statedFacts());
         }
         PolicyTemplate.ResolvedTemplate resolved = Inputs.resolve(Inputs.template(template), template, params);
         Files.createDirectories(policy.toAbsolutePath().getParent());
         Files.writeString(policy, resolved.policyText(), StandardCharsets.UTF_8);
         out().println(LogLines.PREFIX + "the policy from template "
                 + resolved.policy().template().orElseThrow().describe() + " is kept in " + policy);
-        return Session.open(resolved.policy(), policy, endpoint, state, err());
+        return Session.open(resolved.policy(), policy, endpoint, state, err(), statedFacts());
     }
 
     /**
@@ -189,10 +220,11 @@ final class CanaryCommand extends StatefulCommand {
                         state + " holds the rollout of " + saved.get().subject().candidate() + ", not of " + candidate
                                 + "; use a new state file for a new rollout");
             }
-            if (saved.isPresent() && !(attach.isEmpty() && lineage.isEmpty())) {
+            boolean stated = !facts.isEmpty() || factsFile != null;
+            if (saved.isPresent() && !(attach.isEmpty() && lineage.isEmpty() && !stated)) {
                 throw new InputException(
                         "",
-                        attach.isEmpty() ? "--lineage" : EvidenceInputs.ATTACH,
+                        stated ? "--fact" : attach.isEmpty() ? "--lineage" : EvidenceInputs.ATTACH,
                         "is recorded when a rollout starts, and the rollout in " + state + " has started already");
             }
             List<Attachment> attachments =
@@ -228,6 +260,7 @@ final class CanaryCommand extends StatefulCommand {
                         Attachments.store(session.files.attachments(), attachments);
                         listener = Attachments.recordedAfterStart(listener, lineage, attachments);
                     }
+                    listener = TierRecording.recordedAfterStart(listener, session.tier);
                     RolloutDriver driver = RolloutDriver.start(
                             session.engine,
                             router,

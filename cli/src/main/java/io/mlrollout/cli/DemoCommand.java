@@ -72,6 +72,12 @@ final class DemoCommand extends CommandBase {
                     + " (two simulated people sign)")
     boolean major;
 
+    @Option(
+            names = "--minor",
+            description = "a minor change: a retrain whose facts the policy's first tier auto-approves, so nobody"
+                    + " needs to sign")
+    boolean minor;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "the simulator's seed (default 42)")
     long seed;
 
@@ -90,12 +96,18 @@ final class DemoCommand extends CommandBase {
         } catch (IllegalArgumentException e) {
             throw new InputException("", "--traffic", e.getMessage());
         }
-        if (scenario.slices().isPresent() && (major || prometheus)) {
+        if (scenario.slices().isPresent() && (major || minor || prometheus)) {
             throw new InputException(
                     "",
                     "--scenario",
                     scenario.spelling() + " runs in simulated time with its own policy; leave out "
-                            + (major ? "--major" : "--prometheus"));
+                            + (major ? "--major" : minor ? "--minor" : "--prometheus"));
+        }
+        if (major && minor) {
+            throw new InputException("", "--minor", "a change is minor or major, not both; give one of them");
+        }
+        if (minor && prometheus) {
+            throw new InputException("", "--minor", "runs in simulated time only; leave out --prometheus");
         }
         if (major && prometheus) {
             throw new InputException("", "--major", "runs in simulated time only; leave out --prometheus");
@@ -116,7 +128,7 @@ final class DemoCommand extends CommandBase {
         }
         Files.createDirectories(folder);
         DemoRun.Result result = DemoRun.run(
-                new DemoRun.Options(scenario, fast ? 0 : speed, folder, seed, now, binary, model, major), out());
+                new DemoRun.Options(scenario, fast ? 0 : speed, folder, seed, now, binary, model, major, minor), out());
         summary(result);
         return result.asExpected() ? ExitCodes.OK : ExitCodes.FAILED;
     }

@@ -21,6 +21,10 @@ import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.signoff.Identity;
 import io.mlrollout.core.signoff.ResponsibilityMatrix;
 import io.mlrollout.core.signoff.SignOffRules;
+import io.mlrollout.core.tier.TierChooser;
+import io.mlrollout.core.tier.TierDecision;
+import io.mlrollout.core.tier.TierFloors;
+import io.mlrollout.core.tier.TierRecording;
 import io.mlrollout.core.traffic.WebhookRouter;
 import io.mlrollout.simulator.PrometheusServer;
 import io.mlrollout.simulator.Simulator;
@@ -71,7 +75,8 @@ final class DemoRun {
     /**
      * @param speed simulated seconds per wall-clock second; 0 runs as fast as possible (ignored with Prometheus)
      * @param prometheus the Prometheus binary for a real-time run, or empty for simulated time
-     * @param major a major change: the gate needs one approval from risk and one from platform
+     * @param major a major change: the tier chosen by its facts needs one approval from risk and one from platform
+     * @param minor a minor change: the tier chosen by its facts auto-approves it
      */
     record Options(
             Scenario scenario,
@@ -81,7 +86,31 @@ final class DemoRun {
             Instant start,
             Optional<Path> prometheus,
             TrafficModel traffic,
-            boolean major) {
+            boolean major,
+            boolean minor) {
+
+        Options(
+                Scenario scenario,
+                double speed,
+                Path folder,
+                long seed,
+                Instant start,
+                Optional<Path> prometheus,
+                TrafficModel traffic,
+                boolean major) {
+            this(scenario, speed, folder, seed, start, prometheus, traffic, major, false);
+        }
+
+        /** The facts the pipeline states about the change, for the tiered demo policy; empty for the default demo. */
+        Map<String, Object> facts() {
+            if (major) {
+                return Map.of("changeType", "architecture", "evalDelta", 0.004, "featuresChanged", true);
+            }
+            if (minor) {
+                return Map.of("changeType", "retrain", "evalDelta", 0.001, "featuresChanged", false);
+            }
+            return Map.of();
+        }
 
         /** A minor change: two approvers, no roles. */
         Options(
@@ -145,12 +174,15 @@ final class DemoRun {
 
     private Result run() throws IOException, InterruptedException {
         Scenario scenario = options.scenario();
-        Policy policy = policy(
-                options.major()
-                        ? "demo-policy-major.yaml"
+        Policy written = policy(
+                options.major() || options.minor()
+                        ? "demo-policy-tiers.yaml"
                         : options.prometheus().isPresent()
                                 ? "demo-policy-prometheus.yaml"
                                 : scenario.slices().isPresent() ? "demo-policy-slices.yaml" : "demo-policy.yaml");
+        Optional<TierDecision> tier = tier(written, options.facts());
+        Policy policy =
+                tier.map(decision -> TierChooser.apply(written, decision)).orElse(written);
         RolloutEngine engine = new RolloutEngine(policy, rules(policy));
         RolloutFiles files = RolloutFiles.in(options.folder());
         Simulator.Builder builder = Simulator.builder();
@@ -168,8 +200,13 @@ final class DemoRun {
                 Backdrop backdrop = backdrop(simulator)) {
             out.println(NARRATOR + "scenario " + scenario.spelling() + ": " + scenario.story() + ".");
             if (options.major()) {
-                out.println(NARRATOR + "a major change: the 25% gate needs one approval from risk (ml-risk) and one"
-                        + " from platform (platform-team); one person counts for one role only");
+                out.println(NARRATOR + "a major change (a new architecture): its tier's 25% gate needs one approval"
+                        + " from risk (ml-risk) and one from platform (platform-team); one person counts for one role"
+                        + " only");
+            }
+            if (options.minor()) {
+                out.println(NARRATOR + "a minor change (a retrain on the same features, offline eval +0.1 point): its"
+                        + " tier auto-approves it, so no gate waits for anyone");
             }
             out.println(NARRATOR + "serving simulator at " + simulator.url() + " (baseline v1, candidate v2); "
                     + backdrop.describe());
@@ -183,8 +220,12 @@ final class DemoRun {
             RolloutTime time = backdrop.time();
             FileRecorder recorder = new FileRecorder(files);
             AtomicReference<RolloutDriver> driver = new AtomicReference<>();
-            RolloutDriver.Listener listener = Listeners.of(
-                    recorder, new Console(out, policy, time::changed), new Actors(policy, time, driver, backdrop));
+            RolloutDriver.Listener listener = TierRecording.recordedAfterStart(
+                    Listeners.of(
+                            recorder,
+                            new Console(out, policy, time::changed),
+                            new Actors(policy, time, driver, backdrop)),
+                    tier);
             driver.set(RolloutDriver.start(
                     engine,
                     new WebhookRouter(simulator.url(), Credential.NONE, HttpSettings.DEFAULT),
@@ -385,6 +426,14 @@ final class DemoRun {
         roles.put(
                 "platform", new ResponsibilityMatrix.Role(List.of("platform-team"), List.of("oncall@example.com"), 0));
         return new ResponsibilityMatrix(roles);
+    }
+
+    private static Optional<TierDecision> tier(Policy policy, Map<String, Object> facts) {
+        try {
+            return TierChooser.decide(policy.tiers(), TierFloors.none(), facts);
+        } catch (PolicyException e) {
+            throw new IllegalStateException("the demo's facts do not fit its policy: " + e.getMessage(), e);
+        }
     }
 
     private static Optional<SignOffRules> rules(Policy policy) {

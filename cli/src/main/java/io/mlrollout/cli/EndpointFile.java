@@ -4,6 +4,7 @@ import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.notify.NotificationSettings;
 import io.mlrollout.core.schedule.DeploymentCalendar;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
+import io.mlrollout.core.tier.TierFloors;
 import io.mlrollout.core.traffic.IstioRouter;
 import java.net.URI;
 import java.util.List;
@@ -31,12 +32,26 @@ public record EndpointFile(
         EndpointSignOffBounds signOff,
         List<String> deprecations,
         DeploymentCalendar calendar,
-        NotificationSettings notifications) {
+        NotificationSettings notifications,
+        TierFloors tiers) {
 
     public EndpointFile {
         deprecations = List.copyOf(deprecations);
         Objects.requireNonNull(calendar, "calendar");
         Objects.requireNonNull(notifications, "notifications");
+        Objects.requireNonNull(tiers, "tiers");
+    }
+
+    /** An endpoint without tier floors. */
+    public EndpointFile(
+            String name,
+            Router router,
+            Prometheus prometheus,
+            EndpointSignOffBounds signOff,
+            List<String> deprecations,
+            DeploymentCalendar calendar,
+            NotificationSettings notifications) {
+        this(name, router, prometheus, signOff, deprecations, calendar, notifications, TierFloors.none());
     }
 
     /** An endpoint without a deployment calendar (always open) and without notifications. */

@@ -9,8 +9,10 @@ import io.mlrollout.core.policy.NotificationsSection;
 import io.mlrollout.core.policy.PolicyError;
 import io.mlrollout.core.policy.ScheduleSection;
 import io.mlrollout.core.policy.Suggestions;
+import io.mlrollout.core.policy.TiersSection;
 import io.mlrollout.core.schedule.DeploymentCalendar;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
+import io.mlrollout.core.tier.TierFloors;
 import io.mlrollout.core.traffic.IstioRouter;
 import java.net.URI;
 import java.time.Duration;
@@ -28,7 +30,7 @@ import java.util.regex.Pattern;
 public final class EndpointFileParser {
 
     private static final List<String> TOP_KEYS =
-            List.of("name", "router", "prometheus", "signOff", "roles", "schedule", "notifications");
+            List.of("name", "router", "prometheus", "signOff", "roles", "schedule", "notifications", "tiers");
     /** How a notification sink names its URL in the CLI: an environment variable or a file, never the URL. */
     static final List<String> SINK_SECRET_KEYS = List.of("urlEnv", "urlFile");
 
@@ -102,11 +104,12 @@ public final class EndpointFileParser {
                 RolesSection.read(fields, errors));
         DeploymentCalendar calendar = calendar(root);
         NotificationSettings notifications = notifications(root);
+        TierFloors tiers = tiers(root);
         if (!errors.isEmpty() || name.isEmpty() || router.isEmpty() || prometheus.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new EndpointFile(
-                name.get(), router.get(), prometheus.get(), signOff, deprecations, calendar, notifications));
+                name.get(), router.get(), prometheus.get(), signOff, deprecations, calendar, notifications, tiers));
     }
 
     /** {@code schedule:} is read by the policy's calendar reader, so both spell windows and freezes alike. */
@@ -119,6 +122,18 @@ public final class EndpointFileParser {
         Optional<DeploymentCalendar> calendar = ScheduleSection.endpointCalendar(node, "schedule", calendarErrors);
         calendarErrors.stream().map(InputError::from).forEach(errors::add);
         return calendar.orElse(DeploymentCalendar.ALWAYS_OPEN);
+    }
+
+    /** {@code tiers:} the floors a pipeline's tiers cannot lower, read by the policy's tier reader. */
+    private TierFloors tiers(JsonNode root) {
+        JsonNode node = root.get("tiers");
+        if (node == null) {
+            return TierFloors.none();
+        }
+        List<PolicyError> found = new ArrayList<>();
+        Optional<TierFloors> floors = TiersSection.endpointFloors(node, "tiers", found);
+        found.stream().map(InputError::from).forEach(errors::add);
+        return floors.orElse(TierFloors.none());
     }
 
     private NotificationSettings notifications(JsonNode root) {

@@ -6,6 +6,8 @@ import io.mlrollout.core.policy.PolicyParser;
 import io.mlrollout.core.policy.PolicyTemplate;
 import io.mlrollout.core.policy.PolicyTemplateFile;
 import io.mlrollout.core.signoff.SignOffRules;
+import io.mlrollout.core.tier.TierChooser;
+import io.mlrollout.core.tier.TierDecision;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.MalformedInputException;
@@ -93,6 +95,19 @@ final class Inputs {
         }
         try {
             return SignOffRules.effective(policy, endpoint.signOff());
+        } catch (PolicyException refused) {
+            throw new InputException(policyFile.toString(), errors(refused));
+        }
+    }
+
+    /**
+     * The tier the stated facts choose under the policy's tiers and the endpoint's floors; refused (before anything
+     * moves) with the field path of every undeclared, missing or ill-typed fact and every rule that fails.
+     */
+    static Optional<TierDecision> tier(Policy policy, Path policyFile, EndpointFile endpoint, Map<String, ?> facts)
+            throws InputException {
+        try {
+            return TierChooser.decide(policy.tiers(), endpoint.tiers(), facts);
         } catch (PolicyException refused) {
             throw new InputException(policyFile.toString(), errors(refused));
         }

@@ -21,6 +21,8 @@ import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.signoff.ApproverMatcher;
 import io.mlrollout.core.signoff.SignOffRules;
+import io.mlrollout.core.tier.TierChooser;
+import io.mlrollout.core.tier.TierDecision;
 import io.mlrollout.core.traffic.TrafficRouter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +45,9 @@ import java.util.function.Predicate;
 final class Session implements AutoCloseable {
 
     final Policy policy;
+    /** The tier the facts chose when the rollout started; empty when neither the policy nor the endpoint has tiers. */
+    final Optional<TierDecision> tier;
+
     final EndpointFile endpoint;
     final RolloutEngine engine;
     final RolloutFiles files;
@@ -59,6 +65,7 @@ final class Session implements AutoCloseable {
 
     private Session(
             Policy policy,
+            Optional<TierDecision> tier,
             Path policyFile,
             EndpointFile endpoint,
             Path endpointFile,
@@ -66,6 +73,7 @@ final class Session implements AutoCloseable {
             RolloutFiles files)
             throws IOException {
         this.policy = policy;
+        this.tier = tier;
         this.policyFile = policyFile;
         this.endpoint = endpoint;
         this.endpointFile = endpointFile;
@@ -108,10 +116,42 @@ final class Session implements AutoCloseable {
     /** As {@link #open(Path, Path, Path, PrintWriter)}, for a policy already read (a template's, kept in the file). */
     static Session open(Policy policy, Path policyFile, Path endpointFile, Path stateFile, PrintWriter notes)
             throws InputException, IOException {
+        return open(policy, policyFile, endpointFile, stateFile, notes, Map.of());
+    }
+
+    /**
+     * As above, with the facts a starting rollout states ({@code canary --fact}). The tier is chosen from them, or,
+     * for a rollout that has started, from the facts its evidence recorded, so every later command applies the same
+     * tier.
+     */
+    static Session open(
+            Policy written,
+            Path policyFile,
+            Path endpointFile,
+            Path stateFile,
+            PrintWriter notes,
+            Map<String, ?> stated)
+            throws InputException, IOException {
         EndpointFile endpoint = Inputs.endpoint(endpointFile, notes);
+        RolloutFiles files = RolloutFiles.beside(stateFile);
+        Optional<TierDecision> tier =
+                Inputs.tier(written, policyFile, endpoint, recordedFacts(files).orElse(stated));
+        Policy policy =
+                tier.map(decision -> TierChooser.apply(written, decision)).orElse(written);
         Optional<SignOffRules> rules = Inputs.combine(policy, policyFile, endpoint);
         Files.createDirectories(stateFile.toAbsolutePath().getParent());
-        return new Session(policy, policyFile, endpoint, endpointFile, rules, RolloutFiles.beside(stateFile));
+        return new Session(policy, tier, policyFile, endpoint, endpointFile, rules, files);
+    }
+
+    /** The facts a started rollout recorded in its evidence, if it stated any. */
+    static Optional<Map<String, ?>> recordedFacts(RolloutFiles files) throws IOException {
+        if (!Files.exists(files.evidence())) {
+            return Optional.empty();
+        }
+        return files.events().stream()
+                .filter(RolloutEvent.TierChosen.class::isInstance)
+                .<Map<String, ?>>map(e -> ((RolloutEvent.TierChosen) e).facts())
+                .findFirst();
     }
 
     /** The saved state; a file that is not a rollout state, or one of another endpoint, is bad input. */

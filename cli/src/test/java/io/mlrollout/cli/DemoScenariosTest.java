@@ -175,6 +175,8 @@ class DemoScenariosTest {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out())
+                .contains("tier major: sign-off by roles {risk=1, platform=1} by rule tiers[1] on facts"
+                        + " {changeType=architecture, evalDelta=0.004, featuresChanged=true}")
                 .contains("SIGN-OFF NEEDED for stage 2/3 (25%): 2 approval(s); by role: risk 1 of (ml-risk),"
                         + " platform 1 of (platform-team); one role per approver")
                 .contains("[demo] carol (platform-team) approves on the build page")
@@ -184,6 +186,28 @@ class DemoScenariosTest {
         assertThat(Cli.run(new Environment(Map.of(), () -> null, (p, c) -> null), "demo", "--major", "--prometheus")
                         .err())
                 .contains("--major: runs in simulated time only");
+    }
+
+    @Test
+    void aMinorChangeIsAutoApprovedByItsTierAndNobodySigns() {
+        Path folder = dir.resolve("minor");
+        Cli.Result run = Cli.run(
+                new Environment(Map.of(), () -> null, (p, c) -> null),
+                "demo",
+                "--minor",
+                "--fast",
+                "--out",
+                folder.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .contains("tier minor: auto-approved by rule tiers[0] on facts"
+                        + " {changeType=retrain, evalDelta=0.001, featuresChanged=false}")
+                .doesNotContain("SIGN-OFF NEEDED")
+                .contains("PROMOTED");
+        assertThat(Cli.run(new Environment(Map.of(), () -> null, (p, c) -> null), "demo", "--minor", "--major")
+                        .err())
+                .contains("--minor: a change is minor or major, not both");
     }
 
     @Test

@@ -155,6 +155,9 @@ public final class LogLines {
                                     .collect(Collectors.joining(", ")))
                     + (e.lineage().isEmpty() ? "" : "; lineage " + e.lineage());
         }
+        if (event instanceof RolloutEvent.TierChosen e) {
+            return e.summary();
+        }
         if (event instanceof RolloutEvent.PackSealed e) {
             return "evidence pack written: " + e.entries() + " entries, manifest sha256 " + e.manifestSha256();
         }

@@ -1,5 +1,6 @@
 package io.mlrollout.core.policy;
 
+import io.mlrollout.core.tier.TierSettings;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param schedule the policy's deployment windows and freezes, on top of the endpoint's, and what to do outside them
  * @param notifications events the policy adds to the endpoint's notification sinks
  * @param evidence what the rollout must attach for its evidence pack
+ * @param tiers the facts the pipeline states and the tiers they choose, which decide the sign-offs at the start
  */
 public record Policy(
         Optional<String> endpoint,
@@ -26,7 +28,8 @@ public record Policy(
         Optional<TemplateOrigin> template,
         ScheduleSettings schedule,
         List<NotificationSubscription> notifications,
-        EvidenceSettings evidence) {
+        EvidenceSettings evidence,
+        TierSettings tiers) {
 
     public Policy {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -40,6 +43,37 @@ public record Policy(
         Objects.requireNonNull(schedule, "schedule");
         notifications = List.copyOf(notifications);
         Objects.requireNonNull(evidence, "evidence");
+        Objects.requireNonNull(tiers, "tiers");
+    }
+
+    /** A policy without facts or tiers. */
+    public Policy(
+            Optional<String> endpoint,
+            List<Stage> stages,
+            AnalysisSettings analysis,
+            List<MetricSpec> metrics,
+            Optional<SignOffPolicy> signOff,
+            PromoteSettings promote,
+            RollbackSettings rollback,
+            boolean dryRun,
+            Optional<TemplateOrigin> template,
+            ScheduleSettings schedule,
+            List<NotificationSubscription> notifications,
+            EvidenceSettings evidence) {
+        this(
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                template,
+                schedule,
+                notifications,
+                evidence,
+                TierSettings.none());
     }
 
     /** A policy with its schedule, notifications and template, requiring no attachments. */
@@ -185,7 +219,8 @@ public record Policy(
                 template,
                 schedule,
                 notifications,
-                evidence);
+                evidence,
+                tiers);
     }
 
     public Policy withSignOff(Optional<SignOffPolicy> rules) {
@@ -201,7 +236,8 @@ public record Policy(
                 template,
                 schedule,
                 notifications,
-                evidence);
+                evidence,
+                tiers);
     }
 
     /** The policy with every sign-off taken away: for a replay of recorded metrics, where nobody signs. */
@@ -222,7 +258,25 @@ public record Policy(
                 template,
                 schedule,
                 notifications,
-                evidence);
+                evidence,
+                tiers);
+    }
+
+    public Policy withPromote(PromoteSettings settings) {
+        return new Policy(
+                endpoint,
+                stages,
+                analysis,
+                metrics,
+                signOff,
+                settings,
+                rollback,
+                dryRun,
+                template,
+                schedule,
+                notifications,
+                evidence,
+                tiers);
     }
 
     public Policy withDryRun(boolean dry) {
@@ -238,7 +292,8 @@ public record Policy(
                 template,
                 schedule,
                 notifications,
-                evidence);
+                evidence,
+                tiers);
     }
 
     public Policy withTemplate(TemplateOrigin origin) {
@@ -254,6 +309,7 @@ public record Policy(
                 Optional.of(origin),
                 schedule,
                 notifications,
-                evidence);
+                evidence,
+                tiers);
     }
 }

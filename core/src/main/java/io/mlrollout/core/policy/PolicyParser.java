@@ -14,6 +14,7 @@ import io.mlrollout.core.policy.AnalysisSettings.PlanMode;
 import io.mlrollout.core.policy.AnalysisSettings.ScoreThresholds;
 import io.mlrollout.core.policy.RollbackSettings.OnAbort;
 import io.mlrollout.core.policy.SignOffPolicy.OnExpiry;
+import io.mlrollout.core.tier.TierSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,9 @@ public final class PolicyParser {
             "dryRun",
             "schedule",
             "notifications",
-            "evidence");
+            "evidence",
+            "facts",
+            "tiers");
     private static final List<String> STAGE_KEYS = List.of("weight", "bake", "maxBake", "signOff", ShadowShare.KEY);
     private static final List<String> ANALYSIS_KEYS = List.of(
             "interval",
@@ -151,6 +154,7 @@ public final class PolicyParser {
         ScheduleSettings schedule = ScheduleSection.policySchedule(top, errors);
         List<NotificationSubscription> notifications = NotificationsSection.policy(top, errors);
         EvidenceSettings evidence = new EvidenceSection(errors).read(top);
+        TierSettings tiers = TiersSection.policyTiers(top, errors);
         if (!errors.isEmpty()) {
             return Optional.empty();
         }
@@ -166,7 +170,8 @@ public final class PolicyParser {
                 Optional.empty(),
                 schedule,
                 notifications,
-                evidence));
+                evidence,
+                tiers));
     }
 
     private AnalysisSettings analysis(MappingReader top) {

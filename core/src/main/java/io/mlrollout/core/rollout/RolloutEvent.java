@@ -13,6 +13,7 @@ import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,6 +53,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = RolloutEvent.GateExpiring.class, name = "gate-expiring"),
     @JsonSubTypes.Type(value = RolloutEvent.EvidenceAttached.class, name = "evidence-attached"),
     @JsonSubTypes.Type(value = RolloutEvent.PackSealed.class, name = "pack-sealed"),
+    @JsonSubTypes.Type(value = RolloutEvent.TierChosen.class, name = "tier-chosen"),
 })
 public sealed interface RolloutEvent {
 
@@ -262,4 +264,16 @@ public sealed interface RolloutEvent {
 
     /** An evidence pack was written at rest; the chain vouches for its manifest through this digest. */
     record PackSealed(Instant at, String manifestSha256, int entries) implements RolloutEvent {}
+
+    /**
+     * Recorded right after {@link Started}, before anything moves: the tier the stated facts chose and what the
+     * endpoint's floors added, as {@code summary} says it ("tier minor: auto-approved by rule tiers[0] on facts {...}").
+     */
+    record TierChosen(
+            Instant at, String tier, String rule, Map<String, String> facts, boolean autoApproved, String summary)
+            implements RolloutEvent {
+        public TierChosen {
+            facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
+        }
+    }
 }

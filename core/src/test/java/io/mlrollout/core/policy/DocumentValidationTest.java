@@ -29,12 +29,12 @@ class DocumentValidationTest {
                 "- weight: 5\n",
                 "",
                 "the policy must be a mapping of keys (endpoint, stages, analysis, metrics, signOff, promote,"
-                        + " rollback, dryRun, schedule, notifications, evidence), got a list");
+                        + " rollback, dryRun, schedule, notifications, evidence, facts, tiers), got a list");
         assertRefused(
                 "just some words",
                 "",
                 "the policy must be a mapping of keys (endpoint, stages, analysis, metrics, signOff, promote,"
-                        + " rollback, dryRun, schedule, notifications, evidence), got the text 'just some words'");
+                        + " rollback, dryRun, schedule, notifications, evidence, facts, tiers), got the text 'just some words'");
     }
 
     @Test

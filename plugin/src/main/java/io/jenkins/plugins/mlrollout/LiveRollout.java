@@ -16,6 +16,7 @@ import io.mlrollout.core.rollout.RolloutEngine;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.Step;
+import io.mlrollout.core.tier.TierRecording;
 import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
 import io.mlrollout.core.traffic.TrafficSplit;
@@ -122,6 +123,9 @@ final class LiveRollout implements RolloutDriver.Listener {
         live.attach(log);
         plan.note().ifPresent(live::say);
         first.events().forEach(live::recorded);
+        plan.tier()
+                .ifPresent(tier ->
+                        live.recorded(TierRecording.event(first.events().get(0).at(), tier)));
         if (!evidence.isEmpty()) {
             // Recorded before anything moves, so the chain vouches for the files as they were at the start.
             audit.keep(evidence.attachments());
@@ -227,7 +231,11 @@ final class LiveRollout implements RolloutDriver.Listener {
     String status(RolloutServices services) {
         int quorum = plan.rules().map(r -> r.quorum()).orElse(0);
         return StatusText.of(
-                latest, plan.policy().stageCount(), quorum, services.clock().instant());
+                latest,
+                plan.policy().stageCount(),
+                quorum,
+                plan.rules(),
+                services.clock().instant());
     }
 
     /** The full report's address, for a step's result. */

@@ -12,6 +12,7 @@ import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.StageSummary;
+import io.mlrollout.core.tier.TierDecision;
 import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public class MlCanaryStep extends Step {
     private Map<String, Object> templateParams;
     private Map<String, String> attachments = Map.of();
     private Map<String, String> lineage = Map.of();
+    private Map<String, Object> facts = Map.of();
 
     /**
      * @param policy the policy's text (YAML or JSON), e.g. from {@code readFile}
@@ -137,6 +139,28 @@ public class MlCanaryStep extends Step {
     }
 
     /**
+     * Facts about the change for the policy's tier rules, e.g. {@code [changeType: 'retrain', evalDelta: 0.001]}: text,
+     * numbers and booleans, checked against the types the policy declares.
+     */
+    public Map<String, Object> getFacts() {
+        return facts;
+    }
+
+    @DataBoundSetter
+    public void setFacts(@CheckForNull Map<String, Object> facts) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (facts != null) {
+            // A GString is text to the rules; numbers and booleans keep their type, so 'false' and false differ.
+            facts.forEach((key, value) -> values.put(
+                    String.valueOf(key),
+                    value instanceof Number || value instanceof Boolean || value == null
+                            ? value
+                            : String.valueOf(value)));
+        }
+        this.facts = Collections.unmodifiableMap(values);
+    }
+
+    /**
      * The map as text: Pipeline hands a Groovy map over as it is, so a key or value may be a GString or a number
      * whatever the declared type says.
      */
@@ -176,7 +200,7 @@ public class MlCanaryStep extends Step {
             String candidate = required("candidate", step.getCandidate()).trim();
             PolicyChoice choice = PolicyChoice.of(step, run);
             String policyText = choice.text();
-            RolloutPlan plan = RolloutPlan.of(choice.policy(), step.getEndpoint(), step.isDryRun());
+            RolloutPlan plan = RolloutPlan.of(choice.policy(), step.getEndpoint(), step.isDryRun(), step.getFacts());
             endpoint = plan.endpointName();
             EndpointAccess.check("mlCanary", plan.endpoint(), run, Jenkins.getAuthentication2());
             if (RolloutAction.find(run, endpoint).isPresent()) {
@@ -232,7 +256,12 @@ public class MlCanaryStep extends Step {
             EndpointLocks locks = EndpointLocks.get();
             Optional<String> released = locks.acquire(endpoint, run);
             released.ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));
-            RolloutAction action = new RolloutAction(run, endpoint, policyText, step.isDryRun());
+            RolloutAction action = new RolloutAction(
+                    run,
+                    endpoint,
+                    policyText,
+                    step.isDryRun(),
+                    plan.tier().map(TierDecision::facts).orElse(Map.of()));
             try {
                 run.addAction(action);
                 follow(

@@ -14,6 +14,7 @@ import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.notify.NotificationSettings;
 import io.mlrollout.core.schedule.DeploymentCalendar;
 import io.mlrollout.core.signoff.ResponsibilityMatrix;
+import io.mlrollout.core.tier.TierFloors;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,6 +45,7 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
     private String allowedJobs;
     private List<EndpointRole> roles;
     private String deploymentCalendar;
+    private String tierFloors;
     private String notifications;
 
     @DataBoundConstructor
@@ -199,6 +201,24 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
     }
 
     /**
+     * The floors a pipeline's tiers cannot lower, as YAML ({@code facts} with their types, {@code floors} with a CEL
+     * {@code when} and the roles that must sign); {@code null} for none.
+     */
+    public @CheckForNull String getTierFloors() {
+        return tierFloors;
+    }
+
+    @DataBoundSetter
+    public void setTierFloors(@CheckForNull String tierFloors) {
+        this.tierFloors = FieldRules.accept("tierFloors", tierFloors, TierFloorsField::problems);
+    }
+
+    /** {@link #getTierFloors()} read; the setter refused anything it could not read. */
+    public TierFloors floors() {
+        return TierFloorsField.read(tierFloors);
+    }
+
+    /**
      * Where this endpoint's rollouts are announced, as YAML ({@code sinks} with {@code name}, {@code type}, {@code
      * credentialsId} naming a secret text credential that holds the URL, and {@code events}; {@code
      * escalationContacts}); {@code null} for none.
@@ -307,6 +327,11 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
         @POST
         public FormValidation doCheckDeploymentCalendar(@QueryParameter String value) {
             return FormChecks.check(value, CalendarField::problems);
+        }
+
+        @POST
+        public FormValidation doCheckTierFloors(@QueryParameter String value) {
+            return FormChecks.check(value, TierFloorsField::problems);
         }
 
         @POST

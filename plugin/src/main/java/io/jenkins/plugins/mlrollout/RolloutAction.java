@@ -38,8 +38,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -78,6 +80,8 @@ public class RolloutAction implements RunAction2 {
     private final String endpoint;
     private final String policy;
     private final boolean dryRun;
+    /** The facts the step stated, as text; they choose the same tier again when the plan is rebuilt. */
+    private final Map<String, String> facts;
     /** The rollout's state as {@link RolloutStateCodec} writes it; saved with the build after every change. */
     private volatile String state;
     /**
@@ -111,10 +115,21 @@ public class RolloutAction implements RunAction2 {
      * @param dryRun whether the step asked for a dry run
      */
     RolloutAction(Run<?, ?> run, String endpoint, String policy, boolean dryRun) {
+        this(run, endpoint, policy, dryRun, Map.of());
+    }
+
+    /** @param facts the facts the step stated, which chose the rollout's tier */
+    RolloutAction(Run<?, ?> run, String endpoint, String policy, boolean dryRun, Map<String, String> facts) {
         this.run = run;
         this.endpoint = endpoint;
         this.policy = policy;
         this.dryRun = dryRun;
+        this.facts = new LinkedHashMap<>(facts);
+    }
+
+    /** The stated facts; none for a rollout saved before facts existed. */
+    private Map<String, String> facts() {
+        return facts == null ? Map.of() : facts;
     }
 
     /** The rollout of {@code endpoint} in {@code run}, if the build has one. */
@@ -233,7 +248,7 @@ public class RolloutAction implements RunAction2 {
     synchronized LiveRollout live() throws IOException {
         if (live == null) {
             RolloutServices services = RolloutServices.current();
-            RolloutPlan plan = RolloutPlan.of(policy, endpoint, dryRun);
+            RolloutPlan plan = RolloutPlan.of(policy, endpoint, dryRun, facts());
             live = LiveRollout.resume(
                     this, plan, services, plan.router(run, services), plan.metrics(run, services), state());
         }
@@ -321,7 +336,11 @@ public class RolloutAction implements RunAction2 {
     public String getStatus() {
         RolloutState now = state();
         return StatusText.of(
-                now, stageCount(), quorum(), RolloutServices.current().clock().instant());
+                now,
+                stageCount(),
+                quorum(),
+                rules(),
+                RolloutServices.current().clock().instant());
     }
 
     @Exported(visibility = 2)
@@ -705,7 +724,7 @@ public class RolloutAction implements RunAction2 {
         RolloutPlan plan = savedPlan;
         if (plan == null) {
             try {
-                plan = RolloutPlan.of(policy, endpoint, dryRun);
+                plan = RolloutPlan.of(policy, endpoint, dryRun, facts());
             } catch (AbortException e) {
                 return Optional.empty(); // the endpoint was removed or changed since; nobody can sign meanwhile
             }

@@ -12,7 +12,10 @@ import io.mlrollout.core.rollout.RolloutEngine;
 import io.mlrollout.core.rollout.ShadowStages;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.signoff.SignOffRules;
+import io.mlrollout.core.tier.TierChooser;
+import io.mlrollout.core.tier.TierDecision;
 import io.mlrollout.core.traffic.TrafficRouter;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -25,8 +28,14 @@ import java.util.stream.Collectors;
  * @param endpoint the endpoint's configuration
  * @param rules the effective sign-off rules; empty when nobody is named to sign
  * @param note something the build log should say about how the plan was made (e.g. an endpoint override), or empty
+ * @param tier the tier the step's facts chose (the policy is already adjusted to it); empty without tiers or floors
  */
-record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules> rules, Optional<String> note) {
+record RolloutPlan(
+        Policy policy,
+        ModelEndpoint endpoint,
+        Optional<SignOffRules> rules,
+        Optional<String> note,
+        Optional<TierDecision> tier) {
 
     /**
      * Reads the policy and combines it with its endpoint. Nothing is contacted and nothing moves.
@@ -35,7 +44,8 @@ record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules>
      * @throws AbortException listing every problem with its field path: the policy's own, a missing or unknown
      *     endpoint, and conflicts with the endpoint's sign-off bounds
      */
-    static RolloutPlan of(String policyText, @CheckForNull String endpointOverride, boolean dryRun)
+    static RolloutPlan of(
+            String policyText, @CheckForNull String endpointOverride, boolean dryRun, Map<String, ?> facts)
             throws AbortException {
         Policy parsed;
         try {
@@ -43,11 +53,16 @@ record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules>
         } catch (PolicyException e) {
             throw refused("the policy", e);
         }
-        return of(parsed, endpointOverride, dryRun);
+        return of(parsed, endpointOverride, dryRun, facts);
     }
 
-    /** As {@link #of(String, String, boolean)}, for a policy already read (e.g. made from a shared template). */
-    static RolloutPlan of(Policy parsed, @CheckForNull String endpointOverride, boolean dryRun) throws AbortException {
+    /**
+     * As {@link #of(String, String, boolean, Map)}, for a policy already read (e.g. made from a shared template).
+     *
+     * @param facts the facts the step stated, which choose the policy's tier under the endpoint's floors
+     */
+    static RolloutPlan of(Policy parsed, @CheckForNull String endpointOverride, boolean dryRun, Map<String, ?> facts)
+            throws AbortException {
         String override = FieldRules.trimToNull(endpointOverride);
         Optional<String> note = Optional.empty();
         if (override != null
@@ -61,15 +76,23 @@ record RolloutPlan(Policy policy, ModelEndpoint endpoint, Optional<SignOffRules>
             throw new AbortException("endpoint: the policy has no 'endpoint:' and the step gives none; name the model"
                     + " endpoint in one of them. Nothing was moved.");
         }
-        Policy policy = parsed.withEndpoint(name).withDryRun(parsed.dryRun() || dryRun);
         ModelEndpoint endpoint = MlRolloutConfiguration.get().requireEndpoint(name);
+        Optional<TierDecision> tier;
+        try {
+            tier = TierChooser.decide(parsed.tiers(), endpoint.floors(), facts);
+        } catch (PolicyException e) {
+            throw refused("the step's facts, with the policy's tiers and the floors of endpoint '" + name + "',", e);
+        }
+        Policy written =
+                tier.map(decision -> TierChooser.apply(parsed, decision)).orElse(parsed);
+        Policy policy = written.withEndpoint(name).withDryRun(parsed.dryRun() || dryRun);
         Optional<SignOffRules> rules;
         try {
             rules = SignOffRules.effective(policy, bounds(endpoint));
         } catch (PolicyException e) {
             throw refused("the policy, with the sign-off rules of endpoint '" + name + "',", e);
         }
-        return new RolloutPlan(policy, endpoint, rules, note);
+        return new RolloutPlan(policy, endpoint, rules, note, tier);
     }
 
     static EndpointSignOffBounds bounds(ModelEndpoint endpoint) {

@@ -1,9 +1,12 @@
 package io.jenkins.plugins.mlrollout;
 
+import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.signoff.SignOffGate;
+import io.mlrollout.core.signoff.SignOffRules;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Where a rollout is, in one line for people: what a step's {@code getStatus()} and the build page show, e.g. {@code
@@ -18,6 +21,26 @@ final class StatusText {
      * @param quorum how many approvals a gate needs, or 0 when no sign-off rules apply
      */
     static String of(RolloutState s, int stageCount, int quorum, Instant now) {
+        return of(s, stageCount, quorum, Optional.empty(), now);
+    }
+
+    /**
+     * As above; while a gate waits for roles, says which are still missing, e.g. {@code waiting for: platform 1/1,
+     * risk 0/1}.
+     *
+     * @param rules the sign-off rules in force, empty when none apply
+     */
+    static String of(RolloutState s, int stageCount, int quorum, Optional<SignOffRules> rules, Instant now) {
+        if (s.phase() == Phase.AWAITING_SIGNOFF
+                && rules.isPresent()
+                && !rules.get().roles().isEmpty()) {
+            return awaiting(s, quorum, now) + "; "
+                    + s.gate().tally(rules.get(), People.approverMatcher()).waitingFor();
+        }
+        return text(s, stageCount, quorum, now);
+    }
+
+    private static String text(RolloutState s, int stageCount, int quorum, Instant now) {
         String stage = "stage " + (s.stageIndex() + 1) + "/" + stageCount;
         return switch (s.phase()) {
             case PENDING -> "reading the router's split before moving any traffic";
