@@ -43,13 +43,16 @@ class DemoSliceRegressionTest {
     }
 
     @Test
-    void theScenarioIsRefusedWithPrometheusOrMajorBeforeAnythingRuns() {
+    void theScenarioIsRefusedWithPrometheusMajorOrMinorBeforeAnythingRuns() {
         Environment env = new Environment(Map.of(), () -> null, (p, c) -> null);
         Cli.Result major = Cli.run(env, "demo", "--scenario", "slice-regression", "--major");
+        Cli.Result minor = Cli.run(env, "demo", "--scenario", "slice-regression", "--minor");
         Cli.Result prometheus = Cli.run(env, "demo", "--scenario", "slice-regression", "--prometheus");
 
         assertThat(major.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(major.err()).contains("--scenario").contains("leave out --major");
+        assertThat(minor.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(minor.err()).contains("leave out --minor");
         assertThat(prometheus.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(prometheus.err()).contains("leave out --prometheus");
     }
