@@ -4,20 +4,12 @@ import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.PrometheusMetricsSource;
-import io.mlrollout.core.metrics.Window;
-import io.mlrollout.core.policy.Durations;
-import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
-import io.mlrollout.core.replay.PodSplit;
+import io.mlrollout.core.replay.AaReplay;
 import io.mlrollout.core.replay.Replay;
-import io.mlrollout.core.rollout.RolloutEvent;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -112,9 +104,6 @@ final class ReplayCommand extends CommandBase {
             description = "with --aa: the first split's seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    /** More splits than this would be a query storm for little more precision. */
-    static final int MAX_SPLITS = 200;
-
     ReplayCommand(Environment env) {
         super(env);
     }
@@ -134,8 +123,8 @@ final class ReplayCommand extends CommandBase {
         if (!end.isAfter(start)) {
             throw new InputException("", "--to", end + " is not after --from " + start);
         }
-        if (mode.aa != null && (splits < 1 || splits > MAX_SPLITS)) {
-            throw new InputException("", "--splits", splits + " is not 1.." + MAX_SPLITS);
+        if (mode.aa != null && (splits < 1 || splits > AaReplay.MAX_SPLITS)) {
+            throw new InputException("", "--splits", splits + " is not 1.." + AaReplay.MAX_SPLITS);
         }
         MetricsSource metrics = Connectors.metrics(file, env, endpoint.toString());
         if (mode.aa == null) {
@@ -145,7 +134,7 @@ final class ReplayCommand extends CommandBase {
                     + " (baseline) against " + mode.past.candidate + " (candidate); nobody signs in a replay, and"
                     + " no traffic moves: the traffic lines say what the policy would have asked the router for");
             result.events().forEach(event -> out().println(LogLines.format(event)));
-            out().println("replay: " + outcome(result));
+            out().println("replay: " + result.describe());
             return ExitCodes.OK;
         }
         return aa(parsed, file, metrics, start, end);
@@ -159,11 +148,9 @@ final class ReplayCommand extends CommandBase {
         }
         List<String> split;
         try {
-            split = pods != null ? List.copyOf(pods) : discoverPods(prometheus, parsed, file, start, end);
-            PodSplit.random(mode.aa, podLabel, split, seed); // refuses too few pods or a bad label now
-            prometheus.narrowedTo(podLabel, split);
-        } catch (IllegalArgumentException refused) {
-            throw new InputException("", pods != null ? "--pods" : "--aa", refused.getMessage());
+            split = pods != null
+                    ? List.copyOf(pods)
+                    : AaReplay.pods(prometheus, parsed, file.name(), mode.aa, podLabel, start, end);
         } catch (MetricsException unreadable) {
             err().println("mlrollout replay: Prometheus could not be read for the pods of " + mode.aa + ": "
                     + unreadable.getMessage());
@@ -172,81 +159,32 @@ final class ReplayCommand extends CommandBase {
         out().println("A/A replay of " + file.name() + " from " + start + " to " + end + ": " + split.size()
                 + " pods of " + mode.aa + " (" + String.join(", ", split) + ") split at random into two groups, "
                 + splits + " times; nobody signs in a replay");
-        int failed = 0;
-        int inconclusive = 0;
-        int promoted = 0;
-        Set<String> distinct = new LinkedHashSet<>();
-        for (int i = 0; i < splits; i++) {
-            PodSplit groups = PodSplit.random(mode.aa, podLabel, split, seed + i);
-            distinct.add(groups.candidatePods() + "|" + groups.baselinePods());
-            Replay.Result result = Replay.run(
+        AaReplay.Summary summary;
+        try {
+            summary = AaReplay.run(
                     parsed,
-                    groups.source(prometheus),
+                    prometheus,
                     file.name(),
-                    groups.baselineName(),
-                    groups.candidateName(),
+                    mode.aa,
+                    podLabel,
+                    split,
+                    splits,
+                    seed,
                     start,
-                    end);
-            failed += result.failed() ? 1 : 0;
-            inconclusive += result.rolledBack() && !result.failed() ? 1 : 0;
-            promoted += result.promoted() ? 1 : 0;
-            out().println("split " + (i + 1) + ": " + groups + ": " + outcome(result));
+                    end,
+                    out()::println);
+        } catch (IllegalArgumentException refused) {
+            throw new InputException("", pods != null ? "--pods" : "--aa", refused.getMessage());
         }
-        out().println("A/A replay: " + failed + " of " + splits + " splits failed a stage (false rollbacks: both groups"
-                + " run " + mode.aa + "), " + inconclusive + " ended inconclusive and were rolled back by"
-                + " analysis.onInconclusive, " + promoted + " promoted, "
-                + (splits - failed - inconclusive - promoted) + " undecided when the recording ended ("
-                + distinct.size() + " distinct split" + (distinct.size() == 1 ? "" : "s") + " of the pods)");
+        out().println(summary.describe(mode.aa));
         return ExitCodes.OK;
     }
 
-    /** The pods of the A/A version that served in the window, read through the policy's first metric. */
-    private List<String> discoverPods(
-            PrometheusMetricsSource prometheus, Policy parsed, EndpointFile file, Instant start, Instant end)
-            throws MetricsException {
-        MetricSpec first = parsed.metrics().get(0);
-        return prometheus.labelValues(first, file.name(), mode.aa, podLabel, new Window(start, end));
-    }
-
-    /** What the replayed rollout came to, in one line. */
-    private static String outcome(Replay.Result result) {
-        String last = result.events().isEmpty()
-                ? ""
-                : ": "
-                        + LogLines.format(result.events().get(result.events().size() - 1))
-                                .substring(LogLines.PREFIX.length());
-        if (result.recordingEnded()) {
-            return "undecided, the recording ended in phase " + result.phase() + last;
-        }
-        String reason = result.events().stream()
-                .filter(e -> e instanceof RolloutEvent.RollbackStarted)
-                .map(e -> ": " + ((RolloutEvent.RollbackStarted) e).reason())
-                .findFirst()
-                .orElse("");
-        return switch (result.phase()) {
-            case ROLLED_BACK, ROLLBACK_FAILED -> "rolled back at " + result.endedAt() + reason;
-            case PROMOTED -> "promoted at " + result.endedAt();
-            default -> result.phase() + " at " + result.endedAt() + last;
-        };
-    }
-
     private static Instant instant(String option, String text, Instant now) throws InputException {
-        if (text.equals("now")) {
-            return now;
-        }
         try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException notAnInstant) {
-            try {
-                Duration ago = Durations.parse(text);
-                return now.minus(ago);
-            } catch (IllegalArgumentException notADuration) {
-                throw new InputException(
-                        "",
-                        option,
-                        "'" + text
-                                + "' is neither an ISO-8601 instant (2026-12-01T10:00:00Z), a duration ago (2h), nor now");
-            }
+            return Replay.instant(text, now);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("", option, e.getMessage());
         }
     }
 }

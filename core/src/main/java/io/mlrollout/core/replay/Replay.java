@@ -1,7 +1,9 @@
 package io.mlrollout.core.replay;
 
 import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
@@ -10,6 +12,7 @@ import io.mlrollout.core.rollout.RolloutEngine;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.time.VirtualTime;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +53,48 @@ public final class Replay {
 
         public boolean promoted() {
             return !recordingEnded && phase == Phase.PROMOTED;
+        }
+
+        /** What the replayed rollout came to, in one line: rolled back (and why), promoted, or undecided. */
+        public String describe() {
+            String last = events.isEmpty()
+                    ? ""
+                    : ": " + LogLines.format(events.get(events.size() - 1)).substring(LogLines.PREFIX.length());
+            if (recordingEnded) {
+                return "undecided, the recording ended in phase " + phase + last;
+            }
+            String reason = events.stream()
+                    .filter(e -> e instanceof RolloutEvent.RollbackStarted)
+                    .map(e -> ": " + ((RolloutEvent.RollbackStarted) e).reason())
+                    .findFirst()
+                    .orElse("");
+            return switch (phase) {
+                case ROLLED_BACK, ROLLBACK_FAILED -> "rolled back at " + endedAt + reason;
+                case PROMOTED -> "promoted at " + endedAt;
+                default -> phase + " at " + endedAt + last;
+            };
+        }
+    }
+
+    /**
+     * An instant as a replay's {@code from} or {@code to} may be written: ISO-8601 ({@code 2026-12-01T10:00:00Z}), a
+     * duration ago ({@code 2h}), or {@code now}.
+     *
+     * @throws IllegalArgumentException saying which forms are understood
+     */
+    public static Instant instant(String text, Instant now) {
+        if (text.equals("now")) {
+            return now;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                return now.minus(Durations.parse(text));
+            } catch (IllegalArgumentException notADuration) {
+                throw new IllegalArgumentException("'" + text
+                        + "' is neither an ISO-8601 instant (2026-12-01T10:00:00Z), a duration ago (2h), nor now");
+            }
         }
     }
 
