@@ -1,0 +1,171 @@
+package io.jenkins.plugins.mlrollout;
+
+import static io.jenkins.plugins.mlrollout.StepFixture.THREE_STAGES;
+import static io.jenkins.plugins.mlrollout.StepFixture.started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import hudson.AbortException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mlReplay}: the policy's judge over the endpoint's recorded metrics, on the plugin's threads, moving nothing;
+ * bad input refused before any query, naming the field.
+ */
+class MlReplayStepTest {
+
+    @TempDir
+    Path home;
+
+    private StepFixture fixture;
+    private FakeBuild build;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new StepFixture(home);
+        build = fixture.build("fraud-deploy", 7, "dave");
+        fixture.serving.weight = 25; // what the recording holds: both versions served
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    private static MlReplayStep pastRollout(String from) {
+        MlReplayStep step = new MlReplayStep(THREE_STAGES, from);
+        step.setBaseline("v1");
+        step.setCandidate("v2");
+        return step;
+    }
+
+    @Test
+    void aPastRolloutWithTripledErrorsIsReplayedToARollbackAndNothingMoves() throws Exception {
+        fixture.serving.candidateErrorRate = 0.03;
+        FakeStepContext context = build.newContext();
+
+        started(pastRollout("2h").start(context));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) context.result().orElseThrow();
+        assertThat(result)
+                .containsEntry("outcome", "ROLLED_BACK")
+                .containsEntry("failed", true)
+                .containsEntry("promoted", false);
+        assertThat((String) result.get("summary")).startsWith("rolled back at 2026-11-23T08:");
+        assertThat(build.log())
+                .contains("[ml-rollout] replay of fraud-scorer from 2026-11-23T08:00:00Z to 2026-11-23T10:00:00Z:"
+                        + " v1 (baseline) against v2 (candidate)")
+                .contains("error-rate FAIL")
+                .contains("[ml-rollout] replay: rolled back at");
+        assertThat(fixture.serving.shifts).as("a replay moves nothing").isEmpty();
+        assertThat(build.actions).as("and leaves no rollout on the build").isEmpty();
+    }
+
+    @Test
+    void aHealthyPastRolloutIsReplayedToAPromotion() throws Exception {
+        FakeStepContext context = build.newContext();
+
+        started(pastRollout("2026-11-23T08:00:00Z").start(context));
+
+        assertThat(context.result().orElseThrow())
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("outcome", "PROMOTED")
+                .containsEntry("failed", false);
+    }
+
+    @Test
+    void aRecordingThatEndsFirstIsUndecided() throws Exception {
+        FakeStepContext context = build.newContext();
+        MlReplayStep step = pastRollout("2h");
+        step.setTo("90m"); // 30 minutes of a rollout that needs at least 40
+
+        started(step.start(context));
+
+        assertThat(context.result().orElseThrow())
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("outcome", "UNDECIDED");
+    }
+
+    @Test
+    void badInputIsRefusedBeforeAnyQueryNamingTheField() {
+        MlReplayStep both = pastRollout("2h");
+        both.setAa("v1");
+        MlReplayStep neither = new MlReplayStep(THREE_STAGES, "2h");
+        MlReplayStep badTime = pastRollout("yesterday");
+        MlReplayStep backwards = pastRollout("1h");
+        backwards.setTo("2h");
+        MlReplayStep tooManySplits = new MlReplayStep(THREE_STAGES, "2h");
+        tooManySplits.setAa("v1");
+        tooManySplits.setSplits(500);
+        MlReplayStep badPolicy = new MlReplayStep("stages: [", "2h");
+        badPolicy.setAa("v1");
+
+        assertThatThrownBy(() -> both.start(build.newContext()).start())
+                .isInstanceOf(AbortException.class)
+                .hasMessageContaining("either baseline and candidate");
+        assertThatThrownBy(() -> neither.start(build.newContext()).start())
+                .hasMessageContaining("either baseline and candidate");
+        assertThatThrownBy(() -> badTime.start(build.newContext()).start())
+                .hasMessage("mlReplay: from: 'yesterday' is neither an ISO-8601 instant (2026-12-01T10:00:00Z), a"
+                        + " duration ago (2h), nor now");
+        assertThatThrownBy(() -> backwards.start(build.newContext()).start())
+                .hasMessageStartingWith("mlReplay: to: 2026-11-23T08:00:00Z is not after from");
+        assertThatThrownBy(() -> tooManySplits.start(build.newContext()).start())
+                .hasMessage("mlReplay: splits: 500 is not 1..200");
+        assertThatThrownBy(() -> badPolicy.start(build.newContext()).start())
+                .hasMessageStartingWith("the policy was refused, nothing was moved:");
+        assertThat(fixture.serving.metricReads).as("no query").isZero();
+    }
+
+    @Test
+    void aJobNotAllowedOnTheEndpointMayNotReplayIt() {
+        FakeBuild other = fixture.build("someone-elses-job", 1, "mallory");
+
+        assertThatThrownBy(() -> pastRollout("2h").start(other.newContext()).start())
+                .hasMessageContaining("may not use endpoint 'fraud-scorer'");
+    }
+
+    @Test
+    void anAaReplayNeedsPrometheusAndSaysSo() throws Exception {
+        MlReplayStep aa = new MlReplayStep(THREE_STAGES, "2h");
+        aa.setAa("v1");
+        FakeStepContext context = build.newContext();
+
+        started(aa.start(context));
+
+        assertThat(context.failure().orElseThrow())
+                .hasMessageStartingWith("mlReplay: aa: an A/A replay reads pods from Prometheus, and endpoint"
+                        + " 'fraud-scorer' reads its metrics from");
+    }
+
+    @Test
+    void aRestartDuringAReplayFailsTheStepToBeRunAgain() throws Exception {
+        fixture.holdWork = true;
+        FakeStepContext context = build.newContext();
+        StepExecution execution = started(pastRollout("2h").start(context));
+
+        execution.onResume();
+
+        assertThat(context.failure().orElseThrow()).hasMessageContaining("Jenkins restarted during the replay");
+    }
+
+    @Test
+    void aStoppedReplayEndsOnceEvenWhenItsWorkFinishesLater() throws Exception {
+        fixture.holdWork = true;
+        FakeStepContext context = build.newContext();
+        StepExecution execution = started(pastRollout("2h").start(context));
+
+        execution.stop(new InterruptedException("aborted by carol"));
+        fixture.runHeldWork();
+
+        assertThat(context.endings()).isEqualTo(1);
+        assertThat(context.failure().orElseThrow()).hasMessage("aborted by carol");
+    }
+}
