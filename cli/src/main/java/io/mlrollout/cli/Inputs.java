@@ -86,17 +86,22 @@ final class Inputs {
      * @return the effective sign-off rules, empty when nobody is named to sign
      */
     static Optional<SignOffRules> combine(Policy policy, Path policyFile, EndpointFile endpoint) throws InputException {
+        requireSameEndpoint(policy, policyFile, endpoint);
+        try {
+            return SignOffRules.effective(policy, endpoint.signOff());
+        } catch (PolicyException refused) {
+            throw new InputException(policyFile.toString(), errors(refused));
+        }
+    }
+
+    /** Refuses a policy written for another endpoint than the endpoint file describes. */
+    static void requireSameEndpoint(Policy policy, Path policyFile, EndpointFile endpoint) throws InputException {
         if (policy.endpoint().isPresent() && !policy.endpoint().get().equals(endpoint.name())) {
             throw new InputException(
                     policyFile.toString(),
                     "endpoint",
                     "the policy is for '" + policy.endpoint().get() + "' but the endpoint file describes '"
                             + endpoint.name() + "'");
-        }
-        try {
-            return SignOffRules.effective(policy, endpoint.signOff());
-        } catch (PolicyException refused) {
-            throw new InputException(policyFile.toString(), errors(refused));
         }
     }
 

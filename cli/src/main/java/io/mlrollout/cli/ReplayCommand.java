@@ -111,9 +111,10 @@ final class ReplayCommand extends CommandBase {
     @Override
     int run() throws InputException {
         EndpointFile file = Inputs.endpoint(endpoint, err());
-        // nobody signs in a replay: sign-offs are taken away before the endpoint's sign-off rules are checked
+        // nobody signs in a replay: the sign-offs are left out, and the endpoint's sign-off rules, which only bound
+        // sign-offs (e.g. a minimum before promotion), have nothing to check
         Policy parsed = Inputs.policy(policy).withoutSignOffs();
-        Inputs.combine(parsed, policy, file);
+        Inputs.requireSameEndpoint(parsed, policy, file);
         Instant now;
         try (RolloutTime time = env.time().get()) {
             now = time.clock().instant();

@@ -186,8 +186,7 @@ public class MlReplayStep extends Step {
             } else if (step.getSplits() < 1 || step.getSplits() > AaReplay.MAX_SPLITS) {
                 throw new AbortException("mlReplay: splits: " + step.getSplits() + " is not 1.." + AaReplay.MAX_SPLITS);
             }
-            // nobody signs in a replay, so the endpoint's sign-off rules have nothing to check
-            RolloutPlan plan = RolloutPlan.of(parsed.withoutSignOffs(), step.getEndpoint(), false, Map.of());
+            RolloutPlan plan = RolloutPlan.forReplay(parsed, step.getEndpoint());
             EndpointAccess.check("mlReplay", plan.endpoint(), run, Jenkins.getAuthentication2());
             RolloutServices services = RolloutServices.current();
             Instant now = services.clock().instant();

@@ -95,6 +95,27 @@ record RolloutPlan(
         return new RolloutPlan(policy, endpoint, rules, note, tier);
     }
 
+    /**
+     * A policy for a replay on its endpoint: its sign-offs left out (nobody signs in a replay), so neither the
+     * endpoint's sign-off rules (e.g. a minimum before promotion) nor the tiers, which only choose sign-offs, have
+     * anything to decide. Nothing is contacted and nothing moves.
+     */
+    static RolloutPlan forReplay(Policy parsed, @CheckForNull String endpointOverride) throws AbortException {
+        String override = FieldRules.trimToNull(endpointOverride);
+        String name = override != null ? override : parsed.endpoint().orElse(null);
+        if (name == null) {
+            throw new AbortException("endpoint: the policy has no 'endpoint:' and the step gives none; name the model"
+                    + " endpoint in one of them. Nothing was moved.");
+        }
+        ModelEndpoint endpoint = MlRolloutConfiguration.get().requireEndpoint(name);
+        return new RolloutPlan(
+                parsed.withoutSignOffs().withEndpoint(name),
+                endpoint,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+    }
+
     static EndpointSignOffBounds bounds(ModelEndpoint endpoint) {
         return new EndpointSignOffBounds(
                 endpoint.approverIds(),
