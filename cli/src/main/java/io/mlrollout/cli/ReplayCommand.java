@@ -157,9 +157,6 @@ final class ReplayCommand extends CommandBase {
                     + unreadable.getMessage());
             return ExitCodes.INFRASTRUCTURE;
         }
-        out().println("A/A replay of " + file.name() + " from " + start + " to " + end + ": " + split.size()
-                + " pods of " + mode.aa + " (" + String.join(", ", split) + ") split at random into two groups, "
-                + splits + " times; nobody signs in a replay");
         AaReplay.Summary summary;
         try {
             summary = AaReplay.run(

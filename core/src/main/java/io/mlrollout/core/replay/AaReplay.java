@@ -67,7 +67,7 @@ public final class AaReplay {
 
     /**
      * Judges {@code splits} random splits of {@code pods}, the first with {@code seed}, the next with seed + 1 and so
-     * on, telling {@code lines} the outcome of each.
+     * on, telling {@code lines} what is split and then the outcome of each split.
      *
      * @throws IllegalArgumentException when the splits are not 1 to {@link #MAX_SPLITS}, or the pods cannot be split
      *     (fewer than two, a bad label)
@@ -90,6 +90,9 @@ public final class AaReplay {
         // both refuse before any query: too few pods, a bad label, a pod name a selector cannot hold
         PodSplit.random(version, podLabel, pods, seed);
         prometheus.narrowedTo(podLabel, pods);
+        lines.accept("A/A replay of " + endpoint + " from " + from + " to " + to + ": " + pods.size() + " pods of "
+                + version + " (" + String.join(", ", pods) + ") split at random into two groups, " + splits
+                + " times; nobody signs in a replay");
         int failed = 0;
         int inconclusive = 0;
         int promoted = 0;

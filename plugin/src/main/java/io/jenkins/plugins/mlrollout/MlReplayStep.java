@@ -257,9 +257,6 @@ public class MlReplayStep extends Step {
                     ? AaReplay.pods(
                             prometheus, plan.policy(), plan.endpointName(), version, step.getPodLabel(), start, end)
                     : step.getPods();
-            log.println(LogLines.PREFIX + "A/A replay of " + plan.endpointName() + " from " + start + " to " + end
-                    + ": " + pods.size() + " pods of " + version + " (" + String.join(", ", pods) + ") split at random"
-                    + " into two groups, " + step.getSplits() + " times; nobody signs in a replay");
             AaReplay.Summary summary;
             try {
                 summary = AaReplay.run(
