@@ -91,6 +91,9 @@ public final class HtmlReport {
         if (report.template() != null) {
             row(html, "Policy template", report.template().describe());
         }
+        if (report.tier() != null) {
+            row(html, "Risk tier", report.tier());
+        }
         row(html, "False-rollback budget", Format.percent(report.falseRollbackRate()) + " for the whole rollout");
         if (report.dryRun()) {
             row(html, "Mode", "dry run: no traffic was moved");

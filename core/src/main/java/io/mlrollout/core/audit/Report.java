@@ -20,6 +20,7 @@ import java.util.OptionalDouble;
  * @param reason why it came to rest, when it did for a reason
  * @param evidence the evidence file's state when the report was written, or null when the writer did not say
  * @param template the shared template the policy was made from, or null for a policy written out in full
+ * @param tier the risk tier the stated facts chose, as the {@code tier-chosen} event says it, or null without facts
  */
 public record Report(
         String rolloutId,
@@ -39,7 +40,8 @@ public record Report(
         List<GateRow> gates,
         List<String> log,
         EvidenceHead evidence,
-        TemplateOrigin template) {
+        TemplateOrigin template,
+        String tier) {
 
     public Report {
         stages = List.copyOf(stages);
@@ -69,7 +71,8 @@ public record Report(
                 gates,
                 log,
                 head,
-                template);
+                template,
+                tier);
     }
 
     /**
@@ -200,7 +203,8 @@ public record Report(
                 gates,
                 log,
                 evidence,
-                template);
+                template,
+                tier);
     }
 
     /** Whether the rollout has come to rest: stages it did not start then were never reached. */

@@ -26,6 +26,7 @@ public final class ReportBuilder {
     private boolean dryRun;
     private double falseRollbackRate;
     private TemplateOrigin template;
+    private String tier;
     private String outcome = "starting";
     private String reason;
     private final List<Report.StageRow> stages = new ArrayList<>();
@@ -152,6 +153,8 @@ public final class ReportBuilder {
             reason = e.reason();
         } else if (event instanceof RolloutEvent.DryRunChecked e) {
             outcome = "dry run complete";
+        } else if (event instanceof RolloutEvent.TierChosen e) {
+            tier = e.summary();
         } else if (event instanceof RolloutEvent.WindowWaiting e) {
             outcome = "waiting for the deployment window before " + e.move();
         } else if (event instanceof RolloutEvent.WindowOpened e) {
@@ -188,7 +191,8 @@ public final class ReportBuilder {
                 allGates,
                 log,
                 null,
-                template);
+                template,
+                tier);
     }
 
     /** The watch after promotion, a row of its own (stage 0) once it started. */

@@ -2,7 +2,9 @@ package io.mlrollout.core.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.core.audit.HtmlReport;
 import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.audit.ReportBuilder;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.TiersSection;
@@ -111,5 +113,20 @@ class RolloutTiersTest {
         RolloutEvent read = mapper.readValue(mapper.writeValueAsString((RolloutEvent) chosen), RolloutEvent.class);
 
         assertThat(read).isEqualTo(chosen);
+    }
+
+    @Test
+    void theReportSaysWhichTierTheFactsChose() throws PolicyException {
+        start(TIERED, "", MINOR).runToRest();
+
+        String withTier = HtmlReport.render(ReportBuilder.of(recorded));
+        List<RolloutEvent> withoutTier = recorded.stream()
+                .filter(e -> !(e instanceof RolloutEvent.TierChosen))
+                .toList();
+
+        assertThat(withTier)
+                .contains("<th>Risk tier</th><td>tier minor: auto-approved by rule tiers[0] on facts"
+                        + " {changeType=retrain, evalDelta=0.001, featuresChanged=false}</td>");
+        assertThat(HtmlReport.render(ReportBuilder.of(withoutTier))).doesNotContain("Risk tier");
     }
 }
