@@ -175,7 +175,9 @@ final class CanaryCommand extends StatefulCommand {
         } catch (PolicyException refused) {
             throw new InputException(
                     session.policyFile.toString(),
-                    refused.errors().stream().map(InputError::from).toList());
+                    Inputs.writtenAt(session.tier, refused).errors().stream()
+                            .map(InputError::from)
+                            .toList());
         }
     }
 

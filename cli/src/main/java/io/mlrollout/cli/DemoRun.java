@@ -206,7 +206,8 @@ final class DemoRun {
             }
             if (options.minor()) {
                 out.println(NARRATOR + "a minor change (a retrain on the same features, offline eval +0.1 point): its"
-                        + " tier auto-approves it, so no gate waits for anyone");
+                        + " tier auto-approves it, so no gate waits for anyone, and ramps it in two stages, 10% then"
+                        + " 50%");
             }
             out.println(NARRATOR + "serving simulator at " + simulator.url() + " (baseline v1, candidate v2); "
                     + backdrop.describe());

@@ -86,12 +86,26 @@ final class Inputs {
      * @return the effective sign-off rules, empty when nobody is named to sign
      */
     static Optional<SignOffRules> combine(Policy policy, Path policyFile, EndpointFile endpoint) throws InputException {
+        return combine(policy, policyFile, endpoint, Optional.empty());
+    }
+
+    /**
+     * As {@link #combine(Policy, Path, EndpointFile)}, for the policy as the facts' tier made it: the endpoint checks it
+     * as any policy, and a problem with the tier's stages is reported where the tier wrote them.
+     */
+    static Optional<SignOffRules> combine(
+            Policy policy, Path policyFile, EndpointFile endpoint, Optional<TierDecision> tier) throws InputException {
         requireSameEndpoint(policy, policyFile, endpoint);
         try {
             return SignOffRules.effective(policy, endpoint.signOff());
         } catch (PolicyException refused) {
-            throw new InputException(policyFile.toString(), errors(refused));
+            throw new InputException(policyFile.toString(), errors(writtenAt(tier, refused)));
         }
+    }
+
+    /** {@code refused} with its paths where they were written: in the tier's stages, when the tier replaced them. */
+    static PolicyException writtenAt(Optional<TierDecision> tier, PolicyException refused) {
+        return tier.map(decision -> decision.writtenAt(refused)).orElse(refused);
     }
 
     /** Refuses a policy written for another endpoint than the endpoint file describes. */

@@ -138,7 +138,7 @@ final class Session implements AutoCloseable {
                 Inputs.tier(written, policyFile, endpoint, recordedFacts(files).orElse(stated));
         Policy policy =
                 tier.map(decision -> TierChooser.apply(written, decision)).orElse(written);
-        Optional<SignOffRules> rules = Inputs.combine(policy, policyFile, endpoint);
+        Optional<SignOffRules> rules = Inputs.combine(policy, policyFile, endpoint, tier);
         Files.createDirectories(stateFile.toAbsolutePath().getParent());
         return new Session(policy, tier, policyFile, endpoint, endpointFile, rules, files);
     }

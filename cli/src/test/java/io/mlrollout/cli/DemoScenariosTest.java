@@ -202,7 +202,11 @@ class DemoScenariosTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out())
                 .contains("tier minor: auto-approved by rule tiers[0] on facts"
-                        + " {changeType=retrain, evalDelta=0.001, featuresChanged=false}")
+                        + " {changeType=retrain, evalDelta=0.001, featuresChanged=false}; stages 10% for 10m → 50% for"
+                        + " 10m from tiers[0].stages")
+                .contains("stage 1: traffic now v1 90% / v2 10%")
+                .contains("stage 2: traffic now v1 50% / v2 50%")
+                .doesNotContain("stage 3")
                 .doesNotContain("SIGN-OFF NEEDED")
                 .contains("PROMOTED");
         assertThat(Cli.run(new Environment(Map.of(), () -> null, (p, c) -> null), "demo", "--minor", "--major")

@@ -84,6 +84,41 @@ public record MetricSpec(
                 name, kind, queries, maxIncrease, maxDecrease, max, min, maxPsi, maxKs, critical, weight, observe);
     }
 
+    /** The metric's bounds. */
+    public MetricBounds bounds() {
+        return new MetricBounds(kind, maxIncrease, maxDecrease, max, min, maxPsi, maxKs);
+    }
+
+    /**
+     * The same metric with each bound that {@code replacing} sets in place of its own; the bounds it does not set stay.
+     *
+     * @throws IllegalArgumentException when {@code replacing} bounds a metric of another kind
+     */
+    public MetricSpec withBounds(MetricBounds replacing) {
+        if (replacing.kind() != kind) {
+            throw new IllegalArgumentException(
+                    "bounds of a " + replacing.kind() + " metric for " + name + ", a " + kind + " metric");
+        }
+        return new MetricSpec(
+                name,
+                kind,
+                queries,
+                either(replacing.maxIncrease(), maxIncrease),
+                either(replacing.maxDecrease(), maxDecrease),
+                either(replacing.max(), max),
+                either(replacing.min(), min),
+                either(replacing.maxPsi(), maxPsi),
+                either(replacing.maxKs(), maxKs),
+                critical,
+                weight,
+                observe,
+                slices);
+    }
+
+    private static OptionalDouble either(OptionalDouble first, OptionalDouble otherwise) {
+        return first.isPresent() ? first : otherwise;
+    }
+
     /** A metric that decides (not only observed). */
     public MetricSpec(
             String name,

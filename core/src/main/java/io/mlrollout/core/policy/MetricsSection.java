@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +91,10 @@ final class MetricsSection {
             x -> x <= 1, x -> ValueType.format(x) + " is over 1 (a Kolmogorov-Smirnov distance is at most 1)");
 
     private final List<PolicyError> errors;
+    /** The names the policy's metrics have, in its order, including those of metrics refused for other reasons. */
+    private final List<String> written = new ArrayList<>();
+    /** The metrics read, by name. */
+    private final Map<String, MetricSpec> byName = new LinkedHashMap<>();
 
     MetricsSection(List<PolicyError> errors) {
         this.errors = errors;
@@ -112,14 +117,101 @@ final class MetricsSection {
             top.error("metrics", "has " + items.size() + " metrics; at most " + MAX_METRICS + " are allowed");
         }
         List<MetricSpec> metrics = new ArrayList<>();
-        Map<String, String> pathsByName = new HashMap<>();
+        Map<String, String> pathsByName = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
             String path = FieldPath.index(top.pathOf("metrics"), i);
             MappingReader.of(items.get(i), path, KEYS, errors)
                     .flatMap(metric -> metric(metric, pathsByName))
                     .ifPresent(metrics::add);
         }
+        written.addAll(pathsByName.keySet());
+        metrics.forEach(metric -> byName.putIfAbsent(metric.name(), metric));
         return metrics;
+    }
+
+    /**
+     * A tier's {@code metrics}: bounds for the policy's metrics by name, each read and checked exactly as the metric's
+     * own (after {@link #read}). Only bounds may be set; a metric's queries, kind, weight and the like stay as written.
+     *
+     * @return the bounds the tier sets, by metric name, in the tier's order
+     */
+    Map<String, MetricBounds> tierBounds(MappingReader tier) {
+        Map<String, MetricBounds> bounds = new LinkedHashMap<>();
+        Optional<MappingReader> section = tier.anyKeysMapping(
+                "metrics", "a mapping of the policy's metric names to bounds, e.g. {error-rate: {maxIncrease: 10%}}");
+        if (section.isEmpty()) {
+            return bounds;
+        }
+        if (section.get().documentKeys().isEmpty()) {
+            tier.error("metrics", "is empty; name a metric and its bounds, e.g. {error-rate: {maxIncrease: 10%}}");
+        }
+        for (String name : section.get().documentKeys()) {
+            MetricSpec metric = byName.get(name);
+            if (metric == null) {
+                if (!written.contains(name)) {
+                    section.get()
+                            .error(
+                                    name,
+                                    "no metric of that name; metrics: " + String.join(", ", written)
+                                            + Suggestions.hint(name, written));
+                }
+                continue; // a metric refused for another reason has its own errors already
+            }
+            section.get()
+                    .anyKeysMapping(name, "a mapping of bounds, e.g. {maxIncrease: 10%}")
+                    .flatMap(entry -> tierBounds(entry, metric))
+                    .ifPresent(b -> bounds.put(name, b));
+        }
+        return bounds;
+    }
+
+    private Optional<MetricBounds> tierBounds(MappingReader entry, MetricSpec metric) {
+        List<String> allowed = BOUNDS.get(metric.kind());
+        String kindName = ValueType.spelling(metric.kind());
+        String those = kindName + " metric's bounds (" + String.join(", ", allowed) + ")";
+        if (entry.documentKeys().isEmpty()) {
+            entry.error("is empty; a tier sets some of a " + those);
+            return Optional.empty();
+        }
+        int before = errors.size();
+        for (String key : entry.documentKeys()) {
+            if (allowed.contains(key)) {
+                continue;
+            }
+            List<Kind> owners = BOUNDS.entrySet().stream()
+                    .filter(e -> e.getValue().contains(key))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            if (!owners.isEmpty()) {
+                entry.error(
+                        key,
+                        "does not apply to " + kindName + " metrics (only to "
+                                + owners.stream().map(ValueType::spelling).collect(Collectors.joining(" and "))
+                                + "); a tier sets only a " + those);
+            } else if (KEYS.contains(key)) {
+                entry.error(
+                        key,
+                        "is not a bound; a tier sets only a " + those + ", the rest of " + metric.name()
+                                + " stays as the policy's metrics write it");
+            } else {
+                entry.error(key, Suggestions.unknownKey(key, allowed));
+            }
+        }
+        MetricBounds bounds = bounds(entry, metric.kind());
+        MetricSpec merged = metric.withBounds(bounds);
+        if (metric.kind() == Kind.VALUE
+                && merged.min().isPresent()
+                && merged.max().isPresent()
+                && merged.min().getAsDouble() > merged.max().getAsDouble()
+                && !(entry.has("min") && entry.has("max"))) { // both in the tier: valueBounds said so already
+            String key = entry.has("min") ? "min" : "max";
+            entry.error(
+                    key,
+                    "leaves min " + ValueType.format(merged.min().getAsDouble()) + " above max "
+                            + ValueType.format(merged.max().getAsDouble()) + " (one of them is "
+                            + metric.name() + "'s own); no value could pass");
+        }
+        return errors.size() == before ? Optional.of(bounds) : Optional.empty();
     }
 
     private Optional<MetricSpec> metric(MappingReader metric, Map<String, String> pathsByName) {
@@ -146,18 +238,18 @@ final class MetricsSection {
         refuseFieldsOfOtherKinds(metric, kind.get());
         Queries queries = queries(metric, kind.get());
         requireBound(metric, kind.get());
-        Bounds bounds = bounds(metric, kind.get());
+        MetricBounds bounds = bounds(metric, kind.get());
         Optional<SliceSpec> slices = SlicesSection.read(metric, kind.get(), queries);
         return name.map(n -> new MetricSpec(
                 n,
                 kind.get(),
                 queries,
-                bounds.maxIncrease,
-                bounds.maxDecrease,
-                bounds.max,
-                bounds.min,
-                bounds.maxPsi,
-                bounds.maxKs,
+                bounds.maxIncrease(),
+                bounds.maxDecrease(),
+                bounds.max(),
+                bounds.min(),
+                bounds.maxPsi(),
+                bounds.maxKs(),
                 critical,
                 weight,
                 observe,
@@ -337,20 +429,12 @@ final class MetricsSection {
         }
     }
 
-    /** The bounds as the model holds them: fractions for percentages, milliseconds for latency. */
-    private record Bounds(
-            OptionalDouble maxIncrease,
-            OptionalDouble maxDecrease,
-            OptionalDouble max,
-            OptionalDouble min,
-            OptionalDouble maxPsi,
-            OptionalDouble maxKs) {}
-
-    private static Bounds bounds(MappingReader metric, Kind kind) {
+    private static MetricBounds bounds(MappingReader metric, Kind kind) {
         OptionalDouble maxIncrease = optionalDouble(take(metric, kind, "maxIncrease", PERCENT));
         return switch (kind) {
             case RATIO ->
-                new Bounds(
+                new MetricBounds(
+                        kind,
                         maxIncrease,
                         none(),
                         optionalDouble(metric.optional("max", SHARE_LIMIT)),
@@ -358,7 +442,8 @@ final class MetricsSection {
                         none(),
                         none());
             case QUANTILE ->
-                new Bounds(
+                new MetricBounds(
+                        kind,
                         maxIncrease,
                         none(),
                         optionalDouble(metric.optional("max", DURATION).map(d -> (double) d.toMillis())),
@@ -367,7 +452,8 @@ final class MetricsSection {
                         none());
             case VALUE -> valueBounds(metric, maxIncrease);
             case DISTRIBUTION ->
-                new Bounds(
+                new MetricBounds(
+                        kind,
                         none(),
                         none(),
                         none(),
@@ -377,7 +463,7 @@ final class MetricsSection {
         };
     }
 
-    private static Bounds valueBounds(MappingReader metric, OptionalDouble maxIncrease) {
+    private static MetricBounds valueBounds(MappingReader metric, OptionalDouble maxIncrease) {
         Optional<Double> max = metric.optional("max", NUMBER);
         Optional<Double> min = metric.optional("min", NUMBER);
         if (max.isPresent() && min.isPresent() && min.get() > max.get()) {
@@ -386,7 +472,8 @@ final class MetricsSection {
                     ValueType.format(min.get()) + " is above max (" + ValueType.format(max.get())
                             + "); no value could pass");
         }
-        return new Bounds(
+        return new MetricBounds(
+                Kind.VALUE,
                 maxIncrease,
                 optionalDouble(metric.optional("maxDecrease", AT_MOST_ALL)),
                 optionalDouble(max),

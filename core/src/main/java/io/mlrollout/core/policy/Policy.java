@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param schedule the policy's deployment windows and freezes, on top of the endpoint's, and what to do outside them
  * @param notifications events the policy adds to the endpoint's notification sinks
  * @param evidence what the rollout must attach for its evidence pack
- * @param tiers the facts the pipeline states and the tiers they choose, which decide the sign-offs at the start
+ * @param tiers the facts the pipeline states and the tiers they choose, which decide the sign-offs (and may replace
+ *     the stages and bounds) at the start
  */
 public record Policy(
         Optional<String> endpoint,
@@ -212,6 +213,42 @@ public record Policy(
                 stages,
                 analysis,
                 metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                template,
+                schedule,
+                notifications,
+                evidence,
+                tiers);
+    }
+
+    /** The policy with other stages, e.g. those of the risk tier the facts chose. */
+    public Policy withStages(List<Stage> replacing) {
+        return new Policy(
+                endpoint,
+                replacing,
+                analysis,
+                metrics,
+                signOff,
+                promote,
+                rollback,
+                dryRun,
+                template,
+                schedule,
+                notifications,
+                evidence,
+                tiers);
+    }
+
+    /** The policy with other metrics (the same, with the bounds of the risk tier the facts chose). */
+    public Policy withMetrics(List<MetricSpec> replacing) {
+        return new Policy(
+                endpoint,
+                stages,
+                analysis,
+                replacing,
                 signOff,
                 promote,
                 rollback,

@@ -14,6 +14,7 @@ import io.mlrollout.core.policy.AnalysisSettings.PlanMode;
 import io.mlrollout.core.policy.AnalysisSettings.ScoreThresholds;
 import io.mlrollout.core.policy.RollbackSettings.OnAbort;
 import io.mlrollout.core.policy.SignOffPolicy.OnExpiry;
+import io.mlrollout.core.tier.TierRule;
 import io.mlrollout.core.tier.TierSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,7 +145,8 @@ public final class PolicyParser {
         Optional<String> endpoint = top.optional("endpoint", ENDPOINT);
         AnalysisSettings analysis = analysis(top);
         List<Stage> stages = stages(top);
-        List<MetricSpec> metrics = new MetricsSection(errors).read(top);
+        MetricsSection metricsSection = new MetricsSection(errors);
+        List<MetricSpec> metrics = metricsSection.read(top);
         checkRuleOut(analysis, metrics);
         Optional<SignOffPolicy> signOff = top.mapping("signOff", SIGN_OFF_KEYS).map(this::signOff);
         PromoteSettings promote = promote(top);
@@ -154,7 +156,9 @@ public final class PolicyParser {
         ScheduleSettings schedule = ScheduleSection.policySchedule(top, errors);
         List<NotificationSubscription> notifications = NotificationsSection.policy(top, errors);
         EvidenceSettings evidence = new EvidenceSection(errors).read(top);
-        TierSettings tiers = TiersSection.policyTiers(top, errors);
+        TierSettings tiers =
+                TiersSection.policyTiers(top, errors, tier -> stages(tier, "a tier"), metricsSection::tierBounds);
+        checkRuleOut(analysis, tiers);
         if (!errors.isEmpty()) {
             return Optional.empty();
         }
@@ -242,20 +246,30 @@ public final class PolicyParser {
             top.error("stages", "is required: a list of 1 to " + MAX_STAGES + " stages such as {weight: 5, bake: 10m}");
             return List.of();
         }
-        Optional<List<JsonNode>> list = top.list("stages");
+        return stages(top, "a policy");
+    }
+
+    /**
+     * The stages listed under {@code owner}'s {@code stages} key, which is there: the policy's, or a tier's, which are
+     * read and checked alike (against the policy's analysis interval), with their own field paths.
+     *
+     * @param whose for an empty list's error, e.g. "a tier"
+     */
+    private List<Stage> stages(MappingReader owner, String whose) {
+        Optional<List<JsonNode>> list = owner.list("stages");
         List<JsonNode> items = list.orElse(List.of());
         if (list.isPresent() && items.isEmpty()) {
-            top.error("stages", "is empty; a policy needs 1 to " + MAX_STAGES + " stages");
+            owner.error("stages", "is empty; " + whose + " needs 1 to " + MAX_STAGES + " stages");
         }
         if (items.size() > MAX_STAGES) {
-            top.error("stages", "has " + items.size() + " stages; at most " + MAX_STAGES + " are allowed");
+            owner.error("stages", "has " + items.size() + " stages; at most " + MAX_STAGES + " are allowed");
         }
         List<Stage> stages = new ArrayList<>();
         int previousWeight = 0;
         int previousShadow = 0;
         for (int i = 0; i < items.size(); i++) {
             Optional<MappingReader> entry =
-                    MappingReader.of(items.get(i), FieldPath.index(top.pathOf("stages"), i), STAGE_KEYS, errors);
+                    MappingReader.of(items.get(i), FieldPath.index(owner.pathOf("stages"), i), STAGE_KEYS, errors);
             if (entry.isEmpty()) {
                 continue;
             }
@@ -372,6 +386,23 @@ public final class PolicyParser {
                                 + Percentages.format(metric.maxIncrease().getAsDouble())
                                 + "); a passing stage must rule out more than the metric allows"));
             }
+        }
+    }
+
+    /** A tier's bounds for a ratio metric are held to the policy's ruleOut like the metric's own. */
+    private void checkRuleOut(AnalysisSettings analysis, TierSettings tiers) {
+        for (TierRule tier : tiers.tiers()) {
+            tier.metrics().forEach((name, bounds) -> {
+                if (bounds.kind() == MetricSpec.Kind.RATIO
+                        && bounds.maxIncrease().isPresent()
+                        && bounds.maxIncrease().getAsDouble() >= analysis.ruleOut()) {
+                    errors.add(new PolicyError(
+                            tier.path() + ".metrics." + name + ".maxIncrease",
+                            Percentages.format(bounds.maxIncrease().getAsDouble()) + " is not below analysis.ruleOut ("
+                                    + Percentages.format(analysis.ruleOut())
+                                    + "); a passing stage must rule out more than the metric allows"));
+                }
+            });
         }
     }
 

@@ -16,16 +16,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * Reads a policy's {@code facts} and {@code tiers}, and an endpoint's floors, compiling every rule with CEL against the
  * declared facts so that a typo, an undeclared fact or a rule that is not a bool is refused with its field path when
- * the document is read, before any traffic moves.
+ * the document is read, before any traffic moves. A tier's stages and bounds are read and checked there too, as the
+ * policy's own.
  */
 public final class TiersSection {
 
-    static final List<String> TIER_KEYS = List.of("name", "when", "signOff");
+    static final List<String> TIER_KEYS = List.of("name", "when", "signOff", "stages", "metrics");
     static final List<String> FLOORS_KEYS = List.of("facts", "floors");
     static final List<String> FLOOR_KEYS = List.of("when", "signOff");
     private static final List<String> ROLES_KEYS = List.of("roles");
@@ -51,8 +53,17 @@ public final class TiersSection {
         this.errors = errors;
     }
 
-    /** A policy's {@code facts} and {@code tiers}; none when both are absent. */
-    static TierSettings policyTiers(MappingReader top, List<PolicyError> errors) {
+    /**
+     * A policy's {@code facts} and {@code tiers}; none when both are absent.
+     *
+     * @param stages reads a tier's {@code stages} exactly as the policy's own
+     * @param bounds reads a tier's {@code metrics}: bounds for the policy's metrics, checked as the metrics' own
+     */
+    static TierSettings policyTiers(
+            MappingReader top,
+            List<PolicyError> errors,
+            Function<MappingReader, List<Stage>> stages,
+            Function<MappingReader, Map<String, MetricBounds>> bounds) {
         TiersSection section = new TiersSection(errors);
         Map<String, FactType> facts = section.facts(top);
         if (top.has("tiers") && facts.isEmpty() && !top.has("facts")) {
@@ -78,8 +89,10 @@ public final class TiersSection {
             name.ifPresent(names::add);
             Optional<String> when = section.rule(tier.get(), compiler);
             TierSignOff signOff = section.tierSignOff(tier.get(), items.get(i).get("signOff"));
+            List<Stage> tierStages = tier.get().has("stages") ? stages.apply(tier.get()) : List.of();
+            Map<String, MetricBounds> tierBounds = bounds.apply(tier.get());
             if (name.isPresent() && when.isPresent()) {
-                tiers.add(new TierRule(path, name.get(), when.get(), signOff));
+                tiers.add(new TierRule(path, name.get(), when.get(), signOff, tierStages, tierBounds));
             }
         }
         return new TierSettings(facts, tiers);

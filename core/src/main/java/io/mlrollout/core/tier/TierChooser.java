@@ -1,5 +1,7 @@
 package io.mlrollout.core.tier;
 
+import io.mlrollout.core.policy.MetricBounds;
+import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyError;
 import io.mlrollout.core.policy.PolicyException;
@@ -13,8 +15,9 @@ import java.util.Optional;
 
 /**
  * Chooses a rollout's tier from the facts its pipeline stated, once, before any traffic moves, and applies it to the
- * policy. The policy's tiers are tried in order and the first whose rule holds wins; then every endpoint floor whose
- * rule holds adds the roles it requires, so a pipeline's tier can tighten sign-offs but never drop below the floor.
+ * policy. The policy's tiers are tried in order and the first whose rule holds wins: it decides the sign-offs and may
+ * replace the stages and bounds. Then every endpoint floor whose rule holds adds the roles it requires, so a pipeline's
+ * tier can tighten sign-offs but never drop below the floor; the endpoint's other checks run on the tier's policy.
  */
 public final class TierChooser {
 
@@ -79,15 +82,22 @@ public final class TierChooser {
                 chosen.map(TierRule::path).orElse(""),
                 facts,
                 chosen.map(TierRule::signOff).orElse(TierSignOff.asWritten()),
-                raised));
+                raised,
+                chosen.map(TierRule::stages).orElse(List.of()),
+                chosen.map(TierRule::metrics).orElse(Map.of())));
     }
 
     /**
-     * The policy as the decision makes it: without any gate when auto-approved; otherwise with the tier's and the
-     * floors' roles added to its sign-off section (only the floors' when the tier waived sign-offs) and, if it had no
-     * gate, a gate before promotion.
+     * The policy as the decision makes it: with the tier's stages in place of its own and the tier's bounds in place of
+     * its metrics' (the bounds the tier does not set stay); then without any gate when auto-approved; otherwise with
+     * the tier's and the floors' roles added to its sign-off section (only the floors' when the tier waived sign-offs)
+     * and, if it had no gate, a gate before promotion. The endpoint's checks run on the result, as on any policy.
+     *
+     * @throws IllegalArgumentException when the decision bounds a metric the policy does not have (a decision made
+     *     from another policy's tiers)
      */
-    public static Policy apply(Policy policy, TierDecision decision) {
+    public static Policy apply(Policy written, TierDecision decision) {
+        Policy policy = shaped(written, decision);
         if (decision.autoApproved()) {
             return policy.withoutSignOffs();
         }
@@ -119,6 +129,25 @@ public final class TierChooser {
         }
         PromoteSettings promote = policy.promote();
         return signed.withPromote(new PromoteSettings(promote.bake(), promote.holdback(), true));
+    }
+
+    private static Policy shaped(Policy policy, TierDecision decision) {
+        Policy shaped = decision.stages().isEmpty() ? policy : policy.withStages(decision.stages());
+        if (decision.bounds().isEmpty()) {
+            return shaped;
+        }
+        for (String name : decision.bounds().keySet()) {
+            if (policy.metric(name).isEmpty()) {
+                throw new IllegalArgumentException(
+                        decision.rule() + " bounds the metric " + name + ", which the policy does not have");
+            }
+        }
+        List<MetricSpec> metrics = new ArrayList<>();
+        for (MetricSpec metric : policy.metrics()) {
+            MetricBounds bounds = decision.bounds().get(metric.name());
+            metrics.add(bounds == null ? metric : metric.withBounds(bounds));
+        }
+        return shaped.withMetrics(metrics);
     }
 
     private static Map<String, FactType> declared(TierSettings policy, TierFloors endpoint, List<PolicyError> errors) {

@@ -47,12 +47,20 @@ class RolloutTiersTest {
     private final List<RolloutEvent> recorded = new ArrayList<>();
 
     private Harness start(String policyText, String floors, Map<String, Object> facts) throws PolicyException {
+        return start(new Harness(), policyText, floors, facts);
+    }
+
+    private Harness start(Harness h, String policyText, Map<String, Object> facts) throws PolicyException {
+        return start(h, policyText, "", facts);
+    }
+
+    private Harness start(Harness h, String policyText, String floors, Map<String, Object> facts)
+            throws PolicyException {
         Policy parsed = Harness.policy(policyText);
         Optional<TierDecision> decision =
                 TierChooser.decide(parsed.tiers(), TiersSection.endpointFloors(floors), facts);
         Policy policy = decision.map(d -> TierChooser.apply(parsed, d)).orElse(parsed);
         EndpointSignOffBounds endpoint = new EndpointSignOffBounds(List.of(), 0, false, RolloutRolesTest.matrix());
-        Harness h = new Harness();
         h.also = TierRecording.recordedAfterStart(RolloutDriver.eventsTo(recorded::add), decision);
         return h.start(policy, SignOffRules.effective(policy, endpoint), "alice");
     }
@@ -102,6 +110,52 @@ class RolloutTiersTest {
         RolloutEvent.TierChosen chosen = (RolloutEvent.TierChosen) recorded.get(1);
         assertThat(chosen.autoApproved()).isFalse();
         assertThat(chosen.summary()).contains("endpoint floor floors[0] requires roles {risk=1}");
+    }
+
+    /** The minor tier ramps faster, with tighter bounds; the major tier keeps the policy's stages and bounds. */
+    private static final String SHAPED = TIERED.replace(
+                    "signOff: none}",
+                    "signOff: none,\n     stages: [{weight: 20, bake: 5m}, {weight: 60, bake: 5m}],\n"
+                            + "     metrics: {p99-latency: {maxIncrease: 5%}}}")
+            .replace(
+                    "critical: true}\n",
+                    "critical: true}\n  - {name: p99-latency, kind: quantile, preset: istio-latency, quantile: 0.99,"
+                            + " maxIncrease: 20%}\n");
+
+    @Test
+    void aMinorChangeRunsItsTiersShorterStagesAndTheLineSaysSo() throws PolicyException {
+        Harness h = start(SHAPED, "", MINOR).runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.CANARY_PASSED);
+        assertThat(h.serving.shifts).containsExactly(20, 60);
+        RolloutEvent.Started started = h.events(RolloutEvent.Started.class).get(0);
+        assertThat(started.stages())
+                .extracting(RolloutEvent.PlannedStage::weight)
+                .containsExactly(20, 60);
+        assertThat(((RolloutEvent.TierChosen) recorded.get(1)).summary())
+                .endsWith("; stages 20% for 5m → 60% for 5m from tiers[0].stages;"
+                        + " bounds p99-latency maxIncrease 5% from tiers[0].metrics");
+    }
+
+    @Test
+    void theTiersTighterBoundFailsACandidateThePolicysOwnBoundWouldPass() throws PolicyException {
+        Harness minor = new Harness();
+        minor.serving.candidateLatency = 220; // 10% slower: within the policy's 20%, beyond the minor tier's 5%
+        Harness major = new Harness();
+        major.serving.candidateLatency = 220;
+        Map<String, Object> majorFacts = Map.of("changeType", "retrain", "evalDelta", -0.5, "featuresChanged", false);
+
+        start(minor, SHAPED, MINOR).runToRest();
+        start(major, SHAPED, majorFacts).runFor(Duration.ofMinutes(31));
+
+        assertThat(minor.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(minor.events(RolloutEvent.RollbackStarted.class).get(0).reason())
+                .contains("p99-latency FAIL");
+        assertThat(minor.serving.shifts).endsWith(0);
+        assertThat(major.phase())
+                .as("the major tier keeps the policy's 20%: the same candidate passes its stages")
+                .isEqualTo(Phase.AWAITING_SIGNOFF);
+        assertThat(major.serving.shifts).containsExactly(5, 25);
     }
 
     @Test

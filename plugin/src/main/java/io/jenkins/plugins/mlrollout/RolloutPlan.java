@@ -90,15 +90,15 @@ record RolloutPlan(
         try {
             rules = SignOffRules.effective(policy, bounds(endpoint));
         } catch (PolicyException e) {
-            throw refused("the policy, with the sign-off rules of endpoint '" + name + "',", e);
+            throw refused("the policy, with the sign-off rules of endpoint '" + name + "',", writtenAt(tier, e));
         }
         return new RolloutPlan(policy, endpoint, rules, note, tier);
     }
 
     /**
-     * A policy for a replay on its endpoint: its sign-offs left out (nobody signs in a replay), so neither the
-     * endpoint's sign-off rules (e.g. a minimum before promotion) nor the tiers, which only choose sign-offs, have
-     * anything to decide. Nothing is contacted and nothing moves.
+     * A policy for a replay on its endpoint: its sign-offs left out (nobody signs in a replay), so the endpoint's
+     * sign-off rules (e.g. a minimum before promotion) have nothing to decide. A replay states no facts, so it judges
+     * with the policy's own stages and bounds, not a tier's. Nothing is contacted and nothing moves.
      */
     static RolloutPlan forReplay(Policy parsed, @CheckForNull String endpointOverride) throws AbortException {
         String override = FieldRules.trimToNull(endpointOverride);
@@ -149,8 +149,13 @@ record RolloutPlan(
         try {
             ShadowStages.requireMirroring(policy, router);
         } catch (PolicyException e) {
-            throw refused("the policy, on the router of endpoint '" + endpoint.getName() + "',", e);
+            throw refused("the policy, on the router of endpoint '" + endpoint.getName() + "',", writtenAt(tier, e));
         }
+    }
+
+    /** The endpoint's checks run on the policy as the tier made it; a problem with the tier's stages is its. */
+    private static PolicyException writtenAt(Optional<TierDecision> tier, PolicyException refused) {
+        return tier.map(decision -> decision.writtenAt(refused)).orElse(refused);
     }
 
     /** The endpoint's metrics source, with its credential looked up for {@code run}. */

@@ -133,6 +133,82 @@ class TierStepTest {
                 .containsEntry("risk", 1);
     }
 
+    /** The minor tier ramps 20% → 60% for 5m each, with a tighter error-rate bound; major keeps the policy's. */
+    static final String SHAPED = TIERED.replace(
+            "signOff: none}",
+            "signOff: none,\n     stages: [{weight: 20, bake: 5m}, {weight: 60, bake: 5m}],\n"
+                    + "     metrics: {error-rate: {maxIncrease: 5%}}}");
+
+    @Test
+    void aMinorTiersStagesDriveTheRolloutAndARestartKeepsThem() throws Exception {
+        MlCanaryStep.Execution execution = started(
+                (MlCanaryStep.Execution) step(SHAPED, "retrain", 0.001, false).start(context));
+        fixture.runFor(Duration.ofMinutes(9));
+        assertThat(build.action(ENDPOINT).state().phase()).isEqualTo(Phase.BAKING);
+        assertThat(fixture.serving.shifts).containsExactly(20, 60);
+
+        MlCanaryStep.Execution resumed = Restart.roundTrip(execution);
+        RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
+        fixture.restart();
+        build.actions.clear();
+        build.actions.add(reloaded);
+        reloaded.onLoad(build.run);
+        resumed.onResume();
+        fixture.runUntilEnded(context);
+
+        assertThat(context.failure()).isEmpty();
+        assertThat(fixture.serving.shifts).as("the tier's stages, each once").containsExactly(20, 60);
+        assertThat(build.log())
+                .contains("[ml-rollout] rollout of v2 on fraud-scorer: stages 20% for 5m → 60% for 5m;")
+                .contains("[ml-rollout] tier minor: auto-approved by rule tiers[0] on facts {changeType=retrain,"
+                        + " evalDelta=0.001, featuresChanged=false}; stages 20% for 5m → 60% for 5m from"
+                        + " tiers[0].stages; bounds error-rate maxIncrease 5% from tiers[0].metrics")
+                .contains("within the allowed +5%")
+                .contains("[ml-rollout] CANARY PASSED at 60%");
+        assertThat(reloaded.live().plan().policy().stages())
+                .extracting(s -> s.weight())
+                .containsExactly(20, 60);
+        RolloutEvent.TierChosen chosen = (RolloutEvent.TierChosen) evidence().get(1);
+        assertThat(chosen.summary()).contains("stages 20% for 5m → 60% for 5m from tiers[0].stages");
+    }
+
+    @Test
+    void aMajorChangeRunsThePolicysOwnStages() throws Exception {
+        fixture.endpoint.setRoles(List.of());
+        String ungated = SHAPED.replace(", signOff: true}", "}")
+                .replace(
+                        "{name: major, when: \"true\", signOff: {roles: {risk: 1, platform: 1}}}",
+                        "{name: major," + " when: \"true\"}")
+                .replace("promote: {bake: 10m}", "promote: {bake: 10m, signOff: false}");
+        started(step(ungated, "config", 0.0, false).start(context));
+        fixture.runUntilEnded(context);
+
+        assertThat(context.failure()).isEmpty();
+        assertThat(fixture.serving.shifts).containsExactly(5, 25, 50);
+        assertThat(build.log())
+                .contains("[ml-rollout] tier major: sign-offs as the policy writes them by rule tiers[1]");
+    }
+
+    @Test
+    void theEndpointChecksTheTiersStagesAsThePolicysOwnBeforeAnythingMoves() {
+        // Nobody is named to sign: the minor tier keeps sign-offs as written and puts a gate in its own stages.
+        fixture.endpoint.setRoles(List.of());
+        String gatedTier = SHAPED.replace("signOff: {approvers: [alice, bob], quorum: 2, expires: 2h}\n", "")
+                .replace(", signOff: true}", "}")
+                .replace("signOff: none,", "")
+                .replace("{weight: 60, bake: 5m}]", "{weight: 60, bake: 5m, signOff: true}]")
+                .replace("promote: {bake: 10m}", "promote: {bake: 10m, signOff: false}")
+                .replace(", signOff: {roles: {risk: 1, platform: 1}}}", "}");
+
+        assertThatThrownBy(() ->
+                        step(gatedTier, "retrain", 0.001, false).start(context).start())
+                .isInstanceOf(AbortException.class)
+                .hasMessageContaining("tiers[0].stages[1].signOff: needs approvers, but neither the policy's signOff"
+                        + " section nor the endpoint names any approvers");
+        assertThat(fixture.serving.shifts).isEmpty();
+        assertThat(build.actions).isEmpty();
+    }
+
     @Test
     void aRuleWithATypoIsRefusedWithItsPathBeforeAnythingMoves() {
         String typo = TIERED.replace("evalDelta >= -0.005", "evalDleta >= -0.005");
