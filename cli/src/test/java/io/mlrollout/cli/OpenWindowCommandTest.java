@@ -320,6 +320,27 @@ class OpenWindowCommandTest {
     }
 
     @Test
+    void theRunningCanaryChecksWhoAsksWithTheEndpointFileItRead() throws Exception {
+        Path endpointFile = endpoint.endpointFile(dir, "", SCHEDULE);
+        PausedCanary canary = PausedCanary.start(this, endpointFile);
+        // Added after the canary read the file: the command accepts erin, the process that drives the rollout does not.
+        endpoint.endpointFile(dir, "", SCHEDULE.replace("[ops-lead, release-managers]", "[ops-lead, erin]"));
+
+        Environment handoff = environment(() -> new CommandTime(canary::resumeAndFinish));
+        Cli.Result open = run(handoff, endpointFile, "open-window", "--user", "erin", "--comment", COMMENT);
+
+        assertThat(open.exitCode()).as(open.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(open.err())
+                .contains("open-window: the running process refused it: the request queued at ")
+                .contains("is discarded: erin may not open the deployment window of 'fraud-scorer' early");
+        assertThat(canary.result().out())
+                .contains("[ml-rollout] open the window by erin ignored: ")
+                .doesNotContain("WINDOW OPENED EARLY");
+        assertThat(earlyOpenings()).isEmpty();
+        assertThat(request()).doesNotExist();
+    }
+
+    @Test
     void aRequestLeftBehindOnceAppliedNeverOpensALaterWait() throws Exception {
         Path endpointFile = waitingRollout(SCHEDULE);
         RolloutState waiting = savedState();
