@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param deprecations one hint per old spelling the file uses, e.g. {@code router.apiServer: ... use kubernetesUrl}
  * @param calendar the deployment windows and freezes every rollout on it respects ({@code schedule:})
  * @param notifications where its rollouts' notifications go, the URLs named by {@code urlEnv} or {@code urlFile}
+ * @param tiers the floors a pipeline's risk tiers cannot lower ({@code tiers:})
+ * @param windowOverriders the user ids and group names who may open the deployment window early with {@code mlrollout
+ *     open-window} ({@code schedule.overriders}); empty: nobody may, from the command line
  */
 public record EndpointFile(
         String name,
@@ -33,13 +36,28 @@ public record EndpointFile(
         List<String> deprecations,
         DeploymentCalendar calendar,
         NotificationSettings notifications,
-        TierFloors tiers) {
+        TierFloors tiers,
+        List<String> windowOverriders) {
 
     public EndpointFile {
         deprecations = List.copyOf(deprecations);
+        windowOverriders = List.copyOf(windowOverriders);
         Objects.requireNonNull(calendar, "calendar");
         Objects.requireNonNull(notifications, "notifications");
         Objects.requireNonNull(tiers, "tiers");
+    }
+
+    /** An endpoint whose window nobody may open early from the command line. */
+    public EndpointFile(
+            String name,
+            Router router,
+            Prometheus prometheus,
+            EndpointSignOffBounds signOff,
+            List<String> deprecations,
+            DeploymentCalendar calendar,
+            NotificationSettings notifications,
+            TierFloors tiers) {
+        this(name, router, prometheus, signOff, deprecations, calendar, notifications, tiers, List.of());
     }
 
     /** An endpoint without tier floors. */

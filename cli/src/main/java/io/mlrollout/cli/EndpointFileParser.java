@@ -1,6 +1,7 @@
 package io.mlrollout.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlrollout.cli.EndpointFile.Secret;
 import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.notify.NotificationSettings;
@@ -31,6 +32,8 @@ public final class EndpointFileParser {
 
     private static final List<String> TOP_KEYS =
             List.of("name", "router", "prometheus", "signOff", "roles", "schedule", "notifications", "tiers");
+    /** The keys of an endpoint's calendar, which the policy's calendar reader reads. */
+    private static final List<String> CALENDAR_KEYS = List.of("timeZone", "windows", "freezes");
     /** How a notification sink names its URL in the CLI: an environment variable or a file, never the URL. */
     static final List<String> SINK_SECRET_KEYS = List.of("urlEnv", "urlFile");
 
@@ -103,25 +106,58 @@ public final class EndpointFileParser {
                 signOff.allowSelfApproval(),
                 RolesSection.read(fields, errors));
         DeploymentCalendar calendar = calendar(root);
+        List<String> overriders = overriders(root);
         NotificationSettings notifications = notifications(root);
         TierFloors tiers = tiers(root);
         if (!errors.isEmpty() || name.isEmpty() || router.isEmpty() || prometheus.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new EndpointFile(
-                name.get(), router.get(), prometheus.get(), signOff, deprecations, calendar, notifications, tiers));
+                name.get(),
+                router.get(),
+                prometheus.get(),
+                signOff,
+                deprecations,
+                calendar,
+                notifications,
+                tiers,
+                overriders));
     }
 
-    /** {@code schedule:} is read by the policy's calendar reader, so both spell windows and freezes alike. */
+    /**
+     * {@code schedule:} is read by the policy's calendar reader, so both spell windows and freezes alike. The
+     * command line's own key, {@code overriders}, is taken out first: Jenkins has its administrators instead.
+     */
     private DeploymentCalendar calendar(JsonNode root) {
         JsonNode node = root.get("schedule");
         if (node == null) {
             return DeploymentCalendar.ALWAYS_OPEN;
         }
+        JsonNode calendarNode = node;
+        if (node.isObject()) {
+            // Unknown keys are reported once, by overriders() below, with hints that include overriders.
+            ObjectNode known = ((ObjectNode) node).deepCopy();
+            known.retain(CALENDAR_KEYS);
+            calendarNode = known;
+        }
         List<PolicyError> calendarErrors = new ArrayList<>();
-        Optional<DeploymentCalendar> calendar = ScheduleSection.endpointCalendar(node, "schedule", calendarErrors);
+        Optional<DeploymentCalendar> calendar =
+                ScheduleSection.endpointCalendar(calendarNode, "schedule", calendarErrors);
         calendarErrors.stream().map(InputError::from).forEach(errors::add);
         return calendar.orElse(DeploymentCalendar.ALWAYS_OPEN);
+    }
+
+    /** {@code schedule.overriders}: who may open the window early from the command line ({@code open-window}). */
+    private List<String> overriders(JsonNode root) {
+        JsonNode node = root.get("schedule");
+        if (node == null || !node.isObject()) {
+            return List.of(); // a schedule that is not a mapping is reported by calendar()
+        }
+        List<String> keys = new ArrayList<>(CALENDAR_KEYS);
+        keys.add("overriders");
+        return Fields.of(node, "schedule", keys, errors)
+                .map(schedule -> schedule.textList("overriders"))
+                .orElse(List.of());
     }
 
     /** {@code tiers:} the floors a pipeline's tiers cannot lower, read by the policy's tier reader. */

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code mlrollout} command: the rollout engine outside Jenkins. {@code demo} plays a whole rollout against the
  * built-in simulator; {@code canary}, {@code promote}, {@code rollback}, {@code status}, {@code approve} and {@code
- * reject} run a real rollout from any CI with a state file; {@code verify-evidence} checks an evidence file; {@code
+ * reject} run a real rollout from any CI with a state file, and {@code open-window} lets one go ahead outside its
+ * deployment window; {@code verify-evidence} checks an evidence file; {@code
  * validate} checks a policy and an endpoint file offline; {@code simulator} runs the serving simulator as a standing
  * endpoint; {@code bench} measures the judge against other judges and what waiting rollouts cost. See {@code
  * docs/cli.md}.
@@ -52,6 +53,7 @@ public final class MlRollout implements Callable<Integer> {
                 .addSubcommand(new StatusCommand(env))
                 .addSubcommand(new SignCommand.Approve(env))
                 .addSubcommand(new SignCommand.Reject(env))
+                .addSubcommand(new OpenWindowCommand(env))
                 .addSubcommand(new VerifyEvidenceCommand(env))
                 .addSubcommand(new ValidateCommand(env))
                 .addSubcommand(new PlanCommand(env))

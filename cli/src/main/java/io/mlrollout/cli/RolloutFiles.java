@@ -17,6 +17,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,6 +63,16 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
     /** Where the files attached at the start are kept for the pack: {@code rollout.evidence.attachments/}. */
     public Path attachments() {
         return evidence.resolveSibling(stem(evidence) + ".attachments");
+    }
+
+    /**
+     * Where {@code mlrollout open-window} leaves its request for the process that holds the state file's lock: {@code
+     * rollout.open-window.json}.
+     */
+    public Path windowRequest() {
+        String name = state.getFileName().toString();
+        String stem = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+        return state.resolveSibling(stem + ".open-window.json");
     }
 
     private static String stem(Path evidence) {
@@ -115,6 +126,32 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
     /** Every event recorded so far, read back from the evidence file. */
     public List<RolloutEvent> events() throws IOException {
         return EvidenceLog.readEvents(evidence);
+    }
+
+    /**
+     * The events in the complete lines of the evidence file, for a reader while another process may be appending: a
+     * last line still being written is left out.
+     */
+    public List<RolloutEvent> eventsWrittenSoFar() throws IOException {
+        if (!Files.exists(evidence)) {
+            return List.of();
+        }
+        byte[] bytes = Files.readAllBytes(evidence);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        List<RolloutEvent> events = new ArrayList<>();
+        for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node = Json.mapper().readTree(line);
+            if (node.has("event")) {
+                events.add(Json.mapper().treeToValue(node.get("event"), RolloutEvent.class));
+            }
+        }
+        return events;
     }
 
     public EvidenceLog openEvidence() throws IOException {

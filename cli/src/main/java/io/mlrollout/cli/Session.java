@@ -62,6 +62,11 @@ final class Session implements AutoCloseable {
     private ScheduledExecutorService notifications;
     /** Listened to from the start, so a signal during the first shift is not missed. */
     private final StopSignal stopSignal;
+    /**
+     * The files, the console and the sinks of this command's {@link #listener}: where a queued request to open the
+     * window that is discarded is recorded. Null until the listener is made.
+     */
+    private volatile RolloutDriver.Listener recording;
 
     private Session(
             Policy policy,
@@ -83,8 +88,8 @@ final class Session implements AutoCloseable {
                 ApproverMatcher.CASE_INSENSITIVE,
                 policy.schedule().with(endpoint.calendar()));
         this.files = files;
-        Path lockFile = files.state().resolveSibling(files.state().getFileName() + ".lock");
-        this.stateLock = HeldLock.take(lockFile, files.state() + " is in use by another mlrollout process");
+        this.stateLock =
+                HeldLock.take(stateLockFile(files.state()), files.state() + " is in use by another mlrollout process");
         try {
             this.endpointLock = HeldLock.take(
                     endpointLockFile(files.state(), endpoint.name()),
@@ -96,6 +101,11 @@ final class Session implements AutoCloseable {
             throw e;
         }
         this.stopSignal = StopSignal.listen();
+    }
+
+    /** The lock the command that drives the rollout in {@code stateFile} holds. */
+    static Path stateLockFile(Path stateFile) {
+        return stateFile.resolveSibling(stateFile.getFileName() + ".lock");
     }
 
     /**
@@ -214,7 +224,8 @@ final class Session implements AutoCloseable {
             throws InputException, IOException {
         List<NotificationSink> sinks = notificationSinks(env);
         if (sinks.isEmpty()) {
-            return Listeners.of(recorder, new Console(out, policy, time::changed));
+            recording = Listeners.of(recorder, new Console(out, policy, time::changed));
+            return recording;
         }
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "mlrollout-notifications");
@@ -230,7 +241,7 @@ final class Session implements AutoCloseable {
                 Notifier.DEFAULT_CAPACITY);
         RolloutState.Subject resumed =
                 files.readState().map(RolloutState::subject).orElse(null);
-        return Listeners.of(
+        recording = Listeners.of(
                 recorder,
                 new Console(out, policy, time::changed),
                 new NotificationListener(
@@ -238,6 +249,7 @@ final class Session implements AutoCloseable {
                         resumed,
                         Optional.empty(),
                         endpoint.notifications().escalationContacts()));
+        return recording;
     }
 
     /** The endpoint's sinks with the policy's additions, their URLs read now: a missing one is refused at once. */
@@ -286,6 +298,9 @@ final class Session implements AutoCloseable {
             throws InterruptedException {
         AtomicBoolean ran = new AtomicBoolean(!kick);
         stopSignal.wakes(time::changed);
+        WindowRequests.Pickup pickup = recording == null
+                ? null
+                : new WindowRequests.Pickup(files.windowRequest(), endpoint, driver, recording, time);
         try {
             if (kick) {
                 time.scheduler()
@@ -295,6 +310,10 @@ final class Session implements AutoCloseable {
                                     ran.set(true);
                                 },
                                 time.clock().instant());
+            }
+            if (pickup != null) {
+                // After the kick: the looks that fell due first, then a request queued by open-window.
+                pickup.start();
             }
             time.runUntil(() -> stopSignal.arrived() || (ran.get() && stop.test(driver.state())));
             if (stopSignal.arrived() && !driver.state().phase().isResting()) {
@@ -306,6 +325,9 @@ final class Session implements AutoCloseable {
                 }
             }
         } finally {
+            if (pickup != null) {
+                pickup.stop();
+            }
             stopSignal.wakes(() -> {});
         }
         return driver.state();

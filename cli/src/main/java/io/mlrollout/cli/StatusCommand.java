@@ -51,7 +51,8 @@ final class StatusCommand extends CommandBase {
         } catch (IllegalArgumentException notAState) {
             throw new InputException("", "--state", state + ": " + notAState.getMessage());
         }
-        List<RolloutEvent> events = files.events();
+        // A command may be appending to the evidence meanwhile: its last line, half written, is left out.
+        List<RolloutEvent> events = files.eventsWrittenSoFar();
         int stageCount = events.stream()
                 .filter(RolloutEvent.Started.class::isInstance)
                 .map(e -> ((RolloutEvent.Started) e).stages().size())
@@ -80,10 +81,17 @@ final class StatusCommand extends CommandBase {
             out.println("sign-off  " + gate(gate));
             openGateRoles(events).ifPresent(roles -> out.println("roles     " + roles));
         });
+        for (RolloutEvent event : events) {
+            if (event instanceof RolloutEvent.WindowOpened opened && opened.openedBy() != null) {
+                out.println("window    opened early by " + opened.openedBy() + " at " + opened.at() + " for "
+                        + opened.move() + ": \"" + opened.comment() + "\"");
+            }
+        }
         if (s.phase() == Phase.WAITING_FOR_WINDOW) {
             out.println("window    waiting since " + s.window().since() + ": "
                     + s.window().explanation());
         }
+        queuedWindowRequest(files).ifPresent(out::println);
         if (s.reason() != null) {
             out.println("reason    " + s.reason());
         }
@@ -99,6 +107,20 @@ final class StatusCommand extends CommandBase {
                             + " after " + recorded.lines() + " lines: the evidence was cut or rewritten since"));
         }
         return ExitCodes.OK;
+    }
+
+    /** A request of open-window that the process driving the rollout has not taken yet. */
+    private static Optional<String> queuedWindowRequest(RolloutFiles files) {
+        Path file = files.windowRequest();
+        try {
+            return WindowRequests.read(file)
+                    .map(request -> "          a request to open the window by " + request.by() + " (\""
+                            + request.comment() + "\") is queued since " + request.at() + " in " + file
+                            + ", for the process that drives the rollout");
+        } catch (IOException unreadable) {
+            return Optional.of("          " + file + " is there but is not a request to open the window ("
+                    + unreadable.getMessage() + "); the process that drives the rollout discards it");
+        }
     }
 
     private static String gate(SignOffGate gate) {

@@ -33,6 +33,7 @@ class CliDocsTest {
         assertThat(file.signOff().matrix().roles().keySet()).containsExactly("model-owner", "platform", "risk");
         assertThat(file.signOff().matrix().escalationFor(java.util.Set.of("platform")))
                 .containsExactly("oncall@example.com");
+        assertThat(file.windowOverriders()).containsExactly("ops-lead", "release-managers");
     }
 
     @Test

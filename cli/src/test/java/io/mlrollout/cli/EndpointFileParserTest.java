@@ -162,6 +162,51 @@ class EndpointFileParserTest {
     }
 
     @Test
+    void theScheduleNamesWhoMayOpenTheWindowEarly() throws Exception {
+        EndpointFile file = EndpointFileParser.parse("""
+                name: fraud-scorer
+                router: {type: webhook, url: 'http://r'}
+                prometheus: {url: 'http://p'}
+                schedule:
+                  timeZone: Europe/Berlin
+                  windows:
+                    - {days: [mon-fri], from: '09:00', to: '17:00'}
+                  overriders: [ops-lead, release-managers]
+                """, "e");
+
+        assertThat(file.windowOverriders()).containsExactly("ops-lead", "release-managers");
+        assertThat(file.calendar().windows()).hasSize(1);
+        assertThat(EndpointFileParser.parse(
+                                "name: fraud-scorer\nrouter: {type: webhook, url: 'http://r'}\n"
+                                        + "prometheus: {url: 'http://p'}\n",
+                                "e")
+                        .windowOverriders())
+                .isEmpty();
+    }
+
+    @Test
+    void aMisspeltOrMistypedOverridersIsRefusedOnce() {
+        assertThatThrownBy(() -> EndpointFileParser.parse("""
+                        name: fraud-scorer
+                        router: {type: webhook, url: 'http://r'}
+                        prometheus: {url: 'http://p'}
+                        schedule: {timeZone: UTC, overrider: [ops-lead]}
+                        """, "e"))
+                .isInstanceOf(InputException.class)
+                .hasMessageStartingWith("e: schedule.overrider: ")
+                .hasMessageContaining("overriders")
+                .satisfies(e -> assertThat(e.getMessage().lines()).hasSize(1));
+        assertThatThrownBy(() -> EndpointFileParser.parse("""
+                        name: fraud-scorer
+                        router: {type: webhook, url: 'http://r'}
+                        prometheus: {url: 'http://p'}
+                        schedule: {overriders: ops-lead}
+                        """, "e"))
+                .isInstanceOf(InputException.class)
+                .hasMessage("e: schedule.overriders: expected a list, got 'ops-lead' (text)");
+    }
+
+    @Test
     void aDuplicateKeyIsRefused() {
         assertThatThrownBy(() -> EndpointFileParser.parse("""
                         name: fraud-scorer
