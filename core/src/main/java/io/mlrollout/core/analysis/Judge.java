@@ -172,6 +172,11 @@ public final class Judge {
         return judge instanceof RatioJudge ratio ? Optional.of(ratio) : Optional.empty();
     }
 
+    /** The judge of one metric, by name: for tests of the tests it runs. */
+    Optional<MetricJudge> judgeOf(String metric) {
+        return Optional.ofNullable(judges.get(metric));
+    }
+
     /** Evidence before anything was seen. */
     public JudgeState begin() {
         Map<String, MetricEvidence> evidence = new LinkedHashMap<>();
