@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * A {@link MetricsSource} over the simulator's own counters, for the demo in simulated time and for tests. It answers
  * the presets whose series the simulator's {@code /metrics} serves — {@code istio-errors}, {@code istio-latency-over},
  * {@code istio-latency} and {@code model-score} — with the readings the Prometheus source would give for them, over
- * exactly each window: bad and total counts, latency counts per bucket, and score counts per bucket; per slice for a
- * sliced {@code istio-errors} or {@code istio-latency}.
+ * exactly each window: bad and total counts, latency counts per bucket, and score counts per bucket; per slice
+ * for a sliced {@code istio-errors} or {@code istio-latency}.
  *
  * <p>Its answers can be made to fail, to show how the engine copes: a share of them at random (seeded), or all of them
  * (an outage). Like the Prometheus client, a read tries up to {@link #ATTEMPTS} times before it gives up.

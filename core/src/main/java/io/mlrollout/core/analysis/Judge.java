@@ -24,8 +24,8 @@ import java.util.Optional;
  * Each test is valid however often it looks (sequential tests for counts and for the paired per-look ratios of
  * quantiles and values; spending across looks for Mann-Whitney after promotion and for drift bounds), so the union
  * of all of them stays within the budget. When the policy watches the promoted candidate, a fifth of the budget is
- * kept for that watch. A sliced metric (ratio, or latency quantile read from a histogram) counts its tests once for the aggregate
- * and once per slice it may judge ({@code slices.max}), fixed before any data is seen.
+ * kept for that watch. A sliced metric (a ratio, or a latency quantile read from a histogram) counts its tests once for
+ * the aggregate and once per slice it may judge ({@code slices.max}), fixed before any data is seen.
  *
  * <p><b>Scoring.</b> A failed critical metric fails the stage at once (score 0). Otherwise the score is the weighted
  * share of metrics that did not fail; a score under {@code marginal} fails at once. At the end of the bake, a stage
