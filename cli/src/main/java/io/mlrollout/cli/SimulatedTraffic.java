@@ -4,6 +4,7 @@ import io.mlrollout.simulator.Simulator;
 import io.mlrollout.simulator.Snapshot;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -23,6 +24,8 @@ public final class SimulatedTraffic {
     private final NavigableMap<Instant, Snapshot> counters = new TreeMap<>();
     /** Per version, slice and status code, for sliced traffic; empty otherwise. */
     private final NavigableMap<Instant, Map<String, Map<String, SortedMap<Integer, Long>>>> slices = new TreeMap<>();
+    /** Per version and slice, the latency buckets, for sliced traffic; empty otherwise. */
+    private final NavigableMap<Instant, Map<String, Map<String, List<Long>>>> sliceLatencies = new TreeMap<>();
 
     private Instant servedUntil;
     private double owed;
@@ -57,10 +60,25 @@ public final class SimulatedTraffic {
         }
         Snapshot now = simulator.snapshot();
         Map<String, Map<String, SortedMap<Integer, Long>>> byVersion = new HashMap<>();
+        Map<String, Map<String, List<Long>>> latencies = new HashMap<>();
         for (String version : now.byVersion().keySet()) {
             byVersion.put(version, simulator.sliceResponses(version));
+            latencies.put(version, simulator.sliceLatencyBuckets(version));
         }
         slices.put(at, byVersion);
+        sliceLatencies.put(at, latencies);
+    }
+
+    /**
+     * A version's latency buckets per slice (not cumulative) as they stood at {@code instant}; empty when the traffic
+     * is not sliced.
+     *
+     * @throws IllegalArgumentException as {@link #at(Instant)} does
+     */
+    public synchronized Map<String, List<Long>> sliceLatenciesAt(Instant instant, String version) {
+        at(instant); // the same checks of the instant
+        Map.Entry<Instant, Map<String, Map<String, List<Long>>>> entry = sliceLatencies.floorEntry(instant);
+        return entry == null ? Map.of() : entry.getValue().getOrDefault(version, Map.of());
     }
 
     /**

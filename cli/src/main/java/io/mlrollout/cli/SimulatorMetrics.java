@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * A {@link MetricsSource} over the simulator's own counters, for the demo in simulated time and for tests. It answers
  * the presets whose series the simulator's {@code /metrics} serves — {@code istio-errors}, {@code istio-latency-over},
  * {@code istio-latency} and {@code model-score} — with the readings the Prometheus source would give for them, over
- * exactly each window: bad and total counts, latency counts per bucket, and score counts per bucket.
+ * exactly each window: bad and total counts, latency counts per bucket, and score counts per bucket; per slice
+ * for a sliced {@code istio-errors} or {@code istio-latency}.
  *
  * <p>Its answers can be made to fail, to show how the engine copes: a share of them at random (seeded), or all of them
  * (an outage). Like the Prometheus client, a read tries up to {@link #ATTEMPTS} times before it gives up.
@@ -82,7 +83,7 @@ public final class SimulatorMetrics implements MetricsSource {
                         ? slicedErrors(version, window)
                         : new Reading.Counts(to.errors() - from.errors(), to.requests() - from.requests());
             case ISTIO_LATENCY_OVER -> slowerThan(metric, version, from, to);
-            case ISTIO_LATENCY -> latencies(from, to);
+            case ISTIO_LATENCY -> metric.slices().isPresent() ? slicedLatencies(version, window) : latencies(from, to);
             case MODEL_SCORE -> scores(from, to);
             default ->
                 throw new MetricsException("metric " + metric.name() + ": the simulator serves Istio-style series; "
@@ -112,6 +113,22 @@ public final class SimulatorMetrics implements MetricsSource {
         return Reading.Counts.ofSlices(bySlice, false);
     }
 
+    /** A sliced latency: each slice's latency buckets in the window, as the grouped bucket query returns them. */
+    private Reading slicedLatencies(String version, Window window) {
+        Map<String, List<Long>> before = traffic.sliceLatenciesAt(window.start(), version);
+        Map<String, List<Long>> after = traffic.sliceLatenciesAt(window.end(), version);
+        if (after.isEmpty()) {
+            return new Reading.NoData("the simulator's traffic is not sliced");
+        }
+        Map<String, Reading.Histogram> bySlice = new TreeMap<>();
+        after.forEach((slice, buckets) -> {
+            List<Long> earlier =
+                    before.getOrDefault(slice, buckets.stream().map(b -> 0L).toList());
+            bySlice.put(slice, bucketsOf(earlier, buckets));
+        });
+        return Reading.Histogram.ofSlices(bySlice, false);
+    }
+
     private boolean failsEveryAttempt() {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             if (random.nextDouble() >= failingShare) {
@@ -136,8 +153,11 @@ public final class SimulatorMetrics implements MetricsSource {
 
     /** The window's latency buckets, as the Prometheus source reads a quantile preset (the judge counts on them). */
     private static Reading latencies(VersionStats from, VersionStats to) {
-        List<Long> before = from.latencyBuckets();
-        List<Long> after = to.latencyBuckets();
+        return bucketsOf(from.latencyBuckets(), to.latencyBuckets());
+    }
+
+    /** The latency buckets between two per-bucket snapshots. */
+    private static Reading.Histogram bucketsOf(List<Long> before, List<Long> after) {
         double[] bounds = new double[after.size()];
         double[] counts = new double[after.size()];
         for (int i = 0; i < after.size(); i++) {

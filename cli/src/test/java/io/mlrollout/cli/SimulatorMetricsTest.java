@@ -99,6 +99,47 @@ class SimulatorMetricsTest {
     }
 
     @Test
+    void aSlicedQuantileGetsEachSlicesBucketsAndTheSlowerCandidateOnlyInItsSlice() throws Exception {
+        Simulator sliced = Simulator.builder()
+                .baseline(Scenario.BASELINE)
+                .canary(Scenario.LATENCY.candidate())
+                .canaryWeight(50)
+                .slices(io.mlrollout.simulator.TrafficSlices.parse(
+                        Scenario.SLICES, java.util.Optional.of(Scenario.REGRESSED_SLICE)))
+                .seed(11)
+                .build();
+        SimulatedTraffic slicedTraffic = new SimulatedTraffic(sliced, 200, T0);
+        slicedTraffic.advanceTo(T0.plus(Duration.ofMinutes(2)));
+        MetricSpec p99 = PolicyParser.parse("""
+                        stages: [{weight: 10, bake: 5m}]
+                        metrics:
+                          - name: p99
+                            kind: quantile
+                            preset: istio-latency
+                            quantile: 0.99
+                            maxIncrease: 10%
+                            slices: {label: region}
+                        """).metrics().get(0);
+        Window window = new Window(T0, T0.plus(Duration.ofMinutes(2)));
+
+        Reading.Histogram candidate =
+                (Reading.Histogram) new SimulatorMetrics(slicedTraffic, 5).read(p99, "fraud-scorer", "v2", window);
+        sliced.close();
+
+        assertThat(candidate.slices()).containsOnlyKeys("us-east", "eu-west", "ap-south");
+        assertThat(candidate.total())
+                .isEqualTo((double) slicedTraffic.at(window.end()).of("v2").requests()
+                        - slicedTraffic.at(window.start()).of("v2").requests());
+        Reading.Histogram apSouth = candidate.slices().get("ap-south");
+        Reading.Histogram usEast = candidate.slices().get("us-east");
+        // the candidate's 1.5× latency shows in ap-south only: its p99 about 345 ms there, about 230 ms elsewhere
+        assertThat(HistogramQuantile.of(0.99, apSouth.upperBounds(), apSouth.counts()))
+                .isBetween(300.0, 450.0);
+        assertThat(HistogramQuantile.of(0.99, usEast.upperBounds(), usEast.counts()))
+                .isBetween(200.0, 270.0);
+    }
+
+    @Test
     void aWindowWithoutRequestsHasEmptyBucketsAndNoQuantile() throws Exception {
         simulator.setSplit(0);
         traffic.advanceTo(T0.plus(Duration.ofMinutes(3)));

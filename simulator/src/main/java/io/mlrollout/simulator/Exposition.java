@@ -3,7 +3,6 @@ package io.mlrollout.simulator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.function.Predicate;
 
 /**
@@ -21,15 +20,16 @@ final class Exposition {
     }
 
     /**
-     * @param sliceLabel the label the requests counter is sliced by, if the traffic is sliced
-     * @param bySlice per version, its responses per slice and status code (with a slice label only)
+     * @param sliceLabel the label the requests counter and the latency histogram are sliced by, if the traffic is
+     *     sliced
+     * @param bySlice per version, what it served in each slice (with a slice label only)
      */
     static String write(
             String endpoint,
             List<VersionStats> versions,
             Predicate<String> hidden,
             Optional<String> sliceLabel,
-            Map<String, Map<String, SortedMap<Integer, Long>>> bySlice) {
+            Map<String, Map<String, VersionStats>> bySlice) {
         List<VersionStats> shown =
                 versions.stream().filter(v -> !hidden.test(v.version())).toList();
         StringBuilder out = new StringBuilder(8192);
@@ -37,14 +37,15 @@ final class Exposition {
         header(out, "istio_requests_total", "counter", "Requests served, by version and response code.");
         for (VersionStats v : shown) {
             if (sliceLabel.isPresent()) {
-                for (Map.Entry<String, SortedMap<Integer, Long>> slice :
+                for (Map.Entry<String, VersionStats> slice :
                         bySlice.get(v.version()).entrySet()) {
-                    for (Map.Entry<Integer, Long> e : slice.getValue().entrySet()) {
+                    for (Map.Entry<Integer, Long> e :
+                            slice.getValue().responses().entrySet()) {
                         sample(
                                 out,
                                 "istio_requests_total",
-                                istioLabels(endpoint, v) + "," + sliceLabel.get() + "=\"" + escape(slice.getKey())
-                                        + "\",response_code=\"" + e.getKey() + "\"",
+                                sliceLabels(endpoint, v, sliceLabel.get(), slice.getKey()) + ",response_code=\""
+                                        + e.getKey() + "\"",
                                 Long.toString(e.getValue()));
                     }
                 }
@@ -61,6 +62,20 @@ final class Exposition {
 
         header(out, "istio_request_duration_milliseconds", "histogram", "Request duration in milliseconds.");
         for (VersionStats v : shown) {
+            if (sliceLabel.isPresent()) {
+                for (Map.Entry<String, VersionStats> slice :
+                        bySlice.get(v.version()).entrySet()) {
+                    histogram(
+                            out,
+                            "istio_request_duration_milliseconds",
+                            sliceLabels(endpoint, v, sliceLabel.get(), slice.getKey()),
+                            Buckets.LATENCY_MS,
+                            slice.getValue().latencyBuckets(),
+                            slice.getValue().latencySumMs(),
+                            true);
+                }
+                continue;
+            }
             histogram(
                     out,
                     "istio_request_duration_milliseconds",
@@ -77,6 +92,10 @@ final class Exposition {
             histogram(out, "model_score", labels, Buckets.SCORE, v.scoreBuckets(), v.scoreSum(), false);
         }
         return out.toString();
+    }
+
+    private static String sliceLabels(String endpoint, VersionStats v, String label, String slice) {
+        return istioLabels(endpoint, v) + "," + label + "=\"" + escape(slice) + "\"";
     }
 
     private static String istioLabels(String endpoint, VersionStats v) {

@@ -255,11 +255,12 @@ public final class Simulator implements AutoCloseable {
         VersionCounters counters = isCanary ? canaryCounters : baselineCounters;
         double latencyFactor = isCanary ? trafficFactors.canaryLatency(minute) : trafficFactors.baselineLatency(minute);
         double errorFactor = isCanary ? trafficFactors.canaryError(minute) : trafficFactors.baselineError(minute);
-        double latencyMs = Sampling.latencyMs(random, profile) * latencyFactor + faults.extraLatencyMs(profile.name());
+        // the candidate's regression, errors and latency alike, shows in one slice only: elsewhere it serves as the
+        // baseline does
+        VersionProfile serves = isCanary && slice >= 0 && !slices.get().canaryRegressesIn(slice) ? baseline : profile;
+        double latencyMs = Sampling.latencyMs(random, serves) * latencyFactor + faults.extraLatencyMs(profile.name());
         OptionalDouble burst = faults.takeBurst(profile.name());
-        double profileErrorRate = isCanary && slice >= 0 && !slices.get().canaryRegressesIn(slice)
-                ? baseline.errorRate() // the candidate's regression shows in one slice only
-                : profile.errorRate();
+        double profileErrorRate = serves.errorRate();
         double errorRate = burst.orElse(Math.min(1, profileErrorRate * errorFactor));
         boolean modelError = random.nextDouble() < errorRate;
         int status = faults.servingOutage() ? 503 : modelError ? 500 : 200;
@@ -267,7 +268,7 @@ public final class Simulator implements AutoCloseable {
         counters.record(status, latencyMs);
         pod.record(status, latencyMs);
         if (slice >= 0) {
-            (isCanary ? canarySlices : baselineSlices).record(slice, status);
+            (isCanary ? canarySlices : baselineSlices).record(slice, status, latencyMs);
         }
         if (status != 200) {
             return new Outcome(profile.name(), status, latencyMs, OptionalDouble.empty());
@@ -355,13 +356,12 @@ public final class Simulator implements AutoCloseable {
     /** What {@code GET /metrics} answers when it does not fail: the counters in the text exposition format. */
     public String metricsText() {
         Snapshot now;
-        java.util.Map<String, java.util.Map<String, java.util.SortedMap<Integer, Long>>> bySlice =
-                new java.util.HashMap<>();
+        java.util.Map<String, java.util.Map<String, VersionStats>> bySlice = new java.util.HashMap<>();
         synchronized (this) {
             now = snapshot();
             if (slices.isPresent()) {
-                bySlice.put(baseline.name(), baselineSlices.snapshot());
-                bySlice.put(canary.name(), canarySlices.snapshot());
+                bySlice.put(baseline.name(), baselineSlices.stats(baseline.name()));
+                bySlice.put(canary.name(), canarySlices.stats(canary.name()));
             }
         }
         return Exposition.write(
@@ -386,6 +386,24 @@ public final class Simulator implements AutoCloseable {
             return baselineSlices.snapshot();
         }
         throw new IllegalArgumentException("no version " + version);
+    }
+
+    /**
+     * Latency per slice that {@code version} has served: requests per bucket of {@link Buckets#LATENCY_MS} and the +Inf
+     * bucket (not cumulative); empty without slices.
+     */
+    public synchronized java.util.Map<String, java.util.List<Long>> sliceLatencyBuckets(String version) {
+        SliceCounters counters;
+        if (version.equals(canary.name())) {
+            counters = canarySlices;
+        } else if (version.equals(baseline.name())) {
+            counters = baselineSlices;
+        } else {
+            throw new IllegalArgumentException("no version " + version);
+        }
+        java.util.Map<String, java.util.List<Long>> buckets = new java.util.LinkedHashMap<>();
+        counters.stats(version).forEach((slice, stats) -> buckets.put(slice, stats.latencyBuckets()));
+        return buckets;
     }
 
     /**

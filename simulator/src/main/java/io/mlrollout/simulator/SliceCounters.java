@@ -5,40 +5,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
-/** One version's responses per slice and status code. Not thread-safe: the simulator guards it. */
+/**
+ * One version's responses and latencies per slice: per status code, and per latency bucket. Not thread-safe: the
+ * simulator guards it.
+ */
 final class SliceCounters {
 
-    /** Codes exposed from the start in every slice, so that a slice without errors shows a zero, not no series. */
-    private static final int[] EXPOSED_FROM_START = {200, 500, 503};
-
     private final List<String> names;
-    private final List<TreeMap<Integer, Long>> responses;
+    /** Per slice, its requests' codes (200, 500 and 503 exposed from the start) and latency buckets. */
+    private final List<VersionCounters> counters;
 
     SliceCounters(Optional<TrafficSlices> slices) {
         this.names = slices.map(
                         s -> s.slices().stream().map(TrafficSlices.Slice::name).toList())
                 .orElse(List.of());
-        this.responses = names.stream()
-                .map(name -> {
-                    TreeMap<Integer, Long> codes = new TreeMap<>();
-                    for (int code : EXPOSED_FROM_START) {
-                        codes.put(code, 0L);
-                    }
-                    return codes;
-                })
-                .toList();
+        this.counters = names.stream().map(name -> new VersionCounters()).toList();
     }
 
-    void record(int slice, int status) {
-        responses.get(slice).merge(status, 1L, Long::sum);
+    void record(int slice, int status, double latencyMs) {
+        counters.get(slice).record(status, latencyMs);
     }
 
+    /** Per slice, its requests per status code. */
     Map<String, SortedMap<Integer, Long>> snapshot() {
         Map<String, SortedMap<Integer, Long>> copy = new LinkedHashMap<>();
+        stats("").forEach((slice, stats) -> copy.put(slice, stats.responses()));
+        return copy;
+    }
+
+    /** Per slice, everything counted in it, as one version's stats named {@code version}; scores are not sliced. */
+    Map<String, VersionStats> stats(String version) {
+        Map<String, VersionStats> copy = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
-            copy.put(names.get(i), new TreeMap<>(responses.get(i)));
+            copy.put(names.get(i), counters.get(i).snapshot(version));
         }
         return copy;
     }

@@ -10,8 +10,10 @@ import java.util.Set;
 
 /**
  * Traffic split into slices by one label (a region, a customer segment), each with its share of the requests, and
- * optionally one slice where the canary's regression shows: there the canary errs at its own profile's rate, elsewhere
- * at the baseline's, so the aggregate can look healthy while one slice is not. The requests counter carries the label.
+ * optionally one slice where the canary's regression shows: there the canary serves as its own profile says (its error
+ * rate and its latency), elsewhere as the baseline's does, so the aggregate can look healthy while one slice is not. A
+ * candidate profile that is slower (e.g. {@code withLatency(1.5 * median, sigma)}) is a latency regression in that
+ * slice only. The requests counter and the latency histogram carry the label.
  *
  * @param label the label's name on {@code istio_requests_total}, e.g. {@code region}
  * @param slices the slices and their relative weights
@@ -98,7 +100,7 @@ public record TrafficSlices(String label, List<Slice> slices, Optional<String> r
         return slices.size() - 1;
     }
 
-    /** Whether the canary's own error rate applies in the slice: the regressed one, or every slice without one. */
+    /** Whether the canary's own profile applies in the slice: the regressed one, or every slice without one. */
     boolean canaryRegressesIn(int slice) {
         return regressed.map(r -> r.equals(slices.get(slice).name())).orElse(true);
     }

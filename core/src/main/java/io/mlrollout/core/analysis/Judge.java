@@ -24,8 +24,8 @@ import java.util.Optional;
  * Each test is valid however often it looks (sequential tests for counts and for the paired per-look ratios of
  * quantiles and values; spending across looks for Mann-Whitney after promotion and for drift bounds), so the union
  * of all of them stays within the budget. When the policy watches the promoted candidate, a fifth of the budget is
- * kept for that watch. A sliced ratio metric counts its tests once for the aggregate and once per slice it may judge
- * ({@code slices.max}), fixed before any data is seen.
+ * kept for that watch. A sliced metric (a ratio, or a latency quantile read from a histogram) counts its tests once for
+ * the aggregate and once per slice it may judge ({@code slices.max}), fixed before any data is seen.
  *
  * <p><b>Scoring.</b> A failed critical metric fails the stage at once (score 0). Otherwise the score is the weighted
  * share of metrics that did not fail; a score under {@code marginal} fails at once. At the end of the bake, a stage
@@ -95,11 +95,15 @@ public final class Judge {
         return switch (metric.kind()) {
             case RATIO ->
                 metric.slices().isPresent()
-                        ? new SlicedRatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
+                        ? SlicedJudge.ratio(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
                         : new RatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy));
             case QUANTILE, VALUE ->
                 LatencyCountJudge.applies(metric, readsHistogram(metric))
-                        ? new LatencyCountJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
+                        ? metric.slices().isPresent()
+                                ? SlicedJudge.latency(
+                                        metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
+                                : new LatencyCountJudge(
+                                        metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
                         : new SampleJudge(
                                 metric,
                                 perCanaryTest,
@@ -133,7 +137,7 @@ public final class Judge {
     private static int testsDuringCanary(MetricSpec metric) {
         return switch (metric.kind()) {
             case RATIO -> RatioJudge.tests(metric) * testSets(metric);
-            case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
+            case QUANTILE, VALUE -> SampleJudge.relativeTests(metric) * testSets(metric);
             case DISTRIBUTION -> DistributionJudge.tests(metric);
         };
     }
@@ -142,14 +146,14 @@ public final class Judge {
         return switch (metric.kind()) {
             case RATIO ->
                 RatioJudge.tests(metric) * testSets(metric); // against the held-back baseline, or the SLO alone
-            case QUANTILE, VALUE -> SampleJudge.relativeTests(metric);
+            case QUANTILE, VALUE -> SampleJudge.relativeTests(metric) * testSets(metric);
             case DISTRIBUTION -> DistributionJudge.tests(metric);
         };
     }
 
     /** The aggregate's tests, and a set per slice that may be judged (Bonferroni over the slices). */
     private static int testSets(MetricSpec metric) {
-        return metric.slices().map(SlicedRatioJudge::testSets).orElse(1);
+        return metric.slices().map(SlicedJudge::testSets).orElse(1);
     }
 
     private static int looksIn(Duration bake, Duration interval) {
@@ -162,10 +166,15 @@ public final class Judge {
     /** The judge of a ratio metric, with the very tests (levels, envelope, horizon) it runs: for the planner. */
     Optional<RatioJudge> ratioJudge(String metric) {
         MetricJudge judge = judges.get(metric);
-        if (judge instanceof SlicedRatioJudge sliced) {
-            return Optional.of(sliced.aggregate());
+        if (judge instanceof SlicedJudge sliced && sliced.aggregate() instanceof RatioJudge ratio) {
+            return Optional.of(ratio);
         }
         return judge instanceof RatioJudge ratio ? Optional.of(ratio) : Optional.empty();
+    }
+
+    /** The judge of one metric, by name: for tests of the tests it runs. */
+    Optional<MetricJudge> judgeOf(String metric) {
+        return Optional.ofNullable(judges.get(metric));
     }
 
     /** Evidence before anything was seen. */

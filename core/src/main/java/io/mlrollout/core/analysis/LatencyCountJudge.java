@@ -62,6 +62,11 @@ final class LatencyCountJudge implements MetricJudge {
         this.horizon = horizon;
     }
 
+    /** The margin test's share of the false-rollback budget during the canary. */
+    double alpha() {
+        return alpha;
+    }
+
     /** Whether a quantile metric is judged on counts: it has a margin to test and its readings are histograms. */
     static boolean applies(MetricSpec spec, boolean readsHistogram) {
         return spec.kind() == MetricSpec.Kind.QUANTILE

@@ -287,9 +287,10 @@ public sealed interface MetricEvidence {
     }
 
     /**
-     * A sliced ratio metric: the evidence over all traffic, and the same evidence per slice.
+     * A sliced metric: the evidence over all traffic, and the same evidence per slice.
      *
-     * @param aggregate the metric's evidence over all traffic ({@link Ratio})
+     * @param aggregate the metric's evidence over all traffic ({@link Ratio}, or {@link LatencyCounts} for a latency
+     *     quantile, each slice with its own threshold)
      * @param slices each judged slice's evidence by the label's value, at most {@code slices.max} of them: the first
      *     seen, the largest first among those seen at the same look
      * @param overMax slices seen beyond {@code slices.max}: counted in the aggregate, not judged on their own

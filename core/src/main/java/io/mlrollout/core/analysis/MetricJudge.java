@@ -7,7 +7,7 @@ import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.MetricSpec;
 
 /** Judges one metric: keeps its evidence and classifies each look. Scoring across metrics is the {@link Judge}'s. */
-sealed interface MetricJudge permits RatioJudge, SlicedRatioJudge, SampleJudge, DistributionJudge, LatencyCountJudge {
+sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, DistributionJudge, LatencyCountJudge {
 
     /** A metric's outcome at one look, with its evidence after the look. */
     record Assessment(MetricEvidence evidence, MetricLook look, boolean noDataLimitReached) {}

@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param slice the label's value, e.g. {@code eu-west}
  * @param candidateRequests the candidate's requests in the slice that its test judged (the canary so far, or the watch)
  * @param baselineRequests the baseline's requests alongside
- * @param candidate the candidate's rate over those requests, or null without requests
- * @param baseline the baseline's rate, or null without requests or a live baseline
+ * @param candidate a ratio slice: the candidate's rate over those requests; a latency slice: the median of the
+ *     candidate's per-look quantiles in the stage (or the watch); null without requests
+ * @param baseline the baseline's alike, or null without requests or a live baseline
  * @param verdict what the slice showed: see {@link Verdict}
  */
 public record SliceLook(

@@ -219,11 +219,14 @@ public final class HtmlReport {
                 .append("</b> — ")
                 .append(escape(last.explanation()))
                 .append("</p>\n");
-        sliceTable(html, last);
+        sliceTable(html, last, series.unit());
     }
 
-    /** A sliced metric's last look, slice by slice: what each showed, and over how many requests. */
-    private static void sliceTable(StringBuilder html, Report.MetricPoint last) {
+    /**
+     * A sliced metric's last look, slice by slice: what each showed, and over how many requests. A ratio slice shows its
+     * rate over those requests, a latency slice the median of the stage's per-look quantiles, in the metric's unit.
+     */
+    private static void sliceTable(StringBuilder html, Report.MetricPoint last, String unit) {
         if (last.slices().isEmpty()) {
             return;
         }
@@ -239,9 +242,9 @@ public final class HtmlReport {
                     .append("</td><td>")
                     .append((long) slice.baselineRequests())
                     .append("</td><td>")
-                    .append(escape(Format.value(slice.candidate(), "%")))
+                    .append(escape(Format.value(slice.candidate(), unit)))
                     .append("</td><td>")
-                    .append(escape(Format.value(slice.baseline(), "%")))
+                    .append(escape(Format.value(slice.baseline(), unit)))
                     .append("</td><td>")
                     .append(escape(slice.verdict().toString()))
                     .append("</td></tr>\n");

@@ -192,6 +192,11 @@ public final class Presets {
             if (!PRESETS.containsKey(preset)) {
                 throw new IllegalStateException("no queries for the preset " + preset.spelling());
             }
+            if (preset.kind() == Kind.QUANTILE
+                    && preset.readsBuckets() != PRESETS.get(preset).histogram().isPresent()) {
+                throw new IllegalStateException("the preset " + preset.spelling() + " reads buckets only if the policy"
+                        + " says so (MetricPreset.readsBuckets)");
+            }
         }
     }
 

@@ -126,7 +126,9 @@ public final class PrometheusMetricsSource implements MetricsSource {
                         : read.ratio(queries);
             case QUANTILE ->
                 queries.histogram().isPresent()
-                        ? read.histogram(queries)
+                        ? metric.slices().isPresent()
+                                ? read.slicedHistogram(queries, metric.slices().get())
+                                : read.histogram(queries)
                         : read.scalar(queries.query().orElseThrow());
             case VALUE -> read.scalar(queries.query().orElseThrow());
             case DISTRIBUTION -> read.histogram(queries);
@@ -319,21 +321,10 @@ public final class PrometheusMetricsSource implements MetricsSource {
             }
             TreeMap<Double, Double> cumulative = new TreeMap<>();
             for (QueryResult.Series series : result.series()) {
-                String le = series.labels().get("le");
-                if (le == null) {
-                    throw new MetricsException("the histogram query '" + query + "' returned a series without an 'le'"
-                            + " label " + series.labels() + "; aggregate with 'sum by (le) (...)'");
-                }
-                double bound;
-                try {
-                    bound = PrometheusClient.parseValue(le);
-                } catch (NumberFormatException notANumber) {
-                    throw new MetricsException(
-                            "the histogram query '" + query + "' returned le=\"" + le + "\", which is not a number");
-                }
+                double bound = bound(query, series);
                 if (cumulative.put(bound, series.samples().get(0).value()) != null) {
                     throw new MetricsException("the histogram query '" + query + "' returned more than one series"
-                            + " for le=\"" + le + "\"; aggregate with 'sum by (le) (...)'");
+                            + " for le=\"" + series.labels().get("le") + "\"; aggregate with 'sum by (le) (...)'");
                 }
             }
             if (cumulative.values().stream().anyMatch(v -> !Double.isFinite(v))) {
@@ -346,10 +337,84 @@ public final class PrometheusMetricsSource implements MetricsSource {
         }
 
         /**
+         * A sliced latency histogram: the buckets grouped by le and the slice label, each slice's own bucket counts,
+         * added up for the aggregate. Read again with increase() as a whole when any bucket's difference is not a
+         * count, as the unsliced histogram is.
+         */
+        Reading slicedHistogram(Presets.MetricQueries queries, SliceSpec slices) throws MetricsException {
+            String query;
+            try {
+                query = slices.groupBuckets(queries.histogram().orElseThrow());
+            } catch (IllegalArgumentException ungroupable) {
+                throw new MetricsException("metric " + metric.name() + ", histogram query cannot be sliced: it "
+                        + ungroupable.getMessage());
+            }
+            query = fill(query, "histogram");
+            QueryResult result = client.query(query, window.end());
+            if (result.type() != QueryResult.Type.VECTOR) {
+                throw notOneNumberPerSeries(query, result);
+            }
+            Optional<Presets.MetricQueries> increases = queries.increaseFallback();
+            if (increases.isPresent()
+                    && (result.series().isEmpty()
+                            || result.series().stream()
+                                    .anyMatch(s -> s.samples().get(0).value() < 0))) {
+                return extrapolated(slicedHistogram(increases.get(), slices));
+            }
+            if (result.series().isEmpty()) {
+                return noData("the histogram query grouped by " + slices.label() + " returned no series (absent)");
+            }
+            Map<String, TreeMap<Double, Double>> cumulative = new TreeMap<>();
+            for (QueryResult.Series series : result.series()) {
+                String slice = series.labels().getOrDefault(slices.label(), NO_SLICE);
+                double bound = bound(query, series);
+                if (cumulative
+                                .computeIfAbsent(slice, s -> new TreeMap<>())
+                                .put(bound, series.samples().get(0).value())
+                        != null) {
+                    throw new MetricsException("the histogram query '" + query + "' returned more than one series"
+                            + " for " + slices.label() + "=" + slice + ", le=\""
+                            + series.labels().get("le") + "\"");
+                }
+            }
+            Map<String, Reading.Histogram> bySlice = new TreeMap<>();
+            for (Map.Entry<String, TreeMap<Double, Double>> slice : cumulative.entrySet()) {
+                String where = slices.label() + "=" + slice.getKey();
+                if (slice.getValue().values().stream().anyMatch(v -> !Double.isFinite(v))) {
+                    return noData("a bucket count for " + where + " is NaN or infinite");
+                }
+                if (slice.getValue().lastKey() != Double.POSITIVE_INFINITY) {
+                    return noData("the histogram has no le=\"+Inf\" bucket for " + where);
+                }
+                bySlice.put(slice.getKey(), perBucket(slice.getValue()));
+            }
+            try {
+                return Reading.Histogram.ofSlices(bySlice, false);
+            } catch (IllegalArgumentException differentBounds) {
+                return noData(differentBounds.getMessage());
+            }
+        }
+
+        /** A bucket series' upper bound, from its le label. */
+        private double bound(String query, QueryResult.Series series) throws MetricsException {
+            String le = series.labels().get("le");
+            if (le == null) {
+                throw new MetricsException("the histogram query '" + query + "' returned a series without an 'le'"
+                        + " label " + series.labels() + "; aggregate with 'sum by (le) (...)'");
+            }
+            try {
+                return PrometheusClient.parseValue(le);
+            } catch (NumberFormatException notANumber) {
+                throw new MetricsException(
+                        "the histogram query '" + query + "' returned le=\"" + le + "\", which is not a number");
+            }
+        }
+
+        /**
          * Prometheus' buckets are cumulative; the judge wants each bucket's own count. Separately extrapolated buckets
          * can dip below their predecessor by a little, so the running maximum is used, as histogram_quantile does.
          */
-        private Reading perBucket(TreeMap<Double, Double> cumulative) {
+        private Reading.Histogram perBucket(TreeMap<Double, Double> cumulative) {
             double[] bounds = new double[cumulative.size()];
             double[] counts = new double[cumulative.size()];
             double previous = 0;
@@ -370,7 +435,9 @@ public final class PrometheusMetricsSource implements MetricsSource {
                 return new Reading.Counts(c.bad(), c.total(), true, c.slices());
             }
             if (reading instanceof Reading.Histogram h) {
-                return new Reading.Histogram(h.upperBounds(), h.counts(), true);
+                Map<String, Reading.Histogram> slices = new TreeMap<>();
+                h.slices().forEach((slice, buckets) -> slices.put(slice, (Reading.Histogram) extrapolated(buckets)));
+                return new Reading.Histogram(h.upperBounds(), h.counts(), true, slices);
             }
             return reading;
         }

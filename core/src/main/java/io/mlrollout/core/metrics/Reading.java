@@ -72,11 +72,47 @@ public sealed interface Reading extends Serializable
      * {@code counts[i]} is the number of events in (upperBounds[i-1], upperBounds[i]] — not cumulative.
      *
      * @param extrapolated see {@link Reading#extrapolated()}
+     * @param slices a sliced latency metric's buckets per value of its slice label, with the same bounds, which add up
+     *     to {@code counts}; empty for a metric read over all traffic only
      */
-    record Histogram(double[] upperBounds, double[] counts, boolean extrapolated) implements Reading {
+    record Histogram(double[] upperBounds, double[] counts, boolean extrapolated, Map<String, Histogram> slices)
+            implements Reading {
         /** Exact counts. */
         public Histogram(double[] upperBounds, double[] counts) {
             this(upperBounds, counts, false);
+        }
+
+        /** Buckets over all traffic, not per slice. */
+        public Histogram(double[] upperBounds, double[] counts, boolean extrapolated) {
+            this(upperBounds, counts, extrapolated, Map.of());
+        }
+
+        /**
+         * Per-slice buckets, added up over all traffic.
+         *
+         * @throws IllegalArgumentException when there are no slices, or their bounds differ
+         */
+        public static Histogram ofSlices(Map<String, Histogram> slices, boolean extrapolated) {
+            if (slices.isEmpty()) {
+                throw new IllegalArgumentException("a sliced histogram needs at least one slice");
+            }
+            double[] bounds = slices.values().iterator().next().upperBounds;
+            double[] sum = new double[bounds.length];
+            for (Map.Entry<String, Histogram> slice : slices.entrySet()) {
+                if (!Arrays.equals(bounds, slice.getValue().upperBounds)) {
+                    throw new IllegalArgumentException("the slices' bucket bounds differ: " + Arrays.toString(bounds)
+                            + " vs " + Arrays.toString(slice.getValue().upperBounds) + " for " + slice.getKey());
+                }
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += slice.getValue().counts[i];
+                }
+            }
+            return new Histogram(bounds, sum, extrapolated, slices);
+        }
+
+        /** No requests in any bucket of these bounds: a slice without traffic in the window. */
+        public static Histogram empty(double[] upperBounds) {
+            return new Histogram(upperBounds, new double[upperBounds.length]);
         }
 
         public Histogram {
@@ -94,6 +130,7 @@ public sealed interface Reading extends Serializable
             }
             upperBounds = upperBounds.clone();
             counts = counts.clone();
+            slices = slices == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(slices));
         }
 
         public double total() {
@@ -115,7 +152,8 @@ public sealed interface Reading extends Serializable
             return o instanceof Histogram h
                     && Arrays.equals(upperBounds, h.upperBounds)
                     && Arrays.equals(counts, h.counts)
-                    && extrapolated == h.extrapolated;
+                    && extrapolated == h.extrapolated
+                    && slices.equals(h.slices);
         }
 
         @Override
@@ -126,7 +164,8 @@ public sealed interface Reading extends Serializable
         @Override
         public String toString() {
             return "Histogram" + Arrays.toString(upperBounds) + "=" + Arrays.toString(counts)
-                    + (extrapolated ? " (extrapolated)" : "");
+                    + (extrapolated ? " (extrapolated)" : "")
+                    + (slices.isEmpty() ? "" : " by slice " + slices);
         }
     }
 

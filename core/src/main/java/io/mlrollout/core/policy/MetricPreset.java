@@ -44,6 +44,15 @@ public enum MetricPreset {
         return spelling.endsWith("-latency-over");
     }
 
+    /**
+     * The quantile presets whose histogram's bounds are in milliseconds, read as bucket counts per version (the judge
+     * tests the counts, see {@code LatencyCountJudge}); the others give one quantile per look. Counts add up across
+     * slices, so only these latency presets can be sliced.
+     */
+    public boolean readsBuckets() {
+        return this == ISTIO_LATENCY || this == KNATIVE_LATENCY;
+    }
+
     /** The latency presets read the metric's {@code quantile} from a histogram. */
     public boolean needsQuantile() {
         return kind == Kind.QUANTILE;

@@ -24,7 +24,8 @@ import java.util.OptionalDouble;
  * @param weight the metric's share in the stage score
  * @param observe judged, logged and reported, but never decides the stage nor takes a share of the false-rollback
  *     budget: a way to try a new metric on real rollouts safely
- * @param slices ratio metrics: judged per value of a label as well as over all traffic; empty for the aggregate only
+ * @param slices ratio metrics and histogram-read latency quantiles: judged per value of a label as well as over all
+ *     traffic; empty for the aggregate only
  */
 public record MetricSpec(
         String name,

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Reads a metric's {@code slices} mapping: the label to group by, the minimum requests per slice, the most slices. */
+/**
+ * Reads a metric's {@code slices} mapping: the label to group by, the minimum requests per slice, the most slices. Ratio
+ * metrics and latency quantiles read from a histogram preset can be sliced.
+ */
 final class SlicesSection {
 
     static final String KEY = "slices";
@@ -26,6 +29,10 @@ final class SlicesSection {
             n -> n >= 1 && n <= MOST_SLICES, n -> "must be between 1 and " + MOST_SLICES + ", got " + n);
     private static final List<String> RESERVED = List.of("le", "version", "destination_version");
 
+    /** Which metrics can be sliced, and why: said whenever slices are refused for the kind of metric. */
+    static final String ONLY = "only ratio metrics and latency quantiles read from a histogram preset ("
+            + String.join(", ", bucketPresets()) + ") can be sliced: their counts add up across slices";
+
     private SlicesSection() {}
 
     /** The metric's slices, or empty when it has none or they are refused (the errors are recorded). */
@@ -33,11 +40,11 @@ final class SlicesSection {
         if (!metric.has(KEY)) {
             return Optional.empty();
         }
-        if (kind != Kind.RATIO) {
-            metric.error(
-                    KEY,
-                    "only ratio metrics can be sliced (their counts add up across slices); got a "
-                            + ValueType.spelling(kind) + " metric");
+        if (kind != Kind.RATIO && kind != Kind.QUANTILE) {
+            metric.error(KEY, ONLY + "; got a " + ValueType.spelling(kind) + " metric");
+            return Optional.empty();
+        }
+        if (kind == Kind.QUANTILE && !slicedLatencyFits(metric, queries)) {
             return Optional.empty();
         }
         Optional<MappingReader> slices = metric.mapping(KEY, KEYS);
@@ -62,6 +69,39 @@ final class SlicesSection {
         checkGroupable(metric, spec, "bad", queries.bad());
         checkGroupable(metric, spec, "total", queries.total());
         return Optional.of(spec);
+    }
+
+    private static List<String> bucketPresets() {
+        return java.util.Arrays.stream(MetricPreset.values())
+                .filter(MetricPreset::readsBuckets)
+                .map(MetricPreset::spelling)
+                .toList();
+    }
+
+    /**
+     * A quantile metric is sliced on its histogram's bucket counts against the baseline: it needs a preset that reads
+     * the buckets, and a maxIncrease to test them with (a max alone is judged on one quantile per look).
+     */
+    private static boolean slicedLatencyFits(MappingReader metric, MetricSpec.Queries queries) {
+        Optional<MetricPreset> preset = queries.preset().flatMap(MetricPreset::named);
+        if (preset.isEmpty() || !preset.get().readsBuckets()) {
+            metric.error(
+                    KEY,
+                    ONLY + "; "
+                            + preset.map(p -> "the preset " + p.spelling()
+                                            + " gives one quantile per version and look, which cannot be split")
+                                    .orElse("a hand-written quantile query gives one quantile per version and look,"
+                                            + " which cannot be split"));
+            return false;
+        }
+        if (!metric.has("maxIncrease")) {
+            metric.error(
+                    KEY,
+                    "a sliced latency quantile needs maxIncrease: each slice is judged on its slow requests against"
+                            + " the baseline's in the same slice (max alone is judged on one quantile per look)");
+            return false;
+        }
+        return true;
     }
 
     /** A hand-written query must have a plain sum(...) that the slices can group. */

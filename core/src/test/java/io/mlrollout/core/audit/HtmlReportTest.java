@@ -77,6 +77,52 @@ class HtmlReportTest {
     }
 
     @Test
+    void aSlicedLatencyMetricsTableShowsMilliseconds() {
+        Report report = ReportBuilder.of(List.of(
+                new RolloutEvent.Started(
+                        T0,
+                        "deploy#1",
+                        "fraud-scorer",
+                        "v2",
+                        "dave",
+                        List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
+                        List.of("p99-latency"),
+                        0.01,
+                        false,
+                        null),
+                new RolloutEvent.Looked(
+                        T0.plusSeconds(60),
+                        1,
+                        50,
+                        new Window(T0, T0.plusSeconds(60)),
+                        List.of(new MetricLook(
+                                "p99-latency",
+                                Outcome.FAIL,
+                                239.0,
+                                233.0,
+                                "ms",
+                                "p99-latency in region=eu-west: p99 249ms vs 233ms this interval",
+                                List.of(
+                                        new SliceLook(
+                                                "region", "eu-west", 4500, 4500, 249.2, 232.6, SliceLook.Verdict.FAIL),
+                                        new SliceLook(
+                                                "region",
+                                                "ap-south",
+                                                0,
+                                                0,
+                                                null,
+                                                null,
+                                                SliceLook.Verdict.TOO_FEW_REQUESTS)))))));
+
+        assertThat(HtmlReport.render(report))
+                .contains("<caption>By region, at the last look</caption>")
+                .contains("<tr><td>eu-west</td><td>4500</td><td>4500</td><td>249ms</td><td>233ms</td>"
+                        + "<td>FAIL</td></tr>")
+                .contains("<tr><td>ap-south</td><td>0</td><td>0</td><td>no data</td><td>no data</td>"
+                        + "<td>too few requests</td></tr>");
+    }
+
+    @Test
     void theFragmentIsOneScopedBlockWithoutPageElements() {
         String fragment = HtmlReport.fragment(report("fine"));
 

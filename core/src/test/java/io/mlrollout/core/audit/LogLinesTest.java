@@ -56,6 +56,28 @@ class LogLinesTest {
     }
 
     @Test
+    void aSlicedLatencyMetricShowsEachSlicesQuantileInMilliseconds() {
+        List<SliceLook> slices = List.of(
+                new SliceLook("region", "eu-west", 4500, 4500, 249.2, 232.6, SliceLook.Verdict.FAIL),
+                new SliceLook("region", "us-east", 27000, 27000, 233.1, 232.6, SliceLook.Verdict.NO_REGRESSION_SHOWN),
+                new SliceLook("region", "ap-south", 0, 0, null, null, SliceLook.Verdict.TOO_FEW_REQUESTS));
+        String line = LogLines.format(new RolloutEvent.Looked(
+                T,
+                1,
+                50,
+                new Window(T.minusSeconds(60), T),
+                List.of(new MetricLook("p99-latency", Outcome.FAIL, 239.0, 233.0, "ms", "…", slices))));
+
+        assertThat(line.split("\n"))
+                .containsExactly(
+                        "[ml-rollout] stage 1 (50%) look 10:25:00Z  p99-latency FAIL 239ms vs 233ms",
+                        "[ml-rollout]     p99-latency in region=eu-west: FAIL  249ms vs 233ms  requests 4500 / 4500",
+                        "[ml-rollout]     p99-latency in region=us-east: no regression shown  233ms vs 233ms  requests"
+                                + " 27000 / 27000",
+                        "[ml-rollout]     p99-latency in region=ap-south: too few requests  no data  requests 0");
+    }
+
+    @Test
     void aMetricWithoutDataSaysWhy() {
         String line = LogLines.format(new RolloutEvent.Looked(
                 T,

@@ -261,6 +261,89 @@ class PrometheusMetricsSourceTest {
                 .isEqualTo(extrapolated);
     }
 
+    private static final String LATENCY = "istio_request_duration_milliseconds_bucket{" + ISTIO + "}";
+
+    private static io.mlrollout.core.policy.MetricSpec slicedLatency() {
+        io.mlrollout.core.policy.MetricSpec p99 = Specs.latency("istio-latency", 0.99);
+        return new io.mlrollout.core.policy.MetricSpec(
+                p99.name(),
+                p99.kind(),
+                p99.queries(),
+                java.util.OptionalDouble.of(0.1),
+                java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(),
+                false,
+                1,
+                false,
+                java.util.Optional.of(new io.mlrollout.core.policy.SliceSpec("region", 500, 8)));
+    }
+
+    @Test
+    void aSlicedLatencyReadsTheBucketsGroupedByLeAndTheLabelEachSliceOnItsOwn() throws Exception {
+        answers.put(
+                "sum by (le, region) (" + LATENCY + ") - sum by (le, region) (" + LATENCY + " offset 60s)",
+                PromJson.vector(
+                        PromJson.series("90", "le", "100", "region", "eu-west"),
+                        PromJson.series("100", "le", "+Inf", "region", "eu-west"),
+                        PromJson.series("700", "le", "100", "region", "us-east"),
+                        PromJson.series("800", "le", "+Inf", "region", "us-east"),
+                        PromJson.series("4", "le", "100"),
+                        PromJson.series("5", "le", "+Inf")));
+
+        Reading reading = read(slicedLatency());
+
+        double[] bounds = {100, Double.POSITIVE_INFINITY};
+        // series without the label are a slice of their own, as for ratio metrics
+        assertThat(reading)
+                .isEqualTo(Reading.Histogram.ofSlices(
+                        Map.of(
+                                "eu-west",
+                                new Reading.Histogram(bounds, new double[] {90, 10}),
+                                "us-east",
+                                new Reading.Histogram(bounds, new double[] {700, 100}),
+                                PrometheusMetricsSource.NO_SLICE,
+                                new Reading.Histogram(bounds, new double[] {4, 1})),
+                        false));
+        assertThat(((Reading.Histogram) reading).counts()).containsExactly(794, 111);
+        assertThat(queriesAsked()).hasSize(1);
+    }
+
+    @Test
+    void aSlicedLatencyWhoseBucketsAreNotCountsIsReadWithIncreaseAsAWhole() throws Exception {
+        answers.put(
+                "sum by (le, region) (" + LATENCY + ") - sum by (le, region) (" + LATENCY + " offset 60s)",
+                PromJson.vector(
+                        PromJson.series("-3", "le", "100", "region", "eu-west"),
+                        PromJson.series("-2", "le", "+Inf", "region", "eu-west")));
+        answers.put(
+                "sum by (le, region) (increase(" + LATENCY + "[60s]))",
+                PromJson.vector(
+                        PromJson.series("9.5", "le", "100", "region", "eu-west"),
+                        PromJson.series("10.5", "le", "+Inf", "region", "eu-west")));
+
+        Reading.Histogram reading = (Reading.Histogram) read(slicedLatency());
+
+        assertThat(reading.extrapolated()).isTrue();
+        assertThat(reading.slices()).containsOnlyKeys("eu-west");
+        assertThat(reading.slices().get("eu-west").counts()).containsExactly(9.5, 1.0);
+    }
+
+    @Test
+    void aSlicedLatencyWithoutAnInfBucketInASliceIsNoDataNamingIt() throws Exception {
+        answers.put(
+                "sum by (le, region) (" + LATENCY + ") - sum by (le, region) (" + LATENCY + " offset 60s)",
+                PromJson.vector(
+                        PromJson.series("90", "le", "100", "region", "eu-west"),
+                        PromJson.series("100", "le", "+Inf", "region", "us-east")));
+
+        assertThat(read(slicedLatency()))
+                .isEqualTo(new Reading.NoData(
+                        "p99-latency for v2: the histogram has no le=\"+Inf\" bucket for region=eu-west"));
+    }
+
     @Test
     void aHistogramBecomesPerBucketCountsSortedNumericallyWithInfLast() throws Exception {
         answers.put(

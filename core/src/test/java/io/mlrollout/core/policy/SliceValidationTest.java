@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** A ratio metric's slices: what is read, and what is refused before any traffic moves. */
+/** A metric's slices (ratio, histogram latency): what is read, and what is refused before any traffic moves. */
 class SliceValidationTest {
 
     @Test
@@ -23,12 +23,59 @@ class SliceValidationTest {
     }
 
     @Test
-    void onlyRatioMetricsAreSliced() {
+    void aLatencyQuantileReadFromAHistogramPresetIsSliced() throws PolicyException {
+        Policy policy = PolicyParser.parse(withMetrics(
+                "{name: p99-latency, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 10%,"
+                        + " slices: {label: region, minRequests: 2000, max: 4}}",
+                "{name: kn-p99, kind: quantile, preset: knative-latency, quantile: 0.99, maxIncrease: 10%,"
+                        + " slices: {label: region}}"));
+
+        assertThat(policy.metrics().get(0).slices()).contains(new SliceSpec("region", 2000, 4));
+        assertThat(policy.metrics().get(1).slices())
+                .contains(new SliceSpec("region", SliceSpec.DEFAULT_MIN_REQUESTS, SliceSpec.DEFAULT_MAX));
+    }
+
+    private static final String ONLY = "only ratio metrics and latency quantiles read from a histogram preset"
+            + " (istio-latency, knative-latency) can be sliced: their counts add up across slices";
+
+    @Test
+    void quantilesThatAreNotReadAsBucketCountsAreNotSliced() {
         assertRefused(
-                withMetrics("{name: p, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 10%,"
+                withMetrics(
+                        "{name: p, kind: quantile, quantile: 0.99, maxIncrease: 10%, slices: {label: region},"
+                                + " query: 'histogram_quantile(${quantile}, sum by (le) (rate(lat_bucket{v=\"${version}\"}[1m])))'}"),
+                "metrics[0].slices",
+                ONLY + "; a hand-written quantile query gives one quantile per version and look, which cannot be"
+                        + " split");
+        assertRefused(
+                withMetrics("{name: p, kind: quantile, preset: knative-otel-latency, quantile: 0.99,"
+                        + " maxIncrease: 10%, slices: {label: region}}"),
+                "metrics[0].slices",
+                ONLY + "; the preset knative-otel-latency gives one quantile per version and look, which cannot be"
+                        + " split");
+    }
+
+    @Test
+    void aSlicedLatencyQuantileNeedsAMarginToTestItsCountsAgainst() {
+        assertRefused(
+                withMetrics("{name: p, kind: quantile, preset: istio-latency, quantile: 0.99, max: 300ms,"
                         + " slices: {label: region}}"),
                 "metrics[0].slices",
-                "only ratio metrics can be sliced (their counts add up across slices); got a quantile metric");
+                "a sliced latency quantile needs maxIncrease: each slice is judged on its slow requests against the"
+                        + " baseline's in the same slice (max alone is judged on one quantile per look)");
+    }
+
+    @Test
+    void distributionAndValueMetricsAreNotSliced() {
+        assertRefused(
+                withMetrics("{name: s, kind: distribution, preset: model-score, maxPsi: 0.2, slices: {label: region}}"),
+                "metrics[0].slices",
+                ONLY + "; got a distribution metric");
+        assertRefused(
+                withMetrics("{name: v, kind: value, query: 'sum(x{v=\"${version}\"})', maxIncrease: 10%,"
+                        + " slices: {label: region}}"),
+                "metrics[0].slices",
+                ONLY + "; got a value metric");
     }
 
     @Test
@@ -75,5 +122,18 @@ class SliceValidationTest {
                 .isEqualTo("sum by (region) (a{x=\"1\"}) - sum by (region) (a{x=\"1\"} offset 60s)");
         assertThatThrownBy(() -> slices.group("sum by (zone) (a)"))
                 .hasMessageContaining("already groups with sum by/without");
+    }
+
+    @Test
+    void groupingBucketsKeepsThemApartByLeAndTheLabel() {
+        SliceSpec slices = new SliceSpec("region", 500, 8);
+
+        assertThat(slices.groupBuckets("sum by (le) (b{x=\"1\"}) - sum by (le) (b{x=\"1\"} offset 60s)"))
+                .isEqualTo("sum by (le, region) (b{x=\"1\"}) - sum by (le, region) (b{x=\"1\"} offset 60s)");
+        assertThat(slices.groupBuckets("sum by (le) (increase(b[60s]))"))
+                .isEqualTo("sum by (le, region) (increase(b[60s]))");
+        assertThatThrownBy(() -> slices.groupBuckets("sum(b)"))
+                .hasMessage(
+                        "has no sum by (le) (...) to group by region; aggregate the buckets with sum by (le) (...)");
     }
 }
