@@ -4,6 +4,7 @@ import io.mlrollout.core.tier.TierSettings;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A rollout policy: how traffic moves from the baseline model to a candidate, how the two are judged, who must sign and
@@ -47,154 +48,6 @@ public record Policy(
         Objects.requireNonNull(tiers, "tiers");
     }
 
-    /** A policy without facts or tiers. */
-    public Policy(
-            Optional<String> endpoint,
-            List<Stage> stages,
-            AnalysisSettings analysis,
-            List<MetricSpec> metrics,
-            Optional<SignOffPolicy> signOff,
-            PromoteSettings promote,
-            RollbackSettings rollback,
-            boolean dryRun,
-            Optional<TemplateOrigin> template,
-            ScheduleSettings schedule,
-            List<NotificationSubscription> notifications,
-            EvidenceSettings evidence) {
-        this(
-                endpoint,
-                stages,
-                analysis,
-                metrics,
-                signOff,
-                promote,
-                rollback,
-                dryRun,
-                template,
-                schedule,
-                notifications,
-                evidence,
-                TierSettings.none());
-    }
-
-    /** A policy with its schedule, notifications and template, requiring no attachments. */
-    public Policy(
-            Optional<String> endpoint,
-            List<Stage> stages,
-            AnalysisSettings analysis,
-            List<MetricSpec> metrics,
-            Optional<SignOffPolicy> signOff,
-            PromoteSettings promote,
-            RollbackSettings rollback,
-            boolean dryRun,
-            Optional<TemplateOrigin> template,
-            ScheduleSettings schedule,
-            List<NotificationSubscription> notifications) {
-        this(
-                endpoint,
-                stages,
-                analysis,
-                metrics,
-                signOff,
-                promote,
-                rollback,
-                dryRun,
-                template,
-                schedule,
-                notifications,
-                EvidenceSettings.none());
-    }
-
-    /** A policy written out in full, with no schedule or notifications of its own. */
-    public Policy(
-            Optional<String> endpoint,
-            List<Stage> stages,
-            AnalysisSettings analysis,
-            List<MetricSpec> metrics,
-            Optional<SignOffPolicy> signOff,
-            PromoteSettings promote,
-            RollbackSettings rollback,
-            boolean dryRun,
-            EvidenceSettings evidence) {
-        this(
-                endpoint,
-                stages,
-                analysis,
-                metrics,
-                signOff,
-                promote,
-                rollback,
-                dryRun,
-                Optional.empty(),
-                ScheduleSettings.defaults(),
-                List.of(),
-                evidence);
-    }
-
-    /** A policy written out in full, not made from a template, without a schedule or notifications of its own. */
-    public Policy(
-            Optional<String> endpoint,
-            List<Stage> stages,
-            AnalysisSettings analysis,
-            List<MetricSpec> metrics,
-            Optional<SignOffPolicy> signOff,
-            PromoteSettings promote,
-            RollbackSettings rollback,
-            boolean dryRun) {
-        this(endpoint, stages, analysis, metrics, signOff, promote, rollback, dryRun, Optional.empty());
-    }
-
-    /** A policy without a schedule or notifications of its own. */
-    public Policy(
-            Optional<String> endpoint,
-            List<Stage> stages,
-            AnalysisSettings analysis,
-            List<MetricSpec> metrics,
-            Optional<SignOffPolicy> signOff,
-            PromoteSettings promote,
-            RollbackSettings rollback,
-            boolean dryRun,
-            Optional<TemplateOrigin> template) {
-        this(
-                endpoint,
-                stages,
-                analysis,
-                metrics,
-                signOff,
-                promote,
-                rollback,
-                dryRun,
-                template,
-                ScheduleSettings.defaults(),
-                List.of());
-    }
-
-    /** A policy written out in full, not made from a template. */
-    public Policy(
-            Optional<String> endpoint,
-            List<Stage> stages,
-            AnalysisSettings analysis,
-            List<MetricSpec> metrics,
-            Optional<SignOffPolicy> signOff,
-            PromoteSettings promote,
-            RollbackSettings rollback,
-            boolean dryRun,
-            ScheduleSettings schedule,
-            List<NotificationSubscription> notifications) {
-        this(
-                endpoint,
-                stages,
-                analysis,
-                metrics,
-                signOff,
-                promote,
-                rollback,
-                dryRun,
-                Optional.empty(),
-                schedule,
-                notifications);
-    }
-
     public Stage stage(int index) {
         return stages.get(index);
     }
@@ -208,145 +61,99 @@ public record Policy(
     }
 
     public Policy withEndpoint(String name) {
-        return new Policy(
-                Optional.of(name),
-                stages,
-                analysis,
-                metrics,
-                signOff,
-                promote,
-                rollback,
-                dryRun,
-                template,
-                schedule,
-                notifications,
-                evidence,
-                tiers);
+        return edited(draft -> draft.endpoint = Optional.of(name));
     }
 
     /** The policy with other stages, e.g. those of the risk tier the facts chose. */
     public Policy withStages(List<Stage> replacing) {
-        return new Policy(
-                endpoint,
-                replacing,
-                analysis,
-                metrics,
-                signOff,
-                promote,
-                rollback,
-                dryRun,
-                template,
-                schedule,
-                notifications,
-                evidence,
-                tiers);
+        return edited(draft -> draft.stages = replacing);
     }
 
     /** The policy with other metrics (the same, with the bounds of the risk tier the facts chose). */
     public Policy withMetrics(List<MetricSpec> replacing) {
-        return new Policy(
-                endpoint,
-                stages,
-                analysis,
-                replacing,
-                signOff,
-                promote,
-                rollback,
-                dryRun,
-                template,
-                schedule,
-                notifications,
-                evidence,
-                tiers);
+        return edited(draft -> draft.metrics = replacing);
     }
 
     public Policy withSignOff(Optional<SignOffPolicy> rules) {
-        return new Policy(
-                endpoint,
-                stages,
-                analysis,
-                metrics,
-                rules,
-                promote,
-                rollback,
-                dryRun,
-                template,
-                schedule,
-                notifications,
-                evidence,
-                tiers);
+        return edited(draft -> draft.signOff = rules);
     }
 
     /** The policy with every sign-off taken away: for a replay of recorded metrics, where nobody signs. */
     public Policy withoutSignOffs() {
-        List<Stage> unsigned = stages.stream()
-                .map(s -> new Stage(s.weight(), s.bake(), s.maxBake(), false, s.shadow()))
-                .toList();
-        PromoteSettings promoteUnsigned = new PromoteSettings(promote.bake(), promote.holdback(), false);
-        return new Policy(
-                endpoint,
-                unsigned,
-                analysis,
-                metrics,
-                Optional.empty(),
-                promoteUnsigned,
-                rollback,
-                dryRun,
-                template,
-                schedule,
-                notifications,
-                evidence,
-                tiers);
+        return edited(draft -> {
+            draft.stages = stages.stream()
+                    .map(s -> new Stage(s.weight(), s.bake(), s.maxBake(), false, s.shadow()))
+                    .toList();
+            draft.signOff = Optional.empty();
+            draft.promote = new PromoteSettings(promote.bake(), promote.holdback(), false);
+        });
     }
 
     public Policy withPromote(PromoteSettings settings) {
-        return new Policy(
-                endpoint,
-                stages,
-                analysis,
-                metrics,
-                signOff,
-                settings,
-                rollback,
-                dryRun,
-                template,
-                schedule,
-                notifications,
-                evidence,
-                tiers);
+        return edited(draft -> draft.promote = settings);
     }
 
     public Policy withDryRun(boolean dry) {
-        return new Policy(
-                endpoint,
-                stages,
-                analysis,
-                metrics,
-                signOff,
-                promote,
-                rollback,
-                dry,
-                template,
-                schedule,
-                notifications,
-                evidence,
-                tiers);
+        return edited(draft -> draft.dryRun = dry);
     }
 
     public Policy withTemplate(TemplateOrigin origin) {
-        return new Policy(
-                endpoint,
-                stages,
-                analysis,
-                metrics,
-                signOff,
-                promote,
-                rollback,
-                dryRun,
-                Optional.of(origin),
-                schedule,
-                notifications,
-                evidence,
-                tiers);
+        return edited(draft -> draft.template = Optional.of(origin));
+    }
+
+    private Policy edited(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.policy();
+    }
+
+    /** This policy's components, for a wither to change some and build the new policy from all. */
+    private static final class Draft {
+        Optional<String> endpoint;
+        List<Stage> stages;
+        AnalysisSettings analysis;
+        List<MetricSpec> metrics;
+        Optional<SignOffPolicy> signOff;
+        PromoteSettings promote;
+        RollbackSettings rollback;
+        boolean dryRun;
+        Optional<TemplateOrigin> template;
+        ScheduleSettings schedule;
+        List<NotificationSubscription> notifications;
+        EvidenceSettings evidence;
+        TierSettings tiers;
+
+        Draft(Policy from) {
+            endpoint = from.endpoint;
+            stages = from.stages;
+            analysis = from.analysis;
+            metrics = from.metrics;
+            signOff = from.signOff;
+            promote = from.promote;
+            rollback = from.rollback;
+            dryRun = from.dryRun;
+            template = from.template;
+            schedule = from.schedule;
+            notifications = from.notifications;
+            evidence = from.evidence;
+            tiers = from.tiers;
+        }
+
+        Policy policy() {
+            return new Policy(
+                    endpoint,
+                    stages,
+                    analysis,
+                    metrics,
+                    signOff,
+                    promote,
+                    rollback,
+                    dryRun,
+                    template,
+                    schedule,
+                    notifications,
+                    evidence,
+                    tiers);
+        }
     }
 }

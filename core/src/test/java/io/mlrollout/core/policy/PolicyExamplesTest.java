@@ -9,6 +9,7 @@ import io.mlrollout.core.policy.MetricSpec.Kind;
 import io.mlrollout.core.policy.MetricSpec.Queries;
 import io.mlrollout.core.policy.RollbackSettings.OnAbort;
 import io.mlrollout.core.policy.SignOffPolicy.OnExpiry;
+import io.mlrollout.core.tier.TierSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +133,11 @@ class PolicyExamplesTest {
                 new PromoteSettings(Duration.ofMinutes(30), 10, true),
                 new RollbackSettings(true, OnAbort.ROLLBACK),
                 false,
-                EvidenceSettings.none());
+                Optional.empty(),
+                ScheduleSettings.defaults(),
+                List.of(),
+                EvidenceSettings.none(),
+                TierSettings.none());
         assertThat(policy).isEqualTo(expected);
     }
 
