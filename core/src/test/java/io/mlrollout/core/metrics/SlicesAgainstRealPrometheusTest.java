@@ -31,11 +31,14 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A candidate that regresses in one region only, served by the simulator and read back through a real Prometheus: the
- * sliced metric fails and names the region, while the very same readings judged over all traffic do not fail.
+ * sliced metric fails and names the region, while the very same readings judged over all traffic do not fail. Errors
+ * are read as counts grouped by {@code region}, the p99 as the latency histogram's buckets grouped by
+ * {@code (le, region)}.
  */
 class SlicesAgainstRealPrometheusTest {
 
@@ -44,7 +47,7 @@ class SlicesAgainstRealPrometheusTest {
               - {weight: 50, bake: 10m, maxBake: 30m}
             analysis: {interval: 1m, minRequests: 1000}
             metrics:
-              - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 30%SLICES}
+              - METRIC
             """;
     private static final String SLICES = ", slices: {label: region, minRequests: 500, max: 4}";
     private static final String ALIVE = "istio_requests_total{destination_version=\"v1\"}";
@@ -61,10 +64,12 @@ class SlicesAgainstRealPrometheusTest {
         if (binary.isEmpty() && !"true".equals(System.getenv("CI"))) {
             Assumptions.abort("no prometheus binary on the PATH: " + PrometheusServer.INSTALL_HINT);
         }
-        // 3% errors on the candidate in eu-west, a tenth of the traffic; 1% everywhere else, on both versions
+        // in eu-west, a tenth of the traffic, the candidate has 3% errors and is 1.5 times slower; elsewhere it serves
+        // as
+        // the baseline does: 1% errors, a median of 50 ms
         simulator = Simulator.builder()
-                .baseline(VersionProfile.named("v1").withErrorRate(0.01))
-                .canary(VersionProfile.named("v2").withErrorRate(0.03))
+                .baseline(VersionProfile.named("v1").withErrorRate(0.01).withLatency(50, 0.5))
+                .canary(VersionProfile.named("v2").withErrorRate(0.03).withLatency(75, 0.5))
                 .canaryWeight(50)
                 .slices(TrafficSlices.parse("region=us-east:8,eu-west:1,ap-south:1", Optional.of("eu-west")))
                 .seed(13)
@@ -86,13 +91,30 @@ class SlicesAgainstRealPrometheusTest {
         }
     }
 
-    private static Policy policy(boolean sliced) throws PolicyException {
-        return PolicyParser.parse(POLICY.replace("SLICES", sliced ? SLICES : ""));
+    /** A regressed metric: how the policy writes it, and how its readings lose their slices. */
+    enum Regressed {
+        ERRORS("{name: errors, kind: ratio, preset: istio-errors, maxIncrease: 30%SLICES}", "region=eu-west: "),
+        P99_LATENCY(
+                "{name: p99-latency, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 10%SLICES}",
+                "region=eu-west: p99 ");
+
+        final String metric;
+        final String failureAfterName;
+
+        Regressed(String metric, String failureAfterName) {
+            this.metric = metric;
+            this.failureAfterName = failureAfterName;
+        }
+
+        Policy policy(boolean sliced) throws PolicyException {
+            return PolicyParser.parse(POLICY.replace("METRIC", metric).replace("SLICES", sliced ? SLICES : ""));
+        }
     }
 
-    @Test
-    void aRegressionInOneRegionIsCaughtAndNamedWhileTheAggregateAloneIsNot() throws Exception {
-        Policy sliced = policy(true);
+    @ParameterizedTest
+    @EnumSource(Regressed.class)
+    void aRegressionInOneRegionIsCaughtAndNamedWhileTheAggregateAloneIsNot(Regressed regressed) throws Exception {
+        Policy sliced = regressed.policy(true);
         Judge judge = new Judge(sliced);
         MetricSpec metric = sliced.metrics().get(0);
         JudgeState state = judge.beginStage(judge.begin());
@@ -104,15 +126,15 @@ class SlicesAgainstRealPrometheusTest {
                     source.read(metric, "fraud-scorer", "v2", window),
                     source.read(metric, "fraud-scorer", "v1", window));
             read.add(readings);
-            result = judge.look(state, Map.of("errors", readings), LookContext.canary(0, look == 10));
+            result = judge.look(state, Map.of(metric.name(), readings), LookContext.canary(0, look == 10));
             state = result.state();
         }
 
-        assertThat(((Reading.Counts) read.get(0).candidate()).slices())
-                .containsOnlyKeys("us-east", "eu-west", "ap-south");
+        assertThat(slices(read.get(0).candidate())).containsOnlyKeys("us-east", "eu-west", "ap-south");
         assertThat(result.verdict()).hasValueSatisfying(v -> {
             assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
-            assertThat(v.reasons().get(0)).startsWith("errors FAIL: errors in region=eu-west: ");
+            assertThat(v.reasons().get(0))
+                    .startsWith(metric.name() + " FAIL: " + metric.name() + " in " + regressed.failureAfterName);
         });
         assertThat(result.metrics().get(0).slices())
                 .filteredOn(s -> s.verdict() == SliceLook.Verdict.FAIL)
@@ -120,22 +142,30 @@ class SlicesAgainstRealPrometheusTest {
                 .containsExactly("eu-west");
 
         // the same readings over all traffic, through a whole bake and as long as it may run on: never a failure
-        Judge aggregate = new Judge(policy(false));
+        Judge aggregate = new Judge(regressed.policy(false));
         JudgeState overall = aggregate.beginStage(aggregate.begin());
         LookResult end = null;
         for (int look = 1; look <= 30 && (end == null || end.verdict().isEmpty()); look++) {
             Readings again = read.get((look - 1) % read.size());
             Readings unsliced = new Readings(withoutSlices(again.candidate()), withoutSlices(again.baseline()));
-            end = aggregate.look(overall, Map.of("errors", unsliced), LookContext.canary(0, look >= 10, look == 30));
+            end = aggregate.look(
+                    overall, Map.of(metric.name(), unsliced), LookContext.canary(0, look >= 10, look == 30));
             overall = end.state();
         }
         assertThat(end.verdict())
                 .hasValueSatisfying(v -> assertThat(v.verdict()).isIn(Verdict.PASS, Verdict.INCONCLUSIVE));
     }
 
+    private static Map<String, ?> slices(Reading reading) {
+        return reading instanceof Reading.Counts counts ? counts.slices() : ((Reading.Histogram) reading).slices();
+    }
+
     private static Reading withoutSlices(Reading reading) {
-        Reading.Counts counts = (Reading.Counts) reading;
-        return new Reading.Counts(counts.bad(), counts.total(), counts.extrapolated());
+        if (reading instanceof Reading.Counts counts) {
+            return new Reading.Counts(counts.bad(), counts.total(), counts.extrapolated());
+        }
+        Reading.Histogram h = (Reading.Histogram) reading;
+        return new Reading.Histogram(h.upperBounds(), h.counts(), h.extrapolated());
     }
 
     /** The timestamp of the newest stored sample of the baseline's requests. */
