@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mlrollout canary}: starts a rollout, or resumes the one in the state file, and runs it in real time. */
@@ -77,35 +78,8 @@ final class CanaryCommand extends StatefulCommand {
             description = "a lineage fact for the evidence, e.g. model=fraud-v2 or data=2026-11-01 (repeatable)")
     Map<String, String> lineage = new LinkedHashMap<>();
 
-    @Option(
-            names = "--fact",
-            paramLabel = "NAME=VALUE",
-            description = "a fact about the change for the policy's tier rules, e.g. changeType=retrain or"
-                    + " evalDelta=0.001 (repeatable); read as the type the policy declares")
-    Map<String, String> facts = new LinkedHashMap<>();
-
-    @Option(
-            names = "--facts",
-            paramLabel = "FILE",
-            description = "the facts as a YAML or JSON mapping, e.g. {changeType: retrain, evalDelta: 0.001}; with"
-                    + " --fact for the rest (a fact given in both is refused)")
-    Path factsFile;
-
-    /** The facts of --facts and --fact together. */
-    private Map<String, Object> statedFacts() throws InputException, IOException {
-        Map<String, Object> stated = new LinkedHashMap<>();
-        if (factsFile != null) {
-            stated.putAll(FactsFile.read(factsFile));
-        }
-        for (Map.Entry<String, String> fact : facts.entrySet()) {
-            if (stated.containsKey(fact.getKey())) {
-                throw new InputException(
-                        "", "--fact", fact.getKey() + " is in " + factsFile + " already; give it once");
-            }
-            stated.put(fact.getKey(), fact.getValue());
-        }
-        return stated;
-    }
+    @Mixin
+    FactOptions facts = new FactOptions();
 
     CanaryCommand(Environment env) {
         super(env);
@@ -133,14 +107,14 @@ final class CanaryCommand extends StatefulCommand {
     /** The session under the policy given, or the one the template makes (written where the next commands read it). */
     private Session open() throws InputException, IOException {
         if (template == null) {
-            return Session.open(Inputs.policy(policy), policy, endpoint, state, err(), statedFacts());
+            return Session.open(Inputs.policy(policy), policy, endpoint, state, err(), facts.stated());
         }
         PolicyTemplate.ResolvedTemplate resolved = Inputs.resolve(Inputs.template(template), template, params);
         Files.createDirectories(policy.toAbsolutePath().getParent());
         Files.writeString(policy, resolved.policyText(), StandardCharsets.UTF_8);
         out().println(LogLines.PREFIX + "the policy from template "
                 + resolved.policy().template().orElseThrow().describe() + " is kept in " + policy);
-        return Session.open(resolved.policy(), policy, endpoint, state, err(), statedFacts());
+        return Session.open(resolved.policy(), policy, endpoint, state, err(), facts.stated());
     }
 
     /**
@@ -222,7 +196,7 @@ final class CanaryCommand extends StatefulCommand {
                         state + " holds the rollout of " + saved.get().subject().candidate() + ", not of " + candidate
                                 + "; use a new state file for a new rollout");
             }
-            boolean stated = !facts.isEmpty() || factsFile != null;
+            boolean stated = facts.given();
             if (saved.isPresent() && !(attach.isEmpty() && lineage.isEmpty() && !stated)) {
                 throw new InputException(
                         "",

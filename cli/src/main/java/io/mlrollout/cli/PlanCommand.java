@@ -9,19 +9,24 @@ import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.tier.TierChooser;
+import io.mlrollout.core.tier.TierDecision;
 import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code mlrollout plan POLICY --endpoint FILE [--window 1h]}: before a rollout, how long each stage needs to catch
+ * {@code mlrollout plan POLICY --endpoint FILE [--window 1h] [--fact NAME=VALUE]}: before a rollout, how long each stage needs to catch
  * the regression the policy must not pass and to rule it out for a healthy candidate, from what the baseline showed
  * in Prometheus over the window. Reads the router (for the baseline's version) and Prometheus; moves nothing.
  */
@@ -58,15 +63,18 @@ final class PlanCommand extends CommandBase {
             description = "how far back to read the baseline (default ${DEFAULT-VALUE})")
     String window;
 
+    @Mixin
+    FactOptions facts = new FactOptions();
+
     PlanCommand(Environment env) {
         super(env);
     }
 
     @Override
-    int run() throws InputException, TrafficException {
-        Policy parsed = Inputs.policy(policy);
+    int run() throws InputException, TrafficException, IOException {
+        Policy written = Inputs.policy(policy);
         EndpointFile file = Inputs.endpoint(endpoint, err());
-        Inputs.combine(parsed, policy, file);
+        Policy parsed = asTheFactsMakeIt(written, file);
         Duration interval = parsed.analysis().interval();
         Duration span = windowLength(interval);
         TrafficRouter router = Connectors.router(file, env, endpoint.toString());
@@ -100,6 +108,27 @@ final class PlanCommand extends CommandBase {
             return ExitCodes.FAILED;
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The policy the rollout would run: as the stated facts' tier makes it, the tier said first; without facts the
+     * policy's own stages, with a note when a tier could change them.
+     */
+    private Policy asTheFactsMakeIt(Policy written, EndpointFile file) throws InputException, IOException {
+        if (!facts.given()) {
+            Inputs.combine(written, policy, file);
+            if (!written.tiers().tiers().isEmpty()) {
+                out().println("the policy's own stages and bounds; its tiers may choose others: give the facts"
+                        + " (--fact, --facts) to plan what a rollout with them would run");
+            }
+            return written;
+        }
+        Optional<TierDecision> tier = Inputs.tier(written, policy, file, facts.stated());
+        Policy chosen =
+                tier.map(decision -> TierChooser.apply(written, decision)).orElse(written);
+        Inputs.combine(chosen, policy, file, tier);
+        tier.ifPresent(decision -> out().println(decision.summary()));
+        return chosen;
     }
 
     private Duration windowLength(Duration interval) throws InputException {
@@ -173,7 +202,7 @@ final class PlanCommand extends CommandBase {
         plan.warnings().forEach(warning -> out().println("WARNING: " + warning));
     }
 
-    private static String time(java.util.Optional<Duration> time, Duration upTo) {
+    private static String time(Optional<Duration> time, Duration upTo) {
         return time.map(t -> "~" + Planner.minutes(t)).orElse("> " + Planner.minutes(upTo));
     }
 }

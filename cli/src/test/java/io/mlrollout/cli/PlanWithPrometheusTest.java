@@ -8,8 +8,10 @@ import io.mlrollout.simulator.VersionProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +102,33 @@ class PlanWithPrometheusTest {
             assertThat(refused.out()).contains("WARNING: stage 1 (1%): error-rate needs ");
             assertThat(refused.err()).contains("mlrollout plan: refused (analysis.plan: refuse): 2 warning(s) above");
 
+            // with tiers: the facts' tier is planned, its one ample stage instead of the policy's two
+            Path tiered = dir.resolve("tiered.yaml");
+            Files.writeString(tiered, Files.readString(policy).replace(", plan: refuse}", "}") + """
+                    facts: {changeType: string}
+                    tiers:
+                      - name: fast
+                        when: "changeType == 'retrain'"
+                        stages: [{weight: 50, bake: 10s, maxBake: 5m}]
+                      - {name: full, when: "true"}
+                    """);
+            Cli.Result withFacts = plan(tiered, endpoint, "--fact", "changeType=retrain");
+            assertThat(withFacts.exitCode()).as(withFacts.toString()).isZero();
+            assertThat(withFacts.out())
+                    .as(withFacts.toString())
+                    .startsWith("tier fast: sign-offs as the policy writes them by rule tiers[0] on facts"
+                            + " {changeType=retrain}; stages 50% for 10s from tiers[0].stages")
+                    .containsPattern("\\n1 +50% +error-rate .* yes\\n")
+                    .doesNotContain("WARNING");
+            Cli.Result withoutFacts = plan(tiered, endpoint);
+            assertThat(withoutFacts.out())
+                    .as(withoutFacts.toString())
+                    .startsWith("the policy's own stages and bounds; its tiers may choose others")
+                    .contains("WARNING: stage 1 (1%): error-rate needs ");
+            Cli.Result misspelt = plan(tiered, endpoint, "--fact", "changeTyp=retrain");
+            assertThat(misspelt.exitCode()).as(misspelt.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(misspelt.err()).contains("facts.changeTyp: is not declared");
+
             // canary states the same plan as its first lines, and under refuse stops before any traffic moves
             Cli.Result canary = Cli.run(
                     new Environment(
@@ -123,5 +152,12 @@ class PlanWithPrometheusTest {
                             + " moved");
             assertThat(simulator.split().canaryWeight()).isZero();
         }
+    }
+
+    private static Cli.Result plan(Path policy, Path endpoint, String... more) {
+        String[] args = {"plan", policy.toString(), "--endpoint", endpoint.toString(), "--window", "30s"};
+        String[] all = Stream.concat(Arrays.stream(args), Arrays.stream(more)).toArray(String[]::new);
+        return Cli.run(
+                new Environment(Map.of(), RealTime::new, Environment.system().metrics()), all);
     }
 }
