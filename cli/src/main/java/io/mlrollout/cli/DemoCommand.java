@@ -33,8 +33,9 @@ final class DemoCommand extends CommandBase {
             paramLabel = "NAME",
             defaultValue = "healthy",
             converter = Scenario.Converter.class,
-            description = "healthy, regression, latency, drift, flaky-metrics, metrics-outage or slice-regression"
-                    + " (default: healthy)")
+            description =
+                    "healthy, regression, latency, drift, flaky-metrics, metrics-outage, slice-regression or slice-latency"
+                            + " (default: healthy)")
     Scenario scenario;
 
     @Option(

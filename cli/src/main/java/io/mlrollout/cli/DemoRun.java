@@ -179,7 +179,7 @@ final class DemoRun {
                         ? "demo-policy-tiers.yaml"
                         : options.prometheus().isPresent()
                                 ? "demo-policy-prometheus.yaml"
-                                : scenario.slices().isPresent() ? "demo-policy-slices.yaml" : "demo-policy.yaml");
+                                : scenario.slicedPolicy().orElse("demo-policy.yaml"));
         Optional<TierDecision> tier = tier(written, options.facts());
         Policy policy =
                 tier.map(decision -> TierChooser.apply(written, decision)).orElse(written);

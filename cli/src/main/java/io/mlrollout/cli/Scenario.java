@@ -27,9 +27,14 @@ public enum Scenario {
             "slice-regression",
             "the candidate fails three times as often as the baseline in region ap-south only (a tenth of the"
                     + " traffic): +20% over all traffic, inside the 25% margin, and caught by the per-region gate",
+            Phase.ROLLED_BACK),
+    SLICE_LATENCY(
+            "slice-latency",
+            "the candidate is 50% slower in region ap-south only (a tenth of the traffic): its p99 over all traffic"
+                    + " about +10%, inside the 20% margin, and caught by the per-region p99 gate",
             Phase.ROLLED_BACK);
 
-    /** How the slice-regression scenario slices its traffic, and the one region where the candidate regresses. */
+    /** How the sliced scenarios slice their traffic, and the one region where the candidate regresses. */
     static final String SLICES = "region=us-east:6,eu-west:3,ap-south:1";
 
     static final String REGRESSED_SLICE = "ap-south";
@@ -67,17 +72,25 @@ public enum Scenario {
         VersionProfile healthy = BASELINE.withName("v2");
         return switch (this) {
             case REGRESSION, SLICE_REGRESSION -> healthy.withErrorRate(3 * BASELINE.errorRate());
-            case LATENCY -> healthy.withLatency(1.5 * BASELINE.latencyMedianMs(), BASELINE.latencySigma());
+            case LATENCY, SLICE_LATENCY ->
+                healthy.withLatency(1.5 * BASELINE.latencyMedianMs(), BASELINE.latencySigma());
             case DRIFT -> healthy.withScores(3, 5);
             case HEALTHY, FLAKY_METRICS, METRICS_OUTAGE -> healthy;
         };
     }
 
-    /** The traffic's slices, for the scenario that regresses in one of them. */
+    /** The traffic's slices, for the scenarios that regress in one of them. */
     Optional<TrafficSlices> slices() {
-        return this == SLICE_REGRESSION
-                ? Optional.of(TrafficSlices.parse(SLICES, Optional.of(REGRESSED_SLICE)))
-                : Optional.empty();
+        return slicedPolicy().map(policy -> TrafficSlices.parse(SLICES, Optional.of(REGRESSED_SLICE)));
+    }
+
+    /** The demo's policy for a sliced scenario, whose gate slices the metric the candidate regresses. */
+    Optional<String> slicedPolicy() {
+        return switch (this) {
+            case SLICE_REGRESSION -> Optional.of("demo-policy-slices.yaml");
+            case SLICE_LATENCY -> Optional.of("demo-policy-slice-latency.yaml");
+            default -> Optional.empty();
+        };
     }
 
     static String spellings() {

@@ -11,7 +11,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The slice-regression demo: one region regresses, the aggregate stays inside its margin, the per-region gate fails. */
+/**
+ * The sliced demos: one region regresses (errors, or latency), the aggregate stays inside its margin, the per-region
+ * gate fails.
+ */
 class DemoSliceRegressionTest {
 
     @TempDir
@@ -38,6 +41,24 @@ class DemoSliceRegressionTest {
                 .containsPattern("over all traffic: [^;]*within the allowed \\+25%");
         assertThat(log)
                 .contains("error-rate in region=us-east: no regression shown")
+                .doesNotContain("region=us-east: FAIL")
+                .doesNotContain("region=eu-west: FAIL");
+    }
+
+    @Test
+    void aRegionOnlySlowdownIsNamedWhileTheP99OverAllTrafficStaysInsideItsMargin() throws Exception {
+        DemoRun.Result result = DemoRun.run(
+                new DemoRun.Options(
+                        Scenario.SLICE_LATENCY, 0, dir.resolve("run"), 42, DemoScenariosTest.START, Optional.empty()),
+                new PrintWriter(console, true));
+        String log = console.toString();
+
+        assertThat(result.end().phase()).as(log).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(result.end().reason())
+                .startsWith("stage 1 failed: p99-latency FAIL: p99-latency in region=ap-south: p99 ")
+                .containsPattern("over all traffic: .*\\(allowed [0-9.]+×\\), no regression shown$");
+        assertThat(log)
+                .contains("p99-latency in region=us-east: no regression shown")
                 .doesNotContain("region=us-east: FAIL")
                 .doesNotContain("region=eu-west: FAIL");
     }
