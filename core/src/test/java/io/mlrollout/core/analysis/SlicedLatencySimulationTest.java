@@ -35,9 +35,6 @@ class SlicedLatencySimulationTest {
     private static final double PER_MINUTE = 60_000; // 1000 requests/s to the endpoint
     private static final List<String> REGIONS = List.of("us-east", "eu-west", "ap-south");
     private static final double[] SHARES = {0.6, 0.3, 0.1};
-    private static final int[] WEIGHTS = {5, 25, 50};
-    private static final int BAKE = 10;
-    private static final int MAX_BAKE = 20;
     private static final double[] BOUNDS = LatencyCountJudgeTest.ISTIO_MS;
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
@@ -132,7 +129,7 @@ class SlicedLatencySimulationTest {
             UniformRandomProvider rng = new SplittableRandom(seed)::nextLong;
             Minutes[] regions = new Minutes[REGIONS.size()];
             for (int r = 0; r < regions.length; r++) {
-                regions[r] = model.generate(seed * 31 + r, WEIGHTS.length * MAX_BAKE);
+                regions[r] = model.generate(seed * 31 + r, StagedCanary.WEIGHTS.length * StagedCanary.MAX_BAKE);
             }
             Verdict verdict = canary(judge, rng, regions, apSouthSlower);
             outcomes[verdict == Verdict.FAIL ? 0 : verdict == Verdict.INCONCLUSIVE ? 1 : 2]++;
@@ -141,24 +138,8 @@ class SlicedLatencySimulationTest {
     }
 
     private static Verdict canary(Judge judge, UniformRandomProvider rng, Minutes[] regions, double apSouthSlower) {
-        JudgeState state = judge.begin();
-        int minute = 0;
-        for (int stage = 0; stage < WEIGHTS.length; stage++) {
-            state = judge.beginStage(state);
-            Verdict verdict = null;
-            for (int look = 1; verdict == null; look++, minute++) {
-                Map<String, Readings> readings =
-                        Map.of("p99-latency", minute(rng, regions, minute, WEIGHTS[stage], apSouthSlower));
-                LookResult result =
-                        judge.look(state, readings, LookContext.canary(stage, look >= BAKE, look == MAX_BAKE));
-                state = result.state();
-                verdict = result.verdict().map(StageVerdict::verdict).orElse(null);
-            }
-            if (verdict != Verdict.PASS) {
-                return verdict;
-            }
-        }
-        return Verdict.PASS;
+        return StagedCanary.run(
+                judge, (minute, weight) -> Map.of("p99-latency", minute(rng, regions, minute, weight, apSouthSlower)));
     }
 
     /** One minute's bucket counts per region and version: Poisson around the model's factored latencies. */
