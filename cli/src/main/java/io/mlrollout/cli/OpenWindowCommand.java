@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -134,7 +133,7 @@ final class OpenWindowCommand extends StatefulCommand {
             if (caughtUp.phase() != Phase.WAITING_FOR_WINDOW) {
                 out().println(LogLines.PREFIX + "open the window by " + user
                         + " not applied: while no mlrollout process ran, the rollout moved on; it is now "
-                        + words(caughtUp.phase()));
+                        + caughtUp.phase().inWords());
                 end = caughtUp;
             } else {
                 Optional<String> refused = driver.submit(
@@ -299,7 +298,8 @@ final class OpenWindowCommand extends StatefulCommand {
             throw new InputException(
                     "",
                     "open-window",
-                    "nothing waits for the deployment window: the rollout in " + state + " is " + words(saved.phase())
+                    "nothing waits for the deployment window: the rollout in " + state + " is "
+                            + saved.phase().inWords()
                             + (saved.stageIndex() >= 0 && !saved.phase().isResting()
                                     ? " at stage " + (saved.stageIndex() + 1) + " (" + saved.canaryWeight() + "%)"
                                     : "")
@@ -316,9 +316,5 @@ final class OpenWindowCommand extends StatefulCommand {
             }
         }
         return Optional.ofNullable(move);
-    }
-
-    private static String words(Phase phase) {
-        return phase.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 }

@@ -66,7 +66,7 @@ abstract class SignCommand extends StatefulCommand {
                     // left to sign, and this run did change the rollout, so it is not bad input.
                     out().println(LogLines.PREFIX + decision.name().toLowerCase(Locale.ROOT) + " by " + user
                             + " not applied: while no mlrollout process ran, the rollout moved on; it is now "
-                            + caughtUp.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+                            + caughtUp.phase().inWords());
                     end = caughtUp;
                 } else {
                     Identity who = new Identity(user, Set.copyOf(groups), false);

@@ -63,7 +63,7 @@ final class StatusCommand extends CommandBase {
         out.println("rollout   " + subject.rolloutId() + ": " + subject.candidate() + " on " + subject.endpoint()
                 + (subject.baseline() == null ? "" : " (baseline " + subject.baseline() + ")") + ", started by "
                 + Optional.ofNullable(subject.startedBy()).orElse("unknown") + " at " + subject.startedAt());
-        out.println("phase     " + words(s.phase().name()) + " since " + s.phaseSince());
+        out.println("phase     " + s.phase().inWords() + " since " + s.phaseSince());
         if (s.stageIndex() >= 0) {
             out.println("stage     " + (s.stageIndex() + 1) + (stageCount > 0 ? " of " + stageCount : ""));
         }

@@ -21,7 +21,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -127,7 +126,7 @@ final class WindowRequests {
         }
         if (now.phase() != Phase.WAITING_FOR_WINDOW) {
             return Optional.of("the rollout no longer waits for the deployment window (it is "
-                    + now.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " since " + now.phaseSince()
+                    + now.phase().inWords() + " since " + now.phaseSince()
                     + ")");
         }
         if (!now.window().since().equals(request.waitingSince())) {

@@ -10,7 +10,6 @@ import io.mlrollout.core.signoff.SignOffGate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -96,8 +95,8 @@ final class Wrapup {
                 out.println("Dry run complete: the router and the metrics answered; nothing moved.");
             default -> {
                 boolean promoting = phase == Phase.PROMOTING || phase == Phase.WATCHING;
-                out.println("Now " + phase.name().toLowerCase(Locale.ROOT).replace('_', ' ') + "; run "
-                        + commandLine(promoting ? "promote" : "canary", "") + " to go on.");
+                out.println("Now " + phase.inWords() + "; run " + commandLine(promoting ? "promote" : "canary", "")
+                        + " to go on.");
             }
         }
         return ExitCodes.of(end);

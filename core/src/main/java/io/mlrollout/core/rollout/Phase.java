@@ -1,5 +1,7 @@
 package io.mlrollout.core.rollout;
 
+import java.util.Locale;
+
 /**
  * Where a rollout is. The canary moves {@code PENDING → SHIFTING → BAKING → (AWAITING_SIGNOFF) → SHIFTING … →
  * CANARY_PASSED}; promotion moves {@code PROMOTING → WATCHING → PROMOTED}; any failure leads to {@code ROLLING_BACK →
@@ -50,5 +52,10 @@ public enum Phase {
     /** True when nothing happens until someone asks: no action, no timer. */
     public boolean isResting() {
         return resting;
+    }
+
+    /** The phase as people read it in a sentence, e.g. {@code waiting for window}. */
+    public String inWords() {
+        return name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 }

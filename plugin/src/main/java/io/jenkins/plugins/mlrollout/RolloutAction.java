@@ -315,8 +315,8 @@ public class RolloutAction implements RunAction2 {
             return Optional.of("the build ended without mlPromote");
         }
         if (!now.phase().isResting() && now.phase() != Phase.ROLLING_BACK) {
-            return Optional.of("the build ended while the rollout was "
-                    + now.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            return Optional.of(
+                    "the build ended while the rollout was " + now.phase().inWords());
         }
         return Optional.empty();
     }
