@@ -77,29 +77,38 @@ public record RateRatioEvidence(
         static final SerialResiduals NONE = new SerialResiduals(Double.NaN, 0, 0, 0, 0, 0, 0);
 
         /**
-         * How much a drift adds to the long-run variance: (1 + ρ) / (1 − ρ) with ρ the lag-one correlation of the
-         * wander (the neighbours' covariance over the excess variance), between 0 and {@code maxCorrelation}; 1 while
-         * the residuals show no excess variance.
+         * How much a drift adds to the long-run variance of wander measured around a recent rate of decay {@code
+         * decay}: from the residuals' lag-one correlation (the neighbours' covariance over the excess variance), the
+         * drift's ρ between 0 and {@code maxCorrelation}, and its long-run variance over the residuals' variance
+         * ({@link DriftAllowance}); 1 while the residuals show no excess variance.
          */
-        double persistence(double maxCorrelation, double allowedCv2, int minPairs) {
+        double persistence(double maxCorrelation, double decay, double allowedCv2, int minPairs) {
             if (pairs < minPairs) {
                 return 1;
             }
-            double excessCv2 = weight > 0 ? excess / weight : 0;
-            double variance = Math.max(excessCv2, allowedCv2);
+            double variance = Math.max(excessCv2(), allowedCv2);
             if (variance <= 0 || lagWeight <= 0) {
                 return 1;
             }
-            double rho = Math.min(maxCorrelation, Math.max(0, (lagProducts / lagWeight) / variance));
-            return (1 + rho) / (1 - rho);
+            return DriftAllowance.longRunFactor((lagProducts / lagWeight) / variance, decay, maxCorrelation);
         }
 
-        /** These sums after an interval's standardized residual and weight; NaN when the interval gave none. */
-        SerialResiduals plus(double standardized, double weight) {
+        /** The squared CV of the wander these residuals show beyond counting noise, 0 before any. */
+        double excessCv2() {
+            return weight > 0 ? Math.max(0, excess / weight) : 0;
+        }
+
+        /**
+         * These sums after an interval's standardized residual and weight; NaN when the interval gave none. Counting
+         * noise is white noise around the recent rate too: measured around a rate of decay λ it shows a variance of 1
+         * + {@code countingShare} and a neighbour covariance of −{@code countingShare}, {@code countingShare} = (1 −
+         * λ) / (1 + λ), in standardized units. Both are taken out, so that the sums see only the wander.
+         */
+        SerialResiduals plus(double standardized, double weight, double countingShare) {
             if (Double.isNaN(standardized)) {
                 return new SerialResiduals(Double.NaN, 0, lagProducts, lagWeight, pairs, excess, this.weight);
             }
-            double nextExcess = excess + standardized * standardized - 1;
+            double nextExcess = excess + standardized * standardized - 1 - countingShare;
             double nextWeight = this.weight + weight;
             if (Double.isNaN(last)) {
                 return new SerialResiduals(standardized, weight, lagProducts, lagWeight, pairs, nextExcess, nextWeight);
@@ -107,7 +116,7 @@ public record RateRatioEvidence(
             return new SerialResiduals(
                     standardized,
                     weight,
-                    lagProducts + last * standardized,
+                    lagProducts + last * standardized + countingShare,
                     lagWeight + Math.sqrt(lastWeight * weight),
                     pairs + 1,
                     nextExcess,

@@ -31,11 +31,14 @@ package io.mlrollout.core.analysis.stats;
  * <p><b>Drift.</b> Wander that persists over several intervals (an AR(1) drift of lag-one correlation ρ) adds up
  * faster than wander drawn afresh each interval: its long-run variance is (1 + ρ) / (1 − ρ) times larger. The test
  * learns ρ from the baseline's own bad rate around its recent rate (never from the candidate's, where a regression that
- * starts late would look like a drift) and grows c² by that factor, ρ at most 0.8.
+ * starts late would look like a drift) and grows c² by the long-run variance over the variance the residuals show,
+ * ρ at most 0.8. Residuals around a recent rate understate a drift (the rate follows it part way), and counting noise
+ * makes neighbours look anti-correlated (the previous count is part of the rate): {@link DriftAllowance} undoes the
+ * first, the sums take the second out, and a baseline burst is clipped before it can swell the variance.
  *
  * <p><b>Limits.</b> Rates that wander more than the envelope (estimate it with {@link #estimatedDispersion}) inflate
- * the evidence. Drift is learned only in part: the residuals are taken around a recent rate that follows a slow drift,
- * so ρ is underestimated, and a candidate that drifts while the baseline does not is not seen as drifting. Counts may be fractional, as Prometheus' {@code
+ * the evidence. ρ is learned from a few dozen intervals at most, so in some rollouts it comes out low by chance and the
+ * drift is under-allowed for there; a candidate that drifts while the baseline does not is not seen as drifting. Counts may be fractional, as Prometheus' {@code
  * increase()} extrapolates; counts scaled up by c &gt; 1 overstate the evidence by about c. Intervals in which either
  * version has no events, or no bad event occurs, carry no information.
  */
@@ -57,8 +60,17 @@ public final class RateRatioTest {
      */
     public static final double RECENT_DECAY = 0.8;
 
-    /** The largest lag-one correlation of drifting rates the test allows for: (1 + ρ) / (1 − ρ) is at most 9. */
+    /**
+     * The largest lag-one correlation of drifting rates the test allows for: the wander measured around the recent rate
+     * is grown at most 14.6 times ((1 + ρ) / (1 − ρ) = 9 over the residuals' 0.62 of the drift's variance).
+     */
     private static final double MAX_PERSISTENCE = 0.8;
+
+    /** What counting noise adds to a residual's variance around the recent rate, and takes from its neighbour's. */
+    private static final double COUNTING_SHARE = (1 - RECENT_DECAY) / (1 + RECENT_DECAY);
+
+    /** Standard deviations (of the envelope's wander) beyond which a baseline residual counts as a burst, not drift. */
+    private static final double BURST_CLIP = 3;
 
     /** Intervals of residuals before an estimate beyond the envelope is reported. */
     private static final int MIN_REPORTING_INTERVALS = 5;
@@ -222,16 +234,22 @@ public final class RateRatioTest {
                 baselineDrift(evidence, baselineBad, baselineTotal));
     }
 
-    /** The baseline's own drift sums after this interval: its bad count around its recent rate, standardized. */
-    private static RateRatioEvidence.SerialResiduals baselineDrift(
+    /**
+     * The baseline's own drift sums after this interval: its bad count around its recent rate, standardized, and
+     * clipped at three standard deviations of the wander the envelope allows, so that one burst neither hides a drift
+     * (by swelling the variance the correlation is measured against) nor fakes one.
+     */
+    private RateRatioEvidence.SerialResiduals baselineDrift(
             RateRatioEvidence evidence, double baselineBad, double baselineTotal) {
         RateRatioEvidence.SerialResiduals serial = baselineSerialOf(evidence);
         RateRatioEvidence.RecentCounts recent = recentOf(evidence);
         if (baselineTotal <= 0 || recent.baselineTotal() <= 0 || recent.baselineBad() <= 0) {
-            return serial.plus(Double.NaN, 0);
+            return serial.plus(Double.NaN, 0, 0);
         }
         double expected = baselineTotal * recent.baselineBad() / recent.baselineTotal();
-        return serial.plus((baselineBad - expected) / Math.sqrt(expected), expected);
+        double limit = BURST_CLIP * Math.sqrt(1 + maxDispersion * maxDispersion * expected);
+        double standardized = (baselineBad - expected) / Math.sqrt(expected);
+        return serial.plus(Math.max(-limit, Math.min(limit, standardized)), expected, COUNTING_SHARE);
     }
 
     private static RateRatioEvidence.SerialResiduals baselineSerialOf(RateRatioEvidence evidence) {
@@ -297,7 +315,7 @@ public final class RateRatioTest {
      * starts late is not taken for a drift. 1 until enough neighbouring intervals were seen.
      */
     private static double persistence(RateRatioEvidence evidence, double cv2) {
-        return baselineSerialOf(evidence).persistence(MAX_PERSISTENCE, cv2, MIN_LEARNING_INTERVALS);
+        return baselineSerialOf(evidence).persistence(MAX_PERSISTENCE, RECENT_DECAY, cv2, MIN_LEARNING_INTERVALS);
     }
 
     /**

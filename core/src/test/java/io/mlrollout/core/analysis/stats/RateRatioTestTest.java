@@ -80,7 +80,7 @@ class RateRatioTestTest {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
         RateRatioEvidence evidence = test.empty();
         for (int i = 0; i < 8; i++) {
-            evidence = test.add(evidence, 40, 1000, 10, 1000);
+            evidence = test.add(evidence, 40, 1000, i % 2 == 0 ? 8 : 12, 1000);
         }
         assertThat(test.eValue(evidence)).isGreaterThanOrEqualTo(100);
         assertThat(test.rejects(evidence)).isTrue();
@@ -156,6 +156,44 @@ class RateRatioTestTest {
         double driftingGain = Math.log(test.eValue(test.add(drifting, 60, 1000, 25, 1000)) / test.eValue(drifting));
         double jitteringGain = Math.log(test.eValue(test.add(jittering, 60, 1000, 25, 1000)) / test.eValue(jittering));
         assertThat(driftingGain).isPositive().isLessThan(jitteringGain);
+    }
+
+    /**
+     * A baseline of a few Poisson errors a minute and nothing else: the previous minutes' counts are part of the rate
+     * the next is measured around, which alone makes neighbours look anti-correlated (−(1 − λ) / (1 + λ) = −0.11 per
+     * error). The sums take that out, so steady Poisson minutes show no drift.
+     */
+    @Test
+    void countingNoiseAloneShowsNoDrift() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        org.apache.commons.rng.UniformRandomProvider rng = Sequential.rng(20261204);
+        Traffic poisson = new Traffic(1, 0.25, 0.05);
+        RateRatioEvidence evidence = test.empty();
+        for (int i = 0; i < 4000; i++) {
+            Traffic.Counts c = poisson.interval(rng, 1, 60);
+            evidence = test.add(evidence, c.canaryBad(), c.canaryTotal(), c.baselineBad(), c.baselineTotal());
+        }
+        RateRatioEvidence.SerialResiduals serial = evidence.baselineSerial();
+        // about 9 errors a minute: uncorrected, the sums would show −0.11 / 9 = −0.012 per unit weight
+        assertThat(serial.lagProducts() / serial.lagWeight()).isCloseTo(0, within(0.004));
+        assertThat(serial.excessCv2()).isCloseTo(0, within(0.004));
+    }
+
+    /**
+     * One ×5 burst in a steadily drifting baseline: clipped, it neither swells the variance the drift's correlation is
+     * measured against nor hides the drift; the next minute is tempered about as much as without the burst.
+     */
+    @Test
+    void aBaselineBurstDoesNotHideADrift() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence drifting = test.empty();
+        RateRatioEvidence withBurst = test.empty();
+        for (int i = 0; i < 30; i++) {
+            int inRuns = (i / 5) % 2 == 0 ? 120 : 60;
+            drifting = test.add(drifting, 90, 10_000, inRuns, 10_000);
+            withBurst = test.add(withBurst, 90, 10_000, i == 12 ? inRuns * 5 : inRuns, 10_000);
+        }
+        assertThat(test.dispersionAllowance(withBurst)).isGreaterThan(0.7 * test.dispersionAllowance(drifting));
     }
 
     @Test

@@ -43,10 +43,19 @@ record Traffic(double canaryPerSecond, double canaryShare, double baselineBadRat
 
     /** Counts over {@code seconds} when the canary's bad rate is {@code theta} times the baseline's. */
     Counts interval(UniformRandomProvider rng, double theta, double seconds) {
+        double canaryFactor = theta * wander(rng);
+        return interval(rng, canaryFactor, wander(rng), seconds);
+    }
+
+    /**
+     * Counts over {@code seconds} with each version's bad rate the baseline's bad fraction times the given factor (the
+     * caller's own wander; this traffic's is not drawn).
+     */
+    Counts interval(UniformRandomProvider rng, double canaryFactor, double baselineFactor, double seconds) {
         double canaryRequests = canaryPerSecond * seconds;
         double baselineRequests = canaryRequests * (1 - canaryShare) / canaryShare;
-        double canaryRate = Math.min(1, baselineBadRate * theta * wander(rng));
-        double baselineRate = Math.min(1, baselineBadRate * wander(rng));
+        double canaryRate = Math.min(1, baselineBadRate * canaryFactor);
+        double baselineRate = Math.min(1, baselineBadRate * baselineFactor);
         long canaryBad = poisson(rng, canaryRequests * canaryRate);
         long canaryGood = poisson(rng, canaryRequests * (1 - canaryRate));
         long baselineBad = poisson(rng, baselineRequests * baselineRate);
