@@ -8,6 +8,7 @@ import io.mlrollout.core.policy.PolicyTemplateFile;
 import io.mlrollout.core.signoff.SignOffRules;
 import io.mlrollout.core.tier.TierChooser;
 import io.mlrollout.core.tier.TierDecision;
+import io.mlrollout.core.tier.TierFloors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.MalformedInputException;
@@ -125,8 +126,14 @@ final class Inputs {
      */
     static Optional<TierDecision> tier(Policy policy, Path policyFile, EndpointFile endpoint, Map<String, ?> facts)
             throws InputException {
+        return tier(policy, policyFile, endpoint.tiers(), facts);
+    }
+
+    /** As {@link #tier(Policy, Path, EndpointFile, Map)}, with the endpoint's floors (or none) given directly. */
+    static Optional<TierDecision> tier(Policy policy, Path policyFile, TierFloors floors, Map<String, ?> facts)
+            throws InputException {
         try {
-            return TierChooser.decide(policy.tiers(), endpoint.tiers(), facts);
+            return TierChooser.decide(policy.tiers(), floors, facts);
         } catch (PolicyException refused) {
             throw new InputException(policyFile.toString(), errors(refused));
         }

@@ -62,6 +62,49 @@ class ValidateAndSimulatorCommandsTest {
         assertThat(run.out()).contains("valid: ").contains("2 stage(s) 10% for 5m → 50% for 5m; metrics error-rate");
     }
 
+    /**
+     * With facts, validate checks the policy their tier makes: the tier's own stages, and an auto-approved tier without
+     * the sign-off the policy writes; a fact the policy does not declare is one more problem among the others.
+     */
+    @Test
+    void validateWithFactsChecksThePolicyAsTheirTierMakesIt() throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), StatefulCommandsTest.PLAIN_POLICY + """
+                facts: {changeType: string}
+                tiers:
+                  - name: minor
+                    when: "changeType == 'retrain'"
+                    signOff: none
+                    stages: [{weight: 20, bake: 2m}]
+                  - {name: major, when: "true"}
+                """);
+        Path endpoint = Files.writeString(dir.resolve("endpoint.yaml"), """
+                name: fraud-scorer
+                router: {type: webhook, url: 'http://127.0.0.1:9/'}
+                prometheus: {url: 'http://127.0.0.1:9/'}
+                """);
+
+        Cli.Result minor = Cli.run(
+                ENV, "validate", policy.toString(), "--endpoint", endpoint.toString(), "--fact", "changeType=retrain");
+        assertThat(minor.exitCode()).as(minor.toString()).isZero();
+        assertThat(minor.out())
+                .as(minor.toString())
+                .startsWith("tier minor: ")
+                .contains("1 stage(s) 20% for 2m; metrics error-rate")
+                .doesNotContain("sign-off)");
+
+        Cli.Result major = Cli.run(ENV, "validate", policy.toString(), "--fact", "changeType=architecture");
+        assertThat(major.exitCode()).as(major.toString()).isZero();
+        assertThat(major.out()).startsWith("tier major: ").contains("2 stage(s) 10% for 5m → 50% for 5m");
+
+        Cli.Result unstated = Cli.run(ENV, "validate", policy.toString());
+        assertThat(unstated.out()).contains("its tiers may choose others");
+
+        Cli.Result misspelt = Cli.run(
+                ENV, "validate", policy.toString(), "--endpoint", endpoint.toString(), "--fact", "changeTyp=retrain");
+        assertThat(misspelt.exitCode()).as(misspelt.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(misspelt.err()).contains("facts.changeTyp: is not declared");
+    }
+
     @Test
     void simulatorServesTheRouterContractWritesFilesThatValidateAndStopsOnSigterm() throws Exception {
         Path folder = dir.resolve("sim");
