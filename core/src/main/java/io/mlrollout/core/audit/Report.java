@@ -20,6 +20,7 @@ import java.util.OptionalDouble;
  * @param reason why it came to rest, when it did for a reason
  * @param evidence the evidence file's state when the report was written, or null when the writer did not say
  * @param template the shared template the policy was made from, or null for a policy written out in full
+ * @param log the rollout's log lines as the build log has them, each after the UTC time of its event
  * @param tier the risk tier the stated facts chose, as the {@code tier-chosen} event says it, or null without facts
  */
 public record Report(

@@ -87,7 +87,11 @@ class ReportTest {
                     .extracting(Report.SignatureRow::accepted)
                     .containsExactly(false, true);
         });
-        assertThat(report.log()).hasSize(events().size()).allMatch(line -> line.startsWith("[ml-rollout] "));
+        assertThat(report.log())
+                .hasSize(events().size())
+                .allMatch(line -> line.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}Z  \\[ml-rollout\\] .*"));
+        assertThat(report.log().get(0))
+                .startsWith(events().get(0).at().toString().replace('T', ' '));
     }
 
     @Test
