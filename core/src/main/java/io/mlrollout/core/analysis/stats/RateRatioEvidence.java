@@ -80,11 +80,11 @@ public record RateRatioEvidence(
          * How much a drift adds to the long-run variance of wander measured around a recent rate of decay {@code
          * decay}: from the residuals' lag-one correlation (the neighbours' covariance over the excess variance), the
          * drift's ρ between 0 and {@code maxCorrelation}, and its long-run variance over the residuals' variance
-         * ({@link DriftAllowance}); 1 while the residuals show no excess variance.
+         * ({@link DriftAllowance}); 1 while the residuals show no variance beyond counting noise.
          */
         double persistence(double maxCorrelation, double decay, double allowedCv2, int minPairs) {
-            if (pairs < minPairs) {
-                return 1;
+            if (pairs < minPairs || excess <= 0) {
+                return 1; // too few neighbours, or no wander beyond counting noise that could drift
             }
             double variance = Math.max(excessCv2(), allowedCv2);
             if (variance <= 0 || lagWeight <= 0) {
