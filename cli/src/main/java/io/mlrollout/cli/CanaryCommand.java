@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.analysis.PreflightPlan;
 import io.mlrollout.core.audit.Attachment;
 import io.mlrollout.core.audit.Attachments;
@@ -156,17 +157,19 @@ final class CanaryCommand extends StatefulCommand {
     }
 
     /**
-     * Prints the pre-flight plan as the rollout's first lines; false when the policy refuses to start on it. A plan
-     * that cannot be read is a warning: the rollout's own reads decide.
+     * Prints the pre-flight plan as the rollout's first lines, and returns what it read of the baseline for the judge
+     * to learn from; empty when the policy refuses to start on it. A plan that cannot be read is a warning: the
+     * rollout's own reads decide.
      */
-    private boolean planAllows(Session session, TrafficRouter router, MetricsSource metrics, RolloutTime time) {
+    private Optional<BaselineHistory> plan(
+            Session session, TrafficRouter router, MetricsSource metrics, RolloutTime time) {
         String baseline;
         try {
             baseline = router.current().baseline();
         } catch (TrafficException unreadable) {
             out().println(LogLines.PREFIX + "plan: WARNING: the router could not be read (" + unreadable.getMessage()
                     + "), so there is no plan; the rollout goes on and its own reads decide");
-            return true;
+            return Optional.of(BaselineHistory.none());
         }
         PreflightPlan.Result plan = PreflightPlan.plan(
                 session.engine.policy(),
@@ -176,7 +179,7 @@ final class CanaryCommand extends StatefulCommand {
                 time.clock().instant());
         plan.lines().forEach(line -> out().println(LogLines.PREFIX + line));
         out().flush();
-        return !plan.refused();
+        return plan.refused() ? Optional.empty() : Optional.of(plan.history());
     }
 
     @Override
@@ -229,7 +232,8 @@ final class CanaryCommand extends StatefulCommand {
                 } else {
                     requireMirroring(session, router);
                     requireNoOtherCandidate(router, session.endpoint.name());
-                    if (!planAllows(session, router, metrics, time)) {
+                    Optional<BaselineHistory> history = plan(session, router, metrics, time);
+                    if (history.isEmpty()) {
                         return ExitCodes.FAILED;
                     }
                     if (!attachments.isEmpty() || !lineage.isEmpty()) {
@@ -249,7 +253,8 @@ final class CanaryCommand extends StatefulCommand {
                                     : env.runId(time.clock().instant()),
                             session.endpoint.name(),
                             candidate,
-                            startedBy != null ? startedBy : env.actor());
+                            startedBy != null ? startedBy : env.actor(),
+                            history.get());
                     end = session.runUntil(driver, time, Session::restingOrAwaitingSignOff, false, env.actor());
                 }
             }

@@ -1,6 +1,10 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.http.Credential;
+import io.mlrollout.core.metrics.MetricsException;
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.simulator.Simulator;
 import io.mlrollout.simulator.VersionProfile;
@@ -33,6 +37,7 @@ final class SimulatedEndpoint implements AutoCloseable {
     final List<Credential> metricsCredentials = new ArrayList<>();
 
     private Duration pause = Duration.ZERO;
+    private boolean history;
     private Instant stopAt;
 
     SimulatedEndpoint(VersionProfile canary) throws IOException {
@@ -64,8 +69,27 @@ final class SimulatedEndpoint implements AutoCloseable {
     Environment environment() {
         return new Environment(variables, this::nextRun, (prometheus, credential) -> {
             metricsCredentials.add(credential);
-            return metrics;
+            return history ? this::readWithHistory : metrics;
         });
+    }
+
+    /**
+     * From now on, the baseline also served traffic before {@link #T0}, as a real Prometheus would show it: 1000
+     * requests/s whose errors drift between 0.8% and 1.2% in spells of five minutes.
+     */
+    SimulatedEndpoint withHistoryBeforeT0() {
+        history = true;
+        return this;
+    }
+
+    private Reading readWithHistory(MetricSpec metric, String endpoint, String version, Window window)
+            throws MetricsException {
+        if (window.end().isAfter(T0) || !version.equals("v1")) {
+            return metrics.read(metric, endpoint, version, window);
+        }
+        long minute = Duration.between(window.start(), T0).toMinutes();
+        double requests = window.length().toSeconds() * 1000.0;
+        return new Reading.Counts(requests * ((minute / 5) % 2 == 0 ? 0.012 : 0.008), requests);
     }
 
     private RolloutTime nextRun() {

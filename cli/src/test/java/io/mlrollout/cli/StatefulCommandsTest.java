@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.core.analysis.MetricEvidence;
 import io.mlrollout.core.audit.EvidenceVerifier;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.rollout.Phase;
@@ -170,6 +171,24 @@ class StatefulCommandsTest {
                         .filter(RolloutEvent.Looked.class::isInstance)
                         .filter(e -> ((RolloutEvent.Looked) e).window().end().equals(ends.get(4))))
                 .allSatisfy(e -> assertThat(e.at()).isAfter(stoppedAt));
+    }
+
+    /** The judge starts with what the plan's hour of the baseline showed of its drift, and saves it with the state. */
+    @Test
+    void theJudgeLearnsTheBaselinesDriftFromThePlansHour() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+        endpoint.withHistoryBeforeT0().dropAt(SimulatedEndpoint.T0.plus(Duration.ofSeconds(150)));
+
+        Cli.Result first = run("canary", policy, "--candidate", "v2");
+
+        assertThat(first.out())
+                .as(first.toString())
+                .contains("plan: the baseline v1 over the last 60 min, error-rate: 60000 requests/min, 1.00% bad");
+        MetricEvidence.Ratio errors =
+                (MetricEvidence.Ratio) saved().judge().metrics().get("error-rate");
+        // 60 minutes of history give 58 neighbouring pairs, the stage's first looks a few more
+        assertThat(errors.relative().baselineSerial().pairs()).isGreaterThanOrEqualTo(58);
+        assertThat(errors.relative().baselineSerial().lagProducts()).isPositive();
     }
 
     @Test

@@ -30,6 +30,12 @@ final class BenchSetup {
 
     static final int INTERVAL_SECONDS = 60;
 
+    /**
+     * Minutes of the baseline alone before the rollout that the judge is given, as a rollout's pre-flight plan reads
+     * them (an hour of one-minute intervals).
+     */
+    static final int HISTORY_MINUTES = 60;
+
     /** The canary's share of the endpoint's traffic (the stage's weight). */
     static final double CANARY_SHARE = 0.25;
 

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The shipped judge, built from one of the benchmark's policies by the real parser and fed look by look as the rollout
- * engine feeds it: {@code begin}, {@code beginStage}, one canary look per minute with every metric's readings (the
+ * engine feeds it: {@code begin} with the baseline's hour before the rollout (as the pre-flight plan reads it), {@code
+ * beginStage}, one canary look per minute with every metric's readings (the
  * {@link BenchSetup#CANARY_LOOKS}-th marked as the end of the bake), then {@code beginWatch} and one watch look per
  * minute with both versions' readings (the baseline's from the holdback), the last minute marked as the watch's end.
  *
@@ -36,7 +37,7 @@ final class OurJudge implements RolloutJudge {
 
     @Override
     public int decide(Traffic traffic) {
-        JudgeState state = judge.beginStage(judge.begin());
+        JudgeState state = judge.beginStage(judge.begin(traffic.history()));
         int minutes = traffic.intervals();
         boolean watching = false;
         for (int i = 0; i < minutes; i++) {

@@ -37,6 +37,12 @@ final class RolloutGenerator {
     /** Keeps the traffic model's factors apart from the counts' stream. */
     private static final long FACTOR_STREAM = 0x7AFF1CL;
 
+    /** Keeps the history's counts apart from the rollout's. */
+    private static final long HISTORY_STREAM = 0x4157021L;
+
+    /** Keeps the history's traffic-model factors apart from the rollout's. */
+    private static final long HISTORY_FACTOR_STREAM = 0x4157022L;
+
     /** Below this expected count a bucket is taken as empty (buckets a minute away from the latencies). */
     private static final double NEGLIGIBLE = 1e-9;
 
@@ -113,6 +119,7 @@ final class RolloutGenerator {
             canaryBuckets[i] = canary[i].buckets();
             baselineBuckets[i] = baseline[i].buckets();
         }
+        Minute[] history = history(seed, endpointRequests);
         return new Traffic(
                 column(canary, Minute::bad),
                 column(canary, Minute::total),
@@ -124,7 +131,31 @@ final class RolloutGenerator {
                 column(baseline, Minute::p99),
                 layout.boundsMs(),
                 canaryBuckets,
-                baselineBuckets);
+                baselineBuckets,
+                column(history, Minute::bad),
+                column(history, Minute::slow),
+                column(history, Minute::total));
+    }
+
+    /**
+     * The baseline alone, serving all the endpoint's requests, in the {@link BenchSetup#HISTORY_MINUTES} minutes
+     * before the rollout: the same traffic model, drawn from streams of their own, so the rollout's minutes are the
+     * same with or without them.
+     */
+    private Minute[] history(long seed, double endpointRequests) {
+        SplittableRandom random = new SplittableRandom(Seeds.of(seed, HISTORY_STREAM));
+        UniformRandomProvider rng = random::nextLong;
+        Minutes factors = model.generate(Seeds.of(seed, HISTORY_FACTOR_STREAM), BenchSetup.HISTORY_MINUTES);
+        Minute[] minutes = new Minute[BenchSetup.HISTORY_MINUTES];
+        for (int i = 0; i < minutes.length; i++) {
+            double load = Math.exp(BenchSetup.LOAD_SIGMA * random.nextGaussian());
+            minutes[i] = minute(
+                    rng,
+                    endpointRequests * factors.traffic(i),
+                    Math.min(1, BenchSetup.BASELINE_ERROR_RATE * factors.baselineError(i)),
+                    load * factors.baselineLatency(i));
+        }
+        return minutes;
     }
 
     private static double[] column(Minute[] minutes, ToDoubleFunction<Minute> field) {

@@ -1,5 +1,11 @@
 package io.mlrollout.cli.bench;
 
+import io.mlrollout.core.analysis.BaselineHistory;
+import io.mlrollout.core.metrics.Reading;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 /**
  * One simulated rollout's readings, interval by interval: what every judge sees. Arrays are indexed by interval (0 is
  * the first minute) and not copied: the benchmark does not change them once generated.
@@ -15,6 +21,10 @@ package io.mlrollout.cli.bench;
  * @param boundsMs the latency buckets' upper bounds, ms, the last +Inf
  * @param canaryBuckets per interval, the canary's requests per latency bucket (not cumulative)
  * @param baselineBuckets per interval, the baseline's
+ * @param historyBad the baseline's failed requests in each minute before the rollout, when it served all traffic (what
+ *     the pre-flight plan reads)
+ * @param historySlow the baseline's requests slower than the threshold in those minutes
+ * @param historyTotal all the baseline's requests in those minutes
  */
 record Traffic(
         double[] canaryBad,
@@ -27,7 +37,51 @@ record Traffic(
         double[] baselineP99,
         double[] boundsMs,
         double[][] canaryBuckets,
-        double[][] baselineBuckets) {
+        double[][] baselineBuckets,
+        double[] historyBad,
+        double[] historySlow,
+        double[] historyTotal) {
+
+    /** A rollout without history before it. */
+    Traffic(
+            double[] canaryBad,
+            double[] canaryTotal,
+            double[] baselineBad,
+            double[] baselineTotal,
+            double[] canarySlow,
+            double[] baselineSlow,
+            double[] canaryP99,
+            double[] baselineP99,
+            double[] boundsMs,
+            double[][] canaryBuckets,
+            double[][] baselineBuckets) {
+        this(
+                canaryBad,
+                canaryTotal,
+                baselineBad,
+                baselineTotal,
+                canarySlow,
+                baselineSlow,
+                canaryP99,
+                baselineP99,
+                boundsMs,
+                canaryBuckets,
+                baselineBuckets,
+                new double[0],
+                new double[0],
+                new double[0]);
+    }
+
+    /** The baseline's minutes before the rollout for the ratio metrics the policies name, as the judge is given them. */
+    BaselineHistory history() {
+        List<Reading.Counts> errors = new ArrayList<>();
+        List<Reading.Counts> slow = new ArrayList<>();
+        for (int i = 0; i < historyTotal.length; i++) {
+            errors.add(new Reading.Counts(historyBad[i], historyTotal[i]));
+            slow.add(new Reading.Counts(historySlow[i], historyTotal[i]));
+        }
+        return new BaselineHistory(Map.of(BenchSetup.ERRORS, errors, BenchSetup.SLOW_REQUESTS, slow));
+    }
 
     int intervals() {
         return canaryTotal.length;

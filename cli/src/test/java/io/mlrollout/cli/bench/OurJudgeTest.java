@@ -23,7 +23,10 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark's way of feeding the judge gives the same decisions as the real engine and driver. */
+/**
+ * The benchmark's way of feeding the judge gives the same decisions as the real engine and driver, the baseline's hour
+ * before the rollout handed to both.
+ */
 class OurJudgeTest {
 
     private static final TrafficModel POISSON = TrafficModel.named("poisson");
@@ -88,7 +91,8 @@ class OurJudgeTest {
                 "replay",
                 "bench",
                 "v2",
-                "bench");
+                "bench",
+                traffic.history());
         runUntilResting(driver, time);
         if (driver.state().phase() == Phase.CANARY_PASSED) {
             driver.submit(new Input.PromoteRequested("bench", time.instant()));

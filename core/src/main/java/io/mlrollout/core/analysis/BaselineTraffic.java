@@ -42,6 +42,19 @@ public record BaselineTraffic(double requestsPerInterval, double badPerInterval,
             Duration span,
             Duration interval)
             throws MetricsException {
+        return of(readCounts(metrics, metric, endpoint, baseline, end, span, interval));
+    }
+
+    /** The baseline's counts interval by interval over {@code span} up to {@code end}, oldest first. */
+    public static List<Reading.Counts> readCounts(
+            MetricsSource metrics,
+            MetricSpec metric,
+            String endpoint,
+            String baseline,
+            Instant end,
+            Duration span,
+            Duration interval)
+            throws MetricsException {
         List<Reading.Counts> counts = new ArrayList<>();
         for (Instant start = end.minus(span); start.isBefore(end); start = start.plus(interval)) {
             Reading reading = metrics.read(metric, endpoint, baseline, new Window(start, start.plus(interval)));
@@ -49,7 +62,7 @@ public record BaselineTraffic(double requestsPerInterval, double badPerInterval,
                 counts.add(c);
             }
         }
-        return of(counts);
+        return counts;
     }
 
     public static BaselineTraffic of(List<Reading.Counts> perInterval) {

@@ -179,8 +179,13 @@ public final class Judge {
 
     /** Evidence before anything was seen. */
     public JudgeState begin() {
+        return begin(BaselineHistory.none());
+    }
+
+    /** Evidence before the rollout's first look, with what the baseline's history teaches each metric's tests. */
+    public JudgeState begin(BaselineHistory history) {
         Map<String, MetricEvidence> evidence = new LinkedHashMap<>();
-        judges.forEach((name, judge) -> evidence.put(name, judge.begin()));
+        judges.forEach((name, judge) -> evidence.put(name, judge.learnBaseline(judge.begin(), history.of(name))));
         return new JudgeState(evidence);
     }
 

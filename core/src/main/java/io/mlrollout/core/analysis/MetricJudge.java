@@ -5,6 +5,7 @@ import io.mlrollout.core.analysis.stats.RateRatioTest;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.MetricSpec;
+import java.util.List;
 
 /** Judges one metric: keeps its evidence and classifies each look. Scoring across metrics is the {@link Judge}'s. */
 sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, DistributionJudge, LatencyCountJudge {
@@ -15,6 +16,14 @@ sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, Distr
     MetricSpec spec();
 
     MetricEvidence begin();
+
+    /**
+     * The evidence after the baseline's intervals from before the rollout ({@link BaselineHistory}): what this metric's
+     * tests learn from the baseline alone. Most learn nothing from it.
+     */
+    default MetricEvidence learnBaseline(MetricEvidence evidence, List<Reading.Counts> history) {
+        return evidence;
+    }
 
     MetricEvidence beginStage(MetricEvidence evidence);
 

@@ -2,6 +2,7 @@ package io.mlrollout.core.analysis;
 
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
@@ -29,10 +30,15 @@ public final class PreflightPlan {
     /**
      * @param lines what to log, in order, without the log's prefix
      * @param refused whether the rollout must not start (analysis.plan: refuse, and the plan has warnings)
+     * @param history the baseline's counts the plan read, for the judge to learn the baseline's drift from
      */
-    public record Result(List<String> lines, boolean refused) {
+    public record Result(List<String> lines, boolean refused, BaselineHistory history) {
         public Result {
             lines = List.copyOf(lines);
+        }
+
+        Result(List<String> lines, boolean refused) {
+            this(lines, refused, BaselineHistory.none());
         }
     }
 
@@ -52,13 +58,16 @@ public final class PreflightPlan {
         Duration interval = policy.analysis().interval();
         Duration span = window(interval);
         Map<String, BaselineTraffic> traffic = new LinkedHashMap<>();
+        Map<String, List<Reading.Counts>> history = new LinkedHashMap<>();
         for (MetricSpec metric : policy.metrics()) {
             if (metric.kind() != MetricSpec.Kind.RATIO || metric.maxIncrease().isEmpty() || metric.observe()) {
                 continue;
             }
             try {
-                traffic.put(
-                        metric.name(), BaselineTraffic.read(metrics, metric, endpoint, baseline, now, span, interval));
+                List<Reading.Counts> counts =
+                        BaselineTraffic.readCounts(metrics, metric, endpoint, baseline, now, span, interval);
+                history.put(metric.name(), counts);
+                traffic.put(metric.name(), BaselineTraffic.of(counts));
             } catch (MetricsException | RuntimeException unreadable) {
                 return new Result(
                         List.of("plan: WARNING: the baseline " + baseline + " could not be read for " + metric.name()
@@ -80,7 +89,8 @@ public final class PreflightPlan {
                                 ? "no traffic"
                                 : Format.number(t.requestsPerInterval() * perMinute) + " requests/min, "
                                         + Format.percent(t.badFraction()) + " bad, wander CV "
-                                        + (Double.isNaN(t.wanderCv()) ? "unknown" : Format.percent(t.wanderCv())))));
+                                        + (Double.isNaN(t.wanderCv()) ? "unknown" : Format.percent(t.wanderCv()))
+                                        + "; the judge learns from these minutes how the baseline drifts")));
         for (Planner.Row row : plan.rows()) {
             if (row.notPlanned().isPresent()) {
                 continue;
@@ -102,7 +112,7 @@ public final class PreflightPlan {
                     + " warning(s) above; no traffic moved. Change the stages or the metrics, or set analysis.plan:"
                     + " warn");
         }
-        return new Result(lines, refused);
+        return new Result(lines, refused, new BaselineHistory(history));
     }
 
     private static String time(Duration time, Duration upTo) {

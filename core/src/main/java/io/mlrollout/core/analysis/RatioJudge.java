@@ -11,6 +11,7 @@ import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.MetricSpec;
+import java.util.List;
 
 /**
  * Judges a ratio metric (errors, slow requests) on its bad and total counts, canary against baseline side by side.
@@ -109,6 +110,30 @@ final class RatioJudge implements MetricJudge {
                 null,
                 null,
                 0);
+    }
+
+    /** The margin test learns the baseline's drift from its history; the other tests need the canary beside it. */
+    @Override
+    public MetricEvidence learnBaseline(MetricEvidence evidence, List<Reading.Counts> history) {
+        Ratio r = (Ratio) evidence;
+        if (relative == null || history.isEmpty()) {
+            return r;
+        }
+        RateRatioEvidence learned = r.relative();
+        for (Reading.Counts interval : history) {
+            if (interval.total() > 0) {
+                learned = relative.learnBaseline(learned, interval.bad(), interval.total());
+            }
+        }
+        return new Ratio(
+                learned,
+                r.absolute(),
+                r.ruleOut(),
+                r.stage(),
+                r.canary(),
+                r.watchRelative(),
+                r.watchAbsolute(),
+                r.consecutiveNoData());
     }
 
     @Override

@@ -120,6 +120,13 @@ final class SlicedJudge implements MetricJudge {
         return new Sliced(aggregate.begin(), Map.of(), Set.of());
     }
 
+    /** The aggregate learns from the baseline's history; the slices were not read before the rollout. */
+    @Override
+    public MetricEvidence learnBaseline(MetricEvidence evidence, List<Reading.Counts> history) {
+        Sliced sliced = (Sliced) evidence;
+        return new Sliced(aggregate.learnBaseline(sliced.aggregate(), history), sliced.slices(), sliced.overMax());
+    }
+
     @Override
     public MetricEvidence beginStage(MetricEvidence evidence) {
         Sliced s = (Sliced) evidence;

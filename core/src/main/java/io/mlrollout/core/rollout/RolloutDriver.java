@@ -1,5 +1,6 @@
 package io.mlrollout.core.rollout;
 
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.Reading;
@@ -88,7 +89,37 @@ public final class RolloutDriver {
             String endpoint,
             String candidate,
             String startedBy) {
-        Step first = engine.start(rolloutId, endpoint, candidate, startedBy, clock.instant());
+        return start(
+                engine,
+                router,
+                metrics,
+                clock,
+                scheduler,
+                listener,
+                rolloutId,
+                endpoint,
+                candidate,
+                startedBy,
+                BaselineHistory.none());
+    }
+
+    /**
+     * Starts a new rollout whose judge first learns from the baseline's history, and runs it until it first waits or
+     * rests.
+     */
+    public static RolloutDriver start(
+            RolloutEngine engine,
+            TrafficRouter router,
+            MetricsSource metrics,
+            Clock clock,
+            Scheduler scheduler,
+            Listener listener,
+            String rolloutId,
+            String endpoint,
+            String candidate,
+            String startedBy,
+            BaselineHistory history) {
+        Step first = engine.start(rolloutId, endpoint, candidate, startedBy, clock.instant(), history);
         RolloutDriver driver = new RolloutDriver(engine, router, metrics, clock, scheduler, listener, first.state());
         driver.apply(first);
         driver.run();

@@ -1,5 +1,6 @@
 package io.mlrollout.core.rollout;
 
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.analysis.Judge;
 import io.mlrollout.core.analysis.LookContext;
 import io.mlrollout.core.analysis.LookResult;
@@ -94,6 +95,20 @@ public final class RolloutEngine {
 
     /** Begins a rollout. Nothing moves until the router has been read. */
     public Step start(String rolloutId, String endpoint, String candidate, String startedBy, Instant now) {
+        return start(rolloutId, endpoint, candidate, startedBy, now, BaselineHistory.none());
+    }
+
+    /**
+     * Begins a rollout whose judge first learns from the baseline's history (the pre-flight plan's reads). Nothing
+     * moves until the router has been read.
+     */
+    public Step start(
+            String rolloutId,
+            String endpoint,
+            String candidate,
+            String startedBy,
+            Instant now,
+            BaselineHistory history) {
         Subject subject = new Subject(rolloutId, endpoint, candidate, null, startedBy, now);
         RolloutState state = new RolloutState(
                 subject,
@@ -103,7 +118,7 @@ public final class RolloutEngine {
                 0,
                 null,
                 null,
-                judge.begin(),
+                judge.begin(history),
                 null,
                 null,
                 List.of(),

@@ -10,6 +10,7 @@ import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,26 @@ class JudgeTest {
             }
         }
         return result;
+    }
+
+    /** The baseline's history reaches the margin test of the ratio metric it was read for, and no other metric. */
+    @Test
+    void theBaselinesHistorySeedsTheRatioMetricItWasReadFor() {
+        List<Reading.Counts> hour = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            hour.add(new Reading.Counts(i % 10 < 5 ? 120 : 80, 10_000));
+        }
+        JudgeState seeded = judge.begin(new BaselineHistory(Map.of("errors", hour)));
+
+        MetricEvidence.Ratio errors = (MetricEvidence.Ratio) seeded.of("errors");
+        assertThat(errors.relative().baselineSerial().pairs()).isEqualTo(58); // the first minute has no rate before it
+        assertThat(errors.relative().intervals()).isZero();
+        assertThat(seeded.of("slow"))
+                .usingRecursiveComparison()
+                .isEqualTo(judge.begin().of("slow"));
+        assertThat(judge.begin(BaselineHistory.none()))
+                .usingRecursiveComparison()
+                .isEqualTo(judge.begin());
     }
 
     @Test

@@ -49,7 +49,8 @@ class PreflightPlanTest {
         assertThat(plan.refused()).isFalse();
         assertThat(plan.lines().get(0))
                 .isEqualTo("plan: the baseline v1 over the last 60 min, errors: 6000 requests/min, 1.00% bad, wander"
-                        + " CV 0.00%");
+                        + " CV 0.00%; the judge learns from these minutes how the baseline drifts");
+        assertThat(plan.history().of("errors")).hasSize(60);
         assertThat(plan.lines().get(1))
                 .startsWith("plan: stage 1 (50%) errors: 3000 canary requests/min; catches 2× with 95% power in ~")
                 .endsWith("maxBake 30 min: fits");

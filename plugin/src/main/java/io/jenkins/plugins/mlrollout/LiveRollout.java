@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.audit.Attachments;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.Report;
@@ -105,6 +106,7 @@ final class LiveRollout implements RolloutDriver.Listener {
             String candidate,
             @CheckForNull String startedBy,
             AttachedEvidence evidence,
+            BaselineHistory history,
             TaskListener log)
             throws IOException {
         RolloutEngine engine = plan.engine();
@@ -114,7 +116,8 @@ final class LiveRollout implements RolloutDriver.Listener {
                 plan.endpointName(),
                 candidate,
                 startedBy,
-                services.clock().instant());
+                services.clock().instant(),
+                history);
         AuditTrail audit = AuditTrail.open(action.directory());
         LiveRollout live = new LiveRollout(action, plan, engine, services, router, metrics, audit, first.state());
         // Before anything is recorded or moves: a missing credential or an unknown sink stops the step here.

@@ -6,6 +6,7 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.analysis.PreflightPlan;
 import io.mlrollout.core.audit.Attachment;
 import io.mlrollout.core.audit.LogLines;
@@ -213,11 +214,12 @@ public class MlCanaryStep extends Step {
         }
 
         /**
-         * Logs the pre-flight plan as the rollout's first lines, through the metrics source the rollout reads; on the
-         * plugin's threads. Refuses, before any traffic moves, when the policy says {@code analysis.plan: refuse} and
-         * the plan has warnings; a plan that cannot be read is a warning.
+         * Logs the pre-flight plan as the rollout's first lines, through the metrics source the rollout reads, and
+         * returns what it read of the baseline for the judge to learn from; on the plugin's threads. Refuses, before
+         * any traffic moves, when the policy says {@code analysis.plan: refuse} and the plan has warnings; a plan that
+         * cannot be read is a warning.
          */
-        private void preflight(
+        private BaselineHistory preflight(
                 RolloutPlan plan,
                 TrafficRouter router,
                 MetricsSource metrics,
@@ -231,7 +233,7 @@ public class MlCanaryStep extends Step {
                 log.getLogger()
                         .println(LogLines.PREFIX + "plan: WARNING: the router could not be read ("
                                 + unreadable.getMessage() + "), so there is no plan; the rollout goes on");
-                return;
+                return BaselineHistory.none();
             }
             PreflightPlan.Result result = PreflightPlan.plan(
                     plan.policy(), metrics, endpoint, baseline, services.clock().instant());
@@ -240,6 +242,7 @@ public class MlCanaryStep extends Step {
                 throw new AbortException(
                         "mlCanary: the plan refused the rollout (analysis.plan: refuse); no traffic" + " moved");
             }
+            return result.history();
         }
 
         /** Looks the credentials up, takes the endpoint and starts the rollout; on the plugin's threads. */
@@ -252,7 +255,7 @@ public class MlCanaryStep extends Step {
             TrafficRouter router = plan.router(run, services);
             plan.requireMirroring(router);
             MetricsSource metrics = plan.metrics(run, services);
-            preflight(plan, router, metrics, services, log);
+            BaselineHistory history = preflight(plan, router, metrics, services, log);
             EndpointLocks locks = EndpointLocks.get();
             Optional<String> released = locks.acquire(endpoint, run);
             released.ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));
@@ -265,7 +268,16 @@ public class MlCanaryStep extends Step {
             try {
                 run.addAction(action);
                 follow(
-                        action.begin(plan, services, router, metrics, candidate, People.startedBy(run), evidence, log),
+                        action.begin(
+                                plan,
+                                services,
+                                router,
+                                metrics,
+                                candidate,
+                                People.startedBy(run),
+                                evidence,
+                                history,
+                                log),
                         log);
             } catch (IOException | RuntimeException e) {
                 run.removeAction(action);

@@ -7,6 +7,7 @@ import hudson.model.Failure;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.audit.HtmlReport;
 import io.mlrollout.core.audit.LogLines;
@@ -234,10 +235,11 @@ public class RolloutAction implements RunAction2 {
             String candidate,
             @CheckForNull String startedBy,
             AttachedEvidence evidence,
+            BaselineHistory history,
             TaskListener log)
             throws IOException {
         plan.policy().template().ifPresent(this::usedTemplate);
-        live = LiveRollout.begin(this, plan, services, router, metrics, candidate, startedBy, evidence, log);
+        live = LiveRollout.begin(this, plan, services, router, metrics, candidate, startedBy, evidence, history, log);
         return live;
     }
 

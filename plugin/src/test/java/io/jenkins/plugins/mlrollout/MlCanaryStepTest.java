@@ -13,6 +13,7 @@ import static org.mockito.Mockito.verify;
 
 import hudson.AbortException;
 import hudson.model.Result;
+import io.mlrollout.core.analysis.MetricEvidence;
 import io.mlrollout.core.audit.EvidenceVerifier;
 import io.mlrollout.core.rollout.Phase;
 import java.nio.file.Files;
@@ -123,6 +124,10 @@ class MlCanaryStepTest {
         assertThat(fixture.serving.metricReads)
                 .as("an hour of the baseline's windows")
                 .isGreaterThanOrEqualTo(60);
+        // the judge starts with what that hour shows of the baseline's drift: neighbouring minutes paired
+        MetricEvidence.Ratio errors = (MetricEvidence.Ratio)
+                build.action(ENDPOINT).state().judge().metrics().get("error-rate");
+        assertThat(errors.relative().baselineSerial().pairs()).isGreaterThanOrEqualTo(55);
         fixture.runUntilEnded(context);
         assertThat(context.failure()).isEmpty();
     }

@@ -235,6 +235,33 @@ public final class RateRatioTest {
     }
 
     /**
+     * The evidence after one interval of the baseline's history from before the rollout, when it served all traffic:
+     * only what the test learns about the baseline's own drift, nothing about the canary and no evidence.
+     */
+    public RateRatioEvidence learnBaseline(RateRatioEvidence evidence, double baselineBad, double baselineTotal) {
+        requireOwn(evidence);
+        RateRatioEvidence.SerialResiduals drift = baselineDrift(evidence, baselineBad, baselineTotal);
+        RateRatioEvidence.RecentCounts recent =
+                recentOf(evidence).decayedPlus(RECENT_DECAY, 0, 0, baselineBad, baselineTotal);
+        return new RateRatioEvidence(
+                theta0,
+                evidence.logLikelihoodRatios(),
+                evidence.maxLogEValue(),
+                evidence.intervals(),
+                evidence.canaryBad(),
+                evidence.canaryTotal(),
+                evidence.baselineBad(),
+                evidence.baselineTotal(),
+                evidence.residuals(),
+                evidence.squaredResiduals(),
+                evidence.residualWeight(),
+                evidence.residualIntervals(),
+                evidence.startWeights(),
+                recent,
+                drift);
+    }
+
+    /**
      * The baseline's own drift sums after this interval: its bad count around its recent rate, standardized, and
      * clipped at three standard deviations of the wander the envelope allows, so that one burst neither hides a drift
      * (by swelling the variance the correlation is measured against) nor fakes one.

@@ -196,6 +196,35 @@ class RateRatioTestTest {
         assertThat(test.dispersionAllowance(withBurst)).isGreaterThan(0.7 * test.dispersionAllowance(drifting));
     }
 
+    /**
+     * The baseline's hour before the rollout teaches the test only how the baseline drifts: no evidence, no counts of
+     * the stage. A drifting hour tempers the first minutes of the rollout more than a steady one does.
+     */
+    @Test
+    void theBaselinesHistoryTeachesItsDriftAndNothingElse() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence drifting = test.empty();
+        RateRatioEvidence steady = test.empty();
+        for (int i = 0; i < 60; i++) {
+            drifting = test.learnBaseline(drifting, (i / 6) % 2 == 0 ? 130 : 70, 10_000);
+            steady = test.learnBaseline(steady, i % 2 == 0 ? 105 : 95, 10_000);
+        }
+        assertThat(drifting.baselineSerial().pairs()).isEqualTo(58); // the first minute has no rate before it
+        assertThat(test.eValue(drifting)).isEqualTo(1);
+        assertThat(drifting.intervals()).isZero();
+        assertThat(drifting.baselineTotal()).isZero();
+
+        for (int i = 0; i < 5; i++) {
+            drifting = test.add(drifting, 100, 10_000, 100, 10_000);
+            steady = test.add(steady, 100, 10_000, 100, 10_000);
+        }
+        assertThat(test.dispersionAllowance(drifting)).isGreaterThan(2 * test.dispersionAllowance(steady));
+        double driftingGain =
+                Math.log(test.eValue(test.add(drifting, 160, 10_000, 100, 10_000)) / test.eValue(drifting));
+        double steadyGain = Math.log(test.eValue(test.add(steady, 160, 10_000, 100, 10_000)) / test.eValue(steady));
+        assertThat(driftingGain).isPositive().isLessThan(steadyGain);
+    }
+
     @Test
     void estimateIsThePooledRatioOfBadRates() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
