@@ -42,36 +42,6 @@ record Traffic(
         double[] historySlow,
         double[] historyTotal) {
 
-    /** A rollout without history before it. */
-    Traffic(
-            double[] canaryBad,
-            double[] canaryTotal,
-            double[] baselineBad,
-            double[] baselineTotal,
-            double[] canarySlow,
-            double[] baselineSlow,
-            double[] canaryP99,
-            double[] baselineP99,
-            double[] boundsMs,
-            double[][] canaryBuckets,
-            double[][] baselineBuckets) {
-        this(
-                canaryBad,
-                canaryTotal,
-                baselineBad,
-                baselineTotal,
-                canarySlow,
-                baselineSlow,
-                canaryP99,
-                baselineP99,
-                boundsMs,
-                canaryBuckets,
-                baselineBuckets,
-                new double[0],
-                new double[0],
-                new double[0]);
-    }
-
     /** The baseline's minutes before the rollout for the ratio metrics the policies name, as the judge is given them. */
     BaselineHistory history() {
         List<Reading.Counts> errors = new ArrayList<>();

@@ -104,6 +104,9 @@ class KayentaJudgeTest {
                 baselineP99,
                 LatencyLayout.ISTIO.boundsMs(),
                 new double[looks][LatencyLayout.ISTIO.boundsMs().length],
-                new double[looks][LatencyLayout.ISTIO.boundsMs().length]);
+                new double[looks][LatencyLayout.ISTIO.boundsMs().length],
+                new double[0],
+                new double[0],
+                new double[0]);
     }
 }

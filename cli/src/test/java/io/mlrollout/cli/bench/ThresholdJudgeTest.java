@@ -50,6 +50,9 @@ class ThresholdJudgeTest {
                 p99s.clone(),
                 LatencyLayout.ISTIO.boundsMs(),
                 new double[60][LatencyLayout.ISTIO.boundsMs().length],
-                new double[60][LatencyLayout.ISTIO.boundsMs().length]);
+                new double[60][LatencyLayout.ISTIO.boundsMs().length],
+                new double[0],
+                new double[0],
+                new double[0]);
     }
 }
