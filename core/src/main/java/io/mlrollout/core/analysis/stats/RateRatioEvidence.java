@@ -56,10 +56,11 @@ public record RateRatioEvidence(
      *
      * @param last the last interval's standardized residual, NaN when that interval gave none
      * @param lastWeight what that residual's variance grows by per unit of squared CV
-     * @param lagProducts Σ over neighbouring intervals of the product of their standardized residuals
+     * @param lagProducts Σ over neighbouring intervals of the product of their standardized residuals, plus what
+     *     counting noise takes from each pair
      * @param lagWeight Σ over the same pairs of the geometric mean of their weights
      * @param pairs how many neighbouring pairs are in the sums
-     * @param excess Σ over intervals of the squared standardized residual minus 1
+     * @param excess Σ over intervals of the squared standardized residual minus what counting noise gives it
      * @param weight Σ over intervals of their weights
      */
     public record SerialResiduals(
