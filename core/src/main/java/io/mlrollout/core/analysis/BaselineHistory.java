@@ -1,9 +1,10 @@
 package io.mlrollout.core.analysis;
 
 import io.mlrollout.core.metrics.Reading;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The baseline's counts interval by interval from before a rollout, per ratio metric, as the pre-flight plan read them
@@ -15,8 +16,9 @@ import java.util.stream.Collectors;
 public record BaselineHistory(Map<String, List<Reading.Counts>> perMetric) {
 
     public BaselineHistory {
-        perMetric = perMetric.entrySet().stream()
-                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> List.copyOf(e.getValue())));
+        Map<String, List<Reading.Counts>> copied = new LinkedHashMap<>(); // in the policy's order, for the evidence
+        perMetric.forEach((metric, counts) -> copied.put(metric, List.copyOf(counts)));
+        perMetric = Collections.unmodifiableMap(copied);
     }
 
     /** No history: the judge learns from the rollout's own intervals only. */

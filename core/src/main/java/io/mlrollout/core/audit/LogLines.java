@@ -158,6 +158,11 @@ public final class LogLines {
         if (event instanceof RolloutEvent.TierChosen e) {
             return e.summary();
         }
+        if (event instanceof RolloutEvent.BaselineLearned e) {
+            return "the judge learned how the baseline drifts from its " + e.longest()
+                    + " intervals before the rollout ("
+                    + String.join(", ", e.intervals().keySet()) + ")";
+        }
         if (event instanceof RolloutEvent.PackSealed e) {
             return "evidence pack written: " + e.entries() + " entries, manifest sha256 " + e.manifestSha256();
         }

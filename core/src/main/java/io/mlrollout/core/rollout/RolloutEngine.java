@@ -32,7 +32,9 @@ import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -132,19 +134,22 @@ public final class RolloutEngine {
                 .map(s -> new RolloutEvent.PlannedStage(s.weight(), s.bake(), s.signOff(), s.shadow()))
                 .toList();
         List<String> metrics = policy.metrics().stream().map(m -> m.name()).toList();
-        return Step.of(
-                state,
-                List.of(new RolloutEvent.Started(
-                        now,
-                        rolloutId,
-                        endpoint,
-                        candidate,
-                        startedBy,
-                        plan,
-                        metrics,
-                        policy.analysis().falseRollbackRate(),
-                        policy.dryRun(),
-                        policy.template().orElse(null))));
+        List<RolloutEvent> events = new ArrayList<>();
+        events.add(new RolloutEvent.Started(
+                now,
+                rolloutId,
+                endpoint,
+                candidate,
+                startedBy,
+                plan,
+                metrics,
+                policy.analysis().falseRollbackRate(),
+                policy.dryRun(),
+                policy.template().orElse(null)));
+        if (history.intervals() > 0) {
+            events.add(learned(now, history));
+        }
+        return Step.of(state, events);
     }
 
     /** What the driver must do now. Asking twice gives the same answer, so a restarted driver simply asks again. */
@@ -165,6 +170,18 @@ public final class RolloutEngine {
                 s.bake() == null ? new Action.Wait(s.window().opensAt()) : lookOrWait(s, now);
             case CANARY_PASSED, PROMOTED, ROLLED_BACK, ROLLBACK_FAILED, HALTED, DRY_RUN_COMPLETE -> new Action.Rest();
         };
+    }
+
+    /** The history the judge learned from, as the evidence keeps it. */
+    private static RolloutEvent.BaselineLearned learned(Instant now, BaselineHistory history) {
+        Map<String, List<RolloutEvent.IntervalCounts>> intervals = new LinkedHashMap<>();
+        history.perMetric()
+                .forEach((metric, counts) -> intervals.put(
+                        metric,
+                        counts.stream()
+                                .map(c -> new RolloutEvent.IntervalCounts(c.bad(), c.total()))
+                                .toList()));
+        return new RolloutEvent.BaselineLearned(now, intervals);
     }
 
     /** Takes what happened and returns the next state and the events to record. */

@@ -54,6 +54,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = RolloutEvent.EvidenceAttached.class, name = "evidence-attached"),
     @JsonSubTypes.Type(value = RolloutEvent.PackSealed.class, name = "pack-sealed"),
     @JsonSubTypes.Type(value = RolloutEvent.TierChosen.class, name = "tier-chosen"),
+    @JsonSubTypes.Type(value = RolloutEvent.BaselineLearned.class, name = "baseline-learned"),
 })
 public sealed interface RolloutEvent {
 
@@ -264,6 +265,27 @@ public sealed interface RolloutEvent {
 
     /** An evidence pack was written at rest; the chain vouches for its manifest through this digest. */
     record PackSealed(Instant at, String manifestSha256, int entries) implements RolloutEvent {}
+
+    /**
+     * Recorded right after {@link Started} when the pre-flight plan read the baseline's recent intervals, before
+     * anything moves: what the judge learned how the baseline drifts from, per metric, each interval's counts, oldest
+     * first. With it the evidence holds everything the rollout's verdicts rest on.
+     */
+    record BaselineLearned(Instant at, Map<String, List<IntervalCounts>> intervals) implements RolloutEvent {
+        public BaselineLearned {
+            Map<String, List<IntervalCounts>> copied = new LinkedHashMap<>();
+            intervals.forEach((metric, counts) -> copied.put(metric, List.copyOf(counts)));
+            intervals = Collections.unmodifiableMap(copied);
+        }
+
+        /** How many intervals the metric with the most has. */
+        public int longest() {
+            return intervals.values().stream().mapToInt(List::size).max().orElse(0);
+        }
+    }
+
+    /** One interval's bad and total counts. */
+    record IntervalCounts(double bad, double total) {}
 
     /**
      * Recorded right after {@link Started}, before anything moves: the tier the stated facts chose and what the

@@ -2,10 +2,16 @@ package io.mlrollout.core.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.core.analysis.BaselineHistory;
+import io.mlrollout.core.analysis.MetricEvidence;
 import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The rollout's paths (DESIGN §10) end to end through the real engine and driver, on a virtual clock. */
@@ -23,6 +29,41 @@ class RolloutEngineTest {
               - {name: p99-latency, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 15%}
             promote: {bake: 10m, signOff: false}
             """;
+
+    /**
+     * The baseline's hour that the judge learns from is recorded right after the start, counts and all, so the evidence
+     * holds everything the verdicts rest on; it survives the evidence file's JSON and says itself in one log line.
+     */
+    @Test
+    void theBaselinesHourIsRecordedRightAfterTheStart() throws Exception {
+        RolloutEngine engine = new RolloutEngine(Harness.policy(THREE_STAGES), java.util.Optional.empty());
+        List<Reading.Counts> hour = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            hour.add(new Reading.Counts(10 + i % 7, 1000));
+        }
+        Instant now = Instant.parse("2026-12-04T10:00:00Z");
+
+        Step started =
+                engine.start("r1", "fraud-scorer", "v2", "dave", now, new BaselineHistory(Map.of("error-rate", hour)));
+        Step plain = engine.start("r1", "fraud-scorer", "v2", "dave", now);
+
+        assertThat(plain.events()).hasSize(1);
+        assertThat(started.events()).hasSize(2).first().isInstanceOf(RolloutEvent.Started.class);
+        RolloutEvent.BaselineLearned learned =
+                (RolloutEvent.BaselineLearned) started.events().get(1);
+        assertThat(learned.intervals().get("error-rate"))
+                .hasSize(60)
+                .startsWith(new RolloutEvent.IntervalCounts(10, 1000), new RolloutEvent.IntervalCounts(11, 1000));
+        var mapper = io.mlrollout.core.json.Json.mapper();
+        assertThat(mapper.readValue(mapper.writeValueAsString((RolloutEvent) learned), RolloutEvent.class))
+                .isEqualTo(learned);
+        assertThat(LogLines.format(learned))
+                .isEqualTo("[ml-rollout] the judge learned how the baseline drifts from its 60 intervals before the"
+                        + " rollout (error-rate)");
+        MetricEvidence.Ratio errors =
+                (MetricEvidence.Ratio) started.state().judge().metrics().get("error-rate");
+        assertThat(errors.relative().baselineSerial().pairs()).isEqualTo(58);
+    }
 
     @Test
     void aHealthyCandidatePassesEveryStageAndWaitsAtTheLastWeight() {
