@@ -66,7 +66,11 @@ public final class PreflightPlan {
             try {
                 List<Reading.Counts> counts =
                         BaselineTraffic.readCounts(metrics, metric, endpoint, baseline, now, span, interval);
-                history.put(metric.name(), counts);
+                List<Reading.Counts> withTraffic =
+                        counts.stream().filter(c -> c.total() > 0).toList();
+                if (!withTraffic.isEmpty()) {
+                    history.put(metric.name(), withTraffic); // what the judge can learn from
+                }
                 traffic.put(metric.name(), BaselineTraffic.of(counts));
             } catch (MetricsException | RuntimeException unreadable) {
                 return new Result(

@@ -92,6 +92,18 @@ class PreflightPlanTest {
                         + " looks decide");
     }
 
+    /** A baseline that served nothing in the hour (a new endpoint, the demo's simulator) gives the judge nothing. */
+    @Test
+    void anHourWithoutTrafficTeachesTheJudgeNothing() {
+        MetricsSource empty = (metric, endpoint, version, window) -> new Reading.Counts(0, 0);
+
+        PreflightPlan.Result plan = PreflightPlan.plan(policy("warn", "50"), empty, "fraud-scorer", "v1", NOW);
+
+        assertThat(plan.lines().get(0)).endsWith("errors: no traffic");
+        assertThat(plan.history().intervals()).isZero();
+        assertThat(plan.history().perMetric()).isEmpty();
+    }
+
     @Test
     void shortIntervalsReadAtMostTheCapOfWindows() {
         assertThat(PreflightPlan.window(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(600));
