@@ -152,9 +152,20 @@ final class RatioJudge implements MetricJudge {
                 ruleOutOf(r),
                 Counts.ZERO,
                 r.canary(),
-                watchRelative == null ? null : watchRelative.empty(),
+                watchStart(r),
                 watchAbsolute == null ? null : watchAbsolute.empty(),
                 0);
+    }
+
+    /**
+     * The watch's margin evidence before its first look: the holdback is the baseline the canary stages were compared
+     * with, so the watch starts knowing how it drifts.
+     */
+    private RateRatioEvidence watchStart(Ratio r) {
+        if (watchRelative == null) {
+            return null;
+        }
+        return r.relative() == null ? watchRelative.empty() : watchRelative.emptyKnowingTheBaseline(r.relative());
     }
 
     /** The rule-out evidence; a state saved before it existed starts it now. */

@@ -96,6 +96,12 @@ class JudgeTest {
         assertThat(judge.begin(BaselineHistory.none()))
                 .usingRecursiveComparison()
                 .isEqualTo(judge.begin());
+        // the promotion watch compares with the holdback, the same baseline: it starts knowing the drift too
+        MetricEvidence.Ratio watching = (MetricEvidence.Ratio)
+                judge.beginWatch(judge.beginStage(seeded)).of("errors");
+        assertThat(watching.watchRelative().baselineSerial())
+                .isEqualTo(errors.relative().baselineSerial());
+        assertThat(watching.watchRelative().intervals()).isZero();
     }
 
     @Test

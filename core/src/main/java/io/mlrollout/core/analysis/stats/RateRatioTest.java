@@ -156,22 +156,25 @@ public final class RateRatioTest {
 
     /** Evidence before any interval: e-value 1. */
     public RateRatioEvidence empty() {
+        return emptyWith(RateRatioEvidence.RecentCounts.NONE, RateRatioEvidence.SerialResiduals.NONE);
+    }
+
+    /**
+     * Evidence before any interval that already knows what {@code learned} (another test's evidence on the same
+     * baseline, e.g. the canary stages' before the promotion watch) learned of the baseline's drift and recent rate:
+     * nothing about the canary, no evidence.
+     */
+    public RateRatioEvidence emptyKnowingTheBaseline(RateRatioEvidence learned) {
+        RateRatioEvidence.RecentCounts recent = recentOf(learned);
+        return emptyWith(
+                new RateRatioEvidence.RecentCounts(0, 0, recent.baselineBad(), recent.baselineTotal()),
+                baselineSerialOf(learned));
+    }
+
+    private RateRatioEvidence emptyWith(
+            RateRatioEvidence.RecentCounts recent, RateRatioEvidence.SerialResiduals baselineSerial) {
         return new RateRatioEvidence(
-                theta0,
-                new double[prior.size()],
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
-                RateRatioEvidence.RecentCounts.NONE,
-                RateRatioEvidence.SerialResiduals.NONE);
+                theta0, new double[prior.size()], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, recent, baselineSerial);
     }
 
     /** The evidence after one more interval's counts. */
