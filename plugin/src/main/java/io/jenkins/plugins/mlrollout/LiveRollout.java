@@ -125,10 +125,11 @@ final class LiveRollout implements RolloutDriver.Listener {
                 RolloutNotifications.listener(plan, run, run.getUrl() + action.getUrlName() + "/", null, live::say);
         live.attach(log);
         plan.note().ifPresent(live::say);
-        first.events().forEach(live::recorded);
-        plan.tier()
-                .ifPresent(tier ->
-                        live.recorded(TierRecording.event(first.events().get(0).at(), tier)));
+        // the start, the tier right after it (as the command line records it), then the rest of the first step
+        RolloutEvent started = first.events().get(0);
+        live.recorded(started);
+        plan.tier().ifPresent(tier -> live.recorded(TierRecording.event(started.at(), tier)));
+        first.events().stream().skip(1).forEach(live::recorded);
         if (!evidence.isEmpty()) {
             // Recorded before anything moves, so the chain vouches for the files as they were at the start.
             audit.keep(evidence.attachments());
