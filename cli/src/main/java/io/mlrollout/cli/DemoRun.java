@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.Report;
@@ -237,7 +238,8 @@ final class DemoRun {
                     "demo-" + scenario.spelling(),
                     ENDPOINT,
                     CANDIDATE,
-                    PIPELINE));
+                    PIPELINE,
+                    BaselineHistory.none()));
             time.runUntil(() -> driver.get().state().phase().isResting());
             if (driver.get().state().phase() == Phase.CANARY_PASSED) {
                 out.println(NARRATOR + "the canary passed; the pipeline goes on to its next step, mlrollout promote");

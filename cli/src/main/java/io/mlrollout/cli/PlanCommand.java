@@ -90,7 +90,8 @@ final class PlanCommand extends CommandBase {
                 try {
                     traffic.put(
                             metric.name(),
-                            BaselineTraffic.read(metrics, metric, file.name(), baseline, end, span, interval));
+                            BaselineTraffic.of(BaselineTraffic.readCounts(
+                                    metrics, metric, file.name(), baseline, end, span, interval)));
                 } catch (MetricsException unreadable) {
                     err().println("mlrollout plan: Prometheus could not be read for " + metric.name() + ": "
                             + unreadable.getMessage());

@@ -1,5 +1,6 @@
 package io.mlrollout.cli.bench;
 
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.analysis.Judge;
 import io.mlrollout.core.analysis.JudgeState;
 import io.mlrollout.core.analysis.LookContext;
@@ -208,7 +209,8 @@ final class Overhead {
                     "bench-" + i,
                     "bench",
                     "v2",
-                    "bench"));
+                    "bench",
+                    BaselineHistory.none()));
         }
         time.runUntil(T0.plus(Duration.ofMinutes(LOOKS_BEFORE_WAITING)));
         List<String> saved = new ArrayList<>(rollouts);

@@ -24,28 +24,9 @@ import java.util.List;
 public record BaselineTraffic(double requestsPerInterval, double badPerInterval, double wanderCv, int intervals) {
 
     /**
-     * Measures the baseline from its per-interval counts. The wander is the method-of-moments estimate of the CV of a
-     * multiplicative factor on each interval's expected bad count: var(bad) = μ + c²μ², μ the interval's traffic
-     * times the window's bad fraction. It counts everything that moves the baseline's rate over the window (load, time
-     * of day), some of which the judge cancels because it moves both versions alike: an upper bound, not a guess low.
+     * The baseline's counts interval by interval over {@code span} up to {@code end}, oldest first, read as the judge
+     * reads them during a rollout; {@link #of} measures them.
      */
-    /**
-     * Reads the baseline's counts interval by interval over {@code span} up to {@code end}, as the judge would read them
-     * during a rollout, and measures them.
-     */
-    public static BaselineTraffic read(
-            MetricsSource metrics,
-            MetricSpec metric,
-            String endpoint,
-            String baseline,
-            Instant end,
-            Duration span,
-            Duration interval)
-            throws MetricsException {
-        return of(readCounts(metrics, metric, endpoint, baseline, end, span, interval));
-    }
-
-    /** The baseline's counts interval by interval over {@code span} up to {@code end}, oldest first. */
     public static List<Reading.Counts> readCounts(
             MetricsSource metrics,
             MetricSpec metric,
@@ -65,6 +46,12 @@ public record BaselineTraffic(double requestsPerInterval, double badPerInterval,
         return counts;
     }
 
+    /**
+     * Measures the baseline from its per-interval counts. The wander is the method-of-moments estimate of the CV of a
+     * multiplicative factor on each interval's expected bad count: var(bad) = μ + c²μ², μ the interval's traffic
+     * times the window's bad fraction. It counts everything that moves the baseline's rate over the window (load, time
+     * of day), some of which the judge cancels because it moves both versions alike: an upper bound, not a guess low.
+     */
     public static BaselineTraffic of(List<Reading.Counts> perInterval) {
         List<Reading.Counts> withTraffic =
                 perInterval.stream().filter(c -> c.total() > 0).toList();

@@ -7,8 +7,6 @@ import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.signoff.RoleTally;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,9 +38,6 @@ public final class ReportBuilder {
     /** The open gate's roles, as the last signature left them. */
     private List<RoleTally> gateRoles = List.of();
 
-    private static final DateTimeFormatter LOG_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-
     private final List<String> log = new ArrayList<>();
 
     public static Report of(List<RolloutEvent> events) {
@@ -54,7 +49,7 @@ public final class ReportBuilder {
     public synchronized void accept(RolloutEvent event) {
         updatedAt = event.at();
         // the build log has its own clock (Jenkins' timestamps); the report's copy says when each line happened
-        log.add(LOG_TIME.format(event.at()) + "  " + LogLines.format(event));
+        log.add(HtmlReport.TIME.format(event.at()) + "  " + LogLines.format(event));
         if (event instanceof RolloutEvent.Started e) {
             rolloutId = e.rolloutId();
             endpoint = e.endpoint();

@@ -1,5 +1,6 @@
 package io.mlrollout.core.replay;
 
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
@@ -129,7 +130,8 @@ public final class Replay {
                 "replay",
                 endpoint,
                 candidate,
-                "replay");
+                "replay",
+                BaselineHistory.none());
         while (true) {
             Phase phase = driver.state().phase();
             if (phase == Phase.CANARY_PASSED

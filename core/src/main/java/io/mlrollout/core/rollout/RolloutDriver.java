@@ -77,35 +77,9 @@ public final class RolloutDriver {
         this.state = state;
     }
 
-    /** Starts a new rollout and runs it until it first waits or rests. */
-    public static RolloutDriver start(
-            RolloutEngine engine,
-            TrafficRouter router,
-            MetricsSource metrics,
-            Clock clock,
-            Scheduler scheduler,
-            Listener listener,
-            String rolloutId,
-            String endpoint,
-            String candidate,
-            String startedBy) {
-        return start(
-                engine,
-                router,
-                metrics,
-                clock,
-                scheduler,
-                listener,
-                rolloutId,
-                endpoint,
-                candidate,
-                startedBy,
-                BaselineHistory.none());
-    }
-
     /**
-     * Starts a new rollout whose judge first learns from the baseline's history, and runs it until it first waits or
-     * rests.
+     * Starts a new rollout whose judge first learns from the baseline's history ({@link BaselineHistory#none()} without
+     * a pre-flight plan), and runs it until it first waits or rests.
      */
     public static RolloutDriver start(
             RolloutEngine engine,

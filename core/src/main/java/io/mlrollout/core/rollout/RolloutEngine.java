@@ -95,14 +95,9 @@ public final class RolloutEngine {
         return policy;
     }
 
-    /** Begins a rollout. Nothing moves until the router has been read. */
-    public Step start(String rolloutId, String endpoint, String candidate, String startedBy, Instant now) {
-        return start(rolloutId, endpoint, candidate, startedBy, now, BaselineHistory.none());
-    }
-
     /**
-     * Begins a rollout whose judge first learns from the baseline's history (the pre-flight plan's reads). Nothing
-     * moves until the router has been read.
+     * Begins a rollout whose judge first learns from the baseline's history (the pre-flight plan's reads, or {@link
+     * BaselineHistory#none()}). Nothing moves until the router has been read.
      */
     public Step start(
             String rolloutId,

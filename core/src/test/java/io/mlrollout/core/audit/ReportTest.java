@@ -89,9 +89,9 @@ class ReportTest {
         });
         assertThat(report.log())
                 .hasSize(events().size())
-                .allMatch(line -> line.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}Z  \\[ml-rollout\\] .*"));
+                .allMatch(line -> line.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC  \\[ml-rollout\\] .*"));
         assertThat(report.log().get(0))
-                .startsWith(events().get(0).at().toString().replace('T', ' '));
+                .startsWith(events().get(0).at().toString().replace('T', ' ').replace("Z", " UTC"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.mlrollout.core.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyTemplate;
 import io.mlrollout.core.policy.TemplateCatalog;
@@ -32,7 +33,8 @@ class TemplateEvidenceTest {
     void theStartedEventCarriesTheTemplateThroughTheEvidenceFileIntoTheReport(@TempDir Path dir)
             throws PolicyException, java.io.IOException {
         RolloutEngine engine = new RolloutEngine(TEMPLATE.resolve(Map.of()).policy(), Optional.empty());
-        List<RolloutEvent> events = engine.start("build-1", "fraud-scorer", "v2", "carol", Instant.EPOCH)
+        List<RolloutEvent> events = engine.start(
+                        "build-1", "fraud-scorer", "v2", "carol", Instant.EPOCH, BaselineHistory.none())
                 .events();
         EvidenceLog log = EvidenceLog.open(dir.resolve("evidence.jsonl"));
         for (RolloutEvent event : events) {
@@ -64,7 +66,8 @@ class TemplateEvidenceTest {
                         .policy(),
                 Optional.empty());
         EvidenceLog log = EvidenceLog.open(dir.resolve("evidence.jsonl"));
-        for (RolloutEvent event : engine.start("build-1", "fraud-scorer", "v2", "carol", Instant.EPOCH)
+        for (RolloutEvent event : engine.start(
+                        "build-1", "fraud-scorer", "v2", "carol", Instant.EPOCH, BaselineHistory.none())
                 .events()) {
             log.append(event);
         }
@@ -84,8 +87,10 @@ class TemplateEvidenceTest {
                 io.mlrollout.core.policy.PolicyParser.parse(
                         TEMPLATE.resolve(Map.of()).policyText()),
                 Optional.empty());
-        RolloutEvent.Started started = (RolloutEvent.Started)
-                engine.start("b", "e", "v2", null, Instant.EPOCH).events().get(0);
+        RolloutEvent.Started started =
+                (RolloutEvent.Started) engine.start("b", "e", "v2", null, Instant.EPOCH, BaselineHistory.none())
+                        .events()
+                        .get(0);
 
         assertThat(started.template()).isNull();
         assertThat(HtmlReport.render(ReportBuilder.of(List.of(started)))).doesNotContain("Policy template");

@@ -2,6 +2,7 @@ package io.mlrollout.core.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.EvidenceVerifier;
@@ -171,7 +172,8 @@ class RolloutEndToEndTest {
                 rolloutId,
                 simulator.endpoint(),
                 simulator.canary().name(),
-                "alice");
+                "alice",
+                BaselineHistory.none());
     }
 
     private RolloutDriver.Listener listener() {

@@ -1,5 +1,6 @@
 package io.mlrollout.core.rollout;
 
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
@@ -81,7 +82,17 @@ final class Harness {
     Harness start(Policy policy, Optional<SignOffRules> rules, String startedBy, DeploymentSchedule schedule) {
         engine = new RolloutEngine(policy, rules, ApproverMatcher.CASE_INSENSITIVE, schedule);
         driver = RolloutDriver.start(
-                engine, serving, serving, time, time, listener(), "build-7", "fraud-scorer", "v2", startedBy);
+                engine,
+                serving,
+                serving,
+                time,
+                time,
+                listener(),
+                "build-7",
+                "fraud-scorer",
+                "v2",
+                startedBy,
+                BaselineHistory.none());
         return this;
     }
 

@@ -2,6 +2,7 @@ package io.mlrollout.core.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.testing.FakeServing;
 import io.mlrollout.core.time.VirtualTime;
 import io.mlrollout.core.traffic.TrafficException;
@@ -78,7 +79,7 @@ class RolloutDriverLockingTest {
         VirtualTime time = new VirtualTime(Harness.T0);
         List<RolloutEvent> events = new ArrayList<>();
         RolloutEngine engine = new RolloutEngine(Harness.policy(POLICY), Optional.empty());
-        Step first = engine.start("build-7", "fraud-scorer", "v2", "alice", time.instant());
+        Step first = engine.start("build-7", "fraud-scorer", "v2", "alice", time.instant(), BaselineHistory.none());
         RolloutDriver driver = new RolloutDriver(
                 engine, router, serving, time, time, RolloutDriver.eventsTo(events::add), first.state());
 

@@ -45,7 +45,7 @@ class RolloutEngineTest {
 
         Step started =
                 engine.start("r1", "fraud-scorer", "v2", "dave", now, new BaselineHistory(Map.of("error-rate", hour)));
-        Step plain = engine.start("r1", "fraud-scorer", "v2", "dave", now);
+        Step plain = engine.start("r1", "fraud-scorer", "v2", "dave", now, BaselineHistory.none());
 
         assertThat(plain.events()).hasSize(1);
         assertThat(started.events()).hasSize(2).first().isInstanceOf(RolloutEvent.Started.class);

@@ -67,8 +67,11 @@ public final class RateRatioTest {
      */
     private static final double MAX_PERSISTENCE = 0.8;
 
-    /** What counting noise adds to a residual's variance around the recent rate, and takes from its neighbour's. */
-    private static final double COUNTING_SHARE = (1 - RECENT_DECAY) / (1 + RECENT_DECAY);
+    /**
+     * What counting noise adds to a residual's variance around the recent rate, and takes from its neighbour's: noise
+     * that does not persist, (1 − λ) / (1 + λ).
+     */
+    private static final double COUNTING_SHARE = DriftAllowance.residualVariance(0, RECENT_DECAY) - 1;
 
     /** Standard deviations (of the envelope's wander) beyond which a baseline residual counts as a burst, not drift. */
     private static final double BURST_CLIP = 3;
