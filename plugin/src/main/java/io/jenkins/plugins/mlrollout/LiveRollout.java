@@ -125,11 +125,9 @@ final class LiveRollout implements RolloutDriver.Listener {
                 RolloutNotifications.listener(plan, run, run.getUrl() + action.getUrlName() + "/", null, live::say);
         live.attach(log);
         plan.note().ifPresent(live::say);
-        // the start, the tier right after it (as the command line records it), then the rest of the first step
-        RolloutEvent started = first.events().get(0);
-        live.recorded(started);
-        plan.tier().ifPresent(tier -> live.recorded(TierRecording.event(started.at(), tier)));
-        first.events().stream().skip(1).forEach(live::recorded);
+        // the tier right after the start, as the command line records it
+        RolloutDriver.Listener recording = TierRecording.recordedAfterStart(live, plan.tier());
+        first.events().forEach(recording::recorded);
         if (!evidence.isEmpty()) {
             // Recorded before anything moves, so the chain vouches for the files as they were at the start.
             audit.keep(evidence.attachments());
