@@ -7,6 +7,7 @@ enum Contender {
     KAYENTA("kayenta"),
     KAYENTA_TUNED("kayenta (tuned to 1%)"),
     THRESHOLD("threshold"),
+    CLAIRVOYANT("clairvoyant"),
     ORACLE("oracle");
 
     private final String label;
@@ -33,6 +34,7 @@ enum Contender {
             case KAYENTA -> new KayentaJudge(KayentaSchedule.EVERY_MINUTE);
             case KAYENTA_TUNED -> new KayentaJudge(kayentaTuning.schedule());
             case THRESHOLD -> new ThresholdJudge(calibration);
+            case CLAIRVOYANT -> new ClairvoyantJudge(calibration);
             case ORACLE -> new OracleJudge(scenario);
         };
     }

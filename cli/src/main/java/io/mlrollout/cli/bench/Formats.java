@@ -57,10 +57,14 @@ final class Formats {
     static String describe(TrafficCalibration c) {
         return String.format(
                 Locale.ROOT,
-                "threshold judge: error ratio > %.2f%% or p99 > %.1f ms in %d minutes",
+                "threshold judge: error ratio > %.2f%% or p99 > %.1f ms in %d minutes; clairvoyant: pooled log ratio"
+                        + " %.2f (errors) or %.2f (requests over %.0f ms) standard deviations above a candidate at the margin",
                 c.errorThreshold() * 100,
                 c.latencyThreshold(),
-                ThresholdJudge.FAILED_CHECKS);
+                ThresholdJudge.FAILED_CHECKS,
+                c.errorsNull().crossing(),
+                c.slowRequestsNull().crossing(),
+                OracleJudge.LATENCY_BOUND_MS);
     }
 
     /** A Kayenta tuning in words: the knobs as Kayenta names them, and what they did on the calibration rollouts. */

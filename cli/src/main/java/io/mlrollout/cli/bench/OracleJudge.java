@@ -81,7 +81,8 @@ final class OracleJudge implements RolloutJudge {
         return PROMOTED;
     }
 
-    private static double above(double[] bounds, double[] counts) {
+    /** The requests of one minute's bucket counts slower than {@link #LATENCY_BOUND_MS}. */
+    static double above(double[] bounds, double[] counts) {
         double slow = 0;
         for (int b = 0; b < bounds.length; b++) {
             if (bounds[b] > LATENCY_BOUND_MS) {

@@ -13,10 +13,17 @@ import java.util.Locale;
  */
 final class ResultsChart {
 
-    private static final String[] COLOURS = {"#a6dba0", "#1b7837", "#762a83", "#c2a5cf", "#e08214", "#4d4d4d"};
+    private static final String[] COLOURS = {
+        "#a6dba0", "#1b7837", "#762a83", "#c2a5cf", "#e08214", "#2166ac", "#4d4d4d"
+    };
 
     /** Room for one entry of the legend. */
     private static final int LEGEND_STEP = 190;
+
+    /** Legend entries per row, and the height of a row. */
+    private static final int LEGEND_COLUMNS = 4;
+
+    private static final int LEGEND_ROW = 22;
 
     private static final int PANEL_WIDTH = 360;
     private static final int AA_HEIGHT = 110;
@@ -92,21 +99,30 @@ final class ResultsChart {
     private static void legend(StringBuilder svg) {
         Contender[] contenders = Contender.values();
         for (int j = 0; j < contenders.length; j++) {
-            int x = LEFT + j * LEGEND_STEP;
+            int x = LEFT + (j % LEGEND_COLUMNS) * LEGEND_STEP;
+            int y = 36 + (j / LEGEND_COLUMNS) * LEGEND_ROW;
             svg.append(String.format(
-                    Locale.ROOT, "<rect x=\"%d\" y=\"40\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", x, COLOURS[j]));
-            text(svg, x + 18, 50, "start", 12, contenders[j].label());
+                    Locale.ROOT,
+                    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
+                    x,
+                    y,
+                    COLOURS[j]));
+            text(svg, x + 18, y + 10, "start", 12, contenders[j].label());
         }
-        int x = LEFT; // on a row of its own: six judges fill the first
+        // after the judges, in the next free place of the grid
+        int x = LEFT + (contenders.length % LEGEND_COLUMNS) * LEGEND_STEP;
+        int y = 36 + (contenders.length / LEGEND_COLUMNS) * LEGEND_ROW + 6;
         svg.append(String.format(
                 Locale.ROOT,
-                "<line x1=\"%d\" y1=\"64\" x2=\"%d\" y2=\"64\" stroke=\"#d73027\" stroke-dasharray=\"4,3\"/>%n",
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d73027\" stroke-dasharray=\"4,3\"/>%n",
                 x,
-                x + 24));
+                y,
+                x + 24,
+                y));
         text(
                 svg,
                 x + 30,
-                68,
+                y + 4,
                 "start",
                 12,
                 "the policy's false-rollback rate, " + Formats.percent(BenchSetup.FALSE_ROLLBACK_RATE));

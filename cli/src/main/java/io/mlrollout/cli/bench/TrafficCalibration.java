@@ -1,10 +1,12 @@
 package io.mlrollout.cli.bench;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * What the threshold judge and the oracle are given about one traffic level, measured on A/A rollouts generated with a
- * seed of their own (never the streams they are then judged on).
+ * What the threshold judge and the clairvoyant judge are given about one traffic level, measured on A/A rollouts
+ * generated with a seed of their own (never the streams they are then judged on).
  *
  * <p><b>Thresholds.</b> The threshold judge rolls back when a metric exceeds its threshold in
  * {@link ThresholdJudge#FAILED_CHECKS} intervals. Each threshold is set to the smallest value that a healthy canary
@@ -13,10 +15,28 @@ import java.util.Arrays;
  * budget as the policy, at every traffic level: the most favourable way to set it, since a threshold written once by
  * hand would either roll back healthy canaries at low traffic or miss regressions at high traffic.
  *
+ * <p><b>Known nulls.</b> The {@linkplain ClairvoyantJudge clairvoyant judge} is given, per metric, how the pooled log
+ * ratio is distributed at every minute when the candidate is exactly at that metric's margin (errors 10% higher, every
+ * request 5% slower), with the level that at most {@link #BUDGET_PER_METRIC} of those rollouts ever cross: the same runs
+ * as the A/A ones with only the effect added.
+ *
  * @param errorThreshold the canary's per-minute error ratio above which a check fails
  * @param latencyThreshold the canary's per-minute p99 (ms) above which a check fails
+ * @param errorsNull the pooled log ratio of the error rates, the candidate at the error margin
+ * @param slowRequestsNull the pooled log ratio of the shares of slow requests, the candidate at the latency margin
  */
-record TrafficCalibration(double canaryPerSecond, double errorThreshold, double latencyThreshold) {
+record TrafficCalibration(
+        double canaryPerSecond,
+        double errorThreshold,
+        double latencyThreshold,
+        KnownNull errorsNull,
+        KnownNull slowRequestsNull) {
+
+    /** A candidate at the policies' error margin: as far as a judge with our guarantee may let it go. */
+    static final Scenario ERROR_MARGIN = Scenario.errors(1 + BenchSetup.ERROR_MARGIN);
+
+    /** A candidate at the p99 metric's margin. */
+    static final Scenario LATENCY_MARGIN = Scenario.latency(1 + BenchSetup.LATENCY_MARGIN);
 
     /** Each metric's share of the policy's 1% false-rollback rate for the whole rollout. */
     static final double BUDGET_PER_METRIC = BenchSetup.FALSE_ROLLBACK_RATE / 2;
@@ -24,8 +44,13 @@ record TrafficCalibration(double canaryPerSecond, double errorThreshold, double 
     static TrafficCalibration of(RolloutGenerator model, int runs, long seed) {
         double[] errorStat = new double[runs];
         double[] latencyStat = new double[runs];
+        List<double[]> errorPaths = new ArrayList<>();
+        List<double[]> slowPaths = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             Traffic traffic = model.generate(Scenario.AA, Seeds.of(seed, r));
+            // the same run with the candidate at a margin: only the effect differs
+            errorPaths.add(ClairvoyantJudge.errorPath(model.generate(ERROR_MARGIN, Seeds.of(seed, r))));
+            slowPaths.add(ClairvoyantJudge.slowPath(model.generate(LATENCY_MARGIN, Seeds.of(seed, r))));
             int looks = traffic.intervals();
             double[] errors = new double[looks];
             double[] latency = new double[looks];
@@ -39,7 +64,9 @@ record TrafficCalibration(double canaryPerSecond, double errorThreshold, double 
         return new TrafficCalibration(
                 model.canaryPerSecond(),
                 upperQuantile(errorStat, 1 - BUDGET_PER_METRIC),
-                upperQuantile(latencyStat, 1 - BUDGET_PER_METRIC));
+                upperQuantile(latencyStat, 1 - BUDGET_PER_METRIC),
+                KnownNull.of(errorPaths, BUDGET_PER_METRIC),
+                KnownNull.of(slowPaths, BUDGET_PER_METRIC));
     }
 
     /** A minute without a value is a failed check (Flagger, Argo), so it ranks above any value. */

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class ThresholdJudgeTest {
 
-    private final ThresholdJudge judge = new ThresholdJudge(new TrafficCalibration(20, 0.02, 200));
+    private final ThresholdJudge judge = new ThresholdJudge(new TrafficCalibration(20, 0.02, 200, null, null));
 
     @Test
     void rollsBackAtTheThirdFailedCheckOfOneMetric() {
