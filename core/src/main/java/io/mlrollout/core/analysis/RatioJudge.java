@@ -44,8 +44,8 @@ final class RatioJudge implements MetricJudge {
     /**
      * @param alpha each of this metric's tests' share of the false-rollback budget during the canary
      * @param watchAlpha each test's share after promotion
+     * @param horizon the looks the canary may last, for the margin test's mixture over when a regression starts
      */
-    /** @param horizon the looks the canary may last, for the margin test's mixture over when a regression starts */
     RatioJudge(MetricSpec spec, double alpha, double watchAlpha, AnalysisSettings analysis, int horizon) {
         this.spec = spec;
         double dispersion = analysis.maxDispersion();
