@@ -13,8 +13,7 @@ import java.util.Locale;
  */
 final class ResultsChart {
 
-    private static final String[] COLOURS = {
-        "#a6dba0", "#1b7837", "#762a83", "#c2a5cf", "#e08214", "#2166ac", "#4d4d4d"
+    private static final String[] COLOURS = {"#a6dba0", "#1b7837", "#762a83", "#c2a5cf", "#e08214", "#2166ac", "#4d4d4d"
     };
 
     /** Room for one entry of the legend. */

@@ -12,13 +12,8 @@ import java.util.List;
  */
 final class ResultsTable {
 
-    private static final List<Contender> OTHERS =
-            List.of(
-                    Contender.KAYENTA,
-                    Contender.KAYENTA_TUNED,
-                    Contender.THRESHOLD,
-                    Contender.CLAIRVOYANT,
-                    Contender.ORACLE);
+    private static final List<Contender> OTHERS = List.of(
+            Contender.KAYENTA, Contender.KAYENTA_TUNED, Contender.THRESHOLD, Contender.CLAIRVOYANT, Contender.ORACLE);
 
     private static final Scenario DOUBLED = Scenario.errors(2);
 

@@ -69,7 +69,8 @@ class ClairvoyantJudgeTest {
         RolloutGenerator poisson = new RolloutGenerator(TrafficModel.named("poisson"), 20, 250);
         TrafficCalibration calibration = TrafficCalibration.of(poisson, 1000, 21);
         for (int r = 0; r < 50; r++) {
-            int minute = new ClairvoyantJudge(calibration).decide(poisson.generate(Scenario.errors(3), Seeds.of(22, r)));
+            int minute =
+                    new ClairvoyantJudge(calibration).decide(poisson.generate(Scenario.errors(3), Seeds.of(22, r)));
             assertThat(minute).as("run %d", r).isLessThanOrEqualTo(5);
         }
     }
