@@ -90,8 +90,10 @@ final class PlanCommand extends CommandBase {
                 try {
                     traffic.put(
                             metric.name(),
-                            BaselineTraffic.of(BaselineTraffic.readCounts(
-                                    metrics, metric, file.name(), baseline, end, span, interval)));
+                            BaselineTraffic.of(
+                                    BaselineTraffic.readCounts(
+                                            metrics, metric, file.name(), baseline, end, span, interval),
+                                    parsed.analysis().maxDispersion()));
                 } catch (MetricsException unreadable) {
                     err().println("mlrollout plan: Prometheus could not be read for " + metric.name() + ": "
                             + unreadable.getMessage());
@@ -162,7 +164,8 @@ final class PlanCommand extends CommandBase {
                                 : Format.number(t.requestsPerInterval() * perMinute) + " requests/min, "
                                         + Format.percent(t.badFraction()) + " bad ("
                                         + Format.number(t.badPerInterval() * perMinute) + "/min), wander CV "
-                                        + (Double.isNaN(t.wanderCv()) ? "unknown" : Format.percent(t.wanderCv())))));
+                                        + (Double.isNaN(t.wanderCv()) ? "unknown" : Format.percent(t.wanderCv()))
+                                        + Planner.longRun(t))));
         String format = "%-6s %-7s %-16s %-15s %-17s %-19s %-8s %s%n";
         out().printf(
                         format,

@@ -1,5 +1,8 @@
 package io.mlrollout.core.analysis;
 
+import io.mlrollout.core.analysis.stats.MixturePrior;
+import io.mlrollout.core.analysis.stats.RateRatioEvidence;
+import io.mlrollout.core.analysis.stats.RateRatioTest;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.Reading;
@@ -20,8 +23,18 @@ import java.util.List;
  * @param wanderCv the coefficient of variation of the bad rate from interval to interval beyond Poisson noise (0: the
  *     intervals are as steady as counting allows); NaN when fewer than two intervals had traffic
  * @param intervals how many intervals with traffic the numbers come from
+ * @param longRunCv how much the bad rate wanders over many intervals, as a CV per interval: the wander around its
+ *     recent rate grown by how long it lasts, as the margin test learns it ({@link RateRatioTest#learnBaseline}). It
+ *     equals the wander of rates that only jitter and exceeds it for rates that drift; NaN when too few intervals had
+ *     traffic
  */
-public record BaselineTraffic(double requestsPerInterval, double badPerInterval, double wanderCv, int intervals) {
+public record BaselineTraffic(
+        double requestsPerInterval, double badPerInterval, double wanderCv, int intervals, double longRunCv) {
+
+    /** A baseline whose long-run wander was not measured (NaN). */
+    public BaselineTraffic(double requestsPerInterval, double badPerInterval, double wanderCv, int intervals) {
+        this(requestsPerInterval, badPerInterval, wanderCv, intervals, Double.NaN);
+    }
 
     /**
      * The baseline's counts interval by interval over {@code span} up to {@code end}, oldest first, read as the judge
@@ -51,8 +64,10 @@ public record BaselineTraffic(double requestsPerInterval, double badPerInterval,
      * multiplicative factor on each interval's expected bad count: var(bad) = μ + c²μ², μ the interval's traffic
      * times the window's bad fraction. It counts everything that moves the baseline's rate over the window (load, time
      * of day), some of which the judge cancels because it moves both versions alike: an upper bound, not a guess low.
+     * The long-run wander is learned as the margin test learns it, with the policy's envelope {@code maxDispersion}
+     * (which sets where a burst is clipped).
      */
-    public static BaselineTraffic of(List<Reading.Counts> perInterval) {
+    public static BaselineTraffic of(List<Reading.Counts> perInterval, double maxDispersion) {
         List<Reading.Counts> withTraffic =
                 perInterval.stream().filter(c -> c.total() > 0).toList();
         double requests =
@@ -71,7 +86,17 @@ public record BaselineTraffic(double requestsPerInterval, double badPerInterval,
             squaredMeans += mean * mean;
         }
         double cv = n < 2 ? Double.NaN : squaredMeans == 0 ? 0 : Math.sqrt(Math.max(0, excess / squaredMeans));
-        return new BaselineTraffic(requests / n, bad / n, cv, n);
+        return new BaselineTraffic(requests / n, bad / n, cv, n, longRunCv(withTraffic, maxDispersion));
+    }
+
+    /** What the margin test learns from these intervals about the baseline's long-run wander (its θ0 plays no part). */
+    private static double longRunCv(List<Reading.Counts> withTraffic, double maxDispersion) {
+        RateRatioTest test = new RateRatioTest(1, 0.5, MixturePrior.calibrated(), maxDispersion);
+        RateRatioEvidence learned = test.empty();
+        for (Reading.Counts interval : withTraffic) {
+            learned = test.learnBaseline(learned, interval.bad(), interval.total());
+        }
+        return test.baselineLongRunDispersion(learned);
     }
 
     /** The baseline's bad fraction, NaN without traffic. */

@@ -42,6 +42,9 @@ public final class Planner {
     /** Runs are simulated up to this many times the stage's maxBake, so "not within maxBake" still has a number. */
     static final int HORIZON_FACTOR = 2;
 
+    /** How much more than the interval-to-interval wander the long-run wander must be for the plan to call it drift. */
+    private static final double DRIFT_SHOWN = 0.1;
+
     private final Policy policy;
     private final Judge judge;
     private final int runs;
@@ -97,6 +100,13 @@ public final class Planner {
                                     + Format.percent(traffic.wanderCv()) + ", more than analysis.maxDispersion ("
                                     + Format.percent(maxDispersion)
                                     + ") allows for: a healthy candidate may be rolled back; raise maxDispersion");
+                } else if (traffic.longRunCv() > maxDispersion) {
+                    warnings.add(
+                            metric + ": the baseline's bad rate drifts: it stays high or low for several intervals,"
+                                    + " so over a stage it wanders as much as a CV of about "
+                                    + Format.percent(traffic.longRunCv()) + " per interval would, more than"
+                                    + " analysis.maxDispersion (" + Format.percent(maxDispersion)
+                                    + ") allows for: a healthy candidate may be rolled back; raise maxDispersion");
                 }
             });
             for (Row row : rows) {
@@ -119,6 +129,20 @@ public final class Planner {
         private static String needs(Optional<Duration> time, Duration simulatedUpTo) {
             return time.map(t -> "~" + minutes(t)).orElse("more than " + minutes(simulatedUpTo));
         }
+    }
+
+    /**
+     * ", drifting: long-run CV 95%" when the baseline's long-run wander exceeds its interval-to-interval wander by more
+     * than ten points of CV (it drifts, beyond what a short series shows by chance), so the plan's baseline line shows
+     * what the judge will allow for; empty otherwise.
+     */
+    public static String longRun(BaselineTraffic traffic) {
+        double longRun = traffic.longRunCv();
+        double wander = traffic.wanderCv();
+        if (Double.isNaN(longRun) || !(longRun > (Double.isNaN(wander) ? 0 : wander) + DRIFT_SHOWN)) {
+            return "";
+        }
+        return ", drifting: long-run CV " + Format.percent(longRun);
     }
 
     /** "48 min", "30 s": how the plan prints a time. */

@@ -71,7 +71,9 @@ public final class PreflightPlan {
                 if (!withTraffic.isEmpty()) {
                     history.put(metric.name(), withTraffic); // what the judge can learn from
                 }
-                traffic.put(metric.name(), BaselineTraffic.of(counts));
+                traffic.put(
+                        metric.name(),
+                        BaselineTraffic.of(counts, policy.analysis().maxDispersion()));
             } catch (MetricsException | RuntimeException unreadable) {
                 return new Result(
                         List.of("plan: WARNING: the baseline " + baseline + " could not be read for " + metric.name()
@@ -94,6 +96,7 @@ public final class PreflightPlan {
                                 : Format.number(t.requestsPerInterval() * perMinute) + " requests/min, "
                                         + Format.percent(t.badFraction()) + " bad, wander CV "
                                         + (Double.isNaN(t.wanderCv()) ? "unknown" : Format.percent(t.wanderCv()))
+                                        + Planner.longRun(t)
                                         + "; the judge learns from these minutes how the baseline drifts")));
         for (Planner.Row row : plan.rows()) {
             if (row.notPlanned().isPresent()) {

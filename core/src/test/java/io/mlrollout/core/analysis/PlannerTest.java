@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.statistics.distribution.GammaDistribution;
+import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.apache.commons.statistics.distribution.PoissonDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +92,34 @@ class PlannerTest {
                 .anySatisfy(w -> assertThat(w).startsWith("errors: the baseline's bad rate wanders"));
     }
 
+    @Test
+    void aBaselineThatDriftsBeyondTheEnvelopeIsWarnedAboutThoughEachIntervalWandersWithinIt() {
+        UniformRandomProvider rng = new SplittableRandom(9)::nextLong;
+        // each interval's rate wanders 30% (within the 50% envelope) but keeps 70% of the last one's deviation, so
+        // over a stage it wanders like sqrt(0.09 × 1.7 / 0.3) = 71% a minute would
+        double sigma2 = Math.log(1 + 0.3 * 0.3);
+        double rho = 0.7;
+        double level = 0;
+        List<Reading.Counts> drifting = new ArrayList<>();
+        for (int i = 0; i < 240; i++) {
+            level = rho * level + Math.sqrt((1 - rho * rho) * sigma2) * normal(rng);
+            drifting.add(new Reading.Counts(poisson(rng, 100 * Math.exp(level - sigma2 / 2)), 10_000));
+        }
+        BaselineTraffic traffic = BaselineTraffic.of(drifting, 0.5);
+        assertThat(traffic.wanderCv()).isBetween(0.2, 0.45);
+        assertThat(traffic.longRunCv()).isBetween(0.55, 0.95);
+        assertThat(Planner.longRun(traffic)).startsWith(", drifting: long-run CV ");
+
+        Planner.Plan plan = new Planner(POLICY, 50).plan(Map.of("errors", traffic));
+        assertThat(plan.warnings())
+                .anySatisfy(w -> assertThat(w).startsWith("errors: the baseline's bad rate drifts"))
+                .noneSatisfy(w -> assertThat(w).startsWith("errors: the baseline's bad rate wanders"));
+    }
+
+    private static double normal(UniformRandomProvider rng) {
+        return NormalDistribution.of(0, 1).inverseCumulativeProbability(rng.nextDouble());
+    }
+
     /**
      * The plan's numbers against a simulation written here from the judge's rules: the margin test at four fifths of
      * the budget (one test; the default promotion watch keeps a fifth) with the horizon of both stages' maxBakes, the
@@ -154,11 +183,16 @@ class PlannerTest {
             wandering.add(new Reading.Counts(poisson(rng, 100 * gamma(rng, 0.5)), 10_000));
         }
 
-        BaselineTraffic calm = BaselineTraffic.of(steady);
+        BaselineTraffic calm = BaselineTraffic.of(steady, 0.5);
         assertThat(calm.requestsPerInterval()).isEqualTo(10_000);
         assertThat(calm.badFraction()).isCloseTo(0.01, within(0.0005));
         assertThat(calm.wanderCv()).isLessThan(0.1);
-        assertThat(BaselineTraffic.of(wandering).wanderCv()).isBetween(0.4, 0.6);
-        assertThat(BaselineTraffic.of(List.of()).intervals()).isZero();
+        assertThat(calm.longRunCv()).isLessThan(0.1);
+        assertThat(Planner.longRun(calm)).isEmpty();
+        BaselineTraffic jittering = BaselineTraffic.of(wandering, 0.5);
+        assertThat(jittering.wanderCv()).isBetween(0.4, 0.6);
+        // wander that does not last weighs no more over a stage than interval by interval
+        assertThat(jittering.longRunCv()).isBetween(0.4, 0.65);
+        assertThat(BaselineTraffic.of(List.of(), 0.5).intervals()).isZero();
     }
 }

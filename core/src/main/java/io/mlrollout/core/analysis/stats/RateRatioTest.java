@@ -366,6 +366,23 @@ public final class RateRatioTest {
         return Math.sqrt(perInterval * persistence(evidence, perInterval));
     }
 
+    /**
+     * The long-run CV of the baseline's own rate that this evidence learned (its wander beyond counting noise around its
+     * recent rate, grown by its drift): what the baseline alone shows of the wander {@link #estimatedDispersion} measures
+     * between the versions, so that a plan can say before any traffic moves that the baseline drifts beyond the
+     * envelope. NaN before enough intervals of the baseline.
+     */
+    public double baselineLongRunDispersion(RateRatioEvidence evidence) {
+        requireOwn(evidence);
+        RateRatioEvidence.SerialResiduals serial = baselineSerialOf(evidence);
+        if (serial.pairs() < MIN_REPORTING_INTERVALS || serial.weight() <= 0) {
+            return Double.NaN;
+        }
+        double perInterval = serial.excessCv2();
+        return Math.sqrt(
+                perInterval * serial.persistence(MAX_PERSISTENCE, RECENT_DECAY, perInterval, MIN_LEARNING_INTERVALS));
+    }
+
     /** Whether the rates wander or drift more than the envelope allows for (so the guarantee may not hold). */
     public boolean beyondEnvelope(RateRatioEvidence evidence) {
         double estimate = estimatedDispersion(evidence);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.function.Predicate;
 import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.statistics.distribution.PoissonDistribution;
 import org.junit.jupiter.api.Test;
 
 /** Seeded simulations of the rate-ratio test under continuous monitoring (one look per simulated minute). */
@@ -116,6 +117,45 @@ class RateRatioSimulationTest {
                 "drifting rates (long-run CV² 1 per version): learned allowance median %.2f, quartiles %.2f–%.2f%n",
                 median, allowances[runs / 4], allowances[3 * runs / 4]);
         assertThat(median).isBetween(0.55, 1.5);
+    }
+
+    /**
+     * What a plan reports before the rollout: the baseline's long-run CV learned from its hour alone, for a rate that
+     * drifts (CV 50%, correlation 0.6: long-run CV 1) and for one that only jitters (CV 50%: long-run CV 0.5). The
+     * drift must read as more than the envelope's 50% and the jitter as about the jitter, however short the hour.
+     */
+    @Test
+    void theBaselinesLongRunWanderIsLearnedFromItsHourAlone() {
+        int runs = 300;
+        UniformRandomProvider rng = Sequential.rng(137);
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        double[] drifting = new double[runs];
+        double[] jittering = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            drifting[r] = longRunOfAnHour(test, new DriftingRate(0.5, 0.6, rng), rng);
+            jittering[r] = longRunOfAnHour(test, new DriftingRate(0.5, 0, rng), rng);
+        }
+        Arrays.sort(drifting);
+        Arrays.sort(jittering);
+        System.out.printf(
+                "baseline's hour, long-run CV: drifting median %.2f (quartiles %.2f–%.2f), jittering median %.2f%n",
+                drifting[runs / 2], drifting[runs / 4], drifting[3 * runs / 4], jittering[runs / 2]);
+        assertThat(drifting[runs / 2]).isBetween(0.7, 1.3);
+        assertThat(drifting[runs / 4]).isGreaterThan(0.5);
+        assertThat(jittering[runs / 2]).isBetween(0.4, 0.65);
+    }
+
+    /** An hour of the baseline alone at 800 req/s, 1% bad, its rate times {@code rate}'s factors. */
+    private static double longRunOfAnHour(RateRatioTest test, DriftingRate rate, UniformRandomProvider rng) {
+        RateRatioEvidence evidence = test.empty();
+        for (int i = 0; i < 60; i++) {
+            double total = 800 * 60;
+            double bad = PoissonDistribution.of(total * 0.01 * rate.next())
+                    .createSampler(rng)
+                    .sample();
+            evidence = test.learnBaseline(evidence, bad, total);
+        }
+        return test.baselineLongRunDispersion(evidence);
     }
 
     /** A version's factor on its rate, minute by minute: log-normal with mean 1, its logarithm AR(1). */
