@@ -139,11 +139,18 @@ final class DemoCommand extends CommandBase {
         RolloutState end = result.end();
         o.println();
         o.println("Outcome: " + end.phase() + (end.reason() == null ? "" : " — " + end.reason()));
-        o.println(
-                result.asExpected()
-                        ? "That is how the " + result.scenario().spelling() + " scenario should end."
-                        : "NOT as expected: the " + result.scenario().spelling() + " scenario should end "
-                                + result.scenario().expected());
+        if (result.notShownHealthy()) {
+            o.println("Not promoted, which can happen on " + result.traffic().name() + " traffic: the stage could not"
+                    + " show within its maxBake that the candidate is healthy, and the policy's onInconclusive:"
+                    + " rollback rolled it back. A pass needs evidence; where rates wander this much, a stage needs"
+                    + " more time or traffic (docs/statistics.md, \"What traffic a policy needs\").");
+        } else {
+            o.println(
+                    result.asExpected()
+                            ? "That is how the " + result.scenario().spelling() + " scenario should end."
+                            : "NOT as expected: the " + result.scenario().spelling() + " scenario should end "
+                                    + result.scenario().expected());
+        }
         o.println("The simulator now routes " + result.split().baseline() + " "
                 + (100 - result.split().canaryWeight()) + "% / "
                 + result.split().canary() + " " + result.split().canaryWeight() + "%.");

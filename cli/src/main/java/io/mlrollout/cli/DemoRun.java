@@ -1,6 +1,7 @@
 package io.mlrollout.cli;
 
 import io.mlrollout.core.analysis.BaselineHistory;
+import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.Report;
@@ -17,6 +18,7 @@ import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEngine;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
+import io.mlrollout.core.rollout.StageSummary;
 import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
 import io.mlrollout.core.signoff.Identity;
@@ -137,11 +139,35 @@ final class DemoRun {
     /** A model minute in the real-time demo: its policy's 5 s interval, so its two-minute rollout sees the model vary. */
     private static final Duration REAL_TIME_TRAFFIC_MINUTE = Duration.ofSeconds(5);
 
-    /** How the run ended, and where its files are. */
+    /** How the run ended under which traffic, and where its files are. */
     record Result(
-            Scenario scenario, RolloutState end, Split split, RolloutFiles files, long evidenceLines, String head) {
+            Scenario scenario,
+            TrafficModel traffic,
+            RolloutState end,
+            Split split,
+            RolloutFiles files,
+            long evidenceLines,
+            String head) {
+
+        /** As the scenario expects, or {@link #notShownHealthy}: an honest end on traffic that wanders. */
         boolean asExpected() {
-            return end.phase() == scenario.expected();
+            return end.phase() == scenario.expected() || notShownHealthy();
+        }
+
+        /**
+         * A candidate that should be promoted was rolled back because a stage stayed inconclusive (no stage failed) on
+         * traffic other than independent Poisson minutes: where rates wander, a stage at the demo's traffic may not
+         * gather the evidence a pass needs within its maxBake, and the policy's {@code onInconclusive: rollback} then
+         * applies. A pass needs evidence, so that is the judge working, not a false rollback.
+         */
+        boolean notShownHealthy() {
+            List<StageSummary> stages = end.stages();
+            return scenario.expected() == Phase.PROMOTED
+                    && !traffic.name().equals(DEFAULT_TRAFFIC)
+                    && end.phase() == Phase.ROLLED_BACK
+                    && !stages.isEmpty()
+                    && stages.get(stages.size() - 1).verdict() == Verdict.INCONCLUSIVE
+                    && stages.stream().noneMatch(stage -> stage.verdict() == Verdict.FAIL);
         }
     }
 
@@ -256,7 +282,8 @@ final class DemoRun {
             files.saveState(end, head);
             files.writeReport(head, policy);
             out.println(LogLines.PREFIX + "evidence " + files.evidence() + ": " + head.describe());
-            return new Result(scenario, end, simulator.split(), files, evidence.lines(), evidence.head());
+            return new Result(
+                    scenario, options.traffic(), end, simulator.split(), files, evidence.lines(), evidence.head());
         }
     }
 

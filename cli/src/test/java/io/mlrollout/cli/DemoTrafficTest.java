@@ -62,6 +62,54 @@ class DemoTrafficTest {
     }
 
     @Test
+    void aHealthyCandidateThatProductionTrafficLeavesUnprovenIsRolledBackAsInconclusiveAndTheDemoSaysWhy() {
+        Cli.Result run = Cli.run(
+                Environment.system(),
+                "demo",
+                "--traffic",
+                "production",
+                "--fast",
+                "--out",
+                dir.resolve("production").toString());
+
+        // seed 42: stage 1 cannot show the healthy candidate below 2x within its maxBake, and nothing failed
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out())
+                .contains("Outcome: ROLLED_BACK — stage 1 was inconclusive")
+                .doesNotContain("FAIL")
+                .contains("Not promoted, which can happen on production traffic")
+                .doesNotContain("NOT as expected");
+    }
+
+    @Test
+    void onlyTrafficThatWandersExcusesAHealthyCandidateLeftUnproven() throws Exception {
+        DemoRun.Result production = DemoRun.run(
+                new DemoRun.Options(
+                        Scenario.HEALTHY,
+                        0,
+                        dir.resolve("unproven"),
+                        42,
+                        START,
+                        Optional.empty(),
+                        TrafficModel.named("production")),
+                new PrintWriter(new StringWriter(), true));
+        assertThat(production.end().phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(production.notShownHealthy()).isTrue();
+
+        // the same end on Poisson minutes, where a stage at this traffic has the evidence, is not as expected
+        DemoRun.Result poisson = new DemoRun.Result(
+                production.scenario(),
+                TrafficModel.named("poisson"),
+                production.end(),
+                production.split(),
+                production.files(),
+                production.evidenceLines(),
+                production.head());
+        assertThat(poisson.notShownHealthy()).isFalse();
+        assertThat(poisson.asExpected()).isFalse();
+    }
+
+    @Test
     void anUnknownModelIsRefusedByNameWithTheKnownOnes() {
         Cli.Result run = Cli.run(
                 Environment.system(),
