@@ -26,7 +26,7 @@ import org.apache.commons.statistics.distribution.PoissonDistribution;
  * <p>Nothing is approximated by a formula: each stage and ratio metric is simulated with the very tests the
  * {@link Judge} runs for that metric (its share of the budget, the envelope, the horizon, {@code minRequests}), fed
  * Poisson bad counts whose rate wanders from interval to interval with the CV the baseline showed (a gamma factor per
- * version and interval). The plan reports the 95th percentile of the time to decide over seeded runs. Each stage is
+ * version and interval), or with its long-run CV when it drifts. The plan reports the 95th percentile of the time to decide over seeded runs. Each stage is
  * simulated from nothing, although the judge carries evidence over from earlier stages: later stages are planned
  * conservatively. Quantile, value and distribution metrics, and ratio metrics with an absolute bound only, are not
  * planned.
@@ -197,7 +197,7 @@ public final class Planner {
                     upTo);
         }
         RatioJudge ratio = judge.ratioJudge(metric.name()).orElseThrow();
-        double cv = Double.isNaN(traffic.wanderCv()) ? policy.analysis().maxDispersion() : traffic.wanderCv();
+        double cv = simulatedWander(traffic, policy.analysis().maxDispersion());
         StageSimulation simulation = new StageSimulation(ratio, traffic, stage, cv, horizon);
         long seed = 1_000_003L * (s + 1) + 7919L * m;
         Optional<Duration> toCatch =
@@ -205,6 +205,20 @@ public final class Planner {
         Optional<Duration> toRuleOut = simulation.percentile(seed + 1, 1, false).map(interval::multipliedBy);
         return new Row(
                 s + 1, stage, metric.name(), Optional.empty(), canaryPerMinute, regression, toCatch, toRuleOut, upTo);
+    }
+
+    /**
+     * The CV of the independent wander a stage is simulated with: the baseline's interval-to-interval wander, or its
+     * long-run wander when it drifts, since a drift weighs over a stage as independent wander of that size would (the
+     * judge learns the drift and allows for it); the envelope when neither is known.
+     */
+    static double simulatedWander(BaselineTraffic traffic, double maxDispersion) {
+        double wander = traffic.wanderCv();
+        double longRun = traffic.longRunCv();
+        if (Double.isNaN(wander)) {
+            return Double.isNaN(longRun) ? maxDispersion : longRun;
+        }
+        return Double.isNaN(longRun) ? wander : Math.max(wander, longRun);
     }
 
     private static Optional<String> whyNotPlanned(MetricSpec metric, BaselineTraffic traffic) {

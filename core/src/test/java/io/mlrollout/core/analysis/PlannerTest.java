@@ -114,6 +114,25 @@ class PlannerTest {
         assertThat(plan.warnings())
                 .anySatisfy(w -> assertThat(w).startsWith("errors: the baseline's bad rate drifts"))
                 .noneSatisfy(w -> assertThat(w).startsWith("errors: the baseline's bad rate wanders"));
+
+        // a stage on the drifting baseline is planned as the judge will meet it: slower than on one that only jitters
+        // as much from interval to interval (at ten times the traffic, so that both decide within the plan's horizon)
+        BaselineTraffic busyDrift = new BaselineTraffic(100_000, 1000, traffic.wanderCv(), 240, traffic.longRunCv());
+        BaselineTraffic busyJitter = new BaselineTraffic(100_000, 1000, traffic.wanderCv(), 240, traffic.wanderCv());
+        assertThat(Planner.simulatedWander(busyDrift, 0.5)).isEqualTo(traffic.longRunCv());
+        assertThat(Planner.simulatedWander(busyJitter, 0.5)).isEqualTo(traffic.wanderCv());
+        Planner.Row drift = secondStageErrors(new Planner(POLICY, 50).plan(Map.of("errors", busyDrift)));
+        Planner.Row jitter = secondStageErrors(new Planner(POLICY, 50).plan(Map.of("errors", busyJitter)));
+        assertThat(jitter.toCatch()).isPresent();
+        assertThat(drift.toCatch().orElse(drift.simulatedUpTo()))
+                .isGreaterThan(jitter.toCatch().orElseThrow());
+    }
+
+    private static Planner.Row secondStageErrors(Planner.Plan plan) {
+        return plan.rows().stream()
+                .filter(row -> row.stageNumber() == 2 && row.metric().equals("errors"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static double normal(UniformRandomProvider rng) {
