@@ -137,12 +137,7 @@ public final class Planner {
      * what the judge will allow for; empty otherwise.
      */
     public static String longRun(BaselineTraffic traffic) {
-        double longRun = traffic.longRunCv();
-        double wander = traffic.wanderCv();
-        if (Double.isNaN(longRun) || !(longRun > (Double.isNaN(wander) ? 0 : wander) + DRIFT_SHOWN)) {
-            return "";
-        }
-        return ", drifting: long-run CV " + Format.percent(longRun);
+        return drifts(traffic) ? ", drifting: long-run CV " + Format.percent(traffic.longRunCv()) : "";
     }
 
     /** "48 min", "30 s": how the plan prints a time. */
@@ -209,16 +204,23 @@ public final class Planner {
 
     /**
      * The CV of the independent wander a stage is simulated with: the baseline's interval-to-interval wander, or its
-     * long-run wander when it drifts, since a drift weighs over a stage as independent wander of that size would (the
-     * judge learns the drift and allows for it); the envelope when neither is known.
+     * long-run wander when it {@linkplain #drifts drifts}, since a drift weighs over a stage as independent wander of
+     * that size would (the judge learns the drift and allows for it); the envelope when the wander is unknown.
      */
     static double simulatedWander(BaselineTraffic traffic, double maxDispersion) {
-        double wander = traffic.wanderCv();
-        double longRun = traffic.longRunCv();
-        if (Double.isNaN(wander)) {
-            return Double.isNaN(longRun) ? maxDispersion : longRun;
+        if (drifts(traffic)) {
+            return traffic.longRunCv();
         }
-        return Double.isNaN(longRun) ? wander : Math.max(wander, longRun);
+        return Double.isNaN(traffic.wanderCv()) ? maxDispersion : traffic.wanderCv();
+    }
+
+    /**
+     * Whether the baseline's long-run wander exceeds its interval-to-interval wander by more than {@link #DRIFT_SHOWN}
+     * of CV: more than a short series shows by chance.
+     */
+    static boolean drifts(BaselineTraffic traffic) {
+        double wander = Double.isNaN(traffic.wanderCv()) ? 0 : traffic.wanderCv();
+        return traffic.longRunCv() > wander + DRIFT_SHOWN;
     }
 
     private static Optional<String> whyNotPlanned(MetricSpec metric, BaselineTraffic traffic) {
