@@ -1,7 +1,6 @@
 package io.mlrollout.core.analysis;
 
 import io.mlrollout.core.analysis.stats.MixturePrior;
-import io.mlrollout.core.analysis.stats.RateRatioEvidence;
 import io.mlrollout.core.analysis.stats.RateRatioTest;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
@@ -92,11 +91,7 @@ public record BaselineTraffic(
     /** What the margin test learns from these intervals about the baseline's long-run wander (its θ0 plays no part). */
     private static double longRunCv(List<Reading.Counts> withTraffic, double maxDispersion) {
         RateRatioTest test = new RateRatioTest(1, 0.5, MixturePrior.calibrated(), maxDispersion);
-        RateRatioEvidence learned = test.empty();
-        for (Reading.Counts interval : withTraffic) {
-            learned = test.learnBaseline(learned, interval.bad(), interval.total());
-        }
-        return test.baselineLongRunDispersion(learned);
+        return test.baselineLongRunDispersion(RatioJudge.learnedFrom(test, test.empty(), withTraffic));
     }
 
     /** The baseline's bad fraction, NaN without traffic. */

@@ -26,10 +26,10 @@ import org.apache.commons.statistics.distribution.PoissonDistribution;
  * <p>Nothing is approximated by a formula: each stage and ratio metric is simulated with the very tests the
  * {@link Judge} runs for that metric (its share of the budget, the envelope, the horizon, {@code minRequests}), fed
  * Poisson bad counts whose rate wanders from interval to interval with the CV the baseline showed (a gamma factor per
- * version and interval), or with its long-run CV when it drifts. The plan reports the 95th percentile of the time to decide over seeded runs. Each stage is
- * simulated from nothing, although the judge carries evidence over from earlier stages: later stages are planned
- * conservatively. Quantile, value and distribution metrics, and ratio metrics with an absolute bound only, are not
- * planned.
+ * version and interval), or with its long-run CV when it drifts. The plan reports the 95th percentile of the time to
+ * decide over seeded runs. Each stage is simulated from nothing, although the judge carries evidence over from earlier
+ * stages: later stages are planned conservatively. Quantile, value and distribution metrics, and ratio metrics with an
+ * absolute bound only, are not planned.
  */
 public final class Planner {
 

@@ -119,14 +119,8 @@ final class RatioJudge implements MetricJudge {
         if (relative == null || history.isEmpty()) {
             return r;
         }
-        RateRatioEvidence learned = r.relative();
-        for (Reading.Counts interval : history) {
-            if (interval.total() > 0) {
-                learned = relative.learnBaseline(learned, interval.bad(), interval.total());
-            }
-        }
         return new Ratio(
-                learned,
+                learnedFrom(relative, r.relative(), history),
                 r.absolute(),
                 r.ruleOut(),
                 r.stage(),
@@ -134,6 +128,17 @@ final class RatioJudge implements MetricJudge {
                 r.watchRelative(),
                 r.watchAbsolute(),
                 r.consecutiveNoData());
+    }
+
+    /** {@code evidence} after what {@code test} learns from the baseline's intervals with traffic, oldest first. */
+    static RateRatioEvidence learnedFrom(RateRatioTest test, RateRatioEvidence evidence, List<Reading.Counts> history) {
+        RateRatioEvidence learned = evidence;
+        for (Reading.Counts interval : history) {
+            if (interval.total() > 0) {
+                learned = test.learnBaseline(learned, interval.bad(), interval.total());
+            }
+        }
+        return learned;
     }
 
     @Override
