@@ -78,17 +78,18 @@ sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, Distr
     }
 
     /**
-     * Said of a count test's look when {@code what} (the rates, the slow shares) wander or drift more than the test
-     * allows for, so the guarantee may not hold; empty otherwise.
+     * Said of a count test's look when {@code what} (the rates, the slow shares) wander or drift beyond the envelope,
+     * where the test allows for the wander it has seen but the guarantee is not proven; empty otherwise.
      */
     static String envelopeNote(String what, RateRatioTest test, RateRatioEvidence evidence) {
         if (test == null || evidence == null || !test.beyondEnvelope(evidence)) {
             return "";
         }
-        return " [" + what + " wander or drift more than the test allows for (long-run CV about "
+        return " [" + what + " wander or drift beyond the envelope (long-run CV about "
                 + Format.percent(test.estimatedDispersion(evidence)) + " against analysis.maxDispersion "
                 + Format.percent(test.maxDispersion())
-                + "): false rollbacks may exceed the budget; raise maxDispersion]";
+                + "): the test allows for the wander it has seen, but false rollbacks may exceed the budget;"
+                + " raise maxDispersion]";
     }
 
     static Double finiteOrNull(double value) {

@@ -78,9 +78,11 @@ class SliceSimulationTest {
                 "sliced %s 3x errors in ap-south: %d of %d failed, %d inconclusive, %d passed%n",
                 model.name(), outcomes[0], RUNS, outcomes[1], outcomes[2]);
         assertThat(outcomes[2] / (double) RUNS).as("passed").isLessThanOrEqualTo(tolerance(0.01));
-        // 73–98% are caught within maxBake: the rest are inconclusive, since a tenth of the traffic wandering at the
-        // envelope (and a drift learned from the baseline) needs more than 20 minutes to show a tripling
-        assertThat(outcomes[0] / (double) RUNS).as("failed").isGreaterThanOrEqualTo(0.7);
+        // 63–100% are caught within maxBake: the rest are inconclusive, since a tenth of the traffic wandering at the
+        // envelope (and a drift learned from the baseline) needs more than 20 minutes to show a tripling. The 63% is
+        // overdispersed, whose wander sits at the envelope, so half its runs show more and are allowed for it (73%
+        // while the allowance could not exceed the envelope)
+        assertThat(outcomes[0] / (double) RUNS).as("failed").isGreaterThanOrEqualTo(0.6);
     }
 
     /** {failed, inconclusive, passed} over {@link #RUNS} seeded canaries. */

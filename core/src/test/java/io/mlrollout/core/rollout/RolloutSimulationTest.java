@@ -127,7 +127,7 @@ class RolloutSimulationTest {
                 failed++;
                 flagged += h.events(RolloutEvent.Looked.class).stream()
                                 .anyMatch(look -> look.metrics().stream()
-                                        .anyMatch(m -> m.explanation().contains("drift more than the test allows")))
+                                        .anyMatch(m -> m.explanation().contains("drift beyond the envelope")))
                         ? 1
                         : 0;
             }

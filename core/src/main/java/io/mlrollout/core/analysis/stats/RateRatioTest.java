@@ -20,8 +20,9 @@ package io.mlrollout.core.analysis.stats;
  * no single interval (a burst) carries more than a quarter of the evidence a rejection needs. The factor is computed
  * from what was known before the interval: the bad events the interval's traffic should bring at the pooled rate so
  * far (an upper bound), and c the smaller of the policy's envelope and an upper confidence bound on the dispersion
- * learned from the earlier intervals' residuals. The interval's own counts never set its factor: a factor that shrank
- * when the baseline happened to be quiet would turn quiet minutes into evidence.
+ * learned from the earlier intervals' residuals; once five intervals' residuals show more wander than the envelope,
+ * c is at least what they show. The interval's own counts never set its factor: a factor that shrank when the baseline
+ * happened to be quiet would turn quiet minutes into evidence.
  *
  * <p><b>Guarantee.</b> With c = 0 (no wandering) every product is a non-negative supermartingale under H0 and Ville's
  * inequality bounds the chance that the mixture ever reaches 1/α by α, over any number of looks and any stopping. With
@@ -36,8 +37,9 @@ package io.mlrollout.core.analysis.stats;
  * makes neighbours look anti-correlated (the previous count is part of the rate): {@link DriftAllowance} undoes the
  * first, the sums take the second out, and a baseline burst is clipped before it can swell the variance.
  *
- * <p><b>Limits.</b> Rates that wander more than the envelope (estimate it with {@link #estimatedDispersion}) inflate
- * the evidence. ρ is learned from the baseline's hour before the rollout ({@link #learnBaseline}, when the plan could
+ * <p><b>Limits.</b> Rates that wander more than the envelope (estimate it with {@link #estimatedDispersion}) are
+ * allowed for by what the residuals show, an estimate rather than a bound, and before five intervals not at all, so
+ * they may still inflate the evidence (at a CV of 100% the simulations reject at about α). ρ is learned from the baseline's hour before the rollout ({@link #learnBaseline}, when the plan could
  * read it) and the rollout's intervals, so in some rollouts it still comes out low by chance and the drift is
  * under-allowed for there; a candidate that drifts while the baseline does not is not seen as drifting. Counts may be
  * fractional, as Prometheus' {@code increase()} extrapolates; counts scaled up by c &gt; 1 overstate the evidence by
@@ -329,7 +331,9 @@ public final class RateRatioTest {
 
     /**
      * The squared CV the next interval is tempered with: the envelope, or the learned upper bound once enough
-     * intervals were seen, whichever is smaller.
+     * intervals were seen, whichever is smaller; but never less than the wander the residuals show once they show it
+     * beyond the envelope. Capping at the envelope there would temper minutes by less than they are seen to wander
+     * and turn that wander into evidence (a tail threshold's share of slow requests under drifting latency).
      */
     private double dispersionForNext(RateRatioEvidence evidence) {
         double envelope = maxDispersion * maxDispersion;
@@ -339,8 +343,16 @@ public final class RateRatioTest {
         double upper =
                 (evidence.residuals() + 3 * Math.sqrt(evidence.squaredResiduals() + 2.0 * evidence.residualIntervals()))
                         / evidence.residualWeight();
-        double perInterval = Math.min(envelope, Math.max(0, upper));
+        double ceiling = evidence.residualIntervals() < MIN_REPORTING_INTERVALS
+                ? envelope
+                : Math.max(envelope, observedDispersion(evidence));
+        double perInterval = Math.min(ceiling, Math.max(0, upper));
         return perInterval * persistence(evidence, perInterval);
+    }
+
+    /** The per-interval squared CV the residuals so far point to (a moment estimate), at least 0. */
+    private static double observedDispersion(RateRatioEvidence evidence) {
+        return Math.max(0, evidence.residuals() / evidence.residualWeight());
     }
 
     /**
@@ -362,7 +374,7 @@ public final class RateRatioTest {
         if (evidence.residualIntervals() < MIN_REPORTING_INTERVALS || evidence.residualWeight() <= 0) {
             return Double.NaN;
         }
-        double perInterval = Math.max(0, evidence.residuals() / evidence.residualWeight());
+        double perInterval = observedDispersion(evidence);
         return Math.sqrt(perInterval * persistence(evidence, perInterval));
     }
 
@@ -383,7 +395,7 @@ public final class RateRatioTest {
                 perInterval * serial.persistence(MAX_PERSISTENCE, RECENT_DECAY, perInterval, MIN_LEARNING_INTERVALS));
     }
 
-    /** Whether the rates wander or drift more than the envelope allows for (so the guarantee may not hold). */
+    /** Whether the rates wander or drift beyond the envelope (so the guarantee may not hold). */
     public boolean beyondEnvelope(RateRatioEvidence evidence) {
         double estimate = estimatedDispersion(evidence);
         return !Double.isNaN(estimate) && estimate > Math.max(maxDispersion, 0.05);
