@@ -78,7 +78,7 @@ public final class RateRatioTest {
     /** Standard deviations (of the envelope's wander) beyond which a baseline residual counts as a burst, not drift. */
     private static final double BURST_CLIP = 3;
 
-    /** Intervals of residuals before an estimate beyond the envelope is reported. */
+    /** Intervals of residuals before an estimate beyond the envelope is reported and allowed for. */
     private static final int MIN_REPORTING_INTERVALS = 5;
 
     private final double theta0;
