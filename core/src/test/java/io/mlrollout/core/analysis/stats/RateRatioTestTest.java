@@ -197,6 +197,29 @@ class RateRatioTestTest {
     }
 
     /**
+     * Canary minutes that swing between a fifth and twice the baseline's rate wander far beyond the 50% envelope: for
+     * four intervals the allowance stays within the envelope, and from the fifth it is what the residuals show (the
+     * steady baseline adds no drift), well beyond the envelope.
+     */
+    @Test
+    void wanderBeyondTheEnvelopeIsAllowedForFromTheFifthInterval() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        double envelope = RateRatioTest.DEFAULT_MAX_DISPERSION * RateRatioTest.DEFAULT_MAX_DISPERSION;
+        RateRatioEvidence evidence = test.empty();
+        for (int i = 0; i <= 4; i++) {
+            evidence = test.add(evidence, i % 2 == 0 ? 20 : 200, 10_000, 100, 10_000);
+        }
+        assertThat(evidence.residualIntervals()).isEqualTo(4);
+        assertThat(test.dispersionAllowance(evidence)).isLessThanOrEqualTo(envelope);
+
+        evidence = test.add(evidence, 200, 10_000, 100, 10_000);
+        double shown = test.estimatedDispersion(evidence);
+        assertThat(shown).isGreaterThan(2 * RateRatioTest.DEFAULT_MAX_DISPERSION);
+        assertThat(test.dispersionAllowance(evidence)).isCloseTo(shown * shown, within(1e-9));
+        assertThat(test.beyondEnvelope(evidence)).isTrue();
+    }
+
+    /**
      * The baseline's hour before the rollout teaches the test only how the baseline drifts: no evidence, no counts of
      * the stage. A drifting hour tempers the first minutes of the rollout more than a steady one does.
      */
