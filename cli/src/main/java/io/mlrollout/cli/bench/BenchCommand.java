@@ -98,6 +98,14 @@ public final class BenchCommand implements Callable<Integer> {
     private String buckets;
 
     @Option(
+            names = "--quantile",
+            paramLabel = "Q",
+            defaultValue = "0.99",
+            description = "The latency quantile every judge's latency metric reads, e.g. 0.95 for the p95; the latency"
+                    + " scenarios and our policies are named after it (default: ${DEFAULT-VALUE}).")
+    private double quantile;
+
+    @Option(
             names = "--traffic",
             paramLabel = "MODEL[,MODEL...]",
             split = ",",
@@ -160,6 +168,12 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--threads: must be at least 1, got " + workers);
         }
+        if (!(quantile >= Benchmark.MIN_QUANTILE && quantile < 1)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--quantile: must be at least " + Formats.number(Benchmark.MIN_QUANTILE) + " and below 1 (the"
+                            + " latency metrics judge the slow side), got " + Formats.number(quantile));
+        }
         List<TrafficModel> models = new ArrayList<>();
         for (String name : traffic == null ? List.<String>of() : traffic) {
             try {
@@ -189,10 +203,11 @@ public final class BenchCommand implements Callable<Integer> {
                 seed,
                 workers,
                 models,
-                allScenarios ? Scenario.all() : Scenario.defaults(),
+                allScenarios ? Scenario.all(quantile) : Scenario.defaults(quantile),
                 BenchSetup.CANARY_RATES,
                 slowThresholdMs,
-                layout);
+                layout,
+                quantile);
         Instant started = Instant.now();
         Benchmark.Results results = Benchmark.run(settings, line -> {
             synchronized (console) {
@@ -209,12 +224,13 @@ public final class BenchCommand implements Callable<Integer> {
         write(out.resolve("judges.svg"), ResultsChart.svg(results));
         console.printf(
                 Locale.ROOT,
-                "%n%d runs per cell, seed %d, traffic %s, %s buckets, slow requests over %s ms, %d thread(s), %d s."
-                        + " Wrote judges.md, judges.csv, judges.svg to %s%n",
+                "%n%d runs per cell, seed %d, traffic %s, %s buckets, latency %s, slow requests over %s ms, %d"
+                        + " thread(s), %d s. Wrote judges.md, judges.csv, judges.svg to %s%n",
                 effectiveRuns,
                 seed,
                 String.join(",", models.stream().map(TrafficModel::name).toList()),
                 layout.name(),
+                BenchSetup.quantileName(quantile),
                 Formats.number(slowThresholdMs),
                 workers,
                 took.toSeconds(),

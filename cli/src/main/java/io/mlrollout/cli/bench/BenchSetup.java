@@ -53,8 +53,8 @@ final class BenchSetup {
 
     static final double LATENCY_SIGMA = 0.5;
 
-    /** The quantile the latency metric reads. */
-    static final double QUANTILE = 0.99;
+    /** The quantile the latency metric reads unless {@code --quantile} says otherwise. */
+    static final double DEFAULT_QUANTILE = 0.99;
 
     /**
      * Minute-to-minute load variation that slows or speeds both versions alike: every request's latency in a minute is
@@ -97,8 +97,15 @@ final class BenchSetup {
     private static final String ERRORS_METRIC =
             "  - {name: " + ERRORS + ", kind: ratio, preset: istio-errors, maxIncrease: 10%, critical: true}";
 
-    private static final String LATENCY_METRIC =
-            "  - {name: " + LATENCY + ", kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 5%}";
+    private static String latencyMetric(double quantile) {
+        return "  - {name: " + LATENCY + ", kind: quantile, preset: istio-latency, quantile: "
+                + Formats.number(quantile) + ", maxIncrease: 5%}";
+    }
+
+    /** How tables name the latency quantile: p99 for 0.99, p95 for 0.95. */
+    static String quantileName(double quantile) {
+        return "p" + Formats.number(100 * quantile);
+    }
 
     /**
      * The slow-requests metric as DESIGN §5 writes it: the share of requests over the threshold may grow by 20%. At
@@ -111,7 +118,7 @@ final class BenchSetup {
     }
 
     /** The shipped judge's policy with the p99 metric alone, parsed by the real parser. */
-    static final String POLICY = policyText(List.of(ERRORS_METRIC, LATENCY_METRIC));
+    static final String POLICY = policyText(List.of(ERRORS_METRIC, latencyMetric(DEFAULT_QUANTILE)));
 
     private static String policyText(List<String> metrics) {
         List<String> lines = new ArrayList<>(List.of(
@@ -133,9 +140,19 @@ final class BenchSetup {
         return parse(POLICY);
     }
 
+    /** The policy with the latency metric at {@code quantile} alone. */
+    static Policy policy(double quantile) {
+        return parse(policyText(List.of(ERRORS_METRIC, latencyMetric(quantile))));
+    }
+
     /** The policy with the slow-requests metric (over {@code thresholdMs}) next to the p99, as DESIGN §5 lists them. */
     static Policy policyWithSlowRequests(double thresholdMs) {
-        return parse(policyText(List.of(ERRORS_METRIC, slowRequestsMetric(thresholdMs), LATENCY_METRIC)));
+        return policyWithSlowRequests(thresholdMs, DEFAULT_QUANTILE);
+    }
+
+    /** The same with the latency metric at {@code quantile}. */
+    static Policy policyWithSlowRequests(double thresholdMs, double quantile) {
+        return parse(policyText(List.of(ERRORS_METRIC, slowRequestsMetric(thresholdMs), latencyMetric(quantile))));
     }
 
     private static Policy parse(String text) {

@@ -22,6 +22,9 @@ import java.util.function.Consumer;
 final class Benchmark {
 
     /** Keeps the threshold calibration's streams apart from the judged ones. */
+    /** The lowest latency quantile the benchmark reads: its latency metrics judge the slow side of the distribution. */
+    static final double MIN_QUANTILE = 0.5;
+
     private static final long CALIBRATION_STREAMS = 0x5EEDCA1BL;
 
     /** Keeps the Kayenta tuning's streams apart from the judged ones and from the threshold calibration's. */
@@ -37,6 +40,7 @@ final class Benchmark {
      * @param threads cells run in parallel
      * @param slowThresholdMs the latency above which a request counts as slow, for the slow-requests metric
      * @param layout the latency buckets every minute is drawn in
+     * @param quantile the latency quantile every judge's latency metric reads (0.99: the p99)
      */
     record Settings(
             int runs,
@@ -47,9 +51,34 @@ final class Benchmark {
             List<Scenario> scenarios,
             List<Double> rates,
             double slowThresholdMs,
-            LatencyLayout layout) {
+            LatencyLayout layout,
+            double quantile) {
 
-        /** With Istio's buckets. */
+        /** With the p99. */
+        Settings(
+                int runs,
+                int calibrationRuns,
+                long seed,
+                int threads,
+                List<TrafficModel> models,
+                List<Scenario> scenarios,
+                List<Double> rates,
+                double slowThresholdMs,
+                LatencyLayout layout) {
+            this(
+                    runs,
+                    calibrationRuns,
+                    seed,
+                    threads,
+                    models,
+                    scenarios,
+                    rates,
+                    slowThresholdMs,
+                    layout,
+                    BenchSetup.DEFAULT_QUANTILE);
+        }
+
+        /** With Istio's buckets and the p99. */
         Settings(
                 int runs,
                 int calibrationRuns,
@@ -80,6 +109,10 @@ final class Benchmark {
             if (!layout.hasBound(slowThresholdMs)) {
                 throw new IllegalArgumentException("slowThresholdMs must be a bucket bound of the " + layout.name()
                         + " layout, got " + slowThresholdMs);
+            }
+            if (!(quantile >= MIN_QUANTILE && quantile < 1)) {
+                throw new IllegalArgumentException(
+                        "quantile must be at least " + MIN_QUANTILE + " and below 1, got " + quantile);
             }
             if (models.isEmpty()) {
                 throw new IllegalArgumentException("models must name at least one traffic model");
@@ -128,8 +161,8 @@ final class Benchmark {
             List<Callable<KayentaTuning>> tuning = new ArrayList<>();
             for (TrafficModel model : settings.models()) {
                 for (double rate : settings.rates()) {
-                    RolloutGenerator generator =
-                            new RolloutGenerator(model, rate, settings.slowThresholdMs(), settings.layout());
+                    RolloutGenerator generator = new RolloutGenerator(
+                            model, rate, settings.slowThresholdMs(), settings.layout(), settings.quantile());
                     long level =
                             Seeds.of(Double.doubleToLongBits(rate), model.name().hashCode());
                     levels.add(new Level(model.name(), rate));
@@ -151,8 +184,8 @@ final class Benchmark {
             List<TrafficCalibration> calibrationList = results(calibrated);
             for (int i = 0; i < levels.size(); i++) {
                 calibrations.put(levels.get(i), calibrationList.get(i));
-                progress.accept(
-                        "calibrated " + describe(levels.get(i)) + ": " + Formats.describe(calibrationList.get(i)));
+                progress.accept("calibrated " + describe(levels.get(i)) + ": "
+                        + Formats.describe(calibrationList.get(i), settings.quantile()));
             }
             Map<Level, KayentaTuning> tunings = new LinkedHashMap<>();
             List<KayentaTuning> tuningList = results(tuned);
@@ -199,12 +232,13 @@ final class Benchmark {
             double rate,
             TrafficCalibration calibration,
             KayentaTuning tuning) {
-        RolloutGenerator model =
-                new RolloutGenerator(trafficModel, rate, settings.slowThresholdMs(), settings.layout());
+        RolloutGenerator model = new RolloutGenerator(
+                trafficModel, rate, settings.slowThresholdMs(), settings.layout(), settings.quantile());
         Contender[] contenders = Contender.values();
         RolloutJudge[] judges = new RolloutJudge[contenders.length];
         for (int j = 0; j < contenders.length; j++) {
-            judges[j] = contenders[j].judgeFor(scenario, calibration, tuning, settings.slowThresholdMs());
+            judges[j] = contenders[j].judgeFor(
+                    scenario, calibration, tuning, settings.slowThresholdMs(), settings.quantile());
         }
         int[][] decisions = new int[contenders.length][settings.runs()];
         long streams = Seeds.of(settings.seed(), Double.doubleToLongBits(rate));

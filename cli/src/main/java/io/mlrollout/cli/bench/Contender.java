@@ -20,17 +20,27 @@ enum Contender {
         return label;
     }
 
+    /** The label when the latency metrics read {@code quantile}: "ours (p95 only)" for 0.95. */
+    String label(double quantile) {
+        return label.replace(BenchSetup.quantileName(BenchSetup.DEFAULT_QUANTILE), BenchSetup.quantileName(quantile));
+    }
+
     /**
      * A fresh judge for one cell; judges are confined to the thread that runs the cell.
      *
      * @param kayentaTuning the schedule of the tuned Kayenta-style judge at this traffic
      * @param slowThresholdMs the threshold of our slow-requests metric
+     * @param quantile the quantile our latency metric reads (the other judges read the generator's)
      */
     RolloutJudge judgeFor(
-            Scenario scenario, TrafficCalibration calibration, KayentaTuning kayentaTuning, double slowThresholdMs) {
+            Scenario scenario,
+            TrafficCalibration calibration,
+            KayentaTuning kayentaTuning,
+            double slowThresholdMs,
+            double quantile) {
         return switch (this) {
-            case OURS_P99 -> new OurJudge(BenchSetup.policy());
-            case OURS -> new OurJudge(BenchSetup.policyWithSlowRequests(slowThresholdMs));
+            case OURS_P99 -> new OurJudge(BenchSetup.policy(quantile));
+            case OURS -> new OurJudge(BenchSetup.policyWithSlowRequests(slowThresholdMs, quantile));
             case KAYENTA -> new KayentaJudge(KayentaSchedule.EVERY_MINUTE);
             case KAYENTA_TUNED -> new KayentaJudge(kayentaTuning.schedule());
             case THRESHOLD -> new ThresholdJudge(calibration);

@@ -53,13 +53,14 @@ final class Formats {
         return String.format(Locale.ROOT, "%.2f", (double) ours / theirs);
     }
 
-    /** The calibration of one traffic level in words. */
-    static String describe(TrafficCalibration c) {
+    /** The calibration of one traffic level in words, its latency threshold on {@code quantile}. */
+    static String describe(TrafficCalibration c, double quantile) {
         return String.format(
                 Locale.ROOT,
-                "threshold judge: error ratio > %.2f%% or p99 > %.1f ms in %d minutes; clairvoyant: pooled log ratio"
+                "threshold judge: error ratio > %.2f%% or %s > %.1f ms in %d minutes; clairvoyant: pooled log ratio"
                         + " %.2f (errors) or %.2f (requests over %.0f ms) standard deviations above a candidate at the margin",
                 c.errorThreshold() * 100,
+                BenchSetup.quantileName(quantile),
                 c.latencyThreshold(),
                 ThresholdJudge.FAILED_CHECKS,
                 c.errorsNull().crossing(),

@@ -61,8 +61,8 @@ final class KayentaJudge implements RolloutJudge {
 
         private final double[] canaryErrors;
         private final double[] baselineErrors;
-        private final double[] canaryP99;
-        private final double[] baselineP99;
+        private final double[] canaryQuantile;
+        private final double[] baselineQuantile;
         private final long noiseSeed;
 
         Series(Traffic traffic) {
@@ -73,8 +73,8 @@ final class KayentaJudge implements RolloutJudge {
                 canaryErrors[i] = traffic.canaryErrorRatio(i);
                 baselineErrors[i] = traffic.baselineErrorRatio(i);
             }
-            canaryP99 = traffic.canaryP99();
-            baselineP99 = traffic.baselineP99();
+            canaryQuantile = traffic.canaryQuantile();
+            baselineQuantile = traffic.baselineQuantile();
             noiseSeed = Arrays.hashCode(traffic.canaryTotal());
         }
 
@@ -90,7 +90,9 @@ final class KayentaJudge implements RolloutJudge {
                             Arrays.copyOfRange(baselineErrors, from, to),
                             noise))
                     || failing(LATENCY.classify(
-                            Arrays.copyOfRange(canaryP99, from, to), Arrays.copyOfRange(baselineP99, from, to), noise));
+                            Arrays.copyOfRange(canaryQuantile, from, to),
+                            Arrays.copyOfRange(baselineQuantile, from, to),
+                            noise));
         }
 
         private static boolean failing(Classification metric) {

@@ -68,7 +68,7 @@ final class ResultsChart {
                         + results.settings().runs()
                         + " runs per cell, 60 one-minute looks at 25%, then a 10-minute watch at 90%, slow requests"
                         + " over " + Formats.number(results.settings().slowThresholdMs()) + " ms)");
-        legend(svg);
+        legend(svg, results.settings().quantile());
         for (int m = 0; m < models.size(); m++) {
             TrafficModel model = models.get(m);
             int top = TOP + m * blockHeight;
@@ -95,7 +95,7 @@ final class ResultsChart {
         return svg.toString();
     }
 
-    private static void legend(StringBuilder svg) {
+    private static void legend(StringBuilder svg, double quantile) {
         Contender[] contenders = Contender.values();
         for (int j = 0; j < contenders.length; j++) {
             int x = LEFT + (j % LEGEND_COLUMNS) * LEGEND_STEP;
@@ -106,7 +106,7 @@ final class ResultsChart {
                     x,
                     y,
                     COLOURS[j]));
-            text(svg, x + 18, y + 10, "start", 12, contenders[j].label());
+            text(svg, x + 18, y + 10, "start", 12, contenders[j].label(quantile));
         }
         // after the judges, in the next free place of the grid
         int x = LEFT + (contenders.length % LEGEND_COLUMNS) * LEGEND_STEP;
@@ -156,7 +156,14 @@ final class ResultsChart {
             double bx = x + (c.ordinal() * 2 + 0.5) * barWidth;
             double h = cell.rollbackRate() / scale * AA_HEIGHT;
             String value = Formats.percent(cell.rollbackRate());
-            bar(svg, bx, y + AA_HEIGHT - h, barWidth, h, c, "A/A, " + c.label() + ": " + value);
+            bar(
+                    svg,
+                    bx,
+                    y + AA_HEIGHT - h,
+                    barWidth,
+                    h,
+                    c,
+                    "A/A, " + c.label(results.settings().quantile()) + ": " + value);
             text(svg, bx + barWidth / 2, y + AA_HEIGHT - h - 4, "middle", 10, value);
         }
     }
@@ -187,7 +194,8 @@ final class ResultsChart {
                         barWidth,
                         h,
                         c,
-                        scenario.name() + ", " + c.label() + ": " + Formats.percent(cell.rollbackRate()));
+                        scenario.name() + ", " + c.label(results.settings().quantile()) + ": "
+                                + Formats.percent(cell.rollbackRate()));
             }
             groupLabel(svg, scenario, x + (s + 0.5) * groupWidth, y + PANEL_HEIGHT);
         }
@@ -215,8 +223,9 @@ final class ResultsChart {
             for (Contender c : Contender.values()) {
                 CellResult cell = results.cell(model, scenario, rate, c);
                 double bx = x + s * groupWidth + (c.ordinal() + 0.5) * barWidth;
-                String title = scenario.name() + ", " + c.label() + ": median " + Formats.minutes(cell.median())
-                        + ", p90 " + Formats.minutes(cell.p90()) + " min";
+                String title =
+                        scenario.name() + ", " + c.label(results.settings().quantile()) + ": median "
+                                + Formats.minutes(cell.median()) + ", p90 " + Formats.minutes(cell.p90()) + " min";
                 if (!RolloutJudge.rolledBack(cell.median())) {
                     svg.append(String.format(
                             Locale.ROOT,

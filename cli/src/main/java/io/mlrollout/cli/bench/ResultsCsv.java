@@ -44,7 +44,7 @@ final class ResultsCsv {
                             Formats.number(scenario.errorRatio()),
                             Formats.number(scenario.latencyFactor()),
                             Formats.number(rate),
-                            contender.label(),
+                            contender.label(results.settings().quantile()),
                             Integer.toString(cell.runs()),
                             Integer.toString(cell.rollbacks()),
                             String.format(Locale.ROOT, "%.5f", cell.rollbackRate()),

@@ -54,7 +54,7 @@ final class ResultsTable {
                 out.append("| ")
                         .append(Formats.number(rate))
                         .append(" | ")
-                        .append(c.label())
+                        .append(c.label(results.settings().quantile()))
                         .append(" |");
                 if (aa) {
                     CellResult cell = results.cell(model, Scenario.AA, rate, c);
@@ -82,10 +82,12 @@ final class ResultsTable {
     private static void cells(StringBuilder out, Benchmark.Results results, String model) {
         out.append("| scenario | canary req/s |");
         for (Contender c : Contender.values()) {
-            out.append(' ').append(c.label()).append(" |");
+            out.append(' ').append(c.label(results.settings().quantile())).append(" |");
         }
         for (Contender c : OTHERS) {
-            out.append(" ours ÷ ").append(c.label()).append(" |");
+            out.append(" ours ÷ ")
+                    .append(c.label(results.settings().quantile()))
+                    .append(" |");
         }
         out.append('\n').append("|---|---|");
         out.append("---|".repeat(Contender.values().length + OTHERS.size()));

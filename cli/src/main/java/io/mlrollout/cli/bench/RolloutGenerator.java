@@ -50,11 +50,14 @@ final class RolloutGenerator {
     private final double canaryPerSecond;
     private final double slowThresholdMs;
     private final LatencyLayout layout;
+    private final double quantile;
 
     /**
      * @param slowThresholdMs the latency above which a request counts as slow: a bound of {@code layout}
+     * @param quantile the latency quantile each minute reports, as {@code histogram_quantile} interpolates it
      */
-    RolloutGenerator(TrafficModel model, double canaryPerSecond, double slowThresholdMs, LatencyLayout layout) {
+    RolloutGenerator(
+            TrafficModel model, double canaryPerSecond, double slowThresholdMs, LatencyLayout layout, double quantile) {
         this.model = Objects.requireNonNull(model, "model");
         this.layout = Objects.requireNonNull(layout, "layout");
         if (!(canaryPerSecond > 0) || !Double.isFinite(canaryPerSecond)) {
@@ -64,8 +67,17 @@ final class RolloutGenerator {
             throw new IllegalArgumentException("slowThresholdMs must be a finite bucket bound of the " + layout.name()
                     + " layout, got " + slowThresholdMs);
         }
+        if (!(quantile > 0 && quantile < 1)) {
+            throw new IllegalArgumentException("quantile must be in (0, 1), got " + quantile);
+        }
         this.canaryPerSecond = canaryPerSecond;
         this.slowThresholdMs = slowThresholdMs;
+        this.quantile = quantile;
+    }
+
+    /** Reporting the p99. */
+    RolloutGenerator(TrafficModel model, double canaryPerSecond, double slowThresholdMs, LatencyLayout layout) {
+        this(model, canaryPerSecond, slowThresholdMs, layout, BenchSetup.DEFAULT_QUANTILE);
     }
 
     /** With Istio's buckets. */
@@ -86,7 +98,7 @@ final class RolloutGenerator {
     }
 
     /** One version's requests in one minute; {@code buckets} per bucket of the layout, not cumulative. */
-    record Minute(double bad, double total, double slow, double p99, double[] buckets) {}
+    record Minute(double bad, double total, double slow, double quantile, double[] buckets) {}
 
     /** One rollout of {@link BenchSetup#MINUTES} minutes (canary stage, then watch) under {@code scenario}. */
     Traffic generate(Scenario scenario, long seed) {
@@ -127,8 +139,8 @@ final class RolloutGenerator {
                 column(baseline, Minute::total),
                 column(canary, Minute::slow),
                 column(baseline, Minute::slow),
-                column(canary, Minute::p99),
-                column(baseline, Minute::p99),
+                column(canary, Minute::quantile),
+                column(baseline, Minute::quantile),
                 layout.boundsMs(),
                 canaryBuckets,
                 baselineBuckets,
@@ -190,7 +202,7 @@ final class RolloutGenerator {
                 slow += buckets[i];
             }
         }
-        return new Minute(bad, total, slow, HistogramQuantile.of(BenchSetup.QUANTILE, bounds, buckets), buckets);
+        return new Minute(bad, total, slow, HistogramQuantile.of(quantile, bounds, buckets), buckets);
     }
 
     /** The share of requests at or below {@code ms} when every latency is multiplied by {@code scale}. */

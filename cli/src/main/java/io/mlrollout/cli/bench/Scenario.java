@@ -15,7 +15,13 @@ record Scenario(String name, double errorRatio, double latencyFactor) {
 
     /** A/A, error-rate regressions of 1.25×, 1.5×, 2× and 3×, p99 latency +10% and +25%. */
     static List<Scenario> all() {
-        return List.of(AA, errors(1.25), errors(1.5), errors(2), errors(3), latency(1.10), latency(1.25));
+        return all(BenchSetup.DEFAULT_QUANTILE);
+    }
+
+    /** The same, the latency regressions named by {@code quantile}. */
+    static List<Scenario> all(double quantile) {
+        return List.of(
+                AA, errors(1.25), errors(1.5), errors(2), errors(3), latency(1.10, quantile), latency(1.25, quantile));
     }
 
     /**
@@ -23,7 +29,12 @@ record Scenario(String name, double errorRatio, double latencyFactor) {
      * smallest effects (errors 1.25×, p99 +10%) are left out to keep seven traffic models within minutes.
      */
     static List<Scenario> defaults() {
-        return List.of(AA, errors(1.5), errors(2), errors(3), latency(1.25));
+        return defaults(BenchSetup.DEFAULT_QUANTILE);
+    }
+
+    /** The same, the latency regression named by {@code quantile}. */
+    static List<Scenario> defaults(double quantile) {
+        return List.of(AA, errors(1.5), errors(2), errors(3), latency(1.25, quantile));
     }
 
     static Scenario errors(double ratio) {
@@ -31,7 +42,15 @@ record Scenario(String name, double errorRatio, double latencyFactor) {
     }
 
     static Scenario latency(double factor) {
-        return new Scenario("p99 +" + Math.round((factor - 1) * 100) + "%", 1, factor);
+        return latency(factor, BenchSetup.DEFAULT_QUANTILE);
+    }
+
+    /**
+     * Every request {@code factor} times slower, named by the quantile the latency metrics read (it moves by the same
+     * factor as every other quantile).
+     */
+    static Scenario latency(double factor, double quantile) {
+        return new Scenario(BenchSetup.quantileName(quantile) + " +" + Math.round((factor - 1) * 100) + "%", 1, factor);
     }
 
     /** No regression at all: every rollback is a false rollback. */

@@ -30,7 +30,7 @@ final class ThresholdJudge implements RolloutJudge {
         int latencyFailures = 0;
         for (int i = 0; i < traffic.intervals(); i++) {
             errorFailures += fails(traffic.canaryErrorRatio(i), errorThreshold) ? 1 : 0;
-            latencyFailures += fails(traffic.canaryP99()[i], latencyThreshold) ? 1 : 0;
+            latencyFailures += fails(traffic.canaryQuantile()[i], latencyThreshold) ? 1 : 0;
             if (errorFailures >= FAILED_CHECKS || latencyFailures >= FAILED_CHECKS) {
                 return i + 1;
             }

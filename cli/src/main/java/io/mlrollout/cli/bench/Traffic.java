@@ -16,8 +16,9 @@ import java.util.Map;
  * @param baselineTotal all requests to the baseline
  * @param canarySlow requests to the canary slower than the slow-requests threshold
  * @param baselineSlow requests to the baseline slower than the threshold
- * @param canaryP99 the canary's p99 latency over the interval's requests, ms (NaN without requests)
- * @param baselineP99 the baseline's p99 latency, ms (NaN without requests)
+ * @param canaryQuantile the canary's latency quantile (the p99 unless {@code --quantile} says otherwise) over the
+ *     interval's requests, interpolated in the buckets as {@code histogram_quantile} does, ms (NaN without requests)
+ * @param baselineQuantile the baseline's, ms (NaN without requests)
  * @param boundsMs the latency buckets' upper bounds, ms, the last +Inf
  * @param canaryBuckets per interval, the canary's requests per latency bucket (not cumulative)
  * @param baselineBuckets per interval, the baseline's
@@ -33,8 +34,8 @@ record Traffic(
         double[] baselineTotal,
         double[] canarySlow,
         double[] baselineSlow,
-        double[] canaryP99,
-        double[] baselineP99,
+        double[] canaryQuantile,
+        double[] baselineQuantile,
         double[] boundsMs,
         double[][] canaryBuckets,
         double[][] baselineBuckets,

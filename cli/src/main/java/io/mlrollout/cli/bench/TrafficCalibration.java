@@ -56,7 +56,7 @@ record TrafficCalibration(
             double[] latency = new double[looks];
             for (int i = 0; i < looks; i++) {
                 errors[i] = failedWhenMissing(traffic.canaryErrorRatio(i));
-                latency[i] = failedWhenMissing(traffic.canaryP99()[i]);
+                latency[i] = failedWhenMissing(traffic.canaryQuantile()[i]);
             }
             errorStat[r] = largest(errors, ThresholdJudge.FAILED_CHECKS);
             latencyStat[r] = largest(latency, ThresholdJudge.FAILED_CHECKS);

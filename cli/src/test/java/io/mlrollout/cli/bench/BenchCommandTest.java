@@ -52,6 +52,36 @@ class BenchCommandTest {
         assertThat(svg.getElementsByTagName("rect").getLength()).isGreaterThan(cells * Contender.values().length);
     }
 
+    /** With {@code --quantile 0.95} every judge reads the p95, and the tables and files say so. */
+    @Test
+    void theLatencyQuantileCanBeThe95th() throws Exception {
+        StringWriter console = new StringWriter();
+        int exit = command(console)
+                .execute(
+                        "--runs",
+                        "10",
+                        "--threads",
+                        "2",
+                        "--traffic",
+                        "poisson",
+                        "--quantile",
+                        "0.95",
+                        "--out",
+                        out.toString());
+        assertThat(exit).isEqualTo(0);
+        List<String> csv = Files.readAllLines(out.resolve("judges.csv"));
+        assertThat(csv).anySatisfy(row -> assertThat(row).startsWith("poisson,p95 +25%,1,1.25,20,ours (p95 only),10,"));
+        assertThat(csv).anySatisfy(row -> assertThat(row).contains(",ours (p95 + slow-requests),"));
+        assertThat(csv).noneSatisfy(row -> assertThat(row).contains("p99"));
+        assertThat(Files.readString(out.resolve("judges.md")))
+                .contains("ours (p95 only)")
+                .doesNotContain("p99");
+        assertThat(console.toString())
+                .contains("threshold judge: error ratio")
+                .contains(" or p95 > ")
+                .contains("latency p95");
+    }
+
     @Test
     void badOptionsAreRefusedNamingTheOption() {
         StringWriter console = new StringWriter();
@@ -68,6 +98,11 @@ class BenchCommandTest {
         assertThat(command.execute("--traffic", "poisson,weekly", "--out", out.toString()))
                 .isNotZero();
         assertThat(errors.toString()).contains("--traffic").contains("'weekly'").contains("production");
+        assertThat(command.execute("--quantile", "1", "--out", out.toString())).isNotZero();
+        assertThat(errors.toString()).contains("--quantile: must be at least 0.5 and below 1");
+        assertThat(command.execute("--quantile", "0.3", "--out", out.toString()))
+                .isNotZero();
+        assertThat(errors.toString()).contains("got 0.3");
     }
 
     private static CommandLine command(StringWriter console) {

@@ -81,11 +81,11 @@ class BenchmarkTest {
         Benchmark.Results results = run(10, 9, 1, List.of(Scenario.AA), List.of(20.0));
         KayentaTuning tuning = results.kayentaTunings().get(new Benchmark.Level(POISSON, 20.0));
         TrafficCalibration calibration = results.calibrations().get(new Benchmark.Level(POISSON, 20.0));
-        assertThat(Contender.KAYENTA_TUNED.judgeFor(Scenario.AA, calibration, tuning, 250))
+        assertThat(Contender.KAYENTA_TUNED.judgeFor(Scenario.AA, calibration, tuning, 250, BenchSetup.DEFAULT_QUANTILE))
                 .isInstanceOfSatisfying(
                         KayentaJudge.class,
                         judge -> assertThat(judge.schedule()).isEqualTo(tuning.schedule()));
-        assertThat(Contender.KAYENTA.judgeFor(Scenario.AA, calibration, tuning, 250))
+        assertThat(Contender.KAYENTA.judgeFor(Scenario.AA, calibration, tuning, 250, BenchSetup.DEFAULT_QUANTILE))
                 .isInstanceOfSatisfying(
                         KayentaJudge.class,
                         judge -> assertThat(judge.schedule()).isEqualTo(KayentaSchedule.EVERY_MINUTE));

@@ -85,13 +85,13 @@ class KayentaJudgeTest {
         Arrays.fill(total, 1000);
         double[] baselineBad = new double[looks];
         double[] canaryBads = new double[looks];
-        double[] canaryP99 = new double[looks];
-        double[] baselineP99 = new double[looks];
+        double[] canaryQuantile = new double[looks];
+        double[] baselineQuantile = new double[looks];
         for (int i = 0; i < looks; i++) {
             baselineBad[i] = 10 + i % 3; // 1.0–1.2%, never constant
             canaryBads[i] = i >= from && i < to ? canaryBad + i % 3 : baselineBad[i];
-            canaryP99[i] = 160 + i % 5;
-            baselineP99[i] = 160 + (i + 2) % 5;
+            canaryQuantile[i] = 160 + i % 5;
+            baselineQuantile[i] = 160 + (i + 2) % 5;
         }
         return new Traffic(
                 canaryBads,
@@ -100,8 +100,8 @@ class KayentaJudgeTest {
                 total.clone(),
                 new double[looks],
                 new double[looks],
-                canaryP99,
-                baselineP99,
+                canaryQuantile,
+                baselineQuantile,
                 LatencyLayout.ISTIO.boundsMs(),
                 new double[looks][LatencyLayout.ISTIO.boundsMs().length],
                 new double[looks][LatencyLayout.ISTIO.boundsMs().length],

@@ -47,7 +47,7 @@ class RolloutGeneratorTest {
             empty += quiet.canaryTotal()[i] == 0 ? 1 : 0;
         }
         assertThat(empty).isBetween(1, BenchSetup.MINUTES / 2);
-        assertThat(quiet.canaryP99()[indexOfZero(quiet.canaryTotal())]).isNaN();
+        assertThat(quiet.canaryQuantile()[indexOfZero(quiet.canaryTotal())]).isNaN();
 
         // a shared step doubles both versions' errors from its minute on: the rollouts' error ratios spread wider
         // than under Poisson, for both versions alike
@@ -88,9 +88,9 @@ class RolloutGeneratorTest {
         RolloutGenerator model = new RolloutGenerator(POISSON, 2, THRESHOLD);
         Traffic a = model.generate(Scenario.latency(1.25), 42);
         Traffic b = model.generate(Scenario.latency(1.25), 42);
-        assertThat(a.canaryP99()).containsExactly(b.canaryP99());
+        assertThat(a.canaryQuantile()).containsExactly(b.canaryQuantile());
         assertThat(a.baselineBad()).containsExactly(b.baselineBad());
-        assertThat(model.generate(Scenario.latency(1.25), 43).canaryP99()).isNotEqualTo(a.canaryP99());
+        assertThat(model.generate(Scenario.latency(1.25), 43).canaryQuantile()).isNotEqualTo(a.canaryQuantile());
     }
 
     @Test
@@ -111,7 +111,7 @@ class RolloutGeneratorTest {
             assertThat(minute.slow())
                     .isEqualTo(Arrays.stream(minute.buckets(), 8, bounds.length).sum()); // > 250
             assertThat(minute.bad()).isLessThanOrEqualTo(minute.total());
-            assertThat(minute.p99()).isEqualTo(HistogramQuantile.of(0.99, bounds, minute.buckets()));
+            assertThat(minute.quantile()).isEqualTo(HistogramQuantile.of(0.99, bounds, minute.buckets()));
             for (int i = 0; i < bounds.length; i++) {
                 model[i] += minute.buckets()[i];
             }
@@ -135,12 +135,22 @@ class RolloutGeneratorTest {
         assertThat(model[8]).isGreaterThan(1000); // (250, 500] is populated: the check above is not vacuous
     }
 
+    /** A generator for the p95 reports the p95 its buckets interpolate to, below the p99 of the same buckets. */
+    @Test
+    void theReportedQuantileIsTheOneAskedFor() {
+        RolloutGenerator p95 = new RolloutGenerator(POISSON, 1, THRESHOLD, LatencyLayout.ISTIO, 0.95);
+        double[] bounds = LatencyLayout.ISTIO.boundsMs();
+        RolloutGenerator.Minute minute = p95.minute(new SplittableRandom(5)::nextLong, 1200, 0.01, 1);
+        assertThat(minute.quantile()).isEqualTo(HistogramQuantile.of(0.95, bounds, minute.buckets()));
+        assertThat(minute.quantile()).isLessThan(HistogramQuantile.of(0.99, bounds, minute.buckets()));
+    }
+
     @Test
     void latencyRegressionScalesTheCanaryOnlyAndNoTrafficGivesNaN() {
         RolloutGenerator model = new RolloutGenerator(POISSON, 200, THRESHOLD);
         Traffic aa = model.generate(Scenario.AA, 5);
         Traffic slow = model.generate(Scenario.latency(1.25), 5);
-        double ratio = median(slow.canaryP99()) / median(aa.canaryP99());
+        double ratio = median(slow.canaryQuantile()) / median(aa.canaryQuantile());
         // interpolated inside the (100, 250] bucket, histogram_quantile moves far less than the true p99 does
         assertThat(ratio).isBetween(1.01, 1.10);
         double slowShare = Arrays.stream(slow.canarySlow()).sum()

@@ -27,10 +27,10 @@ class ThresholdJudgeTest {
         canaryBad[0] = 30;
         canaryBad[1] = 30;
         Traffic traffic = traffic(canaryBad, 150);
-        traffic.canaryP99()[2] = 250;
-        traffic.canaryP99()[3] = 250;
+        traffic.canaryQuantile()[2] = 250;
+        traffic.canaryQuantile()[3] = 250;
         assertThat(judge.decide(traffic)).isEqualTo(RolloutJudge.PROMOTED);
-        traffic.canaryP99()[30] = Double.NaN; // a minute without data is a failed check
+        traffic.canaryQuantile()[30] = Double.NaN; // a minute without data is a failed check
         assertThat(judge.decide(traffic)).isEqualTo(31);
     }
 
