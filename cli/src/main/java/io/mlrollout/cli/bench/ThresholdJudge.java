@@ -2,7 +2,7 @@ package io.mlrollout.cli.bench;
 
 /**
  * A threshold judge in the manner of Flagger and Argo Rollouts: each minute, each metric of the canary alone is
- * checked against an absolute threshold (error ratio at most {@code errorThreshold}, p99 at most
+ * checked against an absolute threshold (error ratio at most {@code errorThreshold}, latency quantile at most
  * {@code latencyThreshold}); a minute without data is a failed check; a metric whose failed checks reach
  * {@link #FAILED_CHECKS} rolls the canary back (Argo's {@code failureLimit: 2} per metric, Flagger's
  * {@code threshold: 3}). The baseline is not looked at. The thresholds come from {@link TrafficCalibration}.

@@ -21,7 +21,7 @@ import java.util.List;
  * as the A/A ones with only the effect added.
  *
  * @param errorThreshold the canary's per-minute error ratio above which a check fails
- * @param latencyThreshold the canary's per-minute p99 (ms) above which a check fails
+ * @param latencyThreshold the canary's per-minute latency quantile (ms) above which a check fails
  * @param errorsNull the pooled log ratio of the error rates, the candidate at the error margin
  * @param slowRequestsNull the pooled log ratio of the shares of slow requests, the candidate at the latency margin
  */
@@ -35,7 +35,7 @@ record TrafficCalibration(
     /** A candidate at the policies' error margin: as far as a judge with our guarantee may let it go. */
     static final Scenario ERROR_MARGIN = Scenario.errors(1 + BenchSetup.ERROR_MARGIN);
 
-    /** A candidate at the p99 metric's margin. */
+    /** A candidate at the latency metric's margin (every request 5% slower, whichever quantile is read). */
     static final Scenario LATENCY_MARGIN = Scenario.latency(1 + BenchSetup.LATENCY_MARGIN);
 
     /** Each metric's share of the policy's 1% false-rollback rate for the whole rollout. */
