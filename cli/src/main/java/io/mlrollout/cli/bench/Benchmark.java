@@ -54,30 +54,6 @@ final class Benchmark {
             LatencyLayout layout,
             double quantile) {
 
-        /** With the p99. */
-        Settings(
-                int runs,
-                int calibrationRuns,
-                long seed,
-                int threads,
-                List<TrafficModel> models,
-                List<Scenario> scenarios,
-                List<Double> rates,
-                double slowThresholdMs,
-                LatencyLayout layout) {
-            this(
-                    runs,
-                    calibrationRuns,
-                    seed,
-                    threads,
-                    models,
-                    scenarios,
-                    rates,
-                    slowThresholdMs,
-                    layout,
-                    BenchSetup.DEFAULT_QUANTILE);
-        }
-
         /** With Istio's buckets and the p99. */
         Settings(
                 int runs,
@@ -88,7 +64,17 @@ final class Benchmark {
                 List<Scenario> scenarios,
                 List<Double> rates,
                 double slowThresholdMs) {
-            this(runs, calibrationRuns, seed, threads, models, scenarios, rates, slowThresholdMs, LatencyLayout.ISTIO);
+            this(
+                    runs,
+                    calibrationRuns,
+                    seed,
+                    threads,
+                    models,
+                    scenarios,
+                    rates,
+                    slowThresholdMs,
+                    LatencyLayout.ISTIO,
+                    BenchSetup.DEFAULT_QUANTILE);
         }
 
         Settings {

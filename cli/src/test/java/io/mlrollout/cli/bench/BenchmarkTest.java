@@ -151,5 +151,8 @@ class BenchmarkTest {
         assertThatThrownBy(
                         () -> new Benchmark.Settings(10, 400, 1, 1, List.of(), List.of(Scenario.AA), List.of(2.0), 250))
                 .hasMessageContaining("models");
+        assertThatThrownBy(() -> new Benchmark.Settings(
+                        10, 400, 1, 1, ALL, List.of(Scenario.AA), List.of(2.0), 250, LatencyLayout.ISTIO, 1))
+                .hasMessageContaining("quantile must be at least 0.5 and below 1, got 1");
     }
 }
