@@ -321,8 +321,9 @@ public final class RateRatioTest {
     }
 
     /**
-     * The squared CV of the wandering this evidence allows for in the next interval (learned, grown by the drift, at
-     * most the envelope's before the drift): what an absolute-bound test of the same metric should allow for too.
+     * The squared CV of the wandering this evidence allows for in the next interval (learned, grown by the drift;
+     * before the drift at most the envelope's, unless the residuals show more): what an absolute-bound test of the same
+     * metric should allow for too.
      */
     public double dispersionAllowance(RateRatioEvidence evidence) {
         requireOwn(evidence);
