@@ -21,10 +21,10 @@ import java.util.function.Consumer;
  */
 final class Benchmark {
 
-    /** Keeps the threshold calibration's streams apart from the judged ones. */
     /** The lowest latency quantile the benchmark reads: its latency metrics judge the slow side of the distribution. */
     static final double MIN_QUANTILE = 0.5;
 
+    /** Keeps the threshold calibration's streams apart from the judged ones. */
     private static final long CALIBRATION_STREAMS = 0x5EEDCA1BL;
 
     /** Keeps the Kayenta tuning's streams apart from the judged ones and from the threshold calibration's. */
