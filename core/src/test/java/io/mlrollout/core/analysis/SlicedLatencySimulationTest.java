@@ -94,7 +94,9 @@ class SlicedLatencySimulationTest {
     /**
      * The smallest region 30% slower: never passed under any model, and caught in most canaries where each version's
      * latency does not wander on its own (a wandering latency costs the count test time, and the stage may end
-     * inconclusive first); over all traffic alone the same slowdown is almost never caught.
+     * inconclusive first: under {@code production} 28 of 150 are caught, 31 before the count test gave a fifth of its
+     * e-value to its self-normalized part, which does not help at a small region's counts); over all traffic alone the
+     * same slowdown is almost never caught.
      */
     @ParameterizedTest
     @MethodSource("models")
@@ -116,7 +118,7 @@ class SlicedLatencySimulationTest {
         assertThat(outcomes[2] / (double) RUNS).as("passed").isLessThanOrEqualTo(tolerance(0.01));
         assertThat(outcomes[0] / (double) RUNS)
                 .as("failed")
-                .isGreaterThanOrEqualTo(model.latencyCv() == 0 ? 0.75 : 0.2);
+                .isGreaterThanOrEqualTo(model.latencyCv() == 0 ? 0.75 : 0.15);
         assertThat(aggregate[0]).as("failed over all traffic alone").isLessThan(outcomes[0] / 2);
     }
 

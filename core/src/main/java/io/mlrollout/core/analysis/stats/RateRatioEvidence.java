@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * What a {@link RateRatioTest} has seen so far for one metric: the log likelihood ratio of each alternative of the
  * mixture, the largest log e-value reached at any look, and the pooled counts (for the estimate shown to humans).
- * Immutable and small (one number per alternative plus seven), so it can live in the persisted rollout state.
+ * Immutable and small (one number per alternative and per bet, and a few sums), so it can live in the persisted rollout state.
  *
  * @param theta0 the null boundary of the test that built this evidence; a test refuses evidence of another boundary
  * @param logLikelihoodRatios per alternative of the test's prior, Σ over intervals of log LR
@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param baselineSerial the baseline's own bad rate, interval by interval around its recent rate: whether it drifts
  *     (wander that persists over several intervals); the candidate's own series would mistake a regression that
  *     starts late for a drift
+ * @param selfNormalizedLogWealth per bet of the test's self-normalized part, Σ over intervals of its log factor (see
+ *     {@link RateRatioTest}); empty for a test without that part, null in states saved before it was kept
  */
 public record RateRatioEvidence(
         double theta0,
@@ -46,7 +48,8 @@ public record RateRatioEvidence(
         int residualIntervals,
         int startWeights,
         RecentCounts recent,
-        SerialResiduals baselineSerial)
+        SerialResiduals baselineSerial,
+        double[] selfNormalizedLogWealth)
         implements Serializable {
 
     /**
@@ -151,11 +154,17 @@ public record RateRatioEvidence(
 
     public RateRatioEvidence {
         logLikelihoodRatios = logLikelihoodRatios.clone();
+        selfNormalizedLogWealth = selfNormalizedLogWealth == null ? null : selfNormalizedLogWealth.clone();
     }
 
     @Override
     public double[] logLikelihoodRatios() {
         return logLikelihoodRatios.clone();
+    }
+
+    @Override
+    public double[] selfNormalizedLogWealth() {
+        return selfNormalizedLogWealth == null ? null : selfNormalizedLogWealth.clone();
     }
 
     /**
@@ -188,7 +197,8 @@ public record RateRatioEvidence(
                 && residualIntervals == e.residualIntervals
                 && startWeights == e.startWeights
                 && Objects.equals(recent, e.recent)
-                && Objects.equals(baselineSerial, e.baselineSerial);
+                && Objects.equals(baselineSerial, e.baselineSerial)
+                && Arrays.equals(selfNormalizedLogWealth, e.selfNormalizedLogWealth);
     }
 
     @Override
@@ -209,7 +219,8 @@ public record RateRatioEvidence(
                                 recent,
                                 baselineSerial)
                 + Arrays.hashCode(logLikelihoodRatios)
-                + 17 * startWeights;
+                + 17 * startWeights
+                + 13 * Arrays.hashCode(selfNormalizedLogWealth);
     }
 
     @Override

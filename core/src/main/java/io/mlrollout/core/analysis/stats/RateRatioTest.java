@@ -24,6 +24,17 @@ package io.mlrollout.core.analysis.stats;
  * c is at least what they show. The interval's own counts never set its factor: a factor that shrank when the baseline
  * happened to be quiet would turn quiet minutes into evidence.
  *
+ * <p><b>Self-normalized part.</b> At high counts that bound is costly: while the dispersion is learned its upper bound
+ * sits well above the wander, and a minute's evidence is divided by a factor that grows with its events. So a fifth of
+ * the e-value is a second e-process that needs no bound on the wander: each interval's excess of canary bad events,
+ * standardized by a point estimate of its spread (ξ), feeds bets λ that each gain λξ − P·λ²ξ²/2. Its own square stands
+ * in for the variance (de la Peña's self-normalized supermartingale, valid for ξ symmetric or skewed to the right about
+ * a mean at most 0, as a binomial share of at most ½ is), and P ≥ 1 is the drift's persistence learned from the
+ * baseline. It bets only while the canary's share p0 is at most ½, and a test that assumes Poisson intervals (c = 0)
+ * or rules a regression out has none. No interval can add more than ½ to a bet's log wealth, so it is slow on large
+ * effects, which the count mixture catches; it is fast on small effects at high counts, where the count mixture waits
+ * for its bound. The average of two e-processes is one, so the guarantee below holds for the sum.
+ *
  * <p><b>Guarantee.</b> With c = 0 (no wandering) every product is a non-negative supermartingale under H0 and Ville's
  * inequality bounds the chance that the mixture ever reaches 1/α by α, over any number of looks and any stopping. With
  * wandering up to the envelope the tempered factor has expectation at most 1 to second order, which the simulations in
@@ -82,11 +93,24 @@ public final class RateRatioTest {
     /** Intervals of residuals before an estimate beyond the envelope is reported and allowed for. */
     private static final int MIN_REPORTING_INTERVALS = 5;
 
+    /**
+     * The self-normalized part's share of the e-value; the count mixture keeps the rest. A fifth costs the count
+     * mixture little (it needs 1.25 times the evidence) and is enough where the dispersion bound is far above the wander.
+     */
+    static final double SELF_NORMALIZED_WEIGHT = 0.2;
+
+    /**
+     * The self-normalized part's bets per interval, in units of the interval's standard deviation. On a shift of δ of
+     * them, the best bet is δ / (1 + δ²), never more than ½: larger bets only lose.
+     */
+    private static final double[] SELF_NORMALIZED_BETS = {0.1, 0.2, 0.3, 0.4, 0.5};
+
     private final double theta0;
     private final double alpha;
     private final MixturePrior prior;
     private final double maxDispersion;
     private final int horizon;
+    private final boolean selfNormalized;
 
     /** A test with the {@linkplain MixturePrior#calibrated() calibrated} prior and the default envelope. */
     public RateRatioTest(double theta0, double alpha) {
@@ -116,6 +140,16 @@ public final class RateRatioTest {
      *     the start
      */
     public RateRatioTest(double theta0, double alpha, MixturePrior prior, double maxDispersion, int horizon) {
+        this(theta0, alpha, prior, maxDispersion, horizon, true);
+    }
+
+    private RateRatioTest(
+            double theta0,
+            double alpha,
+            MixturePrior prior,
+            double maxDispersion,
+            int horizon,
+            boolean selfNormalized) {
         if (!(theta0 > 0) || !Double.isFinite(theta0)) {
             throw new IllegalArgumentException("theta0 must be positive and finite, got " + theta0);
         }
@@ -133,15 +167,18 @@ public final class RateRatioTest {
             throw new IllegalArgumentException("horizon must be at least 0, got " + horizon);
         }
         this.horizon = horizon;
+        // assuming Poisson intervals, the count mixture is exact and the self-normalized part would only cost it
+        this.selfNormalized = selfNormalized && maxDispersion > 0;
     }
 
     /**
      * The test that shows the canary's rate is below {@code ratio} times the baseline's: this class with the versions'
      * roles swapped (feed it the baseline's counts first) and the boundary 1 / ratio. Rejecting its null ("the canary
-     * is at least {@code ratio} times worse") rules that regression out.
+     * is at least {@code ratio} times worse") rules that regression out. It has no self-normalized part: with the
+     * roles swapped the counted version's share of bad events is mostly over ½, where that part is not valid.
      */
     public static RateRatioTest ruleOut(double ratio, double alpha, double maxDispersion) {
-        return new RateRatioTest(1 / ratio, alpha, MixturePrior.calibrated(), maxDispersion);
+        return new RateRatioTest(1 / ratio, alpha, MixturePrior.calibrated(), maxDispersion, 0, false);
     }
 
     public double theta0() {
@@ -180,7 +217,22 @@ public final class RateRatioTest {
     private RateRatioEvidence emptyWith(
             RateRatioEvidence.RecentCounts recent, RateRatioEvidence.SerialResiduals baselineSerial) {
         return new RateRatioEvidence(
-                theta0, new double[prior.size()], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, recent, baselineSerial);
+                theta0,
+                new double[prior.size()],
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                recent,
+                baselineSerial,
+                new double[selfNormalized ? SELF_NORMALIZED_BETS.length : 0]);
     }
 
     /** The evidence after one more interval's counts. */
@@ -194,6 +246,7 @@ public final class RateRatioTest {
         Checks.pairedCounts(canaryBad, canaryTotal, baselineBad, baselineTotal);
 
         double[] logLr = evidence.logLikelihoodRatios();
+        double[] wealth = selfNormalizedOf(evidence);
         boolean informative = false;
         double residual = 0;
         double squaredResidual = 0;
@@ -211,6 +264,9 @@ public final class RateRatioTest {
                 double[] increments = prior.temperedIncrements(canaryBad, bad, p0, 1 / phi, cap);
                 logLr = horizon == 0 ? sum(logLr, increments) : startingAnywhere(logLr, increments, evidence);
                 informative = true;
+                if (wealth.length > 0 && p0 <= 0.5 && !Double.isNaN(expectedBad)) {
+                    wealth = selfNormalizedBets(wealth, evidence, canaryBad, bad, p0, expectedBad);
+                }
             }
             if (!Double.isNaN(expectedBad)) {
                 // the residual around what the earlier intervals showed, for learning the dispersion
@@ -229,7 +285,7 @@ public final class RateRatioTest {
         return new RateRatioEvidence(
                 theta0,
                 logLr,
-                Math.max(evidence.maxLogEValue(), prior.logMixture(logLr)),
+                Math.max(evidence.maxLogEValue(), logEValue(logLr, wealth)),
                 evidence.intervals() + 1,
                 evidence.canaryBad() + canaryBad,
                 evidence.canaryTotal() + canaryTotal,
@@ -241,7 +297,60 @@ public final class RateRatioTest {
                 evidence.residualIntervals() + residualIntervals,
                 startWeights,
                 recentOf(evidence).decayedPlus(RECENT_DECAY, canaryBad, canaryTotal, baselineBad, baselineTotal),
-                baselineDrift(evidence, baselineBad, baselineTotal));
+                baselineDrift(evidence, baselineBad, baselineTotal),
+                wealth);
+    }
+
+    /**
+     * The self-normalized bets after an interval: with ξ the canary's bad events beyond k·p0 in units of their standard
+     * deviation at the wander seen so far (a point estimate: any scale set before the interval keeps the part valid),
+     * each bet λ gains λξ − P·λ²ξ²/2. For ξ symmetric about a mean at most 0, or skewed to the right as a share of at
+     * most ½ is, e^(λξ − λ²ξ²/2) has expectation at most 1 whatever ξ's variance (de la Peña's self-normalized
+     * inequality): the interval's own square stands in for the variance the count mixture must bound in advance. P ≥
+     * 1 is the drift's persistence learned from the baseline, since drifting intervals add up faster than their squares
+     * show.
+     */
+    private double[] selfNormalizedBets(
+            double[] wealth, RateRatioEvidence evidence, double canaryBad, double bad, double p0, double expectedBad) {
+        boolean learned = evidence.residualIntervals() >= MIN_LEARNING_INTERVALS && evidence.residualWeight() > 0;
+        double cv2 = learned ? observedDispersion(evidence) : maxDispersion * maxDispersion;
+        double spread = bad * p0 * (1 - p0) * (1 + 2 * p0 * (1 - p0) * cv2 * expectedBad);
+        double xi = (canaryBad - bad * p0) / Math.sqrt(spread);
+        double persistence = persistence(evidence, learned ? cv2 : 0);
+        double[] next = wealth.clone();
+        for (int j = 0; j < next.length; j++) {
+            double bet = SELF_NORMALIZED_BETS[j];
+            next[j] += bet * xi - persistence * bet * bet * xi * xi / 2;
+        }
+        return next;
+    }
+
+    /** The self-normalized part's log wealth per bet: all 0 in states saved before it was kept. */
+    private double[] selfNormalizedOf(RateRatioEvidence evidence) {
+        double[] wealth = evidence.selfNormalizedLogWealth();
+        return wealth == null ? new double[selfNormalized ? SELF_NORMALIZED_BETS.length : 0] : wealth;
+    }
+
+    /**
+     * log of the e-value: the count mixture, and for a test with a self-normalized part a fifth of the average of its
+     * bets' wealth beside four fifths of the mixture. An average of e-processes is one.
+     */
+    private double logEValue(double[] logLr, double[] wealth) {
+        double counts = prior.logMixture(logLr);
+        if (wealth.length == 0) {
+            return counts;
+        }
+        double top = counts;
+        for (double w : wealth) {
+            top = Math.max(top, w);
+        }
+        double bets = 0;
+        for (double w : wealth) {
+            bets += Math.exp(w - top);
+        }
+        return top
+                + Math.log((1 - SELF_NORMALIZED_WEIGHT) * Math.exp(counts - top)
+                        + SELF_NORMALIZED_WEIGHT * bets / wealth.length);
     }
 
     /**
@@ -268,7 +377,8 @@ public final class RateRatioTest {
                 evidence.residualIntervals(),
                 evidence.startWeights(),
                 recent,
-                drift);
+                drift,
+                evidence.selfNormalizedLogWealth());
     }
 
     /**
@@ -406,7 +516,7 @@ public final class RateRatioTest {
     /** The current mixture likelihood ratio (e-value); large values are evidence against the null. */
     public double eValue(RateRatioEvidence evidence) {
         requireOwn(evidence);
-        return Math.exp(prior.logMixture(evidence.logLikelihoodRatios()));
+        return Math.exp(logEValue(evidence.logLikelihoodRatios(), selfNormalizedOf(evidence)));
     }
 
     private static double[] sum(double[] logLr, double[] increments) {
@@ -462,17 +572,20 @@ public final class RateRatioTest {
     /** Whether the e-value is at 1/α now (a rule-out holds only while the data still support it). */
     public boolean rejectsNow(RateRatioEvidence evidence) {
         requireOwn(evidence);
-        return prior.logMixture(evidence.logLikelihoodRatios()) >= Math.log(1 / alpha);
+        return logEValue(evidence.logLikelihoodRatios(), selfNormalizedOf(evidence)) >= Math.log(1 / alpha);
     }
 
     private void requireOwn(RateRatioEvidence evidence) {
         if (evidence == null) {
             throw new IllegalArgumentException("evidence must not be null");
         }
-        if (evidence.theta0() != theta0 || evidence.logLikelihoodRatios().length != prior.size()) {
-            throw new IllegalArgumentException("evidence was built by a test with theta0 " + evidence.theta0() + " and "
-                    + evidence.logLikelihoodRatios().length + " alternatives, this test has theta0 " + theta0
-                    + " and " + prior.size());
+        if (evidence.theta0() != theta0
+                || evidence.logLikelihoodRatios().length != prior.size()
+                || selfNormalizedOf(evidence).length != (selfNormalized ? SELF_NORMALIZED_BETS.length : 0)) {
+            throw new IllegalArgumentException("evidence was built by a test with theta0 " + evidence.theta0() + ", "
+                    + evidence.logLikelihoodRatios().length + " alternatives and "
+                    + selfNormalizedOf(evidence).length + " self-normalized bets, this test has theta0 " + theta0 + ", "
+                    + prior.size() + " and " + (selfNormalized ? SELF_NORMALIZED_BETS.length : 0));
         }
     }
 }

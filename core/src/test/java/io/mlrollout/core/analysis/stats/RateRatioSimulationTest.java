@@ -161,6 +161,93 @@ class RateRatioSimulationTest {
         assertThat(jittering[runs / 2]).isBetween(0.4, 0.65);
     }
 
+    /**
+     * The self-normalized part on its own, at the null boundary, a quarter of the traffic to the canary and 200 req/s of
+     * it, 1% bad: its bets must stay a fair game however the rates wander, since it never bounds the wander in advance.
+     * Rates that jitter with a CV of 50% and of 100% (twice the envelope), and rates that drift (CV 50%, correlation
+     * 0.6, after the baseline's hour as a rollout reads it).
+     */
+    @Test
+    void theSelfNormalizedPartAloneStaysWithinAlphaAtTheBoundaryHoweverTheRatesWander() {
+        double alpha = 0.01;
+        int runs = 1000;
+        RateRatioTest test = new RateRatioTest(1.1, alpha);
+        for (double[] wander : new double[][] {{0.5, 0}, {1.0, 0}, {0.5, 0.6}}) {
+            UniformRandomProvider rng = Sequential.rng(139);
+            int rejected = 0;
+            for (int r = 0; r < runs; r++) {
+                DriftingRate canary = new DriftingRate(wander[0], wander[1], rng);
+                DriftingRate baseline = new DriftingRate(wander[0], wander[1], rng);
+                RateRatioEvidence evidence = test.empty();
+                for (int i = 0; i < 60; i++) {
+                    double total = 800 * 60;
+                    double bad = PoissonDistribution.of(total * 0.01 * baseline.next())
+                            .createSampler(rng)
+                            .sample();
+                    evidence = test.learnBaseline(evidence, bad, total);
+                }
+                boolean any = false;
+                for (int i = 0; i < HORIZON && !any; i++) {
+                    Traffic.Counts c =
+                            new Traffic(200, 0.25, 0.01).interval(rng, 1.1 * canary.next(), baseline.next(), 60);
+                    evidence = test.add(evidence, c.canaryBad(), c.canaryTotal(), c.baselineBad(), c.baselineTotal());
+                    any = selfNormalizedEValue(evidence) >= 1 / alpha;
+                }
+                rejected += any ? 1 : 0;
+            }
+            System.out.printf(
+                    "self-normalized part at the boundary, CV %.0f%%, correlation %.1f: rejected %.2f%%, alpha %.0f%%%n",
+                    100 * wander[0], wander[1], 100.0 * rejected / runs, 100 * alpha);
+            assertThat(rejected / (double) runs).isLessThanOrEqualTo(tolerance(alpha, runs));
+        }
+    }
+
+    /**
+     * Where the envelope is far above the wander, the count mixture must still temper every minute by the envelope or
+     * its upper confidence bound, and at high counts that bound halves a minute's evidence for most of an hour; the
+     * self-normalized part reads each minute's own spread instead. A share of slow requests (8%, 200 req/s to the
+     * canary) whose rates jitter with a CV of 15%, the candidate's 1.3 times the baseline's against a margin of 1.1:
+     * the whole test (four fifths of the count mixture, a fifth of the bets) catches far more within the hour than the
+     * count mixture alone at the full α.
+     */
+    @Test
+    void theSelfNormalizedPartCatchesASmallRegressionTheCountMixtureMissesUnderModestWander() {
+        double alpha = 0.0025;
+        int runs = 300;
+        RateRatioTest test = new RateRatioTest(1.1, alpha, MixturePrior.calibrated(), 0.5, HORIZON);
+        UniformRandomProvider rng = Sequential.rng(149);
+        int whole = 0;
+        int countsAlone = 0;
+        for (int r = 0; r < runs; r++) {
+            Traffic jittering = new Traffic(200, 0.25, 0.08).wandering(0.15, 0);
+            RateRatioEvidence evidence = test.empty();
+            boolean wholeRejected = false;
+            boolean countsRejected = false;
+            for (int i = 0; i < HORIZON; i++) {
+                Traffic.Counts c = jittering.interval(rng, 1.3, 60);
+                evidence = test.add(evidence, c.canaryBad(), c.canaryTotal(), c.baselineBad(), c.baselineTotal());
+                wholeRejected |= test.rejects(evidence);
+                countsRejected |= test.prior().logMixture(evidence.logLikelihoodRatios()) >= Math.log(1 / alpha);
+            }
+            whole += wholeRejected ? 1 : 0;
+            countsAlone += countsRejected ? 1 : 0;
+        }
+        System.out.printf(
+                "1.3x over a 1.1 margin, CV 15%%, 200 req/s: whole test %.1f%% caught, count mixture alone %.1f%%%n",
+                100.0 * whole / runs, 100.0 * countsAlone / runs);
+        assertThat(whole).isGreaterThanOrEqualTo(countsAlone + runs / 5);
+    }
+
+    /** The self-normalized part's own e-value: the average of its bets' wealth. */
+    private static double selfNormalizedEValue(RateRatioEvidence evidence) {
+        double[] wealth = evidence.selfNormalizedLogWealth();
+        double sum = 0;
+        for (double w : wealth) {
+            sum += Math.exp(w);
+        }
+        return sum / wealth.length;
+    }
+
     /** An hour of the baseline alone at 800 req/s, 1% bad, its rate times {@code rate}'s factors. */
     private static double longRunOfAnHour(RateRatioTest test, DriftingRate rate, UniformRandomProvider rng) {
         RateRatioEvidence evidence = test.empty();
