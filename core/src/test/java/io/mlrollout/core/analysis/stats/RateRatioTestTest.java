@@ -280,10 +280,14 @@ class RateRatioTestTest {
     @Test
     void evidenceIsAnImmutableSerializableValue() throws Exception {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
-        RateRatioEvidence evidence = test.add(test.empty(), 3, 100, 10, 1000);
+        RateRatioEvidence evidence = test.add(test.add(test.empty(), 3, 100, 10, 1000), 5, 100, 10, 1000);
         double[] leaked = evidence.logLikelihoodRatios();
         Arrays.fill(leaked, 99);
         assertThat(evidence.logLikelihoodRatios()).doesNotContain(99.0);
+        double[] leakedBets = evidence.selfNormalizedLogWealth();
+        assertThat(leakedBets).isNotEqualTo(new double[5]);
+        Arrays.fill(leakedBets, 99);
+        assertThat(evidence.selfNormalizedLogWealth()).doesNotContain(99.0);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
@@ -292,8 +296,83 @@ class RateRatioTestTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             assertThat(in.readObject()).isEqualTo(evidence);
         }
-        // five alternatives, the pooled and recent counts, the dispersion and drift sums: small enough for a build.xml
-        assertThat(bytes.size()).isLessThan(1100);
+        // five alternatives, five bets, the pooled and recent counts, the dispersion and drift sums: small enough for a
+        // build.xml
+        assertThat(bytes.size()).isLessThan(1200);
+    }
+
+    /**
+     * One interval's bets by hand: the first interval only teaches the rate, the second's canary excess ξ is measured
+     * in its standard deviation at the envelope (nothing learned yet), and each bet λ gains λξ − λ²ξ²/2 (no drift
+     * learned: persistence 1). The e-value is four fifths of the count mixture and a fifth of the bets' average wealth.
+     */
+    @Test
+    void eachBetGainsLambdaXiLessHalfLambdaSquaredXiSquared() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence first = test.add(test.empty(), 10, 1000, 30, 3000);
+        assertThat(first.selfNormalizedLogWealth()).containsOnly(0.0);
+
+        RateRatioEvidence second = test.add(first, 20, 1000, 30, 3000);
+        double p0 = p(1.1, 0.25);
+        double expectedBad = 40 + 2 * Math.sqrt(40) + 1; // the same traffic again, at the pooled rate's upper bound
+        double phi = 1 + 2 * p0 * (1 - p0) * 0.25 * expectedBad;
+        double xi = (20 - 50 * p0) / Math.sqrt(50 * p0 * (1 - p0) * phi);
+        double[] bets = {0.1, 0.2, 0.3, 0.4, 0.5};
+        double[] wealth = second.selfNormalizedLogWealth();
+        double average = 0;
+        for (int j = 0; j < bets.length; j++) {
+            assertThat(wealth[j]).isCloseTo(bets[j] * xi - bets[j] * bets[j] * xi * xi / 2, within(1e-12));
+            average += Math.exp(wealth[j]) / bets.length;
+        }
+        double mixture = Math.exp(test.prior().logMixture(second.logLikelihoodRatios()));
+        assertThat(test.eValue(second)).isCloseTo(0.8 * mixture + 0.2 * average, within(1e-12));
+    }
+
+    /** The bets need a share of bad events of at most ½ (right-skewed), and have no place where they cannot help. */
+    @Test
+    void noBetsWhereTheCanaryHoldsMostOfTheTrafficNorInTheRuleOutNorWhenMinutesArePoisson() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence first = test.add(test.empty(), 90, 9000, 10, 1000);
+        RateRatioEvidence second = test.add(first, 120, 9000, 10, 1000);
+        assertThat(second.selfNormalizedLogWealth()).containsOnly(0.0);
+
+        assertThat(RateRatioTest.ruleOut(2, 0.05, 0.5).empty().selfNormalizedLogWealth())
+                .isEmpty();
+        assertThat(new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0)
+                        .empty()
+                        .selfNormalizedLogWealth())
+                .isEmpty();
+    }
+
+    /**
+     * A state saved before the bets were kept deserializes with none (Java builds a record from its canonical
+     * constructor, absent fields null): it goes on with the bets starting from 1, exactly as a fresh state with the
+     * same counts would.
+     */
+    @Test
+    void evidenceSavedBeforeTheBetsWereKeptResumesWithTheBetsAtOne() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence now = test.add(test.empty(), 10, 1000, 30, 3000);
+        RateRatioEvidence saved = new RateRatioEvidence(
+                now.theta0(),
+                now.logLikelihoodRatios(),
+                now.maxLogEValue(),
+                now.intervals(),
+                now.canaryBad(),
+                now.canaryTotal(),
+                now.baselineBad(),
+                now.baselineTotal(),
+                now.residuals(),
+                now.squaredResiduals(),
+                now.residualWeight(),
+                now.residualIntervals(),
+                now.startWeights(),
+                now.recent(),
+                now.baselineSerial(),
+                null);
+
+        assertThat(test.eValue(saved)).isEqualTo(test.eValue(now));
+        assertThat(test.add(saved, 20, 1000, 30, 3000)).isEqualTo(test.add(now, 20, 1000, 30, 3000));
     }
 
     private static double p(double theta, double share) {
