@@ -178,14 +178,7 @@ class RateRatioSimulationTest {
             for (int r = 0; r < runs; r++) {
                 DriftingRate canary = new DriftingRate(wander[0], wander[1], rng);
                 DriftingRate baseline = new DriftingRate(wander[0], wander[1], rng);
-                RateRatioEvidence evidence = test.empty();
-                for (int i = 0; i < 60; i++) {
-                    double total = 800 * 60;
-                    double bad = PoissonDistribution.of(total * 0.01 * baseline.next())
-                            .createSampler(rng)
-                            .sample();
-                    evidence = test.learnBaseline(evidence, bad, total);
-                }
+                RateRatioEvidence evidence = afterAnHourOf(test, baseline, rng);
                 boolean any = false;
                 for (int i = 0; i < HORIZON && !any; i++) {
                     Traffic.Counts c =
@@ -248,8 +241,12 @@ class RateRatioSimulationTest {
         return sum / wealth.length;
     }
 
-    /** An hour of the baseline alone at 800 req/s, 1% bad, its rate times {@code rate}'s factors. */
     private static double longRunOfAnHour(RateRatioTest test, DriftingRate rate, UniformRandomProvider rng) {
+        return test.baselineLongRunDispersion(afterAnHourOf(test, rate, rng));
+    }
+
+    /** What the test learns from an hour of the baseline alone at 800 req/s, 1% bad, its rate times {@code rate}'s. */
+    private static RateRatioEvidence afterAnHourOf(RateRatioTest test, DriftingRate rate, UniformRandomProvider rng) {
         RateRatioEvidence evidence = test.empty();
         for (int i = 0; i < 60; i++) {
             double total = 800 * 60;
@@ -258,7 +255,7 @@ class RateRatioSimulationTest {
                     .sample();
             evidence = test.learnBaseline(evidence, bad, total);
         }
-        return test.baselineLongRunDispersion(evidence);
+        return evidence;
     }
 
     /** A version's factor on its rate, minute by minute: log-normal with mean 1, its logarithm AR(1). */
