@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * What a {@link RateRatioTest} has seen so far for one metric: the log likelihood ratio of each alternative of the
  * mixture, the largest log e-value reached at any look, and the pooled counts (for the estimate shown to humans).
- * Immutable and small (one number per alternative and per bet, and a few sums), so it can live in the persisted rollout state.
+ * Immutable and small (one number per alternative and per bet, and a few sums), so it can live in the persisted
+ * rollout state.
  *
  * @param theta0 the null boundary of the test that built this evidence; a test refuses evidence of another boundary
  * @param logLikelihoodRatios per alternative of the test's prior, Σ over intervals of log LR

@@ -95,9 +95,10 @@ public final class RateRatioTest {
 
     /**
      * The self-normalized part's share of the e-value; the count mixture keeps the rest. A fifth costs the count
-     * mixture little (it needs 1.25 times the evidence) and is enough where the dispersion bound is far above the wander.
+     * mixture little (it needs 1.25 times the evidence) and is enough where the dispersion bound is far above the
+     * wander.
      */
-    static final double SELF_NORMALIZED_WEIGHT = 0.2;
+    private static final double SELF_NORMALIZED_WEIGHT = 0.2;
 
     /**
      * The self-normalized part's bets per interval, in units of the interval's standard deviation. On a shift of δ of
@@ -491,10 +492,10 @@ public final class RateRatioTest {
     }
 
     /**
-     * The long-run CV of the baseline's own rate that this evidence learned (its wander beyond counting noise around its
-     * recent rate, grown by its drift): what the baseline alone shows of the wander {@link #estimatedDispersion} measures
-     * between the versions, so that a plan can say before any traffic moves that the baseline drifts beyond the
-     * envelope. NaN before enough intervals of the baseline.
+     * The long-run CV of the baseline's own rate that this evidence learned (its wander beyond counting noise around
+     * its recent rate, grown by its drift): what the baseline alone shows of the wander {@link #estimatedDispersion}
+     * measures between the versions, so that a plan can say before any traffic moves that the baseline drifts beyond
+     * the envelope. NaN before enough intervals of the baseline.
      */
     public double baselineLongRunDispersion(RateRatioEvidence evidence) {
         requireOwn(evidence);

@@ -162,8 +162,9 @@ class RateRatioSimulationTest {
     }
 
     /**
-     * The self-normalized part on its own, at the null boundary, a quarter of the traffic to the canary and 200 req/s of
-     * it, 1% bad: its bets must stay a fair game however the rates wander, since it never bounds the wander in advance.
+     * The self-normalized part on its own, at the null boundary, a quarter of the traffic to the canary and 200 req/s
+     * of it, 1% bad: its bets must stay a fair game however the rates wander, since it never bounds the wander in
+     * advance.
      * Rates that jitter with a CV of 50% and of 100% (twice the envelope), and rates that drift (CV 50%, correlation
      * 0.6, after the baseline's hour as a rollout reads it).
      */
@@ -189,7 +190,8 @@ class RateRatioSimulationTest {
                 rejected += any ? 1 : 0;
             }
             System.out.printf(
-                    "self-normalized part at the boundary, CV %.0f%%, correlation %.1f: rejected %.2f%%, alpha %.0f%%%n",
+                    "self-normalized part at the boundary, CV %.0f%%, correlation %.1f: rejected %.2f%%,"
+                            + " alpha %.0f%%%n",
                     100 * wander[0], wander[1], 100.0 * rejected / runs, 100 * alpha);
             assertThat(rejected / (double) runs).isLessThanOrEqualTo(tolerance(alpha, runs));
         }
