@@ -58,7 +58,8 @@ final class Formats {
         return String.format(
                 Locale.ROOT,
                 "threshold judge: error ratio > %.2f%% or %s > %.1f ms in %d minutes; clairvoyant: pooled log ratio"
-                        + " %.2f (errors) or %.2f (requests over %.0f ms) standard deviations above a candidate at the margin",
+                        + " %.2f (errors) or %.2f (requests over %.0f ms) standard deviations above a candidate at"
+                        + " the margin",
                 c.errorThreshold() * 100,
                 BenchSetup.quantileName(quantile),
                 c.latencyThreshold(),

@@ -7,12 +7,14 @@ import java.util.SplittableRandom;
 
 /**
  * A Kayenta-style judge, as Spinnaker's standalone canary analysis runs it: at each judgement of its
- * {@link KayentaSchedule}, each metric is classified over the growing window of per-minute values since the end of the
- * warm-up (through the canary stage and on through the promotion watch, comparing the candidate with the holdback) (error ratio per minute, latency quantile per minute), the metrics are scored, and a score at or below the marginal
- * threshold ends the canary at once. With two equally weighted metrics and the usual thresholds (pass 95, marginal 75),
- * one High metric scores 50 and fails the canary; so does a judgement at which half the metrics have no data (Kayenta
- * scores that 0). A metric the test cannot run on (Error) is left out of the score, as in Kayenta. The effect sizes a
- * regression must reach are the policy's margins: {@code allowedIncrease} 1.1 for errors and 1.05 for the latency quantile.
+ * {@link KayentaSchedule}, each metric (error ratio per minute, latency quantile per minute) is classified over the
+ * growing window of per-minute values since the end of the warm-up, through the canary stage and on through the
+ * promotion watch (comparing the candidate with the holdback there); the metrics are scored, and a score at or below
+ * the marginal threshold ends the canary at once. With two equally weighted metrics and the usual thresholds (pass 95,
+ * marginal 75), one High metric scores 50 and fails the canary; so does a judgement at which half the metrics have no
+ * data (Kayenta scores that 0). A metric the test cannot run on (Error) is left out of the score, as in Kayenta. The
+ * effect sizes a regression must reach are the policy's margins: {@code allowedIncrease} 1.1 for errors and 1.05 for
+ * the latency quantile.
  */
 final class KayentaJudge implements RolloutJudge {
 

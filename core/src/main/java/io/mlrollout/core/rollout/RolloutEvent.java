@@ -269,7 +269,8 @@ public sealed interface RolloutEvent {
     /**
      * Recorded after {@link Started} (and {@link TierChosen}, when facts chose a tier) when the pre-flight plan read
      * the baseline's recent intervals, before anything moves: what the judge learned how the baseline drifts from, per
-     * metric, each interval's counts, oldest first. With it the evidence holds everything the rollout's verdicts rest on.
+     * metric, each interval's counts, oldest first. With it the evidence holds everything the rollout's verdicts rest
+     * on.
      */
     record BaselineLearned(Instant at, Map<String, List<IntervalCounts>> intervals) implements RolloutEvent {
         public BaselineLearned {
