@@ -25,6 +25,20 @@ public final class Format {
         return ms >= 100 ? Math.round(ms) + "ms" : number(ms) + "ms";
     }
 
+    /**
+     * An e-value, as a verdict quotes it beside the level it had to reach: as {@link #number} below a million, from
+     * there with two significant digits and a power of ten ("1.5e19"); a healthy stage's evidence grows without bound,
+     * and twenty digits of it would say nothing more.
+     */
+    public static String evidence(double eValue) {
+        if (!(Math.abs(eValue) >= EVIDENCE_IN_POWERS_FROM) || Double.isInfinite(eValue)) {
+            return number(eValue);
+        }
+        return String.format(Locale.ROOT, "%.1e", eValue).replaceFirst("e\\+0*", "e");
+    }
+
+    private static final double EVIDENCE_IN_POWERS_FROM = 1e6;
+
     /** Three significant digits, no exponent for everyday magnitudes. */
     public static String number(double value) {
         if (Double.isNaN(value)) {

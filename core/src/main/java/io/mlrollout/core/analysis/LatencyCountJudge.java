@@ -236,7 +236,7 @@ final class LatencyCountJudge implements MetricJudge {
                             threshold)
                     + ": " + Format.number(margin.estimate()) + "× the baseline, more than "
                     + allowedSentence(l.theta0())
-                    + " (evidence " + Format.number(test.eValue(margin)) + " ≥ " + Format.number(1 / test.alpha())
+                    + " (evidence " + Format.evidence(test.eValue(margin)) + " ≥ " + Format.number(1 / test.alpha())
                     + ", the level at which the chance of a false rollback is " + Format.percent(test.alpha()) + ")";
         } else if (!context.end()) {
             outcome = Outcome.CONTINUE;
@@ -284,7 +284,7 @@ final class LatencyCountJudge implements MetricJudge {
         } else if (!ruleOut.rejectsNow(rule)) {
             missing = shares + ": not enough data yet to show the candidate below "
                     + Format.number(1 / ruleOut.theta0()) + "× the baseline's share (evidence "
-                    + Format.number(ruleOut.eValue(rule)) + " of the " + Format.number(1 / ruleOut.alpha())
+                    + Format.evidence(ruleOut.eValue(rule)) + " of the " + Format.number(1 / ruleOut.alpha())
                     + " needed)";
         }
         double median = next.stageCandidate().length == 0 ? Double.NaN : SampleJudge.median(next.stageCandidate());
@@ -318,7 +318,7 @@ final class LatencyCountJudge implements MetricJudge {
                         ? ", above " + allowedSentence(next.theta0()) + " but not shown to exceed it"
                         : ", within " + allowedSentence(next.theta0()))
                 + "; shown below " + Format.number(1 / ruleOut.theta0()) + "× the baseline's share (evidence "
-                + Format.number(ruleOut.eValue(rule)) + " ≥ " + Format.number(1 / ruleOut.alpha()) + ")"
+                + Format.evidence(ruleOut.eValue(rule)) + " ≥ " + Format.number(1 / ruleOut.alpha()) + ")"
                 + spec.max().stream()
                         .mapToObj(max -> ", under the limit of " + Format.millis(max))
                         .findFirst()

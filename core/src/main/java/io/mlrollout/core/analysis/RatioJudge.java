@@ -267,7 +267,7 @@ final class RatioJudge implements MetricJudge {
     private String missingEvidence(Counts stage, RateRatioEvidence rule) {
         if (ruleOut != null && !ruleOut.rejectsNow(rule)) {
             return "not enough data yet to show the candidate below " + ruleOutLevel() + " (evidence "
-                    + Format.number(ruleOut.eValue(rule)) + " of the " + Format.number(1 / ruleOut.alpha())
+                    + Format.evidence(ruleOut.eValue(rule)) + " of the " + Format.number(1 / ruleOut.alpha())
                     + " needed)";
         }
         if (spec.max().isPresent()
@@ -353,14 +353,14 @@ final class RatioJudge implements MetricJudge {
     private String regressionSentence(Counts counts, RateRatioEvidence margin, RateRatioTest test) {
         double ratio = ratioOf(counts);
         return pooled(counts) + ": " + Format.number(ratio) + "× the baseline, more than the allowed "
-                + Format.margin(spec.maxIncrease().getAsDouble()) + " (evidence " + Format.number(test.eValue(margin))
+                + Format.margin(spec.maxIncrease().getAsDouble()) + " (evidence " + Format.evidence(test.eValue(margin))
                 + " ≥ " + Format.number(1 / test.alpha()) + ", the level at which the chance of a false rollback is "
                 + Format.percent(test.alpha()) + ")";
     }
 
     private String overLimitSentence(Counts counts, ProportionEvidence limit, ProportionBoundTest test) {
         return Format.percent(limit.fraction()) + " on the candidate is over the limit of "
-                + Format.percent(spec.max().getAsDouble()) + " (evidence " + Format.number(test.eValue(limit)) + " ≥ "
+                + Format.percent(spec.max().getAsDouble()) + " (evidence " + Format.evidence(test.eValue(limit)) + " ≥ "
                 + Format.number(1 / test.alpha()) + ")"
                 + (counts.baselineTotal() > 0
                         ? "; baseline " + Format.percent(counts.baselineBad() / counts.baselineTotal())
@@ -383,7 +383,7 @@ final class RatioJudge implements MetricJudge {
             text.append("; shown below ")
                     .append(ruleOutLevel())
                     .append(" (evidence ")
-                    .append(Format.number(ruleOut.eValue(rule)))
+                    .append(Format.evidence(ruleOut.eValue(rule)))
                     .append(" ≥ ")
                     .append(Format.number(1 / ruleOut.alpha()))
                     .append(")");

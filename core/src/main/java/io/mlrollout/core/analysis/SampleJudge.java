@@ -265,7 +265,7 @@ final class SampleJudge implements MetricJudge {
                         Outcome.FAIL,
                         Format.number(evidence.ratio()) + "× the baseline (geometric mean over " + evidence.looks()
                                 + " looks), beyond the allowed " + allowed(test.worse(), test.margin())
-                                + " (evidence " + Format.number(Math.exp(evidence.maxLogEValue())) + " ≥ "
+                                + " (evidence " + Format.evidence(Math.exp(evidence.maxLogEValue())) + " ≥ "
                                 + Format.number(1 / test.alpha()) + ")");
             }
         }
@@ -292,7 +292,7 @@ final class SampleJudge implements MetricJudge {
                 return new Judgement(
                         context.lastChance() ? Outcome.HOLD : Outcome.CONTINUE,
                         margins + ": not enough data yet to show the candidate " + ruleOutLevel(test) + " (evidence "
-                                + Format.number(test.eValue(evidence)) + " of the " + Format.number(1 / test.alpha())
+                                + Format.evidence(test.eValue(evidence)) + " of the " + Format.number(1 / test.alpha())
                                 + " needed)" + (context.lastChance() ? "" : "; baking on"));
             }
         }
@@ -302,7 +302,7 @@ final class SampleJudge implements MetricJudge {
             shown.append(j == 0 ? "; shown " : " and ")
                     .append(ruleOutLevel(test))
                     .append(" (evidence ")
-                    .append(Format.number(Math.exp(ruleOut.get(j).maxLogEValue())))
+                    .append(Format.evidence(Math.exp(ruleOut.get(j).maxLogEValue())))
                     .append(" ≥ ")
                     .append(Format.number(1 / test.alpha()))
                     .append(")");
