@@ -5,6 +5,9 @@ import java.util.Locale;
 /** How numbers read in logs and reports: fractions as percents, latencies in ms, the rest with 3 significant digits. */
 public final class Format {
 
+    /** From here on an e-value is written with a power of ten. */
+    private static final double EVIDENCE_IN_POWERS_FROM = 1e6;
+
     private Format() {}
 
     /** A fraction as a percent: 0.0041 → "0.41%". */
@@ -36,8 +39,6 @@ public final class Format {
         }
         return String.format(Locale.ROOT, "%.1e", eValue).replaceFirst("e\\+0*", "e");
     }
-
-    private static final double EVIDENCE_IN_POWERS_FROM = 1e6;
 
     /** Three significant digits, no exponent for everyday magnitudes. */
     public static String number(double value) {
