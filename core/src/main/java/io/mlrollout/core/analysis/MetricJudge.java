@@ -82,6 +82,14 @@ sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, Distr
      * where the test allows for the wander it has seen but the guarantee is not proven; empty otherwise.
      */
     static String envelopeNote(String what, RateRatioTest test, RateRatioEvidence evidence) {
+        return envelopeNote(what, test, evidence, "");
+    }
+
+    /**
+     * The same, with {@code otherRemedy} (e.g. ", or …") after the advice to raise the envelope, for a metric whose
+     * own definition can be changed to wander less.
+     */
+    static String envelopeNote(String what, RateRatioTest test, RateRatioEvidence evidence, String otherRemedy) {
         if (test == null || evidence == null || !test.beyondEnvelope(evidence)) {
             return "";
         }
@@ -89,7 +97,7 @@ sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, Distr
                 + Format.percent(test.estimatedDispersion(evidence)) + " against analysis.maxDispersion "
                 + Format.percent(test.maxDispersion())
                 + "): the test allows for the wander it has seen, but false rollbacks may exceed the budget;"
-                + " raise maxDispersion]";
+                + " raise maxDispersion" + otherRemedy + "]";
     }
 
     static Double finiteOrNull(double value) {

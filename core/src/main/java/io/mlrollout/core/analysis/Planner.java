@@ -84,8 +84,16 @@ public final class Planner {
         }
     }
 
-    /** The plan: a row per stage and metric, and what the baseline showed per metric. */
-    public record Plan(List<Row> rows, Map<String, BaselineTraffic> baseline, double maxDispersion) {
+    /**
+     * The plan: a row per stage and metric, and what the baseline showed per metric.
+     *
+     * @param otherEnvelopeRemedies per metric, the advice a warning gives after "raise maxDispersion" (empty for most)
+     */
+    public record Plan(
+            List<Row> rows,
+            Map<String, BaselineTraffic> baseline,
+            double maxDispersion,
+            Map<String, String> otherEnvelopeRemedies) {
 
         /** One sentence per stage and metric that cannot decide within its maxBake, and per metric beyond the envelope. */
         public List<String> warnings() {
@@ -99,14 +107,16 @@ public final class Planner {
                             metric + ": the baseline's bad rate wanders from interval to interval with a CV of about "
                                     + Format.percent(traffic.wanderCv()) + ", more than analysis.maxDispersion ("
                                     + Format.percent(maxDispersion)
-                                    + ") allows for: a healthy candidate may be rolled back; raise maxDispersion");
+                                    + ") allows for: a healthy candidate may be rolled back; raise maxDispersion"
+                                    + otherEnvelopeRemedies.getOrDefault(metric, ""));
                 } else if (traffic.longRunCv() > maxDispersion) {
                     warnings.add(
                             metric + ": the baseline's bad rate drifts: it stays high or low for several intervals,"
                                     + " so over a stage it wanders as much as a CV of about "
                                     + Format.percent(traffic.longRunCv()) + " per interval would, more than"
                                     + " analysis.maxDispersion (" + Format.percent(maxDispersion)
-                                    + ") allows for: a healthy candidate may be rolled back; raise maxDispersion");
+                                    + ") allows for: a healthy candidate may be rolled back; raise maxDispersion"
+                                    + otherEnvelopeRemedies.getOrDefault(metric, ""));
                 }
             });
             for (Row row : rows) {
@@ -164,10 +174,15 @@ public final class Planner {
                         s, stage, metrics.get(m), m, baseline.get(metrics.get(m).name())));
             }
         }
+        Map<String, String> remedies = new LinkedHashMap<>();
+        for (MetricSpec metric : metrics) {
+            remedies.put(metric.name(), RatioJudge.otherEnvelopeRemedy(metric));
+        }
         return new Plan(
                 rows,
                 Collections.unmodifiableMap(new LinkedHashMap<>(baseline)),
-                policy.analysis().maxDispersion());
+                policy.analysis().maxDispersion(),
+                Collections.unmodifiableMap(remedies));
     }
 
     private Row row(int s, Stage stage, MetricSpec metric, int m, BaselineTraffic traffic) {

@@ -104,6 +104,35 @@ class JudgeTest {
         assertThat(watching.watchRelative().intervals()).isZero();
     }
 
+    /**
+     * Rates that swing between the versions from minute to minute (equal overall) lie beyond the envelope; for the
+     * slow-requests count the note also says that a lower threshold wanders less, for the error count it does not.
+     */
+    @Test
+    void theEnvelopeNoteAdvisesALowerThresholdOnlyForSlowRequests() {
+        Map<String, String> lastExplanation = new LinkedHashMap<>();
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look <= 9; look++) {
+            boolean odd = look % 2 == 1;
+            Readings swinging =
+                    new Readings(new Reading.Counts(odd ? 40 : 10, 1000), new Reading.Counts(odd ? 90 : 360, 9000));
+            Map<String, Readings> readings = healthy();
+            readings.put("slow", swinging);
+            readings.put("errors", swinging);
+            LookResult result = judge.look(state, readings, LookContext.canary(0, false));
+            state = result.state();
+            result.metrics().forEach(metric -> lastExplanation.put(metric.metric(), metric.explanation()));
+        }
+
+        assertThat(lastExplanation.get("slow"))
+                .contains("beyond the envelope")
+                .endsWith("raise maxDispersion, or count slow requests over a lower bucket bound than 250ms,"
+                        + " whose share latency drift moves less]");
+        assertThat(lastExplanation.get("errors"))
+                .contains("beyond the envelope")
+                .endsWith("raise maxDispersion]");
+    }
+
     @Test
     void equalVersionsPassAtTheEndOfTheBakeAndNotBefore() {
         JudgeState state = judge.beginStage(judge.begin());

@@ -92,6 +92,31 @@ class PlannerTest {
                 .anySatisfy(w -> assertThat(w).startsWith("errors: the baseline's bad rate wanders"));
     }
 
+    /** For a slow-requests count the warning also suggests a lower threshold, whose share wanders less. */
+    @Test
+    void aSlowRequestsBaselineBeyondTheEnvelopeIsAdvisedALowerThreshold() {
+        Policy withSlowRequests = JudgeTest.parse("""
+                stages:
+                  - {weight: 5, bake: 10m, maxBake: 30m}
+                analysis: {interval: 1m, minRequests: 500, falseRollbackRate: 1%}
+                metrics:
+                  - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 10%}
+                  - {name: slow, kind: ratio, preset: istio-latency-over, threshold: 250ms, maxIncrease: 20%}
+                """);
+        BaselineTraffic wandering = new BaselineTraffic(60_000, 600, 0.9, 60);
+
+        Planner.Plan plan = new Planner(withSlowRequests, 50).plan(Map.of("errors", wandering, "slow", wandering));
+
+        assertThat(plan.warnings())
+                .anySatisfy(w -> assertThat(w)
+                        .startsWith("slow: the baseline's bad rate wanders")
+                        .endsWith("raise maxDispersion, or count slow requests over a lower bucket bound than 250ms,"
+                                + " whose share latency drift moves less"))
+                .anySatisfy(w -> assertThat(w)
+                        .startsWith("errors: the baseline's bad rate wanders")
+                        .endsWith("raise maxDispersion"));
+    }
+
     @Test
     void aBaselineThatDriftsBeyondTheEnvelopeIsWarnedAboutThoughEachIntervalWandersWithinIt() {
         UniformRandomProvider rng = new SplittableRandom(9)::nextLong;
