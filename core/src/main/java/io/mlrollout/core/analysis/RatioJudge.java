@@ -271,7 +271,7 @@ final class RatioJudge implements MetricJudge {
         return spec.queries()
                 .threshold()
                 .map(threshold -> ", or count slow requests over a lower bucket bound than "
-                        + Format.millis(threshold.toNanos() / 1e6) + ", whose share latency drift moves less")
+                        + Format.millis(threshold.toNanos() / 1e6) + ", where a drift of latency moves the share less")
                 .orElse("");
     }
 

@@ -127,7 +127,7 @@ class JudgeTest {
         assertThat(lastExplanation.get("slow"))
                 .contains("beyond the envelope")
                 .endsWith("raise maxDispersion, or count slow requests over a lower bucket bound than 250ms,"
-                        + " whose share latency drift moves less]");
+                        + " where a drift of latency moves the share less]");
         assertThat(lastExplanation.get("errors"))
                 .contains("beyond the envelope")
                 .endsWith("raise maxDispersion]");

@@ -111,7 +111,7 @@ class PlannerTest {
                 .anySatisfy(w -> assertThat(w)
                         .startsWith("slow: the baseline's bad rate wanders")
                         .endsWith("raise maxDispersion, or count slow requests over a lower bucket bound than 250ms,"
-                                + " whose share latency drift moves less"))
+                                + " where a drift of latency moves the share less"))
                 .anySatisfy(w -> assertThat(w)
                         .startsWith("errors: the baseline's bad rate wanders")
                         .endsWith("raise maxDispersion"));
