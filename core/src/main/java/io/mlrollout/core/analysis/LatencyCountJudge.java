@@ -252,7 +252,7 @@ final class LatencyCountJudge implements MetricJudge {
                         outcome,
                         candidateQuantile,
                         baselineQuantile,
-                        explanation + MetricJudge.envelopeNote("the slow shares", test, margin)),
+                        explanation + MetricJudge.envelopeNote("the slow shares", test, margin, "")),
                 false);
     }
 

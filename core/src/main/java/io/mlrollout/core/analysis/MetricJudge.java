@@ -79,15 +79,9 @@ sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, Distr
 
     /**
      * Said of a count test's look when {@code what} (the rates, the slow shares) wander or drift beyond the envelope,
-     * where the test allows for the wander it has seen but the guarantee is not proven; empty otherwise.
-     */
-    static String envelopeNote(String what, RateRatioTest test, RateRatioEvidence evidence) {
-        return envelopeNote(what, test, evidence, "");
-    }
-
-    /**
-     * The same, with {@code otherRemedy} (e.g. ", or …") after the advice to raise the envelope, for a metric whose
-     * own definition can be changed to wander less.
+     * where the test allows for the wander it has seen but the guarantee is not proven; empty otherwise. {@code
+     * otherRemedy} (e.g. ", or …", often empty) follows the advice to raise the envelope, for a metric whose own
+     * definition can be changed to wander less.
      */
     static String envelopeNote(String what, RateRatioTest test, RateRatioEvidence evidence, String otherRemedy) {
         if (test == null || evidence == null || !test.beyondEnvelope(evidence)) {

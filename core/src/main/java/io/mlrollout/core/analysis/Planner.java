@@ -87,7 +87,7 @@ public final class Planner {
     /**
      * The plan: a row per stage and metric, and what the baseline showed per metric.
      *
-     * @param otherEnvelopeRemedies per metric, the advice a warning gives after "raise maxDispersion" (empty for most)
+     * @param otherEnvelopeRemedies per metric, the advice a warning gives after "raise maxDispersion" (absent for most)
      */
     public record Plan(
             List<Row> rows,
@@ -176,7 +176,10 @@ public final class Planner {
         }
         Map<String, String> remedies = new LinkedHashMap<>();
         for (MetricSpec metric : metrics) {
-            remedies.put(metric.name(), RatioJudge.otherEnvelopeRemedy(metric));
+            String remedy = RatioJudge.otherEnvelopeRemedy(metric);
+            if (!remedy.isEmpty()) {
+                remedies.put(metric.name(), remedy);
+            }
         }
         return new Plan(
                 rows,
