@@ -154,14 +154,26 @@ final class KubernetesApi {
         if (code == 409) {
             throw new TrafficException(Kind.CONFLICT, said);
         }
-        // A failed JSON Patch "test" op is answered 422 "Testing value ... failed": the object changed under us.
-        if (code == 422 && jsonPatch && message.toLowerCase(Locale.ROOT).contains("testing value")) {
-            throw new TrafficException(Kind.CONFLICT, said);
+        if (code == 422 && jsonPatch && patchDidNotApply(message)) {
+            throw new TrafficException(Kind.CONFLICT, said + "; the object changed since it was read");
         }
         if (code == 408 || code == 429 || code >= 500) {
             throw new TrafficException(Kind.TRANSIENT, said);
         }
         throw new TrafficException(Kind.REJECTED, said);
+    }
+
+    /**
+     * Whether a 422 answer to a JSON Patch says the patch did not apply to the object as stored: a {@code test} guard
+     * failed, or a path it names is gone. The API server answers both with the generic message of its
+     * {@code NewGenericServerResponse} and drops the patch library's own text ("testing value … failed"), which some
+     * proxies and older servers still pass on. A patch that applied but left an invalid object is answered with the
+     * fields at fault instead, and stays a rejection.
+     */
+    private static boolean patchDidNotApply(String message) {
+        String lower = message.toLowerCase(Locale.ROOT);
+        return lower.contains("the server rejected our request due to an error in our request")
+                || lower.contains("testing value");
     }
 
     /** The {@code message} of a Kubernetes Status answer, else the start of the body. */

@@ -120,7 +120,7 @@ class IstioRouterMockClusterTest {
                     return stored;
                 });
 
-        // A real API server answers 422 "Testing value ... failed"; the mock never answers, so the call times out.
+        // A real API server answers 422 (the patch did not apply); the mock never answers, so the call times out.
         TrafficException refused =
                 FakeApiServer.failure(() -> router.patch(pair.patchTo(25)), TrafficException.Kind.TRANSIENT);
 

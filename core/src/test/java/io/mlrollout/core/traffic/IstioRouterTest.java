@@ -201,7 +201,7 @@ class IstioRouterTest {
     @Test
     void aFailedTestGuardIsRetriedFromAFreshRead() throws Exception {
         api.answer(200, virtualService(90, 10));
-        api.status(422, "Invalid", "Testing value /spec/http/0/route/1/weight failed: test failed");
+        api.status(422, "Invalid", "the server rejected our request due to an error in our request");
         api.answer(200, virtualService(90, 10));
         api.answer(200, "");
         api.answer(200, virtualService(75, 25));

@@ -137,12 +137,19 @@ class KubernetesApiTest {
     }
 
     @Test
-    void aFailedJsonPatchTestIsAConflictButOtherUnprocessablePatchesAreRejected() throws Exception {
-        // What a real API server answers when a JSON Patch "test" op fails (kubernetes/kubernetes#68838).
+    void aJsonPatchThatDidNotApplyIsAConflictButAnInvalidResultIsRejected() throws Exception {
+        // What the API server answers when a JSON Patch does not apply (a "test" guard failed, a path is gone): its
+        // generic 422 (apiserver handlers/patch.go, applyJSPatch), without the patch library's text.
+        api.status(422, "Invalid", "the server rejected our request due to an error in our request");
+        // The patch library's own text, as some proxies and older servers pass it on.
         api.status(422, "Invalid", "Testing value /spec/http/0/route/0/weight failed: test failed");
-        api.status(422, "Invalid", "spec.http[0].route[0].weight: Invalid value: -5");
-        api.status(422, "Invalid", "Testing value /spec failed");
+        // A patch that applied but left an invalid object.
+        api.status(422, "Invalid", "VirtualService fraud is invalid: spec.http[0].route[0].weight: Invalid value: -5");
+        api.status(422, "Invalid", "the server rejected our request due to an error in our request");
 
+        assertThat(failure(() -> client.patch(ISVC, "fraud", KubernetesApi.JSON_PATCH, q("[]")), Kind.CONFLICT)
+                        .getMessage())
+                .contains("the object changed since it was read");
         failure(() -> client.patch(ISVC, "fraud", KubernetesApi.JSON_PATCH, q("[]")), Kind.CONFLICT);
         failure(() -> client.patch(ISVC, "fraud", KubernetesApi.JSON_PATCH, q("[]")), Kind.REJECTED);
         failure(() -> client.patch(ISVC, "fraud", KubernetesApi.MERGE_PATCH, q("{}")), Kind.REJECTED);
