@@ -33,8 +33,6 @@ public final class Presets {
      * @param total ratio presets: the all-events query
      * @param query quantile presets: the query giving one number
      * @param histogram distribution presets: the bucket query
-     * @param bucketBoundsMs latency-over presets: the histogram's known bucket bounds in ms, which the threshold must be
-     *     one of; empty when the bounds are not known in advance
      * @param absentBadIsZero whether an absent bad series means no bad events (true for error counts, whose 5xx series
      *     exist only after the first error); false where absence means the query matched nothing
      * @param increaseFallback count presets: the same queries with increase(), for windows in which a counter
@@ -47,7 +45,6 @@ public final class Presets {
             Optional<String> total,
             Optional<String> query,
             Optional<String> histogram,
-            List<Double> bucketBoundsMs,
             boolean absentBadIsZero,
             Optional<MetricQueries> increaseFallback) {}
 
@@ -100,16 +97,6 @@ public final class Presets {
     private static final String LE_THRESHOLD_MS = "le=~\"${threshold}(\\\\.0)?\"";
     private static final String LE_THRESHOLD_S = "le=~\"${thresholdSeconds}(\\\\.0)?\"";
 
-    /** Istio's (Envoy's) default buckets for istio_request_duration_milliseconds. */
-    static final List<Double> ISTIO_BOUNDS_MS = List.of(
-            0.5, 1d, 5d, 10d, 25d, 50d, 100d, 250d, 500d, 1000d, 2500d, 5000d, 10000d, 30000d, 60000d, 300000d, 600000d,
-            1800000d, 3600000d);
-
-    /** The queue-proxy's buckets for revision_request_latencies (knative/serving, OpenCensus era). */
-    static final List<Double> KNATIVE_BOUNDS_MS = List.of(
-            5d, 10d, 20d, 40d, 60d, 80d, 100d, 150d, 200d, 250d, 300d, 350d, 400d, 450d, 500d, 600d, 700d, 800d, 900d,
-            1000d, 2000d, 5000d, 10000d, 20000d, 50000d, 100000d);
-
     /** Every preset the policy knows ({@link MetricPreset}: names and kinds) with its queries. */
     private static final Map<MetricPreset, Preset> PRESETS = new java.util.EnumMap<>(MetricPreset.class);
 
@@ -118,13 +105,11 @@ public final class Presets {
                 MetricPreset.ISTIO_ERRORS,
                 count("istio_requests_total", ISTIO + ",response_code=~\"5..\""),
                 count("istio_requests_total", ISTIO),
-                List.of(),
                 true);
         ratio(
                 MetricPreset.ISTIO_LATENCY_OVER,
                 countAbove("istio_request_duration_milliseconds", ISTIO, LE_THRESHOLD_MS),
                 count("istio_request_duration_milliseconds_count", ISTIO),
-                ISTIO_BOUNDS_MS,
                 false);
         quantile(
                 MetricPreset.ISTIO_LATENCY,
@@ -135,13 +120,11 @@ public final class Presets {
                 MetricPreset.KNATIVE_ERRORS,
                 count("revision_request_count", KNATIVE + ",response_code_class=\"5xx\""),
                 count("revision_request_count", KNATIVE),
-                List.of(),
                 true);
         ratio(
                 MetricPreset.KNATIVE_LATENCY_OVER,
                 countAbove("revision_request_latencies", KNATIVE, LE_THRESHOLD_MS),
                 count("revision_request_latencies_count", KNATIVE),
-                KNATIVE_BOUNDS_MS,
                 false);
         quantile(
                 MetricPreset.KNATIVE_LATENCY,
@@ -152,13 +135,11 @@ public final class Presets {
                 MetricPreset.KNATIVE_OTEL_ERRORS,
                 count("kn_serving_invocation_duration_seconds_count", OTEL + ",http_response_status_code=~\"5..\""),
                 count("kn_serving_invocation_duration_seconds_count", OTEL),
-                List.of(),
                 true);
         ratio(
                 MetricPreset.KNATIVE_OTEL_LATENCY_OVER,
                 countAbove("kn_serving_invocation_duration_seconds", OTEL, LE_THRESHOLD_S),
                 count("kn_serving_invocation_duration_seconds_count", OTEL),
-                List.of(),
                 false);
         // its buckets are in seconds: judged on the per-look quantile, as before (see docs/statistics.md)
         quantile(
@@ -177,7 +158,6 @@ public final class Presets {
                         Optional.empty(),
                         Optional.empty(),
                         Optional.of(scores.exact()),
-                        List.of(),
                         true,
                         Optional.of(new MetricQueries(
                                 Kind.DISTRIBUTION,
@@ -245,8 +225,7 @@ public final class Presets {
         PRESETS.put(preset, queries);
     }
 
-    private static void ratio(
-            MetricPreset preset, Count bad, Count total, List<Double> bounds, boolean absentBadIsZero) {
+    private static void ratio(MetricPreset preset, Count bad, Count total, boolean absentBadIsZero) {
         put(
                 preset,
                 new Preset(
@@ -256,7 +235,6 @@ public final class Presets {
                         Optional.of(total.exact()),
                         Optional.empty(),
                         Optional.empty(),
-                        bounds,
                         absentBadIsZero,
                         Optional.of(new MetricQueries(
                                 Kind.RATIO,
@@ -288,7 +266,6 @@ public final class Presets {
                         Optional.empty(),
                         Optional.of(query),
                         Optional.ofNullable(buckets).map(Count::exact),
-                        List.of(),
                         true,
                         Optional.ofNullable(buckets)
                                 .map(b -> new MetricQueries(
@@ -347,7 +324,7 @@ public final class Presets {
                 handWrittenCounts ? Optional.empty() : preset.flatMap(Preset::increaseFallback));
         requireFieldsOfKind(metric.kind(), resolved, q);
         requirePlaceholdersFilled(metric, resolved);
-        preset.ifPresent(p -> requireBucketBound(p, metric));
+        q.preset().flatMap(MetricPreset::named).ifPresent(named -> requireBucketBound(named, metric));
         return resolved;
     }
 
@@ -412,21 +389,10 @@ public final class Presets {
         return q.preset().map(p -> "preset '" + p + "'").orElse(field + " query");
     }
 
-    private static void requireBucketBound(Preset preset, MetricSpec metric) {
-        if (preset.bucketBoundsMs().isEmpty() || metric.queries().threshold().isEmpty()) {
-            return;
-        }
-        double ms = metric.queries().threshold().get().toNanos() / 1e6;
-        if (!preset.bucketBoundsMs().contains(ms)) {
-            throw new IllegalArgumentException(
-                    "threshold: " + QueryTemplates.number(ms) + "ms is not a bucket bound of "
-                            + "the histogram behind preset '" + preset.name()
-                            + "', so the count of requests above it cannot be "
-                            + "read; use one of "
-                            + preset.bucketBoundsMs().stream()
-                                    .map(QueryTemplates::number)
-                                    .toList()
-                            + " (ms)");
-        }
+    /** The parser refuses such a threshold; a metric built in code is checked here, before any query runs. */
+    private static void requireBucketBound(MetricPreset preset, MetricSpec metric) {
+        metric.queries().threshold().flatMap(preset::thresholdProblem).ifPresent(problem -> {
+            throw new IllegalArgumentException("threshold: " + problem);
+        });
     }
 }

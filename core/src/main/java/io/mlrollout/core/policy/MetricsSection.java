@@ -281,7 +281,7 @@ final class MetricsSection {
         }
         Optional<String> preset = metric.optional("preset", TEXT);
         if (metric.has("preset")) {
-            preset.flatMap(p -> preset(metric, p, kind)).ifPresent(p -> checkPresetParameters(metric, p));
+            preset.flatMap(p -> preset(metric, p, kind)).ifPresent(p -> checkPresetParameters(metric, p, threshold));
             for (String key : QUERY_KEYS) {
                 if (takes(kind, key) && metric.has(key)) {
                     metric.error(key, "does not go with a preset; the preset gives the queries");
@@ -330,13 +330,14 @@ final class MetricsSection {
         return preset;
     }
 
-    private void checkPresetParameters(MappingReader metric, MetricPreset preset) {
+    private void checkPresetParameters(MappingReader metric, MetricPreset preset, Optional<Duration> threshold) {
         if (preset.needsThreshold() && !metric.has("threshold")) {
             metric.error(
                     "threshold",
                     "is required by the preset " + preset.spelling()
                             + ": requests slower than it count as bad (e.g. 250ms)");
         }
+        threshold.flatMap(preset::thresholdProblem).ifPresent(problem -> metric.error("threshold", problem));
         if (!preset.needsThreshold() && metric.has("threshold")) {
             metric.error("threshold", "does not go with the preset " + preset.spelling());
         }

@@ -191,6 +191,14 @@ public final class PolicyParser {
         MappingReader analysis = section.get();
         if (analysis.has("interval")) {
             interval = analysis.optional("interval", DURATION);
+            // ${interval} goes into PromQL in whole seconds: 1500ms would be read as 1s, 500ms as nothing at all.
+            interval.filter(d -> d.toMillis() % 1000 != 0)
+                    .ifPresent(d -> analysis.error(
+                            "interval",
+                            Durations.format(d) + " is not a whole number of seconds; queries read ${interval} in"
+                                    + " seconds, write e.g. "
+                                    + Durations.format(
+                                            Duration.ofSeconds(Math.max(1, Math.round(d.toMillis() / 1000.0))))));
         }
         Limits limits =
                 analysis.mapping("limits", LIMITS_KEYS).map(this::limits).orElse(defaults.limits());

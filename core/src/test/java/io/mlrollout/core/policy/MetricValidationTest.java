@@ -4,9 +4,11 @@ import static io.mlrollout.core.policy.Policies.STAGES;
 import static io.mlrollout.core.policy.Policies.assertRefused;
 import static io.mlrollout.core.policy.Policies.errorsOf;
 import static io.mlrollout.core.policy.Policies.withMetrics;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.IntStream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 /** Refusals in the metrics list. */
@@ -240,6 +242,29 @@ class MetricValidationTest {
                 withMetrics("{name: e, kind: ratio, preset: istio-errors, max: 1%, threshold: 250ms}"),
                 "metrics[0].threshold",
                 "does not go with the preset istio-errors");
+    }
+
+    @Test
+    void aLatencyThresholdBetweenTheHistogramsBucketBoundsIsRefusedBeforeAnyTrafficMoves() throws Exception {
+        assertRefused(
+                withMetrics("{name: s, kind: ratio, preset: istio-latency-over, threshold: 300ms, maxIncrease: 20%}"),
+                "metrics[0].threshold",
+                "300ms is not a bucket bound of the histogram behind preset 'istio-latency-over', so the count of"
+                        + " requests above it cannot be read; use one of [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000,"
+                        + " 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000] (ms)");
+        assertThat(errorsOf(
+                        withMetrics("{name: s, kind: ratio, preset: knative-latency-over, threshold: 120ms, max: 1%}")))
+                .extracting(PolicyError::toString)
+                .singleElement(as(InstanceOfAssertFactories.STRING))
+                .startsWith("metrics[0].threshold: 120ms is not a bucket bound of the histogram behind preset"
+                        + " 'knative-latency-over'")
+                .contains("[5, 10, 20, 40, 60, 80, 100, 150, 200, 250, 300,");
+        // Knative's queue-proxy has a 300 ms bucket; the OpenTelemetry buckets are not known before they are read.
+        assertThat(PolicyParser.parse(withMetrics(
+                                "{name: s, kind: ratio, preset: knative-latency-over, threshold: 300ms, max: 1%}",
+                                "{name: o, kind: ratio, preset: knative-otel-latency-over, threshold: 300ms, max: 1%}"))
+                        .metrics())
+                .hasSize(2);
     }
 
     @Test

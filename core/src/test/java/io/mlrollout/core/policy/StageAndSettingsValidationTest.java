@@ -168,6 +168,22 @@ class StageAndSettingsValidationTest {
     }
 
     @Test
+    void anIntervalThatIsNotWholeSecondsIsRefusedSinceQueriesReadItInSeconds() throws Exception {
+        assertRefused(
+                with("analysis: {interval: 1500ms}\n"),
+                "analysis.interval",
+                "1500ms is not a whole number of seconds; queries read ${interval} in seconds, write e.g. 2s");
+        assertRefused(
+                with("analysis: {interval: 500ms}\n"),
+                "analysis.interval",
+                "500ms is not a whole number of seconds; queries read ${interval} in seconds, write e.g. 1s");
+        assertThat(PolicyParser.parse(with("analysis: {interval: 30s}\n"))
+                        .analysis()
+                        .interval())
+                .isEqualTo(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
     void aMaxAutocorrelationOutsideZeroToPointNineIsRefused() {
         assertRefused(
                 with("analysis: {maxAutocorrelation: 0.95}\n"),
