@@ -2,6 +2,7 @@ package io.mlrollout.core.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,11 +17,34 @@ public sealed interface Credential permits Credential.None, Credential.Bearer, C
     /** The value of the {@code Authorization} header, if any. */
     Optional<String> authorizationHeader();
 
+    /** Every form in which the secret could come back in text: the header, its encoded part, what it encodes. */
+    List<String> secretForms();
+
+    /**
+     * {@code text} (from a server, a proxy or a library, which may echo what it was sent) with every form of the secret
+     * replaced by "(hidden)". Forms shorter than 4 characters are left: replacing them wherever they occur in text the
+     * reader knows would reveal them rather than hide them.
+     */
+    default String redact(String text) {
+        String result = text;
+        for (String secret : secretForms()) {
+            if (secret.length() >= 4) {
+                result = result.replace(secret, "(hidden)");
+            }
+        }
+        return result;
+    }
+
     /** No authentication. */
     record None() implements Credential {
         @Override
         public Optional<String> authorizationHeader() {
             return Optional.empty();
+        }
+
+        @Override
+        public List<String> secretForms() {
+            return List.of();
         }
 
         @Override
@@ -40,6 +64,11 @@ public sealed interface Credential permits Credential.None, Credential.Bearer, C
         @Override
         public Optional<String> authorizationHeader() {
             return Optional.of("Bearer " + token);
+        }
+
+        @Override
+        public List<String> secretForms() {
+            return List.of("Bearer " + token, token);
         }
 
         @Override
@@ -64,8 +93,17 @@ public sealed interface Credential permits Credential.None, Credential.Bearer, C
 
         @Override
         public Optional<String> authorizationHeader() {
+            return Optional.of("Basic " + encodedPair());
+        }
+
+        @Override
+        public List<String> secretForms() {
+            return List.of("Basic " + encodedPair(), encodedPair(), username + ":" + password, password);
+        }
+
+        private String encodedPair() {
             String pair = username + ":" + password;
-            return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

@@ -10,11 +10,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +127,8 @@ public final class PrometheusClient {
             }
             String message = redact("Prometheus at " + where + " answered HTTP " + status + " to query '" + promql
                     + "': " + reason(body) + hint(status));
-            if (status >= 500) {
+            // a rate limit (Mimir, Grafana Cloud) passes like a 5xx: ask again after a pause
+            if (status >= 500 || status == 429) {
                 throw new RetryableException(message, null);
             }
             throw new MetricsException(message);
@@ -269,27 +268,7 @@ public final class PrometheusClient {
 
     /** Removes the credential from a message, in case a server or proxy echoed it back. */
     private String redact(String message) {
-        String result = message;
-        for (String secret : credentialParts()) {
-            result = result.replace(secret, "(hidden)");
-        }
-        return result;
-    }
-
-    /** The header value, its secret part, and for basic auth the decoded {@code user:password}. */
-    private List<String> credentialParts() {
-        List<String> parts = new ArrayList<>();
-        credential.authorizationHeader().ifPresent(header -> {
-            parts.add(header);
-            String secret = header.substring(header.indexOf(' ') + 1);
-            parts.add(secret);
-            if (credential instanceof Credential.Basic) {
-                parts.add(new String(Base64.getDecoder().decode(secret), StandardCharsets.UTF_8));
-            }
-        });
-        // Very short secrets are left alone: replacing every "ab" would garble the message and hide nothing.
-        parts.removeIf(part -> part.length() < 4);
-        return parts;
+        return credential.redact(message);
     }
 
     private static String seconds(Instant time) {

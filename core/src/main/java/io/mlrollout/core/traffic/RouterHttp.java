@@ -118,13 +118,7 @@ final class RouterHttp {
 
     /** Removes the credential's secret from text a server or a library produced, should it echo it. */
     String redact(String text) {
-        return credential
-                .authorizationHeader()
-                .map(header -> {
-                    String secret = header.substring(header.indexOf(' ') + 1);
-                    return text.replace(header, "(hidden)").replace(secret, "(hidden)");
-                })
-                .orElse(text);
+        return credential.redact(text);
     }
 
     static RequestBody jsonBody(JsonNode body, String contentType) {

@@ -212,6 +212,19 @@ class PrometheusClientTest {
     }
 
     @Test
+    void aRateLimitIsRetriedWithBackoffLikeAServerError() throws Exception {
+        server.enqueue(answer(429, "too many outstanding requests"));
+        server.enqueue(answer(429, "too many outstanding requests"));
+        server.enqueue(answer(200, PromJson.vector(PromJson.series("1"))));
+
+        QueryResult result = client(Credential.NONE).query("up", T);
+
+        assertThat(result.series()).hasSize(1);
+        assertThat(server.getRequestCount()).isEqualTo(3);
+        assertThat(pauses).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
+    }
+
+    @Test
     void givesUpAfterTheLastAttemptNamingTheLastFailure() {
         for (int i = 0; i < 3; i++) {
             server.enqueue(answer(503, PromJson.error("timeout", "query timed out")));
@@ -291,7 +304,7 @@ class PrometheusClientTest {
         Credential basic = new Credential.Basic("admin", PASSWORD);
         String basicHeader = basic.authorizationHeader().orElseThrow();
         server.enqueue(answer(403, "forbidden: token " + TOKEN + " header Bearer " + TOKEN));
-        server.enqueue(answer(401, "bad header " + basicHeader + " i.e. admin:" + PASSWORD));
+        server.enqueue(answer(401, "bad header " + basicHeader + " i.e. admin:" + PASSWORD + ", password " + PASSWORD));
         server.enqueue(answer(400, PromJson.error("bad_data", "echo " + TOKEN)));
 
         List<String> messages = new ArrayList<>();
