@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -40,16 +41,36 @@ public final class PemTrust {
         }
     }
 
-    private static X509TrustManager trustManager(String pem, String field) {
+    /** Why {@code pem} holds no CA certificate to trust, or empty when it holds one or more: for a form's check. */
+    public static Optional<String> problem(String pem) {
+        try {
+            certificates(pem);
+            return Optional.empty();
+        } catch (IllegalArgumentException unreadable) {
+            return Optional.of(unreadable.getMessage());
+        }
+    }
+
+    private static Collection<? extends Certificate> certificates(String pem) {
         Collection<? extends Certificate> certificates;
         try {
             certificates = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem.strip().getBytes(StandardCharsets.US_ASCII)));
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(field + ": not a PEM certificate (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException("not a PEM certificate (" + e.getMessage() + ")", e);
         }
         if (certificates.isEmpty()) {
-            throw new IllegalArgumentException(field + ": holds no certificate");
+            throw new IllegalArgumentException("holds no certificate");
+        }
+        return certificates;
+    }
+
+    private static X509TrustManager trustManager(String pem, String field) {
+        Collection<? extends Certificate> certificates;
+        try {
+            certificates = certificates(pem);
+        } catch (IllegalArgumentException unreadable) {
+            throw new IllegalArgumentException(field + ": " + unreadable.getMessage(), unreadable);
         }
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.mlrollout;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import io.mlrollout.core.http.PemTrust;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashSet;
@@ -135,6 +136,11 @@ final class FieldRules {
     /** A DNS-1123 label that may be left out (e.g. an Istio subset, the metrics namespace). */
     static Optional<String> optionalLabel(@CheckForNull String value) {
         return value == null ? Optional.empty() : label(value);
+    }
+
+    /** CA certificates in PEM that may be left out (then the JVM's own are trusted). */
+    static Optional<String> optionalPem(@CheckForNull String value) {
+        return value == null ? Optional.empty() : PemTrust.problem(value);
     }
 
     static Optional<String> nonNegative(int value) {

@@ -1,9 +1,12 @@
 package io.jenkins.plugins.mlrollout;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.util.FormValidation;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.traffic.KubernetesConnection;
 import java.net.URI;
+import java.util.Optional;
+import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
@@ -12,6 +15,7 @@ public abstract class KubernetesRouterSettings extends RouterSettings {
 
     private final String kubernetesUrl;
     private final String namespace;
+    private @CheckForNull String caCertificatePem;
 
     protected KubernetesRouterSettings(String kubernetesUrl, String namespace) {
         this.kubernetesUrl = FieldRules.accept("kubernetesUrl", kubernetesUrl, FieldRules::httpUrl);
@@ -28,9 +32,27 @@ public abstract class KubernetesRouterSettings extends RouterSettings {
         return namespace;
     }
 
+    /**
+     * The certificate authorities to trust for the API server, in PEM (a kubeconfig's decoded
+     * {@code certificate-authority-data}); {@code null} to trust the controller JVM's own.
+     */
+    public @CheckForNull String getCaCertificatePem() {
+        return caCertificatePem;
+    }
+
+    @DataBoundSetter
+    public void setCaCertificatePem(@CheckForNull String caCertificatePem) {
+        this.caCertificatePem = FieldRules.accept("caCertificatePem", caCertificatePem, FieldRules::optionalPem);
+    }
+
     /** The API server connection these settings describe, authenticated with {@code credential}. */
     KubernetesConnection connection(Credential credential) {
-        return new KubernetesConnection(URI.create(kubernetesUrl), credential, namespace, JenkinsHttp.SETTINGS);
+        return new KubernetesConnection(
+                URI.create(kubernetesUrl),
+                credential,
+                namespace,
+                JenkinsHttp.SETTINGS,
+                Optional.ofNullable(caCertificatePem));
     }
 
     /** The form fields every Kubernetes router kind has. */
@@ -44,6 +66,11 @@ public abstract class KubernetesRouterSettings extends RouterSettings {
         @POST
         public FormValidation doCheckNamespace(@QueryParameter String value) {
             return FormChecks.check(value, FieldRules::kubernetesNamespace);
+        }
+
+        @POST
+        public FormValidation doCheckCaCertificatePem(@QueryParameter String value) {
+            return FormChecks.check(value, FieldRules::optionalPem);
         }
     }
 }

@@ -3,6 +3,8 @@ package io.jenkins.plugins.mlrollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlrollout.core.http.Credential;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.Test;
 
 class RouterSettingsTest {
@@ -58,6 +60,33 @@ class RouterSettingsTest {
         assertThatThrownBy(() -> route.setRuleIndex(-1)).hasMessage("ruleIndex: must be 0 or more, not -1");
         assertThatThrownBy(() -> new GatewayApiRouterSettings(API, "ml", "scorer", "", "scorer-v2"))
                 .hasMessage("baselineBackend: is required");
+    }
+
+    @Test
+    void aKubernetesRouterTrustsTheCertificateAuthorityItIsGiven() {
+        String pem = new HeldCertificate.Builder()
+                .certificateAuthority(0)
+                .commonName("kubernetes-ca")
+                .build()
+                .certificatePem();
+        KServeRouterSettings kserve = new KServeRouterSettings(API, "ml", "fraud-scorer");
+        assertThat(kserve.connection(Credential.NONE).caCertificatePem()).isEmpty();
+
+        kserve.setCaCertificatePem("\n" + pem + "\n");
+
+        assertThat(kserve.getCaCertificatePem()).isEqualTo(pem.strip());
+        assertThat(kserve.connection(Credential.NONE).caCertificatePem()).contains(pem.strip());
+        kserve.setCaCertificatePem("  ");
+        assertThat(kserve.getCaCertificatePem()).isNull();
+    }
+
+    @Test
+    void aCertificateAuthorityThatIsNotPemIsRefusedNamingTheField() {
+        IstioRouterSettings istio = new IstioRouterSettings(API, "ml", "vs", "a", "b");
+
+        assertThatThrownBy(() -> istio.setCaCertificatePem("certificate-authority-data: LS0tLS1CRUdJTi"))
+                .hasMessageStartingWith("caCertificatePem: ");
+        assertThat(istio.getCaCertificatePem()).isNull();
     }
 
     @Test
