@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
         name = "plan",
         description = {
             "Plans a rollout before it starts: from the baseline's traffic and noise in Prometheus over --window, how"
-                    + " long each stage needs to catch the rule-out level with 95% power and to rule it out for a"
+                    + " long each stage needs to catch the rule-out level with 95%% power and to rule it out for a"
                     + " healthy candidate, and whether that fits its maxBake. Reads the router and Prometheus; moves"
                     + " nothing.",
             "Exit 0 planned (warnings included), 1 refused (warnings under analysis.plan: refuse), 2 bad input, 3 the"

@@ -31,7 +31,13 @@ record ValueType<T>(String expected, Function<JsonNode, T> conversion) {
     static final ValueType<Integer> WHOLE_NUMBER = new ValueType<>("a whole number", node -> {
         requireType(node.isNumber(), node, "a whole number");
         if (!node.isIntegralNumber()) {
-            throw new IllegalArgumentException("expected a whole number, got " + format(node.doubleValue()));
+            double value = node.doubleValue();
+            // 10.0 is a YAML float: say so, or "got 10" reads as a refusal of 10
+            String hint = Double.isFinite(value) && value == Math.rint(value)
+                    ? " without the fraction, e.g. " + format(value)
+                    : "";
+            throw new IllegalArgumentException("expected a whole number, got "
+                    + (hint.isEmpty() ? format(value) : node.asText() + "; write it" + hint));
         }
         if (!node.canConvertToInt()) {
             throw new IllegalArgumentException(node.asText() + " is too large");

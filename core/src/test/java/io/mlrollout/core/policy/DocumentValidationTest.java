@@ -116,6 +116,10 @@ class DocumentValidationTest {
     @Test
     void aFractionWhereAWholeNumberIsExpectedIsRefused() {
         assertRefused(withStages("{weight: 5.5, bake: 10m}"), "stages[0].weight", "expected a whole number, got 5.5");
+        assertRefused(
+                withStages("{weight: 10.0, bake: 10m}"),
+                "stages[0].weight",
+                "expected a whole number, got 10.0; write it without the fraction, e.g. 10");
     }
 
     @Test
