@@ -547,9 +547,19 @@ public class RolloutAction implements RunAction2 {
         return !signed && rules.get().maySign(who.get(), matcher);
     }
 
-    /** Whether to show Override: the gate is open and this person is an administrator. */
+    /**
+     * Whether to show Override: the gate is open and this person is an administrator who may override it, which the one
+     * who started the rollout may not unless self-approval is allowed (the gate would refuse them).
+     */
     public boolean isCanOverride() {
-        return isGateOpen() && currentSigner().map(Identity::administrator).orElse(false);
+        Optional<Identity> who = currentSigner();
+        if (!isGateOpen() || who.isEmpty() || !who.get().administrator()) {
+            return false;
+        }
+        String startedBy = getStartedBy();
+        boolean startedIt = startedBy != null
+                && People.approverMatcher().samePerson(startedBy, who.get().userId());
+        return !startedIt || rules().map(SignOffRules::allowSelfApproval).orElse(false);
     }
 
     /**

@@ -165,6 +165,17 @@ class SignOffTest {
     }
 
     @Test
+    void anAdministratorWhoStartedTheBuildSeesNoOverrideSinceTheGateWouldRefuseIt() throws Exception {
+        signedInAs("dave", true);
+
+        assertThat(page.isCanOverride()).isFalse();
+        assertThatThrownBy(() -> page.doOverride("my own release"))
+                .isInstanceOf(Failure.class)
+                .hasMessageContaining("dave started this rollout and may not override its sign-off");
+        assertThat(page.state().phase()).isEqualTo(Phase.AWAITING_SIGNOFF);
+    }
+
+    @Test
     void someoneWhoIsNotAnApproverIsRefusedAndSeesNoButtons() {
         signedInAs("mallory", false);
 
