@@ -64,7 +64,7 @@ final class DemoRun {
     static final String CANDIDATE = "v2";
     static final String PIPELINE = "ci-pipeline";
     static final double REQUESTS_PER_SECOND = 1000;
-    static final double PROMETHEUS_REQUESTS_PER_SECOND = 1000;
+    static final double PROMETHEUS_REQUESTS_PER_SECOND = 5000;
     static final double FLAKY_SHARE = 0.3;
 
     private static final String NARRATOR = "[demo] ";

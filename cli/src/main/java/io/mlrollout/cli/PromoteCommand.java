@@ -57,8 +57,8 @@ final class PromoteCommand extends StatefulCommand {
                     Step preview = session.engine.on(saved, request);
                     if (preview.refusal().isPresent()) {
                         preview.events().forEach(listener::recorded);
-                        throw new InputException(
-                                "", "promote", preview.refusal().get());
+                        throw refused(
+                                session, saved, "promote", preview.refusal().get(), request.at());
                     }
                 }
                 var router = Connectors.router(session.endpoint, env, endpoint.toString());

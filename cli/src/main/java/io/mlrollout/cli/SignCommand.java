@@ -8,6 +8,7 @@ import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.signoff.Identity;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -70,10 +71,10 @@ abstract class SignCommand extends StatefulCommand {
                     end = caughtUp;
                 } else {
                     Identity who = new Identity(user, Set.copyOf(groups), false);
-                    Optional<String> refused = driver.submit(new Input.SignOff(
-                            who, decision, comment, time.clock().instant()));
-                    if (refused.isPresent()) {
-                        throw new InputException("", decision.name().toLowerCase(Locale.ROOT), refused.get());
+                    Instant at = time.clock().instant();
+                    Optional<String> refusal = driver.submit(new Input.SignOff(who, decision, comment, at));
+                    if (refusal.isPresent()) {
+                        throw refused(session, caughtUp, decision.name().toLowerCase(Locale.ROOT), refusal.get(), at);
                     }
                     // What the signature sets off happens now (a shift, a rollback), up to the next wait.
                     end = session.runUntil(driver, time, SignCommand::waitingOrResting, false, user);

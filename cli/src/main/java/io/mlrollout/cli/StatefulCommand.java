@@ -1,8 +1,13 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.audit.EvidenceLog;
+import io.mlrollout.core.audit.Report;
+import io.mlrollout.core.audit.SealKey;
 import io.mlrollout.core.rollout.RolloutState;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -43,6 +48,22 @@ abstract class StatefulCommand extends CommandBase {
 
     StatefulCommand(Environment env) {
         super(env);
+    }
+
+    /**
+     * The refusal of a request whose refusal the evidence already records. A rollout at rest had its evidence sealed
+     * when it came to rest; the refusal's line broke that seal, so it is sealed again and the state records the new
+     * head: a refused promote or signature never leaves a finished rollout's chain looking cut short.
+     */
+    InputException refused(Session session, RolloutState current, String field, String reason, Instant at)
+            throws IOException, InputException {
+        if (current.phase().isResting()) {
+            Optional<SealKey> key = sealKey.key(env);
+            EvidenceLog evidence = session.evidence();
+            evidence.seal(at, key);
+            session.files.saveState(current, Report.EvidenceHead.of(evidence, key));
+        }
+        return new InputException("", field, reason);
     }
 
     /** Writes the report, says where the rollout stands and what to run next, and gives the exit code for it. */

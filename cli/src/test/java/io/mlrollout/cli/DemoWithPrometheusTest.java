@@ -21,24 +21,9 @@ class DemoWithPrometheusTest {
 
     @Test
     void aRegressionIsCaughtFromARealPrometheusAndRolledBack() {
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("") + ":/usr/bin";
-        if (PrometheusServer.findBinary(path).isEmpty()) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(
-                        "CI must run the real-Prometheus demo: " + PrometheusServer.INSTALL_HINT);
-            }
-            Assumptions.abort("no prometheus binary on the PATH: " + PrometheusServer.INSTALL_HINT);
-        }
         Path folder = dir.resolve("run");
 
-        Cli.Result run = Cli.run(
-                new Environment(Map.of("PATH", path), () -> null, (p, c) -> null),
-                "demo",
-                "--prometheus",
-                "--scenario",
-                "regression",
-                "--out",
-                folder.toString());
+        Cli.Result run = demo("regression", folder);
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out())
@@ -47,5 +32,37 @@ class DemoWithPrometheusTest {
                 .contains("error-rate FAIL")
                 .contains("The simulator now routes v1 100% / v2 0%.");
         assertThat(folder.resolve("report.html")).exists();
+    }
+
+    /** What README's real-time demo promises: the healthy candidate is promoted, stage by stage, in a few minutes. */
+    @Test
+    void aHealthyCandidateIsPromotedFromARealPrometheus() {
+        Cli.Result run = demo("healthy", dir.resolve("healthy"));
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .contains("[ml-rollout] stage 1/3 (10%) PASS")
+                .contains("[ml-rollout] stage 3/3 (50%) PASS")
+                .contains("[ml-rollout] PROMOTED: the candidate serves all traffic")
+                .contains("That is how the healthy scenario should end.");
+    }
+
+    private Cli.Result demo(String scenario, Path folder) {
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("") + ":/usr/bin";
+        if (PrometheusServer.findBinary(path).isEmpty()) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException(
+                        "CI must run the real-Prometheus demo: " + PrometheusServer.INSTALL_HINT);
+            }
+            Assumptions.abort("no prometheus binary on the PATH: " + PrometheusServer.INSTALL_HINT);
+        }
+        return Cli.run(
+                new Environment(Map.of("PATH", path), () -> null, (p, c) -> null),
+                "demo",
+                "--prometheus",
+                "--scenario",
+                scenario,
+                "--out",
+                folder.toString());
     }
 }

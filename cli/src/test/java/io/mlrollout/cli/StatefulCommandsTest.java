@@ -233,6 +233,31 @@ class StatefulCommandsTest {
     }
 
     @Test
+    void aRefusedRequestToAFinishedRolloutIsRecordedAndTheEvidenceSealedAgain() throws Exception {
+        Path policy = policy(GATED_POLICY);
+        run("canary", policy, "--candidate", "v2");
+        run("reject", policy, "--user", "alice", "--comment", "not convinced");
+        RolloutFiles files = RolloutFiles.beside(state);
+        String restingHead = EvidenceVerifier.verify(files.evidence()).head();
+
+        assertThat(run("promote", policy).exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run("approve", policy, "--user", "bob", "--comment", "late").exitCode())
+                .isEqualTo(ExitCodes.BAD_INPUT);
+
+        EvidenceVerifier.Result chain = EvidenceVerifier.verify(files.evidence());
+        assertThat(chain.sealed()).isTrue();
+        assertThat(chain.head()).isNotEqualTo(restingHead);
+        assertThat(files.events())
+                .anyMatch(RolloutEvent.Ignored.class::isInstance)
+                .anyMatch(RolloutEvent.SignatureRefused.class::isInstance);
+        assertThat(files.recordedHead()).hasValueSatisfying(head -> {
+            assertThat(head.head()).isEqualTo(chain.head());
+            assertThat(head.sealed()).isTrue();
+        });
+        assertThat(saved().phase()).isEqualTo(Phase.ROLLED_BACK);
+    }
+
+    @Test
     void promoteBeforeTheCanaryPassedIsRefusedAndChangesNothing() throws Exception {
         Path policy = policy(GATED_POLICY);
         run("canary", policy, "--candidate", "v2");
