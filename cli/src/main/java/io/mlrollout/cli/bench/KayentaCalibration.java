@@ -22,7 +22,8 @@ import java.util.BitSet;
  * does. A schedule with a warm-up of W minutes is judged on the same windows and its minutes shifted by W. Under
  * independent Poisson minutes the windows after a warm-up are distributed as those from the start, so this is exact
  * while the shifted windows stay in the canary stage; where they reach into the watch (other shares) and under the
- * other traffic models (drifts, a step at a random minute) it is an approximation for the tuning only: the tuned judge is then judged, like every contender, on the benchmark's own rollouts.
+ * other traffic models (drifts, a step at a random minute) it is an approximation for the tuning only: the tuned
+ * judge is then judged, like every contender, on the benchmark's own rollouts.
  */
 final class KayentaCalibration {
 

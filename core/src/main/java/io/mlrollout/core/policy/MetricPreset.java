@@ -49,8 +49,8 @@ public enum MetricPreset {
 
     /**
      * The {@code *-latency-over} presets whose histogram's bucket bounds are known in advance (Istio's, Envoy's
-     * defaults; Knative's queue-proxy): the threshold must be one of them, since only a bound's count can be read. Empty
-     * for the others (the OpenTelemetry buckets are the exporter's choice).
+     * defaults; Knative's queue-proxy): the threshold must be one of them, since only a bound's count can be read.
+     * Empty for the others (the OpenTelemetry buckets are the exporter's choice).
      */
     public List<Double> thresholdBoundsMs() {
         return switch (this) {
