@@ -12,7 +12,7 @@ import java.util.Optional;
  * Who must sign before traffic moves past a gate.
  *
  * @param approvers user ids or group names; anyone matching one of them may sign
- * @param quorum how many different people must approve
+ * @param quorum how many different people must approve; {@link #ENDPOINT_MINIMUM} when the policy does not say
  * @param allowSelfApproval whether the person who started the rollout may sign for it
  * @param expires how long a gate stays open
  * @param onExpiry what an expired gate leads to
@@ -28,7 +28,16 @@ public record SignOffPolicy(
         Map<String, Integer> roles,
         Optional<Duration> escalateAfter) {
 
+    /**
+     * The quorum of a section that does not state one: the endpoint's minimum quorum, at least 1. A policy that lists
+     * approvers without a quorum asks for no more than the endpoint does, and must not be refused for being below it.
+     */
+    public static final int ENDPOINT_MINIMUM = 0;
+
     public SignOffPolicy {
+        if (quorum < ENDPOINT_MINIMUM) {
+            throw new IllegalArgumentException("quorum must be at least 1 (or ENDPOINT_MINIMUM), got " + quorum);
+        }
         approvers = List.copyOf(approvers);
         roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
         Objects.requireNonNull(escalateAfter, "escalateAfter");
@@ -62,9 +71,17 @@ public record SignOffPolicy(
         this(approvers, quorum, allowSelfApproval, expires, onExpiry, Map.of(), escalateAfter);
     }
 
-    /** No approvers of its own (the endpoint's count), quorum 1, no self-approval, 24 hours, then roll back. */
+    /**
+     * No approvers of its own (the endpoint's count), the endpoint's minimum quorum, no self-approval, 24 hours, then
+     * roll back.
+     */
     public static SignOffPolicy defaults() {
-        return new SignOffPolicy(List.of(), 1, false, Duration.ofHours(24), OnExpiry.ROLLBACK);
+        return new SignOffPolicy(List.of(), ENDPOINT_MINIMUM, false, Duration.ofHours(24), OnExpiry.ROLLBACK);
+    }
+
+    /** Whether the policy states its quorum rather than taking the endpoint's minimum. */
+    public boolean statesQuorum() {
+        return quorum != ENDPOINT_MINIMUM;
     }
 
     /** What happens when nobody settles a gate in time. */

@@ -169,10 +169,11 @@ public record SignOffRules(
             boolean rolesAsked,
             EndpointSignOffBounds endpoint,
             List<PolicyError> errors) {
-        if (section.quorum() < endpoint.minimumQuorum()) {
+        int quorum = section.statesQuorum() ? section.quorum() : Math.max(1, endpoint.minimumQuorum());
+        if (quorum < endpoint.minimumQuorum()) {
             errors.add(new PolicyError(
                     "signOff.quorum",
-                    section.quorum() + " is below the endpoint's minimum of " + endpoint.minimumQuorum()
+                    quorum + " is below the endpoint's minimum of " + endpoint.minimumQuorum()
                             + "; a pipeline may raise the quorum, never lower it"));
         }
         if (section.allowSelfApproval() && !endpoint.allowSelfApproval()) {
@@ -182,18 +183,25 @@ public record SignOffRules(
         }
         if (approvers.isEmpty() && !rolesAsked) {
             errors.add(new PolicyError("signOff.approvers", "no approvers: " + NOBODY));
-        } else if (!rolesAsked && section.quorum() > approvers.size()) {
-            errors.add(new PolicyError(
-                    "signOff.quorum",
-                    section.quorum() + " is more than the " + approvers.size()
-                            + " approvers of the policy and the endpoint together"));
+        } else if (!rolesAsked && quorum > approvers.size()) {
+            errors.add(
+                    section.statesQuorum()
+                            ? new PolicyError(
+                                    "signOff.quorum",
+                                    quorum + " is more than the " + approvers.size()
+                                            + " approvers of the policy and the endpoint together")
+                            : new PolicyError(
+                                    "signOff.approvers",
+                                    "the endpoint requires " + quorum + " approvals but the policy and the endpoint"
+                                            + " name only " + approvers.size() + "; add approvers in"
+                                            + " signOff.approvers"));
         }
         if (!errors.isEmpty()) {
             return Optional.empty(); // effective throws them all
         }
         return Optional.of(new SignOffRules(
                 approvers,
-                Math.max(section.quorum(), RoleRequirements.seats(roles)),
+                Math.max(quorum, RoleRequirements.seats(roles)),
                 section.allowSelfApproval(),
                 section.expires(),
                 section.onExpiry(),

@@ -116,7 +116,7 @@ public final class TierChooser {
         roles.forEach((role, q) -> merged.merge(role, q, Math::max));
         Policy signed = policy.withSignOff(Optional.of(new SignOffPolicy(
                 waived ? List.of() : base.approvers(),
-                waived ? 1 : base.quorum(),
+                waived ? SignOffPolicy.ENDPOINT_MINIMUM : base.quorum(),
                 base.allowSelfApproval(),
                 base.expires(),
                 base.onExpiry(),

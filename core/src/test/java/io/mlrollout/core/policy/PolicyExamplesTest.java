@@ -180,7 +180,9 @@ class PolicyExamplesTest {
         Policy policy = PolicyParser.parse(Policies.with("signOff: {}\n"));
 
         assertThat(policy.signOff())
-                .contains(new SignOffPolicy(List.of(), 1, false, Duration.ofHours(24), OnExpiry.ROLLBACK));
+                .contains(new SignOffPolicy(
+                        List.of(), SignOffPolicy.ENDPOINT_MINIMUM, false, Duration.ofHours(24), OnExpiry.ROLLBACK));
+        assertThat(policy.signOff().orElseThrow().statesQuorum()).isFalse();
     }
 
     @Test

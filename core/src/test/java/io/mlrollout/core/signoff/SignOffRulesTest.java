@@ -45,6 +45,24 @@ class SignOffRulesTest {
     }
 
     @Test
+    void aSectionThatStatesNoQuorumTakesTheEndpointsMinimum() throws Exception {
+        SignOffRules rules = effective("signOff: {approvers: [bob], expires: 4h}\n", RISK_TEAM)
+                .orElseThrow();
+
+        assertThat(rules.quorum()).isEqualTo(2);
+        assertThat(rules.approvers()).containsExactly("ml-risk", "alice", "bob");
+    }
+
+    @Test
+    void aSectionThatStatesNoQuorumIsToldToAddApproversWhenTheEndpointsMinimumCannotBeMet() {
+        assertThat(refusals("signOff: {expires: 4h}\n", new EndpointSignOffBounds(List.of("alice"), 2, false)))
+                .containsExactly(new PolicyError(
+                        "signOff.approvers",
+                        "the endpoint requires 2 approvals but the policy and the endpoint name only 1; add approvers"
+                                + " in signOff.approvers"));
+    }
+
+    @Test
     void aPolicyMayNotAllowSelfApprovalTheEndpointForbids() {
         assertThat(refusals("signOff: {quorum: 2, allowSelfApproval: true}\n", RISK_TEAM))
                 .containsExactly(new PolicyError(

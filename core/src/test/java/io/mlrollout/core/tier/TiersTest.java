@@ -8,7 +8,13 @@ import io.mlrollout.core.policy.PolicyError;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
 import io.mlrollout.core.policy.TiersSection;
+import io.mlrollout.core.signoff.EndpointSignOffBounds;
+import io.mlrollout.core.signoff.ResponsibilityMatrix;
+import io.mlrollout.core.signoff.ResponsibilityMatrix.Role;
+import io.mlrollout.core.signoff.RoleQuorum;
+import io.mlrollout.core.signoff.SignOffRules;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +108,26 @@ class TiersTest {
                 .as("the tier waived the policy's own approvers; only the floor's role waits")
                 .isEmpty();
         assertThat(applied.stage(1).signOff()).isTrue();
+    }
+
+    @Test
+    void aFloorOnAPolicyWithoutASignOffSectionKeepsTheEndpointsMinimumQuorum() throws PolicyException {
+        // The sign-off section the floor adds states no quorum, so the endpoint's minimum applies, not a quorum of 1
+        // that the endpoint would refuse as below it.
+        String unsigned = TIERED.replace("signOff: {approvers: [alice, ml-risk], quorum: 2}\n", "")
+                .replace("changeType == 'retrain' && ", "");
+        Map<String, Role> roles = new LinkedHashMap<>();
+        roles.put("risk", new Role(List.of("ml-risk", "carol"), List.of(), 0));
+        EndpointSignOffBounds endpoint =
+                new EndpointSignOffBounds(List.of("alice", "bob"), 2, false, new ResponsibilityMatrix(roles));
+
+        Policy applied = TierChooser.apply(
+                PolicyParser.parse(unsigned),
+                decide(unsigned, ARCHITECTURE_NEEDS_RISK, facts("architecture", 0.0, false)));
+
+        SignOffRules rules = SignOffRules.effective(applied, endpoint).orElseThrow();
+        assertThat(rules.quorum()).isEqualTo(2);
+        assertThat(rules.roles()).extracting(RoleQuorum::role).containsExactly("risk");
     }
 
     @Test
