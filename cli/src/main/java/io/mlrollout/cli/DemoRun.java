@@ -64,7 +64,9 @@ final class DemoRun {
     static final String CANDIDATE = "v2";
     static final String PIPELINE = "ci-pipeline";
     static final double REQUESTS_PER_SECOND = 1000;
-    static final double PROMETHEUS_REQUESTS_PER_SECOND = 5000;
+    /** Real time, 5-second looks: what a stage of the real-time policy needs to rule out a doubling in time. */
+    static final int PROMETHEUS_REQUESTS_PER_SECOND = 5000;
+
     static final double FLAKY_SHARE = 0.3;
 
     private static final String NARRATOR = "[demo] ";
@@ -362,8 +364,8 @@ final class DemoRun {
 
             @Override
             public String describe() {
-                return (long) PROMETHEUS_REQUESTS_PER_SECOND + " requests/s in real time; Prometheus at "
-                        + prometheus.url() + " scrapes it every second";
+                return PROMETHEUS_REQUESTS_PER_SECOND + " requests/s in real time; Prometheus at " + prometheus.url()
+                        + " scrapes it every second";
             }
 
             @Override

@@ -46,9 +46,9 @@ final class SimulatorCommand extends CommandBase {
     @Option(
             names = "--requests-per-second",
             paramLabel = "N",
-            defaultValue = "5000",
-            description =
-                    "live traffic the simulator serves itself (default 5000, what its policy's 5-second looks need)")
+            defaultValue = "" + DemoRun.PROMETHEUS_REQUESTS_PER_SECOND,
+            description = "live traffic the simulator serves itself (default ${DEFAULT-VALUE}, what its policy's"
+                    + " 5-second looks need)")
     double requestsPerSecond;
 
     @Option(

@@ -1,7 +1,6 @@
 package io.mlrollout.core.policy;
 
 import io.mlrollout.core.policy.MetricSpec.Kind;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -67,14 +66,9 @@ public enum MetricPreset {
         if (bounds.isEmpty() || bounds.contains(ms)) {
             return Optional.empty();
         }
-        return Optional.of(plain(ms) + "ms is not a bucket bound of the histogram behind preset '" + spelling
+        return Optional.of(ValueType.format(ms) + "ms is not a bucket bound of the histogram behind preset '" + spelling
                 + "', so the count of requests above it cannot be read; use one of "
-                + bounds.stream().map(MetricPreset::plain).toList() + " (ms)");
-    }
-
-    private static String plain(double value) {
-        BigDecimal number = BigDecimal.valueOf(value).stripTrailingZeros();
-        return number.scale() < 0 ? number.setScale(0).toPlainString() : number.toPlainString();
+                + bounds.stream().map(ValueType::format).toList() + " (ms)");
     }
 
     /**

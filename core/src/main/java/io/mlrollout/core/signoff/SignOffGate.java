@@ -101,7 +101,7 @@ public final class SignOffGate implements Serializable {
             return refused(who.userId() + " already signed ("
                     + word(earlier.get().decision()) + " at " + earlier.get().at() + "); each person signs once");
         }
-        boolean startedIt = startedBy != null && !startedBy.isBlank() && matcher.samePerson(startedBy, who.userId());
+        boolean startedIt = isStarter(who, startedBy, matcher);
         return switch (decision) {
             case APPROVE -> approve(rules, who, reason, now, startedIt, matcher);
             case REJECT -> reject(rules, who, reason, now, matcher);
@@ -149,6 +149,19 @@ public final class SignOffGate implements Serializable {
                 expiresAt,
                 with(new Signature(who.userId(), Decision.REJECT, comment, now, rules.rolesOf(who, matcher))),
                 settled));
+    }
+
+    /**
+     * Whether {@code who} may override a gate under {@code rules}, as {@link #sign} decides it (a comment aside): an
+     * administrator who did not start the rollout ({@code startedBy}, null when unknown), or one who did where
+     * self-approval is allowed. For a page that shows the button only to those it would not refuse.
+     */
+    public static boolean mayOverride(SignOffRules rules, Identity who, String startedBy, ApproverMatcher matcher) {
+        return who.administrator() && (!isStarter(who, startedBy, matcher) || rules.allowSelfApproval());
+    }
+
+    private static boolean isStarter(Identity who, String startedBy, ApproverMatcher matcher) {
+        return startedBy != null && !startedBy.isBlank() && matcher.samePerson(startedBy, who.userId());
     }
 
     private SignResult override(SignOffRules rules, Identity who, String comment, Instant now, boolean startedIt) {

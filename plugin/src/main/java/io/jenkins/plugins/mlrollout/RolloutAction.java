@@ -553,13 +553,11 @@ public class RolloutAction implements RunAction2 {
      */
     public boolean isCanOverride() {
         Optional<Identity> who = currentSigner();
-        if (!isGateOpen() || who.isEmpty() || !who.get().administrator()) {
-            return false;
-        }
-        String startedBy = getStartedBy();
-        boolean startedIt = startedBy != null
-                && People.approverMatcher().samePerson(startedBy, who.get().userId());
-        return !startedIt || rules().map(SignOffRules::allowSelfApproval).orElse(false);
+        Optional<SignOffRules> rules = rules();
+        return isGateOpen()
+                && who.isPresent()
+                && rules.isPresent()
+                && SignOffGate.mayOverride(rules.get(), who.get(), getStartedBy(), People.approverMatcher());
     }
 
     /**
