@@ -29,6 +29,7 @@ import java.util.Optional;
  * (or its rollout is still running); the head ({@link #head()}) recorded elsewhere (the state file, the report, the
  * build) shows a cut back to an earlier seal; and only the key holder can seal a rewritten file so that it verifies
  * against the key. A seal line has {@code seal} where an event line has {@code event}; {@link #readEvents} skips it.
+ * Readers take an event only from a line without a seal ({@link #eventOf}): a seal line's hash covers its seal alone.
  */
 public final class EvidenceLog {
 
@@ -87,12 +88,23 @@ public final class EvidenceLog {
             if (line.isBlank()) {
                 continue;
             }
-            JsonNode node = Json.mapper().readTree(line);
-            if (node.has("event")) {
-                events.add(Json.mapper().treeToValue(node.get("event"), RolloutEvent.class));
+            Optional<JsonNode> event = eventOf(Json.mapper().readTree(line));
+            if (event.isPresent()) {
+                events.add(Json.mapper().treeToValue(event.get(), RolloutEvent.class));
             }
         }
         return events;
+    }
+
+    /**
+     * The event a parsed line records, if it is an event line. A seal line records none, even if an {@code event} was
+     * added to it: its hash covers the seal only, so such an event would be read without the chain vouching for it.
+     */
+    public static Optional<JsonNode> eventOf(JsonNode line) {
+        if (line == null || line.has("seal") || !line.has("event")) {
+            return Optional.empty();
+        }
+        return Optional.of(line.get("event"));
     }
 
     public synchronized void append(RolloutEvent event) throws IOException {

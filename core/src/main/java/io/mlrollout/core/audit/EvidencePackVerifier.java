@@ -106,20 +106,20 @@ public final class EvidencePackVerifier {
         int eventsAfter = 0;
         RolloutEvent.EvidenceAttached attached = null;
         for (int i = 0; i < lines.size(); i++) {
-            JsonNode line = Json.mapper().readTree(lines.get(i));
-            if (!line.has("event")) {
+            Optional<JsonNode> event = EvidenceLog.eventOf(Json.mapper().readTree(lines.get(i)));
+            if (event.isEmpty()) {
                 continue;
             }
             // Only the two events the pack needs are read whole: an event type this version does not know
             // (recorded by a newer one) must not stop the check.
-            String type = line.get("event").path("type").asText();
+            String type = event.get().path("type").asText();
             eventsAfter++;
             if (type.equals("pack-sealed")) {
-                sealed = Json.mapper().treeToValue(line.get("event"), RolloutEvent.PackSealed.class);
+                sealed = Json.mapper().treeToValue(event.get(), RolloutEvent.PackSealed.class);
                 sealedLine = i + 1;
                 eventsAfter = 0;
             } else if (type.equals("evidence-attached") && attached == null) {
-                attached = Json.mapper().treeToValue(line.get("event"), RolloutEvent.EvidenceAttached.class);
+                attached = Json.mapper().treeToValue(event.get(), RolloutEvent.EvidenceAttached.class);
             }
         }
         if (sealed == null) {

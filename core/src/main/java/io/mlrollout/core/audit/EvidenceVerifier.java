@@ -1,13 +1,18 @@
 package io.mlrollout.core.audit;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.mlrollout.core.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks an evidence file: its hash chain (names the first line that breaks it), whether a seal closes it, and, given
@@ -51,6 +56,15 @@ public final class EvidenceVerifier {
         }
     }
 
+    /** Every field of an event line and of a seal line: anything more in a line is content its hash does not cover. */
+    private static final Set<String> EVENT_LINE = Set.of("seq", "prev", "hash", "event");
+
+    private static final Set<String> SEAL_LINE = Set.of("seq", "prev", "hash", "seal");
+
+    /** A field given twice would be read as one value by the hash and perhaps the other by someone reading the file. */
+    private static final ObjectReader LINE_READER =
+            Json.mapper().reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
     private EvidenceVerifier() {}
 
     public static Result verify(Path file) throws IOException {
@@ -73,17 +87,29 @@ public final class EvidenceVerifier {
             int number = i + 1;
             JsonNode line;
             try {
-                line = Json.mapper().readTree(lines.get(i));
+                line = LINE_READER.readTree(lines.get(i));
+            } catch (StreamReadException e) {
+                return broken(
+                        number,
+                        e.getOriginalMessage().startsWith("Duplicate field")
+                                ? "gives a field twice: the line was edited"
+                                : "not valid JSON: the line was edited or damaged");
             } catch (IOException e) {
                 return broken(number, "not valid JSON: the line was edited or damaged");
             }
             boolean seal = line != null && line.has("seal");
             if (line == null
-                    || !line.has("seq")
-                    || !line.has("prev")
-                    || !line.has("hash")
+                    || !line.path("seq").isIntegralNumber()
+                    || !line.path("prev").isTextual()
+                    || !line.path("hash").isTextual()
                     || !(line.has("event") || seal)) {
-                return broken(number, "not an evidence line (seq, prev, hash and event or seal are required)");
+                return broken(
+                        number,
+                        "not an evidence line (a whole-number seq, text prev and hash, and event or seal are required)");
+            }
+            List<String> uncovered = uncoveredFields(line, seal ? SEAL_LINE : EVENT_LINE);
+            if (!uncovered.isEmpty()) {
+                return broken(number, "has fields its hash does not cover " + uncovered + ": the line was edited");
             }
             long seq = line.get("seq").asLong();
             if (seq != number) {
@@ -122,6 +148,17 @@ public final class EvidenceVerifier {
         Sealing sealing =
                 lastSeal == null ? Sealing.NOT_SEALED : key.isPresent() ? Sealing.SEALED_WITH_KEY : Sealing.SEALED;
         return new Result(lines.size(), expectedPrev, Optional.empty(), sealing, fingerprint);
+    }
+
+    /** The line's fields beyond those of its kind, in order; a seal line's {@code event} among them. */
+    private static List<String> uncoveredFields(JsonNode line, Set<String> kind) {
+        List<String> extra = new ArrayList<>();
+        line.fieldNames().forEachRemaining(name -> {
+            if (!kind.contains(name)) {
+                extra.add(name);
+            }
+        });
+        return extra;
     }
 
     private static Optional<String> checkSeal(JsonNode seal, int number, String prev, Optional<SealKey> key) {

@@ -156,6 +156,64 @@ class EvidenceSealTest {
                                 + " rewritten after they were sealed"));
     }
 
+    // ---- content beside what a line's hash covers
+
+    @Test
+    void anEventAddedToAKeyedSealLineIsCaughtAndNeverRead() throws IOException {
+        Path file = sealedFile(Optional.of(KEY));
+        List<String> lines = lines(file);
+        // A seal line's hash and HMAC cover its seal; an event written beside it would be read on no one's word.
+        ObjectNode sealLine = (ObjectNode) Json.mapper().readTree(lines.get(4));
+        sealLine.set("event", Json.mapper().valueToTree(new RolloutEvent.Halted(T0.plusSeconds(650), "forged")));
+        lines.set(4, sealLine.toString());
+        Files.write(file, lines, StandardCharsets.UTF_8);
+
+        assertThat(EvidenceVerifier.verify(file, Optional.of(KEY)).problem())
+                .hasValueSatisfying(p -> assertThat(p.toString())
+                        .isEqualTo("line 5: has fields its hash does not cover [event]: the line was edited"));
+        assertThat(EvidenceLog.readEvents(file)).hasSize(4).noneMatch(RolloutEvent.Halted.class::isInstance);
+    }
+
+    @Test
+    void aFieldAddedToAnEventLineIsCaught() throws IOException {
+        List<String> lines = lines(sealedFile(Optional.empty()));
+        ObjectNode line = (ObjectNode) Json.mapper().readTree(lines.get(1));
+        line.put("approvedBy", "mallory");
+        lines.set(1, line.toString());
+
+        assertThat(EvidenceVerifier.verify(lines).problem())
+                .hasValueSatisfying(p -> assertThat(p.toString())
+                        .isEqualTo("line 2: has fields its hash does not cover [approvedBy]: the line was edited"));
+    }
+
+    @Test
+    void aFieldGivenTwiceIsCaught() throws IOException {
+        List<String> lines = lines(sealedFile(Optional.empty()));
+        // Readers differ on which of two values they take: the hash may cover one while a person reads the other.
+        String original = lines.get(2);
+        lines.set(2, original.replace("\"event\":{", "\"event\":{\"type\":\"halted\"},\"event\":{"));
+
+        assertThat(EvidenceVerifier.verify(lines).problem())
+                .hasValueSatisfying(
+                        p -> assertThat(p.toString()).isEqualTo("line 3: gives a field twice: the line was edited"));
+    }
+
+    @Test
+    void aSequenceNumberRewrittenAsTextOrAFractionIsCaught() throws IOException {
+        List<String> lines = lines(sealedFile(Optional.empty()));
+        String asText = lines.get(0).replace("\"seq\":1,", "\"seq\":\"1\",");
+        String asFraction = lines.get(0).replace("\"seq\":1,", "\"seq\":1.0,");
+
+        for (String edited : List.of(asText, asFraction)) {
+            List<String> copy = new ArrayList<>(lines);
+            copy.set(0, edited);
+            assertThat(EvidenceVerifier.verify(copy).problem())
+                    .hasValueSatisfying(p -> assertThat(p.toString())
+                            .isEqualTo("line 1: not an evidence line (a whole-number seq, text prev and hash, and"
+                                    + " event or seal are required)"));
+        }
+    }
+
     @Test
     void theKeyNeverShowsAndShortKeysAreRefused() throws IOException {
         assertThat(KEY.toString()).doesNotContain("0123456789abcdef").contains(KEY.fingerprint());
