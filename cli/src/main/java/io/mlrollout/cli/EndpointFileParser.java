@@ -193,11 +193,11 @@ public final class EndpointFileParser {
         String type = node != null && node.path("type").isTextual()
                 ? node.path("type").asText()
                 : null;
-        if (node != null && node.isObject() && !ROUTER_TYPES.contains(type)) {
+        if (node != null && node.isObject() && (type == null || !ROUTER_TYPES.contains(type))) {
             top.error(
                     "router.type",
                     (type == null
-                                    ? "is required"
+                                    ? node.has("type") ? "must be text" : "is required"
                                     : "'" + type + "' is not a router type" + Suggestions.hint(type, ROUTER_TYPES))
                             + "; use one of "
                             + String.join(", ", ROUTER_TYPES));

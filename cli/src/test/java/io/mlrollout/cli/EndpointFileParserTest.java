@@ -93,6 +93,21 @@ class EndpointFileParserTest {
     }
 
     @Test
+    void aRouterWithoutATextTypeIsRefusedByName() {
+        for (String router : List.of("{url: 'http://r'}", "{type: 2, url: 'http://r'}")) {
+            InputException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    InputException.class,
+                    () -> EndpointFileParser.parse(
+                            "name: e\nrouter: " + router + "\nprometheus: {url: 'http://p'}\n", "e"));
+
+            assertThat(refused)
+                    .as(router)
+                    .hasMessageMatching("(?s)e: router\\.type: (is required|must be text); use one of webhook, istio,"
+                            + " gateway-api, kserve.*");
+        }
+    }
+
+    @Test
     void anIstioEndpointInTheOldSpellingIsStillReadWithAHint() throws Exception {
         EndpointFile file = EndpointFileParser.parse("""
                 name: fraud-scorer
