@@ -146,9 +146,9 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
             if (line.isBlank()) {
                 continue;
             }
-            JsonNode node = Json.mapper().readTree(line);
-            if (node.has("event")) {
-                events.add(Json.mapper().treeToValue(node.get("event"), RolloutEvent.class));
+            Optional<JsonNode> event = EvidenceLog.eventOf(Json.mapper().readTree(line));
+            if (event.isPresent()) {
+                events.add(Json.mapper().treeToValue(event.get(), RolloutEvent.class));
             }
         }
         return events;

@@ -2,8 +2,10 @@ package io.mlrollout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlrollout.core.analysis.MetricEvidence;
 import io.mlrollout.core.audit.EvidenceVerifier;
+import io.mlrollout.core.json.Json;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutEvent;
@@ -230,6 +232,30 @@ class StatefulCommandsTest {
         Files.write(files.evidence(), lines.subList(0, lines.size() - 2));
         Cli.Result status = run("status", policy);
         assertThat(status.out()).contains("not sealed").contains("BUT the state file recorded head " + chain.head());
+    }
+
+    @Test
+    void anEventWrittenIntoASealLineIsNeitherShownNorTakenForEvidence() throws Exception {
+        Path policy = policy(GATED_POLICY);
+        run("canary", policy, "--candidate", "v2");
+        run("reject", policy, "--user", "alice", "--comment", "not convinced");
+        RolloutFiles files = RolloutFiles.beside(state);
+        List<String> lines = new ArrayList<>(Files.readAllLines(files.evidence()));
+        int seal = lines.size() - 1;
+        ObjectNode sealLine = (ObjectNode) Json.mapper().readTree(lines.get(seal));
+        sealLine.set(
+                "event",
+                Json.mapper()
+                        .valueToTree(new RolloutEvent.WindowOpened(Instant.now(), "stage 2", "mallory", "forged")));
+        lines.set(seal, sealLine.toString());
+        Files.write(files.evidence(), lines);
+
+        Cli.Result status = run("status", policy);
+
+        assertThat(status.out())
+                .doesNotContain("mallory")
+                .contains("BROKEN at line " + (seal + 1) + ": has fields its hash does not cover [event]");
+        assertThat(files.events()).noneMatch(RolloutEvent.WindowOpened.class::isInstance);
     }
 
     @Test
