@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +128,20 @@ class EvidencePackCommandsTest {
                 .contains("entry attachments/fairness/fairness.html was changed")
                 .contains("entry signoffs.json is missing (the manifest lists it)")
                 .contains("entry extra.txt is extra: the manifest does not list it");
+    }
+
+    @Test
+    void aPackCutShortIsBrokenEvidenceNotAnInfrastructureFailure() throws Exception {
+        canary(REQUIRING_POLICY, "--attach", "fairness=" + fairness, "--attach", "securityScan=" + scan);
+        Path pack = RolloutFiles.beside(state).pack();
+        byte[] bytes = Files.readAllBytes(pack);
+        Files.write(pack, Arrays.copyOf(bytes, bytes.length / 3));
+
+        Cli.Result verify = Cli.run(endpoint.environment(), "verify-evidence", pack.toString());
+
+        assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(verify.out())
+                .startsWith("BROKEN: " + pack + " is not a readable zip archive: it ends inside an entry");
     }
 
     @Test

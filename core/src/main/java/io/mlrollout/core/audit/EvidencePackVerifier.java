@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.rollout.RolloutEvent;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -48,7 +49,8 @@ public final class EvidencePackVerifier {
     private EvidencePackVerifier() {}
 
     /**
-     * @throws ZipException when the file is not a zip archive
+     * @throws ZipException when the file is not a readable zip archive: not a zip, cut short, or an entry name that is
+     *     not UTF-8
      */
     public static Result verify(Path pack, Optional<SealKey> key) throws IOException {
         List<String> problems = new ArrayList<>();
@@ -177,6 +179,11 @@ public final class EvidencePackVerifier {
             if (!any) {
                 throw new ZipException(pack + " is not a zip archive (or an empty one)");
             }
+        } catch (EOFException cut) {
+            throw new ZipException("it ends inside an entry, as a file cut short does (" + cut.getMessage() + ")");
+        } catch (IllegalArgumentException badName) {
+            // ZipInputStream's only unchecked failure: an entry name that is not valid UTF-8.
+            throw new ZipException("an entry's name is not valid UTF-8 (" + badName.getMessage() + ")");
         }
         return entries;
     }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,6 +243,23 @@ class EvidencePackTest {
         assertThatThrownBy(() -> EvidencePackVerifier.verify(notZip, Optional.empty()))
                 .isInstanceOf(ZipException.class)
                 .hasMessageContaining("is not a zip archive");
+    }
+
+    @Test
+    void aPackCutShortOrWithAnEntryNameThatIsNotUtf8IsNotAReadableZip() throws IOException {
+        byte[] bytes = Files.readAllBytes(pack(dir.resolve("rollout"), Optional.empty()));
+        Path cut = Files.write(dir.resolve("cut.zip"), Arrays.copyOf(bytes, bytes.length / 3));
+        byte[] renamed = bytes.clone();
+        // The first local header's name starts 30 bytes in; 0xFF never occurs in UTF-8.
+        renamed[31] = (byte) 0xFF;
+        Path badName = Files.write(dir.resolve("bad-name.zip"), renamed);
+
+        assertThatThrownBy(() -> EvidencePackVerifier.verify(cut, Optional.empty()))
+                .isInstanceOf(ZipException.class)
+                .hasMessageStartingWith("it ends inside an entry, as a file cut short does");
+        assertThatThrownBy(() -> EvidencePackVerifier.verify(badName, Optional.empty()))
+                .isInstanceOf(ZipException.class)
+                .hasMessageStartingWith("an entry's name is not valid UTF-8");
     }
 
     @Test
