@@ -87,14 +87,20 @@ public final class TierRuleCompiler {
         }
 
         /**
-         * @throws IllegalArgumentException with CEL's reason when evaluation fails (e.g. a division by zero)
+         * @throws IllegalArgumentException with CEL's reason when evaluation fails (e.g. a division by zero), or when
+         *     the rule yields no bool: the checker lets {@code dyn(...)} pass as one, so only evaluation can tell
          */
         public boolean holds(Map<String, Object> facts) {
+            Object value;
             try {
-                return (Boolean) program.eval(facts);
+                value = program.eval(facts);
             } catch (CelEvaluationException e) {
                 throw new IllegalArgumentException("could not be evaluated: " + e.getMessage(), e);
             }
+            if (value instanceof Boolean yes) {
+                return yes;
+            }
+            throw new IllegalArgumentException("must yield a bool, but gave " + value + " for facts " + facts);
         }
     }
 

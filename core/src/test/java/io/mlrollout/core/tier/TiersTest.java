@@ -195,6 +195,15 @@ class TiersTest {
     }
 
     @Test
+    void aRuleThatPassesTheCheckerAsDynButYieldsNoBoolIsRefusedWithItsPath() {
+        String dynamic = TIERED.replace("when: \"true\"", "when: \"dyn(changeType)\"");
+
+        assertThat(errors(() -> decide(dynamic, "", facts("config", 0.0, false))))
+                .containsExactly("tiers[1].when: must yield a bool, but gave config for facts {changeType=config,"
+                        + " evalDelta=0.0, featuresChanged=false}");
+    }
+
+    @Test
     void factsAndTiersAreCheckedLikeEveryOtherSection() {
         String bad = TIERED.replace("featuresChanged: bool}", "featuresChanged: boolean, in: string}")
                 .replace("{name: major,", "{name: Major, signoff: none,");
