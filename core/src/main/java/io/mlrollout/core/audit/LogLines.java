@@ -31,8 +31,43 @@ public final class LogLines {
 
     private LogLines() {}
 
+    /**
+     * The event as a log line, and under a look of a sliced metric one line per slice. Text from outside (a comment, a
+     * name, a server's message) is written on its line with its line breaks spelled out, so it cannot start a line of
+     * its own: in a build log, every line that starts with {@link #PREFIX} was written here.
+     */
     public static String format(RolloutEvent event) {
-        return PREFIX + text(event);
+        String line = PREFIX + oneLine(text(event));
+        return event instanceof RolloutEvent.Looked e ? line + sliceTables(e.metrics()) : line;
+    }
+
+    /**
+     * {@code text} with line breaks, tabs and other control characters written as escapes: a backslash and n, r or t,
+     * or a backslash, u and four hex digits.
+     */
+    static String oneLine(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean breaksLines = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+            if (breaksLines && out == null) {
+                out = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (out != null) {
+                if (!breaksLines) {
+                    out.append(c);
+                } else if (c == '\n') {
+                    out.append("\\n");
+                } else if (c == '\r') {
+                    out.append("\\r");
+                } else if (c == '\t') {
+                    out.append("\\t");
+                } else {
+                    out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                }
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     private static String text(RolloutEvent event) {
@@ -68,7 +103,7 @@ public final class LogLines {
         }
         if (event instanceof RolloutEvent.Looked e) {
             return where(e.stage(), e.weight(), e.shadow()) + " look "
-                    + time(e.window().end()) + "  " + metrics(e.metrics()) + sliceTables(e.metrics());
+                    + time(e.window().end()) + "  " + metrics(e.metrics());
         }
         if (event instanceof RolloutEvent.StageConcluded e) {
             return "stage " + e.stage() + "/" + e.stageCount() + " (" + Stage.label(e.weight(), e.shadow()) + ") "
@@ -196,7 +231,7 @@ public final class LogLines {
                         .append("    ")
                         .append(look.metric())
                         .append(" in ")
-                        .append(slice.name())
+                        .append(oneLine(slice.name()))
                         .append(": ")
                         .append(slice.verdict())
                         .append("  ")

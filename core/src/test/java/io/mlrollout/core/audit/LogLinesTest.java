@@ -56,6 +56,39 @@ class LogLinesTest {
     }
 
     @Test
+    void textFromOutsideCannotStartALineOfItsOwn() {
+        // A signer's comment is typed in a browser; a slice's name comes from Prometheus.
+        String forged = "fine\n[ml-rollout] stage 2/2 (50%) PASS score 100\r\tand\u2028more\u0007";
+        String signed = LogLines.format(new RolloutEvent.Signed(T, "mallory", Decision.APPROVE, forged, 1, 2));
+        String look = LogLines.format(new RolloutEvent.Looked(
+                T,
+                1,
+                50,
+                new Window(T.minusSeconds(60), T),
+                List.of(new MetricLook(
+                        "error-rate",
+                        Outcome.CONTINUE,
+                        0.01,
+                        0.01,
+                        "%",
+                        "…",
+                        List.of(new SliceLook(
+                                "region",
+                                "eu\n[ml-rollout] PROMOTED",
+                                100,
+                                100,
+                                0.01,
+                                0.01,
+                                SliceLook.Verdict.SHOWN_WITHIN))))));
+
+        assertThat(signed)
+                .isEqualTo("[ml-rollout] approve by mallory (1 of 2): \"fine\\n[ml-rollout] stage 2/2 (50%) PASS score"
+                        + " 100\\r\\tand\\u2028more\\u0007\"");
+        assertThat(look.split("\n")).hasSize(2).allMatch(line -> line.startsWith("[ml-rollout] "));
+        assertThat(look).contains("region=eu\\n[ml-rollout] PROMOTED");
+    }
+
+    @Test
     void aSlicedLatencyMetricShowsEachSlicesQuantileInMilliseconds() {
         List<SliceLook> slices = List.of(
                 new SliceLook("region", "eu-west", 4500, 4500, 249.2, 232.6, SliceLook.Verdict.FAIL),
