@@ -6,6 +6,7 @@ import io.mlrollout.core.audit.Attachment;
 import io.mlrollout.core.audit.Attachments;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.QueryTemplates;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyTemplate;
 import io.mlrollout.core.rollout.RolloutDriver;
@@ -186,9 +187,15 @@ final class CanaryCommand extends StatefulCommand {
     int run() throws InputException, IOException, InterruptedException {
         try (Session session = open()) {
             Optional<RolloutState> saved = session.state();
-            if (saved.isEmpty() && candidate == null) {
+            if (saved.isEmpty() && (candidate == null || candidate.isBlank())) {
                 throw new InputException(
                         "", "--candidate", "is required to start a rollout (there is none in " + state + " yet)");
+            }
+            if (saved.isEmpty()) {
+                Optional<String> unsafe = QueryTemplates.valueProblem(candidate);
+                if (unsafe.isPresent()) {
+                    throw new InputException("", "--candidate", unsafe.get());
+                }
             }
             if (saved.isPresent()
                     && candidate != null

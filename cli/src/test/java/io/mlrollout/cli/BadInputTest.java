@@ -180,6 +180,27 @@ class BadInputTest {
     }
 
     @Test
+    void aCandidateNameThatWouldBreakOutOfAQueryIsBadInput() throws Exception {
+        Path state = dir.resolve("state.json");
+        Cli.Result run = Cli.run(
+                endpoint.environment(),
+                "canary",
+                "--policy",
+                write("policy.yaml", POLICY).toString(),
+                "--state",
+                state.toString(),
+                "--endpoint",
+                endpoint.endpointFile(dir, "", "").toString(),
+                "--candidate",
+                "v2\"} or vector(1) #");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("--candidate: must not contain quotes, backslashes, backticks, line breaks");
+        assertThat(state).doesNotExist();
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+    }
+
+    @Test
     void badSlicesForTheSimulatorAreBadInputNamingTheOption() {
         Cli.Result unweighable = Cli.run(endpoint.environment(), "simulator", "--slices", "region=us-east:x");
         Cli.Result alone = Cli.run(endpoint.environment(), "simulator", "--regress-slice", "eu-west");

@@ -61,14 +61,30 @@ public final class QueryTemplates {
             if (value == null) {
                 throw new IllegalArgumentException("placeholder ${" + name + "} has no value here");
             }
-            if (value.matches("(?s).*[\"\\\\\\n\\r`].*")) {
-                throw new IllegalArgumentException(
-                        "the value of ${" + name + "} must not contain quotes, backslashes or line breaks");
+            Optional<String> unsafe = valueProblem(value);
+            if (unsafe.isPresent()) {
+                throw new IllegalArgumentException("the value of ${" + name + "} " + unsafe.get());
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * Why {@code value} (a version's name, say) cannot fill a placeholder, or empty when it can: a quote, backslash or
+     * backtick could end the PromQL string it goes into and change the query, and a line break or other control
+     * character has no place in a name. The commands check a candidate's name with this before anything moves.
+     */
+    public static Optional<String> valueProblem(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\' || c == '`' || Character.isISOControl(c)) {
+                return Optional.of("must not contain quotes, backslashes, backticks, line breaks or other control"
+                        + " characters: it is matched in Prometheus queries");
+            }
+        }
+        return Optional.empty();
     }
 
     /** How presets, and most hand-written queries, pick a version: {@code some_label="${version}"}. */

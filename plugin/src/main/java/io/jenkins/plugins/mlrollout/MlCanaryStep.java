@@ -11,6 +11,7 @@ import io.mlrollout.core.analysis.PreflightPlan;
 import io.mlrollout.core.audit.Attachment;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.QueryTemplates;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.StageSummary;
 import io.mlrollout.core.tier.TierDecision;
@@ -199,6 +200,10 @@ public class MlCanaryStep extends Step {
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener log = getContext().get(TaskListener.class);
             String candidate = required("candidate", step.getCandidate()).trim();
+            Optional<String> unsafe = QueryTemplates.valueProblem(candidate);
+            if (unsafe.isPresent()) {
+                throw new AbortException("candidate: " + unsafe.get() + ". Nothing was moved.");
+            }
             PolicyChoice choice = PolicyChoice.of(step, run);
             String policyText = choice.text();
             RolloutPlan plan = RolloutPlan.of(choice.policy(), step.getEndpoint(), step.isDryRun(), step.getFacts());

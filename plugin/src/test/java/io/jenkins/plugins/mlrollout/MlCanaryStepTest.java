@@ -241,6 +241,19 @@ class MlCanaryStepTest {
     }
 
     @Test
+    void aCandidateNameThatWouldBreakOutOfAQueryIsRefusedBeforeAnythingMoves() {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+
+        assertThatThrownBy(() -> new MlCanaryStep(THREE_STAGES, "v2\"} or vector(1) #")
+                        .start(build.newContext())
+                        .start())
+                .isInstanceOf(AbortException.class)
+                .hasMessage("candidate: must not contain quotes, backslashes, backticks, line breaks or other control"
+                        + " characters: it is matched in Prometheus queries. Nothing was moved.");
+        assertThat(fixture.serving.shifts).isEmpty();
+    }
+
+    @Test
     void theStepsEndpointReplacesThePolicysAndTheLogSaysSo() throws Exception {
         FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
         FakeStepContext context = build.newContext();
