@@ -114,8 +114,8 @@ final class CanaryCommand extends StatefulCommand {
         PolicyTemplate.ResolvedTemplate resolved = Inputs.resolve(Inputs.template(template), template, params);
         Files.createDirectories(policy.toAbsolutePath().getParent());
         Files.writeString(policy, resolved.policyText(), StandardCharsets.UTF_8);
-        out().println(LogLines.PREFIX + "the policy from template "
-                + resolved.policy().template().orElseThrow().describe() + " is kept in " + policy);
+        out().println(LogLines.note("the policy from template "
+                + resolved.policy().template().orElseThrow().describe() + " is kept in " + policy));
         return Session.open(resolved.policy(), policy, endpoint, state, err(), facts.stated());
     }
 
@@ -168,8 +168,8 @@ final class CanaryCommand extends StatefulCommand {
         try {
             baseline = router.current().baseline();
         } catch (TrafficException unreadable) {
-            out().println(LogLines.PREFIX + "plan: WARNING: the router could not be read (" + unreadable.getMessage()
-                    + "), so there is no plan; the rollout goes on and its own reads decide");
+            out().println(LogLines.note("plan: WARNING: the router could not be read (" + unreadable.getMessage()
+                    + "), so there is no plan; the rollout goes on and its own reads decide"));
             return Optional.of(BaselineHistory.none());
         }
         PreflightPlan.Result plan = PreflightPlan.plan(
@@ -178,7 +178,7 @@ final class CanaryCommand extends StatefulCommand {
                 session.endpoint.name(),
                 baseline,
                 time.clock().instant());
-        plan.lines().forEach(line -> out().println(LogLines.PREFIX + line));
+        plan.lines().forEach(line -> out().println(LogLines.note(line)));
         out().flush();
         return plan.refused() ? Optional.empty() : Optional.of(plan.history());
     }
@@ -216,7 +216,7 @@ final class CanaryCommand extends StatefulCommand {
             List<Attachment> attachments =
                     saved.isEmpty() ? EvidenceInputs.read(attach, session.policy.evidence()) : List.of();
             if (saved.isPresent() && saved.get().phase().isResting()) {
-                out().println(LogLines.PREFIX + "the rollout in " + state + " has already ended");
+                out().println(LogLines.note("the rollout in " + state + " has already ended"));
                 return finish(session, saved.get());
             }
             TrafficRouter router = Connectors.router(session.endpoint, env, endpoint.toString());
@@ -226,8 +226,8 @@ final class CanaryCommand extends StatefulCommand {
                 FileRecorder recorder = new FileRecorder(session.files);
                 RolloutDriver.Listener listener = session.listener(recorder, out(), time, env);
                 if (saved.isPresent()) {
-                    out().println(LogLines.PREFIX + "resuming the rollout of "
-                            + saved.get().subject().candidate() + " from " + state);
+                    out().println(LogLines.note(
+                            "resuming the rollout of " + saved.get().subject().candidate() + " from " + state));
                     end = session.resume(
                             saved.get(),
                             router,

@@ -283,7 +283,7 @@ final class DemoRun {
             Report.EvidenceHead head = Report.EvidenceHead.of(evidence, Optional.empty());
             files.saveState(end, head);
             files.writeReport(head, policy);
-            out.println(LogLines.PREFIX + "evidence " + files.evidence() + ": " + head.describe());
+            out.println(LogLines.note("evidence " + files.evidence() + ": " + head.describe()));
             return new Result(
                     scenario, options.traffic(), end, simulator.split(), files, evidence.lines(), evidence.head());
         }

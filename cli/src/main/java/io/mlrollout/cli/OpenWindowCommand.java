@@ -131,9 +131,9 @@ final class OpenWindowCommand extends StatefulCommand {
             // time lets the move go ahead by itself.
             RolloutState caughtUp = session.runUntil(driver, time, s -> true, true, user);
             if (caughtUp.phase() != Phase.WAITING_FOR_WINDOW) {
-                out().println(LogLines.PREFIX + "open the window by " + user
+                out().println(LogLines.note("open the window by " + user
                         + " not applied: while no mlrollout process ran, the rollout moved on; it is now "
-                        + caughtUp.phase().inWords());
+                        + caughtUp.phase().inWords()));
                 end = caughtUp;
             } else {
                 Optional<String> refused = driver.submit(
@@ -207,8 +207,8 @@ final class OpenWindowCommand extends StatefulCommand {
                                         .orElse("a request to open the window waits in " + file)
                                 + " for the process that drives the rollout; it takes one request at a time");
             }
-            out().println(LogLines.PREFIX + "another mlrollout process drives the rollout in " + state + " (it holds "
-                    + busy.file() + "); the request to open the window is queued for it in " + file);
+            out().println(LogLines.note("another mlrollout process drives the rollout in " + state + " (it holds "
+                    + busy.file() + "); the request to open the window is queued for it in " + file));
             out().flush();
             Optional<RolloutEvent> outcome = awaitOutcome(time, files, request, eventsBefore, now.plus(wait));
             if (outcome.isEmpty()) {

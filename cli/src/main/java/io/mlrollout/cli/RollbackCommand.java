@@ -117,12 +117,12 @@ final class RollbackCommand extends CommandBase {
         EndpointFile file = Inputs.endpoint(endpoint, err());
         TrafficRouter router = Connectors.router(file, env, endpoint.toString());
         TrafficSplit before = router.current();
-        out().println(LogLines.PREFIX + "router " + router.describe() + " reports " + before);
+        out().println(LogLines.note("router " + router.describe() + " reports " + before));
         TrafficSplit now = before;
         if (before.canaryWeight() != 0 || before.mirrorPercent() != 0) {
             // 0% with no mirror: a rollback also ends a shadow stage's mirror
             now = router.shift(before.canary(), 0);
-            out().println(LogLines.PREFIX + "asked for 0% to " + before.canary() + "; router reports " + now);
+            out().println(LogLines.note("asked for 0% to " + before.canary() + "; router reports " + now));
         }
         long deadline = System.nanoTime() + limit.toNanos();
         while (now.canaryWeight() == 0 && !now.ready() && System.nanoTime() < deadline) {
@@ -130,11 +130,11 @@ final class RollbackCommand extends CommandBase {
             now = router.current();
         }
         if (now.canaryWeight() != 0 || now.mirrorPercent() != 0 || !now.ready()) {
-            out().println(LogLines.PREFIX + "ROLLBACK FAILED: the router reports " + now + " after asking for 0%");
+            out().println(LogLines.note("ROLLBACK FAILED: the router reports " + now + " after asking for 0%"));
             return ExitCodes.INFRASTRUCTURE;
         }
-        out().println(LogLines.PREFIX
-                + (before.canaryWeight() == 0 && before.mirrorPercent() == 0 && before.ready()
+        out().println(LogLines.note(
+                before.canaryWeight() == 0 && before.mirrorPercent() == 0 && before.ready()
                         ? "already rolled back: all traffic is on " + now.baseline()
                         : "ROLLED BACK: traffic now " + now + " (requested by " + (by != null ? by : env.actor()) + ": "
                                 + reason + ")"));

@@ -237,7 +237,7 @@ final class Session implements AutoCloseable {
                 sinks,
                 HttpSettings.DEFAULT,
                 executor,
-                line -> out.println(LogLines.PREFIX + line),
+                line -> out.println(LogLines.note(line)),
                 Notifier.DEFAULT_CAPACITY);
         RolloutState.Subject resumed =
                 files.readState().map(RolloutState::subject).orElse(null);

@@ -65,9 +65,9 @@ abstract class SignCommand extends StatefulCommand {
                 if (caughtUp.openGate().isEmpty() && !caughtUp.equals(saved)) {
                     // The catch-up settled things (a regression rolled back, the gate expired): there is nothing
                     // left to sign, and this run did change the rollout, so it is not bad input.
-                    out().println(LogLines.PREFIX + decision.name().toLowerCase(Locale.ROOT) + " by " + user
+                    out().println(LogLines.note(decision.name().toLowerCase(Locale.ROOT) + " by " + user
                             + " not applied: while no mlrollout process ran, the rollout moved on; it is now "
-                            + caughtUp.phase().inWords());
+                            + caughtUp.phase().inWords()));
                     end = caughtUp;
                 } else {
                     Identity who = new Identity(user, Set.copyOf(groups), false);

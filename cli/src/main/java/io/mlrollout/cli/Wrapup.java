@@ -48,8 +48,8 @@ final class Wrapup {
         Report.EvidenceHead head = Report.EvidenceHead.of(evidence, sealKey);
         session.files.saveState(end, head);
         session.files.writeReport(head, session.policy);
-        out.println(LogLines.PREFIX + "evidence " + session.files.evidence() + ": " + head.describe());
-        out.println(LogLines.PREFIX + "report " + session.files.reportHtml());
+        out.println(LogLines.note("evidence " + session.files.evidence() + ": " + head.describe()));
+        out.println(LogLines.note("report " + session.files.reportHtml()));
         if (session.stoppedBySignal()) {
             stopped(end);
             return ExitCodes.INFRASTRUCTURE;
@@ -106,11 +106,11 @@ final class Wrapup {
     private void pack(Session session, EvidenceLog evidence, RolloutState end) throws IOException {
         try {
             PackWriter.write(session, evidence, end.phaseSince(), sealKey)
-                    .ifPresent(pack -> out.println(LogLines.PREFIX + "evidence pack " + pack.file() + ": "
-                            + pack.entries() + " entries, manifest sha256 " + pack.manifestSha256()));
+                    .ifPresent(pack -> out.println(LogLines.note("evidence pack " + pack.file() + ": " + pack.entries()
+                            + " entries, manifest sha256 " + pack.manifestSha256())));
         } catch (IOException | RuntimeException e) {
-            out.println(LogLines.PREFIX + "WARNING: could not write the evidence pack " + session.files.pack() + ": "
-                    + e.getMessage());
+            out.println(LogLines.note(
+                    "WARNING: could not write the evidence pack " + session.files.pack() + ": " + e.getMessage()));
         }
         evidence.seal(end.phaseSince(), sealKey);
     }

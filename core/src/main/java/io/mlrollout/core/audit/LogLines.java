@@ -34,11 +34,16 @@ public final class LogLines {
     /**
      * The event as a log line, and under a look of a sliced metric one line per slice. Text from outside (a comment, a
      * name, a server's message) is written on its line with its line breaks spelled out, so it cannot start a line of
-     * its own: in a build log, every line that starts with {@link #PREFIX} was written here.
+     * its own: in a build log, every line that starts with {@link #PREFIX} was written here or by {@link #note}.
      */
     public static String format(RolloutEvent event) {
         String line = PREFIX + oneLine(text(event));
         return event instanceof RolloutEvent.Looked e ? line + sliceTables(e.metrics()) : line;
+    }
+
+    /** A line that reports no event (a plan's line, a note on a request), kept on one line as events are. */
+    public static String note(String text) {
+        return PREFIX + oneLine(text);
     }
 
     /**

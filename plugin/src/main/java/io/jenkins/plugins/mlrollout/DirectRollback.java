@@ -92,6 +92,6 @@ final class DirectRollback {
     }
 
     private void say(String text) {
-        log.getLogger().println(LogLines.PREFIX + text);
+        log.getLogger().println(LogLines.note(text));
     }
 }

@@ -272,7 +272,7 @@ final class LiveRollout implements RolloutDriver.Listener {
 
     /** Prints a line that is not an event (a note about the plan, a released hold) to the attached logs. */
     void say(String text) {
-        print(LogLines.PREFIX + text);
+        print(LogLines.note(text));
     }
 
     @Override

@@ -236,13 +236,13 @@ public class MlCanaryStep extends Step {
                 baseline = router.current().baseline();
             } catch (TrafficException | RuntimeException unreadable) {
                 log.getLogger()
-                        .println(LogLines.PREFIX + "plan: WARNING: the router could not be read ("
-                                + unreadable.getMessage() + "), so there is no plan; the rollout goes on");
+                        .println(LogLines.note("plan: WARNING: the router could not be read (" + unreadable.getMessage()
+                                + "), so there is no plan; the rollout goes on"));
                 return BaselineHistory.none();
             }
             PreflightPlan.Result result = PreflightPlan.plan(
                     plan.policy(), metrics, endpoint, baseline, services.clock().instant());
-            result.lines().forEach(line -> log.getLogger().println(LogLines.PREFIX + line));
+            result.lines().forEach(line -> log.getLogger().println(LogLines.note(line)));
             if (result.refused()) {
                 throw new AbortException(
                         "mlCanary: the plan refused the rollout (analysis.plan: refuse); no traffic" + " moved");
@@ -263,7 +263,7 @@ public class MlCanaryStep extends Step {
             BaselineHistory history = preflight(plan, router, metrics, services, log);
             EndpointLocks locks = EndpointLocks.get();
             Optional<String> released = locks.acquire(endpoint, run);
-            released.ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));
+            released.ifPresent(note -> log.getLogger().println(LogLines.note(note)));
             RolloutAction action = new RolloutAction(
                     run,
                     endpoint,

@@ -227,14 +227,14 @@ public class MlReplayStep extends Step {
 
         private Map<String, Object> pastRollout(
                 RolloutPlan plan, MetricsSource metrics, Instant start, Instant end, PrintStream log) {
-            log.println(LogLines.PREFIX + "replay of " + plan.endpointName() + " from " + start + " to " + end + ": "
+            log.println(LogLines.note("replay of " + plan.endpointName() + " from " + start + " to " + end + ": "
                     + step.getBaseline() + " (baseline) against " + step.getCandidate() + " (candidate); nobody"
                     + " signs in a replay, and no traffic moves: the traffic lines say what the policy would have"
-                    + " asked the router for");
+                    + " asked the router for"));
             Replay.Result replayed = Replay.run(
                     plan.policy(), metrics, plan.endpointName(), step.getBaseline(), step.getCandidate(), start, end);
             replayed.events().forEach(event -> log.println(LogLines.format(event)));
-            log.println(LogLines.PREFIX + "replay: " + replayed.describe());
+            log.println(LogLines.note("replay: " + replayed.describe()));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put(
                     "outcome",
@@ -270,12 +270,12 @@ public class MlReplayStep extends Step {
                         step.getSeed(),
                         start,
                         end,
-                        line -> log.println(LogLines.PREFIX + line));
+                        line -> log.println(LogLines.note(line)));
             } catch (IllegalArgumentException refused) {
                 throw new AbortException(
                         "mlReplay: " + (step.getPods().isEmpty() ? "aa" : "pods") + ": " + refused.getMessage());
             }
-            log.println(LogLines.PREFIX + summary.describe(version));
+            log.println(LogLines.note(summary.describe(version)));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("pods", new ArrayList<>(summary.pods()));
             result.put("splits", summary.splits());

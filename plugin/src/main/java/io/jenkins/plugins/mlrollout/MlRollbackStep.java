@@ -102,8 +102,8 @@ public class MlRollbackStep extends Step {
                 Run<?, ?> holder = other.get().getRun();
                 target = holder.getExternalizableId();
                 log.getLogger()
-                        .println(LogLines.PREFIX + "build " + holder.getFullDisplayName() + " has a rollout on "
-                                + endpoint + ": asking it to roll back");
+                        .println(LogLines.note("build " + holder.getFullDisplayName() + " has a rollout on " + endpoint
+                                + ": asking it to roll back"));
                 follow(other.get().live(), log);
                 requestRollback(run);
                 return;
@@ -180,7 +180,7 @@ public class MlRollbackStep extends Step {
             TrafficRouter router = RolloutPlan.router(configured, run, services);
             EndpointLocks locks = EndpointLocks.get();
             locks.acquireToRollBack(endpoint, run, resumed)
-                    .ifPresent(note -> log.getLogger().println(LogLines.PREFIX + note));
+                    .ifPresent(note -> log.getLogger().println(LogLines.note(note)));
             AuditTrail audit;
             try {
                 audit = AuditTrail.open(AuditTrail.directory(run.getRootDir().toPath(), endpoint));

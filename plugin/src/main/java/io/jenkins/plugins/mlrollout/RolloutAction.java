@@ -286,7 +286,7 @@ public class RolloutAction implements RunAction2 {
         if (reason.isEmpty()) {
             return;
         }
-        listener.getLogger().println(LogLines.PREFIX + reason.get() + ": rolling back endpoint " + endpoint);
+        listener.getLogger().println(LogLines.note(reason.get() + ": rolling back endpoint " + endpoint));
         RolloutServices.current().work().execute(() -> rollBackAfterBuild(reason.get()));
     }
 

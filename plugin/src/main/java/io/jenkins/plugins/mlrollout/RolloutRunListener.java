@@ -25,8 +25,8 @@ public class RolloutRunListener extends RunListener<Run<?, ?>> {
             } catch (RuntimeException e) {
                 LOGGER.log(Level.WARNING, "ML Rollout could not roll back " + action.getEndpoint() + " of " + run, e);
                 listener.getLogger()
-                        .println(LogLines.PREFIX + "could not roll back endpoint " + action.getEndpoint() + ": " + e
-                                + "; run mlRollback for it");
+                        .println(LogLines.note("could not roll back endpoint " + action.getEndpoint() + ": " + e
+                                + "; run mlRollback for it"));
             }
         }
     }
