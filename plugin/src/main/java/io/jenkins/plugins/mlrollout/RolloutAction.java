@@ -569,9 +569,20 @@ public class RolloutAction implements RunAction2 {
         return evidenceHead().map(Report.EvidenceHead::describe).orElse("no evidence recorded yet");
     }
 
-    /** The report's stages, sign-offs, charts and log as HTML; every outside text in it is escaped by the renderer. */
-    public String getReportFragment() throws IOException {
-        return HtmlReport.fragment(report());
+    /**
+     * The report's stages, sign-offs, charts and log as HTML; every outside text in it is escaped by the renderer. An
+     * evidence file that can no longer be read (damaged or edited in the build folder) is said here, in place of the
+     * report, rather than failing the whole page.
+     */
+    public String getReportFragment() {
+        try {
+            return HtmlReport.fragment(report());
+        } catch (IOException | RuntimeException unreadable) {
+            return "<div class=\"ml-rollout-report\"><p>The report cannot be drawn: the evidence file "
+                    + HtmlReport.escape(directory().resolve(AuditTrail.EVIDENCE).toString()) + " cannot be read ("
+                    + HtmlReport.escape(String.valueOf(unreadable.getMessage())) + "). Check it with "
+                    + "<code>mlrollout verify-evidence</code>.</p></div>";
+        }
     }
 
     // ---- web methods

@@ -195,6 +195,22 @@ class EvidenceSealTest {
     }
 
     @Test
+    void aPageWhoseEvidenceWasDamagedSaysSoInPlaceOfTheReport() throws Exception {
+        FakeBuild build = passedCanary();
+        RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
+        fixture.restart();
+        reloaded.onLoad(build.run);
+        java.util.List<String> lines = Files.readAllLines(evidence(build));
+        lines.set(1, lines.get(1).substring(0, 20) + "<b>cut");
+        Files.write(evidence(build), lines);
+
+        assertThat(reloaded.getReportFragment())
+                .startsWith("<div class=\"ml-rollout-report\"><p>The report cannot be drawn: the evidence file ")
+                .contains("evidence.jsonl cannot be read (")
+                .doesNotContain("<b>");
+    }
+
+    @Test
     void aRestartedPageReadsTheSealedEvidenceAndAPromotionSealsItAgain() throws Exception {
         FakeBuild build = passedCanary();
         RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
