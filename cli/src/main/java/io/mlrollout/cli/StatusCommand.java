@@ -42,6 +42,18 @@ final class StatusCommand extends CommandBase {
         super(env);
     }
 
+    /**
+     * The evidence's events, or none when a line cannot be read: the state still tells where the rollout stands, and
+     * the evidence line says where the file broke.
+     */
+    private static List<RolloutEvent> eventsIfReadable(RolloutFiles files) {
+        try {
+            return files.eventsWrittenSoFar();
+        } catch (IOException damaged) {
+            return List.of();
+        }
+    }
+
     @Override
     int run() throws InputException, IOException {
         RolloutFiles files = RolloutFiles.beside(state);
@@ -52,7 +64,7 @@ final class StatusCommand extends CommandBase {
             throw new InputException("", "--state", state + ": " + notAState.getMessage());
         }
         // A command may be appending to the evidence meanwhile: its last line, half written, is left out.
-        List<RolloutEvent> events = files.eventsWrittenSoFar();
+        List<RolloutEvent> events = eventsIfReadable(files);
         int stageCount = events.stream()
                 .filter(RolloutEvent.Started.class::isInstance)
                 .map(e -> ((RolloutEvent.Started) e).stages().size())

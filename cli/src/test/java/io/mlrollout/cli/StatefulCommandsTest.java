@@ -350,6 +350,24 @@ class StatefulCommandsTest {
     }
 
     @Test
+    void statusOfADamagedEvidenceFileShowsTheStateAndWhereTheFileBroke() throws Exception {
+        Path policy = policy(GATED_POLICY);
+        run("canary", policy, "--candidate", "v2");
+        run("reject", policy, "--user", "alice", "--comment", "not convinced");
+        Path evidence = RolloutFiles.beside(state).evidence();
+        List<String> lines = new ArrayList<>(Files.readAllLines(evidence));
+        lines.set(1, lines.get(1).substring(0, 30));
+        Files.write(evidence, lines);
+
+        Cli.Result status = run("status", policy);
+
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.out())
+                .contains("phase     rolled back")
+                .contains("BROKEN at line 2: not valid JSON: the line was edited or damaged");
+    }
+
+    @Test
     void statusWithoutAStateFileIsBadInput() {
         Cli.Result status = Cli.run(endpoint.environment(), "status", "--state", state.toString());
 
