@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,18 +163,24 @@ class BadInputTest {
         assertThat(run.err()).contains("signOff.quorum: 1 is below the endpoint's minimum of 2");
     }
 
-    @Test
-    void startingWithoutACandidateIsBadInput() throws Exception {
-        Path state = dir.resolve("state.json");
-        Cli.Result run = Cli.run(
-                endpoint.environment(),
+    /** {@code canary} with a new state file and {@code extra} arguments. */
+    private Cli.Result startCanary(Path state, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
                 "canary",
                 "--policy",
                 write("policy.yaml", POLICY).toString(),
                 "--state",
                 state.toString(),
                 "--endpoint",
-                endpoint.endpointFile(dir, "", "").toString());
+                endpoint.endpointFile(dir, "", "").toString()));
+        args.addAll(List.of(extra));
+        return Cli.run(endpoint.environment(), args.toArray(String[]::new));
+    }
+
+    @Test
+    void startingWithoutACandidateIsBadInput() throws Exception {
+        Path state = dir.resolve("state.json");
+        Cli.Result run = startCanary(state);
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(run.err()).contains("--candidate: is required to start a rollout");
@@ -182,17 +190,7 @@ class BadInputTest {
     @Test
     void aCandidateNameThatWouldBreakOutOfAQueryIsBadInput() throws Exception {
         Path state = dir.resolve("state.json");
-        Cli.Result run = Cli.run(
-                endpoint.environment(),
-                "canary",
-                "--policy",
-                write("policy.yaml", POLICY).toString(),
-                "--state",
-                state.toString(),
-                "--endpoint",
-                endpoint.endpointFile(dir, "", "").toString(),
-                "--candidate",
-                "v2\"} or vector(1) #");
+        Cli.Result run = startCanary(state, "--candidate", "v2\"} or vector(1) #");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(run.err()).contains("--candidate: must not contain quotes, backslashes, backticks, line breaks");

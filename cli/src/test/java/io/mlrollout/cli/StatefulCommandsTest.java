@@ -211,9 +211,7 @@ class StatefulCommandsTest {
 
     @Test
     void aRolloutAtRestSealsItsEvidenceAndTheStateAndReportRecordTheHead() throws Exception {
-        Path policy = policy(GATED_POLICY);
-        run("canary", policy, "--candidate", "v2");
-        run("reject", policy, "--user", "alice", "--comment", "not convinced");
+        Path policy = rejectedRollout();
         RolloutFiles files = RolloutFiles.beside(state);
 
         EvidenceVerifier.Result chain = EvidenceVerifier.verify(files.evidence());
@@ -236,9 +234,7 @@ class StatefulCommandsTest {
 
     @Test
     void anEventWrittenIntoASealLineIsNeitherShownNorTakenForEvidence() throws Exception {
-        Path policy = policy(GATED_POLICY);
-        run("canary", policy, "--candidate", "v2");
-        run("reject", policy, "--user", "alice", "--comment", "not convinced");
+        Path policy = rejectedRollout();
         RolloutFiles files = RolloutFiles.beside(state);
         List<String> lines = new ArrayList<>(Files.readAllLines(files.evidence()));
         int seal = lines.size() - 1;
@@ -260,9 +256,7 @@ class StatefulCommandsTest {
 
     @Test
     void aRefusedRequestToAFinishedRolloutIsRecordedAndTheEvidenceSealedAgain() throws Exception {
-        Path policy = policy(GATED_POLICY);
-        run("canary", policy, "--candidate", "v2");
-        run("reject", policy, "--user", "alice", "--comment", "not convinced");
+        Path policy = rejectedRollout();
         RolloutFiles files = RolloutFiles.beside(state);
         String restingHead = EvidenceVerifier.verify(files.evidence()).head();
 
@@ -351,9 +345,7 @@ class StatefulCommandsTest {
 
     @Test
     void statusOfADamagedEvidenceFileShowsTheStateAndWhereTheFileBroke() throws Exception {
-        Path policy = policy(GATED_POLICY);
-        run("canary", policy, "--candidate", "v2");
-        run("reject", policy, "--user", "alice", "--comment", "not convinced");
+        Path policy = rejectedRollout();
         Path evidence = RolloutFiles.beside(state).evidence();
         List<String> lines = new ArrayList<>(Files.readAllLines(evidence));
         lines.set(1, lines.get(1).substring(0, 30));
@@ -373,6 +365,14 @@ class StatefulCommandsTest {
 
         assertThat(status.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(status.err()).contains("--state: no rollout in");
+    }
+
+    /** A gated canary that alice rejected: rolled back, its evidence sealed. */
+    private Path rejectedRollout() throws Exception {
+        Path policy = policy(GATED_POLICY);
+        run("canary", policy, "--candidate", "v2");
+        run("reject", policy, "--user", "alice", "--comment", "not convinced");
+        return policy;
     }
 
     private Cli.Result run(String command, Path policy, String... extra) {
