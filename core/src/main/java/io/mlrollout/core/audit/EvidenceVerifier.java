@@ -105,7 +105,8 @@ public final class EvidenceVerifier {
                     || !(line.has("event") || seal)) {
                 return broken(
                         number,
-                        "not an evidence line (a whole-number seq, text prev and hash, and event or seal are required)");
+                        "not an evidence line (a whole-number seq, text prev and hash, and event or seal are"
+                                + " required)");
             }
             List<String> uncovered = uncoveredFields(line, seal ? SEAL_LINE : EVENT_LINE);
             if (!uncovered.isEmpty()) {
