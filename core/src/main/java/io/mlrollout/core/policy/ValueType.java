@@ -29,6 +29,11 @@ record ValueType<T>(String expected, Function<JsonNode, T> conversion) {
     });
 
     static final ValueType<Integer> WHOLE_NUMBER = new ValueType<>("a whole number", node -> {
+        if (node.isTextual() && node.textValue().strip().matches("\\d+ ?%")) {
+            // weights and holdbacks are percent already, as shadow: 20% is written with its sign
+            throw new IllegalArgumentException("expected a whole number, got " + describe(node)
+                    + "; write it without %, e.g. " + node.textValue().replaceAll("[ %]", ""));
+        }
         requireType(node.isNumber(), node, "a whole number");
         if (!node.isIntegralNumber()) {
             double value = node.doubleValue();

@@ -123,6 +123,14 @@ class DocumentValidationTest {
     }
 
     @Test
+    void aPercentWhereAWholeNumberOfPercentIsExpectedSaysHowToWriteIt() {
+        assertRefused(
+                withStages("{weight: 25%, bake: 10m}"),
+                "stages[0].weight",
+                "expected a whole number, got the text '25%'; write it without %, e.g. 25");
+    }
+
+    @Test
     void aDurationWithoutUnitIsRefused() {
         assertRefused(
                 withStages("{weight: 5, bake: 10}"),
