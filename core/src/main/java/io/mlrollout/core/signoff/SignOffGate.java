@@ -160,6 +160,15 @@ public final class SignOffGate implements Serializable {
         return who.administrator() && (!isStarter(who, startedBy, matcher) || rules.allowSelfApproval());
     }
 
+    /**
+     * Whether {@code who}, an approver under {@code rules}, may approve rather than only reject, as {@link #sign}
+     * decides it: not the one who started the rollout unless self-approval is allowed. For a page that shows Approve
+     * only to those it would not refuse.
+     */
+    public static boolean mayApprove(SignOffRules rules, Identity who, String startedBy, ApproverMatcher matcher) {
+        return rules.maySign(who, matcher) && (!isStarter(who, startedBy, matcher) || rules.allowSelfApproval());
+    }
+
     private static boolean isStarter(Identity who, String startedBy, ApproverMatcher matcher) {
         return startedBy != null && !startedBy.isBlank() && matcher.samePerson(startedBy, who.userId());
     }

@@ -548,6 +548,19 @@ public class RolloutAction implements RunAction2 {
     }
 
     /**
+     * Whether to show Approve besides Reject: the one who started the rollout may only reject unless self-approval is
+     * allowed (the gate would refuse their approval).
+     */
+    public boolean isCanApprove() {
+        Optional<Identity> who = currentSigner();
+        Optional<SignOffRules> rules = rules();
+        return isCanSign()
+                && who.isPresent()
+                && rules.isPresent()
+                && SignOffGate.mayApprove(rules.get(), who.get(), getStartedBy(), People.approverMatcher());
+    }
+
+    /**
      * Whether to show Override: the gate is open and this person is an administrator who may override it, which the one
      * who started the rollout may not unless self-approval is allowed (the gate would refuse them).
      */

@@ -157,6 +157,9 @@ class SignOffTest {
     void whoStartedTheBuildMayNotApproveItAndIsToldWhy() throws Exception {
         signedInAs("dave", false);
 
+        // The page offers dave Reject only: Approve would be refused.
+        assertThat(page.isCanSign()).isTrue();
+        assertThat(page.isCanApprove()).isFalse();
         assertThatThrownBy(() -> page.doApprove("looks good to me"))
                 .isInstanceOf(Failure.class)
                 .hasMessageContaining("dave started this rollout and may not approve it");
@@ -180,6 +183,7 @@ class SignOffTest {
         signedInAs("mallory", false);
 
         assertThat(page.isCanSign()).isFalse();
+        assertThat(page.isCanApprove()).isFalse();
         assertThat(page.isCanOverride()).isFalse();
         assertThatThrownBy(() -> page.doApprove("ship it"))
                 .isInstanceOf(Failure.class)
@@ -217,6 +221,7 @@ class SignOffTest {
     @Test
     void eachPersonSignsOnce() throws Exception {
         signedInAs("alice", false);
+        assertThat(page.isCanApprove()).isTrue();
         page.doApprove("ok");
 
         assertThat(page.isCanSign()).isFalse();
