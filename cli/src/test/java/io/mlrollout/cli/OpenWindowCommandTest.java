@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -420,8 +422,11 @@ class OpenWindowCommandTest {
             Instant pauseAt = SimulatedEndpoint.T0.plus(Duration.ofMinutes(1));
             Environment env = test.environment(() -> canary.gated(
                     new SimulatedTime(test.endpoint.traffic, test.endpoint.traffic.servedUntil(), 0), pauseAt));
-            canary.run =
-                    CompletableFuture.supplyAsync(() -> test.run(env, endpointFile, "canary", "--candidate", "v2"));
+            // A thread of its own: the common pool may have one worker, or none to spare.
+            ExecutorService thread = Executors.newSingleThreadExecutor();
+            canary.run = CompletableFuture.supplyAsync(
+                    () -> test.run(env, endpointFile, "canary", "--candidate", "v2"), thread);
+            thread.shutdown(); // ends once the canary has
             if (!canary.paused.await(60, TimeUnit.SECONDS)) {
                 throw new AssertionError("the canary did not reach its pause: " + canary.run.getNow(null));
             }

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,6 +75,17 @@ class RolloutDriverLockingTest {
         }
     }
 
+    /**
+     * A thread each for the driver and the request: the common pool may have a single worker (one on a two-core
+     * machine under JDK 25), and then the request would wait behind the driver the test holds inside the router.
+     */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     @Test
     void aRequestIsTakenWhileTheRouterIsStillAnsweringAndTheLateAnswerIsNotAppliedToTheNewState() throws Exception {
         FakeServing serving = new FakeServing();
@@ -83,13 +97,14 @@ class RolloutDriverLockingTest {
         RolloutDriver driver = new RolloutDriver(
                 engine, router, serving, time, time, RolloutDriver.eventsTo(events::add), first.state());
 
-        CompletableFuture<Void> running = CompletableFuture.runAsync(driver::run);
+        CompletableFuture<Void> running = CompletableFuture.runAsync(driver::run, threads);
         assertThat(router.entered.await(10, TimeUnit.SECONDS))
                 .as("the driver is inside the shift")
                 .isTrue();
 
         CompletableFuture<Optional<String>> request = CompletableFuture.supplyAsync(
-                () -> driver.submit(new Input.RollbackRequested("carol", "smoke tests failed", time.instant())));
+                () -> driver.submit(new Input.RollbackRequested("carol", "smoke tests failed", time.instant())),
+                threads);
         Optional<String> refusal = request.get(10, TimeUnit.SECONDS); // before the fix: stuck behind the shift
         assertThat(refusal).isEmpty();
         assertThat(driver.state().phase()).isEqualTo(Phase.ROLLING_BACK);
