@@ -91,7 +91,7 @@ public final class EvidenceVerifier {
             } catch (StreamReadException e) {
                 return broken(
                         number,
-                        e.getOriginalMessage().startsWith("Duplicate field")
+                        String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")
                                 ? "gives a field twice: the line was edited"
                                 : "not valid JSON: the line was edited or damaged");
             } catch (IOException e) {
