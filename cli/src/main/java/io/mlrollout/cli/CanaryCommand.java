@@ -64,7 +64,7 @@ final class CanaryCommand extends StatefulCommand {
     @Option(
             names = "--param",
             paramLabel = "NAME=VALUE",
-            description = "a template parameter, e.g. --param errorBudget=20%; repeat for each")
+            description = "a template parameter, e.g. --param errorBudget=20%%; repeat for each")
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(
