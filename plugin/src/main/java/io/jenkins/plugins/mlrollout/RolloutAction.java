@@ -552,12 +552,7 @@ public class RolloutAction implements RunAction2 {
      * allowed (the gate would refuse their approval).
      */
     public boolean isCanApprove() {
-        Optional<Identity> who = currentSigner();
-        Optional<SignOffRules> rules = rules();
-        return isCanSign()
-                && who.isPresent()
-                && rules.isPresent()
-                && SignOffGate.mayApprove(rules.get(), who.get(), getStartedBy(), People.approverMatcher());
+        return isCanSign() && signerMay(SignOffGate::mayApprove);
     }
 
     /**
@@ -565,12 +560,22 @@ public class RolloutAction implements RunAction2 {
      * who started the rollout may not unless self-approval is allowed (the gate would refuse them).
      */
     public boolean isCanOverride() {
+        return isGateOpen() && signerMay(SignOffGate::mayOverride);
+    }
+
+    /** A rule of the gate about who may do what, given who started the rollout. */
+    @FunctionalInterface
+    private interface SignerRule {
+        boolean allows(SignOffRules rules, Identity who, String startedBy, ApproverMatcher matcher);
+    }
+
+    /** Whether the signed-in person passes {@code rule} under the rules in force; no, without either. */
+    private boolean signerMay(SignerRule rule) {
         Optional<Identity> who = currentSigner();
         Optional<SignOffRules> rules = rules();
-        return isGateOpen()
-                && who.isPresent()
+        return who.isPresent()
                 && rules.isPresent()
-                && SignOffGate.mayOverride(rules.get(), who.get(), getStartedBy(), People.approverMatcher());
+                && rule.allows(rules.get(), who.get(), getStartedBy(), People.approverMatcher());
     }
 
     /**
