@@ -698,7 +698,16 @@ public class RolloutAction implements RunAction2 {
      */
     public void doReport(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException, ServletException {
         run.getParent().checkPermission(Item.READ);
-        byte[] html = HtmlReport.render(report()).getBytes(StandardCharsets.UTF_8);
+        Report report;
+        try {
+            report = report();
+        } catch (IOException | RuntimeException unreadable) {
+            // The reason may quote the damaged line; the rollout page shows it, escaped.
+            rsp.sendError(
+                    409, "the report cannot be drawn: the evidence file cannot be read; the rollout page says why");
+            return;
+        }
+        byte[] html = HtmlReport.render(report).getBytes(StandardCharsets.UTF_8);
         rsp.setContentType("text/html;charset=UTF-8");
         rsp.setHeader(
                 "Content-Security-Policy",

@@ -6,6 +6,7 @@ import static io.jenkins.plugins.mlrollout.StepFixture.started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockStatic;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.cloudbees.plugins.credentials.Credentials;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.StaplerResponse2;
 import org.mockito.MockedStatic;
 
 /**
@@ -200,7 +203,7 @@ class EvidenceSealTest {
         RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
         fixture.restart();
         reloaded.onLoad(build.run);
-        java.util.List<String> lines = Files.readAllLines(evidence(build));
+        List<String> lines = Files.readAllLines(evidence(build));
         lines.set(1, lines.get(1).substring(0, 20) + "<b>cut");
         Files.write(evidence(build), lines);
 
@@ -208,6 +211,11 @@ class EvidenceSealTest {
                 .startsWith("<div class=\"ml-rollout-report\"><p>The report cannot be drawn: the evidence file ")
                 .contains("evidence.jsonl cannot be read (")
                 .doesNotContain("<b>");
+        StaplerResponse2 response = mock(StaplerResponse2.class);
+        reloaded.doReport(mock(StaplerRequest2.class), response);
+        verify(response)
+                .sendError(
+                        409, "the report cannot be drawn: the evidence file cannot be read; the rollout page says why");
     }
 
     @Test
