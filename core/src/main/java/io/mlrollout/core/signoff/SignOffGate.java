@@ -120,7 +120,7 @@ public final class SignOffGate implements Serializable {
         if (comment.isEmpty()) {
             return refused("an approval needs a comment: it is the decision record");
         }
-        if (startedIt && !rules.allowSelfApproval()) {
+        if (barredAsStarter(startedIt, rules)) {
             return refused(who.userId() + " started this rollout and may not approve it (self-approval is not"
                     + " allowed); they may reject it");
         }
@@ -157,7 +157,7 @@ public final class SignOffGate implements Serializable {
      * self-approval is allowed. For a page that shows the button only to those it would not refuse.
      */
     public static boolean mayOverride(SignOffRules rules, Identity who, String startedBy, ApproverMatcher matcher) {
-        return who.administrator() && (!isStarter(who, startedBy, matcher) || rules.allowSelfApproval());
+        return who.administrator() && !barredAsStarter(isStarter(who, startedBy, matcher), rules);
     }
 
     /**
@@ -166,7 +166,12 @@ public final class SignOffGate implements Serializable {
      * only to those it would not refuse.
      */
     public static boolean mayApprove(SignOffRules rules, Identity who, String startedBy, ApproverMatcher matcher) {
-        return rules.maySign(who, matcher) && (!isStarter(who, startedBy, matcher) || rules.allowSelfApproval());
+        return rules.maySign(who, matcher) && !barredAsStarter(isStarter(who, startedBy, matcher), rules);
+    }
+
+    /** The one who started the rollout may reject it, but approve or override only where self-approval is allowed. */
+    private static boolean barredAsStarter(boolean startedIt, SignOffRules rules) {
+        return startedIt && !rules.allowSelfApproval();
     }
 
     private static boolean isStarter(Identity who, String startedBy, ApproverMatcher matcher) {
@@ -180,7 +185,7 @@ public final class SignOffGate implements Serializable {
         if (comment.isEmpty()) {
             return refused("an override needs a comment: it is the decision record");
         }
-        if (startedIt && !rules.allowSelfApproval()) {
+        if (barredAsStarter(startedIt, rules)) {
             return refused(who.userId() + " started this rollout and may not override its sign-off (self-approval is"
                     + " not allowed)");
         }
