@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.rollout.Input;
@@ -203,7 +204,7 @@ final class OpenWindowCommand extends StatefulCommand {
                         "open-window",
                         queued.queued()
                                         .map(other -> "a request to open the window by " + other.by() + " (queued at "
-                                                + other.at() + ") waits in " + file)
+                                                + Format.moment(other.at()) + ") waits in " + file)
                                         .orElse("a request to open the window waits in " + file)
                                 + " for the process that drives the rollout; it takes one request at a time");
             }

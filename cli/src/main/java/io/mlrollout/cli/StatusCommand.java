@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.audit.EvidenceVerifier;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutEvent;
@@ -95,12 +96,12 @@ final class StatusCommand extends CommandBase {
         });
         for (RolloutEvent event : events) {
             if (event instanceof RolloutEvent.WindowOpened opened && opened.openedBy() != null) {
-                out.println("window    opened early by " + opened.openedBy() + " at " + opened.at() + " for "
-                        + opened.move() + ": \"" + opened.comment() + "\"");
+                out.println("window    opened early by " + opened.openedBy() + " at " + Format.moment(opened.at())
+                        + " for " + opened.move() + ": \"" + opened.comment() + "\"");
             }
         }
         if (s.phase() == Phase.WAITING_FOR_WINDOW) {
-            out.println("window    waiting since " + s.window().since() + ": "
+            out.println("window    waiting since " + Format.moment(s.window().since()) + ": "
                     + s.window().explanation());
         }
         queuedWindowRequest(files).ifPresent(out::println);
@@ -127,7 +128,7 @@ final class StatusCommand extends CommandBase {
         try {
             return WindowRequests.read(file)
                     .map(request -> "          a request to open the window by " + request.by() + " (\""
-                            + request.comment() + "\") is queued since " + request.at() + " in " + file
+                            + request.comment() + "\") is queued since " + Format.moment(request.at()) + " in " + file
                             + ", for the process that drives the rollout");
         } catch (IOException unreadable) {
             return Optional.of("          " + file + " is there but is not a request to open the window ("
@@ -137,11 +138,11 @@ final class StatusCommand extends CommandBase {
 
     private static String gate(SignOffGate gate) {
         List<String> signed = gate.signatures().stream()
-                .map(sig -> words(sig.decision().name()) + " by " + sig.userId() + " at " + sig.at() + ": \""
-                        + sig.comment() + "\"")
+                .map(sig -> words(sig.decision().name()) + " by " + sig.userId() + " at " + Format.moment(sig.at())
+                        + ": \"" + sig.comment() + "\"")
                 .toList();
-        return gate.purpose() + ": " + gate.approvals() + " approval(s) so far, open until " + gate.expiresAt()
-                + (signed.isEmpty() ? "" : "; " + String.join("; ", signed));
+        return gate.purpose() + ": " + gate.approvals() + " approval(s) so far, open until "
+                + Format.moment(gate.expiresAt()) + (signed.isEmpty() ? "" : "; " + String.join("; ", signed));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
@@ -132,7 +133,8 @@ final class WindowRequests {
         if (!now.window().since().equals(request.waitingSince())) {
             return Optional.of("it was made for the wait that began at " + request.waitingSince()
                     + (request.move() == null ? "" : " (" + request.move() + ")")
-                    + ", and the rollout now waits since " + now.window().since());
+                    + ", and the rollout now waits since "
+                    + Format.moment(now.window().since()));
         }
         return Optional.empty();
     }
@@ -274,7 +276,7 @@ final class WindowRequests {
                 discard(new RolloutEvent.Ignored(
                         now,
                         requestText(request.by()),
-                        "the request queued at " + request.at() + " is discarded: " + refused.get()));
+                        "the request queued at " + Format.moment(request.at()) + " is discarded: " + refused.get()));
                 return;
             }
             // The engine records the window opened by its author, with the comment (or why it does not apply).

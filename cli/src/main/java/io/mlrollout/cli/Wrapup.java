@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.audit.Report;
@@ -59,7 +60,7 @@ final class Wrapup {
             case AWAITING_SIGNOFF -> {
                 SignOffGate gate = end.gate();
                 out.println("Waiting for sign-off: " + gate.purpose() + " (" + gate.approvals()
-                        + " approval(s) so far), open until " + gate.expiresAt() + ".");
+                        + " approval(s) so far), open until " + Format.moment(gate.expiresAt()) + ".");
                 out.println("  approve: " + commandLine("approve", "--user ID [--group GROUP] --comment \"why\""));
                 out.println("  reject:  " + commandLine("reject", "--user ID --comment \"why\""));
                 out.println("Then run "

@@ -1,5 +1,7 @@
 package io.mlrollout.core.analysis;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /** How numbers read in logs and reports: fractions as percents, latencies in ms, the rest with 3 significant digits. */
@@ -22,6 +24,14 @@ public final class Format {
     /** A relative margin as a signed percent: 0.1 → "+10%". */
     public static String margin(double fraction) {
         return (fraction >= 0 ? "+" : "") + number(fraction * 100) + "%";
+    }
+
+    /**
+     * A moment as people read it in a sentence, to the second: "2026-12-05T00:14:23Z". A controller's clock gives
+     * nanoseconds, which say nothing to a signer and make a line hard to read.
+     */
+    public static String moment(Instant at) {
+        return at.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     public static String millis(double ms) {

@@ -122,7 +122,7 @@ public final class LogLines {
         if (event instanceof RolloutEvent.GateOpened e) {
             return "SIGN-OFF NEEDED for " + e.purpose() + ": " + e.quorum() + " approval(s)"
                     + (e.approvers().isEmpty() ? "" : " from " + String.join(", ", e.approvers()))
-                    + roleQuorums(e.roles()) + ", open until " + e.expiresAt();
+                    + roleQuorums(e.roles()) + ", open until " + Format.moment(e.expiresAt());
         }
         if (event instanceof RolloutEvent.Signed e) {
             return e.decision().name().toLowerCase(Locale.ROOT) + " by " + e.userId() + " (" + e.approvals() + " of "
@@ -181,10 +181,10 @@ public final class LogLines {
         }
         if (event instanceof RolloutEvent.GateEscalated e) {
             return "ESCALATED: the sign-off for " + e.purpose() + " is unsettled since " + time(e.openedAt())
-                    + "; it expires at " + e.expiresAt();
+                    + "; it expires at " + Format.moment(e.expiresAt());
         }
         if (event instanceof RolloutEvent.GateExpiring e) {
-            return "the sign-off for " + e.purpose() + " expires at " + e.expiresAt();
+            return "the sign-off for " + e.purpose() + " expires at " + Format.moment(e.expiresAt());
         }
         if (event instanceof RolloutEvent.EvidenceAttached e) {
             return "evidence attached: "

@@ -1,6 +1,7 @@
 package io.mlrollout.core.rollout;
 
 import io.mlrollout.core.analysis.BaselineHistory;
+import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.analysis.Judge;
 import io.mlrollout.core.analysis.LookContext;
 import io.mlrollout.core.analysis.LookResult;
@@ -405,7 +406,7 @@ public final class RolloutEngine {
                 now,
                 expired.purpose(),
                 expired.settlement().map(Settlement::summary).orElse("expired")));
-        String why = "the sign-off for " + expired.purpose() + " expired at " + expired.expiresAt();
+        String why = "the sign-off for " + expired.purpose() + " expired at " + Format.moment(expired.expiresAt());
         return rules().onExpiry() == SignOffPolicy.OnExpiry.HOLD
                 ? halt(closed, why + "; traffic held at " + s.canaryWeight() + "% as the policy says", now, events)
                 : rollback(closed, why, "ml-rollout", now, events);

@@ -3,6 +3,7 @@ package io.mlrollout.core.signoff;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.signoff.Settlement.Outcome;
 import java.io.Serializable;
 import java.time.Duration;
@@ -92,14 +93,15 @@ public final class SignOffGate implements Serializable {
             return refused("the sign-off for " + purpose + " is already settled: " + settlement.summary());
         }
         if (!now.isBefore(expiresAt)) {
-            return refused("the sign-off for " + purpose + " expired at " + expiresAt);
+            return refused("the sign-off for " + purpose + " expired at " + Format.moment(expiresAt));
         }
         Optional<Signature> earlier = signatures.stream()
                 .filter(s -> matcher.samePerson(s.userId(), who.userId()))
                 .findFirst();
         if (earlier.isPresent()) {
-            return refused(who.userId() + " already signed ("
-                    + word(earlier.get().decision()) + " at " + earlier.get().at() + "); each person signs once");
+            return refused(
+                    who.userId() + " already signed (" + word(earlier.get().decision()) + " at "
+                            + Format.moment(earlier.get().at()) + "); each person signs once");
         }
         boolean startedIt = isStarter(who, startedBy, matcher);
         return switch (decision) {
@@ -212,7 +214,8 @@ public final class SignOffGate implements Serializable {
                 new Settlement(
                         Outcome.EXPIRED,
                         expiresAt,
-                        "expired at " + expiresAt + " with " + approvals + " approval" + (approvals == 1 ? "" : "s")));
+                        "expired at " + Format.moment(expiresAt) + " with " + approvals + " approval"
+                                + (approvals == 1 ? "" : "s")));
     }
 
     public String purpose() {
@@ -319,6 +322,6 @@ public final class SignOffGate implements Serializable {
     @Override
     public String toString() {
         return "SignOffGate[" + purpose + ", " + signatures.size() + " signature(s), "
-                + (settlement == null ? "open until " + expiresAt : settlement.summary()) + "]";
+                + (settlement == null ? "open until " + Format.moment(expiresAt) : settlement.summary()) + "]";
     }
 }

@@ -143,6 +143,18 @@ class LogLinesTest {
     }
 
     @Test
+    void aGatesTimesReadToTheSecondThoughTheClockGivesNanoseconds() {
+        Instant expires = Instant.parse("2026-12-05T00:14:23.944809977Z");
+
+        assertThat(LogLines.format(new RolloutEvent.GateOpened(
+                        T, "stage 2/2 (25%)", List.of("alice", "bob"), 2, expires, List.of())))
+                .isEqualTo("[ml-rollout] SIGN-OFF NEEDED for stage 2/2 (25%): 2 approval(s) from alice, bob,"
+                        + " open until 2026-12-05T00:14:23Z");
+        assertThat(LogLines.format(new RolloutEvent.GateExpiring(T, "stage 2/2 (25%)", expires)))
+                .endsWith("expires at 2026-12-05T00:14:23Z");
+    }
+
+    @Test
     void everyEventOfARealRolloutHasALine() {
         for (RolloutEvent event : ReportTest.events()) {
             assertThat(LogLines.format(event)).startsWith(LogLines.PREFIX).doesNotContain("null");

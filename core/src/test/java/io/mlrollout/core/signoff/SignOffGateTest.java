@@ -129,6 +129,15 @@ class SignOffGateTest {
     }
 
     @Test
+    void aRefusalQuotesTheEarlierSignaturesTimeToTheSecond() {
+        Instant signedAt = LATER.plusNanos(364_150_776);
+        SignOffGate once = accepted(gate.sign(RULES, ALICE, Decision.APPROVE, "ok", signedAt, STARTER));
+
+        assertThat(refusal(once.sign(RULES, ALICE, Decision.APPROVE, "again", LATER.plusSeconds(1), STARTER)))
+                .isEqualTo("alice already signed (approve at 2026-03-01T10:05:00Z); each person signs once");
+    }
+
+    @Test
     void eachPersonSignsOnceWhateverTheSpellingOfTheirId() {
         SignOffGate once = accepted(gate.sign(RULES, ALICE, Decision.APPROVE, "ok", LATER, STARTER));
 

@@ -8,6 +8,7 @@ import hudson.XmlFile;
 import hudson.model.Run;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
+import io.mlrollout.core.analysis.Format;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -285,12 +286,12 @@ public class EndpointLocks {
         if (holder != null) {
             if (holder.is(run)) {
                 throw new AbortException("endpoint '" + endpoint + "' already has a rollout in this build (since "
-                        + holder.since() + "); a build runs one rollout per endpoint");
+                        + Format.moment(holder.since()) + "); a build runs one rollout per endpoint");
             }
             Optional<String> stale = staleness(endpoint, holder);
             if (stale.isEmpty()) {
                 throw new AbortException("endpoint '" + endpoint + "' is busy: build " + holder.name() + " ("
-                        + holder.build() + ") has had a rollout on it since " + holder.since()
+                        + holder.build() + ") has had a rollout on it since " + Format.moment(holder.since())
                         + "; one rollout per endpoint runs at a time. Wait for it, or stop it with mlRollback");
             }
             note = Optional.of("endpoint '" + endpoint + "' was held by build " + holder.name() + ", which "
