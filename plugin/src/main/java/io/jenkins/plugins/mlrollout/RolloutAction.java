@@ -286,7 +286,10 @@ public class RolloutAction implements RunAction2 {
         if (reason.isEmpty()) {
             return;
         }
-        listener.getLogger().println(LogLines.note(reason.get() + ": rolling back endpoint " + endpoint));
+        // The rollback runs after this log has closed, so the line says where its outcome will be.
+        listener.getLogger()
+                .println(LogLines.note(reason.get() + ": rolling back endpoint " + endpoint
+                        + " after the build; its outcome is on the build's ML Rollout page and in the evidence file"));
         RolloutServices.current().work().execute(() -> rollBackAfterBuild(reason.get()));
     }
 

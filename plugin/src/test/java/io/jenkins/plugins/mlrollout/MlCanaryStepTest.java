@@ -421,7 +421,9 @@ class MlCanaryStepTest {
         assertThat(build.action(ENDPOINT).state().reason()).startsWith("the build ended without mlPromote");
         assertThat(fixture.serving.weight).isZero();
         assertThat(fixture.locks.holder(ENDPOINT)).isEmpty();
-        assertThat(build.log()).contains("[ml-rollout] the build ended without mlPromote: rolling back endpoint");
+        assertThat(build.log())
+                .contains("[ml-rollout] the build ended without mlPromote: rolling back endpoint fraud-scorer after the"
+                        + " build; its outcome is on the build's ML Rollout page and in the evidence file");
     }
 
     @Test
