@@ -5,6 +5,7 @@ import io.mlrollout.core.analysis.MetricLook;
 import io.mlrollout.core.analysis.SliceLook;
 import io.mlrollout.core.policy.Stage;
 import io.mlrollout.core.rollout.RolloutEvent;
+import io.mlrollout.core.signoff.Decision;
 import io.mlrollout.core.signoff.RoleTally;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
@@ -125,8 +126,10 @@ public final class LogLines {
                     + roleQuorums(e.roles()) + ", open until " + Format.moment(e.expiresAt());
         }
         if (event instanceof RolloutEvent.Signed e) {
-            return e.decision().name().toLowerCase(Locale.ROOT) + " by " + e.userId() + " (" + e.approvals() + " of "
-                    + e.quorum() + (e.roles().isEmpty() ? "" : "; " + e.waitingFor()) + "): \"" + e.comment() + "\"";
+            // Only an approval is one of the quorum; beside a rejection or an override the count is the gate's so far.
+            String count = (e.decision() == Decision.APPROVE ? "" : "approvals ") + e.approvals() + " of " + e.quorum();
+            return e.decision().name().toLowerCase(Locale.ROOT) + " by " + e.userId() + " (" + count
+                    + (e.roles().isEmpty() ? "" : "; " + e.waitingFor()) + "): \"" + e.comment() + "\"";
         }
         if (event instanceof RolloutEvent.SignatureRefused e) {
             return e.decision().name().toLowerCase(Locale.ROOT) + " by " + e.userId() + " refused: " + e.reason();

@@ -136,6 +136,10 @@ class LogLinesTest {
     void signaturesAndRollbacksNameWhoAndWhy() {
         assertThat(LogLines.format(new RolloutEvent.Signed(T, "alice", Decision.APPROVE, "flat error rate", 1, 2)))
                 .isEqualTo("[ml-rollout] approve by alice (1 of 2): \"flat error rate\"");
+        assertThat(LogLines.format(new RolloutEvent.Signed(T, "erin", Decision.OVERRIDE, "incident 4711", 1, 2)))
+                .isEqualTo("[ml-rollout] override by erin (approvals 1 of 2): \"incident 4711\"");
+        assertThat(LogLines.format(new RolloutEvent.Signed(T, "bob", Decision.REJECT, "score drift", 0, 2)))
+                .isEqualTo("[ml-rollout] reject by bob (approvals 0 of 2): \"score drift\"");
         assertThat(LogLines.format(new RolloutEvent.RolledBack(T, new TrafficSplit("v1", "v2", 0, true))))
                 .isEqualTo("[ml-rollout] ROLLED BACK: traffic now v1 100% / v2 0%");
         assertThat(LogLines.format(new RolloutEvent.RollbackFailed(T, "503 from router", null)))
