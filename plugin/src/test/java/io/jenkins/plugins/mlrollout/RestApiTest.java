@@ -23,7 +23,9 @@ import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import jenkins.model.Jenkins;
 import org.junit.jupiter.api.AfterEach;
@@ -220,6 +222,20 @@ class RestApiTest {
     }
 
     @Test
+    void aRolloutNotYetResumedAfterARestartAnswers503WithRetryAfter() throws Exception {
+        RolloutAction reloaded = Restart.reloaded(page);
+        fixture.restart();
+        reloaded.onLoad(build.run);
+        signedInAs("alice", false);
+
+        Answer answer = answer(() -> reloaded.doApprove("ok"), "application/json");
+
+        assertThat(answer.status).isEqualTo(503);
+        assertThat(answer.headers).containsEntry("Retry-After", "10");
+        assertThat(answer.json.get("reason").asText()).contains("not under way in this controller");
+    }
+
+    @Test
     void nobodyLoggedInAnswers401() throws Exception {
         Authentication anonymous = new UsernamePasswordAuthenticationToken("anonymous", "n/a", List.of());
         fixture.jenkinsStatic.when(Jenkins::getAuthentication2).thenReturn(anonymous);
@@ -280,7 +296,7 @@ class RestApiTest {
                 || c.isAnnotationPresent(ExportedBean.class);
     }
 
-    private record Answer(int status, JsonNode json) {}
+    private record Answer(int status, Map<String, String> headers, JsonNode json) {}
 
     /** Calls the web method as Stapler does, then renders what it returned or threw, as a client with {@code accept}. */
     private static Answer answer(Callable<HttpResponse> webMethod, String accept) throws Exception {
@@ -298,10 +314,15 @@ class RestApiTest {
                 .when(response)
                 .setStatus(org.mockito.ArgumentMatchers.anyInt());
 
+        Map<String, String> headers = new HashMap<>();
+        org.mockito.Mockito.doAnswer(i -> headers.put(i.getArgument(0), i.getArgument(1)))
+                .when(response)
+                .setHeader(org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.anyString());
+
         returned.generateResponse(request(accept), response, null);
 
         verify(response).setContentType("application/json;charset=UTF-8");
-        return new Answer(status[0], Json.mapper().readTree(body.toByteArray()));
+        return new Answer(status[0], headers, Json.mapper().readTree(body.toByteArray()));
     }
 
     private static StaplerRequest2 request(String accept) {
