@@ -38,13 +38,17 @@ public final class Backoff {
 
     /**
      * Runs {@code attempt} up to {@code settings.attempts()} times while it fails transiently, pausing
-     * {@code firstBackoff}, then twice as long, and so on. The last failure is thrown as it is.
+     * {@code firstBackoff}, then twice as long, and so on. The last failure is thrown as it is. An unchecked exception
+     * (a bug, or a request that cannot even be built) is thrown at once, as it is, and never retried.
      */
     public <T, E extends Exception> T call(Attempt<T, E> attempt, Transient<E> isTransient) throws E {
         Duration pause = settings.firstBackoff();
         for (int tried = 1; ; tried++) {
             try {
                 return attempt.run();
+            } catch (RuntimeException unchecked) {
+                // Not an E: handing it to isTransient, which takes only E, would throw a ClassCastException instead.
+                throw unchecked;
             } catch (Exception e) {
                 @SuppressWarnings("unchecked")
                 E failure = (E) e;

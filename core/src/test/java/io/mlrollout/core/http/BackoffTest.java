@@ -61,6 +61,24 @@ class BackoffTest {
     }
 
     @Test
+    void anUncheckedFailureIsThrownAsItIsWithoutRetrying() {
+        AtomicInteger calls = new AtomicInteger();
+        // A test that takes only the checked type, as every router's and the Prometheus client's does.
+        Backoff.Transient<IOException> anyIoFailure = failure -> true;
+
+        assertThatThrownBy(() -> backoff.call(
+                        () -> {
+                            calls.incrementAndGet();
+                            throw new IllegalArgumentException("Unexpected char 0x0a in Authorization value");
+                        },
+                        anyIoFailure))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Unexpected char 0x0a in Authorization value");
+        assertThat(calls).hasValue(1);
+        assertThat(pauses).isEmpty();
+    }
+
+    @Test
     void credentialsNeverShowTheirSecretInText() {
         Credential bearer = new Credential.Bearer("s3cr3t-token");
         Credential basic = new Credential.Basic("prom", "hunter2");
