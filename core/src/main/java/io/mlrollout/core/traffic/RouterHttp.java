@@ -75,6 +75,13 @@ final class RouterHttp {
             throw new TrafficException(Kind.TRANSIENT, what + " failed: " + redact(untrusted.toString()), untrusted);
         } catch (IOException failure) {
             throw new TrafficException(Kind.TRANSIENT, what + " failed: " + redact(failure.toString()), failure);
+        } catch (IllegalArgumentException unsendable) {
+            // OkHttp refuses a header value it cannot send; the only value not ours is the credential's.
+            throw new TrafficException(
+                    Kind.REJECTED,
+                    what + " was not sent: " + redact(String.valueOf(unsendable.getMessage()))
+                            + "; check the credential for a trailing line break or a character outside ASCII",
+                    unsendable);
         }
     }
 

@@ -204,6 +204,21 @@ class KubernetesApiTest {
     }
 
     @Test
+    void aTokenWithALineBreakIsRejectedAsTheCredentialsFault() {
+        KubernetesApi withLineBreak = new KubernetesApi(new KubernetesConnection(
+                URI.create(api.server.url("/").toString()),
+                new Credential.Bearer(TOKEN + "\n"),
+                "ml",
+                FakeApiServer.SETTINGS));
+
+        assertThat(failure(() -> withLineBreak.get(ISVC, "fraud"), Kind.REJECTED)
+                        .getMessage())
+                .startsWith("GET inferenceservices.serving.kserve.io \"fraud\" in namespace \"ml\"")
+                .contains("check the credential");
+        assertThat(api.requestCount()).isZero();
+    }
+
+    @Test
     void trustsOnlyTheGivenCaForHttps() throws Exception {
         HeldCertificate ca = new HeldCertificate.Builder()
                 .certificateAuthority(0)

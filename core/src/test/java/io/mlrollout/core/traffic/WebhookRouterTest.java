@@ -323,6 +323,23 @@ class WebhookRouterTest {
     }
 
     @Test
+    void aTokenAnHttpHeaderCannotCarryIsRejectedBeforeAnythingIsSent() throws Exception {
+        // A token read from a file with its trailing line break, or pasted with a typographic character.
+        for (String token : new String[] {TOKEN + "\n", TOKEN + "\r", "tök-3f9a-very-secret"}) {
+            WebhookRouter withBadToken =
+                    new WebhookRouter(URI.create(server.url("/").toString()), new Credential.Bearer(token), SETTINGS);
+
+            TrafficException failure = failure(() -> withBadToken.shift("v2", 5), Kind.REJECTED);
+
+            assertThat(failure.getMessage())
+                    .as(failure.getMessage())
+                    .contains("credential")
+                    .doesNotContain(token.strip());
+        }
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    @Test
     void describesItselfWithoutTheCredential() {
         assertThat(router.describe()).isEqualTo("webhook " + server.url("/")).doesNotContain(TOKEN);
     }
