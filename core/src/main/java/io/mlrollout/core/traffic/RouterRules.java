@@ -3,6 +3,7 @@ package io.mlrollout.core.traffic;
 import io.mlrollout.core.traffic.TrafficException.Kind;
 import java.net.URI;
 import java.util.Objects;
+import okhttp3.HttpUrl;
 
 /** Small rules every router shares: what is retried, what a valid request and a valid base URL are. */
 final class RouterRules {
@@ -53,6 +54,13 @@ final class RouterRules {
         }
         if (url.getRawQuery() != null || url.getRawFragment() != null) {
             throw new IllegalArgumentException(field + ": must not have a query or a fragment");
+        }
+        // java.net.URI takes any digits as a port; the HTTP client would refuse them later, naming no field.
+        if (url.getPort() != -1 && (url.getPort() < 1 || url.getPort() > 65535)) {
+            throw new IllegalArgumentException(field + ": port must be 1..65535, got " + url.getPort());
+        }
+        if (HttpUrl.parse(url.toString()) == null) {
+            throw new IllegalArgumentException(field + ": is not a URL the HTTP client can use");
         }
         return url;
     }

@@ -278,6 +278,17 @@ class KubernetesApiTest {
                 .isEqualTo("fraud-scorer.v2");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://10.0.0.1:644300", "https://10.0.0.1:65536", "https://10.0.0.1:0"})
+    void refusesAPortNoServerCanHaveNamingTheField(String url) {
+        // java.net.URI takes any digits as a port; OkHttp would refuse them only when the router is built.
+        Credential token = new Credential.Bearer(TOKEN);
+        assertThatThrownBy(() -> new KubernetesConnection(URI.create(url), token, "ml", FakeApiServer.SETTINGS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("apiServer:")
+                .hasMessageContaining("port");
+    }
+
     @Test
     void aConnectionPrintsNeitherTheTokenNorTheCertificate() {
         KubernetesConnection connection = new KubernetesConnection(

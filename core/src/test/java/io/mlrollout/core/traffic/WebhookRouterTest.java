@@ -353,6 +353,7 @@ class WebhookRouterTest {
                 .hasMessageNotContaining("pw");
         assertThatThrownBy(() -> routerAt("ftp://router", SETTINGS)).hasMessageContaining("url");
         assertThatThrownBy(() -> routerAt("http://router/?token=x", SETTINGS)).hasMessageContaining("query");
+        assertThatThrownBy(() -> routerAt("http://router:80800/", SETTINGS)).hasMessageStartingWith("url: port");
         assertThatThrownBy(() -> router.shift("v2", 101)).hasMessageContaining("canaryWeight");
         assertThatThrownBy(() -> router.shift(" ", 5)).hasMessageContaining("candidate");
         assertThat(server.getRequestCount()).isZero();
