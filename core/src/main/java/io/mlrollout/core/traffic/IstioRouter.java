@@ -202,7 +202,7 @@ public final class IstioRouter extends WeightPatchRouter {
                     api.describe(resource, virtualService) + " has mirrorPercentage " + percentage
                             + "; a value of 0 to 100 was expected");
         }
-        return (int) Math.round(value.asDouble());
+        return RouterRules.wholePercent(value.asDouble());
     }
 
     @Override

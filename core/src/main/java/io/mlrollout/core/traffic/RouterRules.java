@@ -65,8 +65,23 @@ final class RouterRules {
         return url;
     }
 
-    /** {@code part} of {@code total} in whole percent, rounded half up. */
+    /** {@code part} of {@code total} in whole percent, as {@link #wholePercent(double)} rounds it. */
     static int percent(long part, long total) {
-        return (int) Math.round(100.0 * part / total);
+        return wholePercent(100.0 * part / total);
+    }
+
+    /**
+     * A share of 0..100 in whole percent, rounded half up, except that only none is 0 and only all is 100: the engine
+     * reads 0 as "rolled back, nothing mirrored" and 100 as "promoted", so 0.1% is reported as 1 and 99.9% as 99.
+     */
+    static int wholePercent(double share) {
+        int rounded = (int) Math.round(share);
+        if (rounded == 0 && share > 0) {
+            return 1;
+        }
+        if (rounded == 100 && share < 100) {
+            return 99;
+        }
+        return rounded;
     }
 }

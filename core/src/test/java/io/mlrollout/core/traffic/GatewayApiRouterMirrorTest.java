@@ -57,11 +57,15 @@ class GatewayApiRouterMirrorTest {
     void readingTheSplitSeesPercentFractionOrAllOfIt() throws Exception {
         api.answer(200, route(100, 0, mirror(",'percent':35")));
         api.answer(200, route(100, 0, mirror(",'fraction':{'numerator':5,'denominator':1000}")));
+        api.answer(200, route(100, 0, mirror(",'fraction':{'numerator':1,'denominator':1000}")));
         api.answer(200, route(100, 0, mirror(",'fraction':{'numerator':25}")));
         api.answer(200, route(100, 0, mirror("")));
 
         assertThat(router().current().mirrorPercent()).isEqualTo(35);
         assertThat(router().current().mirrorPercent()).as("0.5% rounds to 1").isEqualTo(1);
+        assertThat(router().current().mirrorPercent())
+                .as("0.1% is not none: it is reported as 1")
+                .isEqualTo(1);
         assertThat(router().current().mirrorPercent())
                 .as("denominator defaults to 100")
                 .isEqualTo(25);

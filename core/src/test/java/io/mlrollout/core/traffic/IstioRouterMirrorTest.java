@@ -132,6 +132,26 @@ class IstioRouterMirrorTest {
     }
 
     @Test
+    void aMirrorOfUnderHalfAPercentIsReportedAndARollbackRemovesIt() throws Exception {
+        // Mirroring a tenth of a percent is common on busy endpoints; rounded to 0 it looked like no mirror at all.
+        String tiny = ",'mirror':{'host':'fraud-v2'},'mirrorPercentage':{'value':0.1}";
+        api.answer(200, virtualService(100, 0, tiny));
+        api.answer(200, virtualService(100, 0, tiny));
+        api.answer(200, q("{}"));
+        api.answer(200, virtualService(100, 0, ""));
+
+        assertThat(router().current().mirrorPercent()).isEqualTo(1);
+        assertThat(router().shift("v2", 0)).isEqualTo(new TrafficSplit("fraud-v1", "fraud-v2", 0, true, 0));
+
+        api.take();
+        api.take();
+        RecordedRequest patch = api.take();
+        assertThat(patch.getMethod()).isEqualTo("PATCH");
+        assertThat(body(patch).toString())
+                .contains(q("{'op':'remove','path':'/spec/http/0/mirror'}").toString());
+    }
+
+    @Test
     void aPercentageOutOfRangeIsMalformed() throws Exception {
         api.answer(200, virtualService(100, 0, ",'mirror':{'host':'fraud-v2'},'mirrorPercentage':{'value':140}"));
 

@@ -75,6 +75,18 @@ class IstioRouterTest {
     }
 
     @Test
+    void aShareTooSmallToRoundIsNeverReportedAsNoneOrAll() throws Exception {
+        // 0% and 100% tell the engine a rollback or a promotion is complete; 0.1% to one side is neither.
+        api.answer(200, virtualService(999, 1));
+        api.answer(200, virtualService(1, 999));
+        api.answer(200, virtualService(995, 5));
+
+        assertThat(byHost().current().canaryWeight()).isEqualTo(1);
+        assertThat(byHost().current().canaryWeight()).isEqualTo(99);
+        assertThat(byHost().current().canaryWeight()).as("0.5% rounds half up").isEqualTo(1);
+    }
+
+    @Test
     void shiftPatchesBothWeightsBehindTestGuardsThenReadsBack() throws Exception {
         api.answer(200, virtualService(90, 10));
         api.answer(200, virtualService(75, 25));
