@@ -118,9 +118,11 @@ final class RouterHttp {
 
     /** The start of a body, made safe for a message. */
     String excerpt(String body) {
-        String oneLine = body.strip().replaceAll("\\s+", " ");
+        // Redact before cutting and folding whitespace: a secret the cut splits, or whose spaces are folded, no longer
+        // matches, and its start would be quoted.
+        String oneLine = redact(body).strip().replaceAll("\\s+", " ");
         String cut = oneLine.length() > MAX_DETAIL_CHARS ? oneLine.substring(0, MAX_DETAIL_CHARS) + "…" : oneLine;
-        return redact(cut.isEmpty() ? "(empty body)" : cut);
+        return cut.isEmpty() ? "(empty body)" : cut;
     }
 
     /** Removes the credential's secret from text a server or a library produced, should it echo it. */

@@ -219,6 +219,16 @@ class KubernetesApiTest {
     }
 
     @Test
+    void aTokenEchoedWhereTheQuoteIsCutLeavesNoPartOfItBehind() throws Exception {
+        // The Status message is quoted up to 300 characters; the cut falls inside the echoed token.
+        api.status(401, "Unauthorized", "y".repeat(285) + " token " + TOKEN);
+
+        String message = failure(() -> client.get(ISVC, "fraud"), Kind.REJECTED).getMessage();
+
+        assertThat(message).as(message).doesNotContain(TOKEN.substring(0, 8));
+    }
+
+    @Test
     void trustsOnlyTheGivenCaForHttps() throws Exception {
         HeldCertificate ca = new HeldCertificate.Builder()
                 .certificateAuthority(0)

@@ -340,6 +340,19 @@ class WebhookRouterTest {
     }
 
     @Test
+    void aTokenEchoedWhereTheQuoteIsCutLeavesNoPartOfItBehind() throws Exception {
+        // The quote of an error body is cut at 300 characters; here the cut falls inside the echoed token.
+        String echo = "x".repeat(290) + " " + TOKEN;
+        server.enqueue(json(401, "{'error':'" + echo + "'}"));
+        server.enqueue(json(403, "<html>" + echo + "</html>"));
+
+        for (int i = 0; i < 2; i++) {
+            String message = failure(router::current, Kind.REJECTED).getMessage();
+            assertThat(message).as(message).doesNotContain(TOKEN.substring(0, 8));
+        }
+    }
+
+    @Test
     void describesItselfWithoutTheCredential() {
         assertThat(router.describe()).isEqualTo("webhook " + server.url("/")).doesNotContain(TOKEN);
     }
