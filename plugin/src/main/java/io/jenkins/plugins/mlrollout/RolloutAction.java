@@ -75,6 +75,11 @@ public class RolloutAction implements RunAction2 {
 
     private static final Logger LOGGER = Logger.getLogger(RolloutAction.class.getName());
 
+    /** Why a request cannot act on a rollout this controller has not picked up (yet): the 503 of the web methods. */
+    private static final String NOT_UNDER_WAY =
+            "this rollout is not under way in this controller (it may still be resuming after a restart);"
+                    + " try again in a moment";
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -639,8 +644,7 @@ public class RolloutAction implements RunAction2 {
         }
         LiveRollout rollout = live;
         if (rollout == null) {
-            throw new SignOffAnswer.Refusal(
-                    SignOffAnswer.NOT_YET, word, "this rollout is not under way in this controller; reload the page");
+            throw new SignOffAnswer.Refusal(SignOffAnswer.NOT_YET, word, NOT_UNDER_WAY);
         }
         Optional<String> refusal = rollout.submit(new Input.OpenWindow(
                 People.signer().userId(),
@@ -733,11 +737,7 @@ public class RolloutAction implements RunAction2 {
         }
         LiveRollout rollout = live;
         if (rollout == null) {
-            throw new SignOffAnswer.Refusal(
-                    SignOffAnswer.NOT_YET,
-                    word,
-                    "this rollout is not under way in this controller (it may still be resuming after a restart);"
-                            + " reload the page in a moment");
+            throw new SignOffAnswer.Refusal(SignOffAnswer.NOT_YET, word, NOT_UNDER_WAY);
         }
         Optional<String> refusal = rollout.submit(new Input.SignOff(
                 who,
