@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param onExpiry what an expired gate leads to
  * @param roles how many approvals each role of the endpoint's responsibility matrix must give, by role name
  * @param escalateAfter how long a gate may stay unsettled before the escalation contacts are told; empty: never
+ * @param selfApprovalAsEndpoint whether the endpoint's self-approval setting applies instead of {@code
+ *     allowSelfApproval}: true only for a section a tier or an endpoint floor added to a policy that had none, which
+ *     must not change what the endpoint allows
  */
 public record SignOffPolicy(
         List<String> approvers,
@@ -26,7 +29,8 @@ public record SignOffPolicy(
         Duration expires,
         OnExpiry onExpiry,
         Map<String, Integer> roles,
-        Optional<Duration> escalateAfter) {
+        Optional<Duration> escalateAfter,
+        boolean selfApprovalAsEndpoint) {
 
     /**
      * The quorum of a section that does not state one: the endpoint's minimum quorum, at least 1. A policy that lists
@@ -41,6 +45,18 @@ public record SignOffPolicy(
         approvers = List.copyOf(approvers);
         roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
         Objects.requireNonNull(escalateAfter, "escalateAfter");
+    }
+
+    /** A section as a policy writes it: its own {@code allowSelfApproval} applies. */
+    public SignOffPolicy(
+            List<String> approvers,
+            int quorum,
+            boolean allowSelfApproval,
+            Duration expires,
+            OnExpiry onExpiry,
+            Map<String, Integer> roles,
+            Optional<Duration> escalateAfter) {
+        this(approvers, quorum, allowSelfApproval, expires, onExpiry, roles, escalateAfter, false);
     }
 
     /** A section that requires no roles and never escalates. */

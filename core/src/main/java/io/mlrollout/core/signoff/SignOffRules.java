@@ -176,7 +176,9 @@ public record SignOffRules(
                     quorum + " is below the endpoint's minimum of " + endpoint.minimumQuorum()
                             + "; a pipeline may raise the quorum, never lower it"));
         }
-        if (section.allowSelfApproval() && !endpoint.allowSelfApproval()) {
+        boolean selfApproval =
+                section.selfApprovalAsEndpoint() ? endpoint.allowSelfApproval() : section.allowSelfApproval();
+        if (selfApproval && !endpoint.allowSelfApproval()) {
             errors.add(new PolicyError(
                     "signOff.allowSelfApproval",
                     "the endpoint forbids self-approval; a pipeline may forbid it but not allow it"));
@@ -202,7 +204,7 @@ public record SignOffRules(
         return Optional.of(new SignOffRules(
                 approvers,
                 Math.max(quorum, RoleRequirements.seats(roles)),
-                section.allowSelfApproval(),
+                selfApproval,
                 section.expires(),
                 section.onExpiry(),
                 roles));

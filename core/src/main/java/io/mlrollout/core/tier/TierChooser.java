@@ -114,6 +114,7 @@ public final class TierChooser {
         boolean waived = decision.signOff().kind() == TierSignOff.Kind.NONE;
         Map<String, Integer> merged = new LinkedHashMap<>(waived ? Map.of() : base.roles());
         roles.forEach((role, q) -> merged.merge(role, q, Math::max));
+        // A policy without a section follows the endpoint's self-approval setting; the section added here keeps that.
         Policy signed = policy.withSignOff(Optional.of(new SignOffPolicy(
                 waived ? List.of() : base.approvers(),
                 waived ? SignOffPolicy.ENDPOINT_MINIMUM : base.quorum(),
@@ -121,7 +122,8 @@ public final class TierChooser {
                 base.expires(),
                 base.onExpiry(),
                 merged,
-                base.escalateAfter())));
+                base.escalateAfter(),
+                policy.signOff().isEmpty() || base.selfApprovalAsEndpoint())));
         boolean hasGate = policy.stages().stream().anyMatch(s -> s.signOff())
                 || policy.promote().signOff();
         if (hasGate) {

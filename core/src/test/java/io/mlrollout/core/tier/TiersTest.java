@@ -131,6 +131,33 @@ class TiersTest {
     }
 
     @Test
+    void aFloorOnAPolicyWithoutASignOffSectionKeepsTheEndpointsSelfApproval() throws PolicyException {
+        // Without a signOff section the endpoint's self-approval setting applies; the section a floor or a tier's
+        // roles add must not turn it off, since the policy as written never said so.
+        String unsigned = TIERED.replace("signOff: {approvers: [alice, ml-risk], quorum: 2}\n", "")
+                .replace("changeType == 'retrain' && ", "");
+        Map<String, Role> roles = new LinkedHashMap<>();
+        roles.put("risk", new Role(List.of("ml-risk", "carol"), List.of(), 0));
+        roles.put("platform", new Role(List.of("platform-team"), List.of(), 0));
+        EndpointSignOffBounds allowing =
+                new EndpointSignOffBounds(List.of("alice"), 1, true, new ResponsibilityMatrix(roles));
+        Policy written = PolicyParser.parse(unsigned);
+        assertThat(SignOffRules.effective(written, allowing).orElseThrow().allowSelfApproval())
+                .isTrue();
+
+        Policy floored = TierChooser.apply(
+                written, decide(unsigned, ARCHITECTURE_NEEDS_RISK, facts("architecture", 0.0, false)));
+        Policy major = TierChooser.apply(written, decide(unsigned, "", facts("config", 0.0, true)));
+
+        assertThat(SignOffRules.effective(floored, allowing).orElseThrow().allowSelfApproval())
+                .as("a floor's roles on a tier that waived sign-offs")
+                .isTrue();
+        assertThat(SignOffRules.effective(major, allowing).orElseThrow().allowSelfApproval())
+                .as("a tier's roles")
+                .isTrue();
+    }
+
+    @Test
     void aFloorThatDoesNotHoldLeavesTheTierAlone() throws PolicyException {
         TierDecision decision = decide(TIERED, ARCHITECTURE_NEEDS_RISK, facts("retrain", 0.0, false));
 
