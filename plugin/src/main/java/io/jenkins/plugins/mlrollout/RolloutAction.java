@@ -550,9 +550,12 @@ public class RolloutAction implements RunAction2 {
             return false;
         }
         ApproverMatcher matcher = People.approverMatcher();
-        boolean signed = gate.get().signatures().stream()
-                .anyMatch(s -> matcher.samePerson(s.userId(), who.get().userId()));
-        return !signed && rules.get().maySign(who.get(), matcher);
+        return !signedAlready(gate.get(), who.get(), matcher) && rules.get().maySign(who.get(), matcher);
+    }
+
+    /** Each person signs once: a gate refuses anything more from who signed it, an override too. */
+    private static boolean signedAlready(SignOffGate gate, Identity who, ApproverMatcher matcher) {
+        return gate.signatures().stream().anyMatch(s -> matcher.samePerson(s.userId(), who.userId()));
     }
 
     /**
@@ -565,10 +568,16 @@ public class RolloutAction implements RunAction2 {
 
     /**
      * Whether to show Override: the gate is open and this person is an administrator who may override it, which the one
-     * who started the rollout may not unless self-approval is allowed (the gate would refuse them).
+     * who started the rollout may not unless self-approval is allowed, nor one who signed it already (the gate would
+     * refuse them).
      */
     public boolean isCanOverride() {
-        return isGateOpen() && signerMay(SignOffGate::mayOverride);
+        Optional<SignOffGate> gate = state().openGate();
+        Optional<Identity> who = currentSigner();
+        return gate.isPresent()
+                && who.isPresent()
+                && !signedAlready(gate.get(), who.get(), People.approverMatcher())
+                && signerMay(SignOffGate::mayOverride);
     }
 
     /** A rule of the gate about who may do what, given who started the rollout. */

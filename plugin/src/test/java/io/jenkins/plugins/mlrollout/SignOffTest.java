@@ -251,6 +251,22 @@ class SignOffTest {
     }
 
     @Test
+    void anAdministratorWhoApprovedSeesNoOverrideSinceTheGateWouldRefuseIt() throws Exception {
+        signedInAs("alice", true); // an approver with Overall/Administer
+        page.doApprove("error rate flat");
+
+        assertThat(page.isCanOverride())
+                .as("each person signs once: the gate refuses a second signature")
+                .isFalse();
+        assertThat(page.getSignOff().isCanOverride())
+                .as("the REST API's canOverride")
+                .isFalse();
+        assertThatThrownBy(() -> page.doOverride("incident 4711"))
+                .isInstanceOf(Failure.class)
+                .hasMessageContaining("alice already signed");
+    }
+
+    @Test
     void aSettledGateTakesNoMoreSignatures() throws Exception {
         signedInAs("bob", false);
         page.doReject("no");
