@@ -259,7 +259,11 @@ class RestApiTest {
                 RolloutApi.SignOff.class,
                 RolloutApi.SignatureView.class,
                 RolloutApi.Evidence.class,
-                RolloutApi.Template.class);
+                RolloutApi.Template.class,
+                RolloutsPage.class,
+                RolloutsPage.EndpointRow.class,
+                RolloutsPage.GateRow.class,
+                RolloutsPage.RecentRow.class);
         for (Class<?> bean : beans) {
             assertThat(bean.isAnnotationPresent(ExportedBean.class))
                     .as(bean.getName())

@@ -79,12 +79,19 @@ class RolloutsPageTest {
             assertThat(row.getRollout().getCanaryWeight()).isEqualTo(25);
             assertThat(row.getRollout().getPhase()).isEqualTo("AWAITING_SIGNOFF");
             assertThat(row.getSince()).isEqualTo(StepFixture.T0.toString());
+            assertThat(row.getBuild()).isEqualTo(build.run.getFullDisplayName());
+            assertThat(row.getUrl()).isEqualTo(build.run.getUrl() + "ml-rollout-" + ENDPOINT + "/");
         });
         assertThat(page.getPendingSignOffs()).hasSize(1);
-        assertThat(page.getMySignOffs())
-                .singleElement()
-                .extracting(RolloutAction::getRun)
-                .isSameAs(build.run);
+        assertThat(page.getMySignOffs()).singleElement().satisfies(gate -> {
+            assertThat(gate.getRollout().getRun()).isSameAs(build.run);
+            assertThat(gate.getEndpoint()).isEqualTo(ENDPOINT);
+            assertThat(gate.getBuild()).isEqualTo(build.run.getFullDisplayName());
+            assertThat(gate.getUrl()).isEqualTo(build.run.getUrl() + "ml-rollout-" + ENDPOINT + "/");
+            assertThat(gate.getPurpose()).isEqualTo("stage 2/3 (25%)");
+            assertThat(gate.getSummary()).startsWith("0 of 2 approval(s)");
+            assertThat(gate.isCanSign()).isTrue();
+        });
     }
 
     @Test
@@ -113,11 +120,14 @@ class RolloutsPageTest {
         build.action(ENDPOINT).doReject("score drift");
         fixture.runUntilEnded(canary);
 
-        assertThat(page.getEndpoints())
-                .singleElement()
-                .satisfies(row -> assertThat(row.isBusy()).isFalse());
+        assertThat(page.getEndpoints()).singleElement().satisfies(row -> {
+            assertThat(row.isBusy()).isFalse();
+            assertThat(row.getSince()).as("left out of the API").isNull();
+            assertThat(row.getUrl()).isNull();
+        });
         assertThat(page.getRecent()).singleElement().satisfies(row -> {
             assertThat(row.getRun()).isSameAs(build.run);
+            assertThat(row.getUrl()).isEqualTo(build.run.getUrl());
             assertThat(row.getEndpoint()).isEqualTo(ENDPOINT);
             assertThat(row.getOutcome()).isEqualTo("ROLLED_BACK");
             assertThat(row.getTimeToDecision()).isEqualTo("21m");
