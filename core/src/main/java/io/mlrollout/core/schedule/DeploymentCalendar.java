@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,9 +47,19 @@ public record DeploymentCalendar(ZoneId zone, List<WeeklyWindow> windows, List<F
         return freezes.stream().filter(f -> f.covers(at)).findFirst();
     }
 
+    /** A local opening time as an instant; one the daylight-saving gap skips is the moment the clock jumps. */
+    private Instant opening(LocalDateTime local) {
+        ZoneOffsetTransition gap = zone.getRules().getTransition(local);
+        return gap != null && gap.isGap()
+                ? gap.getInstant()
+                : ZonedDateTime.of(local, zone).toInstant();
+    }
+
     /**
      * The instants in {@code [from, until]} at which this calendar may turn from closed to open: each window's opening
-     * and each freeze's end. Openings that fall into a daylight-saving gap move forward, as the local clock does.
+     * and each freeze's end. An opening that falls into a daylight-saving gap is the gap's end, when the local clock
+     * jumps into the window's hours: a window of 02:30-04:00 on the night that skips 02:00-03:00 holds 03:00, as
+     * {@link #inWindow} reads it.
      */
     List<Instant> openingsBetween(Instant from, Instant until) {
         List<Instant> openings = new ArrayList<>();
@@ -57,7 +68,7 @@ public record DeploymentCalendar(ZoneId zone, List<WeeklyWindow> windows, List<F
         for (; !day.isAfter(last); day = day.plusDays(1)) {
             for (WeeklyWindow window : windows) {
                 if (window.days().contains(day.getDayOfWeek())) {
-                    openings.add(ZonedDateTime.of(day, window.opens(), zone).toInstant());
+                    openings.add(opening(LocalDateTime.of(day, window.opens())));
                 }
             }
         }

@@ -53,9 +53,27 @@ class DeploymentScheduleTest {
 
         WindowStatus status = night.at(Instant.parse("2026-03-28T12:00:00Z"));
 
-        assertThat(status.opensAt()).contains(Instant.parse("2026-03-29T01:30:00Z")); // 03:30 CEST
-        assertThat(night.at(Instant.parse("2026-03-29T01:30:00Z")).open()).isTrue();
+        // The clock jumps from 02:00 CET to 03:00 CEST, which is already inside 02:30-04:00.
+        assertThat(status.opensAt()).contains(Instant.parse("2026-03-29T01:00:00Z")); // 03:00 CEST
+        assertThat(night.at(Instant.parse("2026-03-29T00:59:59Z")).open()).isFalse(); // 01:59:59 CET
+        assertThat(night.at(Instant.parse("2026-03-29T01:00:00Z")).open()).isTrue();
         assertThat(night.at(Instant.parse("2026-03-29T02:00:00Z")).open()).isFalse(); // 04:00 CEST
+    }
+
+    @Test
+    void aWindowWhoseOpeningTheGapSkipsStillOpensForTheMinutesThatExist() throws PolicyException {
+        // 02:30-03:15 on the night Berlin skips 02:00-03:00 exists only from 03:00 to 03:15 CEST. Shifting the opening
+        // by the gap's length (03:30) would miss those minutes and wait a week for the next Sunday.
+        DeploymentSchedule night = schedule("""
+                timeZone: Europe/Berlin
+                windows: [{days: [sun], from: '02:30', to: '03:15'}]
+                """);
+
+        WindowStatus status = night.at(Instant.parse("2026-03-28T12:00:00Z"));
+
+        assertThat(status.opensAt()).contains(Instant.parse("2026-03-29T01:00:00Z")); // 03:00 CEST
+        assertThat(night.at(Instant.parse("2026-03-29T01:14:59Z")).open()).isTrue();
+        assertThat(night.at(Instant.parse("2026-03-29T01:15:00Z")).open()).isFalse();
     }
 
     @Test
