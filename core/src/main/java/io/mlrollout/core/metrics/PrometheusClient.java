@@ -240,7 +240,7 @@ public final class PrometheusClient {
     }
 
     /** Prometheus' reason: {@code errorType: error} from a JSON error body, else the start of a plain-text body. */
-    private static String reason(String body) {
+    private String reason(String body) {
         try {
             JsonNode root = JSON.readTree(body);
             if (root != null && root.isObject() && root.has("error")) {
@@ -261,8 +261,12 @@ public final class PrometheusClient {
         };
     }
 
-    private static String excerpt(String text) {
-        String oneLine = text.strip().replaceAll("\\s+", " ");
+    /**
+     * The start of {@code text} on one line, redacted first: cutting or re-spacing an echoed secret before redacting
+     * would leave a part of it that no longer matches.
+     */
+    private String excerpt(String text) {
+        String oneLine = redact(text).strip().replaceAll("\\s+", " ");
         return oneLine.length() <= MAX_REASON_LENGTH ? oneLine : oneLine.substring(0, MAX_REASON_LENGTH) + "...";
     }
 

@@ -329,6 +329,32 @@ class PrometheusClientTest {
     }
 
     @Test
+    void aSecretEchoedWhereTheQuotedBodyIsCutOrRespacedLeavesNoPartOfItInTheMessage() {
+        // The message quotes at most 300 characters of a plain-text body, one-lined: the echo straddles the cut.
+        String padding = "x".repeat(285) + " ";
+        String spacedPassword = "pass  word\twith-spaces";
+        server.enqueue(answer(401, padding + "Bearer " + TOKEN));
+        server.enqueue(answer(200, "<html>" + padding + "token " + TOKEN + "</html>"));
+        server.enqueue(answer(403, "wrong password " + spacedPassword + " for admin"));
+
+        List<String> messages = new ArrayList<>();
+        for (Credential credential : List.of(
+                new Credential.Bearer(TOKEN),
+                new Credential.Bearer(TOKEN),
+                new Credential.Basic("admin", spacedPassword))) {
+            try {
+                client(credential).query("up", T);
+            } catch (MetricsException e) {
+                messages.add(e.getMessage());
+            }
+        }
+
+        assertThat(messages).hasSize(3);
+        assertThat(messages.subList(0, 2)).allSatisfy(m -> assertThat(m).doesNotContain(TOKEN.substring(0, 6)));
+        assertThat(messages.get(2)).doesNotContain("pass word").contains("(hidden)");
+    }
+
+    @Test
     void refusesAUserOrPasswordInTheUrl() {
         assertThatThrownBy(() -> new PrometheusClient(
                         URI.create("http://admin:" + PASSWORD + "@localhost:9090"),
