@@ -209,9 +209,18 @@ public final class PrometheusClient {
                 || !pair.get(1).isTextual()) {
             throw malformed(promql, "a sample is not [time, \"value\"]: " + excerpt(String.valueOf(pair)));
         }
-        BigDecimal seconds = pair.get(0).decimalValue();
-        Instant time =
-                Instant.ofEpochSecond(0).plusNanos(seconds.movePointRight(9).longValue());
+        Instant time;
+        try {
+            // exact, so a time too large for an Instant is refused rather than wrapped around
+            long nanos =
+                    pair.get(0).decimalValue().movePointRight(9).toBigInteger().longValueExact();
+            time = Instant.ofEpochSecond(0).plusNanos(nanos);
+        } catch (NumberFormatException | ArithmeticException notATime) {
+            // a double too large for a BigDecimal (Jackson reads 1e400 as infinity), or beyond a long of nanoseconds
+            throw malformed(
+                    promql,
+                    "a sample time is not a Unix time: " + excerpt(pair.get(0).toString()));
+        }
         try {
             return new QueryResult.Sample(time, parseValue(pair.get(1).asText()));
         } catch (NumberFormatException notANumber) {

@@ -284,6 +284,22 @@ class PrometheusClientTest {
     }
 
     @Test
+    void aSampleTimeBeyondAnyInstantIsAMalformedAnswerNotAnUncheckedException() {
+        // 1e400 overflows a double; a 40-digit integer overflows the nanoseconds of an Instant.
+        for (String time : List.of("1e400", "1" + "0".repeat(40))) {
+            server.enqueue(answer(
+                    200,
+                    "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+                            + "[{\"metric\":{},\"value\":[" + time + ",\"1\"]}]}}"));
+
+            assertThatThrownBy(() -> client(Credential.NONE).query("up", T))
+                    .isInstanceOf(MetricsException.class)
+                    .hasMessageContaining("malformed answer")
+                    .hasMessageContaining("a sample time is not a Unix time");
+        }
+    }
+
+    @Test
     void sendsBearerAndBasicHeaders() throws Exception {
         server.enqueue(answer(200, PromJson.vector()));
         server.enqueue(answer(200, PromJson.vector()));
