@@ -160,7 +160,7 @@ public final class PrometheusClient {
         JsonNode data = root.path("data");
         JsonNode result = data.path("result");
         List<String> warnings = new ArrayList<>();
-        root.path("warnings").forEach(w -> warnings.add(w.asText()));
+        root.path("warnings").forEach(w -> warnings.add(redact(w.asText())));
         String type = data.path("resultType").asText("");
         return switch (type) {
             case "vector" -> new QueryResult(QueryResult.Type.VECTOR, seriesList(result, "value", promql), warnings);

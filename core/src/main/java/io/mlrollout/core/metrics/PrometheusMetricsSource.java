@@ -97,7 +97,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
         String promql = "count by (" + label + ") (last_over_time(" + QueryTemplates.fill(selector, values) + "["
                 + QueryTemplates.interval(window.length()) + "]))";
         List<String> found = new ArrayList<>();
-        for (QueryResult.Series series : client.query(promql, window.end()).series()) {
+        for (QueryResult.Series series : answer(metric, promql, window).series()) {
             String value = series.labels().get(label);
             if (value != null && !value.isEmpty()) {
                 found.add(value);
@@ -138,6 +138,26 @@ public final class PrometheusMetricsSource implements MetricsSource {
     @Override
     public String toString() {
         return "PrometheusMetricsSource(" + client + (namespace.isEmpty() ? "" : ", namespace " + namespace) + ")";
+    }
+
+    /** Annotations that may be false positives; Thanos, and Prometheus before 2.54, send them among the warnings. */
+    private static final String INFO_PREFIX = "PromQL info:";
+
+    /**
+     * Prometheus' answer to {@code promql} at the window's end, refused when it carries a warning: a partial answer
+     * (Thanos with a store down, a failed remote read) may lack the very series that hold a version's errors, and
+     * reading it would count what is missing as zero.
+     */
+    private QueryResult answer(MetricSpec metric, String promql, Window window) throws MetricsException {
+        QueryResult result = client.query(promql, window.end());
+        List<String> warnings = result.warnings().stream()
+                .filter(warning -> !warning.startsWith(INFO_PREFIX))
+                .toList();
+        if (!warnings.isEmpty()) {
+            throw new MetricsException("the answer to query '" + promql + "' for metric " + metric.name()
+                    + " may be incomplete or wrong, so it is not used: Prometheus warned " + warnings);
+        }
+        return result;
     }
 
     private Map<String, String> placeholderValues(MetricSpec metric, String endpoint, String version, Window window) {
@@ -269,7 +289,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
                         + ungroupable.getMessage());
             }
             query = fill(query, field);
-            QueryResult result = client.query(query, window.end());
+            QueryResult result = answer(metric, query, window);
             if (result.type() != QueryResult.Type.VECTOR) {
                 throw notOneNumberPerSeries(query, result);
             }
@@ -305,7 +325,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
 
         Reading histogram(Presets.MetricQueries queries) throws MetricsException {
             String query = fill(queries.histogram().orElseThrow(), "histogram");
-            QueryResult result = client.query(query, window.end());
+            QueryResult result = answer(metric, query, window);
             if (result.type() != QueryResult.Type.VECTOR) {
                 throw notOneNumberPerSeries(query, result);
             }
@@ -350,7 +370,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
                         + ungroupable.getMessage());
             }
             query = fill(query, "histogram");
-            QueryResult result = client.query(query, window.end());
+            QueryResult result = answer(metric, query, window);
             if (result.type() != QueryResult.Type.VECTOR) {
                 throw notOneNumberPerSeries(query, result);
             }
@@ -456,7 +476,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
 
         /** The one sample of a query expected to give one number, or null when it gave no series. */
         private QueryResult.Sample single(String query) throws MetricsException {
-            QueryResult result = client.query(query, window.end());
+            QueryResult result = answer(metric, query, window);
             switch (result.type()) {
                 case SCALAR:
                     return result.series().get(0).samples().get(0);

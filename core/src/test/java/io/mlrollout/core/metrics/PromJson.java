@@ -32,6 +32,12 @@ final class PromJson {
                 + "\"]}}";
     }
 
+    /** {@code answer} with Prometheus' {@code warnings}, as Thanos sends them with a partial response. */
+    static String warned(String answer, String... warnings) {
+        String list = Arrays.stream(warnings).map(w -> "\"" + w + "\"").collect(Collectors.joining(","));
+        return "{\"warnings\":[" + list + "]," + answer.substring(1);
+    }
+
     static String error(String type, String reason) {
         return "{\"status\":\"error\",\"errorType\":\"" + type + "\",\"error\":\"" + reason + "\"}";
     }

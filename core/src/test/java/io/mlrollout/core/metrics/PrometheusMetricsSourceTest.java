@@ -187,6 +187,32 @@ class PrometheusMetricsSourceTest {
     }
 
     @Test
+    void anAnswerThatWarnsItMayBeIncompleteIsNotReadAsCounts() {
+        // Thanos with a store down answers "success" with what the other stores hold: here no 5xx series at all.
+        String partial = "partial response: store 10.0.3.7:10901 unavailable";
+        answers.put(ERRORS_TOTAL, PromJson.warned(one("1000"), partial));
+        answers.put(ERRORS_BAD, PromJson.warned(PromJson.vector(), partial));
+        answers.put(ERRORS_BAD_INCREASE, PromJson.warned(PromJson.vector(), partial));
+
+        assertThatThrownBy(() -> read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("error-rate")
+                .hasMessageContaining("may be incomplete or wrong")
+                .hasMessageContaining(partial);
+    }
+
+    @Test
+    void anInfoAnnotationAmongTheWarningsDoesNotStopTheRead() throws Exception {
+        // Thanos, and Prometheus before 2.54, put "PromQL info:" annotations (possible false positives) in warnings.
+        String info = "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket";
+        answers.put(ERRORS_TOTAL, PromJson.warned(one("1000"), info));
+        answers.put(ERRORS_BAD, PromJson.warned(one("12"), info));
+
+        assertThat(read(Specs.preset("error-rate", Kind.RATIO, "istio-errors")))
+                .isEqualTo(new Reading.Counts(12, 1000));
+    }
+
+    @Test
     void aQuantileIsAScalarInMilliseconds() throws Exception {
         String otel = "1000 * histogram_quantile(0.95, sum by (le) (rate(kn_serving_invocation_duration_seconds_bucket"
                 + "{k8s_namespace_name=\"ml\",kn_revision_name=\"v2\"}[60s])))";
