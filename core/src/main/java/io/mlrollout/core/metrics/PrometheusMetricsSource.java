@@ -353,6 +353,10 @@ public final class PrometheusMetricsSource implements MetricsSource {
             if (cumulative.lastKey() != Double.POSITIVE_INFINITY) {
                 return noData("the histogram has no le=\"+Inf\" bucket");
             }
+            Optional<String> negative = negativeBucket(cumulative);
+            if (negative.isPresent()) {
+                return noData(negative.get());
+            }
             return perBucket(cumulative);
         }
 
@@ -428,6 +432,25 @@ public final class PrometheusMetricsSource implements MetricsSource {
                 throw new MetricsException(
                         "the histogram query '" + query + "' returned le=\"" + le + "\", which is not a number");
             }
+        }
+
+        /**
+         * Why the buckets are not counts, if a bucket is below zero: a difference across a counter reset (only
+         * hand-written queries get here; presets read such a window with increase()). The running maximum of {@link
+         * #perBucket} would hide it and move the bucket's events into the buckets above.
+         */
+        private Optional<String> negativeBucket(TreeMap<Double, Double> cumulative) {
+            double slack = ROUNDING * Math.max(1, Collections.max(cumulative.values()));
+            for (Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
+                if (bucket.getValue() < -slack) {
+                    String le = bucket.getKey() == Double.POSITIVE_INFINITY
+                            ? "+Inf"
+                            : QueryTemplates.number(bucket.getKey());
+                    return Optional.of("the bucket le=\"" + le + "\" is negative (" + bucket.getValue() + "): a counter"
+                            + " was reset or a series vanished in the window; increase() avoids that");
+                }
+            }
+            return Optional.empty();
         }
 
         /**

@@ -404,6 +404,22 @@ class PrometheusMetricsSourceTest {
     }
 
     @Test
+    void aHandWrittenHistogramWithANegativeBucketDifferenceIsNoData() throws Exception {
+        // A pod restarted inside the window: the lower buckets lost more than the window added. The running maximum
+        // would turn this into a well-formed histogram with every event in the top bucket.
+        answers.put(
+                "reset",
+                PromJson.vector(
+                        PromJson.series("-40", "le", "0.5"),
+                        PromJson.series("-10", "le", "1"),
+                        PromJson.series("25", "le", "+Inf")));
+
+        assertThat(read(Specs.handHistogram("reset")))
+                .isEqualTo(new Reading.NoData("hand-histogram for v2: the bucket le=\"0.5\" is negative (-40.0): a"
+                        + " counter was reset or a series vanished in the window; increase() avoids that"));
+    }
+
+    @Test
     void aHistogramWithDuplicateOrMissingLeIsAnError() {
         answers.put(
                 "dup",
