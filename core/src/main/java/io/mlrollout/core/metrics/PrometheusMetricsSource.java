@@ -257,6 +257,18 @@ public final class PrometheusMetricsSource implements MetricsSource {
                                                     .keySet())))) {
                 return extrapolated(slicedRatio(increases.get(), slices));
             }
+            // Only the totals' slices are read below: a bad slice without a total would vanish, its errors with it.
+            Set<String> badWithoutTotal = new TreeSet<>(bads.keySet());
+            badWithoutTotal.removeAll(totals.keySet());
+            if (!badWithoutTotal.isEmpty()) {
+                return noData("the bad query has series for "
+                        + String.join(
+                                ", ",
+                                badWithoutTotal.stream()
+                                        .map(slice -> slices.label() + "=" + slice)
+                                        .toList())
+                        + " where the total query has none: check that both carry the label " + slices.label());
+            }
             Map<String, Reading.Counts> counts = new TreeMap<>();
             for (Map.Entry<String, Double> slice : totals.entrySet()) {
                 String where = slices.label() + "=" + slice.getKey();

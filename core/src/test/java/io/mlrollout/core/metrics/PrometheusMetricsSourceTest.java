@@ -308,6 +308,36 @@ class PrometheusMetricsSourceTest {
     }
 
     @Test
+    void aSlicedRatioWhoseBadSlicesTheTotalLacksIsNoDataNotZeroErrors() throws Exception {
+        // The errors carry the region label, the requests do not: every bad series is a slice without a total.
+        io.mlrollout.core.policy.MetricSpec hand = Specs.handRatio(
+                "sum(app_errors_total{version=\"${version}\"})", "sum(app_requests_total{version=\"${version}\"})");
+        io.mlrollout.core.policy.MetricSpec byRegion = new io.mlrollout.core.policy.MetricSpec(
+                hand.name(),
+                hand.kind(),
+                hand.queries(),
+                java.util.OptionalDouble.of(0.2),
+                java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(),
+                false,
+                1,
+                false,
+                java.util.Optional.of(new io.mlrollout.core.policy.SliceSpec("region", 500, 8)));
+        answers.put(
+                "sum by (region) (app_errors_total{version=\"v2\"})",
+                PromJson.vector(
+                        PromJson.series("50", "region", "eu-west"), PromJson.series("10", "region", "us-east")));
+        answers.put("sum by (region) (app_requests_total{version=\"v2\"})", one("1000"));
+
+        assertThat(read(byRegion))
+                .isEqualTo(new Reading.NoData("hand-ratio for v2: the bad query has series for region=eu-west,"
+                        + " region=us-east where the total query has none: check that both carry the label region"));
+    }
+
+    @Test
     void aSlicedLatencyReadsTheBucketsGroupedByLeAndTheLabelEachSliceOnItsOwn() throws Exception {
         answers.put(
                 "sum by (le, region) (" + LATENCY + ") - sum by (le, region) (" + LATENCY + " offset 60s)",
