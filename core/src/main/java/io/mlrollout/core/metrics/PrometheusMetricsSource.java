@@ -438,12 +438,18 @@ public final class PrometheusMetricsSource implements MetricsSource {
                 throw new MetricsException("the histogram query '" + query + "' returned a series without an 'le'"
                         + " label " + series.labels() + "; aggregate with 'sum by (le) (...)'");
             }
+            double bound;
             try {
-                return PrometheusClient.parseValue(le);
+                bound = PrometheusClient.parseValue(le);
             } catch (NumberFormatException notANumber) {
+                bound = Double.NaN;
+            }
+            if (Double.isNaN(bound)) {
+                // a NaN bound would sort after +Inf, and the +Inf bucket be reported missing
                 throw new MetricsException(
                         "the histogram query '" + query + "' returned le=\"" + le + "\", which is not a number");
             }
+            return bound;
         }
 
         /**

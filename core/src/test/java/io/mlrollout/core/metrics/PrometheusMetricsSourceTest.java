@@ -450,17 +450,26 @@ class PrometheusMetricsSourceTest {
     }
 
     @Test
-    void aHistogramWithDuplicateOrMissingLeIsAnError() {
+    void aHistogramWithDuplicateMissingOrNanLeIsAnError() {
         answers.put(
                 "dup",
                 PromJson.vector(
                         PromJson.series("1", "le", "1", "pod", "a"), PromJson.series("2", "le", "1", "pod", "b")));
         answers.put("nole", PromJson.vector(PromJson.series("1", "pod", "a")));
+        answers.put(
+                "nan_le",
+                PromJson.vector(
+                        PromJson.series("1", "le", "NaN"),
+                        PromJson.series("1", "le", "1"),
+                        PromJson.series("2", "le", "+Inf")));
 
         assertThatThrownBy(() -> read(Specs.handHistogram("dup")))
                 .hasMessageContaining("'dup'")
                 .hasMessageContaining("more than one series for le=\"1\"");
         assertThatThrownBy(() -> read(Specs.handHistogram("nole"))).hasMessageContaining("without an 'le' label");
+        // NaN sorts after +Inf, so it was taken for the last bound and the +Inf bucket said to be missing
+        assertThatThrownBy(() -> read(Specs.handHistogram("nan_le")))
+                .hasMessageContaining("returned le=\"NaN\", which is not a number");
     }
 
     @Test
