@@ -4,12 +4,14 @@ import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.PrometheusMetricsSource;
+import io.mlrollout.core.metrics.QueryTemplates;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.replay.AaReplay;
 import io.mlrollout.core.replay.Replay;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -126,6 +128,12 @@ final class ReplayCommand extends CommandBase {
         }
         if (mode.aa != null && (splits < 1 || splits > AaReplay.MAX_SPLITS)) {
             throw new InputException("", "--splits", splits + " is not 1.." + AaReplay.MAX_SPLITS);
+        }
+        if (mode.aa != null) {
+            Optional<String> notALabel = QueryTemplates.labelNameProblem(podLabel);
+            if (notALabel.isPresent()) {
+                throw new InputException("", "--pod-label", notALabel.get());
+            }
         }
         MetricsSource metrics = Connectors.metrics(file, env, endpoint.toString());
         if (mode.aa == null) {

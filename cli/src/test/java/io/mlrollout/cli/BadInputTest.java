@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -334,6 +337,43 @@ class BadInputTest {
         assertThat(tooManySplits.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(tooManySplits.err()).contains("--splits: 1000 is not 1..200");
         assertThat(endpoint.metricsCredentials).isEmpty(); // no metrics source was made
+    }
+
+    @Test
+    void replayRefusesAPodLabelThatIsNotALabelNameBeforeAskingPrometheus() throws Exception {
+        // The label goes into the query for the version's pods; Prometheus refuses the query as a parse error.
+        try (MockWebServer prometheus = new MockWebServer()) {
+            prometheus.enqueue(new MockResponse.Builder()
+                    .code(400)
+                    .body("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"1:16: parse error:"
+                            + " unexpected character inside braces: '-'\"}")
+                    .build());
+            prometheus.start(0);
+            Path endpointFile = write(
+                    "endpoint.yaml",
+                    "name: fraud-scorer\nrouter: {type: webhook, url: 'http://127.0.0.1:9/'}\n" + "prometheus: {url: '"
+                            + prometheus.url("/") + "', attempts: 1}\n");
+
+            Cli.Result run = Cli.run(
+                    new Environment(
+                            Map.of(),
+                            endpoint.environment().time(),
+                            Environment.system().metrics()),
+                    "replay",
+                    write("policy.yaml", POLICY).toString(),
+                    "--endpoint",
+                    endpointFile.toString(),
+                    "--from",
+                    "1h",
+                    "--aa",
+                    "v1",
+                    "--pod-label",
+                    "kubernetes-pod");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(run.err()).contains("--pod-label: 'kubernetes-pod' is not a Prometheus label name");
+            assertThat(prometheus.getRequestCount()).isZero();
+        }
     }
 
     private Path write(String name, String text) throws Exception {

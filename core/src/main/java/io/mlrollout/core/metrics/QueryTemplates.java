@@ -87,6 +87,18 @@ public final class QueryTemplates {
         return Optional.empty();
     }
 
+    /**
+     * Why {@code label} cannot be grouped by or matched in a query, or empty when it can: a label name is letters,
+     * digits and underscores, not starting with a digit. A command checks a label it was given with this before
+     * anything is asked, so that a bad one is refused as input rather than failing as a Prometheus parse error.
+     */
+    public static Optional<String> labelNameProblem(String label) {
+        return label.matches("[A-Za-z_][A-Za-z0-9_]*")
+                ? Optional.empty()
+                : Optional.of("'" + label + "' is not a Prometheus label name (letters, digits and _, not starting"
+                        + " with a digit)");
+    }
+
     /** How presets, and most hand-written queries, pick a version: {@code some_label="${version}"}. */
     private static final Pattern VERSION_MATCHER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\s*=\\s*\"\\$\\{version}\"");
 
@@ -109,8 +121,9 @@ public final class QueryTemplates {
      *     or a value is not a plain name
      */
     public static String narrowed(String template, String label, List<String> values) {
-        if (!label.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new IllegalArgumentException("'" + label + "' is not a Prometheus label name");
+        Optional<String> notALabel = labelNameProblem(label);
+        if (notALabel.isPresent()) {
+            throw new IllegalArgumentException(notALabel.get());
         }
         if (values.isEmpty()) {
             throw new IllegalArgumentException("no " + label + " to narrow the query to");
