@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * Reads metrics from Prometheus. For a window it evaluates the metric's queries at the window's end, with {@code
@@ -82,7 +83,8 @@ public final class PrometheusMetricsSource implements MetricsSource {
         Map<String, String> values;
         try {
             Presets.MetricQueries queries = Presets.resolve(metric);
-            selector = queries.byField().values().stream()
+            // the total before the bad query: a selector of errors only would miss the pods that served none
+            selector = Stream.of(queries.total(), queries.histogram(), queries.query(), queries.bad())
                     .flatMap(Optional::stream)
                     .map(QueryTemplates::versionSelector)
                     .flatMap(Optional::stream)

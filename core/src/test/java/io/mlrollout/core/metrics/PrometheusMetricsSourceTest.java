@@ -213,6 +213,29 @@ class PrometheusMetricsSourceTest {
     }
 
     @Test
+    void theVersionsPodsAreReadFromAllItsRequestsNotOnlyItsErrors() throws Exception {
+        // Only pod-a ever answered a 5xx: its pods read through the bad query's selector would be pod-a alone.
+        String everyRequest = "count by (pod) (last_over_time({" + ISTIO + "}[60s]))";
+        String errorsOnly = "count by (pod) (last_over_time({" + ISTIO + ",response_code=~\"5..\"}[60s]))";
+        answers.put(
+                everyRequest,
+                PromJson.vector(
+                        PromJson.series("1", "pod", "pod-a"),
+                        PromJson.series("1", "pod", "pod-b"),
+                        PromJson.series("1", "pod", "pod-c")));
+        answers.put(errorsOnly, PromJson.vector(PromJson.series("1", "pod", "pod-a")));
+
+        assertThat(source("")
+                        .labelValues(
+                                Specs.preset("error-rate", Kind.RATIO, "istio-errors"),
+                                "fraud-scorer",
+                                "v2",
+                                "pod",
+                                WINDOW))
+                .containsExactly("pod-a", "pod-b", "pod-c");
+    }
+
+    @Test
     void aQuantileIsAScalarInMilliseconds() throws Exception {
         String otel = "1000 * histogram_quantile(0.95, sum by (le) (rate(kn_serving_invocation_duration_seconds_bucket"
                 + "{k8s_namespace_name=\"ml\",kn_revision_name=\"v2\"}[60s])))";
