@@ -128,7 +128,7 @@ public class RolloutsPage implements RootAction {
             return rollout.getRun().getFullDisplayName();
         }
 
-        /** The rollout's page relative to Jenkins' root; POST {@code approve}, {@code reject} or {@code override} there. */
+        /** The rollout's page relative to Jenkins' root: where to POST approve, reject or override. */
         @Exported
         public String getUrl() {
             return rolloutUrl(rollout);
