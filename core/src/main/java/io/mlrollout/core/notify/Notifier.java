@@ -22,8 +22,9 @@ import okhttp3.Response;
 /**
  * Sends notifications to their sinks in the background: a rollout hands them over and goes on at once, whatever the
  * receivers do. Failures are retried with a doubling pause (timeouts, connection errors, 429 and 5xx), scheduled on the
- * executor rather than slept, so no thread waits. At most {@code capacity} deliveries are pending; beyond, new ones are
- * dropped and said so. Nothing about a failure names a URL: sinks are logged by name, failures by kind.
+ * executor rather than slept, so no thread waits. A redirect is not followed: it fails like a 4xx. At most
+ * {@code capacity} deliveries are pending; beyond, new ones are dropped and said so. Nothing about a failure names a
+ * URL: sinks are logged by name, failures by kind.
  */
 public final class Notifier {
 
@@ -51,7 +52,13 @@ public final class Notifier {
             int capacity) {
         this.sinks = List.copyOf(sinks);
         this.http = http;
-        this.client = OkHttpClients.create(http, Credential.NONE);
+        // A redirect is not followed: OkHttp would turn the POST into a GET without the notification, and count the
+        // GET's answer as delivered.
+        this.client = OkHttpClients.create(http, Credential.NONE)
+                .newBuilder()
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .build();
         this.executor = executor;
         this.log = log;
         this.capacity = capacity;

@@ -175,6 +175,27 @@ class NotifierTest {
     }
 
     @Test
+    void aRedirectIsNotFollowedAndIsLoggedAsNotDelivered() throws Exception {
+        // Followed, a 302 turns the POST into a GET without the notification, and the GET's 200 read as delivered.
+        server.enqueue(new MockResponse.Builder()
+                .code(302)
+                .setHeader("Location", "/moved")
+                .build());
+        server.enqueue(new MockResponse.Builder().code(200).build());
+
+        notifier(sink(SinkFormat.SLACK, secretUrl())).send(PROMOTED);
+
+        assertThat(delivered().getMethod()).isEqualTo("POST");
+        assertThat(server.takeRequest(200, TimeUnit.MILLISECONDS))
+                .as("a followed redirect")
+                .isNull();
+        String line = logged();
+        assertThat(line)
+                .isEqualTo("notification promoted to slack 'team-ml' was not delivered: HTTP 302 (attempt 1 of 3)");
+        assertNoSecretIn(line);
+    }
+
+    @Test
     void aServerThatNeverAnswersTimesOutAndIsGivenUp() throws Exception {
         for (int i = 0; i < 3; i++) {
             server.enqueue(new MockResponse.Builder()
