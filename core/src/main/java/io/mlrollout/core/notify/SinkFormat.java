@@ -50,7 +50,10 @@ public enum SinkFormat {
             return message;
         }
     },
-    /** A Microsoft Teams workflow ("post to a channel when a webhook request is received"): an Adaptive Card. */
+    /**
+     * A Microsoft Teams workflow ("post to a channel when a webhook request is received"): an Adaptive Card whose texts
+     * are shown as written (a comment's {@code [text](url)} or {@code **} is not Markdown there).
+     */
     TEAMS("application/json; charset=utf-8") {
         @Override
         ObjectNode payload(Notification n) {
@@ -64,17 +67,10 @@ public enum SinkFormat {
             card.put("type", "AdaptiveCard");
             card.put("version", "1.4");
             ArrayNode body = card.putArray("body");
-            body.addObject()
-                    .put("type", "TextBlock")
-                    .put("text", title(n))
-                    .put("weight", "Bolder")
-                    .put("wrap", true);
-            body.addObject().put("type", "TextBlock").put("text", n.summary()).put("wrap", true);
+            plainText(body, title(n)).put("weight", "Bolder");
+            plainText(body, n.summary());
             if (!n.contacts().isEmpty()) {
-                body.addObject()
-                        .put("type", "TextBlock")
-                        .put("text", "For: " + String.join(", ", n.contacts()))
-                        .put("wrap", true);
+                plainText(body, "For: " + String.join(", ", n.contacts()));
             }
             n.link()
                     .ifPresent(link -> card.putArray("actions")
@@ -113,6 +109,16 @@ public enum SinkFormat {
 
     static String title(Notification n) {
         return n.endpoint() + ": " + n.type().word() + " (" + n.candidate() + ", " + n.rolloutId() + ")";
+    }
+
+    /**
+     * Adds a paragraph that Teams shows as written: a TextBlock's text is Markdown, a TextRun's never is.
+     *
+     * @return the text run, to style
+     */
+    private static ObjectNode plainText(ArrayNode body, String text) {
+        ObjectNode paragraph = body.addObject().put("type", "RichTextBlock");
+        return paragraph.putArray("inlines").addObject().put("type", "TextRun").put("text", text);
     }
 
     private static String slack(String text) {

@@ -139,7 +139,8 @@ class NotifierTest {
         assertThat(attachment.path("contentType").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
         JsonNode card = attachment.path("content");
         assertThat(card.path("type").asText()).isEqualTo("AdaptiveCard");
-        assertThat(card.path("body").get(1).path("text").asText()).isEqualTo(PROMOTED.summary());
+        assertThat(card.path("body").get(1).path("inlines").get(0).path("text").asText())
+                .isEqualTo(PROMOTED.summary());
         assertThat(card.path("actions").get(0).path("url").asText())
                 .isEqualTo("https://jenkins.example/job/x/7/ml-rollout/");
     }
