@@ -1,7 +1,9 @@
 package io.mlrollout.core.notify;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,8 +37,29 @@ public record Notification(
         contacts = List.copyOf(contacts);
     }
 
-    /** The CloudEvents {@code source}: which rollout on which endpoint. */
+    /**
+     * The CloudEvents {@code source}: which rollout on which endpoint, a URI reference. The names are percent-encoded,
+     * so a job name's space or the {@code #} before Jenkins' build number neither breaks it nor starts a fragment.
+     */
     public String source() {
-        return "/mlrollout/endpoints/" + endpoint + "/rollouts/" + rolloutId;
+        return "/mlrollout/endpoints/" + pathEncoded(endpoint) + "/rollouts/" + pathEncoded(rolloutId);
+    }
+
+    /** {@code text} as a URI path: its UTF-8 bytes, those that may not stand in a path (RFC 3986) percent-encoded. */
+    private static String pathEncoded(String text) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : String.valueOf(text).getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            boolean unreserved = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "-._~".indexOf(c) >= 0;
+            if (unreserved || "!$&'()*+,;=:@/".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xff));
+            }
+        }
+        return out.toString();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlrollout.core.json.Json;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,5 +70,18 @@ class SinkFormatTest {
                 .contains("For: [risk](https://evil.example/)");
         assertThat(card.path("actions").get(0).path("url").asText())
                 .isEqualTo("https://jenkins.example/job/x/7/ml-rollout/");
+    }
+
+    @Test
+    void aCloudEventsSourceIsAUriReferenceWhateverTheJobIsCalled() throws Exception {
+        // Jenkins' rollout id is the job's full name, '#' and the build number; job names may hold spaces.
+        Notification notification = signed("risk team/Fraud Deploy#7", "v2", List.of());
+
+        JsonNode event = Json.mapper().readTree(SinkFormat.WEBHOOK.body(notification));
+
+        URI source = new URI(event.path("source").asText());
+        assertThat(source.getRawFragment()).as("a fragment").isNull();
+        assertThat(source.getPath()).isEqualTo("/mlrollout/endpoints/fraud-scorer/rollouts/risk team/Fraud Deploy#7");
+        assertThat(event.path("data").path("rollout").asText()).isEqualTo("risk team/Fraud Deploy#7");
     }
 }
