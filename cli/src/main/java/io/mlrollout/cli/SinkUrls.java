@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Resolves notification sinks' URLs for the CLI when a command starts, so a missing one is refused before anything
- * moves. Errors name the variable or the file, never what is in it.
+ * Resolves notification sinks' URLs for the CLI when a command starts, so a missing one, or one that is no http(s)
+ * URL, is refused before anything moves. Errors name the variable or the file, never what is in it.
  */
 final class SinkUrls {
 
@@ -33,11 +33,17 @@ final class SinkUrls {
                         "cannot read " + spec.secretRef() + " (" + e.getClass().getSimpleName() + ")");
             }
         }
+        if (!SinkSpec.isHttpUrl(url)) {
+            String holder = spec.secretKey().equals("urlEnv")
+                    ? "the environment variable " + spec.secretRef()
+                    : spec.secretRef();
+            throw new SinkUrlMissing(field, holder + " does not hold an http(s) URL");
+        }
         String resolved = url;
         return spec.resolve(() -> resolved);
     }
 
-    /** A sink whose URL cannot be found; unchecked so it can leave a resolver function. */
+    /** A sink whose URL cannot be found or used; unchecked so it can leave a resolver function. */
     static final class SinkUrlMissing extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final String field;

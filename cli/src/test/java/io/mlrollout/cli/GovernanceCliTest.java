@@ -116,6 +116,40 @@ class GovernanceCliTest {
     }
 
     @Test
+    void aSinkUrlThatIsNoHttpUrlIsRefusedBeforeAnythingMovesWithoutRepeatingIt() throws Exception {
+        // A Slack URL pasted without its scheme: every delivery would fail, and only the log would say so.
+        endpoint.variables.put("TEAM_ML_HOOK", "hooks.slack.com/services/T000/B000/s3cr3t");
+        Path endpointFile = endpoint.endpointFile(dir, "", NOTIFICATIONS);
+
+        Cli.Result canary = run(endpointFile, POLICY, "canary", "--candidate", "v2");
+
+        assertThat(canary.exitCode()).as(canary.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(canary.err())
+                .contains("notifications.sinks[0].urlEnv: ")
+                .contains("the environment variable TEAM_ML_HOOK does not hold an http(s) URL");
+        assertThat(canary.out() + canary.err()).doesNotContain("s3cr3t").doesNotContain("hooks.slack.com");
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+    }
+
+    @Test
+    void anEmptySinkUrlFileIsRefusedBeforeAnythingMoves() throws Exception {
+        Path urlFile = Files.writeString(dir.resolve("audit-hook-url"), "\n");
+        Path endpointFile = endpoint.endpointFile(dir, "", """
+                notifications:
+                  sinks:
+                    - {name: audit, type: webhook, urlFile: %s}
+                """.formatted(urlFile));
+
+        Cli.Result canary = run(endpointFile, POLICY, "canary", "--candidate", "v2");
+
+        assertThat(canary.exitCode()).as(canary.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(canary.err())
+                .contains("notifications.sinks[0].urlFile: ")
+                .contains(urlFile + " does not hold an http(s) URL");
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+    }
+
+    @Test
     void aPolicyNamingASinkTheEndpointLacksIsRefused() throws Exception {
         endpoint.variables.put("TEAM_ML_HOOK", receiver.url("/hook").toString());
         Path endpointFile = endpoint.endpointFile(dir, "", NOTIFICATIONS);

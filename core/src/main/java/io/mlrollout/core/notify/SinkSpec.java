@@ -3,6 +3,7 @@ package io.mlrollout.core.notify;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import okhttp3.HttpUrl;
 
 /**
  * A sink as an administrator describes it: its URL is named, never written (an environment variable or a file for the
@@ -24,5 +25,14 @@ public record SinkSpec(
 
     public NotificationSink resolve(Supplier<String> url) {
         return new NotificationSink(name, format, url, events);
+    }
+
+    /**
+     * Whether a resolved URL can be sent to, checked when a rollout starts so that a bad one stops it before anything
+     * moves instead of failing every delivery. The URL is a secret: callers say which reference failed, never what
+     * it holds.
+     */
+    public static boolean isHttpUrl(String url) {
+        return url != null && HttpUrl.parse(url) != null;
     }
 }

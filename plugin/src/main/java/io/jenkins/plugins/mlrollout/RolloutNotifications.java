@@ -40,7 +40,8 @@ final class RolloutNotifications {
      *
      * @param resumed the rollout's subject when it resumes, null when it starts
      * @param log where undelivered notifications are told (by sink name, never URL)
-     * @throws AbortException when a sink's credential is missing or the policy names a sink the endpoint lacks
+     * @throws AbortException when a sink's credential is missing or holds no http(s) URL, or the policy names a sink
+     *     the endpoint lacks
      */
     static RolloutDriver.Listener listener(
             RolloutPlan plan,
@@ -60,6 +61,10 @@ final class RolloutNotifications {
                                 + specs.indexOf(spec) + "].credentialsId";
                         try {
                             String url = CredentialResolver.secretText(spec.secretRef(), run, field);
+                            if (!SinkSpec.isHttpUrl(url)) {
+                                missing.add(field + ": the 'Secret text' credentials '" + spec.secretRef()
+                                        + "' do not hold an http(s) URL");
+                            }
                             return spec.resolve(() -> url);
                         } catch (AbortException e) {
                             missing.add(e.getMessage());

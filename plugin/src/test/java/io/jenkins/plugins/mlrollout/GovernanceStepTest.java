@@ -186,6 +186,30 @@ class GovernanceStepTest {
     }
 
     @Test
+    void aSinkCredentialThatHoldsNoHttpUrlStopsTheStepWithoutRepeatingIt() throws Exception {
+        // A Slack URL pasted without its scheme: every delivery would fail, and only the log would say so.
+        secretText("team-ml-hook", "hooks.slack.com/services/T000/B000/s3cr3t");
+        fixture.endpoint.setNotifications("sinks: [{name: team-ml, type: slack, credentialsId: team-ml-hook}]\n");
+        FakeBuild build = fixture.build("fraud-deploy", 4, "dave");
+        FakeStepContext canary = build.newContext();
+
+        new MlCanaryStep(THREE_STAGES, "v2").start(canary).start();
+        fixture.runUntilEnded(canary);
+
+        assertThat(canary.failure())
+                .get()
+                .extracting(Throwable::getMessage)
+                .asString()
+                .contains("endpoint 'fraud-scorer' notifications.sinks[0].credentialsId: the 'Secret text' credentials"
+                        + " 'team-ml-hook' do not hold an http(s) URL")
+                .contains("Nothing was moved")
+                .doesNotContain("s3cr3t")
+                .doesNotContain("hooks.slack.com");
+        assertThat(build.log()).doesNotContain("s3cr3t");
+        assertThat(fixture.serving.shifts).isEmpty();
+    }
+
+    @Test
     void theEndpointFormRefusesACalendarOrSinksItCannotRead() {
         assertThatThrownBy(() -> fixture.endpoint.setDeploymentCalendar("timeZone: Mars/Olympus\n"))
                 .hasMessageStartingWith("deploymentCalendar: timeZone: 'Mars/Olympus' is not an IANA time zone");
