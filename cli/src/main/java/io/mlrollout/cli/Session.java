@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
@@ -60,6 +59,8 @@ final class Session implements AutoCloseable {
     private static final Duration NOTIFICATION_FLUSH = Duration.ofSeconds(10);
     /** Sends this command's notifications, when the endpoint has sinks. */
     private ScheduledExecutorService notifications;
+    /** This command's notifier, whose deliveries (retries included) {@link #close} lets finish. */
+    private Notifier notifier;
     /** Listened to from the start, so a signal during the first shift is not missed. */
     private final StopSignal stopSignal;
     /**
@@ -233,7 +234,7 @@ final class Session implements AutoCloseable {
             return thread;
         });
         notifications = executor;
-        Notifier notifier = new Notifier(
+        notifier = new Notifier(
                 sinks,
                 HttpSettings.DEFAULT,
                 executor,
@@ -350,13 +351,13 @@ final class Session implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (notifications != null) {
-            // What is queued is still sent (a rollback's notice matters most); retries after this are dropped.
-            notifications.shutdown();
+            // What is queued is still sent, retries included (a rollback's notice matters most, and it is the last).
             try {
-                notifications.awaitTermination(NOTIFICATION_FLUSH.toMillis(), TimeUnit.MILLISECONDS);
+                notifier.awaitDelivered(NOTIFICATION_FLUSH);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            notifications.shutdown();
         }
         try {
             stopSignal.close();

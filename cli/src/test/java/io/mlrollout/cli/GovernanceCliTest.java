@@ -103,6 +103,29 @@ class GovernanceCliTest {
     }
 
     @Test
+    void theLastNotificationOfACommandIsStillRetriedAsDocumented() throws Exception {
+        // promote ends right after PROMOTED: its delivery's retry falls due after the command has finished its work.
+        receiver.enqueue(new MockResponse.Builder()
+                .code(503)
+                .headersDelay(300, TimeUnit.MILLISECONDS)
+                .build());
+        receiver.enqueue(new MockResponse.Builder().code(202).build());
+        endpoint.variables.put("TEAM_ML_HOOK", receiver.url("/hooks/s3cr3t").toString());
+        Path endpointFile = endpoint.endpointFile(dir, "", NOTIFICATIONS);
+
+        Cli.Result canary = run(endpointFile, POLICY, "canary", "--candidate", "v2");
+        assertThat(canary.exitCode()).as(canary.toString()).isZero();
+        Cli.Result promote = run(endpointFile, POLICY, "promote");
+        assertThat(promote.exitCode()).as(promote.toString()).isZero();
+
+        assertThat(promote.all()).doesNotContain("dropped").doesNotContain("not delivered");
+        RecordedRequest unavailable = receiver.takeRequest(30, TimeUnit.SECONDS);
+        RecordedRequest retried = receiver.takeRequest(30, TimeUnit.SECONDS);
+        assertThat(retried).as("the retry").isNotNull();
+        assertThat(retried.getBody().utf8()).isEqualTo(unavailable.getBody().utf8());
+    }
+
+    @Test
     void aSinkWithoutItsUrlIsRefusedBeforeAnythingMoves() throws Exception {
         Path endpointFile = endpoint.endpointFile(dir, "", NOTIFICATIONS);
 

@@ -38,6 +38,8 @@ public final class Notifier {
     private final Consumer<String> log;
     private final int capacity;
     private final AtomicInteger pending = new AtomicInteger();
+    /** Notified when nothing is pending any more; see {@link #awaitDelivered}. */
+    private final Object idle = new Object();
 
     /**
      * @param http timeouts, attempts and the first pause between them, and how to reach the network (e.g. a proxy)
@@ -75,9 +77,12 @@ public final class Notifier {
                 continue;
             }
             if (pending.incrementAndGet() > capacity) {
-                pending.decrementAndGet();
-                log.accept("notification " + notification.type().word() + " to " + sink + " dropped: " + capacity
-                        + " deliveries are already pending");
+                try {
+                    log.accept("notification " + notification.type().word() + " to " + sink + " dropped: " + capacity
+                            + " deliveries are already pending");
+                } finally {
+                    settled();
+                }
                 continue;
             }
             schedule(new Delivery(sink, notification), 1, Duration.ZERO);
@@ -89,15 +94,47 @@ public final class Notifier {
         return pending.get();
     }
 
+    /**
+     * Waits, at most {@code timeout}, until every delivery handed over is delivered or given up, retries included; for
+     * a process that is about to end (the command line), never for a rollout.
+     *
+     * @return whether nothing is pending any more
+     */
+    public boolean awaitDelivered(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (pending.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, left);
+            }
+        }
+        return true;
+    }
+
+    /** One delivery is delivered, given up or dropped; wakes {@link #awaitDelivered} when it was the last. */
+    private void settled() {
+        if (pending.decrementAndGet() == 0) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
     private record Delivery(NotificationSink sink, Notification notification) {}
 
     private void schedule(Delivery delivery, int attempt, Duration delay) {
         try {
             executor.schedule(() -> attempt(delivery, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shutDown) {
-            pending.decrementAndGet();
-            log.accept("notification " + delivery.notification().type().word() + " to " + delivery.sink()
-                    + " dropped: the notifier has stopped");
+            try {
+                log.accept("notification " + delivery.notification().type().word() + " to " + delivery.sink()
+                        + " dropped: the notifier has stopped");
+            } finally {
+                settled();
+            }
         }
     }
 
@@ -113,7 +150,7 @@ public final class Notifier {
                     .build();
             try (Response response = client.newCall(request).execute()) {
                 if (response.isSuccessful()) {
-                    pending.decrementAndGet();
+                    settled();
                     return;
                 }
                 failure = "HTTP " + response.code();
@@ -140,8 +177,11 @@ public final class Notifier {
             schedule(delivery, attempt + 1, http.firstBackoff().multipliedBy(1L << Math.min(attempt - 1, 16)));
             return;
         }
-        pending.decrementAndGet();
-        log.accept("notification " + delivery.notification().type().word() + " to " + delivery.sink()
-                + " was not delivered: " + failure + " (attempt " + attempt + " of " + http.attempts() + ")");
+        try {
+            log.accept("notification " + delivery.notification().type().word() + " to " + delivery.sink()
+                    + " was not delivered: " + failure + " (attempt " + attempt + " of " + http.attempts() + ")");
+        } finally {
+            settled(); // after the line, so that whoever awaits it sees the line first
+        }
     }
 }
