@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * {@code mlRollback} when no rollout of the endpoint is under way (e.g. in another build's {@code post { failure }}):
  * reads the router's split, asks for 0% to the candidate, and reads it back. Each step is a line in the build log and
- * in the evidence file of the build that asked, with who asked and why. Asking when all traffic is already on the
- * baseline changes nothing and succeeds.
+ * in the evidence file of the build that asked, with who asked and why; its outcome is told to the endpoint's
+ * notification sinks. Asking when all traffic is already on the baseline changes nothing and succeeds.
  */
 final class DirectRollback {
 
@@ -25,12 +25,22 @@ final class DirectRollback {
     private final AuditTrail audit;
     private final TaskListener log;
     private final Clock clock;
+    private final Notify notify;
 
-    DirectRollback(TrafficRouter router, AuditTrail audit, TaskListener log, Clock clock) {
+    /** Tells people outside Jenkins of an event, with the candidate it is about. */
+    @FunctionalInterface
+    interface Notify {
+        Notify NONE = (event, candidate) -> {};
+
+        void event(RolloutEvent event, String candidate);
+    }
+
+    DirectRollback(TrafficRouter router, AuditTrail audit, TaskListener log, Clock clock, Notify notify) {
         this.router = router;
         this.audit = audit;
         this.log = log;
         this.clock = clock;
+        this.notify = notify;
     }
 
     /** Carries it out; talks to the router, so it runs on the timer. */
@@ -40,28 +50,32 @@ final class DirectRollback {
         try {
             before = router.current();
         } catch (TrafficException e) {
-            return failed(endpoint, "could not read the router (" + router.describe() + "): " + e.getMessage(), null);
+            return failed(
+                    endpoint, "could not read the router (" + router.describe() + "): " + e.getMessage(), null, null);
         }
         record(new RolloutEvent.Inspected(clock.instant(), before));
         if (before.canaryWeight() == 0 && before.mirrorPercent() == 0) {
             say("the router already sends all traffic of " + endpoint + " to the baseline; nothing to do");
-            return rolledBack(endpoint, before);
+            return rolledBack(endpoint, before, before);
         }
         TrafficSplit after;
         try {
             router.shift(before.canary(), 0);
             after = router.current();
         } catch (TrafficException e) {
-            return failed(endpoint, router.describe() + ": " + e.getMessage(), before);
+            return failed(endpoint, router.describe() + ": " + e.getMessage(), before, before);
         }
         if (after.canaryWeight() != 0 || after.mirrorPercent() != 0) {
-            return failed(endpoint, "the router reports " + after + " after asking for 0% and no mirror", after);
+            return failed(
+                    endpoint, "the router reports " + after + " after asking for 0% and no mirror", after, before);
         }
-        return rolledBack(endpoint, after);
+        return rolledBack(endpoint, after, before);
     }
 
-    private RolloutStepExecution.Outcome rolledBack(String endpoint, TrafficSplit split) throws IOException {
-        record(new RolloutEvent.RolledBack(clock.instant(), split));
+    /** @param before the split read first, which names the candidate; null when it could not be read */
+    private RolloutStepExecution.Outcome rolledBack(String endpoint, TrafficSplit split, TrafficSplit before)
+            throws IOException {
+        notified(new RolloutEvent.RolledBack(clock.instant(), split), before);
         seal();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("outcome", "ROLLED_BACK");
@@ -70,9 +84,9 @@ final class DirectRollback {
         return RolloutStepExecution.Outcome.success(result);
     }
 
-    private RolloutStepExecution.Outcome failed(String endpoint, String reason, TrafficSplit lastKnown)
-            throws IOException {
-        record(new RolloutEvent.RollbackFailed(clock.instant(), reason, lastKnown));
+    private RolloutStepExecution.Outcome failed(
+            String endpoint, String reason, TrafficSplit lastKnown, TrafficSplit before) throws IOException {
+        notified(new RolloutEvent.RollbackFailed(clock.instant(), reason, lastKnown), before);
         seal();
         return RolloutStepExecution.Outcome.failed("mlRollback: ROLLBACK FAILED on endpoint " + endpoint + ": " + reason
                 + "; last known split " + (lastKnown == null ? "unknown" : lastKnown.toString())
@@ -84,6 +98,12 @@ final class DirectRollback {
         Optional<SealKey> key = CredentialResolver.configuredSealKey(this::say);
         audit.seal(clock.instant(), key);
         say(audit.headLine());
+    }
+
+    /** Records the outcome and tells the endpoint's sinks, as a rollout's rollback does. */
+    private void notified(RolloutEvent event, TrafficSplit before) throws IOException {
+        record(event);
+        notify.event(event, before == null ? "unknown" : before.canary());
     }
 
     private void record(RolloutEvent event) throws IOException {

@@ -188,7 +188,9 @@ public class MlRollbackStep extends Step {
                 locks.release(endpoint, run);
                 throw e;
             }
-            DirectRollback rollback = new DirectRollback(router, audit, log, services.clock());
+            DirectRollback.Notify notify = RolloutNotifications.direct(
+                    configured, run, line -> log.getLogger().println(LogLines.note(line)));
+            DirectRollback rollback = new DirectRollback(router, audit, log, services.clock(), notify);
             String by = People.requester(run);
             services.scheduler()
                     .schedule(

@@ -5,8 +5,10 @@ import hudson.AbortException;
 import hudson.model.Run;
 import io.mlrollout.core.notify.NotificationListener;
 import io.mlrollout.core.notify.NotificationSink;
+import io.mlrollout.core.notify.Notifications;
 import io.mlrollout.core.notify.Notifier;
 import io.mlrollout.core.notify.SinkSpec;
+import io.mlrollout.core.policy.NotificationSubscription;
 import io.mlrollout.core.policy.NotificationsSection;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.rollout.RolloutDriver;
@@ -51,12 +53,58 @@ final class RolloutNotifications {
             Consumer<String> log)
             throws AbortException {
         ModelEndpoint endpoint = plan.endpoint();
+        List<NotificationSink> sinks = sinks(endpoint, plan.policy().notifications(), run, "\nNothing was moved.");
+        if (sinks.isEmpty()) {
+            return RolloutDriver.eventsTo(event -> {});
+        }
+        Notifier notifier = new Notifier(sinks, JenkinsHttp.SETTINGS, THREAD, log, Notifier.DEFAULT_CAPACITY);
+        String root = Jenkins.get().getRootUrl();
+        Optional<String> link = Optional.ofNullable(root).map(r -> r + actionUrl);
+        return new NotificationListener(
+                notifier, resumed, link, endpoint.notificationSettings().escalationContacts());
+    }
+
+    /**
+     * What an {@code mlRollback} without a rollout tells the endpoint's sinks ({@code rolledBack}, {@code
+     * rollbackFailed}) as the build: the endpoint's own subscriptions, there being no policy. A sink credential that is
+     * missing or unusable never holds a rollback up: {@code log} says notifications are off for it.
+     */
+    static DirectRollback.Notify direct(ModelEndpoint endpoint, Run<?, ?> run, Consumer<String> log) {
+        List<NotificationSink> sinks;
+        try {
+            sinks = sinks(endpoint, List.of(), run, "");
+        } catch (AbortException e) {
+            log.accept("notifications are off for this rollback: " + e.getMessage());
+            return DirectRollback.Notify.NONE;
+        }
+        if (sinks.isEmpty()) {
+            return DirectRollback.Notify.NONE;
+        }
+        Notifier notifier = new Notifier(sinks, JenkinsHttp.SETTINGS, THREAD, log, Notifier.DEFAULT_CAPACITY);
+        String rolloutId = run.getExternalizableId();
+        Optional<String> link = Optional.ofNullable(Jenkins.get().getRootUrl()).map(root -> root + run.getUrl());
+        List<String> contacts = endpoint.notificationSettings().escalationContacts();
+        return (event, candidate) -> Notifications.of(event, endpoint.getName(), rolloutId, candidate, link, contacts)
+                .ifPresent(notifier::send);
+    }
+
+    /**
+     * The endpoint's sinks with {@code additions}, their URLs read from their credentials now.
+     *
+     * @param consequence ends the message of a missing or unusable credential
+     *
+     * @throws AbortException when a sink's credential is missing or holds no http(s) URL, or an addition names a sink
+     *     the endpoint lacks
+     */
+    private static List<NotificationSink> sinks(
+            ModelEndpoint endpoint, List<NotificationSubscription> additions, Run<?, ?> run, String consequence)
+            throws AbortException {
         List<SinkSpec> specs = endpoint.notificationSettings().sinks();
         List<NotificationSink> sinks;
         List<String> missing = new ArrayList<>();
         try {
             sinks = NotificationsSection.combine(
-                    endpoint.notificationSettings(), plan.policy().notifications(), endpoint.getName(), spec -> {
+                    endpoint.notificationSettings(), additions, endpoint.getName(), spec -> {
                         String field = "endpoint '" + endpoint.getName() + "' notifications.sinks["
                                 + specs.indexOf(spec) + "].credentialsId";
                         try {
@@ -76,15 +124,8 @@ final class RolloutNotifications {
                     + "', is refused; nothing was moved:\n" + e.getMessage());
         }
         if (!missing.isEmpty()) {
-            throw new AbortException(String.join("\n", missing) + "\nNothing was moved.");
+            throw new AbortException(String.join("\n", missing) + consequence);
         }
-        if (sinks.isEmpty()) {
-            return RolloutDriver.eventsTo(event -> {});
-        }
-        Notifier notifier = new Notifier(sinks, JenkinsHttp.SETTINGS, THREAD, log, Notifier.DEFAULT_CAPACITY);
-        String root = Jenkins.get().getRootUrl();
-        Optional<String> link = Optional.ofNullable(root).map(r -> r + actionUrl);
-        return new NotificationListener(
-                notifier, resumed, link, endpoint.notificationSettings().escalationContacts());
+        return sinks;
     }
 }

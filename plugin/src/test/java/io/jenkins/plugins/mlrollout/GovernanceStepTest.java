@@ -210,6 +210,50 @@ class GovernanceStepTest {
     }
 
     @Test
+    void anMlRollbackWithoutARolloutTellsTheSinksThatItFailed() throws Exception {
+        receiver.enqueue(new MockResponse.Builder().code(202).build());
+        secretText("audit-hook", receiver.url("/hooks/s3cr3t").toString());
+        fixture.endpoint.setNotifications("sinks: [{name: audit, type: webhook, credentialsId: audit-hook}]\n");
+        fixture.serving.weight = 25;
+        fixture.serving.rollbackBroken = true;
+        FakeBuild build = fixture.build("fraud-smoke-tests", 9, "carol");
+        FakeStepContext rollback = build.newContext();
+
+        started(new MlRollbackStep(ENDPOINT, "smoke tests failed").start(rollback));
+        fixture.runUntilEnded(rollback);
+
+        assertThat(rollback.failure()).isPresent();
+        RecordedRequest request = receiver.takeRequest(30, TimeUnit.SECONDS);
+        assertThat(request).as("a notification").isNotNull();
+        JsonNode event = Json.mapper().readTree(request.getBody().utf8());
+        assertThat(event.path("type").asText()).isEqualTo("io.mlrollout.rollout.rollback-failed");
+        assertThat(event.path("data").path("endpoint").asText()).isEqualTo(ENDPOINT);
+        assertThat(event.path("data").path("rollout").asText()).isEqualTo("fraud-smoke-tests#9");
+        assertThat(event.path("data").path("candidate").asText()).isEqualTo("v2");
+        assertThat(event.path("data").path("summary").asText()).startsWith("ROLLBACK FAILED: ");
+        assertThat(event.path("data").path("link").asText())
+                .isEqualTo("https://jenkins.example/job/fraud-smoke-tests/9/");
+        assertThat(build.log()).doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void anMlRollbackWithoutARolloutGoesOnWhenASinkCredentialIsMissing() throws Exception {
+        fixture.endpoint.setNotifications("sinks: [{name: audit, type: webhook, credentialsId: gone}]\n");
+        fixture.serving.weight = 25;
+        FakeBuild build = fixture.build("fraud-smoke-tests", 9, "carol");
+        FakeStepContext rollback = build.newContext();
+
+        started(new MlRollbackStep(ENDPOINT, "smoke tests failed").start(rollback));
+        fixture.runUntilEnded(rollback);
+
+        assertThat(rollback.result()).isPresent();
+        assertThat(fixture.serving.weight).isZero();
+        assertThat(build.log())
+                .contains("[ml-rollout] notifications are off for this rollback: endpoint 'fraud-scorer'"
+                        + " notifications.sinks[0].credentialsId: no 'Secret text' credentials with id 'gone'");
+    }
+
+    @Test
     void theEndpointFormRefusesACalendarOrSinksItCannotRead() {
         assertThatThrownBy(() -> fixture.endpoint.setDeploymentCalendar("timeZone: Mars/Olympus\n"))
                 .hasMessageStartingWith("deploymentCalendar: timeZone: 'Mars/Olympus' is not an IANA time zone");
