@@ -40,6 +40,8 @@ final class TemplateResolver {
     private final Set<String> refused = new HashSet<>();
 
     private final Map<String, JsonNode> values = new LinkedHashMap<>();
+    /** The parameters that took their default: a problem with the value is the declaration's. */
+    private final Set<String> defaulted = new HashSet<>();
     /** The policy fields that a whole parameter filled, by field path: their errors are the parameter's. */
     private final Map<String, String> filledBy = new LinkedHashMap<>();
 
@@ -164,6 +166,7 @@ final class TemplateResolver {
                             "is required (" + parameter.type().spelling() + "); the template gives no default"));
                 } else {
                     values.put(parameter.name(), parameter.defaultValue().orElseThrow());
+                    defaulted.add(parameter.name());
                 }
             }
         }
@@ -222,7 +225,10 @@ final class TemplateResolver {
             String replacement = inside.group();
             if (declared.containsKey(name)) {
                 JsonNode value = values.get(name);
-                replacement = value == null ? replacement : value.asText();
+                if (value != null) {
+                    replacement = value.asText();
+                    requireWritable(name, replacement, path);
+                }
             } else if (!QueryPlaceholders.KNOWN.contains(name) && !refused.contains(name)) {
                 errors.add(new PolicyError(
                         path,
@@ -233,6 +239,31 @@ final class TemplateResolver {
         }
         inside.appendTail(filled);
         return nodes.textNode(filled.toString());
+    }
+
+    /**
+     * A value written into a longer text, a query, stays inside its slot: a quote, backslash or backtick could end the
+     * PromQL string it stands in, a line break or control character has no place there, and a {@code ${} would be
+     * filled again, by the metrics connector or as another parameter.
+     */
+    private void requireWritable(String name, String value, String path) {
+        boolean unsafe = value.contains("${")
+                || value.chars()
+                        .anyMatch(c -> c == '"'
+                                || c == '\\'
+                                || c == '`'
+                                || Character.isISOControl(c)
+                                || c == '\u2028'
+                                || c == '\u2029');
+        if (unsafe) {
+            String blamed = defaulted.contains(name)
+                    ? FieldPath.key(FieldPath.key(PARAMETERS, name), "default")
+                    : FieldPath.key(PARAMS_PATH, name);
+            errors.add(new PolicyError(
+                    blamed,
+                    "at " + path + ": must not contain quotes, backslashes, backticks, line breaks, other control"
+                            + " characters or ${: it is written into the text there"));
+        }
     }
 
     /** A policy error at a field a parameter filled is reported as the parameter's, naming the field. */

@@ -157,6 +157,28 @@ class PolicyTemplateTest {
         assertThat(refusals(TEAM, params)).extracting(PolicyError::path).containsExactly("template.params.bake");
     }
 
+    /** BODY with {@code ${team}} declared as a text parameter, written inside the errors query. */
+    private static final String TEAM_PARAM = BODY.replace("  holdSelf:", "  team: {type: text}\n  holdSelf:");
+
+    @Test
+    void aValueWrittenIntoAQueryCannotEndItsStringOrBeFilledAgain() {
+        // Each would change the query beyond the label value: a quote ends the PromQL string, ${version} would be
+        // filled by the metrics connector, ${errorBudget} is another parameter's placeholder.
+        for (String value :
+                List.of("fraud\"} or vector(1) or errors{team=\"x", "a\\b", "${version}", "${errorBudget}")) {
+            assertThat(refusals(TEAM_PARAM, Map.of("bake", "10m", "team", value)))
+                    .as(value)
+                    .containsExactly(new PolicyError(
+                            "template.params.team",
+                            "at metrics[0].bad: must not contain quotes, backslashes, backticks, line breaks, other"
+                                    + " control characters or ${: it is written into the text there"));
+        }
+        String byDefault = TEAM_PARAM.replace("team: {type: text}", "team: {type: text, default: '${holdSelf}'}");
+        assertThat(refusals(byDefault, Map.of("bake", "10m")))
+                .extracting(PolicyError::path)
+                .containsExactly("parameters.team.default");
+    }
+
     @Test
     void aBadDeclarationIsRefusedAtItsPath() {
         String body = TEAM.replace("{type: percent, default: 20%}", "{type: percentage, default: 20%}");
