@@ -118,6 +118,14 @@ final class TemplateResolver {
                         "'" + name + "' is not a parameter name: use letters, digits and _, starting with a letter"));
                 continue;
             }
+            if (QueryPlaceholders.KNOWN.contains(name)) {
+                // Declared, it would be filled here once for every read; its placeholders stay the connector's.
+                errors.add(new PolicyError(
+                        path,
+                        "'" + name + "' is a query placeholder, which the metrics connector fills for each read;"
+                                + " give the parameter another name"));
+                continue;
+            }
             refused.add(name);
             Optional<MappingReader> reader = MappingReader.of(entry.getValue(), path, PARAMETER_KEYS, errors);
             if (reader.isEmpty()) {

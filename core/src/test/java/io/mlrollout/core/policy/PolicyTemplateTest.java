@@ -180,6 +180,21 @@ class PolicyTemplateTest {
     }
 
     @Test
+    void aParameterCannotTakeTheNameOfAQueryPlaceholder() {
+        // A parameter `version` would fill ${version} once for both versions: the canary would compare one with itself.
+        String body = TEAM.replace("  holdSelf:", "  version: {type: text, default: v1}\n  holdSelf:");
+
+        assertThat(refusals(body, Map.of("bake", "10m")))
+                .containsExactly(new PolicyError(
+                        "parameters.version",
+                        "'version' is a query placeholder, which the metrics connector fills for each read; give the"
+                                + " parameter another name"));
+        assertThat(template(body.replace("  version:", "  interval:")).problems())
+                .extracting(PolicyError::path)
+                .containsExactly("parameters.interval");
+    }
+
+    @Test
     void aBadDeclarationIsRefusedAtItsPath() {
         String body = TEAM.replace("{type: percent, default: 20%}", "{type: percentage, default: 20%}");
 
