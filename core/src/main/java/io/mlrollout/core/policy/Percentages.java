@@ -28,7 +28,12 @@ public final class Percentages {
         if (percent.signum() < 0) {
             throw new IllegalArgumentException(text + " is negative");
         }
-        return percent.movePointLeft(2).doubleValue();
+        double fraction = percent.movePointLeft(2).doubleValue();
+        if (Double.isInfinite(fraction)) {
+            // past a double's range: every check and message after this one would work with infinity
+            throw new IllegalArgumentException("is too large for a percentage");
+        }
+        return fraction;
     }
 
     /** The policy spelling of a fraction: 0.005 is {@code 0.5%}. */

@@ -115,6 +115,20 @@ class PolicyTemplateTest {
     }
 
     @Test
+    void aPercentageTooLargeForANumberIsRefusedAtItsPath() {
+        String huge = "9".repeat(400) + "%";
+
+        assertThat(refusals(TEAM, Map.of("bake", "10m", "errorBudget", huge)))
+                .containsExactly(new PolicyError(
+                        "template.params.errorBudget", "is too large for a percentage (the parameter is percent)"));
+        assertThatThrownBy(() -> PolicyParser.parse(TEAM.substring(TEAM.indexOf("stages:"))
+                        .replace("${bake}", "10m")
+                        .replace("${errorBudget}", huge)
+                        .replace("'${holdSelf}'", "false")))
+                .isInstanceOf(PolicyException.class);
+    }
+
+    @Test
     void anUnknownParameterIsRefusedWithAHint() {
         assertThat(refusals(TEAM, Map.of("bake", "10m", "errorBudgte", "20%")))
                 .containsExactly(new PolicyError(
