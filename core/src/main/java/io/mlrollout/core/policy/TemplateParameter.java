@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One parameter a policy template declares: its type, and its default when it may be left out.
@@ -35,6 +36,9 @@ public record TemplateParameter(String name, Type type, Optional<JsonNode> defau
         }
     }
 
+    /** Every character Unicode counts as ending a line: a log line or a name split by one reads as two. */
+    private static final Pattern LINE_BREAK = Pattern.compile("[\\n\\x0B\\f\\r\\u0085\\u2028\\u2029]");
+
     public boolean required() {
         return defaultValue.isEmpty();
     }
@@ -55,7 +59,9 @@ public record TemplateParameter(String name, Type type, Optional<JsonNode> defau
                 node = JsonNodeFactory.instance.booleanNode(text.equals("true"));
             }
         }
-        if (type == Type.TEXT && node.isTextual() && node.textValue().contains("\n")) {
+        if (type == Type.TEXT
+                && node.isTextual()
+                && LINE_BREAK.matcher(node.textValue()).find()) {
             throw new IllegalArgumentException("is more than one line; a text parameter takes one line");
         }
         type.check.read(node);

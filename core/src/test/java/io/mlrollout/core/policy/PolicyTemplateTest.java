@@ -194,6 +194,27 @@ class PolicyTemplateTest {
     }
 
     @Test
+    void aTextParameterTakesOneLineWhateverTheLineBreak() throws PolicyException {
+        String body = TEAM.replace("  holdSelf:", "  approver: {type: text}\n  holdSelf:")
+                .replace("signOff: {allowSelfApproval: '${holdSelf}'}", "signOff: {approvers: ['${approver}']}");
+        assertThat(template(body)
+                        .resolve(Map.of("bake", "10m", "approver", "carol"))
+                        .policy()
+                        .signOff()
+                        .orElseThrow()
+                        .approvers())
+                .containsExactly("carol");
+
+        for (String lineBreak : List.of("\r", "\u000B", "\f", "\u0085", "\u2028", "\u2029")) {
+            assertThat(refusals(body, Map.of("bake", "10m", "approver", "carol" + lineBreak + "mallory")))
+                    .as("U+%04X", (int) lineBreak.charAt(0))
+                    .containsExactly(new PolicyError(
+                            "template.params.approver",
+                            "is more than one line; a text parameter takes one line (the parameter is text)"));
+        }
+    }
+
+    @Test
     void aParameterCannotTakeTheNameOfAQueryPlaceholder() {
         // A parameter `version` would fill ${version} once for both versions: the canary would compare one with itself.
         String body = TEAM.replace("  holdSelf:", "  version: {type: text, default: v1}\n  holdSelf:");
