@@ -3,6 +3,8 @@ package io.mlrollout.core.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -72,6 +74,12 @@ public record TemplateParameter(String name, Type type, Optional<JsonNode> defau
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         if (given instanceof JsonNode node) {
             return node;
+        }
+        if (given instanceof Collection<?>
+                || given instanceof Map<?, ?>
+                || given.getClass().isArray()) {
+            // Refused by every type as "a list" or "a mapping", not read as its toString ("[a, b]").
+            return given instanceof Map<?, ?> ? nodes.objectNode() : nodes.arrayNode();
         }
         if (given instanceof Boolean b) {
             return nodes.booleanNode(b);

@@ -96,6 +96,18 @@ class PolicyTemplateTest {
     }
 
     @Test
+    void aListOrAMappingIsNotTextOrAnyOtherValue() {
+        // A Jenkinsfile may pass [team: ['a', 'b']]; its toString "[a, b]" is not a value the pipeline meant.
+        assertThat(refusals(TEAM_PARAM, Map.of("bake", "10m", "team", List.of("fraud", "risk"))))
+                .containsExactly(
+                        new PolicyError("template.params.team", "expected text, got a list (the parameter is text)"));
+        assertThat(refusals(TEAM_PARAM, Map.of("bake", "10m", "team", "fraud", "errorBudget", Map.of("max", "20%"))))
+                .containsExactly(new PolicyError(
+                        "template.params.errorBudget",
+                        "expected a percentage such as 10%, got a mapping (the parameter is percent)"));
+    }
+
+    @Test
     void aMissingRequiredParameterIsRefusedAtItsPath() {
         assertThat(refusals(TEAM, Map.of()))
                 .containsExactly(new PolicyError(
