@@ -285,7 +285,21 @@ final class TemplateResolver {
                         FieldPath.key(PARAMS_PATH, filled.getValue()), "at " + error.path() + ": " + error.message());
             }
         }
+        // A check across fields stands at one of them; when the message names a filled one, the value is the cause.
+        for (Map.Entry<String, String> filled : filledBy.entrySet()) {
+            if (names(error.message(), filled.getKey())) {
+                return new PolicyError(
+                        FieldPath.key(PARAMS_PATH, filled.getValue()), "at " + error.path() + ": " + error.message());
+            }
+        }
         return error;
+    }
+
+    /** Whether {@code message} names the field {@code path} itself: not {@code metrics[10]} for {@code metrics[1]}. */
+    private static boolean names(String message, String path) {
+        return Pattern.compile("(?<![\\w.\\]])" + Pattern.quote(path) + "(?![\\w\\[])")
+                .matcher(message)
+                .find();
     }
 
     private static String json(JsonNode tree) {

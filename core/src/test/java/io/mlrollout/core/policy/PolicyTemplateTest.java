@@ -162,6 +162,16 @@ class PolicyTemplateTest {
     }
 
     @Test
+    void anErrorElsewhereThatNamesAFilledFieldIsBlamedOnItsParameter() {
+        // analysis.ruleOut is the template's own, but the pipeline's errorBudget is what it cannot be above
+        assertThat(refusals(TEAM, Map.of("bake", "10m", "errorBudget", "60%")))
+                .containsExactly(new PolicyError(
+                        "template.params.errorBudget",
+                        "at analysis.ruleOut: 50% is not above metrics[0].maxIncrease (60%); a passing stage must rule"
+                                + " out more than the metric allows"));
+    }
+
+    @Test
     void anErrorOfTheTemplatesOwnTextKeepsItsPolicyPath() {
         assertThat(refusals(TEAM.replace("{weight: 50,", "{weight: 120,"), Map.of("bake", "10m")))
                 .containsExactly(new PolicyError("stages[1].weight", "120 is over 100"));
