@@ -112,6 +112,18 @@ final class CanaryCommand extends StatefulCommand {
             return Session.open(Inputs.policy(policy), policy, endpoint, state, err(), facts.stated());
         }
         PolicyTemplate.ResolvedTemplate resolved = Inputs.resolve(Inputs.template(template), template, params);
+        if (Files.exists(state)
+                && Files.exists(policy)
+                && !Files.readString(policy, StandardCharsets.UTF_8).equals(resolved.policyText())) {
+            // A rollout under way keeps the policy it started with: the template may have been edited since.
+            throw new InputException(
+                    "",
+                    "--template",
+                    "the rollout in " + state + " started with the policy kept in " + policy + ", and " + template
+                            + " now makes another with these parameters, from "
+                            + resolved.policy().template().orElseThrow().describe() + "; go on with --policy "
+                            + policy + ", or start a new rollout with a new state file");
+        }
         Files.createDirectories(policy.toAbsolutePath().getParent());
         Files.writeString(policy, resolved.policyText(), StandardCharsets.UTF_8);
         out().println(LogLines.note("the policy from template "

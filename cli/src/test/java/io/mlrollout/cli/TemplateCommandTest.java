@@ -96,6 +96,29 @@ class TemplateCommandTest {
     }
 
     @Test
+    void aRolloutUnderWayKeepsItsPolicyWhenTheEditedTemplateIsGivenAgain() throws Exception {
+        String gated = BODY.replace("- {weight: 10, bake: '${bake}'}", "- {weight: 10, bake: '${bake}', signOff: true}")
+                + "signOff: {approvers: [alice]}\n";
+        Files.writeString(template, "name: standard-canary\nversion: 3\nbody: |\n" + gated.indent(2));
+        Cli.Result started = canary("--param", "bake=3m");
+        assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.AWAITING_SIGNOFF);
+        Path kept = state.resolveSibling("state.policy.json");
+        String keptPolicy = Files.readString(kept);
+
+        // edited in place, without raising the version: the rollout under way must keep the 20% it started with
+        String widened = gated.replace("default: 20%", "default: 90%");
+        Files.writeString(template, "name: standard-canary\nversion: 3\nbody: |\n" + widened.indent(2));
+        Cli.Result goingOn = canary("--param", "bake=3m");
+
+        assertThat(goingOn.exitCode()).as(goingOn.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(goingOn.err()).contains("go on with --policy " + kept);
+        assertThat(Files.readString(kept)).isEqualTo(keptPolicy);
+        Files.writeString(template, "name: standard-canary\nversion: 3\nbody: |\n" + gated.indent(2));
+        Cli.Result sameAgain = canary("--param", "bake=3m");
+        assertThat(sameAgain.exitCode()).as("the same policy goes on").isEqualTo(ExitCodes.AWAITING_SIGNOFF);
+    }
+
+    @Test
     void aMissingOrIllTypedParameterIsRefusedWithItsPathBeforeAnythingMoves() {
         Cli.Result missing = canary();
         Cli.Result illTyped = canary("--param", "bake=3m", "--param", "errorBudget=25");
