@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,10 @@ final class CanaryCommand extends StatefulCommand {
             names = "--param",
             paramLabel = "NAME=VALUE",
             description = "a template parameter, e.g. --param errorBudget=20%%; repeat for each")
-    Map<String, String> params = new LinkedHashMap<>();
+    List<String> paramArgs = new ArrayList<>();
+
+    /** The parameters by name, read from {@link #paramArgs} by {@link #checkInputs}. */
+    private final Map<String, String> params = new LinkedHashMap<>();
 
     @Option(
             names = EvidenceInputs.ATTACH,
@@ -93,6 +97,7 @@ final class CanaryCommand extends StatefulCommand {
         if (template != null && policy != null) {
             throw new InputException("", "--template", "give --policy or --template, not both");
         }
+        readParams();
         if (template == null && !params.isEmpty()) {
             throw new InputException("", "--param", "parameters need a --template");
         }
@@ -104,6 +109,29 @@ final class CanaryCommand extends StatefulCommand {
                     name.substring(0, name.length() - "evidence.jsonl".length()) + "policy.json");
         }
         super.checkInputs();
+    }
+
+    /**
+     * Each {@code NAME=VALUE} once: as a map option, a name given twice silently took its last value, and the rollout
+     * ran with one the person may not have meant.
+     */
+    private void readParams() throws InputException {
+        params.clear();
+        for (String arg : paramArgs) {
+            int equals = arg.indexOf('=');
+            if (equals < 1) {
+                throw new InputException("", "--param", "expected NAME=VALUE, got '" + arg + "'");
+            }
+            String name = arg.substring(0, equals);
+            String value = arg.substring(equals + 1);
+            String first = params.putIfAbsent(name, value);
+            if (first != null) {
+                throw new InputException(
+                        "",
+                        "--param",
+                        name + " is given twice (" + first + ", " + value + "); give each parameter once");
+            }
+        }
     }
 
     /** The session under the policy given, or the one the template makes (written where the next commands read it). */

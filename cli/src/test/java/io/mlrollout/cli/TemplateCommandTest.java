@@ -134,6 +134,15 @@ class TemplateCommandTest {
     }
 
     @Test
+    void aParameterGivenTwiceIsRefusedRatherThanTheLastOneTaken() {
+        Cli.Result twice = canary("--param", "bake=3m", "--param", "errorBudget=25%", "--param", "bake=30m");
+
+        assertThat(twice.exitCode()).as(twice.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(twice.err()).contains("--param: bake is given twice (3m, 30m); give each parameter once");
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+    }
+
+    @Test
     void aPolicyAndATemplateTogetherAreRefused() throws Exception {
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, "stages: []\n");
