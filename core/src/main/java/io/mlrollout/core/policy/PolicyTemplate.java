@@ -32,8 +32,9 @@ public record PolicyTemplate(String name, int version, String body) {
         if (version < 1) {
             throw new IllegalArgumentException("version: must be 1 or more, not " + version);
         }
-        // A browser's form sends CR LF: the same text typed in a form or kept in a file has one digest.
-        body = body.replace("\r\n", "\n");
+        // A browser's form sends CR LF, an old editor CR alone; YAML reads either as a line end, and the same text
+        // typed in a form or kept in a file has one digest.
+        body = body.replace("\r\n", "\n").replace('\r', '\n');
     }
 
     /** Why {@code name} cannot name a template; empty when it can. */

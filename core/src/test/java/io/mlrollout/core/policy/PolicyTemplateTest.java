@@ -284,6 +284,17 @@ class PolicyTemplateTest {
     }
 
     @Test
+    void theDigestReadsEveryLineEndAsALineFeed() {
+        // a file saved with classic Mac line ends, pasted into the script console as the jenkins.md example does
+        String withCarriageReturns = TEAM.replace("\n", "\r");
+
+        assertThat(template(withCarriageReturns).digest())
+                .isEqualTo(template(TEAM).digest());
+        assertThat(template(TEAM.replace("\n", "\r\n")).digest())
+                .isEqualTo(template(TEAM).digest());
+    }
+
+    @Test
     void aBadNameOrVersionIsRefused() {
         assertThatThrownBy(() -> new PolicyTemplate("Standard", 1, TEAM))
                 .hasMessageStartingWith("name: 'Standard' is not a template name");
