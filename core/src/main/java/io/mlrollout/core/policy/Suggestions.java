@@ -34,12 +34,15 @@ public final class Suggestions {
         return closest(word, candidates).map(c -> "; did you mean " + c + "?").orElse("");
     }
 
+    /** How {@link #unknownKey} begins: a key's own mistake, whatever value stands under it. */
+    static final String UNKNOWN_KEY = "unknown key; ";
+
     /**
      * Why {@code key} is refused where only {@code known} keys may stand: {@code unknown key; did you mean router?}, or
      * the known keys when none is close.
      */
     public static String unknownKey(String key, List<String> known) {
-        return "unknown key; "
+        return UNKNOWN_KEY
                 + closest(key, known)
                         .map(k -> "did you mean " + k + "?")
                         .orElse("known keys here: " + String.join(", ", known));

@@ -276,6 +276,9 @@ final class TemplateResolver {
 
     /** A policy error at a field a parameter filled is reported as the parameter's, naming the field. */
     private PolicyError blame(PolicyError error) {
+        if (error.message().startsWith(Suggestions.UNKNOWN_KEY)) {
+            return error; // a misspelt key is the template's text, not the value a parameter put under it
+        }
         for (Map.Entry<String, String> filled : filledBy.entrySet()) {
             String field = filled.getKey();
             if (error.path().equals(field)

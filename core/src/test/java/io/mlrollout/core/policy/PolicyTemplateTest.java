@@ -178,6 +178,18 @@ class PolicyTemplateTest {
     }
 
     @Test
+    void aMisspeltKeyWhoseValueIsAPlaceholderIsTheTemplatesMistake() {
+        String misspelt = TEAM.replace("allowSelfApproval: '${holdSelf}'", "allowSelfAproval: '${holdSelf}'");
+        PolicyError ownText =
+                new PolicyError("signOff.allowSelfAproval", "unknown key; did you mean allowSelfApproval?");
+
+        assertThat(refusals(misspelt, Map.of("bake", "10m", "holdSelf", true))).containsExactly(ownText);
+        assertThat(template(misspelt.replace("bake: {type: duration,", "bake: {type: duration, default: 10m,"))
+                        .problems())
+                .containsExactly(ownText);
+    }
+
+    @Test
     void anUndeclaredPlaceholderIsRefusedWhereItStands() {
         assertThat(refusals(BODY, Map.of("bake", "10m")))
                 .containsExactly(new PolicyError(
