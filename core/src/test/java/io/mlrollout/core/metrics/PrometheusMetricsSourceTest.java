@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.http.HttpSettings;
+import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.MetricSpec.Kind;
+import io.mlrollout.core.policy.SliceSpec;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -70,7 +74,7 @@ class PrometheusMetricsSourceTest {
                 d -> {});
     }
 
-    private Reading read(io.mlrollout.core.policy.MetricSpec metric) throws MetricsException {
+    private Reading read(MetricSpec metric) throws MetricsException {
         return source("").read(metric, "fraud-scorer", "v2", WINDOW);
     }
 
@@ -312,43 +316,34 @@ class PrometheusMetricsSourceTest {
 
     private static final String LATENCY = "istio_request_duration_milliseconds_bucket{" + ISTIO + "}";
 
-    private static io.mlrollout.core.policy.MetricSpec slicedLatency() {
-        io.mlrollout.core.policy.MetricSpec p99 = Specs.latency("istio-latency", 0.99);
-        return new io.mlrollout.core.policy.MetricSpec(
-                p99.name(),
-                p99.kind(),
-                p99.queries(),
-                java.util.OptionalDouble.of(0.1),
-                java.util.OptionalDouble.empty(),
-                java.util.OptionalDouble.empty(),
-                java.util.OptionalDouble.empty(),
-                java.util.OptionalDouble.empty(),
-                java.util.OptionalDouble.empty(),
+    private static MetricSpec slicedLatency() {
+        return byRegion(Specs.latency("istio-latency", 0.99), 0.1);
+    }
+
+    /** {@code metric} with a margin of {@code maxIncrease}, sliced by region. */
+    private static MetricSpec byRegion(MetricSpec metric, double maxIncrease) {
+        return new MetricSpec(
+                metric.name(),
+                metric.kind(),
+                metric.queries(),
+                OptionalDouble.of(maxIncrease),
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
                 false,
                 1,
                 false,
-                java.util.Optional.of(new io.mlrollout.core.policy.SliceSpec("region", 500, 8)));
+                Optional.of(new SliceSpec("region", 500, 8)));
     }
 
     @Test
     void aSlicedRatioWhoseBadSlicesTheTotalLacksIsNoDataNotZeroErrors() throws Exception {
         // The errors carry the region label, the requests do not: every bad series is a slice without a total.
-        io.mlrollout.core.policy.MetricSpec hand = Specs.handRatio(
+        MetricSpec hand = Specs.handRatio(
                 "sum(app_errors_total{version=\"${version}\"})", "sum(app_requests_total{version=\"${version}\"})");
-        io.mlrollout.core.policy.MetricSpec byRegion = new io.mlrollout.core.policy.MetricSpec(
-                hand.name(),
-                hand.kind(),
-                hand.queries(),
-                java.util.OptionalDouble.of(0.2),
-                java.util.OptionalDouble.empty(),
-                java.util.OptionalDouble.empty(),
-                java.util.OptionalDouble.empty(),
-                java.util.OptionalDouble.empty(),
-                java.util.OptionalDouble.empty(),
-                false,
-                1,
-                false,
-                java.util.Optional.of(new io.mlrollout.core.policy.SliceSpec("region", 500, 8)));
+        MetricSpec byRegion = byRegion(hand, 0.2);
         answers.put(
                 "sum by (region) (app_errors_total{version=\"v2\"})",
                 PromJson.vector(
