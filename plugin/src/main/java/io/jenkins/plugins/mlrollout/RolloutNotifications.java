@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 
 /**
@@ -29,6 +31,8 @@ import jenkins.model.Jenkins;
 final class RolloutNotifications {
 
     /** One daemon thread for every rollout's deliveries; retries are scheduled on it, never slept. */
+    private static final Logger LOGGER = Logger.getLogger(RolloutNotifications.class.getName());
+
     private static final ScheduledExecutorService THREAD = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "ML Rollout notifications");
         thread.setDaemon(true);
@@ -57,7 +61,8 @@ final class RolloutNotifications {
         if (sinks.isEmpty()) {
             return RolloutDriver.eventsTo(event -> {});
         }
-        Notifier notifier = new Notifier(sinks, JenkinsHttp.SETTINGS, THREAD, log, Notifier.DEFAULT_CAPACITY);
+        Notifier notifier =
+                new Notifier(sinks, JenkinsHttp.SETTINGS, THREAD, alsoToSystemLog(run, log), Notifier.DEFAULT_CAPACITY);
         String root = Jenkins.get().getRootUrl();
         Optional<String> link = Optional.ofNullable(root).map(r -> r + actionUrl);
         return new NotificationListener(
@@ -80,12 +85,26 @@ final class RolloutNotifications {
         if (sinks.isEmpty()) {
             return DirectRollback.Notify.NONE;
         }
-        Notifier notifier = new Notifier(sinks, JenkinsHttp.SETTINGS, THREAD, log, Notifier.DEFAULT_CAPACITY);
+        Notifier notifier =
+                new Notifier(sinks, JenkinsHttp.SETTINGS, THREAD, alsoToSystemLog(run, log), Notifier.DEFAULT_CAPACITY);
         String rolloutId = run.getExternalizableId();
         Optional<String> link = Optional.ofNullable(Jenkins.get().getRootUrl()).map(root -> root + run.getUrl());
         List<String> contacts = endpoint.notificationSettings().escalationContacts();
         return (event, candidate) -> Notifications.of(event, endpoint.getName(), rolloutId, candidate, link, contacts)
                 .ifPresent(notifier::send);
+    }
+
+    /**
+     * Tells an undelivered notification to the build's log and to Jenkins' own log: a delivery is retried after the
+     * step that caused it may have ended, and a build's log is closed once the build has finished (an mlRollback's
+     * last event, a promotion's), so only Jenkins' log is sure to keep it. The line names the sink, never its URL.
+     */
+    private static Consumer<String> alsoToSystemLog(Run<?, ?> run, Consumer<String> log) {
+        String build = run.getExternalizableId();
+        return line -> {
+            LOGGER.log(Level.WARNING, "ML Rollout {0}: {1}", new Object[] {build, line});
+            log.accept(line);
+        };
     }
 
     /**

@@ -19,9 +19,15 @@ import io.jenkins.plugins.okhttp.api.JenkinsOkHttpClient;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.rollout.Phase;
 import java.nio.file.Path;
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -234,6 +240,46 @@ class GovernanceStepTest {
         assertThat(event.path("data").path("link").asText())
                 .isEqualTo("https://jenkins.example/job/fraud-smoke-tests/9/");
         assertThat(build.log()).doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void anUndeliveredNotificationIsToldInJenkinsLogTooSinceTheBuildsLogMayHaveClosed() throws Exception {
+        BlockingQueue<LogRecord> warnings = new LinkedBlockingQueue<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                warnings.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger logger = Logger.getLogger(RolloutNotifications.class.getName());
+        logger.addHandler(handler);
+        try {
+            receiver.enqueue(new MockResponse.Builder().code(400).build()); // a 4xx is not retried
+            secretText("audit-hook", receiver.url("/hooks/s3cr3t").toString());
+            fixture.endpoint.setNotifications("sinks: [{name: audit, type: webhook, credentialsId: audit-hook}]\n");
+            fixture.serving.weight = 25;
+            FakeBuild build = fixture.build("fraud-smoke-tests", 9, "carol");
+            FakeStepContext rollback = build.newContext();
+
+            started(new MlRollbackStep(ENDPOINT, "smoke tests failed").start(rollback));
+            fixture.runUntilEnded(rollback);
+
+            LogRecord warning = warnings.poll(30, TimeUnit.SECONDS);
+            assertThat(warning).as("a warning in Jenkins' log").isNotNull();
+            String line = MessageFormat.format(warning.getMessage(), warning.getParameters());
+            assertThat(line)
+                    .startsWith("ML Rollout fraud-smoke-tests#9: notification rolledBack to webhook 'audit'")
+                    .contains("not delivered: HTTP 400")
+                    .doesNotContain("s3cr3t");
+        } finally {
+            logger.removeHandler(handler);
+        }
     }
 
     @Test
