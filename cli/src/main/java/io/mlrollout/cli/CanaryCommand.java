@@ -283,6 +283,7 @@ final class CanaryCommand extends StatefulCommand {
                     if (history.isEmpty()) {
                         return ExitCodes.FAILED;
                     }
+                    session.keepPolicyAtStart();
                     if (!attachments.isEmpty() || !lineage.isEmpty()) {
                         Attachments.store(session.files.attachments(), attachments);
                         listener = Attachments.recordedAfterStart(listener, lineage, attachments);

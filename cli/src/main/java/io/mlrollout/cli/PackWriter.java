@@ -21,8 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes a CLI rollout's evidence pack at rest, beside its evidence file: the policy and endpoint files as given (the
- * endpoint file names environment variables, never secrets), the attachments kept at the start, and the report.
+ * Writes a CLI rollout's evidence pack at rest, beside its evidence file: the policy the rollout started with, the
+ * endpoint file as given (it names environment variables, never secrets), the attachments kept at the start, and the
+ * report.
  */
 final class PackWriter {
 
@@ -44,7 +45,7 @@ final class PackWriter {
                 .withEvidence(Report.EvidenceHead.of(evidence, key))
                 .withLimits(session.policy.metrics());
         EvidencePack.Contents contents = new EvidencePack.Contents(
-                Files.readString(session.policyFile, StandardCharsets.UTF_8),
+                Files.readString(session.keptPolicy(), StandardCharsets.UTF_8),
                 YAML.readValue(session.endpointFile.toFile(), new TypeReference<Map<String, Object>>() {}),
                 attachments,
                 HtmlReport.render(report));

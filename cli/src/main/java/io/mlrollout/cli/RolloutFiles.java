@@ -66,6 +66,14 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
     }
 
     /**
+     * The policy file as it was when the rollout started: {@code rollout.evidence.policy.yaml}. The commands that follow
+     * must be given the same, and the pack keeps it, so the rollout is judged and recorded under one policy.
+     */
+    public Path policyAtStart() {
+        return evidence.resolveSibling(stem(evidence) + ".policy.yaml");
+    }
+
+    /**
      * Where {@code mlrollout open-window} leaves its request for the process that holds the state file's lock: {@code
      * rollout.open-window.json}.
      */

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -187,11 +188,31 @@ final class Session implements AutoCloseable {
         return state;
     }
 
+    /** The policy the rollout started with, or the one given when it was not kept (a rollout started before that). */
+    Path keptPolicy() {
+        return Files.exists(files.policyAtStart()) ? files.policyAtStart() : policyFile;
+    }
+
+    /** Keeps the policy file as it is now, as the rollout starts: see {@link RolloutFiles#policyAtStart()}. */
+    void keepPolicyAtStart() throws IOException {
+        Files.copy(policyFile, files.policyAtStart(), StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /**
-     * A rollout goes on under the plan it started with: the stages and metrics its evidence announced. A policy edited
-     * in between would judge the saved evidence by other rules (or index a stage that no longer exists).
+     * A rollout goes on under the policy it started with, byte for byte when it was kept (a margin loosened in between
+     * would judge the rest of the rollout by other rules than its evidence announced), else under the same stages and
+     * metrics its evidence announced (a rollout started before the policy was kept).
      */
     private void requireSamePlan() throws IOException, InputException {
+        Path kept = files.policyAtStart();
+        if (Files.exists(kept) && Files.mismatch(kept, policyFile) != -1) {
+            throw new InputException(
+                    policyFile.toString(),
+                    "",
+                    "differs from the policy the rollout in " + files.state() + " started with, which is kept in "
+                            + kept + "; go on with --policy " + kept + ", or start a new rollout with a new state"
+                            + " file");
+        }
         Optional<RolloutEvent.Started> started = files.events().stream()
                 .filter(RolloutEvent.Started.class::isInstance)
                 .map(RolloutEvent.Started.class::cast)

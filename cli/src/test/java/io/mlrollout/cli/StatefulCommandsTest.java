@@ -11,12 +11,14 @@ import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.RolloutStateCodec;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -339,8 +341,46 @@ class StatefulCommandsTest {
         Cli.Result resumed = run("canary", policy);
 
         assertThat(resumed.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(resumed.err()).contains("the policy's stages or metrics differ from the ones the rollout");
+        assertThat(resumed.err()).contains("differs from the policy the rollout in " + state + " started with");
         assertThat(saved()).isEqualTo(before);
+
+        // A rollout started before the policy was kept is held to the stages and metrics its evidence announced.
+        Files.delete(RolloutFiles.beside(state).policyAtStart());
+        Cli.Result unkept = run("canary", policy);
+
+        assertThat(unkept.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unkept.err()).contains("the policy's stages or metrics differ from the ones the rollout");
+        assertThat(saved()).isEqualTo(before);
+    }
+
+    @Test
+    void aLoosenedMarginDoesNotJudgeTheRestOfARolloutAndThePackKeepsThePolicyItStartedWith() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
+        run("canary", policy, "--candidate", "v2");
+        RolloutState before = saved();
+        String started = Files.readString(policy);
+        Path kept = RolloutFiles.beside(state).policyAtStart();
+        // The same stages and metrics, a margin four times as wide: the rollout would go on judged by other rules.
+        Files.writeString(policy, started.replace("maxIncrease: 20%", "maxIncrease: 80%"));
+
+        Cli.Result loosened = run("canary", policy);
+
+        assertThat(loosened.exitCode()).as(loosened.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(loosened.err())
+                .contains(
+                        "differs from the policy the rollout in " + state + " started with, which is kept in " + kept);
+        assertThat(saved()).isEqualTo(before);
+        assertThat(Files.readString(kept)).isEqualTo(started);
+
+        Cli.Result rollback = run("rollback", kept, "--reason", "margin edited");
+
+        assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+        try (ZipFile pack = new ZipFile(RolloutFiles.beside(state).pack().toFile())) {
+            assertThat(new String(
+                            pack.getInputStream(pack.getEntry("policy.yaml")).readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo(started);
+        }
     }
 
     @Test
