@@ -35,6 +35,19 @@ public sealed interface Credential permits Credential.None, Credential.Bearer, C
         return result;
     }
 
+    /** How much of a server's text an error message quotes. */
+    int QUOTE_CHARS = 300;
+
+    /**
+     * The start of {@code text} (a server's body or reason) on one line, for an error message: the secret is hidden
+     * before the text is cut or its whitespace folded, since a secret cut in two or re-spaced no longer matches and
+     * its start would be quoted.
+     */
+    default String quote(String text) {
+        String oneLine = redact(text).strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= QUOTE_CHARS ? oneLine : oneLine.substring(0, QUOTE_CHARS) + "…";
+    }
+
     /** No authentication. */
     record None() implements Credential {
         @Override

@@ -32,7 +32,6 @@ import okhttp3.Response;
 public final class PrometheusClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_REASON_LENGTH = 300;
 
     private final HttpUrl baseUrl;
     private final String where;
@@ -270,13 +269,8 @@ public final class PrometheusClient {
         };
     }
 
-    /**
-     * The start of {@code text} on one line, redacted first: cutting or re-spacing an echoed secret before redacting
-     * would leave a part of it that no longer matches.
-     */
     private String excerpt(String text) {
-        String oneLine = redact(text).strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= MAX_REASON_LENGTH ? oneLine : oneLine.substring(0, MAX_REASON_LENGTH) + "...";
+        return credential.quote(text);
     }
 
     /** Removes the credential from a message, in case a server or proxy echoed it back. */

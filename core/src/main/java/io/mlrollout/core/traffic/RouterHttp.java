@@ -32,8 +32,6 @@ final class RouterHttp {
     /** Far above any router answer or Kubernetes object (etcd stores at most 1.5 MiB per object). */
     private static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
 
-    private static final int MAX_DETAIL_CHARS = 300;
-
     private final OkHttpClient client;
     private final OkHttpClient idempotentClient;
     private final Credential credential;
@@ -118,11 +116,8 @@ final class RouterHttp {
 
     /** The start of a body, made safe for a message. */
     String excerpt(String body) {
-        // Redact before cutting and folding whitespace: a secret the cut splits, or whose spaces are folded, no longer
-        // matches, and its start would be quoted.
-        String oneLine = redact(body).strip().replaceAll("\\s+", " ");
-        String cut = oneLine.length() > MAX_DETAIL_CHARS ? oneLine.substring(0, MAX_DETAIL_CHARS) + "…" : oneLine;
-        return cut.isEmpty() ? "(empty body)" : cut;
+        String quoted = credential.quote(body);
+        return quoted.isEmpty() ? "(empty body)" : quoted;
     }
 
     /** Removes the credential's secret from text a server or a library produced, should it echo it. */
