@@ -6,9 +6,9 @@ import io.mlrollout.core.audit.Attachment;
 import io.mlrollout.core.audit.Attachments;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
-import io.mlrollout.core.metrics.QueryTemplates;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyTemplate;
+import io.mlrollout.core.policy.QueryPlaceholders;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.ShadowStages;
@@ -232,7 +232,7 @@ final class CanaryCommand extends StatefulCommand {
                         "", "--candidate", "is required to start a rollout (there is none in " + state + " yet)");
             }
             if (saved.isEmpty()) {
-                Optional<String> unsafe = QueryTemplates.valueProblem(candidate);
+                Optional<String> unsafe = QueryPlaceholders.valueProblem(candidate);
                 if (unsafe.isPresent()) {
                     throw new InputException("", "--candidate", unsafe.get());
                 }

@@ -1,5 +1,6 @@
 package io.mlrollout.core.metrics;
 
+import io.mlrollout.core.policy.QueryPlaceholders;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class QueryTemplates {
             if (value == null) {
                 throw new IllegalArgumentException("placeholder ${" + name + "} has no value here");
             }
-            Optional<String> unsafe = valueProblem(value);
+            Optional<String> unsafe = QueryPlaceholders.valueProblem(value);
             if (unsafe.isPresent()) {
                 throw new IllegalArgumentException("the value of ${" + name + "} " + unsafe.get());
             }
@@ -69,22 +70,6 @@ public final class QueryTemplates {
         }
         m.appendTail(out);
         return out.toString();
-    }
-
-    /**
-     * Why {@code value} (a version's name, say) cannot fill a placeholder, or empty when it can: a quote, backslash or
-     * backtick could end the PromQL string it goes into and change the query, and a line break or other control
-     * character has no place in a name. The commands check a candidate's name with this before anything moves.
-     */
-    public static Optional<String> valueProblem(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\' || c == '`' || Character.isISOControl(c)) {
-                return Optional.of("must not contain quotes, backslashes, backticks, line breaks or other control"
-                        + " characters: it is matched in Prometheus queries");
-            }
-        }
-        return Optional.empty();
     }
 
     /**

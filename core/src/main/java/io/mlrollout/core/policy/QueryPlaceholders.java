@@ -2,6 +2,7 @@ package io.mlrollout.core.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code ${name}} placeholders a hand-written query may use. The metrics connector fills them in for each read;
@@ -35,6 +36,30 @@ public final class QueryPlaceholders {
     }
 
     private QueryPlaceholders() {}
+
+    /**
+     * Whether {@code value} (a version's name, a template parameter's text) can be written into a query's text: a
+     * quote, backslash or backtick could end the PromQL string it stands in and change the query, and a line break or
+     * other control character (Unicode's line and paragraph separators too) has no place in a name.
+     */
+    public static boolean fitsInQuery(String value) {
+        return value.chars()
+                .noneMatch(c -> c == '"'
+                        || c == '\\'
+                        || c == '`'
+                        || Character.isISOControl(c)
+                        || c == '\u2028'
+                        || c == '\u2029');
+    }
+
+    /** Why {@code value} cannot fill a placeholder (see {@link #fitsInQuery}), or empty when it can. */
+    public static Optional<String> valueProblem(String value) {
+        return fitsInQuery(value)
+                ? Optional.empty()
+                : Optional.of(
+                        "must not contain quotes, backslashes, backticks, line breaks or other control characters:"
+                                + " it is matched in Prometheus queries");
+    }
 
     /**
      * The placeholder names a query uses, in order of appearance.

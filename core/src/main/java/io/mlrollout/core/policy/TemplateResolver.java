@@ -250,20 +250,11 @@ final class TemplateResolver {
     }
 
     /**
-     * A value written into a longer text, a query, stays inside its slot: a quote, backslash or backtick could end the
-     * PromQL string it stands in, a line break or control character has no place there, and a {@code ${} would be
-     * filled again, by the metrics connector or as another parameter.
+     * A value written into a longer text, a query, stays inside its slot: it must be fit to stand in a query, and a
+     * {@code ${} in it would be filled again, by the metrics connector or as another parameter.
      */
     private void requireWritable(String name, String value, String path) {
-        boolean unsafe = value.contains("${")
-                || value.chars()
-                        .anyMatch(c -> c == '"'
-                                || c == '\\'
-                                || c == '`'
-                                || Character.isISOControl(c)
-                                || c == '\u2028'
-                                || c == '\u2029');
-        if (unsafe) {
+        if (!QueryPlaceholders.fitsInQuery(value) || value.contains("${")) {
             String blamed = defaulted.contains(name)
                     ? FieldPath.key(FieldPath.key(PARAMETERS, name), "default")
                     : FieldPath.key(PARAMS_PATH, name);

@@ -3,6 +3,7 @@ package io.mlrollout.core.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlrollout.core.policy.QueryPlaceholders;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +37,9 @@ class QueryTemplatesTest {
     void valuesThatCouldBreakOutOfAStringAreRefused() {
         assertThatThrownBy(() -> QueryTemplates.fill("x{v=\"${version}\"}", Map.of("version", "v2\"} or up{x=\"")))
                 .hasMessageContaining("${version} must not contain quotes");
-        assertThat(QueryTemplates.valueProblem("model-v2.1_rc")).isEmpty();
+        assertThat(QueryPlaceholders.valueProblem("model-v2.1_rc")).isEmpty();
         for (String unsafe : List.of("v2\"", "v2\\", "v2`", "v2\nx", "v2\u0000")) {
-            assertThat(QueryTemplates.valueProblem(unsafe)).as(unsafe).isPresent();
+            assertThat(QueryPlaceholders.valueProblem(unsafe)).as(unsafe).isPresent();
         }
     }
 

@@ -11,7 +11,7 @@ import io.mlrollout.core.analysis.PreflightPlan;
 import io.mlrollout.core.audit.Attachment;
 import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsSource;
-import io.mlrollout.core.metrics.QueryTemplates;
+import io.mlrollout.core.policy.QueryPlaceholders;
 import io.mlrollout.core.rollout.RolloutState;
 import io.mlrollout.core.rollout.StageSummary;
 import io.mlrollout.core.tier.TierDecision;
@@ -200,7 +200,7 @@ public class MlCanaryStep extends Step {
             Run<?, ?> run = getContext().get(Run.class);
             TaskListener log = getContext().get(TaskListener.class);
             String candidate = required("candidate", step.getCandidate()).trim();
-            Optional<String> unsafe = QueryTemplates.valueProblem(candidate);
+            Optional<String> unsafe = QueryPlaceholders.valueProblem(candidate);
             if (unsafe.isPresent()) {
                 throw new AbortException("candidate: " + unsafe.get() + ". Nothing was moved.");
             }
