@@ -30,9 +30,9 @@ import jenkins.model.Jenkins;
  */
 final class RolloutNotifications {
 
-    /** One daemon thread for every rollout's deliveries; retries are scheduled on it, never slept. */
     private static final Logger LOGGER = Logger.getLogger(RolloutNotifications.class.getName());
 
+    /** One daemon thread for every rollout's deliveries; retries are scheduled on it, never slept. */
     private static final ScheduledExecutorService THREAD = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "ML Rollout notifications");
         thread.setDaemon(true);
