@@ -95,9 +95,7 @@ public final class SignOffGate implements Serializable {
         if (!now.isBefore(expiresAt)) {
             return refused("the sign-off for " + purpose + " expired at " + Format.moment(expiresAt));
         }
-        Optional<Signature> earlier = signatures.stream()
-                .filter(s -> matcher.samePerson(s.userId(), who.userId()))
-                .findFirst();
+        Optional<Signature> earlier = signatureOf(who, matcher);
         if (earlier.isPresent()) {
             return refused(
                     who.userId() + " already signed (" + word(earlier.get().decision()) + " at "
@@ -169,6 +167,13 @@ public final class SignOffGate implements Serializable {
      */
     public static boolean mayApprove(SignOffRules rules, Identity who, String startedBy, ApproverMatcher matcher) {
         return rules.maySign(who, matcher) && !barredAsStarter(isStarter(who, startedBy, matcher), rules);
+    }
+
+    /** The signature {@code who} already gave this gate, if any: each person signs a gate once, an override too. */
+    public Optional<Signature> signatureOf(Identity who, ApproverMatcher matcher) {
+        return signatures.stream()
+                .filter(s -> matcher.samePerson(s.userId(), who.userId()))
+                .findFirst();
     }
 
     /** The one who started the rollout may reject it, but approve or override only where self-approval is allowed. */

@@ -550,12 +550,8 @@ public class RolloutAction implements RunAction2 {
             return false;
         }
         ApproverMatcher matcher = People.approverMatcher();
-        return !signedAlready(gate.get(), who.get(), matcher) && rules.get().maySign(who.get(), matcher);
-    }
-
-    /** Each person signs once: a gate refuses anything more from who signed it, an override too. */
-    private static boolean signedAlready(SignOffGate gate, Identity who, ApproverMatcher matcher) {
-        return gate.signatures().stream().anyMatch(s -> matcher.samePerson(s.userId(), who.userId()));
+        return gate.get().signatureOf(who.get(), matcher).isEmpty()
+                && rules.get().maySign(who.get(), matcher);
     }
 
     /**
@@ -576,7 +572,7 @@ public class RolloutAction implements RunAction2 {
         Optional<Identity> who = currentSigner();
         return gate.isPresent()
                 && who.isPresent()
-                && !signedAlready(gate.get(), who.get(), People.approverMatcher())
+                && gate.get().signatureOf(who.get(), People.approverMatcher()).isEmpty()
                 && signerMay(SignOffGate::mayOverride);
     }
 
