@@ -28,7 +28,7 @@ public final class Notifications {
         return typeOf(event)
                 .map(type -> new Notification(
                         type,
-                        rolloutId + "/" + type.word() + "/" + event.at().toEpochMilli(),
+                        idOf(event, type, rolloutId),
                         event.at(),
                         endpoint,
                         rolloutId,
@@ -36,6 +36,15 @@ public final class Notifications {
                         LogLines.format(event).substring(LogLines.PREFIX.length()),
                         link,
                         type == NotificationType.ESCALATED ? escalated(event, escalationContacts) : List.of()));
+    }
+
+    /**
+     * Unique per rollout and event: two people may sign in the same millisecond (REST calls do), so a signature's id
+     * names its signer. No other event of one type can happen twice at one instant.
+     */
+    private static String idOf(RolloutEvent event, NotificationType type, String rolloutId) {
+        String signer = event instanceof RolloutEvent.Signed signed ? signed.userId() + "/" : "";
+        return rolloutId + "/" + type.word() + "/" + signer + event.at().toEpochMilli();
     }
 
     /** The endpoint's escalation contacts, and those of the roles the gate still lacks, each once. */
