@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code mlRollback} when no rollout of the endpoint is under way (e.g. in another build's {@code post { failure }}):
  * reads the router's split, asks for 0% to the candidate, and reads it back. Each step is a line in the build log and
  * in the evidence file of the build that asked, with who asked and why; its outcome is told to the endpoint's
- * notification sinks. Asking when all traffic is already on the baseline changes nothing and succeeds.
+ * notification sinks. Asking when all traffic is already on the baseline changes nothing, tells no one and succeeds.
  */
 final class DirectRollback {
 
@@ -56,7 +56,9 @@ final class DirectRollback {
         record(new RolloutEvent.Inspected(clock.instant(), before));
         if (before.canaryWeight() == 0 && before.mirrorPercent() == 0) {
             say("the router already sends all traffic of " + endpoint + " to the baseline; nothing to do");
-            return rolledBack(endpoint, before, before);
+            // recorded, but nobody is told: every failing build's post { failure } would announce a rollback
+            record(new RolloutEvent.RolledBack(clock.instant(), before));
+            return concluded(endpoint, before);
         }
         TrafficSplit after;
         try {
@@ -76,6 +78,10 @@ final class DirectRollback {
     private RolloutStepExecution.Outcome rolledBack(String endpoint, TrafficSplit split, TrafficSplit before)
             throws IOException {
         notified(new RolloutEvent.RolledBack(clock.instant(), split), before);
+        return concluded(endpoint, split);
+    }
+
+    private RolloutStepExecution.Outcome concluded(String endpoint, TrafficSplit split) throws IOException {
         seal();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("outcome", "ROLLED_BACK");

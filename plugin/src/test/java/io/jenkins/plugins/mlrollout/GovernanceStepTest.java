@@ -283,6 +283,30 @@ class GovernanceStepTest {
     }
 
     @Test
+    void anMlRollbackWithNothingToRollBackTellsNobody() throws Exception {
+        receiver.enqueue(new MockResponse.Builder().code(202).build());
+        secretText("audit-hook", receiver.url("/hooks/s3cr3t").toString());
+        fixture.endpoint.setNotifications("sinks: [{name: audit, type: webhook, credentialsId: audit-hook}]\n");
+        FakeBuild failedEarly = fixture.build("fraud-smoke-tests", 8, "carol");
+        FakeStepContext nothingToDo = failedEarly.newContext();
+        started(new MlRollbackStep(ENDPOINT, "unit tests failed").start(nothingToDo));
+        fixture.runUntilEnded(nothingToDo);
+        fixture.serving.weight = 25;
+        FakeBuild failedLater = fixture.build("fraud-smoke-tests", 9, "carol");
+        FakeStepContext rollback = failedLater.newContext();
+
+        started(new MlRollbackStep(ENDPOINT, "smoke tests failed").start(rollback));
+        fixture.runUntilEnded(rollback);
+
+        assertThat(nothingToDo.result()).isPresent();
+        assertThat(failedEarly.log()).contains("ROLLED BACK");
+        RecordedRequest first = receiver.takeRequest(30, TimeUnit.SECONDS);
+        assertThat(first).as("a notification").isNotNull();
+        JsonNode event = Json.mapper().readTree(first.getBody().utf8());
+        assertThat(event.path("data").path("rollout").asText()).isEqualTo("fraud-smoke-tests#9");
+    }
+
+    @Test
     void anMlRollbackWithoutARolloutGoesOnWhenASinkCredentialIsMissing() throws Exception {
         fixture.endpoint.setNotifications("sinks: [{name: audit, type: webhook, credentialsId: gone}]\n");
         fixture.serving.weight = 25;
