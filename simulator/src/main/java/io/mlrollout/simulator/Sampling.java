@@ -9,8 +9,7 @@ final class Sampling {
 
     /** A log-normal latency: {@code median * exp(sigma * Z)}. */
     static double latencyMs(Random random, VersionProfile profile) {
-        return profile.latencyMedianMs() * Math.exp(profile.latencySigma() * random.nextGaussian())
-                + profile.extraLatencyMs();
+        return profile.latencyMedianMs() * Math.exp(profile.latencySigma() * random.nextGaussian());
     }
 
     /** A Beta(alpha, beta) score as X / (X + Y) with X ~ Gamma(alpha), Y ~ Gamma(beta). */

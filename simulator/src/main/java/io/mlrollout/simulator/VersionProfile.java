@@ -12,7 +12,6 @@ import java.util.Objects;
  * @param latencySigma standard deviation of the latency's logarithm (0 gives a constant latency)
  * @param scoreAlpha first shape parameter of the Beta distribution of prediction scores
  * @param scoreBeta second shape parameter of the Beta distribution of prediction scores
- * @param extraLatencyMs a constant added to every latency, in milliseconds
  */
 public record VersionProfile(
         String name,
@@ -20,8 +19,7 @@ public record VersionProfile(
         double latencyMedianMs,
         double latencySigma,
         double scoreAlpha,
-        double scoreBeta,
-        double extraLatencyMs) {
+        double scoreBeta) {
 
     public VersionProfile {
         Objects.requireNonNull(name, "name");
@@ -35,33 +33,27 @@ public record VersionProfile(
         requireIn(latencySigma, 0, 10, "latencySigma");
         requirePositive(scoreAlpha, "scoreAlpha");
         requirePositive(scoreBeta, "scoreBeta");
-        requireIn(extraLatencyMs, 0, Double.MAX_VALUE, "extraLatencyMs");
     }
 
-    /** A healthy version: no errors, 50 ms median latency (sigma 0.5), scores Beta(2, 5), no extra latency. */
+    /** A healthy version: no errors, 50 ms median latency (sigma 0.5), scores Beta(2, 5). */
     public static VersionProfile named(String name) {
-        return new VersionProfile(name, 0, 50, 0.5, 2, 5, 0);
+        return new VersionProfile(name, 0, 50, 0.5, 2, 5);
     }
 
     public VersionProfile withName(String newName) {
-        return new VersionProfile(
-                newName, errorRate, latencyMedianMs, latencySigma, scoreAlpha, scoreBeta, extraLatencyMs);
+        return new VersionProfile(newName, errorRate, latencyMedianMs, latencySigma, scoreAlpha, scoreBeta);
     }
 
     public VersionProfile withErrorRate(double rate) {
-        return new VersionProfile(name, rate, latencyMedianMs, latencySigma, scoreAlpha, scoreBeta, extraLatencyMs);
+        return new VersionProfile(name, rate, latencyMedianMs, latencySigma, scoreAlpha, scoreBeta);
     }
 
     public VersionProfile withLatency(double medianMs, double sigma) {
-        return new VersionProfile(name, errorRate, medianMs, sigma, scoreAlpha, scoreBeta, extraLatencyMs);
+        return new VersionProfile(name, errorRate, medianMs, sigma, scoreAlpha, scoreBeta);
     }
 
     public VersionProfile withScores(double alpha, double beta) {
-        return new VersionProfile(name, errorRate, latencyMedianMs, latencySigma, alpha, beta, extraLatencyMs);
-    }
-
-    public VersionProfile withExtraLatency(double ms) {
-        return new VersionProfile(name, errorRate, latencyMedianMs, latencySigma, scoreAlpha, scoreBeta, ms);
+        return new VersionProfile(name, errorRate, latencyMedianMs, latencySigma, alpha, beta);
     }
 
     private static void requireIn(double value, double min, double max, String field) {
