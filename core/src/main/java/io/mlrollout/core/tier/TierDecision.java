@@ -76,7 +76,7 @@ public record TierDecision(
                         .map(e -> e.getKey() + "=" + e.getValue())
                         .collect(Collectors.joining(", "))
                 + "}";
-        String by = rule.isEmpty() ? "the policy has no tiers" : "by rule " + rule;
+        String by = rule.isEmpty() ? "(the policy has no tiers)" : "by rule " + rule;
         String head = (tier.isEmpty() ? "no tier" : "tier " + tier) + ": ";
         String chosen = switch (signOff.kind()) {
             case NONE -> "auto-approved";

@@ -269,6 +269,18 @@ class TiersTest {
     }
 
     @Test
+    void aPolicyWithoutTiersSaysSoInItsOwnClauseOfTheLogLine() throws PolicyException {
+        String plain = TIERED.substring(0, TIERED.indexOf("facts:"));
+
+        TierDecision decision = decide(plain, ARCHITECTURE_NEEDS_RISK, Map.of("changeType", "architecture"));
+
+        assertThat(decision.summary())
+                .isEqualTo("no tier: sign-offs as the policy writes them (the policy has no tiers) on facts"
+                        + " {changeType=architecture}; endpoint floor floors[0] requires roles {risk=1}, so a gate"
+                        + " waits for roles {risk=1}");
+    }
+
+    @Test
     void aFactDeclaredWithTwoTypesIsRefused() {
         String floors = ARCHITECTURE_NEEDS_RISK
                 .replace("{changeType: string}", "{changeType: string, evalDelta: int}")
