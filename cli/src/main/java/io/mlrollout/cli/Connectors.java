@@ -19,14 +19,33 @@ final class Connectors {
     private Connectors() {}
 
     static TrafficRouter router(EndpointFile endpoint, Environment env, String source) throws InputException {
+        return router(endpoint, secret -> credential(secret, env, source), source);
+    }
+
+    /**
+     * The router as {@link #router} builds it, checking the same settings, but without its credential: for validate,
+     * which contacts nothing and reads no credential variable.
+     */
+    static TrafficRouter routerWithoutCredential(EndpointFile endpoint, String source) throws InputException {
+        return router(endpoint, secret -> Credential.NONE, source);
+    }
+
+    /** How a router gets its credential from the endpoint file's secret. */
+    @FunctionalInterface
+    private interface Credentials {
+        Credential of(Optional<EndpointFile.Secret> secret) throws InputException;
+    }
+
+    private static TrafficRouter router(EndpointFile endpoint, Credentials credentials, String source)
+            throws InputException {
         try {
             EndpointFile.Router router = endpoint.router();
             if (router instanceof EndpointFile.Webhook webhook) {
-                return new WebhookRouter(webhook.url(), credential(webhook.credential(), env, source), webhook.http());
+                return new WebhookRouter(webhook.url(), credentials.of(webhook.credential()), webhook.http());
             }
             if (router instanceof EndpointFile.Istio istio) {
                 return new IstioRouter(
-                        connection(istio.connection(), env, source),
+                        connection(istio.connection(), credentials),
                         istio.virtualService(),
                         istio.httpRouteName(),
                         istio.baseline(),
@@ -34,14 +53,14 @@ final class Connectors {
             }
             if (router instanceof EndpointFile.GatewayApi gateway) {
                 return new GatewayApiRouter(
-                        connection(gateway.connection(), env, source),
+                        connection(gateway.connection(), credentials),
                         gateway.httpRoute(),
                         gateway.ruleIndex(),
                         gateway.baselineBackend(),
                         gateway.canaryBackend());
             }
             EndpointFile.KServe kserve = (EndpointFile.KServe) router;
-            return new KServeRouter(connection(kserve.connection(), env, source), kserve.inferenceService());
+            return new KServeRouter(connection(kserve.connection(), credentials), kserve.inferenceService());
         } catch (IllegalArgumentException refused) {
             // The router classes check their own parameters and name the one they refuse.
             throw new InputException(source, "router", refused.getMessage());
@@ -58,14 +77,10 @@ final class Connectors {
         }
     }
 
-    private static KubernetesConnection connection(EndpointFile.Kubernetes k8s, Environment env, String source)
+    private static KubernetesConnection connection(EndpointFile.Kubernetes k8s, Credentials credentials)
             throws InputException {
         return new KubernetesConnection(
-                k8s.apiServer(),
-                credential(k8s.credential(), env, source),
-                k8s.namespace(),
-                k8s.http(),
-                k8s.caCertificatePem());
+                k8s.apiServer(), credentials.of(k8s.credential()), k8s.namespace(), k8s.http(), k8s.caCertificatePem());
     }
 
     static Credential credential(Optional<EndpointFile.Secret> secret, Environment env, String source)

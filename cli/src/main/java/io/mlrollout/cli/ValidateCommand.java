@@ -2,9 +2,12 @@ package io.mlrollout.cli;
 
 import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.policy.Policy;
+import io.mlrollout.core.policy.PolicyException;
+import io.mlrollout.core.rollout.ShadowStages;
 import io.mlrollout.core.tier.TierChooser;
 import io.mlrollout.core.tier.TierDecision;
 import io.mlrollout.core.tier.TierFloors;
+import io.mlrollout.core.traffic.TrafficRouter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +29,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         name = "validate",
         description = {
-            "Checks a policy, and with --endpoint the endpoint file and the pair (names, sign-off bounds), as canary"
-                    + " would before anything moves. With --fact/--facts, the policy as the facts' risk tier makes it."
+            "Checks a policy, and with --endpoint the endpoint file and the pair (names, sign-off bounds, the"
+                    + " router's settings, shadow stages), as canary would before anything moves. With --fact/--facts, the policy as the facts' risk tier makes it."
                     + " Reports every error at once. Contacts nothing.",
             "Exit 0 valid, 2 not valid."
         })
@@ -59,6 +62,7 @@ final class ValidateCommand extends CommandBase {
                 tier.map(decision -> TierChooser.apply(written, decision)).orElse(written));
         if (chosen.isPresent() && file.isPresent()) {
             collect(problems, () -> Inputs.combine(chosen.get(), policy, file.get(), tier));
+            collect(problems, () -> checkRouter(chosen.get(), file.get(), tier));
         }
         if (!problems.isEmpty()) {
             err().println("mlrollout validate: not valid; " + problems.size() + " problem(s):");
@@ -81,6 +85,25 @@ final class ValidateCommand extends CommandBase {
                     + " to check what a rollout with them would run)");
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * What canary checks once it has built the router: the router's own settings (a CA certificate that is not PEM,
+     * say), and that it can mirror the policy's shadow stages. Built without its credential, it contacts nothing.
+     */
+    private TrafficRouter checkRouter(Policy chosen, EndpointFile file, Optional<TierDecision> tier)
+            throws InputException {
+        TrafficRouter router = Connectors.routerWithoutCredential(file, endpoint.toString());
+        try {
+            ShadowStages.requireMirroring(chosen, router);
+        } catch (PolicyException refused) {
+            throw new InputException(
+                    policy.toString(),
+                    Inputs.writtenAt(tier, refused).errors().stream()
+                            .map(InputError::from)
+                            .toList());
+        }
+        return router;
     }
 
     /** The tier the stated facts choose, the endpoint file's floors applied when there is one. */

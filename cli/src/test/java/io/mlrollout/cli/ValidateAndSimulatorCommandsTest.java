@@ -63,6 +63,53 @@ class ValidateAndSimulatorCommandsTest {
     }
 
     /**
+     * What canary refuses once it has built the router, validate refuses too, without reading the credential: a
+     * shadow stage on a router that cannot mirror, and a CA certificate that is not PEM.
+     */
+    @Test
+    void validateRefusesWhatCanaryRefusesWhenItBuildsTheRouter() throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                endpoint: fraud-scorer
+                stages:
+                  - {shadow: 20%, bake: 5m}
+                  - {weight: 10, bake: 5m}
+                metrics:
+                  - {name: error-rate, kind: ratio, preset: istio-errors, maxIncrease: 10%}
+                """);
+        Path kserve = Files.writeString(dir.resolve("kserve.yaml"), """
+                name: fraud-scorer
+                router: {type: kserve, kubernetesUrl: 'http://127.0.0.1:9', namespace: ml,
+                         inferenceService: fraud-scorer, credential: {tokenEnv: NOT_SET_HERE}}
+                prometheus: {url: 'http://127.0.0.1:9/'}
+                """);
+        Path badCertificate = Files.writeString(dir.resolve("istio.yaml"), """
+                name: fraud-scorer
+                router:
+                  type: istio
+                  kubernetesUrl: 'https://127.0.0.1:9'
+                  namespace: ml
+                  caCertificatePem: |
+                    -----BEGIN CERTIFICATE-----    # a comment inside the block is part of the text
+                    MIIC
+                    -----END CERTIFICATE-----
+                  virtualService: fraud-scorer
+                  baselineHost: fraud-scorer
+                  canaryHost: fraud-scorer
+                prometheus: {url: 'http://127.0.0.1:9/'}
+                """);
+
+        Cli.Result shadowOnKServe = Cli.run(ENV, "validate", policy.toString(), "--endpoint", kserve.toString());
+        Cli.Result notPem = Cli.run(ENV, "validate", policy.toString(), "--endpoint", badCertificate.toString());
+
+        assertThat(shadowOnKServe.exitCode()).as(shadowOnKServe.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(shadowOnKServe.err())
+                .contains(policy + ": stages[0].shadow: the endpoint's router (kserve InferenceService fraud-scorer")
+                .contains("cannot mirror requests");
+        assertThat(notPem.exitCode()).as(notPem.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(notPem.err()).contains(badCertificate + ": router: caCertificatePem: not a PEM certificate");
+    }
+
+    /**
      * With facts, validate checks the policy their tier makes: the tier's own stages, and an auto-approved tier without
      * the sign-off the policy writes; a fact the policy does not declare is one more problem among the others.
      */
