@@ -44,7 +44,11 @@ final class RollbackCommand extends CommandBase {
     @Option(names = "--policy", paramLabel = "FILE", description = "the rollout policy; required with --state")
     Path policy;
 
-    @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "requested from the command line")
+    @Option(
+            names = "--reason",
+            paramLabel = "TEXT",
+            defaultValue = "requested from the command line",
+            description = "why, for the evidence and the log (default: ${DEFAULT-VALUE})")
     String reason;
 
     @Option(

@@ -44,6 +44,27 @@ class HelpTextTest {
         assertThat(commands).hasSizeGreaterThan(10);
     }
 
+    /** An option shown in --help with no words after it, or as picocli's {@code <fieldName>}, tells a user nothing. */
+    @Test
+    void everyOptionSaysWhatItDoesAndNamesItsValue() {
+        CommandLine root = MlRollout.commandLine(new Environment(Map.of(), () -> null, (p, c) -> null));
+        List<String> unexplained = new ArrayList<>();
+
+        for (CommandLine sub : root.getSubcommands().values()) {
+            for (CommandLine.Model.OptionSpec option : sub.getCommandSpec().options()) {
+                String name = sub.getCommandName() + " " + option.longestName();
+                if (String.join("", option.description()).isBlank()) {
+                    unexplained.add(name + ": no description");
+                }
+                if (option.arity().max() > 0 && option.paramLabel().startsWith("<")) {
+                    unexplained.add(name + ": value shown as " + option.paramLabel());
+                }
+            }
+        }
+
+        assertThat(unexplained).isEmpty();
+    }
+
     /** The command's description and those of its options and parameters, its mixins' and its superclasses' too. */
     private static List<String> texts(Class<?> type) {
         List<String> texts = new ArrayList<>();

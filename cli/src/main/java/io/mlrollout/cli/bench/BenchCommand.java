@@ -63,6 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--seed",
+            paramLabel = "S",
             defaultValue = "20261123",
             description = "Seed of every simulated stream (default: ${DEFAULT-VALUE}).")
     private long seed;
