@@ -75,15 +75,17 @@ final class StatusCommand extends CommandBase {
         RolloutState.Subject subject = s.subject();
         out.println("rollout   " + subject.rolloutId() + ": " + subject.candidate() + " on " + subject.endpoint()
                 + (subject.baseline() == null ? "" : " (baseline " + subject.baseline() + ")") + ", started by "
-                + Optional.ofNullable(subject.startedBy()).orElse("unknown") + " at " + subject.startedAt());
-        out.println("phase     " + s.phase().inWords() + " since " + s.phaseSince());
+                + Optional.ofNullable(subject.startedBy()).orElse("unknown") + " at "
+                + Format.moment(subject.startedAt()));
+        out.println("phase     " + s.phase().inWords() + " since " + Format.moment(s.phaseSince()));
         if (s.stageIndex() >= 0) {
             out.println("stage     " + (s.stageIndex() + 1) + (stageCount > 0 ? " of " + stageCount : ""));
         }
         out.println("weight    " + s.canaryWeight() + "% to " + subject.candidate());
         if (s.bake() != null && !s.phase().isResting()) {
-            out.println("bake      " + s.bake().startedAt() + " to " + s.bake().endsAt() + ", next look at "
-                    + s.bake().nextLookAt());
+            out.println("bake      " + Format.moment(s.bake().startedAt()) + " to "
+                    + Format.moment(s.bake().endsAt()) + ", next look at "
+                    + Format.moment(s.bake().nextLookAt()));
         }
         for (StageSummary stage : s.stages()) {
             out.println("verdict   stage " + stage.stage() + " (" + stage.weight() + "%) " + stage.verdict() + " score "

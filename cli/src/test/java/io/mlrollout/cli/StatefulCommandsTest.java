@@ -135,6 +135,26 @@ class StatefulCommandsTest {
         assertThat(Files.readString(files.reportHtml())).contains("25% looks like 5%");
     }
 
+    /** A real clock has milliseconds or finer; status writes its times to the second, as the log and refusals do. */
+    @Test
+    void statusWritesEveryTimeToTheSecond() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
+        run("canary", policy, "--candidate", "v2", "--started-by", "carol");
+        String saved = Files.readString(state);
+        Files.writeString(
+                state, saved.replaceAll("\"(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)Z\"", "\"$1.250123Z\""));
+
+        Cli.Result status = run("status", policy);
+
+        assertThat(status.out())
+                .as(status.toString())
+                .contains("started by carol at 2026-11-23T10:00:00Z")
+                .contains("phase     baking since ")
+                .contains("bake      ")
+                .doesNotContainPattern("\\d\\.\\d+Z");
+    }
+
     @Test
     void aRunDroppedMidBakeResumesExactlyWhereItStopped() throws Exception {
         Path policy = policy(PLAIN_POLICY);
