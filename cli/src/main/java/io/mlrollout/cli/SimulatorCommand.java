@@ -8,8 +8,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,12 +91,23 @@ final class SimulatorCommand extends CommandBase {
                     + " the baseline")
     String regressSlice;
 
+    /** The scenarios that are a candidate's behaviour alone; the demo's others need its faults or its slices. */
+    private static final Set<Scenario> SIMULATED_SCENARIOS =
+            EnumSet.of(Scenario.HEALTHY, Scenario.REGRESSION, Scenario.LATENCY, Scenario.DRIFT);
+
     SimulatorCommand(Environment env) {
         super(env);
     }
 
     @Override
     int run() throws InputException, IOException, InterruptedException {
+        if (!SIMULATED_SCENARIOS.contains(scenario)) {
+            throw new InputException(
+                    "",
+                    "--scenario",
+                    scenario.spelling() + " is a demo scenario; the simulator takes healthy, regression, latency or"
+                            + " drift (try mlrollout demo --scenario " + scenario.spelling() + ")");
+        }
         if (port < 0 || port > 65_535) {
             throw new InputException("", "--port", "must be 0..65535, got " + port);
         }

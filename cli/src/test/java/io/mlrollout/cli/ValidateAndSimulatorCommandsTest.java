@@ -9,8 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The two commands a new user starts with: {@code simulator} for an endpoint to try, {@code validate} offline. */
@@ -60,6 +62,30 @@ class ValidateAndSimulatorCommandsTest {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.out()).contains("valid: ").contains("2 stage(s) 10% for 5m → 50% for 5m; metrics error-rate");
+    }
+
+    /**
+     * The simulator plays a candidate's behaviour only; the demo's metrics faults and sliced scenarios are not
+     * simulated there, so naming one is refused rather than announced and not done.
+     */
+    @Test
+    @Timeout(30) // a scenario taken would start the simulator, which runs until Ctrl-C
+    void simulatorRefusesTheDemoScenariosItDoesNotSimulate() throws Exception {
+        for (String demoOnly : List.of("flaky-metrics", "metrics-outage", "slice-regression", "slice-latency")) {
+            Cli.Result run = Cli.run(
+                    ENV,
+                    "simulator",
+                    "--scenario",
+                    demoOnly,
+                    "--out",
+                    dir.resolve(demoOnly).toString());
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(run.err())
+                    .contains("--scenario: " + demoOnly + " is a demo scenario; the simulator takes healthy,"
+                            + " regression, latency or drift");
+            assertThat(dir.resolve(demoOnly)).doesNotExist();
+        }
     }
 
     /**
