@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -118,11 +119,9 @@ public final class ScheduleSection {
         List<JsonNode> freezeItems = calendar.list("freezes").orElse(List.of());
         for (int i = 0; i < freezeItems.size(); i++) {
             String path = FieldPath.index(calendar.pathOf("freezes"), i);
-            if (zone.isPresent()) {
-                MappingReader.of(freezeItems.get(i), path, FREEZE_KEYS, errors)
-                        .flatMap(freeze -> freeze(freeze, zone.get()))
-                        .ifPresent(freezes::add);
-            }
+            MappingReader.of(freezeItems.get(i), path, FREEZE_KEYS, errors)
+                    .flatMap(freeze -> freeze(freeze, zone))
+                    .ifPresent(freezes::add);
         }
         return new DeploymentCalendar(zone.orElse(DeploymentCalendar.ALWAYS_OPEN.zone()), windows, freezes);
     }
@@ -222,11 +221,20 @@ public final class ScheduleSection {
         });
     }
 
-    private Optional<Freeze> freeze(MappingReader freeze, ZoneId zone) {
+    /**
+     * Without a time zone (itself an error) the freeze is still read, so that its own mistakes are reported now: its
+     * times are then read in UTC only to check how they are written, and not compared, as their order may depend on
+     * the zone.
+     */
+    private Optional<Freeze> freeze(MappingReader freeze, Optional<ZoneId> zone) {
+        ZoneId readIn = zone.orElse(ZoneOffset.UTC);
         Optional<String> name = freeze.required("name", TEXT);
-        Optional<Instant> from = freeze.required("from", moment(zone, false));
-        Optional<Instant> to = freeze.required("to", moment(zone, true));
+        Optional<Instant> from = freeze.required("from", moment(readIn, false));
+        Optional<Instant> to = freeze.required("to", moment(readIn, true));
         String reason = freeze.optional("reason", TEXT).orElse("");
+        if (zone.isEmpty()) {
+            return Optional.empty();
+        }
         if (from.isPresent() && to.isPresent() && !to.get().isAfter(from.get())) {
             freeze.error("to", "is not after from; a freeze must end after it starts");
             return Optional.empty();

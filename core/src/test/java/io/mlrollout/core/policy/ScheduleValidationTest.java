@@ -87,6 +87,21 @@ class ScheduleValidationTest {
                 .contains("schedule.freezes[1].from: '20.12.2026' is not a date (2026-12-20)");
     }
 
+    /** Every problem at once: a missing time zone does not hide the freezes' own mistakes until it is fixed. */
+    @Test
+    void freezesAreCheckedEvenWhenTheTimeZoneIsMissing() {
+        String message = refusal("""
+                schedule:
+                  freezes: [{nmae: x, from: '20.12.2026', to: '2026-12-21'}]
+                """);
+
+        assertThat(message)
+                .contains("schedule.timeZone: is required")
+                .contains("schedule.freezes[0].nmae: unknown key")
+                .contains("schedule.freezes[0].name: is required")
+                .contains("schedule.freezes[0].from: '20.12.2026' is not a date (2026-12-20)");
+    }
+
     @Test
     void anEscalationAfterTheGateExpiredIsRefused() {
         assertThat(refusal("signOff: {approvers: [bob], expires: 2h, escalateAfter: 3h}\n"))
