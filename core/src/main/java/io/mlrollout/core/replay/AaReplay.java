@@ -40,8 +40,9 @@ public final class AaReplay {
         /** The last line a replay prints. */
         public String describe(String version) {
             return "A/A replay: " + failed + " of " + splits + " splits failed a stage (false rollbacks: both groups"
-                    + " run " + version + "), " + inconclusive + " ended inconclusive and were rolled back by"
-                    + " analysis.onInconclusive, " + promoted + " promoted, " + undecided
+                    + " run " + version + "), " + inconclusive + " ended inconclusive and "
+                    + (inconclusive == 1 ? "was" : "were")
+                    + " rolled back by analysis.onInconclusive, " + promoted + " promoted, " + undecided
                     + " undecided when the recording ended (" + distinct + " distinct split"
                     + (distinct == 1 ? "" : "s") + " of the pods)";
         }
