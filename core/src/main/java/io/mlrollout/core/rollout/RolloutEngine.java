@@ -266,6 +266,10 @@ public final class RolloutEngine {
         int mirror = targetMirror(s);
         if (s.phase() == Phase.ROLLING_BACK) {
             if (split.canaryWeight() == 0 && split.mirrorPercent() == 0) {
+                if (!split.ready()) {
+                    // Until the router has applied 0% everywhere, some requests still reach the candidate.
+                    return notReadyYet(reported, split, now);
+                }
                 RolloutState done = reported.withShift(null).enter(Phase.ROLLED_BACK, now);
                 return Step.of(done, List.of(new RolloutEvent.RolledBack(now, split)));
             }

@@ -282,6 +282,35 @@ class RolloutEngineTest {
     }
 
     @Test
+    void aRollbackIsDoneOnlyOnceTheRouterReportsTheZeroSplitReady() {
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofMinutes(3));
+        h.serving.notReadyReads = 2; // the router accepts 0% but still sends traffic to v2 while it applies it
+
+        h.driver.submit(new Input.RollbackRequested("carol", "pipeline failed", h.time.instant()));
+        h.runFor(Duration.ofSeconds(5));
+        assertThat(h.phase()).isEqualTo(Phase.ROLLING_BACK);
+
+        h.runToRest();
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(h.events(RolloutEvent.RolledBack.class))
+                .singleElement()
+                .satisfies(done -> assertThat(done.split().ready()).isTrue());
+    }
+
+    @Test
+    void aRollbackThatNeverBecomesReadyEndsAsFailedWithTheSplitLastReported() {
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofMinutes(3));
+        h.serving.notReadyReads = Integer.MAX_VALUE;
+
+        h.driver.submit(new Input.RollbackRequested("carol", "pipeline failed", h.time.instant()));
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLBACK_FAILED);
+        assertThat(h.events(RolloutEvent.RollbackFailed.class).get(0).lastKnown())
+                .isEqualTo(new TrafficSplit("v1", "v2", 0, false));
+    }
+
+    @Test
     void rollbackIsIdempotent() {
         Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofMinutes(3));
         h.driver.submit(new Input.RollbackRequested("carol", "pipeline failed", h.time.instant()));
