@@ -89,9 +89,26 @@ public final class WebhookRouter implements TrafficRouter {
                         }
                         throw failure;
                     }
-                    return read();
+                    return requireCandidate(read(), candidate, canaryWeight);
                 },
                 RouterRules::worthRetrying);
+    }
+
+    /**
+     * The contract names the versions, so a read-back that sends traffic to another canary than the one asked for is
+     * a split that did not take (another tool changed the router, say): retried like a conflict, then the engine's
+     * rules apply. With no traffic and no mirror to the canary, its name carries nothing.
+     */
+    private TrafficSplit requireCandidate(TrafficSplit read, String candidate, int canaryWeight)
+            throws TrafficException {
+        if (read.canary().equals(candidate) || (read.canaryWeight() == 0 && read.mirrorPercent() == 0)) {
+            return read;
+        }
+        throw new TrafficException(
+                Kind.CONFLICT,
+                "GET " + trafficUrl + " reports " + http.redact(read.toString()) + " after asking for " + canaryWeight
+                        + "% to " + candidate
+                        + "; another change may have reached the router");
     }
 
     @Override

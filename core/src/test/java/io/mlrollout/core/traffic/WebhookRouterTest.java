@@ -134,6 +134,27 @@ class WebhookRouterTest {
         assertThat(server.getRequestCount()).isEqualTo(2);
     }
 
+    @Test
+    void aReadBackThatSendsTheShareToAnotherVersionIsRetriedThenFailsNamingBoth() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(new MockResponse.Builder().code(200).build());
+            server.enqueue(split("v1", "v9", 25, true)); // the asked weight, but on a version nobody rolls out
+        }
+
+        TrafficException failure = failure(() -> router.shift("v2", 25), Kind.CONFLICT);
+
+        assertThat(failure.getMessage()).contains("reports v1 75% / v9 25%").contains("asking for 25% to v2");
+        assertThat(server.getRequestCount()).isEqualTo(6);
+    }
+
+    @Test
+    void aRollbackReadBackAtZeroIsAcceptedWhateverCanaryItNames() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(200).build());
+        server.enqueue(split("v1", "v1", 0, true)); // a router that names no canary once nothing goes to one
+
+        assertThat(router.shift("v2", 0)).isEqualTo(new TrafficSplit("v1", "v1", 0, true));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {200, 201, 202, 204})
     void anySuccessfulStatusAcceptsTheShift(int code) throws Exception {
