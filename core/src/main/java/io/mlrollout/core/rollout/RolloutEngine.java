@@ -216,7 +216,7 @@ public final class RolloutEngine {
 
     private Action lookOrWait(RolloutState s, Instant now) {
         BakeClock clock = s.bake();
-        if (!now.isBefore(clock.nextLookAt())) {
+        if (!now.isBefore(clock.nextLookAt()) && !expiresBefore(s, clock.nextLookAt())) {
             return new Action.Read(new Window(clock.lastLookAt(), clock.nextLookAt()), promoted(s));
         }
         Instant due = clock.nextLookAt();
@@ -229,6 +229,14 @@ public final class RolloutEngine {
             due = s.window().opensAt();
         }
         return new Action.Wait(due);
+    }
+
+    /**
+     * A gate that expired before the look at {@code lookEnd} settles first: a command resuming it long after (no process
+     * ran) would otherwise read every look since, days of them, before the expiry the policy decides on.
+     */
+    private static boolean expiresBefore(RolloutState s, Instant lookEnd) {
+        return s.phase() == Phase.AWAITING_SIGNOFF && s.gate().expiresAt().isBefore(lookEnd);
     }
 
     private Action dryRunRead(RolloutState s) {

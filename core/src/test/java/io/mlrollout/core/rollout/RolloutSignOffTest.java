@@ -121,6 +121,26 @@ class RolloutSignOffTest {
                 .isEqualTo(Harness.T0.plus(Duration.ofMinutes(20)).plus(Duration.ofHours(2)));
     }
 
+    /**
+     * A command that resumes a gate long after it expired (a forgotten approval job, a week later) settles the expiry
+     * after the looks that fell due before it, instead of first reading every look of the week since.
+     */
+    @Test
+    void aGateResumedLongAfterItExpiredExpiresWithoutReadingTheLooksAfterIt() throws PolicyException {
+        Harness h = startGated(GATED, "dave").runFor(Duration.ofMinutes(21));
+        assertThat(h.phase()).isEqualTo(Phase.AWAITING_SIGNOFF);
+        String saved = h.savedStates.get(h.savedStates.size() - 1);
+        int readsBefore = h.serving.metricReads;
+
+        h.time.advance(Duration.ofDays(8)); // no process ran meanwhile
+        Harness resumed = h.resumeFrom(saved).runToRest();
+
+        assertThat(resumed.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(resumed.state().reason()).contains("expired");
+        // the looks of the two hours the gate was open, two versions each, and none after
+        assertThat(h.serving.metricReads - readsBefore).isLessThanOrEqualTo(2 * 120);
+    }
+
     @Test
     void anExpiredGateHoldsTrafficWhenThePolicySaysHold() throws PolicyException {
         Harness h = startGated(GATED.replace("expires: 2h}", "expires: 2h, onExpiry: hold}"), "dave")
