@@ -231,13 +231,24 @@ public final class RolloutDriver {
         Map<String, Readings> readings = new LinkedHashMap<>();
         RolloutState.Subject subject = from.subject();
         for (MetricSpec metric : engine.policy().metrics()) {
+            if (movedOn(from)) {
+                break;
+            }
             Reading candidate = readOne(metric, subject.endpoint(), subject.candidate(), read.window());
-            Reading baseline = read.candidateOnly()
+            Reading baseline = read.candidateOnly() || movedOn(from)
                     ? null
                     : readOne(metric, subject.endpoint(), subject.baseline(), read.window());
             readings.put(metric.name(), new Readings(candidate, baseline));
         }
         return readings;
+    }
+
+    /**
+     * A request changed the rollout since {@code from}: what is still being read would be dropped, and each query to a
+     * Prometheus that hangs costs its timeouts and retries, which would hold up e.g. an abort's rollback.
+     */
+    private synchronized boolean movedOn(RolloutState from) {
+        return state != from;
     }
 
     private Reading readOne(MetricSpec metric, String endpoint, String version, Window window) {

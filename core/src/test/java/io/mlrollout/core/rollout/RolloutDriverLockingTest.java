@@ -3,6 +3,7 @@ package io.mlrollout.core.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlrollout.core.analysis.BaselineHistory;
+import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.testing.FakeServing;
 import io.mlrollout.core.time.VirtualTime;
 import io.mlrollout.core.traffic.TrafficException;
@@ -120,5 +121,42 @@ class RolloutDriverLockingTest {
         assertThat(events)
                 .as("the 5% the late shift reported was not taken for a failed rollback")
                 .noneMatch(e -> e instanceof RolloutEvent.RollbackFailed);
+    }
+
+    /**
+     * Prometheus that hangs costs each query its timeouts and retries (half a minute or more): once a request changed
+     * the rollout, the rest of the look, whose readings would be dropped anyway, is not read, so an abort's rollback
+     * is not held up behind them.
+     */
+    @Test
+    void aLookStopsReadingOnceARequestChangedTheRollout() {
+        FakeServing serving = new FakeServing();
+        VirtualTime time = new VirtualTime(Harness.T0);
+        RolloutEngine engine = new RolloutEngine(Harness.policy(POLICY + """
+                  - {name: p99-latency, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 15%}
+                """), Optional.empty());
+        Step first = engine.start("build-7", "fraud-scorer", "v2", "alice", time.instant(), BaselineHistory.none());
+        List<RolloutDriver> drivers = new ArrayList<>();
+        List<String> readsAfterTheAbort = new ArrayList<>();
+        MetricsSource abortingOnFirstRead = (metric, endpoint, version, window) -> {
+            RolloutDriver driver = drivers.get(0);
+            if (driver.state().phase() == Phase.ROLLING_BACK) {
+                readsAfterTheAbort.add(metric.name() + " of " + version);
+            } else {
+                driver.submit(new Input.AbortRequested("carol (Ctrl-C or SIGTERM)", time.instant()));
+            }
+            return serving.read(metric, endpoint, version, window);
+        };
+        RolloutDriver driver = new RolloutDriver(
+                engine, serving, abortingOnFirstRead, time, time, RolloutDriver.eventsTo(e -> {}), first.state());
+        drivers.add(driver);
+
+        driver.run();
+        while (!driver.state().phase().isResting() && time.runNext()) {
+            // the first look, then the rollback the abort set off
+        }
+
+        assertThat(driver.state().phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(readsAfterTheAbort).isEmpty();
     }
 }
