@@ -171,12 +171,16 @@ final class CanaryCommand extends StatefulCommand {
         } catch (TrafficException unreadable) {
             return; // the rollout's own first read fails the same way, and halts saying nothing moved
         }
-        if (now.canaryWeight() > 0 && !now.canary().equals(candidate)) {
+        // A mirror is traffic too: another rollout's shadow stage copies requests to its candidate.
+        if ((now.canaryWeight() > 0 || now.mirrorPercent() > 0) && !now.canary().equals(candidate)) {
+            String sends = now.canaryWeight() > 0
+                    ? "sends " + now.canaryWeight() + "% to "
+                    : "mirrors " + now.mirrorPercent() + "% to ";
             throw new InputException(
                     "",
                     "--candidate",
-                    "the router of '" + endpointName + "' (" + router.describe() + ") already sends "
-                            + now.canaryWeight() + "% to " + now.canary() + ", not to " + candidate
+                    "the router of '" + endpointName + "' (" + router.describe() + ") already " + sends
+                            + now.canary() + ", not to " + candidate
                             + ": another rollout is under way on this endpoint. Let it finish, or roll it back first:"
                             + "\n  mlrollout rollback --policy ITS_POLICY --state ITS_STATE --endpoint " + endpoint
                             + "\n  (or, without its state file: mlrollout rollback --endpoint " + endpoint

@@ -107,4 +107,30 @@ class OneRolloutPerEndpointTest {
         assertThat(endpoint.simulator.split().canary()).isEqualTo("v3");
         assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(10);
     }
+
+    /** Another rollout's shadow stage sends the candidate no user but a copy of the traffic: it is under way all the same. */
+    @Test
+    void aStartIsRefusedWhenTheRouterMirrorsTrafficToAnotherCandidate() throws Exception {
+        endpoint.close();
+        endpoint = new SimulatedEndpoint(Scenario.BASELINE.withName("v3"));
+        endpointFile = endpoint.endpointFile(dir, "", "");
+        endpoint.simulator.setSplit(0, 20);
+
+        Cli.Result start = Cli.run(
+                endpoint.environment(),
+                "canary",
+                "--policy",
+                policy.toString(),
+                "--endpoint",
+                endpointFile.toString(),
+                "--state",
+                dir.resolve("state.json").toString(),
+                "--candidate",
+                "v2");
+
+        assertThat(start.exitCode()).as(start.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(start.err()).contains("already mirrors 20% to v3, not to v2");
+        assertThat(endpoint.simulator.split().canary()).isEqualTo("v3");
+        assertThat(endpoint.simulator.split().mirrorPercent()).isEqualTo(20);
+    }
 }
