@@ -9,6 +9,7 @@ import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.traffic.TrafficException;
 import io.mlrollout.core.traffic.TrafficRouter;
+import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -196,11 +197,22 @@ public final class RolloutDriver {
             return routerCall(() -> new Input.Inspected(router.current(), clock.instant()));
         }
         if (action instanceof Action.Shift shift) {
-            return routerCall(() -> new Input.Shifted(
-                    shift.mirrorPercent() > 0
-                            ? router.mirror(shift.candidate(), shift.mirrorPercent())
-                            : router.shift(shift.candidate(), shift.canaryWeight()),
-                    clock.instant()));
+            return routerCall(() -> {
+                TrafficSplit now = router.current();
+                if (now.canaryWeight() != from.canaryWeight() && now.canaryWeight() != shift.canaryWeight()) {
+                    // Someone moved the router outside this rollout (a rollback without the state file, say): going
+                    // on from there would undo what they did. The failed shift leads to the rollback.
+                    return new Input.RouterFailed(
+                            router.describe() + ": the router reports " + now + " where this rollout left "
+                                    + from.canaryWeight() + "%; it was moved outside this rollout",
+                            clock.instant());
+                }
+                return new Input.Shifted(
+                        shift.mirrorPercent() > 0
+                                ? router.mirror(shift.candidate(), shift.mirrorPercent())
+                                : router.shift(shift.candidate(), shift.canaryWeight()),
+                        clock.instant());
+            });
         }
         if (action instanceof Action.RollBack rollBack) {
             return routerCall(() -> new Input.Shifted(router.shift(rollBack.candidate(), 0), clock.instant()));

@@ -310,6 +310,23 @@ class RolloutEngineTest {
                 .isEqualTo(new TrafficSplit("v1", "v2", 0, false));
     }
 
+    /**
+     * Someone rolled the endpoint back outside this rollout (mlrollout rollback --endpoint, kubectl) while it baked: the
+     * next stage does not move traffic back up from where they left it; the rollout rolls back.
+     */
+    @Test
+    void aRouterMovedOutsideTheRolloutIsNotShiftedBackUpButRolledBack() {
+        Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofSeconds(9 * 60 + 30));
+        assertThat(h.phase()).isEqualTo(Phase.BAKING);
+        h.serving.weight = 0;
+
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(h.serving.shifts).containsExactly(5, 0);
+        assertThat(h.state().reason()).contains("reports v1 100% / v2 0% where this rollout left 5%");
+    }
+
     @Test
     void rollbackIsIdempotent() {
         Harness h = new Harness().start(THREE_STAGES).runFor(Duration.ofMinutes(3));
