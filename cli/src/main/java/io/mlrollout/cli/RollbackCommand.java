@@ -123,15 +123,22 @@ final class RollbackCommand extends CommandBase {
         TrafficSplit before = router.current();
         out().println(LogLines.note("router " + router.describe() + " reports " + before));
         TrafficSplit now = before;
-        if (before.canaryWeight() != 0 || before.mirrorPercent() != 0) {
-            // 0% with no mirror: a rollback also ends a shadow stage's mirror
-            now = router.shift(before.canary(), 0);
-            out().println(LogLines.note("asked for 0% to " + before.canary() + "; router reports " + now));
-        }
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (now.canaryWeight() == 0 && !now.ready() && System.nanoTime() < deadline) {
-            sleeper.sleep(READINESS_POLL);
-            now = router.current();
+        try {
+            if (before.canaryWeight() != 0 || before.mirrorPercent() != 0) {
+                // 0% with no mirror: a rollback also ends a shadow stage's mirror
+                now = router.shift(before.canary(), 0);
+                out().println(LogLines.note("asked for 0% to " + before.canary() + "; router reports " + now));
+            }
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (now.canaryWeight() == 0 && !now.ready() && System.nanoTime() < deadline) {
+                sleeper.sleep(READINESS_POLL);
+                now = router.current();
+            }
+        } catch (TrafficException failed) {
+            // The traffic may still reach the canary: say it as loudly as a rollback that did not take.
+            out().println(LogLines.note(
+                    "ROLLBACK FAILED: " + failed.getMessage() + "; the router last reported " + now));
+            return ExitCodes.INFRASTRUCTURE;
         }
         if (now.canaryWeight() != 0 || now.mirrorPercent() != 0 || !now.ready()) {
             out().println(LogLines.note("ROLLBACK FAILED: the router reports " + now + " after asking for 0%"));

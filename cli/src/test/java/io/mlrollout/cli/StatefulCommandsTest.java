@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipFile;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -348,6 +350,33 @@ class StatefulCommandsTest {
         Cli.Result second = Cli.run(endpoint.environment(), "rollback", "--endpoint", endpointFile.toString());
         assertThat(second.exitCode()).isZero();
         assertThat(second.out()).contains("already rolled back: all traffic is on v1");
+    }
+
+    /** A router that refuses the move says so as a failed rollback, with the split it last reported. */
+    @Test
+    void rollbackWithoutAStateFileThatTheRouterFailsSaysRollbackFailedWithTheSplitLastReported() throws Exception {
+        try (MockWebServer router = new MockWebServer()) {
+            router.enqueue(new MockResponse.Builder()
+                    .code(200)
+                    .body("{\"baseline\":\"v1\",\"canary\":\"v2\",\"canaryWeight\":30,\"ready\":true}")
+                    .build());
+            router.enqueue(
+                    new MockResponse.Builder().code(503).body("upstream down").build());
+            router.start(0);
+            Path file = dir.resolve("broken-router.yaml");
+            Files.writeString(
+                    file,
+                    "name: fraud-scorer\nrouter: {type: webhook, url: '" + router.url("/") + "', attempts: 1}\n"
+                            + "prometheus: {url: 'http://127.0.0.1:9/'}\n");
+
+            Cli.Result rollback = Cli.run(endpoint.environment(), "rollback", "--endpoint", file.toString());
+
+            assertThat(rollback.exitCode()).as(rollback.toString()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+            assertThat(rollback.out())
+                    .contains("ROLLBACK FAILED")
+                    .contains("answered 503: upstream down")
+                    .contains("the router last reported v1 70% / v2 30%");
+        }
     }
 
     @Test
