@@ -92,6 +92,18 @@ final class RollbackCommand extends CommandBase {
     }
 
     private int rollBackRollout() throws InputException, IOException, InterruptedException {
+        try {
+            return rollBackRecorded();
+        } catch (HeldLock.Busy inUse) {
+            throw inUse; // a command drives the rollout: stop it instead (it rolls back on Ctrl-C or SIGTERM)
+        } catch (IOException unrecordable) {
+            // The rollout's files cannot be continued; the router can still be moved, and that comes first.
+            throw new IOException(unrecordable.getMessage() + ". To move all traffic back to the baseline now, without"
+                    + " the rollout's files: mlrollout rollback --endpoint " + endpoint);
+        }
+    }
+
+    private int rollBackRecorded() throws InputException, IOException, InterruptedException {
         try (Session session = Session.open(policy, endpoint, state, err())) {
             RolloutState saved = session.requireState();
             var router = Connectors.router(session.endpoint, env, endpoint.toString());

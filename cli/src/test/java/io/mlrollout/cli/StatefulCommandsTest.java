@@ -352,6 +352,28 @@ class StatefulCommandsTest {
         assertThat(second.out()).contains("already rolled back: all traffic is on v1");
     }
 
+    /**
+     * An evidence file whose last line was cut short (a crash or a full disk while it was written) cannot be continued:
+     * the command says which file and line, and how to move the traffic back without the rollout's files.
+     */
+    @Test
+    void aRollbackOnEvidenceCutMidLineNamesTheLineAndTheRollbackThatNeedsNoFiles() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
+        run("canary", policy, "--candidate", "v2");
+        Path evidence = RolloutFiles.beside(state).evidence();
+        byte[] written = Files.readAllBytes(evidence);
+        Files.write(evidence, java.util.Arrays.copyOf(written, written.length - 40));
+        long lines = Files.readAllLines(evidence).size();
+
+        Cli.Result rollback = run("rollback", policy, "--reason", "pipeline failed");
+
+        assertThat(rollback.exitCode()).as(rollback.toString()).isEqualTo(ExitCodes.INFRASTRUCTURE);
+        assertThat(rollback.err())
+                .contains(evidence + " line " + lines + " is not valid JSON")
+                .contains("mlrollout rollback --endpoint " + endpointFile);
+    }
+
     /** A router that refuses the move says so as a failed rollback, with the split it last reported. */
     @Test
     void rollbackWithoutAStateFileThatTheRouterFailsSaysRollbackFailedWithTheSplitLastReported() throws Exception {

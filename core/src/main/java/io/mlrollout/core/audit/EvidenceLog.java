@@ -73,7 +73,7 @@ public final class EvidenceLog {
         if (lines.isEmpty()) {
             return new EvidenceLog(file, 0, GENESIS, false);
         }
-        JsonNode last = Json.mapper().readTree(lines.get(lines.size() - 1));
+        JsonNode last = parsed(file, lines.size(), lines.get(lines.size() - 1));
         return new EvidenceLog(
                 file, last.path("seq").asLong(), last.path("hash").asText(), last.has("seal"));
     }
@@ -84,16 +84,28 @@ public final class EvidenceLog {
         if (!Files.exists(file)) {
             return events;
         }
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int number = 1; number <= lines.size(); number++) {
+            String line = lines.get(number - 1);
             if (line.isBlank()) {
                 continue;
             }
-            Optional<JsonNode> event = eventOf(Json.mapper().readTree(line));
+            Optional<JsonNode> event = eventOf(parsed(file, number, line));
             if (event.isPresent()) {
                 events.add(Json.mapper().treeToValue(event.get(), RolloutEvent.class));
             }
         }
         return events;
+    }
+
+    /** A line of {@code file} as JSON; one that is not (cut short, edited) is named with its number, not Jackson's. */
+    private static JsonNode parsed(Path file, int number, String line) throws IOException {
+        try {
+            return Json.mapper().readTree(line);
+        } catch (JsonProcessingException damaged) {
+            throw new IOException(file + " line " + number + " is not valid JSON, so the evidence cannot be read or"
+                    + " continued: it was cut short (a crash or a full disk while it was written) or edited");
+        }
     }
 
     /**
