@@ -149,17 +149,18 @@ public final class KServeRouter implements TrafficRouter {
             throw new TrafficException(Kind.MALFORMED, where() + " names no latest revision in its predictor status");
         }
         String baseline = firstOf(otherName, text(predictor.path("previousRolledoutRevision")), canary);
-        return new TrafficSplit(baseline, canary, latestPercent, ready(service, predictor));
+        return new TrafficSplit(baseline, canary, latestPercent, ready(service, predictor, latestPercent));
     }
 
     /**
      * Ready once the newest revision is the newest ready one and the status describes the current spec (KServe has
-     * observed the generation we patched).
+     * observed the generation we patched). At 0% nothing waits on the newest revision: a rollback of one that never
+     * became ready is done once KServe observed it.
      */
-    private static boolean ready(JsonNode service, JsonNode predictor) {
+    private static boolean ready(JsonNode service, JsonNode predictor, int latestPercent) {
         String latestReady = text(predictor.path("latestReadyRevision"));
-        boolean revisionReady =
-                latestReady != null && latestReady.equals(text(predictor.path("latestCreatedRevision")));
+        boolean revisionReady = latestPercent == 0
+                || (latestReady != null && latestReady.equals(text(predictor.path("latestCreatedRevision"))));
         JsonNode observed = service.path("status").path("observedGeneration");
         JsonNode generation = service.path("metadata").path("generation");
         boolean statusCurrent = !observed.isIntegralNumber()

@@ -109,6 +109,17 @@ class KServeRouterTest {
         assertThat(router.current()).isEqualTo(new TrafficSplit(REV1, REV2, 25, false));
     }
 
+    /**
+     * A rollback of a candidate whose revision never became ready: once KServe observed the 0%, nothing waits on that
+     * revision, so the split is ready (the engine waits for a rollback to be ready before calling it done).
+     */
+    @Test
+    void aZeroSplitIsReadyOnceObservedEvenIfTheNewestRevisionNeverBecameReady() throws Exception {
+        api.answer(200, service(0, REV1, 4, 4));
+
+        assertThat(router.current()).isEqualTo(new TrafficSplit(REV1, REV2, 0, true));
+    }
+
     @Test
     void afterPromotionTheBaselineIsThePreviouslyRolledOutRevision() throws Exception {
         api.answer(
