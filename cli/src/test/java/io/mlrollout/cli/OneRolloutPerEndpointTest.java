@@ -108,7 +108,7 @@ class OneRolloutPerEndpointTest {
         assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(10);
     }
 
-    /** Another rollout's shadow stage sends the candidate no user but a copy of the traffic: it is under way all the same. */
+    /** Another rollout's shadow stage sends its candidate only copies of requests: it is under way all the same. */
     @Test
     void aStartIsRefusedWhenTheRouterMirrorsTrafficToAnotherCandidate() throws Exception {
         endpoint.close();

@@ -232,8 +232,8 @@ public final class RolloutEngine {
     }
 
     /**
-     * A gate that expired before the look at {@code lookEnd} settles first: a command resuming it long after (no process
-     * ran) would otherwise read every look since, days of them, before the expiry the policy decides on.
+     * A gate that expired before the look at {@code lookEnd} settles first: a command resuming it long after (no
+     * process ran) would otherwise read every look since, days of them, before the expiry the policy decides on.
      */
     private static boolean expiresBefore(RolloutState s, Instant lookEnd) {
         return s.phase() == Phase.AWAITING_SIGNOFF && s.gate().expiresAt().isBefore(lookEnd);

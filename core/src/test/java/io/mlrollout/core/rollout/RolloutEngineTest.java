@@ -311,8 +311,8 @@ class RolloutEngineTest {
     }
 
     /**
-     * Someone rolled the endpoint back outside this rollout (mlrollout rollback --endpoint, kubectl) while it baked: the
-     * next stage does not move traffic back up from where they left it; the rollout rolls back.
+     * Someone rolled the endpoint back outside this rollout (mlrollout rollback --endpoint, kubectl) while it baked:
+     * the next stage does not move traffic back up from where they left it; the rollout rolls back.
      */
     @Test
     void aRouterMovedOutsideTheRolloutIsNotShiftedBackUpButRolledBack() {
