@@ -41,9 +41,16 @@ public final class PrometheusClient {
     private final Backoff backoff;
 
     /** A transient failure: worth another attempt. */
-    private static final class RetryableException extends MetricsException {
+    private static class RetryableException extends MetricsException {
         RetryableException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** No answer within the call timeout. */
+    private static final class TimedOutException extends RetryableException {
+        TimedOutException(String message) {
+            super(message, null);
         }
     }
 
@@ -105,6 +112,9 @@ public final class PrometheusClient {
     private QueryResult call(String path, FormBody form, String promql) throws MetricsException {
         try {
             return backoff.call(() -> attempt(path, form, promql), failure -> failure instanceof RetryableException);
+        } catch (TimedOutException lastFailure) {
+            throw new MetricsUnansweredException(
+                    lastFailure.getMessage() + " (gave up after " + settings.attempts() + " attempts)");
         } catch (RetryableException lastFailure) {
             throw new MetricsException(
                     lastFailure.getMessage() + " (gave up after " + settings.attempts() + " attempts)",
@@ -132,10 +142,8 @@ public final class PrometheusClient {
             }
             throw new MetricsException(message);
         } catch (InterruptedIOException timeout) {
-            throw new RetryableException(
-                    "Prometheus at " + where + " did not answer query '" + promql + "' within "
-                            + settings.callTimeout().toMillis() + " ms",
-                    null);
+            throw new TimedOutException("Prometheus at " + where + " did not answer query '" + promql + "' within "
+                    + settings.callTimeout().toMillis() + " ms");
         } catch (IOException unreachable) {
             throw new RetryableException(redact("could not reach Prometheus at " + where + ": " + unreachable), null);
         }

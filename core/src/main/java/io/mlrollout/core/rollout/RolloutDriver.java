@@ -3,6 +3,7 @@ package io.mlrollout.core.rollout;
 import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.MetricsUnansweredException;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.metrics.Window;
@@ -242,14 +243,15 @@ public final class RolloutDriver {
     private Map<String, Readings> readAll(Action.Read read, RolloutState from) {
         Map<String, Readings> readings = new LinkedHashMap<>();
         RolloutState.Subject subject = from.subject();
+        Look look = new Look();
         for (MetricSpec metric : engine.policy().metrics()) {
             if (movedOn(from)) {
                 break;
             }
-            Reading candidate = readOne(metric, subject.endpoint(), subject.candidate(), read.window());
+            Reading candidate = look.read(metric, subject.endpoint(), subject.candidate(), read.window());
             Reading baseline = read.candidateOnly() || movedOn(from)
                     ? null
-                    : readOne(metric, subject.endpoint(), subject.baseline(), read.window());
+                    : look.read(metric, subject.endpoint(), subject.baseline(), read.window());
             readings.put(metric.name(), new Readings(candidate, baseline));
         }
         return readings;
@@ -263,14 +265,29 @@ public final class RolloutDriver {
         return state != from;
     }
 
-    private Reading readOne(MetricSpec metric, String endpoint, String version, Window window) {
-        try {
-            return metrics.read(metric, endpoint, version, window);
-        } catch (MetricsException e) {
-            return new Reading.NoData(e.getMessage());
-        } catch (RuntimeException e) {
-            // No data is never a pass, so an unexpected failure is safe to treat as no data.
-            return new Reading.NoData("unexpected error reading " + metric.name() + ": " + e);
+    /**
+     * The reads of one look. Once the source has not answered a query in time, the look asks it nothing more: a
+     * Prometheus that hangs would otherwise cost every query's timeouts and retries (minutes per look), keeping the
+     * canary unwatched that long before the no-data rules can act.
+     */
+    private final class Look {
+        private String unanswered;
+
+        Reading read(MetricSpec metric, String endpoint, String version, Window window) {
+            if (unanswered != null) {
+                return new Reading.NoData("not asked, since this look's earlier query went unanswered: " + unanswered);
+            }
+            try {
+                return metrics.read(metric, endpoint, version, window);
+            } catch (MetricsUnansweredException e) {
+                unanswered = e.getMessage();
+                return new Reading.NoData(e.getMessage());
+            } catch (MetricsException e) {
+                return new Reading.NoData(e.getMessage());
+            } catch (RuntimeException e) {
+                // No data is never a pass, so an unexpected failure is safe to treat as no data.
+                return new Reading.NoData("unexpected error reading " + metric.name() + ": " + e);
+            }
         }
     }
 

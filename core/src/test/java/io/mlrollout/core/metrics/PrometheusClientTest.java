@@ -231,6 +231,7 @@ class PrometheusClientTest {
         }
 
         assertThatThrownBy(() -> client(Credential.NONE).query("up", T))
+                .isNotInstanceOf(MetricsUnansweredException.class)
                 .hasMessageContaining("HTTP 503")
                 .hasMessageContaining("timeout: query timed out")
                 .hasMessageContaining("gave up after 3 attempts");
@@ -247,6 +248,7 @@ class PrometheusClientTest {
         }
 
         assertThatThrownBy(() -> client(Credential.NONE).query("up", T))
+                .isInstanceOf(MetricsUnansweredException.class)
                 .hasMessageContaining("did not answer query 'up' within 500 ms")
                 .hasMessageContaining("gave up after 3 attempts");
         assertThat(pauses).hasSize(2);
