@@ -7,7 +7,9 @@ import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.MetricSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -33,12 +35,19 @@ public record PodSplit(String version, String label, List<String> candidatePods,
     /**
      * A random split of {@code pods} into halves (the candidate gets the smaller half when their number is odd).
      *
-     * @throws IllegalArgumentException with fewer than two pods
+     * @throws IllegalArgumentException with fewer than two pods, or a pod named twice
      */
     public static PodSplit random(String version, String label, List<String> pods, long seed) {
         if (pods.size() < 2) {
             throw new IllegalArgumentException(
                     "an A/A replay needs at least 2 pods of " + version + ", found " + pods.size() + ": " + pods);
+        }
+        Set<String> seen = new HashSet<>();
+        for (String pod : pods) {
+            if (!seen.add(pod)) {
+                throw new IllegalArgumentException(
+                        pod + " is named twice: a pod on both sides of a split is compared with itself");
+            }
         }
         List<String> shuffled = new ArrayList<>(pods);
         SplittableRandom random = new SplittableRandom(seed);

@@ -111,6 +111,13 @@ class ReplayTest {
     }
 
     @Test
+    void anAaSplitRefusesAPodNamedTwiceWhichWouldBeComparedWithItself() {
+        assertThatThrownBy(() -> PodSplit.random("v1", "pod", List.of("p-0", "p-1", "p-0"), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("p-0 is named twice: a pod on both sides of a split is compared with itself");
+    }
+
+    @Test
     void anAaSourceReadsOnlyItsTwoGroups() {
         PodSplit split = PodSplit.random("v1", "pod", List.of("p-0", "p-1"), 1);
         MetricsSource source = split.source(new io.mlrollout.core.metrics.PrometheusMetricsSource(
