@@ -110,6 +110,25 @@ final class ReplayCommand extends CommandBase {
         super(env);
     }
 
+    /** Flags that would be ignored, or would make the replay compare a version with itself, are refused. */
+    @Override
+    void checkInputs() throws InputException {
+        if (mode.past != null && mode.past.baseline.equals(mode.past.candidate)) {
+            throw new InputException(
+                    "",
+                    "--candidate",
+                    mode.past.candidate + " is also the --baseline: a version judged against itself shows nothing;"
+                            + " to judge one version's pods against each other, use --aa " + mode.past.candidate);
+        }
+        if (mode.aa == null) {
+            for (String aaOnly : List.of("--pods", "--pod-label", "--splits", "--seed")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(aaOnly)) {
+                    throw new InputException("", aaOnly, "only an A/A replay (--aa) splits pods");
+                }
+            }
+        }
+    }
+
     @Override
     int run() throws InputException {
         EndpointFile file = Inputs.endpoint(endpoint, err());
@@ -125,6 +144,10 @@ final class ReplayCommand extends CommandBase {
         Instant end = instant("--to", to, now);
         if (!end.isAfter(start)) {
             throw new InputException("", "--to", end + " is not after --from " + start);
+        }
+        if (end.isAfter(now)) {
+            // looks past now read windows Prometheus has not recorded: NODATA, and an inconclusive rollback
+            throw new InputException("", "--to", end + " is after now (" + now + "): nothing is recorded there yet");
         }
         if (mode.aa != null && (splits < 1 || splits > AaReplay.MAX_SPLITS)) {
             throw new InputException("", "--splits", splits + " is not 1.." + AaReplay.MAX_SPLITS);

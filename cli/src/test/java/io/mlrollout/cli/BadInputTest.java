@@ -340,6 +340,62 @@ class BadInputTest {
     }
 
     @Test
+    void replayRefusesFlagsThatCannotMeanWhatTheySayBeforeContactingAnything() throws Exception {
+        String policy = write("policy.yaml", POLICY).toString();
+        String endpointFile = endpoint.endpointFile(dir, "", "").toString();
+        String future = endpoint.now().plusSeconds(3600).toString();
+
+        Cli.Result sameVersion = Cli.run(
+                endpoint.environment(),
+                "replay",
+                policy,
+                "--endpoint",
+                endpointFile,
+                "--from",
+                "1h",
+                "--baseline",
+                "v1",
+                "--candidate",
+                "v1");
+        Cli.Result podsWithoutAa = Cli.run(
+                endpoint.environment(),
+                "replay",
+                policy,
+                "--endpoint",
+                endpointFile,
+                "--from",
+                "1h",
+                "--baseline",
+                "v1",
+                "--candidate",
+                "v2",
+                "--splits",
+                "50");
+        Cli.Result toInTheFuture = Cli.run(
+                endpoint.environment(),
+                "replay",
+                policy,
+                "--endpoint",
+                endpointFile,
+                "--from",
+                "1h",
+                "--to",
+                future,
+                "--baseline",
+                "v1",
+                "--candidate",
+                "v2");
+
+        assertThat(sameVersion.exitCode()).as(sameVersion.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(sameVersion.err()).contains("--candidate: v1 is also the --baseline");
+        assertThat(podsWithoutAa.exitCode()).as(podsWithoutAa.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(podsWithoutAa.err()).contains("--splits: only an A/A replay (--aa) splits pods");
+        assertThat(toInTheFuture.exitCode()).as(toInTheFuture.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(toInTheFuture.err()).contains("--to: " + future + " is after now");
+        assertThat(endpoint.metricsCredentials).isEmpty(); // no metrics source was made
+    }
+
+    @Test
     void replayRefusesAPodLabelThatIsNotALabelNameBeforeAskingPrometheus() throws Exception {
         // The label goes into the query for the version's pods; Prometheus refuses the query as a parse error.
         try (MockWebServer prometheus = new MockWebServer()) {

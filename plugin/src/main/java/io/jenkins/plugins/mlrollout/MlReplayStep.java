@@ -183,6 +183,14 @@ public class MlReplayStep extends Step {
             if (pastRollout) {
                 MlCanaryStep.required("baseline", step.getBaseline());
                 MlCanaryStep.required("candidate", step.getCandidate());
+                if (step.getBaseline().equals(step.getCandidate())) {
+                    throw new AbortException("mlReplay: candidate: " + step.getCandidate() + " is also the baseline:"
+                            + " a version judged against itself shows nothing; to judge one version's pods against"
+                            + " each other, use aa: '" + step.getCandidate() + "'");
+                }
+                if (!step.getPods().isEmpty()) {
+                    throw new AbortException("mlReplay: pods: only an A/A replay (aa) splits pods");
+                }
             } else if (step.getSplits() < 1 || step.getSplits() > AaReplay.MAX_SPLITS) {
                 throw new AbortException("mlReplay: splits: " + step.getSplits() + " is not 1.." + AaReplay.MAX_SPLITS);
             }
@@ -194,6 +202,11 @@ public class MlReplayStep extends Step {
             Instant end = instant("to", step.getTo(), now);
             if (!end.isAfter(start)) {
                 throw new AbortException("mlReplay: to: " + end + " is not after from " + start);
+            }
+            if (end.isAfter(now)) {
+                // looks past now read windows Prometheus has not recorded: NODATA, and an inconclusive rollback
+                throw new AbortException(
+                        "mlReplay: to: " + end + " is after now (" + now + "): nothing is recorded there yet");
             }
             services.work().execute(() -> {
                 try {

@@ -143,6 +143,27 @@ class MlReplayStepTest {
     }
 
     @Test
+    void aVersionAgainstItselfAFutureEndAndPodsWithoutAaAreRefusedBeforeAnyQuery() {
+        MlReplayStep sameVersion = pastRollout("2h");
+        sameVersion.setCandidate("v1");
+        MlReplayStep future = pastRollout("2h");
+        future.setTo("2026-11-24T10:00:00Z");
+        MlReplayStep podsWithoutAa = pastRollout("2h");
+        podsWithoutAa.setPods(java.util.List.of("p-0", "p-1"));
+
+        assertThatThrownBy(() -> sameVersion.start(build.newContext()).start())
+                .isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("mlReplay: candidate: v1 is also the baseline");
+        assertThatThrownBy(() -> future.start(build.newContext()).start())
+                .isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("mlReplay: to: 2026-11-24T10:00:00Z is after now (");
+        assertThatThrownBy(() -> podsWithoutAa.start(build.newContext()).start())
+                .isInstanceOf(AbortException.class)
+                .hasMessage("mlReplay: pods: only an A/A replay (aa) splits pods");
+        assertThat(fixture.serving.metricReads).as("no query").isZero();
+    }
+
+    @Test
     void aJobNotAllowedOnTheEndpointMayNotReplayIt() {
         FakeBuild other = fixture.build("someone-elses-job", 1, "mallory");
 
