@@ -166,7 +166,14 @@ final class PlanCommand extends CommandBase {
                                         + Format.number(t.badPerInterval() * perMinute) + "/min), wander CV "
                                         + (Double.isNaN(t.wanderCv()) ? "unknown" : Format.percent(t.wanderCv()))
                                         + Planner.longRun(t))));
-        String format = "%-6s %-7s %-16s %-15s %-17s %-19s %-8s %s%n";
+        // a shadow stage's label and a long metric name are wider than the usual; the columns widen to fit them
+        int weightWidth = 7;
+        int metricWidth = 16;
+        for (Planner.Row row : plan.rows()) {
+            weightWidth = Math.max(weightWidth, row.stage().label().length());
+            metricWidth = Math.max(metricWidth, row.metric().length());
+        }
+        String format = "%-6s %-" + weightWidth + "s %-" + metricWidth + "s %-15s %-17s %-19s %-8s %s%n";
         out().printf(
                         format,
                         "stage",
