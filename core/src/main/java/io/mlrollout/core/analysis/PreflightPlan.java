@@ -103,7 +103,7 @@ public final class PreflightPlan {
                 continue;
             }
             String level = Format.number(row.regression()) + "×";
-            lines.add("plan: stage " + row.stageNumber() + " (" + row.stage().weight() + "%) " + row.metric() + ": "
+            lines.add("plan: stage " + row.stageNumber() + " (" + row.stage().label() + ") " + row.metric() + ": "
                     + Format.number(row.canaryRequestsPerMinute()) + " canary requests/min; catches " + level
                     + " with 95% power in " + time(row.toCatch().orElse(null), row.simulatedUpTo())
                     + ", shows a healthy candidate below " + level + " in "

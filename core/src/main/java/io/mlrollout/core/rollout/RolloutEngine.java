@@ -627,7 +627,7 @@ public final class RolloutEngine {
 
     private String nextStageText(int index) {
         return "stage " + (index + 1) + "/" + policy.stageCount() + " ("
-                + stage(index).weight() + "%)";
+                + stage(index).label() + ")";
     }
 
     // ---- deployment windows

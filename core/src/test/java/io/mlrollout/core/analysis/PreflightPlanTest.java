@@ -60,6 +60,23 @@ class PreflightPlanTest {
     }
 
     @Test
+    void aShadowStageIsNamedByItsMirroredShareNotAsZeroPercent() {
+        Policy shadow = JudgeTest.parse("""
+                stages:
+                  - {shadow: 20%, bake: 10m, maxBake: 30m}
+                  - {weight: 50, bake: 10m, maxBake: 30m}
+                analysis: {interval: 1m, minRequests: 100, falseRollbackRate: 1%}
+                metrics:
+                  - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 20%}
+                """);
+
+        PreflightPlan.Result plan = PreflightPlan.plan(shadow, new SteadyBaseline(), "fraud-scorer", "v1", NOW);
+
+        assertThat(plan.lines().get(1)).startsWith("plan: stage 1 (shadow 20%) errors: 1200 canary requests/min;");
+        assertThat(plan.lines().get(2)).startsWith("plan: stage 2 (50%) errors: 3000 canary requests/min;");
+    }
+
+    @Test
     void underRefuseAPlanWithWarningsRefusesAndSaysNoTrafficMoved() {
         PreflightPlan.Result warned =
                 PreflightPlan.plan(policy("warn", "1"), (m, e, v, w) -> new Reading.Counts(0, 20), "e", "v1", NOW);

@@ -71,6 +71,17 @@ class RolloutWindowTest {
     }
 
     @Test
+    void aShadowStageThatWaitsForTheWindowIsNamedByItsMirroredShare() throws PolicyException {
+        String shadowFirst = POLICY.replace("- {weight: 5, bake: 10m}", "- {shadow: 20%, bake: 10m}");
+        // Monday 17:30 in Berlin: after the window, so the first stage waits for Tuesday 09:00
+        Harness h = start(MONDAY_1645.plus(Duration.ofMinutes(45)), shadowFirst, OFFICE_HOURS)
+                .runFor(Duration.ofMinutes(5));
+
+        assertThat(h.phase()).isEqualTo(Phase.WAITING_FOR_WINDOW);
+        assertThat(h.events(RolloutEvent.WindowWaiting.class).get(0).move()).isEqualTo("stage 1/3 (shadow 20%)");
+    }
+
+    @Test
     void aRegressionWhileWaitingRollsBackAtOnceWindowOrNot() throws PolicyException {
         Harness h = start(MONDAY_1645, POLICY, OFFICE_HOURS).runFor(Duration.ofMinutes(30));
         assertThat(h.phase()).isEqualTo(Phase.WAITING_FOR_WINDOW);
