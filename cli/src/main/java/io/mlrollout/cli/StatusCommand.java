@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.audit.EvidenceVerifier;
+import io.mlrollout.core.policy.Stage;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.rollout.RolloutState;
@@ -44,6 +45,18 @@ final class StatusCommand extends CommandBase {
     }
 
     /**
+     * How the log names a judged stage: {@code 25%}, or {@code shadow 20%} for a shadow stage, whose candidate served
+     * no user (0%); the weight alone when the evidence cannot say which it was.
+     */
+    private static String label(StageSummary stage, List<RolloutEvent.PlannedStage> planned) {
+        if (stage.stage() < 1 || stage.stage() > planned.size()) {
+            return stage.weight() + "%";
+        }
+        RolloutEvent.PlannedStage as = planned.get(stage.stage() - 1);
+        return Stage.label(as.weight(), as.shadow());
+    }
+
+    /**
      * The evidence's events, or none when a line cannot be read: the state still tells where the rollout stands, and
      * the evidence line says where the file broke.
      */
@@ -66,11 +79,12 @@ final class StatusCommand extends CommandBase {
         }
         // A command may be appending to the evidence meanwhile: its last line, half written, is left out.
         List<RolloutEvent> events = eventsIfReadable(files);
-        int stageCount = events.stream()
+        List<RolloutEvent.PlannedStage> planned = events.stream()
                 .filter(RolloutEvent.Started.class::isInstance)
-                .map(e -> ((RolloutEvent.Started) e).stages().size())
+                .map(e -> ((RolloutEvent.Started) e).stages())
                 .findFirst()
-                .orElse(0);
+                .orElse(List.of());
+        int stageCount = planned.size();
         PrintWriter out = out();
         RolloutState.Subject subject = s.subject();
         out.println("rollout   " + subject.rolloutId() + ": " + subject.candidate() + " on " + subject.endpoint()
@@ -88,8 +102,8 @@ final class StatusCommand extends CommandBase {
                     + Format.moment(s.bake().nextLookAt()));
         }
         for (StageSummary stage : s.stages()) {
-            out.println("verdict   stage " + stage.stage() + " (" + stage.weight() + "%) " + stage.verdict() + " score "
-                    + Math.round(stage.score()));
+            out.println("verdict   stage " + stage.stage() + " (" + label(stage, planned) + ") " + stage.verdict()
+                    + " score " + Math.round(stage.score()));
             stage.reasons().forEach(reason -> out.println("          - " + reason));
         }
         s.openGate().ifPresent(gate -> {

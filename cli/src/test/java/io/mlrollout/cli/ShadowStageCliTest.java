@@ -86,6 +86,15 @@ class ShadowStageCliTest {
         assertThat(RolloutStateCodec.read(Files.readString(files.state())).phase())
                 .isEqualTo(Phase.CANARY_PASSED);
         assertThat(Files.readString(files.reportHtml())).contains("shadow 20%: mirrored, no user traffic");
+        Cli.Result status = Cli.run(
+                endpoint.environment(),
+                "status",
+                "--state",
+                dir.resolve("state.json").toString());
+        assertThat(status.out())
+                .as(status.toString())
+                .contains("verdict   stage 1 (shadow 20%) PASS")
+                .contains("verdict   stage 2 (10%) PASS");
     }
 
     @Test
