@@ -210,6 +210,7 @@ final class PlanCommand extends CommandBase {
                             Planner.minutes(row.stage().maxBake()),
                             row.catchesInTime() && row.rulesOutInTime() ? "yes" : "no");
         }
+        plan.notes().forEach(note -> out().println("NOTE: " + note));
         plan.warnings().forEach(warning -> out().println("WARNING: " + warning));
     }
 

@@ -88,12 +88,27 @@ public final class Planner {
      * The plan: a row per stage and metric, and what the baseline showed per metric.
      *
      * @param otherEnvelopeRemedies per metric, the advice a warning gives after "raise maxDispersion" (absent for most)
+     * @param slicedBy per sliced metric that is planned, the label it is sliced by
      */
     public record Plan(
             List<Row> rows,
             Map<String, BaselineTraffic> baseline,
             double maxDispersion,
-            Map<String, String> otherEnvelopeRemedies) {
+            Map<String, String> otherEnvelopeRemedies,
+            Map<String, String> slicedBy) {
+
+        /**
+         * What the numbers leave out, without being a warning: a sliced metric is simulated over all traffic, while a
+         * slice whose estimate stays beyond the bounds keeps a stage baking, which the plan cannot see.
+         */
+        public List<String> notes() {
+            List<String> notes = new ArrayList<>();
+            slicedBy.forEach((metric, label) -> notes.add(metric + " is judged per " + label + " as well: planned over"
+                    + " all traffic only; a judged " + label
+                    + " whose estimate stays beyond the bounds holds a stage up"
+                    + " to its maxBake, so a healthy candidate may need longer than planned or end inconclusive"));
+            return notes;
+        }
 
         /** One sentence per stage and metric that cannot decide within its maxBake, and per metric beyond the envelope. */
         public List<String> warnings() {
@@ -175,17 +190,25 @@ public final class Planner {
             }
         }
         Map<String, String> remedies = new LinkedHashMap<>();
+        Map<String, String> slicedBy = new LinkedHashMap<>();
         for (MetricSpec metric : metrics) {
             String remedy = RatioJudge.otherEnvelopeRemedy(metric);
             if (!remedy.isEmpty()) {
                 remedies.put(metric.name(), remedy);
+            }
+            boolean planned = rows.stream()
+                    .anyMatch(row -> row.metric().equals(metric.name())
+                            && row.notPlanned().isEmpty());
+            if (planned) {
+                metric.slices().ifPresent(slices -> slicedBy.put(metric.name(), slices.label()));
             }
         }
         return new Plan(
                 rows,
                 Collections.unmodifiableMap(new LinkedHashMap<>(baseline)),
                 policy.analysis().maxDispersion(),
-                Collections.unmodifiableMap(remedies));
+                Collections.unmodifiableMap(remedies),
+                Collections.unmodifiableMap(slicedBy));
     }
 
     private Row row(int s, Stage stage, MetricSpec metric, int m, BaselineTraffic traffic) {

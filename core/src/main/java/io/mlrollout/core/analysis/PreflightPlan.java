@@ -111,6 +111,7 @@ public final class PreflightPlan {
                     + Planner.minutes(row.stage().maxBake())
                     + (row.catchesInTime() && row.rulesOutInTime() ? ": fits" : ": does not fit"));
         }
+        plan.notes().forEach(note -> lines.add("plan: note: " + note));
         List<String> warnings = plan.warnings();
         warnings.forEach(warning -> lines.add("plan: WARNING: " + warning));
         boolean refused = policy.analysis().plan() == AnalysisSettings.PlanMode.REFUSE && !warnings.isEmpty();

@@ -170,6 +170,28 @@ class PlannerTest {
      * rule-out at missedRegressionRate, both with the default envelope. Other seeds: they agree within sampling noise.
      */
     @Test
+    void aSlicedMetricIsSaidToBePlannedOverAllTrafficOnly() {
+        Policy sliced = JudgeTest.parse("""
+                stages:
+                  - {weight: 10, bake: 2m, maxBake: 4m}
+                analysis: {interval: 5s, minRequests: 200}
+                metrics:
+                  - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 20%, slices: {label: region}}
+                  - {name: slow, kind: ratio, preset: istio-latency-over, threshold: 250ms, maxIncrease: 20%}
+                """);
+
+        Planner.Plan plan = new Planner(sliced, 100)
+                .plan(Map.of(
+                        "errors", new BaselineTraffic(5000, 50, 0, 36), "slow", new BaselineTraffic(5000, 50, 0, 36)));
+
+        assertThat(plan.notes())
+                .containsExactly("errors is judged per region as well: planned over all traffic only; a judged region"
+                        + " whose estimate stays beyond the bounds holds a stage up to its maxBake, so a healthy"
+                        + " candidate may need longer than planned or end inconclusive");
+        assertThat(plan.warnings()).noneMatch(warning -> warning.contains("per region"));
+    }
+
+    @Test
     void theNumbersAgreeWithADirectSimulation() {
         Planner.Row planned = row(new Planner(POLICY).plan(Map.of("errors", baseline(12_000))), 1, "errors");
         RateRatioTest margin = new RateRatioTest(1.1, 0.008, MixturePrior.calibrated(), 0.5, 60);

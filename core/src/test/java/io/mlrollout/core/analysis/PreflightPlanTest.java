@@ -77,6 +77,25 @@ class PreflightPlanTest {
     }
 
     @Test
+    void aSlicedMetricsPlanSaysItCoversAllTrafficOnlyAndRefusesNothingForIt() {
+        Policy sliced = JudgeTest.parse("""
+                stages:
+                  - {weight: 50, bake: 10m, maxBake: 30m}
+                analysis: {interval: 1m, minRequests: 100, falseRollbackRate: 1%, plan: refuse}
+                metrics:
+                  - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 20%, slices: {label: region}}
+                """);
+
+        PreflightPlan.Result plan = PreflightPlan.plan(sliced, new SteadyBaseline(), "fraud-scorer", "v1", NOW);
+
+        assertThat(plan.refused()).as(plan.lines().toString()).isFalse();
+        assertThat(plan.lines())
+                .contains("plan: note: errors is judged per region as well: planned over all traffic"
+                        + " only; a judged region whose estimate stays beyond the bounds holds a stage up to its maxBake, so a"
+                        + " healthy candidate may need longer than planned or end inconclusive");
+    }
+
+    @Test
     void underRefuseAPlanWithWarningsRefusesAndSaysNoTrafficMoved() {
         PreflightPlan.Result warned =
                 PreflightPlan.plan(policy("warn", "1"), (m, e, v, w) -> new Reading.Counts(0, 20), "e", "v1", NOW);
