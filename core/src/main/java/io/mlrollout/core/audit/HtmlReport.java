@@ -288,8 +288,10 @@ public final class HtmlReport {
         }
     }
 
-    private static double y(double value, double max) {
-        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (max == 0 ? 0 : value / max));
+    /** Where {@code value} sits on an axis from {@code low} (the bottom) to {@code high} (the top). */
+    private static double y(double value, double low, double high) {
+        double span = high - low;
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (span == 0 ? 0 : (value - low) / span));
     }
 
     private static String trafficChart(Report report) {
@@ -300,21 +302,21 @@ public final class HtmlReport {
         Instant end = later(report.updatedAt(), start.plusSeconds(1));
         Axis axis = new Axis(start, end);
         StringBuilder svg = openSvg("Percent of traffic to the candidate over time");
-        grid(svg, axis, 100, "%");
+        grid(svg, axis, 0, 100, "%");
         StringBuilder path = new StringBuilder();
         int previous = -1;
         for (Report.TrafficPoint point : report.traffic()) {
             double x = axis.x(point.at());
             if (previous >= 0) {
-                path.append(" L").append(fmt(x)).append(',').append(fmt(y(previous, 100)));
+                path.append(" L").append(fmt(x)).append(',').append(fmt(y(previous, 0, 100)));
             }
             path.append(path.length() == 0 ? "M" : " L")
                     .append(fmt(x))
                     .append(',')
-                    .append(fmt(y(point.canaryWeight(), 100)));
+                    .append(fmt(y(point.canaryWeight(), 0, 100)));
             previous = point.canaryWeight();
         }
-        path.append(" L").append(fmt(axis.x(end))).append(',').append(fmt(y(previous, 100)));
+        path.append(" L").append(fmt(axis.x(end))).append(',').append(fmt(y(previous, 0, 100)));
         svg.append("<path class=\"traffic\" d=\"").append(path).append("\"/>");
         return svg.append("</svg>\n").toString();
     }
@@ -333,19 +335,27 @@ public final class HtmlReport {
         Report.Limits limits = series.limits();
         boolean anyBaseline = points.stream().anyMatch(p -> p.baseline() != null);
         boolean anyCandidate = points.stream().anyMatch(p -> p.candidate() != null);
+        // from zero, or from below it when a value metric or its lower bound is negative
         double max = 0;
+        double low = 0;
         for (Report.MetricPoint p : points) {
             max = Math.max(max, Math.max(orZero(p.candidate()), orZero(p.baseline())));
+            low = Math.min(low, Math.min(orZero(p.candidate()), orZero(p.baseline())));
             if (limits != null && limits.maxIncrease() != null && p.baseline() != null) {
                 max = Math.max(max, p.baseline() * (1 + limits.maxIncrease()));
+                low = Math.min(low, p.baseline() * (1 + limits.maxIncrease()));
             }
         }
         if (limits != null && limits.max() != null) {
             max = Math.max(max, limits.max());
         }
-        max = max == 0 ? 1 : niceCeiling(max * 1.1);
+        if (limits != null && limits.min() != null) {
+            low = Math.min(low, limits.min());
+        }
+        max = max > 0 ? niceCeiling(max * 1.1) : low < 0 ? 0 : 1;
+        low = low < 0 ? -niceCeiling(-low * 1.1) : 0;
         StringBuilder svg = openSvg(series.metric() + ": candidate and baseline per look, with what the policy allows");
-        grid(svg, axis, max, series.unit());
+        grid(svg, axis, low, max, series.unit());
         double slot = Math.max(4, (WIDTH - LEFT - RIGHT) / (double) Math.max(1, points.size()));
         for (Report.MetricPoint p : points) {
             if (p.outcome() == Outcome.NODATA) {
@@ -383,15 +393,15 @@ public final class HtmlReport {
                     .append(escape(b.label()))
                     .append("</text>");
         }
-        boolean allowed = limitLines(svg, axis, points, limits, max, series.unit());
-        line(svg, axis, points, max, true);
-        line(svg, axis, points, max, false);
+        boolean allowed = limitLines(svg, axis, points, limits, low, max, series.unit());
+        line(svg, axis, points, low, max, true);
+        line(svg, axis, points, low, max, false);
         for (Report.MetricPoint p : points) {
             if (p.outcome() == Outcome.FAIL && p.candidate() != null) {
                 svg.append("<circle class=\"fail\" cx=\"")
                         .append(fmt(axis.x(p.at())))
                         .append("\" cy=\"")
-                        .append(fmt(y(p.candidate(), max)))
+                        .append(fmt(y(p.candidate(), low, max)))
                         .append("\" r=\"4\"><title>")
                         .append(escape(p.outcome() + ": " + p.explanation()))
                         .append("</title></circle>");
@@ -436,6 +446,7 @@ public final class HtmlReport {
             Axis axis,
             List<Report.MetricPoint> points,
             Report.Limits limits,
+            double low,
             double max,
             String unit) {
         if (limits == null) {
@@ -443,15 +454,15 @@ public final class HtmlReport {
         }
         boolean drawn = false;
         for (Double bound : new Double[] {limits.max(), limits.min()}) {
-            if (bound != null && bound <= max) {
+            if (bound != null && bound >= low && bound <= max) {
                 svg.append("<line class=\"allowed\" x1=\"")
                         .append(LEFT)
                         .append("\" x2=\"")
                         .append(WIDTH - RIGHT)
                         .append("\" y1=\"")
-                        .append(fmt(y(bound, max)))
+                        .append(fmt(y(bound, low, max)))
                         .append("\" y2=\"")
-                        .append(fmt(y(bound, max)))
+                        .append(fmt(y(bound, low, max)))
                         .append("\"><title>")
                         .append(escape(
                                 (bound.equals(limits.max()) ? "at most " : "at least ") + Format.value(bound, unit)))
@@ -476,7 +487,7 @@ public final class HtmlReport {
                 path.append(drawing ? " L" : " M")
                         .append(fmt(axis.x(p.at())))
                         .append(',')
-                        .append(fmt(y(p.baseline() * factor, max)));
+                        .append(fmt(y(p.baseline() * factor, low, max)));
                 drawing = true;
             }
             if (path.length() > 0) {
@@ -490,7 +501,7 @@ public final class HtmlReport {
     }
 
     private static void line(
-            StringBuilder svg, Axis axis, List<Report.MetricPoint> points, double max, boolean candidate) {
+            StringBuilder svg, Axis axis, List<Report.MetricPoint> points, double low, double max, boolean candidate) {
         StringBuilder path = new StringBuilder();
         boolean drawing = false;
         for (Report.MetricPoint p : points) {
@@ -502,7 +513,7 @@ public final class HtmlReport {
             path.append(drawing ? " L" : " M")
                     .append(fmt(axis.x(p.at())))
                     .append(',')
-                    .append(fmt(y(value, max)));
+                    .append(fmt(y(value, low, max)));
             drawing = true;
         }
         if (path.length() > 0) {
@@ -528,10 +539,10 @@ public final class HtmlReport {
                 .append("</title>");
     }
 
-    private static void grid(StringBuilder svg, Axis axis, double max, String unit) {
+    private static void grid(StringBuilder svg, Axis axis, double low, double max, String unit) {
         for (int i = 0; i <= 4; i++) {
-            double value = max * i / 4;
-            double y = y(value, max);
+            double value = low + (max - low) * i / 4;
+            double y = y(value, low, max);
             svg.append("<line class=\"grid\" x1=\"")
                     .append(LEFT)
                     .append("\" x2=\"")

@@ -123,6 +123,57 @@ class HtmlReportTest {
     }
 
     @Test
+    void aValueMetricBelowZeroIsDrawnInsideItsChartWithItsLowerBound() throws Exception {
+        Report report = ReportBuilder.of(List.of(
+                        new RolloutEvent.Started(
+                                T0,
+                                "deploy#1",
+                                "fraud-scorer",
+                                "v2",
+                                "dave",
+                                List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
+                                List.of("margin-delta"),
+                                0.01,
+                                false,
+                                null),
+                        look(60, -0.12, -0.30),
+                        look(120, -0.25, -0.41)))
+                .withLimits(List.of(io.mlrollout.core.policy.PolicyParser.parse("""
+                                stages: [{weight: 50, bake: 10m}]
+                                metrics:
+                                  - {name: margin-delta, kind: value, query: 'avg(x{version="${version}"})', min: -0.5}
+                                """)
+                        .metrics()
+                        .get(0)));
+
+        String html = HtmlReport.render(report);
+
+        Matcher drawn = Pattern.compile("<(?:path class=\"(?:candidate|baseline)\" d=\"([^\"]+)\""
+                        + "|line class=\"allowed\"[^>]* y1=\"([-0-9.]+)\")")
+                .matcher(html);
+        int shapes = 0;
+        while (drawn.find()) {
+            shapes++;
+            String coordinates = drawn.group(1) != null ? drawn.group(1) : "0," + drawn.group(2);
+            for (String point : coordinates.replaceAll("[ML]", " ").trim().split("\\s+")) {
+                double y = Double.parseDouble(point.split(",")[1]);
+                assertThat(y).as("y of %s in %s", point, drawn.group()).isBetween(12.0, 172.0);
+            }
+        }
+        assertThat(shapes).as("the candidate, the baseline and the lower bound").isEqualTo(3);
+    }
+
+    private static RolloutEvent.Looked look(int seconds, double candidate, double baseline) {
+        Instant at = T0.plusSeconds(seconds);
+        return new RolloutEvent.Looked(
+                at,
+                1,
+                50,
+                new Window(at.minusSeconds(60), at),
+                List.of(new MetricLook("margin-delta", Outcome.CONTINUE, candidate, baseline, "", "read")));
+    }
+
+    @Test
     void theFragmentIsOneScopedBlockWithoutPageElements() {
         String fragment = HtmlReport.fragment(report("fine"));
 
