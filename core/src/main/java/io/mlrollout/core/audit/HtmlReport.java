@@ -503,25 +503,37 @@ public final class HtmlReport {
     private static void line(
             StringBuilder svg, Axis axis, List<Report.MetricPoint> points, double low, double max, boolean candidate) {
         StringBuilder path = new StringBuilder();
-        boolean drawing = false;
+        int run = 0;
         for (Report.MetricPoint p : points) {
             Double value = candidate ? p.candidate() : p.baseline();
             if (value == null) {
-                drawing = false; // a gap in the data is a gap in the line, never an invented value
+                dotIfAlone(path, run);
+                run = 0; // a gap in the data is a gap in the line, never an invented value
                 continue;
             }
-            path.append(drawing ? " L" : " M")
+            path.append(run > 0 ? " L" : " M")
                     .append(fmt(axis.x(p.at())))
                     .append(',')
                     .append(fmt(y(value, low, max)));
-            drawing = true;
+            run++;
         }
+        dotIfAlone(path, run);
         if (path.length() > 0) {
             svg.append("<path class=\"")
                     .append(candidate ? "candidate" : "baseline")
                     .append("\" d=\"")
                     .append(path.toString().trim())
                     .append("\"/>");
+        }
+    }
+
+    /**
+     * Ends a run of one look (the only look, or one between gaps) with a zero-length segment: a path of a single point
+     * draws nothing, a zero-length segment with round caps a dot.
+     */
+    private static void dotIfAlone(StringBuilder path, int run) {
+        if (run == 1) {
+            path.append(" h0");
         }
     }
 
@@ -659,8 +671,8 @@ public final class HtmlReport {
             .ml-rollout-report svg.chart{background:#fafbfd;border:1px solid #e1e5ee}
             .ml-rollout-report .grid{stroke:#e1e5ee}.ml-rollout-report .axis{font-size:11px;fill:#5b6475}
             .ml-rollout-report path.traffic{fill:none;stroke:#3559d1;stroke-width:2}
-            .ml-rollout-report path.candidate{fill:none;stroke:#d1495b;stroke-width:2}
-            .ml-rollout-report path.baseline{fill:none;stroke:#2a9d8f;stroke-width:2}
+            .ml-rollout-report path.candidate{fill:none;stroke:#d1495b;stroke-width:2;stroke-linecap:round}
+            .ml-rollout-report path.baseline{fill:none;stroke:#2a9d8f;stroke-width:2;stroke-linecap:round}
             .ml-rollout-report text.candidate{fill:#d1495b;font-size:12px}
             .ml-rollout-report text.baseline{fill:#2a9d8f;font-size:12px}
             .ml-rollout-report circle.fail{fill:#d1495b}

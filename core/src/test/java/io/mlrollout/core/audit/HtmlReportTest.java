@@ -163,6 +163,32 @@ class HtmlReportTest {
         assertThat(shapes).as("the candidate, the baseline and the lower bound").isEqualTo(3);
     }
 
+    @Test
+    void aSingleLookIsDrawnAsADotNotAnEmptyPath() {
+        Report report = ReportBuilder.of(List.of(
+                new RolloutEvent.Started(
+                        T0,
+                        "deploy#1",
+                        "fraud-scorer",
+                        "v2",
+                        "dave",
+                        List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
+                        List.of("margin-delta"),
+                        0.01,
+                        false,
+                        null),
+                look(60, 0.12, 0.10)));
+
+        String html = HtmlReport.render(report);
+
+        // a path of one point ("M x,y") draws nothing; a zero-length segment with round caps draws a dot
+        assertThat(html)
+                .containsPattern("<path class=\"candidate\" d=\"M[0-9.]+,[0-9.]+ h0\"/>")
+                .containsPattern("<path class=\"baseline\" d=\"M[0-9.]+,[0-9.]+ h0\"/>")
+                .contains("path.candidate{fill:none;stroke:#d1495b;stroke-width:2;stroke-linecap:round}")
+                .contains("path.baseline{fill:none;stroke:#2a9d8f;stroke-width:2;stroke-linecap:round}");
+    }
+
     private static RolloutEvent.Looked look(int seconds, double candidate, double baseline) {
         Instant at = T0.plusSeconds(seconds);
         return new RolloutEvent.Looked(
