@@ -180,9 +180,10 @@ final class ReplayCommand extends CommandBase {
         }
         List<String> split;
         try {
-            split = pods != null
-                    ? List.copyOf(pods)
-                    : AaReplay.pods(prometheus, parsed, file.name(), mode.aa, podLabel, start, end);
+            split = AaReplay.podsToSplit(
+                    prometheus, parsed, file.name(), mode.aa, podLabel, pods == null ? List.of() : pods, start, end);
+        } catch (IllegalArgumentException unseen) {
+            throw new InputException("", "--pods", unseen.getMessage());
         } catch (MetricsException unreadable) {
             err().println("mlrollout replay: Prometheus could not be read for the pods of " + mode.aa + ": "
                     + unreadable.getMessage());

@@ -432,6 +432,47 @@ class BadInputTest {
         }
     }
 
+    @Test
+    void replayRefusesANamedPodThatServedNothingInTheWindowBeforeJudgingAnySplit() throws Exception {
+        // A typo in --pods would be judged as a group without data: every split inconclusive, none a finding.
+        try (MockWebServer prometheus = new MockWebServer()) {
+            prometheus.enqueue(new MockResponse.Builder()
+                    .body("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                            + "{\"metric\":{\"pod\":\"scorer-v1-0\"},\"value\":[1764000000,\"4\"]},"
+                            + "{\"metric\":{\"pod\":\"scorer-v1-1\"},\"value\":[1764000000,\"4\"]}]}}")
+                    .build());
+            prometheus.start(0);
+            Path endpointFile = write(
+                    "endpoint.yaml",
+                    "name: fraud-scorer\nrouter: {type: webhook, url: 'http://127.0.0.1:9/'}\n" + "prometheus: {url: '"
+                            + prometheus.url("/") + "', attempts: 1}\n");
+
+            Cli.Result run = Cli.run(
+                    new Environment(
+                            Map.of(),
+                            endpoint.environment().time(),
+                            Environment.system().metrics()),
+                    "replay",
+                    write("policy.yaml", POLICY).toString(),
+                    "--endpoint",
+                    endpointFile.toString(),
+                    "--from",
+                    "1h",
+                    "--aa",
+                    "v1",
+                    "--pods",
+                    "scorer-v1-0,scorer-v1-l");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(run.err())
+                    .contains("--pods: scorer-v1-l served no requests of v1 between ")
+                    .contains("(Prometheus saw scorer-v1-0, scorer-v1-1)");
+            assertThat(prometheus.getRequestCount())
+                    .as("only the pods were asked for")
+                    .isEqualTo(1);
+        }
+    }
+
     private Path write(String name, String text) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, text);

@@ -67,6 +67,36 @@ public final class AaReplay {
     }
 
     /**
+     * The pods to split: the {@code named} ones, or when none are named every pod {@link #pods} lists.
+     *
+     * @throws IllegalArgumentException naming a named pod that served none of {@code version}'s requests in the window:
+     *     misspelt, it would be judged as a group without data, every split inconclusive and none a finding
+     */
+    public static List<String> podsToSplit(
+            PrometheusMetricsSource prometheus,
+            Policy policy,
+            String endpoint,
+            String version,
+            String podLabel,
+            List<String> named,
+            Instant from,
+            Instant to)
+            throws MetricsException {
+        List<String> seen = pods(prometheus, policy, endpoint, version, podLabel, from, to);
+        if (named.isEmpty()) {
+            return seen;
+        }
+        for (String pod : named) {
+            if (!seen.contains(pod)) {
+                throw new IllegalArgumentException(pod + " served no requests of " + version + " between " + from
+                        + " and " + to + " (Prometheus saw " + (seen.isEmpty() ? "none" : String.join(", ", seen))
+                        + ")");
+            }
+        }
+        return List.copyOf(named);
+    }
+
+    /**
      * Judges {@code splits} random splits of {@code pods}, the first with {@code seed}, the next with seed + 1 and so
      * on, telling {@code lines} what is split and then the outcome of each split.
      *

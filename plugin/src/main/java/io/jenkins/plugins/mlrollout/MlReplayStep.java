@@ -266,10 +266,20 @@ public class MlReplayStep extends Step {
                         + plan.endpointName() + "' reads its metrics from " + metrics);
             }
             String version = step.getAa();
-            List<String> pods = step.getPods().isEmpty()
-                    ? AaReplay.pods(
-                            prometheus, plan.policy(), plan.endpointName(), version, step.getPodLabel(), start, end)
-                    : step.getPods();
+            List<String> pods;
+            try {
+                pods = AaReplay.podsToSplit(
+                        prometheus,
+                        plan.policy(),
+                        plan.endpointName(),
+                        version,
+                        step.getPodLabel(),
+                        step.getPods(),
+                        start,
+                        end);
+            } catch (IllegalArgumentException unseen) {
+                throw new AbortException("mlReplay: pods: " + unseen.getMessage());
+            }
             AaReplay.Summary summary;
             try {
                 summary = AaReplay.run(
