@@ -315,8 +315,15 @@ public final class Planner {
         Optional<Integer> percentile(long seed, double theta, boolean catching) {
             UniformRandomProvider rng = new SplittableRandom(seed)::nextLong;
             int[] intervals = new int[runs];
+            // once more runs than the percentile leaves out have not decided, the answer is empty whatever the rest do:
+            // stop there, rather than simulate a long maxBake's every look for hundreds of runs that cannot change it
+            int mayNotDecide = runs - (int) Math.ceil(POWER * runs);
+            int undecided = 0;
             for (int run = 0; run < runs; run++) {
                 intervals[run] = catching ? untilCaught(rng, theta) : untilRuledOut(rng);
+                if (intervals[run] > horizon && ++undecided > mayNotDecide) {
+                    return Optional.empty();
+                }
             }
             Arrays.sort(intervals);
             int at = intervals[(int) Math.ceil(POWER * runs) - 1];

@@ -192,6 +192,29 @@ class PlannerTest {
     }
 
     @Test
+    void aStageThatCannotDecideInALongMaxBakeIsPlannedInSecondsNotMinutes() {
+        // a day of 5 s looks is 17,280 looks, simulated to twice that for each of 400 runs unless cut short
+        Policy longBake = JudgeTest.parse("""
+                stages:
+                  - {weight: 1, bake: 10m, maxBake: 1d}
+                analysis: {interval: 5s, minRequests: 200}
+                metrics:
+                  - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 20%}
+                """);
+
+        Planner.Row row = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(15),
+                () -> row(
+                        new Planner(longBake).plan(Map.of("errors", new BaselineTraffic(200, 2, 0.3, 36))),
+                        1,
+                        "errors"));
+
+        assertThat(row.toCatch()).isEmpty();
+        assertThat(row.toRuleOut()).isEmpty();
+        assertThat(row.simulatedUpTo()).isEqualTo(java.time.Duration.ofDays(2));
+    }
+
+    @Test
     void theNumbersAgreeWithADirectSimulation() {
         Planner.Row planned = row(new Planner(POLICY).plan(Map.of("errors", baseline(12_000))), 1, "errors");
         RateRatioTest margin = new RateRatioTest(1.1, 0.008, MixturePrior.calibrated(), 0.5, 60);
