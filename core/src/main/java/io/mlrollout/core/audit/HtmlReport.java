@@ -64,7 +64,7 @@ public final class HtmlReport {
         html.append(trafficChart(report));
         html.append("<h2>Metrics</h2>\n");
         for (Report.MetricSeries series : report.metrics()) {
-            metric(html, series, boundaries(report));
+            metric(html, series, boundaries(report), report.finished());
         }
         html.append("<h2>Log</h2>\n<pre class=\"log\">");
         for (String line : report.log()) {
@@ -207,10 +207,12 @@ public final class HtmlReport {
         return all;
     }
 
-    private static void metric(StringBuilder html, Report.MetricSeries series, List<Boundary> boundaries) {
+    private static void metric(
+            StringBuilder html, Report.MetricSeries series, List<Boundary> boundaries, boolean finished) {
         html.append("<h3>").append(escape(series.metric())).append("</h3>\n");
         if (series.points().isEmpty()) {
-            html.append("<p>No looks yet.</p>\n");
+            // a rollout at rest will look no more: "yet" would promise looks that never come
+            html.append(finished ? "<p>No looks: the rollout ended before its first.</p>\n" : "<p>No looks yet.</p>\n");
             return;
         }
         html.append(metricChart(series, boundaries));

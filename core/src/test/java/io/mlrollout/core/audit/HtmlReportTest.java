@@ -189,6 +189,28 @@ class HtmlReportTest {
                 .contains("path.baseline{fill:none;stroke:#2a9d8f;stroke-width:2;stroke-linecap:round}");
     }
 
+    @Test
+    void aMetricWithoutLooksInARolloutAtRestIsNotSaidToAwaitThem() {
+        Report report = ReportBuilder.of(List.of(
+                new RolloutEvent.Started(
+                        T0,
+                        "deploy#1",
+                        "fraud-scorer",
+                        "v2",
+                        "dave",
+                        List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
+                        List.of("error-rate"),
+                        0.01,
+                        false,
+                        null),
+                new RolloutEvent.Halted(T0.plusSeconds(5), "the router could not be read")));
+
+        assertThat(report.finished()).isTrue();
+        assertThat(HtmlReport.render(report))
+                .contains("<h3>error-rate</h3>\n<p>No looks: the rollout ended before its first.</p>")
+                .doesNotContain("No looks yet");
+    }
+
     private static RolloutEvent.Looked look(int seconds, double candidate, double baseline) {
         Instant at = T0.plusSeconds(seconds);
         return new RolloutEvent.Looked(
