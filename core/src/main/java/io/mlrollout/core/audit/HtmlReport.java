@@ -26,6 +26,10 @@ public final class HtmlReport {
     private static final int RIGHT = 16;
     private static final int TOP = 12;
     private static final int BOTTOM = 28;
+    /** The log lines shown from the start and from the end of a long log. */
+    static final int LOG_HEAD = 200;
+
+    static final int LOG_TAIL = 800;
     /** How the report writes a time; its log lines too. */
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -67,11 +71,28 @@ public final class HtmlReport {
             metric(html, series, boundaries(report), report.finished());
         }
         html.append("<h2>Log</h2>\n<pre class=\"log\">");
-        for (String line : report.log()) {
-            html.append(escape(line)).append('\n');
-        }
+        log(html, report.log());
         html.append("</pre>\n</div>\n");
         return html.toString();
+    }
+
+    /**
+     * The log's first {@link #LOG_HEAD} and last {@link #LOG_TAIL} lines, with how many were left out between them: a
+     * rollout that waits days for a sign-off looks every interval, and a page with every one of those lines runs to
+     * megabytes. The evidence file and the build log keep every line.
+     */
+    private static void log(StringBuilder html, List<String> lines) {
+        int leftOut = lines.size() - LOG_HEAD - LOG_TAIL;
+        for (int i = 0; i < lines.size(); i++) {
+            if (leftOut > 0 && i == LOG_HEAD) {
+                html.append("… ")
+                        .append(leftOut)
+                        .append(" lines left out here; the evidence file and the build log have every line …\n");
+                i += leftOut - 1;
+                continue;
+            }
+            html.append(escape(lines.get(i))).append('\n');
+        }
     }
 
     private static void header(StringBuilder html, Report report) {

@@ -211,6 +211,40 @@ class HtmlReportTest {
                 .doesNotContain("No looks yet");
     }
 
+    @Test
+    void aLongLogKeepsItsStartAndEndAndSaysHowManyLinesItLeftOut() {
+        List<RolloutEvent> events = new java.util.ArrayList<>();
+        events.add(new RolloutEvent.Started(
+                T0,
+                "deploy#1",
+                "fraud-scorer",
+                "v2",
+                "dave",
+                List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
+                List.of("margin-delta"),
+                0.01,
+                false,
+                null));
+        // two days of a look a minute, as a rollout waiting a weekend for a sign-off writes them
+        for (int minute = 1; minute <= 2880; minute++) {
+            events.add(look(60 * minute, 0.12, 0.10));
+        }
+        Report report = ReportBuilder.of(events);
+
+        String html = HtmlReport.render(report);
+        String log = html.substring(html.indexOf("<pre class=\"log\">"), html.indexOf("</pre>"));
+
+        assertThat(report.log()).hasSize(2881);
+        assertThat(log.lines()).hasSize(HtmlReport.LOG_HEAD + 1 + HtmlReport.LOG_TAIL);
+        assertThat(log)
+                .contains(HtmlReport.escape(report.log().get(0)))
+                .contains(HtmlReport.escape(report.log().get(HtmlReport.LOG_HEAD - 1)))
+                .contains("… " + (2881 - HtmlReport.LOG_HEAD - HtmlReport.LOG_TAIL) + " lines left out here; the"
+                        + " evidence file and the build log have every line …")
+                .contains(HtmlReport.escape(report.log().get(2881 - HtmlReport.LOG_TAIL)))
+                .endsWith(HtmlReport.escape(report.log().get(2880)) + "\n");
+    }
+
     private static RolloutEvent.Looked look(int seconds, double candidate, double baseline) {
         Instant at = T0.plusSeconds(seconds);
         return new RolloutEvent.Looked(
