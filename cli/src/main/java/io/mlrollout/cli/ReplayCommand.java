@@ -159,6 +159,10 @@ final class ReplayCommand extends CommandBase {
             }
         }
         MetricsSource metrics = Connectors.metrics(file, env, endpoint.toString());
+        if (!parsed.tiers().tiers().isEmpty()) {
+            // as plan says without facts: what is judged is not what a rollout whose facts chose a tier would run
+            out().println("the policy's own stages and bounds; its tiers are not applied: a replay states no facts");
+        }
         if (mode.aa == null) {
             Replay.Result result =
                     Replay.run(parsed, metrics, file.name(), mode.past.baseline, mode.past.candidate, start, end);
