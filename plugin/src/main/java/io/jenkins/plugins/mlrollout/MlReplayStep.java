@@ -211,6 +211,12 @@ public class MlReplayStep extends Step {
             services.work().execute(() -> {
                 try {
                     MetricsSource metrics = plan.metrics(run, services);
+                    if (!plan.policy().tiers().tiers().isEmpty()) {
+                        // what is judged is not what a rollout whose facts chose a tier would run
+                        log.getLogger()
+                                .println(LogLines.note("the policy's own stages and bounds; its tiers are not applied:"
+                                        + " a replay states no facts"));
+                    }
                     Map<String, Object> result = pastRollout
                             ? pastRollout(plan, metrics, start, end, log.getLogger())
                             : aa(plan, metrics, start, end, log.getLogger());

@@ -99,6 +99,26 @@ class MlReplayStepTest {
     }
 
     @Test
+    void aPolicyWithTiersIsReplayedOnItsOwnStagesAndTheLogSaysSo() throws Exception {
+        FakeStepContext context = build.newContext();
+        MlReplayStep step = new MlReplayStep(THREE_STAGES + """
+                        facts: {changeType: string}
+                        tiers:
+                          - {name: fast, when: "changeType == 'retrain'", stages: [{weight: 50, bake: 10m}]}
+                          - {name: full, when: "true"}
+                        """, "2026-11-23T08:00:00Z");
+        step.setBaseline("v1");
+        step.setCandidate("v2");
+
+        started(step.start(context));
+
+        assertThat(context.result()).isPresent();
+        assertThat(build.log())
+                .contains("the policy's own stages and bounds; its tiers are not applied: a replay states no facts")
+                .contains("stages 5% for 10m → 25% for 10m → 50% for 10m");
+    }
+
+    @Test
     void aRecordingThatEndsFirstIsUndecided() throws Exception {
         FakeStepContext context = build.newContext();
         MlReplayStep step = pastRollout("2h");
