@@ -565,7 +565,12 @@ public final class RolloutEngine {
         RolloutState judged = extending
                 ? s
                 : s.withStageSummary(new StageSummary(
-                        number, s.canaryWeight(), verdict.verdict(), verdict.score(), verdict.reasons()));
+                        number,
+                        s.canaryWeight(),
+                        verdict.verdict(),
+                        verdict.score(),
+                        verdict.reasons(),
+                        stage(s.stageIndex()).shadow()));
         return switch (verdict.verdict()) {
             case FAIL -> fail(judged, "stage " + number + " failed: " + firstReason(verdict), now, events);
             case INCONCLUSIVE -> inconclusive(judged, verdict, now, events);

@@ -1,6 +1,7 @@
 package io.mlrollout.core.rollout;
 
 import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.policy.Stage;
 import java.util.List;
 
 /**
@@ -11,9 +12,20 @@ import java.util.List;
  * @param verdict the stage's verdict
  * @param score 0..100
  * @param reasons one sentence with numbers per metric that mattered
+ * @param shadow the share mirrored to the candidate in a shadow stage, else 0 (and 0 in a state saved before it was kept)
  */
-public record StageSummary(int stage, int weight, Verdict verdict, double score, List<String> reasons) {
+public record StageSummary(int stage, int weight, Verdict verdict, double score, List<String> reasons, int shadow) {
     public StageSummary {
         reasons = List.copyOf(reasons);
+    }
+
+    /** A canary stage's summary. */
+    public StageSummary(int stage, int weight, Verdict verdict, double score, List<String> reasons) {
+        this(stage, weight, verdict, score, reasons, 0);
+    }
+
+    /** How the log names the stage: {@code 25%}, or {@code shadow 20%}, not the 0% of users its candidate served. */
+    public String label() {
+        return Stage.label(weight, shadow);
     }
 }

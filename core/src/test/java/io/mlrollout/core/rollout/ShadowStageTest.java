@@ -48,6 +48,18 @@ class ShadowStageTest {
 
         assertThat(h.phase()).isEqualTo(Phase.CANARY_PASSED);
         assertThat(h.state().stages()).extracting(StageSummary::verdict).containsExactly(Verdict.PASS, Verdict.PASS);
+        assertThat(h.state().stages())
+                .as("named as the log names them, in the state the build page and status read")
+                .extracting(StageSummary::label)
+                .containsExactly("shadow 20%", "5%");
+        assertThat(RolloutStateCodec.read(RolloutStateCodec.write(h.state())).stages())
+                .extracting(StageSummary::label)
+                .containsExactly("shadow 20%", "5%");
+        String savedBefore = RolloutStateCodec.write(h.state()).replace(",\"shadow\":20", "");
+        assertThat(RolloutStateCodec.read(savedBefore).stages())
+                .as("a state saved before the share was kept still reads")
+                .extracting(StageSummary::shadow)
+                .containsExactly(0, 0);
         assertThat(h.serving.shifts).containsExactly(5);
         assertThat(h.serving.mirror)
                 .as("leaving the shadow stage removes the mirror")

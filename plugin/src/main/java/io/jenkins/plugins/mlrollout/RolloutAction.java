@@ -367,7 +367,7 @@ public class RolloutAction implements RunAction2 {
             return "no stage started yet";
         }
         String verdicts = now.stages().stream()
-                .map(v -> v.weight() + "% " + v.verdict().name().toLowerCase(Locale.ROOT))
+                .map(v -> v.label() + " " + v.verdict().name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(", "));
         return "stage " + (now.stageIndex() + 1) + " of " + stageCount() + " reached"
                 + (verdicts.isEmpty() ? "" : ": " + verdicts);
