@@ -45,6 +45,18 @@ final class StatusCommand extends CommandBase {
     }
 
     /**
+     * {@code , 20% of requests mirrored to it (shadow stage)} while a shadow stage runs, whose candidate serves no user
+     * but is not idle either; empty otherwise.
+     */
+    private static String mirrored(RolloutState s, List<RolloutEvent.PlannedStage> planned) {
+        if (s.phase().isResting() || s.stageIndex() < 0 || s.stageIndex() >= planned.size()) {
+            return "";
+        }
+        int shadow = planned.get(s.stageIndex()).shadow();
+        return shadow == 0 ? "" : ", " + shadow + "% of requests mirrored to it (shadow stage)";
+    }
+
+    /**
      * How the log names a judged stage: {@code 25%}, or {@code shadow 20%} for a shadow stage, whose candidate served
      * no user (0%); the weight alone when the evidence cannot say which it was.
      */
@@ -95,7 +107,7 @@ final class StatusCommand extends CommandBase {
         if (s.stageIndex() >= 0) {
             out.println("stage     " + (s.stageIndex() + 1) + (stageCount > 0 ? " of " + stageCount : ""));
         }
-        out.println("weight    " + s.canaryWeight() + "% to " + subject.candidate());
+        out.println("weight    " + s.canaryWeight() + "% to " + subject.candidate() + mirrored(s, planned));
         if (s.bake() != null && !s.phase().isResting()) {
             out.println("bake      " + Format.moment(s.bake().startedAt()) + " to "
                     + Format.moment(s.bake().endsAt()) + ", next look at "

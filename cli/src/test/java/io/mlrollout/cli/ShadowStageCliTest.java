@@ -98,6 +98,23 @@ class ShadowStageCliTest {
     }
 
     @Test
+    void statusDuringTheShadowStageSaysWhatIsMirrored() throws Exception {
+        endpoint = new SimulatedEndpoint(Scenario.BASELINE.withName("v2"));
+        endpoint.dropAt(SimulatedEndpoint.T0.plus(java.time.Duration.ofMinutes(2)));
+        canary(endpoint.endpointFile(dir, "", ""));
+
+        Cli.Result status = Cli.run(
+                endpoint.environment(),
+                "status",
+                "--state",
+                dir.resolve("state.json").toString());
+
+        assertThat(status.out())
+                .as(status.toString())
+                .contains("weight    0% to v2, 20% of requests mirrored to it (shadow stage)\n");
+    }
+
+    @Test
     void aCandidateWhoseScoresShiftIsRolledBackWithoutServingAUser() throws Exception {
         VersionProfile shifted = Scenario.BASELINE.withName("v2").withScores(5, 2);
         endpoint = new SimulatedEndpoint(shifted);
