@@ -5,6 +5,8 @@ import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.PrometheusMetricsSource;
 import io.mlrollout.core.metrics.QueryTemplates;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.replay.AaReplay;
 import io.mlrollout.core.replay.Replay;
@@ -159,6 +161,12 @@ final class ReplayCommand extends CommandBase {
             }
         }
         MetricsSource metrics = Connectors.metrics(file, env, endpoint.toString());
+        if (mode.aa == null) {
+            Optional<Integer> unreadable = requireSeries(parsed, file, metrics, start, end);
+            if (unreadable.isPresent()) {
+                return unreadable.get();
+            }
+        }
         if (!parsed.tiers().tiers().isEmpty()) {
             // as plan says without facts: what is judged is not what a rollout whose facts chose a tier would run
             out().println("the policy's own stages and bounds; its tiers are not applied: a replay states no facts");
@@ -212,6 +220,38 @@ final class ReplayCommand extends CommandBase {
         }
         out().println(summary.describe(mode.aa));
         return ExitCodes.OK;
+    }
+
+    /**
+     * Refuses a version Prometheus has no series of in the window, through the policy's first metric: a misnamed
+     * version, or a window older than what Prometheus keeps, would be judged as no data and reported as an
+     * inconclusive rollback. The exit code when Prometheus cannot be asked; empty when both versions are there.
+     */
+    private Optional<Integer> requireSeries(
+            Policy parsed, EndpointFile file, MetricsSource metrics, Instant start, Instant end) throws InputException {
+        if (!(metrics instanceof PrometheusMetricsSource prometheus)) {
+            return Optional.empty();
+        }
+        MetricSpec first = parsed.metrics().get(0);
+        for (String[] version : List.of(
+                new String[] {"--baseline", mode.past.baseline}, new String[] {"--candidate", mode.past.candidate})) {
+            try {
+                if (!prometheus
+                        .hasSeries(first, file.name(), version[1], new Window(start, end))
+                        .orElse(true)) {
+                    throw new InputException(
+                            "",
+                            version[0],
+                            version[1] + " has no series of " + first.name() + " between " + start + " and " + end
+                                    + ": Prometheus did not see that version then, or no longer keeps that window");
+                }
+            } catch (MetricsException failed) {
+                err().println("mlrollout replay: Prometheus could not be read for the series of " + version[1] + ": "
+                        + failed.getMessage());
+                return Optional.of(ExitCodes.INFRASTRUCTURE);
+            }
+        }
+        return Optional.empty();
     }
 
     private static Instant instant(String option, String text, Instant now) throws InputException {

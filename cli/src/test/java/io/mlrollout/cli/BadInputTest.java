@@ -473,6 +473,49 @@ class BadInputTest {
         }
     }
 
+    @Test
+    void replayRefusesAVersionPrometheusHasNoSeriesOfInTheWindow() throws Exception {
+        // A misspelt candidate was judged as no data and reported as an inconclusive rollback of a rollout.
+        try (MockWebServer prometheus = new MockWebServer()) {
+            prometheus.enqueue(new MockResponse.Builder()
+                    .body("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                            + "{\"metric\":{},\"value\":[1764000000,\"3\"]}]}}")
+                    .build());
+            prometheus.enqueue(new MockResponse.Builder()
+                    .body("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}")
+                    .build());
+            prometheus.start(0);
+            Path endpointFile = write(
+                    "endpoint.yaml",
+                    "name: fraud-scorer\nrouter: {type: webhook, url: 'http://127.0.0.1:9/'}\n" + "prometheus: {url: '"
+                            + prometheus.url("/") + "', attempts: 1}\n");
+
+            Cli.Result run = Cli.run(
+                    new Environment(
+                            Map.of(),
+                            endpoint.environment().time(),
+                            Environment.system().metrics()),
+                    "replay",
+                    write("policy.yaml", POLICY).toString(),
+                    "--endpoint",
+                    endpointFile.toString(),
+                    "--from",
+                    "1h",
+                    "--baseline",
+                    "v1",
+                    "--candidate",
+                    "v2-typo");
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(run.err())
+                    .contains("--candidate: v2-typo has no series of error-rate between ")
+                    .contains(": Prometheus did not see that version then, or no longer keeps that window");
+            assertThat(prometheus.getRequestCount())
+                    .as("one question per version, no look")
+                    .isEqualTo(2);
+        }
+    }
+
     private Path write(String name, String text) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, text);

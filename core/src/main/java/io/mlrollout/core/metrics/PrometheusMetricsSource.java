@@ -79,6 +79,39 @@ public final class PrometheusMetricsSource implements MetricsSource {
      */
     public List<String> labelValues(MetricSpec metric, String endpoint, String version, String label, Window window)
             throws MetricsException {
+        String promql = "count by (" + label + ") (last_over_time(" + versionSeries(metric, endpoint, version, window)
+                + "[" + QueryTemplates.interval(window.length()) + "]))";
+        List<String> found = new ArrayList<>();
+        for (QueryResult.Series series : answer(metric, promql, window).series()) {
+            String value = series.labels().get(label);
+            if (value != null && !value.isEmpty()) {
+                found.add(value);
+            }
+        }
+        found.sort(null);
+        return found;
+    }
+
+    /**
+     * Whether {@code version} has any series that {@code metric} reads at any time in {@code window}: a version
+     * Prometheus never saw there (misnamed, or older than what it keeps) has none. Empty when the metric's queries
+     * pick their version in no {@code label="${version}"} matcher, so there is no selector to ask with.
+     */
+    public Optional<Boolean> hasSeries(MetricSpec metric, String endpoint, String version, Window window)
+            throws MetricsException {
+        String series;
+        try {
+            series = versionSeries(metric, endpoint, version, window);
+        } catch (MetricsException noSelector) {
+            return Optional.empty();
+        }
+        String promql = "count(last_over_time(" + series + "[" + QueryTemplates.interval(window.length()) + "]))";
+        return Optional.of(!answer(metric, promql, window).series().isEmpty());
+    }
+
+    /** The selector of {@code version}'s series that {@code metric}'s queries read, its placeholders filled. */
+    private String versionSeries(MetricSpec metric, String endpoint, String version, Window window)
+            throws MetricsException {
         String selector;
         Map<String, String> values;
         try {
@@ -96,17 +129,7 @@ public final class PrometheusMetricsSource implements MetricsSource {
             throw new MetricsException(
                     "metric " + metric.name() + ": " + badConfiguration.getMessage(), badConfiguration);
         }
-        String promql = "count by (" + label + ") (last_over_time(" + QueryTemplates.fill(selector, values) + "["
-                + QueryTemplates.interval(window.length()) + "]))";
-        List<String> found = new ArrayList<>();
-        for (QueryResult.Series series : answer(metric, promql, window).series()) {
-            String value = series.labels().get(label);
-            if (value != null && !value.isEmpty()) {
-                found.add(value);
-            }
-        }
-        found.sort(null);
-        return found;
+        return QueryTemplates.fill(selector, values);
     }
 
     @Override
