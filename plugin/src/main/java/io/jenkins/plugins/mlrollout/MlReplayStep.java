@@ -9,6 +9,8 @@ import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.PrometheusMetricsSource;
+import io.mlrollout.core.metrics.Window;
+import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
@@ -245,7 +247,10 @@ public class MlReplayStep extends Step {
         }
 
         private Map<String, Object> pastRollout(
-                RolloutPlan plan, MetricsSource metrics, Instant start, Instant end, PrintStream log) {
+                RolloutPlan plan, MetricsSource metrics, Instant start, Instant end, PrintStream log)
+                throws AbortException, MetricsException {
+            requireSeries(plan, metrics, "baseline", step.getBaseline(), start, end);
+            requireSeries(plan, metrics, "candidate", step.getCandidate(), start, end);
             log.println(LogLines.note("replay of " + plan.endpointName() + " from " + start + " to " + end + ": "
                     + step.getBaseline() + " (baseline) against " + step.getCandidate() + " (candidate); nobody"
                     + " signs in a replay, and no traffic moves: the traffic lines say what the policy would have"
@@ -262,6 +267,26 @@ public class MlReplayStep extends Step {
             result.put("promoted", replayed.promoted());
             result.put("summary", replayed.describe());
             return result;
+        }
+
+        /**
+         * Refuses a version Prometheus has no series of in the window, through the policy's first metric: misnamed, or
+         * older than what Prometheus keeps, it would be replayed as no data and reported as an inconclusive rollback.
+         */
+        private static void requireSeries(
+                RolloutPlan plan, MetricsSource metrics, String field, String version, Instant start, Instant end)
+                throws AbortException, MetricsException {
+            if (!(metrics instanceof PrometheusMetricsSource prometheus)) {
+                return;
+            }
+            MetricSpec first = plan.policy().metrics().get(0);
+            if (!prometheus
+                    .hasSeries(first, plan.endpointName(), version, new Window(start, end))
+                    .orElse(true)) {
+                throw new AbortException("mlReplay: " + field + ": " + version + " has no series of " + first.name()
+                        + " between " + start + " and " + end
+                        + ": Prometheus did not see that version then, or no longer keeps that window");
+            }
         }
 
         private Map<String, Object> aa(

@@ -192,6 +192,39 @@ class MlReplayStepTest {
     }
 
     @Test
+    void aVersionPrometheusHasNoSeriesOfIsRefusedNamingTheField() throws Exception {
+        try (mockwebserver3.MockWebServer prometheus = new mockwebserver3.MockWebServer()) {
+            prometheus.enqueue(new mockwebserver3.MockResponse.Builder()
+                    .body("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                            + "{\"metric\":{},\"value\":[1764000000,\"3\"]}]}}")
+                    .build());
+            prometheus.enqueue(new mockwebserver3.MockResponse.Builder()
+                    .body("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}")
+                    .build());
+            prometheus.start(0);
+            fixture.connectors.metrics = new io.mlrollout.core.metrics.PrometheusMetricsSource(
+                    prometheus.url("/").uri(),
+                    io.mlrollout.core.http.Credential.NONE,
+                    new io.mlrollout.core.http.HttpSettings(
+                            java.time.Duration.ofSeconds(2), 1, java.time.Duration.ofMillis(1)),
+                    "",
+                    wait -> {});
+            MlReplayStep typo = pastRollout("2h");
+            typo.setCandidate("v2-typo");
+            FakeStepContext context = build.newContext();
+
+            started(typo.start(context));
+
+            assertThat(context.failure().orElseThrow())
+                    .isInstanceOf(AbortException.class)
+                    .hasMessageStartingWith("mlReplay: candidate: v2-typo has no series of error-rate between ");
+            assertThat(prometheus.getRequestCount())
+                    .as("one question per version, no look")
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
     void anAaReplayNeedsPrometheusAndSaysSo() throws Exception {
         MlReplayStep aa = new MlReplayStep(THREE_STAGES, "2h");
         aa.setAa("v1");

@@ -100,10 +100,13 @@ final class StepFixture implements AutoCloseable {
             };
         }
 
+        /** The metrics source handed out instead of the fake endpoint, e.g. a Prometheus source on a mock server. */
+        volatile MetricsSource metrics;
+
         @Override
         public MetricsSource metrics(ModelEndpoint endpoint, Credential credential) {
             credentials.add(credential);
-            return serving;
+            return metrics != null ? metrics : serving;
         }
     }
 
