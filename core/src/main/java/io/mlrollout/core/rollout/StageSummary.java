@@ -12,7 +12,8 @@ import java.util.List;
  * @param verdict the stage's verdict
  * @param score 0..100
  * @param reasons one sentence with numbers per metric that mattered
- * @param shadow the share mirrored to the candidate in a shadow stage, else 0 (and 0 in a state saved before it was kept)
+ * @param shadow the share mirrored to the candidate in a shadow stage, else 0 (also in a state saved before it was
+ *     kept)
  */
 public record StageSummary(int stage, int weight, Verdict verdict, double score, List<String> reasons, int shadow) {
     public StageSummary {

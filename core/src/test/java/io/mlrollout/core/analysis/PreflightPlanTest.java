@@ -90,9 +90,9 @@ class PreflightPlanTest {
 
         assertThat(plan.refused()).as(plan.lines().toString()).isFalse();
         assertThat(plan.lines())
-                .contains("plan: note: errors is judged per region as well: planned over all traffic"
-                        + " only; a judged region whose estimate stays beyond the bounds holds a stage up to its maxBake, so a"
-                        + " healthy candidate may need longer than planned or end inconclusive");
+                .contains("plan: note: errors is judged per region as well: planned over all traffic only; a judged"
+                        + " region whose estimate stays beyond the bounds holds a stage up to its maxBake, so a healthy"
+                        + " candidate may need longer than planned or end inconclusive");
     }
 
     @Test
