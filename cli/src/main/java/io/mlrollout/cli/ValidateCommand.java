@@ -30,8 +30,8 @@ import picocli.CommandLine.Parameters;
         name = "validate",
         description = {
             "Checks a policy, and with --endpoint the endpoint file and the pair (names, sign-off bounds, the"
-                    + " router's settings, shadow stages), as canary would before anything moves. With --fact/--facts, the policy as the facts' risk tier makes it."
-                    + " Reports every error at once. Contacts nothing.",
+                    + " router's settings, shadow stages), as canary would before anything moves. With --fact/--facts,"
+                    + " the policy as the facts' risk tier makes it. Reports every error at once. Contacts nothing.",
             "Exit 0 valid, 2 not valid."
         })
 final class ValidateCommand extends CommandBase {

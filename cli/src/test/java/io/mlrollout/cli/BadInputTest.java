@@ -405,26 +405,7 @@ class BadInputTest {
                             + " unexpected character inside braces: '-'\"}")
                     .build());
             prometheus.start(0);
-            Path endpointFile = write(
-                    "endpoint.yaml",
-                    "name: fraud-scorer\nrouter: {type: webhook, url: 'http://127.0.0.1:9/'}\n" + "prometheus: {url: '"
-                            + prometheus.url("/") + "', attempts: 1}\n");
-
-            Cli.Result run = Cli.run(
-                    new Environment(
-                            Map.of(),
-                            endpoint.environment().time(),
-                            Environment.system().metrics()),
-                    "replay",
-                    write("policy.yaml", POLICY).toString(),
-                    "--endpoint",
-                    endpointFile.toString(),
-                    "--from",
-                    "1h",
-                    "--aa",
-                    "v1",
-                    "--pod-label",
-                    "kubernetes-pod");
+            Cli.Result run = replayAgainst(prometheus, "--aa", "v1", "--pod-label", "kubernetes-pod");
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
             assertThat(run.err()).contains("--pod-label: 'kubernetes-pod' is not a Prometheus label name");
@@ -442,26 +423,7 @@ class BadInputTest {
                             + "{\"metric\":{\"pod\":\"scorer-v1-1\"},\"value\":[1764000000,\"4\"]}]}}")
                     .build());
             prometheus.start(0);
-            Path endpointFile = write(
-                    "endpoint.yaml",
-                    "name: fraud-scorer\nrouter: {type: webhook, url: 'http://127.0.0.1:9/'}\n" + "prometheus: {url: '"
-                            + prometheus.url("/") + "', attempts: 1}\n");
-
-            Cli.Result run = Cli.run(
-                    new Environment(
-                            Map.of(),
-                            endpoint.environment().time(),
-                            Environment.system().metrics()),
-                    "replay",
-                    write("policy.yaml", POLICY).toString(),
-                    "--endpoint",
-                    endpointFile.toString(),
-                    "--from",
-                    "1h",
-                    "--aa",
-                    "v1",
-                    "--pods",
-                    "scorer-v1-0,scorer-v1-l");
+            Cli.Result run = replayAgainst(prometheus, "--aa", "v1", "--pods", "scorer-v1-0,scorer-v1-l");
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
             assertThat(run.err())
@@ -485,26 +447,7 @@ class BadInputTest {
                     .body("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}")
                     .build());
             prometheus.start(0);
-            Path endpointFile = write(
-                    "endpoint.yaml",
-                    "name: fraud-scorer\nrouter: {type: webhook, url: 'http://127.0.0.1:9/'}\n" + "prometheus: {url: '"
-                            + prometheus.url("/") + "', attempts: 1}\n");
-
-            Cli.Result run = Cli.run(
-                    new Environment(
-                            Map.of(),
-                            endpoint.environment().time(),
-                            Environment.system().metrics()),
-                    "replay",
-                    write("policy.yaml", POLICY).toString(),
-                    "--endpoint",
-                    endpointFile.toString(),
-                    "--from",
-                    "1h",
-                    "--baseline",
-                    "v1",
-                    "--candidate",
-                    "v2-typo");
+            Cli.Result run = replayAgainst(prometheus, "--baseline", "v1", "--candidate", "v2-typo");
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
             assertThat(run.err())
@@ -514,6 +457,28 @@ class BadInputTest {
                     .as("one question per version, no look")
                     .isEqualTo(2);
         }
+    }
+
+    /** {@code replay POLICY --from 1h} and {@code flags}, reading {@code prometheus}, which is asked each query once. */
+    private Cli.Result replayAgainst(MockWebServer prometheus, String... flags) throws Exception {
+        Path endpointFile = write(
+                "endpoint.yaml",
+                "name: fraud-scorer\nrouter: {type: webhook, url: 'http://127.0.0.1:9/'}\n" + "prometheus: {url: '"
+                        + prometheus.url("/") + "', attempts: 1}\n");
+        List<String> args = new ArrayList<>(List.of(
+                "replay",
+                write("policy.yaml", POLICY).toString(),
+                "--endpoint",
+                endpointFile.toString(),
+                "--from",
+                "1h"));
+        args.addAll(List.of(flags));
+        return Cli.run(
+                new Environment(
+                        Map.of(),
+                        endpoint.environment().time(),
+                        Environment.system().metrics()),
+                args.toArray(String[]::new));
     }
 
     private Path write(String name, String text) throws Exception {

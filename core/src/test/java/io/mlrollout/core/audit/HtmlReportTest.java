@@ -41,20 +41,25 @@ class HtmlReportTest {
                 new RolloutEvent.Signed(T0.plusSeconds(700), "alice", Decision.APPROVE, comment, 1, 1)));
     }
 
+    /** A rollout of v2 with one stage at 50% for ten minutes, judging {@code metric}. */
+    private static RolloutEvent.Started started(String metric) {
+        return new RolloutEvent.Started(
+                T0,
+                "deploy#1",
+                "fraud-scorer",
+                "v2",
+                "dave",
+                List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
+                List.of(metric),
+                0.01,
+                false,
+                null);
+    }
+
     @Test
     void aSlicedMetricHasItsTable() {
         Report report = ReportBuilder.of(List.of(
-                new RolloutEvent.Started(
-                        T0,
-                        "deploy#1",
-                        "fraud-scorer",
-                        "v2",
-                        "dave",
-                        List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
-                        List.of("error-rate"),
-                        0.01,
-                        false,
-                        null),
+                started("error-rate"),
                 new RolloutEvent.Looked(
                         T0.plusSeconds(60),
                         1,
@@ -79,17 +84,7 @@ class HtmlReportTest {
     @Test
     void aSlicedLatencyMetricsTableShowsMilliseconds() {
         Report report = ReportBuilder.of(List.of(
-                new RolloutEvent.Started(
-                        T0,
-                        "deploy#1",
-                        "fraud-scorer",
-                        "v2",
-                        "dave",
-                        List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
-                        List.of("p99-latency"),
-                        0.01,
-                        false,
-                        null),
+                started("p99-latency"),
                 new RolloutEvent.Looked(
                         T0.plusSeconds(60),
                         1,
@@ -124,20 +119,8 @@ class HtmlReportTest {
 
     @Test
     void aValueMetricBelowZeroIsDrawnInsideItsChartWithItsLowerBound() throws Exception {
-        Report report = ReportBuilder.of(List.of(
-                        new RolloutEvent.Started(
-                                T0,
-                                "deploy#1",
-                                "fraud-scorer",
-                                "v2",
-                                "dave",
-                                List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
-                                List.of("margin-delta"),
-                                0.01,
-                                false,
-                                null),
-                        look(60, -0.12, -0.30),
-                        look(120, -0.25, -0.41)))
+        Report report = ReportBuilder.of(
+                        List.of(started("margin-delta"), look(60, -0.12, -0.30), look(120, -0.25, -0.41)))
                 .withLimits(List.of(io.mlrollout.core.policy.PolicyParser.parse("""
                                 stages: [{weight: 50, bake: 10m}]
                                 metrics:
@@ -165,19 +148,7 @@ class HtmlReportTest {
 
     @Test
     void aSingleLookIsDrawnAsADotNotAnEmptyPath() {
-        Report report = ReportBuilder.of(List.of(
-                new RolloutEvent.Started(
-                        T0,
-                        "deploy#1",
-                        "fraud-scorer",
-                        "v2",
-                        "dave",
-                        List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
-                        List.of("margin-delta"),
-                        0.01,
-                        false,
-                        null),
-                look(60, 0.12, 0.10)));
+        Report report = ReportBuilder.of(List.of(started("margin-delta"), look(60, 0.12, 0.10)));
 
         String html = HtmlReport.render(report);
 
@@ -192,18 +163,7 @@ class HtmlReportTest {
     @Test
     void aMetricWithoutLooksInARolloutAtRestIsNotSaidToAwaitThem() {
         Report report = ReportBuilder.of(List.of(
-                new RolloutEvent.Started(
-                        T0,
-                        "deploy#1",
-                        "fraud-scorer",
-                        "v2",
-                        "dave",
-                        List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
-                        List.of("error-rate"),
-                        0.01,
-                        false,
-                        null),
-                new RolloutEvent.Halted(T0.plusSeconds(5), "the router could not be read")));
+                started("error-rate"), new RolloutEvent.Halted(T0.plusSeconds(5), "the router could not be read")));
 
         assertThat(report.finished()).isTrue();
         assertThat(HtmlReport.render(report))
@@ -214,17 +174,7 @@ class HtmlReportTest {
     @Test
     void aLongLogKeepsItsStartAndEndAndSaysHowManyLinesItLeftOut() {
         List<RolloutEvent> events = new java.util.ArrayList<>();
-        events.add(new RolloutEvent.Started(
-                T0,
-                "deploy#1",
-                "fraud-scorer",
-                "v2",
-                "dave",
-                List.of(new RolloutEvent.PlannedStage(50, Duration.ofMinutes(10), false)),
-                List.of("margin-delta"),
-                0.01,
-                false,
-                null));
+        events.add(started("margin-delta"));
         // two days of a look a minute, as a rollout waiting a weekend for a sign-off writes them
         for (int minute = 1; minute <= 2880; minute++) {
             events.add(look(60 * minute, 0.12, 0.10));
