@@ -58,4 +58,24 @@ public record SliceLook(
     public String name() {
         return label + "=" + slice;
     }
+
+    /** One row for {@code count} slices beyond {@code slices.max}, with their requests together and no values. */
+    static SliceLook unjudgedRest(String label, int count, double candidateRequests, double baselineRequests) {
+        return new SliceLook(
+                label, "(" + count + " more)", candidateRequests, baselineRequests, null, null, Verdict.OVER_MAX);
+    }
+
+    /** The candidate's value in words: {@code no data} without requests, {@code –} in a row of several slices. */
+    public String candidateText(String unit) {
+        return valueText(candidate, candidateRequests, unit);
+    }
+
+    /** The baseline's value in words, as {@link #candidateText}. */
+    public String baselineText(String unit) {
+        return valueText(baseline, baselineRequests, unit);
+    }
+
+    private static String valueText(Double value, double requests, String unit) {
+        return value == null && requests > 0 ? "–" : Format.value(value, unit);
+    }
 }

@@ -42,6 +42,12 @@ import java.util.function.UnaryOperator;
  */
 final class SlicedJudge implements MetricJudge {
 
+    /**
+     * The slices beyond {@code slices.max} listed one by one, the largest first; the rest share one row. A label with
+     * thousands of values (a customer id) would otherwise add a row per value to every look's evidence and log.
+     */
+    static final int UNJUDGED_LISTED = 10;
+
     private final MetricSpec spec;
     private final SliceSpec slicing;
     private final MetricJudge aggregate;
@@ -182,10 +188,11 @@ final class SlicedJudge implements MetricJudge {
                         + assessed.look().explanation());
             }
         }
+        List<SliceLook> unjudged = new ArrayList<>();
         for (String name : overMax) {
             Reading c = sliceOf(candidate, candidateSlices, name);
             Reading b = baseline == null ? null : sliceOf(baseline, baselineSlices, name);
-            rows.add(new SliceLook(
+            unjudged.add(new SliceLook(
                     slicing.label(),
                     name,
                     kind.requests(c),
@@ -196,6 +203,7 @@ final class SlicedJudge implements MetricJudge {
         }
         rows.sort(Comparator.comparing((SliceLook r) -> r.verdict() != SliceLook.Verdict.FAIL)
                 .thenComparing(r -> -r.candidateRequests() - r.baselineRequests()));
+        rows.addAll(listed(unjudged)); // after the judged ones, the largest first, the rest last
 
         MetricLook look = overall.look();
         boolean suspectsHold = context.end() && failures.isEmpty() && look.outcome() != Outcome.FAIL;
@@ -220,6 +228,22 @@ final class SlicedJudge implements MetricJudge {
         MetricLook sliced = new MetricLook(
                 look.metric(), outcome, look.candidate(), look.baseline(), look.unit(), explanation, rows);
         return new Assessment(new Sliced(overall.evidence(), slices, overMax), sliced, overall.noDataLimitReached());
+    }
+
+    private List<SliceLook> listed(List<SliceLook> unjudged) {
+        List<SliceLook> largestFirst = new ArrayList<>(unjudged);
+        largestFirst.sort(Comparator.comparing((SliceLook r) -> -r.candidateRequests() - r.baselineRequests()));
+        if (largestFirst.size() <= UNJUDGED_LISTED) {
+            return largestFirst;
+        }
+        List<SliceLook> rest = largestFirst.subList(UNJUDGED_LISTED, largestFirst.size());
+        List<SliceLook> listed = new ArrayList<>(largestFirst.subList(0, UNJUDGED_LISTED));
+        listed.add(SliceLook.unjudgedRest(
+                slicing.label(),
+                rest.size(),
+                rest.stream().mapToDouble(SliceLook::candidateRequests).sum(),
+                rest.stream().mapToDouble(SliceLook::baselineRequests).sum()));
+        return listed;
     }
 
     /**

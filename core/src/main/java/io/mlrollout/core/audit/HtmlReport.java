@@ -267,9 +267,9 @@ public final class HtmlReport {
                     .append("</td><td>")
                     .append((long) slice.baselineRequests())
                     .append("</td><td>")
-                    .append(escape(Format.value(slice.candidate(), unit)))
+                    .append(escape(slice.candidateText(unit)))
                     .append("</td><td>")
-                    .append(escape(Format.value(slice.baseline(), unit)))
+                    .append(escape(slice.baselineText(unit)))
                     .append("</td><td>")
                     .append(escape(slice.verdict().toString()))
                     .append("</td></tr>\n");

@@ -243,14 +243,18 @@ public final class LogLines {
                         .append(": ")
                         .append(slice.verdict())
                         .append("  ")
-                        .append(Format.value(slice.candidate(), look.unit()))
-                        .append(slice.baseline() == null ? "" : " vs " + Format.value(slice.baseline(), look.unit()))
+                        .append(slice.candidateText(look.unit()))
+                        .append(noBaseline(slice) ? "" : " vs " + slice.baselineText(look.unit()))
                         .append("  requests ")
                         .append((long) slice.candidateRequests())
-                        .append(slice.baseline() == null ? "" : " / " + (long) slice.baselineRequests());
+                        .append(noBaseline(slice) ? "" : " / " + (long) slice.baselineRequests());
             }
         }
         return table.toString();
+    }
+
+    private static boolean noBaseline(SliceLook slice) {
+        return slice.baseline() == null && slice.baselineRequests() == 0;
     }
 
     private static String split(TrafficSplit split) {

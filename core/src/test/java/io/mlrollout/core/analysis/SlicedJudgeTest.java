@@ -7,6 +7,7 @@ import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.Policy;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +117,38 @@ class SlicedJudgeTest {
                         org.assertj.core.groups.Tuple.tuple("ap-south", SliceLook.Verdict.OVER_MAX));
         assertThat(result.verdict())
                 .hasValueSatisfying(v -> assertThat(v.verdict()).isNotEqualTo(Verdict.FAIL));
+    }
+
+    @Test
+    void slicesBeyondTheMaximumBeyondTheListedOnesShareOneRow() {
+        Policy policy =
+                JudgeTest.parse(POLICY.replace("SLICES", ", slices: {label: customer, minRequests: 500, max: 1}"));
+        Map<String, Reading.Counts> canary = new LinkedHashMap<>();
+        Map<String, Reading.Counts> baseline = new LinkedHashMap<>();
+        canary.put("c-big", new Reading.Counts(81, 9000));
+        baseline.put("c-big", new Reading.Counts(81, 9000));
+        for (int customer = 0; customer < 25; customer++) {
+            double requests = 100 + customer; // c-24 is the largest of the small ones, c-0 the smallest
+            canary.put("c-" + customer, new Reading.Counts(1, requests));
+            baseline.put("c-" + customer, new Reading.Counts(1, requests));
+        }
+        Map<String, Readings> readings = Map.of(
+                "errors",
+                new Readings(Reading.Counts.ofSlices(canary, false), Reading.Counts.ofSlices(baseline, false)));
+
+        List<SliceLook> rows =
+                bake(new Judge(policy), readings).metrics().get(0).slices();
+
+        assertThat(rows).hasSize(1 + SlicedJudge.UNJUDGED_LISTED + 1);
+        assertThat(rows)
+                .filteredOn(r -> r.verdict() == SliceLook.Verdict.OVER_MAX)
+                .extracting(SliceLook::slice)
+                .startsWith("c-24", "c-23")
+                .endsWith("c-15", "(15 more)");
+        SliceLook rest = rows.get(rows.size() - 1);
+        // c-0 .. c-14 at 100 .. 114 requests each, per look
+        assertThat(rest.candidateRequests()).isEqualTo(15 * 107.0);
+        assertThat(rest.baselineRequests()).isEqualTo(15 * 107.0);
     }
 
     @Test

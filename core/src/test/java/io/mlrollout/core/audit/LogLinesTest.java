@@ -56,6 +56,23 @@ class LogLinesTest {
     }
 
     @Test
+    void theRowOfSlicesBeyondTheListedOnesShowsTheirRequestsAndNoValue() {
+        List<SliceLook> slices = List.of(
+                new SliceLook("customer", "c-24", 124, 124, 0.008, 0.008, SliceLook.Verdict.OVER_MAX),
+                new SliceLook("customer", "(15 more)", 1605, 1605, null, null, SliceLook.Verdict.OVER_MAX));
+        String line = LogLines.format(new RolloutEvent.Looked(
+                T,
+                1,
+                50,
+                new Window(T.minusSeconds(60), T),
+                List.of(new MetricLook("error-rate", Outcome.CONTINUE, 0.009, 0.009, "%", "…", slices))));
+
+        assertThat(line.split("\n"))
+                .endsWith("[ml-rollout]     error-rate in customer=(15 more): not judged: over slices.max  – vs –"
+                        + "  requests 1605 / 1605");
+    }
+
+    @Test
     void textFromOutsideCannotStartALineOfItsOwn() {
         // A signer's comment is typed in a browser; a slice's name comes from Prometheus.
         String forged = "fine\n[ml-rollout] stage 2/2 (50%) PASS score 100\r\tand\u2028more\u0007";
