@@ -19,6 +19,11 @@ class LogLinesTest {
 
     private static final Instant T = Instant.parse("2026-11-23T10:25:00Z");
 
+    /** The log line of a look at 10:25 in stage 1 (50%) with one metric. */
+    private static String firstStageLook(MetricLook metric) {
+        return LogLines.format(new RolloutEvent.Looked(T, 1, 50, new Window(T.minusSeconds(60), T), List.of(metric)));
+    }
+
     @Test
     void aLookShowsEachMetricWithItsOutcomeAndBothVersionsNumbers() {
         String line = LogLines.format(new RolloutEvent.Looked(
@@ -40,12 +45,7 @@ class LogLinesTest {
         List<SliceLook> slices = List.of(
                 new SliceLook("region", "eu-west", 12000, 11800, 0.021, 0.009, SliceLook.Verdict.FAIL),
                 new SliceLook("region", "ap-south", 40, 38, 0.0, 0.0, SliceLook.Verdict.TOO_FEW_REQUESTS));
-        String line = LogLines.format(new RolloutEvent.Looked(
-                T,
-                1,
-                50,
-                new Window(T.minusSeconds(60), T),
-                List.of(new MetricLook("error-rate", Outcome.FAIL, 0.011, 0.009, "%", "…", slices))));
+        String line = firstStageLook(new MetricLook("error-rate", Outcome.FAIL, 0.011, 0.009, "%", "…", slices));
 
         assertThat(line.split("\n"))
                 .containsExactly(
@@ -60,12 +60,7 @@ class LogLinesTest {
         List<SliceLook> slices = List.of(
                 new SliceLook("customer", "c-24", 124, 124, 0.008, 0.008, SliceLook.Verdict.OVER_MAX),
                 new SliceLook("customer", "(15 more)", 1605, 1605, null, null, SliceLook.Verdict.OVER_MAX));
-        String line = LogLines.format(new RolloutEvent.Looked(
-                T,
-                1,
-                50,
-                new Window(T.minusSeconds(60), T),
-                List.of(new MetricLook("error-rate", Outcome.CONTINUE, 0.009, 0.009, "%", "…", slices))));
+        String line = firstStageLook(new MetricLook("error-rate", Outcome.CONTINUE, 0.009, 0.009, "%", "…", slices));
 
         assertThat(line.split("\n"))
                 .endsWith("[ml-rollout]     error-rate in customer=(15 more): not judged: over slices.max  – vs –"
@@ -111,12 +106,7 @@ class LogLinesTest {
                 new SliceLook("region", "eu-west", 4500, 4500, 249.2, 232.6, SliceLook.Verdict.FAIL),
                 new SliceLook("region", "us-east", 27000, 27000, 233.1, 232.6, SliceLook.Verdict.NO_REGRESSION_SHOWN),
                 new SliceLook("region", "ap-south", 0, 0, null, null, SliceLook.Verdict.TOO_FEW_REQUESTS));
-        String line = LogLines.format(new RolloutEvent.Looked(
-                T,
-                1,
-                50,
-                new Window(T.minusSeconds(60), T),
-                List.of(new MetricLook("p99-latency", Outcome.FAIL, 239.0, 233.0, "ms", "…", slices))));
+        String line = firstStageLook(new MetricLook("p99-latency", Outcome.FAIL, 239.0, 233.0, "ms", "…", slices));
 
         assertThat(line.split("\n"))
                 .containsExactly(

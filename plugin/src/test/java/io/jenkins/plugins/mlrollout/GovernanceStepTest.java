@@ -93,6 +93,12 @@ class GovernanceStepTest {
         when(fixture.jenkins.hasPermission2(authentication, Jenkins.ADMINISTER)).thenReturn(administrator);
     }
 
+    /** A webhook sink named audit, its URL (with a token in it) in a Secret text credential, posting to receiver. */
+    private void auditSink() {
+        secretText("audit-hook", receiver.url("/hooks/s3cr3t").toString());
+        fixture.endpoint.setNotifications("sinks: [{name: audit, type: webhook, credentialsId: audit-hook}]\n");
+    }
+
     private void secretText(String id, String value) {
         StringCredentials credential = mock(StringCredentials.class);
         Secret secret = mock(Secret.class);
@@ -218,8 +224,7 @@ class GovernanceStepTest {
     @Test
     void anMlRollbackWithoutARolloutTellsTheSinksThatItFailed() throws Exception {
         receiver.enqueue(new MockResponse.Builder().code(202).build());
-        secretText("audit-hook", receiver.url("/hooks/s3cr3t").toString());
-        fixture.endpoint.setNotifications("sinks: [{name: audit, type: webhook, credentialsId: audit-hook}]\n");
+        auditSink();
         fixture.serving.weight = 25;
         fixture.serving.rollbackBroken = true;
         FakeBuild build = fixture.build("fraud-smoke-tests", 9, "carol");
@@ -261,8 +266,7 @@ class GovernanceStepTest {
         logger.addHandler(handler);
         try {
             receiver.enqueue(new MockResponse.Builder().code(400).build()); // a 4xx is not retried
-            secretText("audit-hook", receiver.url("/hooks/s3cr3t").toString());
-            fixture.endpoint.setNotifications("sinks: [{name: audit, type: webhook, credentialsId: audit-hook}]\n");
+            auditSink();
             fixture.serving.weight = 25;
             FakeBuild build = fixture.build("fraud-smoke-tests", 9, "carol");
             FakeStepContext rollback = build.newContext();
@@ -285,8 +289,7 @@ class GovernanceStepTest {
     @Test
     void anMlRollbackWithNothingToRollBackTellsNobody() throws Exception {
         receiver.enqueue(new MockResponse.Builder().code(202).build());
-        secretText("audit-hook", receiver.url("/hooks/s3cr3t").toString());
-        fixture.endpoint.setNotifications("sinks: [{name: audit, type: webhook, credentialsId: audit-hook}]\n");
+        auditSink();
         FakeBuild failedEarly = fixture.build("fraud-smoke-tests", 8, "carol");
         FakeStepContext nothingToDo = failedEarly.newContext();
         started(new MlRollbackStep(ENDPOINT, "unit tests failed").start(nothingToDo));
