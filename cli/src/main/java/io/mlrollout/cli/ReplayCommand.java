@@ -5,8 +5,6 @@ import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.PrometheusMetricsSource;
 import io.mlrollout.core.metrics.QueryTemplates;
-import io.mlrollout.core.metrics.Window;
-import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.replay.AaReplay;
 import io.mlrollout.core.replay.Replay;
@@ -147,9 +145,9 @@ final class ReplayCommand extends CommandBase {
         if (!end.isAfter(start)) {
             throw new InputException("", "--to", end + " is not after --from " + start);
         }
-        if (end.isAfter(now)) {
-            // looks past now read windows Prometheus has not recorded: NODATA, and an inconclusive rollback
-            throw new InputException("", "--to", end + " is after now (" + now + "): nothing is recorded there yet");
+        Optional<String> future = Replay.futureEnd(end, now);
+        if (future.isPresent()) {
+            throw new InputException("", "--to", future.get());
         }
         if (mode.aa != null && (splits < 1 || splits > AaReplay.MAX_SPLITS)) {
             throw new InputException("", "--splits", splits + " is not 1.." + AaReplay.MAX_SPLITS);
@@ -169,7 +167,7 @@ final class ReplayCommand extends CommandBase {
         }
         if (!parsed.tiers().tiers().isEmpty()) {
             // as plan says without facts: what is judged is not what a rollout whose facts chose a tier would run
-            out().println("the policy's own stages and bounds; its tiers are not applied: a replay states no facts");
+            out().println(Replay.TIERS_NOT_APPLIED);
         }
         if (mode.aa == null) {
             Replay.Result result =
@@ -223,32 +221,23 @@ final class ReplayCommand extends CommandBase {
     }
 
     /**
-     * Refuses a version Prometheus has no series of in the window, through the policy's first metric: a misnamed
-     * version, or a window older than what Prometheus keeps, would be judged as no data and reported as an
-     * inconclusive rollback. The exit code when Prometheus cannot be asked; empty when both versions are there.
+     * Refuses a version Prometheus has no series of in the window (see {@link Replay#unrecorded}). The exit code when
+     * Prometheus cannot be asked; empty when both versions are there.
      */
     private Optional<Integer> requireSeries(
             Policy parsed, EndpointFile file, MetricsSource metrics, Instant start, Instant end) throws InputException {
-        if (!(metrics instanceof PrometheusMetricsSource prometheus)) {
-            return Optional.empty();
-        }
-        MetricSpec first = parsed.metrics().get(0);
         for (String[] version : List.of(
                 new String[] {"--baseline", mode.past.baseline}, new String[] {"--candidate", mode.past.candidate})) {
+            Optional<String> unrecorded;
             try {
-                if (!prometheus
-                        .hasSeries(first, file.name(), version[1], new Window(start, end))
-                        .orElse(true)) {
-                    throw new InputException(
-                            "",
-                            version[0],
-                            version[1] + " has no series of " + first.name() + " between " + start + " and " + end
-                                    + ": Prometheus did not see that version then, or no longer keeps that window");
-                }
+                unrecorded = Replay.unrecorded(metrics, parsed, file.name(), version[1], start, end);
             } catch (MetricsException failed) {
                 err().println("mlrollout replay: Prometheus could not be read for the series of " + version[1] + ": "
                         + failed.getMessage());
                 return Optional.of(ExitCodes.INFRASTRUCTURE);
+            }
+            if (unrecorded.isPresent()) {
+                throw new InputException("", version[0], unrecorded.get());
             }
         }
         return Optional.empty();

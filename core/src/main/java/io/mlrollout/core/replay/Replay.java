@@ -3,8 +3,12 @@ package io.mlrollout.core.replay;
 import io.mlrollout.core.analysis.BaselineHistory;
 import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.PrometheusMetricsSource;
+import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.Durations;
+import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.rollout.Input;
 import io.mlrollout.core.rollout.Phase;
@@ -97,6 +101,36 @@ public final class Replay {
                         + "' is neither an ISO-8601 instant (2026-12-01T10:00:00Z), a duration ago (2h), nor now");
             }
         }
+    }
+
+    /** What a replay says of a policy with risk tiers: it runs the policy's own stages, since it states no facts. */
+    public static final String TIERS_NOT_APPLIED =
+            "the policy's own stages and bounds; its tiers are not applied: a replay states no facts";
+
+    /** Why {@code to} cannot end a replay, if it cannot: looks past now read what is not recorded yet. */
+    public static Optional<String> futureEnd(Instant to, Instant now) {
+        return to.isAfter(now)
+                ? Optional.of(to + " is after now (" + now + "): nothing is recorded there yet")
+                : Optional.empty();
+    }
+
+    /**
+     * Why {@code version} cannot be replayed, if it cannot: Prometheus has no series of it in the window, through the
+     * policy's first metric. Misnamed, or older than what Prometheus keeps, it would be judged as no data and reported
+     * as an inconclusive rollback. Empty too when the source is not Prometheus, or the query names no version.
+     */
+    public static Optional<String> unrecorded(
+            MetricsSource metrics, Policy policy, String endpoint, String version, Instant from, Instant to)
+            throws MetricsException {
+        if (!(metrics instanceof PrometheusMetricsSource prometheus)) {
+            return Optional.empty();
+        }
+        MetricSpec first = policy.metrics().get(0);
+        if (prometheus.hasSeries(first, endpoint, version, new Window(from, to)).orElse(true)) {
+            return Optional.empty();
+        }
+        return Optional.of(version + " has no series of " + first.name() + " between " + from + " and " + to
+                + ": Prometheus did not see that version then, or no longer keeps that window");
     }
 
     private Replay() {}

@@ -9,8 +9,6 @@ import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.PrometheusMetricsSource;
-import io.mlrollout.core.metrics.Window;
-import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
 import io.mlrollout.core.policy.PolicyException;
 import io.mlrollout.core.policy.PolicyParser;
@@ -22,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jenkins.model.Jenkins;
@@ -205,19 +204,16 @@ public class MlReplayStep extends Step {
             if (!end.isAfter(start)) {
                 throw new AbortException("mlReplay: to: " + end + " is not after from " + start);
             }
-            if (end.isAfter(now)) {
-                // looks past now read windows Prometheus has not recorded: NODATA, and an inconclusive rollback
-                throw new AbortException(
-                        "mlReplay: to: " + end + " is after now (" + now + "): nothing is recorded there yet");
+            Optional<String> future = Replay.futureEnd(end, now);
+            if (future.isPresent()) {
+                throw new AbortException("mlReplay: to: " + future.get());
             }
             services.work().execute(() -> {
                 try {
                     MetricsSource metrics = plan.metrics(run, services);
                     if (!plan.policy().tiers().tiers().isEmpty()) {
                         // what is judged is not what a rollout whose facts chose a tier would run
-                        log.getLogger()
-                                .println(LogLines.note("the policy's own stages and bounds; its tiers are not applied:"
-                                        + " a replay states no facts"));
+                        log.getLogger().println(LogLines.note(Replay.TIERS_NOT_APPLIED));
                     }
                     Map<String, Object> result = pastRollout
                             ? pastRollout(plan, metrics, start, end, log.getLogger())
@@ -269,23 +265,14 @@ public class MlReplayStep extends Step {
             return result;
         }
 
-        /**
-         * Refuses a version Prometheus has no series of in the window, through the policy's first metric: misnamed, or
-         * older than what Prometheus keeps, it would be replayed as no data and reported as an inconclusive rollback.
-         */
+        /** Refuses a version Prometheus has no series of in the window (see {@link Replay#unrecorded}). */
         private static void requireSeries(
                 RolloutPlan plan, MetricsSource metrics, String field, String version, Instant start, Instant end)
                 throws AbortException, MetricsException {
-            if (!(metrics instanceof PrometheusMetricsSource prometheus)) {
-                return;
-            }
-            MetricSpec first = plan.policy().metrics().get(0);
-            if (!prometheus
-                    .hasSeries(first, plan.endpointName(), version, new Window(start, end))
-                    .orElse(true)) {
-                throw new AbortException("mlReplay: " + field + ": " + version + " has no series of " + first.name()
-                        + " between " + start + " and " + end
-                        + ": Prometheus did not see that version then, or no longer keeps that window");
+            Optional<String> unrecorded =
+                    Replay.unrecorded(metrics, plan.policy(), plan.endpointName(), version, start, end);
+            if (unrecorded.isPresent()) {
+                throw new AbortException("mlReplay: " + field + ": " + unrecorded.get());
             }
         }
 
