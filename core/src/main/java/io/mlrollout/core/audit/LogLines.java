@@ -129,7 +129,8 @@ public final class LogLines {
             // Only an approval is one of the quorum; beside a rejection or an override the count is the gate's so far.
             String count = (e.decision() == Decision.APPROVE ? "" : "approvals ") + e.approvals() + " of " + e.quorum();
             return e.decision().name().toLowerCase(Locale.ROOT) + " by " + e.userId() + " (" + count
-                    + (e.roles().isEmpty() ? "" : "; " + e.waitingFor()) + "): \"" + e.comment() + "\"";
+                    + (e.roles().isEmpty() ? "" : "; " + e.waitingFor()) + ")"
+                    + (e.comment().isBlank() ? ", no comment" : ": \"" + e.comment() + "\"");
         }
         if (event instanceof RolloutEvent.SignatureRefused e) {
             return e.decision().name().toLowerCase(Locale.ROOT) + " by " + e.userId() + " refused: " + e.reason();

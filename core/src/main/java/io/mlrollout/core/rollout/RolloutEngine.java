@@ -465,12 +465,7 @@ public final class RolloutEngine {
         Settlement settlement = gate.settlement().orElseThrow();
         events.add(new RolloutEvent.GateSettled(now, gate.purpose(), settlement.summary()));
         if (!settlement.outcome().letsThrough()) {
-            return rollback(
-                    signed,
-                    "rejected by " + request.who().userId() + ": " + request.comment(),
-                    request.who().userId(),
-                    now,
-                    events);
+            return rollback(signed, settlement.summary(), request.who().userId(), now, events);
         }
         return switch (s.gatePurpose()) {
             case STAGE, INCONCLUSIVE -> advance(signed.withPromotionSigned(isLastStage(s)), now, events);

@@ -147,6 +147,9 @@ class LogLinesTest {
                 .isEqualTo("[ml-rollout] override by erin (approvals 1 of 2): \"incident 4711\"");
         assertThat(LogLines.format(new RolloutEvent.Signed(T, "bob", Decision.REJECT, "score drift", 0, 2)))
                 .isEqualTo("[ml-rollout] reject by bob (approvals 0 of 2): \"score drift\"");
+        assertThat(LogLines.format(new RolloutEvent.Signed(T, "bob", Decision.REJECT, "", 1, 2)))
+                .as("a rejection needs no comment, and none is not shown as an empty quote")
+                .isEqualTo("[ml-rollout] reject by bob (approvals 1 of 2), no comment");
         assertThat(LogLines.format(new RolloutEvent.RolledBack(T, new TrafficSplit("v1", "v2", 0, true))))
                 .isEqualTo("[ml-rollout] ROLLED BACK: traffic now v1 100% / v2 0%");
         assertThat(LogLines.format(new RolloutEvent.RollbackFailed(T, "503 from router", null)))

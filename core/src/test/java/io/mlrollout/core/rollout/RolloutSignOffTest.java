@@ -81,6 +81,17 @@ class RolloutSignOffTest {
     }
 
     @Test
+    void aRejectionWithoutACommentSaysSoWithoutADanglingColon() throws PolicyException {
+        Harness h = startGated(GATED, "dave").runFor(Duration.ofMinutes(21));
+
+        assertThat(sign(h, BOB, Decision.REJECT, "")).isEmpty();
+        h.runToRest();
+
+        assertThat(h.phase()).isEqualTo(Phase.ROLLED_BACK);
+        assertThat(h.state().reason()).isEqualTo("rejected by bob");
+    }
+
+    @Test
     void whoStartedTheRolloutCannotApproveIt() throws PolicyException {
         Harness h = startGated(GATED, "alice").runFor(Duration.ofMinutes(21));
 
