@@ -3,6 +3,7 @@ package hudson.model;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Serializable;
@@ -30,4 +31,7 @@ public interface TaskListener extends Serializable {
     default PrintWriter fatalError(String msg) {
         throw new UnsupportedOperationException("compile-only mirror");
     }
+
+    /** A listener that discards what is written to it. */
+    TaskListener NULL = () -> new PrintStream(OutputStream.nullOutputStream());
 }

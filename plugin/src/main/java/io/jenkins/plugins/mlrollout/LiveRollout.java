@@ -172,6 +172,11 @@ final class LiveRollout implements RolloutDriver.Listener {
         return latest;
     }
 
+    /** The build's record of this rollout, where its sign-offs are taken. */
+    RolloutAction action() {
+        return action;
+    }
+
     /** Whether a shift or rollback is being written to the router now; a step's {@code blocksRestart()}. */
     boolean writingToRouter() {
         return routerWrites.get() > 0;

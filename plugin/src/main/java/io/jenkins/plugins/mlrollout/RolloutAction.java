@@ -34,6 +34,7 @@ import io.mlrollout.core.traffic.TrafficRouter;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -522,6 +523,25 @@ public class RolloutAction implements RunAction2 {
                 .orElse("");
         return gate.get().approvals() + " of " + quorum() + " approval(s)" + from + roles + "; open until "
                 + TIME.format(gate.get().expiresAt());
+    }
+
+    /**
+     * The open gate as Pipeline's views show it, a pending input (see {@link SignOffInput}): e.g. {@code ML Rollout
+     * fraud-model: sign-off for stage 2 (25%), 0 of 2 approval(s) from alice, bob; open until …}. Its answers sign as
+     * the rollout page's buttons do.
+     */
+    Optional<SignOffInput.Gate> inputGate() {
+        if (!isGateOpen()) {
+            return Optional.empty();
+        }
+        String message = "ML Rollout " + endpoint + ": sign-off for " + getGatePurpose() + ", " + getGateSummary();
+        return Optional.of(new SignOffInput.Gate(message, (decision, comment) -> {
+            try {
+                sign(decision, comment);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
     }
 
     /** E.g. {@code risk: carol, ml-risk; platform: platform-team}. */

@@ -19,8 +19,10 @@ import java.util.concurrent.Executor;
  * @param scheduler runs the driver's work at its due time, never on the Pipeline's CPS thread
  * @param work runs a task now, off the Pipeline's CPS thread (a step's start: credential look-ups, files, the build)
  * @param connectors turns an endpoint's settings and credentials into a router and a metrics source
+ * @param board where an open sign-off gate is put up as a pending input, for Pipeline's views
  */
-record RolloutServices(Clock clock, RolloutDriver.Scheduler scheduler, Executor work, Connectors connectors) {
+record RolloutServices(
+        Clock clock, RolloutDriver.Scheduler scheduler, Executor work, Connectors connectors, SignOffBoard board) {
 
     /** Builds the ports for an endpoint; the credentials were already looked up. */
     interface Connectors {
@@ -34,6 +36,7 @@ record RolloutServices(Clock clock, RolloutDriver.Scheduler scheduler, Executor 
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(work, "work");
         Objects.requireNonNull(connectors, "connectors");
+        Objects.requireNonNull(board, "board");
     }
 
     static RolloutServices current() {
@@ -48,8 +51,12 @@ record RolloutServices(Clock clock, RolloutDriver.Scheduler scheduler, Executor 
         public InJenkins() {
             Clock clock = Clock.systemUTC();
             RolloutThreads threads = RolloutThreads.forJenkins();
-            this.services =
-                    new RolloutServices(clock, new TimerScheduler(clock, threads), threads, new EndpointConnectors());
+            this.services = new RolloutServices(
+                    clock,
+                    new TimerScheduler(clock, threads),
+                    threads,
+                    new EndpointConnectors(),
+                    new PipelineInputBoard());
         }
 
         InJenkins(RolloutServices services) {

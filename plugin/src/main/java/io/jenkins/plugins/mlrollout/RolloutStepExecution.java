@@ -8,6 +8,8 @@ import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutState;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -24,6 +26,7 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 abstract class RolloutStepExecution extends StepExecution implements LiveRollout.Waiter {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOGGER = Logger.getLogger(RolloutStepExecution.class.getName());
 
     private transient LiveRollout rollout;
     private transient TaskListener log;
@@ -31,6 +34,8 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
     private transient Throwable stopped;
     /** The step handed its start (or resume) to the plugin's threads, which have not followed a rollout yet. */
     private transient boolean starting;
+    /** The open gate shown as a pending input; made again after a restart. */
+    private transient SignOffInput signOffInput;
 
     RolloutStepExecution(StepContext context) {
         super(context);
@@ -115,7 +120,10 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
         observed(rollout().state()); // a gate may have opened before this step waited, e.g. on mlPromote's request
     }
 
-    /** While a sign-off gate is open, Pipeline's views show this step paused, as for the input step. */
+    /**
+     * While a sign-off gate is open, Pipeline's views show this step waiting for input: the gate is put up as a
+     * pending input on the step, which pauses it as the input step does.
+     */
     @Override
     public final void observed(RolloutState state) {
         showSignOffWait(state.phase() == Phase.AWAITING_SIGNOFF);
@@ -131,9 +139,33 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
             Thread.currentThread().interrupt();
             return;
         }
-        if (node != null) {
-            SignOffPause.show(node, waiting);
+        if (node == null) {
+            return;
         }
+        SignOffInput input = signOffInput(node);
+        if (done) {
+            try {
+                input.takeDown(node);
+            } catch (Exception e) {
+                LOGGER.log(Level.WARNING, "could not take the sign-off input down", e);
+            }
+        } else {
+            input.refresh(node);
+        }
+        SignOffPause.show(node, waiting && !done); // when no input could be put up, the pause alone
+    }
+
+    private synchronized SignOffInput signOffInput(FlowNode node) {
+        if (signOffInput == null) {
+            signOffInput = new SignOffInput(
+                    getContext(), RolloutServices.current().board(), SignOffInput.idFor(node), this::openGate);
+        }
+        return signOffInput;
+    }
+
+    private Optional<SignOffInput.Gate> openGate() {
+        LiveRollout live = rollout;
+        return live == null || done ? Optional.empty() : live.action().inputGate();
     }
 
     final LiveRollout rollout() {

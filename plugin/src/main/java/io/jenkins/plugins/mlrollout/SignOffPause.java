@@ -7,15 +7,15 @@ import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.support.actions.PauseAction;
 
 /**
- * Shows a sign-off wait on the waiting step's flow node as the input step shows its wait: a {@link PauseAction} with
+ * Keeps a sign-off wait on the waiting step's flow node as the input step keeps its wait: a {@link PauseAction} with
  * the cause {@code Input} while the gate is open, given an end time when it settles (the input step ends its pause the
  * same way rather than removing it, so the views can count how long the build was paused). The action is saved with
  * the flow node, so it survives a restart; the rollout's state, not memory, says whether the gate is open.
  *
- * <p>What Pipeline's views make of it (read in their source, see docs/jenkins.md): the pause time is counted by every
- * view that reads {@code PauseAction}; the "paused for input" state in pipeline-graph-view, Stage View and Blue Ocean
- * additionally needs the input step's own {@code InputAction} with a pending input in the same build, which only the
- * input step can make.
+ * <p>The input step pauses a node once; a sign-off input is put up again after every answer and at every gate, and
+ * each time pauses the node anew. The views read one pause per node, some the first (pipeline-graph-view's
+ * {@code getAction}), some the last ({@code PauseAction.isPaused(node)}), so {@link #fold} keeps one: the open pause,
+ * moved back by the length of the ended ones it replaces, so that the node's pause time stays what it was.
  */
 final class SignOffPause {
 
@@ -35,6 +35,7 @@ final class SignOffPause {
             PauseAction open = openPause(node);
             if (waiting && open == null) {
                 node.addAction(new PauseAction(CAUSE));
+                fold(node);
             } else if (!waiting && open != null) {
                 open.setEndTime(System.currentTimeMillis());
                 node.save();
@@ -44,6 +45,32 @@ final class SignOffPause {
                     Level.WARNING,
                     "could not " + (waiting ? "mark" : "unmark") + " the sign-off wait on a flow node",
                     e);
+        }
+    }
+
+    /**
+     * Replaces the node's ended sign-off pauses by the open one, started earlier by their total length. Does nothing
+     * while no pause is open; a node that cannot be saved is logged.
+     */
+    static void fold(FlowNode node) {
+        try {
+            PauseAction open = openPause(node);
+            if (open == null) {
+                return;
+            }
+            long earlier = 0;
+            for (PauseAction pause : node.getActions(PauseAction.class)) {
+                if (pause != open && CAUSE.equals(pause.getCause()) && !pause.isPaused()) {
+                    earlier += pause.getEndTime() - pause.getStartTime();
+                    node.removeAction(pause);
+                }
+            }
+            if (earlier > 0) {
+                open.setStartTime(open.getStartTime() - earlier);
+                node.save();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "could not fold the sign-off pauses of a flow node", e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.steps.BodyInvoker;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
@@ -128,6 +129,11 @@ final class FakeStepContext extends StepContext {
 
     @Override
     public void setResult(Result r) {}
+
+    @Override
+    public BodyInvoker newBodyInvoker() {
+        throw new IllegalStateException("the plugin's steps have no body");
+    }
 
     @Override
     public boolean equals(Object o) {

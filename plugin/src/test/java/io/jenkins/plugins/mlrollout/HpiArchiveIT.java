@@ -48,6 +48,7 @@ class HpiArchiveIT {
     private static final String PLUGIN_DEPENDENCIES = "workflow-step-api:724.v538c2362b_dfb_,"
             + "workflow-api:1413.v2ff1a_5e720fa_,"
             + "workflow-support:1015.v785e5a_b_b_8b_22,"
+            + "pipeline-input-step:560.v56198a_642157,"
             + "credentials:1511.v2e3cb_0008ef0,"
             + "plain-credentials:199.v9f8e1f741799,"
             + "okhttp-api:5.3.2-200.vedb_720a_cf1f8,"

@@ -4,17 +4,18 @@ import static io.jenkins.plugins.mlrollout.StepFixture.ENDPOINT;
 import static io.jenkins.plugins.mlrollout.StepFixture.GATED;
 import static io.jenkins.plugins.mlrollout.StepFixture.started;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockStatic;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import hudson.model.Action;
+import hudson.model.Run;
+import hudson.model.TaskListener;
 import hudson.security.ACL;
+import io.mlrollout.core.signoff.Decision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.support.actions.PauseAction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kohsuke.stapler.HttpResponse;
@@ -30,18 +33,44 @@ import org.mockito.MockedStatic;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 
 /**
- * While a sign-off gate is open the waiting step's flow node carries a running {@link PauseAction} with the input
- * step's cause, ended when the gate settles; it is kept with the node across a restart and never doubled.
+ * While a sign-off gate is open, the waiting step carries a pending input, as the input step would, so Pipeline's views
+ * draw it (and its stage) waiting for input; its Approve and Reject sign the gate with the rollout's own checks. The
+ * node is paused while an input is up, never twice at once, and the input goes when the gate settles or the step
+ * ends, also across a restart.
  */
-class SignOffPauseTest {
+class SignOffInputTest {
 
     @TempDir
     Path home;
 
-    /** A flow node as workflow-api keeps one: its actions in a list that outlives the step (it is saved with the flow). */
-    private static FlowNode node(List<Action> actions) throws Exception {
+    private StepFixture fixture;
+    private MockedStatic<ACL> acl;
+    private MockedStatic<HttpResponses> responses;
+    private final List<Action> actions = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fixture = new StepFixture(home);
+        acl = mockStatic(ACL.class);
+        responses = mockStatic(HttpResponses.class);
+        responses.when(HttpResponses::redirectToDot).thenReturn(mock(HttpResponse.class));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        responses.close();
+        acl.close();
+        fixture.close();
+    }
+
+    /** A flow node as workflow-api keeps one: its actions in a list that outlives the step (saved with the flow). */
+    private FlowNode node() {
         FlowNode node = mock(FlowNode.class);
+        when(node.getId()).thenReturn("7");
         doAnswer(call -> actions.add(call.getArgument(0))).when(node).addAction(any(Action.class));
+        doAnswer(call -> actions.remove((Action) call.getArgument(0)))
+                .when(node)
+                .removeAction(any(Action.class));
         when(node.getActions(PauseAction.class))
                 .thenAnswer(call -> actions.stream()
                         .filter(PauseAction.class::isInstance)
@@ -50,128 +79,248 @@ class SignOffPauseTest {
         return node;
     }
 
-    private static List<PauseAction> pauses(List<Action> actions) {
+    private List<PauseAction> pauses() {
         return actions.stream()
                 .filter(PauseAction.class::isInstance)
                 .map(PauseAction.class::cast)
                 .toList();
     }
 
-    private static void signIn(MockedStatic<Jenkins> jenkins, String user) {
-        jenkins.when(Jenkins::getAuthentication2)
+    private List<PauseAction> openPauses() {
+        return pauses().stream().filter(PauseAction::isPaused).toList();
+    }
+
+    private void signIn(String user) {
+        fixture.jenkinsStatic
+                .when(Jenkins::getAuthentication2)
                 .thenReturn(new UsernamePasswordAuthenticationToken(user, "n/a", List.of()));
     }
 
-    @Test
-    void theStepIsPausedForInputWhileTheGateIsOpenAndThePauseEndsWhenItSettles() throws Exception {
-        try (StepFixture fixture = new StepFixture(home);
-                MockedStatic<ACL> acl = mockStatic(ACL.class);
-                MockedStatic<HttpResponses> responses = mockStatic(HttpResponses.class)) {
-            responses.when(HttpResponses::redirectToDot).thenReturn(mock(HttpResponse.class));
-            List<Action> actions = new CopyOnWriteArrayList<>();
-            FlowNode node = node(actions);
-            FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
-            FakeStepContext context = build.newContext().withNode(node);
-            started(new MlCanaryStep(GATED, "v2").start(context));
+    /** dave starts a canary whose 25% stage needs two sign-offs, and it runs until that gate opens. */
+    private FakeStepContext waitingAtTheGate(FakeBuild build) throws Exception {
+        FakeStepContext context = build.newContext().withNode(node());
+        started(new MlCanaryStep(GATED, "v2").start(context));
+        fixture.runFor(Duration.ofMinutes(15));
+        assertThat(fixture.board.posted).as("no input while baking").isEmpty();
+        fixture.runFor(Duration.ofMinutes(6));
+        assertThat(build.action(ENDPOINT).isGateOpen()).isTrue();
+        return context;
+    }
 
-            fixture.runFor(Duration.ofMinutes(15));
-            assertThat(pauses(actions)).as("no pause while baking").isEmpty();
-            fixture.runFor(Duration.ofMinutes(6));
-            assertThat(build.action(ENDPOINT).isGateOpen()).isTrue();
-            assertThat(pauses(actions)).singleElement().satisfies(pause -> {
-                assertThat(pause.getCause()).isEqualTo("Input");
-                assertThat(pause.isPaused()).isTrue();
-            });
-            fixture.runFor(Duration.ofMinutes(3));
-            assertThat(pauses(actions))
-                    .as("looks during the wait add no second pause")
-                    .hasSize(1);
-            verify(node, never()).save();
-
-            signIn(fixture.jenkinsStatic, "alice");
-            build.action(ENDPOINT).doApprove("fine");
-            signIn(fixture.jenkinsStatic, "bob");
-            build.action(ENDPOINT).doApprove("fine too");
-            fixture.runFor(Duration.ofSeconds(1));
-
-            assertThat(pauses(actions)).singleElement().satisfies(pause -> {
-                assertThat(pause.isPaused()).isFalse();
-                assertThat(pause.getEndTime()).isGreaterThanOrEqualTo(pause.getStartTime());
-            });
-            verify(node, atLeastOnce()).save();
-            fixture.runUntilEnded(context);
-            assertThat(context.result()).isPresent();
-            assertThat(pauses(actions)).hasSize(1);
-        }
+    private FakeSignOffBoard.Input theListedInput() {
+        assertThat(fixture.board.listed()).hasSize(1);
+        return fixture.board.listed().get(0);
     }
 
     @Test
-    void thePauseKeptWithTheNodeAcrossARestartIsEndedOnceAndNotDoubled() throws Exception {
-        try (StepFixture fixture = new StepFixture(home);
-                MockedStatic<ACL> acl = mockStatic(ACL.class);
-                MockedStatic<HttpResponses> responses = mockStatic(HttpResponses.class)) {
-            responses.when(HttpResponses::redirectToDot).thenReturn(mock(HttpResponse.class));
-            List<Action> actions = new CopyOnWriteArrayList<>();
-            FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
-            FakeStepContext context = build.newContext().withNode(node(actions));
-            MlCanaryStep.Execution execution =
-                    started((MlCanaryStep.Execution) new MlCanaryStep(GATED, "v2").start(context));
-            fixture.runFor(Duration.ofMinutes(21));
-            assertThat(pauses(actions))
-                    .singleElement()
-                    .extracting(PauseAction::isPaused)
-                    .isEqualTo(true);
+    void anOpenGateIsOneInputOnTheStepThatSaysWhatItWaitsFor() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        waitingAtTheGate(build);
 
-            MlCanaryStep.Execution resumed = Restart.roundTrip(execution);
-            RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
-            fixture.restart();
-            build.actions.clear();
-            build.actions.add(reloaded);
-            reloaded.onLoad(build.run);
-            FlowNode reloadedNode = node(actions); // the same saved actions, a new node object
-            context.withNode(reloadedNode);
-            resumed.onResume();
-            fixture.runFor(Duration.ofMinutes(2));
-            assertThat(pauses(actions))
-                    .as("the kept pause is still open, and alone")
-                    .hasSize(1);
+        FakeSignOffBoard.Input input = theListedInput();
+        assertThat(input.id).isEqualTo("MlRollout-7");
+        assertThat(input.message)
+                .startsWith("ML Rollout " + ENDPOINT + ": sign-off for ")
+                .contains("0 of 2 approval(s) from alice, bob, ml-risk, dave");
+        assertThat(openPauses())
+                .singleElement()
+                .extracting(PauseAction::getCause)
+                .isEqualTo("Input");
 
-            signIn(fixture.jenkinsStatic, "alice");
-            reloaded.doApprove("fine");
-            signIn(fixture.jenkinsStatic, "bob");
-            reloaded.doApprove("fine too");
-            fixture.runUntilEnded(context);
-
-            assertThat(pauses(actions))
-                    .singleElement()
-                    .extracting(PauseAction::isPaused)
-                    .isEqualTo(false);
-            verify(reloadedNode, atLeastOnce()).save();
-        }
+        fixture.runFor(Duration.ofMinutes(3));
+        assertThat(fixture.board.posted)
+                .as("looks during the wait put nothing up again")
+                .hasSize(1);
+        assertThat(pauses()).hasSize(1);
     }
 
     @Test
-    void anAbortWhileWaitingEndsThePause() throws Exception {
-        try (StepFixture fixture = new StepFixture(home)) {
-            List<Action> actions = new CopyOnWriteArrayList<>();
-            FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
-            FakeStepContext context = build.newContext().withNode(node(actions));
-            MlCanaryStep.Execution execution =
-                    started((MlCanaryStep.Execution) new MlCanaryStep(GATED, "v2").start(context));
-            fixture.runFor(Duration.ofMinutes(21));
-            assertThat(pauses(actions))
-                    .singleElement()
-                    .extracting(PauseAction::isPaused)
-                    .isEqualTo(true);
+    void approvalsThroughTheInputSignTheGateAsTheirSendersAndTheQuorumReleasesIt() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = waitingAtTheGate(build);
 
-            execution.stop(new InterruptedException("aborted by carol"));
-            fixture.runUntilEnded(context);
+        signIn("alice");
+        fixture.board.answer(theListedInput(), Decision.APPROVE, "metrics look fine");
+        assertThat(build.action(ENDPOINT).getSignatures())
+                .singleElement()
+                .asString()
+                .contains("alice");
+        assertThat(fixture.board.proceededBy).containsExactly("alice");
+        FakeSignOffBoard.Input second = theListedInput();
+        assertThat(second.message).contains("1 of 2 approval(s)");
+        assertThat(pauses())
+                .as("the input put up again pauses the node anew, folded into one pause as the views read one")
+                .singleElement()
+                .extracting(PauseAction::isPaused)
+                .isEqualTo(true);
 
-            assertThat(context.failure()).isPresent();
-            assertThat(pauses(actions))
-                    .singleElement()
-                    .extracting(PauseAction::isPaused)
-                    .isEqualTo(false);
-        }
+        signIn("bob");
+        fixture.board.answer(second, Decision.APPROVE, "metrics look fine");
+        fixture.runFor(Duration.ofSeconds(1));
+
+        assertThat(build.action(ENDPOINT).isGateOpen()).isFalse();
+        assertThat(fixture.board.listed()).isEmpty();
+        assertThat(openPauses()).isEmpty();
+        assertThat(pauses())
+                .singleElement()
+                .satisfies(pause -> assertThat(pause.getEndTime()).isGreaterThanOrEqualTo(pause.getStartTime()));
+        assertThat(build.log()).contains("alice").contains("bob");
+        fixture.runUntilEnded(context);
+        assertThat(context.result()).isPresent();
+    }
+
+    @Test
+    void anAnswerTheGateRefusesIsShownToItsSenderAndTheInputGoesUpAgain() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        waitingAtTheGate(build);
+
+        signIn("dave"); // an approver, but he started the rollout
+        FakeSignOffBoard.Input first = theListedInput();
+        assertThatThrownBy(() -> fixture.board.answer(first, Decision.APPROVE, "metrics look fine"))
+                .isInstanceOf(SignOffAnswer.Refusal.class)
+                .hasMessageContaining("dave")
+                .satisfies(refusal ->
+                        assertThat(((SignOffAnswer.Refusal) refusal).status()).isEqualTo(SignOffAnswer.NOT_ALLOWED));
+
+        signIn("alice");
+        FakeSignOffBoard.Input second = theListedInput();
+        assertThatThrownBy(() -> fixture.board.answer(second, Decision.APPROVE, " "))
+                .isInstanceOf(SignOffAnswer.Refusal.class)
+                .hasMessageContaining("an approval needs a comment");
+
+        assertThat(build.action(ENDPOINT).getSignatures()).isEmpty();
+        assertThat(fixture.board.proceededBy)
+                .as("what the input step recorded for the refused approvals is forgotten")
+                .isEmpty();
+        FakeSignOffBoard.Input again = theListedInput();
+        assertThat(again).isNotSameAs(first);
+        assertThat(again.id).isEqualTo(first.id);
+        assertThat(again.message).isEqualTo(first.message);
+        assertThat(pauses()).singleElement().extracting(PauseAction::isPaused).isEqualTo(true);
+    }
+
+    @Test
+    void aRejectionThroughTheInputRollsBack() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = waitingAtTheGate(build);
+
+        signIn("alice");
+        fixture.board.answer(theListedInput(), Decision.REJECT, "");
+        fixture.runUntilEnded(context);
+
+        assertThat(build.action(ENDPOINT).getPhase()).isEqualTo("ROLLED_BACK");
+        assertThat(context.failure()).isPresent();
+        assertThat(fixture.board.listed()).isEmpty();
+        assertThat(openPauses()).isEmpty();
+    }
+
+    @Test
+    void aSignatureOnTheRolloutPageReplacesTheInputAndTheOldOneNoLongerSigns() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        waitingAtTheGate(build);
+        FakeSignOffBoard.Input before = theListedInput();
+
+        signIn("alice");
+        build.action(ENDPOINT).doApprove("fine");
+
+        FakeSignOffBoard.Input after = theListedInput();
+        assertThat(after).isNotSameAs(before);
+        assertThat(before.listed).isFalse();
+        assertThat(after.message).contains("1 of 2 approval(s)");
+        assertThat(pauses()).singleElement().extracting(PauseAction::isPaused).isEqualTo(true);
+
+        signIn("bob");
+        assertThatThrownBy(() -> fixture.board.answer(before, Decision.APPROVE, "metrics look fine"))
+                .isInstanceOf(SignOffAnswer.Refusal.class)
+                .hasMessageContaining("no longer open");
+        assertThat(build.action(ENDPOINT).getSignatures()).hasSize(1);
+    }
+
+    @Test
+    void anAbortWhileWaitingTakesTheInputDownAndEndsThePause() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = build.newContext().withNode(node());
+        MlCanaryStep.Execution execution =
+                started((MlCanaryStep.Execution) new MlCanaryStep(GATED, "v2").start(context));
+        fixture.runFor(Duration.ofMinutes(21));
+        assertThat(fixture.board.listed()).hasSize(1);
+
+        execution.stop(new InterruptedException("aborted by carol"));
+        fixture.runUntilEnded(context);
+
+        assertThat(context.failure()).isPresent();
+        assertThat(fixture.board.listed()).isEmpty();
+        assertThat(openPauses()).isEmpty();
+    }
+
+    @Test
+    void afterARestartTheLeftoverListingIsDroppedAndOneInputIsUpWithOnePause() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = build.newContext().withNode(node());
+        MlCanaryStep.Execution execution =
+                started((MlCanaryStep.Execution) new MlCanaryStep(GATED, "v2").start(context));
+        fixture.runFor(Duration.ofMinutes(21));
+        assertThat(openPauses()).hasSize(1);
+
+        MlCanaryStep.Execution resumed = Restart.roundTrip(execution);
+        RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
+        fixture.restart();
+        fixture.board.posted.clear(); // the input lived in memory only; the build still lists its id
+        fixture.board.droppedStale.clear();
+        build.actions.clear();
+        build.actions.add(reloaded);
+        reloaded.onLoad(build.run);
+        context.withNode(node()); // the same saved actions, a new node object
+        resumed.onResume();
+        fixture.runFor(Duration.ofMinutes(2));
+
+        assertThat(fixture.board.droppedStale).containsExactly("MlRollout-7");
+        assertThat(theListedInput().message).contains("0 of 2 approval(s)");
+        assertThat(openPauses())
+                .as("the pause kept from before the restart was ended")
+                .hasSize(1);
+
+        signIn("alice");
+        fixture.board.answer(theListedInput(), Decision.APPROVE, "metrics look fine");
+        signIn("bob");
+        fixture.board.answer(theListedInput(), Decision.APPROVE, "metrics look fine");
+        fixture.runUntilEnded(context);
+
+        assertThat(context.result()).isPresent();
+        assertThat(fixture.board.listed()).isEmpty();
+        assertThat(openPauses()).isEmpty();
+    }
+
+    @Test
+    void foldingLeavesOnePauseWithTheNodesWholePauseTime() {
+        FlowNode node = node();
+        PauseAction firstGate = new PauseAction("Input");
+        firstGate.setStartTime(1_000);
+        firstGate.setEndTime(5_000);
+        PauseAction firstAnswer = new PauseAction("Input");
+        firstAnswer.setStartTime(60_000);
+        firstAnswer.setEndTime(61_000);
+        PauseAction now = new PauseAction("Input");
+        now.setStartTime(61_000);
+        actions.addAll(List.of(firstGate, firstAnswer, now));
+
+        SignOffPause.fold(node);
+
+        assertThat(pauses()).containsExactly(now);
+        assertThat(now.isPaused()).isTrue();
+        assertThat(now.getStartTime()).isEqualTo(61_000 - 4_000 - 1_000);
+    }
+
+    @Test
+    void theInputsContextReachesTheStepsBuildAndNodeButWritesNothingToItsLog() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext step = build.newContext().withNode(node());
+        GateInputContext context = new GateInputContext(step, (decision, comment, from) -> {});
+
+        assertThat(context.get(Run.class)).isSameAs(build.run);
+        assertThat(context.get(FlowNode.class)).isSameAs(step.get(FlowNode.class));
+        context.get(TaskListener.class).getLogger().println("Approved by alice");
+        assertThat(build.log()).doesNotContain("Approved by");
+        assertThatThrownBy(context::newBodyInvoker).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -113,6 +113,9 @@ final class StepFixture implements AutoCloseable {
     final Path home;
     final FakeServing serving = new FakeServing();
     final RecordingConnectors connectors = new RecordingConnectors(serving);
+    /** Where open gates are put up as inputs; a test answers them there as Pipeline's views would. */
+    final FakeSignOffBoard board = new FakeSignOffBoard();
+
     final ModelEndpoint endpoint = new ModelEndpoint(ENDPOINT);
     final MlRolloutConfiguration configuration = new MlRolloutConfiguration();
     final Map<String, Run<?, ?>> builds = new ConcurrentHashMap<>();
@@ -172,7 +175,7 @@ final class StepFixture implements AutoCloseable {
 
     /** The services the steps get: virtual time as clock and timer, and {@link #work} for their work. */
     RolloutServices services() {
-        return new RolloutServices(time, time, this::work, connectors);
+        return new RolloutServices(time, time, this::work, connectors, board);
     }
 
     /** The plugin's threads: work runs at once, unless a test holds it to look at what the Pipeline's thread did. */

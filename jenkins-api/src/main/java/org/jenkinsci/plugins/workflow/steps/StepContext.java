@@ -27,6 +27,8 @@ public abstract class StepContext implements FutureCallback<Object>, Serializabl
 
     public abstract void setResult(Result r);
 
+    public abstract BodyInvoker newBodyInvoker() throws IllegalStateException;
+
     @Override
     public abstract boolean equals(Object o);
 

@@ -50,6 +50,7 @@ class MirrorHeaderTest {
                 "org.jenkins-ci.plugins.workflow:workflow-support:1015.v785e5a_b_b_8b_22",
                 "org.jenkins-ci.plugins:credentials:1511.v2e3cb_0008ef0",
                 "org.jenkins-ci.plugins:plain-credentials:199.v9f8e1f741799",
+                "org.jenkins-ci.plugins:pipeline-input-step:560.v56198a_642157",
                 "io.jenkins.plugins:okhttp-api:5.3.2-200.vedb_720a_cf1f8",
                 // An optional dependency of the plugin.
                 "org.jenkins-ci.plugins:cloudbees-folder:6.1106.v3a_d9a_6d2465e",

@@ -27,6 +27,10 @@ public class PauseAction extends InvisibleAction implements PersistentAction {
         return startTime;
     }
 
+    public void setStartTime(long startTime) {
+        this.startTime = startTime;
+    }
+
     public long getEndTime() {
         return endTime;
     }

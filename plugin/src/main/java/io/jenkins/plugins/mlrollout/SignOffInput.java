@@ -1,0 +1,159 @@
+package io.jenkins.plugins.mlrollout;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import io.mlrollout.core.signoff.Decision;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/**
+ * Shows a waiting step's open sign-off gate in Pipeline's views as a pending input of the {@code input} step, so they
+ * draw the step and its stage as waiting for input and offer Approve and Reject there. One input at a time per step,
+ * always under the same id; it is put up again whenever what it says changes (a signature, a role filled) and after
+ * each answer while the gate stays open, and taken down when the gate settles or the step ends.
+ *
+ * <p>An answer is a signature like one given on the rollout's page: the same person, permission, separation-of-duty
+ * and settle-once checks, and a refusal is shown to the person who answered (the input is put up again). The input
+ * step lets anyone with Job/Build permission (or Job/Cancel, to reject) answer; the gate decides whether it counts.
+ */
+final class SignOffInput implements GateInputContext.Answers {
+
+    /** What an open gate's input says, and who takes its answers. */
+    record Gate(String message, Signer signer) {}
+
+    /** Signs the gate as the person answering; throws the refusal when it does not count. */
+    @FunctionalInterface
+    interface Signer {
+        void sign(Decision decision, String comment);
+    }
+
+    private static final Logger LOGGER = Logger.getLogger(SignOffInput.class.getName());
+
+    private final StepContext step;
+    private final SignOffBoard board;
+    private final String id;
+    private final Supplier<Optional<Gate>> openGate;
+
+    private boolean staleDropped;
+    private @CheckForNull SignOffBoard.Posting posting;
+    private @CheckForNull GateInputContext postedContext;
+    private @CheckForNull Gate posted;
+    private boolean answered;
+
+    /**
+     * @param id the input's id, the same for the step's whole life (and after a restart), so a listing left behind by
+     *     a restart can be found
+     * @param openGate the gate open now, if any
+     */
+    SignOffInput(StepContext step, SignOffBoard board, String id, Supplier<Optional<Gate>> openGate) {
+        this.step = step;
+        this.board = board;
+        this.id = id;
+        this.openGate = openGate;
+    }
+
+    /** The input's id for the step on {@code node}: a flow node's id is unique in its build and URL-safe. */
+    static String idFor(FlowNode node) {
+        return "MlRollout-" + node.getId();
+    }
+
+    /**
+     * Brings the board in line with the gate open now: puts its input up, puts it up again when it changed or was
+     * answered, or takes it down. The node's pause follows: the input step opens one with each input and ends it on an
+     * answer; one taken down here is ended here. Failures are logged, never fail the rollout.
+     */
+    synchronized void refresh(FlowNode node) {
+        Optional<Gate> gate = openGate.get();
+        try {
+            if (!staleDropped) {
+                staleDropped = true;
+                board.dropStale(step, id);
+            }
+            if (posting != null
+                    && gate.isPresent()
+                    && !answered
+                    && gate.get().message().equals(posted.message())) {
+                return;
+            }
+            takeDown(node);
+            if (gate.isPresent()) {
+                SignOffPause.show(node, false); // a pause left open by a restart or an input taken down
+                postedContext = new GateInputContext(step, this);
+                posting = board.post(id, gate.get().message(), postedContext);
+                posted = gate.get();
+                answered = false;
+                SignOffPause.fold(node); // the input paused the node anew; the views read one pause
+            }
+        } catch (Exception e) {
+            posting = null;
+            LOGGER.log(Level.WARNING, "could not show the sign-off as an input on the build", e);
+        }
+    }
+
+    /** Takes the input down (the step ended, or the gate settled); ends the pause it opened. */
+    synchronized void takeDown(FlowNode node) throws Exception {
+        SignOffBoard.Posting current = posting;
+        boolean unanswered = !answered;
+        posting = null;
+        postedContext = null;
+        posted = null;
+        if (current != null && unanswered) {
+            board.takeDown(step, current);
+            SignOffPause.show(node, false);
+        }
+    }
+
+    @Override
+    public void answer(Decision decision, String comment, GateInputContext from) {
+        Gate gate;
+        synchronized (this) {
+            if (from != postedContext || answered) {
+                throw new SignOffAnswer.Refusal(
+                        SignOffAnswer.NOTHING_TO_SIGN,
+                        decision.name().toLowerCase(Locale.ROOT),
+                        "this sign-off input is no longer open: the gate was signed or settled meanwhile; the"
+                                + " rollout's page shows it");
+            }
+            answered = true; // the input step has settled it and ended its pause
+            gate = posted;
+        }
+        try {
+            gate.signer().sign(decision, comment);
+        } catch (RuntimeException refused) {
+            if (decision == Decision.APPROVE) {
+                forgetRefusedApproval();
+            }
+            throw refused;
+        } finally {
+            refreshLater();
+        }
+    }
+
+    private void forgetRefusedApproval() {
+        try {
+            board.forgetRefusedApproval(step);
+        } catch (Exception e) {
+            LOGGER.log(Level.WARNING, "could not forget what a refused approval left on the build", e);
+        }
+    }
+
+    /** After an answer the gate may still be open (a quorum, a refusal): its input goes up again. */
+    private void refreshLater() {
+        FlowNode node;
+        try {
+            node = step.get(FlowNode.class);
+        } catch (java.io.IOException e) {
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (node != null) {
+            refresh(node);
+        }
+    }
+}
