@@ -65,8 +65,12 @@ class SignOffInputTest {
 
     /** A flow node as workflow-api keeps one: its actions in a list that outlives the step (saved with the flow). */
     private FlowNode node() {
+        return node("7");
+    }
+
+    private FlowNode node(String id) {
         FlowNode node = mock(FlowNode.class);
-        when(node.getId()).thenReturn("7");
+        when(node.getId()).thenReturn(id);
         doAnswer(call -> actions.add(call.getArgument(0))).when(node).addAction(any(Action.class));
         doAnswer(call -> actions.remove((Action) call.getArgument(0)))
                 .when(node)
@@ -234,6 +238,31 @@ class SignOffInputTest {
                 .isInstanceOf(SignOffAnswer.Refusal.class)
                 .hasMessageContaining("no longer open");
         assertThat(build.action(ENDPOINT).getSignatures()).hasSize(1);
+    }
+
+    @Test
+    void thePromotionSignOffIsPutUpOnMlPromotesStepNotOnTheEndedCanary() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext canary = waitingAtTheGate(build);
+        for (String approver : List.of("alice", "bob")) {
+            signIn(approver);
+            fixture.board.answer(theListedInput(), Decision.APPROVE, "metrics look fine");
+        }
+        fixture.runUntilEnded(canary);
+        assertThat(canary.result()).isPresent();
+        assertThat(fixture.board.listed()).isEmpty();
+
+        FakeStepContext promote = build.newContext().withNode(node("12"));
+        started(new MlPromoteStep(ENDPOINT).start(promote));
+        fixture.runFor(Duration.ofMinutes(1));
+
+        assertThat(theListedInput().id).isEqualTo("MlRollout-12");
+        assertThat(theListedInput().message).contains("sign-off for promotion to 100%");
+        signIn("alice");
+        fixture.board.answer(theListedInput(), Decision.REJECT, "");
+        fixture.runUntilEnded(promote);
+        assertThat(promote.failure()).isPresent();
+        assertThat(fixture.board.listed()).isEmpty();
     }
 
     @Test
