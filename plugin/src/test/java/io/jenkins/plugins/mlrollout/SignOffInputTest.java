@@ -103,12 +103,24 @@ class SignOffInputTest {
     /** dave starts a canary whose 25% stage needs two sign-offs, and it runs until that gate opens. */
     private FakeStepContext waitingAtTheGate(FakeBuild build) throws Exception {
         FakeStepContext context = build.newContext().withNode(node());
-        started(new MlCanaryStep(GATED, "v2").start(context));
+        canaryAtTheGate(context);
+        assertThat(build.action(ENDPOINT).isGateOpen()).isTrue();
+        return context;
+    }
+
+    private MlCanaryStep.Execution canaryAtTheGate(FakeStepContext context) throws Exception {
+        MlCanaryStep.Execution execution =
+                started((MlCanaryStep.Execution) new MlCanaryStep(GATED, "v2").start(context));
         fixture.runFor(Duration.ofMinutes(15));
         assertThat(fixture.board.posted).as("no input while baking").isEmpty();
         fixture.runFor(Duration.ofMinutes(6));
-        assertThat(build.action(ENDPOINT).isGateOpen()).isTrue();
-        return context;
+        return execution;
+    }
+
+    /** Once the gate settled or the step ended: no input listed, no pause open. */
+    private void assertTheInputIsDown() {
+        assertThat(fixture.board.listed()).isEmpty();
+        assertThat(openPauses()).isEmpty();
     }
 
     private FakeSignOffBoard.Input theListedInput() {
@@ -163,8 +175,7 @@ class SignOffInputTest {
         fixture.runFor(Duration.ofSeconds(1));
 
         assertThat(build.action(ENDPOINT).isGateOpen()).isFalse();
-        assertThat(fixture.board.listed()).isEmpty();
-        assertThat(openPauses()).isEmpty();
+        assertTheInputIsDown();
         assertThat(pauses())
                 .singleElement()
                 .satisfies(pause -> assertThat(pause.getEndTime()).isGreaterThanOrEqualTo(pause.getStartTime()));
@@ -214,8 +225,7 @@ class SignOffInputTest {
 
         assertThat(build.action(ENDPOINT).getPhase()).isEqualTo("ROLLED_BACK");
         assertThat(context.failure()).isPresent();
-        assertThat(fixture.board.listed()).isEmpty();
-        assertThat(openPauses()).isEmpty();
+        assertTheInputIsDown();
     }
 
     @Test
@@ -269,26 +279,21 @@ class SignOffInputTest {
     void anAbortWhileWaitingTakesTheInputDownAndEndsThePause() throws Exception {
         FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
         FakeStepContext context = build.newContext().withNode(node());
-        MlCanaryStep.Execution execution =
-                started((MlCanaryStep.Execution) new MlCanaryStep(GATED, "v2").start(context));
-        fixture.runFor(Duration.ofMinutes(21));
+        MlCanaryStep.Execution execution = canaryAtTheGate(context);
         assertThat(fixture.board.listed()).hasSize(1);
 
         execution.stop(new InterruptedException("aborted by carol"));
         fixture.runUntilEnded(context);
 
         assertThat(context.failure()).isPresent();
-        assertThat(fixture.board.listed()).isEmpty();
-        assertThat(openPauses()).isEmpty();
+        assertTheInputIsDown();
     }
 
     @Test
     void afterARestartTheLeftoverListingIsDroppedAndOneInputIsUpWithOnePause() throws Exception {
         FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
         FakeStepContext context = build.newContext().withNode(node());
-        MlCanaryStep.Execution execution =
-                started((MlCanaryStep.Execution) new MlCanaryStep(GATED, "v2").start(context));
-        fixture.runFor(Duration.ofMinutes(21));
+        MlCanaryStep.Execution execution = canaryAtTheGate(context);
         assertThat(openPauses()).hasSize(1);
 
         MlCanaryStep.Execution resumed = Restart.roundTrip(execution);
@@ -316,8 +321,7 @@ class SignOffInputTest {
         fixture.runUntilEnded(context);
 
         assertThat(context.result()).isPresent();
-        assertThat(fixture.board.listed()).isEmpty();
-        assertThat(openPauses()).isEmpty();
+        assertTheInputIsDown();
     }
 
     @Test
