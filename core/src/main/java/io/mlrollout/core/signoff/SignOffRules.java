@@ -76,6 +76,16 @@ public record SignOffRules(
         return matcher.isApprover(approvers, who) || !rolesOf(who, matcher).isEmpty();
     }
 
+    /**
+     * Every user id or group name that may sign: the approvers, then the required roles' members, each once. Who
+     * matches one may be refused still (self-approval, a second signature), but nobody else may sign.
+     */
+    public List<String> signerNames() {
+        Set<String> names = new LinkedHashSet<>(approvers);
+        roles.forEach(role -> names.addAll(role.members()));
+        return List.copyOf(names);
+    }
+
     /** The required roles this person holds, in the rules' order. */
     public List<String> rolesOf(Identity who, ApproverMatcher matcher) {
         return roles.stream()

@@ -47,6 +47,15 @@ class RoleRulesTest {
     }
 
     @Test
+    void theSignersAreTheApproversThenTheRequiredRolesMembersEachOnce() throws Exception {
+        SignOffRules rules = SignOffRules.effective(
+                        policy("signOff: {approvers: [bob, carol], roles: {risk: 1}}\n"), endpoint())
+                .orElseThrow();
+
+        assertThat(rules.signerNames()).containsExactly("alice", "bob", "carol", "platform-team", "ml-risk");
+    }
+
+    @Test
     void aPolicyAddsRolesAndTheQuorumGrowsToOnePersonPerSeat() throws Exception {
         SignOffRules rules = SignOffRules.effective(policy("signOff: {roles: {risk: 2}}\n"), endpoint())
                 .orElseThrow();

@@ -29,8 +29,10 @@ final class PipelineInputBoard implements SignOffBoard {
     private record Posted(InputStepExecution execution) implements Posting {}
 
     @Override
-    public Posting post(String id, String message, GateInputContext context) throws Exception {
-        InputStepExecution execution = (InputStepExecution) input(id, message).start(context);
+    public Posting post(String id, String message, String submitters, GateInputContext context) throws Exception {
+        InputStep input = input(id, message);
+        input.setSubmitter(submitters);
+        InputStepExecution execution = (InputStepExecution) input.start(context);
         execution.start();
         return new Posted(execution);
     }

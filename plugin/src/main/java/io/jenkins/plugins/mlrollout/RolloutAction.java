@@ -535,7 +535,8 @@ public class RolloutAction implements RunAction2 {
             return Optional.empty();
         }
         String message = "ML Rollout " + endpoint + ": sign-off for " + getGatePurpose() + ", " + getGateSummary();
-        return Optional.of(new SignOffInput.Gate(message, (decision, comment) -> {
+        String submitters = rules().map(r -> String.join(",", r.signerNames())).orElse("");
+        return Optional.of(new SignOffInput.Gate(message, submitters, (decision, comment) -> {
             try {
                 sign(decision, comment);
             } catch (IOException e) {

@@ -13,9 +13,10 @@ interface SignOffBoard {
 
     /**
      * Lists an input named {@code id} saying {@code message} on the waiting step's build and pauses the step's flow
-     * node; its answers go to {@code context}.
+     * node; {@code submitters} (user ids and group names, comma-separated) may answer it, and the answers go to
+     * {@code context}.
      */
-    Posting post(String id, String message, GateInputContext context) throws Exception;
+    Posting post(String id, String message, String submitters, GateInputContext context) throws Exception;
 
     /** Takes down an input nobody answered, and with it the build's listing; the caller ends the pause. */
     void takeDown(StepContext step, Posting posting) throws Exception;

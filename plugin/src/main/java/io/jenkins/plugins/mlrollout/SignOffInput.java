@@ -18,12 +18,16 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  *
  * <p>An answer is a signature like one given on the rollout's page: the same person, permission, separation-of-duty
  * and settle-once checks, and a refusal is shown to the person who answered (the input is put up again). The input
- * step lets anyone with Job/Build permission (or Job/Cancel, to reject) answer; the gate decides whether it counts.
+ * step itself lets only the gate's approvers and role members (and administrators) approve, and them or anyone with
+ * Job/Cancel reject; the gate then decides whether it counts.
  */
 final class SignOffInput implements GateInputContext.Answers {
 
-    /** What an open gate's input says, and who takes its answers. */
-    record Gate(String message, Signer signer) {}
+    /**
+     * What an open gate's input says, who may answer it (the input step's {@code submitter}: the gate's approvers
+     * and role members, comma-separated), and who takes its answers.
+     */
+    record Gate(String message, String submitters, Signer signer) {}
 
     /** Signs the gate as the person answering; throws the refusal when it does not count. */
     @FunctionalInterface
@@ -73,17 +77,14 @@ final class SignOffInput implements GateInputContext.Answers {
                 staleDropped = true;
                 board.dropStale(step, id);
             }
-            if (posting != null
-                    && gate.isPresent()
-                    && !answered
-                    && gate.get().message().equals(posted.message())) {
+            if (posting != null && gate.isPresent() && !answered && sameInput(gate.get(), posted)) {
                 return;
             }
             takeDown(node);
             if (gate.isPresent()) {
                 SignOffPause.show(node, false); // a pause left open by a restart or an input taken down
                 postedContext = new GateInputContext(step, this);
-                posting = board.post(id, gate.get().message(), postedContext);
+                posting = board.post(id, gate.get().message(), gate.get().submitters(), postedContext);
                 posted = gate.get();
                 answered = false;
                 SignOffPause.fold(node); // the input paused the node anew; the views read one pause
@@ -92,6 +93,10 @@ final class SignOffInput implements GateInputContext.Answers {
             posting = null;
             LOGGER.log(Level.WARNING, "could not show the sign-off as an input on the build", e);
         }
+    }
+
+    private static boolean sameInput(Gate now, Gate up) {
+        return now.message().equals(up.message()) && now.submitters().equals(up.submitters());
     }
 
     /** Takes the input down (the step ended, or the gate settled); ends the pause it opened. */

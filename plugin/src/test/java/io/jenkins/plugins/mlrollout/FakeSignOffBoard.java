@@ -19,12 +19,14 @@ final class FakeSignOffBoard implements SignOffBoard {
     static final class Input implements Posting {
         final String id;
         final String message;
+        final String submitters;
         final GateInputContext context;
         volatile boolean listed = true;
 
-        Input(String id, String message, GateInputContext context) {
+        Input(String id, String message, String submitters, GateInputContext context) {
             this.id = id;
             this.message = message;
+            this.submitters = submitters;
             this.context = context;
         }
     }
@@ -35,8 +37,8 @@ final class FakeSignOffBoard implements SignOffBoard {
     final List<String> proceededBy = new CopyOnWriteArrayList<>();
 
     @Override
-    public Posting post(String id, String message, GateInputContext context) throws Exception {
-        Input input = new Input(id, message, context);
+    public Posting post(String id, String message, String submitters, GateInputContext context) throws Exception {
+        Input input = new Input(id, message, submitters, context);
         posted.add(input);
         context.get(FlowNode.class).addAction(new PauseAction("Input"));
         return input;

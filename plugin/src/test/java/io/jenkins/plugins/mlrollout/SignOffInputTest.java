@@ -135,6 +135,9 @@ class SignOffInputTest {
 
         FakeSignOffBoard.Input input = theListedInput();
         assertThat(input.id).isEqualTo("MlRollout-7");
+        assertThat(input.submitters)
+                .as("the input step itself lets only who may sign answer it")
+                .isEqualTo("alice,bob,ml-risk,dave");
         assertThat(input.message)
                 .startsWith("ML Rollout " + ENDPOINT + ": sign-off for ")
                 .contains("0 of 2 approval(s) from alice, bob, ml-risk, dave");

@@ -21,6 +21,11 @@ public class InputStep extends AbstractStepImpl implements Serializable {
         throw new UnsupportedOperationException("compile-only mirror");
     }
 
+    /** Comma-separated user ids and group names who may answer (administrators always may); null: Job/Build. */
+    public void setSubmitter(String submitter) {
+        throw new UnsupportedOperationException("compile-only mirror");
+    }
+
     public void setOk(String ok) {
         throw new UnsupportedOperationException("compile-only mirror");
     }
