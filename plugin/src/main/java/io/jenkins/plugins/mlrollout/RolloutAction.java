@@ -534,9 +534,11 @@ public class RolloutAction implements RunAction2 {
         if (!isGateOpen()) {
             return Optional.empty();
         }
+        SignOffGate gate = state().openGate().orElseThrow();
         String message = "ML Rollout " + endpoint + ": sign-off for " + getGatePurpose() + ", " + getGateSummary();
         String submitters = rules().map(r -> String.join(",", r.signerNames())).orElse("");
-        return Optional.of(new SignOffInput.Gate(message, submitters, (decision, comment) -> {
+        String which = gate.purpose() + " opened " + gate.openedAt();
+        return Optional.of(new SignOffInput.Gate(which, message, submitters, (decision, comment) -> {
             try {
                 sign(decision, comment);
             } catch (IOException e) {

@@ -20,14 +20,20 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * and settle-once checks, and a refusal is shown to the person who answered (the input is put up again). The input
  * step itself lets only the gate's approvers and role members (and administrators) approve, and them or anyone with
  * Job/Cancel reject; the gate then decides whether it counts.
+ *
+ * <p>The input step checks that an input is unsettled before it settles it, not atomically: two answers sent at once
+ * (or one racing a signature on the rollout's page, which puts the input up anew) both reach an input that is no longer
+ * the one up. Such an answer still signs when the gate it was put up for is the one open, and the input up now is put
+ * up again, since settling the old one unlisted their shared id and ended the node's current pause.
  */
-final class SignOffInput implements GateInputContext.Answers {
+final class SignOffInput {
 
     /**
-     * What an open gate's input says, who may answer it (the input step's {@code submitter}: the gate's approvers
-     * and role members, comma-separated), and who takes its answers.
+     * An open gate as its input shows it: which gate it is (the same while it stays open, whatever is signed), what the
+     * input says, who may answer it (the input step's {@code submitter}: the gate's approvers and role members,
+     * comma-separated), and who takes its answers.
      */
-    record Gate(String message, String submitters, Signer signer) {}
+    record Gate(String which, String message, String submitters, Signer signer) {}
 
     /** Signs the gate as the person answering; throws the refusal when it does not count. */
     @FunctionalInterface
@@ -47,6 +53,8 @@ final class SignOffInput implements GateInputContext.Answers {
     private @CheckForNull GateInputContext postedContext;
     private @CheckForNull Gate posted;
     private boolean answered;
+    /** An answer reached an input no longer up, whose settling took the listing and pause of the one up now. */
+    private boolean relist;
 
     /**
      * @param id the input's id, the same for the step's whole life (and after a restart), so a listing left behind by
@@ -77,16 +85,19 @@ final class SignOffInput implements GateInputContext.Answers {
                 staleDropped = true;
                 board.dropStale(step, id);
             }
-            if (posting != null && gate.isPresent() && !answered && sameInput(gate.get(), posted)) {
+            if (posting != null && gate.isPresent() && !answered && !relist && sameInput(gate.get(), posted)) {
                 return;
             }
             takeDown(node);
             if (gate.isPresent()) {
                 SignOffPause.show(node, false); // a pause left open by a restart or an input taken down
-                postedContext = new GateInputContext(step, this);
-                posting = board.post(id, gate.get().message(), gate.get().submitters(), postedContext);
-                posted = gate.get();
+                Gate postedFor = gate.get();
+                postedContext = new GateInputContext(
+                        step, (decision, comment, from) -> answer(decision, comment, from, postedFor));
+                posting = board.post(id, postedFor.message(), postedFor.submitters(), postedContext);
+                posted = postedFor;
                 answered = false;
+                relist = false;
                 SignOffPause.fold(node); // the input paused the node anew; the views read one pause
             }
         } catch (Exception e) {
@@ -112,22 +123,26 @@ final class SignOffInput implements GateInputContext.Answers {
         }
     }
 
-    @Override
-    public void answer(Decision decision, String comment, GateInputContext from) {
-        Gate gate;
+    /** Someone answered the input put up for {@code postedFor} from {@code from}. */
+    private void answer(Decision decision, String comment, GateInputContext from, Gate postedFor) {
+        Optional<Gate> gate;
         synchronized (this) {
-            if (from != postedContext || answered) {
-                throw new SignOffAnswer.Refusal(
-                        SignOffAnswer.NOTHING_TO_SIGN,
-                        decision.name().toLowerCase(Locale.ROOT),
-                        "this sign-off input is no longer open: the gate was signed or settled meanwhile; the"
-                                + " rollout's page shows it");
+            if (from == postedContext && !answered) {
+                answered = true; // the input step has settled it and ended its pause
+                gate = Optional.of(posted);
+            } else {
+                relist = posting != null && !answered;
+                gate = openGate.get().filter(open -> open.which().equals(postedFor.which()));
             }
-            answered = true; // the input step has settled it and ended its pause
-            gate = posted;
         }
         try {
-            gate.signer().sign(decision, comment);
+            gate.orElseThrow(() -> new SignOffAnswer.Refusal(
+                            SignOffAnswer.NOTHING_TO_SIGN,
+                            decision.name().toLowerCase(Locale.ROOT),
+                            "this sign-off input is no longer open: the gate it was put up for has settled; the"
+                                    + " rollout's page shows it"))
+                    .signer()
+                    .sign(decision, comment);
         } catch (RuntimeException refused) {
             if (decision == Decision.APPROVE) {
                 forgetRefusedApproval();

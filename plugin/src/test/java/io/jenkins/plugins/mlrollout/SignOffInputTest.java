@@ -109,8 +109,12 @@ class SignOffInputTest {
     }
 
     private MlCanaryStep.Execution canaryAtTheGate(FakeStepContext context) throws Exception {
+        return canaryAtTheGate(context, GATED);
+    }
+
+    private MlCanaryStep.Execution canaryAtTheGate(FakeStepContext context, String policy) throws Exception {
         MlCanaryStep.Execution execution =
-                started((MlCanaryStep.Execution) new MlCanaryStep(GATED, "v2").start(context));
+                started((MlCanaryStep.Execution) new MlCanaryStep(policy, "v2").start(context));
         fixture.runFor(Duration.ofMinutes(15));
         assertThat(fixture.board.posted).as("no input while baking").isEmpty();
         fixture.runFor(Duration.ofMinutes(6));
@@ -120,12 +124,17 @@ class SignOffInputTest {
     /** Once the gate settled or the step ended: no input listed, no pause open. */
     private void assertTheInputIsDown() {
         assertThat(fixture.board.listed()).isEmpty();
+        assertThat(fixture.board.listedIds).isEmpty();
         assertThat(openPauses()).isEmpty();
     }
 
+    /** The one input up now: listed on the build by its execution and by its id, its node paused. */
     private FakeSignOffBoard.Input theListedInput() {
         assertThat(fixture.board.listed()).hasSize(1);
-        return fixture.board.listed().get(0);
+        FakeSignOffBoard.Input input = fixture.board.listed().get(0);
+        assertThat(fixture.board.listedIds).as("the build's listing of ids").containsExactly(input.id);
+        assertThat(openPauses()).as("the node's open pause").hasSize(1);
+        return input;
     }
 
     @Test
@@ -232,7 +241,7 @@ class SignOffInputTest {
     }
 
     @Test
-    void aSignatureOnTheRolloutPageReplacesTheInputAndTheOldOneNoLongerSigns() throws Exception {
+    void aSignatureOnTheRolloutPageReplacesTheInputAndAnAnswerRacingItOnTheOldOneStillSignsTheGate() throws Exception {
         FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
         waitingAtTheGate(build);
         FakeSignOffBoard.Input before = theListedInput();
@@ -246,11 +255,76 @@ class SignOffInputTest {
         assertThat(after.message).contains("1 of 2 approval(s)");
         assertThat(pauses()).singleElement().extracting(PauseAction::isPaused).isEqualTo(true);
 
+        // bob's request reached the old input before the page's signature took it down
         signIn("bob");
-        assertThatThrownBy(() -> fixture.board.answer(before, Decision.APPROVE, "metrics look fine"))
+        fixture.board.answer(before, Decision.APPROVE, "metrics look fine");
+
+        assertThat(build.action(ENDPOINT).isGateOpen())
+                .as("alice and bob made the quorum")
+                .isFalse();
+        assertThat(build.log()).contains("approve by bob (2 of 2)");
+        assertThat(fixture.board.proceededBy).containsExactly("bob");
+        assertTheInputIsDown();
+    }
+
+    @Test
+    void twoApprovalsSentAtOnceThroughOneInputBothCountAndOneInputStaysUp() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        canaryAtTheGate(build.newContext().withNode(node()), GATED.replace("quorum: 2", "quorum: 3"));
+        FakeSignOffBoard.Input input = theListedInput();
+
+        // both passed the input step's check before either settled the input; alice's was first
+        signIn("alice");
+        fixture.board.answer(input, Decision.APPROVE, "metrics look fine");
+        signIn("bob");
+        fixture.board.answer(input, Decision.APPROVE, "same here");
+
+        assertThat(build.action(ENDPOINT).getSignatures()).hasSize(2);
+        assertThat(fixture.board.proceededBy).containsExactly("alice", "bob");
+        FakeSignOffBoard.Input now = theListedInput();
+        assertThat(now.message).contains("2 of 3 approval(s)");
+    }
+
+    @Test
+    void aRefusedAnswerThatRacedAnotherOnOneInputLeavesTheInputUpListedAndThePauseOpen() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        waitingAtTheGate(build);
+        FakeSignOffBoard.Input input = theListedInput();
+
+        signIn("alice");
+        fixture.board.answer(input, Decision.APPROVE, "metrics look fine");
+        signIn("dave"); // sent at the same moment; settling the old input unlists the id and ends the current pause
+        assertThatThrownBy(() -> fixture.board.answer(input, Decision.APPROVE, "mine is fine"))
                 .isInstanceOf(SignOffAnswer.Refusal.class)
-                .hasMessageContaining("no longer open");
-        assertThat(build.action(ENDPOINT).getSignatures()).hasSize(1);
+                .hasMessageContaining("dave started this rollout");
+
+        assertThat(fixture.board.proceededBy).containsExactly("alice");
+        assertThat(theListedInput().message).contains("1 of 2 approval(s)");
+    }
+
+    @Test
+    void anAnswerToTheInputOfAGateThatSettledMeanwhileIsRefusedAndRecordsNoApproval() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        waitingAtTheGate(build);
+        FakeSignOffBoard.Input first = theListedInput();
+        signIn("alice");
+        fixture.board.answer(first, Decision.APPROVE, "metrics look fine");
+        signIn("bob");
+        fixture.board.answer(theListedInput(), Decision.APPROVE, "metrics look fine");
+        assertThat(build.action(ENDPOINT).isGateOpen()).isFalse();
+
+        signIn("erin"); // her request reached the first input before alice's answer settled it
+        assertThatThrownBy(() -> fixture.board.answer(first, Decision.APPROVE, "metrics look fine"))
+                .isInstanceOf(SignOffAnswer.Refusal.class)
+                .hasMessageContaining("no longer open")
+                .satisfies(refusal -> assertThat(((SignOffAnswer.Refusal) refusal).status())
+                        .isEqualTo(SignOffAnswer.NOTHING_TO_SIGN));
+
+        assertThat(build.log()).doesNotContain("approve by erin (");
+        assertThat(fixture.board.proceededBy)
+                .as("what the input step recorded for erin is forgotten")
+                .containsExactly("alice", "bob");
+        assertThat(fixture.board.listedIds).isEmpty();
     }
 
     @Test
