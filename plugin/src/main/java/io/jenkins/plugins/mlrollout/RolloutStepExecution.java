@@ -157,8 +157,9 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
 
     private synchronized SignOffInput signOffInput(FlowNode node) {
         if (signOffInput == null) {
+            RolloutServices services = RolloutServices.current();
             signOffInput = new SignOffInput(
-                    getContext(), RolloutServices.current().board(), SignOffInput.idFor(node), this::openGate);
+                    getContext(), services.board(), SignOffInput.idFor(node), this::openGate, services.work());
         }
         return signOffInput;
     }

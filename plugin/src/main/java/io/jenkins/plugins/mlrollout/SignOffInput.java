@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.mlrollout.core.signoff.Decision;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -47,6 +48,7 @@ final class SignOffInput {
     private final SignOffBoard board;
     private final String id;
     private final Supplier<Optional<Gate>> openGate;
+    private final Executor background;
 
     private boolean staleDropped;
     private @CheckForNull SignOffBoard.Posting posting;
@@ -60,12 +62,16 @@ final class SignOffInput {
      * @param id the input's id, the same for the step's whole life (and after a restart), so a listing left behind by
      *     a restart can be found
      * @param openGate the gate open now, if any
+     * @param background the plugin's threads, for dropping a restart's listing when the step ends (maybe on the
+     *     Pipeline's thread, for which reading the build's inputs after a restart waits)
      */
-    SignOffInput(StepContext step, SignOffBoard board, String id, Supplier<Optional<Gate>> openGate) {
+    SignOffInput(
+            StepContext step, SignOffBoard board, String id, Supplier<Optional<Gate>> openGate, Executor background) {
         this.step = step;
         this.board = board;
         this.id = id;
         this.openGate = openGate;
+        this.background = background;
     }
 
     /** The input's id for the step on {@code node}: a flow node's id is unique in its build and URL-safe. */
@@ -112,6 +118,11 @@ final class SignOffInput {
 
     /** Takes the input down (the step ended, or the gate settled); ends the pause it opened. */
     synchronized void takeDown(FlowNode node) throws Exception {
+        if (!staleDropped) {
+            // the step ends without having put its input up since a restart (e.g. its resume failed)
+            staleDropped = true;
+            background.execute(this::dropStale);
+        }
         SignOffBoard.Posting current = posting;
         boolean unanswered = !answered;
         posting = null;
@@ -150,6 +161,14 @@ final class SignOffInput {
             throw refused;
         } finally {
             refreshLater();
+        }
+    }
+
+    private void dropStale() {
+        try {
+            board.dropStale(step, id);
+        } catch (Exception e) {
+            LOGGER.log(Level.WARNING, "could not drop the sign-off input a restart left listed on the build", e);
         }
     }
 

@@ -402,6 +402,26 @@ class SignOffInputTest {
     }
 
     @Test
+    void aStepWhoseResumeFailsAfterARestartStillDropsTheListingTheRestartLeft() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = build.newContext().withNode(node());
+        MlCanaryStep.Execution execution = canaryAtTheGate(context);
+
+        MlCanaryStep.Execution resumed = Restart.roundTrip(execution);
+        fixture.restart();
+        fixture.board.posted.clear(); // the input lived in memory only; the build still lists its id
+        fixture.board.droppedStale.clear();
+        build.actions.clear(); // the rollout's record is gone, so the resume fails
+        context.withNode(node());
+        resumed.onResume();
+        fixture.runFor(Duration.ofMinutes(1));
+
+        assertThat(context.failure()).isPresent();
+        assertThat(fixture.board.droppedStale).containsExactly("MlRollout-7");
+        assertTheInputIsDown();
+    }
+
+    @Test
     void foldingLeavesOnePauseWithTheNodesWholePauseTime() {
         FlowNode node = node();
         PauseAction firstGate = new PauseAction("Input");
