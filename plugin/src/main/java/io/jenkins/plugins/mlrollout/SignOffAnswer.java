@@ -27,6 +27,11 @@ final class SignOffAnswer {
     static final int NOT_ALLOWED = 403;
     /** 409: no sign-off is open (none yet, or it settled): nothing to sign. */
     static final int NOTHING_TO_SIGN = 409;
+    /**
+     * 400: an answer through the sign-off input was refused. The input step answers its own refusals with 400, and
+     * pipeline-graph-view's dialog shows the {@code message} of a 400 (any other status only as a number).
+     */
+    static final int INPUT_REFUSED = 400;
     /** 503: the rollout is not under way in this controller yet (resuming after a restart); ask again shortly. */
     static final int NOT_YET = 503;
 
@@ -94,6 +99,11 @@ final class SignOffAnswer {
             this.decision = decision;
         }
 
+        /** This refusal as an answer to the sign-off input: {@link #INPUT_REFUSED}, the reason also as message. */
+        Refusal asInputAnswer() {
+            return new Refusal(INPUT_REFUSED, decision, getMessage());
+        }
+
         int status() {
             return status;
         }
@@ -112,6 +122,9 @@ final class SignOffAnswer {
             body.put("accepted", false);
             body.put("decision", decision);
             body.put("reason", getMessage());
+            if (status == INPUT_REFUSED) {
+                body.put("message", getMessage());
+            }
             writeJson(rsp, status, body);
         }
     }

@@ -158,7 +158,7 @@ final class SignOffInput {
             if (decision == Decision.APPROVE) {
                 forgetRefusedApproval();
             }
-            throw refused;
+            throw refused instanceof SignOffAnswer.Refusal refusal ? refusal.asInputAnswer() : refused;
         } finally {
             refreshLater();
         }

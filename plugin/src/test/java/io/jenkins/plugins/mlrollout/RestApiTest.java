@@ -194,6 +194,28 @@ class RestApiTest {
     }
 
     @Test
+    void aRefusalOfAnAnswerThroughTheSignOffInputIs400WithTheReasonAsMessageForPipelineGraphViewsDialog()
+            throws Exception {
+        signedInAs("dave", false);
+
+        Answer answer = answer(
+                () -> {
+                    try {
+                        return page.doApprove("looks good to me");
+                    } catch (SignOffAnswer.Refusal refusal) {
+                        throw refusal.asInputAnswer();
+                    }
+                },
+                "*/*");
+
+        assertThat(answer.status).isEqualTo(400);
+        assertThat(answer.json.get("message").asText()).contains("dave started this rollout and may not approve it");
+        assertThat(answer.json.get("reason").asText())
+                .isEqualTo(answer.json.get("message").asText());
+        assertThat(answer.json.get("accepted").asBoolean()).isFalse();
+    }
+
+    @Test
     void aSecondSignatureAndANonAdministratorOverrideAreRefusedWith403() throws Exception {
         signedInAs("alice", false);
         page.doApprove("ok");

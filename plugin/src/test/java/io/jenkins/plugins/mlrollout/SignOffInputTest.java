@@ -207,7 +207,7 @@ class SignOffInputTest {
                 .isInstanceOf(SignOffAnswer.Refusal.class)
                 .hasMessageContaining("dave")
                 .satisfies(refusal ->
-                        assertThat(((SignOffAnswer.Refusal) refusal).status()).isEqualTo(SignOffAnswer.NOT_ALLOWED));
+                        assertThat(((SignOffAnswer.Refusal) refusal).status()).isEqualTo(SignOffAnswer.INPUT_REFUSED));
 
         signIn("alice");
         FakeSignOffBoard.Input second = theListedInput();
@@ -317,8 +317,8 @@ class SignOffInputTest {
         assertThatThrownBy(() -> fixture.board.answer(first, Decision.APPROVE, "metrics look fine"))
                 .isInstanceOf(SignOffAnswer.Refusal.class)
                 .hasMessageContaining("no longer open")
-                .satisfies(refusal -> assertThat(((SignOffAnswer.Refusal) refusal).status())
-                        .isEqualTo(SignOffAnswer.NOTHING_TO_SIGN));
+                .satisfies(refusal ->
+                        assertThat(((SignOffAnswer.Refusal) refusal).status()).isEqualTo(SignOffAnswer.INPUT_REFUSED));
 
         assertThat(build.log()).doesNotContain("approve by erin (");
         assertThat(fixture.board.proceededBy)
