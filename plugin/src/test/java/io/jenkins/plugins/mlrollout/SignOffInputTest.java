@@ -11,6 +11,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockStatic;
 import static org.mockito.Mockito.when;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.model.Action;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -119,6 +120,30 @@ class SignOffInputTest {
         assertThat(fixture.board.posted).as("no input while baking").isEmpty();
         fixture.runFor(Duration.ofMinutes(6));
         return execution;
+    }
+
+    /**
+     * A controller restart: the step and the build's record ({@code reloaded}, or none) come back from disk, the
+     * input, which lived in memory only, is gone while the build still lists its id, and the node is a new object
+     * with the same saved actions.
+     */
+    private void restartAndResume(
+            FakeBuild build,
+            FakeStepContext context,
+            MlCanaryStep.Execution execution,
+            @CheckForNull RolloutAction reloaded)
+            throws Exception {
+        MlCanaryStep.Execution resumed = Restart.roundTrip(execution);
+        fixture.restart();
+        fixture.board.posted.clear();
+        fixture.board.droppedStale.clear();
+        build.actions.clear();
+        if (reloaded != null) {
+            build.actions.add(reloaded);
+            reloaded.onLoad(build.run);
+        }
+        context.withNode(node());
+        resumed.onResume();
     }
 
     /** Once the gate settled or the step ended: no input listed, no pause open. */
@@ -373,16 +398,8 @@ class SignOffInputTest {
         MlCanaryStep.Execution execution = canaryAtTheGate(context);
         assertThat(openPauses()).hasSize(1);
 
-        MlCanaryStep.Execution resumed = Restart.roundTrip(execution);
         RolloutAction reloaded = Restart.reloaded(build.action(ENDPOINT));
-        fixture.restart();
-        fixture.board.posted.clear(); // the input lived in memory only; the build still lists its id
-        fixture.board.droppedStale.clear();
-        build.actions.clear();
-        build.actions.add(reloaded);
-        reloaded.onLoad(build.run);
-        context.withNode(node()); // the same saved actions, a new node object
-        resumed.onResume();
+        restartAndResume(build, context, execution, reloaded);
         fixture.runFor(Duration.ofMinutes(2));
 
         assertThat(fixture.board.droppedStale).containsExactly("MlRollout-7");
@@ -407,13 +424,7 @@ class SignOffInputTest {
         FakeStepContext context = build.newContext().withNode(node());
         MlCanaryStep.Execution execution = canaryAtTheGate(context);
 
-        MlCanaryStep.Execution resumed = Restart.roundTrip(execution);
-        fixture.restart();
-        fixture.board.posted.clear(); // the input lived in memory only; the build still lists its id
-        fixture.board.droppedStale.clear();
-        build.actions.clear(); // the rollout's record is gone, so the resume fails
-        context.withNode(node());
-        resumed.onResume();
+        restartAndResume(build, context, execution, null); // the rollout's record is gone, so the resume fails
         fixture.runFor(Duration.ofMinutes(1));
 
         assertThat(context.failure()).isPresent();
