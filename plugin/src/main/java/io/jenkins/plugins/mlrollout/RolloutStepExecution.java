@@ -8,8 +8,6 @@ import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutState;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -26,7 +24,6 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 abstract class RolloutStepExecution extends StepExecution implements LiveRollout.Waiter {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOGGER = Logger.getLogger(RolloutStepExecution.class.getName());
 
     private transient LiveRollout rollout;
     private transient TaskListener log;
@@ -144,15 +141,11 @@ abstract class RolloutStepExecution extends StepExecution implements LiveRollout
         }
         SignOffInput input = signOffInput(node);
         if (done) {
-            try {
-                input.takeDown(node);
-            } catch (Exception e) {
-                LOGGER.log(Level.WARNING, "could not take the sign-off input down", e);
-            }
-        } else {
-            input.refresh(node);
+            input.stepEnded(node);
+            return;
         }
-        SignOffPause.show(node, waiting && !done); // when no input could be put up, the pause alone
+        input.refresh(node);
+        SignOffPause.show(node, waiting); // when no input could be put up, the pause alone
     }
 
     private synchronized SignOffInput signOffInput(FlowNode node) {

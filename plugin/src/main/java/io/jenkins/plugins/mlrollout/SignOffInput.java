@@ -62,8 +62,8 @@ final class SignOffInput {
      * @param id the input's id, the same for the step's whole life (and after a restart), so a listing left behind by
      *     a restart can be found
      * @param openGate the gate open now, if any
-     * @param background the plugin's threads, for dropping a restart's listing when the step ends (maybe on the
-     *     Pipeline's thread, for which reading the build's inputs after a restart waits)
+     * @param background the plugin's threads, for what the step's end does to the build: it may end on the
+     *     Pipeline's thread, which must not read or save the build's inputs (after a restart that read waits)
      */
     SignOffInput(
             StepContext step, SignOffBoard board, String id, Supplier<Optional<Gate>> openGate, Executor background) {
@@ -116,13 +116,29 @@ final class SignOffInput {
         return now.message().equals(up.message()) && now.submitters().equals(up.submitters());
     }
 
-    /** Takes the input down (the step ended, or the gate settled); ends the pause it opened. */
-    synchronized void takeDown(FlowNode node) throws Exception {
-        if (!staleDropped) {
-            // the step ends without having put its input up since a restart (e.g. its resume failed)
-            staleDropped = true;
-            background.execute(this::dropStale);
-        }
+    /**
+     * The step ended: on the plugin's threads, its input comes down, with the listing a restart left if it never put
+     * one up since (e.g. its resume failed), and the node's pause ends.
+     */
+    void stepEnded(FlowNode node) {
+        background.execute(() -> {
+            synchronized (this) {
+                if (!staleDropped) {
+                    staleDropped = true;
+                    dropStale();
+                }
+                try {
+                    takeDown(node);
+                } catch (Exception e) {
+                    LOGGER.log(Level.WARNING, "could not take the sign-off input down", e);
+                }
+                SignOffPause.show(node, false);
+            }
+        });
+    }
+
+    /** Takes the input down (the gate settled or changed); ends the pause it opened. */
+    private void takeDown(FlowNode node) throws Exception {
         SignOffBoard.Posting current = posting;
         boolean unanswered = !answered;
         posting = null;

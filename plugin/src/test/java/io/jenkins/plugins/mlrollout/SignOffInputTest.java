@@ -392,6 +392,24 @@ class SignOffInputTest {
     }
 
     @Test
+    void aStepEndingOnThePipelinesThreadLeavesTheBuildsInputsToThePluginsThreads() throws Exception {
+        FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
+        FakeStepContext context = build.newContext().withNode(node());
+        MlCanaryStep.Execution execution = canaryAtTheGate(context);
+        fixture.holdWork = true;
+
+        execution.stop(new InterruptedException("aborted by carol"));
+        execution.stop(new InterruptedException("aborted again by carol")); // ends the step at once, on this thread
+
+        assertThat(context.failure()).isPresent();
+        assertThat(fixture.board.listed())
+                .as("the calling thread did not read or save the build's inputs")
+                .hasSize(1);
+        fixture.runHeldWork();
+        assertTheInputIsDown();
+    }
+
+    @Test
     void afterARestartTheLeftoverListingIsDroppedAndOneInputIsUpWithOnePause() throws Exception {
         FakeBuild build = fixture.build("fraud-deploy", 1, "dave");
         FakeStepContext context = build.newContext().withNode(node());
