@@ -34,7 +34,6 @@ import io.mlrollout.core.traffic.TrafficRouter;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -531,20 +530,15 @@ public class RolloutAction implements RunAction2 {
      * the rollout page's buttons do.
      */
     Optional<SignOffInput.Gate> inputGate() {
-        if (!isGateOpen()) {
+        Optional<SignOffGate> open = state().openGate();
+        if (open.isEmpty()) {
             return Optional.empty();
         }
-        SignOffGate gate = state().openGate().orElseThrow();
-        String message = "ML Rollout " + endpoint + ": sign-off for " + getGatePurpose() + ", " + getGateSummary();
+        SignOffGate gate = open.get();
+        String message = "ML Rollout " + endpoint + ": sign-off for " + gate.purpose() + ", " + getGateSummary();
         String submitters = rules().map(r -> String.join(",", r.signerNames())).orElse("");
         String which = gate.purpose() + " opened " + gate.openedAt();
-        return Optional.of(new SignOffInput.Gate(which, message, submitters, (decision, comment) -> {
-            try {
-                sign(decision, comment);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }));
+        return Optional.of(new SignOffInput.Gate(which, message, submitters, this::sign));
     }
 
     /** E.g. {@code risk: carol, ml-risk; platform: platform-team}. */
@@ -754,7 +748,7 @@ public class RolloutAction implements RunAction2 {
         }
     }
 
-    private HttpResponse sign(Decision decision, @CheckForNull String comment) throws IOException {
+    private HttpResponse sign(Decision decision, @CheckForNull String comment) {
         run.getParent().checkPermission(Item.READ);
         String word = decision.name().toLowerCase(Locale.ROOT);
         Identity who;
