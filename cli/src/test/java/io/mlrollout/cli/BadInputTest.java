@@ -417,11 +417,10 @@ class BadInputTest {
     void replayRefusesANamedPodThatServedNothingInTheWindowBeforeJudgingAnySplit() throws Exception {
         // A typo in --pods would be judged as a group without data: every split inconclusive, none a finding.
         try (MockWebServer prometheus = new MockWebServer()) {
-            prometheus.enqueue(new MockResponse.Builder()
-                    .body("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
-                            + "{\"metric\":{\"pod\":\"scorer-v1-0\"},\"value\":[1764000000,\"4\"]},"
-                            + "{\"metric\":{\"pod\":\"scorer-v1-1\"},\"value\":[1764000000,\"4\"]}]}}")
-                    .build());
+            answerVector(
+                    prometheus,
+                    "{\"metric\":{\"pod\":\"scorer-v1-0\"},\"value\":[1764000000,\"4\"]},"
+                            + "{\"metric\":{\"pod\":\"scorer-v1-1\"},\"value\":[1764000000,\"4\"]}");
             prometheus.start(0);
             Cli.Result run = replayAgainst(prometheus, "--aa", "v1", "--pods", "scorer-v1-0,scorer-v1-l");
 
@@ -439,13 +438,8 @@ class BadInputTest {
     void replayRefusesAVersionPrometheusHasNoSeriesOfInTheWindow() throws Exception {
         // A misspelt candidate was judged as no data and reported as an inconclusive rollback of a rollout.
         try (MockWebServer prometheus = new MockWebServer()) {
-            prometheus.enqueue(new MockResponse.Builder()
-                    .body("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
-                            + "{\"metric\":{},\"value\":[1764000000,\"3\"]}]}}")
-                    .build());
-            prometheus.enqueue(new MockResponse.Builder()
-                    .body("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}")
-                    .build());
+            answerVector(prometheus, "{\"metric\":{},\"value\":[1764000000,\"3\"]}");
+            answerVector(prometheus, "");
             prometheus.start(0);
             Cli.Result run = replayAgainst(prometheus, "--baseline", "v1", "--candidate", "v2-typo");
 
@@ -457,6 +451,13 @@ class BadInputTest {
                     .as("one question per version, no look")
                     .isEqualTo(2);
         }
+    }
+
+    /** Queues one instant-query answer of {@code prometheus}: a vector of {@code results} (JSON objects, joined). */
+    private static void answerVector(MockWebServer prometheus, String results) {
+        prometheus.enqueue(new MockResponse.Builder()
+                .body("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[" + results + "]}}")
+                .build());
     }
 
     /** {@code replay POLICY --from 1h} and {@code flags}, reading {@code prometheus}, which is asked each query once. */
