@@ -17,7 +17,8 @@ package io.mlrollout.core.analysis.stats;
  * <p><b>Statistic.</b> A mixture sequential probability ratio test (mSPRT) on the canary's share of bad events: for
  * each alternative odds multiplier r_j of the prior, the binomial log likelihood ratio x log r_j − k log(1 + p0 (r_j −
  * 1)), divided by the interval's dispersion factor (a quasi-likelihood), and capped at a quarter of log(1/α) so that
- * no single interval (a burst) carries more than a quarter of the evidence a rejection needs. The factor is computed
+ * no single interval (a burst) carries more than a quarter of the evidence a rejection needs; where the baseline
+ * drifts, less (see Drift). The factor is computed
  * from what was known before the interval: the bad events the interval's traffic should bring at the pooled rate so
  * far (an upper bound), and c the smaller of the policy's envelope and an upper confidence bound on the dispersion
  * learned from the earlier intervals' residuals; once five intervals' residuals show more wander than the envelope,
@@ -46,7 +47,11 @@ package io.mlrollout.core.analysis.stats;
  * starts late would look like a drift) and grows c² by the long-run variance over the variance the residuals show,
  * ρ at most 0.8. Residuals around a recent rate understate a drift (the rate follows it part way), and counting noise
  * makes neighbours look anti-correlated (the previous count is part of the rate): {@link DriftAllowance} undoes the
- * first, the sums take the second out, and a baseline burst is clipped before it can swell the variance.
+ * first, the sums take the second out, and a baseline burst is clipped before it can swell the variance. An hour is a
+ * short series to learn a correlation from, and where it comes out low every interval of a drift's excursion is
+ * under-allowed for at once; so where the baseline drifts the cap on one interval's evidence shrinks from a quarter
+ * by the drift's persistence P (the long-run variance over the residuals'), to a quarter / P but never below 0.15,
+ * once that drift was learned from 20 neighbouring intervals (before, a correlation is mostly chance).
  *
  * <p><b>Limits.</b> Rates that wander more than the envelope (estimate it with {@link #estimatedDispersion}) are
  * allowed for by what the residuals show, an estimate rather than a bound, and before five intervals not at all, so
@@ -64,6 +69,16 @@ public final class RateRatioTest {
 
     /** The largest share of the rejection threshold one interval may contribute. */
     private static final double INTERVAL_CAP_SHARE = 0.25;
+
+    /**
+     * The least share one interval may contribute where the baseline drifts. At rates drifting at the envelope's
+     * wander (CV 50%, lag-one correlation 0.6) a cap of a quarter let the test reject 1.9% of boundary runs at α 1%,
+     * and 0.15 0.6% ({@code RateRatioSimulationTest}); lower costs detection where drift is learned right.
+     */
+    private static final double DRIFTING_INTERVAL_CAP_SHARE = 0.15;
+
+    /** Neighbouring intervals of the baseline before its learned drift may shrink the cap. */
+    private static final int DRIFT_PAIRS = 20;
 
     /** Intervals of residuals before the learned dispersion may replace the envelope. */
     private static final int MIN_LEARNING_INTERVALS = 3;
@@ -261,7 +276,7 @@ public final class RateRatioTest {
             if (!Double.isNaN(expectedBad) || maxDispersion == 0) {
                 double cv2 = dispersionForNext(evidence);
                 double phi = 1 + 2 * p0 * (1 - p0) * cv2 * (Double.isNaN(expectedBad) ? 0 : expectedBad);
-                double cap = INTERVAL_CAP_SHARE * Math.log(1 / alpha);
+                double cap = capShare(evidence) * Math.log(1 / alpha);
                 double[] increments = prior.temperedIncrements(canaryBad, bad, p0, 1 / phi, cap);
                 logLr = horizon == 0 ? sum(logLr, increments) : startingAnywhere(logLr, increments, evidence);
                 informative = true;
@@ -449,8 +464,24 @@ public final class RateRatioTest {
      * and turn that wander into evidence (a tail threshold's share of slow requests under drifting latency).
      */
     private double dispersionForNext(RateRatioEvidence evidence) {
+        if (!learned(evidence)) {
+            return maxDispersion * maxDispersion;
+        }
+        double perInterval = perIntervalAllowance(evidence);
+        return perInterval * persistence(evidence, perInterval);
+    }
+
+    /** Whether the residuals may replace the envelope: a test that allows for wander, after enough intervals. */
+    private boolean learned(RateRatioEvidence evidence) {
+        return maxDispersion > 0
+                && evidence.residualIntervals() >= MIN_LEARNING_INTERVALS
+                && evidence.residualWeight() > 0;
+    }
+
+    /** The squared CV of one interval's wander the next interval is allowed, before any drift. */
+    private double perIntervalAllowance(RateRatioEvidence evidence) {
         double envelope = maxDispersion * maxDispersion;
-        if (envelope == 0 || evidence.residualIntervals() < MIN_LEARNING_INTERVALS || evidence.residualWeight() <= 0) {
+        if (!learned(evidence)) {
             return envelope;
         }
         double upper =
@@ -459,8 +490,29 @@ public final class RateRatioTest {
         double ceiling = evidence.residualIntervals() < MIN_REPORTING_INTERVALS
                 ? envelope
                 : Math.max(envelope, observedDispersion(evidence));
-        double perInterval = Math.min(ceiling, Math.max(0, upper));
-        return perInterval * persistence(evidence, perInterval);
+        return Math.min(ceiling, Math.max(0, upper));
+    }
+
+    /**
+     * The largest share of the rejection threshold the next interval may contribute: a quarter, over the drift's
+     * persistence where the baseline drifts (a drift's excursion spans about that many intervals), but never below
+     * {@link #DRIFTING_INTERVAL_CAP_SHARE}. A test that assumes Poisson intervals allows for no drift: a quarter.
+     */
+    private double capShare(RateRatioEvidence evidence) {
+        if (maxDispersion == 0 || !driftLearned(evidence)) {
+            return INTERVAL_CAP_SHARE;
+        }
+        double persistence = persistence(evidence, perIntervalAllowance(evidence));
+        return Math.max(DRIFTING_INTERVAL_CAP_SHARE, INTERVAL_CAP_SHARE / persistence);
+    }
+
+    /**
+     * Whether the baseline's drift was learned from enough neighbouring intervals to shrink the cap: a correlation
+     * from fewer is mostly chance, and on steady counts it would slow the test for nothing. The hour before the rollout
+     * gives them at once.
+     */
+    private boolean driftLearned(RateRatioEvidence evidence) {
+        return baselineSerialOf(evidence).pairs() >= DRIFT_PAIRS;
     }
 
     /** The per-interval squared CV the residuals so far point to (a moment estimate), at least 0. */

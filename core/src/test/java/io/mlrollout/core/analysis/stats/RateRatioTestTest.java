@@ -106,6 +106,28 @@ class RateRatioTestTest {
     }
 
     @Test
+    void whereTheBaselineDriftsOneIntervalCarriesLessOfARejection() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence steady = test.empty();
+        RateRatioEvidence drifting = test.empty();
+        for (int i = 0; i < 60; i++) {
+            steady = test.learnBaseline(steady, 40, 4000);
+            drifting = test.learnBaseline(drifting, (i / 6) % 2 == 0 ? 70 : 10, 4000); // six minutes high, six low
+        }
+        double steadyBurst = logEValueOfABurstAfter(test, steady);
+        double driftingBurst = logEValueOfABurstAfter(test, drifting);
+
+        assertThat(steadyBurst).isGreaterThan(0.2 * Math.log(100)).isLessThanOrEqualTo(0.25 * Math.log(100));
+        assertThat(driftingBurst).isGreaterThan(0.1 * Math.log(100)).isLessThanOrEqualTo(0.15 * Math.log(100));
+    }
+
+    /** The log e-value after one interval that teaches the rate and one in which the canary has 50× the errors. */
+    private static double logEValueOfABurstAfter(RateRatioTest test, RateRatioEvidence learned) {
+        RateRatioEvidence rateKnown = test.add(learned, 10, 1000, 10, 1000);
+        return Math.log(test.eValue(test.add(rateKnown, 500, 1000, 10, 1000)));
+    }
+
+    @Test
     void theFirstIntervalOnlyTeachesTheRateWhenRatesMayWander() {
         // its dispersion factor must come from what was known before it, and nothing was
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
