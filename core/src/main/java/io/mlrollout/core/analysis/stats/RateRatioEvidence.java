@@ -104,6 +104,18 @@ public record RateRatioEvidence(
         }
 
         /**
+         * {@link #excessCv2} with three standard errors of counting noise added (each squared standardized residual
+         * varies by about 2 where the rate does not wander): a bound for a calm rate, where the estimate alone may come
+         * out low by chance. Infinite before any residual.
+         */
+        double excessCv2Upper() {
+            if (weight <= 0) {
+                return Double.POSITIVE_INFINITY;
+            }
+            return Math.max(0, excess + 3 * Math.sqrt(2.0 * (pairs + 1))) / weight;
+        }
+
+        /**
          * These sums after an interval's standardized residual and weight; NaN when the interval gave none. Counting
          * noise is white noise around the recent rate too: measured around a rate of decay λ it shows a variance of 1
          * + {@code countingShare} and a neighbour covariance of −{@code countingShare}, {@code countingShare} = (1 −

@@ -25,6 +25,15 @@ package io.mlrollout.core.analysis.stats;
  * c is at least what they show. The interval's own counts never set its factor: a factor that shrank when the baseline
  * happened to be quiet would turn quiet minutes into evidence.
  *
+ * <p><b>Where c starts.</b> Once the baseline's own wander was measured over 20 intervals (the hour before the rollout
+ * gives them at once) and it does not drift, c starts from that wander instead of the envelope (at least a CV of
+ * 10%), and after the residuals are learned it is no more than the larger of that wander and the residuals' own
+ * estimate: a bound from a few intervals sits far above minutes that do not wander, and cost calm rollouts most of
+ * their speed. A healthy
+ * candidate is served by the same stack to the same clients as the baseline, so it wanders about as much; one that
+ * wanders more shows it in the residuals from the fourth interval on. The rule-out keeps the bound: there the counted
+ * version is the candidate, and allowing it too little wander would pass regressions.
+ *
  * <p><b>Self-normalized part.</b> At high counts that bound is costly: while the dispersion is learned its upper bound
  * sits well above the wander, and a minute's evidence is divided by a factor that grows with its events. So a fifth of
  * the e-value is a second e-process that needs no bound on the wander: each interval's excess of canary bad events,
@@ -77,8 +86,23 @@ public final class RateRatioTest {
      */
     private static final double DRIFTING_INTERVAL_CAP_SHARE = 0.15;
 
-    /** Neighbouring intervals of the baseline before its learned drift may shrink the cap. */
+    /**
+     * Neighbouring intervals of the baseline before its learned drift may shrink the cap, and before its measured wander
+     * may replace the envelope where the allowance starts.
+     */
     private static final int DRIFT_PAIRS = 20;
+
+    /**
+     * The least squared CV the allowance starts from when the baseline's wander is known: a CV of 10%, so that a
+     * candidate's first intervals are not judged as exactly Poisson however calm the baseline was.
+     */
+    private static final double LEAST_STARTING_DISPERSION = 0.01;
+
+    /**
+     * The baseline's persistence below which it counts as not drifting, so the allowance may start from its wander: a
+     * lag-one correlation of about 0.2. Doubled errors in the benchmark were caught alike with 1.2 and with 2.
+     */
+    private static final double CALM_PERSISTENCE = 1.5;
 
     /** Intervals of residuals before the learned dispersion may replace the envelope. */
     private static final int MIN_LEARNING_INTERVALS = 3;
@@ -127,6 +151,7 @@ public final class RateRatioTest {
     private final double maxDispersion;
     private final int horizon;
     private final boolean selfNormalized;
+    private final boolean startsFromTheBaseline;
 
     /** A test with the {@linkplain MixturePrior#calibrated() calibrated} prior and the default envelope. */
     public RateRatioTest(double theta0, double alpha) {
@@ -156,16 +181,11 @@ public final class RateRatioTest {
      *     the start
      */
     public RateRatioTest(double theta0, double alpha, MixturePrior prior, double maxDispersion, int horizon) {
-        this(theta0, alpha, prior, maxDispersion, horizon, true);
+        this(theta0, alpha, prior, maxDispersion, horizon, false);
     }
 
     private RateRatioTest(
-            double theta0,
-            double alpha,
-            MixturePrior prior,
-            double maxDispersion,
-            int horizon,
-            boolean selfNormalized) {
+            double theta0, double alpha, MixturePrior prior, double maxDispersion, int horizon, boolean rulesOut) {
         if (!(theta0 > 0) || !Double.isFinite(theta0)) {
             throw new IllegalArgumentException("theta0 must be positive and finite, got " + theta0);
         }
@@ -184,7 +204,9 @@ public final class RateRatioTest {
         }
         this.horizon = horizon;
         // assuming Poisson intervals, the count mixture is exact and the self-normalized part would only cost it
-        this.selfNormalized = selfNormalized && maxDispersion > 0;
+        this.selfNormalized = !rulesOut && maxDispersion > 0;
+        // a rule-out that allowed for too little wander would pass regressions: it keeps the envelope's start
+        this.startsFromTheBaseline = !rulesOut;
     }
 
     /**
@@ -194,7 +216,7 @@ public final class RateRatioTest {
      * roles swapped the counted version's share of bad events is mostly over ½, where that part is not valid.
      */
     public static RateRatioTest ruleOut(double ratio, double alpha, double maxDispersion) {
-        return new RateRatioTest(1 / ratio, alpha, MixturePrior.calibrated(), maxDispersion, 0, false);
+        return new RateRatioTest(1 / ratio, alpha, MixturePrior.calibrated(), maxDispersion, 0, true);
     }
 
     public double theta0() {
@@ -465,7 +487,7 @@ public final class RateRatioTest {
      */
     private double dispersionForNext(RateRatioEvidence evidence) {
         if (!learned(evidence)) {
-            return maxDispersion * maxDispersion;
+            return startingAllowance(evidence);
         }
         double perInterval = perIntervalAllowance(evidence);
         return perInterval * persistence(evidence, perInterval);
@@ -478,11 +500,15 @@ public final class RateRatioTest {
                 && evidence.residualWeight() > 0;
     }
 
-    /** The squared CV of one interval's wander the next interval is allowed, before any drift. */
+    /**
+     * The squared CV of one interval's wander the next interval is allowed, before any drift: the upper confidence
+     * bound the residuals give, at most the ceiling; where the baseline's own wander is known, no more than that wander
+     * or what the residuals show, whichever is larger.
+     */
     private double perIntervalAllowance(RateRatioEvidence evidence) {
         double envelope = maxDispersion * maxDispersion;
         if (!learned(evidence)) {
-            return envelope;
+            return startingAllowance(evidence);
         }
         double upper =
                 (evidence.residuals() + 3 * Math.sqrt(evidence.squaredResiduals() + 2.0 * evidence.residualIntervals()))
@@ -490,7 +516,44 @@ public final class RateRatioTest {
         double ceiling = evidence.residualIntervals() < MIN_REPORTING_INTERVALS
                 ? envelope
                 : Math.max(envelope, observedDispersion(evidence));
-        return Math.min(ceiling, Math.max(0, upper));
+        double allowance = Math.min(ceiling, Math.max(0, upper));
+        if (knowsTheBaselinesWander(evidence)) {
+            // the bound from a few intervals sits far above calm minutes; the baseline's own wander does not
+            allowance = Math.min(allowance, Math.max(startingAllowance(evidence), observedDispersion(evidence)));
+        }
+        return allowance;
+    }
+
+    /**
+     * The squared CV the test allows before the residuals were learned: the envelope, or, once the baseline's own wander
+     * was measured over {@link #DRIFT_PAIRS} intervals (the hour before the rollout gives them at once) and it does not
+     * drift, that wander (with three standard errors of counting noise, and at least {@link
+     * #LEAST_STARTING_DISPERSION}) where it is less. A healthy candidate is served by the same stack to the same clients
+     * as the baseline, so it wanders about as much; one that wanders more shows it in the residuals, which raise the
+     * allowance from the fourth interval on.
+     */
+    private double startingAllowance(RateRatioEvidence evidence) {
+        double envelope = maxDispersion * maxDispersion;
+        if (!knowsTheBaselinesWander(evidence)) {
+            return envelope;
+        }
+        double baselines = baselineSerialOf(evidence).excessCv2Upper();
+        return Math.min(envelope, Math.max(LEAST_STARTING_DISPERSION, baselines));
+    }
+
+    /**
+     * Whether the allowance may start from the baseline's measured wander instead of the envelope: once it was measured
+     * over enough intervals, and where it does not drift. A drift's wander around a recent rate understates it and is
+     * learned with more noise, which the upper bound on the residuals absorbs.
+     */
+    private boolean knowsTheBaselinesWander(RateRatioEvidence evidence) {
+        if (!startsFromTheBaseline || maxDispersion == 0 || !driftLearned(evidence)) {
+            return false;
+        }
+        RateRatioEvidence.SerialResiduals baseline = baselineSerialOf(evidence);
+        double persistence =
+                baseline.persistence(MAX_PERSISTENCE, RECENT_DECAY, baseline.excessCv2Upper(), MIN_LEARNING_INTERVALS);
+        return persistence < CALM_PERSISTENCE;
     }
 
     /**

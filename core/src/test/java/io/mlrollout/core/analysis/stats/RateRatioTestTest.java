@@ -9,7 +9,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Arrays;
+import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.statistics.distribution.BinomialDistribution;
+import org.apache.commons.statistics.distribution.PoissonDistribution;
 import org.junit.jupiter.api.Test;
 
 class RateRatioTestTest {
@@ -125,6 +127,53 @@ class RateRatioTestTest {
     private static double logEValueOfABurstAfter(RateRatioTest test, RateRatioEvidence learned) {
         RateRatioEvidence rateKnown = test.add(learned, 10, 1000, 10, 1000);
         return Math.log(test.eValue(test.add(rateKnown, 500, 1000, 10, 1000)));
+    }
+
+    @Test
+    void afterACalmHourTheAllowanceStartsFromTheBaselinesWanderNotTheEnvelope() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence calm = test.empty();
+        RateRatioEvidence wandering = test.empty();
+        for (int i = 0; i < 60; i++) {
+            calm = test.learnBaseline(calm, 480 + (i % 2 == 0 ? 20 : -20), 48_000); // steadier than Poisson
+            wandering = test.learnBaseline(wandering, i % 2 == 0 ? 720 : 240, 48_000); // a CV of 50%
+        }
+        assertThat(test.dispersionAllowance(test.empty())).isEqualTo(0.25);
+        assertThat(test.dispersionAllowance(calm)).isEqualTo(0.01); // the least it starts from: a CV of 10%
+        assertThat(test.dispersionAllowance(wandering)).isEqualTo(0.25); // no less than the envelope allows
+    }
+
+    @Test
+    void aCandidateThatWandersMoreThanItsCalmBaselineRaisesTheAllowanceOnceTheResidualsAreLearned() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence evidence = test.empty();
+        for (int i = 0; i < 60; i++) {
+            evidence = test.learnBaseline(evidence, 480, 48_000);
+        }
+        int[] canarySwings = {60, 180, 40, 200, 70};
+        for (int swing : canarySwings) {
+            evidence = test.add(evidence, swing, 12_000, 360, 36_000);
+        }
+        assertThat(test.dispersionAllowance(evidence)).isGreaterThan(0.1);
+    }
+
+    @Test
+    void theRuleOutKeepsItsBoundOnTheWanderWhateverTheBaselineShowed() {
+        // a rule-out that allowed for too little wander would pass a regression; its "baseline" is the candidate
+        RateRatioTest margin = new RateRatioTest(1.1, 0.01);
+        RateRatioTest ruleOut = RateRatioTest.ruleOut(1.5, 0.01, 0.5);
+        RateRatioEvidence marginEvidence = margin.empty();
+        RateRatioEvidence ruleOutEvidence = ruleOut.empty();
+        UniformRandomProvider rng = Sequential.rng(31);
+        for (int i = 0; i < 30; i++) { // Poisson minutes at 20 req/s to the canary, a quarter of the traffic
+            int canaryBad = PoissonDistribution.of(12).createSampler(rng).sample();
+            int baselineBad = PoissonDistribution.of(36).createSampler(rng).sample();
+            marginEvidence = margin.add(marginEvidence, canaryBad, 1200, baselineBad, 3600);
+            ruleOutEvidence = ruleOut.add(ruleOutEvidence, baselineBad, 3600, canaryBad, 1200);
+        }
+        double marginAllowance = margin.dispersionAllowance(marginEvidence);
+        assertThat(marginAllowance).isBetween(0.01, 0.03);
+        assertThat(ruleOut.dispersionAllowance(ruleOutEvidence)).isGreaterThan(2 * marginAllowance);
     }
 
     @Test
