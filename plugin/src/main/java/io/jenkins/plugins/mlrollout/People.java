@@ -32,7 +32,7 @@ final class People {
         return userAmong(run.getCauses());
     }
 
-    /** The first user among {@code causes}, else among their upstream builds' causes (a finite tree: Jenkins trims it). */
+    /** The first user among {@code causes}, else among their upstream builds' causes (a tree Jenkins keeps finite). */
     private static @CheckForNull String userAmong(List<Cause> causes) {
         for (Cause cause : causes) {
             if (cause instanceof Cause.UserIdCause user && user.getUserId() != null) {

@@ -98,8 +98,8 @@ public class RolloutsPage implements RootAction {
         }
 
         /**
-         * Since when the build has held the endpoint, e.g. {@code 2026-11-23T10:00:00Z}; null when it is free or held by
-         * a build of a job the user may not read.
+         * Since when the build has held the endpoint, e.g. {@code 2026-11-23T10:00:00Z}; null when it is free or
+         * held by a build of a job the user may not read.
          */
         @Exported(skipNull = true)
         public @CheckForNull String getSince() {
