@@ -2,6 +2,7 @@
 package hudson.model;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import java.util.List;
 
 /** Why a build was started (a user, an upstream build, a timer, ...). */
 public abstract class Cause {
@@ -26,6 +27,23 @@ public abstract class Cause {
         }
 
         public String getUserName() {
+            throw new UnsupportedOperationException("compile-only mirror");
+        }
+
+        @Override
+        public String getShortDescription() {
+            throw new UnsupportedOperationException("compile-only mirror");
+        }
+    }
+
+    /** Another build started the build; its causes are kept, trimmed to a bounded depth. */
+    public static class UpstreamCause extends Cause {
+
+        public UpstreamCause(Run<?, ?> up) {
+            throw new UnsupportedOperationException("compile-only mirror");
+        }
+
+        public List<Cause> getUpstreamCauses() {
             throw new UnsupportedOperationException("compile-only mirror");
         }
 

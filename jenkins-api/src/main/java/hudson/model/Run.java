@@ -8,6 +8,7 @@ import hudson.security.ACL;
 import hudson.security.AccessControlled;
 import java.io.File;
 import java.io.IOException;
+import java.util.List;
 
 /** One build of a {@link Job}. */
 public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> extends Actionable
@@ -62,7 +63,7 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         throw new UnsupportedOperationException("compile-only mirror");
     }
 
-    public @CheckForNull <T extends Cause> T getCause(Class<T> type) {
+    public @NonNull List<Cause> getCauses() {
         throw new UnsupportedOperationException("compile-only mirror");
     }
 

@@ -10,14 +10,11 @@ import edu.umd.cs.findbugs.annotations.Nullable;
 import hudson.ExtensionPoint;
 import hudson.model.ItemGroup;
 import hudson.model.Run;
-import hudson.security.Permission;
 import java.util.List;
 import org.springframework.security.core.Authentication;
 
 /** Where credentials come from, and the static look-ups every consumer uses. */
 public abstract class CredentialsProvider implements ExtensionPoint {
-    // The real constant belongs to the credentials permission group and is implied by Job.CONFIGURE.
-    public static final Permission USE_ITEM = new Permission(null, "UseItem", null);
 
     private CredentialsProvider() {
         throw new UnsupportedOperationException("compile-only mirror");

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.mlrollout;
 
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
-import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
@@ -49,16 +48,15 @@ final class FormChecks {
 
     /**
      * The credentials an endpoint may use: the controller's secret text (sent as a bearer token) and username with
-     * password (basic auth), of System or Global scope; see {@link CredentialResolver}. As the credentials plugin recommends, someone who may not configure the context sees only the current
-     * value, so the list reveals no credential ids to them.
+     * password (basic auth), of System or Global scope; see {@link CredentialResolver}. Endpoints are configured only
+     * on the global configuration page, so only administrators see the list; anyone else sees only the current value.
+     * No item's permission counts: Stapler reaches the list under any job too, and System-scoped credentials are
+     * Jenkins' own, which no job's configurer may see.
      */
-    static ListBoxModel credentialItems(@CheckForNull Item item, @CheckForNull String currentId) {
+    static ListBoxModel credentialItems(@CheckForNull String currentId) {
         StandardListBoxModel result = new StandardListBoxModel();
         String current = currentId == null ? "" : currentId;
-        boolean allowed = item == null
-                ? Jenkins.get().hasPermission(Jenkins.ADMINISTER)
-                : item.hasPermission(Item.EXTENDED_READ) || item.hasPermission(CredentialsProvider.USE_ITEM);
-        if (!allowed) {
+        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
             return result.includeCurrentValue(current);
         }
         // Exactly what CredentialResolver looks up: Jenkins' own store (no item), as SYSTEM, so System-scoped

@@ -6,7 +6,6 @@ import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
-import hudson.model.Item;
 import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -21,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -345,9 +343,8 @@ public class ModelEndpoint implements Describable<ModelEndpoint> {
         }
 
         @POST
-        public ListBoxModel doFillPrometheusCredentialsIdItems(
-                @AncestorInPath Item item, @QueryParameter String prometheusCredentialsId) {
-            return FormChecks.credentialItems(item, prometheusCredentialsId);
+        public ListBoxModel doFillPrometheusCredentialsIdItems(@QueryParameter String prometheusCredentialsId) {
+            return FormChecks.credentialItems(prometheusCredentialsId);
         }
     }
 }

@@ -8,6 +8,7 @@ import hudson.security.ACL;
 import hudson.security.SecurityRealm;
 import io.mlrollout.core.signoff.ApproverMatcher;
 import io.mlrollout.core.signoff.Identity;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import jenkins.model.CauseOfInterruption;
@@ -22,10 +23,31 @@ final class People {
 
     private People() {}
 
-    /** The user who started {@code run}, for the self-approval rule; null when no person did (a timer, SCM, ...). */
+    /**
+     * The user who started {@code run}, for the self-approval rule: the one who pressed Build, or else the one who
+     * started the upstream build that started it (Jenkins' "originally caused by"), so that a wrapper job does not make
+     * a person's rollout look started by nobody. Null when no person did (a timer, SCM, ...).
+     */
     static @CheckForNull String startedBy(Run<?, ?> run) {
-        Cause.UserIdCause cause = run.getCause(Cause.UserIdCause.class);
-        return cause == null ? null : cause.getUserId();
+        return userAmong(run.getCauses());
+    }
+
+    /** The first user among {@code causes}, else among their upstream builds' causes (a tree Jenkins keeps finite). */
+    private static @CheckForNull String userAmong(List<Cause> causes) {
+        for (Cause cause : causes) {
+            if (cause instanceof Cause.UserIdCause user && user.getUserId() != null) {
+                return user.getUserId();
+            }
+        }
+        for (Cause cause : causes) {
+            if (cause instanceof Cause.UpstreamCause upstream) {
+                String user = userAmong(upstream.getUpstreamCauses());
+                if (user != null) {
+                    return user;
+                }
+            }
+        }
+        return null;
     }
 
     /** Who a step's request is recorded as made by: the build's user, or else the build itself. */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.mlrollout;
 
 import hudson.model.Run;
 import hudson.model.StringParameterDefinition;
+import io.mlrollout.core.signoff.ApproverMatcher;
 import java.util.List;
 import java.util.function.Predicate;
 import jenkins.model.Jenkins;
@@ -45,18 +46,25 @@ final class PipelineInputBoard implements SignOffBoard {
         }
     }
 
+    /**
+     * The input step records the person by their Jenkins user id, which a realm that ignores case may spell otherwise
+     * than the name they logged in with; the realm's user id strategy decides, as for the gate's signatures.
+     */
     @Override
     public void forgetRefusedApproval(StepContext step) throws Exception {
         String who = Jenkins.getAuthentication2().getName();
+        ApproverMatcher people = People.approverMatcher();
         Run<?, ?> run = step.get(Run.class);
-        ApproverAction approver = last(run.getActions(ApproverAction.class), a -> who.equals(a.getUserId()));
+        ApproverAction approver =
+                last(run.getActions(ApproverAction.class), a -> people.samePerson(who, a.getUserId()));
         if (approver != null) {
             run.removeAction(approver);
             run.save();
         }
         FlowNode node = step.get(FlowNode.class);
-        InputSubmittedAction submitted =
-                last(node.getActions(InputSubmittedAction.class), a -> who.equals(a.getApprover()));
+        InputSubmittedAction submitted = last(
+                node.getActions(InputSubmittedAction.class),
+                a -> a.getApprover() != null && people.samePerson(who, a.getApprover()));
         if (submitted != null) {
             node.removeAction(submitted);
         }

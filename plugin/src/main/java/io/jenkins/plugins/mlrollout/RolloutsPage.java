@@ -97,7 +97,10 @@ public class RolloutsPage implements RootAction {
             return rollout == null ? null : rolloutUrl(rollout);
         }
 
-        /** Since when the build has held the endpoint, e.g. {@code 2026-11-23T10:00:00Z}; null when it is free. */
+        /**
+         * Since when the build has held the endpoint, e.g. {@code 2026-11-23T10:00:00Z}; null when it is free or
+         * held by a build of a job the user may not read.
+         */
         @Exported(skipNull = true)
         public @CheckForNull String getSince() {
             return since == null ? null : since.toString();
@@ -220,9 +223,10 @@ public class RolloutsPage implements RootAction {
                 rows.add(new EndpointRow(name, false, null, null));
                 continue;
             }
-            Optional<RolloutAction> rollout =
-                    readable(locks.holdingBuild(holder).orElse(null)).flatMap(run -> RolloutAction.find(run, name));
-            rows.add(new EndpointRow(name, true, rollout.orElse(null), holder.since()));
+            Optional<Run<?, ?>> build = readable(locks.holdingBuild(holder).orElse(null));
+            Optional<RolloutAction> rollout = build.flatMap(run -> RolloutAction.find(run, name));
+            // a build the user may not read leaves only "busy": not even when it took the endpoint
+            rows.add(new EndpointRow(name, true, rollout.orElse(null), build.isPresent() ? holder.since() : null));
         }
         return rows;
     }

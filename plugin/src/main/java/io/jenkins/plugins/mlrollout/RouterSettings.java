@@ -3,11 +3,9 @@ package io.jenkins.plugins.mlrollout;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
-import hudson.model.Item;
 import hudson.util.ListBoxModel;
 import io.mlrollout.core.http.Credential;
 import io.mlrollout.core.traffic.TrafficRouter;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
@@ -42,8 +40,8 @@ public abstract class RouterSettings implements Describable<RouterSettings> {
     public abstract static class RouterDescriptor extends Descriptor<RouterSettings> {
 
         @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return FormChecks.credentialItems(item, credentialsId);
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            return FormChecks.credentialItems(credentialsId);
         }
     }
 }

@@ -41,6 +41,8 @@ final class FakeBuild {
     final List<Action> actions = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     volatile boolean building = true;
+    /** Why the build started: the starter's {@code UserIdCause}, if a starter was given; a test may add more. */
+    final List<Cause> causes = new CopyOnWriteArrayList<>();
     /** Whether the authentication the build runs as may build its job. */
     volatile boolean mayBuild = true;
 
@@ -64,8 +66,10 @@ final class FakeBuild {
         when(run.getRootDir()).thenReturn(directory.toFile());
         doReturn(job).when(run).getParent();
         when(run.isBuilding()).thenAnswer(invocation -> building);
-        when(run.getCause(Cause.UserIdCause.class))
-                .thenReturn(startedBy == null ? null : new Cause.UserIdCause(startedBy));
+        if (startedBy != null) {
+            causes.add(new Cause.UserIdCause(startedBy));
+        }
+        when(run.getCauses()).thenReturn(causes);
         doAnswer(invocation -> {
                     Action action = invocation.getArgument(0);
                     actions.add(action);

@@ -16,7 +16,6 @@ import static org.mockito.Mockito.withSettings;
 
 import com.cloudbees.plugins.credentials.CredentialsMatcher;
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
-import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
@@ -119,12 +118,7 @@ class FormSecurityTest {
         Object descriptor = newDescriptor(method.getDeclaringClass());
         try (MockedConstruction<StandardListBoxModel> lists =
                 mockConstruction(StandardListBoxModel.class, withSettings().defaultAnswer(RETURNS_SELF))) {
-            // an endpoint's lists take the item they are in; the global seal key list has none
-            if (method.getParameterCount() == 2) {
-                method.invoke(descriptor, null, "current-id");
-            } else {
-                method.invoke(descriptor, "current-id");
-            }
+            method.invoke(descriptor, "current-id");
 
             StandardListBoxModel list = lists.constructed().get(0);
             verify(list).includeCurrentValue("current-id");
@@ -163,7 +157,7 @@ class FormSecurityTest {
                     .thenReturn(login);
             matchers.when(() -> CredentialsMatchers.anyOf(secretText, login)).thenReturn(either);
 
-            new ModelEndpoint.DescriptorImpl().doFillPrometheusCredentialsIdItems(null, null);
+            new ModelEndpoint.DescriptorImpl().doFillPrometheusCredentialsIdItems(null);
 
             StandardListBoxModel list = lists.constructed().get(0);
             verify(list).includeEmptyValue();
@@ -172,27 +166,31 @@ class FormSecurityTest {
         }
     }
 
-    @Test
-    @SuppressWarnings("try") // the static mock only has to exist while the lists are filled
-    void inAnItemContextConfigurersAndCredentialUsersSeeTheControllersListOthersDoNot() {
-        Item item = mock(Item.class);
+    /**
+     * Stapler reaches every descriptor under any job too ({@code /job/x/descriptorByName/…/fillCredentialsIdItems}),
+     * and gives the list that job as its {@code @AncestorInPath} item. The endpoints' credentials are the controller's,
+     * System scope included, so someone who may configure or use credentials in a job, but not administer, must still
+     * see only the value they sent.
+     */
+    @ParameterizedTest
+    @MethodSource("credentialLists")
+    void reachedThroughAJobTheCredentialListsShowNonAdministratorsOnlyTheCurrentValue(Method method) throws Exception {
+        when(jenkins.hasPermission(Jenkins.ADMINISTER)).thenReturn(false);
+        Item job = mock(Item.class);
+        when(job.hasPermission(any())).thenReturn(true);
+        Object descriptor = newDescriptor(method.getDeclaringClass());
+        Object[] arguments = Arrays.stream(method.getParameterTypes())
+                .map(type -> type == Item.class ? job : "current-id")
+                .toArray();
         try (MockedStatic<CredentialsMatchers> ignored = mockStatic(CredentialsMatchers.class);
                 MockedConstruction<StandardListBoxModel> lists = mockConstruction(
                         StandardListBoxModel.class, withSettings().defaultAnswer(RETURNS_SELF))) {
-            FormChecks.credentialItems(item, "id");
-            when(item.hasPermission(CredentialsProvider.USE_ITEM)).thenReturn(true);
-            FormChecks.credentialItems(item, "id");
+            method.invoke(descriptor, arguments);
 
-            verify(lists.constructed().get(0), never()).includeMatchingAs(any(), any(), any(), anyList(), any());
-            verify(lists.constructed().get(1))
-                    .includeMatchingAs(
-                            org.mockito.ArgumentMatchers.eq(ACL.SYSTEM2),
-                            org.mockito.ArgumentMatchers.isNull(),
-                            any(),
-                            anyList(),
-                            any());
+            StandardListBoxModel list = lists.constructed().get(0);
+            verify(list).includeCurrentValue("current-id");
+            verify(list, never()).includeMatchingAs(any(), any(), any(), anyList(), any());
         }
-        verify(jenkins, never()).hasPermission(any());
     }
 
     @Test

@@ -109,6 +109,9 @@ class RolloutsPageTest {
         assertThat(page.getEndpoints()).singleElement().satisfies(row -> {
             assertThat(row.isBusy()).isTrue();
             assertThat(row.getRollout()).isNull();
+            assertThat(row.getSince())
+                    .as("when the hidden build took the endpoint")
+                    .isNull();
         });
         assertThat(page.getPendingSignOffs()).isEmpty();
         assertThat(page.getMySignOffs()).isEmpty();

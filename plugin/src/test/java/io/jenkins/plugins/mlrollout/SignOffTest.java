@@ -22,6 +22,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -277,13 +278,21 @@ class SignOffTest {
         assertThat(fixture.serving.weight).isZero();
     }
 
+    /** Every web method of the page but the three downloads changes the rollout, so a GET must not reach it. */
     @Test
     void everyStateChangingWebMethodIsPostOnly() {
-        List<Method> signing = Arrays.stream(RolloutAction.class.getDeclaredMethods())
-                .filter(m -> List.of("doApprove", "doReject", "doOverride").contains(m.getName()))
+        List<String> downloads = List.of("doEvidence", "doEvidencePack", "doReport");
+        List<Method> webMethods = Arrays.stream(RolloutAction.class.getDeclaredMethods())
+                .filter(m -> Modifier.isPublic(m.getModifiers()) && m.getName().matches("do[A-Z].*"))
                 .toList();
-        assertThat(signing).hasSize(3);
-        assertThat(signing)
+        assertThat(webMethods).extracting(Method::getName).containsAll(downloads);
+        List<Method> changing = webMethods.stream()
+                .filter(m -> !downloads.contains(m.getName()))
+                .toList();
+        assertThat(changing)
+                .extracting(Method::getName)
+                .containsExactlyInAnyOrder("doApprove", "doReject", "doOverride", "doOpenWindow");
+        assertThat(changing)
                 .allSatisfy(m -> assertThat(m.isAnnotationPresent(RequirePOST.class))
                         .as(m.getName())
                         .isTrue());
