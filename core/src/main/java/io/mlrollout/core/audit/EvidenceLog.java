@@ -69,7 +69,7 @@ public final class EvidenceLog {
         if (!Files.exists(file)) {
             return new EvidenceLog(file, 0, GENESIS, false);
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = EvidenceLines.read(file);
         if (lines.isEmpty()) {
             return new EvidenceLog(file, 0, GENESIS, false);
         }
@@ -84,7 +84,7 @@ public final class EvidenceLog {
         if (!Files.exists(file)) {
             return events;
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = EvidenceLines.read(file);
         for (int number = 1; number <= lines.size(); number++) {
             String line = lines.get(number - 1);
             if (line.isBlank()) {

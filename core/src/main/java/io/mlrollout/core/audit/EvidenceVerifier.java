@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.mlrollout.core.json.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +70,13 @@ public final class EvidenceVerifier {
     }
 
     public static Result verify(Path file, Optional<SealKey> key) throws IOException {
-        return verify(Files.readAllLines(file, StandardCharsets.UTF_8), key);
+        List<String> lines;
+        try {
+            lines = EvidenceLines.read(file);
+        } catch (EvidenceLines.NotUtf8Exception damaged) {
+            return broken(damaged.line(), "is not valid UTF-8: the line was edited or damaged");
+        }
+        return verify(lines, key);
     }
 
     public static Result verify(List<String> lines) {

@@ -1,6 +1,7 @@
 package io.mlrollout.core.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.traffic.TrafficSplit;
@@ -94,6 +95,23 @@ class EvidenceLogTest {
 
         assertThat(EvidenceVerifier.verify(lines).problem())
                 .hasValueSatisfying(p -> assertThat(p.line()).isEqualTo(1));
+    }
+
+    @Test
+    void aLineThatIsNotUtf8IsNamedByEveryReader() throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int fourthLine = new String(bytes, StandardCharsets.UTF_8).indexOf("{\"seq\":4");
+        bytes[fourthLine + 3] = (byte) 0xFF;
+        Files.write(file, bytes);
+
+        assertThat(EvidenceVerifier.verify(file).problem())
+                .hasValueSatisfying(p -> assertThat(p.toString())
+                        .isEqualTo("line 4: is not valid UTF-8: the line was edited or damaged"));
+        assertThatThrownBy(() -> EvidenceLog.readEvents(file))
+                .isInstanceOf(IOException.class)
+                .hasMessage(file + " line 4 is not valid UTF-8, so the evidence cannot be read or continued: it was"
+                        + " edited or damaged");
+        assertThatThrownBy(() -> EvidenceLog.open(file)).hasMessageStartingWith(file + " line 4 is not valid UTF-8");
     }
 
     @Test
