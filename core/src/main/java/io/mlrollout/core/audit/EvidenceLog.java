@@ -74,6 +74,11 @@ public final class EvidenceLog {
             return new EvidenceLog(file, 0, GENESIS, false);
         }
         JsonNode last = parsed(file, lines.size(), lines.get(lines.size() - 1));
+        if (!last.path("seq").isIntegralNumber() || !last.path("hash").isTextual()) {
+            // A blank or foreign last line has no seq or hash: continuing would start a second chain at seq 1.
+            throw new IOException(file + " line " + lines.size() + " is not an evidence line, so the evidence cannot"
+                    + " be continued: it was edited or damaged");
+        }
         return new EvidenceLog(
                 file, last.path("seq").asLong(), last.path("hash").asText(), last.has("seal"));
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -112,6 +113,19 @@ class EvidenceLogTest {
                 .hasMessage(file + " line 4 is not valid UTF-8, so the evidence cannot be read or continued: it was"
                         + " edited or damaged");
         assertThatThrownBy(() -> EvidenceLog.open(file)).hasMessageStartingWith(file + " line 4 is not valid UTF-8");
+    }
+
+    @Test
+    void aLastLineThatIsNotAnEvidenceLineIsNotContinued() throws IOException {
+        // e.g. `echo >> evidence.jsonl`: continuing would start a new chain at seq 1 after it, and report its length.
+        Files.writeString(file, "\n", StandardOpenOption.APPEND);
+
+        assertThatThrownBy(() -> EvidenceLog.open(file))
+                .isInstanceOf(IOException.class)
+                .hasMessage(file + " line 6 is not an evidence line, so the evidence cannot be continued: it was"
+                        + " edited or damaged");
+        assertThat(EvidenceVerifier.verify(file).problem())
+                .hasValueSatisfying(p -> assertThat(p.line()).isEqualTo(6));
     }
 
     @Test
