@@ -103,6 +103,26 @@ public final class EvidenceLog {
         return events;
     }
 
+    /**
+     * The fingerprint of the key that made the file's last seal, wherever that seal is (lines may follow it while the
+     * rollout waits for a sign-off); empty when no seal was keyed, or there is no seal or file.
+     */
+    public static Optional<String> lastSealKey(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        List<String> lines = EvidenceLines.read(file);
+        for (int number = lines.size(); number >= 1; number--) {
+            if (lines.get(number - 1).contains("\"seal\"")) {
+                JsonNode line = parsed(file, number, lines.get(number - 1));
+                if (line.has("seal")) {
+                    return Optional.ofNullable(line.get("seal").path("key").asText(null));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** A line of {@code file} as JSON; one that is not (cut short, edited) is named with its number, not Jackson's. */
     private static JsonNode parsed(Path file, int number, String line) throws IOException {
         try {
