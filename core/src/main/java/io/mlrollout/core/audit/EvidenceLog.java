@@ -163,24 +163,40 @@ public final class EvidenceLog {
         if (sealed || seq == 0) {
             return;
         }
-        ObjectNode seal = Json.mapper().createObjectNode();
-        seal.put("at", at.toString());
-        seal.put("lines", seq);
-        seal.put("head", head);
-        key.ifPresent(k -> {
-            seal.put("key", k.fingerprint());
-            seal.put("hmac", k.mac(sealMaterial(seq, head, at.toString())));
-        });
-        ObjectNode line = Json.mapper().createObjectNode();
-        line.put("seq", seq + 1);
-        line.put("prev", head);
-        line.put("hash", hash(seq + 1, head, seal));
-        line.set("seal", seal);
+        ObjectNode line = sealLine(seq, head, at, key);
         Files.writeString(
                 file, write(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         seq++;
         head = line.get("hash").asText();
         sealed = true;
+    }
+
+    /**
+     * The two lines that {@link #append} of {@code event} and then {@link #seal} would write, without writing them: what
+     * the file will hold is known before anything is appended to it.
+     */
+    public synchronized String appendedAndSealed(RolloutEvent event, Instant at, Optional<SealKey> key) {
+        ObjectNode body = Json.mapper().valueToTree(event);
+        String eventHash = hash(seq + 1, head, body);
+        return line(seq + 1, head, body) + "\n" + write(sealLine(seq + 1, eventHash, at, key)) + "\n";
+    }
+
+    /** The seal line that closes {@code lines} lines ending at {@code head}. */
+    private static ObjectNode sealLine(long lines, String head, Instant at, Optional<SealKey> key) {
+        ObjectNode seal = Json.mapper().createObjectNode();
+        seal.put("at", at.toString());
+        seal.put("lines", lines);
+        seal.put("head", head);
+        key.ifPresent(k -> {
+            seal.put("key", k.fingerprint());
+            seal.put("hmac", k.mac(sealMaterial(lines, head, at.toString())));
+        });
+        ObjectNode line = Json.mapper().createObjectNode();
+        line.put("seq", lines + 1);
+        line.put("prev", head);
+        line.put("hash", hash(lines + 1, head, seal));
+        line.set("seal", seal);
+        return line;
     }
 
     /** Whether the last line is a seal: the rollout came to rest and nothing was appended since. */

@@ -143,6 +143,30 @@ class EvidencePackTest {
     }
 
     @Test
+    void aPackThatCannotBeWrittenLeavesTheChainAsItWasAndTheNextRestWritesIt() throws IOException {
+        EvidenceLog log = rollout(dir);
+        long lines = log.lines();
+        String head = log.head();
+        // A folder that cannot be made (a file has its name) fails the write as a full disk would.
+        Path blocked = Files.writeString(dir.resolve("blocked"), "a file, not a folder")
+                .resolve("pack.zip");
+
+        assertThatThrownBy(() -> EvidencePack.write(blocked, contents(), log, REST, Optional.of(KEY)))
+                .isInstanceOf(IOException.class);
+
+        assertThat(log.lines()).isEqualTo(lines);
+        assertThat(log.head()).isEqualTo(head);
+        assertThat(EvidenceVerifier.verify(log.file()).lines()).isEqualTo(lines);
+        Path target = dir.resolve("pack.zip");
+        assertThat(EvidencePack.write(target, contents(), log, REST, Optional.of(KEY)))
+                .isPresent();
+        assertThat(EvidencePackVerifier.verify(target, Optional.of(KEY)).problems())
+                .isEmpty();
+        assertThat(Files.readAllBytes(target))
+                .isEqualTo(Files.readAllBytes(pack(Files.createDirectories(dir.resolve("again")), Optional.of(KEY))));
+    }
+
+    @Test
     void aChangedEntryIsNamed() throws IOException {
         Path pack = pack(dir, Optional.empty());
         rewrite(pack, entries -> entries.put("report.html", "<html>all fine</html>".getBytes(StandardCharsets.UTF_8)));
