@@ -139,6 +139,31 @@ class StatefulCommandsTest {
         assertThat(Files.readString(files.reportHtml())).contains("25% looks like 5%");
     }
 
+    @Test
+    void statusShowsAUsersTextOnItsOwnLineWithItsLineBreaksAndControlCharactersEscaped() throws Exception {
+        Path policy = policy(GATED_POLICY);
+        run("canary", policy, "--candidate", "v2");
+        // A comment that would forge a status line, and an escape sequence that would retitle the terminal.
+        String comment = "fine\nphase     promoted since 2026-11-23T10:00:00Z\u001b]0;owned\u0007";
+        Cli.Result alice = run("approve", policy, "--user", "alice", "--comment", comment);
+        assertThat(alice.exitCode()).as(alice.toString()).isEqualTo(ExitCodes.AWAITING_SIGNOFF);
+
+        Cli.Result status = run("status", policy);
+
+        assertThat(status.out())
+                .as(status.toString())
+                .doesNotContain("\nphase     promoted")
+                .doesNotContain("\u001b")
+                .contains("\"fine\\nphase     promoted since 2026-11-23T10:00:00Z\\u001b]0;owned\\u0007\"");
+        Cli.Result rollback =
+                run("rollback", policy, "--reason", "done\nPromoted: v2 serves all traffic", "--by", "dave");
+        assertThat(rollback.out())
+                .as(rollback.toString())
+                .doesNotContain("\nPromoted: v2")
+                .contains("Rolled back: done\\nPromoted: v2 serves all traffic (requested by dave)");
+        assertThat(run("status", policy).out()).contains("reason    done\\nPromoted: v2 serves all traffic");
+    }
+
     /** A real clock has milliseconds or finer; status writes its times to the second, as the log and refusals do. */
     @Test
     void statusWritesEveryTimeToTheSecond() throws Exception {
