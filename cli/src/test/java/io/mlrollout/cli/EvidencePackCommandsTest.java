@@ -83,6 +83,15 @@ class EvidencePackCommandsTest {
     }
 
     @Test
+    void aBadNameIsNamedEvenWhenItsFileIsMissing() throws Exception {
+        Cli.Result run = canary(StatefulCommandsTest.PLAIN_POLICY, "--attach", "fair ness=" + dir.resolve("nowhere"));
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("--attach fair ness: 'fair ness' is not an attachment name");
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+    }
+
+    @Test
     void aNameGivenTwiceIsRefusedRatherThanOneOfItsFilesDropped() throws Exception {
         Cli.Result run = canary(
                 REQUIRING_POLICY,
