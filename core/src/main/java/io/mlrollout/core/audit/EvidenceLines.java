@@ -18,16 +18,22 @@ final class EvidenceLines {
 
     /** A line of the file holds bytes that are not UTF-8: it was edited in another encoding, or damaged. */
     static final class NotUtf8Exception extends IOException {
-        private final int line;
+        private final transient List<String> linesBefore;
 
-        NotUtf8Exception(Path file, int line) {
-            super(file + " line " + line + " is not valid UTF-8, so the evidence cannot be read or continued: it was"
-                    + " edited or damaged");
-            this.line = line;
+        NotUtf8Exception(Path file, List<String> linesBefore) {
+            super(file + " line " + (linesBefore.size() + 1) + " is not valid UTF-8, so the evidence cannot be read or"
+                    + " continued: it was edited or damaged");
+            this.linesBefore = linesBefore;
         }
 
+        /** The 1-based number of the line that is not UTF-8. */
         int line() {
-            return line;
+            return linesBefore.size() + 1;
+        }
+
+        /** The lines before it, which a verifier checks first: an earlier line may break the chain already. */
+        List<String> linesBefore() {
+            return linesBefore;
         }
     }
 
@@ -42,21 +48,13 @@ final class EvidenceLines {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
         CoderResult result = decoder.decode(in, out, true);
         if (result.isError()) {
-            throw new NotUtf8Exception(file, lineAt(bytes, in.position()));
+            // The complete lines decoded before the bad bytes; the part of their line before them is left out.
+            List<String> decoded = out.flip().toString().lines().toList();
+            boolean lineStarted =
+                    out.length() > 0 && out.charAt(out.length() - 1) != '\n' && out.charAt(out.length() - 1) != '\r';
+            throw new NotUtf8Exception(file, lineStarted ? decoded.subList(0, decoded.size() - 1) : decoded);
         }
         decoder.flush(out);
         return out.flip().toString().lines().toList();
-    }
-
-    /** The 1-based line that holds byte {@code offset}: one more than the line breaks before it. */
-    private static int lineAt(byte[] bytes, int offset) {
-        int line = 1;
-        for (int i = 0; i < offset; i++) {
-            boolean crlf = bytes[i] == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n';
-            if (bytes[i] == '\n' || (bytes[i] == '\r' && !crlf)) {
-                line++;
-            }
-        }
-        return line;
     }
 }

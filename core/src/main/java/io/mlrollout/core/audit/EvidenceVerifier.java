@@ -75,7 +75,10 @@ public final class EvidenceVerifier {
         try {
             lines = EvidenceLines.read(file);
         } catch (EvidenceLines.NotUtf8Exception damaged) {
-            return broken(damaged.line(), "is not valid UTF-8: the line was edited or damaged");
+            Result before = verify(damaged.linesBefore(), Optional.empty());
+            return before.intact()
+                    ? broken(damaged.line(), "is not valid UTF-8: the line was edited or damaged")
+                    : before;
         }
         return verify(lines, key);
     }

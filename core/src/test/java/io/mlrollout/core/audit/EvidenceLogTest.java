@@ -116,6 +116,21 @@ class EvidenceLogTest {
     }
 
     @Test
+    void anEditBeforeALineThatIsNotUtf8IsTheFirstBreakNamed() throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        bytes[text.indexOf("{\"seq\":4") + 3] = (byte) 0xFF;
+        // Line 2's weight, 10, becomes 19: the same length, so the bytes after it stay where they were.
+        int second = text.indexOf("\"canaryWeight\":10");
+        bytes[second + "\"canaryWeight\":1".length()] = '9';
+        Files.write(file, bytes);
+
+        assertThat(EvidenceVerifier.verify(file).problem())
+                .hasValueSatisfying(p ->
+                        assertThat(p.toString()).isEqualTo("line 2: was edited: its content does not match its hash"));
+    }
+
+    @Test
     void aLastLineThatIsNotAnEvidenceLineIsNotContinued() throws IOException {
         // e.g. `echo >> evidence.jsonl`: continuing would start a new chain at seq 1 after it, and report its length.
         Files.writeString(file, "\n", StandardOpenOption.APPEND);
