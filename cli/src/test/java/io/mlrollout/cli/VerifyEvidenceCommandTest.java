@@ -166,6 +166,18 @@ class VerifyEvidenceCommandTest {
     }
 
     @Test
+    void anEmptyFileIsSaidToBeEmpty() throws Exception {
+        Files.write(file, new byte[0]);
+
+        Cli.Result run = Cli.run(ENV, "verify-evidence", file.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.out())
+                .isEqualTo("NOT SEALED: " + file + " is empty: it holds no evidence (cut to nothing, or the rollout"
+                        + " never started)\n");
+    }
+
+    @Test
     void aMissingFileIsBadInput() {
         Cli.Result run =
                 Cli.run(ENV, "verify-evidence", dir.resolve("nope.jsonl").toString());
