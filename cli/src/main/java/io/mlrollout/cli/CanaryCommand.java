@@ -76,13 +76,13 @@ final class CanaryCommand extends StatefulCommand {
             paramLabel = "NAME=FILE",
             description = "a file for the evidence pack, e.g. fairness=reports/fairness.html (repeatable); read and"
                     + " recorded by its SHA-256 when the rollout starts")
-    Map<String, String> attach = new LinkedHashMap<>();
+    List<String> attach = new ArrayList<>();
 
     @Option(
             names = "--lineage",
             paramLabel = "KEY=VALUE",
             description = "a lineage fact for the evidence, e.g. model=fraud-v2 or data=2026-11-01 (repeatable)")
-    Map<String, String> lineage = new LinkedHashMap<>();
+    List<String> lineage = new ArrayList<>();
 
     @Mixin
     FactOptions facts = new FactOptions();
@@ -257,8 +257,14 @@ final class CanaryCommand extends StatefulCommand {
                         stated ? "--fact" : attach.isEmpty() ? "--lineage" : EvidenceInputs.ATTACH,
                         "is recorded when a rollout starts, and the rollout in " + state + " has started already");
             }
+            List<InputError> repeated = new ArrayList<>();
+            Map<String, String> attached = NameValueOption.read(attach, EvidenceInputs.ATTACH, repeated);
+            Map<String, String> lineageFacts = NameValueOption.read(lineage, "--lineage", repeated);
+            if (!repeated.isEmpty()) {
+                throw new InputException("", repeated);
+            }
             List<Attachment> attachments =
-                    saved.isEmpty() ? EvidenceInputs.read(attach, session.policy.evidence()) : List.of();
+                    saved.isEmpty() ? EvidenceInputs.read(attached, session.policy.evidence()) : List.of();
             if (saved.isPresent() && saved.get().phase().isResting()) {
                 out().println(LogLines.note("the rollout in " + state + " has already ended"));
                 return finish(session, saved.get());
@@ -288,9 +294,9 @@ final class CanaryCommand extends StatefulCommand {
                         return ExitCodes.FAILED;
                     }
                     session.keepPolicyAtStart();
-                    if (!attachments.isEmpty() || !lineage.isEmpty()) {
+                    if (!attachments.isEmpty() || !lineageFacts.isEmpty()) {
                         Attachments.store(session.files.attachments(), attachments);
-                        listener = Attachments.recordedAfterStart(listener, lineage, attachments);
+                        listener = Attachments.recordedAfterStart(listener, lineageFacts, attachments);
                     }
                     listener = TierRecording.recordedAfterStart(listener, session.tier);
                     RolloutDriver driver = RolloutDriver.start(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlrollout.cli.EndpointFile.Secret;
 import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.notify.NotificationSettings;
+import io.mlrollout.core.notify.SinkSpec;
 import io.mlrollout.core.policy.DocumentReader;
 import io.mlrollout.core.policy.NotificationsSection;
 import io.mlrollout.core.policy.PolicyError;
@@ -52,6 +53,9 @@ public final class EndpointFileParser {
 
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** What is written where a variable's name belongs is often the secret itself, so it is not quoted. */
+    private static final String NOT_A_VARIABLE = "is not an environment variable name (letters, digits and _), and is"
+            + " not repeated here in case it is the secret itself: give the name of the variable that holds the secret";
 
     private final List<InputError> errors = new ArrayList<>();
     private final List<String> deprecations = new ArrayList<>();
@@ -181,6 +185,13 @@ public final class EndpointFileParser {
         Optional<NotificationSettings> settings =
                 NotificationsSection.endpoint(node, "notifications", SINK_SECRET_KEYS, found);
         found.stream().map(InputError::from).forEach(errors::add);
+        List<SinkSpec> sinks = settings.map(NotificationSettings::sinks).orElse(List.of());
+        for (int i = 0; i < sinks.size(); i++) {
+            if (sinks.get(i).secretKey().equals("urlEnv")
+                    && !VARIABLE.matcher(sinks.get(i).secretRef()).matches()) {
+                errors.add(new InputError("notifications.sinks[" + i + "].urlEnv", NOT_A_VARIABLE));
+            }
+        }
         return settings.orElse(NotificationSettings.NONE);
     }
 
@@ -390,7 +401,7 @@ public final class EndpointFileParser {
     private static Optional<String> variable(Fields fields, String key) {
         return fields.text(key).filter(name -> {
             if (!VARIABLE.matcher(name).matches()) {
-                fields.error(key, "'" + name + "' is not an environment variable name (letters, digits and _)");
+                fields.error(key, NOT_A_VARIABLE);
                 return false;
             }
             return true;

@@ -27,6 +27,11 @@ final class EvidenceInputs {
         for (Map.Entry<String, String> entry : attach.entrySet()) {
             String field = field(entry.getKey());
             String name = entry.getValue();
+            if (!EvidenceSettings.ATTACHMENT_NAME.matcher(entry.getKey()).matches()) {
+                // Said now, not after the file is found: one run names both mistakes.
+                errors.add(new InputError(field, EvidenceSettings.notAnAttachmentName(entry.getKey())));
+                continue;
+            }
             Path file;
             try {
                 file = Path.of(name);

@@ -2,7 +2,9 @@ package io.mlrollout.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -14,7 +16,7 @@ final class FactOptions {
             paramLabel = "NAME=VALUE",
             description = "a fact about the change for the policy's tier rules, e.g. changeType=retrain or"
                     + " evalDelta=0.001 (repeatable); read as the type the policy declares")
-    Map<String, String> facts = new LinkedHashMap<>();
+    List<String> facts = new ArrayList<>();
 
     @Option(
             names = "--facts",
@@ -30,11 +32,16 @@ final class FactOptions {
 
     /** The facts of --facts and --fact together. */
     Map<String, Object> stated() throws InputException, IOException {
+        List<InputError> repeated = new ArrayList<>();
+        Map<String, String> given = NameValueOption.read(facts, "--fact", repeated);
+        if (!repeated.isEmpty()) {
+            throw new InputException("", repeated);
+        }
         Map<String, Object> stated = new LinkedHashMap<>();
         if (factsFile != null) {
             stated.putAll(FactsFile.read(factsFile));
         }
-        for (Map.Entry<String, String> fact : facts.entrySet()) {
+        for (Map.Entry<String, String> fact : given.entrySet()) {
             if (stated.containsKey(fact.getKey())) {
                 throw new InputException(
                         "", "--fact", fact.getKey() + " is in " + factsFile + " already; give it once");

@@ -1,5 +1,6 @@
 package io.mlrollout.cli;
 
+import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.SealKey;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,27 @@ final class SealKeyOption {
             description = "a file holding the key (at least 16 bytes) of the evidence's keyed seal (HMAC-SHA256);"
                     + " default: the file named by $" + VARIABLE + ", else no key")
     Path file;
+
+    /**
+     * Refuses a key other than the one that made the last seal in the evidence of the rollout in {@code state} (or no
+     * key when one did): sealed again without it, the chain would hold seals that no single key verifies.
+     */
+    void requireTheKeyThatSealed(Path state, Optional<SealKey> key) throws InputException {
+        Optional<String> sealedWith;
+        try {
+            sealedWith = EvidenceLog.lastSealKey(RolloutFiles.beside(state).evidence());
+        } catch (IOException unreadable) {
+            return; // the command itself says why the evidence cannot be read
+        }
+        if (sealedWith.isPresent() && !sealedWith.equals(key.map(SealKey::fingerprint))) {
+            throw new InputException(
+                    "",
+                    file == null && key.isPresent() ? "$" + VARIABLE : "--seal-key",
+                    "the evidence of the rollout in " + state + " was sealed with key " + sealedWith.get()
+                            + "; give every command on the rollout that key (--seal-key or $" + VARIABLE + "), or"
+                            + " its seals can no longer all be checked with one key");
+        }
+    }
 
     /** The key, if one was named here or in the environment; a missing or short key file is bad input. */
     Optional<SealKey> key(Environment env) throws InputException {

@@ -37,13 +37,16 @@ abstract class StatefulCommand extends CommandBase {
     @Mixin
     SealKeyOption sealKey = new SealKeyOption();
 
-    /** A bad key file is refused before any traffic moves, not when the rollout comes to rest. */
+    /**
+     * A bad key file, or another key than the one that sealed the rollout's evidence, is refused before any traffic
+     * moves, not when the rollout comes to rest.
+     */
     @Override
     void checkInputs() throws InputException {
         if (policy == null) {
             throw new InputException("", "--policy", "is required: the policy the rollout runs under");
         }
-        sealKey.key(env);
+        sealKey.requireTheKeyThatSealed(state, sealKey.key(env));
     }
 
     StatefulCommand(Environment env) {

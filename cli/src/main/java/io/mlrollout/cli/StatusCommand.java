@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.audit.EvidenceVerifier;
+import io.mlrollout.core.audit.LogLines;
 import io.mlrollout.core.policy.Stage;
 import io.mlrollout.core.rollout.Phase;
 import io.mlrollout.core.rollout.RolloutEvent;
@@ -99,55 +100,77 @@ final class StatusCommand extends CommandBase {
         int stageCount = planned.size();
         PrintWriter out = out();
         RolloutState.Subject subject = s.subject();
-        out.println("rollout   " + subject.rolloutId() + ": " + subject.candidate() + " on " + subject.endpoint()
-                + (subject.baseline() == null ? "" : " (baseline " + subject.baseline() + ")") + ", started by "
-                + Optional.ofNullable(subject.startedBy()).orElse("unknown") + " at "
-                + Format.moment(subject.startedAt()));
-        out.println("phase     " + s.phase().inWords() + " since " + Format.moment(s.phaseSince()));
+        show(
+                out,
+                "rollout   " + subject.rolloutId() + ": " + subject.candidate() + " on " + subject.endpoint()
+                        + (subject.baseline() == null ? "" : " (baseline " + subject.baseline() + ")") + ", started by "
+                        + Optional.ofNullable(subject.startedBy()).orElse("unknown") + " at "
+                        + Format.moment(subject.startedAt()));
+        show(out, "phase     " + s.phase().inWords() + " since " + Format.moment(s.phaseSince()));
         if (s.stageIndex() >= 0) {
-            out.println("stage     " + (s.stageIndex() + 1) + (stageCount > 0 ? " of " + stageCount : ""));
+            show(out, "stage     " + (s.stageIndex() + 1) + (stageCount > 0 ? " of " + stageCount : ""));
         }
-        out.println("weight    " + s.canaryWeight() + "% to " + subject.candidate() + mirrored(s, planned));
+        show(out, "weight    " + s.canaryWeight() + "% to " + subject.candidate() + mirrored(s, planned));
         if (s.bake() != null && !s.phase().isResting()) {
-            out.println("bake      " + Format.moment(s.bake().startedAt()) + " to "
-                    + Format.moment(s.bake().endsAt()) + ", next look at "
-                    + Format.moment(s.bake().nextLookAt()));
+            show(
+                    out,
+                    "bake      " + Format.moment(s.bake().startedAt()) + " to "
+                            + Format.moment(s.bake().endsAt()) + ", next look at "
+                            + Format.moment(s.bake().nextLookAt()));
         }
         for (StageSummary stage : s.stages()) {
-            out.println("verdict   stage " + stage.stage() + " (" + label(stage, planned) + ") " + stage.verdict()
-                    + " score " + Math.round(stage.score()));
-            stage.reasons().forEach(reason -> out.println("          - " + reason));
+            show(
+                    out,
+                    "verdict   stage " + stage.stage() + " (" + label(stage, planned) + ") " + stage.verdict()
+                            + " score " + Math.round(stage.score()));
+            stage.reasons().forEach(reason -> show(out, "          - " + reason));
         }
         s.openGate().ifPresent(gate -> {
-            out.println("sign-off  " + gate(gate));
-            openGateRoles(events).ifPresent(roles -> out.println("roles     " + roles));
+            show(out, "sign-off  " + gate(gate));
+            openGateRoles(events).ifPresent(roles -> show(out, "roles     " + roles));
         });
         for (RolloutEvent event : events) {
             if (event instanceof RolloutEvent.WindowOpened opened && opened.openedBy() != null) {
-                out.println("window    opened early by " + opened.openedBy() + " at " + Format.moment(opened.at())
-                        + " for " + opened.move() + ": \"" + opened.comment() + "\"");
+                show(
+                        out,
+                        "window    opened early by " + opened.openedBy() + " at " + Format.moment(opened.at()) + " for "
+                                + opened.move() + ": \"" + opened.comment() + "\"");
             }
         }
         if (s.phase() == Phase.WAITING_FOR_WINDOW) {
-            out.println("window    waiting since " + Format.moment(s.window().since()) + ": "
-                    + s.window().explanation());
+            show(
+                    out,
+                    "window    waiting since " + Format.moment(s.window().since()) + ": "
+                            + s.window().explanation());
         }
-        queuedWindowRequest(files).ifPresent(out::println);
+        queuedWindowRequest(files).ifPresent(line -> show(out, line));
         if (s.reason() != null) {
-            out.println("reason    " + s.reason());
+            show(out, "reason    " + s.reason());
         }
         if (Files.exists(files.evidence())) {
             EvidenceVerifier.Result chain = EvidenceVerifier.verify(files.evidence());
-            out.println("evidence  " + files.evidence() + ": " + chain.lines() + " lines, "
-                    + (chain.intact()
-                            ? "head " + chain.head() + (chain.sealed() ? ", sealed" : ", not sealed")
-                            : "BROKEN at " + chain.problem().orElseThrow()));
+            show(
+                    out,
+                    "evidence  " + files.evidence() + ": " + chain.lines() + " lines, "
+                            + (chain.intact()
+                                    ? "head " + chain.head() + (chain.sealed() ? ", sealed" : ", not sealed")
+                                    : "BROKEN at " + chain.problem().orElseThrow()));
             files.recordedHead()
                     .filter(recorded -> chain.intact() && !recorded.head().equals(chain.head()))
-                    .ifPresent(recorded -> out.println("          BUT the state file recorded head " + recorded.head()
-                            + " after " + recorded.lines() + " lines: the evidence was cut or rewritten since"));
+                    .ifPresent(recorded -> show(
+                            out,
+                            "          BUT the state file recorded head " + recorded.head() + " after "
+                                    + recorded.lines() + " lines: the evidence was cut or rewritten since"));
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Prints one line of the status. Its user-given parts (ids, comments, reasons) may hold line breaks or terminal
+     * escape sequences: written as escapes, they can neither forge a line nor drive the terminal.
+     */
+    private static void show(PrintWriter out, String line) {
+        out.println(LogLines.oneLine(line));
     }
 
     /** A request of open-window that the process driving the rollout has not taken yet. */

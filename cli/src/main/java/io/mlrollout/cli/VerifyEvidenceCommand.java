@@ -86,6 +86,11 @@ final class VerifyEvidenceCommand extends CommandBase {
                                 .map(fp -> " (the seal is keyed with " + fp + "; pass --seal-key to check it)")
                                 .orElse(""));
             case NOT_SEALED -> {
+                if (result.lines() == 0) {
+                    out().println("NOT SEALED: " + file + " is empty: it holds no evidence (cut to nothing, or the"
+                            + " rollout never started)");
+                    return ExitCodes.FAILED;
+                }
                 if (expectHead != null) {
                     out().println("intact, ends at the expected head, not sealed (the rollout has not come to rest):"
                             + " " + summary);

@@ -78,13 +78,14 @@ final class Wrapup {
             case PROMOTED ->
                 out.println("Promoted: " + end.subject().candidate() + " serves all traffic of "
                         + end.subject().endpoint() + ".");
-            case ROLLED_BACK -> out.println("Rolled back: " + end.reason());
+            case ROLLED_BACK -> out.println("Rolled back: " + LogLines.oneLine(end.reason()));
             case ROLLBACK_FAILED ->
-                out.println("ROLLBACK FAILED: " + end.reason() + ". The router last reported " + end.canaryWeight()
+                out.println("ROLLBACK FAILED: " + LogLines.oneLine(end.reason()) + ". The router last reported "
+                        + end.canaryWeight()
                         + "% to " + end.subject().candidate() + ". Check the router, then run: "
                         + commandLine("rollback", ""));
             case HALTED -> {
-                out.println("Halted: " + end.reason());
+                out.println("Halted: " + LogLines.oneLine(end.reason()));
                 if (end.stageIndex() < 0) {
                     // Nothing moved, but the state has ended: running the same command again only repeats this.
                     out.println("Nothing moved, and the rollout in " + state + " has ended. Fix what the reason"
@@ -128,7 +129,7 @@ final class Wrapup {
                 out.println("To roll out " + candidate + " again, start a new rollout with a new --state.");
             }
             case ROLLBACK_FAILED ->
-                out.println("Stopped by Ctrl-C or SIGTERM, and the rollback FAILED: " + end.reason()
+                out.println("Stopped by Ctrl-C or SIGTERM, and the rollback FAILED: " + LogLines.oneLine(end.reason())
                         + ". Check the router, then run: " + commandLine("rollback", ""));
             default -> {
                 boolean promoting = end.phase() == Phase.PROMOTING

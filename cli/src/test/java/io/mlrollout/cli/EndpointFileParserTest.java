@@ -269,6 +269,34 @@ class EndpointFileParserTest {
     }
 
     @Test
+    void aSecretWrittenWhereItsVariableIsNamedIsRefusedWithoutBeingRepeated() {
+        String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyb2xsb3V0In0.c2lnbmF0dXJl";
+        String hook = "https://hooks.slack.com/services/T000/B000/XXXXXXXX";
+        InputException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                InputException.class, () -> EndpointFileParser.parse("""
+                        name: fraud-scorer
+                        router: {type: webhook, url: 'http://r', credential: {tokenEnv: '%s'}}
+                        prometheus: {url: 'http://p', credential: {username: u, passwordEnv: 'pass word!'}}
+                        notifications:
+                          sinks:
+                            - {name: team-ml, type: slack, urlEnv: '%s'}
+                        """.formatted(jwt, hook), "e"));
+
+        String notAName = "is not an environment variable name (letters, digits and _), and is not repeated here in"
+                + " case it is the secret itself: give the name of the variable that holds the secret";
+        assertThat(refused.errors())
+                .extracting(InputError::toString)
+                .containsExactly(
+                        "router.credential.tokenEnv: " + notAName,
+                        "prometheus.credential.passwordEnv: " + notAName,
+                        "notifications.sinks[0].urlEnv: " + notAName);
+        assertThat(refused.getMessage())
+                .doesNotContain(jwt)
+                .doesNotContain(hook)
+                .doesNotContain("pass word!");
+    }
+
+    @Test
     void anEmptyFileOrNotYamlIsRefused() {
         assertThatThrownBy(() -> EndpointFileParser.parse("", "e"))
                 .isInstanceOf(InputException.class)

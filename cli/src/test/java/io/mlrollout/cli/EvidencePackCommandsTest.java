@@ -83,6 +83,39 @@ class EvidencePackCommandsTest {
     }
 
     @Test
+    void aBadNameIsNamedEvenWhenItsFileIsMissing() throws Exception {
+        Cli.Result run = canary(StatefulCommandsTest.PLAIN_POLICY, "--attach", "fair ness=" + dir.resolve("nowhere"));
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("--attach fair ness: 'fair ness' is not an attachment name");
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+    }
+
+    @Test
+    void aNameGivenTwiceIsRefusedRatherThanOneOfItsFilesDropped() throws Exception {
+        Cli.Result run = canary(
+                REQUIRING_POLICY,
+                "--attach",
+                "fairness=" + fairness,
+                "--attach",
+                "securityScan=" + scan,
+                "--attach",
+                "fairness=" + scan,
+                "--lineage",
+                "model=fraud-v2",
+                "--lineage",
+                "model=fraud-v3");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err())
+                .contains("--lineage model: is given twice (fraud-v2, then fraud-v3); give each name once")
+                .contains("--attach fairness: is given twice (" + fairness + ", then " + scan + "); give each name"
+                        + " once");
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+        assertThat(state).doesNotExist();
+    }
+
+    @Test
     void aRolloutAtRestWritesAPackThatVerifies() throws Exception {
         Cli.Result run = canary(
                 REQUIRING_POLICY,

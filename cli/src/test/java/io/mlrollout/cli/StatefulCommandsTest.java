@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlrollout.core.analysis.MetricEvidence;
 import io.mlrollout.core.audit.EvidenceVerifier;
+import io.mlrollout.core.audit.SealKey;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.rollout.Phase;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.ZipFile;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -135,6 +137,31 @@ class StatefulCommandsTest {
                 .hasSize(2);
         assertThat(files.reportHtml()).exists();
         assertThat(Files.readString(files.reportHtml())).contains("25% looks like 5%");
+    }
+
+    @Test
+    void statusShowsAUsersTextOnItsOwnLineWithItsLineBreaksAndControlCharactersEscaped() throws Exception {
+        Path policy = policy(GATED_POLICY);
+        run("canary", policy, "--candidate", "v2");
+        // A comment that would forge a status line, and an escape sequence that would retitle the terminal.
+        String comment = "fine\nphase     promoted since 2026-11-23T10:00:00Z\u001b]0;owned\u0007";
+        Cli.Result alice = run("approve", policy, "--user", "alice", "--comment", comment);
+        assertThat(alice.exitCode()).as(alice.toString()).isEqualTo(ExitCodes.AWAITING_SIGNOFF);
+
+        Cli.Result status = run("status", policy);
+
+        assertThat(status.out())
+                .as(status.toString())
+                .doesNotContain("\nphase     promoted")
+                .doesNotContain("\u001b")
+                .contains("\"fine\\nphase     promoted since 2026-11-23T10:00:00Z\\u001b]0;owned\\u0007\"");
+        Cli.Result rollback =
+                run("rollback", policy, "--reason", "done\nPromoted: v2 serves all traffic", "--by", "dave");
+        assertThat(rollback.out())
+                .as(rollback.toString())
+                .doesNotContain("\nPromoted: v2")
+                .contains("Rolled back: done\\nPromoted: v2 serves all traffic (requested by dave)");
+        assertThat(run("status", policy).out()).contains("reason    done\\nPromoted: v2 serves all traffic");
     }
 
     /** A real clock has milliseconds or finer; status writes its times to the second, as the log and refusals do. */
@@ -315,6 +342,44 @@ class StatefulCommandsTest {
         assertThat(saved()).isEqualTo(before);
         assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(25);
         assertThat(RolloutFiles.beside(state).events()).last().isInstanceOf(RolloutEvent.Ignored.class);
+    }
+
+    @Test
+    void aCommandWithoutTheKeyThatSealedTheEvidenceIsRefusedBeforeItSealsAgain() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+        Path key = Files.writeString(dir.resolve("evidence.key"), "a key of thirty-two bytes, no less\n");
+        Path otherKey = Files.writeString(dir.resolve("other.key"), "another key of thirty-two bytes!!\n");
+        Cli.Result canary = run("canary", policy, "--candidate", "v2", "--seal-key", key.toString());
+        assertThat(canary.exitCode()).as(canary.toString()).isZero();
+        String refusal = "--seal-key: the evidence of the rollout in " + state + " was sealed with key "
+                + SealKey.fromFile(key).fingerprint() + "; give every command on the rollout that key";
+        RolloutState passed = saved();
+
+        Cli.Result withoutKey = run("promote", policy, "--by", "release-bot");
+        Cli.Result withOtherKey = run("promote", policy, "--by", "release-bot", "--seal-key", otherKey.toString());
+
+        for (Cli.Result refused : List.of(withoutKey, withOtherKey)) {
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(refused.err()).contains(refusal);
+        }
+        assertThat(saved()).isEqualTo(passed);
+        assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(50);
+        // The promotion's gate leaves the evidence unsealed: the key that sealed it last still counts.
+        Cli.Result promote = run("promote", policy, "--by", "release-bot", "--seal-key", key.toString());
+        assertThat(promote.exitCode()).as(promote.toString()).isEqualTo(ExitCodes.AWAITING_SIGNOFF);
+        Cli.Result approveWithoutKey = run("approve", policy, "--user", "alice", "--comment", "ship it");
+        assertThat(approveWithoutKey.exitCode())
+                .as(approveWithoutKey.toString())
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(approveWithoutKey.err()).contains(refusal);
+        Cli.Result approve =
+                run("approve", policy, "--user", "alice", "--comment", "ship it", "--seal-key", key.toString());
+        assertThat(approve.exitCode()).as(approve.toString()).isZero();
+        Cli.Result promoted = run("promote", policy, "--by", "release-bot", "--seal-key", key.toString());
+        assertThat(promoted.exitCode()).as(promoted.toString()).isZero();
+        assertThat(EvidenceVerifier.verify(RolloutFiles.beside(state).evidence(), Optional.of(SealKey.fromFile(key)))
+                        .sealing())
+                .isEqualTo(EvidenceVerifier.Sealing.SEALED_WITH_KEY);
     }
 
     @Test

@@ -103,6 +103,11 @@ class TiersCliTest {
         Cli.Result twice = run("canary", "--candidate", "v2", "--facts", file.toString(), "--fact", "evalDelta=0");
         assertThat(twice.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(twice.err()).contains("--fact: evalDelta is in " + file + " already; give it once");
+        Cli.Result twiceOnTheCommandLine =
+                run("canary", "--candidate", "v2", "--fact", "changeType=config", "--fact", "changeType=retrain");
+        assertThat(twiceOnTheCommandLine.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(twiceOnTheCommandLine.err())
+                .contains("--fact changeType: is given twice (config, then retrain); give each name once");
 
         Cli.Result canary = run("canary", "--candidate", "v2", "--facts", file.toString());
         assertThat(canary.exitCode()).as(canary.toString()).isZero();

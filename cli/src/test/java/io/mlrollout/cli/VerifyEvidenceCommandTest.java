@@ -151,6 +151,33 @@ class VerifyEvidenceCommandTest {
     }
 
     @Test
+    void aLineWithBytesThatAreNotUtf8IsNamed() throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        // 0xFF never occurs in UTF-8: a damaged disk block or an editor saving in another encoding leaves such bytes.
+        bytes[text.indexOf("event number 2") + 6] = (byte) 0xFF;
+        Files.write(file, bytes);
+
+        Cli.Result run = Cli.run(ENV, "verify-evidence", file.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.out())
+                .isEqualTo("BROKEN: " + file + " line 3: is not valid UTF-8: the line was edited or damaged\n");
+    }
+
+    @Test
+    void anEmptyFileIsSaidToBeEmpty() throws Exception {
+        Files.write(file, new byte[0]);
+
+        Cli.Result run = Cli.run(ENV, "verify-evidence", file.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.out())
+                .isEqualTo("NOT SEALED: " + file + " is empty: it holds no evidence (cut to nothing, or the rollout"
+                        + " never started)\n");
+    }
+
+    @Test
     void aMissingFileIsBadInput() {
         Cli.Result run =
                 Cli.run(ENV, "verify-evidence", dir.resolve("nope.jsonl").toString());

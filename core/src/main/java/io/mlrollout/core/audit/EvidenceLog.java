@@ -69,11 +69,16 @@ public final class EvidenceLog {
         if (!Files.exists(file)) {
             return new EvidenceLog(file, 0, GENESIS, false);
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = EvidenceLines.read(file);
         if (lines.isEmpty()) {
             return new EvidenceLog(file, 0, GENESIS, false);
         }
         JsonNode last = parsed(file, lines.size(), lines.get(lines.size() - 1));
+        if (!last.path("seq").isIntegralNumber() || !last.path("hash").isTextual()) {
+            // A blank or foreign last line has no seq or hash: continuing would start a second chain at seq 1.
+            throw new IOException(file + " line " + lines.size() + " is not an evidence line, so the evidence cannot"
+                    + " be continued: it was edited or damaged");
+        }
         return new EvidenceLog(
                 file, last.path("seq").asLong(), last.path("hash").asText(), last.has("seal"));
     }
@@ -84,7 +89,7 @@ public final class EvidenceLog {
         if (!Files.exists(file)) {
             return events;
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = EvidenceLines.read(file);
         for (int number = 1; number <= lines.size(); number++) {
             String line = lines.get(number - 1);
             if (line.isBlank()) {
@@ -96,6 +101,26 @@ public final class EvidenceLog {
             }
         }
         return events;
+    }
+
+    /**
+     * The fingerprint of the key that made the file's last seal, wherever that seal is (lines may follow it while the
+     * rollout waits for a sign-off); empty when no seal was keyed, or there is no seal or file.
+     */
+    public static Optional<String> lastSealKey(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        List<String> lines = EvidenceLines.read(file);
+        for (int number = lines.size(); number >= 1; number--) {
+            if (lines.get(number - 1).contains("\"seal\"")) {
+                JsonNode line = parsed(file, number, lines.get(number - 1));
+                if (line.has("seal")) {
+                    return Optional.ofNullable(line.get("seal").path("key").asText(null));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** A line of {@code file} as JSON; one that is not (cut short, edited) is named with its number, not Jackson's. */
@@ -138,24 +163,40 @@ public final class EvidenceLog {
         if (sealed || seq == 0) {
             return;
         }
-        ObjectNode seal = Json.mapper().createObjectNode();
-        seal.put("at", at.toString());
-        seal.put("lines", seq);
-        seal.put("head", head);
-        key.ifPresent(k -> {
-            seal.put("key", k.fingerprint());
-            seal.put("hmac", k.mac(sealMaterial(seq, head, at.toString())));
-        });
-        ObjectNode line = Json.mapper().createObjectNode();
-        line.put("seq", seq + 1);
-        line.put("prev", head);
-        line.put("hash", hash(seq + 1, head, seal));
-        line.set("seal", seal);
+        ObjectNode line = sealLine(seq, head, at, key);
         Files.writeString(
                 file, write(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         seq++;
         head = line.get("hash").asText();
         sealed = true;
+    }
+
+    /**
+     * The two lines that {@link #append} of {@code event} and then {@link #seal} would write, without writing them: what
+     * the file will hold is known before anything is appended to it.
+     */
+    public synchronized String appendedAndSealed(RolloutEvent event, Instant at, Optional<SealKey> key) {
+        ObjectNode body = Json.mapper().valueToTree(event);
+        String eventHash = hash(seq + 1, head, body);
+        return line(seq + 1, head, body) + "\n" + write(sealLine(seq + 1, eventHash, at, key)) + "\n";
+    }
+
+    /** The seal line that closes {@code lines} lines ending at {@code head}. */
+    private static ObjectNode sealLine(long lines, String head, Instant at, Optional<SealKey> key) {
+        ObjectNode seal = Json.mapper().createObjectNode();
+        seal.put("at", at.toString());
+        seal.put("lines", lines);
+        seal.put("head", head);
+        key.ifPresent(k -> {
+            seal.put("key", k.fingerprint());
+            seal.put("hmac", k.mac(sealMaterial(lines, head, at.toString())));
+        });
+        ObjectNode line = Json.mapper().createObjectNode();
+        line.put("seq", lines + 1);
+        line.put("prev", head);
+        line.put("hash", hash(lines + 1, head, seal));
+        line.set("seal", seal);
+        return line;
     }
 
     /** Whether the last line is a seal: the rollout came to rest and nothing was appended since. */

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,9 +77,10 @@ public final class EvidencePack {
     private EvidencePack() {}
 
     /**
-     * Writes the pack of the rollout whose evidence is {@code evidence} to {@code target}: appends the manifest's digest
-     * to the chain and seals it (with {@code key} if given), then writes the zip in one move. A chain that is already
-     * sealed right after a pack's digest has its pack: nothing is appended or rewritten then.
+     * Writes the pack of the rollout whose evidence is {@code evidence} to {@code target}: writes the zip aside, appends
+     * the manifest's digest to the chain and seals it (with {@code key} if given), then moves the zip in place. When the
+     * zip cannot be written, the chain is left as it was. A chain that is already sealed right after a pack's digest
+     * has its pack: nothing is appended or rewritten then.
      *
      * @param at the rest's time: the pack event's, the seal's, and every entry's timestamp
      * @return the pack, or empty when the chain already ends with one
@@ -96,9 +98,12 @@ public final class EvidencePack {
         byte[] manifest = manifest(events, entries);
         String manifestSha256 = Sha256.hex(manifest);
         RolloutEvent.PackSealed event = new RolloutEvent.PackSealed(at, manifestSha256, entries.size());
-        evidence.append(event);
-        evidence.seal(at, key);
-        byte[] chain = Files.readAllBytes(evidence.file());
+        // The zip is written before the chain records it: a pack that cannot be written (a full disk) leaves the chain
+        // as it was, to be sealed without a pack and packed at the next rest, not vouching for a pack that is not
+        // there.
+        byte[] chain = concat(
+                Files.readAllBytes(evidence.file()),
+                evidence.appendedAndSealed(event, at, key).getBytes(StandardCharsets.UTF_8));
 
         Path folder = target.toAbsolutePath().getParent();
         Files.createDirectories(folder);
@@ -107,6 +112,8 @@ public final class EvidencePack {
             try (OutputStream out = Files.newOutputStream(temporary)) {
                 zip(out, at, manifest, chain, entries);
             }
+            evidence.append(event);
+            evidence.seal(at, key);
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException notOnThisFileSystem) {
@@ -216,6 +223,12 @@ public final class EvidencePack {
                 zip.closeEntry();
             }
         }
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private static byte[] json(Object value) throws IOException {

@@ -12,12 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -158,25 +161,37 @@ public final class EvidencePackVerifier {
         }
     }
 
-    /** The entries by name; a name given twice is a problem (a reader would see only one of them). */
+    /**
+     * The entries by name, as the archive's directory gives them (what unzip and other zip tools show); a name given
+     * twice is a problem (a reader would see only one of them). The entries stored one after another must be the same:
+     * an archive appended to the pack, or a directory pointing elsewhere, shows a zip tool other entries than a
+     * streaming reader sees.
+     */
     private static Map<String, byte[]> read(Path pack, List<String> problems) throws IOException {
+        List<Map.Entry<String, byte[]>> stored = readInOrder(pack, problems);
+        List<Map.Entry<String, byte[]>> listed = readDirectory(pack);
+        differenceBetween(listed, stored)
+                .ifPresent(difference -> problems.add("the archive's directory, which unzip and other zip tools read,"
+                        + " does not give the entries stored one after another: " + difference
+                        + "; the archive was put together by hand"));
         Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> entry : listed) {
+            if (entries.putIfAbsent(entry.getKey(), entry.getValue()) != null) {
+                problems.add("entry " + entry.getKey() + " appears twice");
+            }
+        }
+        return entries;
+    }
+
+    /** The entries as their local headers give them, one after another, as a streaming reader sees them. */
+    private static List<Map.Entry<String, byte[]>> readInOrder(Path pack, List<String> problems) throws IOException {
+        List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
         try (InputStream in = Files.newInputStream(pack);
                 ZipInputStream zip = new ZipInputStream(in)) {
-            boolean any = false;
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                any = true;
-                byte[] bytes = zip.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_ENTRY_BYTES + 1));
-                if (bytes.length > MAX_ENTRY_BYTES) {
-                    problems.add("entry " + entry.getName() + " is larger than " + MAX_ENTRY_BYTES
-                            + " bytes: not an entry of an evidence pack");
-                    continue;
-                }
-                if (entries.putIfAbsent(entry.getName(), bytes) != null) {
-                    problems.add("entry " + entry.getName() + " appears twice");
-                }
+                entries.add(Map.entry(entry.getName(), bounded(zip, entry.getName(), problems)));
             }
-            if (!any) {
+            if (entries.isEmpty()) {
                 throw new ZipException(pack + " is not a zip archive (or an empty one)");
             }
         } catch (EOFException cut) {
@@ -186,6 +201,50 @@ public final class EvidencePackVerifier {
             throw new ZipException("an entry's name is not valid UTF-8 (" + badName.getMessage() + ")");
         }
         return entries;
+    }
+
+    /** The entries as the archive's central directory lists them. */
+    private static List<Map.Entry<String, byte[]>> readDirectory(Path pack) throws IOException {
+        List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(pack.toFile())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
+                try (InputStream in = zip.getInputStream(entry)) {
+                    entries.add(Map.entry(entry.getName(), bounded(in, entry.getName(), ignored)));
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** An entry's bytes; one larger than a pack's entry can be is named, and read as empty. */
+    private static byte[] bounded(InputStream in, String name, List<String> problems) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_ENTRY_BYTES + 1));
+        if (bytes.length > MAX_ENTRY_BYTES) {
+            problems.add("entry " + name + " is larger than " + MAX_ENTRY_BYTES
+                    + " bytes: not an entry of an evidence pack");
+            return new byte[0];
+        }
+        return bytes;
+    }
+
+    /** The first way the directory's entries differ from the stored ones, if they do. */
+    private static Optional<String> differenceBetween(
+            List<Map.Entry<String, byte[]>> listed, List<Map.Entry<String, byte[]>> stored) {
+        for (int i = 0; i < Math.min(listed.size(), stored.size()); i++) {
+            String name = listed.get(i).getKey();
+            if (!name.equals(stored.get(i).getKey())) {
+                return Optional.of("entry " + (i + 1) + " is " + name + " in the directory, "
+                        + stored.get(i).getKey() + " as stored");
+            }
+            if (!Arrays.equals(listed.get(i).getValue(), stored.get(i).getValue())) {
+                return Optional.of("entry " + name + " differs");
+            }
+        }
+        if (listed.size() != stored.size()) {
+            return Optional.of("the directory lists " + listed.size() + " entries, " + stored.size() + " are stored");
+        }
+        return Optional.empty();
     }
 
     /** The manifest's entries, name to sha256, in its order. */

@@ -1,13 +1,12 @@
 package io.mlrollout.core.audit;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.mlrollout.core.json.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +71,16 @@ public final class EvidenceVerifier {
     }
 
     public static Result verify(Path file, Optional<SealKey> key) throws IOException {
-        return verify(Files.readAllLines(file, StandardCharsets.UTF_8), key);
+        List<String> lines;
+        try {
+            lines = EvidenceLines.read(file);
+        } catch (EvidenceLines.NotUtf8Exception damaged) {
+            Result before = verify(damaged.linesBefore(), Optional.empty());
+            return before.intact()
+                    ? broken(damaged.line(), "is not valid UTF-8: the line was edited or damaged")
+                    : before;
+        }
+        return verify(lines, key);
     }
 
     public static Result verify(List<String> lines) {
@@ -86,8 +94,12 @@ public final class EvidenceVerifier {
         for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
             JsonNode line;
-            try {
-                line = LINE_READER.readTree(lines.get(i));
+            try (JsonParser parser = LINE_READER.createParser(lines.get(i))) {
+                line = LINE_READER.readTree(parser);
+                if (line != null && textFollows(parser)) {
+                    return broken(
+                            number, "has text after its JSON, which its hash does not cover: the line was edited");
+                }
             } catch (StreamReadException e) {
                 return broken(
                         number,
@@ -149,6 +161,18 @@ public final class EvidenceVerifier {
         Sealing sealing =
                 lastSeal == null ? Sealing.NOT_SEALED : key.isPresent() ? Sealing.SEALED_WITH_KEY : Sealing.SEALED;
         return new Result(lines.size(), expectedPrev, Optional.empty(), sealing, fingerprint);
+    }
+
+    /**
+     * Whether anything but whitespace follows the line's JSON value. A reader of JSON lines (jq, say) takes a second
+     * object as a record of its own, so it must not pass unnoticed.
+     */
+    private static boolean textFollows(JsonParser parser) throws IOException {
+        try {
+            return parser.nextToken() != null;
+        } catch (StreamReadException notJson) {
+            return true;
+        }
     }
 
     /** The line's fields beyond those of its kind, in order; a seal line's {@code event} among them. */

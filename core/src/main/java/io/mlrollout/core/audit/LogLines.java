@@ -51,7 +51,7 @@ public final class LogLines {
      * {@code text} with line breaks, tabs and other control characters written as escapes: a backslash and n, r or t,
      * or a backslash, u and four hex digits.
      */
-    static String oneLine(String text) {
+    public static String oneLine(String text) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -1,5 +1,6 @@
 package io.mlrollout.core.http;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -22,17 +23,32 @@ public sealed interface Credential permits Credential.None, Credential.Bearer, C
 
     /**
      * {@code text} (from a server, a proxy or a library, which may echo what it was sent) with every form of the secret
-     * replaced by "(hidden)". Forms shorter than 4 characters are left: replacing them wherever they occur in text the
-     * reader knows would reveal them rather than hide them.
+     * replaced by "(hidden)", also where it was JSON-escaped or percent-encoded. Forms shorter than 4 characters are
+     * left: replacing them wherever they occur in text the reader knows would reveal them rather than hide them.
      */
     default String redact(String text) {
         String result = text;
         for (String secret : secretForms()) {
             if (secret.length() >= 4) {
-                result = result.replace(secret, "(hidden)");
+                for (String echoed : echoedForms(secret)) {
+                    result = result.replace(echoed, "(hidden)");
+                }
             }
         }
         return result;
+    }
+
+    /**
+     * A secret as a server may write it back: as sent, inside a JSON string (with '/' written as '\/', as PHP does, or
+     * not), and percent-encoded. Base64 secrets hold '/' and '+', which these change.
+     */
+    private static List<String> echoedForms(String secret) {
+        String json = secret.replace("\\", "\\\\").replace("\"", "\\\"");
+        return List.of(
+                secret,
+                json,
+                json.replace("/", "\\/"),
+                URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
     }
 
     /** How much of a server's text an error message quotes. */

@@ -1,6 +1,7 @@
 package io.mlrollout.core.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.traffic.TrafficSplit;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -94,6 +96,51 @@ class EvidenceLogTest {
 
         assertThat(EvidenceVerifier.verify(lines).problem())
                 .hasValueSatisfying(p -> assertThat(p.line()).isEqualTo(1));
+    }
+
+    @Test
+    void aLineThatIsNotUtf8IsNamedByEveryReader() throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int fourthLine = new String(bytes, StandardCharsets.UTF_8).indexOf("{\"seq\":4");
+        bytes[fourthLine + 3] = (byte) 0xFF;
+        Files.write(file, bytes);
+
+        assertThat(EvidenceVerifier.verify(file).problem())
+                .hasValueSatisfying(p -> assertThat(p.toString())
+                        .isEqualTo("line 4: is not valid UTF-8: the line was edited or damaged"));
+        assertThatThrownBy(() -> EvidenceLog.readEvents(file))
+                .isInstanceOf(IOException.class)
+                .hasMessage(file + " line 4 is not valid UTF-8, so the evidence cannot be read or continued: it was"
+                        + " edited or damaged");
+        assertThatThrownBy(() -> EvidenceLog.open(file)).hasMessageStartingWith(file + " line 4 is not valid UTF-8");
+    }
+
+    @Test
+    void anEditBeforeALineThatIsNotUtf8IsTheFirstBreakNamed() throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        bytes[text.indexOf("{\"seq\":4") + 3] = (byte) 0xFF;
+        // Line 2's weight, 10, becomes 19: the same length, so the bytes after it stay where they were.
+        int second = text.indexOf("\"canaryWeight\":10");
+        bytes[second + "\"canaryWeight\":1".length()] = '9';
+        Files.write(file, bytes);
+
+        assertThat(EvidenceVerifier.verify(file).problem())
+                .hasValueSatisfying(p ->
+                        assertThat(p.toString()).isEqualTo("line 2: was edited: its content does not match its hash"));
+    }
+
+    @Test
+    void aLastLineThatIsNotAnEvidenceLineIsNotContinued() throws IOException {
+        // e.g. `echo >> evidence.jsonl`: continuing would start a new chain at seq 1 after it, and report its length.
+        Files.writeString(file, "\n", StandardOpenOption.APPEND);
+
+        assertThatThrownBy(() -> EvidenceLog.open(file))
+                .isInstanceOf(IOException.class)
+                .hasMessage(file + " line 6 is not an evidence line, so the evidence cannot be continued: it was"
+                        + " edited or damaged");
+        assertThat(EvidenceVerifier.verify(file).problem())
+                .hasValueSatisfying(p -> assertThat(p.line()).isEqualTo(6));
     }
 
     @Test

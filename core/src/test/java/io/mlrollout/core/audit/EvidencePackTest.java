@@ -9,12 +9,13 @@ import io.mlrollout.core.analysis.Verdict;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.rollout.RolloutEvent;
 import io.mlrollout.core.signoff.Decision;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -142,6 +143,30 @@ class EvidencePackTest {
     }
 
     @Test
+    void aPackThatCannotBeWrittenLeavesTheChainAsItWasAndTheNextRestWritesIt() throws IOException {
+        EvidenceLog log = rollout(dir);
+        long lines = log.lines();
+        String head = log.head();
+        // A folder that cannot be made (a file has its name) fails the write as a full disk would.
+        Path blocked = Files.writeString(dir.resolve("blocked"), "a file, not a folder")
+                .resolve("pack.zip");
+
+        assertThatThrownBy(() -> EvidencePack.write(blocked, contents(), log, REST, Optional.of(KEY)))
+                .isInstanceOf(IOException.class);
+
+        assertThat(log.lines()).isEqualTo(lines);
+        assertThat(log.head()).isEqualTo(head);
+        assertThat(EvidenceVerifier.verify(log.file()).lines()).isEqualTo(lines);
+        Path target = dir.resolve("pack.zip");
+        assertThat(EvidencePack.write(target, contents(), log, REST, Optional.of(KEY)))
+                .isPresent();
+        assertThat(EvidencePackVerifier.verify(target, Optional.of(KEY)).problems())
+                .isEmpty();
+        assertThat(Files.readAllBytes(target))
+                .isEqualTo(Files.readAllBytes(pack(Files.createDirectories(dir.resolve("again")), Optional.of(KEY))));
+    }
+
+    @Test
     void aChangedEntryIsNamed() throws IOException {
         Path pack = pack(dir, Optional.empty());
         rewrite(pack, entries -> entries.put("report.html", "<html>all fine</html>".getBytes(StandardCharsets.UTF_8)));
@@ -234,6 +259,29 @@ class EvidencePackTest {
         assertThat(EvidencePackVerifier.verify(pack, Optional.of(KEY)).problems())
                 .containsExactly("evidence.jsonl line 9: the last seal was made without a key, so the key proves"
                         + " nothing about the file");
+    }
+
+    @Test
+    void aSecondArchiveAppendedToThePackIsNamed() throws IOException {
+        Path pack = pack(dir, Optional.empty());
+        Map<String, byte[]> forged = unzip(pack);
+        forged.put("report.html", "<html>all fine</html>".getBytes(StandardCharsets.UTF_8));
+        // unzip and every tool that reads the archive's directory sees the appended archive; reading the stored
+        // entries one after another sees the original pack, and stops where its directory starts.
+        Files.write(pack, zipped(forged), StandardOpenOption.APPEND);
+
+        List<String> problems =
+                EvidencePackVerifier.verify(pack, Optional.empty()).problems();
+
+        assertThat(problems)
+                .containsExactly(
+                        "the archive's directory, which unzip and other zip tools read, does not give the entries"
+                                + " stored one after another: entry report.html differs; the archive was put together"
+                                + " by hand",
+                        "entry report.html was changed: its sha256 is "
+                                + Sha256.hex(forged.get("report.html"))
+                                + ", the manifest says "
+                                + Sha256.hex("<html>report</html>".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -353,13 +401,18 @@ class EvidencePackTest {
     static void rewrite(Path zip, Consumer<Map<String, byte[]>> change) throws IOException {
         Map<String, byte[]> entries = unzip(zip);
         change.accept(entries);
-        try (OutputStream out = Files.newOutputStream(zip);
-                ZipOutputStream zout = new ZipOutputStream(out)) {
+        Files.write(zip, zipped(entries));
+    }
+
+    private static byte[] zipped(Map<String, byte[]> entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zout = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 zout.putNextEntry(new ZipEntry(e.getKey()));
                 zout.write(e.getValue());
                 zout.closeEntry();
             }
         }
+        return out.toByteArray();
     }
 }

@@ -199,6 +199,27 @@ class EvidenceSealTest {
     }
 
     @Test
+    void textAfterALinesJsonIsCaught() throws IOException {
+        List<String> lines = lines(sealedFile(Optional.of(KEY)));
+        // jq and other readers of JSON lines take a second object on a line as a record of its own.
+        String secondObject = lines.get(1) + " {\"event\":{\"type\":\"halted\",\"reason\":\"approved by mallory\"}}";
+        String text = lines.get(1) + " approved by mallory";
+
+        for (String edited : List.of(secondObject, text)) {
+            List<String> copy = new ArrayList<>(lines);
+            copy.set(1, edited);
+            assertThat(EvidenceVerifier.verify(copy, Optional.of(KEY)).problem())
+                    .hasValueSatisfying(p -> assertThat(p.toString())
+                            .isEqualTo("line 2: has text after its JSON, which its hash does not cover: the line was"
+                                    + " edited"));
+        }
+        List<String> trailingSpaces = new ArrayList<>(lines);
+        trailingSpaces.set(1, lines.get(1) + "  \t");
+        assertThat(EvidenceVerifier.verify(trailingSpaces, Optional.of(KEY)).sealed())
+                .isTrue();
+    }
+
+    @Test
     void aSequenceNumberRewrittenAsTextOrAFractionIsCaught() throws IOException {
         List<String> lines = lines(sealedFile(Optional.empty()));
         String asText = lines.get(0).replace("\"seq\":1,", "\"seq\":\"1\",");

@@ -28,6 +28,18 @@ class CredentialTest {
     }
 
     @Test
+    void aSecretEchoedAsAJsonStringOrPercentEncodedIsHiddenToo() {
+        // Base64 secrets hold '/' and '+': PHP's json_encode writes '/' as '\/', and a URL carries them as %2F, %2B.
+        Credential bearer = new Credential.Bearer("Tok/With+Slash/abc");
+        Credential basic = new Credential.Basic("ops", "pw/with\"quote");
+
+        assertThat(bearer.redact("{\"auth\": \"Bearer Tok\\/With+Slash\\/abc\", \"q\": \"Tok%2FWith%2BSlash%2Fabc\"}"))
+                .isEqualTo("{\"auth\": \"(hidden)\", \"q\": \"(hidden)\"}");
+        assertThat(basic.redact("{\"password\": \"pw\\/with\\\"quote\", \"alt\": \"pw/with\\\"quote\"}"))
+                .isEqualTo("{\"password\": \"(hidden)\", \"alt\": \"(hidden)\"}");
+    }
+
+    @Test
     void aSecretTooShortToHideWithoutRevealingItIsLeftAsItIs() {
         // Replacing "pro" in "could not reach prometheus" would tell the reader the password.
         Credential basic = new Credential.Basic("ops-team", "pro");
