@@ -16,7 +16,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -246,6 +248,20 @@ public final class ScheduleSection {
     }
 
     /**
+     * A local time as the freeze reads it: it covers every moment the local clock shows a time between its ends. A
+     * time the spring gap skips is the moment the clock jumps past it (as a window's opening is); a time the autumn
+     * overlap shows twice starts a freeze at its first showing and ends one at its second.
+     */
+    private static Instant localMoment(LocalDateTime local, ZoneId zone, boolean end) {
+        ZoneOffsetTransition transition = zone.getRules().getTransition(local);
+        if (transition != null && transition.isGap()) {
+            return transition.getInstant();
+        }
+        ZonedDateTime earlier = ZonedDateTime.ofLocal(local, zone, null);
+        return (end ? earlier.withLaterOffsetAtOverlap() : earlier).toInstant();
+    }
+
+    /**
      * A date ({@code 2026-12-20}: from the start of the day, or to its end when it closes a freeze), a local date-time
      * in the calendar's zone ({@code 2026-12-20T18:00}) or one with an offset ({@code 2026-12-20T18:00+01:00}).
      */
@@ -259,7 +275,7 @@ public final class ScheduleSection {
                 if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
                     return OffsetDateTime.parse(text).toInstant();
                 }
-                return LocalDateTime.parse(text).atZone(zone).toInstant();
+                return localMoment(LocalDateTime.parse(text), zone, end);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("'" + text + "' is not a date (2026-12-20) or a date and time"
                         + " (2026-12-20T18:00, optionally with an offset such as +01:00)");

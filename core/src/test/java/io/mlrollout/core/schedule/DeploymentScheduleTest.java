@@ -77,6 +77,34 @@ class DeploymentScheduleTest {
     }
 
     @Test
+    void aFreezeStartingInTheSpringGapHoldsFromTheMomentTheClockJumpsPastIt() throws PolicyException {
+        // Berlin skips 02:00-03:00 on Sunday 2027-03-28: at 03:00 CEST the local clock is past 02:30, so the freeze
+        // holds. Shifting 02:30 by the gap's length (03:30) would leave the half hour after the jump unfrozen.
+        DeploymentSchedule frozen = schedule("""
+                timeZone: Europe/Berlin
+                freezes: [{name: migration, from: '2027-03-28T02:30', to: '2027-03-28T05:00'}]
+                """);
+
+        assertThat(frozen.at(Instant.parse("2027-03-28T00:59:59Z")).open()).isTrue(); // 01:59:59 CET
+        assertThat(frozen.at(Instant.parse("2027-03-28T01:00:00Z")).open()).isFalse(); // 03:00 CEST
+        assertThat(frozen.at(Instant.parse("2027-03-28T01:20:00Z")).open()).isFalse(); // 03:20 CEST
+    }
+
+    @Test
+    void aFreezeEndingInTheAutumnOverlapHoldsUntilTheClockShowsItsEndTheSecondTime() throws PolicyException {
+        // Berlin shows 02:00-03:00 twice on Sunday 2026-10-25 (CEST, then CET). At 02:10 CET the local clock is
+        // again before 02:30: the freeze still holds, as it did at 02:10 CEST.
+        DeploymentSchedule frozen = schedule("""
+                timeZone: Europe/Berlin
+                freezes: [{name: night-batch, from: '2026-10-25T00:00', to: '2026-10-25T02:30'}]
+                """);
+
+        assertThat(frozen.at(Instant.parse("2026-10-25T00:40:00Z")).open()).isFalse(); // 02:40 CEST
+        assertThat(frozen.at(Instant.parse("2026-10-25T01:10:00Z")).open()).isFalse(); // 02:10 CET
+        assertThat(frozen.at(Instant.parse("2026-10-25T01:30:00Z")).open()).isTrue(); // 02:30 CET
+    }
+
+    @Test
     void twoCalendarsInDifferentZonesOpenOnlyWhereBothAre() throws PolicyException {
         // New York 09:00-12:00 and Berlin 09:00-17:00 overlap only 15:00-17:00 Berlin (EST: UTC-5).
         DeploymentSchedule both = schedule(BERLIN_OFFICE, """
