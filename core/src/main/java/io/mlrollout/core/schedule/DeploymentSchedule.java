@@ -60,6 +60,19 @@ public record DeploymentSchedule(List<DeploymentCalendar> calendars, OutsideWind
         return new WindowStatus(false, opensAt, when + " (" + String.join("; ", closed) + ")");
     }
 
+    /**
+     * Whether, from {@code now}, the calendars stay closed until {@code opening} and are open then: a wait made for
+     * that opening still stands. Looks only as far as the opening, so it is cheap to ask at every look of a wait.
+     */
+    public boolean firstOpensAt(Instant now, Instant opening) {
+        if (opening.isBefore(now) || openAt(now)) {
+            return false;
+        }
+        TreeSet<Instant> candidates = new TreeSet<>();
+        calendars.forEach(c -> candidates.addAll(c.openingsBetween(now, opening)));
+        return candidates.stream().filter(this::openAt).findFirst().equals(Optional.of(opening));
+    }
+
     /** How an instant is shown to people: in the zone of the first calendar, with the day of the week. */
     public String describe(Instant at) {
         ZoneId zone = calendars.isEmpty() ? ZoneId.of("UTC") : calendars.get(0).zone();
