@@ -131,17 +131,22 @@ public final class ScheduleSection {
     private Optional<ZoneId> zone(MappingReader calendar) {
         return calendar.required(
                 "timeZone",
-                TEXT.where(
-                                ScheduleSection::isZone,
-                                id -> "'" + id + "' is not an IANA time zone such as"
-                                        + " Europe/Berlin, America/New_York or UTC")
+                TEXT.where(ZoneId.getAvailableZoneIds()::contains, ScheduleSection::notAZone)
                         .map(ZoneId::of));
     }
 
-    private static boolean isZone(String id) {
+    private static String notAZone(String id) {
+        String example = " such as Europe/Berlin, America/New_York or UTC";
+        return isOffset(id)
+                ? "'" + id + "' is a fixed offset, not an IANA time zone: the windows would not follow daylight"
+                        + " saving; use an IANA time zone" + example
+                : "'" + id + "' is not an IANA time zone" + example;
+    }
+
+    /** {@code +01:00}, {@code UTC+1}: Java reads them as zones, but they keep one offset all year. */
+    private static boolean isOffset(String id) {
         try {
-            ZoneId.of(id);
-            return true;
+            return ZoneId.of(id).normalized() instanceof ZoneOffset;
         } catch (DateTimeException e) {
             return false;
         }
