@@ -9,7 +9,6 @@ import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * When traffic may move forward on an endpoint: allowed weekly windows (none means any time) and freezes. An
@@ -43,8 +42,9 @@ public record DeploymentCalendar(ZoneId zone, List<WeeklyWindow> windows, List<F
         return windows.stream().anyMatch(w -> w.contains(local));
     }
 
-    Optional<Freeze> freezeAt(Instant at) {
-        return freezes.stream().filter(f -> f.covers(at)).findFirst();
+    /** Every freeze in force at {@code at}: where they overlap, each is a reason the calendar is closed. */
+    List<Freeze> freezesAt(Instant at) {
+        return freezes.stream().filter(f -> f.covers(at)).toList();
     }
 
     /** A local opening time as an instant; one the daylight-saving gap skips is the moment the clock jumps. */

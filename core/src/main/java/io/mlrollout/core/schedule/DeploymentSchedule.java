@@ -80,14 +80,15 @@ public record DeploymentSchedule(List<DeploymentCalendar> calendars, OutsideWind
     }
 
     private boolean openAt(Instant at) {
-        return calendars.stream().allMatch(c -> c.inWindow(at) && c.freezeAt(at).isEmpty());
+        return calendars.stream()
+                .allMatch(c -> c.inWindow(at) && c.freezesAt(at).isEmpty());
     }
 
     private List<String> closedBecause(Instant at) {
         List<String> reasons = new ArrayList<>();
         for (DeploymentCalendar calendar : calendars) {
-            calendar.freezeAt(at)
-                    .ifPresent(freeze -> reasons.add(
+            calendar.freezesAt(at)
+                    .forEach(freeze -> reasons.add(
                             "freeze '" + freeze.name() + "'" + (freeze.reason().isEmpty() ? "" : ": " + freeze.reason())
                                     + " until " + describe(freeze.to())));
             if (!calendar.inWindow(at)) {

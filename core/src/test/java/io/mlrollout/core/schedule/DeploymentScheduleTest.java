@@ -137,6 +137,23 @@ class DeploymentScheduleTest {
     }
 
     @Test
+    void overlappingFreezesAreEachNamedSoTheOpeningIsExplained() throws PolicyException {
+        DeploymentSchedule frozen = schedule("""
+                timeZone: UTC
+                freezes:
+                  - {name: launch, from: '2026-12-01', to: '2026-12-05'}
+                  - {name: year-end, from: '2026-12-03', to: '2026-12-10', reason: books closing}
+                """);
+
+        WindowStatus status = frozen.at(Instant.parse("2026-12-04T00:00:00Z"));
+
+        assertThat(status.opensAt()).contains(Instant.parse("2026-12-11T00:00:00Z"));
+        assertThat(status.explanation())
+                .isEqualTo("opens Fri 2026-12-11 00:00 UTC (freeze 'launch' until Sun 2026-12-06 00:00 UTC; freeze"
+                        + " 'year-end': books closing until Fri 2026-12-11 00:00 UTC)");
+    }
+
+    @Test
     void aCalendarThatNeverOpensSaysSo() throws PolicyException {
         DeploymentSchedule never = schedule(BERLIN_OFFICE + """
                 freezes:
