@@ -140,7 +140,8 @@ public final class ScheduleSection {
         return isOffset(id)
                 ? "'" + id + "' is a fixed offset, not an IANA time zone: the windows would not follow daylight"
                         + " saving; use an IANA time zone" + example
-                : "'" + id + "' is not an IANA time zone" + example;
+                : "'" + id + "' is not an IANA time zone" + example
+                        + Suggestions.hint(id, ZoneId.getAvailableZoneIds());
     }
 
     /** {@code +01:00}, {@code UTC+1}: Java reads them as zones, but they keep one offset all year. */

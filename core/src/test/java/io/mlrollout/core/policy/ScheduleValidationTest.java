@@ -69,6 +69,17 @@ class ScheduleValidationTest {
                 .contains("schedule.maxWait: 0s is zero");
     }
 
+    /** Zone ids are case-sensitive: 'europe/berlin' is refused, and the message says which one was meant. */
+    @Test
+    void aMisspeltOrMiscasedTimeZoneGetsASuggestion() {
+        for (String zone : List.of("europe/berlin", "Europe/Berln")) {
+            assertThat(refusal("schedule: {timeZone: " + zone + ", windows: [{days: [mon], from: '09:00', to:"
+                            + " '10:00'}]}\n"))
+                    .contains("schedule.timeZone: '" + zone + "' is not an IANA time zone such as Europe/Berlin,"
+                            + " America/New_York or UTC; did you mean Europe/Berlin?");
+        }
+    }
+
     /** An offset keeps one UTC offset all year: a Berlin window written as +01:00 would open at 10:00 in summer. */
     @Test
     void aFixedOffsetIsRefusedAsATimeZone() {
