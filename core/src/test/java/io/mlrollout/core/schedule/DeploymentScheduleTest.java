@@ -77,6 +77,20 @@ class DeploymentScheduleTest {
     }
 
     @Test
+    void aWindowOpeningInTheAutumnOverlapOpensAgainWhenTheClockShowsItTheSecondTime() throws PolicyException {
+        // Berlin shows 02:00-03:00 twice on Sunday 2026-10-25. At 02:10 CET, after the window's first 02:30-03:00, the
+        // local clock reaches 02:30 again in 20 minutes: waiting a week for the next Sunday would fail the 4d maxWait.
+        DeploymentSchedule night = schedule("""
+                timeZone: Europe/Berlin
+                windows: [{days: [sun], from: '02:30', to: '04:00'}]
+                """);
+
+        WindowStatus status = night.at(Instant.parse("2026-10-25T01:10:00Z")); // 02:10 CET
+
+        assertThat(status.opensAt()).contains(Instant.parse("2026-10-25T01:30:00Z")); // 02:30 CET
+    }
+
+    @Test
     void aFreezeStartingInTheSpringGapHoldsFromTheMomentTheClockJumpsPastIt() throws PolicyException {
         // Berlin skips 02:00-03:00 on Sunday 2027-03-28: at 03:00 CEST the local clock is past 02:30, so the freeze
         // holds. Shifting 02:30 by the gap's length (03:30) would leave the half hour after the jump unfrozen.
