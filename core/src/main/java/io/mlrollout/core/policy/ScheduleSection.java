@@ -102,10 +102,9 @@ public final class ScheduleSection {
                 ? zone(calendar)
                 : Optional.of(DeploymentCalendar.ALWAYS_OPEN.zone());
         List<WeeklyWindow> windows = new ArrayList<>();
-        List<JsonNode> windowItems = calendar.list("windows").orElse(List.of());
-        if (calendar.has("windows")
-                && windowItems.isEmpty()
-                && calendar.list("windows").isPresent()) {
+        Optional<List<JsonNode>> windowList = calendar.list("windows");
+        List<JsonNode> windowItems = windowList.orElse(List.of());
+        if (windowList.isPresent() && windowItems.isEmpty()) {
             calendar.error(
                     "windows",
                     "is empty; leave it out to allow any time, or list windows such as"
@@ -175,9 +174,10 @@ public final class ScheduleSection {
             window.error("days", "is required; expected a list of days such as [mon-fri] or [mon, wed]");
             return Optional.empty();
         }
-        List<JsonNode> items = window.list("days").orElse(List.of());
+        Optional<List<JsonNode>> list = window.list("days");
+        List<JsonNode> items = list.orElse(List.of());
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-        boolean ok = window.list("days").isPresent();
+        boolean ok = list.isPresent();
         if (ok && items.isEmpty()) {
             window.error("days", "is empty; expected days such as [mon-fri]");
             ok = false;

@@ -69,6 +69,14 @@ class ScheduleValidationTest {
                 .contains("schedule.maxWait: 0s is zero");
     }
 
+    @Test
+    void windowsOrDaysThatAreNoListAreReportedOnce() {
+        assertThat(refusal("schedule: {timeZone: UTC, windows: mon-fri}\n"))
+                .containsOnlyOnce("schedule.windows: expected a list");
+        assertThat(refusal("schedule: {timeZone: UTC, windows: [{days: mon, from: '09:00', to: '10:00'}]}\n"))
+                .containsOnlyOnce("schedule.windows[0].days: expected a list");
+    }
+
     /** Zone ids are case-sensitive: 'europe/berlin' is refused, and the message says which one was meant. */
     @Test
     void aMisspeltOrMiscasedTimeZoneGetsASuggestion() {
