@@ -73,10 +73,16 @@ public record DeploymentSchedule(List<DeploymentCalendar> calendars, OutsideWind
         return candidates.stream().filter(this::openAt).findFirst().equals(Optional.of(opening));
     }
 
-    /** How an instant is shown to people: in the zone of the first calendar, with the day of the week. */
+    /**
+     * How an instant is shown to people: in the zone of the first calendar, with the day of the week, and with its
+     * offset when the autumn overlap shows that local time twice.
+     */
     public String describe(Instant at) {
         ZoneId zone = calendars.isEmpty() ? ZoneId.of("UTC") : calendars.get(0).zone();
-        return WHEN.format(ZonedDateTime.ofInstant(at, zone)) + " " + zone.getId();
+        ZonedDateTime local = ZonedDateTime.ofInstant(at, zone);
+        boolean shownTwice =
+                zone.getRules().getValidOffsets(local.toLocalDateTime()).size() > 1;
+        return WHEN.format(local) + (shownTwice ? local.getOffset().getId() : "") + " " + zone.getId();
     }
 
     private boolean openAt(Instant at) {

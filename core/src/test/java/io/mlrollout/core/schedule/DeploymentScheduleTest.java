@@ -88,6 +88,10 @@ class DeploymentScheduleTest {
         WindowStatus status = night.at(Instant.parse("2026-10-25T01:10:00Z")); // 02:10 CET
 
         assertThat(status.opensAt()).contains(Instant.parse("2026-10-25T01:30:00Z")); // 02:30 CET
+        // 02:30 alone would not say which of the two: the offset does
+        assertThat(status.explanation()).startsWith("opens Sun 2026-10-25 02:30+01:00 Europe/Berlin (outside");
+        assertThat(night.describe(Instant.parse("2026-10-25T03:30:00Z")))
+                .isEqualTo("Sun 2026-10-25 04:30 Europe/Berlin");
     }
 
     @Test
