@@ -5,10 +5,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -90,8 +91,9 @@ public record DeploymentSchedule(List<DeploymentCalendar> calendars, OutsideWind
                 .allMatch(c -> c.inWindow(at) && c.freezesAt(at).isEmpty());
     }
 
+    /** Each reason once: a policy that repeats the endpoint's year-end freeze is closed for one reason, not two. */
     private List<String> closedBecause(Instant at) {
-        List<String> reasons = new ArrayList<>();
+        Set<String> reasons = new LinkedHashSet<>();
         for (DeploymentCalendar calendar : calendars) {
             calendar.freezesAt(at)
                     .forEach(freeze -> reasons.add(
@@ -105,7 +107,7 @@ public record DeploymentSchedule(List<DeploymentCalendar> calendars, OutsideWind
                         + " " + calendar.zone().getId());
             }
         }
-        return reasons;
+        return List.copyOf(reasons);
     }
 
     /** Openness changes from closed to open only at some calendar's window opening or freeze end. */

@@ -172,6 +172,20 @@ class DeploymentScheduleTest {
     }
 
     @Test
+    void aFreezeThePolicyRepeatsFromTheEndpointIsNamedOnce() throws PolicyException {
+        String yearEnd = """
+                timeZone: Europe/Berlin
+                freezes: [{name: year-end, from: '2026-12-19', to: '2027-01-03', reason: books closing}]
+                """;
+
+        WindowStatus status = schedule(yearEnd, yearEnd).at(Instant.parse("2026-12-21T09:00:00Z"));
+
+        assertThat(status.explanation())
+                .isEqualTo("opens Mon 2027-01-04 00:00 Europe/Berlin (freeze 'year-end': books closing until Mon"
+                        + " 2027-01-04 00:00 Europe/Berlin)");
+    }
+
+    @Test
     void aCalendarThatNeverOpensSaysSo() throws PolicyException {
         DeploymentSchedule never = schedule(BERLIN_OFFICE + """
                 freezes:
