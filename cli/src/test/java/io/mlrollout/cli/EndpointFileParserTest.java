@@ -243,6 +243,25 @@ class EndpointFileParserTest {
                         + " compare without regard to case)");
     }
 
+    /** The floor is the administrator's: a role it misspells is refused with the file, whatever a pipeline's facts. */
+    @Test
+    void aTierFloorNamingARoleTheFileDoesNotDefineIsRefusedWhenTheFileIsRead() {
+        assertThatThrownBy(() -> EndpointFileParser.parse("""
+                        name: fraud-scorer
+                        router: {type: webhook, url: 'http://r'}
+                        prometheus: {url: 'http://p'}
+                        roles:
+                          risk: {members: [carol]}
+                        tiers:
+                          facts: {changeType: string}
+                          floors:
+                            - {when: "changeType == 'architecture'", signOff: {roles: {rsk: 1}}}
+                        """, "e"))
+                .isInstanceOf(InputException.class)
+                .hasMessage("e: tiers.floors[0].signOff.roles.rsk: 'rsk' is not a role of this endpoint; did you mean"
+                        + " risk?; its roles are risk");
+    }
+
     @Test
     void aDuplicateKeyIsRefused() {
         assertThatThrownBy(() -> EndpointFileParser.parse("""
