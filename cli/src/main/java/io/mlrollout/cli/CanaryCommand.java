@@ -97,6 +97,9 @@ final class CanaryCommand extends StatefulCommand {
         if (template != null && policy != null) {
             throw new InputException("", "--template", "give --policy or --template, not both");
         }
+        if (startedBy != null) {
+            Inputs.requirePerson("--started-by", startedBy, "who starts the rollout");
+        }
         readParams();
         if (template == null && !params.isEmpty()) {
             throw new InputException("", "--param", "parameters need a --template");

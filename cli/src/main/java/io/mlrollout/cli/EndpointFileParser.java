@@ -14,6 +14,8 @@ import io.mlrollout.core.policy.Suggestions;
 import io.mlrollout.core.policy.TiersSection;
 import io.mlrollout.core.schedule.DeploymentCalendar;
 import io.mlrollout.core.signoff.EndpointSignOffBounds;
+import io.mlrollout.core.signoff.ResponsibilityMatrix;
+import io.mlrollout.core.tier.TierFloor;
 import io.mlrollout.core.tier.TierFloors;
 import io.mlrollout.core.traffic.IstioRouter;
 import java.net.URI;
@@ -113,6 +115,7 @@ public final class EndpointFileParser {
         List<String> overriders = overriders(root);
         NotificationSettings notifications = notifications(root);
         TierFloors tiers = tiers(root);
+        requireFloorRolesDefined(tiers, signOff.matrix());
         if (!errors.isEmpty() || name.isEmpty() || router.isEmpty() || prometheus.isEmpty()) {
             return Optional.empty();
         }
@@ -162,6 +165,20 @@ public final class EndpointFileParser {
         return Fields.of(node, "schedule", keys, errors)
                 .map(schedule -> schedule.textList("overriders"))
                 .orElse(List.of());
+    }
+
+    /**
+     * A floor names roles of this file's matrix: a misspelt one is the administrator's mistake, found now, not when a
+     * pipeline's facts first make the floor hold (and then blamed on that pipeline's policy).
+     */
+    private void requireFloorRolesDefined(TierFloors tiers, ResponsibilityMatrix matrix) {
+        for (TierFloor floor : tiers.floors()) {
+            floor.roles()
+                    .keySet()
+                    .forEach(role -> matrix.unknownRole(role)
+                            .ifPresent(
+                                    why -> errors.add(new InputError(floor.path() + ".signOff.roles." + role, why))));
+        }
     }
 
     /** {@code tiers:} the floors a pipeline's tiers cannot lower, read by the policy's tier reader. */

@@ -3,6 +3,8 @@ package io.mlrollout.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.policy.Suggestions;
+import io.mlrollout.core.signoff.IdMatching;
+import io.mlrollout.core.signoff.PersonEntry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -156,7 +158,7 @@ final class Fields {
         return value.asBoolean();
     }
 
-    /** A list of non-blank texts, each once. */
+    /** A list of user ids or group names, each once as the command line compares them (without regard to case). */
     List<String> textList(String key) {
         JsonNode value = present(key);
         List<String> items = new ArrayList<>();
@@ -170,12 +172,19 @@ final class Fields {
         for (int i = 0; i < value.size(); i++) {
             JsonNode item = value.get(i);
             String itemPath = pathOf(key) + "[" + i + "]";
-            if (!item.isTextual() || item.asText().isBlank()) {
+            if (!item.isTextual()) {
                 errors.add(new InputError(itemPath, "expected text, got " + describe(item)));
-            } else if (items.contains(item.asText())) {
-                errors.add(new InputError(itemPath, "'" + item.asText() + "' is listed twice"));
             } else {
-                items.add(item.asText());
+                String entry = item.asText();
+                Optional<String> problem = PersonEntry.problem(entry)
+                        .or(() -> items.stream()
+                                .filter(earlier -> IdMatching.CASE_INSENSITIVE.same(earlier, entry))
+                                .findFirst()
+                                .map(earlier -> "'" + entry + "' is listed twice"
+                                        + (earlier.equals(entry)
+                                                ? ""
+                                                : " (as '" + earlier + "': ids compare without regard to case)")));
+                problem.ifPresentOrElse(why -> errors.add(new InputError(itemPath, why)), () -> items.add(entry));
             }
         }
         return items;

@@ -25,6 +25,13 @@ final class Inputs {
 
     private Inputs() {}
 
+    /** A person named by a flag such as {@code --user}: a blank id would act, and be recorded, as nobody. */
+    static void requirePerson(String flag, String id, String who) throws InputException {
+        if (id == null || id.isBlank()) {
+            throw new InputException("", flag, "is blank: give the user id of " + who);
+        }
+    }
+
     static String read(Path file, String flag) throws InputException {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);

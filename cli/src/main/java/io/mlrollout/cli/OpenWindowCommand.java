@@ -85,6 +85,7 @@ final class OpenWindowCommand extends StatefulCommand {
     @Override
     void checkInputs() throws InputException {
         super.checkInputs();
+        Inputs.requirePerson("--user", user, "who opens the window");
         if (comment == null || comment.isBlank()) {
             throw new InputException(
                     "", "--comment", "is required: say why the window opens early; it is recorded in the evidence");

@@ -50,6 +50,12 @@ abstract class SignCommand extends StatefulCommand {
     }
 
     @Override
+    void checkInputs() throws InputException {
+        super.checkInputs();
+        Inputs.requirePerson("--user", user, "who signs");
+    }
+
+    @Override
     int run() throws InputException, IOException, InterruptedException {
         try (Session session = Session.open(policy, endpoint, state, err())) {
             RolloutState saved = session.requireState();

@@ -264,6 +264,29 @@ class BadInputTest {
                 "v2");
     }
 
+    /** A blank starter is nobody: the log would say 'started by ' and no signer would count as the author. */
+    @Test
+    void aBlankStartedByIsRefusedBeforeAnythingMoves() throws Exception {
+        Cli.Result run = Cli.run(
+                endpoint.environment(),
+                "canary",
+                "--policy",
+                write("policy.yaml", POLICY).toString(),
+                "--state",
+                dir.resolve("state.json").toString(),
+                "--endpoint",
+                endpoint.endpointFile(dir, "", "").toString(),
+                "--candidate",
+                "v2",
+                "--started-by",
+                " ");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).contains("--started-by: is blank: give the user id of who starts the rollout");
+        assertThat(dir.resolve("state.json")).doesNotExist();
+        assertNothingMoved();
+    }
+
     @Test
     void planRefusesAWindowOfFewerThanTwoIntervalsBeforeContactingAnything() throws Exception {
         Path policy = write("policy.yaml", POLICY);

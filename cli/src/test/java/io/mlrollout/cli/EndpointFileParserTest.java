@@ -221,6 +221,47 @@ class EndpointFileParserTest {
                 .hasMessage("e: schedule.overriders: expected a list, got 'ops-lead' (text)");
     }
 
+    /**
+     * The command line compares ids without regard to case and as written: 'OPS-LEAD' is ops-lead again, and ' carol'
+     * would match nobody, so carol could not sign for the role she is listed in.
+     */
+    @Test
+    void peopleListedTwiceByCaseOrWithSpacesAroundThemAreRefused() {
+        assertThatThrownBy(() -> EndpointFileParser.parse("""
+                        name: fraud-scorer
+                        router: {type: webhook, url: 'http://r'}
+                        prometheus: {url: 'http://p'}
+                        roles:
+                          risk: {members: [' carol', ml-risk], escalation: [' ']}
+                        schedule: {timeZone: UTC, overriders: [ops-lead, OPS-LEAD]}
+                        """, "e"))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("e: roles.risk.members[0]: ' carol' has spaces around it, so it would match"
+                        + " nobody; write 'carol'")
+                .hasMessageContaining("e: roles.risk.escalation[0]: is blank")
+                .hasMessageContaining("e: schedule.overriders[1]: 'OPS-LEAD' is listed twice (as 'ops-lead': ids"
+                        + " compare without regard to case)");
+    }
+
+    /** The floor is the administrator's: a role it misspells is refused with the file, whatever a pipeline's facts. */
+    @Test
+    void aTierFloorNamingARoleTheFileDoesNotDefineIsRefusedWhenTheFileIsRead() {
+        assertThatThrownBy(() -> EndpointFileParser.parse("""
+                        name: fraud-scorer
+                        router: {type: webhook, url: 'http://r'}
+                        prometheus: {url: 'http://p'}
+                        roles:
+                          risk: {members: [carol]}
+                        tiers:
+                          facts: {changeType: string}
+                          floors:
+                            - {when: "changeType == 'architecture'", signOff: {roles: {rsk: 1}}}
+                        """, "e"))
+                .isInstanceOf(InputException.class)
+                .hasMessage("e: tiers.floors[0].signOff.roles.rsk: 'rsk' is not a role of this endpoint; did you mean"
+                        + " risk?; its roles are risk");
+    }
+
     @Test
     void aDuplicateKeyIsRefused() {
         assertThatThrownBy(() -> EndpointFileParser.parse("""

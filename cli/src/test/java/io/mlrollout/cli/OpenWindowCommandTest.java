@@ -240,6 +240,23 @@ class OpenWindowCommandTest {
     }
 
     @Test
+    void aBlankUserIsRefusedAsBadInputNamingTheFlag() throws Exception {
+        Path endpointFile = waitingRollout(SCHEDULE);
+        String before = Files.readString(state);
+
+        Cli.Result open =
+                run(endpointFile, "open-window", "--user", " ", "--group", "release-managers", "--comment", COMMENT);
+        Cli.Result approve = run(endpointFile, "approve", "--user", "", "--comment", "fine");
+
+        assertThat(open.exitCode()).as(open.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(open.err()).contains("--user: is blank: give the user id of who opens the window");
+        assertThat(approve.exitCode()).as(approve.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(approve.err()).contains("--user: is blank: give the user id of who signs");
+        assertThat(Files.readString(state)).isEqualTo(before);
+        assertThat(endpoint.simulator.split().canaryWeight()).isZero();
+    }
+
+    @Test
     void aRolloutThatDoesNotWaitForTheWindowIsRefused() throws Exception {
         Path endpointFile = endpoint.endpointFile(dir, "", "schedule: {overriders: [ops-lead]}\n");
         endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));

@@ -14,6 +14,7 @@ import io.mlrollout.core.policy.AnalysisSettings.PlanMode;
 import io.mlrollout.core.policy.AnalysisSettings.ScoreThresholds;
 import io.mlrollout.core.policy.RollbackSettings.OnAbort;
 import io.mlrollout.core.policy.SignOffPolicy.OnExpiry;
+import io.mlrollout.core.signoff.PersonEntry;
 import io.mlrollout.core.tier.TierRule;
 import io.mlrollout.core.tier.TierSettings;
 import java.time.Duration;
@@ -324,7 +325,10 @@ public final class PolicyParser {
         for (int i = 0; i < items.size(); i++) {
             String path = FieldPath.index(signOff.pathOf("approvers"), i);
             Optional<String> approver = MappingReader.read(items.get(i), path, TEXT, errors);
-            if (approver.isPresent() && approvers.contains(approver.get())) {
+            Optional<String> spaced = approver.flatMap(PersonEntry::problem);
+            if (spaced.isPresent()) {
+                errors.add(new PolicyError(path, spaced.get()));
+            } else if (approver.isPresent() && approvers.contains(approver.get())) {
                 errors.add(new PolicyError(path, "'" + approver.get() + "' is listed twice"));
             } else {
                 approver.ifPresent(approvers::add);

@@ -16,7 +16,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -100,10 +102,9 @@ public final class ScheduleSection {
                 ? zone(calendar)
                 : Optional.of(DeploymentCalendar.ALWAYS_OPEN.zone());
         List<WeeklyWindow> windows = new ArrayList<>();
-        List<JsonNode> windowItems = calendar.list("windows").orElse(List.of());
-        if (calendar.has("windows")
-                && windowItems.isEmpty()
-                && calendar.list("windows").isPresent()) {
+        Optional<List<JsonNode>> windowList = calendar.list("windows");
+        List<JsonNode> windowItems = windowList.orElse(List.of());
+        if (windowList.isPresent() && windowItems.isEmpty()) {
             calendar.error(
                     "windows",
                     "is empty; leave it out to allow any time, or list windows such as"
@@ -129,17 +130,23 @@ public final class ScheduleSection {
     private Optional<ZoneId> zone(MappingReader calendar) {
         return calendar.required(
                 "timeZone",
-                TEXT.where(
-                                ScheduleSection::isZone,
-                                id -> "'" + id + "' is not an IANA time zone such as"
-                                        + " Europe/Berlin, America/New_York or UTC")
+                TEXT.where(ZoneId.getAvailableZoneIds()::contains, ScheduleSection::notAZone)
                         .map(ZoneId::of));
     }
 
-    private static boolean isZone(String id) {
+    private static String notAZone(String id) {
+        String example = " such as Europe/Berlin, America/New_York or UTC";
+        return isOffset(id)
+                ? "'" + id + "' is a fixed offset, not an IANA time zone: the windows would not follow daylight"
+                        + " saving; use an IANA time zone" + example
+                : "'" + id + "' is not an IANA time zone" + example
+                        + Suggestions.hint(id, ZoneId.getAvailableZoneIds());
+    }
+
+    /** {@code +01:00}, {@code UTC+1}: Java reads them as zones, but they keep one offset all year. */
+    private static boolean isOffset(String id) {
         try {
-            ZoneId.of(id);
-            return true;
+            return ZoneId.of(id).normalized() instanceof ZoneOffset;
         } catch (DateTimeException e) {
             return false;
         }
@@ -167,9 +174,10 @@ public final class ScheduleSection {
             window.error("days", "is required; expected a list of days such as [mon-fri] or [mon, wed]");
             return Optional.empty();
         }
-        List<JsonNode> items = window.list("days").orElse(List.of());
+        Optional<List<JsonNode>> list = window.list("days");
+        List<JsonNode> items = list.orElse(List.of());
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-        boolean ok = window.list("days").isPresent();
+        boolean ok = list.isPresent();
         if (ok && items.isEmpty()) {
             window.error("days", "is empty; expected days such as [mon-fri]");
             ok = false;
@@ -246,6 +254,20 @@ public final class ScheduleSection {
     }
 
     /**
+     * A local time as the freeze reads it: it covers every moment the local clock shows a time between its ends. A
+     * time the spring gap skips is the moment the clock jumps past it (as a window's opening is); a time the autumn
+     * overlap shows twice starts a freeze at its first showing and ends one at its second.
+     */
+    private static Instant localMoment(LocalDateTime local, ZoneId zone, boolean end) {
+        ZoneOffsetTransition transition = zone.getRules().getTransition(local);
+        if (transition != null && transition.isGap()) {
+            return transition.getInstant();
+        }
+        ZonedDateTime earlier = ZonedDateTime.ofLocal(local, zone, null);
+        return (end ? earlier.withLaterOffsetAtOverlap() : earlier).toInstant();
+    }
+
+    /**
      * A date ({@code 2026-12-20}: from the start of the day, or to its end when it closes a freeze), a local date-time
      * in the calendar's zone ({@code 2026-12-20T18:00}) or one with an offset ({@code 2026-12-20T18:00+01:00}).
      */
@@ -259,7 +281,7 @@ public final class ScheduleSection {
                 if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
                     return OffsetDateTime.parse(text).toInstant();
                 }
-                return LocalDateTime.parse(text).atZone(zone).toInstant();
+                return localMoment(LocalDateTime.parse(text), zone, end);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("'" + text + "' is not a date (2026-12-20) or a date and time"
                         + " (2026-12-20T18:00, optionally with an offset such as +01:00)");

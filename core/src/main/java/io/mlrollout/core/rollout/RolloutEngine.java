@@ -162,8 +162,7 @@ public final class RolloutEngine {
                         : new Action.RollBack(s.subject().candidate());
             case BAKING, WATCHING, AWAITING_SIGNOFF -> lookOrWait(s, now);
             // Before the first stage nothing is on the candidate, so there is nothing to look at while waiting.
-            case WAITING_FOR_WINDOW ->
-                s.bake() == null ? new Action.Wait(s.window().opensAt()) : lookOrWait(s, now);
+            case WAITING_FOR_WINDOW -> s.bake() == null ? new Action.Wait(windowDueAt(s, now)) : lookOrWait(s, now);
             case CANARY_PASSED, PROMOTED, ROLLED_BACK, ROLLBACK_FAILED, HALTED, DRY_RUN_COMPLETE -> new Action.Rest();
         };
     }
@@ -225,8 +224,8 @@ public final class RolloutEngine {
                 due = alarm.isBefore(due) ? alarm : due;
             }
         }
-        if (s.phase() == Phase.WAITING_FOR_WINDOW && s.window().opensAt().isBefore(due)) {
-            due = s.window().opensAt();
+        if (s.phase() == Phase.WAITING_FOR_WINDOW && windowDueAt(s, now).isBefore(due)) {
+            due = windowDueAt(s, now);
         }
         return new Action.Wait(due);
     }
@@ -397,7 +396,7 @@ public final class RolloutEngine {
     // ---- people and the clock
 
     private Step onTick(RolloutState s, Instant now) {
-        if (s.phase() == Phase.WAITING_FOR_WINDOW && !now.isBefore(s.window().opensAt())) {
+        if (s.phase() == Phase.WAITING_FOR_WINDOW && !now.isBefore(windowDueAt(s, now))) {
             return windowDue(s, now);
         }
         if (s.phase() == Phase.AWAITING_SIGNOFF && now.isBefore(s.gate().expiresAt())) {
@@ -700,16 +699,28 @@ public final class RolloutEngine {
         return Step.of(waiting, events);
     }
 
-    /** The window should be open now; the calendars are fixed for a run, so this is a check, not a new wait. */
+    /**
+     * When the wait is to be looked at again: at the opening it was made for, or now when the calendars no longer
+     * open then. A rollout resumed under an edited calendar (a freeze lifted or moved) is held by the calendars it runs
+     * under, not by the opening saved with the wait.
+     */
+    private Instant windowDueAt(RolloutState s, Instant now) {
+        Instant opensAt = s.window().opensAt();
+        return schedule.firstOpensAt(now, opensAt) ? opensAt : now;
+    }
+
+    /** The window should be open now, or the calendars changed: go ahead, or wait anew for their next opening. */
     private Step windowDue(RolloutState s, Instant now) {
         WindowHold hold = s.window();
         WindowStatus window = schedule.at(now);
-        if (!window.open()) {
-            List<RolloutEvent> events = new ArrayList<>();
-            String moveText = hold.move() == HeldMove.PROMOTION ? PROMOTION_TEXT : nextStageText(s.stageIndex() + 1);
-            return holdForWindow(s, hold.move(), moveText, hold.requestedBy(), window, now, events);
+        if (window.open()) {
+            return release(s, null, null, now);
         }
-        return release(s, null, null, now);
+        if (hold.move() == HeldMove.PROMOTION) {
+            // as when it was asked for: wait anew, or refuse it if the window now opens too late
+            return promoteInWindow(s.withWindow(null), hold.requestedBy(), now, new ArrayList<>());
+        }
+        return holdForWindow(s, hold.move(), nextStageText(s.stageIndex() + 1), null, window, now, new ArrayList<>());
     }
 
     private Step onOpenWindow(RolloutState s, Input.OpenWindow open) {

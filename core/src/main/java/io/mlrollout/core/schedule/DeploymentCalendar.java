@@ -9,7 +9,6 @@ import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * When traffic may move forward on an endpoint: allowed weekly windows (none means any time) and freezes. An
@@ -43,23 +42,33 @@ public record DeploymentCalendar(ZoneId zone, List<WeeklyWindow> windows, List<F
         return windows.stream().anyMatch(w -> w.contains(local));
     }
 
-    Optional<Freeze> freezeAt(Instant at) {
-        return freezes.stream().filter(f -> f.covers(at)).findFirst();
+    /** Every freeze in force at {@code at}: where they overlap, each is a reason the calendar is closed. */
+    List<Freeze> freezesAt(Instant at) {
+        return freezes.stream().filter(f -> f.covers(at)).toList();
     }
 
-    /** A local opening time as an instant; one the daylight-saving gap skips is the moment the clock jumps. */
-    private Instant opening(LocalDateTime local) {
-        ZoneOffsetTransition gap = zone.getRules().getTransition(local);
-        return gap != null && gap.isGap()
-                ? gap.getInstant()
-                : ZonedDateTime.of(local, zone).toInstant();
+    /**
+     * A local opening time as instants: one the daylight-saving gap skips is the moment the clock jumps; one the autumn
+     * overlap shows twice opens twice, as the local clock reaches it again.
+     */
+    private List<Instant> openings(LocalDateTime local) {
+        ZoneOffsetTransition transition = zone.getRules().getTransition(local);
+        if (transition == null) {
+            return List.of(ZonedDateTime.of(local, zone).toInstant());
+        }
+        if (transition.isGap()) {
+            return List.of(transition.getInstant());
+        }
+        return List.of(
+                ZonedDateTime.ofLocal(local, zone, transition.getOffsetBefore()).toInstant(),
+                ZonedDateTime.ofLocal(local, zone, transition.getOffsetAfter()).toInstant());
     }
 
     /**
      * The instants in {@code [from, until]} at which this calendar may turn from closed to open: each window's opening
      * and each freeze's end. An opening that falls into a daylight-saving gap is the gap's end, when the local clock
      * jumps into the window's hours: a window of 02:30-04:00 on the night that skips 02:00-03:00 holds 03:00, as
-     * {@link #inWindow} reads it.
+     * {@link #inWindow} reads it. One in the autumn overlap counts at both of its moments.
      */
     List<Instant> openingsBetween(Instant from, Instant until) {
         List<Instant> openings = new ArrayList<>();
@@ -68,7 +77,7 @@ public record DeploymentCalendar(ZoneId zone, List<WeeklyWindow> windows, List<F
         for (; !day.isAfter(last); day = day.plusDays(1)) {
             for (WeeklyWindow window : windows) {
                 if (window.days().contains(day.getDayOfWeek())) {
-                    openings.add(opening(LocalDateTime.of(day, window.opens())));
+                    openings.addAll(openings(LocalDateTime.of(day, window.opens())));
                 }
             }
         }

@@ -5,10 +5,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -60,21 +61,42 @@ public record DeploymentSchedule(List<DeploymentCalendar> calendars, OutsideWind
         return new WindowStatus(false, opensAt, when + " (" + String.join("; ", closed) + ")");
     }
 
-    /** How an instant is shown to people: in the zone of the first calendar, with the day of the week. */
+    /**
+     * Whether, from {@code now}, the calendars stay closed until {@code opening} and are open then: a wait made for
+     * that opening still stands. Looks only as far as the opening, so it is cheap to ask at every look of a wait.
+     */
+    public boolean firstOpensAt(Instant now, Instant opening) {
+        if (opening.isBefore(now) || openAt(now)) {
+            return false;
+        }
+        TreeSet<Instant> candidates = new TreeSet<>();
+        calendars.forEach(c -> candidates.addAll(c.openingsBetween(now, opening)));
+        return candidates.stream().filter(this::openAt).findFirst().equals(Optional.of(opening));
+    }
+
+    /**
+     * How an instant is shown to people: in the zone of the first calendar, with the day of the week, and with its
+     * offset when the autumn overlap shows that local time twice.
+     */
     public String describe(Instant at) {
         ZoneId zone = calendars.isEmpty() ? ZoneId.of("UTC") : calendars.get(0).zone();
-        return WHEN.format(ZonedDateTime.ofInstant(at, zone)) + " " + zone.getId();
+        ZonedDateTime local = ZonedDateTime.ofInstant(at, zone);
+        boolean shownTwice =
+                zone.getRules().getValidOffsets(local.toLocalDateTime()).size() > 1;
+        return WHEN.format(local) + (shownTwice ? local.getOffset().getId() : "") + " " + zone.getId();
     }
 
     private boolean openAt(Instant at) {
-        return calendars.stream().allMatch(c -> c.inWindow(at) && c.freezeAt(at).isEmpty());
+        return calendars.stream()
+                .allMatch(c -> c.inWindow(at) && c.freezesAt(at).isEmpty());
     }
 
+    /** Each reason once: a policy that repeats the endpoint's year-end freeze is closed for one reason, not two. */
     private List<String> closedBecause(Instant at) {
-        List<String> reasons = new ArrayList<>();
+        Set<String> reasons = new LinkedHashSet<>();
         for (DeploymentCalendar calendar : calendars) {
-            calendar.freezeAt(at)
-                    .ifPresent(freeze -> reasons.add(
+            calendar.freezesAt(at)
+                    .forEach(freeze -> reasons.add(
                             "freeze '" + freeze.name() + "'" + (freeze.reason().isEmpty() ? "" : ": " + freeze.reason())
                                     + " until " + describe(freeze.to())));
             if (!calendar.inWindow(at)) {
@@ -85,7 +107,7 @@ public record DeploymentSchedule(List<DeploymentCalendar> calendars, OutsideWind
                         + " " + calendar.zone().getId());
             }
         }
-        return reasons;
+        return List.copyOf(reasons);
     }
 
     /** Openness changes from closed to open only at some calendar's window opening or freeze end. */

@@ -1,5 +1,6 @@
 package io.mlrollout.core.signoff;
 
+import io.mlrollout.core.policy.Suggestions;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,6 +48,19 @@ public record ResponsibilityMatrix(Map<String, Role> roles) implements Serializa
 
     public Optional<Role> role(String name) {
         return Optional.ofNullable(roles.get(name));
+    }
+
+    /** Why {@code name} is not a role of this matrix, if it is not: with a hint, and the roles it has. */
+    public Optional<String> unknownRole(String name) {
+        if (roles.containsKey(name)) {
+            return Optional.empty();
+        }
+        if (roles.isEmpty()) {
+            return Optional.of("'" + name + "' is not a role of this endpoint: the endpoint defines no roles (an"
+                    + " administrator maps roles to people in the endpoint's settings)");
+        }
+        return Optional.of("'" + name + "' is not a role of this endpoint" + Suggestions.hint(name, roles.keySet())
+                + "; its roles are " + String.join(", ", roles.keySet()));
     }
 
     /** The escalation contacts of these roles, each once, in the matrix's order; for a gate that waits too long. */

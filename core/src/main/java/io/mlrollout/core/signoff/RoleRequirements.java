@@ -1,7 +1,6 @@
 package io.mlrollout.core.signoff;
 
 import io.mlrollout.core.policy.PolicyError;
-import io.mlrollout.core.policy.Suggestions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,10 @@ final class RoleRequirements {
     /** The roles a gate needs, in the matrix's order; each problem goes to {@code errors} with its field path. */
     static List<RoleQuorum> combine(
             Map<String, Integer> requested, ResponsibilityMatrix matrix, List<PolicyError> errors) {
-        requested.keySet().stream()
-                .filter(name -> matrix.role(name).isEmpty())
-                .forEach(name -> errors.add(new PolicyError(path(name), unknownRole(name, matrix))));
+        requested
+                .keySet()
+                .forEach(name ->
+                        matrix.unknownRole(name).ifPresent(why -> errors.add(new PolicyError(path(name), why))));
         List<RoleQuorum> roles = new ArrayList<>();
         matrix.roles().forEach((name, role) -> {
             int floor = role.minimumQuorum();
@@ -64,16 +64,6 @@ final class RoleRequirements {
                 .filter(e -> e.getValue().minimumQuorum() > 0)
                 .map(e -> e.getKey() + " " + e.getValue().minimumQuorum())
                 .collect(Collectors.joining(", "));
-    }
-
-    private static String unknownRole(String name, ResponsibilityMatrix matrix) {
-        if (matrix.roles().isEmpty()) {
-            return "'" + name + "' is not a role of this endpoint: the endpoint defines no roles (an administrator"
-                    + " maps roles to people in the endpoint's settings)";
-        }
-        return "'" + name + "' is not a role of this endpoint"
-                + Suggestions.hint(name, matrix.roles().keySet()) + "; its roles are "
-                + String.join(", ", matrix.roles().keySet());
     }
 
     private static String path(String role) {

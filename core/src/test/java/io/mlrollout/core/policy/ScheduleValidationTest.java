@@ -7,6 +7,7 @@ import io.mlrollout.core.schedule.DeploymentSchedule.OutsideWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The schedule section and endpoint calendars are refused with field paths, like the rest of a policy. */
@@ -66,6 +67,36 @@ class ScheduleValidationTest {
                 .contains("split an overnight window in two")
                 .contains("schedule.outsideWindow: 'skip' is not one of wait, fail")
                 .contains("schedule.maxWait: 0s is zero");
+    }
+
+    @Test
+    void windowsOrDaysThatAreNoListAreReportedOnce() {
+        assertThat(refusal("schedule: {timeZone: UTC, windows: mon-fri}\n"))
+                .containsOnlyOnce("schedule.windows: expected a list");
+        assertThat(refusal("schedule: {timeZone: UTC, windows: [{days: mon, from: '09:00', to: '10:00'}]}\n"))
+                .containsOnlyOnce("schedule.windows[0].days: expected a list");
+    }
+
+    /** Zone ids are case-sensitive: 'europe/berlin' is refused, and the message says which one was meant. */
+    @Test
+    void aMisspeltOrMiscasedTimeZoneGetsASuggestion() {
+        for (String zone : List.of("europe/berlin", "Europe/Berln")) {
+            assertThat(refusal("schedule: {timeZone: " + zone + ", windows: [{days: [mon], from: '09:00', to:"
+                            + " '10:00'}]}\n"))
+                    .contains("schedule.timeZone: '" + zone + "' is not an IANA time zone such as Europe/Berlin,"
+                            + " America/New_York or UTC; did you mean Europe/Berlin?");
+        }
+    }
+
+    /** An offset keeps one UTC offset all year: a Berlin window written as +01:00 would open at 10:00 in summer. */
+    @Test
+    void aFixedOffsetIsRefusedAsATimeZone() {
+        for (String offset : List.of("+01:00", "UTC+1", "Z")) {
+            assertThat(refusal("schedule: {timeZone: '" + offset + "', windows: [{days: [mon], from: '09:00', to:"
+                            + " '10:00'}]}\n"))
+                    .contains("schedule.timeZone: '" + offset + "' is a fixed offset, not an IANA time zone: the"
+                            + " windows would not follow daylight saving; use an IANA time zone such as Europe/Berlin");
+        }
     }
 
     @Test

@@ -245,6 +245,15 @@ class StageAndSettingsValidationTest {
                 with("signOff: {approvers: [alice, bob, alice]}\n"), "signOff.approvers[2]", "'alice' is listed twice");
     }
 
+    /** ' bob' would never match bob: ids are compared as written, so the approver would be there for nobody. */
+    @Test
+    void anApproverWithSpacesAroundItIsRefused() {
+        assertRefused(
+                with("signOff: {approvers: [alice, ' bob']}\n"),
+                "signOff.approvers[1]",
+                "' bob' has spaces around it, so it would match nobody; write 'bob'");
+    }
+
     @Test
     void aBlankApproverIsRefused() {
         assertRefused(with("signOff: {approvers: [alice, ' ']}\n"), "signOff.approvers[1]", "is empty");

@@ -49,6 +49,11 @@ final class Harness {
      * timers are gone with the old clock.
      */
     Harness resumeFrom(String savedState) {
+        return resumeFrom(savedState, engine);
+    }
+
+    /** As {@link #resumeFrom(String)}, under another engine: e.g. the endpoint's calendar was edited meanwhile. */
+    Harness resumeFrom(String savedState, RolloutEngine engine) {
         Harness resumed = new Harness(serving, time.instant());
         resumed.engine = engine;
         resumed.driver = new RolloutDriver(

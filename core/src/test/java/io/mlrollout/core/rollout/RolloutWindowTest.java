@@ -273,6 +273,72 @@ class RolloutWindowTest {
         assertThat(resumed.serving.shifts).containsExactly(5, 25, 50);
     }
 
+    /** Monday 2026-11-23 in Berlin, frozen for an incident until Wednesday. */
+    static final String INCIDENT_FREEZE = OFFICE_HOURS + """
+            freezes: [{name: incident-42, from: '2026-11-23', to: '2026-11-24', reason: open incident}]
+            """;
+
+    private static RolloutEngine engineUnder(String policyYaml, String endpointCalendar) throws PolicyException {
+        Policy policy = Harness.policy(policyYaml);
+        return new RolloutEngine(
+                policy,
+                Optional.empty(),
+                io.mlrollout.core.signoff.ApproverMatcher.CASE_INSENSITIVE,
+                policy.schedule().with(calendar(endpointCalendar)));
+    }
+
+    @Test
+    void aWaitResumedAfterTheFreezeWasLiftedGoesAheadInsteadOfWaitingForTheOldOpening() throws PolicyException {
+        Harness h = start(MONDAY_1645.minus(Duration.ofHours(5)), POLICY, INCIDENT_FREEZE)
+                .runFor(Duration.ofMinutes(5));
+        assertThat(h.phase()).isEqualTo(Phase.WAITING_FOR_WINDOW);
+        assertThat(h.state().window().opensAt()).isEqualTo(Instant.parse("2026-11-25T08:00:00Z"));
+        String saved = h.savedStates.get(h.savedStates.size() - 1);
+
+        Harness resumed = h.resumeFrom(saved, engineUnder(POLICY, OFFICE_HOURS)).runFor(Duration.ofSeconds(5));
+
+        assertThat(resumed.serving.shifts).containsExactly(5);
+        assertThat(resumed.events(RolloutEvent.WindowOpened.class).get(0).at())
+                .isEqualTo(MONDAY_1645.minus(Duration.ofHours(5)).plus(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void aWaitResumedUnderAShortenedFreezeOpensAtTheNewEnd() throws PolicyException {
+        Harness h = start(MONDAY_1645.minus(Duration.ofHours(5)), POLICY, INCIDENT_FREEZE)
+                .runFor(Duration.ofMinutes(5));
+        String saved = h.savedStates.get(h.savedStates.size() - 1);
+        String shortened = INCIDENT_FREEZE.replace("to: '2026-11-24'", "to: '2026-11-23T14:00'");
+
+        Harness resumed = h.resumeFrom(saved, engineUnder(POLICY, shortened)).runFor(Duration.ofHours(3));
+
+        RolloutEvent.WindowWaiting waiting =
+                resumed.events(RolloutEvent.WindowWaiting.class).get(0);
+        assertThat(waiting.opensAt()).isEqualTo(Instant.parse("2026-11-23T13:00:00Z"));
+        assertThat(waiting.explanation()).contains("freeze 'incident-42': open incident until Mon 2026-11-23 14:00");
+        assertThat(resumed.events(RolloutEvent.StageStarted.class).get(0).at())
+                .isEqualTo(Instant.parse("2026-11-23T13:00:00Z"));
+    }
+
+    @Test
+    void aPromotionResumedUnderAFreezeBeyondMaxWaitIsRefusedAndNothingMoves() throws PolicyException {
+        Harness h = start(MONDAY_1645.minus(Duration.ofHours(1)), POLICY, OFFICE_HOURS)
+                .runToRest();
+        h.time.advance(Duration.ofMinutes(60)); // 17:15 Berlin
+        h.driver.submit(new Input.PromoteRequested("alice", h.time.instant()));
+        h.runFor(Duration.ofMinutes(2));
+        assertThat(h.phase()).isEqualTo(Phase.WAITING_FOR_WINDOW);
+        String saved = h.savedStates.get(h.savedStates.size() - 1);
+        String frozen = OFFICE_HOURS + "freezes: [{name: year-end, from: '2026-11-24', to: '2027-01-03'}]\n";
+
+        Harness resumed = h.resumeFrom(saved, engineUnder(POLICY, frozen)).runFor(Duration.ofSeconds(5));
+
+        assertThat(resumed.phase()).isEqualTo(Phase.CANARY_PASSED);
+        assertThat(resumed.serving.shifts).containsExactly(5, 25, 50);
+        assertThat(resumed.events(RolloutEvent.Ignored.class).get(0).reason())
+                .startsWith("cannot promote: the deployment window is closed, it opens Mon 2027-01-04 09:00")
+                .endsWith("that is beyond schedule.maxWait (4d)");
+    }
+
     @Test
     void aRolloutStartedOutsideTheWindowMovesNothingUntilItOpens() throws PolicyException {
         Instant mondayNight = Instant.parse("2026-11-23T21:00:00Z");

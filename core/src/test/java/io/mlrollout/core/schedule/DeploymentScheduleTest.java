@@ -77,6 +77,52 @@ class DeploymentScheduleTest {
     }
 
     @Test
+    void aWindowOpeningInTheAutumnOverlapOpensAgainWhenTheClockShowsItTheSecondTime() throws PolicyException {
+        // Berlin shows 02:00-03:00 twice on Sunday 2026-10-25. At 02:10 CET, after the window's first 02:30-03:00, the
+        // local clock reaches 02:30 again in 20 minutes: waiting a week for the next Sunday would fail the 4d maxWait.
+        DeploymentSchedule night = schedule("""
+                timeZone: Europe/Berlin
+                windows: [{days: [sun], from: '02:30', to: '04:00'}]
+                """);
+
+        WindowStatus status = night.at(Instant.parse("2026-10-25T01:10:00Z")); // 02:10 CET
+
+        assertThat(status.opensAt()).contains(Instant.parse("2026-10-25T01:30:00Z")); // 02:30 CET
+        // 02:30 alone would not say which of the two: the offset does
+        assertThat(status.explanation()).startsWith("opens Sun 2026-10-25 02:30+01:00 Europe/Berlin (outside");
+        assertThat(night.describe(Instant.parse("2026-10-25T03:30:00Z")))
+                .isEqualTo("Sun 2026-10-25 04:30 Europe/Berlin");
+    }
+
+    @Test
+    void aFreezeStartingInTheSpringGapHoldsFromTheMomentTheClockJumpsPastIt() throws PolicyException {
+        // Berlin skips 02:00-03:00 on Sunday 2027-03-28: at 03:00 CEST the local clock is past 02:30, so the freeze
+        // holds. Shifting 02:30 by the gap's length (03:30) would leave the half hour after the jump unfrozen.
+        DeploymentSchedule frozen = schedule("""
+                timeZone: Europe/Berlin
+                freezes: [{name: migration, from: '2027-03-28T02:30', to: '2027-03-28T05:00'}]
+                """);
+
+        assertThat(frozen.at(Instant.parse("2027-03-28T00:59:59Z")).open()).isTrue(); // 01:59:59 CET
+        assertThat(frozen.at(Instant.parse("2027-03-28T01:00:00Z")).open()).isFalse(); // 03:00 CEST
+        assertThat(frozen.at(Instant.parse("2027-03-28T01:20:00Z")).open()).isFalse(); // 03:20 CEST
+    }
+
+    @Test
+    void aFreezeEndingInTheAutumnOverlapHoldsUntilTheClockShowsItsEndTheSecondTime() throws PolicyException {
+        // Berlin shows 02:00-03:00 twice on Sunday 2026-10-25 (CEST, then CET). At 02:10 CET the local clock is
+        // again before 02:30: the freeze still holds, as it did at 02:10 CEST.
+        DeploymentSchedule frozen = schedule("""
+                timeZone: Europe/Berlin
+                freezes: [{name: night-batch, from: '2026-10-25T00:00', to: '2026-10-25T02:30'}]
+                """);
+
+        assertThat(frozen.at(Instant.parse("2026-10-25T00:40:00Z")).open()).isFalse(); // 02:40 CEST
+        assertThat(frozen.at(Instant.parse("2026-10-25T01:10:00Z")).open()).isFalse(); // 02:10 CET
+        assertThat(frozen.at(Instant.parse("2026-10-25T01:30:00Z")).open()).isTrue(); // 02:30 CET
+    }
+
+    @Test
     void twoCalendarsInDifferentZonesOpenOnlyWhereBothAre() throws PolicyException {
         // New York 09:00-12:00 and Berlin 09:00-17:00 overlap only 15:00-17:00 Berlin (EST: UTC-5).
         DeploymentSchedule both = schedule(BERLIN_OFFICE, """
@@ -106,6 +152,37 @@ class DeploymentScheduleTest {
         assertThat(status.explanation())
                 .isEqualTo("opens Mon 2026-11-23 14:30 Europe/Berlin (freeze 'launch' until Mon 2026-11-23 14:30"
                         + " Europe/Berlin)");
+    }
+
+    @Test
+    void overlappingFreezesAreEachNamedSoTheOpeningIsExplained() throws PolicyException {
+        DeploymentSchedule frozen = schedule("""
+                timeZone: UTC
+                freezes:
+                  - {name: launch, from: '2026-12-01', to: '2026-12-05'}
+                  - {name: year-end, from: '2026-12-03', to: '2026-12-10', reason: books closing}
+                """);
+
+        WindowStatus status = frozen.at(Instant.parse("2026-12-04T00:00:00Z"));
+
+        assertThat(status.opensAt()).contains(Instant.parse("2026-12-11T00:00:00Z"));
+        assertThat(status.explanation())
+                .isEqualTo("opens Fri 2026-12-11 00:00 UTC (freeze 'launch' until Sun 2026-12-06 00:00 UTC; freeze"
+                        + " 'year-end': books closing until Fri 2026-12-11 00:00 UTC)");
+    }
+
+    @Test
+    void aFreezeThePolicyRepeatsFromTheEndpointIsNamedOnce() throws PolicyException {
+        String yearEnd = """
+                timeZone: Europe/Berlin
+                freezes: [{name: year-end, from: '2026-12-19', to: '2027-01-03', reason: books closing}]
+                """;
+
+        WindowStatus status = schedule(yearEnd, yearEnd).at(Instant.parse("2026-12-21T09:00:00Z"));
+
+        assertThat(status.explanation())
+                .isEqualTo("opens Mon 2027-01-04 00:00 Europe/Berlin (freeze 'year-end': books closing until Mon"
+                        + " 2027-01-04 00:00 Europe/Berlin)");
     }
 
     @Test
