@@ -296,12 +296,13 @@ final class CanaryCommand extends StatefulCommand {
                     if (history.isEmpty()) {
                         return ExitCodes.FAILED;
                     }
-                    session.keepPolicyAtStart();
                     if (!attachments.isEmpty() || !lineageFacts.isEmpty()) {
                         Attachments.store(session.files.attachments(), attachments);
                         listener = Attachments.recordedAfterStart(listener, lineageFacts, attachments);
                     }
                     listener = TierRecording.recordedAfterStart(listener, session.tier);
+                    // outermost, so its event follows the attachments' and the tier's, which come right after the start
+                    listener = session.keepPolicyAtStart(listener);
                     RolloutDriver driver = RolloutDriver.start(
                             session.engine,
                             router,

@@ -2,6 +2,7 @@ package io.mlrollout.cli;
 
 import io.mlrollout.core.audit.EvidenceLog;
 import io.mlrollout.core.audit.LogLines;
+import io.mlrollout.core.audit.Sha256;
 import io.mlrollout.core.http.HttpSettings;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.notify.NotificationListener;
@@ -188,24 +189,71 @@ final class Session implements AutoCloseable {
         return state;
     }
 
-    /** The policy the rollout started with, or the one given when it was not kept (a rollout started before that). */
-    Path keptPolicy() {
-        return Files.exists(files.policyAtStart()) ? files.policyAtStart() : policyFile;
-    }
-
-    /** Keeps the policy file as it is now, as the rollout starts: see {@link RolloutFiles#policyAtStart()}. */
-    void keepPolicyAtStart() throws IOException {
-        Files.copy(policyFile, files.policyAtStart(), StandardCopyOption.REPLACE_EXISTING);
+    /**
+     * The policy the rollout started with: the one given, once its digest matched the one the evidence recorded at the
+     * start (the kept copy may have been edited since); else the kept copy, or the one given when none was kept (a
+     * rollout started before either).
+     */
+    Path keptPolicy() throws IOException {
+        if (recordedPolicy().isPresent() || !Files.exists(files.policyAtStart())) {
+            return policyFile;
+        }
+        return files.policyAtStart();
     }
 
     /**
-     * A rollout goes on under the policy it started with, byte for byte when it was kept (a margin loosened in between
-     * would judge the rest of the rollout by other rules than its evidence announced), else under the same stages and
-     * metrics its evidence announced (a rollout started before the policy was kept).
+     * Keeps the policy file as it is now, as the rollout starts (see {@link RolloutFiles#policyAtStart()}), and returns
+     * {@code listener} recording the copy's digest after the start event, so that a policy edited afterwards, the copy
+     * included, is refused.
+     */
+    RolloutDriver.Listener keepPolicyAtStart(RolloutDriver.Listener listener) throws IOException {
+        Files.copy(policyFile, files.policyAtStart(), StandardCopyOption.REPLACE_EXISTING);
+        String sha256 = Sha256.hex(Files.readAllBytes(files.policyAtStart()));
+        String kept = files.policyAtStart().getFileName().toString();
+        return new RolloutDriver.Listener() {
+            @Override
+            public void recorded(RolloutEvent event) {
+                listener.recorded(event);
+                if (event instanceof RolloutEvent.Started started) {
+                    listener.recorded(new RolloutEvent.PolicyKept(started.at(), kept, sha256));
+                }
+            }
+
+            @Override
+            public void saved(RolloutState state) {
+                listener.saved(state);
+            }
+
+            @Override
+            public void rested(RolloutState state) {
+                listener.rested(state);
+            }
+        };
+    }
+
+    /** The digest of the policy the evidence recorded at the start, if this rollout recorded one. */
+    private Optional<RolloutEvent.PolicyKept> recordedPolicy() throws IOException {
+        if (!Files.exists(files.evidence())) {
+            return Optional.empty();
+        }
+        return files.events().stream()
+                .filter(RolloutEvent.PolicyKept.class::isInstance)
+                .map(RolloutEvent.PolicyKept.class::cast)
+                .findFirst();
+    }
+
+    /**
+     * A rollout goes on under the policy it started with (a margin loosened in between would judge the rest of the
+     * rollout by other rules than its evidence announced): the file whose digest its evidence recorded at the start;
+     * for a rollout started before the digest was recorded, byte for byte its kept copy; before the copy was kept, the
+     * same stages and metrics its evidence announced.
      */
     private void requireSamePlan() throws IOException, InputException {
         Path kept = files.policyAtStart();
-        if (Files.exists(kept) && Files.mismatch(kept, policyFile) != -1) {
+        Optional<RolloutEvent.PolicyKept> recorded = recordedPolicy();
+        if (recorded.isPresent()) {
+            requireRecordedPolicy(recorded.get(), kept);
+        } else if (Files.exists(kept) && Files.mismatch(kept, policyFile) != -1) {
             throw new InputException(
                     policyFile.toString(),
                     "",
@@ -233,6 +281,30 @@ final class Session implements AutoCloseable {
                             + " started with; resume it with the policy it started with, or start a new rollout"
                             + " with a new state file");
         }
+    }
+
+    /**
+     * The policy given is the one whose digest the evidence recorded at the start. The kept copy is only a convenience:
+     * when it was edited since, it is named as changed, and the file the rollout started with must be given instead.
+     */
+    private void requireRecordedPolicy(RolloutEvent.PolicyKept recorded, Path kept) throws IOException, InputException {
+        if (Sha256.hex(Files.readAllBytes(policyFile)).equals(recorded.sha256())) {
+            return;
+        }
+        String differs = "differs from the policy the rollout in " + files.state() + " started with";
+        if (Files.exists(kept) && Sha256.hex(Files.readAllBytes(kept)).equals(recorded.sha256())) {
+            throw new InputException(
+                    policyFile.toString(),
+                    "",
+                    differs + ", which is kept in " + kept + "; go on with --policy " + kept
+                            + ", or start a new rollout with a new state file");
+        }
+        throw new InputException(
+                policyFile.toString(),
+                "",
+                differs + " (sha256 " + recorded.sha256() + ", recorded in " + files.evidence() + "), and the copy"
+                        + " kept in " + kept + " was changed or removed after the start: give the policy file the"
+                        + " rollout started with, or start a new rollout with a new state file");
     }
 
     /** The state, or bad input telling how to start a rollout when there is none. */

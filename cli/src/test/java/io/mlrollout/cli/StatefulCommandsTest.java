@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlrollout.core.analysis.MetricEvidence;
 import io.mlrollout.core.audit.EvidenceVerifier;
 import io.mlrollout.core.audit.SealKey;
+import io.mlrollout.core.audit.Sha256;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.rollout.Phase;
@@ -480,12 +481,12 @@ class StatefulCommandsTest {
         assertThat(resumed.err()).contains("differs from the policy the rollout in " + state + " started with");
         assertThat(saved()).isEqualTo(before);
 
-        // A rollout started before the policy was kept is held to the stages and metrics its evidence announced.
+        // Without the kept copy, the digest the evidence recorded at the start still holds the rollout to its policy.
         Files.delete(RolloutFiles.beside(state).policyAtStart());
         Cli.Result unkept = run("canary", policy);
 
         assertThat(unkept.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(unkept.err()).contains("the policy's stages or metrics differ from the ones the rollout");
+        assertThat(unkept.err()).contains("was changed or removed after the start");
         assertThat(saved()).isEqualTo(before);
     }
 
@@ -517,6 +518,41 @@ class StatefulCommandsTest {
                             pack.getInputStream(pack.getEntry("policy.yaml")).readAllBytes(), StandardCharsets.UTF_8))
                     .isEqualTo(started);
         }
+    }
+
+    @Test
+    void aKeptPolicyEditedAfterTheStartIsRefusedWhileTheFileTheRolloutStartedWithGoesOn() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
+        run("canary", policy, "--candidate", "v2");
+        RolloutState before = saved();
+        String started = Files.readString(policy);
+        Path kept = RolloutFiles.beside(state).policyAtStart();
+        // The copy the tool suggests going on with is edited: a margin four times as wide.
+        Files.writeString(kept, started.replace("maxIncrease: 20%", "maxIncrease: 80%"));
+
+        Cli.Result edited = run("canary", kept);
+
+        assertThat(edited.exitCode()).as(edited.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(edited.err())
+                .contains("differs from the policy the rollout in " + state + " started with (sha256 "
+                        + Sha256.hex(started.getBytes(StandardCharsets.UTF_8)))
+                .contains("the copy kept in " + kept + " was changed or removed after the start");
+        assertThat(saved()).isEqualTo(before);
+
+        Cli.Result rollback = run("rollback", policy, "--reason", "kept copy edited");
+
+        assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
+        try (ZipFile pack = new ZipFile(RolloutFiles.beside(state).pack().toFile())) {
+            assertThat(new String(
+                            pack.getInputStream(pack.getEntry("policy.yaml")).readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo(started);
+        }
+        Cli.Result verified = Cli.run(
+                endpoint.environment(),
+                "verify-evidence",
+                RolloutFiles.beside(state).pack().toString());
+        assertThat(verified.exitCode()).as(verified.toString()).isZero();
     }
 
     @Test

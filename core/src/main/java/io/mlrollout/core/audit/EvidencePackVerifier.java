@@ -110,12 +110,13 @@ public final class EvidencePackVerifier {
         int sealedLine = 0;
         int eventsAfter = 0;
         RolloutEvent.EvidenceAttached attached = null;
+        RolloutEvent.PolicyKept policy = null;
         for (int i = 0; i < lines.size(); i++) {
             Optional<JsonNode> event = EvidenceLog.eventOf(Json.mapper().readTree(lines.get(i)));
             if (event.isEmpty()) {
                 continue;
             }
-            // Only the two events the pack needs are read whole: an event type this version does not know
+            // Only the events the pack needs are read whole: an event type this version does not know
             // (recorded by a newer one) must not stop the check.
             String type = event.get().path("type").asText();
             eventsAfter++;
@@ -125,6 +126,8 @@ public final class EvidencePackVerifier {
                 eventsAfter = 0;
             } else if (type.equals("evidence-attached") && attached == null) {
                 attached = Json.mapper().treeToValue(event.get(), RolloutEvent.EvidenceAttached.class);
+            } else if (type.equals("policy-kept") && policy == null) {
+                policy = Json.mapper().treeToValue(event.get(), RolloutEvent.PolicyKept.class);
             }
         }
         if (sealed == null) {
@@ -138,6 +141,9 @@ public final class EvidencePackVerifier {
         if (manifestBytes != null && !Sha256.hex(manifestBytes).equals(sealed.manifestSha256())) {
             problems.add(EvidencePack.MANIFEST + " was changed: its sha256 is " + Sha256.hex(manifestBytes)
                     + ", the evidence chain sealed " + sealed.manifestSha256() + " (line " + sealedLine + ")");
+        }
+        if (policy != null) {
+            checkPolicy(policy, listed, problems);
         }
         List<RolloutEvent.AttachedFile> recorded = attached == null ? List.of() : attached.attachments();
         for (RolloutEvent.AttachedFile file : recorded) {
@@ -158,6 +164,20 @@ public final class EvidencePackVerifier {
                     && recorded.stream().noneMatch(f -> name.startsWith(EvidencePack.ATTACHMENTS + f.name() + "/"))) {
                 problems.add("entry " + name + " is an attachment the evidence did not record at the start");
             }
+        }
+    }
+
+    /** The pack's policy is the one whose digest the evidence recorded at the start. */
+    private static void checkPolicy(
+            RolloutEvent.PolicyKept recorded, Map<String, String> listed, List<String> problems) {
+        Optional<Map.Entry<String, String>> entry = listed.entrySet().stream()
+                .filter(e -> e.getKey().equals("policy.yaml") || e.getKey().equals("policy.json"))
+                .findFirst();
+        if (entry.isEmpty()) {
+            problems.add("the evidence recorded the policy the rollout started with, but the pack has no policy entry");
+        } else if (!entry.get().getValue().equals(recorded.sha256())) {
+            problems.add("entry " + entry.get().getKey() + " is not the policy the rollout started with: the manifest"
+                    + " says sha256 " + entry.get().getValue() + ", the evidence recorded " + recorded.sha256());
         }
     }
 

@@ -207,6 +207,9 @@ public final class LogLines {
                     + " intervals before the rollout ("
                     + String.join(", ", e.intervals().keySet()) + ")";
         }
+        if (event instanceof RolloutEvent.PolicyKept e) {
+            return "policy kept for the commands that follow: " + e.file() + ", sha256 " + e.sha256();
+        }
         if (event instanceof RolloutEvent.PackSealed e) {
             return "evidence pack written: " + e.entries() + " entries, manifest sha256 " + e.manifestSha256();
         }

@@ -55,6 +55,7 @@ import java.util.TreeMap;
     @JsonSubTypes.Type(value = RolloutEvent.PackSealed.class, name = "pack-sealed"),
     @JsonSubTypes.Type(value = RolloutEvent.TierChosen.class, name = "tier-chosen"),
     @JsonSubTypes.Type(value = RolloutEvent.BaselineLearned.class, name = "baseline-learned"),
+    @JsonSubTypes.Type(value = RolloutEvent.PolicyKept.class, name = "policy-kept"),
 })
 public sealed interface RolloutEvent {
 
@@ -265,6 +266,14 @@ public sealed interface RolloutEvent {
 
     /** An evidence pack was written at rest; the chain vouches for its manifest through this digest. */
     record PackSealed(Instant at, String manifestSha256, int entries) implements RolloutEvent {}
+
+    /**
+     * Recorded by the command line after {@link Started} (and the attachments and the tier, when there are any), before
+     * anything moves: the name and digest of the copy it keeps of the policy file the rollout started with, for the
+     * commands that follow and for the pack, so that a policy edited afterwards, the copy included, is refused rather
+     * than taken for the policy the rollout announced.
+     */
+    record PolicyKept(Instant at, String file, String sha256) implements RolloutEvent {}
 
     /**
      * Recorded after {@link Started} (and {@link TierChosen}, when facts chose a tier) when the pre-flight plan read

@@ -120,6 +120,26 @@ class EvidencePackTest {
     }
 
     @Test
+    void aPackWhosePolicyIsNotTheOneTheEvidenceRecordedAtTheStartIsNamed() throws IOException {
+        EvidenceLog log = rollout(dir);
+        String started = contents().policyText();
+        log.append(new RolloutEvent.PolicyKept(
+                REST,
+                "state.evidence.policy.yaml",
+                Sha256.hex("stages:\n  - weight: 50\n".getBytes(StandardCharsets.UTF_8))));
+        Path pack = dir.resolve("pack.zip");
+        EvidencePack.write(pack, contents(), log, REST, Optional.empty()).orElseThrow();
+
+        EvidencePackVerifier.Result result = EvidencePackVerifier.verify(pack, Optional.empty());
+
+        assertThat(result.problems())
+                .containsExactly(
+                        "entry policy.yaml is not the policy the rollout started with: the manifest says sha256 "
+                                + Sha256.hex(started.getBytes(StandardCharsets.UTF_8)) + ", the evidence recorded "
+                                + Sha256.hex("stages:\n  - weight: 50\n".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void theSameRolloutGivesTheSameBytes() throws IOException {
         Path first = Files.createDirectories(dir.resolve("first"));
         Path second = Files.createDirectories(dir.resolve("second"));
