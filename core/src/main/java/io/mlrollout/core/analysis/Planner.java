@@ -27,8 +27,9 @@ import org.apache.commons.statistics.distribution.PoissonDistribution;
  * {@link Judge} runs for that metric (its share of the budget, the envelope, the horizon, {@code minRequests}), fed
  * Poisson bad counts whose rate wanders from interval to interval with the CV the baseline showed (a gamma factor per
  * version and interval), or with its long-run CV when it drifts. The plan reports the 95th percentile of the time to
- * decide over seeded runs. Each stage is simulated from nothing, although the judge carries evidence over from earlier
- * stages: later stages are planned conservatively. Quantile, value and distribution metrics, and ratio metrics with an
+ * decide over seeded runs. Before each run the margin test learns from a simulated window of the baseline alone, as
+ * long as the one the plan read, as the judge learns from the real one; each stage is then simulated from no evidence,
+ * although the judge carries evidence over from earlier stages: later stages are planned conservatively. Quantile, value and distribution metrics, and ratio metrics with an
  * absolute bound only, are not planned.
  */
 public final class Planner {
@@ -295,6 +296,8 @@ public final class Planner {
         private final double badFraction;
         private final double cv;
         private final int horizon;
+        private final double endpointRequests;
+        private final int window;
 
         StageSimulation(RatioJudge judge, BaselineTraffic traffic, Stage stage, double cv, int horizon) {
             this.margin = judge.marginTest();
@@ -305,6 +308,8 @@ public final class Planner {
             this.badFraction = traffic.badFraction();
             this.cv = cv;
             this.horizon = horizon;
+            this.endpointRequests = traffic.requestsPerInterval();
+            this.window = traffic.intervals();
         }
 
         /**
@@ -331,7 +336,7 @@ public final class Planner {
         }
 
         private int untilCaught(UniformRandomProvider rng, double theta) {
-            RateRatioEvidence evidence = margin.empty();
+            RateRatioEvidence evidence = afterTheWindow(rng);
             for (int t = 1; t <= horizon; t++) {
                 double canaryBad = bad(rng, canaryRequests, theta);
                 double baselineBad = bad(rng, baselineRequests, 1);
@@ -355,6 +360,18 @@ public final class Planner {
                 }
             }
             return horizon + 1;
+        }
+
+        /**
+         * What the margin test learns before the rollout from the baseline alone serving the endpoint, over a window as
+         * long as the one the plan read: how much the baseline wanders, and so where its allowance starts.
+         */
+        private RateRatioEvidence afterTheWindow(UniformRandomProvider rng) {
+            RateRatioEvidence evidence = margin.empty();
+            for (int i = 0; i < window; i++) {
+                evidence = margin.learnBaseline(evidence, bad(rng, endpointRequests, 1), endpointRequests);
+            }
+            return evidence;
         }
 
         /** Whether each version has served minRequests after {@code t} intervals, as a verdict needs. */
