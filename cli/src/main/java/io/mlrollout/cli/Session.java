@@ -210,25 +210,8 @@ final class Session implements AutoCloseable {
         Files.copy(policyFile, files.policyAtStart(), StandardCopyOption.REPLACE_EXISTING);
         String sha256 = Sha256.hex(Files.readAllBytes(files.policyAtStart()));
         String kept = files.policyAtStart().getFileName().toString();
-        return new RolloutDriver.Listener() {
-            @Override
-            public void recorded(RolloutEvent event) {
-                listener.recorded(event);
-                if (event instanceof RolloutEvent.Started started) {
-                    listener.recorded(new RolloutEvent.PolicyKept(started.at(), kept, sha256));
-                }
-            }
-
-            @Override
-            public void saved(RolloutState state) {
-                listener.saved(state);
-            }
-
-            @Override
-            public void rested(RolloutState state) {
-                listener.rested(state);
-            }
-        };
+        return RolloutDriver.Listener.recordingAfterStart(
+                listener, started -> new RolloutEvent.PolicyKept(started.at(), kept, sha256));
     }
 
     /** The digest of the policy the evidence recorded at the start, if this rollout recorded one. */

@@ -3,7 +3,6 @@ package io.mlrollout.core.audit;
 import io.mlrollout.core.policy.EvidenceSettings;
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEvent;
-import io.mlrollout.core.rollout.RolloutState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,24 +106,7 @@ public final class Attachments {
      */
     public static RolloutDriver.Listener recordedAfterStart(
             RolloutDriver.Listener listener, Map<String, String> lineage, List<Attachment> attachments) {
-        return new RolloutDriver.Listener() {
-            @Override
-            public void recorded(RolloutEvent event) {
-                listener.recorded(event);
-                if (event instanceof RolloutEvent.Started started) {
-                    listener.recorded(event(started.at(), lineage, attachments));
-                }
-            }
-
-            @Override
-            public void saved(RolloutState state) {
-                listener.saved(state);
-            }
-
-            @Override
-            public void rested(RolloutState state) {
-                listener.rested(state);
-            }
-        };
+        return RolloutDriver.Listener.recordingAfterStart(
+                listener, started -> event(started.at(), lineage, attachments));
     }
 }

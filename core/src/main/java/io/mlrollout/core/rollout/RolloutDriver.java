@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Carries out a rollout's actions through the ports and feeds the results back to the {@link RolloutEngine}.
@@ -44,6 +45,34 @@ public final class RolloutDriver {
 
         /** The rollout came to rest (see {@link Phase#isResting()}). */
         default void rested(RolloutState state) {}
+
+        /**
+         * {@code listener}, also recording the event {@code after} makes of the rollout's start event, right after it,
+         * before the driver moves anything: what the caller knows of the rollout and the engine does not (the
+         * attachments, the tier, the kept policy).
+         */
+        static Listener recordingAfterStart(
+                Listener listener, Function<RolloutEvent.Started, ? extends RolloutEvent> after) {
+            return new Listener() {
+                @Override
+                public void recorded(RolloutEvent event) {
+                    listener.recorded(event);
+                    if (event instanceof RolloutEvent.Started started) {
+                        listener.recorded(after.apply(started));
+                    }
+                }
+
+                @Override
+                public void saved(RolloutState state) {
+                    listener.saved(state);
+                }
+
+                @Override
+                public void rested(RolloutState state) {
+                    listener.rested(state);
+                }
+            };
+        }
     }
 
     /** A safety net against a transition loop: no rollout needs this many actions without waiting. */

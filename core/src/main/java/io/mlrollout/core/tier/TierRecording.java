@@ -2,7 +2,6 @@ package io.mlrollout.core.tier;
 
 import io.mlrollout.core.rollout.RolloutDriver;
 import io.mlrollout.core.rollout.RolloutEvent;
-import io.mlrollout.core.rollout.RolloutState;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -22,24 +21,6 @@ public final class TierRecording {
         if (decision.isEmpty()) {
             return listener;
         }
-        return new RolloutDriver.Listener() {
-            @Override
-            public void recorded(RolloutEvent event) {
-                listener.recorded(event);
-                if (event instanceof RolloutEvent.Started started) {
-                    listener.recorded(event(started.at(), decision.get()));
-                }
-            }
-
-            @Override
-            public void saved(RolloutState state) {
-                listener.saved(state);
-            }
-
-            @Override
-            public void rested(RolloutState state) {
-                listener.rested(state);
-            }
-        };
+        return RolloutDriver.Listener.recordingAfterStart(listener, started -> event(started.at(), decision.get()));
     }
 }
