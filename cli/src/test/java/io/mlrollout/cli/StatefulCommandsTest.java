@@ -513,11 +513,7 @@ class StatefulCommandsTest {
         Cli.Result rollback = run("rollback", kept, "--reason", "margin edited");
 
         assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
-        try (ZipFile pack = new ZipFile(RolloutFiles.beside(state).pack().toFile())) {
-            assertThat(new String(
-                            pack.getInputStream(pack.getEntry("policy.yaml")).readAllBytes(), StandardCharsets.UTF_8))
-                    .isEqualTo(started);
-        }
+        assertThat(policyInThePack()).isEqualTo(started);
     }
 
     @Test
@@ -543,16 +539,19 @@ class StatefulCommandsTest {
         Cli.Result rollback = run("rollback", policy, "--reason", "kept copy edited");
 
         assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
-        try (ZipFile pack = new ZipFile(RolloutFiles.beside(state).pack().toFile())) {
-            assertThat(new String(
-                            pack.getInputStream(pack.getEntry("policy.yaml")).readAllBytes(), StandardCharsets.UTF_8))
-                    .isEqualTo(started);
-        }
+        assertThat(policyInThePack()).isEqualTo(started);
         Cli.Result verified = Cli.run(
                 endpoint.environment(),
                 "verify-evidence",
                 RolloutFiles.beside(state).pack().toString());
         assertThat(verified.exitCode()).as(verified.toString()).isZero();
+    }
+
+    /** The policy the rollout's evidence pack holds. */
+    private String policyInThePack() throws java.io.IOException {
+        try (ZipFile pack = new ZipFile(RolloutFiles.beside(state).pack().toFile())) {
+            return new String(pack.getInputStream(pack.getEntry("policy.yaml")).readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
