@@ -3,6 +3,7 @@ package io.mlrollout.cli.bench;
 import io.mlrollout.core.metrics.HistogramQuantile;
 import io.mlrollout.simulator.traffic.Minutes;
 import io.mlrollout.simulator.traffic.TrafficModel;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
@@ -146,7 +147,8 @@ final class RolloutGenerator {
                 baselineBuckets,
                 column(history, Minute::bad),
                 column(history, Minute::slow),
-                column(history, Minute::total));
+                column(history, Minute::total),
+                Arrays.stream(history).map(Minute::buckets).toArray(double[][]::new));
     }
 
     /**

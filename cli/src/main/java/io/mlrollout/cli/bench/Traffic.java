@@ -26,6 +26,7 @@ import java.util.Map;
  *     the pre-flight plan reads)
  * @param historySlow the baseline's requests slower than the threshold in those minutes
  * @param historyTotal all the baseline's requests in those minutes
+ * @param historyBuckets per minute before the rollout, the baseline's requests per latency bucket
  */
 record Traffic(
         double[] canaryBad,
@@ -41,17 +42,21 @@ record Traffic(
         double[][] baselineBuckets,
         double[] historyBad,
         double[] historySlow,
-        double[] historyTotal) {
+        double[] historyTotal,
+        double[][] historyBuckets) {
 
-    /** The baseline's minutes before the rollout for the ratio metrics the policies name, as the judge is given them. */
+    /** The baseline's minutes before the rollout for the metrics the policies name, as the judge is given them. */
     BaselineHistory history() {
         List<Reading.Counts> errors = new ArrayList<>();
         List<Reading.Counts> slow = new ArrayList<>();
+        List<Reading.Histogram> latency = new ArrayList<>();
         for (int i = 0; i < historyTotal.length; i++) {
             errors.add(new Reading.Counts(historyBad[i], historyTotal[i]));
             slow.add(new Reading.Counts(historySlow[i], historyTotal[i]));
+            latency.add(new Reading.Histogram(boundsMs, historyBuckets[i]));
         }
-        return new BaselineHistory(Map.of(BenchSetup.ERRORS, errors, BenchSetup.SLOW_REQUESTS, slow));
+        return new BaselineHistory(
+                Map.of(BenchSetup.ERRORS, errors, BenchSetup.SLOW_REQUESTS, slow), Map.of(BenchSetup.LATENCY, latency));
     }
 
     int intervals() {

@@ -107,6 +107,7 @@ class KayentaJudgeTest {
                 new double[looks][LatencyLayout.ISTIO.boundsMs().length],
                 new double[0],
                 new double[0],
-                new double[0]);
+                new double[0],
+                new double[0][]);
     }
 }

@@ -53,6 +53,7 @@ class ThresholdJudgeTest {
                 new double[60][LatencyLayout.ISTIO.boundsMs().length],
                 new double[0],
                 new double[0],
-                new double[0]);
+                new double[0],
+                new double[0][]);
     }
 }

@@ -7,18 +7,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The baseline's counts interval by interval from before a rollout, per ratio metric, as the pre-flight plan read them
- * while the baseline served all traffic. The judge learns from them how the baseline's bad rate drifts, so that its
- * first looks already allow for it and the estimate rests on an hour of minutes rather than the stage's first few.
+ * The baseline's readings interval by interval from before a rollout, as the pre-flight plan read them while the
+ * baseline served all traffic: counts per ratio metric, histograms per latency quantile judged on counts. The judge
+ * learns from them how the baseline's rates wander and drift, so that its first looks already allow for it and the
+ * estimate rests on an hour of minutes rather than the stage's first few; a latency metric also places its threshold
+ * from them ({@link TailThreshold}), so the rollout's first look already counts.
  *
- * @param perMetric the intervals' counts by metric name, oldest first; a metric without history is absent
+ * @param perMetric the intervals' counts by ratio metric name, oldest first; a metric without history is absent
+ * @param histograms the intervals' histograms by quantile metric name, oldest first; a metric without history is absent
  */
-public record BaselineHistory(Map<String, List<Reading.Counts>> perMetric) {
+public record BaselineHistory(
+        Map<String, List<Reading.Counts>> perMetric, Map<String, List<Reading.Histogram>> histograms) {
 
     public BaselineHistory {
-        Map<String, List<Reading.Counts>> copied = new LinkedHashMap<>(); // in the policy's order, for the evidence
-        perMetric.forEach((metric, counts) -> copied.put(metric, List.copyOf(counts)));
-        perMetric = Collections.unmodifiableMap(copied);
+        perMetric = copied(perMetric);
+        histograms = copied(histograms);
+    }
+
+    /** Counts only. */
+    public BaselineHistory(Map<String, List<Reading.Counts>> perMetric) {
+        this(perMetric, Map.of());
     }
 
     /** No history: the judge learns from the rollout's own intervals only. */
@@ -26,13 +34,28 @@ public record BaselineHistory(Map<String, List<Reading.Counts>> perMetric) {
         return new BaselineHistory(Map.of());
     }
 
-    /** The intervals of {@code metric}, oldest first; empty without history. */
+    /** The counted intervals of {@code metric}, oldest first; empty without history. */
     public List<Reading.Counts> of(String metric) {
         return perMetric.getOrDefault(metric, List.of());
     }
 
+    /** The histogram intervals of {@code metric}, oldest first; empty without history. */
+    public List<Reading.Histogram> histogramsOf(String metric) {
+        return histograms.getOrDefault(metric, List.of());
+    }
+
     /** How many intervals the metric with the most history has. */
     public int intervals() {
-        return perMetric.values().stream().mapToInt(List::size).max().orElse(0);
+        return Math.max(longest(perMetric), longest(histograms));
+    }
+
+    private static int longest(Map<String, ? extends List<?>> byMetric) {
+        return byMetric.values().stream().mapToInt(List::size).max().orElse(0);
+    }
+
+    private static <T> Map<String, List<T>> copied(Map<String, List<T>> byMetric) {
+        Map<String, List<T>> copy = new LinkedHashMap<>(); // in the policy's order, for the evidence
+        byMetric.forEach((metric, readings) -> copy.put(metric, List.copyOf(readings)));
+        return Collections.unmodifiableMap(copy);
     }
 }

@@ -98,7 +98,7 @@ public final class Judge {
                         ? SlicedJudge.ratio(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
                         : new RatioJudge(metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy));
             case QUANTILE, VALUE ->
-                LatencyCountJudge.applies(metric, readsHistogram(metric))
+                judgesOnCounts(metric)
                         ? metric.slices().isPresent()
                                 ? SlicedJudge.latency(
                                         metric, perCanaryTest, perWatchTest, analysis, canaryLooks(policy))
@@ -123,6 +123,11 @@ public final class Judge {
                         canaryLooks(policy),
                         plannedWatchLooks);
         };
+    }
+
+    /** Whether a quantile metric is judged on its histogram's counts ({@link LatencyCountJudge}). */
+    static boolean judgesOnCounts(MetricSpec metric) {
+        return LatencyCountJudge.applies(metric, readsHistogram(metric));
     }
 
     /** Whether the metric's queries read a histogram (a quantile preset that gives bucket counts). */
@@ -185,7 +190,7 @@ public final class Judge {
     /** Evidence before the rollout's first look, with what the baseline's history teaches each metric's tests. */
     public JudgeState begin(BaselineHistory history) {
         Map<String, MetricEvidence> evidence = new LinkedHashMap<>();
-        judges.forEach((name, judge) -> evidence.put(name, judge.learnBaseline(judge.begin(), history.of(name))));
+        judges.forEach((name, judge) -> evidence.put(name, judge.learnBaseline(judge.begin(), history)));
         return new JudgeState(evidence);
     }
 

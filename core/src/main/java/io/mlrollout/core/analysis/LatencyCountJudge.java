@@ -11,6 +11,7 @@ import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.MetricSpec;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Judges a latency quantile read as a histogram on the histogram's counts: the share of each version's requests slower
@@ -115,6 +116,113 @@ final class LatencyCountJudge implements MetricJudge {
                 0);
     }
 
+    /**
+     * The baseline's histograms from before the rollout place the threshold, and the margin test learns from their slow
+     * counts how the baseline's slow share wanders and drifts, as a ratio metric's does from its counts: the rollout's
+     * first look already counts, and where the hour is calm the allowance for wander starts from it. Intervals whose
+     * bucket bounds differ from the first's are left out; without a threshold the pooled counts carry over to the first
+     * looks.
+     */
+    @Override
+    public MetricEvidence learnBaseline(MetricEvidence evidence, BaselineHistory history) {
+        List<Reading.Histogram> hour = alike(history.histogramsOf(spec.name()));
+        if (hour.isEmpty()) {
+            return evidence;
+        }
+        double[] bounds = hour.get(0).upperBounds();
+        double[] pooled = pooled(hour);
+        TailThreshold t =
+                TailThreshold.choose(quantile, maxIncrease, bounds, pooled).threshold();
+        LatencyCounts l = (LatencyCounts) evidence;
+        if (t == null) {
+            return new LatencyCounts(
+                    bounds, pooled, 0, 0, 0, 0, null, null, null, l.stage(), l.stageCandidate(), l.stageBaseline(), 0);
+        }
+        RateRatioTest margin = marginTest(t.theta0());
+        RateRatioEvidence learned = margin.empty();
+        for (Reading.Histogram interval : hour) {
+            double total = Arrays.stream(interval.counts()).sum();
+            if (total > 0) {
+                learned = margin.learnBaseline(learned, above(interval.counts(), bounds, t.threshold()), total);
+            }
+        }
+        // A drifting slow share is mostly load that moves both versions alike, which the paired test cancels; learned
+        // as the baseline's drift it would slow the test for nothing, so only a calm hour's wander is kept.
+        RateRatioEvidence kept = margin.startsFromTheBaselinesWander(learned) ? learned : margin.empty();
+        return chosen(bounds, t, kept, null, l.stage(), l.stageCandidate(), l.stageBaseline());
+    }
+
+    /**
+     * What the pre-flight plan says of a quantile metric's histograms from before the rollout: the baseline's quantile,
+     * and where the threshold goes or why the rollout's first looks must place it.
+     */
+    static String planned(MetricSpec spec, List<Reading.Histogram> history) {
+        List<Reading.Histogram> hour = alike(history);
+        if (hour.isEmpty()) {
+            return "no traffic";
+        }
+        double quantile = spec.queries().quantile().orElseThrow();
+        double[] bounds = hour.get(0).upperBounds();
+        double[] pooled = pooled(hour);
+        TailThreshold.Choice choice =
+                TailThreshold.choose(quantile, spec.maxIncrease().orElseThrow(), bounds, pooled);
+        String value = "p" + Format.number(quantile * 100) + " "
+                + Format.value(MetricJudge.finiteOrNull(HistogramQuantile.of(quantile, bounds, pooled)), UNIT);
+        TailThreshold t = choice.threshold();
+        return t == null
+                ? value + "; " + choice.notYet() + ", so the rollout's first looks place the threshold"
+                : value + "; requests slower than " + Format.millis(t.threshold()) + " ("
+                        + Format.percent(share(pooled, bounds, t.threshold()))
+                        + " of the baseline's) are counted from the first look, and the judge learns from these"
+                        + " minutes how their share wanders";
+    }
+
+    /** The intervals with traffic and the first's bucket bounds, when those end in a +Inf bucket; else none. */
+    private static List<Reading.Histogram> alike(List<Reading.Histogram> history) {
+        List<Reading.Histogram> withTraffic = history.stream()
+                .filter(h -> Arrays.stream(h.counts()).sum() > 0)
+                .toList();
+        if (withTraffic.isEmpty() || !hasInfBucket(withTraffic.get(0).upperBounds())) {
+            return List.of();
+        }
+        double[] bounds = withTraffic.get(0).upperBounds();
+        return withTraffic.stream()
+                .filter(h -> Arrays.equals(h.upperBounds(), bounds))
+                .toList();
+    }
+
+    private static double[] pooled(List<Reading.Histogram> intervals) {
+        double[] pooled = new double[0];
+        for (Reading.Histogram interval : intervals) {
+            pooled = plus(pooled, interval.counts());
+        }
+        return pooled;
+    }
+
+    private LatencyCounts chosen(
+            double[] bounds,
+            TailThreshold t,
+            RateRatioEvidence margin,
+            RateRatioEvidence watch,
+            Counts stage,
+            double[] stageCandidate,
+            double[] stageBaseline) {
+        return new LatencyCounts(
+                bounds,
+                new double[0],
+                t.threshold(),
+                t.lowerBound(),
+                t.elasticity(),
+                t.theta0(),
+                margin,
+                ruleOutTest(t.theta0()).empty(),
+                watch,
+                stage,
+                stageCandidate,
+                stageBaseline,
+                0);
+    }
+
     @Override
     public MetricEvidence beginStage(MetricEvidence evidence) {
         LatencyCounts l = (LatencyCounts) evidence;
@@ -147,13 +255,16 @@ final class LatencyCountJudge implements MetricJudge {
                     l, MetricJudge.whyUnusable(readings.candidate(), readings.baseline(), Reading.Histogram.class));
         }
         double[] bounds = c.upperBounds();
+        if (l.bounds().length > 0 && !Arrays.equals(bounds, l.bounds()) && nothingCountedYet(l)) {
+            l = (LatencyCounts) begin(); // the buckets changed since the baseline's history: place the threshold anew
+        }
         if (!Arrays.equals(bounds, b.upperBounds()) || (l.bounds().length > 0 && !Arrays.equals(bounds, l.bounds()))) {
             return noData(
                     l,
                     "the versions' bucket bounds differ, or changed since the first look: "
                             + Arrays.toString(b.upperBounds()) + " vs " + Arrays.toString(bounds));
         }
-        if (bounds.length < 2 || bounds[bounds.length - 1] != Double.POSITIVE_INFINITY) {
+        if (!hasInfBucket(bounds)) {
             return noData(l, "the histogram has no le=\"+Inf\" bucket");
         }
         double candidateQuantile = quantileOf(c);
@@ -170,20 +281,14 @@ final class LatencyCountJudge implements MetricJudge {
             LatencyCounts next = t == null
                     ? new LatencyCounts(
                             bounds, learning, 0, 0, 0, 0, null, null, null, l.stage(), stageCandidate, stageBaseline, 0)
-                    : new LatencyCounts(
+                    : chosen(
                             bounds,
-                            new double[0],
-                            t.threshold(),
-                            t.lowerBound(),
-                            t.elasticity(),
-                            t.theta0(),
+                            t,
                             marginTest(t.theta0()).empty(),
-                            ruleOutTest(t.theta0()).empty(),
                             watch ? watchTest(t.theta0()).empty() : null,
                             l.stage(),
                             stageCandidate,
-                            stageBaseline,
-                            0);
+                            stageBaseline);
             String why = t == null
                     ? choice.notYet()
                     : "requests slower than " + Format.millis(t.threshold()) + " will be counted from the next look ("
@@ -430,6 +535,15 @@ final class LatencyCountJudge implements MetricJudge {
         return reading instanceof Reading.Histogram h && h.upperBounds().length >= 2
                 ? HistogramQuantile.of(quantile, h.upperBounds(), h.counts())
                 : Double.NaN;
+    }
+
+    /** Whether no canary request was counted yet: what was learned came from the baseline's history alone. */
+    private static boolean nothingCountedYet(LatencyCounts l) {
+        return l.relative() == null || l.relative().canaryTotal() == 0 && l.watchRelative() == null;
+    }
+
+    private static boolean hasInfBucket(double[] bounds) {
+        return bounds.length >= 2 && bounds[bounds.length - 1] == Double.POSITIVE_INFINITY;
     }
 
     /** Requests in the buckets above {@code threshold} (a bound of {@code bounds}). */

@@ -5,7 +5,6 @@ import io.mlrollout.core.analysis.stats.RateRatioTest;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.core.policy.MetricSpec;
-import java.util.List;
 
 /** Judges one metric: keeps its evidence and classifies each look. Scoring across metrics is the {@link Judge}'s. */
 sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, DistributionJudge, LatencyCountJudge {
@@ -21,7 +20,7 @@ sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, Distr
      * The evidence after the baseline's intervals from before the rollout ({@link BaselineHistory}): what this metric's
      * tests learn from the baseline alone. Most learn nothing from it.
      */
-    default MetricEvidence learnBaseline(MetricEvidence evidence, List<Reading.Counts> history) {
+    default MetricEvidence learnBaseline(MetricEvidence evidence, BaselineHistory history) {
         return evidence;
     }
 

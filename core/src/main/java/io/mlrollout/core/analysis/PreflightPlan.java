@@ -3,12 +3,14 @@ package io.mlrollout.core.analysis;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,7 @@ public final class PreflightPlan {
     /**
      * @param lines what to log, in order, without the log's prefix
      * @param refused whether the rollout must not start (analysis.plan: refuse, and the plan has warnings)
-     * @param history the baseline's counts the plan read, for the judge to learn the baseline's drift from
+     * @param history the baseline's counts and histograms the plan read, for the judge to learn from
      */
     public record Result(List<String> lines, boolean refused, BaselineHistory history) {
         public Result {
@@ -82,8 +84,33 @@ public final class PreflightPlan {
                         false);
             }
         }
+        Map<String, List<Reading.Histogram>> histograms = new LinkedHashMap<>();
+        List<String> latencyLines = new ArrayList<>();
+        for (MetricSpec metric : policy.metrics()) {
+            if (!Judge.judgesOnCounts(metric) || metric.observe()) {
+                continue;
+            }
+            try {
+                List<Reading.Histogram> intervals =
+                        readHistograms(metrics, metric, endpoint, baseline, now, span, interval);
+                if (!intervals.isEmpty()) {
+                    histograms.put(metric.name(), intervals); // what the judge can learn from
+                }
+                latencyLines.add("plan: the baseline " + baseline + " over the last " + Planner.minutes(span) + ", "
+                        + metric.name() + ": " + LatencyCountJudge.planned(metric, intervals));
+            } catch (MetricsException | RuntimeException unreadable) {
+                return new Result(
+                        List.of("plan: WARNING: the baseline " + baseline + " could not be read for " + metric.name()
+                                + " (" + unreadable.getMessage() + "), so there is no plan; the rollout goes on and"
+                                + " its own looks decide"),
+                        false);
+            }
+        }
+        BaselineHistory learned = new BaselineHistory(history, histograms);
         if (traffic.isEmpty()) {
-            return new Result(List.of("plan: nothing to plan (no deciding ratio metric with maxIncrease)"), false);
+            List<String> lines = new ArrayList<>(latencyLines);
+            lines.add("plan: nothing to plan (no deciding ratio metric with maxIncrease)");
+            return new Result(lines, false, learned);
         }
         Planner.Plan plan = new Planner(policy).plan(traffic);
         List<String> lines = new ArrayList<>();
@@ -98,6 +125,7 @@ public final class PreflightPlan {
                                         + (Double.isNaN(t.wanderCv()) ? "unknown" : Format.percent(t.wanderCv()))
                                         + Planner.longRun(t)
                                         + "; the judge learns from these minutes how the baseline drifts")));
+        lines.addAll(latencyLines);
         for (Planner.Row row : plan.rows()) {
             if (row.notPlanned().isPresent()) {
                 continue;
@@ -120,7 +148,33 @@ public final class PreflightPlan {
                     + " warning(s) above; no traffic moved. Change the stages or the metrics, or set analysis.plan:"
                     + " warn");
         }
-        return new Result(lines, refused, new BaselineHistory(history));
+        return new Result(lines, refused, learned);
+    }
+
+    /**
+     * The baseline's histogram in each interval of {@code span} before {@code end} that had traffic and the first such
+     * interval's bucket bounds (a layout changed within the hour would mix buckets that do not line up).
+     */
+    private static List<Reading.Histogram> readHistograms(
+            MetricsSource metrics,
+            MetricSpec metric,
+            String endpoint,
+            String baseline,
+            Instant end,
+            Duration span,
+            Duration interval)
+            throws MetricsException {
+        List<Reading.Histogram> histograms = new ArrayList<>();
+        for (Instant start = end.minus(span); start.isBefore(end); start = start.plus(interval)) {
+            Reading reading = metrics.read(metric, endpoint, baseline, new Window(start, start.plus(interval)));
+            if (reading instanceof Reading.Histogram h
+                    && Arrays.stream(h.counts()).sum() > 0
+                    && (histograms.isEmpty()
+                            || Arrays.equals(h.upperBounds(), histograms.get(0).upperBounds()))) {
+                histograms.add(h);
+            }
+        }
+        return histograms;
     }
 
     private static String time(Duration time, Duration upTo) {

@@ -114,13 +114,14 @@ final class RatioJudge implements MetricJudge {
 
     /** The margin test learns the baseline's drift from its history; the other tests need the canary beside it. */
     @Override
-    public MetricEvidence learnBaseline(MetricEvidence evidence, List<Reading.Counts> history) {
+    public MetricEvidence learnBaseline(MetricEvidence evidence, BaselineHistory history) {
         Ratio r = (Ratio) evidence;
-        if (relative == null || history.isEmpty()) {
+        List<Reading.Counts> intervals = history.of(spec.name());
+        if (relative == null || intervals.isEmpty()) {
             return r;
         }
         return new Ratio(
-                learnedFrom(relative, r.relative(), history),
+                learnedFrom(relative, r.relative(), intervals),
                 r.absolute(),
                 r.ruleOut(),
                 r.stage(),

@@ -128,7 +128,7 @@ final class SlicedJudge implements MetricJudge {
 
     /** The aggregate learns from the baseline's history; the slices were not read before the rollout. */
     @Override
-    public MetricEvidence learnBaseline(MetricEvidence evidence, List<Reading.Counts> history) {
+    public MetricEvidence learnBaseline(MetricEvidence evidence, BaselineHistory history) {
         Sliced sliced = (Sliced) evidence;
         return new Sliced(aggregate.learnBaseline(sliced.aggregate(), history), sliced.slices(), sliced.overMax());
     }

@@ -4,7 +4,8 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
  * Where a latency quantile is judged on counts, and what its margin means there, chosen once from the baseline's pooled
- * buckets of earlier looks (so the test that uses it never sees the data that chose it).
+ * buckets of the hour before the rollout or, without it, of the first looks (so the test that uses it never takes
+ * evidence from the data that chose it).
  *
  * <p><b>The threshold</b> t is the largest bucket bound at or below the baseline's quantile: the share of requests slower
  * than it is at least 1 − quantile, and it is a count the histogram really holds (no interpolation in the test).

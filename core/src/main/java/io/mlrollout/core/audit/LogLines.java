@@ -203,9 +203,8 @@ public final class LogLines {
             return e.summary();
         }
         if (event instanceof RolloutEvent.BaselineLearned e) {
-            return "the judge learned how the baseline drifts from its " + e.longest()
-                    + " intervals before the rollout ("
-                    + String.join(", ", e.intervals().keySet()) + ")";
+            return "the judge learned how the baseline wanders and drifts from its " + e.longest()
+                    + " intervals before the rollout (" + String.join(", ", e.metrics()) + ")";
         }
         if (event instanceof RolloutEvent.PolicyKept e) {
             return "policy kept for the commands that follow: " + e.file() + ", sha256 " + e.sha256();

@@ -7,6 +7,7 @@ import io.mlrollout.core.analysis.LookContext;
 import io.mlrollout.core.analysis.LookResult;
 import io.mlrollout.core.analysis.StageVerdict;
 import io.mlrollout.core.analysis.Verdict;
+import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.Durations;
@@ -33,6 +34,7 @@ import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +178,19 @@ public final class RolloutEngine {
                         counts.stream()
                                 .map(c -> new RolloutEvent.IntervalCounts(c.bad(), c.total()))
                                 .toList()));
-        return new RolloutEvent.BaselineLearned(now, intervals);
+        Map<String, RolloutEvent.IntervalBuckets> histograms = new LinkedHashMap<>();
+        history.histograms().forEach((metric, readings) -> histograms.put(metric, buckets(readings)));
+        return new RolloutEvent.BaselineLearned(now, intervals, histograms);
+    }
+
+    private static RolloutEvent.IntervalBuckets buckets(List<Reading.Histogram> readings) {
+        double[] bounds = readings.get(0).upperBounds();
+        List<Double> finite =
+                Arrays.stream(bounds).filter(Double::isFinite).boxed().toList();
+        List<List<Double>> counts = readings.stream()
+                .map(h -> Arrays.stream(h.counts()).boxed().toList())
+                .toList();
+        return new RolloutEvent.IntervalBuckets(finite, counts);
     }
 
     /** Takes what happened and returns the next state and the events to record. */

@@ -12,6 +12,7 @@ import io.mlrollout.core.signoff.RoleTally;
 import io.mlrollout.core.traffic.TrafficSplit;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -277,20 +278,48 @@ public sealed interface RolloutEvent {
 
     /**
      * Recorded after {@link Started} (and {@link TierChosen}, when facts chose a tier) when the pre-flight plan read
-     * the baseline's recent intervals, before anything moves: what the judge learned how the baseline drifts from, per
-     * metric, each interval's counts, oldest first. With it the evidence holds everything the rollout's verdicts rest
-     * on.
+     * the baseline's recent intervals, before anything moves: what the judge learned how the baseline wanders and
+     * drifts from, per metric, each interval's counts (ratio metrics) or buckets (latency quantiles judged on the
+     * histogram's counts), oldest first. With it the evidence holds everything the rollout's verdicts rest on.
+     *
+     * @param histograms absent in evidence written before latency metrics learned from the history
      */
-    record BaselineLearned(Instant at, Map<String, List<IntervalCounts>> intervals) implements RolloutEvent {
+    record BaselineLearned(
+            Instant at, Map<String, List<IntervalCounts>> intervals, Map<String, IntervalBuckets> histograms)
+            implements RolloutEvent {
         public BaselineLearned {
             Map<String, List<IntervalCounts>> copied = new LinkedHashMap<>();
             intervals.forEach((metric, counts) -> copied.put(metric, List.copyOf(counts)));
             intervals = Collections.unmodifiableMap(copied);
+            histograms = histograms == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(histograms));
         }
 
         /** How many intervals the metric with the most has. */
         public int longest() {
-            return intervals.values().stream().mapToInt(List::size).max().orElse(0);
+            return Math.max(
+                    intervals.values().stream().mapToInt(List::size).max().orElse(0),
+                    histograms.values().stream()
+                            .mapToInt(h -> h.counts().size())
+                            .max()
+                            .orElse(0));
+        }
+
+        /** The metrics learned from, in the order they were read. */
+        public List<String> metrics() {
+            List<String> metrics = new ArrayList<>(intervals.keySet());
+            metrics.addAll(histograms.keySet());
+            return List.copyOf(metrics);
+        }
+    }
+
+    /**
+     * One histogram metric's intervals: its finite bucket bounds (the last bucket, {@code le="+Inf"}, has none: JSON
+     * has no infinity) and each interval's requests per bucket, not cumulative, one more than the bounds.
+     */
+    record IntervalBuckets(List<Double> finiteBounds, List<List<Double>> counts) {
+        public IntervalBuckets {
+            finiteBounds = List.copyOf(finiteBounds);
+            counts = counts.stream().map(List::copyOf).toList();
         }
     }
 

@@ -6,6 +6,8 @@ import io.mlrollout.core.json.Json;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
 import io.mlrollout.simulator.Buckets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.statistics.distribution.NormalDistribution;
@@ -64,6 +66,98 @@ class LatencyCountJudgeTest {
                 (MetricEvidence.LatencyCounts) first.state().metrics().get("p99");
         assertThat(evidence.threshold()).isEqualTo(100);
         assertThat(evidence.relative().intervals()).isZero();
+    }
+
+    /** An hour of the baseline alone at {@code perMinute} requests, every minute its expected counts. */
+    private static BaselineHistory calmHour(double perMinute) {
+        List<Reading.Histogram> minutes = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            minutes.add(latencies(perMinute, 1));
+        }
+        return new BaselineHistory(Map.of(), Map.of("p99", minutes));
+    }
+
+    @Test
+    void theBaselinesHourPlacesTheThresholdSoTheFirstLookAlreadyCounts() {
+        LookResult first =
+                judge.look(judge.beginStage(judge.begin(calmHour(12_000))), look(1.5), LookContext.canary(0, false));
+
+        MetricLook p99 = first.metrics().get(0);
+        assertThat(p99.outcome()).isEqualTo(Outcome.CONTINUE);
+        assertThat(p99.explanation())
+                .startsWith("p99 249ms vs 233ms this interval; slower than 100ms: 3.41× the baseline so far (allowed"
+                        + " 1.19×), no regression shown");
+        MetricEvidence.LatencyCounts evidence =
+                (MetricEvidence.LatencyCounts) first.state().metrics().get("p99");
+        assertThat(evidence.threshold()).isEqualTo(100);
+        assertThat(evidence.relative().canaryTotal()).isEqualTo(3000);
+    }
+
+    @Test
+    void aCalmHourLetsAClearlySlowerCandidateFailInFewerLooks() {
+        int withoutTheHour = looksToFail(judge.begin(), 1.25);
+        int afterTheHour = looksToFail(judge.begin(calmHour(12_000)), 1.25);
+
+        assertThat(withoutTheHour).isLessThanOrEqualTo(10);
+        assertThat(afterTheHour).isLessThan(withoutTheHour - 2);
+    }
+
+    private int looksToFail(JudgeState begun, double slower) {
+        JudgeState state = judge.beginStage(begun);
+        for (int look = 1; look <= 30; look++) {
+            LookResult result = judge.look(state, look(slower), LookContext.canary(0, false));
+            if (result.verdict().isPresent()) {
+                assertThat(result.verdict().get().verdict()).isEqualTo(Verdict.FAIL);
+                return look;
+            }
+            state = result.state();
+        }
+        throw new AssertionError("no verdict in 30 looks");
+    }
+
+    @Test
+    void aDriftingHourPlacesTheThresholdButTeachesTheTestNothing() {
+        List<Reading.Histogram> minutes = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            minutes.add(latencies(12_000, (i / 6) % 2 == 0 ? 1 : 1.3)); // load that comes and goes in spells
+        }
+        JudgeState calm = judge.begin(calmHour(12_000));
+
+        JudgeState drifting = judge.begin(new BaselineHistory(Map.of(), Map.of("p99", minutes)));
+
+        MetricEvidence.LatencyCounts learned =
+                (MetricEvidence.LatencyCounts) drifting.metrics().get("p99");
+        assertThat(learned.threshold()).isEqualTo(100);
+        assertThat(learned.relative().baselineSerial().pairs()).isZero();
+        assertThat(((MetricEvidence.LatencyCounts) calm.metrics().get("p99"))
+                        .relative()
+                        .baselineSerial()
+                        .pairs())
+                .isEqualTo(58);
+    }
+
+    @Test
+    void bucketsChangedSinceTheHourPlaceTheThresholdAnewInsteadOfReadingNoData() {
+        double[] coarser = {50, 100, 250, 500, Double.POSITIVE_INFINITY};
+        double[] hourCounts = new double[coarser.length];
+        for (int i = 0; i < coarser.length; i++) {
+            hourCounts[i] =
+                    LatencyCountJudge.above(latencies(12_000, 1).counts(), ISTIO_MS, i == 0 ? 0 : coarser[i - 1])
+                            - LatencyCountJudge.above(latencies(12_000, 1).counts(), ISTIO_MS, coarser[i]);
+        }
+        List<Reading.Histogram> minutes = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            minutes.add(new Reading.Histogram(coarser, hourCounts));
+        }
+        JudgeState learned = judge.begin(new BaselineHistory(Map.of(), Map.of("p99", minutes)));
+        assertThat(((MetricEvidence.LatencyCounts) learned.metrics().get("p99")).bounds())
+                .isEqualTo(coarser);
+
+        LookResult first = judge.look(judge.beginStage(learned), look(1), LookContext.canary(0, false));
+
+        assertThat(first.metrics().get(0).outcome()).isEqualTo(Outcome.CONTINUE);
+        assertThat(first.metrics().get(0).explanation())
+                .contains("requests slower than 100ms will be counted from the next look");
     }
 
     @Test

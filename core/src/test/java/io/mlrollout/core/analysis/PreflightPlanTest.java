@@ -60,6 +60,29 @@ class PreflightPlanTest {
     }
 
     @Test
+    void aLatencyQuantileJudgedOnCountsIsReadAsHistogramsThatPlaceItsThresholdBeforeTheFirstLook() {
+        Policy policy = JudgeTest.parse("""
+                stages:
+                  - {weight: 25, bake: 10m, maxBake: 30m}
+                analysis: {interval: 1m, minRequests: 100, falseRollbackRate: 1%}
+                metrics:
+                  - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 20%}
+                  - {name: p99, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 5%}
+                """);
+        MetricsSource source = (metric, endpoint, version, window) ->
+                metric.name().equals("p99") ? LatencyCountJudgeTest.latencies(6000, 1) : new Reading.Counts(60, 6000);
+
+        PreflightPlan.Result plan = PreflightPlan.plan(policy, source, "fraud-scorer", "v1", NOW);
+
+        assertThat(plan.history().histogramsOf("p99")).hasSize(60);
+        assertThat(plan.history().of("errors")).hasSize(60);
+        assertThat(plan.lines().get(1))
+                .isEqualTo("plan: the baseline v1 over the last 60 min, p99: p99 233ms; requests slower than 100ms"
+                        + " (8.28% of the baseline's) are counted from the first look, and the judge learns from these"
+                        + " minutes how their share wanders");
+    }
+
+    @Test
     void aShadowStageIsNamedByItsMirroredShareNotAsZeroPercent() {
         Policy shadow = JudgeTest.parse("""
                 stages:

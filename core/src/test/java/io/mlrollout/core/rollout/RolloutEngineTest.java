@@ -43,8 +43,19 @@ class RolloutEngineTest {
         }
         Instant now = Instant.parse("2026-12-04T10:00:00Z");
 
-        Step started =
-                engine.start("r1", "fraud-scorer", "v2", "dave", now, new BaselineHistory(Map.of("error-rate", hour)));
+        double[] bounds = {50, 100, 250, Double.POSITIVE_INFINITY};
+        List<Reading.Histogram> latencies = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            latencies.add(new Reading.Histogram(bounds, new double[] {700, 200 + i % 3, 90, 10}));
+        }
+
+        Step started = engine.start(
+                "r1",
+                "fraud-scorer",
+                "v2",
+                "dave",
+                now,
+                new BaselineHistory(Map.of("error-rate", hour), Map.of("p99-latency", latencies)));
         Step plain = engine.start("r1", "fraud-scorer", "v2", "dave", now, BaselineHistory.none());
 
         assertThat(plain.events()).hasSize(1);
@@ -54,15 +65,34 @@ class RolloutEngineTest {
         assertThat(learned.intervals().get("error-rate"))
                 .hasSize(60)
                 .startsWith(new RolloutEvent.IntervalCounts(10, 1000), new RolloutEvent.IntervalCounts(11, 1000));
+        RolloutEvent.IntervalBuckets buckets = learned.histograms().get("p99-latency");
+        assertThat(buckets.finiteBounds()).containsExactly(50.0, 100.0, 250.0); // JSON has no infinity
+        assertThat(buckets.counts()).hasSize(60).startsWith(List.of(700.0, 200.0, 90.0, 10.0));
         var mapper = io.mlrollout.core.json.Json.mapper();
         assertThat(mapper.readValue(mapper.writeValueAsString((RolloutEvent) learned), RolloutEvent.class))
                 .isEqualTo(learned);
         assertThat(LogLines.format(learned))
-                .isEqualTo("[ml-rollout] the judge learned how the baseline drifts from its 60 intervals before the"
-                        + " rollout (error-rate)");
+                .isEqualTo("[ml-rollout] the judge learned how the baseline wanders and drifts from its 60 intervals"
+                        + " before the rollout (error-rate, p99-latency)");
         MetricEvidence.Ratio errors =
                 (MetricEvidence.Ratio) started.state().judge().metrics().get("error-rate");
         assertThat(errors.relative().baselineSerial().pairs()).isEqualTo(58);
+        MetricEvidence.LatencyCounts latency =
+                (MetricEvidence.LatencyCounts) started.state().judge().metrics().get("p99-latency");
+        assertThat(latency.threshold()).isEqualTo(100);
+        assertThat(latency.relative().baselineSerial().pairs()).isEqualTo(58);
+    }
+
+    @Test
+    void aBaselineLearnedEventWrittenBeforeLatencyHistoriesStillReads() throws Exception {
+        String written = "{\"type\":\"baseline-learned\",\"at\":\"2026-12-04T10:00:00Z\","
+                + "\"intervals\":{\"error-rate\":[{\"bad\":10.0,\"total\":1000.0}]}}";
+
+        RolloutEvent.BaselineLearned read = (RolloutEvent.BaselineLearned)
+                io.mlrollout.core.json.Json.mapper().readValue(written, RolloutEvent.class);
+
+        assertThat(read.histograms()).isEmpty();
+        assertThat(read.metrics()).containsExactly("error-rate");
     }
 
     @Test

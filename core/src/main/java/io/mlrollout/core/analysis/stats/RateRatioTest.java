@@ -542,6 +542,15 @@ public final class RateRatioTest {
     }
 
     /**
+     * Whether the baseline's history showed it calm enough for the allowance to start from its wander (see {@link
+     * #startingAllowance}) rather than from the envelope.
+     */
+    public boolean startsFromTheBaselinesWander(RateRatioEvidence evidence) {
+        requireOwn(evidence);
+        return knowsTheBaselinesWander(evidence);
+    }
+
+    /**
      * Whether the allowance may start from the baseline's measured wander instead of the envelope: once it was measured
      * over enough intervals, and where it does not drift. A drift's wander around a recent rate understates it and is
      * learned with more noise, which the upper bound on the residuals absorbs.
