@@ -5,6 +5,7 @@ import io.mlrollout.core.analysis.Format;
 import io.mlrollout.core.analysis.Planner;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
+import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.Durations;
 import io.mlrollout.core.policy.MetricSpec;
@@ -91,8 +92,15 @@ final class PlanCommand extends CommandBase {
                     traffic.put(
                             metric.name(),
                             BaselineTraffic.of(
-                                    BaselineTraffic.readCounts(
-                                            metrics, metric, file.name(), baseline, end, span, interval),
+                                    BaselineTraffic.readEach(
+                                            Reading.Counts.class,
+                                            metrics,
+                                            metric,
+                                            file.name(),
+                                            baseline,
+                                            end,
+                                            span,
+                                            interval),
                                     parsed.analysis().maxDispersion()));
                 } catch (MetricsException unreadable) {
                     err().println("mlrollout plan: Prometheus could not be read for " + metric.name() + ": "

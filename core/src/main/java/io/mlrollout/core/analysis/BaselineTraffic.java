@@ -36,10 +36,11 @@ public record BaselineTraffic(
     }
 
     /**
-     * The baseline's counts interval by interval over {@code span} up to {@code end}, oldest first, read as the judge
-     * reads them during a rollout; {@link #of} measures them.
+     * The baseline's readings of {@code type} (counts, histograms) interval by interval over {@code span} up to {@code
+     * end}, oldest first, read as the judge reads them during a rollout; {@link #of} measures counts.
      */
-    public static List<Reading.Counts> readCounts(
+    public static <R extends Reading> List<R> readEach(
+            Class<R> type,
             MetricsSource metrics,
             MetricSpec metric,
             String endpoint,
@@ -48,14 +49,14 @@ public record BaselineTraffic(
             Duration span,
             Duration interval)
             throws MetricsException {
-        List<Reading.Counts> counts = new ArrayList<>();
+        List<R> readings = new ArrayList<>();
         for (Instant start = end.minus(span); start.isBefore(end); start = start.plus(interval)) {
             Reading reading = metrics.read(metric, endpoint, baseline, new Window(start, start.plus(interval)));
-            if (reading instanceof Reading.Counts c) {
-                counts.add(c);
+            if (type.isInstance(reading)) {
+                readings.add(type.cast(reading));
             }
         }
-        return counts;
+        return readings;
     }
 
     /**

@@ -3,7 +3,6 @@ package io.mlrollout.core.analysis;
 import io.mlrollout.core.metrics.MetricsException;
 import io.mlrollout.core.metrics.MetricsSource;
 import io.mlrollout.core.metrics.Reading;
-import io.mlrollout.core.metrics.Window;
 import io.mlrollout.core.policy.AnalysisSettings;
 import io.mlrollout.core.policy.MetricSpec;
 import io.mlrollout.core.policy.Policy;
@@ -66,8 +65,8 @@ public final class PreflightPlan {
                 continue;
             }
             try {
-                List<Reading.Counts> counts =
-                        BaselineTraffic.readCounts(metrics, metric, endpoint, baseline, now, span, interval);
+                List<Reading.Counts> counts = BaselineTraffic.readEach(
+                        Reading.Counts.class, metrics, metric, endpoint, baseline, now, span, interval);
                 List<Reading.Counts> withTraffic =
                         counts.stream().filter(c -> c.total() > 0).toList();
                 if (!withTraffic.isEmpty()) {
@@ -76,12 +75,8 @@ public final class PreflightPlan {
                 traffic.put(
                         metric.name(),
                         BaselineTraffic.of(counts, policy.analysis().maxDispersion()));
-            } catch (MetricsException | RuntimeException unreadable) {
-                return new Result(
-                        List.of("plan: WARNING: the baseline " + baseline + " could not be read for " + metric.name()
-                                + " (" + unreadable.getMessage() + "), so there is no plan; the rollout goes on and"
-                                + " its own looks decide"),
-                        false);
+            } catch (MetricsException | RuntimeException e) {
+                return unreadable(baseline, metric, e);
             }
         }
         Map<String, List<Reading.Histogram>> histograms = new LinkedHashMap<>();
@@ -91,19 +86,15 @@ public final class PreflightPlan {
                 continue;
             }
             try {
-                List<Reading.Histogram> intervals =
-                        readHistograms(metrics, metric, endpoint, baseline, now, span, interval);
+                List<Reading.Histogram> intervals = alikeWithTraffic(BaselineTraffic.readEach(
+                        Reading.Histogram.class, metrics, metric, endpoint, baseline, now, span, interval));
                 if (!intervals.isEmpty()) {
                     histograms.put(metric.name(), intervals); // what the judge can learn from
                 }
                 latencyLines.add("plan: the baseline " + baseline + " over the last " + Planner.minutes(span) + ", "
                         + metric.name() + ": " + LatencyCountJudge.planned(metric, intervals));
-            } catch (MetricsException | RuntimeException unreadable) {
-                return new Result(
-                        List.of("plan: WARNING: the baseline " + baseline + " could not be read for " + metric.name()
-                                + " (" + unreadable.getMessage() + "), so there is no plan; the rollout goes on and"
-                                + " its own looks decide"),
-                        false);
+            } catch (MetricsException | RuntimeException e) {
+                return unreadable(baseline, metric, e);
             }
         }
         BaselineHistory learned = new BaselineHistory(history, histograms);
@@ -152,29 +143,24 @@ public final class PreflightPlan {
     }
 
     /**
-     * The baseline's histogram in each interval of {@code span} before {@code end} that had traffic and the first such
-     * interval's bucket bounds (a layout changed within the hour would mix buckets that do not line up).
+     * The intervals that had traffic and the first such interval's bucket bounds (a layout changed within the hour would
+     * mix buckets that do not line up).
      */
-    private static List<Reading.Histogram> readHistograms(
-            MetricsSource metrics,
-            MetricSpec metric,
-            String endpoint,
-            String baseline,
-            Instant end,
-            Duration span,
-            Duration interval)
-            throws MetricsException {
-        List<Reading.Histogram> histograms = new ArrayList<>();
-        for (Instant start = end.minus(span); start.isBefore(end); start = start.plus(interval)) {
-            Reading reading = metrics.read(metric, endpoint, baseline, new Window(start, start.plus(interval)));
-            if (reading instanceof Reading.Histogram h
-                    && Arrays.stream(h.counts()).sum() > 0
-                    && (histograms.isEmpty()
-                            || Arrays.equals(h.upperBounds(), histograms.get(0).upperBounds()))) {
-                histograms.add(h);
-            }
-        }
-        return histograms;
+    private static List<Reading.Histogram> alikeWithTraffic(List<Reading.Histogram> intervals) {
+        List<Reading.Histogram> withTraffic = intervals.stream()
+                .filter(h -> Arrays.stream(h.counts()).sum() > 0)
+                .toList();
+        return withTraffic.stream()
+                .filter(h -> Arrays.equals(h.upperBounds(), withTraffic.get(0).upperBounds()))
+                .toList();
+    }
+
+    private static Result unreadable(String baseline, MetricSpec metric, Exception unreadable) {
+        return new Result(
+                List.of("plan: WARNING: the baseline " + baseline + " could not be read for " + metric.name() + " ("
+                        + unreadable.getMessage() + "), so there is no plan; the rollout goes on and its own looks"
+                        + " decide"),
+                false);
     }
 
     private static String time(Duration time, Duration upTo) {
