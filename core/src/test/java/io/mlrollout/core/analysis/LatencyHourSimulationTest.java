@@ -1,0 +1,144 @@
+package io.mlrollout.core.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlrollout.core.metrics.Reading;
+import io.mlrollout.core.metrics.Readings;
+import io.mlrollout.simulator.traffic.Minutes;
+import io.mlrollout.simulator.traffic.TrafficModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.statistics.distribution.PoissonDistribution;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A latency quantile judged on counts after an hour of the baseline's histograms, on simulated traffic as production
+ * has it: each minute's buckets are Poisson draws of log-normal latencies (median 50 ms, σ 0.5: p99 160 ms), every
+ * latency multiplied by a load factor both versions share (5% a minute) and by each version's own factor from the
+ * simulator's traffic model (jitter, drift, shared steps and cycles). 20 requests/s to a 25% canary, a 60-minute stage.
+ * The hour must not make healthy candidates fail beyond the budget where latency drifts, and where it is calm it must
+ * let a slower candidate fail sooner than the first looks alone would.
+ */
+class LatencyHourSimulationTest {
+
+    private static final String POLICY = """
+            stages:
+              - {weight: 25, bake: 60m}
+            analysis: {interval: 1m, minRequests: 500, falseRollbackRate: 1%}
+            metrics:
+              - {name: p99, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 5%}
+            """;
+
+    private static final double ENDPOINT_PER_MINUTE = 4800;
+    private static final double CANARY_SHARE = 0.25;
+    private static final double LOAD_SIGMA = 0.05;
+    private static final int LOOKS = 60;
+    private static final int NOT_WITHIN_THE_STAGE = LOOKS + 1;
+
+    private final Judge judge = new Judge(JudgeTest.parse(POLICY));
+
+    @ParameterizedTest
+    @ValueSource(strings = {"poisson", "overdispersed", "shared-shift", "autocorrelated", "production"})
+    void healthyCandidatesAfterTheHourFailNoMoreOftenThanTheBudgetAllows(String name) {
+        TrafficModel model = TrafficModel.named(name);
+        int runs = 200;
+        int failed = 0;
+        for (int run = 0; run < runs; run++) {
+            failed += looksToFail(model, 1000 + run, 1.0, true) <= LOOKS ? 1 : 0;
+        }
+        double budget = 0.01;
+        double tolerance = budget + 3 * Math.sqrt(budget * (1 - budget) / runs);
+        System.out.printf("%s A/A after the hour: %d of %d failed%n", name, failed, runs);
+        assertThat(failed / (double) runs).isLessThanOrEqualTo(tolerance);
+    }
+
+    /** At the margin, a candidate exactly 5% slower, where a test that allows too little for wander fails most. */
+    @ParameterizedTest
+    @ValueSource(strings = {"overdispersed", "autocorrelated"})
+    void candidatesAtTheMarginAfterTheHourFailNoMoreOftenThanTheBudgetAllows(String name) {
+        TrafficModel model = TrafficModel.named(name);
+        int runs = 200;
+        int failed = 0;
+        for (int run = 0; run < runs; run++) {
+            failed += looksToFail(model, 3000 + run, 1.05, true) <= LOOKS ? 1 : 0;
+        }
+        double budget = 0.01;
+        double tolerance = budget + 3 * Math.sqrt(budget * (1 - budget) / runs);
+        System.out.printf("%s at the margin after the hour: %d of %d failed%n", name, failed, runs);
+        assertThat(failed / (double) runs).isLessThanOrEqualTo(tolerance);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"poisson", "overdispersed"})
+    void aCalmHourCatchesAQuarterSlowerCandidateSooner(String name) {
+        TrafficModel model = TrafficModel.named(name);
+        int runs = 60;
+        int[] withTheHour = new int[runs];
+        int[] withoutIt = new int[runs];
+        for (int run = 0; run < runs; run++) {
+            withTheHour[run] = looksToFail(model, 5000 + run, 1.25, true);
+            withoutIt[run] = looksToFail(model, 5000 + run, 1.25, false);
+        }
+        System.out.printf(
+                "%s +25%%: median %d looks after the hour, %d without%n", name, median(withTheHour), median(withoutIt));
+        assertThat(median(withoutIt)).isLessThan(NOT_WITHIN_THE_STAGE);
+        assertThat(median(withTheHour)).isLessThanOrEqualTo(median(withoutIt) - 2);
+    }
+
+    /** The look at which the stage failed, or {@link #NOT_WITHIN_THE_STAGE}. */
+    private int looksToFail(TrafficModel model, long seed, double slower, boolean withTheHour) {
+        SplittableRandom random = new SplittableRandom(seed);
+        UniformRandomProvider rng = random::nextLong;
+        JudgeState state = judge.begin(withTheHour ? hour(model, seed, rng) : BaselineHistory.none());
+        state = judge.beginStage(state);
+        Minutes minutes = model.generate(seed, LOOKS);
+        for (int look = 1; look <= LOOKS; look++) {
+            int i = look - 1;
+            double load = Math.exp(LOAD_SIGMA * random.nextGaussian());
+            double requests = ENDPOINT_PER_MINUTE * minutes.traffic(i);
+            Reading.Histogram canary = drawn(rng, requests * CANARY_SHARE, slower * load * minutes.canaryLatency(i));
+            Reading.Histogram baseline = drawn(rng, requests * (1 - CANARY_SHARE), load * minutes.baselineLatency(i));
+            LookResult result =
+                    judge.look(state, Map.of("p99", new Readings(canary, baseline)), LookContext.canary(0, false));
+            if (result.verdict().isPresent() && result.verdict().get().verdict() == Verdict.FAIL) {
+                return look;
+            }
+            state = result.state();
+        }
+        return NOT_WITHIN_THE_STAGE;
+    }
+
+    /** The baseline alone over the hour before, serving the whole endpoint, from streams of its own. */
+    private static BaselineHistory hour(TrafficModel model, long seed, UniformRandomProvider rng) {
+        Minutes before = model.generate(seed + 1_000_000, 60);
+        SplittableRandom loads = new SplittableRandom(seed + 2_000_000);
+        List<Reading.Histogram> intervals = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            double load = Math.exp(LOAD_SIGMA * loads.nextGaussian());
+            intervals.add(drawn(rng, ENDPOINT_PER_MINUTE * before.traffic(i), load * before.baselineLatency(i)));
+        }
+        return new BaselineHistory(Map.of(), Map.of("p99", intervals));
+    }
+
+    private static Reading.Histogram drawn(UniformRandomProvider rng, double requests, double slower) {
+        Reading.Histogram expected = LatencyCountJudgeTest.latencies(requests, slower);
+        double[] counts = expected.counts().clone();
+        for (int b = 0; b < counts.length; b++) {
+            counts[b] = counts[b] > 0
+                    ? PoissonDistribution.of(counts[b]).createSampler(rng).sample()
+                    : 0;
+        }
+        return new Reading.Histogram(expected.upperBounds(), counts);
+    }
+
+    private static int median(int[] values) {
+        int[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
