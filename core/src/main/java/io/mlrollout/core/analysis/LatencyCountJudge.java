@@ -177,8 +177,11 @@ final class LatencyCountJudge implements MetricJudge {
                         + " minutes how their share wanders";
     }
 
-    /** The intervals with traffic and the first's bucket bounds, when those end in a +Inf bucket; else none. */
-    private static List<Reading.Histogram> alike(List<Reading.Histogram> history) {
+    /**
+     * The intervals with traffic and the first's bucket bounds, when those end in a +Inf bucket; else none: a layout
+     * changed within the hour would mix buckets that do not line up.
+     */
+    static List<Reading.Histogram> alike(List<Reading.Histogram> history) {
         List<Reading.Histogram> withTraffic = history.stream()
                 .filter(h -> Arrays.stream(h.counts()).sum() > 0)
                 .toList();

@@ -9,7 +9,6 @@ import io.mlrollout.core.policy.Policy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +85,7 @@ public final class PreflightPlan {
                 continue;
             }
             try {
-                List<Reading.Histogram> intervals = alikeWithTraffic(BaselineTraffic.readEach(
+                List<Reading.Histogram> intervals = LatencyCountJudge.alike(BaselineTraffic.readEach(
                         Reading.Histogram.class, metrics, metric, endpoint, baseline, now, span, interval));
                 if (!intervals.isEmpty()) {
                     histograms.put(metric.name(), intervals); // what the judge can learn from
@@ -140,19 +139,6 @@ public final class PreflightPlan {
                     + " warn");
         }
         return new Result(lines, refused, learned);
-    }
-
-    /**
-     * The intervals that had traffic and the first such interval's bucket bounds (a layout changed within the hour would
-     * mix buckets that do not line up).
-     */
-    private static List<Reading.Histogram> alikeWithTraffic(List<Reading.Histogram> intervals) {
-        List<Reading.Histogram> withTraffic = intervals.stream()
-                .filter(h -> Arrays.stream(h.counts()).sum() > 0)
-                .toList();
-        return withTraffic.stream()
-                .filter(h -> Arrays.equals(h.upperBounds(), withTraffic.get(0).upperBounds()))
-                .toList();
     }
 
     private static Result unreadable(String baseline, MetricSpec metric, Exception unreadable) {
