@@ -385,9 +385,7 @@ class StatefulCommandsTest {
 
     @Test
     void rollbackWithAStateFileRollsTheRolloutBackAndRecordsWhoAndWhy() throws Exception {
-        Path policy = policy(PLAIN_POLICY);
-        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
-        run("canary", policy, "--candidate", "v2");
+        Path policy = startedOnTheFirstStage();
         assertThat(endpoint.simulator.split().canaryWeight()).isEqualTo(10);
 
         Cli.Result rollback = run("rollback", policy, "--reason", "pipeline failed", "--by", "dave");
@@ -424,9 +422,7 @@ class StatefulCommandsTest {
      */
     @Test
     void aRollbackOnEvidenceCutMidLineNamesTheLineAndTheRollbackThatNeedsNoFiles() throws Exception {
-        Path policy = policy(PLAIN_POLICY);
-        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
-        run("canary", policy, "--candidate", "v2");
+        Path policy = startedOnTheFirstStage();
         Path evidence = RolloutFiles.beside(state).evidence();
         byte[] written = Files.readAllBytes(evidence);
         Files.write(evidence, java.util.Arrays.copyOf(written, written.length - 40));
@@ -469,9 +465,7 @@ class StatefulCommandsTest {
 
     @Test
     void aRolloutDoesNotGoOnUnderAnEditedPolicy() throws Exception {
-        Path policy = policy(PLAIN_POLICY);
-        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
-        run("canary", policy, "--candidate", "v2");
+        Path policy = startedOnTheFirstStage();
         RolloutState before = saved();
         Files.writeString(policy, PLAIN_POLICY.replace("{weight: 50, bake: 5m}", "{weight: 60, bake: 5m}"));
 
@@ -492,9 +486,7 @@ class StatefulCommandsTest {
 
     @Test
     void aLoosenedMarginDoesNotJudgeTheRestOfARolloutAndThePackKeepsThePolicyItStartedWith() throws Exception {
-        Path policy = policy(PLAIN_POLICY);
-        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
-        run("canary", policy, "--candidate", "v2");
+        Path policy = startedOnTheFirstStage();
         RolloutState before = saved();
         String started = Files.readString(policy);
         Path kept = RolloutFiles.beside(state).policyAtStart();
@@ -518,9 +510,7 @@ class StatefulCommandsTest {
 
     @Test
     void aKeptPolicyEditedAfterTheStartIsRefusedWhileTheFileTheRolloutStartedWithGoesOn() throws Exception {
-        Path policy = policy(PLAIN_POLICY);
-        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
-        run("canary", policy, "--candidate", "v2");
+        Path policy = startedOnTheFirstStage();
         RolloutState before = saved();
         String started = Files.readString(policy);
         Path kept = RolloutFiles.beside(state).policyAtStart();
@@ -597,6 +587,17 @@ class StatefulCommandsTest {
                 endpointFile.toString()));
         args.addAll(List.of(extra));
         return Cli.run(endpoint.environment(), args.toArray(String[]::new));
+    }
+
+    /**
+     * Starts v2 under {@link #PLAIN_POLICY} and drops the command two minutes in (as if its process died), leaving the
+     * rollout on its first stage with its state file; the policy file it started with.
+     */
+    private Path startedOnTheFirstStage() throws Exception {
+        Path policy = policy(PLAIN_POLICY);
+        endpoint.dropAt(SimulatedEndpoint.T0.plus(Duration.ofMinutes(2)));
+        run("canary", policy, "--candidate", "v2");
+        return policy;
     }
 
     private Path policy(String yaml) throws Exception {
