@@ -91,6 +91,7 @@ class LatencyCountJudgeTest {
                 (MetricEvidence.LatencyCounts) first.state().metrics().get("p99");
         assertThat(evidence.threshold()).isEqualTo(100);
         assertThat(evidence.relative().canaryTotal()).isEqualTo(3000);
+        assertThat(evidence.relative().maxLogEValue()).isPositive(); // the calm hour gave the rate the look needs
     }
 
     @Test

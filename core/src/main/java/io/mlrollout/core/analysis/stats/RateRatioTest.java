@@ -18,12 +18,13 @@ package io.mlrollout.core.analysis.stats;
  * each alternative odds multiplier r_j of the prior, the binomial log likelihood ratio x log r_j − k log(1 + p0 (r_j −
  * 1)), divided by the interval's dispersion factor (a quasi-likelihood), and capped at a quarter of log(1/α) so that
  * no single interval (a burst) carries more than a quarter of the evidence a rejection needs; where the baseline
- * drifts, less (see Drift). The factor is computed
- * from what was known before the interval: the bad events the interval's traffic should bring at the pooled rate so
- * far (an upper bound), and c the smaller of the policy's envelope and an upper confidence bound on the dispersion
- * learned from the earlier intervals' residuals; once five intervals' residuals show more wander than the envelope,
- * c is at least what they show. The interval's own counts never set its factor: a factor that shrank when the baseline
- * happened to be quiet would turn quiet minutes into evidence.
+ * drifts, less (see Drift). The factor is computed from what was known before the interval: the bad events the
+ * interval's traffic should bring at the pooled rate so far, or before the first interval at the baseline's recent rate
+ * in its hour before the rollout where that hour shows it calm and the test mixes over late starts (an upper bound;
+ * otherwise the first interval carries no evidence), and c the smaller of the policy's envelope and an upper
+ * confidence bound on the dispersion learned from the earlier intervals' residuals; once five intervals' residuals show
+ * more wander than the envelope, c is at least what they show. The interval's own counts never set its factor: a factor
+ * that shrank when the baseline happened to be quiet would turn quiet minutes into evidence.
  *
  * <p><b>Where c starts.</b> Once the baseline's own wander was measured over 20 intervals (the hour before the rollout
  * gives them at once) and it does not drift, c starts from that wander instead of the envelope (at least a CV of
@@ -294,7 +295,10 @@ public final class RateRatioTest {
         if (canaryTotal > 0 && baselineTotal > 0 && bad > 0) {
             double share = canaryTotal / (canaryTotal + baselineTotal);
             double p0 = shareOfBad(theta0, share);
-            double expectedBad = expectedBad(evidence, canaryTotal, baselineTotal);
+            double pastExpectedBad = expectedBad(evidence, canaryTotal, baselineTotal);
+            double expectedBad = Double.isNaN(pastExpectedBad) && countsTheFirstInterval(evidence)
+                    ? expectedBadAtTheBaselinesRate(evidence, canaryTotal, baselineTotal)
+                    : pastExpectedBad;
             if (!Double.isNaN(expectedBad) || maxDispersion == 0) {
                 double cv2 = dispersionForNext(evidence);
                 double phi = 1 + 2 * p0 * (1 - p0) * cv2 * (Double.isNaN(expectedBad) ? 0 : expectedBad);
@@ -306,7 +310,7 @@ public final class RateRatioTest {
                     wealth = selfNormalizedBets(wealth, evidence, canaryBad, bad, p0, expectedBad);
                 }
             }
-            if (!Double.isNaN(expectedBad)) {
+            if (!Double.isNaN(pastExpectedBad)) {
                 // the residual around what the earlier intervals showed, for learning the dispersion
                 double expectedShare = shareOfBad(recentRatio(evidence), share);
                 double binomial = bad * expectedShare * (1 - expectedShare);
@@ -467,6 +471,32 @@ public final class RateRatioTest {
         }
         double pastBad = evidence.canaryBad() + evidence.baselineBad();
         return (pastBad + 2 * Math.sqrt(pastBad) + 1) * (theta0 * canaryTotal + baselineTotal) / pastTraffic;
+    }
+
+    /**
+     * Whether the first interval counts, at the baseline's rate from before: where the baseline's history shows it
+     * calm (a drift's excursion under way as the rollout starts would otherwise count at an allowance that knows
+     * nothing of it), and only in a test that mixes over when a regression starts, whose later starts are not held
+     * back by a first interval that favoured the candidate (the watch's test has no such mixture).
+     */
+    private boolean countsTheFirstInterval(RateRatioEvidence evidence) {
+        return horizon > 0 && knowsTheBaselinesWander(evidence);
+    }
+
+    /**
+     * Before any interval of the rollout, the same upper bound at the baseline's recent rate from its history before
+     * the rollout ({@link #learnBaseline}), so that a rollout whose plan read a calm hour of the baseline counts its
+     * first interval; NaN without that history.
+     */
+    private double expectedBadAtTheBaselinesRate(RateRatioEvidence evidence, double canaryTotal, double baselineTotal) {
+        RateRatioEvidence.RecentCounts recent = recentOf(evidence);
+        if (recent.baselineTotal() <= 0) {
+            return Double.NaN;
+        }
+        double recentBad = recent.baselineBad();
+        return (recentBad + 2 * Math.sqrt(recentBad) + 1)
+                * (theta0 * canaryTotal + baselineTotal)
+                / recent.baselineTotal();
     }
 
     /**

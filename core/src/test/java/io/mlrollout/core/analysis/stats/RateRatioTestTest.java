@@ -116,17 +116,26 @@ class RateRatioTestTest {
             steady = test.learnBaseline(steady, 40, 4000);
             drifting = test.learnBaseline(drifting, (i / 6) % 2 == 0 ? 70 : 10, 4000); // six minutes high, six low
         }
-        double steadyBurst = logEValueOfABurstAfter(test, steady);
-        double driftingBurst = logEValueOfABurstAfter(test, drifting);
+        double steadyBurst = largestGainOfABurstAfter(test, steady);
+        double driftingBurst = largestGainOfABurstAfter(test, drifting);
 
         assertThat(steadyBurst).isGreaterThan(0.2 * Math.log(100)).isLessThanOrEqualTo(0.25 * Math.log(100));
         assertThat(driftingBurst).isGreaterThan(0.1 * Math.log(100)).isLessThanOrEqualTo(0.15 * Math.log(100));
     }
 
-    /** The log e-value after one interval that teaches the rate and one in which the canary has 50× the errors. */
-    private static double logEValueOfABurstAfter(RateRatioTest test, RateRatioEvidence learned) {
-        RateRatioEvidence rateKnown = test.add(learned, 10, 1000, 10, 1000);
-        return Math.log(test.eValue(test.add(rateKnown, 500, 1000, 10, 1000)));
+    /**
+     * How much the most-favoured alternative's log likelihood ratio gains from one interval, after an ordinary one, in
+     * which the canary has 50× the errors: the cap on one interval's share of a rejection.
+     */
+    private static double largestGainOfABurstAfter(RateRatioTest test, RateRatioEvidence learned) {
+        RateRatioEvidence before = test.add(learned, 10, 1000, 10, 1000);
+        double[] from = before.logLikelihoodRatios();
+        double[] to = test.add(before, 500, 1000, 10, 1000).logLikelihoodRatios();
+        double largest = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < to.length; k++) {
+            largest = Math.max(largest, to[k] - from[k]);
+        }
+        return largest;
     }
 
     @Test
@@ -177,12 +186,38 @@ class RateRatioTestTest {
     }
 
     @Test
-    void theFirstIntervalOnlyTeachesTheRateWhenRatesMayWander() {
+    void withoutTheBaselinesHourTheFirstIntervalOnlyTeachesTheRateWhenRatesMayWander() {
         // its dispersion factor must come from what was known before it, and nothing was
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
         RateRatioEvidence first = test.add(test.empty(), 40, 1000, 10, 1000);
         assertThat(test.eValue(first)).isEqualTo(1.0);
         assertThat(test.eValue(test.add(first, 40, 1000, 10, 1000))).isGreaterThan(1.0);
+    }
+
+    @Test
+    void afterACalmHourTheFirstIntervalCountsAtTheHoursRate() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0.5, 60);
+        RateRatioEvidence calm = test.empty();
+        RateRatioEvidence drifting = test.empty();
+        for (int i = 0; i < 60; i++) {
+            calm = test.learnBaseline(calm, i % 2 == 0 ? 105 : 95, 10_000);
+            drifting = test.learnBaseline(drifting, (i / 6) % 2 == 0 ? 130 : 70, 10_000);
+        }
+
+        RateRatioEvidence first = test.add(calm, 40, 1000, 10, 1000);
+
+        assertThat(test.eValue(first)).isGreaterThan(1.0);
+        assertThat(first.residualIntervals()).isZero(); // no residual around a ratio nothing estimated yet
+        // a drift's excursion may be under way as the rollout starts: its first minute only teaches the rate
+        assertThat(test.eValue(test.add(drifting, 40, 1000, 10, 1000))).isEqualTo(1.0);
+        // a test without the mixture over late starts (the watch's) would be held back by a calm first minute
+        RateRatioTest fromTheStartOnly = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence watched = fromTheStartOnly.empty();
+        for (int i = 0; i < 60; i++) {
+            watched = fromTheStartOnly.learnBaseline(watched, i % 2 == 0 ? 105 : 95, 10_000);
+        }
+        assertThat(fromTheStartOnly.eValue(fromTheStartOnly.add(watched, 40, 1000, 10, 1000)))
+                .isEqualTo(1.0);
     }
 
     @Test
