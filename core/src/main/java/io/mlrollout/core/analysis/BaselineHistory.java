@@ -11,7 +11,8 @@ import java.util.Map;
  * baseline served all traffic: counts per ratio metric, histograms per latency quantile judged on counts. The judge
  * learns from them how the baseline's rates wander and drift, so that its first looks already allow for it and the
  * estimate rests on an hour of minutes rather than the stage's first few; a latency metric also places its threshold
- * from them ({@link TailThreshold}), so the rollout's first look already counts.
+ * from them ({@link TailThreshold}), so the rollout's first look already counts its slow requests (as evidence where
+ * the hour was calm; see {@code RateRatioTest}).
  *
  * @param perMetric the intervals' counts by ratio metric name, oldest first; a metric without history is absent
  * @param histograms the intervals' histograms by quantile metric name, oldest first; a metric without history is absent

@@ -465,12 +465,11 @@ public final class RateRatioTest {
      * (baseline-equivalent events, the canary's counted θ0 times), NaN before any earlier traffic.
      */
     private double expectedBad(RateRatioEvidence evidence, double canaryTotal, double baselineTotal) {
-        double pastTraffic = theta0 * evidence.canaryTotal() + evidence.baselineTotal();
-        if (pastTraffic <= 0) {
-            return Double.NaN;
-        }
-        double pastBad = evidence.canaryBad() + evidence.baselineBad();
-        return (pastBad + 2 * Math.sqrt(pastBad) + 1) * (theta0 * canaryTotal + baselineTotal) / pastTraffic;
+        return expectedBadAtRate(
+                evidence.canaryBad() + evidence.baselineBad(),
+                theta0 * evidence.canaryTotal() + evidence.baselineTotal(),
+                canaryTotal,
+                baselineTotal);
     }
 
     /**
@@ -490,13 +489,19 @@ public final class RateRatioTest {
      */
     private double expectedBadAtTheBaselinesRate(RateRatioEvidence evidence, double canaryTotal, double baselineTotal) {
         RateRatioEvidence.RecentCounts recent = recentOf(evidence);
-        if (recent.baselineTotal() <= 0) {
+        return expectedBadAtRate(recent.baselineBad(), recent.baselineTotal(), canaryTotal, baselineTotal);
+    }
+
+    /**
+     * The bad events this interval's traffic brings at the rate {@code pastBad} / {@code pastTraffic}, with two
+     * standard deviations of counting noise and one event added to {@code pastBad} so that a rate learned from few
+     * events is not taken too low; NaN without past traffic.
+     */
+    private double expectedBadAtRate(double pastBad, double pastTraffic, double canaryTotal, double baselineTotal) {
+        if (pastTraffic <= 0) {
             return Double.NaN;
         }
-        double recentBad = recent.baselineBad();
-        return (recentBad + 2 * Math.sqrt(recentBad) + 1)
-                * (theta0 * canaryTotal + baselineTotal)
-                / recent.baselineTotal();
+        return (pastBad + 2 * Math.sqrt(pastBad) + 1) * (theta0 * canaryTotal + baselineTotal) / pastTraffic;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.statistics.distribution.BinomialDistribution;
 import org.apache.commons.statistics.distribution.PoissonDistribution;
@@ -197,27 +198,29 @@ class RateRatioTestTest {
     @Test
     void afterACalmHourTheFirstIntervalCountsAtTheHoursRate() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0.5, 60);
-        RateRatioEvidence calm = test.empty();
-        RateRatioEvidence drifting = test.empty();
-        for (int i = 0; i < 60; i++) {
-            calm = test.learnBaseline(calm, i % 2 == 0 ? 105 : 95, 10_000);
-            drifting = test.learnBaseline(drifting, (i / 6) % 2 == 0 ? 130 : 70, 10_000);
-        }
+        IntUnaryOperator calm = i -> i % 2 == 0 ? 105 : 95;
 
-        RateRatioEvidence first = test.add(calm, 40, 1000, 10, 1000);
+        RateRatioEvidence first = test.add(anHourOf(test, calm), 40, 1000, 10, 1000);
 
         assertThat(test.eValue(first)).isGreaterThan(1.0);
         assertThat(first.residualIntervals()).isZero(); // no residual around a ratio nothing estimated yet
         // a drift's excursion may be under way as the rollout starts: its first minute only teaches the rate
+        RateRatioEvidence drifting = anHourOf(test, i -> (i / 6) % 2 == 0 ? 130 : 70);
         assertThat(test.eValue(test.add(drifting, 40, 1000, 10, 1000))).isEqualTo(1.0);
         // a test without the mixture over late starts (the watch's) would be held back by a calm first minute
         RateRatioTest fromTheStartOnly = new RateRatioTest(1.1, 0.01);
-        RateRatioEvidence watched = fromTheStartOnly.empty();
-        for (int i = 0; i < 60; i++) {
-            watched = fromTheStartOnly.learnBaseline(watched, i % 2 == 0 ? 105 : 95, 10_000);
-        }
+        RateRatioEvidence watched = anHourOf(fromTheStartOnly, calm);
         assertThat(fromTheStartOnly.eValue(fromTheStartOnly.add(watched, 40, 1000, 10, 1000)))
                 .isEqualTo(1.0);
+    }
+
+    /** What {@code test} learns from an hour of the baseline at 10 000 requests a minute, minute i's errors given. */
+    private static RateRatioEvidence anHourOf(RateRatioTest test, IntUnaryOperator badInMinute) {
+        RateRatioEvidence evidence = test.empty();
+        for (int i = 0; i < 60; i++) {
+            evidence = test.learnBaseline(evidence, badInMinute.applyAsInt(i), 10_000);
+        }
+        return evidence;
     }
 
     @Test
