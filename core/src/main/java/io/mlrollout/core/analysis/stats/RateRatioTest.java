@@ -19,12 +19,14 @@ package io.mlrollout.core.analysis.stats;
  * 1)), divided by the interval's dispersion factor (a quasi-likelihood), and capped at a quarter of log(1/α) so that
  * no single interval (a burst) carries more than a quarter of the evidence a rejection needs; where the baseline
  * drifts, less (see Drift). The factor is computed from what was known before the interval: the bad events the
- * interval's traffic should bring at the pooled rate so far, or before the first interval at the baseline's recent rate
- * in its hour before the rollout where that hour shows it calm and the test mixes over late starts (an upper bound;
- * otherwise the first interval carries no evidence), and c the smaller of the policy's envelope and an upper
- * confidence bound on the dispersion learned from the earlier intervals' residuals; once five intervals' residuals show
- * more wander than the envelope, c is at least what they show. The interval's own counts never set its factor: a factor
- * that shrank when the baseline happened to be quiet would turn quiet minutes into evidence.
+ * interval's traffic should bring at the pooled rate so far (where the baseline is calm and wanders within the
+ * envelope, at the null's boundary: the baseline's rate so far, so that a canary that fails more does not widen its
+ * own allowance), or before the first interval at the baseline's recent rate in its hour before the rollout where that
+ * hour shows it calm and the test mixes over late starts (an upper bound; otherwise the first interval carries no
+ * evidence), and c the smaller of the policy's envelope and an upper confidence bound on the dispersion learned from
+ * the earlier intervals' residuals; once five intervals' residuals show more wander than the envelope, c is at least
+ * what they show. The interval's own counts never set its factor: a factor that shrank when the baseline happened to be
+ * quiet would turn quiet minutes into evidence.
  *
  * <p><b>Where c starts.</b> Once the baseline's own wander was measured over 20 intervals (the hour before the rollout
  * gives them at once) and it does not drift, c starts from that wander instead of the envelope (at least a CV of
@@ -301,7 +303,10 @@ public final class RateRatioTest {
                     : pastExpectedBad;
             if (!Double.isNaN(expectedBad) || maxDispersion == 0) {
                 double cv2 = dispersionForNext(evidence);
-                double phi = 1 + 2 * p0 * (1 - p0) * cv2 * (Double.isNaN(expectedBad) ? 0 : expectedBad);
+                double nullBad = Double.isNaN(pastExpectedBad)
+                        ? expectedBad
+                        : expectedBadAtTheBoundary(evidence, canaryTotal, baselineTotal, pastExpectedBad);
+                double phi = 1 + 2 * p0 * (1 - p0) * cv2 * (Double.isNaN(nullBad) ? 0 : nullBad);
                 double cap = capShare(evidence) * Math.log(1 / alpha);
                 double[] increments = prior.temperedIncrements(canaryBad, bad, p0, 1 / phi, cap);
                 logLr = horizon == 0 ? sum(logLr, increments) : startingAnywhere(logLr, increments, evidence);
@@ -473,6 +478,31 @@ public final class RateRatioTest {
     }
 
     /**
+     * The bad events the dispersion factor is computed at where the baseline behaves as the model has it: the upper
+     * bound at the null's boundary, where the canary fails θ0 times as often as the baseline, so at the baseline's own
+     * rate over the earlier intervals. The factor needs to hold only under the null, and there this is at least the
+     * pooled rate's bound (a canary within the boundary fails at most θ0 times as often); a canary that fails more
+     * then no longer widens its own allowance. Elsewhere {@code pooled}: where the baseline drifts (or was not seen
+     * long enough to tell) a drift's excursion on the canary may last many intervals, and where it wanders beyond the
+     * envelope the guarantee is not claimed; there the pooled rate, which grows with the canary's excursions, keeps
+     * some of the protection that the measured simulations rely on ({@code RateRatioSimulationTest}).
+     */
+    private double expectedBadAtTheBoundary(
+            RateRatioEvidence evidence, double canaryTotal, double baselineTotal, double pooled) {
+        if (!baselineWithinTheModel(evidence)) {
+            return pooled;
+        }
+        double atTheBaselinesRate =
+                expectedBadAtRate(evidence.baselineBad(), evidence.baselineTotal(), canaryTotal, baselineTotal);
+        return Double.isNaN(atTheBaselinesRate) ? pooled : atTheBaselinesRate;
+    }
+
+    /** Whether the baseline was seen calm, and wandering no more than the envelope allows. */
+    private boolean baselineWithinTheModel(RateRatioEvidence evidence) {
+        return baselineIsCalm(evidence) && baselineSerialOf(evidence).excessCv2() <= maxDispersion * maxDispersion;
+    }
+
+    /**
      * Whether the first interval counts, at the baseline's rate from before: where the baseline's history shows it
      * calm (a drift's excursion under way as the rollout starts would otherwise count at an allowance that knows
      * nothing of it), and only in a test that mixes over when a regression starts, whose later starts are not held
@@ -591,7 +621,15 @@ public final class RateRatioTest {
      * learned with more noise, which the upper bound on the residuals absorbs.
      */
     private boolean knowsTheBaselinesWander(RateRatioEvidence evidence) {
-        if (!startsFromTheBaseline || maxDispersion == 0 || !driftLearned(evidence)) {
+        return startsFromTheBaseline && baselineIsCalm(evidence);
+    }
+
+    /**
+     * Whether the baseline was seen over enough neighbouring intervals, by the hour before the rollout or the rollout's
+     * own, to show that its rate does not drift, in a test that allows for wander at all.
+     */
+    private boolean baselineIsCalm(RateRatioEvidence evidence) {
+        if (maxDispersion == 0 || !driftLearned(evidence)) {
             return false;
         }
         RateRatioEvidence.SerialResiduals baseline = baselineSerialOf(evidence);

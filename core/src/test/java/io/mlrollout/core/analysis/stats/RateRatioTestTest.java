@@ -130,13 +130,52 @@ class RateRatioTestTest {
      */
     private static double largestGainOfABurstAfter(RateRatioTest test, RateRatioEvidence learned) {
         RateRatioEvidence before = test.add(learned, 10, 1000, 10, 1000);
-        double[] from = before.logLikelihoodRatios();
-        double[] to = test.add(before, 500, 1000, 10, 1000).logLikelihoodRatios();
-        double largest = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < to.length; k++) {
-            largest = Math.max(largest, to[k] - from[k]);
+        return Arrays.stream(gainOf(test, before, 500, 1000, 10, 1000)).max().orElseThrow();
+    }
+
+    @Test
+    void whereTheBaselineIsCalmACanaryThatFailsMoreDoesNotWidenItsOwnAllowanceForWander() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+
+        double[][] calm = gainsAfterAHealthyAndAFailingCanary(test, anHourOf(test, i -> i % 2 == 0 ? 105 : 95));
+        // the interval is tempered for wander at the null's boundary, which the baseline's rate alone sets
+        assertThat(calm[1]).containsExactly(calm[0], within(1e-12));
+        assertThat(calm[0][calm[0].length - 1]).isPositive();
+
+        // where the baseline drifts, a canary's excursion may last: the pooled rate grows with it, and the allowance
+        double[][] drifting =
+                gainsAfterAHealthyAndAFailingCanary(test, anHourOf(test, i -> (i / 6) % 2 == 0 ? 130 : 70));
+        assertThat(drifting[1][drifting[1].length - 1]).isLessThan(drifting[0][drifting[0].length - 1]);
+        // and where it wanders beyond the envelope (a CV of about 60%), outside the model the boundary stands on
+        double[][] wide = gainsAfterAHealthyAndAFailingCanary(test, anHourOf(test, i -> i % 2 == 0 ? 160 : 40));
+        assertThat(wide[1][wide[1].length - 1]).isLessThan(wide[0][wide[0].length - 1]);
+    }
+
+    /**
+     * Each alternative's gain from the same interval after two intervals of a canary at the baseline's error rate
+     * ([0]), or at three times it ([1]): too few for residuals to be learned, so only the rate differs.
+     */
+    private static double[][] gainsAfterAHealthyAndAFailingCanary(RateRatioTest test, RateRatioEvidence hour) {
+        RateRatioEvidence healthy = hour;
+        RateRatioEvidence failing = hour;
+        for (int i = 0; i < 2; i++) {
+            healthy = test.add(healthy, 10, 1000, 30, 3000);
+            failing = test.add(failing, 30, 1000, 30, 3000);
         }
-        return largest;
+        return new double[][] {gainOf(test, healthy, 20, 1000, 30, 3000), gainOf(test, failing, 20, 1000, 30, 3000)};
+    }
+
+    /** Each alternative's log likelihood ratio gain from one more interval. */
+    private static double[] gainOf(
+            RateRatioTest test, RateRatioEvidence before, int canaryBad, int canaryTotal, int baselineBad, int total) {
+        double[] from = before.logLikelihoodRatios();
+        double[] to =
+                test.add(before, canaryBad, canaryTotal, baselineBad, total).logLikelihoodRatios();
+        double[] gain = new double[to.length];
+        for (int k = 0; k < to.length; k++) {
+            gain[k] = to[k] - from[k];
+        }
+        return gain;
     }
 
     @Test
