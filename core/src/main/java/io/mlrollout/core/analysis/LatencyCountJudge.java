@@ -139,6 +139,16 @@ final class LatencyCountJudge implements MetricJudge {
                     bounds, pooled, 0, 0, 0, 0, null, null, null, l.stage(), l.stageCandidate(), l.stageBaseline(), 0);
         }
         RateRatioTest margin = marginTest(t.theta0());
+        RateRatioEvidence learned = learnedFrom(margin, hour, bounds, t);
+        // A drifting slow share is mostly load that moves both versions alike, which the paired test cancels; learned
+        // as the baseline's drift it would slow the test for nothing, so only a calm hour's wander is kept.
+        RateRatioEvidence kept = margin.startsFromTheBaselinesWander(learned) ? learned : margin.empty();
+        return chosen(bounds, t, kept, null, l.stage(), l.stageCandidate(), l.stageBaseline());
+    }
+
+    /** What {@code margin} learns of the baseline's share above {@code t}, interval by interval of the hour. */
+    private static RateRatioEvidence learnedFrom(
+            RateRatioTest margin, List<Reading.Histogram> hour, double[] bounds, TailThreshold t) {
         RateRatioEvidence learned = margin.empty();
         for (Reading.Histogram interval : hour) {
             double total = Arrays.stream(interval.counts()).sum();
@@ -146,17 +156,15 @@ final class LatencyCountJudge implements MetricJudge {
                 learned = margin.learnBaseline(learned, above(interval.counts(), bounds, t.threshold()), total);
             }
         }
-        // A drifting slow share is mostly load that moves both versions alike, which the paired test cancels; learned
-        // as the baseline's drift it would slow the test for nothing, so only a calm hour's wander is kept.
-        RateRatioEvidence kept = margin.startsFromTheBaselinesWander(learned) ? learned : margin.empty();
-        return chosen(bounds, t, kept, null, l.stage(), l.stageCandidate(), l.stageBaseline());
+        return learned;
     }
 
     /**
      * What the pre-flight plan says of a quantile metric's histograms from before the rollout: the baseline's quantile,
-     * and where the threshold goes or why the rollout's first looks must place it.
+     * where the threshold goes or why the rollout's first looks must place it, and whether the hour shows the share
+     * above it calm, which decides whether the first look already carries evidence.
      */
-    static String planned(MetricSpec spec, List<Reading.Histogram> history) {
+    static String planned(MetricSpec spec, List<Reading.Histogram> history, double maxDispersion) {
         List<Reading.Histogram> hour = alike(history);
         if (hour.isEmpty()) {
             return "no traffic";
@@ -169,12 +177,22 @@ final class LatencyCountJudge implements MetricJudge {
         String value = "p" + Format.number(quantile * 100) + " "
                 + Format.value(MetricJudge.finiteOrNull(HistogramQuantile.of(quantile, bounds, pooled)), UNIT);
         TailThreshold t = choice.threshold();
-        return t == null
-                ? value + "; " + choice.notYet() + ", so the rollout's first looks place the threshold"
-                : value + "; requests slower than " + Format.millis(t.threshold()) + " ("
-                        + Format.percent(share(pooled, bounds, t.threshold()))
-                        + " of the baseline's) are counted from the first look, and the judge learns from these"
-                        + " minutes how their share wanders";
+        if (t == null) {
+            return value + "; " + choice.notYet() + ", so the rollout's first looks place the threshold";
+        }
+        String counted = value + "; requests slower than " + Format.millis(t.threshold()) + " ("
+                + Format.percent(share(pooled, bounds, t.threshold())) + " of the baseline's) are counted";
+        if (maxDispersion == 0) {
+            return counted + " from the first look, as Poisson minutes (analysis.maxDispersion 0%)";
+        }
+        // the level α does not enter what the test learns of the baseline
+        RateRatioTest margin = new RateRatioTest(t.theta0(), 0.01, MixturePrior.calibrated(), maxDispersion);
+        return margin.startsFromTheBaselinesWander(learnedFrom(margin, hour, bounds, t))
+                ? counted + " from the first look, which already carries evidence: their share is calm over the hour,"
+                        + " and the judge starts from its wander"
+                : counted + "; the hour does not show their share calm (it drifts, or too few minutes had traffic),"
+                        + " so the first look only teaches the rate and the judge learns from the rollout's own"
+                        + " minutes how the share wanders";
     }
 
     /**

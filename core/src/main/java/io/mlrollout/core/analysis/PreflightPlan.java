@@ -91,7 +91,9 @@ public final class PreflightPlan {
                     histograms.put(metric.name(), intervals); // what the judge can learn from
                 }
                 latencyLines.add("plan: the baseline " + baseline + " over the last " + Planner.minutes(span) + ", "
-                        + metric.name() + ": " + LatencyCountJudge.planned(metric, intervals));
+                        + metric.name() + ": "
+                        + LatencyCountJudge.planned(
+                                metric, intervals, policy.analysis().maxDispersion()));
             } catch (MetricsException | RuntimeException e) {
                 return unreadable(baseline, metric, e);
             }

@@ -61,25 +61,51 @@ class PreflightPlanTest {
 
     @Test
     void aLatencyQuantileJudgedOnCountsIsReadAsHistogramsThatPlaceItsThresholdBeforeTheFirstLook() {
-        Policy policy = JudgeTest.parse("""
-                stages:
-                  - {weight: 25, bake: 10m, maxBake: 30m}
-                analysis: {interval: 1m, minRequests: 100, falseRollbackRate: 1%}
-                metrics:
-                  - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 20%}
-                  - {name: p99, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 5%}
-                """);
         MetricsSource source = (metric, endpoint, version, window) ->
                 metric.name().equals("p99") ? LatencyCountJudgeTest.latencies(6000, 1) : new Reading.Counts(60, 6000);
 
-        PreflightPlan.Result plan = PreflightPlan.plan(policy, source, "fraud-scorer", "v1", NOW);
+        PreflightPlan.Result plan = PreflightPlan.plan(latencyPolicy("50%"), source, "fraud-scorer", "v1", NOW);
 
         assertThat(plan.history().histogramsOf("p99")).hasSize(60);
         assertThat(plan.history().of("errors")).hasSize(60);
         assertThat(plan.lines().get(1))
                 .isEqualTo("plan: the baseline v1 over the last 60 min, p99: p99 233ms; requests slower than 100ms"
-                        + " (8.28% of the baseline's) are counted from the first look, and the judge learns from these"
-                        + " minutes how their share wanders");
+                        + " (8.28% of the baseline's) are counted from the first look, which already carries evidence:"
+                        + " their share is calm over the hour, and the judge starts from its wander");
+    }
+
+    @Test
+    void aLatencyPlanSaysWhenTheHourDriftsSoTheFirstLookOnlyTeachesTheRate() {
+        // latency 20% higher for six minutes, then six as before: the share over 100 ms swings in long spells
+        MetricsSource source =
+                (metric, endpoint, version, window) -> metric.name().equals("p99")
+                        ? LatencyCountJudgeTest.latencies(
+                                6000, Duration.between(window.end(), NOW).toMinutes() / 6 % 2 == 0 ? 1 : 1.2)
+                        : new Reading.Counts(60, 6000);
+
+        String drifting = PreflightPlan.plan(latencyPolicy("50%"), source, "fraud-scorer", "v1", NOW)
+                .lines()
+                .get(1);
+        String poisson = PreflightPlan.plan(latencyPolicy("0%"), source, "fraud-scorer", "v1", NOW)
+                .lines()
+                .get(1);
+
+        assertThat(drifting)
+                .endsWith("are counted; the hour does not show their share calm (it drifts, or too few minutes had"
+                        + " traffic), so the first look only teaches the rate and the judge learns from the rollout's"
+                        + " own minutes how the share wanders");
+        assertThat(poisson).endsWith("are counted from the first look, as Poisson minutes (analysis.maxDispersion 0%)");
+    }
+
+    private static Policy latencyPolicy(String maxDispersion) {
+        return JudgeTest.parse("""
+                stages:
+                  - {weight: 25, bake: 10m, maxBake: 30m}
+                analysis: {interval: 1m, minRequests: 100, falseRollbackRate: 1%%, maxDispersion: %s}
+                metrics:
+                  - {name: errors, kind: ratio, preset: istio-errors, maxIncrease: 20%%}
+                  - {name: p99, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 5%%}
+                """.formatted(maxDispersion));
     }
 
     @Test
