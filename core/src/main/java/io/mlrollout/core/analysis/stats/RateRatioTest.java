@@ -303,10 +303,10 @@ public final class RateRatioTest {
                     : pastExpectedBad;
             if (!Double.isNaN(expectedBad) || maxDispersion == 0) {
                 double cv2 = dispersionForNext(evidence);
-                double nullBad = Double.isNaN(pastExpectedBad)
+                double badAtTheBoundary = Double.isNaN(pastExpectedBad)
                         ? expectedBad
                         : expectedBadAtTheBoundary(evidence, canaryTotal, baselineTotal, pastExpectedBad);
-                double phi = 1 + 2 * p0 * (1 - p0) * cv2 * (Double.isNaN(nullBad) ? 0 : nullBad);
+                double phi = 1 + 2 * p0 * (1 - p0) * cv2 * (Double.isNaN(badAtTheBoundary) ? 0 : badAtTheBoundary);
                 double cap = capShare(evidence) * Math.log(1 / alpha);
                 double[] increments = prior.temperedIncrements(canaryBad, bad, p0, 1 / phi, cap);
                 logLr = horizon == 0 ? sum(logLr, increments) : startingAnywhere(logLr, increments, evidence);
