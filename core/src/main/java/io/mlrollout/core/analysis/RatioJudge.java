@@ -133,13 +133,12 @@ final class RatioJudge implements MetricJudge {
 
     /** {@code evidence} after what {@code test} learns from the baseline's intervals with traffic, oldest first. */
     static RateRatioEvidence learnedFrom(RateRatioTest test, RateRatioEvidence evidence, List<Reading.Counts> history) {
-        RateRatioEvidence learned = evidence;
-        for (Reading.Counts interval : history) {
-            if (interval.total() > 0) {
-                learned = test.learnBaseline(learned, interval.bad(), interval.total());
-            }
-        }
-        return learned;
+        List<Reading.Counts> withTraffic =
+                history.stream().filter(interval -> interval.total() > 0).toList();
+        return test.learnBaselineHistory(
+                evidence,
+                withTraffic.stream().mapToDouble(Reading.Counts::bad).toArray(),
+                withTraffic.stream().mapToDouble(Reading.Counts::total).toArray());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.mlrollout.core.analysis.stats;
 
+import java.util.Optional;
+
 /**
  * Anytime-valid test that the canary's rate of bad events (errors, slow requests) exceeds the baseline's by more than
  * a ratio θ0, fed one interval at a time, valid when the per-interval rates wander as production traffic makes them
@@ -128,6 +130,11 @@ public final class RateRatioTest {
      * that does not persist, (1 − λ) / (1 + λ).
      */
     private static final double COUNTING_SHARE = DriftAllowance.residualVariance(0, RECENT_DECAY) - 1;
+
+    /**
+     * Intervals on each side of a step in the baseline's history: fewer would take a burst at either end for a step.
+     */
+    private static final int MIN_STEP_SIDE = 3;
 
     /** Standard deviations (of the envelope's wander) beyond which a baseline residual counts as a burst, not drift. */
     private static final double BURST_CLIP = 3;
@@ -409,8 +416,68 @@ public final class RateRatioTest {
         RateRatioEvidence.SerialResiduals drift = baselineDrift(evidence, baselineBad, baselineTotal);
         RateRatioEvidence.RecentCounts recent =
                 recentOf(evidence).decayedPlus(RECENT_DECAY, 0, 0, baselineBad, baselineTotal);
+        return withBaseline(evidence, recent, drift);
+    }
+
+    /**
+     * The evidence after the baseline's history from before the rollout, its intervals with traffic oldest first: what
+     * {@link #learnBaseline} learns interval by interval, except where the history drifts only because its rate
+     * stepped once. A step (an incident or a load change, which moves both versions alike and so cancels in the paired
+     * test) would be learned as a drift that lasts all the hour and slow every interval of the rollout; a rate that
+     * only stepped is calm on either side. So where the history as a whole is not calm, the step that best splits it
+     * in two rates is found, the recent rate moved to the new level there, and that learning kept if the history then
+     * shows the baseline calm. A rate that wanders persists on either side of any split and is learned as before.
+     */
+    public RateRatioEvidence learnBaselineHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
+        requireOwn(evidence);
+        if (bad.length != total.length) {
+            throw new IllegalArgumentException(
+                    "bad and total counts differ in length: " + bad.length + " and " + total.length);
+        }
+        RateRatioEvidence asItCame = learnedThrough(evidence, bad, total, -1, 1);
+        if (maxDispersion == 0 || baselineIsCalm(asItCame)) {
+            return asItCame;
+        }
+        Optional<HistoryStep> step = HistoryStep.find(bad, total, MIN_STEP_SIDE);
+        if (step.isEmpty() || !step.get().standsOut()) {
+            return asItCame;
+        }
+        RateRatioEvidence stepped = learnedThrough(
+                evidence, bad, total, step.get().index(), step.get().factor());
+        return baselineIsCalm(stepped) ? stepped : asItCame;
+    }
+
+    /**
+     * {@link #learnBaseline} over every interval, the recent rate multiplied by {@code stepFactor} before interval
+     * {@code step} (none for −1).
+     */
+    private RateRatioEvidence learnedThrough(
+            RateRatioEvidence evidence, double[] bad, double[] total, int step, double stepFactor) {
+        RateRatioEvidence learned = evidence;
+        for (int i = 0; i < bad.length; i++) {
+            if (i == step) {
+                RateRatioEvidence.RecentCounts recent = recentOf(learned);
+                learned = withBaseline(
+                        learned,
+                        new RateRatioEvidence.RecentCounts(
+                                recent.canaryBad(),
+                                recent.canaryTotal(),
+                                recent.baselineBad() * stepFactor,
+                                recent.baselineTotal()),
+                        baselineSerialOf(learned));
+            }
+            learned = learnBaseline(learned, bad[i], total[i]);
+        }
+        return learned;
+    }
+
+    /** {@code evidence} with what it knows of the baseline's recent rate and drift replaced. */
+    private static RateRatioEvidence withBaseline(
+            RateRatioEvidence evidence,
+            RateRatioEvidence.RecentCounts recent,
+            RateRatioEvidence.SerialResiduals drift) {
         return new RateRatioEvidence(
-                theta0,
+                evidence.theta0(),
                 evidence.logLikelihoodRatios(),
                 evidence.maxLogEValue(),
                 evidence.intervals(),

@@ -125,6 +125,39 @@ class RateRatioTestTest {
     }
 
     /**
+     * An hour whose rate only stepped (doubled at minute 25, steadier than Poisson on either side) is learned as calm
+     * from the whole hour, with the recent rate at the new level; interval by interval, the step reads as a drift. An
+     * hour that drifts (six minutes high, six low) stays a drift even with a step in it.
+     */
+    @Test
+    void aBaselineHourThatOnlySteppedIsLearnedAsCalmAndOneThatDriftsIsNot() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        double[] total = new double[60];
+        double[] stepped = new double[60];
+        double[] driftingAndStepped = new double[60];
+        for (int i = 0; i < 60; i++) {
+            total[i] = 48_000;
+            double level = i < 25 ? 1 : 2;
+            stepped[i] = level * (480 + (i % 2 == 0 ? 10 : -10));
+            driftingAndStepped[i] = level * ((i / 6) % 2 == 0 ? 720 : 240);
+        }
+        RateRatioEvidence intervalByInterval = test.empty();
+        for (int i = 0; i < 60; i++) {
+            intervalByInterval = test.learnBaseline(intervalByInterval, stepped[i], total[i]);
+        }
+
+        RateRatioEvidence steppedHour = test.learnBaselineHistory(test.empty(), stepped, total);
+
+        assertThat(test.startsFromTheBaselinesWander(intervalByInterval)).isFalse();
+        assertThat(test.startsFromTheBaselinesWander(steppedHour)).isTrue();
+        assertThat(steppedHour.recent().baselineBad() / steppedHour.recent().baselineTotal())
+                .isCloseTo(0.02, within(0.0005));
+        assertThat(test.startsFromTheBaselinesWander(
+                        test.learnBaselineHistory(test.empty(), driftingAndStepped, total)))
+                .isFalse();
+    }
+
+    /**
      * How much the most-favoured alternative's log likelihood ratio gains from one interval, after an ordinary one, in
      * which the canary has 50× the errors: the cap on one interval's share of a rejection.
      */
