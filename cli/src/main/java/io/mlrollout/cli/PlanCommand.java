@@ -173,6 +173,7 @@ final class PlanCommand extends CommandBase {
                                         + Format.percent(t.badFraction()) + " bad ("
                                         + Format.number(t.badPerInterval() * perMinute) + "/min), wander CV "
                                         + (Double.isNaN(t.wanderCv()) ? "unknown" : Format.percent(t.wanderCv()))
+                                        + Planner.step(t)
                                         + Planner.longRun(t))));
         // a shadow stage's label and a long metric name are wider than the usual; the columns widen to fit them
         int weightWidth = 7;

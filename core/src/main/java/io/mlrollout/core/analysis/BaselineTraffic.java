@@ -1,5 +1,6 @@
 package io.mlrollout.core.analysis;
 
+import io.mlrollout.core.analysis.stats.HistoryStep;
 import io.mlrollout.core.analysis.stats.MixturePrior;
 import io.mlrollout.core.analysis.stats.RateRatioTest;
 import io.mlrollout.core.metrics.MetricsException;
@@ -23,12 +24,26 @@ import java.util.List;
  *     intervals are as steady as counting allows); NaN when fewer than two intervals had traffic
  * @param intervals how many intervals with traffic the numbers come from
  * @param longRunCv how much the bad rate wanders over many intervals, as a CV per interval: the wander around its
- *     recent rate grown by how long it lasts, as the margin test learns it ({@link RateRatioTest#learnBaseline}). It
- *     equals the wander of rates that only jitter and exceeds it for rates that drift; NaN when too few intervals had
- *     traffic
+ *     recent rate grown by how long it lasts, as the margin test learns it ({@link
+ *     RateRatioTest#learnBaselineHistory}). It equals the wander of rates that only jitter and exceeds it for rates
+ *     that drift; NaN when too few intervals had traffic
+ * @param step where the bad rate stepped once and was calm on either side, as the margin test takes it ({@link
+ *     RateRatioTest#stepInBaselineHistory}): a change that moves both versions alike, so the wander is measured on
+ *     either side of it; null where it did not
  */
 public record BaselineTraffic(
-        double requestsPerInterval, double badPerInterval, double wanderCv, int intervals, double longRunCv) {
+        double requestsPerInterval,
+        double badPerInterval,
+        double wanderCv,
+        int intervals,
+        double longRunCv,
+        HistoryStep step) {
+
+    /** A baseline whose rate did not step. */
+    public BaselineTraffic(
+            double requestsPerInterval, double badPerInterval, double wanderCv, int intervals, double longRunCv) {
+        this(requestsPerInterval, badPerInterval, wanderCv, intervals, longRunCv, null);
+    }
 
     /** A baseline whose long-run wander was not measured (NaN). */
     public BaselineTraffic(double requestsPerInterval, double badPerInterval, double wanderCv, int intervals) {
@@ -62,7 +77,7 @@ public record BaselineTraffic(
     /**
      * Measures the baseline from its per-interval counts. The wander is the method-of-moments estimate of the CV of a
      * multiplicative factor on each interval's expected bad count: var(bad) = μ + c²μ², μ the interval's traffic
-     * times the window's bad fraction. It counts everything that moves the baseline's rate over the window (load, time
+     * times the window's bad fraction (on its side of the step, where the rate stepped). It counts everything that moves the baseline's rate over the window (load, time
      * of day), some of which the judge cancels because it moves both versions alike: an upper bound, not a guess low.
      * The long-run wander is learned as the margin test learns it, with the policy's envelope {@code maxDispersion}
      * (which sets where a burst is clipped).
@@ -77,22 +92,37 @@ public record BaselineTraffic(
         if (n == 0) {
             return new BaselineTraffic(0, 0, Double.NaN, 0);
         }
-        double fraction = bad / requests;
+        // the margin test's θ0 and α play no part in what it learns of the baseline
+        RateRatioTest test = new RateRatioTest(1, 0.5, MixturePrior.calibrated(), maxDispersion);
+        double[] badCounts =
+                withTraffic.stream().mapToDouble(Reading.Counts::bad).toArray();
+        double[] totals =
+                withTraffic.stream().mapToDouble(Reading.Counts::total).toArray();
+        HistoryStep step =
+                test.stepInBaselineHistory(test.empty(), badCounts, totals).orElse(null);
+        int split = step == null ? n : step.index();
+        double[] fractions = {fraction(badCounts, totals, 0, split), fraction(badCounts, totals, split, n)};
         double excess = 0;
         double squaredMeans = 0;
-        for (Reading.Counts c : withTraffic) {
-            double mean = c.total() * fraction;
-            excess += (c.bad() - mean) * (c.bad() - mean) - mean;
+        for (int i = 0; i < n; i++) {
+            double mean = totals[i] * fractions[i < split ? 0 : 1];
+            excess += (badCounts[i] - mean) * (badCounts[i] - mean) - mean;
             squaredMeans += mean * mean;
         }
         double cv = n < 2 ? Double.NaN : squaredMeans == 0 ? 0 : Math.sqrt(Math.max(0, excess / squaredMeans));
-        return new BaselineTraffic(requests / n, bad / n, cv, n, longRunCv(withTraffic, maxDispersion));
+        double longRunCv = test.baselineLongRunDispersion(test.learnBaselineHistory(test.empty(), badCounts, totals));
+        return new BaselineTraffic(requests / n, bad / n, cv, n, longRunCv, step);
     }
 
-    /** What the margin test learns from these intervals about the baseline's long-run wander (its θ0 plays no part). */
-    private static double longRunCv(List<Reading.Counts> withTraffic, double maxDispersion) {
-        RateRatioTest test = new RateRatioTest(1, 0.5, MixturePrior.calibrated(), maxDispersion);
-        return test.baselineLongRunDispersion(RatioJudge.learnedFrom(test, test.empty(), withTraffic));
+    /** The bad fraction of intervals {@code from} to {@code to} (exclusive), 0 where they are none. */
+    private static double fraction(double[] bad, double[] total, int from, int to) {
+        double badSum = 0;
+        double totalSum = 0;
+        for (int i = from; i < to; i++) {
+            badSum += bad[i];
+            totalSum += total[i];
+        }
+        return totalSum == 0 ? 0 : badSum / totalSum;
     }
 
     /** The baseline's bad fraction, NaN without traffic. */

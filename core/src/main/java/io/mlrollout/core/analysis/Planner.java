@@ -166,6 +166,21 @@ public final class Planner {
         return drifts(traffic) ? ", drifting: long-run CV " + Format.percent(traffic.longRunCv()) : "";
     }
 
+    /**
+     * ", stepped ×2.00 after interval 25 of 60 (a change that moves both versions alike; the wander is measured on either
+     * side)" when the baseline's rate stepped once in the window and the judge learns it as a step, not drift; empty
+     * otherwise.
+     */
+    public static String step(BaselineTraffic traffic) {
+        if (traffic.step() == null) {
+            return "";
+        }
+        return ", stepped ×" + Format.number(traffic.step().factor()) + " after interval "
+                + traffic.step().index()
+                + " of " + traffic.intervals() + " (a change that moves both versions alike; the wander is measured on"
+                + " either side)";
+    }
+
     /** "48 min", "30 s": how the plan prints a time. */
     public static String minutes(Duration time) {
         if (time.toSeconds() % 60 != 0) {

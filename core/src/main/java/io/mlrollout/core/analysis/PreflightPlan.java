@@ -115,6 +115,7 @@ public final class PreflightPlan {
                                 : Format.number(t.requestsPerInterval() * perMinute) + " requests/min, "
                                         + Format.percent(t.badFraction()) + " bad, wander CV "
                                         + (Double.isNaN(t.wanderCv()) ? "unknown" : Format.percent(t.wanderCv()))
+                                        + Planner.step(t)
                                         + Planner.longRun(t)
                                         + "; the judge learns from these minutes how the baseline drifts")));
         lines.addAll(latencyLines);

@@ -132,7 +132,8 @@ final class RatioJudge implements MetricJudge {
     }
 
     /** {@code evidence} after what {@code test} learns from the baseline's intervals with traffic, oldest first. */
-    static RateRatioEvidence learnedFrom(RateRatioTest test, RateRatioEvidence evidence, List<Reading.Counts> history) {
+    private static RateRatioEvidence learnedFrom(
+            RateRatioTest test, RateRatioEvidence evidence, List<Reading.Counts> history) {
         List<Reading.Counts> withTraffic =
                 history.stream().filter(interval -> interval.total() > 0).toList();
         return test.learnBaselineHistory(

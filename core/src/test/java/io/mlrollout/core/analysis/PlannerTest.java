@@ -290,4 +290,33 @@ class PlannerTest {
         assertThat(jittering.longRunCv()).isBetween(0.4, 0.65);
         assertThat(BaselineTraffic.of(List.of(), 0.5).intervals()).isZero();
     }
+
+    /**
+     * A baseline whose error rate doubled a third into the window (an incident that hits both versions alike) and is
+     * Poisson on either side: the plan says where it stepped, measures the wander on either side of the step, and does
+     * not take the step for drift.
+     */
+    @Test
+    void aBaselineThatSteppedIsMeasuredOnEitherSideOfTheStep() {
+        UniformRandomProvider rng = new SplittableRandom(7)::nextLong;
+        List<Reading.Counts> stepped = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            stepped.add(new Reading.Counts(poisson(rng, i < 20 ? 100 : 200), 10_000));
+        }
+
+        BaselineTraffic traffic = BaselineTraffic.of(stepped, 0.5);
+
+        assertThat(traffic.step()).isNotNull();
+        assertThat(traffic.step().index()).isBetween(19, 21);
+        assertThat(traffic.step().factor()).isCloseTo(2, within(0.1));
+        assertThat(traffic.wanderCv()).isLessThan(0.1);
+        assertThat(traffic.longRunCv()).isLessThan(0.1);
+        assertThat(Planner.step(traffic))
+                .isEqualTo(", stepped ×" + Format.number(traffic.step().factor()) + " after interval "
+                        + traffic.step().index() + " of 60 (a change that moves both versions alike; the wander is"
+                        + " measured on either side)");
+        assertThat(Planner.longRun(traffic)).isEmpty();
+        // read as one rate (a test that allows for no wander takes no step), the same window wanders by about 28%
+        assertThat(BaselineTraffic.of(stepped, 0).wanderCv()).isBetween(0.25, 0.32);
+    }
 }

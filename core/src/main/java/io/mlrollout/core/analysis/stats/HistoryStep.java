@@ -6,13 +6,13 @@ import java.util.Optional;
  * Where a series of counts stepped once: the split into an earlier and a later rate that explains the counts best, for
  * {@link RateRatioTest#learnBaselineHistory}.
  *
- * @param index the first interval after the step
+ * @param index the first interval after the step (counting from 0)
  * @param factor the bad rate from the step on over the rate before it
  * @param significance the split's likelihood-ratio statistic (twice the log of the Poisson likelihood of two rates
  *     over one) over the dispersion the counts show around the two rates, at least 1: how far the step stands out of
  *     the wander on either side of it
  */
-record HistoryStep(int index, double factor, double significance) {
+public record HistoryStep(int index, double factor, double significance) {
 
     /**
      * How far a step must stand out of the wander on either side of it to be taken for one. The best split of an hour
@@ -21,7 +21,7 @@ record HistoryStep(int index, double factor, double significance) {
      * excursion taken for a step, would look calmer than it is. {@code HistoryStepTest} measures how rarely hours that
      * only wander reach this.
      */
-    static final double SIGNIFICANT = 60;
+    public static final double SIGNIFICANT = 60;
 
     /**
      * The best split with at least {@code minSide} intervals on each side and bad events on both, if there is one.
@@ -59,7 +59,7 @@ record HistoryStep(int index, double factor, double significance) {
     }
 
     /** Whether the step stands out of the wander far enough to be taken for one ({@link #SIGNIFICANT}). */
-    boolean standsOut() {
+    public boolean standsOut() {
         return significance >= SIGNIFICANT;
     }
 

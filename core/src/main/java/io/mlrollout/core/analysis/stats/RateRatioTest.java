@@ -429,22 +429,36 @@ public final class RateRatioTest {
      * shows the baseline calm. A rate that wanders persists on either side of any split and is learned as before.
      */
     public RateRatioEvidence learnBaselineHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
+        return learnedHistory(evidence, bad, total).evidence();
+    }
+
+    /**
+     * The step {@link #learnBaselineHistory} takes the baseline's history to hold, if it takes it to hold one: for a
+     * plan to say that the hour stepped and is learned as calm on either side.
+     */
+    public Optional<HistoryStep> stepInBaselineHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
+        return learnedHistory(evidence, bad, total).step();
+    }
+
+    private record LearnedHistory(RateRatioEvidence evidence, Optional<HistoryStep> step) {}
+
+    private LearnedHistory learnedHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
         requireOwn(evidence);
         if (bad.length != total.length) {
             throw new IllegalArgumentException(
                     "bad and total counts differ in length: " + bad.length + " and " + total.length);
         }
-        RateRatioEvidence asItCame = learnedThrough(evidence, bad, total, -1, 1);
-        if (maxDispersion == 0 || baselineIsCalm(asItCame)) {
+        LearnedHistory asItCame = new LearnedHistory(learnedThrough(evidence, bad, total, -1, 1), Optional.empty());
+        if (maxDispersion == 0 || baselineIsCalm(asItCame.evidence())) {
             return asItCame;
         }
-        Optional<HistoryStep> step = HistoryStep.find(bad, total, MIN_STEP_SIDE);
-        if (step.isEmpty() || !step.get().standsOut()) {
+        Optional<HistoryStep> step = HistoryStep.find(bad, total, MIN_STEP_SIDE).filter(HistoryStep::standsOut);
+        if (step.isEmpty()) {
             return asItCame;
         }
         RateRatioEvidence stepped = learnedThrough(
                 evidence, bad, total, step.get().index(), step.get().factor());
-        return baselineIsCalm(stepped) ? stepped : asItCame;
+        return baselineIsCalm(stepped) ? new LearnedHistory(stepped, step) : asItCame;
     }
 
     /**
