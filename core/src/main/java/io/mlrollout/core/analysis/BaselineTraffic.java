@@ -77,8 +77,9 @@ public record BaselineTraffic(
     /**
      * Measures the baseline from its per-interval counts. The wander is the method-of-moments estimate of the CV of a
      * multiplicative factor on each interval's expected bad count: var(bad) = μ + c²μ², μ the interval's traffic
-     * times the window's bad fraction (on its side of the step, where the rate stepped). It counts everything that moves the baseline's rate over the window (load, time
-     * of day), some of which the judge cancels because it moves both versions alike: an upper bound, not a guess low.
+     * times the window's bad fraction (on its side of the step, where the rate stepped). It counts everything else that
+     * moves the baseline's rate over the window (load, time of day), some of which the judge cancels because it moves
+     * both versions alike: an upper bound, not a guess low.
      * The long-run wander is learned as the margin test learns it, with the policy's envelope {@code maxDispersion}
      * (which sets where a burst is clipped).
      */

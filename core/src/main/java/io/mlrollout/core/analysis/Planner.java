@@ -167,18 +167,17 @@ public final class Planner {
     }
 
     /**
-     * ", stepped ×2.00 after interval 25 of 60 (a change that moves both versions alike; the wander is measured on either
-     * side)" when the baseline's rate stepped once in the window and the judge learns it as a step, not drift; empty
-     * otherwise.
+     * ", stepped ×2.00 after interval 25 of 60 (a change that moves both versions alike; the wander is measured on
+     * either side)" when the baseline's rate stepped once in the window and the judge learns it as a step, not drift;
+     * empty otherwise.
      */
     public static String step(BaselineTraffic traffic) {
         if (traffic.step() == null) {
             return "";
         }
-        return ", stepped ×" + Format.number(traffic.step().factor()) + " after interval "
-                + traffic.step().index()
-                + " of " + traffic.intervals() + " (a change that moves both versions alike; the wander is measured on"
-                + " either side)";
+        String where = "after interval " + traffic.step().index() + " of " + traffic.intervals();
+        return ", stepped ×" + Format.number(traffic.step().factor()) + " " + where
+                + " (a change that moves both versions alike; the wander is measured on either side)";
     }
 
     /** "48 min", "30 s": how the plan prints a time. */

@@ -21,7 +21,7 @@ public record HistoryStep(int index, double factor, double significance) {
      * excursion taken for a step, would look calmer than it is. {@code HistoryStepTest} measures how rarely hours that
      * only wander reach this.
      */
-    public static final double SIGNIFICANT = 60;
+    static final double SIGNIFICANT = 60;
 
     /**
      * The best split with at least {@code minSide} intervals on each side and bad events on both, if there is one.
@@ -59,7 +59,7 @@ public record HistoryStep(int index, double factor, double significance) {
     }
 
     /** Whether the step stands out of the wander far enough to be taken for one ({@link #SIGNIFICANT}). */
-    public boolean standsOut() {
+    boolean standsOut() {
         return significance >= SIGNIFICANT;
     }
 
