@@ -578,9 +578,16 @@ public final class RateRatioTest {
         return Double.isNaN(atTheBaselinesRate) ? pooled : atTheBaselinesRate;
     }
 
-    /** Whether the baseline was seen calm, and wandering no more than the envelope allows. */
+    /**
+     * Whether the baseline was seen calm, and wandering no more than the envelope allows: its measured wander within
+     * the envelope's, give or take two standard errors of the estimate (a squared CV from n residuals varies by about
+     * √(2/n) of itself), so that a baseline wandering at the envelope is not taken for one beyond it half the time by
+     * chance.
+     */
     private boolean baselineWithinTheModel(RateRatioEvidence evidence) {
-        return baselineIsCalm(evidence) && baselineSerialOf(evidence).excessCv2() <= maxDispersion * maxDispersion;
+        RateRatioEvidence.SerialResiduals baseline = baselineSerialOf(evidence);
+        double sampling = 2 * Math.sqrt(2.0 / (baseline.pairs() + 1));
+        return baselineIsCalm(evidence) && baseline.excessCv2() <= maxDispersion * maxDispersion * (1 + sampling);
     }
 
     /**

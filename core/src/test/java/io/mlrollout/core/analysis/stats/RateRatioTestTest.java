@@ -179,9 +179,14 @@ class RateRatioTestTest {
         double[][] drifting =
                 gainsAfterAHealthyAndAFailingCanary(test, anHourOf(test, i -> (i / 6) % 2 == 0 ? 130 : 70));
         assertThat(drifting[1][drifting[1].length - 1]).isLessThan(drifting[0][drifting[0].length - 1]);
-        // and where it wanders beyond the envelope (a CV of about 60%), outside the model the boundary stands on
-        double[][] wide = gainsAfterAHealthyAndAFailingCanary(test, anHourOf(test, i -> i % 2 == 0 ? 160 : 40));
+        // and where it wanders beyond the envelope (a CV of about 70%), outside the model the boundary stands on
+        double[][] wide = gainsAfterAHealthyAndAFailingCanary(test, anHourOf(test, i -> i % 2 == 0 ? 170 : 30));
         assertThat(wide[1][wide[1].length - 1]).isLessThan(wide[0][wide[0].length - 1]);
+
+        // at the envelope (a CV of 51%, an estimate an hour of a baseline at 50% gives by chance), still within it
+        double[][] atTheEnvelope =
+                gainsAfterAHealthyAndAFailingCanary(test, anHourOf(test, i -> i % 2 == 0 ? 152 : 48));
+        assertThat(atTheEnvelope[1]).containsExactly(atTheEnvelope[0], within(1e-12));
     }
 
     /**
