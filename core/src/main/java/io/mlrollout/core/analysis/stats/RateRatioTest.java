@@ -70,9 +70,10 @@ import java.util.Optional;
  * <p><b>Limits.</b> Rates that wander more than the envelope (estimate it with {@link #estimatedDispersion}) are
  * allowed for by what the residuals show, an estimate rather than a bound, and before five intervals not at all, so
  * they may still inflate the evidence (at a CV of 100% the simulations reject at about α). ρ is learned from the
- * baseline's hour before the rollout ({@link #learnBaseline}, when the plan could read it) and the rollout's intervals,
- * so in some rollouts it still comes out low by chance and the drift is under-allowed for there; a candidate that
- * drifts while the baseline does not is not seen as drifting. Counts may be fractional, as Prometheus'
+ * baseline's hour before the rollout ({@link #learnBaselineHistory}, when the plan could read it) and the rollout's
+ * intervals, so in some rollouts it still comes out low by chance and the drift is under-allowed for there; a candidate
+ * that drifts while the baseline does not is not seen as drifting, and a step that moves both versions during the
+ * rollout is learned as the baseline's drift. Counts may be fractional, as Prometheus'
  * {@code increase()} extrapolates; counts scaled up by c &gt; 1 overstate the evidence by about c. Intervals in which
  * either version has no events, or no bad event occurs, carry no information.
  */
@@ -602,8 +603,8 @@ public final class RateRatioTest {
 
     /**
      * Before any interval of the rollout, the same upper bound at the baseline's recent rate from its history before
-     * the rollout ({@link #learnBaseline}), so that a rollout whose plan read a calm hour of the baseline counts its
-     * first interval; NaN without that history.
+     * the rollout ({@link #learnBaselineHistory}), so that a rollout whose plan read a calm hour of the baseline counts
+     * its first interval; NaN without that history.
      */
     private double expectedBadAtTheBaselinesRate(RateRatioEvidence evidence, double canaryTotal, double baselineTotal) {
         RateRatioEvidence.RecentCounts recent = recentOf(evidence);
