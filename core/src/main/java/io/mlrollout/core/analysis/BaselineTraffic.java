@@ -28,7 +28,7 @@ import java.util.List;
  *     RateRatioTest#learnBaselineHistory}). It equals the wander of rates that only jitter and exceeds it for rates
  *     that drift; NaN when too few intervals had traffic
  * @param step where the bad rate stepped once and was calm on either side, as the margin test takes it ({@link
- *     RateRatioTest#stepInBaselineHistory}): a change that moves both versions alike, so the wander is measured on
+ *     RateRatioTest#learnBaselineHistory}): a change that moves both versions alike, so the wander is measured on
  *     either side of it; null where it did not
  */
 public record BaselineTraffic(
@@ -99,31 +99,21 @@ public record BaselineTraffic(
                 withTraffic.stream().mapToDouble(Reading.Counts::bad).toArray();
         double[] totals =
                 withTraffic.stream().mapToDouble(Reading.Counts::total).toArray();
-        HistoryStep step =
-                test.stepInBaselineHistory(test.empty(), badCounts, totals).orElse(null);
+        RateRatioTest.LearnedHistory learned = test.learnBaselineHistory(test.empty(), badCounts, totals);
+        HistoryStep step = learned.step();
         int split = step == null ? n : step.index();
-        double[] fractions = {fraction(badCounts, totals, 0, split), fraction(badCounts, totals, split, n)};
+        double rateBefore = step == null ? bad / requests : step.rateBefore();
+        double rateAfter = step == null ? rateBefore : step.rateAfter();
         double excess = 0;
         double squaredMeans = 0;
         for (int i = 0; i < n; i++) {
-            double mean = totals[i] * fractions[i < split ? 0 : 1];
+            double mean = totals[i] * (i < split ? rateBefore : rateAfter);
             excess += (badCounts[i] - mean) * (badCounts[i] - mean) - mean;
             squaredMeans += mean * mean;
         }
         double cv = n < 2 ? Double.NaN : squaredMeans == 0 ? 0 : Math.sqrt(Math.max(0, excess / squaredMeans));
-        double longRunCv = test.baselineLongRunDispersion(test.learnBaselineHistory(test.empty(), badCounts, totals));
+        double longRunCv = test.baselineLongRunDispersion(learned.evidence());
         return new BaselineTraffic(requests / n, bad / n, cv, n, longRunCv, step);
-    }
-
-    /** The bad fraction of intervals {@code from} to {@code to} (exclusive), 0 where they are none. */
-    private static double fraction(double[] bad, double[] total, int from, int to) {
-        double badSum = 0;
-        double totalSum = 0;
-        for (int i = from; i < to; i++) {
-            badSum += bad[i];
-            totalSum += total[i];
-        }
-        return totalSum == 0 ? 0 : badSum / totalSum;
     }
 
     /** The baseline's bad fraction, NaN without traffic. */

@@ -137,9 +137,10 @@ final class RatioJudge implements MetricJudge {
         List<Reading.Counts> withTraffic =
                 history.stream().filter(interval -> interval.total() > 0).toList();
         return test.learnBaselineHistory(
-                evidence,
-                withTraffic.stream().mapToDouble(Reading.Counts::bad).toArray(),
-                withTraffic.stream().mapToDouble(Reading.Counts::total).toArray());
+                        evidence,
+                        withTraffic.stream().mapToDouble(Reading.Counts::bad).toArray(),
+                        withTraffic.stream().mapToDouble(Reading.Counts::total).toArray())
+                .evidence();
     }
 
     @Override

@@ -7,12 +7,13 @@ import java.util.Optional;
  * {@link RateRatioTest#learnBaselineHistory}.
  *
  * @param index the first interval after the step (counting from 0)
- * @param factor the bad rate from the step on over the rate before it
+ * @param rateBefore the bad rate (bad over total) of the intervals before the step
+ * @param rateAfter the bad rate from the step on
  * @param significance the split's likelihood-ratio statistic (twice the log of the Poisson likelihood of two rates
  *     over one) over the dispersion the counts show around the two rates, at least 1: how far the step stands out of
  *     the wander on either side of it
  */
-public record HistoryStep(int index, double factor, double significance) {
+public record HistoryStep(int index, double rateBefore, double rateAfter, double significance) {
 
     /**
      * How far a step must stand out of the wander on either side of it to be taken for one. The best split of an hour
@@ -55,7 +56,12 @@ public record HistoryStep(int index, double factor, double significance) {
         double after = sum(bad, best, bad.length) / sum(total, best, total.length);
         double statistic = 2 * (bestLogLikelihood - allBad * Math.log(allBad / allTotal));
         double dispersion = pearsonDispersion(bad, total, best, before, after);
-        return Optional.of(new HistoryStep(best, after / before, statistic / Math.max(1, dispersion)));
+        return Optional.of(new HistoryStep(best, before, after, statistic / Math.max(1, dispersion)));
+    }
+
+    /** The bad rate from the step on over the rate before it. */
+    public double factor() {
+        return rateAfter / rateBefore;
     }
 
     /** Whether the step stands out of the wander far enough to be taken for one ({@link #SIGNIFICANT}). */

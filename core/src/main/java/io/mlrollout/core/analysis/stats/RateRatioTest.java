@@ -421,35 +421,21 @@ public final class RateRatioTest {
     }
 
     /**
-     * The evidence after the baseline's history from before the rollout, its intervals with traffic oldest first: what
-     * {@link #learnBaseline} learns interval by interval, except where the history drifts only because its rate
-     * stepped once. A step (an incident or a load change, which moves both versions alike and so cancels in the paired
+     * What the test learns from the baseline's history from before the rollout, its intervals with traffic oldest first:
+     * the evidence {@link #learnBaseline} would give interval by interval, except where the history drifts only because
+     * its rate stepped once. A step (an incident or a load change, which moves both versions alike and so cancels in the paired
      * test) would be learned as a drift that lasts all the hour and slow every interval of the rollout; a rate that
      * only stepped is calm on either side. So where the history as a whole is not calm, the step that best splits it
      * in two rates is found, the recent rate moved to the new level there, and that learning kept if the history then
      * shows the baseline calm. A rate that wanders persists on either side of any split and is learned as before.
      */
-    public RateRatioEvidence learnBaselineHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
-        return learnedHistory(evidence, bad, total).evidence();
-    }
-
-    /**
-     * The step {@link #learnBaselineHistory} takes the baseline's history to hold, if it takes it to hold one: for a
-     * plan to say that the hour stepped and is learned as calm on either side.
-     */
-    public Optional<HistoryStep> stepInBaselineHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
-        return learnedHistory(evidence, bad, total).step();
-    }
-
-    private record LearnedHistory(RateRatioEvidence evidence, Optional<HistoryStep> step) {}
-
-    private LearnedHistory learnedHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
+    public LearnedHistory learnBaselineHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
         requireOwn(evidence);
         if (bad.length != total.length) {
             throw new IllegalArgumentException(
                     "bad and total counts differ in length: " + bad.length + " and " + total.length);
         }
-        LearnedHistory asItCame = new LearnedHistory(learnedThrough(evidence, bad, total, -1, 1), Optional.empty());
+        LearnedHistory asItCame = new LearnedHistory(learnedThrough(evidence, bad, total, -1, 1), null);
         if (maxDispersion == 0 || baselineIsCalm(asItCame.evidence())) {
             return asItCame;
         }
@@ -459,8 +445,17 @@ public final class RateRatioTest {
         }
         RateRatioEvidence stepped = learnedThrough(
                 evidence, bad, total, step.get().index(), step.get().factor());
-        return baselineIsCalm(stepped) ? new LearnedHistory(stepped, step) : asItCame;
+        return baselineIsCalm(stepped) ? new LearnedHistory(stepped, step.get()) : asItCame;
     }
+
+    /**
+     * What {@link #learnBaselineHistory} learned from the baseline's history.
+     *
+     * @param evidence the evidence after the history
+     * @param step the step the history was taken to hold, so that a plan can say the hour stepped and is learned as
+     *     calm on either side; null where it was learned interval by interval
+     */
+    public record LearnedHistory(RateRatioEvidence evidence, HistoryStep step) {}
 
     /**
      * {@link #learnBaseline} over every interval, the recent rate multiplied by {@code stepFactor} before interval

@@ -185,7 +185,8 @@ class RateRatioSimulationTest {
                 double mean = hourTotal[i] * badRate * baseline.next() * load.next() * step;
                 hourBad[i] = PoissonDistribution.of(mean).createSampler(rng).sample();
             }
-            RateRatioEvidence evidence = test.learnBaselineHistory(test.empty(), hourBad, hourTotal);
+            RateRatioEvidence evidence =
+                    test.learnBaselineHistory(test.empty(), hourBad, hourTotal).evidence();
             boolean any = false;
             for (int i = 0; i < HORIZON && !any; i++) {
                 double shared = load.next() * sharedStep;
@@ -321,7 +322,7 @@ class RateRatioSimulationTest {
                     .createSampler(rng)
                     .sample();
         }
-        return test.learnBaselineHistory(test.empty(), bad, total);
+        return test.learnBaselineHistory(test.empty(), bad, total).evidence();
     }
 
     @Test

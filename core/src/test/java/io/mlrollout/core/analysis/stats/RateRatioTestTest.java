@@ -146,14 +146,15 @@ class RateRatioTestTest {
             intervalByInterval = test.learnBaseline(intervalByInterval, stepped[i], total[i]);
         }
 
-        RateRatioEvidence steppedHour = test.learnBaselineHistory(test.empty(), stepped, total);
+        RateRatioEvidence steppedHour =
+                test.learnBaselineHistory(test.empty(), stepped, total).evidence();
 
         assertThat(test.startsFromTheBaselinesWander(intervalByInterval)).isFalse();
         assertThat(test.startsFromTheBaselinesWander(steppedHour)).isTrue();
         assertThat(steppedHour.recent().baselineBad() / steppedHour.recent().baselineTotal())
                 .isCloseTo(0.02, within(0.0005));
-        assertThat(test.startsFromTheBaselinesWander(
-                        test.learnBaselineHistory(test.empty(), driftingAndStepped, total)))
+        assertThat(test.startsFromTheBaselinesWander(test.learnBaselineHistory(test.empty(), driftingAndStepped, total)
+                        .evidence()))
                 .isFalse();
     }
 
