@@ -33,6 +33,8 @@ import java.util.Objects;
  *     starts late for a drift
  * @param selfNormalizedLogWealth per bet of the test's self-normalized part, Σ over intervals of its log factor (see
  *     {@link RateRatioTest}); empty for a test without that part, null in states saved before it was kept
+ * @param lastIntervalAtTheCap whether the last interval carried a full quarter of a rejection for some alternative:
+ *     where the baseline is quiet, the next may then carry half (false in states saved before it was kept)
  */
 public record RateRatioEvidence(
         double theta0,
@@ -50,7 +52,8 @@ public record RateRatioEvidence(
         int startWeights,
         RecentCounts recent,
         SerialResiduals baselineSerial,
-        double[] selfNormalizedLogWealth)
+        double[] selfNormalizedLogWealth,
+        boolean lastIntervalAtTheCap)
         implements Serializable {
 
     /**
@@ -211,7 +214,8 @@ public record RateRatioEvidence(
                 && startWeights == e.startWeights
                 && Objects.equals(recent, e.recent)
                 && Objects.equals(baselineSerial, e.baselineSerial)
-                && Arrays.equals(selfNormalizedLogWealth, e.selfNormalizedLogWealth);
+                && Arrays.equals(selfNormalizedLogWealth, e.selfNormalizedLogWealth)
+                && lastIntervalAtTheCap == e.lastIntervalAtTheCap;
     }
 
     @Override
@@ -233,7 +237,8 @@ public record RateRatioEvidence(
                                 baselineSerial)
                 + Arrays.hashCode(logLikelihoodRatios)
                 + 17 * startWeights
-                + 13 * Arrays.hashCode(selfNormalizedLogWealth);
+                + 13 * Arrays.hashCode(selfNormalizedLogWealth)
+                + (lastIntervalAtTheCap ? 7 : 0);
     }
 
     @Override

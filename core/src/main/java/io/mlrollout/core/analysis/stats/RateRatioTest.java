@@ -1,5 +1,6 @@
 package io.mlrollout.core.analysis.stats;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -20,7 +21,9 @@ import java.util.Optional;
  * each alternative odds multiplier r_j of the prior, the binomial log likelihood ratio x log r_j − k log(1 + p0 (r_j −
  * 1)), divided by the interval's dispersion factor (a quasi-likelihood), and capped at a quarter of log(1/α) so that
  * no single interval (a burst) carries more than a quarter of the evidence a rejection needs; where the baseline
- * drifts, less (see Drift). The factor is computed from what was known before the interval: the bad events the
+ * drifts, less (see Drift); where its hour showed it calm and hardly wandering, half for an interval that follows
+ * one at the cap (two in a row are seldom bursts, and a regression at high counts reaches the cap every interval). The
+ * factor is computed from what was known before the interval: the bad events the
  * interval's traffic should bring at the pooled rate so far (where the baseline is calm and wanders within the
  * envelope, at the null's boundary: the baseline's rate so far, so that a canary that fails more does not widen its
  * own allowance), or before the first interval at the baseline's recent rate in its hour before the rollout where that
@@ -84,6 +87,23 @@ public final class RateRatioTest {
 
     /** The largest share of the rejection threshold one interval may contribute. */
     private static final double INTERVAL_CAP_SHARE = 0.25;
+
+    /**
+     * The largest share one interval may contribute where the baseline was seen calm and hardly wandering (see {@link
+     * #QUIET_BASELINE_CV2}) and the interval before it carried a full quarter: at high counts a regression reaches the
+     * quarter every interval, while bursts and a candidate's own wander seldom reach it twice in a row. Half from the
+     * first interval on let a candidate wandering with a CV of 100% beside a Poisson baseline reject 2.9% of runs at α
+     * 1% at the null boundary ({@code RateRatioSimulationTest}); after a full quarter only, 1.1%.
+     */
+    private static final double QUIET_INTERVAL_CAP_SHARE = 0.5;
+
+    /**
+     * The squared CV below which the upper bound on a calm baseline's wander lets one interval carry {@link
+     * #QUIET_INTERVAL_CAP_SHARE}: a CV of 20%. The bound is that low only with enough events (from about 1000 bad
+     * events in the hour), where the quarter cap is what slows the test: at 200 req/s to the canary it held a doubled
+     * error rate to a quarter of a rejection a minute, and the benchmark's median to 5 minutes (3 with half).
+     */
+    private static final double QUIET_BASELINE_CV2 = 0.04;
 
     /**
      * The least share one interval may contribute where the baseline drifts. At rates drifting at the envelope's
@@ -281,7 +301,8 @@ public final class RateRatioTest {
                 0,
                 recent,
                 baselineSerial,
-                new double[selfNormalized ? SELF_NORMALIZED_BETS.length : 0]);
+                new double[selfNormalized ? SELF_NORMALIZED_BETS.length : 0],
+                false);
     }
 
     /** The evidence after one more interval's counts. */
@@ -297,6 +318,7 @@ public final class RateRatioTest {
         double[] logLr = evidence.logLikelihoodRatios();
         double[] wealth = selfNormalizedOf(evidence);
         boolean informative = false;
+        boolean atTheCap = false;
         double residual = 0;
         double squaredResidual = 0;
         double residualWeight = 0;
@@ -317,6 +339,7 @@ public final class RateRatioTest {
                 double phi = 1 + 2 * p0 * (1 - p0) * cv2 * (Double.isNaN(badAtTheBoundary) ? 0 : badAtTheBoundary);
                 double cap = capShare(evidence) * Math.log(1 / alpha);
                 double[] increments = prior.temperedIncrements(canaryBad, bad, p0, 1 / phi, cap);
+                atTheCap = Arrays.stream(increments).max().orElse(0) >= INTERVAL_CAP_SHARE * Math.log(1 / alpha);
                 logLr = horizon == 0 ? sum(logLr, increments) : startingAnywhere(logLr, increments, evidence);
                 informative = true;
                 if (wealth.length > 0 && p0 <= 0.5 && !Double.isNaN(expectedBad)) {
@@ -353,7 +376,8 @@ public final class RateRatioTest {
                 startWeights,
                 recentOf(evidence).decayedPlus(RECENT_DECAY, canaryBad, canaryTotal, baselineBad, baselineTotal),
                 baselineDrift(evidence, baselineBad, baselineTotal),
-                wealth);
+                wealth,
+                atTheCap);
     }
 
     /**
@@ -502,7 +526,8 @@ public final class RateRatioTest {
                 evidence.startWeights(),
                 recent,
                 drift,
-                evidence.selfNormalizedLogWealth());
+                evidence.selfNormalizedLogWealth(),
+                evidence.lastIntervalAtTheCap());
     }
 
     /**
@@ -725,11 +750,16 @@ public final class RateRatioTest {
     /**
      * The largest share of the rejection threshold the next interval may contribute: a quarter, over the drift's
      * persistence where the baseline drifts (a drift's excursion spans about that many intervals), but never below
-     * {@link #DRIFTING_INTERVAL_CAP_SHARE}. A test that assumes Poisson intervals allows for no drift: a quarter.
+     * {@link #DRIFTING_INTERVAL_CAP_SHARE}; where the baseline was seen calm and its wander is bounded below a CV of
+     * 20%, a quarter, and half after an interval that carried a full quarter. A test that assumes Poisson intervals
+     * allows for no drift: a quarter.
      */
     private double capShare(RateRatioEvidence evidence) {
         if (maxDispersion == 0 || !driftLearned(evidence)) {
             return INTERVAL_CAP_SHARE;
+        }
+        if (knowsTheBaselinesWander(evidence) && baselineSerialOf(evidence).excessCv2Upper() <= QUIET_BASELINE_CV2) {
+            return evidence.lastIntervalAtTheCap() ? QUIET_INTERVAL_CAP_SHARE : INTERVAL_CAP_SHARE;
         }
         double persistence = persistence(evidence, perIntervalAllowance(evidence));
         return Math.max(DRIFTING_INTERVAL_CAP_SHARE, INTERVAL_CAP_SHARE / persistence);

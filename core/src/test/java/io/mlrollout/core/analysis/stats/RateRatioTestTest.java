@@ -124,6 +124,40 @@ class RateRatioTestTest {
         assertThat(driftingBurst).isGreaterThan(0.1 * Math.log(100)).isLessThanOrEqualTo(0.15 * Math.log(100));
     }
 
+    @Test
+    void afterAQuietHourTheSecondIntervalAtTheCapInARowCarriesHalfARejection() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence quiet = test.empty();
+        RateRatioEvidence jittering = test.empty();
+        for (int i = 0; i < 60; i++) {
+            quiet = test.learnBaseline(quiet, 40, 4000);
+            jittering = test.learnBaseline(jittering, i % 2 == 0 ? 52 : 28, 4000); // a CV of 30%, not drifting
+        }
+        double quarter = 0.25 * Math.log(100);
+
+        RateRatioEvidence afterOneBurst = test.add(test.add(quiet, 10, 1000, 10, 1000), 500, 1000, 10, 1000);
+        assertThat(afterOneBurst.lastIntervalAtTheCap()).isTrue();
+        assertThat(largestGain(test, afterOneBurst, 500, 1000, 10, 1000))
+                .isGreaterThan(1.8 * quarter)
+                .isLessThanOrEqualTo(2 * quarter);
+        // a burst after a calm interval carries a quarter, as one after an hour that wanders more does
+        assertThat(largestGainOfABurstAfter(test, quiet))
+                .isGreaterThan(0.8 * quarter)
+                .isLessThanOrEqualTo(quarter);
+        RateRatioEvidence jitteringBurst = test.add(test.add(jittering, 10, 1000, 10, 1000), 500, 1000, 10, 1000);
+        assertThat(largestGain(test, jitteringBurst, 500, 1000, 10, 1000)).isLessThanOrEqualTo(quarter);
+        // an interval that carried less resets it
+        assertThat(test.add(afterOneBurst, 10, 1000, 10, 1000).lastIntervalAtTheCap())
+                .isFalse();
+    }
+
+    private static double largestGain(
+            RateRatioTest test, RateRatioEvidence before, int canaryBad, int canaryTotal, int baselineBad, int total) {
+        return Arrays.stream(gainOf(test, before, canaryBad, canaryTotal, baselineBad, total))
+                .max()
+                .orElseThrow();
+    }
+
     /**
      * An hour whose rate only stepped (doubled at minute 25, steadier than Poisson on either side) is learned as calm
      * from the whole hour, with the recent rate at the new level; interval by interval, the step reads as a drift. An
@@ -171,7 +205,8 @@ class RateRatioTestTest {
     void whereTheBaselineIsCalmACanaryThatFailsMoreDoesNotWidenItsOwnAllowanceForWander() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
 
-        double[][] calm = gainsAfterAHealthyAndAFailingCanary(test, anHourOf(test, i -> i % 2 == 0 ? 105 : 95));
+        // a calm hour with a CV of 25%: where it is quieter, a failing canary's intervals at the cap raise the next's
+        double[][] calm = gainsAfterAHealthyAndAFailingCanary(test, anHourOf(test, i -> i % 2 == 0 ? 125 : 75));
         // the interval is tempered for wander at the null's boundary, which the baseline's rate alone sets
         assertThat(calm[1]).containsExactly(calm[0], within(1e-12));
         assertThat(calm[0][calm[0].length - 1]).isPositive();
@@ -556,7 +591,8 @@ class RateRatioTestTest {
                 now.startWeights(),
                 now.recent(),
                 now.baselineSerial(),
-                null);
+                null,
+                false);
 
         assertThat(test.eValue(saved)).isEqualTo(test.eValue(now));
         assertThat(test.add(saved, 20, 1000, 30, 3000)).isEqualTo(test.add(now, 20, 1000, 30, 3000));
