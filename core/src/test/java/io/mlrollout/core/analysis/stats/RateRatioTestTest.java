@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.mlrollout.core.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -148,6 +149,20 @@ class RateRatioTestTest {
         assertThat(largestGain(test, jitteringBurst, 500, 1000, 10, 1000)).isLessThanOrEqualTo(quarter);
         // an interval that carried less resets it
         assertThat(test.add(afterOneBurst, 10, 1000, 10, 1000).lastIntervalAtTheCap())
+                .isFalse();
+    }
+
+    @Test
+    void whetherTheLastIntervalWasAtTheCapSurvivesTheStatesJsonAndStatesSavedBeforeReadFalse() throws Exception {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence atTheCap = test.add(test.add(test.empty(), 10, 1000, 10, 1000), 500, 1000, 10, 1000);
+        String json = Json.mapper().writeValueAsString(atTheCap);
+
+        assertThat(atTheCap.lastIntervalAtTheCap()).isTrue();
+        assertThat(Json.mapper().readValue(json, RateRatioEvidence.class)).isEqualTo(atTheCap);
+        String savedBefore = json.replace(",\"lastIntervalAtTheCap\":true", "");
+        assertThat(savedBefore).isNotEqualTo(json);
+        assertThat(Json.mapper().readValue(savedBefore, RateRatioEvidence.class).lastIntervalAtTheCap())
                 .isFalse();
     }
 
