@@ -128,12 +128,8 @@ class RateRatioTestTest {
     @Test
     void afterAQuietHourTheSecondIntervalAtTheCapInARowCarriesHalfARejection() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
-        RateRatioEvidence quiet = test.empty();
-        RateRatioEvidence jittering = test.empty();
-        for (int i = 0; i < 60; i++) {
-            quiet = test.learnBaseline(quiet, 40, 4000);
-            jittering = test.learnBaseline(jittering, i % 2 == 0 ? 52 : 28, 4000); // a CV of 30%, not drifting
-        }
+        RateRatioEvidence quiet = anHourOf(test, i -> 100);
+        RateRatioEvidence jittering = anHourOf(test, i -> i % 2 == 0 ? 130 : 70); // a CV of 30%, not drifting
         double quarter = 0.25 * Math.log(100);
 
         RateRatioEvidence afterOneBurst = test.add(test.add(quiet, 10, 1000, 10, 1000), 500, 1000, 10, 1000);
@@ -145,6 +141,7 @@ class RateRatioTestTest {
         assertThat(largestGainOfABurstAfter(test, quiet))
                 .isGreaterThan(0.8 * quarter)
                 .isLessThanOrEqualTo(quarter);
+        assertThat(test.startsFromTheBaselinesWander(jittering)).isTrue(); // calm, but not quiet
         RateRatioEvidence jitteringBurst = test.add(test.add(jittering, 10, 1000, 10, 1000), 500, 1000, 10, 1000);
         assertThat(largestGain(test, jitteringBurst, 500, 1000, 10, 1000)).isLessThanOrEqualTo(quarter);
         // an interval that carried less resets it
