@@ -41,9 +41,6 @@ final class RolloutGenerator {
     /** Keeps the history's counts apart from the rollout's. */
     private static final long HISTORY_STREAM = 0x4157021L;
 
-    /** Keeps the history's traffic-model factors apart from the rollout's. */
-    private static final long HISTORY_FACTOR_STREAM = 0x4157022L;
-
     /** Below this expected count a bucket is taken as empty (buckets a minute away from the latencies). */
     private static final double NEGLIGIBLE = 1e-9;
 
@@ -106,7 +103,9 @@ final class RolloutGenerator {
         SplittableRandom random = new SplittableRandom(seed);
         UniformRandomProvider rng = random::nextLong;
         int minutes = BenchSetup.MINUTES;
-        Minutes factors = model.generate(Seeds.of(seed, FACTOR_STREAM), minutes);
+        Minutes hourAndRollout =
+                model.generateInSegments(Seeds.of(seed, FACTOR_STREAM), BenchSetup.HISTORY_MINUTES, minutes);
+        Minutes factors = hourAndRollout.slice(BenchSetup.HISTORY_MINUTES, hourAndRollout.length());
         Minute[] canary = new Minute[minutes];
         Minute[] baseline = new Minute[minutes];
         double endpointRequests = canaryPerSecond * BenchSetup.INTERVAL_SECONDS / BenchSetup.CANARY_SHARE;
@@ -132,7 +131,7 @@ final class RolloutGenerator {
             canaryBuckets[i] = canary[i].buckets();
             baselineBuckets[i] = baseline[i].buckets();
         }
-        Minute[] history = history(seed, endpointRequests);
+        Minute[] history = history(seed, endpointRequests, hourAndRollout.slice(0, BenchSetup.HISTORY_MINUTES));
         return new Traffic(
                 column(canary, Minute::bad),
                 column(canary, Minute::total),
@@ -153,13 +152,13 @@ final class RolloutGenerator {
 
     /**
      * The baseline alone, serving all the endpoint's requests, in the {@link BenchSetup#HISTORY_MINUTES} minutes
-     * before the rollout: the same traffic model, drawn from streams of their own, so the rollout's minutes are the
-     * same with or without them.
+     * before the rollout: {@code factors} are the first segment of the rollout's own run of the traffic model, so its
+     * drifts and daily cycle run on into the rollout and a step in the hour leads up to the rollout's level; the counts
+     * are drawn from a stream of their own.
      */
-    private Minute[] history(long seed, double endpointRequests) {
+    private Minute[] history(long seed, double endpointRequests, Minutes factors) {
         SplittableRandom random = new SplittableRandom(Seeds.of(seed, HISTORY_STREAM));
         UniformRandomProvider rng = random::nextLong;
-        Minutes factors = model.generate(Seeds.of(seed, HISTORY_FACTOR_STREAM), BenchSetup.HISTORY_MINUTES);
         Minute[] minutes = new Minute[BenchSetup.HISTORY_MINUTES];
         for (int i = 0; i < minutes.length; i++) {
             double load = Math.exp(BenchSetup.LOAD_SIGMA * random.nextGaussian());

@@ -70,6 +70,28 @@ class RolloutGeneratorTest {
         assertThat(shiftedCanary / shiftedBaseline).isCloseTo(1, within(0.1));
     }
 
+    /**
+     * The hour before the rollout and the rollout are one timeline: the baseline's error rate in the hour's last minutes
+     * is the rate its first minutes continue at. Drawn apart, the hour ended after its own step, at twice the rate the
+     * rollout started at.
+     */
+    @Test
+    void theRolloutContinuesTheHourBeforeIt() {
+        RolloutGenerator shifting = new RolloutGenerator(TrafficModel.named("shared-shift"), 200, THRESHOLD);
+        int runs = 200;
+        int continued = 0;
+        for (int r = 0; r < runs; r++) {
+            Traffic traffic = shifting.generate(Scenario.AA, r);
+            int hour = traffic.historyBad().length;
+            double hourEnd = sum(traffic.historyBad(), hour - 3, hour) / sum(traffic.historyTotal(), hour - 3, hour);
+            double rolloutStart = sum(traffic.baselineBad(), 0, 3) / sum(traffic.baselineTotal(), 0, 3);
+            // about 1440 bad requests in the hour's last three minutes and 1080 in the rollout's first: a 10% band is
+            // 2.5 standard errors wide; a step near the border (about one run in 11) may leave it
+            continued += Math.abs(Math.log(rolloutStart / hourEnd)) < 0.1 ? 1 : 0;
+        }
+        assertThat(continued).isGreaterThan(runs * 8 / 10);
+    }
+
     private static int indexOfZero(double[] values) {
         for (int i = 0; i < values.length; i++) {
             if (values[i] == 0) {

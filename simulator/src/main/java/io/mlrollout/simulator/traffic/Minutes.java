@@ -33,6 +33,16 @@ public record Minutes(
         return trafficFactor.length;
     }
 
+    /** Minutes {@code from} (inclusive) to {@code to} (exclusive) of this run. */
+    public Minutes slice(int from, int to) {
+        return new Minutes(
+                Arrays.copyOfRange(canaryErrorFactor, from, to),
+                Arrays.copyOfRange(baselineErrorFactor, from, to),
+                Arrays.copyOfRange(canaryLatencyFactor, from, to),
+                Arrays.copyOfRange(baselineLatencyFactor, from, to),
+                Arrays.copyOfRange(trafficFactor, from, to));
+    }
+
     public double canaryError(int minute) {
         return canaryErrorFactor[minute];
     }

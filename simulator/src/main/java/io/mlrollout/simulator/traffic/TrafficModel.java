@@ -170,8 +170,24 @@ public record TrafficModel(
 
     /** {@code minutes} minutes of factors, the same for the same seed. */
     public Minutes generate(long seed, int minutes) {
-        if (minutes < 0) {
-            throw new IllegalArgumentException("minutes must be at least 0, got " + minutes);
+        return generateInSegments(seed, minutes);
+    }
+
+    /**
+     * One run of factors over consecutive segments of {@code segmentMinutes} minutes each, the same for the same seed:
+     * the drifts and the daily cycle run on across the segments' borders, and each segment has a shared step of its own
+     * at a uniformly random minute of it. The steps multiply, scaled so that the last segment starts at the level a run
+     * of its own starts at: the earlier segments' steps lead up to it. So the hour before a rollout and the rollout are
+     * one timeline, the rollout's minutes drawn alike with or without the hour, and each part as likely to hold a step
+     * as a run of its own. One segment is {@link #generate}.
+     */
+    public Minutes generateInSegments(long seed, int... segmentMinutes) {
+        int minutes = 0;
+        for (int segment : segmentMinutes) {
+            if (segment < 0) {
+                throw new IllegalArgumentException("minutes must be at least 0, got " + segment);
+            }
+            minutes += segment;
         }
         SplittableRandom random = new SplittableRandom(seed);
         // one stream per component, so turning one component on leaves the others' draws as they were
@@ -192,13 +208,20 @@ public record TrafficModel(
             canaryError[t] *= burst(bursts);
             baselineError[t] *= burst(bursts);
         }
-        int stepMinute = shared.nextInt(Math.max(1, minutes));
+        int[] stepMinutes = new int[segmentMinutes.length];
+        int segmentStart = 0;
+        for (int s = 0; s < segmentMinutes.length; s++) {
+            stepMinutes[s] = segmentStart + shared.nextInt(Math.max(1, segmentMinutes[s]));
+            segmentStart += segmentMinutes[s];
+        }
         double phase = 2 * Math.PI * shared.nextDouble();
         double latencyStep = 1 + LATENCY_STEP_PER_ERROR_STEP * (sharedStepFactor - 1);
         for (int t = 0; t < minutes; t++) {
             double daily = 1 + dailyAmplitude * Math.sin(2 * Math.PI * t / DAY_MINUTES + phase);
-            double errorShift = daily * (t >= stepMinute ? sharedStepFactor : 1);
-            double latencyShift = t >= stepMinute ? latencyStep : 1;
+            // the earlier segments' steps lead up to the level the last segment starts at, 1 as in a run of its own
+            int steps = stepsBy(stepMinutes, t) - (stepMinutes.length - 1);
+            double errorShift = daily * Math.pow(sharedStepFactor, steps);
+            double latencyShift = Math.pow(latencyStep, steps);
             canaryError[t] *= errorShift;
             baselineError[t] *= errorShift;
             canaryLatency[t] *= latencyShift;
@@ -206,6 +229,17 @@ public record TrafficModel(
             traffic[t] = daily * (empties.nextDouble() < emptyMinuteChance ? 0 : 1 / (1 - emptyMinuteChance));
         }
         return new Minutes(canaryError, baselineError, canaryLatency, baselineLatency, traffic);
+    }
+
+    /** How many of the shared steps fell at or before minute {@code t}. */
+    private static int stepsBy(int[] stepMinutes, int t) {
+        int steps = 0;
+        for (int stepMinute : stepMinutes) {
+            if (t >= stepMinute) {
+                steps++;
+            }
+        }
+        return steps;
     }
 
     /**

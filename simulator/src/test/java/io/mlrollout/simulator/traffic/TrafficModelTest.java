@@ -150,6 +150,70 @@ class TrafficModelTest {
         assertThat(Arrays.stream(day).average().orElseThrow()).isCloseTo(1, within(1e-9));
     }
 
+    /**
+     * The benchmark draws the hour before a rollout and the rollout as two segments of one run: each segment steps once
+     * at a uniform minute of its own, the rollout starts at the level a run of its own starts at, and the daily cycle
+     * and the drifts run on across the border instead of jumping there.
+     */
+    @Test
+    void segmentsStepOnceEachAndRunOnAcrossTheirBorder() {
+        TrafficModel model = TrafficModel.named("shared-shift");
+        int hour = 60;
+        int rollout = 70;
+        int runs = 5_000;
+        double rolloutStepSum = 0;
+        for (int seed = 0; seed < runs; seed++) {
+            Minutes minutes = model.generateInSegments(seed, hour, rollout);
+            assertThat(minutes.length()).isEqualTo(hour + rollout);
+            int hourStep = firstMinuteAtOrAbove(minutes, 0, hour, 1);
+            int rolloutStep = firstMinuteAtOrAbove(minutes, hour, hour + rollout, model.sharedStepFactor());
+            assertThat(hourStep).as("the hour steps within it").isBetween(0, hour - 1);
+            assertThat(rolloutStep).as("the rollout steps within it").isBetween(hour, hour + rollout - 1);
+            for (int t = 0; t < hour + rollout; t++) {
+                double level =
+                        t < hourStep ? 1 / model.sharedStepFactor() : t < rolloutStep ? 1 : model.sharedStepFactor();
+                assertThat(minutes.baselineError(t) / minutes.traffic(t)).isCloseTo(level, within(1e-9));
+            }
+            // the daily cycle moves by at most 2π·A / 1440 a minute, at the border too
+            assertThat(Math.abs(minutes.traffic(hour) - minutes.traffic(hour - 1)))
+                    .isLessThanOrEqualTo(2 * Math.PI * model.dailyAmplitude() / TrafficModel.DAY_MINUTES);
+            rolloutStepSum += rolloutStep - hour;
+        }
+        double sd = Math.sqrt((rollout * rollout - 1) / 12.0);
+        assertThat(rolloutStepSum / runs).isCloseTo((rollout - 1) / 2.0, within(Z * sd / Math.sqrt(runs)));
+
+        // an AR(1) drift runs on: the border's neighbours are as correlated as any other two
+        TrafficModel autocorrelated = TrafficModel.named("autocorrelated");
+        double[] before = new double[runs];
+        double[] after = new double[runs];
+        for (int seed = 0; seed < runs; seed++) {
+            Minutes minutes = autocorrelated.generateInSegments(seed, hour, rollout);
+            before[seed] = Math.log(minutes.baselineLatency(hour - 1));
+            after[seed] = Math.log(minutes.baselineLatency(hour));
+        }
+        double rho = autocorrelated.latencyAutocorrelation();
+        assertThat(correlation(before, after)).isCloseTo(rho, within(Z * (1 - rho * rho) / Math.sqrt(runs)));
+    }
+
+    @Test
+    void oneSegmentIsARunOfItsOwn() {
+        for (TrafficModel model : TrafficModel.all()) {
+            assertThat(model.generateInSegments(9, 70)).as(model.name()).isEqualTo(model.generate(9, 70));
+        }
+        assertThatThrownBy(() -> TrafficModel.named("poisson").generateInSegments(1, 60, -1))
+                .hasMessageContaining("minutes");
+    }
+
+    /** The first minute in [from, to) whose shared error level (error over the daily cycle) is at least {@code level}. */
+    private static int firstMinuteAtOrAbove(Minutes minutes, int from, int to, double level) {
+        for (int t = from; t < to; t++) {
+            if (minutes.baselineError(t) / minutes.traffic(t) >= level - 1e-9) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
     @Test
     void autocorrelatedDriftsWithTheGivenLagOneCorrelationAndCv() {
         TrafficModel model = TrafficModel.named("autocorrelated");
