@@ -21,9 +21,10 @@ import java.util.stream.Collectors;
  *       minutes are independent (overdispersion).
  *   <li><b>Bursts</b> ({@code burstChance}, {@code burstFactor}): on each version independently, each minute is a burst
  *       with chance {@code burstChance}, its error factor multiplied by {@code burstFactor}.
- *   <li><b>A shared step</b> ({@code sharedStepFactor}): from a uniformly random minute of the run on, both versions'
- *       error factors are multiplied by {@code sharedStepFactor} and their latency factors by
- *       1 + {@value #LATENCY_STEP_PER_ERROR_STEP} × ({@code sharedStepFactor} − 1) (×1.3 for an error step of ×2).
+ *   <li><b>A shared step</b> ({@code sharedStepFactor}): from a uniformly random minute of the run (of each segment,
+ *       see {@link #generateInSegments}) on, both versions' error factors are multiplied by {@code sharedStepFactor}
+ *       and their latency factors by 1 + {@value #LATENCY_STEP_PER_ERROR_STEP} × ({@code sharedStepFactor} − 1) (×1.3
+ *       for an error step of ×2).
  *   <li><b>A daily cycle</b> ({@code dailyAmplitude}): the traffic factor and both versions' error factors are
  *       multiplied by 1 + A·sin(2π·t / 1440 + φ), t in minutes, φ uniformly random per run.
  *   <li><b>Empty minutes</b> ({@code emptyMinuteChance}): the traffic factor is 0 with this chance per minute, else
@@ -178,7 +179,7 @@ public record TrafficModel(
      * the drifts and the daily cycle run on across the segments' borders, and each segment has a shared step of its own
      * at a uniformly random minute of it. The steps multiply, scaled so that the last segment starts at the level a run
      * of its own starts at: the earlier segments' steps lead up to it. So the hour before a rollout and the rollout are
-     * one timeline, the rollout's minutes drawn alike with or without the hour, and each part as likely to hold a step
+     * one timeline, the rollout's minutes distributed as in a run of their own, and each part as likely to hold a step
      * as a run of its own. One segment is {@link #generate}.
      */
     public Minutes generateInSegments(long seed, int... segmentMinutes) {
