@@ -25,8 +25,9 @@ import java.util.List;
  *   <li><b>Fail</b>: the test shows the candidate's slow share beyond θ0 times the baseline's; or, at the end of the
  *       bake, the median of the candidate's per-look quantiles over the stage is over {@code max}.
  *   <li><b>Pass</b> needs evidence, as for ratio metrics: the data rule out a slow share {@code 1 + analysis.ruleOut}
- *       times the baseline's (or θ0², when the margin is that wide), and at least {@link #MIN_LOOKS_FOR_PASS} looks
- *       and {@code minRequests} per version were judged in the stage.
+ *       times the baseline's (or θ0², when the margin is that wide; at most θ0⁴, about four margins of slowdown, where
+ *       most requests are above the threshold), and at least {@link #MIN_LOOKS_FOR_PASS} looks and {@code
+ *       minRequests} per version were judged in the stage.
  *   <li><b>The sentence</b> users read stays the per-look quantile of each version, interpolated as Prometheus'
  *       {@code histogram_quantile} does ("p99 312ms vs 248ms").
  * </ul>
@@ -34,6 +35,9 @@ import java.util.List;
 final class LatencyCountJudge implements MetricJudge {
 
     static final int MIN_LOOKS_FOR_PASS = 3;
+
+    /** The pass rules out at most the slow share of this many margins of slowdown: θ0 to this power. */
+    private static final int RULE_OUT_MARGINS = 4;
 
     private static final String UNIT = "ms";
 
@@ -93,9 +97,16 @@ final class LatencyCountJudge implements MetricJudge {
         return RateRatioTest.ruleOut(ruleOutRatio(theta0), analysis.missedRegressionRate(), analysis.maxDispersion());
     }
 
-    /** The slow-share ratio a pass must rule out: the ratio metrics' level, or θ0² when the margin is that wide. */
+    /**
+     * The slow-share ratio a pass must rule out: the ratio metrics' level, or θ0² when the margin is that wide; but no
+     * more than θ0⁴, the share a slowdown of about four margins shows. At the thresholds buckets usually give (a few
+     * percent of requests above) a doubled share is a slowdown of about that much (+23% at the benchmark's 100 ms for a
+     * 5% margin); where most requests are above the threshold (a quantile far above the bound below it) doubling their
+     * share would take a far larger slowdown, or is impossible above half, and a pass would rule out nothing.
+     */
     private double ruleOutRatio(double theta0) {
-        return Math.max(1 + analysis.ruleOut(), theta0 * theta0);
+        double lenient = Math.max(1 + analysis.ruleOut(), theta0 * theta0);
+        return Math.min(lenient, Math.pow(theta0, RULE_OUT_MARGINS));
     }
 
     @Override

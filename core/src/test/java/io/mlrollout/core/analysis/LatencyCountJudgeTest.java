@@ -244,6 +244,69 @@ class LatencyCountJudgeTest {
         });
     }
 
+    /** A p95 whose baseline sits at 88 ms, far above Istio's 50 ms bound and below its 100 ms one. */
+    private static final String P95_POLICY = """
+            stages:
+              - {weight: 25, bake: 10m}
+            analysis: {interval: 1m, minRequests: 100}
+            promote: {bake: 5m}
+            metrics:
+              - {name: p99, kind: quantile, preset: istio-latency, quantile: 0.95, maxIncrease: 5%}
+            """;
+
+    private static final double FAST_BASELINE = 1 / 1.3;
+
+    /**
+     * Where the threshold sits far below the quantile, most requests are above it (30% here) and doubling their share
+     * would take a slowdown of some 60%: a pass that ruled out only that would rule out nothing a user cares about. There
+     * the pass rules out the share a slowdown of four margins gives, θ0⁴.
+     */
+    @Test
+    void whereMostRequestsAreAboveTheThresholdAPassRulesOutFourMarginsNotADoubling() {
+        Judge p95 = new Judge(JudgeTest.parse(P95_POLICY));
+        JudgeState state = p95.beginStage(p95.begin());
+        Map<String, Readings> equal =
+                Map.of("p99", new Readings(latencies(3000, FAST_BASELINE), latencies(9000, FAST_BASELINE)));
+        LookResult result = null;
+        for (int look = 1; look <= 10; look++) {
+            result = p95.look(state, equal, LookContext.canary(0, look == 10));
+            state = result.state();
+        }
+        MetricEvidence.LatencyCounts evidence =
+                (MetricEvidence.LatencyCounts) state.metrics().get("p99");
+        assertThat(evidence.threshold()).isEqualTo(50);
+        double fourMargins = Math.pow(evidence.theta0(), 4);
+        assertThat(fourMargins).isBetween(1.3, 1.8);
+        assertThat(result.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.PASS);
+            assertThat(v.reasons().get(0))
+                    .contains("shown below " + Format.number(fourMargins) + "× the baseline's share");
+        });
+    }
+
+    /**
+     * A candidate 20% slower (four margins: its share 1.46 times the baseline's) that the margin test has not shown
+     * beyond the margin within the bake is not passed there: it is within the doubling a pass used to rule out.
+     */
+    @Test
+    void aCandidateFourMarginsSlowerIsNotPassedWhereMostRequestsAreAboveTheThreshold() {
+        Judge p95 = new Judge(JudgeTest.parse(P95_POLICY));
+        JudgeState state = p95.beginStage(p95.begin());
+        Map<String, Readings> slower =
+                Map.of("p99", new Readings(latencies(400, FAST_BASELINE * 1.2), latencies(1200, FAST_BASELINE)));
+        LookResult result = null;
+        for (int look = 1; look <= 10; look++) {
+            result = p95.look(state, slower, LookContext.canary(0, look == 10));
+            state = result.state();
+        }
+        assertThat(result.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+            assertThat(v.reasons().get(0))
+                    .contains("43.64% of the candidate's requests slower than 50ms vs 29.99% of the baseline's")
+                    .contains("not enough data yet to show the candidate below 1.64× the baseline's share");
+        });
+    }
+
     @Test
     void tooLittleTrafficToRuleOutARegressionIsNoPass() {
         JudgeState state = judge.beginStage(judge.begin());
