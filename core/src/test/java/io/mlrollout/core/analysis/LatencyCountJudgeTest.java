@@ -251,7 +251,7 @@ class LatencyCountJudgeTest {
             analysis: {interval: 1m, minRequests: 100}
             promote: {bake: 5m}
             metrics:
-              - {name: p99, kind: quantile, preset: istio-latency, quantile: 0.95, maxIncrease: 5%}
+              - {name: p95, kind: quantile, preset: istio-latency, quantile: 0.95, maxIncrease: 5%}
             """;
 
     private static final double FAST_BASELINE = 1 / 1.3;
@@ -263,17 +263,9 @@ class LatencyCountJudgeTest {
      */
     @Test
     void whereMostRequestsAreAboveTheThresholdAPassRulesOutFourMarginsNotADoubling() {
-        Judge p95 = new Judge(JudgeTest.parse(P95_POLICY));
-        JudgeState state = p95.beginStage(p95.begin());
-        Map<String, Readings> equal =
-                Map.of("p99", new Readings(latencies(3000, FAST_BASELINE), latencies(9000, FAST_BASELINE)));
-        LookResult result = null;
-        for (int look = 1; look <= 10; look++) {
-            result = p95.look(state, equal, LookContext.canary(0, look == 10));
-            state = result.state();
-        }
+        LookResult result = tenLooksOfAP95(latencies(3000, FAST_BASELINE), latencies(9000, FAST_BASELINE));
         MetricEvidence.LatencyCounts evidence =
-                (MetricEvidence.LatencyCounts) state.metrics().get("p99");
+                (MetricEvidence.LatencyCounts) result.state().metrics().get("p95");
         assertThat(evidence.threshold()).isEqualTo(50);
         double fourMargins = Math.pow(evidence.theta0(), 4);
         assertThat(fourMargins).isBetween(1.3, 1.8);
@@ -290,21 +282,26 @@ class LatencyCountJudgeTest {
      */
     @Test
     void aCandidateFourMarginsSlowerIsNotPassedWhereMostRequestsAreAboveTheThreshold() {
-        Judge p95 = new Judge(JudgeTest.parse(P95_POLICY));
-        JudgeState state = p95.beginStage(p95.begin());
-        Map<String, Readings> slower =
-                Map.of("p99", new Readings(latencies(400, FAST_BASELINE * 1.2), latencies(1200, FAST_BASELINE)));
-        LookResult result = null;
-        for (int look = 1; look <= 10; look++) {
-            result = p95.look(state, slower, LookContext.canary(0, look == 10));
-            state = result.state();
-        }
+        LookResult result = tenLooksOfAP95(latencies(400, FAST_BASELINE * 1.2), latencies(1200, FAST_BASELINE));
         assertThat(result.verdict()).hasValueSatisfying(v -> {
             assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
             assertThat(v.reasons().get(0))
                     .contains("43.64% of the candidate's requests slower than 50ms vs 29.99% of the baseline's")
                     .contains("not enough data yet to show the candidate below 1.64× the baseline's share");
         });
+    }
+
+    /** A 10-minute stage of {@link #P95_POLICY}, every look the same readings; the last look's result. */
+    private static LookResult tenLooksOfAP95(Reading.Histogram candidate, Reading.Histogram baseline) {
+        Judge p95 = new Judge(JudgeTest.parse(P95_POLICY));
+        JudgeState state = p95.beginStage(p95.begin());
+        LookResult result = null;
+        for (int look = 1; look <= 10; look++) {
+            result = p95.look(
+                    state, Map.of("p95", new Readings(candidate, baseline)), LookContext.canary(0, look == 10));
+            state = result.state();
+        }
+        return result;
     }
 
     @Test
