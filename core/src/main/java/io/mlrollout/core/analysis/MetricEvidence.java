@@ -190,7 +190,10 @@ public sealed interface MetricEvidence {
      * @param threshold the bound the slow requests are counted above, 0 while not chosen
      * @param lowerBound the bound below it, which the shape of the bucket between was fitted from; 0 while not chosen
      * @param elasticity the tail's elasticity κ at the threshold, 0 while not chosen
-     * @param theta0 the share ratio the margin allows, (1 + maxIncrease)^κ; 0 while not chosen
+     * @param theta0 the share ratio the margin allows at the baseline's level when the threshold was chosen, (1 +
+     *     maxIncrease)^κ; 0 while not chosen
+     * @param sigma the log-normal scale fitted to the tail at the threshold, from which the margin's ratio follows the
+     *     baseline's level during the rollout; 0 while not chosen, and in states saved before it was kept (θ0 then stays)
      * @param relative the margin test's evidence over the canary (null while not chosen)
      * @param ruleOut the rule-out's evidence over the canary and the watch (null while not chosen)
      * @param watchRelative the margin test against the held-back baseline during the watch, or null
@@ -205,6 +208,7 @@ public sealed interface MetricEvidence {
             double lowerBound,
             double elasticity,
             double theta0,
+            double sigma,
             RateRatioEvidence relative,
             RateRatioEvidence ruleOut,
             RateRatioEvidence watchRelative,
@@ -213,6 +217,13 @@ public sealed interface MetricEvidence {
             double[] stageBaseline,
             int consecutiveNoData)
             implements MetricEvidence {
+
+        /** Before the threshold is chosen: the baseline's pooled buckets so far, nothing else learned. */
+        static LatencyCounts learning(
+                double[] bounds, double[] learning, Counts stage, double[] stageCandidate, double[] stageBaseline) {
+            return new LatencyCounts(
+                    bounds, learning, 0, 0, 0, 0, 0, null, null, null, stage, stageCandidate, stageBaseline, 0);
+        }
 
         boolean chosen() {
             return threshold > 0;
@@ -230,6 +241,7 @@ public sealed interface MetricEvidence {
                     lowerBound,
                     elasticity,
                     theta0,
+                    sigma,
                     relative,
                     ruleOut,
                     nextWatchRelative,
@@ -247,6 +259,7 @@ public sealed interface MetricEvidence {
                     lowerBound,
                     elasticity,
                     theta0,
+                    sigma,
                     relative,
                     ruleOut,
                     watchRelative,
@@ -265,6 +278,7 @@ public sealed interface MetricEvidence {
                     && lowerBound == l.lowerBound
                     && elasticity == l.elasticity
                     && theta0 == l.theta0
+                    && sigma == l.sigma
                     && java.util.Objects.equals(relative, l.relative)
                     && java.util.Objects.equals(ruleOut, l.ruleOut)
                     && java.util.Objects.equals(watchRelative, l.watchRelative)

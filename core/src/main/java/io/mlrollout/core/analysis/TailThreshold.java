@@ -19,12 +19,18 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * two shares are taken about one standard deviation apart in the direction that makes θ0 larger, so that few looks of
  * learning do not make it too small. θ0 = share above t / f over share above t.
  *
+ * <p><b>When the baseline's level moves.</b> A load change scales every latency, so the threshold sits deeper in the tail
+ * after the load eases and shallower after it grows, and the same slowdown changes the share above it by more or by
+ * less: θ0 from the hour is right only at the hour's level. {@link #marginRatio} gives the margin's ratio at the share
+ * the baseline shows now, with the same fitted σ.
+ *
  * @param threshold the bucket bound t the counts are taken above
  * @param lowerBound the bound l below it
  * @param elasticity ln θ0 / ln f: how many percent the slow share grows per percent of slowdown
  * @param theta0 the share ratio the margin allows
+ * @param sigma the scale of the log-normal fitted through the two shares
  */
-record TailThreshold(double threshold, double lowerBound, double elasticity, double theta0) {
+record TailThreshold(double threshold, double lowerBound, double elasticity, double theta0, double sigma) {
 
     /** Baseline requests above the threshold needed before it is chosen. */
     static final double MIN_SLOW_REQUESTS = 20;
@@ -95,8 +101,17 @@ record TailThreshold(double threshold, double lowerBound, double elasticity, dou
         double zLower = NORMAL.inverseSurvivalProbability(aboveLowerHigh / total);
         double sigma = Math.log(bounds[at] / bounds[at - 1]) / (zThreshold - zLower);
         double slowdown = Math.log(1 + maxIncrease);
-        double theta0 =
-                NORMAL.survivalProbability(zThreshold - slowdown / sigma) / NORMAL.survivalProbability(zThreshold);
-        return new Choice(new TailThreshold(bounds[at], bounds[at - 1], Math.log(theta0) / slowdown, theta0), null);
+        double theta0 = marginRatio(sigma, slowLow / total, maxIncrease);
+        return new Choice(
+                new TailThreshold(bounds[at], bounds[at - 1], Math.log(theta0) / slowdown, theta0, sigma), null);
+    }
+
+    /**
+     * The share ratio above a threshold that a slowdown of {@code maxIncrease} gives where {@code slowShare} of the
+     * requests are above it, their latency log-normal with scale {@code sigma} there.
+     */
+    static double marginRatio(double sigma, double slowShare, double maxIncrease) {
+        double z = NORMAL.inverseSurvivalProbability(slowShare);
+        return NORMAL.survivalProbability(z - Math.log(1 + maxIncrease) / sigma) / slowShare;
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.statistics.distribution.LogNormalDistribution;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -175,6 +176,28 @@ class LatencyCountJudgeTest {
         assertThat(t.theta0()).isGreaterThan(atMargin).isLessThan(atMargin * 1.01);
     }
 
+    /**
+     * The margin's ratio at another share above the threshold, as a log-normal with the fitted σ gives it: against
+     * commons-statistics' log-normal, at the medians a load that eases or grows moves the baseline's latency to.
+     */
+    @Test
+    void theMarginsRatioAtAnotherShareIsTheLogNormalsWithTheFittedSigma() {
+        TailThreshold t = TailThreshold.choose(
+                        0.99, 0.05, ISTIO_MS, latencies(1e6, 1).counts())
+                .threshold();
+        assertThat(t.sigma()).isCloseTo(0.5, org.assertj.core.api.Assertions.within(0.02));
+
+        for (double median : new double[] {25, 38.5, 50, 65, 90}) {
+            LogNormalDistribution latency = LogNormalDistribution.of(Math.log(median), 0.5);
+            double share = latency.survivalProbability(100);
+            double slower =
+                    LogNormalDistribution.of(Math.log(median * 1.05), 0.5).survivalProbability(100) / share;
+            assertThat(TailThreshold.marginRatio(0.5, share, 0.05))
+                    .as("median " + median)
+                    .isCloseTo(slower, org.assertj.core.api.Assertions.within(1e-9));
+        }
+    }
+
     @Test
     void theMarginErrsOnTheCandidatesSideForAPowerLawTail() {
         // S(t) = (10 / t)^3 above 10 ms: a 5% slowdown multiplies every share by 1.05^3; the log-normal through the
@@ -226,6 +249,108 @@ class LatencyCountJudgeTest {
         }
     }
 
+    /**
+     * Load that eases moves every latency down, so the threshold placed in the hour sits deeper in the tail, where a
+     * slowdown of the margin multiplies the share above it by more: 1.25 instead of the hour's 1.19 after a step down
+     * of 1.3. Judged against the hour's θ0, a candidate exactly at the margin was rolled back (at the fourteenth look
+     * here; in 17% of the benchmark's rollouts at 200 req/s with such a step).
+     */
+    @Test
+    void aCandidateAtTheMarginIsNotRolledBackAfterTheLoadEases() {
+        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
+        Map<String, Readings> eased =
+                Map.of("p99", new Readings(latencies(30_000, FAST_BASELINE * 1.05), latencies(90_000, FAST_BASELINE)));
+        LookResult result = null;
+        for (int look = 1; look <= 60; look++) {
+            result = judge.look(state, eased, LookContext.canary(0, false));
+            state = result.state();
+            assertThat(result.metrics().get(0).outcome()).as("look " + look).isEqualTo(Outcome.CONTINUE);
+        }
+        assertThat(result.metrics().get(0).explanation())
+                .contains("at the baseline's share now, 1.19× where the threshold was placed");
+    }
+
+    /**
+     * A candidate 15% slower after the load eases is still caught: the margin moved, it did not go away. It takes some
+     * 30 looks because the baseline's share fell to a third of the hour's at once, which the test learns as the
+     * baseline's drift (docs/statistics.md, Known limits).
+     */
+    @Test
+    void aRegressionIsStillCaughtAfterTheLoadEases() {
+        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
+        Map<String, Readings> eased =
+                Map.of("p99", new Readings(latencies(30_000, FAST_BASELINE * 1.15), latencies(90_000, FAST_BASELINE)));
+        Optional<StageVerdict> verdict = Optional.empty();
+        int looks = 0;
+        while (verdict.isEmpty() && looks < 60) {
+            LookResult result = judge.look(state, eased, LookContext.canary(0, false));
+            state = result.state();
+            verdict = result.verdict();
+            looks++;
+        }
+
+        assertThat(looks).isLessThanOrEqualTo(40);
+        assertThat(verdict).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
+            assertThat(v.reasons().get(0))
+                    .contains("more than the 1.25× that a p99 +5% slower allows at the"
+                            + " baseline's share now, 1.19× where the threshold was placed");
+        });
+    }
+
+    /**
+     * Load that grows moves the threshold out of the tail, where four margins of slowdown multiply the share above it
+     * by 1.7 rather than the hour's 2: a pass says it ruled out the share four margins give at the baseline's level now,
+     * not the hour's larger one.
+     */
+    @Test
+    void afterTheLoadGrowsAPassRulesOutFourMarginsAtTheNewLevel() {
+        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
+        Map<String, Readings> busier = Map.of("p99", new Readings(latencies(30_000, 1.3), latencies(90_000, 1.3)));
+        LookResult result = null;
+        for (int look = 1; look <= 10; look++) {
+            result = judge.look(state, busier, LookContext.canary(0, look == 10));
+            state = result.state();
+        }
+
+        double atTheNewLevel = Math.pow(atMargin(65), 4); // the baseline's median is 65 ms at 1.3 times the load
+        assertThat(atTheNewLevel).isBetween(1.65, 1.8);
+        assertThat(result.verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.PASS);
+            assertThat(ruledOut(v.reasons().get(0))).isBetween(atTheNewLevel * 0.99, atTheNewLevel * 1.01);
+        });
+    }
+
+    /** The share ratio above 100 ms of a log-normal (σ 0.5) 5% slower than one with median {@code medianMs}. */
+    private static double atMargin(double medianMs) {
+        return NORMAL.survivalProbability(Math.log(100 / (medianMs * 1.05)) / 0.5)
+                / NORMAL.survivalProbability(Math.log(100 / medianMs) / 0.5);
+    }
+
+    /**
+     * A state saved before the fitted σ was kept reads σ 0, and the judge keeps judging against the hour's θ0, as that
+     * state's looks were.
+     */
+    @Test
+    void aStateSavedBeforeSigmaWasKeptKeepsTheHoursMargin() throws Exception {
+        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
+        Map<String, Readings> eased =
+                Map.of("p99", new Readings(latencies(30_000, FAST_BASELINE * 1.05), latencies(90_000, FAST_BASELINE)));
+        state = judge.look(state, eased, LookContext.canary(0, false)).state();
+        com.fasterxml.jackson.databind.node.ObjectNode json = Json.mapper().valueToTree(state);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("metrics").get("p99")).remove("sigma");
+
+        JudgeState old = Json.mapper().treeToValue(json, JudgeState.class);
+
+        assertThat(((MetricEvidence.LatencyCounts) old.metrics().get("p99")).sigma())
+                .isZero();
+        assertThat(judge.look(old, eased, LookContext.canary(0, false))
+                        .metrics()
+                        .get(0)
+                        .explanation())
+                .contains("(allowed 1.19×), no regression shown");
+    }
+
     @Test
     void equalVersionsPassAtTheEndOfTheBakeWithTheRuleOut() {
         JudgeState state = judge.beginStage(judge.begin());
@@ -271,9 +396,17 @@ class LatencyCountJudgeTest {
         assertThat(fourMargins).isBetween(1.3, 1.8);
         assertThat(result.verdict()).hasValueSatisfying(v -> {
             assertThat(v.verdict()).isEqualTo(Verdict.PASS);
-            assertThat(v.reasons().get(0))
-                    .contains("shown below " + Format.number(fourMargins) + "× the baseline's share");
+            // four margins at the baseline's share now, taken on the strict side of its counting noise
+            assertThat(ruledOut(v.reasons().get(0))).isBetween(fourMargins * 0.97, fourMargins);
         });
+    }
+
+    /** The ratio a pass or a hold says it showed, or needed to show, the candidate's share below. */
+    private static double ruledOut(String reason) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("below ([0-9.]+)× the baseline's share")
+                .matcher(reason);
+        assertThat(m.find()).as("a ruled-out ratio in: " + reason).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     /**
@@ -287,7 +420,8 @@ class LatencyCountJudgeTest {
             assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
             assertThat(v.reasons().get(0))
                     .contains("43.64% of the candidate's requests slower than 50ms vs 29.99% of the baseline's")
-                    .contains("not enough data yet to show the candidate below 1.64× the baseline's share");
+                    .contains("not enough data yet to show the candidate below");
+            assertThat(ruledOut(v.reasons().get(0))).isBetween(1.55, 1.65);
         });
     }
 

@@ -312,8 +312,31 @@ public final class RateRatioTest {
             double canaryTotal,
             double baselineBad,
             double baselineTotal) {
+        return add(evidence, canaryBad, canaryTotal, baselineBad, baselineTotal, 1);
+    }
+
+    /**
+     * The evidence after one more interval's counts, judged against the boundary θ0 · {@code boundaryFactor} for this
+     * interval: a margin whose ratio moves with the baseline's level (a latency margin, where a load change moves the
+     * threshold deeper into the tail or out of it). Each interval's likelihood ratio is then one under its own null, so
+     * the product stays a supermartingale under the null that the canary is within each interval's boundary, as long
+     * as the factor is set from what was known before the interval. The pooled counts, the residuals and the drift are
+     * learned as before; they do not depend on the boundary.
+     *
+     * @param boundaryFactor positive and finite; 1 is {@link #add(RateRatioEvidence, double, double, double, double)}
+     */
+    public RateRatioEvidence add(
+            RateRatioEvidence evidence,
+            double canaryBad,
+            double canaryTotal,
+            double baselineBad,
+            double baselineTotal,
+            double boundaryFactor) {
         requireOwn(evidence);
         Checks.pairedCounts(canaryBad, canaryTotal, baselineBad, baselineTotal);
+        if (!(boundaryFactor > 0) || !Double.isFinite(boundaryFactor)) {
+            throw new IllegalArgumentException("boundaryFactor must be positive and finite, got " + boundaryFactor);
+        }
 
         double[] logLr = evidence.logLikelihoodRatios();
         double[] wealth = selfNormalizedOf(evidence);
@@ -326,7 +349,7 @@ public final class RateRatioTest {
         double bad = canaryBad + baselineBad;
         if (canaryTotal > 0 && baselineTotal > 0 && bad > 0) {
             double share = canaryTotal / (canaryTotal + baselineTotal);
-            double p0 = shareOfBad(theta0, share);
+            double p0 = shareOfBad(theta0 * boundaryFactor, share);
             double pastExpectedBad = expectedBad(evidence, canaryTotal, baselineTotal);
             double expectedBad = Double.isNaN(pastExpectedBad) && countsTheFirstInterval(evidence)
                     ? expectedBadAtTheBaselinesRate(evidence, canaryTotal, baselineTotal)

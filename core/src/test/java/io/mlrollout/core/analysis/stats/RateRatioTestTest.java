@@ -52,6 +52,41 @@ class RateRatioTestTest {
         assertThat(evidence.intervals()).isEqualTo(INTERVALS.length);
     }
 
+    /**
+     * A boundary moved interval by interval (a latency margin following the baseline's level) is each interval's own
+     * null: the brute-force product with θ0 · f_i in interval i, the alternatives the prior's multiples of it.
+     */
+    @Test
+    void aBoundaryThatMovesIntervalByIntervalIsEachIntervalsNull() {
+        double[] factors = {1, 1.1, 0.9, 1.05, 1.2};
+        RateRatioTest test = new RateRatioTest(1.1, 0.01, PRIOR, 0);
+        RateRatioEvidence evidence = test.empty();
+        for (int i = 0; i < INTERVALS.length; i++) {
+            int[] c = INTERVALS[i];
+            evidence = test.add(evidence, c[0], c[1], c[2], c[3], factors[i]);
+        }
+
+        double expected = 0;
+        for (int j = 0; j < PRIOR.ratios().length; j++) {
+            double product = 1;
+            for (int i = 0; i < INTERVALS.length; i++) {
+                int[] c = INTERVALS[i];
+                double boundary = 1.1 * factors[i];
+                int k = c[0] + c[2];
+                double share = c[1] / (double) (c[1] + c[3]);
+                product *= BinomialDistribution.of(k, p(boundary * PRIOR.ratios()[j], share))
+                                .probability(c[0])
+                        / BinomialDistribution.of(k, p(boundary, share)).probability(c[0]);
+            }
+            expected += PRIOR.weights()[j] * product;
+        }
+        assertThat(test.eValue(evidence)).isCloseTo(expected, within(1e-9 * expected));
+        assertThat(evidence.canaryTotal()).as("counts pooled as they came").isEqualTo(120 + 95 + 600 + 610 + 1200);
+        assertThatThrownBy(() -> test.add(test.empty(), 1, 10, 1, 10, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("boundaryFactor");
+    }
+
     @Test
     void fractionalCountsEnterAsRealExponents() {
         // With one alternative the likelihood ratio is LR(x, y)^c when every count is multiplied by c.
