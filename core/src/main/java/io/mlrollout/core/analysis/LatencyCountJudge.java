@@ -564,8 +564,8 @@ final class LatencyCountJudge implements MetricJudge {
      * TailThreshold#marginRatio}), but only in the direction that makes that test's own error less likely.
      *
      * <p>After the load eases the threshold sits deeper in the tail, where a candidate at the margin shows a larger
-     * ratio; judged against θ0 such candidates were rolled back in 17% of simulated rollouts at 200 req/s with a shared
-     * step down of 15% (docs/statistics.md). The margin test takes the larger of θ0 and the level's ratio. After the
+     * ratio; judged against θ0, 60 of 200 such candidates were rolled back at 200 req/s where the load stepped down by
+     * 15% ({@code LatencyHourSimulationTest}). The margin test takes the larger of θ0 and the level's ratio. After the
      * load grows the level's ratio is smaller, and a pass that ruled out a multiple of θ0 would rule out a larger
      * slowdown than it says: the rule-out takes the smaller. Neither takes the other direction, because σ is fitted
      * (an hour that stepped widens it) and at high counts a per cent of error in the boundary shows; for the same
