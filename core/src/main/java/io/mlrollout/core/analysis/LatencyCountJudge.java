@@ -338,8 +338,8 @@ final class LatencyCountJudge implements MetricJudge {
             margin = test.empty(); // a watch that began before the threshold was chosen
         }
         RateRatioEvidence.RecentCounts level = baselineLevel(l, watch);
-        double allowed = theta0AtLevel(l, level, false);
-        double ruledOut = ruleOutRatio(theta0AtLevel(l, level, true));
+        double allowed = theta0AtLevel(l, level, maxIncrease, false);
+        double ruledOut = ruleOutRatio(theta0AtLevel(l, level, maxIncrease, true));
         margin = test.add(margin, cSlow, cTotal, bSlow, bTotal, allowed / l.theta0());
         RateRatioTest ruleOut = ruleOutTest(l.theta0());
         // roles swapped: the boundary is 1 / the ratio ruled out
@@ -558,6 +558,11 @@ final class LatencyCountJudge implements MetricJudge {
                 && evidence.recent().baselineTotal() > 0;
     }
 
+    /** The share ratio the margin test allows at the baseline's level as {@code l} knows it now. */
+    static double allowedNow(LatencyCounts l, double maxIncrease, boolean watch) {
+        return theta0AtLevel(l, baselineLevel(l, watch), maxIncrease, false);
+    }
+
     /**
      * The share ratio the margin allows at the baseline's {@code level}, for the margin test or, {@code forRuleOut},
      * for the rule-out: θ0 moved to the share above the threshold the baseline shows now ({@link
@@ -574,7 +579,8 @@ final class LatencyCountJudge implements MetricJudge {
      * <p>θ0 before the level is known, and in states saved before σ was kept. Within √θ0 and θ0²: far from the share
      * it was fitted at the log-normal is a guess.
      */
-    private double theta0AtLevel(LatencyCounts l, RateRatioEvidence.RecentCounts level, boolean forRuleOut) {
+    private static double theta0AtLevel(
+            LatencyCounts l, RateRatioEvidence.RecentCounts level, double maxIncrease, boolean forRuleOut) {
         if (!(l.sigma() > 0) || level == null) {
             return l.theta0();
         }

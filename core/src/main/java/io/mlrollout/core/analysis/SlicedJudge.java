@@ -482,14 +482,16 @@ final class SlicedJudge implements MetricJudge {
             double candidateShare = judged.canaryBad() / judged.canaryTotal();
             double baselineShare = judged.baselineBad() / judged.baselineTotal();
             double ratio = candidateShare / baselineShare;
-            if (!(ratio > l.theta0())) {
+            double allowed = LatencyCountJudge.allowedNow(
+                    l, spec.maxIncrease().orElseThrow(), context.mode() == LookContext.Mode.WATCH);
+            if (!(ratio > allowed)) {
                 return Optional.empty();
             }
             String quantileName = "p" + Format.number(quantile() * 100);
             return Optional.of(spec.name() + " in " + row.name() + ": " + Format.percent(candidateShare)
                     + " of the candidate's requests slower than " + Format.millis(l.threshold()) + " vs "
                     + Format.percent(baselineShare) + " of the baseline's, " + Format.number(ratio)
-                    + "× the baseline, above the " + Format.number(l.theta0()) + "× that a " + quantileName + " "
+                    + "× the baseline, above the " + Format.number(allowed) + "× that a " + quantileName + " "
                     + Format.margin(spec.maxIncrease().orElseThrow()) + " slower allows but not shown to exceed it");
         }
     }

@@ -105,6 +105,32 @@ class SlicedLatencyJudgeTest {
                 .hasValueSatisfying(v -> assertThat(v.verdict()).isEqualTo(Verdict.PASS));
     }
 
+    /**
+     * A region whose load eased after its threshold was chosen: a candidate exactly at the margin (+10%) shows 1.53
+     * times the baseline's share there, above the 1.44 the first look placed, and was held as a suspect the stage baked
+     * on for. The margin follows the region's level, so it is not.
+     */
+    @Test
+    void aRegionAtTheMarginIsNotASuspectAfterItsLoadEased() {
+        Judge judge = new Judge(policy(SLICES));
+        JudgeState state = judge.beginStage(judge.begin());
+        Map<String, Readings> eased = Map.of(
+                "p99-latency",
+                new Readings(
+                        Reading.Histogram.ofSlices(
+                                Map.of("us-east", latencies(9000, 1), "eu-west", latencies(1500, 1.1 / 1.3)), false),
+                        Reading.Histogram.ofSlices(
+                                Map.of("us-east", latencies(9000, 1), "eu-west", latencies(1500, 1 / 1.3)), false)));
+        LookResult result = judge.look(state, minute(1, 1), LookContext.canary(0, false)); // places the thresholds
+        for (int look = 2; look <= 10; look++) {
+            result = judge.look(result.state(), eased, LookContext.canary(0, look == 10));
+        }
+
+        assertThat(result.metrics().get(0).explanation()).doesNotContain("not shown to exceed it");
+        assertThat(result.verdict())
+                .hasValueSatisfying(v -> assertThat(v.verdict()).isEqualTo(Verdict.PASS));
+    }
+
     @Test
     void aRegionWithTooFewRequestsIsListedNotJudgedAndDoesNotHoldTheStage() {
         LookResult result = bake(new Judge(policy(SLICES)), minute(1, 3)); // ap-south 3× slower, 2 requests a minute
