@@ -117,8 +117,12 @@ class LatencyCountJudgeTest {
         throw new AssertionError("no verdict in 30 looks");
     }
 
+    /**
+     * An hour whose load comes and goes in spells drifts, and the hour cannot tell that from one version's slow spells,
+     * which the test must allow for from the first look: it keeps how the share drifts, not its rate or its wander.
+     */
     @Test
-    void aDriftingHourPlacesTheThresholdButTeachesTheTestNothing() {
+    void aDriftingHourPlacesTheThresholdAndTeachesTheTestItsDriftOnly() {
         List<Reading.Histogram> minutes = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             minutes.add(latencies(12_000, (i / 6) % 2 == 0 ? 1 : 1.3)); // load that comes and goes in spells
@@ -130,12 +134,37 @@ class LatencyCountJudgeTest {
         MetricEvidence.LatencyCounts learned =
                 (MetricEvidence.LatencyCounts) drifting.metrics().get("p99");
         assertThat(learned.threshold()).isEqualTo(100);
-        assertThat(learned.relative().baselineSerial().pairs()).isZero();
+        assertThat(learned.relative().baselineSerial().pairs()).isEqualTo(58);
+        assertThat(learned.relative().recent().baselineTotal())
+                .as("the hour's rate")
+                .isZero();
         assertThat(((MetricEvidence.LatencyCounts) calm.metrics().get("p99"))
                         .relative()
-                        .baselineSerial()
-                        .pairs())
-                .isEqualTo(58);
+                        .recent()
+                        .baselineTotal())
+                .isPositive();
+        LookResult first = judge.look(judge.beginStage(drifting), look(1.5), LookContext.canary(0, false));
+        assertThat(((MetricEvidence.LatencyCounts) first.state().metrics().get("p99"))
+                        .relative()
+                        .maxLogEValue())
+                .as("the first look carries no evidence")
+                .isZero();
+    }
+
+    /** An hour whose load stepped once and is calm on either side teaches the test nothing: load moves both versions. */
+    @Test
+    void anHourThatSteppedWithTheLoadPlacesTheThresholdButTeachesTheTestNothing() {
+        List<Reading.Histogram> minutes = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            minutes.add(latencies(12_000, i < 30 ? 1 / 1.3 : 1));
+        }
+
+        JudgeState stepped = judge.begin(new BaselineHistory(Map.of(), Map.of("p99", minutes)));
+
+        MetricEvidence.LatencyCounts learned =
+                (MetricEvidence.LatencyCounts) stepped.metrics().get("p99");
+        assertThat(learned.threshold()).isPositive();
+        assertThat(learned.relative().baselineSerial().pairs()).isZero();
     }
 
     @Test

@@ -74,6 +74,27 @@ class LatencyHourSimulationTest {
     }
 
     /**
+     * At the margin, at 200 requests/s, where each version's latency drifts: a slow spell of the candidate's over half an
+     * hour adds to its 5%, and the test must allow for such spells from the first look. Learned only from the stage's
+     * own minutes (from the twentieth), they were under-allowed for at first: 24 of these 1000 candidates failed under
+     * {@code autocorrelated} (15 under {@code production}). The hour before the rollout now teaches the drift: 14 (5).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"autocorrelated", "production"})
+    void candidatesAtTheMarginFailNoMoreOftenThanTheBudgetAllowsWhereLatencyDrifts(String name) {
+        int runs = 1000;
+        int failed = 0;
+        for (int run = 0; run < runs; run++) {
+            failed += looksToFailOnOneTimeline(TrafficModel.named(name), 9000 + run, 1.05, 10 * ENDPOINT_PER_MINUTE)
+                            <= LOOKS
+                    ? 1
+                    : 0;
+        }
+        System.out.printf("%s at the margin, 200 req/s: %d of %d failed%n", name, failed, runs);
+        assertThat(failed / (double) runs).isLessThanOrEqualTo(0.01 + 3 * Math.sqrt(0.01 * 0.99 / runs));
+    }
+
+    /**
      * {@link #looksToFail} with the hour and the stage one run of the traffic model, the hour's step leading up to the
      * level the stage starts at, at {@code endpointPerMinute} requests.
      */

@@ -91,10 +91,29 @@ class PreflightPlanTest {
                 .get(1);
 
         assertThat(drifting)
-                .endsWith("are counted; the hour does not show their share calm (it drifts, or too few minutes had"
-                        + " traffic), so the first look only teaches the rate and the judge learns from the rollout's"
+                .endsWith("are counted; their share drifts over the hour, so the judge allows for that drift from the"
+                        + " first look, the first look only teaches the rate, and the judge learns from the rollout's"
                         + " own minutes how the share wanders");
         assertThat(poisson).endsWith("are counted from the first look, as Poisson minutes (analysis.maxDispersion 0%)");
+    }
+
+    @Test
+    void aLatencyPlanSaysWhenTheHourSteppedWithTheLoadSoTheFirstLookOnlyTeachesTheRate() {
+        // latency 20% higher from the hour's 30th minute on: one load step, calm on either side
+        MetricsSource source =
+                (metric, endpoint, version, window) -> metric.name().equals("p99")
+                        ? LatencyCountJudgeTest.latencies(
+                                6000, Duration.between(window.end(), NOW).toMinutes() < 30 ? 1.2 : 1)
+                        : new Reading.Counts(60, 6000);
+
+        String stepped = PreflightPlan.plan(latencyPolicy("50%"), source, "fraud-scorer", "v1", NOW)
+                .lines()
+                .get(1);
+
+        assertThat(stepped)
+                .endsWith("are counted; the hour does not show their share calm (it stepped with the load, or too few"
+                        + " minutes had traffic), the first look only teaches the rate, and the judge learns from the"
+                        + " rollout's own minutes how the share wanders");
     }
 
     private static Policy latencyPolicy(String maxDispersion) {

@@ -283,6 +283,14 @@ public final class RateRatioTest {
                 baselineSerialOf(learned));
     }
 
+    /**
+     * Evidence before any interval that knows only how {@code learned} showed the baseline drifting: nothing of its
+     * recent rate, nothing about the canary, no evidence.
+     */
+    public RateRatioEvidence emptyKnowingTheBaselinesDrift(RateRatioEvidence learned) {
+        return emptyWith(RateRatioEvidence.RecentCounts.NONE, baselineSerialOf(learned));
+    }
+
     private RateRatioEvidence emptyWith(
             RateRatioEvidence.RecentCounts recent, RateRatioEvidence.SerialResiduals baselineSerial) {
         return new RateRatioEvidence(
@@ -493,6 +501,20 @@ public final class RateRatioTest {
         RateRatioEvidence stepped = learnedThrough(
                 evidence, bad, total, step.get().index(), step.get().factor());
         return baselineIsCalm(stepped) ? new LearnedHistory(stepped, step.get()) : asItCame;
+    }
+
+    /**
+     * What the test learns from the baseline's history interval by interval, except that where one step stands out
+     * the recent rate is moved to the new level there, whether or not the history is calm on either side: the drift
+     * beyond the step.
+     */
+    public RateRatioEvidence learnedAroundAnyStep(RateRatioEvidence evidence, double[] bad, double[] total) {
+        requireOwn(evidence);
+        Optional<HistoryStep> step = HistoryStep.find(bad, total, MIN_STEP_SIDE).filter(HistoryStep::standsOut);
+        return step.isPresent()
+                ? learnedThrough(
+                        evidence, bad, total, step.get().index(), step.get().factor())
+                : learnedThrough(evidence, bad, total, -1, 1);
     }
 
     /**

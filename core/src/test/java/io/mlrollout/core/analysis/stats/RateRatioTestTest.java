@@ -87,6 +87,34 @@ class RateRatioTestTest {
                 .hasMessageContaining("boundaryFactor");
     }
 
+    /**
+     * An hour that stepped and also drifts is not calm on either side of its step, so it is learned as it came; around
+     * the step it shows the drift alone, and a test that keeps only that drift knows nothing of its rate.
+     */
+    @Test
+    void aHistoryThatDriftsBeyondItsStepIsLearnedAroundTheStep() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        double[] bad = new double[60];
+        double[] total = new double[60];
+        for (int i = 0; i < 60; i++) {
+            total[i] = 10_000;
+            bad[i] = 100 * (i < 30 ? 1 : 2) * ((i / 5) % 2 == 0 ? 1.1 : 0.9); // a step, and spells of five intervals
+        }
+
+        RateRatioTest.LearnedHistory asItCame = test.learnBaselineHistory(test.empty(), bad, total);
+        RateRatioEvidence around = test.learnedAroundAnyStep(test.empty(), bad, total);
+        RateRatioEvidence driftOnly = test.emptyKnowingTheBaselinesDrift(around);
+
+        assertThat(asItCame.step()).as("not calm on either side").isNull();
+        assertThat(around.baselineSerial().excess())
+                .isPositive()
+                .isLessThan(asItCame.evidence().baselineSerial().excess() / 2);
+        assertThat(driftOnly.baselineSerial()).isEqualTo(around.baselineSerial());
+        assertThat(driftOnly.recent().baselineTotal()).isZero();
+        assertThat(driftOnly.intervals()).isZero();
+        assertThat(test.startsFromTheBaselinesWander(driftOnly)).isFalse();
+    }
+
     @Test
     void fractionalCountsEnterAsRealExponents() {
         // With one alternative the likelihood ratio is LR(x, y)^c when every count is multiplied by c.
