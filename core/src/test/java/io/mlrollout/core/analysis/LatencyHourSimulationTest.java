@@ -107,21 +107,8 @@ class LatencyHourSimulationTest {
             double load = Math.exp(LOAD_SIGMA * random.nextGaussian());
             hour.add(drawn(rng, endpointPerMinute * timeline.traffic(i), load * timeline.baselineLatency(i)));
         }
-        JudgeState state = judge.beginStage(judge.begin(new BaselineHistory(Map.of(), Map.of("p99", hour))));
-        for (int look = 1; look <= LOOKS; look++) {
-            int i = 60 + look - 1;
-            double load = Math.exp(LOAD_SIGMA * random.nextGaussian());
-            double requests = endpointPerMinute * timeline.traffic(i);
-            Reading.Histogram canary = drawn(rng, requests * CANARY_SHARE, slower * load * timeline.canaryLatency(i));
-            Reading.Histogram baseline = drawn(rng, requests * (1 - CANARY_SHARE), load * timeline.baselineLatency(i));
-            LookResult result =
-                    judge.look(state, Map.of("p99", new Readings(canary, baseline)), LookContext.canary(0, false));
-            if (result.verdict().isPresent() && result.verdict().get().verdict() == Verdict.FAIL) {
-                return look;
-            }
-            state = result.state();
-        }
-        return NOT_WITHIN_THE_STAGE;
+        JudgeState begun = judge.begin(new BaselineHistory(Map.of(), Map.of("p99", hour)));
+        return lookToFail(begun, random, timeline.slice(60, 60 + LOOKS), endpointPerMinute, slower);
     }
 
     /** 200 seeded runs of a candidate {@code slower} than the baseline fail within the budget's tolerance. */
@@ -158,13 +145,22 @@ class LatencyHourSimulationTest {
     private int looksToFail(TrafficModel model, long seed, double slower, boolean withTheHour) {
         SplittableRandom random = new SplittableRandom(seed);
         UniformRandomProvider rng = random::nextLong;
-        JudgeState state = judge.begin(withTheHour ? hour(model, seed, rng) : BaselineHistory.none());
-        state = judge.beginStage(state);
-        Minutes minutes = model.generate(seed, LOOKS);
+        JudgeState begun = judge.begin(withTheHour ? hour(model, seed, rng) : BaselineHistory.none());
+        return lookToFail(begun, random, model.generate(seed, LOOKS), ENDPOINT_PER_MINUTE, slower);
+    }
+
+    /**
+     * The look at which a stage begun from {@code begun} failed, or {@link #NOT_WITHIN_THE_STAGE}: each minute's buckets
+     * drawn from {@code random} under {@code minutes}' factors and a shared load jitter.
+     */
+    private int lookToFail(
+            JudgeState begun, SplittableRandom random, Minutes minutes, double endpointPerMinute, double slower) {
+        UniformRandomProvider rng = random::nextLong;
+        JudgeState state = judge.beginStage(begun);
         for (int look = 1; look <= LOOKS; look++) {
             int i = look - 1;
             double load = Math.exp(LOAD_SIGMA * random.nextGaussian());
-            double requests = ENDPOINT_PER_MINUTE * minutes.traffic(i);
+            double requests = endpointPerMinute * minutes.traffic(i);
             Reading.Histogram canary = drawn(rng, requests * CANARY_SHARE, slower * load * minutes.canaryLatency(i));
             Reading.Histogram baseline = drawn(rng, requests * (1 - CANARY_SHARE), load * minutes.baselineLatency(i));
             LookResult result =
