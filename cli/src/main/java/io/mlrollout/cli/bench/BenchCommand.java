@@ -121,6 +121,12 @@ public final class BenchCommand implements Callable<Integer> {
     private boolean allScenarios;
 
     @Option(
+            names = "--at-the-margin",
+            description = "Run candidates exactly at our policies' margins (errors 1.1x, the quantile +5%%) beside"
+                    + " A/A instead of the regressions: how often a candidate the policy allows is rolled back.")
+    private boolean atTheMargin;
+
+    @Option(
             names = "--overhead",
             description = "Measure what waiting rollouts cost instead: threads, heap, state size, CPU per look.")
     private boolean overhead;
@@ -175,6 +181,12 @@ public final class BenchCommand implements Callable<Integer> {
                     "--quantile: must be at least " + Formats.number(Benchmark.MIN_QUANTILE) + " and below 1 (the"
                             + " latency metrics judge the slow side), got " + Formats.number(quantile));
         }
+        if (atTheMargin && allScenarios) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--at-the-margin and --all-scenarios: choose one; the first runs candidates at the margins, the"
+                            + " second every regression");
+        }
         List<TrafficModel> models = new ArrayList<>();
         for (String name : traffic == null ? List.<String>of() : traffic) {
             try {
@@ -204,7 +216,7 @@ public final class BenchCommand implements Callable<Integer> {
                 seed,
                 workers,
                 models,
-                allScenarios ? Scenario.all(quantile) : Scenario.defaults(quantile),
+                scenarios(),
                 BenchSetup.CANARY_RATES,
                 slowThresholdMs,
                 layout,
@@ -238,6 +250,13 @@ public final class BenchCommand implements Callable<Integer> {
                 out);
         console.flush();
         return 0;
+    }
+
+    private List<Scenario> scenarios() {
+        if (atTheMargin) {
+            return Scenario.atTheMargin(quantile);
+        }
+        return allScenarios ? Scenario.all(quantile) : Scenario.defaults(quantile);
     }
 
     private static void write(Path file, String content) throws IOException {

@@ -15,9 +15,10 @@ import io.mlrollout.core.analysis.stats.WaldSprt;
  *       for a 25% slowdown.)
  * </ul>
  *
- * It tests only the metric that regresses, since it knows which. Under A/A it knows there is nothing to find, which
- * would make it never roll back; instead it runs both tests against the design effects (2× errors, +25% p99), so the
- * A/A row shows its false-rollback rate, at most 2 × {@link BenchSetup#ALPHA_PER_TEST}.
+ * It tests only the metric that regresses, since it knows which. Under A/A, or for a candidate within the margins
+ * ({@code --at-the-margin}), it knows there is nothing to find, which would make it never roll back; instead it runs
+ * both tests against the design effects (2× errors, +25% p99), so those rows show its false-rollback rate, at most 2 ×
+ * {@link BenchSetup#ALPHA_PER_TEST}.
  */
 final class OracleJudge implements RolloutJudge {
 
@@ -41,19 +42,20 @@ final class OracleJudge implements RolloutJudge {
 
     @Override
     public int decide(Traffic traffic) {
-        boolean testErrors = scenario.isAa() || scenario.regressesErrors();
-        boolean testLatency = scenario.isAa() || scenario.regressesLatency();
+        boolean healthy = scenario.withinTheMargins();
+        boolean testErrors = healthy || scenario.regressesErrors();
+        boolean testLatency = healthy || scenario.regressesLatency();
         WaldSprt errors = testErrors
                 ? new WaldSprt(
                         1 + BenchSetup.ERROR_MARGIN,
-                        scenario.isAa() ? AA_ERROR_RATIO : scenario.errorRatio(),
+                        healthy ? AA_ERROR_RATIO : scenario.errorRatio(),
                         BenchSetup.ALPHA_PER_TEST,
                         0)
                 : null;
         WaldSprt latency = testLatency
                 ? new WaldSprt(
                         slowShareRatio(1 + BenchSetup.LATENCY_MARGIN),
-                        slowShareRatio(scenario.isAa() ? AA_LATENCY_FACTOR : scenario.latencyFactor()),
+                        slowShareRatio(healthy ? AA_LATENCY_FACTOR : scenario.latencyFactor()),
                         BenchSetup.ALPHA_PER_TEST,
                         0)
                 : null;

@@ -37,6 +37,15 @@ record Scenario(String name, double errorRatio, double latencyFactor) {
         return List.of(AA, errors(1.5), errors(2), errors(3), latency(1.25, quantile));
     }
 
+    /**
+     * What {@code --at-the-margin} runs: A/A, and candidates exactly at our policies' margins, errors 1.1× and the
+     * quantile +5%. Our judge may roll those back no more often than its budget allows; for the other judges, which
+     * have no margin, they are small regressions.
+     */
+    static List<Scenario> atTheMargin(double quantile) {
+        return List.of(AA, errors(1 + BenchSetup.ERROR_MARGIN), latency(1 + BenchSetup.LATENCY_MARGIN, quantile));
+    }
+
     static Scenario errors(double ratio) {
         return new Scenario("errors " + Formats.number(ratio) + "x", ratio, 1);
     }
@@ -56,6 +65,11 @@ record Scenario(String name, double errorRatio, double latencyFactor) {
     /** No regression at all: every rollback is a false rollback. */
     boolean isAa() {
         return errorRatio == 1 && latencyFactor == 1;
+    }
+
+    /** A candidate our policies allow: errors and latency at most their margins above the baseline's. */
+    boolean withinTheMargins() {
+        return errorRatio <= 1 + BenchSetup.ERROR_MARGIN && latencyFactor <= 1 + BenchSetup.LATENCY_MARGIN;
     }
 
     boolean regressesErrors() {

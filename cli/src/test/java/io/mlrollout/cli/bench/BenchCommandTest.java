@@ -82,6 +82,32 @@ class BenchCommandTest {
                 .contains("latency p95");
     }
 
+    /** With {@code --at-the-margin} the candidates are those our policies allow: errors 1.1×, the p99 +5%. */
+    @Test
+    void atTheMarginRunsTheCandidatesThePoliciesAllowBesideAa() throws Exception {
+        int exit = command(new StringWriter())
+                .execute(
+                        "--runs",
+                        "10",
+                        "--threads",
+                        "2",
+                        "--traffic",
+                        "poisson",
+                        "--at-the-margin",
+                        "--out",
+                        out.toString());
+        assertThat(exit).isEqualTo(0);
+        List<String> scenarios = Files.readAllLines(out.resolve("judges.csv")).stream()
+                .skip(1)
+                .map(row -> row.split(",")[1])
+                .distinct()
+                .toList();
+        assertThat(scenarios).containsExactly("A/A", "errors 1.1x", "p99 +5%");
+        assertThat(BenchSetup.POLICY)
+                .contains("maxIncrease: 10%")
+                .contains("maxIncrease: 5%"); // the margins the scenarios are at
+    }
+
     @Test
     void badOptionsAreRefusedNamingTheOption() {
         StringWriter console = new StringWriter();
@@ -103,6 +129,9 @@ class BenchCommandTest {
         assertThat(command.execute("--quantile", "0.3", "--out", out.toString()))
                 .isNotZero();
         assertThat(errors.toString()).contains("got 0.3");
+        assertThat(command.execute("--at-the-margin", "--all-scenarios", "--out", out.toString()))
+                .isNotZero();
+        assertThat(errors.toString()).contains("--at-the-margin and --all-scenarios: choose one");
     }
 
     private static CommandLine command(StringWriter console) {
