@@ -161,7 +161,7 @@ final class LatencyCountJudge implements MetricJudge {
      *       wander. The hour cannot tell load that comes and goes from one version's slow spells, and learned only from
      *       the rollout's minutes (from the twentieth) the drift was under-allowed for at first: a candidate exactly at
      *       the margin under the benchmark's {@code autocorrelated} traffic was rolled back in 2.3% of rollouts at 200
-     *       req/s, 0.85% with the hour's drift.
+     *       req/s, 0.75% with the hour's drift ({@code bench --at-the-margin}).
      * </ul>
      */
     private static RateRatioEvidence keptFromTheHour(RateRatioTest margin, double[][] counts) {
