@@ -56,19 +56,7 @@ class BenchCommandTest {
     @Test
     void theLatencyQuantileCanBeThe95th() throws Exception {
         StringWriter console = new StringWriter();
-        int exit = command(console)
-                .execute(
-                        "--runs",
-                        "10",
-                        "--threads",
-                        "2",
-                        "--traffic",
-                        "poisson",
-                        "--quantile",
-                        "0.95",
-                        "--out",
-                        out.toString());
-        assertThat(exit).isEqualTo(0);
+        assertThat(tenRunsOnPoissonMinutes(console, "--quantile", "0.95")).isEqualTo(0);
         List<String> csv = Files.readAllLines(out.resolve("judges.csv"));
         assertThat(csv).anySatisfy(row -> assertThat(row).startsWith("poisson,p95 +25%,1,1.25,20,ours (p95 only),10,"));
         assertThat(csv).anySatisfy(row -> assertThat(row).contains(",ours (p95 + slow-requests),"));
@@ -85,18 +73,8 @@ class BenchCommandTest {
     /** With {@code --at-the-margin} the candidates are those our policies allow: errors 1.1×, the p99 +5%. */
     @Test
     void atTheMarginRunsTheCandidatesThePoliciesAllowBesideAa() throws Exception {
-        int exit = command(new StringWriter())
-                .execute(
-                        "--runs",
-                        "10",
-                        "--threads",
-                        "2",
-                        "--traffic",
-                        "poisson",
-                        "--at-the-margin",
-                        "--out",
-                        out.toString());
-        assertThat(exit).isEqualTo(0);
+        assertThat(tenRunsOnPoissonMinutes(new StringWriter(), "--at-the-margin"))
+                .isEqualTo(0);
         List<String> scenarios = Files.readAllLines(out.resolve("judges.csv")).stream()
                 .skip(1)
                 .map(row -> row.split(",")[1])
@@ -132,6 +110,14 @@ class BenchCommandTest {
         assertThat(command.execute("--at-the-margin", "--all-scenarios", "--out", out.toString()))
                 .isNotZero();
         assertThat(errors.toString()).contains("--at-the-margin and --all-scenarios: choose one");
+    }
+
+    /** The command's exit code after 10 runs a cell under {@code poisson} traffic, with {@code options} added. */
+    private int tenRunsOnPoissonMinutes(StringWriter console, String... options) {
+        List<String> args = new java.util.ArrayList<>(
+                List.of("--runs", "10", "--threads", "2", "--traffic", "poisson", "--out", out.toString()));
+        args.addAll(List.of(options));
+        return command(console).execute(args.toArray(String[]::new));
     }
 
     private static CommandLine command(StringWriter console) {
