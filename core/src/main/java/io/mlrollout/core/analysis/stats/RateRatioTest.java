@@ -485,21 +485,16 @@ public final class RateRatioTest {
      * shows the baseline calm. A rate that wanders persists on either side of any split and is learned as before.
      */
     public LearnedHistory learnBaselineHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
-        requireOwn(evidence);
-        if (bad.length != total.length) {
-            throw new IllegalArgumentException(
-                    "bad and total counts differ in length: " + bad.length + " and " + total.length);
-        }
+        requireHistory(evidence, bad, total);
         LearnedHistory asItCame = new LearnedHistory(learnedThrough(evidence, bad, total, -1, 1), null);
         if (maxDispersion == 0 || baselineIsCalm(asItCame.evidence())) {
             return asItCame;
         }
-        Optional<HistoryStep> step = HistoryStep.find(bad, total, MIN_STEP_SIDE).filter(HistoryStep::standsOut);
+        Optional<HistoryStep> step = standingOutStep(bad, total);
         if (step.isEmpty()) {
             return asItCame;
         }
-        RateRatioEvidence stepped = learnedThrough(
-                evidence, bad, total, step.get().index(), step.get().factor());
+        RateRatioEvidence stepped = learnedAround(evidence, bad, total, step.get());
         return baselineIsCalm(stepped) ? new LearnedHistory(stepped, step.get()) : asItCame;
     }
 
@@ -509,12 +504,29 @@ public final class RateRatioTest {
      * beyond the step.
      */
     public RateRatioEvidence learnedAroundAnyStep(RateRatioEvidence evidence, double[] bad, double[] total) {
+        requireHistory(evidence, bad, total);
+        return standingOutStep(bad, total)
+                .map(step -> learnedAround(evidence, bad, total, step))
+                .orElseGet(() -> learnedThrough(evidence, bad, total, -1, 1));
+    }
+
+    private void requireHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
         requireOwn(evidence);
-        Optional<HistoryStep> step = HistoryStep.find(bad, total, MIN_STEP_SIDE).filter(HistoryStep::standsOut);
-        return step.isPresent()
-                ? learnedThrough(
-                        evidence, bad, total, step.get().index(), step.get().factor())
-                : learnedThrough(evidence, bad, total, -1, 1);
+        if (bad.length != total.length) {
+            throw new IllegalArgumentException(
+                    "bad and total counts differ in length: " + bad.length + " and " + total.length);
+        }
+    }
+
+    /** The step that best splits the history in two rates, where it stands out of the wander on either side. */
+    private static Optional<HistoryStep> standingOutStep(double[] bad, double[] total) {
+        return HistoryStep.find(bad, total, MIN_STEP_SIDE).filter(HistoryStep::standsOut);
+    }
+
+    /** {@link #learnedThrough} with the recent rate moved to the new level at {@code step}. */
+    private RateRatioEvidence learnedAround(
+            RateRatioEvidence evidence, double[] bad, double[] total, HistoryStep step) {
+        return learnedThrough(evidence, bad, total, step.index(), step.factor());
     }
 
     /**
