@@ -25,14 +25,19 @@ class LatencyCountJudgeTest {
 
     private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
-    private static final String POLICY = """
-            stages:
-              - {weight: 25, bake: 10m}
-            analysis: {interval: 1m, minRequests: 1000}
-            promote: {bake: 5m}
-            metrics:
-              - {name: p99, kind: quantile, preset: istio-latency, quantile: 0.99, maxIncrease: 5%}
-            """;
+    private static final String POLICY = policy("p99", 0.99, 1000);
+
+    /** A 10-minute stage judging one latency quantile, named after it, with a 5% margin. */
+    private static String policy(String name, double quantile, int minRequests) {
+        return """
+                stages:
+                  - {weight: 25, bake: 10m}
+                analysis: {interval: 1m, minRequests: %d}
+                promote: {bake: 5m}
+                metrics:
+                  - {name: %s, kind: quantile, preset: istio-latency, quantile: %s, maxIncrease: 5%%}
+                """.formatted(minRequests, name, quantile);
+    }
 
     private final Judge judge = new Judge(JudgeTest.parse(POLICY));
 
@@ -399,14 +404,7 @@ class LatencyCountJudgeTest {
     }
 
     /** A p95 whose baseline sits at 88 ms, far above Istio's 50 ms bound and below its 100 ms one. */
-    private static final String P95_POLICY = """
-            stages:
-              - {weight: 25, bake: 10m}
-            analysis: {interval: 1m, minRequests: 100}
-            promote: {bake: 5m}
-            metrics:
-              - {name: p95, kind: quantile, preset: istio-latency, quantile: 0.95, maxIncrease: 5%}
-            """;
+    private static final String P95_POLICY = policy("p95", 0.95, 100);
 
     private static final double FAST_BASELINE = 1 / 1.3;
 
