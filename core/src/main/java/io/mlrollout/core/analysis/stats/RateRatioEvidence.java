@@ -144,25 +144,68 @@ public record RateRatioEvidence(
         }
     }
 
-    /** Decayed counts of the last intervals (null in states saved before they were kept). */
-    public record RecentCounts(double canaryBad, double canaryTotal, double baselineBad, double baselineTotal)
+    /**
+     * Decayed counts of the last intervals (null in states saved before they were kept). The baseline's run on from its
+     * hour before the rollout; {@code pairedBaselineBad} and {@code pairedBaselineTotal} are the baseline's counts of the
+     * intervals the canary was counted in, so that the ratio compares the two versions over the same minutes (0 in
+     * states saved before they were kept, which compare with the baseline's as before).
+     */
+    public record RecentCounts(
+            double canaryBad,
+            double canaryTotal,
+            double baselineBad,
+            double baselineTotal,
+            double pairedBaselineBad,
+            double pairedBaselineTotal)
             implements Serializable {
 
         private static final long serialVersionUID = 1L;
 
-        static final RecentCounts NONE = new RecentCounts(0, 0, 0, 0);
+        static final RecentCounts NONE = new RecentCounts(0, 0, 0, 0, 0, 0);
 
+        /** The baseline's recent counts alone, as its history before the rollout leaves them. */
+        static RecentCounts baselineOnly(double baselineBad, double baselineTotal) {
+            return new RecentCounts(0, 0, baselineBad, baselineTotal, 0, 0);
+        }
+
+        /** These counts decayed, plus an interval of both versions (the canary's counts may be 0). */
         RecentCounts decayedPlus(double decay, double cBad, double cTotal, double bBad, double bTotal) {
+            boolean paired = cTotal > 0;
             return new RecentCounts(
                     decay * canaryBad + cBad,
                     decay * canaryTotal + cTotal,
                     decay * baselineBad + bBad,
-                    decay * baselineTotal + bTotal);
+                    decay * baselineTotal + bTotal,
+                    decay * pairedBaselineBad + (paired ? bBad : 0),
+                    decay * pairedBaselineTotal + (paired ? bTotal : 0));
+        }
+
+        /** The baseline's recent counts scaled by {@code factor} (a step in its history), the rest as they are. */
+        RecentCounts withBaselineBadTimes(double factor) {
+            return new RecentCounts(
+                    canaryBad,
+                    canaryTotal,
+                    baselineBad * factor,
+                    baselineTotal,
+                    pairedBaselineBad * factor,
+                    pairedBaselineTotal);
         }
 
         /** The canary's bad rate over the baseline's in these counts; NaN where undefined. */
         double ratio() {
             return (canaryBad / canaryTotal) / (baselineBad / baselineTotal);
+        }
+
+        /**
+         * The canary's bad rate over the baseline's in the same recent intervals; NaN where undefined. A change that
+         * moves both versions alike cancels there, where against the baseline's longer run (its hour before the
+         * rollout) the canary's first intervals differ from it by every such change. {@link #ratio} in states saved
+         * before the paired counts were kept.
+         */
+        double pairedRatio() {
+            return pairedBaselineTotal > 0
+                    ? (canaryBad / canaryTotal) / (pairedBaselineBad / pairedBaselineTotal)
+                    : ratio();
         }
     }
 

@@ -355,6 +355,87 @@ class RateRatioTestTest {
         assertThat(test.dispersionAllowance(evidence)).isGreaterThan(0.1);
     }
 
+    /**
+     * Load that moves both versions' rates alike (here ±25% a minute, as a tail threshold's share of slow requests moves
+     * with the load) cancels in the canary's share of bad events, so after a quiet hour it is not wander the test must
+     * allow for. Compared with the baseline's run on from its hour instead of its own minutes beside the canary, the
+     * canary's first minutes differed from it by every such move, and the allowance stayed ten times higher after ten
+     * minutes, as it still does after a drifting hour.
+     */
+    @Test
+    void afterAQuietHourLoadThatMovesBothVersionsAlikeIsNotLearnedAsWander() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence calm = test.empty();
+        RateRatioEvidence drifting = test.empty();
+        for (int i = 0; i < 60; i++) {
+            calm = test.learnBaseline(calm, 4000 + (i % 2 == 0 ? 40 : -40), 48_000); // steadier than Poisson
+            drifting = test.learnBaseline(drifting, (i / 6) % 2 == 0 ? 5000 : 3000, 48_000);
+        }
+        for (int i = 0; i < 10; i++) {
+            double load = i % 2 == 0 ? 1.25 : 0.8;
+            calm = test.add(calm, 1000 * load, 12_000, 3000 * load, 36_000);
+            drifting = test.add(drifting, 1000 * load, 12_000, 3000 * load, 36_000);
+        }
+        assertThat(test.dispersionAllowance(calm)).isLessThan(0.001);
+        assertThat(test.dispersionAllowance(drifting)).isGreaterThan(0.005);
+    }
+
+    /**
+     * Residuals are taken around the ratio of the last few intervals, which has counting noise of its own: left in, it
+     * read as wander of about half the binomial variance in every residual (0.54 on average over the first four here)
+     * and kept the allowance up on minutes that do not wander. Taken out where the baseline's hour shows it quiet;
+     * where it drifts the residuals understate the drift and the noise stays in.
+     */
+    @Test
+    void afterAQuietHourThePoissonMinutesResidualsShowNoWanderOnAverageAndAfterADriftingHourTheyKeepTheRatiosNoise() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence calm = test.empty();
+        RateRatioEvidence drifting = test.empty();
+        for (int i = 0; i < 60; i++) {
+            calm = test.learnBaseline(calm, 120 + (i % 2 == 0 ? 5 : -5), 4000); // steadier than Poisson
+            drifting = test.learnBaseline(drifting, (i / 6) % 2 == 0 ? 180 : 60, 4000); // six minutes high, six low
+        }
+        assertThat(meanResidualOnPoissonMinutes(test, calm)).isCloseTo(0, within(0.1)); // √2 a residual: SE 0.011
+        assertThat(meanResidualOnPoissonMinutes(test, drifting)).isGreaterThan(0.4);
+    }
+
+    private static double meanResidualOnPoissonMinutes(RateRatioTest test, RateRatioEvidence hour) {
+        UniformRandomProvider rng = Sequential.rng(20261206);
+        double residuals = 0;
+        int intervals = 0;
+        for (int run = 0; run < 4000; run++) {
+            RateRatioEvidence evidence = hour;
+            for (int i = 0; i < 5; i++) {
+                int canaryBad = PoissonDistribution.of(30).createSampler(rng).sample();
+                int baselineBad = PoissonDistribution.of(90).createSampler(rng).sample();
+                evidence = test.add(evidence, canaryBad, 1000, baselineBad, 3000);
+            }
+            residuals += evidence.residuals();
+            intervals += evidence.residualIntervals();
+        }
+        assertThat(intervals).isEqualTo(16_000);
+        return residuals / intervals;
+    }
+
+    @Test
+    void thePairedRatioComparesTheCanaryWithTheBaselinesMinutesBesideItAndStatesSavedBeforeWithItsWholeRun()
+            throws Exception {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence evidence = test.add(test.learnBaseline(test.empty(), 400, 4000), 10, 1000, 30, 3000);
+        RateRatioEvidence.RecentCounts recent = evidence.recent();
+        assertThat(recent.pairedRatio()).isCloseTo(1.0, within(1e-12)); // 1% beside 1%, not beside the hour's 10%
+        assertThat(recent.ratio()).isCloseTo(0.01 / (350 / 6200.0), within(1e-12)); // the baseline's run on from it
+        assertThat(recent.baselineBad()).isCloseTo(0.8 * 400 + 30, within(1e-9));
+
+        String json = Json.mapper().writeValueAsString(evidence);
+        String savedBefore = json.replaceAll(",\"pairedBaseline(Bad|Total)\":[0-9.E-]+", "");
+        assertThat(savedBefore).isNotEqualTo(json).doesNotContain("paired");
+        RateRatioEvidence.RecentCounts old =
+                Json.mapper().readValue(savedBefore, RateRatioEvidence.class).recent();
+        assertThat(old.pairedBaselineTotal()).isZero();
+        assertThat(old.pairedRatio()).isCloseTo(0.01 / (350 / 6200.0), within(1e-12));
+    }
+
     @Test
     void theRuleOutKeepsItsBoundOnTheWanderWhateverTheBaselineShowed() {
         // a rule-out that allowed for too little wander would pass a regression; its "baseline" is the candidate
