@@ -189,9 +189,8 @@ public sealed interface MetricEvidence {
      * @param learning the baseline's pooled bucket counts while the threshold is not chosen yet
      * @param threshold the bound the slow requests are counted above, 0 while not chosen
      * @param lowerBound the bound below it, which the shape of the bucket between was fitted from; 0 while not chosen
-     * @param elasticity the tail's elasticity κ at the threshold, 0 while not chosen
-     * @param theta0 the share ratio the margin allows at the baseline's level when the threshold was chosen, (1 +
-     *     maxIncrease)^κ; 0 while not chosen
+     * @param theta0 the share ratio the margin allows at the baseline's level when the threshold was chosen; 0 while
+     *     not chosen
      * @param sigma the log-normal scale fitted to the tail at the threshold, from which the margin's ratio follows the
      *     baseline's level during the rollout; 0 while not chosen, and in states saved before it was kept (θ0 then stays)
      * @param relative the margin test's evidence over the canary (null while not chosen)
@@ -206,7 +205,6 @@ public sealed interface MetricEvidence {
             double[] learning,
             double threshold,
             double lowerBound,
-            double elasticity,
             double theta0,
             double sigma,
             RateRatioEvidence relative,
@@ -222,7 +220,7 @@ public sealed interface MetricEvidence {
         static LatencyCounts learning(
                 double[] bounds, double[] learning, Counts stage, double[] stageCandidate, double[] stageBaseline) {
             return new LatencyCounts(
-                    bounds, learning, 0, 0, 0, 0, 0, null, null, null, stage, stageCandidate, stageBaseline, 0);
+                    bounds, learning, 0, 0, 0, 0, null, null, null, stage, stageCandidate, stageBaseline, 0);
         }
 
         boolean chosen() {
@@ -239,7 +237,6 @@ public sealed interface MetricEvidence {
                     learning,
                     threshold,
                     lowerBound,
-                    elasticity,
                     theta0,
                     sigma,
                     relative,
@@ -257,7 +254,6 @@ public sealed interface MetricEvidence {
                     learning,
                     threshold,
                     lowerBound,
-                    elasticity,
                     theta0,
                     sigma,
                     relative,
@@ -276,7 +272,6 @@ public sealed interface MetricEvidence {
                     && Arrays.equals(learning, l.learning)
                     && threshold == l.threshold
                     && lowerBound == l.lowerBound
-                    && elasticity == l.elasticity
                     && theta0 == l.theta0
                     && sigma == l.sigma
                     && java.util.Objects.equals(relative, l.relative)

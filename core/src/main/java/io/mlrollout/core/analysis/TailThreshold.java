@@ -26,11 +26,10 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  *
  * @param threshold the bucket bound t the counts are taken above
  * @param lowerBound the bound l below it
- * @param elasticity ln θ0 / ln f: how many percent the slow share grows per percent of slowdown
  * @param theta0 the share ratio the margin allows
  * @param sigma the scale of the log-normal fitted through the two shares
  */
-record TailThreshold(double threshold, double lowerBound, double elasticity, double theta0, double sigma) {
+record TailThreshold(double threshold, double lowerBound, double theta0, double sigma) {
 
     /** Baseline requests above the threshold needed before it is chosen. */
     static final double MIN_SLOW_REQUESTS = 20;
@@ -100,10 +99,8 @@ record TailThreshold(double threshold, double lowerBound, double elasticity, dou
         double zThreshold = NORMAL.inverseSurvivalProbability(slowLow / total);
         double zLower = NORMAL.inverseSurvivalProbability(aboveLowerHigh / total);
         double sigma = Math.log(bounds[at] / bounds[at - 1]) / (zThreshold - zLower);
-        double slowdown = Math.log(1 + maxIncrease);
         double theta0 = marginRatio(sigma, slowLow / total, maxIncrease);
-        return new Choice(
-                new TailThreshold(bounds[at], bounds[at - 1], Math.log(theta0) / slowdown, theta0, sigma), null);
+        return new Choice(new TailThreshold(bounds[at], bounds[at - 1], theta0, sigma), null);
     }
 
     /**

@@ -385,6 +385,20 @@ class LatencyCountJudgeTest {
                 .contains("(allowed 1.19×), no regression shown");
     }
 
+    /** States saved before the tail's elasticity was dropped (it was kept but never read) still resume. */
+    @Test
+    void aStateSavedWithTheElasticityStillReads() throws Exception {
+        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
+        Map<String, Readings> eased =
+                Map.of("p99", new Readings(latencies(30_000, FAST_BASELINE * 1.05), latencies(90_000, FAST_BASELINE)));
+        state = judge.look(state, eased, LookContext.canary(0, false)).state();
+        com.fasterxml.jackson.databind.node.ObjectNode json = Json.mapper().valueToTree(state);
+        assertThat(json.get("metrics").get("p99").has("elasticity")).isFalse();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("metrics").get("p99")).put("elasticity", 3.7);
+
+        assertThat(Json.mapper().treeToValue(json, JudgeState.class)).isEqualTo(state);
+    }
+
     @Test
     void equalVersionsPassAtTheEndOfTheBakeWithTheRuleOut() {
         JudgeState state = judge.beginStage(judge.begin());
