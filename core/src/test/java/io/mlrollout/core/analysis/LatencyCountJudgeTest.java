@@ -367,18 +367,14 @@ class LatencyCountJudgeTest {
      */
     @Test
     void aStateSavedBeforeSigmaWasKeptKeepsTheHoursMargin() throws Exception {
-        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
-        Map<String, Readings> eased =
-                Map.of("p99", new Readings(latencies(30_000, FAST_BASELINE * 1.05), latencies(90_000, FAST_BASELINE)));
-        state = judge.look(state, eased, LookContext.canary(0, false)).state();
-        com.fasterxml.jackson.databind.node.ObjectNode json = Json.mapper().valueToTree(state);
+        com.fasterxml.jackson.databind.node.ObjectNode json = Json.mapper().valueToTree(afterALookOnceTheLoadEased());
         ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("metrics").get("p99")).remove("sigma");
 
         JudgeState old = Json.mapper().treeToValue(json, JudgeState.class);
 
         assertThat(((MetricEvidence.LatencyCounts) old.metrics().get("p99")).sigma())
                 .isZero();
-        assertThat(judge.look(old, eased, LookContext.canary(0, false))
+        assertThat(judge.look(old, aLookOnceTheLoadEased(), LookContext.canary(0, false))
                         .metrics()
                         .get(0)
                         .explanation())
@@ -388,15 +384,23 @@ class LatencyCountJudgeTest {
     /** States saved before the tail's elasticity was dropped (it was kept but never read) still resume. */
     @Test
     void aStateSavedWithTheElasticityStillReads() throws Exception {
-        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
-        Map<String, Readings> eased =
-                Map.of("p99", new Readings(latencies(30_000, FAST_BASELINE * 1.05), latencies(90_000, FAST_BASELINE)));
-        state = judge.look(state, eased, LookContext.canary(0, false)).state();
+        JudgeState state = afterALookOnceTheLoadEased();
         com.fasterxml.jackson.databind.node.ObjectNode json = Json.mapper().valueToTree(state);
         assertThat(json.get("metrics").get("p99").has("elasticity")).isFalse();
         ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("metrics").get("p99")).put("elasticity", 3.7);
 
         assertThat(Json.mapper().treeToValue(json, JudgeState.class)).isEqualTo(state);
+    }
+
+    /** The state after a calm hour and one look at a candidate 5% slower once the baseline's latency eased. */
+    private JudgeState afterALookOnceTheLoadEased() {
+        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
+        return judge.look(state, aLookOnceTheLoadEased(), LookContext.canary(0, false))
+                .state();
+    }
+
+    private static Map<String, Readings> aLookOnceTheLoadEased() {
+        return Map.of("p99", new Readings(latencies(30_000, FAST_BASELINE * 1.05), latencies(90_000, FAST_BASELINE)));
     }
 
     @Test

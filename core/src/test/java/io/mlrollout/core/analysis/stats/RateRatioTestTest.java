@@ -365,12 +365,8 @@ class RateRatioTestTest {
     @Test
     void afterAQuietHourLoadThatMovesBothVersionsAlikeIsNotLearnedAsWander() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
-        RateRatioEvidence calm = test.empty();
-        RateRatioEvidence drifting = test.empty();
-        for (int i = 0; i < 60; i++) {
-            calm = test.learnBaseline(calm, 4000 + (i % 2 == 0 ? 40 : -40), 48_000); // steadier than Poisson
-            drifting = test.learnBaseline(drifting, (i / 6) % 2 == 0 ? 5000 : 3000, 48_000);
-        }
+        RateRatioEvidence calm = aQuietHour(test, 4000, 48_000);
+        RateRatioEvidence drifting = aDriftingHour(test, 4000, 48_000, 0.25);
         for (int i = 0; i < 10; i++) {
             double load = i % 2 == 0 ? 1.25 : 0.8;
             calm = test.add(calm, 1000 * load, 12_000, 3000 * load, 36_000);
@@ -389,14 +385,28 @@ class RateRatioTestTest {
     @Test
     void afterAQuietHourThePoissonMinutesResidualsShowNoWanderOnAverageAndAfterADriftingHourTheyKeepTheRatiosNoise() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
-        RateRatioEvidence calm = test.empty();
-        RateRatioEvidence drifting = test.empty();
-        for (int i = 0; i < 60; i++) {
-            calm = test.learnBaseline(calm, 120 + (i % 2 == 0 ? 5 : -5), 4000); // steadier than Poisson
-            drifting = test.learnBaseline(drifting, (i / 6) % 2 == 0 ? 180 : 60, 4000); // six minutes high, six low
-        }
+        RateRatioEvidence calm = aQuietHour(test, 120, 4000);
+        RateRatioEvidence drifting = aDriftingHour(test, 120, 4000, 0.5);
         assertThat(meanResidualOnPoissonMinutes(test, calm)).isCloseTo(0, within(0.1)); // √2 a residual: SE 0.011
         assertThat(meanResidualOnPoissonMinutes(test, drifting)).isGreaterThan(0.4);
+    }
+
+    /** An hour of the baseline steadier than Poisson: {@code bad} of {@code total} a minute, give or take 1%. */
+    private static RateRatioEvidence aQuietHour(RateRatioTest test, double bad, double total) {
+        RateRatioEvidence hour = test.empty();
+        for (int i = 0; i < 60; i++) {
+            hour = test.learnBaseline(hour, bad * (i % 2 == 0 ? 1.01 : 0.99), total);
+        }
+        return hour;
+    }
+
+    /** An hour of the baseline that drifts: six minutes {@code swing} above {@code bad}, six below, and so on. */
+    private static RateRatioEvidence aDriftingHour(RateRatioTest test, double bad, double total, double swing) {
+        RateRatioEvidence hour = test.empty();
+        for (int i = 0; i < 60; i++) {
+            hour = test.learnBaseline(hour, bad * ((i / 6) % 2 == 0 ? 1 + swing : 1 - swing), total);
+        }
+        return hour;
     }
 
     private static double meanResidualOnPoissonMinutes(RateRatioTest test, RateRatioEvidence hour) {
