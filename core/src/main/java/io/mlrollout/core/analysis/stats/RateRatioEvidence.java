@@ -203,9 +203,27 @@ public record RateRatioEvidence(
          * before the paired counts were kept.
          */
         double pairedRatio() {
-            return pairedBaselineTotal > 0
-                    ? (canaryBad / canaryTotal) / (pairedBaselineBad / pairedBaselineTotal)
-                    : ratio();
+            return (canaryBad / canaryTotal) / (pairedBad() / pairedTotal());
+        }
+
+        /**
+         * The counting noise in the log of {@link #pairedRatio}, where each decayed sum S of Poisson counts has Var(log
+         * S) ≈ {@code g} / S; 0 where either side has no bad events.
+         */
+        double pairedRatioLogVariance(double g) {
+            return canaryBad > 0 && pairedBad() > 0 ? g * (1 / canaryBad + 1 / pairedBad()) : 0;
+        }
+
+        private boolean paired() {
+            return pairedBaselineTotal > 0;
+        }
+
+        private double pairedBad() {
+            return paired() ? pairedBaselineBad : baselineBad;
+        }
+
+        private double pairedTotal() {
+            return paired() ? pairedBaselineTotal : baselineTotal;
         }
     }
 

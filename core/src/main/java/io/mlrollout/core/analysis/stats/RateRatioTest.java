@@ -642,15 +642,8 @@ public final class RateRatioTest {
         if (!baselineIsQuiet(evidence)) {
             return 0;
         }
-        RateRatioEvidence.RecentCounts recent = recentOf(evidence);
-        double canary = recent.canaryBad();
-        double baseline = recent.pairedBaselineTotal() > 0 ? recent.pairedBaselineBad() : recent.baselineBad();
-        if (!(canary > 0) || !(baseline > 0) || !Double.isFinite(recent.pairedRatio())) {
-            return 0;
-        }
         int intervals = evidence.residualIntervals() + 1;
-        double g = (1 + Math.pow(RECENT_DECAY, intervals)) / (1 + RECENT_DECAY);
-        return g * (1 / canary + 1 / baseline);
+        return recentOf(evidence).pairedRatioLogVariance((1 + Math.pow(RECENT_DECAY, intervals)) / (1 + RECENT_DECAY));
     }
 
     private static RateRatioEvidence.RecentCounts recentOf(RateRatioEvidence evidence) {
