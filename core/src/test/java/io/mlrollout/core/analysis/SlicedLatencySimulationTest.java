@@ -94,7 +94,7 @@ class SlicedLatencySimulationTest {
     /**
      * The smallest region 30% slower: never passed under any model, and caught in most canaries where each version's
      * latency does not wander on its own (a wandering latency costs the count test time, and the stage may end
-     * inconclusive first: under {@code production} 28 of 150 are caught, 31 before the count test gave a fifth of its
+     * inconclusive first: under {@code production} 26 of 150 are caught, 31 before the count test gave a fifth of its
      * e-value to its self-normalized part, which does not help at a small region's counts); over all traffic alone the
      * same slowdown is almost never caught.
      */
