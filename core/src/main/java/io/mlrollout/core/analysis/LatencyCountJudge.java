@@ -2,6 +2,7 @@ package io.mlrollout.core.analysis;
 
 import io.mlrollout.core.analysis.MetricEvidence.Counts;
 import io.mlrollout.core.analysis.MetricEvidence.LatencyCounts;
+import io.mlrollout.core.analysis.stats.HistoryStep;
 import io.mlrollout.core.analysis.stats.MixturePrior;
 import io.mlrollout.core.analysis.stats.RateRatioEvidence;
 import io.mlrollout.core.analysis.stats.RateRatioTest;
@@ -142,21 +143,23 @@ final class LatencyCountJudge implements MetricJudge {
             return LatencyCounts.learning(bounds, pooled, l.stage(), l.stageCandidate(), l.stageBaseline());
         }
         RateRatioTest margin = marginTest(t.theta0());
-        RateRatioEvidence kept = keptFromTheHour(margin, slowAndTotal(hour, bounds, t));
+        double[][] counts = slowAndTotal(hour, bounds, t);
+        RateRatioEvidence kept = keptFromTheHour(margin, readWhole(margin, counts), counts);
         return chosen(bounds, t, kept, null, l.stage(), l.stageCandidate(), l.stageBaseline());
     }
 
     /**
-     * What {@code margin} keeps of the baseline's share above the threshold over the hour, its intervals' slow and all
-     * requests {@code counts}:
+     * What {@code margin} keeps of the baseline's share above the threshold over the hour, from what it learned of the
+     * hour read whole ({@code history}) and its intervals' slow and all requests {@code counts}:
      *
      * <ul>
-     *   <li>where the hour is calm, all it learned: the allowance for wander starts from the hour's, and the first look
-     *       counts at its rate;
-     *   <li>where one step explains the hour and it is calm on either side, nothing: a tail share that stepped moved
-     *       with the load, which moves both versions alike and may move again during the rollout, and an hour kept for
-     *       its calm sides would have the rollout's own load steps learned as drift at once (a 25% slower p99 under the
-     *       benchmark's {@code shared-shift} traffic at 20 req/s took 15 minutes instead of 9);
+     *   <li>where the hour is calm, or one step explains it and it is calm on either side, all it learned: the
+     *       allowance for wander starts from the hour's (around the step, which moved both versions alike with the
+     *       load), and the first look counts at its rate (after the step). A 25% slower p99 under the benchmark's
+     *       {@code shared-shift} traffic, whose hours nearly all hold such a step, was caught in a median 6 minutes at
+     *       20 req/s instead of 9 when such an hour taught nothing. (Before the hour and the rollout were one run of
+     *       the traffic model, the rollout's first minutes jumped from the level the hour's step left, and keeping
+     *       the hour took 15 minutes there.)
      *   <li>where it drifts otherwise, how it drifts (beyond its one step, if one stands out), but not its rate or its
      *       wander. The hour cannot tell load that comes and goes from one version's slow spells, and learned only from
      *       the rollout's minutes (from the twentieth) the drift was under-allowed for at first: a candidate exactly at
@@ -164,15 +167,17 @@ final class LatencyCountJudge implements MetricJudge {
      *       req/s, 0.75% with the hour's drift ({@code bench --at-the-margin}).
      * </ul>
      */
-    private static RateRatioEvidence keptFromTheHour(RateRatioTest margin, double[][] counts) {
-        RateRatioTest.LearnedHistory history = margin.learnBaselineHistory(margin.empty(), counts[0], counts[1]);
-        if (history.step() != null) {
-            return margin.empty();
-        }
+    private static RateRatioEvidence keptFromTheHour(
+            RateRatioTest margin, RateRatioTest.LearnedHistory history, double[][] counts) {
         if (margin.startsFromTheBaselinesWander(history.evidence())) {
             return history.evidence();
         }
         return margin.emptyKnowingTheBaselinesDrift(margin.learnedAroundAnyStep(margin.empty(), counts[0], counts[1]));
+    }
+
+    /** What {@code margin} learns of the hour read whole, its intervals' slow and all requests {@code counts}. */
+    private static RateRatioTest.LearnedHistory readWhole(RateRatioTest margin, double[][] counts) {
+        return margin.learnBaselineHistory(margin.empty(), counts[0], counts[1]);
     }
 
     /** Each interval of the hour with requests: its requests above the threshold, and all its requests. */
@@ -219,18 +224,26 @@ final class LatencyCountJudge implements MetricJudge {
         }
         // the level α does not enter what the test learns of the baseline
         RateRatioTest margin = new RateRatioTest(t.theta0(), 0.01, MixturePrior.calibrated(), maxDispersion);
-        RateRatioEvidence kept = keptFromTheHour(margin, slowAndTotal(hour, bounds, t));
+        double[][] counts = slowAndTotal(hour, bounds, t);
+        RateRatioTest.LearnedHistory whole = readWhole(margin, counts);
+        RateRatioEvidence kept = keptFromTheHour(margin, whole, counts);
         if (margin.startsFromTheBaselinesWander(kept)) {
-            return counted + " from the first look, which already carries evidence: their share is calm over the hour,"
-                    + " and the judge starts from its wander";
+            return counted + " from the first look, which already carries evidence: their share is calm over the hour"
+                    + (whole.step() == null ? "" : aroundTheStep(whole.step(), counts[0].length))
+                    + ", and the judge starts from its wander";
         }
         return counted
                 + (kept.baselineSerial().pairs() > 0
                         ? "; their share drifts over the hour, so the judge allows for that drift from the first look"
-                        : "; the hour does not show their share calm (it stepped with the load, or too few minutes"
-                                + " had traffic)")
+                        : "; too few minutes of the hour had traffic to show their share calm")
                 + ", the first look only teaches the rate, and the judge learns from the rollout's own minutes how"
                 + " the share wanders";
+    }
+
+    /** Where the share stepped with the load, as the plan says it: " on either side of a step ×1.30 after …". */
+    private static String aroundTheStep(HistoryStep step, int intervals) {
+        return " on either side of a step ×" + Format.number(step.factor()) + " after interval " + step.index() + " of "
+                + intervals + " (a change that moves both versions alike)";
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.mlrollout.core.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.mlrollout.core.analysis.stats.RateRatioEvidence;
 import io.mlrollout.core.json.Json;
 import io.mlrollout.core.metrics.Reading;
 import io.mlrollout.core.metrics.Readings;
@@ -156,9 +158,12 @@ class LatencyCountJudgeTest {
                 .isZero();
     }
 
-    /** An hour whose load stepped once and is calm on either side teaches the test nothing: load moves both versions. */
+    /**
+     * An hour whose load stepped once and is calm on either side is learned around the step, as a calm hour is: the
+     * step moved both versions alike, and the wander on either side of it is the hour's.
+     */
     @Test
-    void anHourThatSteppedWithTheLoadPlacesTheThresholdButTeachesTheTestNothing() {
+    void anHourThatSteppedWithTheLoadIsLearnedOnEitherSideOfTheStep() {
         List<Reading.Histogram> minutes = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             minutes.add(latencies(12_000, i < 30 ? 1 / 1.3 : 1));
@@ -166,10 +171,16 @@ class LatencyCountJudgeTest {
 
         JudgeState stepped = judge.begin(new BaselineHistory(Map.of(), Map.of("p99", minutes)));
 
-        MetricEvidence.LatencyCounts learned =
-                (MetricEvidence.LatencyCounts) stepped.metrics().get("p99");
-        assertThat(learned.threshold()).isPositive();
-        assertThat(learned.relative().baselineSerial().pairs()).isZero();
+        RateRatioEvidence learned =
+                ((MetricEvidence.LatencyCounts) stepped.metrics().get("p99")).relative();
+        double afterTheStep = LatencyCountJudge.above(latencies(12_000, 1).counts(), ISTIO_MS, 100) / 12_000;
+        assertThat(learned.baselineSerial().pairs()).isEqualTo(58);
+        assertThat(learned.recent().baselineBad() / learned.recent().baselineTotal())
+                .as("the hour's rate after the step")
+                .isCloseTo(afterTheStep, within(0.02 * afterTheStep));
+        assertThat(looksToFail(stepped, 1.25))
+                .as("a clearly slower candidate fails as soon as after a calm hour")
+                .isEqualTo(looksToFail(judge.begin(calmHour(12_000)), 1.25));
     }
 
     @Test

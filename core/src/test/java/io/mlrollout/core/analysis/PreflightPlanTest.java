@@ -98,7 +98,7 @@ class PreflightPlanTest {
     }
 
     @Test
-    void aLatencyPlanSaysWhenTheHourSteppedWithTheLoadSoTheFirstLookOnlyTeachesTheRate() {
+    void aLatencyPlanSaysWhereTheHourSteppedWithTheLoadAndThatItIsCalmOnEitherSide() {
         // latency 20% higher from the hour's 30th minute on: one load step, calm on either side
         MetricsSource source =
                 (metric, endpoint, version, window) -> metric.name().equals("p99")
@@ -111,9 +111,28 @@ class PreflightPlanTest {
                 .get(1);
 
         assertThat(stepped)
-                .endsWith("are counted; the hour does not show their share calm (it stepped with the load, or too few"
-                        + " minutes had traffic), the first look only teaches the rate, and the judge learns from the"
-                        + " rollout's own minutes how the share wanders");
+                .endsWith("are counted from the first look, which already carries evidence: their share is calm over"
+                        + " the hour on either side of a step ×1.85 after interval 30 of 60 (a change that moves both"
+                        + " versions alike), and the judge starts from its wander");
+    }
+
+    @Test
+    void aLatencyPlanSaysWhenTooFewMinutesOfTheHourHadTrafficToShowTheShareCalm() {
+        // traffic in the hour's last minute only
+        MetricsSource source =
+                (metric, endpoint, version, window) -> metric.name().equals("p99")
+                        ? LatencyCountJudgeTest.latencies(
+                                Duration.between(window.end(), NOW).toMinutes() == 0 ? 6000 : 0, 1)
+                        : new Reading.Counts(60, 6000);
+
+        String plan = PreflightPlan.plan(latencyPolicy("50%"), source, "fraud-scorer", "v1", NOW)
+                .lines()
+                .get(1);
+
+        assertThat(plan)
+                .endsWith("are counted; too few minutes of the hour had traffic to show their share calm, the first"
+                        + " look only teaches the rate, and the judge learns from the rollout's own minutes how the"
+                        + " share wanders");
     }
 
     private static Policy latencyPolicy(String maxDispersion) {
