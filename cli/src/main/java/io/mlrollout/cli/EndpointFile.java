@@ -72,23 +72,6 @@ public record EndpointFile(
         this(name, router, prometheus, signOff, deprecations, calendar, notifications, TierFloors.none());
     }
 
-    /** An endpoint without a deployment calendar (always open) and without notifications. */
-    public EndpointFile(
-            String name,
-            Router router,
-            Prometheus prometheus,
-            EndpointSignOffBounds signOff,
-            List<String> deprecations) {
-        this(
-                name,
-                router,
-                prometheus,
-                signOff,
-                deprecations,
-                DeploymentCalendar.ALWAYS_OPEN,
-                NotificationSettings.NONE);
-    }
-
     /** A router's settings; the keys are the parameters of the router classes in {@code io.mlrollout.core.traffic}. */
     public sealed interface Router permits Webhook, Istio, GatewayApi, KServe {}
 

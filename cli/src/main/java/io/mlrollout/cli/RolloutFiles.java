@@ -102,14 +102,7 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
 
     /**
      * Replaces the state file atomically: written beside it, then renamed over it, so a run that dies half-way leaves
-     * the previous state, never a torn one.
-     */
-    public void saveState(RolloutState value) throws IOException {
-        writeAtomically(state, RolloutStateCodec.write(value));
-    }
-
-    /**
-     * As {@link #saveState(RolloutState)}, with the evidence file's line count, head and seal beside the state (under
+     * the previous state, never a torn one. The evidence file's line count, head and seal go beside the state (under
      * {@code "evidence"}), so the state file tells which evidence it belongs to.
      */
     public void saveState(RolloutState value, Report.EvidenceHead head) throws IOException {
@@ -166,12 +159,10 @@ public record RolloutFiles(Path state, Path evidence, Path reportHtml, Path repo
         return EvidenceLog.open(evidence);
     }
 
-    /** Draws the report from the evidence file and writes it as HTML and JSON. */
-    public Report writeReport() throws IOException {
-        return writeReport(ReportBuilder.of(events()));
-    }
-
-    /** As {@link #writeReport()}, stating where the evidence file stands and drawing what the policy allows. */
+    /**
+     * Draws the report from the evidence file and writes it as HTML and JSON, stating where the evidence file stands
+     * and drawing what the policy allows.
+     */
     public Report writeReport(Report.EvidenceHead head, Policy policy) throws IOException {
         return writeReport(ReportBuilder.of(events()).withEvidence(head).withLimits(policy.metrics()));
     }

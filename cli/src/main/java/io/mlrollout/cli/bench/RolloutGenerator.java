@@ -87,10 +87,6 @@ final class RolloutGenerator {
         return canaryPerSecond;
     }
 
-    TrafficModel model() {
-        return model;
-    }
-
     LatencyLayout layout() {
         return layout;
     }

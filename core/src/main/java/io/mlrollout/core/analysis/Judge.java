@@ -331,9 +331,4 @@ public final class Judge {
         }
         return Math.max(1, looks);
     }
-
-    /** Planned looks for a stage, for progress lines. */
-    public static int looksIn(Stage stage, Duration interval) {
-        return looksIn(stage.bake(), interval);
-    }
 }

@@ -36,19 +36,6 @@ public final class EvidenceLog {
     /** The {@code prev} of the first line. */
     public static final String GENESIS = "0".repeat(64);
 
-    /**
-     * What a seal line states.
-     *
-     * @param lines how many lines it closes (the seal line itself is the next one)
-     * @param head the hash of the last line it closes
-     * @param keyFingerprint the {@link SealKey#fingerprint()} of the key that signed it, or null for an unkeyed seal
-     */
-    public record Seal(long lines, String head, String keyFingerprint) {
-        public boolean keyed() {
-            return keyFingerprint != null;
-        }
-    }
-
     private final Path file;
     private long seq;
     private String head;

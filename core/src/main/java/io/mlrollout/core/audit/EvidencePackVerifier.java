@@ -43,10 +43,6 @@ public final class EvidencePackVerifier {
         public Result {
             problems = List.copyOf(problems);
         }
-
-        public boolean intact() {
-            return problems.isEmpty();
-        }
     }
 
     private EvidencePackVerifier() {}

@@ -231,12 +231,6 @@ public record Report(
         public MetricPoint {
             slices = slices == null ? List.of() : List.copyOf(slices);
         }
-
-        /** A look at a metric that is not sliced. */
-        public MetricPoint(
-                Instant at, int stage, Double candidate, Double baseline, Outcome outcome, String explanation) {
-            this(at, stage, candidate, baseline, outcome, explanation, List.of());
-        }
     }
 
     /**

@@ -116,10 +116,6 @@ public sealed interface Credential permits Credential.None, Credential.Bearer, C
             this.password = Objects.requireNonNull(password, "password");
         }
 
-        public String username() {
-            return username;
-        }
-
         @Override
         public Optional<String> authorizationHeader() {
             return Optional.of("Basic " + encodedPair());

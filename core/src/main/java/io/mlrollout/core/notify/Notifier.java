@@ -66,10 +66,6 @@ public final class Notifier {
         this.capacity = capacity;
     }
 
-    public List<NotificationSink> sinks() {
-        return sinks;
-    }
-
     /** Hands the notification to every sink subscribed to its type; returns at once. */
     public void send(Notification notification) {
         for (NotificationSink sink : sinks) {

@@ -80,16 +80,6 @@ public record MetricSpec(
     }
 
     /** The same metric judged over all traffic only: what each of its slices is judged as. */
-    public MetricSpec withoutSlices() {
-        return new MetricSpec(
-                name, kind, queries, maxIncrease, maxDecrease, max, min, maxPsi, maxKs, critical, weight, observe);
-    }
-
-    /** The metric's bounds. */
-    public MetricBounds bounds() {
-        return new MetricBounds(kind, maxIncrease, maxDecrease, max, min, maxPsi, maxKs);
-    }
-
     /**
      * The same metric with each bound that {@code replacing} sets in place of its own; the bounds it does not set stay.
      *

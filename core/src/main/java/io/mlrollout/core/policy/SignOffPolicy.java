@@ -65,28 +65,6 @@ public record SignOffPolicy(
         this(approvers, quorum, allowSelfApproval, expires, onExpiry, Map.of(), Optional.empty());
     }
 
-    /** A section that never escalates. */
-    public SignOffPolicy(
-            List<String> approvers,
-            int quorum,
-            boolean allowSelfApproval,
-            Duration expires,
-            OnExpiry onExpiry,
-            Map<String, Integer> roles) {
-        this(approvers, quorum, allowSelfApproval, expires, onExpiry, roles, Optional.empty());
-    }
-
-    /** A section that requires no roles. */
-    public SignOffPolicy(
-            List<String> approvers,
-            int quorum,
-            boolean allowSelfApproval,
-            Duration expires,
-            OnExpiry onExpiry,
-            Optional<Duration> escalateAfter) {
-        this(approvers, quorum, allowSelfApproval, expires, onExpiry, Map.of(), escalateAfter);
-    }
-
     /**
      * No approvers of its own (the endpoint's count), the endpoint's minimum quorum, no self-approval, 24 hours, then
      * roll back.

@@ -16,11 +16,7 @@ public sealed interface Action {
      * Ask for {@code canaryWeight}% to the candidate ({@link Input.Shifted} or {@link Input.RouterFailed}); in a shadow
      * stage, weight 0 and {@code mirrorPercent}% of requests mirrored to it (0: mirror nothing).
      */
-    record Shift(String candidate, int canaryWeight, int mirrorPercent) implements Action {
-        public Shift(String candidate, int canaryWeight) {
-            this(candidate, canaryWeight, 0);
-        }
-    }
+    record Shift(String candidate, int canaryWeight, int mirrorPercent) implements Action {}
 
     /**
      * Read every metric over the window for the candidate and, unless {@code candidateOnly}, for the baseline

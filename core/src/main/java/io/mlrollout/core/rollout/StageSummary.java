@@ -20,11 +20,6 @@ public record StageSummary(int stage, int weight, Verdict verdict, double score,
         reasons = List.copyOf(reasons);
     }
 
-    /** A canary stage's summary. */
-    public StageSummary(int stage, int weight, Verdict verdict, double score, List<String> reasons) {
-        this(stage, weight, verdict, score, reasons, 0);
-    }
-
     /** How the log names the stage: {@code 25%}, or {@code shadow 20%}, not the 0% of users its candidate served. */
     public String label() {
         return Stage.label(weight, shadow);

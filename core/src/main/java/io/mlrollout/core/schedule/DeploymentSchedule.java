@@ -29,9 +29,6 @@ public record DeploymentSchedule(List<DeploymentCalendar> calendars, OutsideWind
     /** The default longest wait for a window: a long weekend plus a day. */
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofDays(4);
 
-    public static final DeploymentSchedule ALWAYS_OPEN =
-            new DeploymentSchedule(List.of(), OutsideWindow.WAIT, DEFAULT_MAX_WAIT);
-
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", Locale.ROOT);
 
     public DeploymentSchedule {
@@ -44,10 +41,6 @@ public record DeploymentSchedule(List<DeploymentCalendar> calendars, OutsideWind
         WAIT,
         /** Fail the shift or the promotion at once. */
         FAIL
-    }
-
-    public boolean restricts() {
-        return !calendars.isEmpty();
     }
 
     public WindowStatus at(Instant now) {

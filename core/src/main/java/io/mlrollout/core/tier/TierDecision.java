@@ -44,16 +44,6 @@ public record TierDecision(
         bounds = Collections.unmodifiableMap(new LinkedHashMap<>(bounds));
     }
 
-    /** A decision about sign-offs only: the policy's stages and bounds stay. */
-    public TierDecision(
-            String tier,
-            String rule,
-            Map<String, String> facts,
-            TierSignOff signOff,
-            Map<String, Map<String, Integer>> floors) {
-        this(tier, rule, facts, signOff, floors, List.of(), Map.of());
-    }
-
     /** No gate waits for anyone: the tier waived sign-offs and no floor asked for any. */
     public boolean autoApproved() {
         return signOff.kind() == TierSignOff.Kind.NONE && floorRoles().isEmpty();

@@ -35,9 +35,4 @@ public record TierRule(
         stages = List.copyOf(stages);
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
-
-    /** A tier that decides sign-offs only: the policy's stages and bounds stay. */
-    public TierRule(String path, String name, String when, TierSignOff signOff) {
-        this(path, name, when, signOff, List.of(), Map.of());
-    }
 }

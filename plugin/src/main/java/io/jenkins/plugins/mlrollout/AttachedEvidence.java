@@ -16,10 +16,6 @@ record AttachedEvidence(Map<String, String> lineage, List<Attachment> attachment
         attachments = List.copyOf(attachments);
     }
 
-    static AttachedEvidence none() {
-        return new AttachedEvidence(Map.of(), List.of());
-    }
-
     boolean isEmpty() {
         return lineage.isEmpty() && attachments.isEmpty();
     }

@@ -119,12 +119,8 @@ public class RolloutAction implements RunAction2 {
      * @param endpoint the endpoint the rollout runs on (the step's, else the policy's)
      * @param policy the policy's text as the pipeline gave it
      * @param dryRun whether the step asked for a dry run
+     * @param facts the facts the step stated, which chose the rollout's tier
      */
-    RolloutAction(Run<?, ?> run, String endpoint, String policy, boolean dryRun) {
-        this(run, endpoint, policy, dryRun, Map.of());
-    }
-
-    /** @param facts the facts the step stated, which chose the rollout's tier */
     RolloutAction(Run<?, ?> run, String endpoint, String policy, boolean dryRun, Map<String, String> facts) {
         this.run = run;
         this.endpoint = endpoint;

@@ -17,17 +17,10 @@ final class StatusText {
     private StatusText() {}
 
     /**
+     * While a gate waits for roles, says which are still missing, e.g. {@code waiting for: platform 1/1, risk 0/1}.
+     *
      * @param stageCount how many stages the policy has
      * @param quorum how many approvals a gate needs, or 0 when no sign-off rules apply
-     */
-    static String of(RolloutState s, int stageCount, int quorum, Instant now) {
-        return of(s, stageCount, quorum, Optional.empty(), now);
-    }
-
-    /**
-     * As above; while a gate waits for roles, says which are still missing, e.g. {@code waiting for: platform 1/1,
-     * risk 0/1}.
-     *
      * @param rules the sign-off rules in force, empty when none apply
      */
     static String of(RolloutState s, int stageCount, int quorum, Optional<SignOffRules> rules, Instant now) {

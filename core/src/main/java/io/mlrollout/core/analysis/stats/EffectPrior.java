@@ -85,10 +85,6 @@ public record EffectPrior(double[] effects, double[] weights) implements Seriali
         return weights.clone();
     }
 
-    int size() {
-        return effects.length;
-    }
-
     /**
      * The log of the prior-weighted mixture of the scale-invariant Bayes factors of every effect, from the looks'
      * quadratic forms (see {@link ScaleInvariantBayesFactor#log}).

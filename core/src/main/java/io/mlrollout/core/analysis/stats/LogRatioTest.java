@@ -140,10 +140,6 @@ public final class LogRatioTest {
         return alpha;
     }
 
-    public EffectPrior prior() {
-        return prior;
-    }
-
     public double maxAutocorrelation() {
         return maxAutocorrelation;
     }

@@ -64,10 +64,6 @@ public final class ProportionBoundTest {
         this.maxDispersion = maxDispersion;
     }
 
-    public double maxFraction() {
-        return maxFraction;
-    }
-
     public double alpha() {
         return alpha;
     }
