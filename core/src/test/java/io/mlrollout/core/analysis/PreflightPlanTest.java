@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /** The plan a rollout logs first: read through the rollout's own metrics source, warn or refuse, never fail on I/O. */
@@ -61,8 +62,7 @@ class PreflightPlanTest {
 
     @Test
     void aLatencyQuantileJudgedOnCountsIsReadAsHistogramsThatPlaceItsThresholdBeforeTheFirstLook() {
-        MetricsSource source = (metric, endpoint, version, window) ->
-                metric.name().equals("p99") ? LatencyCountJudgeTest.latencies(6000, 1) : new Reading.Counts(60, 6000);
+        MetricsSource source = latencyByMinutesAgo(minutesAgo -> LatencyCountJudgeTest.latencies(6000, 1));
 
         PreflightPlan.Result plan = PreflightPlan.plan(latencyPolicy("50%"), source, "fraud-scorer", "v1", NOW);
 
@@ -77,18 +77,11 @@ class PreflightPlanTest {
     @Test
     void aLatencyPlanSaysWhenTheHourDriftsSoTheFirstLookOnlyTeachesTheRate() {
         // latency 20% higher for six minutes, then six as before: the share over 100 ms swings in long spells
-        MetricsSource source =
-                (metric, endpoint, version, window) -> metric.name().equals("p99")
-                        ? LatencyCountJudgeTest.latencies(
-                                6000, Duration.between(window.end(), NOW).toMinutes() / 6 % 2 == 0 ? 1 : 1.2)
-                        : new Reading.Counts(60, 6000);
+        MetricsSource source = latencyByMinutesAgo(
+                minutesAgo -> LatencyCountJudgeTest.latencies(6000, minutesAgo / 6 % 2 == 0 ? 1 : 1.2));
 
-        String drifting = PreflightPlan.plan(latencyPolicy("50%"), source, "fraud-scorer", "v1", NOW)
-                .lines()
-                .get(1);
-        String poisson = PreflightPlan.plan(latencyPolicy("0%"), source, "fraud-scorer", "v1", NOW)
-                .lines()
-                .get(1);
+        String drifting = latencyLine("50%", source);
+        String poisson = latencyLine("0%", source);
 
         assertThat(drifting)
                 .endsWith("are counted; their share drifts over the hour, so the judge allows for that drift from the"
@@ -101,14 +94,9 @@ class PreflightPlanTest {
     void aLatencyPlanSaysWhereTheHourSteppedWithTheLoadAndThatItIsCalmOnEitherSide() {
         // latency 20% higher from the hour's 30th minute on: one load step, calm on either side
         MetricsSource source =
-                (metric, endpoint, version, window) -> metric.name().equals("p99")
-                        ? LatencyCountJudgeTest.latencies(
-                                6000, Duration.between(window.end(), NOW).toMinutes() < 30 ? 1.2 : 1)
-                        : new Reading.Counts(60, 6000);
+                latencyByMinutesAgo(minutesAgo -> LatencyCountJudgeTest.latencies(6000, minutesAgo < 30 ? 1.2 : 1));
 
-        String stepped = PreflightPlan.plan(latencyPolicy("50%"), source, "fraud-scorer", "v1", NOW)
-                .lines()
-                .get(1);
+        String stepped = latencyLine("50%", source);
 
         assertThat(stepped)
                 .endsWith("are counted from the first look, which already carries evidence: their share is calm over"
@@ -120,19 +108,31 @@ class PreflightPlanTest {
     void aLatencyPlanSaysWhenTooFewMinutesOfTheHourHadTrafficToShowTheShareCalm() {
         // traffic in the hour's last minute only
         MetricsSource source =
-                (metric, endpoint, version, window) -> metric.name().equals("p99")
-                        ? LatencyCountJudgeTest.latencies(
-                                Duration.between(window.end(), NOW).toMinutes() == 0 ? 6000 : 0, 1)
-                        : new Reading.Counts(60, 6000);
+                latencyByMinutesAgo(minutesAgo -> LatencyCountJudgeTest.latencies(minutesAgo == 0 ? 6000 : 0, 1));
 
-        String plan = PreflightPlan.plan(latencyPolicy("50%"), source, "fraud-scorer", "v1", NOW)
-                .lines()
-                .get(1);
+        String plan = latencyLine("50%", source);
 
         assertThat(plan)
                 .endsWith("are counted; too few minutes of the hour had traffic to show their share calm, the first"
                         + " look only teaches the rate, and the judge learns from the rollout's own minutes how the"
                         + " share wanders");
+    }
+
+    /**
+     * The p99's histograms of the window that ended so many whole minutes before {@link #NOW}, and the errors' steady
+     * counts.
+     */
+    private static MetricsSource latencyByMinutesAgo(IntFunction<Reading.Histogram> p99) {
+        return (metric, endpoint, version, window) -> metric.name().equals("p99")
+                ? p99.apply((int) Duration.between(window.end(), NOW).toMinutes())
+                : new Reading.Counts(60, 6000);
+    }
+
+    /** The plan's line for the latency metric, under a policy with that {@code maxDispersion}. */
+    private static String latencyLine(String maxDispersion, MetricsSource source) {
+        return PreflightPlan.plan(latencyPolicy(maxDispersion), source, "fraud-scorer", "v1", NOW)
+                .lines()
+                .get(1);
     }
 
     private static Policy latencyPolicy(String maxDispersion) {
