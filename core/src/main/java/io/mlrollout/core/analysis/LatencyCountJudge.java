@@ -2,7 +2,6 @@ package io.mlrollout.core.analysis;
 
 import io.mlrollout.core.analysis.MetricEvidence.Counts;
 import io.mlrollout.core.analysis.MetricEvidence.LatencyCounts;
-import io.mlrollout.core.analysis.stats.HistoryStep;
 import io.mlrollout.core.analysis.stats.MixturePrior;
 import io.mlrollout.core.analysis.stats.RateRatioEvidence;
 import io.mlrollout.core.analysis.stats.RateRatioTest;
@@ -229,7 +228,7 @@ final class LatencyCountJudge implements MetricJudge {
         RateRatioEvidence kept = keptFromTheHour(margin, whole, counts);
         if (margin.startsFromTheBaselinesWander(kept)) {
             return counted + " from the first look, which already carries evidence: their share is calm over the hour"
-                    + (whole.step() == null ? "" : aroundTheStep(whole.step(), counts[0].length))
+                    + (whole.step() == null ? "" : Planner.stepped(whole.step(), counts[0].length))
                     + ", and the judge starts from its wander";
         }
         return counted
@@ -238,12 +237,6 @@ final class LatencyCountJudge implements MetricJudge {
                         : "; too few minutes of the hour had traffic to show their share calm")
                 + ", the first look only teaches the rate, and the judge learns from the rollout's own minutes how"
                 + " the share wanders";
-    }
-
-    /** Where the share stepped with the load, as the plan says it: " on either side of a step ×1.30 after …". */
-    private static String aroundTheStep(HistoryStep step, int intervals) {
-        return " on either side of a step ×" + Format.number(step.factor()) + " after interval " + step.index() + " of "
-                + intervals + " (a change that moves both versions alike)";
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.mlrollout.core.analysis;
 
+import io.mlrollout.core.analysis.stats.HistoryStep;
 import io.mlrollout.core.analysis.stats.RateRatioEvidence;
 import io.mlrollout.core.analysis.stats.RateRatioTest;
 import io.mlrollout.core.policy.MetricSpec;
@@ -172,11 +173,12 @@ public final class Planner {
      * empty otherwise.
      */
     public static String step(BaselineTraffic traffic) {
-        if (traffic.step() == null) {
-            return "";
-        }
-        String where = "after interval " + traffic.step().index() + " of " + traffic.intervals();
-        return ", stepped ×" + Format.number(traffic.step().factor()) + " " + where
+        return traffic.step() == null ? "" : stepped(traffic.step(), traffic.intervals());
+    }
+
+    /** How the plan says where a rate or share stepped: ", stepped ×2.00 after interval 25 of 60 (…)". */
+    static String stepped(HistoryStep step, int intervals) {
+        return ", stepped ×" + Format.number(step.factor()) + " after interval " + step.index() + " of " + intervals
                 + " (a change that moves both versions alike; the wander is measured on either side)";
     }
 

@@ -100,8 +100,8 @@ class PreflightPlanTest {
 
         assertThat(stepped)
                 .endsWith("are counted from the first look, which already carries evidence: their share is calm over"
-                        + " the hour on either side of a step ×1.85 after interval 30 of 60 (a change that moves both"
-                        + " versions alike), and the judge starts from its wander");
+                        + " the hour, stepped ×1.85 after interval 30 of 60 (a change that moves both versions alike;"
+                        + " the wander is measured on either side), and the judge starts from its wander");
     }
 
     @Test
