@@ -93,66 +93,12 @@ public final class RateRatioTest {
     /** The default envelope: each version's per-interval rate may wander with a CV of up to 50%. */
     public static final double DEFAULT_MAX_DISPERSION = 0.5;
 
-    /** The largest share of the rejection threshold one interval may contribute. */
-    private static final double INTERVAL_CAP_SHARE = 0.25;
-
-    /**
-     * The largest share one interval may contribute where the baseline was seen calm and hardly wandering (see {@link
-     * #QUIET_BASELINE_CV2}) and the interval before it carried a full quarter: at high counts a regression reaches the
-     * quarter every interval, while bursts and a candidate's own wander seldom reach it twice in a row. Half from the
-     * first interval on let a candidate wandering with a CV of 100% beside a Poisson baseline reject 2.9% of runs at α
-     * 1% at the null boundary ({@code RateRatioSimulationTest}); after a full quarter only, 1.1%.
-     */
-    private static final double QUIET_INTERVAL_CAP_SHARE = 0.5;
-
-    /**
-     * The squared CV below which the upper bound on a calm baseline's wander lets one interval carry {@link
-     * #QUIET_INTERVAL_CAP_SHARE}: a CV of 20%. The bound is that low only with enough events (from about 1000 bad
-     * events in the hour), where the quarter cap is what slows the test: at 200 req/s to the canary it held a doubled
-     * error rate to a quarter of a rejection a minute, and the benchmark's median to 5 minutes (3 with half).
-     */
-    private static final double QUIET_BASELINE_CV2 = 0.04;
-
-    /**
-     * The least share one interval may contribute where the baseline drifts. At rates drifting at the envelope's
-     * wander (CV 50%, lag-one correlation 0.6) a cap of a quarter let the test reject 1.9% of boundary runs at α 1%,
-     * and 0.15 0.6% ({@code RateRatioSimulationTest}); lower costs detection where drift is learned right.
-     */
-    private static final double DRIFTING_INTERVAL_CAP_SHARE = 0.15;
-
-    /**
-     * Neighbouring intervals of the baseline before its learned drift may shrink the cap, and before its measured wander
-     * may replace the envelope where the allowance starts.
-     */
-    private static final int DRIFT_PAIRS = 20;
-
-    /**
-     * The least squared CV the allowance starts from when the baseline's wander is known: a CV of 10%, so that a
-     * candidate's first intervals are not judged as exactly Poisson however calm the baseline was.
-     */
-    private static final double LEAST_STARTING_DISPERSION = 0.01;
-
-    /**
-     * The baseline's persistence below which it counts as not drifting, so the allowance may start from its wander: a
-     * lag-one correlation of about 0.2. Doubled errors in the benchmark were caught alike with 1.2 and with 2.
-     */
-    private static final double CALM_PERSISTENCE = 1.5;
-
-    /** Intervals of residuals before the learned dispersion may replace the envelope. */
-    private static final int MIN_LEARNING_INTERVALS = 3;
-
     /**
      * How much less each earlier interval weighs in the ratio that residuals are taken around: about the last five
      * intervals count, so a regression that starts mid-rollout is soon part of the expectation and not read as
      * wandering.
      */
     public static final double RECENT_DECAY = 0.8;
-
-    /**
-     * The largest lag-one correlation of drifting rates the test allows for: the wander measured around the recent rate
-     * is grown at most 14.6 times ((1 + ρ) / (1 − ρ) = 9 over the residuals' 0.62 of the drift's variance).
-     */
-    private static final double MAX_PERSISTENCE = 0.8;
 
     /**
      * What counting noise adds to a residual's variance around the recent rate, and takes from its neighbour's: noise
@@ -167,9 +113,6 @@ public final class RateRatioTest {
 
     /** Standard deviations (of the envelope's wander) beyond which a baseline residual counts as a burst, not drift. */
     private static final double BURST_CLIP = 3;
-
-    /** Intervals of residuals before an estimate beyond the envelope is reported and allowed for. */
-    private static final int MIN_REPORTING_INTERVALS = 5;
 
     /**
      * The self-normalized part's share of the e-value; the count mixture keeps the rest. A fifth costs the count
@@ -190,7 +133,7 @@ public final class RateRatioTest {
     private final double maxDispersion;
     private final int horizon;
     private final boolean selfNormalized;
-    private final boolean startsFromTheBaseline;
+    private final IntervalAllowance allowance;
 
     /** A test with the {@linkplain MixturePrior#calibrated() calibrated} prior and the default envelope. */
     public RateRatioTest(double theta0, double alpha) {
@@ -245,7 +188,7 @@ public final class RateRatioTest {
         // assuming Poisson intervals, the count mixture is exact and the self-normalized part would only cost it
         this.selfNormalized = !rulesOut && maxDispersion > 0;
         // a rule-out that allowed for too little wander would pass regressions: it keeps the envelope's start
-        this.startsFromTheBaseline = !rulesOut;
+        this.allowance = new IntervalAllowance(maxDispersion, !rulesOut);
     }
 
     /**
@@ -288,7 +231,7 @@ public final class RateRatioTest {
         RateRatioEvidence.RecentCounts recent = recentOf(learned);
         return emptyWith(
                 RateRatioEvidence.RecentCounts.baselineOnly(recent.baselineBad(), recent.baselineTotal()),
-                baselineSerialOf(learned));
+                IntervalAllowance.baselineSerialOf(learned));
     }
 
     /**
@@ -296,7 +239,7 @@ public final class RateRatioTest {
      * recent rate, nothing about the canary, no evidence.
      */
     public RateRatioEvidence emptyKnowingTheBaselinesDrift(RateRatioEvidence learned) {
-        return emptyWith(RateRatioEvidence.RecentCounts.NONE, baselineSerialOf(learned));
+        return emptyWith(RateRatioEvidence.RecentCounts.NONE, IntervalAllowance.baselineSerialOf(learned));
     }
 
     private RateRatioEvidence emptyWith(
@@ -371,14 +314,15 @@ public final class RateRatioTest {
                     ? expectedBadAtTheBaselinesRate(evidence, canaryTotal, baselineTotal)
                     : pastExpectedBad;
             if (!Double.isNaN(expectedBad) || maxDispersion == 0) {
-                double cv2 = dispersionForNext(evidence);
+                double cv2 = allowance.forNextInterval(evidence);
                 double badAtTheBoundary = Double.isNaN(pastExpectedBad)
                         ? expectedBad
                         : expectedBadAtTheBoundary(evidence, canaryTotal, baselineTotal, pastExpectedBad);
                 double phi = 1 + 2 * p0 * (1 - p0) * cv2 * (Double.isNaN(badAtTheBoundary) ? 0 : badAtTheBoundary);
-                double cap = capShare(evidence) * Math.log(1 / alpha);
+                double cap = allowance.capShare(evidence) * Math.log(1 / alpha);
                 double[] increments = prior.temperedIncrements(canaryBad, bad, p0, 1 / phi, cap);
-                atTheCap = Arrays.stream(increments).max().orElse(0) >= INTERVAL_CAP_SHARE * Math.log(1 / alpha);
+                atTheCap = Arrays.stream(increments).max().orElse(0)
+                        >= IntervalAllowance.INTERVAL_CAP_SHARE * Math.log(1 / alpha);
                 logLr = horizon == 0 ? sum(logLr, increments) : startingAnywhere(logLr, increments, evidence);
                 informative = true;
                 if (wealth.length > 0 && p0 <= 0.5 && !Double.isNaN(expectedBad)) {
@@ -431,11 +375,11 @@ public final class RateRatioTest {
      */
     private double[] selfNormalizedBets(
             double[] wealth, RateRatioEvidence evidence, double canaryBad, double bad, double p0, double expectedBad) {
-        boolean learned = evidence.residualIntervals() >= MIN_LEARNING_INTERVALS && evidence.residualWeight() > 0;
-        double cv2 = learned ? observedDispersion(evidence) : maxDispersion * maxDispersion;
+        boolean learned = IntervalAllowance.enoughResiduals(evidence);
+        double cv2 = learned ? IntervalAllowance.observed(evidence) : maxDispersion * maxDispersion;
         double spread = bad * p0 * (1 - p0) * (1 + 2 * p0 * (1 - p0) * cv2 * expectedBad);
         double xi = (canaryBad - bad * p0) / Math.sqrt(spread);
-        double persistence = persistence(evidence, learned ? cv2 : 0);
+        double persistence = IntervalAllowance.persistence(evidence, learned ? cv2 : 0);
         double[] next = wealth.clone();
         for (int j = 0; j < next.length; j++) {
             double bet = SELF_NORMALIZED_BETS[j];
@@ -496,7 +440,7 @@ public final class RateRatioTest {
     public LearnedHistory learnBaselineHistory(RateRatioEvidence evidence, double[] bad, double[] total) {
         requireHistory(evidence, bad, total);
         LearnedHistory asItCame = new LearnedHistory(learnedThrough(evidence, bad, total, -1, 1), null);
-        if (maxDispersion == 0 || baselineIsCalm(asItCame.evidence())) {
+        if (maxDispersion == 0 || allowance.baselineIsCalm(asItCame.evidence())) {
             return asItCame;
         }
         Optional<HistoryStep> step = standingOutStep(bad, total);
@@ -504,7 +448,7 @@ public final class RateRatioTest {
             return asItCame;
         }
         RateRatioEvidence stepped = learnedAround(evidence, bad, total, step.get());
-        return baselineIsCalm(stepped) ? new LearnedHistory(stepped, step.get()) : asItCame;
+        return allowance.baselineIsCalm(stepped) ? new LearnedHistory(stepped, step.get()) : asItCame;
     }
 
     /**
@@ -557,7 +501,8 @@ public final class RateRatioTest {
         for (int i = 0; i < bad.length; i++) {
             if (i == step) {
                 RateRatioEvidence.RecentCounts recent = recentOf(learned);
-                learned = withBaseline(learned, recent.withBaselineBadTimes(stepFactor), baselineSerialOf(learned));
+                learned = withBaseline(
+                        learned, recent.withBaselineBadTimes(stepFactor), IntervalAllowance.baselineSerialOf(learned));
             }
             learned = learnBaseline(learned, bad[i], total[i]);
         }
@@ -596,7 +541,7 @@ public final class RateRatioTest {
      */
     private RateRatioEvidence.SerialResiduals baselineDrift(
             RateRatioEvidence evidence, double baselineBad, double baselineTotal) {
-        RateRatioEvidence.SerialResiduals serial = baselineSerialOf(evidence);
+        RateRatioEvidence.SerialResiduals serial = IntervalAllowance.baselineSerialOf(evidence);
         RateRatioEvidence.RecentCounts recent = recentOf(evidence);
         if (baselineTotal <= 0 || recent.baselineTotal() <= 0 || recent.baselineBad() <= 0) {
             return serial.plus(Double.NaN, 0, 0);
@@ -605,10 +550,6 @@ public final class RateRatioTest {
         double limit = BURST_CLIP * Math.sqrt(1 + maxDispersion * maxDispersion * expected);
         double standardized = (baselineBad - expected) / Math.sqrt(expected);
         return serial.plus(Math.max(-limit, Math.min(limit, standardized)), expected, COUNTING_SHARE);
-    }
-
-    private static RateRatioEvidence.SerialResiduals baselineSerialOf(RateRatioEvidence evidence) {
-        return evidence.baselineSerial() == null ? RateRatioEvidence.SerialResiduals.NONE : evidence.baselineSerial();
     }
 
     /** The canary's expected share of bad events when its rate is {@code ratio} times the baseline's. */
@@ -627,7 +568,7 @@ public final class RateRatioTest {
      */
     private double recentRatio(RateRatioEvidence evidence) {
         RateRatioEvidence.RecentCounts recent = recentOf(evidence);
-        double estimate = baselineIsQuiet(evidence) ? recent.pairedRatio() : recent.ratio();
+        double estimate = allowance.baselineIsQuiet(evidence) ? recent.pairedRatio() : recent.ratio();
         return Double.isFinite(estimate) && estimate > 0 ? estimate : theta0;
     }
 
@@ -639,7 +580,7 @@ public final class RateRatioTest {
      * Elsewhere the noise is left in: the residuals understate a drift there.
      */
     private double recentRatioLogVariance(RateRatioEvidence evidence) {
-        if (!baselineIsQuiet(evidence)) {
+        if (!allowance.baselineIsQuiet(evidence)) {
             return 0;
         }
         int intervals = evidence.residualIntervals() + 1;
@@ -674,24 +615,12 @@ public final class RateRatioTest {
      */
     private double expectedBadAtTheBoundary(
             RateRatioEvidence evidence, double canaryTotal, double baselineTotal, double pooled) {
-        if (!baselineWithinTheModel(evidence)) {
+        if (!allowance.baselineWithinTheModel(evidence)) {
             return pooled;
         }
         double atTheBaselinesRate =
                 expectedBadAtRate(evidence.baselineBad(), evidence.baselineTotal(), canaryTotal, baselineTotal);
         return Double.isNaN(atTheBaselinesRate) ? pooled : atTheBaselinesRate;
-    }
-
-    /**
-     * Whether the baseline was seen calm, and wandering no more than the envelope allows: its measured wander within
-     * the envelope's, give or take two standard errors of the estimate (a squared CV from n residuals varies by about
-     * √(2/n) of itself), so that a baseline wandering at the envelope is not taken for one beyond it half the time by
-     * chance.
-     */
-    private boolean baselineWithinTheModel(RateRatioEvidence evidence) {
-        RateRatioEvidence.SerialResiduals baseline = baselineSerialOf(evidence);
-        double sampling = 2 * Math.sqrt(2.0 / (baseline.pairs() + 1));
-        return baselineIsCalm(evidence) && baseline.excessCv2() <= maxDispersion * maxDispersion * (1 + sampling);
     }
 
     /**
@@ -701,7 +630,7 @@ public final class RateRatioTest {
      * back by a first interval that favoured the candidate (the watch's test has no such mixture).
      */
     private boolean countsTheFirstInterval(RateRatioEvidence evidence) {
-        return horizon > 0 && knowsTheBaselinesWander(evidence);
+        return horizon > 0 && allowance.knowsTheBaselinesWander(evidence);
     }
 
     /**
@@ -733,69 +662,7 @@ public final class RateRatioTest {
      */
     public double dispersionAllowance(RateRatioEvidence evidence) {
         requireOwn(evidence);
-        return dispersionForNext(evidence);
-    }
-
-    /**
-     * The squared CV the next interval is tempered with: the envelope, or the learned upper bound once enough
-     * intervals were seen, whichever is smaller; but never less than the wander the residuals show once they show it
-     * beyond the envelope. Capping at the envelope there would temper minutes by less than they are seen to wander
-     * and turn that wander into evidence (a tail threshold's share of slow requests under drifting latency).
-     */
-    private double dispersionForNext(RateRatioEvidence evidence) {
-        if (!learned(evidence)) {
-            return startingAllowance(evidence);
-        }
-        double perInterval = perIntervalAllowance(evidence);
-        return perInterval * persistence(evidence, perInterval);
-    }
-
-    /** Whether the residuals may replace the envelope: a test that allows for wander, after enough intervals. */
-    private boolean learned(RateRatioEvidence evidence) {
-        return maxDispersion > 0
-                && evidence.residualIntervals() >= MIN_LEARNING_INTERVALS
-                && evidence.residualWeight() > 0;
-    }
-
-    /**
-     * The squared CV of one interval's wander the next interval is allowed, before any drift: the upper confidence
-     * bound the residuals give, at most the ceiling; where the baseline's own wander is known, no more than that wander
-     * or what the residuals show, whichever is larger.
-     */
-    private double perIntervalAllowance(RateRatioEvidence evidence) {
-        double envelope = maxDispersion * maxDispersion;
-        if (!learned(evidence)) {
-            return startingAllowance(evidence);
-        }
-        double upper =
-                (evidence.residuals() + 3 * Math.sqrt(evidence.squaredResiduals() + 2.0 * evidence.residualIntervals()))
-                        / evidence.residualWeight();
-        double ceiling = evidence.residualIntervals() < MIN_REPORTING_INTERVALS
-                ? envelope
-                : Math.max(envelope, observedDispersion(evidence));
-        double allowance = Math.min(ceiling, Math.max(0, upper));
-        if (knowsTheBaselinesWander(evidence)) {
-            // the bound from a few intervals sits far above calm minutes; the baseline's own wander does not
-            allowance = Math.min(allowance, Math.max(startingAllowance(evidence), observedDispersion(evidence)));
-        }
-        return allowance;
-    }
-
-    /**
-     * The squared CV the test allows before the residuals were learned: the envelope, or, once the baseline's own wander
-     * was measured over {@link #DRIFT_PAIRS} intervals (the hour before the rollout gives them at once) and it does not
-     * drift, that wander (with three standard errors of counting noise, and at least {@link
-     * #LEAST_STARTING_DISPERSION}) where it is less. A healthy candidate is served by the same stack to the same clients
-     * as the baseline, so it wanders about as much; one that wanders more shows it in the residuals, which raise the
-     * allowance from the fourth interval on.
-     */
-    private double startingAllowance(RateRatioEvidence evidence) {
-        double envelope = maxDispersion * maxDispersion;
-        if (!knowsTheBaselinesWander(evidence)) {
-            return envelope;
-        }
-        double baselines = baselineSerialOf(evidence).excessCv2Upper();
-        return Math.min(envelope, Math.max(LEAST_STARTING_DISPERSION, baselines));
+        return allowance.forNextInterval(evidence);
     }
 
     /**
@@ -804,76 +671,7 @@ public final class RateRatioTest {
      */
     public boolean startsFromTheBaselinesWander(RateRatioEvidence evidence) {
         requireOwn(evidence);
-        return knowsTheBaselinesWander(evidence);
-    }
-
-    /**
-     * Whether the allowance may start from the baseline's measured wander instead of the envelope: once it was measured
-     * over enough intervals, and where it does not drift. A drift's wander around a recent rate understates it and is
-     * learned with more noise, which the upper bound on the residuals absorbs.
-     */
-    private boolean knowsTheBaselinesWander(RateRatioEvidence evidence) {
-        return startsFromTheBaseline && baselineIsCalm(evidence);
-    }
-
-    /**
-     * Whether the baseline was seen over enough neighbouring intervals, by the hour before the rollout or the rollout's
-     * own, to show that its rate does not drift, in a test that allows for wander at all.
-     */
-    private boolean baselineIsCalm(RateRatioEvidence evidence) {
-        if (maxDispersion == 0 || !driftLearned(evidence)) {
-            return false;
-        }
-        RateRatioEvidence.SerialResiduals baseline = baselineSerialOf(evidence);
-        double persistence =
-                baseline.persistence(MAX_PERSISTENCE, RECENT_DECAY, baseline.excessCv2Upper(), MIN_LEARNING_INTERVALS);
-        return persistence < CALM_PERSISTENCE;
-    }
-
-    /**
-     * The largest share of the rejection threshold the next interval may contribute: a quarter, over the drift's
-     * persistence where the baseline drifts (a drift's excursion spans about that many intervals), but never below
-     * {@link #DRIFTING_INTERVAL_CAP_SHARE}; where the baseline was seen calm and its wander is bounded below a CV of
-     * 20%, a quarter, and half after an interval that carried a full quarter. A test that assumes Poisson intervals
-     * allows for no drift: a quarter.
-     */
-    private double capShare(RateRatioEvidence evidence) {
-        if (maxDispersion == 0 || !driftLearned(evidence)) {
-            return INTERVAL_CAP_SHARE;
-        }
-        if (baselineIsQuiet(evidence)) {
-            return evidence.lastIntervalAtTheCap() ? QUIET_INTERVAL_CAP_SHARE : INTERVAL_CAP_SHARE;
-        }
-        double persistence = persistence(evidence, perIntervalAllowance(evidence));
-        return Math.max(DRIFTING_INTERVAL_CAP_SHARE, INTERVAL_CAP_SHARE / persistence);
-    }
-
-    /** Whether the baseline was seen calm and its wander is bounded below a CV of 20% ({@link #QUIET_BASELINE_CV2}). */
-    private boolean baselineIsQuiet(RateRatioEvidence evidence) {
-        return knowsTheBaselinesWander(evidence) && baselineSerialOf(evidence).excessCv2Upper() <= QUIET_BASELINE_CV2;
-    }
-
-    /**
-     * Whether the baseline's drift was learned from enough neighbouring intervals to shrink the cap: a correlation
-     * from fewer is mostly chance, and on steady counts it would slow the test for nothing. The hour before the rollout
-     * gives them at once.
-     */
-    private boolean driftLearned(RateRatioEvidence evidence) {
-        return baselineSerialOf(evidence).pairs() >= DRIFT_PAIRS;
-    }
-
-    /** The per-interval squared CV the residuals so far point to (a moment estimate), at least 0. */
-    private static double observedDispersion(RateRatioEvidence evidence) {
-        return Math.max(0, evidence.residuals() / evidence.residualWeight());
-    }
-
-    /**
-     * How much more the wandering weighs because it drifts (persists over several intervals) rather than jitters:
-     * learned from the baseline's own bad rate, which a candidate's regression does not touch, so a regression that
-     * starts late is not taken for a drift. 1 until enough neighbouring intervals were seen.
-     */
-    private static double persistence(RateRatioEvidence evidence, double cv2) {
-        return baselineSerialOf(evidence).persistence(MAX_PERSISTENCE, RECENT_DECAY, cv2, MIN_LEARNING_INTERVALS);
+        return allowance.knowsTheBaselinesWander(evidence);
     }
 
     /**
@@ -883,11 +681,7 @@ public final class RateRatioTest {
      */
     public double estimatedDispersion(RateRatioEvidence evidence) {
         requireOwn(evidence);
-        if (evidence.residualIntervals() < MIN_REPORTING_INTERVALS || evidence.residualWeight() <= 0) {
-            return Double.NaN;
-        }
-        double perInterval = observedDispersion(evidence);
-        return Math.sqrt(perInterval * persistence(evidence, perInterval));
+        return IntervalAllowance.estimatedLongRunCv(evidence);
     }
 
     /**
@@ -898,13 +692,7 @@ public final class RateRatioTest {
      */
     public double baselineLongRunDispersion(RateRatioEvidence evidence) {
         requireOwn(evidence);
-        RateRatioEvidence.SerialResiduals serial = baselineSerialOf(evidence);
-        if (serial.pairs() < MIN_REPORTING_INTERVALS || serial.weight() <= 0) {
-            return Double.NaN;
-        }
-        double perInterval = serial.excessCv2();
-        return Math.sqrt(
-                perInterval * serial.persistence(MAX_PERSISTENCE, RECENT_DECAY, perInterval, MIN_LEARNING_INTERVALS));
+        return IntervalAllowance.baselineLongRunCv(evidence);
     }
 
     /** Whether the rates wander or drift beyond the envelope (so the guarantee may not hold). */
