@@ -14,10 +14,11 @@ final class IntervalAllowance {
 
     /**
      * The largest share one interval may contribute where the baseline was seen calm and hardly wandering (see {@link
-     * #QUIET_BASELINE_CV2}) and the interval before it carried a full quarter: at high counts a regression reaches the
-     * quarter every interval, while bursts and a candidate's own wander seldom reach it twice in a row. Half from the
-     * first interval on let a candidate wandering with a CV of 100% beside a Poisson baseline reject 2.9% of runs at α
-     * 1% at the null boundary ({@code RateRatioSimulationTest}); after a full quarter only, 1.1%.
+     * #QUIET_BASELINE_CV2}) and the last interval with evidence before it carried a full quarter (a minute without
+     * traffic or without a bad event breaks no run): at high counts a regression reaches the quarter every interval,
+     * while bursts and a candidate's own wander seldom reach it twice in a row. Half from the first interval on let a
+     * candidate wandering with a CV of 100% beside a Poisson baseline reject 2.9% of runs at α 1% at the null boundary
+     * ({@code RateRatioSimulationTest}); after a full quarter only, 1.1%.
      */
     private static final double QUIET_INTERVAL_CAP_SHARE = 0.5;
 
@@ -178,8 +179,8 @@ final class IntervalAllowance {
      * The largest share of the rejection threshold the next interval may contribute: a quarter, over the drift's
      * persistence where the baseline drifts (a drift's excursion spans about that many intervals), but never below
      * {@link #DRIFTING_INTERVAL_CAP_SHARE}; where the baseline was seen calm and its wander is bounded below a CV of
-     * 20%, a quarter, and half after an interval that carried a full quarter. A test that assumes Poisson intervals
-     * allows for no drift: a quarter.
+     * 20%, a quarter, and half after an interval with evidence that carried a full quarter. A test that assumes Poisson
+     * intervals allows for no drift: a quarter.
      */
     double capShare(RateRatioEvidence evidence) {
         if (maxDispersion == 0 || !driftLearned(evidence)) {

@@ -33,8 +33,9 @@ import java.util.Objects;
  *     starts late for a drift
  * @param selfNormalizedLogWealth per bet of the test's self-normalized part, Σ over intervals of its log factor (see
  *     {@link RateRatioTest}); empty for a test without that part, null in states saved before it was kept
- * @param lastIntervalAtTheCap whether the last interval carried a full quarter of a rejection for some alternative:
- *     where the baseline is quiet, the next may then carry half (false in states saved before it was kept)
+ * @param lastIntervalAtTheCap whether the last interval with evidence carried a full quarter of a rejection for some
+ *     alternative: where the baseline is quiet, the next may then carry half (false in states saved before it was
+ *     kept)
  */
 public record RateRatioEvidence(
         double theta0,

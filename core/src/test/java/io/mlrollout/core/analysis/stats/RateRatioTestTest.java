@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntUnaryOperator;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.statistics.distribution.BinomialDistribution;
@@ -209,6 +210,32 @@ class RateRatioTestTest {
         assertThat(largestGain(test, jitteringBurst, 500, 1000, 10, 1000)).isLessThanOrEqualTo(quarter);
         // an interval that carried less resets it
         assertThat(test.add(afterOneBurst, 10, 1000, 10, 1000).lastIntervalAtTheCap())
+                .isFalse();
+    }
+
+    /**
+     * A minute without traffic, or without a bad event, carries no evidence, so it leaves the run of intervals at the
+     * cap as it was: at low traffic (one minute in five empty) it would otherwise keep the second strong minute from its
+     * half as often as not.
+     */
+    @Test
+    void anIntervalWithoutEvidenceLeavesTheRunAtTheCapAsItWas() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence quiet = anHourOf(test, i -> 100);
+        double quarter = 0.25 * Math.log(100);
+        RateRatioEvidence afterOneBurst = test.add(test.add(quiet, 10, 1000, 10, 1000), 500, 1000, 10, 1000);
+
+        RateRatioEvidence afterAnEmptyMinute = test.add(afterOneBurst, 0, 0, 0, 0);
+        RateRatioEvidence afterAMinuteWithoutErrors = test.add(afterOneBurst, 0, 1000, 0, 1000);
+
+        for (RateRatioEvidence afterTheGap : List.of(afterAnEmptyMinute, afterAMinuteWithoutErrors)) {
+            assertThat(afterTheGap.lastIntervalAtTheCap()).isTrue();
+            assertThat(largestGain(test, afterTheGap, 500, 1000, 10, 1000))
+                    .isGreaterThan(1.8 * quarter)
+                    .isLessThanOrEqualTo(2 * quarter);
+        }
+        // before any interval at the cap, a gap starts no run
+        assertThat(test.add(test.add(quiet, 10, 1000, 10, 1000), 0, 0, 0, 0).lastIntervalAtTheCap())
                 .isFalse();
     }
 
