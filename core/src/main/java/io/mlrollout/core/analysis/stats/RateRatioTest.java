@@ -19,19 +19,19 @@ import java.util.Optional;
  *
  * <p><b>Statistic.</b> A mixture sequential probability ratio test (mSPRT) on the canary's share of bad events: for
  * each alternative odds multiplier r_j of the prior, the binomial log likelihood ratio x log r_j − k log(1 + p0 (r_j −
- * 1)), divided by the interval's dispersion factor (a quasi-likelihood), and capped at a quarter of log(1/α) so that
- * no single interval (a burst) carries more than a quarter of the evidence a rejection needs; where the baseline
- * drifts, less (see Drift); where its hour showed it calm and hardly wandering, half for an interval that follows
- * one at the cap, minutes without evidence between them aside (two in a row are seldom bursts, and a regression at
- * high counts reaches the cap every interval). The factor is computed from what was known before the interval: the
- * bad events the interval's traffic should bring at the pooled rate so far (where the baseline is calm and wanders
- * within the envelope, at the null's boundary: the baseline's rate so far, so that a canary that fails more does not
- * widen its own allowance), or before the first interval at the baseline's recent rate in its hour before the rollout where that
- * hour shows it calm and the test mixes over late starts (an upper bound; otherwise the first interval carries no
- * evidence), and c the smaller of the policy's envelope and an upper confidence bound on the dispersion learned from
- * the earlier intervals' residuals; once five intervals' residuals show more wander than the envelope, c is at least
- * what they show. The interval's own counts never set its factor: a factor that shrank when the baseline happened to be
- * quiet would turn quiet minutes into evidence.
+ * 1)), divided by the interval's dispersion factor (a quasi-likelihood), and capped at a quarter of log(1/α) so that no
+ * single interval (a burst) carries more than a quarter of the evidence a rejection needs; where the baseline drifts,
+ * less (see Drift); where its hour showed it calm and hardly wandering, half for an interval that follows one at the
+ * cap, minutes without evidence between them aside (two in a row are seldom bursts, and a regression at high counts
+ * reaches the cap every interval). The factor is computed from what was known before the interval: the bad events the
+ * interval's traffic should bring at the pooled rate so far (where the baseline is calm and wanders within the
+ * envelope, at the null's boundary: the baseline's rate so far, so that a canary that fails more does not widen its own
+ * allowance), or before the first interval at the baseline's recent rate in its hour before the rollout where that hour
+ * shows it calm and the test mixes over late starts (an upper bound; otherwise the first interval carries no evidence),
+ * and c the smaller of the policy's envelope and an upper confidence bound on the dispersion learned from the earlier
+ * intervals' residuals; once five intervals' residuals show more wander than the envelope, c is at least what they
+ * show. The interval's own counts never set its factor: a factor that shrank when the baseline happened to be quiet
+ * would turn quiet minutes into evidence.
  *
  * <p><b>Residuals.</b> Each interval's residual is its canary count around the share the ratio of the last few
  * intervals predicts (decay {@link #RECENT_DECAY}). Where the baseline is quiet (calm, and wandering with a CV below
