@@ -169,10 +169,7 @@ final class IntervalAllowance {
         if (maxDispersion == 0 || !driftLearned(evidence)) {
             return false;
         }
-        RateRatioEvidence.SerialResiduals baseline = baselineSerialOf(evidence);
-        double persistence = baseline.persistence(
-                MAX_PERSISTENCE, RateRatioTest.RECENT_DECAY, baseline.excessCv2Upper(), MIN_LEARNING_INTERVALS);
-        return persistence < CALM_PERSISTENCE;
+        return persistence(evidence, baselineSerialOf(evidence).excessCv2Upper()) < CALM_PERSISTENCE;
     }
 
     /**
@@ -249,8 +246,7 @@ final class IntervalAllowance {
             return Double.NaN;
         }
         double perInterval = serial.excessCv2();
-        return Math.sqrt(perInterval
-                * serial.persistence(MAX_PERSISTENCE, RateRatioTest.RECENT_DECAY, perInterval, MIN_LEARNING_INTERVALS));
+        return Math.sqrt(perInterval * persistence(evidence, perInterval));
     }
 
     /** The baseline's serial residuals, or none in states saved before they were kept. */
