@@ -217,7 +217,10 @@ class PlannerTest {
     @Test
     void theNumbersAgreeWithADirectSimulation() {
         Planner.Row planned = row(new Planner(POLICY).plan(Map.of("errors", baseline(12_000))), 1, "errors");
-        RateRatioTest margin = new RateRatioTest(1.1, 0.008, MixturePrior.calibrated(), 0.5, 60);
+        // the judge's own margin test for this policy: four fifths of the 1% over its two metrics' canary tests (a
+        // fifth
+        // is kept for the watch after promotion), and a horizon of both stages' maxBake
+        RateRatioTest margin = new RateRatioTest(1.1, 0.004, MixturePrior.calibrated(), 0.5, 60);
         RateRatioTest ruleOut = RateRatioTest.ruleOut(2, 0.01, 0.5);
 
         int caught = direct(margin, 2, false);

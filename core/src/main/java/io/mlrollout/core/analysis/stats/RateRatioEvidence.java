@@ -13,7 +13,9 @@ import java.util.Objects;
  *
  * @param theta0 the null boundary of the test that built this evidence; a test refuses evidence of another boundary
  * @param logLikelihoodRatios per alternative of the test's prior, Σ over intervals of log LR
- * @param maxLogEValue the largest log mixture likelihood ratio after any interval so far (0 before any data)
+ * @param maxLogEValue the largest log of the test's statistic (its mixture likelihood ratio, or the larger share of
+ *     its parts) after any interval so far, 0 before any data; exact once it reaches log(1/α), and below that possibly
+ *     lower (a look where the scale-free part could not reject leaves that part out)
  * @param intervals intervals added, including those without bad events
  * @param canaryBad pooled canary bad events
  * @param canaryTotal pooled canary events
@@ -36,6 +38,8 @@ import java.util.Objects;
  * @param lastIntervalAtTheCap whether the last interval with evidence carried a full quarter of a rejection for some
  *     alternative: where the baseline is quiet, the next may then carry half (false in states saved before it was
  *     kept)
+ * @param scaleFree the canary's standardized excess of bad events over the intervals the test's scale-free part took
+ *     (see {@link RateRatioTest}); null in states saved before it was kept
  */
 public record RateRatioEvidence(
         double theta0,
@@ -54,8 +58,28 @@ public record RateRatioEvidence(
         RecentCounts recent,
         SerialResiduals baselineSerial,
         double[] selfNormalizedLogWealth,
-        boolean lastIntervalAtTheCap)
+        boolean lastIntervalAtTheCap,
+        ScaleFreeSums scaleFree)
         implements Serializable {
+
+    /**
+     * What the scale-invariant t-test of {@link RateRatioTest}'s scale-free part needs of its intervals: how many,
+     * and the sum and the sum of squares of their standardized excesses.
+     *
+     * @param looks intervals taken
+     * @param sum Σ of the standardized excesses
+     * @param sumOfSquares Σ of their squares
+     */
+    public record ScaleFreeSums(int looks, double sum, double sumOfSquares) implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        static final ScaleFreeSums NONE = new ScaleFreeSums(0, 0, 0);
+
+        ScaleFreeSums plus(double excess) {
+            return new ScaleFreeSums(looks + 1, sum + excess, sumOfSquares + excess * excess);
+        }
+    }
 
     /**
      * How neighbouring residuals go together, from which the test learns whether the rates drift: wander that
@@ -277,7 +301,8 @@ public record RateRatioEvidence(
                 && Objects.equals(recent, e.recent)
                 && Objects.equals(baselineSerial, e.baselineSerial)
                 && Arrays.equals(selfNormalizedLogWealth, e.selfNormalizedLogWealth)
-                && lastIntervalAtTheCap == e.lastIntervalAtTheCap;
+                && lastIntervalAtTheCap == e.lastIntervalAtTheCap
+                && Objects.equals(scaleFree, e.scaleFree);
     }
 
     @Override
@@ -296,7 +321,8 @@ public record RateRatioEvidence(
                                 residualWeight,
                                 residualIntervals,
                                 recent,
-                                baselineSerial)
+                                baselineSerial,
+                                scaleFree)
                 + Arrays.hashCode(logLikelihoodRatios)
                 + 17 * startWeights
                 + 13 * Arrays.hashCode(selfNormalizedLogWealth)

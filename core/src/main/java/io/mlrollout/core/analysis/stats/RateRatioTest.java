@@ -61,10 +61,24 @@ import java.util.Optional;
  * effects, which the count mixture catches; it is fast on small effects at high counts, where the count mixture waits
  * for its bound. The average of two e-processes is one, so the guarantee below holds for the sum.
  *
+ * <p><b>Scale-free part.</b> Where a load shared by both versions made the baseline's hour wander, the count mixture
+ * allows for that wander, though in the comparison the load cancels. So after a calm hour each interval's canary
+ * excess over the boundary in standard deviations of its binomial count, (x − k·p0) / √(k·p0·(1 − p0)), also goes into
+ * a one-sample t-test whose scale-invariant Bayes factor ({@link ScaleInvariantBayesFactor}) learns the excesses'
+ * spread from themselves: wander of one size from minute to minute costs it nothing beyond the t-test's price for not
+ * knowing the scale. Under H0 with independent normal excesses it is a martingale in the filtration of their shape, not
+ * in the mixture's, so it is not averaged with the rest: the test rejects when (1 − s) times the mixture's and bets'
+ * e-value or s times the Bayes factor reaches 1/α, each with chance at most its share of α (s = {@link
+ * #SCALE_FREE_SHARE}). It takes an interval only where the baseline does not drift (a drift makes neighbouring
+ * excesses alike) and p0 is at most ½ (the excess skewed to the right); a rule-out and a test that assumes Poisson
+ * intervals have none. One interval moves the t-statistic by at most one, however extreme, so it needs no cap.
+ *
  * <p><b>Guarantee.</b> With c = 0 (no wandering) every product is a non-negative supermartingale under H0 and Ville's
  * inequality bounds the chance that the mixture ever reaches 1/α by α, over any number of looks and any stopping. With
  * wandering up to the envelope the tempered factor has expectation at most 1 to second order, which the simulations in
  * docs/statistics.md check under gamma and log-normal wandering, bursts and drift; the envelope is where that holds.
+ * The scale-free part's share is exact for independent normal excesses of one scale, and checked by the same
+ * simulations beyond that.
  *
  * <p><b>Drift.</b> Wander that persists over several intervals (an AR(1) drift of lag-one correlation ρ) adds up
  * faster than wander drawn afresh each interval: its long-run variance is (1 + ρ) / (1 − ρ) times larger. The test
@@ -127,6 +141,20 @@ public final class RateRatioTest {
      */
     private static final double[] SELF_NORMALIZED_BETS = {0.1, 0.2, 0.3, 0.4, 0.5};
 
+    /**
+     * The share of α the scale-free part may spend; the count mixture and the self-normalized bets keep the rest. A
+     * fifth was as fast as three tenths on the benchmark's slowdowns and cost the count mixture nothing measurable.
+     */
+    private static final double SCALE_FREE_SHARE = 0.2;
+
+    /**
+     * The scale-free part's effects, in standard deviations of one interval's excess: from small regressions at high
+     * counts (a tenth of a latency slowdown over a margin at 20 req/s is about 1.5) to large ones, which the count
+     * mixture catches anyway.
+     */
+    static final EffectPrior SCALE_FREE_PRIOR =
+            new EffectPrior(new double[] {0.25, 0.5, 1, 2, 4}, new double[] {1, 1, 1, 1, 1});
+
     private final double theta0;
     private final double alpha;
     private final MixturePrior prior;
@@ -185,7 +213,7 @@ public final class RateRatioTest {
             throw new IllegalArgumentException("horizon must be at least 0, got " + horizon);
         }
         this.horizon = horizon;
-        // assuming Poisson intervals, the count mixture is exact and the self-normalized part would only cost it
+        // assuming Poisson intervals, the count mixture is exact and the parts that learn the wander would only cost it
         this.selfNormalized = !rulesOut && maxDispersion > 0;
         // a rule-out that allowed for too little wander would pass regressions: it keeps the envelope's start
         this.allowance = new IntervalAllowance(maxDispersion, !rulesOut);
@@ -261,7 +289,8 @@ public final class RateRatioTest {
                 recent,
                 baselineSerial,
                 new double[selfNormalized ? SELF_NORMALIZED_BETS.length : 0],
-                false);
+                false,
+                RateRatioEvidence.ScaleFreeSums.NONE);
     }
 
     /** The evidence after one more interval's counts. */
@@ -299,6 +328,7 @@ public final class RateRatioTest {
 
         double[] logLr = evidence.logLikelihoodRatios();
         double[] wealth = selfNormalizedOf(evidence);
+        RateRatioEvidence.ScaleFreeSums scaleFree = scaleFreeOf(evidence);
         boolean informative = false;
         // an interval without evidence (no traffic, no bad event) leaves the run of intervals at the cap as it was
         boolean atTheCap = evidence.lastIntervalAtTheCap();
@@ -329,6 +359,9 @@ public final class RateRatioTest {
                 if (wealth.length > 0 && p0 <= 0.5 && !Double.isNaN(expectedBad)) {
                     wealth = selfNormalizedBets(wealth, evidence, canaryBad, bad, p0, expectedBad);
                 }
+                if (selfNormalized && p0 <= 0.5 && allowance.baselineIsCalm(evidence)) {
+                    scaleFree = scaleFree.plus((canaryBad - bad * p0) / Math.sqrt(bad * p0 * (1 - p0)));
+                }
             }
             if (!Double.isNaN(pastExpectedBad)) {
                 // the residual around what the earlier intervals showed, for learning the dispersion
@@ -348,7 +381,9 @@ public final class RateRatioTest {
         return new RateRatioEvidence(
                 theta0,
                 logLr,
-                Math.max(evidence.maxLogEValue(), logEValue(logLr, wealth)),
+                Math.max(
+                        evidence.maxLogEValue(),
+                        logEValueWhereItCouldReject(logLr, wealth, scaleFree, scaleFree != scaleFreeOf(evidence))),
                 evidence.intervals() + 1,
                 evidence.canaryBad() + canaryBad,
                 evidence.canaryTotal() + canaryTotal,
@@ -362,7 +397,8 @@ public final class RateRatioTest {
                 recentOf(evidence).decayedPlus(RECENT_DECAY, canaryBad, canaryTotal, baselineBad, baselineTotal),
                 baselineDrift(evidence, baselineBad, baselineTotal),
                 wealth,
-                atTheCap);
+                atTheCap,
+                scaleFree);
     }
 
     /**
@@ -389,6 +425,11 @@ public final class RateRatioTest {
         return next;
     }
 
+    /** The scale-free part's sums: none in states saved before they were kept. */
+    private static RateRatioEvidence.ScaleFreeSums scaleFreeOf(RateRatioEvidence evidence) {
+        return evidence.scaleFree() == null ? RateRatioEvidence.ScaleFreeSums.NONE : evidence.scaleFree();
+    }
+
     /** The self-normalized part's log wealth per bet: all 0 in states saved before it was kept. */
     private double[] selfNormalizedOf(RateRatioEvidence evidence) {
         double[] wealth = evidence.selfNormalizedLogWealth();
@@ -396,11 +437,66 @@ public final class RateRatioTest {
     }
 
     /**
-     * log of the e-value: the count mixture, and for a test with a self-normalized part a fifth of the average of its
-     * bets' wealth beside four fifths of the mixture. An average of e-processes is one.
+     * log of the test's statistic, which rejects at 1/α: the count mixture's e-value, and for a test with the parts
+     * that learn the wander, the larger of (1 − {@link #SCALE_FREE_SHARE}) times the e-value that averages the count
+     * mixture with the self-normalized bets and {@link #SCALE_FREE_SHARE} times the scale-free part's Bayes factor.
+     * Each of the two reaches its 1/(share · α) with probability at most share · α, so the larger reaches 1/α with
+     * probability at most α (a union bound: the scale-free part is a martingale in a filtration of its own, so it
+     * cannot be averaged with the others).
      */
-    private double logEValue(double[] logLr, double[] wealth) {
-        double counts = prior.logMixture(logLr);
+    private double logEValue(double[] logLr, double[] wealth, RateRatioEvidence.ScaleFreeSums scaleFree) {
+        double countsAndBets = averagedWithTheBets(prior.logMixture(logLr), wealth);
+        if (!selfNormalized) {
+            return countsAndBets;
+        }
+        return Math.max(
+                Math.log(1 - SCALE_FREE_SHARE) + countsAndBets,
+                Math.log(SCALE_FREE_SHARE) + logScaleFreeBayesFactor(scaleFree));
+    }
+
+    /**
+     * {@link #logEValue}, except that the scale-free part's Bayes factor, which takes a numerical integral per effect,
+     * is left out where it did not move (an interval it did not take: the largest statistic so far already holds it),
+     * or where its cheap upper bound ({@link ScaleInvariantBayesFactor#logUpperBound}) shows that it cannot be the
+     * larger share or cannot reach 1/α: the value then may be lower than the statistic, but only below 1/α, so
+     * whether and when the test rejects is the same. At every interval of a long stage the integral was what a look
+     * cost.
+     */
+    private double logEValueWhereItCouldReject(
+            double[] logLr, double[] wealth, RateRatioEvidence.ScaleFreeSums scaleFree, boolean scaleFreeMoved) {
+        if (!selfNormalized || scaleFree.looks() == 0) {
+            return logEValue(logLr, wealth, scaleFree);
+        }
+        double counts = Math.log(1 - SCALE_FREE_SHARE) + averagedWithTheBets(prior.logMixture(logLr), wealth);
+        if (!scaleFreeMoved) {
+            return counts;
+        }
+        double bound = Math.log(SCALE_FREE_SHARE)
+                + ScaleInvariantBayesFactor.logUpperBound(
+                        scaleFree.looks(), scaleFree.looks(), scaleFree.sum(), scaleFree.sumOfSquares());
+        if (bound <= counts || bound < Math.log(1 / alpha)) {
+            return counts;
+        }
+        return Math.max(counts, Math.log(SCALE_FREE_SHARE) + logScaleFreeBayesFactor(scaleFree));
+    }
+
+    /**
+     * log of the scale-invariant t-test's Bayes factor on the standardized excesses (see {@link
+     * ScaleInvariantBayesFactor}), mixed over {@link #SCALE_FREE_PRIOR}: 1 before any interval.
+     */
+    private static double logScaleFreeBayesFactor(RateRatioEvidence.ScaleFreeSums sums) {
+        if (sums.looks() == 0) {
+            return 0;
+        }
+        return SCALE_FREE_PRIOR.logMixture(sums.looks(), sums.looks(), sums.sum(), sums.sumOfSquares());
+    }
+
+    /**
+     * log of the e-value of the count mixture and, for a test with a self-normalized part, its bets: a fifth of the
+     * average of the bets' wealth beside four fifths of the mixture. An average of e-processes in one filtration is
+     * one.
+     */
+    private static double averagedWithTheBets(double counts, double[] wealth) {
         if (wealth.length == 0) {
             return counts;
         }
@@ -532,7 +628,8 @@ public final class RateRatioTest {
                 recent,
                 drift,
                 evidence.selfNormalizedLogWealth(),
-                evidence.lastIntervalAtTheCap());
+                evidence.lastIntervalAtTheCap(),
+                evidence.scaleFree());
     }
 
     /**
@@ -702,10 +799,14 @@ public final class RateRatioTest {
         return !Double.isNaN(estimate) && estimate > Math.max(maxDispersion, 0.05);
     }
 
-    /** The current mixture likelihood ratio (e-value); large values are evidence against the null. */
+    /**
+     * The test's current statistic: the mixture likelihood ratio (e-value), or for a test with the parts that learn the
+     * wander the larger of their two shares (see {@link #logEValue}); large values are evidence against the null, and
+     * 1/α rejects.
+     */
     public double eValue(RateRatioEvidence evidence) {
         requireOwn(evidence);
-        return Math.exp(logEValue(evidence.logLikelihoodRatios(), selfNormalizedOf(evidence)));
+        return Math.exp(logEValue(evidence.logLikelihoodRatios(), selfNormalizedOf(evidence), scaleFreeOf(evidence)));
     }
 
     private static double[] sum(double[] logLr, double[] increments) {
@@ -761,7 +862,8 @@ public final class RateRatioTest {
     /** Whether the e-value is at 1/α now (a rule-out holds only while the data still support it). */
     public boolean rejectsNow(RateRatioEvidence evidence) {
         requireOwn(evidence);
-        return logEValue(evidence.logLikelihoodRatios(), selfNormalizedOf(evidence)) >= Math.log(1 / alpha);
+        return logEValue(evidence.logLikelihoodRatios(), selfNormalizedOf(evidence), scaleFreeOf(evidence))
+                >= Math.log(1 / alpha);
     }
 
     private void requireOwn(RateRatioEvidence evidence) {

@@ -47,7 +47,55 @@ final class ScaleInvariantBayesFactor {
         double limit = Math.sqrt(ones);
         double r = xx > 0 ? onesX / Math.sqrt(xx) : 0;
         r = Math.max(-limit, Math.min(limit, r)); // r² ≤ 1ᵀR⁻¹1 (Cauchy-Schwarz); rounding must not step beyond it
-        return -ones * effect * effect / 2 + logMoment(looks, effect * r) - logMoment(looks, 0);
+        return -ones * effect * effect / 2 + logMoment(looks, effect * r) - logMomentAtZero(looks);
+    }
+
+    /**
+     * An upper bound on log BF_n(δ) over every effect δ &gt; 0, without integrating: M_n(a) / M_n(0) = E e^(aV) for V
+     * chi-distributed with n degrees of freedom, the length of a standard normal vector, which is 1-Lipschitz in it, so
+     * E e^(aV) ≤ e^(a·E V + a²/2) (Gaussian concentration) and E V ≤ √n. Maximised over δ, with r = 1ᵀR⁻¹x / √(xᵀR⁻¹x):
+     * n·r² / (2(1ᵀR⁻¹1 − r²)) for r &gt; 0; −∞ for r ≤ 0 (the factor is then below 1, not bounded here); +∞ where r²
+     * reaches 1ᵀR⁻¹1 (every look the same positive value).
+     */
+    static double logUpperBound(int looks, double ones, double onesX, double xx) {
+        if (!(onesX > 0) || !(xx > 0)) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double r2 = onesX * onesX / xx;
+        return r2 >= ones ? Double.POSITIVE_INFINITY : looks * r2 / (2 * (ones - r2));
+    }
+
+    /** log M_n(0) for n below this come from {@link #LOG_MOMENTS_AT_ZERO}, computed once. */
+    private static final int TABULATED = 4096;
+
+    /**
+     * log M_n(0) = log(2^(n/2 − 1) Γ(n/2)), by M_1(0) = √(π/2), M_2(0) = 1 and M_(n+2)(0) = n·M_n(0): the
+     * denominator of every factor, which the count test's scale-free part asks for at every interval.
+     */
+    private static final double[] LOG_MOMENTS_AT_ZERO = logMomentsAtZero();
+
+    private static double[] logMomentsAtZero() {
+        double[] logs = new double[TABULATED];
+        logs[1] = 0.5 * Math.log(Math.PI / 2);
+        logs[2] = 0;
+        for (int n = 3; n < TABULATED; n++) {
+            logs[n] = logs[n - 2] + Math.log(n - 2);
+        }
+        return logs;
+    }
+
+    /**
+     * log M_n(0), from the table where it reaches and beyond it from Stirling's series for log Γ(n/2), whose terms
+     * after the last one kept are below 1e-20 there.
+     */
+    static double logMomentAtZero(int n) {
+        if (n < TABULATED) {
+            return LOG_MOMENTS_AT_ZERO[n];
+        }
+        double x = n / 2.0;
+        double logGamma =
+                (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x);
+        return (x - 1) * Math.log(2) + logGamma;
     }
 
     /** log M_n(a) = log ∫_0^∞ v^(n−1) e^(−v²/2 + a·v) dv, for n ≥ 1 and any finite a. */

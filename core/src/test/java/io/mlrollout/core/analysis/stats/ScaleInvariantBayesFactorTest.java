@@ -91,6 +91,36 @@ class ScaleInvariantBayesFactorTest {
         assertThat(ScaleInvariantBayesFactor.log(6, 6, 0, 0, 1)).isNegative(); // every value exactly at the margin
     }
 
+    /** The cheap bound lies above every effect's factor wherever the looks lean up, and there is none where they do not. */
+    @Test
+    void theUpperBoundLiesAboveTheFactorOfEveryEffect() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = 1 + random.nextInt(80);
+            double shift = random.nextDouble() * 1.5;
+            double sum = 0;
+            double squares = 0;
+            for (int i = 0; i < n; i++) {
+                double x = shift + random.nextGaussian();
+                sum += x;
+                squares += x * x;
+            }
+            double bound = ScaleInvariantBayesFactor.logUpperBound(n, n, sum, squares);
+            double best = Double.NEGATIVE_INFINITY;
+            for (double effect : new double[] {0.1, 0.25, 0.5, 1, 2, 4, 8}) {
+                double log = ScaleInvariantBayesFactor.log(n, n, sum, squares, effect);
+                best = Math.max(best, log);
+                if (sum > 0) {
+                    assertThat(log).as("n=%d, effect %s", n, effect).isLessThanOrEqualTo(bound + 1e-9);
+                }
+            }
+            if (sum <= 0) {
+                assertThat(bound).isEqualTo(Double.NEGATIVE_INFINITY);
+                assertThat(best).isNegative();
+            }
+        }
+    }
+
     @Test
     void momentsAtZeroAreHalfGammaTimesAPowerOfTwo() {
         // M_n(0) = 2^(n/2 − 1) Γ(n/2); Γ of an integer or half-integer by its product formula
@@ -99,6 +129,14 @@ class ScaleInvariantBayesFactorTest {
             assertThat(ScaleInvariantBayesFactor.logMoment(n, 0))
                     .as("n=%d", n)
                     .isCloseTo((n / 2.0 - 1) * Math.log(2) + logGamma, within(1e-9));
+            assertThat(ScaleInvariantBayesFactor.logMomentAtZero(n))
+                    .as("tabulated, n=%d", n)
+                    .isCloseTo((n / 2.0 - 1) * Math.log(2) + logGamma, within(1e-9));
+        }
+        for (int n : new int[] {500, 4095, 4096, 5000}) { // the table's far end and beyond it, against the integral
+            assertThat(ScaleInvariantBayesFactor.logMomentAtZero(n))
+                    .as("n=%d", n)
+                    .isCloseTo(ScaleInvariantBayesFactor.logMoment(n, 0), within(1e-6 * n));
         }
     }
 
