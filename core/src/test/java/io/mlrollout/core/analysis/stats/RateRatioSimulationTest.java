@@ -429,7 +429,7 @@ class RateRatioSimulationTest {
     }
 
     /** The self-normalized part's own e-value: the average of its bets' wealth. */
-    private static double selfNormalizedEValue(RateRatioEvidence evidence) {
+    static double selfNormalizedEValue(RateRatioEvidence evidence) {
         double[] wealth = evidence.selfNormalizedLogWealth();
         double sum = 0;
         for (double w : wealth) {

@@ -832,7 +832,8 @@ class RateRatioTestTest {
         assertThat(evidence.scaleFree().sum()).isCloseTo(sum, within(1e-9));
         assertThat(evidence.scaleFree().sumOfSquares()).isCloseTo(squares, within(1e-9));
         double bayesFactor = Math.exp(RateRatioTest.SCALE_FREE_PRIOR.logMixture(4, 4, sum, squares));
-        double countsAndBets = Math.exp(countMixture(test, evidence)) * 0.8 + 0.2 * betsAverage(evidence);
+        double countsAndBets = Math.exp(countMixture(test, evidence)) * 0.8
+                + 0.2 * RateRatioSimulationTest.selfNormalizedEValue(evidence);
         assertThat(test.eValue(evidence)).isCloseTo(Math.max(0.8 * countsAndBets, 0.2 * bayesFactor), within(1e-9));
     }
 
@@ -870,57 +871,34 @@ class RateRatioTestTest {
     void evidenceSavedBeforeTheScaleFreePartWasKeptResumesWithItsSumsAtZero() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0.5, 60);
         RateRatioEvidence now = test.add(anHourOf(test, i -> 100), 40, 2500, 90, 7500);
-        RateRatioEvidence beforeAny = new RateRatioEvidence(
-                now.theta0(),
-                now.logLikelihoodRatios(),
-                now.maxLogEValue(),
-                now.intervals(),
-                now.canaryBad(),
-                now.canaryTotal(),
-                now.baselineBad(),
-                now.baselineTotal(),
-                now.residuals(),
-                now.squaredResiduals(),
-                now.residualWeight(),
-                now.residualIntervals(),
-                now.startWeights(),
-                now.recent(),
-                now.baselineSerial(),
-                now.selfNormalizedLogWealth(),
-                now.lastIntervalAtTheCap(),
-                RateRatioEvidence.ScaleFreeSums.NONE);
-        RateRatioEvidence saved = new RateRatioEvidence(
-                now.theta0(),
-                now.logLikelihoodRatios(),
-                now.maxLogEValue(),
-                now.intervals(),
-                now.canaryBad(),
-                now.canaryTotal(),
-                now.baselineBad(),
-                now.baselineTotal(),
-                now.residuals(),
-                now.squaredResiduals(),
-                now.residualWeight(),
-                now.residualIntervals(),
-                now.startWeights(),
-                now.recent(),
-                now.baselineSerial(),
-                now.selfNormalizedLogWealth(),
-                now.lastIntervalAtTheCap(),
-                null);
+        RateRatioEvidence beforeAny = withScaleFree(now, RateRatioEvidence.ScaleFreeSums.NONE);
+        RateRatioEvidence saved = withScaleFree(now, null);
 
         assertThat(test.eValue(saved)).isEqualTo(test.eValue(beforeAny));
         assertThat(test.add(saved, 45, 2500, 90, 7500)).isEqualTo(test.add(beforeAny, 45, 2500, 90, 7500));
     }
 
-    /** The self-normalized bets' e-value: the average of their wealth. */
-    private static double betsAverage(RateRatioEvidence evidence) {
-        double[] wealth = evidence.selfNormalizedLogWealth();
-        double sum = 0;
-        for (double w : wealth) {
-            sum += Math.exp(w);
-        }
-        return sum / wealth.length;
+    /** {@code evidence} with the scale-free part's sums replaced ({@code null}: a state saved before they were kept). */
+    private static RateRatioEvidence withScaleFree(RateRatioEvidence evidence, RateRatioEvidence.ScaleFreeSums sums) {
+        return new RateRatioEvidence(
+                evidence.theta0(),
+                evidence.logLikelihoodRatios(),
+                evidence.maxLogEValue(),
+                evidence.intervals(),
+                evidence.canaryBad(),
+                evidence.canaryTotal(),
+                evidence.baselineBad(),
+                evidence.baselineTotal(),
+                evidence.residuals(),
+                evidence.squaredResiduals(),
+                evidence.residualWeight(),
+                evidence.residualIntervals(),
+                evidence.startWeights(),
+                evidence.recent(),
+                evidence.baselineSerial(),
+                evidence.selfNormalizedLogWealth(),
+                evidence.lastIntervalAtTheCap(),
+                sums);
     }
 
     private static double p(double theta, double share) {
