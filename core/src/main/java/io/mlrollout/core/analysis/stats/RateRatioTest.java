@@ -160,7 +160,9 @@ public final class RateRatioTest {
     private final MixturePrior prior;
     private final double maxDispersion;
     private final int horizon;
-    private final boolean selfNormalized;
+    /** Whether the test has the parts that learn the wander: the self-normalized bets and the scale-free part. */
+    private final boolean learnsTheWander;
+
     private final IntervalAllowance allowance;
 
     /** A test with the {@linkplain MixturePrior#calibrated() calibrated} prior and the default envelope. */
@@ -214,7 +216,7 @@ public final class RateRatioTest {
         }
         this.horizon = horizon;
         // assuming Poisson intervals, the count mixture is exact and the parts that learn the wander would only cost it
-        this.selfNormalized = !rulesOut && maxDispersion > 0;
+        this.learnsTheWander = !rulesOut && maxDispersion > 0;
         // a rule-out that allowed for too little wander would pass regressions: it keeps the envelope's start
         this.allowance = new IntervalAllowance(maxDispersion, !rulesOut);
     }
@@ -288,7 +290,7 @@ public final class RateRatioTest {
                 0,
                 recent,
                 baselineSerial,
-                new double[selfNormalized ? SELF_NORMALIZED_BETS.length : 0],
+                new double[learnsTheWander ? SELF_NORMALIZED_BETS.length : 0],
                 false,
                 RateRatioEvidence.ScaleFreeSums.NONE);
     }
@@ -359,7 +361,7 @@ public final class RateRatioTest {
                 if (wealth.length > 0 && p0 <= 0.5 && !Double.isNaN(expectedBad)) {
                     wealth = selfNormalizedBets(wealth, evidence, canaryBad, bad, p0, expectedBad);
                 }
-                if (selfNormalized && p0 <= 0.5 && allowance.baselineIsCalm(evidence)) {
+                if (learnsTheWander && p0 <= 0.5 && allowance.baselineIsCalm(evidence)) {
                     scaleFree = scaleFree.plus((canaryBad - bad * p0) / Math.sqrt(bad * p0 * (1 - p0)));
                 }
             }
@@ -433,7 +435,7 @@ public final class RateRatioTest {
     /** The self-normalized part's log wealth per bet: all 0 in states saved before it was kept. */
     private double[] selfNormalizedOf(RateRatioEvidence evidence) {
         double[] wealth = evidence.selfNormalizedLogWealth();
-        return wealth == null ? new double[selfNormalized ? SELF_NORMALIZED_BETS.length : 0] : wealth;
+        return wealth == null ? new double[learnsTheWander ? SELF_NORMALIZED_BETS.length : 0] : wealth;
     }
 
     /**
@@ -446,12 +448,10 @@ public final class RateRatioTest {
      */
     private double logEValue(double[] logLr, double[] wealth, RateRatioEvidence.ScaleFreeSums scaleFree) {
         double countsAndBets = averagedWithTheBets(prior.logMixture(logLr), wealth);
-        if (!selfNormalized) {
+        if (!learnsTheWander) {
             return countsAndBets;
         }
-        return Math.max(
-                Math.log(1 - SCALE_FREE_SHARE) + countsAndBets,
-                Math.log(SCALE_FREE_SHARE) + logScaleFreeBayesFactor(scaleFree));
+        return Math.max(countsShare(countsAndBets), Math.log(SCALE_FREE_SHARE) + logScaleFreeBayesFactor(scaleFree));
     }
 
     /**
@@ -464,10 +464,10 @@ public final class RateRatioTest {
      */
     private double logEValueWhereItCouldReject(
             double[] logLr, double[] wealth, RateRatioEvidence.ScaleFreeSums scaleFree, boolean scaleFreeMoved) {
-        if (!selfNormalized || scaleFree.looks() == 0) {
+        if (!learnsTheWander || scaleFree.looks() == 0) {
             return logEValue(logLr, wealth, scaleFree);
         }
-        double counts = Math.log(1 - SCALE_FREE_SHARE) + averagedWithTheBets(prior.logMixture(logLr), wealth);
+        double counts = countsShare(averagedWithTheBets(prior.logMixture(logLr), wealth));
         if (!scaleFreeMoved) {
             return counts;
         }
@@ -478,6 +478,11 @@ public final class RateRatioTest {
             return counts;
         }
         return Math.max(counts, Math.log(SCALE_FREE_SHARE) + logScaleFreeBayesFactor(scaleFree));
+    }
+
+    /** The log of the count mixture's and bets' e-value, scaled to their share of α beside the scale-free part. */
+    private static double countsShare(double logCountsAndBets) {
+        return Math.log(1 - SCALE_FREE_SHARE) + logCountsAndBets;
     }
 
     /**
@@ -872,11 +877,11 @@ public final class RateRatioTest {
         }
         if (evidence.theta0() != theta0
                 || evidence.logLikelihoodRatios().length != prior.size()
-                || selfNormalizedOf(evidence).length != (selfNormalized ? SELF_NORMALIZED_BETS.length : 0)) {
+                || selfNormalizedOf(evidence).length != (learnsTheWander ? SELF_NORMALIZED_BETS.length : 0)) {
             throw new IllegalArgumentException("evidence was built by a test with theta0 " + evidence.theta0() + ", "
                     + evidence.logLikelihoodRatios().length + " alternatives and "
                     + selfNormalizedOf(evidence).length + " self-normalized bets, this test has theta0 " + theta0 + ", "
-                    + prior.size() + " and " + (selfNormalized ? SELF_NORMALIZED_BETS.length : 0));
+                    + prior.size() + " and " + (learnsTheWander ? SELF_NORMALIZED_BETS.length : 0));
         }
     }
 }

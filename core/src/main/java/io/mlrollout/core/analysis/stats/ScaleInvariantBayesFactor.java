@@ -31,6 +31,15 @@ final class ScaleInvariantBayesFactor {
     /** The largest step in w; steps are also at most a third of the peak's width. */
     private static final double MAX_STEP = 0.2;
 
+    /** log M_n(0) for n below this come from {@link #LOG_MOMENTS_AT_ZERO}, computed once. */
+    private static final int TABULATED = 4096;
+
+    /**
+     * log M_n(0) = log(2^(n/2 − 1) Γ(n/2)), by M_1(0) = √(π/2), M_2(0) = 1 and M_(n+2)(0) = n·M_n(0): the
+     * denominator of every factor, which the count test's scale-free part asks for at every interval.
+     */
+    private static final double[] LOG_MOMENTS_AT_ZERO = logMomentsAtZero();
+
     private ScaleInvariantBayesFactor() {}
 
     /**
@@ -64,15 +73,6 @@ final class ScaleInvariantBayesFactor {
         double r2 = onesX * onesX / xx;
         return r2 >= ones ? Double.POSITIVE_INFINITY : looks * r2 / (2 * (ones - r2));
     }
-
-    /** log M_n(0) for n below this come from {@link #LOG_MOMENTS_AT_ZERO}, computed once. */
-    private static final int TABULATED = 4096;
-
-    /**
-     * log M_n(0) = log(2^(n/2 − 1) Γ(n/2)), by M_1(0) = √(π/2), M_2(0) = 1 and M_(n+2)(0) = n·M_n(0): the
-     * denominator of every factor, which the count test's scale-free part asks for at every interval.
-     */
-    private static final double[] LOG_MOMENTS_AT_ZERO = logMomentsAtZero();
 
     private static double[] logMomentsAtZero() {
         double[] logs = new double[TABULATED];
