@@ -38,8 +38,9 @@ import java.util.Objects;
  * @param lastIntervalAtTheCap whether the last interval with evidence carried a full quarter of a rejection for some
  *     alternative: where the baseline is quiet, the next may then carry half (false in states saved before it was
  *     kept)
- * @param scaleFree the canary's standardized excess of bad events over the intervals the test's scale-free part took
- *     (see {@link RateRatioTest}); null in states saved before it was kept
+ * @param scaleFree whether the test's scale-free part holds a share of α, and the canary's standardized excess of bad
+ *     events over the intervals it took (see {@link RateRatioTest}); null in states saved before it was kept, whose
+ *     tests gave the count mixture and bets all of α
  */
 public record RateRatioEvidence(
         double theta0,
@@ -63,21 +64,53 @@ public record RateRatioEvidence(
         implements Serializable {
 
     /**
-     * What the scale-invariant t-test of {@link RateRatioTest}'s scale-free part needs of its intervals: how many,
-     * and the sum and the sum of squares of their standardized excesses.
+     * What the scale-invariant t-test of {@link RateRatioTest}'s scale-free part needs of its intervals: whether it
+     * holds a share of α, how many intervals it took, and the sum and the sum of squares of their standardized excesses.
      *
      * @param looks intervals taken
      * @param sum Σ of the standardized excesses
      * @param sumOfSquares Σ of their squares
+     * @param share whether the part holds its share of α, decided once, before the first interval with traffic on both
+     *     versions is counted; null in states saved before it was decided, when the part always held it
      */
-    public record ScaleFreeSums(int looks, double sum, double sumOfSquares) implements Serializable {
+    public record ScaleFreeSums(int looks, double sum, double sumOfSquares, Share share) implements Serializable {
 
         private static final long serialVersionUID = 1L;
 
-        static final ScaleFreeSums NONE = new ScaleFreeSums(0, 0, 0);
+        /**
+         * Whether the scale-free part holds a share of α. The share must be fixed before any evidence, or the union
+         * bound over the two parts no longer holds; so it is decided from what was known before the first interval
+         * with traffic on both versions: the baseline's hour and that interval's traffic shares.
+         */
+        public enum Share {
+            /** No interval with traffic on both versions yet: the count mixture and bets hold all of α. */
+            UNDECIDED,
+            /** The part holds its share for the rest of the test. */
+            HELD,
+            /** The part could take no interval (a drifting hour, the canary's share of bad events above ½): none. */
+            WAIVED
+        }
+
+        static final ScaleFreeSums UNDECIDED = new ScaleFreeSums(0, 0, 0, Share.UNDECIDED);
+
+        static final ScaleFreeSums WAIVED = new ScaleFreeSums(0, 0, 0, Share.WAIVED);
+
+        /** Whether the part holds its share of α (states saved before it was decided always held it). */
+        boolean holdsAShare() {
+            return share == null || share == Share.HELD;
+        }
+
+        boolean undecided() {
+            return share == Share.UNDECIDED;
+        }
+
+        /** These sums with the share decided. */
+        ScaleFreeSums decided(boolean held) {
+            return new ScaleFreeSums(looks, sum, sumOfSquares, held ? Share.HELD : Share.WAIVED);
+        }
 
         ScaleFreeSums plus(double excess) {
-            return new ScaleFreeSums(looks + 1, sum + excess, sumOfSquares + excess * excess);
+            return new ScaleFreeSums(looks + 1, sum + excess, sumOfSquares + excess * excess, share);
         }
     }
 

@@ -71,7 +71,11 @@ import java.util.Optional;
  * e-value or s times the Bayes factor reaches 1/α, each with chance at most its share of α (s = {@link
  * #SCALE_FREE_SHARE}). It takes an interval only where the baseline does not drift (a drift makes neighbouring
  * excesses alike) and p0 is at most ½ (the excess skewed to the right); a rule-out and a test that assumes Poisson
- * intervals have none. One interval moves the t-statistic by at most one, however extreme, so it needs no cap.
+ * intervals have none. Its share is decided once, at the first interval with traffic on both versions and before its
+ * counts: held where that interval is one the part could take, otherwise waived, and the count mixture and bets keep
+ * all of α. So a rollout whose hour drifts, and a promotion watch whose candidate holds most of the traffic, pay
+ * nothing for a part that would take no interval; a share decided later, from data the statistic had already used,
+ * would break the union bound. One interval moves the t-statistic by at most one, however extreme, so it needs no cap.
  *
  * <p><b>Guarantee.</b> With c = 0 (no wandering) every product is a non-negative supermartingale under H0 and Ville's
  * inequality bounds the chance that the mixture ever reaches 1/α by α, over any number of looks and any stopping. With
@@ -142,7 +146,8 @@ public final class RateRatioTest {
     private static final double[] SELF_NORMALIZED_BETS = {0.1, 0.2, 0.3, 0.4, 0.5};
 
     /**
-     * The share of α the scale-free part may spend; the count mixture and the self-normalized bets keep the rest. A
+     * The share of α the scale-free part may spend where it holds one; the count mixture and the self-normalized bets
+     * keep the rest. A
      * fifth was as fast as three tenths on the benchmark's slowdowns and cost the count mixture nothing measurable.
      */
     private static final double SCALE_FREE_SHARE = 0.2;
@@ -292,7 +297,7 @@ public final class RateRatioTest {
                 baselineSerial,
                 new double[learnsTheWander ? SELF_NORMALIZED_BETS.length : 0],
                 false,
-                RateRatioEvidence.ScaleFreeSums.NONE);
+                learnsTheWander ? RateRatioEvidence.ScaleFreeSums.UNDECIDED : RateRatioEvidence.ScaleFreeSums.WAIVED);
     }
 
     /** The evidence after one more interval's counts. */
@@ -339,9 +344,12 @@ public final class RateRatioTest {
         double residualWeight = 0;
         int residualIntervals = 0;
         double bad = canaryBad + baselineBad;
+        double share = canaryTotal / (canaryTotal + baselineTotal);
+        double p0 = shareOfBad(theta0 * boundaryFactor, share);
+        if (scaleFree.undecided() && canaryTotal > 0 && baselineTotal > 0) {
+            scaleFree = scaleFree.decided(scaleFreePartCouldTake(evidence, p0));
+        }
         if (canaryTotal > 0 && baselineTotal > 0 && bad > 0) {
-            double share = canaryTotal / (canaryTotal + baselineTotal);
-            double p0 = shareOfBad(theta0 * boundaryFactor, share);
             double pastExpectedBad = expectedBad(evidence, canaryTotal, baselineTotal);
             double expectedBad = Double.isNaN(pastExpectedBad) && countsTheFirstInterval(evidence)
                     ? expectedBadAtTheBaselinesRate(evidence, canaryTotal, baselineTotal)
@@ -361,7 +369,7 @@ public final class RateRatioTest {
                 if (wealth.length > 0 && p0 <= 0.5 && !Double.isNaN(expectedBad)) {
                     wealth = selfNormalizedBets(wealth, evidence, canaryBad, bad, p0, expectedBad);
                 }
-                if (learnsTheWander && p0 <= 0.5 && allowance.baselineIsCalm(evidence)) {
+                if (scaleFree.holdsAShare() && scaleFreePartCouldTake(evidence, p0)) {
                     scaleFree = scaleFree.plus((canaryBad - bad * p0) / Math.sqrt(bad * p0 * (1 - p0)));
                 }
             }
@@ -385,7 +393,11 @@ public final class RateRatioTest {
                 logLr,
                 Math.max(
                         evidence.maxLogEValue(),
-                        logEValueWhereItCouldReject(logLr, wealth, scaleFree, scaleFree != scaleFreeOf(evidence))),
+                        logEValueWhereItCouldReject(
+                                logLr,
+                                wealth,
+                                scaleFree,
+                                scaleFree.looks() != scaleFreeOf(evidence).looks())),
                 evidence.intervals() + 1,
                 evidence.canaryBad() + canaryBad,
                 evidence.canaryTotal() + canaryTotal,
@@ -427,9 +439,21 @@ public final class RateRatioTest {
         return next;
     }
 
-    /** The scale-free part's sums: none in states saved before they were kept. */
+    /**
+     * Whether the scale-free part may take an interval whose canary holds {@code p0} of the bad events at the boundary:
+     * where the baseline was seen calm (a drift makes neighbouring excesses alike, which a t-test takes for evidence)
+     * and p0 is at most ½ (the excess then is skewed to the right, so the t-statistic is if anything too small).
+     */
+    private boolean scaleFreePartCouldTake(RateRatioEvidence evidence, double p0) {
+        return learnsTheWander && p0 <= 0.5 && allowance.baselineIsCalm(evidence);
+    }
+
+    /**
+     * The scale-free part's sums; in states saved before they were kept, none and no share, as their tests had (a
+     * share taken in mid-run would spend more than α).
+     */
     private static RateRatioEvidence.ScaleFreeSums scaleFreeOf(RateRatioEvidence evidence) {
-        return evidence.scaleFree() == null ? RateRatioEvidence.ScaleFreeSums.NONE : evidence.scaleFree();
+        return evidence.scaleFree() == null ? RateRatioEvidence.ScaleFreeSums.WAIVED : evidence.scaleFree();
     }
 
     /** The self-normalized part's log wealth per bet: all 0 in states saved before it was kept. */
@@ -439,16 +463,17 @@ public final class RateRatioTest {
     }
 
     /**
-     * log of the test's statistic, which rejects at 1/α: the count mixture's e-value, and for a test with the parts
-     * that learn the wander, the larger of (1 − {@link #SCALE_FREE_SHARE}) times the e-value that averages the count
-     * mixture with the self-normalized bets and {@link #SCALE_FREE_SHARE} times the scale-free part's Bayes factor.
+     * log of the test's statistic, which rejects at 1/α: the e-value that averages the count mixture with the
+     * self-normalized bets (the mixture alone in a test without them), and where the scale-free part holds a share of
+     * α, the larger of (1 − {@link #SCALE_FREE_SHARE}) times that e-value and {@link #SCALE_FREE_SHARE} times the
+     * scale-free part's Bayes factor.
      * Each of the two reaches its 1/(share · α) with probability at most share · α, so the larger reaches 1/α with
      * probability at most α (a union bound: the scale-free part is a martingale in a filtration of its own, so it
      * cannot be averaged with the others).
      */
     private double logEValue(double[] logLr, double[] wealth, RateRatioEvidence.ScaleFreeSums scaleFree) {
         double countsAndBets = averagedWithTheBets(prior.logMixture(logLr), wealth);
-        if (!learnsTheWander) {
+        if (!scaleFree.holdsAShare()) {
             return countsAndBets;
         }
         return Math.max(countsShare(countsAndBets), Math.log(SCALE_FREE_SHARE) + logScaleFreeBayesFactor(scaleFree));
@@ -464,7 +489,7 @@ public final class RateRatioTest {
      */
     private double logEValueWhereItCouldReject(
             double[] logLr, double[] wealth, RateRatioEvidence.ScaleFreeSums scaleFree, boolean scaleFreeMoved) {
-        if (!learnsTheWander || scaleFree.looks() == 0) {
+        if (!scaleFree.holdsAShare() || scaleFree.looks() == 0) {
             return logEValue(logLr, wealth, scaleFree);
         }
         double counts = countsShare(averagedWithTheBets(prior.logMixture(logLr), wealth));
@@ -805,9 +830,9 @@ public final class RateRatioTest {
     }
 
     /**
-     * The test's current statistic: the mixture likelihood ratio (e-value), or for a test with the parts that learn the
-     * wander the larger of their two shares (see {@link #logEValue}); large values are evidence against the null, and
-     * 1/α rejects.
+     * The test's current statistic: the mixture likelihood ratio (e-value), averaged with the self-normalized bets
+     * where the test has them, or where the scale-free part holds a share of α the larger of the two parts' shares
+     * (see {@link #logEValue}); large values are evidence against the null, and 1/α rejects.
      */
     public double eValue(RateRatioEvidence evidence) {
         requireOwn(evidence);

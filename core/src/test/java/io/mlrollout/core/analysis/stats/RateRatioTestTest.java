@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.mlrollout.core.analysis.stats.RateRatioEvidence.ScaleFreeSums.Share;
 import io.mlrollout.core.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -128,24 +129,28 @@ class RateRatioTestTest {
     }
 
     /**
-     * Before any evidence the statistic is four fifths of an e-value of one: a fifth of α is the scale-free part's,
-     * whose Bayes factor of one counts a fifth. A test that assumes Poisson intervals has no such part and starts at 1.
+     * Before any evidence the statistic is an e-value of one: the scale-free part's share of α is not yet decided, and
+     * until it is the count mixture and bets hold all of it. Without an hour that showed the baseline calm, the first
+     * interval with traffic on both versions waives the share, and the statistic stays at one.
      */
     @Test
     void startsWithoutEvidenceAndIgnoresIntervalsWithoutInformation() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
         RateRatioEvidence evidence = test.empty();
-        assertThat(test.eValue(evidence)).isEqualTo(0.8);
+        assertThat(test.eValue(evidence)).isEqualTo(1.0);
         assertThat(test.pValue(evidence)).isEqualTo(1.0);
+        assertThat(evidence.scaleFree().share()).isEqualTo(Share.UNDECIDED);
         RateRatioTest poissonOnly = new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0);
         assertThat(poissonOnly.eValue(poissonOnly.empty())).isEqualTo(1.0);
+        assertThat(poissonOnly.empty().scaleFree().share()).isEqualTo(Share.WAIVED);
 
         evidence = test.add(evidence, 0, 500, 0, 1500); // no bad events
         evidence = test.add(evidence, 0, 0, 12, 1500); // no canary traffic
         evidence = test.add(evidence, 3, 200, 0, 0); // no baseline traffic
 
-        assertThat(test.eValue(evidence)).isEqualTo(0.8);
+        assertThat(test.eValue(evidence)).isEqualTo(1.0);
         assertThat(evidence.scaleFree().looks()).isZero();
+        assertThat(evidence.scaleFree().share()).isEqualTo(Share.WAIVED);
         assertThat(evidence.intervals()).isEqualTo(3);
         assertThat(test.rejects(evidence)).isFalse();
     }
@@ -504,7 +509,7 @@ class RateRatioTestTest {
         // its dispersion factor must come from what was known before it, and nothing was
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
         RateRatioEvidence first = test.add(test.empty(), 40, 1000, 10, 1000);
-        assertThat(test.eValue(first)).isEqualTo(0.8); // nothing gathered (see startsWithoutEvidence…)
+        assertThat(test.eValue(first)).isEqualTo(1.0); // nothing gathered (see startsWithoutEvidence…)
         assertThat(test.eValue(test.add(first, 40, 1000, 10, 1000))).isGreaterThan(1.0);
     }
 
@@ -519,12 +524,12 @@ class RateRatioTestTest {
         assertThat(first.residualIntervals()).isZero(); // no residual around a ratio nothing estimated yet
         // a drift's excursion may be under way as the rollout starts: its first minute only teaches the rate
         RateRatioEvidence drifting = anHourOf(test, i -> (i / 6) % 2 == 0 ? 130 : 70);
-        assertThat(test.eValue(test.add(drifting, 40, 1000, 10, 1000))).isEqualTo(0.8);
+        assertThat(test.eValue(test.add(drifting, 40, 1000, 10, 1000))).isEqualTo(1.0);
         // a test without the mixture over late starts (the watch's) would be held back by a calm first minute
         RateRatioTest fromTheStartOnly = new RateRatioTest(1.1, 0.01);
         RateRatioEvidence watched = anHourOf(fromTheStartOnly, calm);
         assertThat(fromTheStartOnly.eValue(fromTheStartOnly.add(watched, 40, 1000, 10, 1000)))
-                .isEqualTo(0.8);
+                .isEqualTo(1.0);
     }
 
     /** What {@code test} learns from an hour of the baseline at 10 000 requests a minute, minute i's errors given. */
@@ -655,7 +660,7 @@ class RateRatioTestTest {
             steady = test.learnBaseline(steady, i % 2 == 0 ? 105 : 95, 10_000);
         }
         assertThat(drifting.baselineSerial().pairs()).isEqualTo(58); // the first minute has no rate before it
-        assertThat(test.eValue(drifting)).isEqualTo(0.8);
+        assertThat(test.eValue(drifting)).isEqualTo(1.0);
         assertThat(drifting.intervals()).isZero();
         assertThat(drifting.baselineTotal()).isZero();
 
@@ -724,15 +729,15 @@ class RateRatioTestTest {
             assertThat(in.readObject()).isEqualTo(evidence);
         }
         // five alternatives, five bets, the pooled and recent counts, the dispersion and drift sums, the scale-free
-        // part's three sums: small enough for a build.xml
-        assertThat(bytes.size()).isLessThan(1400);
+        // part's three sums and its share: small enough for a build.xml
+        assertThat(bytes.size()).isLessThan(1600);
     }
 
     /**
      * One interval's bets by hand: the first interval only teaches the rate, the second's canary excess ξ is measured
      * in its standard deviation at the envelope (nothing learned yet), and each bet λ gains λξ − λ²ξ²/2 (no drift
-     * learned: persistence 1). Their e-value is four fifths of the count mixture and a fifth of the bets' average
-     * wealth, and the statistic four fifths of that: no calm hour was seen, so the scale-free part took nothing.
+     * learned: persistence 1). Their e-value, four fifths of the count mixture and a fifth of the bets' average
+     * wealth, is the statistic: no calm hour was seen, so the scale-free part holds no share of α.
      */
     @Test
     void eachBetGainsLambdaXiLessHalfLambdaSquaredXiSquared() {
@@ -754,7 +759,8 @@ class RateRatioTestTest {
         }
         double mixture = Math.exp(test.prior().logMixture(second.logLikelihoodRatios()));
         assertThat(second.scaleFree().looks()).isZero();
-        assertThat(test.eValue(second)).isCloseTo(0.8 * (0.8 * mixture + 0.2 * average), within(1e-12));
+        // no hour showed the baseline calm, so the scale-free part holds no share of α
+        assertThat(test.eValue(second)).isCloseTo(0.8 * mixture + 0.2 * average, within(1e-12));
     }
 
     /** The bets need a share of bad events of at most ½ (right-skewed), and have no place where they cannot help. */
@@ -828,6 +834,7 @@ class RateRatioTestTest {
             squares += xi * xi;
         }
 
+        assertThat(evidence.scaleFree().share()).isEqualTo(Share.HELD);
         assertThat(evidence.scaleFree().looks()).isEqualTo(4);
         assertThat(evidence.scaleFree().sum()).isCloseTo(sum, within(1e-9));
         assertThat(evidence.scaleFree().sumOfSquares()).isCloseTo(squares, within(1e-9));
@@ -841,7 +848,8 @@ class RateRatioTestTest {
      * The t-test's guarantee needs independent minutes, which a drifting baseline says the traffic does not have, and
      * a share of bad events of at most ½, where the excess is skewed to the right (a t-statistic is then, if anything,
      * too small); a rule-out, whose counted version holds most of the bad events, and a test that assumes Poisson
-     * intervals have no such part.
+     * intervals have no such part. Where the first interval is one the part could not take, its share of α is waived,
+     * and the count mixture and bets hold all of it.
      */
     @Test
     void theScaleFreePartTakesNothingWhereTheBaselineDriftsOrTheCanaryHoldsMostOfTheBadEvents() {
@@ -854,6 +862,10 @@ class RateRatioTestTest {
         }
         assertThat(drifting.scaleFree().looks()).isZero();
         assertThat(calm.scaleFree().looks()).isZero(); // the canary holds 75% of the traffic: p0 above ½
+        for (RateRatioEvidence waived : List.of(drifting, calm)) {
+            assertThat(waived.scaleFree().share()).isEqualTo(Share.WAIVED);
+            assertThat(Math.log(test.eValue(waived))).isCloseTo(countsAndBets(test, waived), within(1e-12));
+        }
 
         RateRatioTest ruleOut = RateRatioTest.ruleOut(2, 0.05, 0.5);
         RateRatioTest poissonOnly = new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0);
@@ -866,16 +878,61 @@ class RateRatioTestTest {
         }
     }
 
-    /** A state saved before the scale-free part was kept resumes as a fresh one with the same counts would. */
+    /**
+     * The share is decided once, before the first interval with traffic on both versions is counted, and never again:
+     * a baseline seen calm only later does not give the part a share (taken in mid-run, from data the statistic had
+     * used, it would spend more than α), and intervals without traffic on both versions leave it undecided.
+     */
     @Test
-    void evidenceSavedBeforeTheScaleFreePartWasKeptResumesWithItsSumsAtZero() {
+    void theScaleFreePartsShareIsDecidedAtTheFirstIntervalWithTrafficOnBothVersions() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0.5, 60);
+        RateRatioEvidence calm = anHourOf(test, i -> i % 2 == 0 ? 105 : 95);
+        RateRatioEvidence noCanaryYet = test.add(calm, 0, 0, 100, 10_000);
+        assertThat(noCanaryYet.scaleFree().share()).isEqualTo(Share.UNDECIDED);
+        assertThat(test.add(noCanaryYet, 40, 2500, 90, 7500).scaleFree().share())
+                .isEqualTo(Share.HELD);
+
+        RateRatioEvidence noHour = test.add(test.empty(), 40, 2500, 90, 7500);
+        for (int i = 0; i < 40; i++) { // the rollout's own minutes show the baseline calm
+            noHour = test.add(noHour, i % 2 == 0 ? 42 : 38, 2500, i % 2 == 0 ? 105 : 95, 7500);
+        }
+        assertThat(test.startsFromTheBaselinesWander(noHour)).isTrue();
+        assertThat(noHour.scaleFree().share()).isEqualTo(Share.WAIVED);
+        assertThat(noHour.scaleFree().looks()).isZero();
+        assertThat(Math.log(test.eValue(noHour))).isCloseTo(countsAndBets(test, noHour), within(1e-12));
+    }
+
+    /**
+     * A state saved before the scale-free part was kept resumes without it, all of α to the count mixture and bets,
+     * as its test had; one saved before the share was decided held it from the start, and resumes holding it.
+     */
+    @Test
+    void evidenceSavedBeforeTheScaleFreePartWasKeptResumesWithoutIt() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0.5, 60);
         RateRatioEvidence now = test.add(anHourOf(test, i -> 100), 40, 2500, 90, 7500);
-        RateRatioEvidence beforeAny = withScaleFree(now, RateRatioEvidence.ScaleFreeSums.NONE);
-        RateRatioEvidence saved = withScaleFree(now, null);
+        assertThat(now.scaleFree().share()).isEqualTo(Share.HELD);
+        RateRatioEvidence waived = withScaleFree(now, new RateRatioEvidence.ScaleFreeSums(0, 0, 0, Share.WAIVED));
+        RateRatioEvidence savedBeforeThePart = withScaleFree(now, null);
 
-        assertThat(test.eValue(saved)).isEqualTo(test.eValue(beforeAny));
-        assertThat(test.add(saved, 45, 2500, 90, 7500)).isEqualTo(test.add(beforeAny, 45, 2500, 90, 7500));
+        assertThat(test.eValue(savedBeforeThePart)).isEqualTo(test.eValue(waived));
+        assertThat(test.add(savedBeforeThePart, 45, 2500, 90, 7500)).isEqualTo(test.add(waived, 45, 2500, 90, 7500));
+
+        RateRatioEvidence.ScaleFreeSums sums = now.scaleFree();
+        RateRatioEvidence savedBeforeTheShare = withScaleFree(
+                now, new RateRatioEvidence.ScaleFreeSums(sums.looks(), sums.sum(), sums.sumOfSquares(), null));
+        assertThat(test.eValue(savedBeforeTheShare)).isEqualTo(test.eValue(now));
+        assertThat(test.add(savedBeforeTheShare, 45, 2500, 90, 7500).scaleFree())
+                .isEqualTo(withShareUnset(test.add(now, 45, 2500, 90, 7500).scaleFree()));
+    }
+
+    private static RateRatioEvidence.ScaleFreeSums withShareUnset(RateRatioEvidence.ScaleFreeSums sums) {
+        return new RateRatioEvidence.ScaleFreeSums(sums.looks(), sums.sum(), sums.sumOfSquares(), null);
+    }
+
+    /** log of the count mixture's and bets' e-value: four fifths of the mixture, a fifth of the bets' average. */
+    private static double countsAndBets(RateRatioTest test, RateRatioEvidence evidence) {
+        return Math.log(Math.exp(countMixture(test, evidence)) * 0.8
+                + 0.2 * RateRatioSimulationTest.selfNormalizedEValue(evidence));
     }
 
     /** {@code evidence} with the scale-free part's sums replaced ({@code null}: a state saved before they were kept). */
