@@ -925,6 +925,33 @@ class RateRatioTestTest {
                 .isEqualTo(withShareUnset(test.add(now, 45, 2500, 90, 7500).scaleFree()));
     }
 
+    /**
+     * The share survives the state's JSON (the form in which a rollout is kept across restarts); a state written before
+     * the share was decided reads it as unset and goes on holding it, one written before the part reads without it.
+     */
+    @Test
+    void theScaleFreePartsShareSurvivesTheStatesJson() throws Exception {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01, MixturePrior.calibrated(), 0.5, 60);
+        RateRatioEvidence held =
+                test.add(test.add(anHourOf(test, i -> i % 2 == 0 ? 105 : 95), 40, 2500, 90, 7500), 44, 2500, 97, 7500);
+        String json = Json.mapper().writeValueAsString(held);
+        assertThat(Json.mapper().readValue(json, RateRatioEvidence.class)).isEqualTo(held);
+
+        String beforeTheShare = json.replace(",\"share\":\"HELD\"", "");
+        assertThat(beforeTheShare).isNotEqualTo(json);
+        RateRatioEvidence readBeforeTheShare = Json.mapper().readValue(beforeTheShare, RateRatioEvidence.class);
+        assertThat(readBeforeTheShare.scaleFree().share()).isNull();
+        assertThat(test.eValue(readBeforeTheShare)).isEqualTo(test.eValue(held));
+
+        String beforeThePart = json.replaceAll(",\"scaleFree\":\\{[^}]*\\}", "");
+        assertThat(beforeThePart).isNotEqualTo(json);
+        RateRatioEvidence readBeforeThePart = Json.mapper().readValue(beforeThePart, RateRatioEvidence.class);
+        assertThat(readBeforeThePart.scaleFree()).isNull();
+        assertThat(test.eValue(readBeforeThePart))
+                .isEqualTo(
+                        test.eValue(withScaleFree(held, new RateRatioEvidence.ScaleFreeSums(0, 0, 0, Share.WAIVED))));
+    }
+
     private static RateRatioEvidence.ScaleFreeSums withShareUnset(RateRatioEvidence.ScaleFreeSums sums) {
         return new RateRatioEvidence.ScaleFreeSums(sums.looks(), sums.sum(), sums.sumOfSquares(), null);
     }
