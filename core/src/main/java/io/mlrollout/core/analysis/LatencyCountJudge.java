@@ -428,7 +428,9 @@ final class LatencyCountJudge implements MetricJudge {
                         outcome,
                         candidateQuantile,
                         baselineQuantile,
-                        explanation + MetricJudge.envelopeNote("the slow shares", test, margin, "")),
+                        explanation
+                                + MetricJudge.envelopeNote(
+                                        "the slow shares", "share of slow requests", test, margin, "")),
                 false);
     }
 

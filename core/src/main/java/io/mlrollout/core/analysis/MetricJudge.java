@@ -78,18 +78,29 @@ sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, Distr
 
     /**
      * Said of a count test's look when {@code what} (the rates, the slow shares) wander or drift beyond the envelope,
-     * where the test allows for the wander it has seen but the guarantee is not proven; empty otherwise. {@code
-     * otherRemedy} (e.g. ", or …", often empty) follows the advice to raise the envelope, for a metric whose own
-     * definition can be changed to wander less.
+     * where the test allows for the wander it has seen but the guarantee is not proven; empty otherwise. Where the
+     * baseline's own series stays within the envelope, it is the candidate's {@code one} (rate, share of slow requests)
+     * that moved: a step up, as a regression makes, reads as wander around a recent ratio until that ratio catches up,
+     * and advice to raise the envelope would be advice to let such a candidate through. Otherwise the traffic itself
+     * wanders beyond it, and {@code otherRemedy} (e.g. ", or …", often empty) follows the advice to raise the envelope,
+     * for a metric whose own definition can be changed to wander less.
      */
-    static String envelopeNote(String what, RateRatioTest test, RateRatioEvidence evidence, String otherRemedy) {
+    static String envelopeNote(
+            String what, String one, RateRatioTest test, RateRatioEvidence evidence, String otherRemedy) {
         if (test == null || evidence == null || !test.beyondEnvelope(evidence)) {
             return "";
         }
-        return " [" + what + " wander or drift beyond the envelope (long-run CV about "
+        String beyond = " [" + what + " wander or drift beyond the envelope (long-run CV about "
                 + Format.percent(test.estimatedDispersion(evidence)) + " against analysis.maxDispersion "
-                + Format.percent(test.maxDispersion())
-                + "): the test allows for the wander it has seen, but false rollbacks may exceed the budget;"
+                + Format.percent(test.maxDispersion()) + ")";
+        double baselines = test.baselineLongRunDispersion(evidence);
+        if (baselines <= test.maxDispersion()) { // false while NaN: the baseline's series is too short to tell
+            return beyond + ", the baseline's alone within it (about " + Format.percent(baselines)
+                    + "): the candidate's "
+                    + one + " moved on its own, as it does when it steps up (a regression) or wanders alone;"
+                    + " the test allows for the wander it has seen, an estimate rather than a bound]";
+        }
+        return beyond + ": the test allows for the wander it has seen, but false rollbacks may exceed the budget;"
                 + " raise maxDispersion" + otherRemedy + "]";
     }
 

@@ -259,7 +259,7 @@ final class RatioJudge implements MetricJudge {
             }
         }
         String envelope = MetricJudge.envelopeNote(
-                "the rates", marginTest, watch ? margin : next.relative(), otherEnvelopeRemedy(spec));
+                "the rates", "rate", marginTest, watch ? margin : next.relative(), otherEnvelopeRemedy(spec));
         return new Assessment(next, look(outcome, c.ratio(), b.ratio(), explanation + envelope), false);
     }
 

@@ -133,6 +133,36 @@ class JudgeTest {
                 .endsWith("raise maxDispersion]");
     }
 
+    /**
+     * A candidate whose error rate steps up eightfold beside a steady baseline reads, around the recent ratio, as
+     * wander beyond the envelope; the note says the candidate moved, not the traffic, and does not advise raising the
+     * envelope, which would let such a candidate through.
+     */
+    @Test
+    void aCandidateThatStepsUpBesideASteadyBaselineIsNotAdvisedToRaiseTheEnvelope() {
+        List<String> notes = new ArrayList<>();
+        JudgeState state = judge.beginStage(judge.begin());
+        for (int look = 1; look <= 9 && notes.isEmpty(); look++) {
+            Map<String, Readings> readings = healthy();
+            if (look > 6) {
+                readings.put("errors", new Readings(new Reading.Counts(80, 1000), new Reading.Counts(90, 9000)));
+            }
+            LookResult result = judge.look(state, readings, LookContext.canary(0, false));
+            state = result.state();
+            result.metrics().stream()
+                    .filter(metric -> metric.metric().equals("errors"))
+                    .map(MetricLook::explanation)
+                    .filter(explanation -> explanation.contains("beyond the envelope"))
+                    .forEach(notes::add);
+        }
+
+        assertThat(notes).isNotEmpty();
+        assertThat(notes.get(0))
+                .contains("the baseline's alone within it (about 0.00%)")
+                .contains("the candidate's rate moved on its own")
+                .doesNotContain("raise maxDispersion");
+    }
+
     @Test
     void equalVersionsPassAtTheEndOfTheBakeAndNotBefore() {
         JudgeState state = judge.beginStage(judge.begin());
