@@ -84,10 +84,14 @@ final class Console implements RolloutDriver.Listener {
         return "[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "]";
     }
 
-    private static String remaining(Duration done, Duration total) {
+    /**
+     * What is left of the bake. Past its end the stage bakes on because a look has no verdict yet: a pass still needs
+     * evidence or traffic, or the data were missing; the look lines say which.
+     */
+    static String remaining(Duration done, Duration total) {
         Duration left = total.minus(done);
         if (left.isNegative()) {
-            return ", over by " + span(left.negated()) + " (looking again for data)";
+            return ", over by " + span(left.negated()) + " (baking on: no verdict yet)";
         }
         return left.isZero() ? "" : ", " + span(left) + " to go";
     }
