@@ -417,7 +417,7 @@ final class LatencyCountJudge implements MetricJudge {
             explanation =
                     interval + "; slower than " + Format.millis(threshold) + ": " + Format.number(margin.estimate())
                             + "× the baseline so far (allowed " + Format.number(allowed) + "×"
-                            + levelNote(l, allowed) + "), no regression shown";
+                            + levelNote(l, allowed) + ")" + MetricJudge.notShownYet(margin.estimate() > allowed);
         } else {
             return endOfStage(
                     next, context, candidateQuantile, baselineQuantile, where, ruleOut, rule, allowed, ruledOut);

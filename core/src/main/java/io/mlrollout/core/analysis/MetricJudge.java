@@ -104,6 +104,14 @@ sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, Distr
                 + " raise maxDispersion" + otherRemedy + "]";
     }
 
+    /**
+     * How a look that decided nothing ends: a candidate above its allowance so far is not called free of regression,
+     * only not shown yet to exceed it (a rollback needs evidence, a step up needs a few looks to give it).
+     */
+    static String notShownYet(boolean aboveTheAllowance) {
+        return aboveTheAllowance ? ": above it, but not shown yet to exceed it" : ", no regression shown";
+    }
+
     static Double finiteOrNull(double value) {
         return Double.isFinite(value) ? value : null;
     }

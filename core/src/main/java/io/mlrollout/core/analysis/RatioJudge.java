@@ -422,8 +422,9 @@ final class RatioJudge implements MetricJudge {
         if (margin == null || Double.isNaN(margin.estimate())) {
             return interval + ", no regression shown";
         }
+        double allowed = spec.maxIncrease().getAsDouble();
         return interval + "; " + Format.number(margin.estimate()) + "× the baseline so far (allowed "
-                + Format.margin(spec.maxIncrease().getAsDouble()) + "), no regression shown";
+                + Format.margin(allowed) + ")" + MetricJudge.notShownYet(margin.estimate() > 1 + allowed);
     }
 
     private static double ratioOf(Counts counts) {

@@ -136,7 +136,8 @@ class JudgeTest {
     /**
      * A candidate whose error rate steps up eightfold beside a steady baseline reads, around the recent ratio, as
      * wander beyond the envelope; the note says the candidate moved, not the traffic, and does not advise raising the
-     * envelope, which would let such a candidate through.
+     * envelope, which would let such a candidate through. Until the evidence is in, the look does not call a candidate
+     * above its allowance free of regression.
      */
     @Test
     void aCandidateThatStepsUpBesideASteadyBaselineIsNotAdvisedToRaiseTheEnvelope() {
@@ -158,6 +159,8 @@ class JudgeTest {
 
         assertThat(notes).isNotEmpty();
         assertThat(notes.get(0))
+                .contains("× the baseline so far (allowed +10%): above it, but not shown yet to exceed it")
+                .doesNotContain("no regression shown")
                 .contains("the baseline's alone within it (about 0.00%)")
                 .contains("the candidate's rate moved on its own")
                 .doesNotContain("raise maxDispersion");
