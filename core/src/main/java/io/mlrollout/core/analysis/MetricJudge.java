@@ -105,11 +105,11 @@ sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, Distr
     }
 
     /**
-     * How a look that decided nothing ends: a candidate above its allowance so far is not called free of regression,
-     * only not shown yet to exceed it (a rollback needs evidence, a step up needs a few looks to give it).
+     * How a look that decided nothing ends: a candidate beyond its allowance so far is not called free of regression,
+     * only not yet shown to be one (a rollback needs evidence, and a step up needs a few looks to give it).
      */
-    static String notShownYet(boolean aboveTheAllowance) {
-        return aboveTheAllowance ? ": above it, but not shown yet to exceed it" : ", no regression shown";
+    static String notShownYet(boolean beyondTheAllowance) {
+        return beyondTheAllowance ? ": beyond it so far, not yet shown to be a regression" : ", no regression shown";
     }
 
     static Double finiteOrNull(double value) {

@@ -278,7 +278,8 @@ final class SampleJudge implements MetricJudge {
             return new Judgement(
                     Outcome.CONTINUE,
                     interval + "; " + Format.number(evidence.ratio()) + "× the baseline so far (geometric mean over "
-                            + evidence.looks() + " looks, allowed " + allowedAll() + "), no regression shown");
+                            + evidence.looks() + " looks, allowed " + allowedAll() + ")"
+                            + MetricJudge.notShownYet(beyondAnAllowance(tests, evidenceByTest)));
         }
         Judgement bounds = endOfPeriod(period);
         if (bounds.outcome != Outcome.PASS || tests.isEmpty()) {
@@ -472,6 +473,18 @@ final class SampleJudge implements MetricJudge {
         }
         return new Judgement(
                 Outcome.PASS, "median " + Format.value(median, unit) + " over " + period.length + " looks" + bounds());
+    }
+
+    /** Whether the candidate's geometric mean so far is beyond any of the tests' margins. */
+    private static boolean beyondAnAllowance(List<LogRatioTest> tests, List<LogRatioEvidence> evidenceByTest) {
+        for (int j = 0; j < tests.size(); j++) {
+            LogRatioTest test = tests.get(j);
+            double ratio = evidenceByTest.get(j).ratio();
+            if (test.worse() == Worse.HIGHER ? ratio > 1 + test.margin() : ratio < 1 - test.margin()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String allowedAll() {

@@ -159,11 +159,29 @@ class JudgeTest {
 
         assertThat(notes).isNotEmpty();
         assertThat(notes.get(0))
-                .contains("× the baseline so far (allowed +10%): above it, but not shown yet to exceed it")
+                .contains("× the baseline so far (allowed +10%): beyond it so far, not yet shown to be a regression")
                 .doesNotContain("no regression shown")
                 .contains("the baseline's alone within it (about 0.00%)")
                 .contains("the candidate's rate moved on its own")
                 .doesNotContain("raise maxDispersion");
+    }
+
+    /** A value metric's first look at a candidate half again as slow is not called free of regression either. */
+    @Test
+    void aValueMetricBeyondItsAllowanceIsNotCalledFreeOfRegression() {
+        Map<String, Readings> readings = healthy();
+        readings.put("p99", new Readings(new Reading.Scalar(310), new Reading.Scalar(205)));
+
+        MetricLook p99 =
+                judge.look(judge.beginStage(judge.begin()), readings, LookContext.canary(0, false)).metrics().stream()
+                        .filter(metric -> metric.metric().equals("p99"))
+                        .findFirst()
+                        .orElseThrow();
+
+        assertThat(p99.outcome()).isEqualTo(Outcome.CONTINUE);
+        assertThat(p99.explanation())
+                .endsWith("(geometric mean over 1 looks, allowed +15%): beyond it so far, not yet shown to be a"
+                        + " regression");
     }
 
     @Test

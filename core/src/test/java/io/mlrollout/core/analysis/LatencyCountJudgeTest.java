@@ -94,7 +94,7 @@ class LatencyCountJudgeTest {
         assertThat(p99.outcome()).isEqualTo(Outcome.CONTINUE);
         assertThat(p99.explanation())
                 .startsWith("p99 249ms vs 233ms this interval; slower than 100ms: 3.41× the baseline so far (allowed"
-                        + " 1.19×): above it, but not shown yet to exceed it");
+                        + " 1.19×): beyond it so far, not yet shown to be a regression");
         MetricEvidence.LatencyCounts evidence =
                 (MetricEvidence.LatencyCounts) first.state().metrics().get("p99");
         assertThat(evidence.threshold()).isEqualTo(100);
