@@ -278,7 +278,8 @@ final class SampleJudge implements MetricJudge {
             return new Judgement(
                     Outcome.CONTINUE,
                     interval + "; " + Format.number(evidence.ratio()) + "× the baseline so far (geometric mean over "
-                            + evidence.looks() + " looks, allowed " + allowedAll() + ")"
+                            + evidence.looks() + (evidence.looks() == 1 ? " look" : " looks") + ", allowed "
+                            + allowedAll() + ")"
                             + MetricJudge.notShownYet(beyondAnAllowance(tests, evidenceByTest)));
         }
         Judgement bounds = endOfPeriod(period);

@@ -180,7 +180,7 @@ class JudgeTest {
 
         assertThat(p99.outcome()).isEqualTo(Outcome.CONTINUE);
         assertThat(p99.explanation())
-                .endsWith("(geometric mean over 1 looks, allowed +15%): beyond it so far, not yet shown to be a"
+                .endsWith("(geometric mean over 1 look, allowed +15%): beyond it so far, not yet shown to be a"
                         + " regression");
     }
 
