@@ -109,8 +109,11 @@ sealed interface MetricJudge permits RatioJudge, SlicedJudge, SampleJudge, Distr
      * only not yet shown to be one (a rollback needs evidence, and a step up needs a few looks to give it).
      */
     static String notShownYet(boolean beyondTheAllowance) {
-        return beyondTheAllowance ? ": beyond it so far, not yet shown to be a regression" : ", no regression shown";
+        return beyondTheAllowance ? BEYOND_SO_FAR : ", no regression shown";
     }
+
+    /** How {@link #notShownYet} ends a look whose candidate is beyond its allowance so far. */
+    String BEYOND_SO_FAR = ": beyond it so far, not yet shown to be a regression";
 
     static Double finiteOrNull(double value) {
         return Double.isFinite(value) ? value : null;

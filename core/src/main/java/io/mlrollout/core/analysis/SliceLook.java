@@ -33,6 +33,8 @@ public record SliceLook(
     public enum Verdict {
         /** Shown worse than the policy allows: fails the metric, naming the slice. */
         FAIL("FAIL"),
+        /** Enough requests, beyond the allowance so far but not yet shown to be a regression. */
+        BEYOND_SO_FAR("beyond the allowance so far, not yet shown"),
         /** Shown within the margin. */
         SHOWN_WITHIN("shown within"),
         /** Enough requests, no regression shown (nor its absence yet). */

@@ -208,7 +208,9 @@ final class SlicedJudge implements MetricJudge {
         MetricLook look = overall.look();
         boolean suspectsHold = context.end() && failures.isEmpty() && look.outcome() != Outcome.FAIL;
         for (SliceLook row : rows) {
-            if (suspectsHold && row.verdict() == SliceLook.Verdict.NO_REGRESSION_SHOWN) {
+            if (suspectsHold
+                    && (row.verdict() == SliceLook.Verdict.NO_REGRESSION_SHOWN
+                            || row.verdict() == SliceLook.Verdict.BEYOND_SO_FAR)) {
                 kind.suspect(row, slices.get(row.slice()), context).ifPresent(suspects::add);
             }
         }
@@ -298,6 +300,8 @@ final class SlicedJudge implements MetricJudge {
             verdict = SliceLook.Verdict.TOO_FEW_REQUESTS;
         } else if (outcome == Outcome.PASS) {
             verdict = SliceLook.Verdict.SHOWN_WITHIN;
+        } else if (assessed.look().explanation().contains(MetricJudge.BEYOND_SO_FAR)) {
+            verdict = SliceLook.Verdict.BEYOND_SO_FAR;
         } else {
             verdict = SliceLook.Verdict.NO_REGRESSION_SHOWN;
         }

@@ -84,6 +84,29 @@ class SlicedJudgeTest {
                 .hasValueSatisfying(v -> assertThat(v.verdict()).isEqualTo(Verdict.PASS));
     }
 
+    /**
+     * Before the evidence is in, a slice whose candidate is beyond its allowance is not listed as showing no
+     * regression: its row and the look's summary say it is beyond the allowance so far.
+     */
+    @Test
+    void aSliceBeyondItsAllowanceBeforeTheEvidenceIsInIsNotListedAsShowingNoRegression() {
+        Judge judge = new Judge(policy(true));
+
+        LookResult first =
+                judge.look(judge.beginStage(judge.begin()), minute(0.021, 0.009), LookContext.canary(0, false, false));
+
+        MetricLook look = first.metrics().get(0);
+        assertThat(look.outcome()).isEqualTo(Outcome.CONTINUE);
+        assertThat(look.slices())
+                .extracting(SliceLook::slice, SliceLook::verdict)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("eu-west", SliceLook.Verdict.BEYOND_SO_FAR),
+                        org.assertj.core.groups.Tuple.tuple("us-east", SliceLook.Verdict.NO_REGRESSION_SHOWN));
+        assertThat(look.explanation())
+                .contains("by region: beyond the allowance so far, not yet shown in eu-west; no regression shown in"
+                        + " us-east");
+    }
+
     @Test
     void aSliceWithTooFewRequestsIsListedNotJudgedAndDoesNotHoldTheStage() {
         LookResult result = bake(new Judge(policy(true)), minute(0.009, 0.5)); // ap-south at 50% errors, 20 requests
