@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * Runs every judge on the same seeded rollouts, cell by cell (traffic model × scenario × canary traffic), and collects
  * their decisions. Run r of a traffic level uses the same seed in every scenario and every traffic model, so the
  * scenarios differ only by their effect and the models only by their factors. The threshold judge, the clairvoyant
- * and the tuned Kayenta-style judge are calibrated per traffic model and level, on that model's simulated rollouts
- * with seeds of their own. The figures do not depend on the number of threads.
+ * and the two tuned Kayenta-style judges are calibrated per traffic model and level, on that model's simulated
+ * rollouts with seeds of their own. The figures do not depend on the number of threads.
  */
 final class Benchmark {
 
@@ -30,12 +30,17 @@ final class Benchmark {
     /** Keeps the Kayenta tuning's streams apart from the judged ones and from the threshold calibration's. */
     private static final long KAYENTA_TUNING_STREAMS = 0x4A1E7A7AL;
 
+    /** Keeps the streams of the Kayenta tuning held to the margins apart from every other. */
+    private static final long KAYENTA_MARGIN_STREAMS = 0x4A1E3A61L;
+
     /**
      * What to run.
      *
      * @param runs rollouts per cell
      * @param calibrationRuns A/A rollouts per traffic level for {@link TrafficCalibration} and for
-     *     {@link KayentaCalibration}, which also judges a tenth as many (at least 100) with doubled errors
+     *     {@link KayentaCalibration}, which also judges a tenth as many (at least 100) with doubled errors; and
+     *     rollouts of each kind a policy allows for {@link KayentaMarginCalibration}, which also judges a tenth as many
+     *     (at least 100) of each regression it is tuned on
      * @param seed the seed every stream derives from
      * @param threads cells run in parallel
      * @param slowThresholdMs the latency above which a request counts as slow, for the slow-requests metric
@@ -117,11 +122,13 @@ final class Benchmark {
             Settings settings,
             Map<Level, TrafficCalibration> calibrations,
             Map<Level, KayentaTuning> kayentaTunings,
+            Map<Level, KayentaMarginTuning> kayentaMarginTunings,
             List<CellResult> cells) {
 
         Results {
             calibrations = Map.copyOf(calibrations);
             kayentaTunings = Map.copyOf(kayentaTunings);
+            kayentaMarginTunings = Map.copyOf(kayentaMarginTunings);
             cells = List.copyOf(cells);
         }
 
@@ -145,6 +152,7 @@ final class Benchmark {
             List<Level> levels = new ArrayList<>();
             List<Callable<TrafficCalibration>> calibrating = new ArrayList<>();
             List<Callable<KayentaTuning>> tuning = new ArrayList<>();
+            List<Callable<KayentaMarginTuning>> marginTuning = new ArrayList<>();
             for (TrafficModel model : settings.models()) {
                 for (double rate : settings.rates()) {
                     RolloutGenerator generator = new RolloutGenerator(
@@ -162,10 +170,17 @@ final class Benchmark {
                                     kayentaErrorRuns(settings.calibrationRuns()),
                                     Seeds.of(settings.seed() ^ KAYENTA_TUNING_STREAMS, level))
                             .tune());
+                    marginTuning.add(() -> KayentaMarginCalibration.of(
+                                    generator,
+                                    settings.calibrationRuns(),
+                                    kayentaErrorRuns(settings.calibrationRuns()),
+                                    Seeds.of(settings.seed() ^ KAYENTA_MARGIN_STREAMS, level))
+                            .tune());
                 }
             }
             List<Future<TrafficCalibration>> calibrated = submit(pool, calibrating);
             List<Future<KayentaTuning>> tuned = submit(pool, tuning);
+            List<Future<KayentaMarginTuning>> marginTuned = submit(pool, marginTuning);
             Map<Level, TrafficCalibration> calibrations = new LinkedHashMap<>();
             List<TrafficCalibration> calibrationList = results(calibrated);
             for (int i = 0; i < levels.size(); i++) {
@@ -180,6 +195,13 @@ final class Benchmark {
                 progress.accept("tuned " + Contender.KAYENTA_TUNED.label() + " for " + describe(levels.get(i)) + ": "
                         + Formats.describe(tuningList.get(i)));
             }
+            Map<Level, KayentaMarginTuning> marginTunings = new LinkedHashMap<>();
+            List<KayentaMarginTuning> marginTuningList = results(marginTuned);
+            for (int i = 0; i < levels.size(); i++) {
+                marginTunings.put(levels.get(i), marginTuningList.get(i));
+                progress.accept("tuned " + Contender.KAYENTA_AT_MARGINS.label() + " for " + describe(levels.get(i))
+                        + ": " + Formats.describe(marginTuningList.get(i), settings.quantile()));
+            }
             List<Callable<List<CellResult>>> cells = new ArrayList<>();
             for (TrafficModel model : settings.models()) {
                 for (Scenario scenario : settings.scenarios()) {
@@ -187,7 +209,13 @@ final class Benchmark {
                         Level level = new Level(model.name(), rate);
                         cells.add(() -> {
                             List<CellResult> cell = runCell(
-                                    settings, model, scenario, rate, calibrations.get(level), tunings.get(level));
+                                    settings,
+                                    model,
+                                    scenario,
+                                    rate,
+                                    calibrations.get(level),
+                                    tunings.get(level),
+                                    marginTunings.get(level));
                             progress.accept("ran " + scenario.name() + " under " + describe(level));
                             return cell;
                         });
@@ -196,7 +224,7 @@ final class Benchmark {
             }
             List<CellResult> results = new ArrayList<>();
             results(submit(pool, cells)).forEach(results::addAll);
-            return new Results(settings, calibrations, tunings, results);
+            return new Results(settings, calibrations, tunings, marginTunings, results);
         } finally {
             pool.shutdownNow();
         }
@@ -217,14 +245,15 @@ final class Benchmark {
             Scenario scenario,
             double rate,
             TrafficCalibration calibration,
-            KayentaTuning tuning) {
+            KayentaTuning tuning,
+            KayentaMarginTuning marginTuning) {
         RolloutGenerator model = new RolloutGenerator(
                 trafficModel, rate, settings.slowThresholdMs(), settings.layout(), settings.quantile());
         Contender[] contenders = Contender.values();
         RolloutJudge[] judges = new RolloutJudge[contenders.length];
         for (int j = 0; j < contenders.length; j++) {
             judges[j] = contenders[j].judgeFor(
-                    scenario, calibration, tuning, settings.slowThresholdMs(), settings.quantile());
+                    scenario, calibration, tuning, marginTuning, settings.slowThresholdMs(), settings.quantile());
         }
         int[][] decisions = new int[contenders.length][settings.runs()];
         long streams = Seeds.of(settings.seed(), Double.doubleToLongBits(rate));

@@ -6,6 +6,7 @@ enum Contender {
     OURS("ours (p99 + slow-requests)"),
     KAYENTA("kayenta"),
     KAYENTA_TUNED("kayenta (tuned to 1%)"),
+    KAYENTA_AT_MARGINS("kayenta (tuned to 1% at the margins)"),
     THRESHOLD("threshold"),
     CLAIRVOYANT("clairvoyant"),
     ORACLE("oracle");
@@ -29,6 +30,7 @@ enum Contender {
      * A fresh judge for one cell; judges are confined to the thread that runs the cell.
      *
      * @param kayentaTuning the schedule of the tuned Kayenta-style judge at this traffic
+     * @param kayentaMarginTuning the schedule and effect sizes of the one tuned at the margins
      * @param slowThresholdMs the threshold of our slow-requests metric
      * @param quantile the quantile our latency metric reads (the other judges read the generator's)
      */
@@ -36,6 +38,7 @@ enum Contender {
             Scenario scenario,
             TrafficCalibration calibration,
             KayentaTuning kayentaTuning,
+            KayentaMarginTuning kayentaMarginTuning,
             double slowThresholdMs,
             double quantile) {
         return switch (this) {
@@ -43,6 +46,7 @@ enum Contender {
             case OURS -> new OurJudge(BenchSetup.policyWithSlowRequests(slowThresholdMs, quantile));
             case KAYENTA -> new KayentaJudge(KayentaSchedule.EVERY_MINUTE);
             case KAYENTA_TUNED -> new KayentaJudge(kayentaTuning.schedule());
+            case KAYENTA_AT_MARGINS -> kayentaMarginTuning.judge();
             case THRESHOLD -> new ThresholdJudge(calibration);
             case CLAIRVOYANT -> new ClairvoyantJudge(calibration);
             case ORACLE -> new OracleJudge(scenario);

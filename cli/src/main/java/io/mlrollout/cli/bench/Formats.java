@@ -1,5 +1,6 @@
 package io.mlrollout.cli.bench;
 
+import java.util.List;
 import java.util.Locale;
 
 /** How the benchmark prints numbers, the same in the table, the CSV and the chart (locale-independent). */
@@ -87,6 +88,35 @@ final class Formats {
                 percent((double) o.errorRollbacks() / o.errorRuns()),
                 minutes(o.errorMedian()),
                 o.errorRuns());
+    }
+
+    /** A Kayenta tuning held to the margins in words: its knobs, then what it did on the calibration rollouts. */
+    static String describe(KayentaMarginTuning t, double quantile) {
+        KayentaMarginCalibration.Outcome o = t.outcome();
+        KayentaSchedule s = t.schedule();
+        String name = BenchSetup.quantileName(quantile);
+        List<Integer> rollbacks = o.allowedRollbacks();
+        return String.format(
+                Locale.ROOT,
+                "beginAfterMins %d, analysisIntervalMins %d, allowedIncrease %s (errors) and %s (%s); on calibration"
+                        + " rollouts A/A %d, errors 1.1x %d, %s +5%% %d rolled back (of %d each), 2x errors %s caught,"
+                        + " median %s min, %s +25%% %s caught, median %s min (of %d each)",
+                s.beginAfterMins(),
+                s.analysisIntervalMins(),
+                number(t.errorsAllowedIncrease()),
+                number(t.latencyAllowedIncrease()),
+                name,
+                rollbacks.get(0),
+                rollbacks.get(1),
+                name,
+                rollbacks.get(2),
+                o.allowedRuns(),
+                percent((double) o.errors().rollbacks() / o.errors().runs()),
+                minutes(o.errors().median()),
+                name,
+                percent((double) o.latency().rollbacks() / o.latency().runs()),
+                minutes(o.latency().median()),
+                o.errors().runs());
     }
 
     private static String percentTwo(double share) {

@@ -107,42 +107,76 @@ final class KayentaCalibration {
         return new KayentaTuning(canaryPerSecond, best, bestOutcome);
     }
 
-    /** The minute of the first judgement of {@code schedule} that fails, or {@link BenchSetup#MINUTES} + 1. */
-    private static int firstJudgedFailure(BitSet failures, BitSet judged, KayentaSchedule schedule) {
-        for (int bit = failures.nextSetBit(0); bit >= 0; bit = failures.nextSetBit(bit + 1)) {
-            if (judged.get(bit)) {
-                return schedule.beginAfterMins() + bit + 1;
-            }
-        }
-        return BenchSetup.MINUTES + 1;
-    }
-
-    /** What {@code schedule} does on the calibration rollouts. */
-    Outcome outcome(KayentaSchedule schedule) {
+    /** The minutes at which {@code schedule} judges, counted from the end of its warm-up: bit k·interval − 1. */
+    static BitSet judged(KayentaSchedule schedule) {
         BitSet judged = new BitSet(BenchSetup.MINUTES);
         for (int k = 1; k <= schedule.judgements(); k++) {
             judged.set(k * schedule.analysisIntervalMins() - 1);
         }
+        return judged;
+    }
+
+    /** What {@code schedule} does on the calibration rollouts. */
+    Outcome outcome(KayentaSchedule schedule) {
+        BitSet judged = judged(schedule);
         int aaRollbacks = 0;
         for (BitSet failures : aaFailures) {
             aaRollbacks += failures.intersects(judged) ? 1 : 0;
         }
-        int[] atMinute = new int[BenchSetup.MINUTES + 2]; // index MINUTES + 1: not rolled back
-        for (BitSet failures : errorFailures) {
-            atMinute[firstJudgedFailure(failures, judged, schedule)]++;
-        }
-        int errorRollbacks = errorFailures.length - atMinute[BenchSetup.MINUTES + 1];
-        long errorMinutes = 0;
-        int median = RolloutJudge.PROMOTED;
-        int medianRank = (int) Math.ceil(0.5 * errorFailures.length - 1e-9);
-        int seen = 0;
-        for (int minute = 1; minute <= BenchSetup.MINUTES + 1; minute++) {
-            errorMinutes += (long) minute * atMinute[minute];
-            seen += atMinute[minute];
-            if (median == RolloutJudge.PROMOTED && seen >= medianRank && minute <= BenchSetup.MINUTES) {
-                median = minute;
+        Catch errors = Catch.of(errorFailures, judged, schedule);
+        return new Outcome(
+                aaFailures.length, aaRollbacks, errors.runs(), errors.rollbacks(), errors.median(), errors.minutes());
+    }
+
+    /**
+     * What a schedule does on rollouts with a regression.
+     *
+     * @param median median minutes to a rollback, {@link RolloutJudge#PROMOTED} when fewer than half rolled back
+     * @param minutes minutes to a rollback summed over the rollouts, counting one that passed as
+     *     {@link BenchSetup#MINUTES} + 1
+     */
+    record Catch(int runs, int rollbacks, int median, long minutes) implements Comparable<Catch> {
+
+        /** What {@code schedule}, judging at {@code judged}, does on rollouts whose failing windows are {@code failures}. */
+        static Catch of(BitSet[] failures, BitSet judged, KayentaSchedule schedule) {
+            int[] atMinute = new int[BenchSetup.MINUTES + 2]; // index MINUTES + 1: not rolled back
+            for (BitSet rollout : failures) {
+                atMinute[firstJudgedFailure(rollout, judged, schedule)]++;
             }
+            long minutes = 0;
+            int median = RolloutJudge.PROMOTED;
+            int medianRank = (int) Math.ceil(0.5 * failures.length - 1e-9);
+            int seen = 0;
+            for (int minute = 1; minute <= BenchSetup.MINUTES + 1; minute++) {
+                minutes += (long) minute * atMinute[minute];
+                seen += atMinute[minute];
+                if (median == RolloutJudge.PROMOTED && seen >= medianRank && minute <= BenchSetup.MINUTES) {
+                    median = minute;
+                }
+            }
+            return new Catch(failures.length, failures.length - atMinute[BenchSetup.MINUTES + 1], median, minutes);
         }
-        return new Outcome(aaFailures.length, aaRollbacks, errorFailures.length, errorRollbacks, median, errorMinutes);
+
+        /** Faster first: the smaller median, then the more rolled back, then the fewer minutes in all. */
+        @Override
+        public int compareTo(Catch other) {
+            if (median != other.median) {
+                return Integer.compare(median, other.median);
+            }
+            if (rollbacks != other.rollbacks) {
+                return Integer.compare(other.rollbacks, rollbacks);
+            }
+            return Long.compare(minutes, other.minutes);
+        }
+
+        /** The minute of the first judgement of {@code schedule} that fails, or {@link BenchSetup#MINUTES} + 1. */
+        private static int firstJudgedFailure(BitSet failures, BitSet judged, KayentaSchedule schedule) {
+            for (int bit = failures.nextSetBit(0); bit >= 0; bit = failures.nextSetBit(bit + 1)) {
+                if (judged.get(bit)) {
+                    return schedule.beginAfterMins() + bit + 1;
+                }
+            }
+            return BenchSetup.MINUTES + 1;
+        }
     }
 }

@@ -43,25 +43,76 @@ final class KayentaClassifier {
     }
 
     Classification classify(double[] canaryValues, double[] baselineValues, SplittableRandom noise) {
-        double[] canary = withoutNaN(canaryValues);
-        double[] baseline = withoutNaN(baselineValues);
-        if (canary.length == 0 || baseline.length == 0) {
-            return Classification.NODATA;
+        Samples samples = Samples.of(canaryValues, baselineValues, noise);
+        if (samples.decided() != null) {
+            return samples.decided();
         }
-        Arrays.sort(canary);
-        Arrays.sort(baseline);
-        if (Arrays.equals(canary, baseline)
-                || (isConstant(canary) && isConstant(baseline) && canary[0] == baseline[0])) {
-            return Classification.PASS;
-        }
-        if (isConstant(canary) && isConstant(baseline)) {
-            canary = jittered(canary, noise);
-            baseline = jittered(baseline, noise);
-        }
-        double effect = meanRatio(canary, baseline);
+        double effect = meanRatio(samples.canary(), samples.baseline());
         if (!Double.isNaN(effect) && effect < allowedIncrease) {
             return Classification.PASS;
         }
+        return shiftClass(samples.canary(), samples.baseline());
+    }
+
+    /**
+     * A metric's class before the effect-size check, with the effect size that check reads: what {@link #classify}
+     * answers for every {@code allowedIncrease} of at least {@code lowestAllowedIncrease} at once (the calibration that
+     * tunes the effect sizes reads each window once). Below that effect size every such classifier passes, so the
+     * shift's interval is not computed. Consumes {@code noise} as {@link #classify} does.
+     */
+    static Reading read(
+            double[] canaryValues, double[] baselineValues, SplittableRandom noise, double lowestAllowedIncrease) {
+        Samples samples = Samples.of(canaryValues, baselineValues, noise);
+        if (samples.decided() != null) {
+            return new Reading(samples.decided(), Double.NaN);
+        }
+        double effect = meanRatio(samples.canary(), samples.baseline());
+        if (!Double.isNaN(effect) && effect < lowestAllowedIncrease) {
+            return new Reading(Classification.PASS, effect);
+        }
+        return new Reading(shiftClass(samples.canary(), samples.baseline()), effect);
+    }
+
+    /**
+     * @param beforeEffectSize the class from the samples and the shift's interval alone
+     * @param effect canary mean over baseline mean, NaN where the check is skipped
+     */
+    record Reading(Classification beforeEffectSize, double effect) {
+
+        /** What a classifier with {@code allowedIncrease} answers. */
+        Classification at(double allowedIncrease) {
+            boolean shiftDecides = beforeEffectSize == Classification.HIGH || beforeEffectSize == Classification.ERROR;
+            return shiftDecides && !Double.isNaN(effect) && effect < allowedIncrease
+                    ? Classification.PASS
+                    : beforeEffectSize;
+        }
+    }
+
+    /** The samples without NaN, sorted, and jittered where both are constant; or the class they already decide. */
+    private record Samples(double[] canary, double[] baseline, Classification decided) {
+
+        static Samples of(double[] canaryValues, double[] baselineValues, SplittableRandom noise) {
+            double[] canary = withoutNaN(canaryValues);
+            double[] baseline = withoutNaN(baselineValues);
+            if (canary.length == 0 || baseline.length == 0) {
+                return new Samples(canary, baseline, Classification.NODATA);
+            }
+            Arrays.sort(canary);
+            Arrays.sort(baseline);
+            if (Arrays.equals(canary, baseline)
+                    || (isConstant(canary) && isConstant(baseline) && canary[0] == baseline[0])) {
+                return new Samples(canary, baseline, Classification.PASS);
+            }
+            if (isConstant(canary) && isConstant(baseline)) {
+                canary = jittered(canary, noise);
+                baseline = jittered(baseline, noise);
+            }
+            return new Samples(canary, baseline, null);
+        }
+    }
+
+    /** The Mann-Whitney step: High when the shift's 98% interval lies above the tolerance. */
+    private static Classification shiftClass(double[] canary, double[] baseline) {
         if (ShiftInterval.lowerAtMostZero(canary, baseline, CONFIDENCE)) {
             return Classification.PASS; // what the search below would conclude, found without it
         }

@@ -13,14 +13,16 @@ import java.util.Locale;
  */
 final class ResultsChart {
 
-    private static final String[] COLOURS = {"#a6dba0", "#1b7837", "#762a83", "#c2a5cf", "#e08214", "#2166ac", "#4d4d4d"
+    /** One per {@link Contender}, in its order. */
+    private static final String[] COLOURS = {
+        "#a6dba0", "#1b7837", "#762a83", "#c2a5cf", "#9970ab", "#e08214", "#2166ac", "#4d4d4d"
     };
 
     /** Room for one entry of the legend. */
-    private static final int LEGEND_STEP = 190;
+    private static final int LEGEND_STEP = 250;
 
     /** Legend entries per row, and the height of a row. */
-    private static final int LEGEND_COLUMNS = 4;
+    private static final int LEGEND_COLUMNS = 3;
 
     private static final int LEGEND_ROW = 22;
 

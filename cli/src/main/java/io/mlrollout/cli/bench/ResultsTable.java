@@ -13,7 +13,12 @@ import java.util.List;
 final class ResultsTable {
 
     private static final List<Contender> OTHERS = List.of(
-            Contender.KAYENTA, Contender.KAYENTA_TUNED, Contender.THRESHOLD, Contender.CLAIRVOYANT, Contender.ORACLE);
+            Contender.KAYENTA,
+            Contender.KAYENTA_TUNED,
+            Contender.KAYENTA_AT_MARGINS,
+            Contender.THRESHOLD,
+            Contender.CLAIRVOYANT,
+            Contender.ORACLE);
 
     private static final Scenario DOUBLED = Scenario.errors(2);
 

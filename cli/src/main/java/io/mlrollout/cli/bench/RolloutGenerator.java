@@ -83,6 +83,11 @@ final class RolloutGenerator {
         this(model, canaryPerSecond, slowThresholdMs, LatencyLayout.ISTIO);
     }
 
+    /** The latency quantile each minute reports. */
+    double quantile() {
+        return quantile;
+    }
+
     double canaryPerSecond() {
         return canaryPerSecond;
     }

@@ -38,6 +38,7 @@ class BenchmarkTest {
         assertThat(again.cells()).isEqualTo(one.cells());
         assertThat(again.calibrations()).isEqualTo(one.calibrations());
         assertThat(again.kayentaTunings()).isEqualTo(one.kayentaTunings());
+        assertThat(again.kayentaMarginTunings()).isEqualTo(one.kayentaMarginTunings());
         assertThat(ResultsCsv.csv(again)).isEqualTo(ResultsCsv.csv(one));
         assertThat(run(20, 8, 1, models, scenarios, rates).cells()).isNotEqualTo(one.cells());
         assertThat(one.cell("production", Scenario.AA, 2.0, Contender.OURS).runs())
@@ -77,15 +78,26 @@ class BenchmarkTest {
     }
 
     @Test
-    void bothKayentaContendersAreTheSameJudgeOnTheirOwnSchedules() {
+    void theKayentaContendersAreTheSameJudgeOnTheirOwnSchedules() {
         Benchmark.Results results = run(10, 9, 1, List.of(Scenario.AA), List.of(20.0));
-        KayentaTuning tuning = results.kayentaTunings().get(new Benchmark.Level(POISSON, 20.0));
-        TrafficCalibration calibration = results.calibrations().get(new Benchmark.Level(POISSON, 20.0));
-        assertThat(Contender.KAYENTA_TUNED.judgeFor(Scenario.AA, calibration, tuning, 250, BenchSetup.DEFAULT_QUANTILE))
+        Benchmark.Level level = new Benchmark.Level(POISSON, 20.0);
+        KayentaTuning tuning = results.kayentaTunings().get(level);
+        KayentaMarginTuning marginTuning = results.kayentaMarginTunings().get(level);
+        TrafficCalibration calibration = results.calibrations().get(level);
+        assertThat(Contender.KAYENTA_TUNED.judgeFor(
+                        Scenario.AA, calibration, tuning, marginTuning, 250, BenchSetup.DEFAULT_QUANTILE))
                 .isInstanceOfSatisfying(
                         KayentaJudge.class,
                         judge -> assertThat(judge.schedule()).isEqualTo(tuning.schedule()));
-        assertThat(Contender.KAYENTA.judgeFor(Scenario.AA, calibration, tuning, 250, BenchSetup.DEFAULT_QUANTILE))
+        assertThat(Contender.KAYENTA_AT_MARGINS.judgeFor(
+                        Scenario.AA, calibration, tuning, marginTuning, 250, BenchSetup.DEFAULT_QUANTILE))
+                .isInstanceOfSatisfying(
+                        KayentaJudge.class,
+                        judge -> assertThat(judge.schedule()).isEqualTo(marginTuning.schedule()));
+        assertThat(marginTuning.outcome().allowedRuns()).isEqualTo(400);
+        assertThat(marginTuning.outcome().withinBudget()).isTrue();
+        assertThat(Contender.KAYENTA.judgeFor(
+                        Scenario.AA, calibration, tuning, marginTuning, 250, BenchSetup.DEFAULT_QUANTILE))
                 .isInstanceOfSatisfying(
                         KayentaJudge.class,
                         judge -> assertThat(judge.schedule()).isEqualTo(KayentaSchedule.EVERY_MINUTE));

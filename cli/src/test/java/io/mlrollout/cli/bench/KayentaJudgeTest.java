@@ -75,6 +75,32 @@ class KayentaJudgeTest {
                 .isBetween(1, 59);
     }
 
+    @Test
+    void readingsOnceGiveWhatTheJudgeDoesWithAnyEffectSizes() {
+        // The calibration that tunes the effect sizes reads each window once and applies each pair afterwards.
+        RolloutGenerator model = new RolloutGenerator(POISSON, 20, BenchSetup.DEFAULT_SLOW_THRESHOLD_MS);
+        double[][] effectSizes = {{1.1, 1.05}, {1.3, 1.05}, {1.1, 1.2}, {1.75, 1.3}};
+        int differing = 0;
+        for (int r = 0; r < 30; r++) {
+            Traffic traffic =
+                    model.generate(r % 2 == 0 ? Scenario.errors(1.5) : Scenario.latency(1.1), Seeds.of(13, r));
+            KayentaJudge.WindowReadings readings = KayentaJudge.readingsFromStart(traffic);
+            assertThat(readings.failures(KayentaJudge.ERRORS_ALLOWED_INCREASE, KayentaJudge.LATENCY_ALLOWED_INCREASE))
+                    .isEqualTo(KayentaJudge.failuresFromStart(traffic));
+            for (double[] sizes : effectSizes) {
+                BitSet failures = readings.failures(sizes[0], sizes[1]);
+                int first = failures.isEmpty() ? RolloutJudge.PROMOTED : failures.nextSetBit(0) + 1;
+                assertThat(new KayentaJudge(KayentaSchedule.EVERY_MINUTE, sizes[0], sizes[1]).decide(traffic))
+                        .as("run %d, effect sizes %s", r, Arrays.toString(sizes))
+                        .isEqualTo(first);
+            }
+            differing += readings.failures(1.1, 1.05).equals(readings.failures(1.75, 1.3)) ? 0 : 1;
+        }
+        assertThat(differing)
+                .as("runs where larger effect sizes fail fewer windows")
+                .isPositive();
+    }
+
     /**
      * Canary and baseline alike except that in minutes [from, to) {@code canaryBad} (+ 0 to 2) of the canary's 1000
      * requests fail.
