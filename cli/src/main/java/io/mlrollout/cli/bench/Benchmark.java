@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -181,27 +182,23 @@ final class Benchmark {
             List<Future<TrafficCalibration>> calibrated = submit(pool, calibrating);
             List<Future<KayentaTuning>> tuned = submit(pool, tuning);
             List<Future<KayentaMarginTuning>> marginTuned = submit(pool, marginTuning);
-            Map<Level, TrafficCalibration> calibrations = new LinkedHashMap<>();
-            List<TrafficCalibration> calibrationList = results(calibrated);
-            for (int i = 0; i < levels.size(); i++) {
-                calibrations.put(levels.get(i), calibrationList.get(i));
-                progress.accept("calibrated " + describe(levels.get(i)) + ": "
-                        + Formats.describe(calibrationList.get(i), settings.quantile()));
-            }
-            Map<Level, KayentaTuning> tunings = new LinkedHashMap<>();
-            List<KayentaTuning> tuningList = results(tuned);
-            for (int i = 0; i < levels.size(); i++) {
-                tunings.put(levels.get(i), tuningList.get(i));
-                progress.accept("tuned " + Contender.KAYENTA_TUNED.label() + " for " + describe(levels.get(i)) + ": "
-                        + Formats.describe(tuningList.get(i)));
-            }
-            Map<Level, KayentaMarginTuning> marginTunings = new LinkedHashMap<>();
-            List<KayentaMarginTuning> marginTuningList = results(marginTuned);
-            for (int i = 0; i < levels.size(); i++) {
-                marginTunings.put(levels.get(i), marginTuningList.get(i));
-                progress.accept("tuned " + Contender.KAYENTA_AT_MARGINS.label() + " for " + describe(levels.get(i))
-                        + ": " + Formats.describe(marginTuningList.get(i), settings.quantile()));
-            }
+            Map<Level, TrafficCalibration> calibrations = byLevel(
+                    levels,
+                    calibrated,
+                    (level, c) -> "calibrated " + describe(level) + ": " + Formats.describe(c, settings.quantile()),
+                    progress);
+            Map<Level, KayentaTuning> tunings = byLevel(
+                    levels,
+                    tuned,
+                    (level, t) -> "tuned " + Contender.KAYENTA_TUNED.label() + " for " + describe(level) + ": "
+                            + Formats.describe(t),
+                    progress);
+            Map<Level, KayentaMarginTuning> marginTunings = byLevel(
+                    levels,
+                    marginTuned,
+                    (level, t) -> "tuned " + Contender.KAYENTA_AT_MARGINS.label() + " for " + describe(level) + ": "
+                            + Formats.describe(t, settings.quantile()),
+                    progress);
             List<Callable<List<CellResult>>> cells = new ArrayList<>();
             for (TrafficModel model : settings.models()) {
                 for (Scenario scenario : settings.scenarios()) {
@@ -228,6 +225,18 @@ final class Benchmark {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Each level's result, in the levels' order, each reported as {@code line} says once it is in. */
+    private static <T> Map<Level, T> byLevel(
+            List<Level> levels, List<Future<T>> futures, BiFunction<Level, T, String> line, Consumer<String> progress) {
+        Map<Level, T> byLevel = new LinkedHashMap<>();
+        List<T> done = results(futures);
+        for (int i = 0; i < levels.size(); i++) {
+            byLevel.put(levels.get(i), done.get(i));
+            progress.accept(line.apply(levels.get(i), done.get(i)));
+        }
+        return byLevel;
     }
 
     private static String describe(Level level) {
