@@ -57,9 +57,8 @@ final class KayentaMarginCalibration {
             KayentaCalibration.Catch latency) {
 
         boolean withinBudget() {
-            int budget = (int) Math.floor(BenchSetup.FALSE_ROLLBACK_RATE * allowedRuns + 1e-9);
             for (int rollbacks : allowedRollbacks) {
-                if (rollbacks > budget) {
+                if (rollbacks > budget(allowedRuns)) {
                     return false;
                 }
             }
@@ -71,6 +70,11 @@ final class KayentaMarginCalibration {
             int byErrors = errors.compareTo(other.errors);
             return byErrors != 0 ? byErrors < 0 : latency.compareTo(other.latency) < 0;
         }
+    }
+
+    /** The most rollbacks of {@code runs} allowed rollouts within the policy's false-rollback rate. */
+    private static int budget(int runs) {
+        return (int) Math.floor(BenchSetup.FALSE_ROLLBACK_RATE * runs + 1e-9);
     }
 
     private final RolloutGenerator model;
@@ -185,7 +189,7 @@ final class KayentaMarginCalibration {
 
         Outcome outcome(KayentaSchedule schedule) {
             BitSet judged = KayentaCalibration.judged(schedule);
-            int budget = (int) Math.floor(BenchSetup.FALSE_ROLLBACK_RATE * allowedRuns + 1e-9);
+            int budget = budget(allowedRuns);
             int[] rollbacks = new int[allowed.length];
             for (int kind = 0; kind < allowed.length; kind++) {
                 for (BitSet failures : allowed[kind]) {
