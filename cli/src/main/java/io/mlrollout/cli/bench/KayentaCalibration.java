@@ -50,13 +50,11 @@ final class KayentaCalibration {
 
         /** Whether this outcome is faster on doubled errors than {@code other}. */
         boolean fasterThan(Outcome other) {
-            if (errorMedian != other.errorMedian) {
-                return errorMedian < other.errorMedian;
-            }
-            if (errorRollbacks != other.errorRollbacks) {
-                return errorRollbacks > other.errorRollbacks;
-            }
-            return errorMinutes < other.errorMinutes;
+            return errors().compareTo(other.errors()) < 0;
+        }
+
+        private Catch errors() {
+            return new Catch(errorRuns, errorRollbacks, errorMedian, errorMinutes);
         }
     }
 
