@@ -420,7 +420,7 @@ final class RatioJudge implements MetricJudge {
     private String ongoingSentence(Reading.Counts c, Reading.Counts b, RateRatioEvidence margin) {
         String interval = Format.percent(c.ratio()) + " vs " + Format.percent(b.ratio()) + " this interval";
         if (margin == null || Double.isNaN(margin.estimate())) {
-            return interval + ", no regression shown";
+            return interval + MetricJudge.notShownYet(false);
         }
         double allowed = spec.maxIncrease().getAsDouble();
         return interval + "; " + Format.number(margin.estimate()) + "× the baseline so far (allowed "
