@@ -85,9 +85,9 @@ final class Formats {
                 percentTwo(o.aaRate()),
                 o.aaRollbacks(),
                 o.aaRuns(),
-                percent((double) o.errorRollbacks() / o.errorRuns()),
-                minutes(o.errorMedian()),
-                o.errorRuns());
+                percent((double) o.errors().rollbacks() / o.errors().runs()),
+                minutes(o.errors().median()),
+                o.errors().runs());
     }
 
     /** A Kayenta tuning held to the margins in words: its knobs, then what it did on the calibration rollouts. */

@@ -33,12 +33,9 @@ final class KayentaCalibration {
     /**
      * What one schedule does on the calibration rollouts.
      *
-     * @param errorMedian median minutes to a rollback on the doubled-error rollouts, {@link RolloutJudge#PROMOTED} when
-     *     fewer than half rolled back
-     * @param errorMinutes minutes to a rollback summed over the doubled-error rollouts, counting one that passed as
-     *     {@link BenchSetup#MINUTES} + 1
+     * @param errors what it does on the doubled-error rollouts
      */
-    record Outcome(int aaRuns, int aaRollbacks, int errorRuns, int errorRollbacks, int errorMedian, long errorMinutes) {
+    record Outcome(int aaRuns, int aaRollbacks, Catch errors) {
 
         double aaRate() {
             return (double) aaRollbacks / aaRuns;
@@ -50,11 +47,7 @@ final class KayentaCalibration {
 
         /** Whether this outcome is faster on doubled errors than {@code other}. */
         boolean fasterThan(Outcome other) {
-            return errors().compareTo(other.errors()) < 0;
-        }
-
-        private Catch errors() {
-            return new Catch(errorRuns, errorRollbacks, errorMedian, errorMinutes);
+            return errors.compareTo(other.errors) < 0;
         }
     }
 
@@ -121,9 +114,7 @@ final class KayentaCalibration {
         for (BitSet failures : aaFailures) {
             aaRollbacks += failures.intersects(judged) ? 1 : 0;
         }
-        Catch errors = Catch.of(errorFailures, judged, schedule);
-        return new Outcome(
-                aaFailures.length, aaRollbacks, errors.runs(), errors.rollbacks(), errors.median(), errors.minutes());
+        return new Outcome(aaFailures.length, aaRollbacks, Catch.of(errorFailures, judged, schedule));
     }
 
     /**

@@ -103,7 +103,7 @@ class BenchmarkTest {
                         judge -> assertThat(judge.schedule()).isEqualTo(KayentaSchedule.EVERY_MINUTE));
         assertThat(tuning.schedule()).isNotEqualTo(KayentaSchedule.EVERY_MINUTE);
         assertThat(tuning.outcome().aaRuns()).isEqualTo(400);
-        assertThat(tuning.outcome().errorRuns()).isEqualTo(Benchmark.kayentaErrorRuns(400));
+        assertThat(tuning.outcome().errors().runs()).isEqualTo(Benchmark.kayentaErrorRuns(400));
         assertThat(tuning.outcome().withinBudget()).isTrue();
     }
 

@@ -31,7 +31,7 @@ class KayentaCalibrationTest {
         }
         assertThat(rollbacks).isLessThanOrEqualTo((int) (BenchSetup.FALSE_ROLLBACK_RATE * AA_RUNS));
         assertThat(tuning.outcome().withinBudget()).isTrue();
-        assertThat(tuning.outcome().errorMedian()).isLessThan(RolloutJudge.PROMOTED);
+        assertThat(tuning.outcome().errors().median()).isLessThan(RolloutJudge.PROMOTED);
     }
 
     @Test
@@ -79,12 +79,12 @@ class KayentaCalibrationTest {
                     new CellResult("poisson", KayentaCalibration.REGRESSION, 20, Contender.KAYENTA_TUNED, decisions);
             KayentaCalibration.Outcome outcome = CALIBRATION.outcome(schedule);
             assertThat(outcome.aaRollbacks()).as("interval %d", interval).isEqualTo(aaRollbacks);
-            assertThat(outcome.errorRollbacks()).as("interval %d", interval).isEqualTo(errors.rollbacks());
-            assertThat(outcome.errorMedian()).as("interval %d", interval).isEqualTo(errors.median());
+            assertThat(outcome.errors().rollbacks()).as("interval %d", interval).isEqualTo(errors.rollbacks());
+            assertThat(outcome.errors().median()).as("interval %d", interval).isEqualTo(errors.median());
             long minutes = Arrays.stream(decisions)
                     .mapToLong(d -> d == RolloutJudge.PROMOTED ? BenchSetup.MINUTES + 1 : d)
                     .sum();
-            assertThat(outcome.errorMinutes()).as("interval %d", interval).isEqualTo(minutes);
+            assertThat(outcome.errors().minutes()).as("interval %d", interval).isEqualTo(minutes);
         }
     }
 
@@ -94,6 +94,6 @@ class KayentaCalibrationTest {
         KayentaCalibration.Outcome with = CALIBRATION.outcome(new KayentaSchedule(10, 5));
         // two judgements fewer (minutes 65 and 70 of the window), each of the others ten minutes later
         assertThat(with.aaRollbacks()).isLessThanOrEqualTo(without.aaRollbacks());
-        assertThat(with.errorMedian()).isEqualTo(without.errorMedian() + 10);
+        assertThat(with.errors().median()).isEqualTo(without.errors().median() + 10);
     }
 }
