@@ -128,7 +128,7 @@ final class IntervalAllowance {
                 ? envelope
                 : Math.max(envelope, observed(evidence));
         double allowance = Math.min(ceiling, Math.max(0, upper));
-        if (knowsTheBaselinesWander(evidence)) {
+        if (boundsTheBaselinesWander(evidence)) {
             // the bound from a few intervals sits far above calm minutes; the baseline's own wander does not
             allowance = Math.min(allowance, Math.max(starting(evidence), observed(evidence)));
         }
@@ -139,17 +139,52 @@ final class IntervalAllowance {
      * The squared CV the test allows before the residuals were learned: the envelope, or, once the baseline's own wander
      * was measured over {@link #DRIFT_PAIRS} intervals (the hour before the rollout gives them at once) and it does not
      * drift, that wander (with three standard errors of counting noise, and at least {@link
-     * #LEAST_STARTING_DISPERSION}) where it is less. A healthy candidate is served by the same stack to the same clients
+     * #LEAST_STARTING_DISPERSION}) where it is less; where it drifts too little to matter, the same grown by the drift's
+     * persistence. A healthy candidate is served by the same stack to the same clients
      * as the baseline, so it wanders about as much; one that wanders more shows it in the residuals, which raise the
      * allowance from the fourth interval on.
      */
     private double starting(RateRatioEvidence evidence) {
         double envelope = maxDispersion * maxDispersion;
-        if (!knowsTheBaselinesWander(evidence)) {
+        if (!boundsTheBaselinesWander(evidence)) {
             return envelope;
         }
-        double baselines = baselineSerialOf(evidence).excessCv2Upper();
-        return Math.min(envelope, Math.max(LEAST_STARTING_DISPERSION, baselines));
+        return Math.min(envelope, Math.max(LEAST_STARTING_DISPERSION, baselineWanderBound(evidence)));
+    }
+
+    /**
+     * Whether the allowance may start from the baseline's measured wander: where it is calm, or where it drifts too
+     * little to matter.
+     */
+    private boolean boundsTheBaselinesWander(RateRatioEvidence evidence) {
+        return knowsTheBaselinesWander(evidence) || driftsTooLittleToMatter(evidence);
+    }
+
+    /**
+     * Whether the baseline drifts, but so little that its long-run wander (the bound on its wander grown by the drift's
+     * persistence) stays within a CV of 20% ({@link #QUIET_BASELINE_CV2}). An hour of Poisson minutes reads as drifting
+     * by chance in about one rollout in seven, and the envelope and the drifting cap then cost it most of its speed. A
+     * drift that small is allowed for at its long-run size from the start, and one interval may carry what it may after
+     * a quiet hour. It still counts as drifting for the rest (no scale-free part, no first interval, residuals against
+     * the longer run): counted calm for those too, rates drifting with a CV of 10% at lag-one correlation 0.6 at the
+     * boundary were rejected in 1.5% of runs at α 1% ({@code RateRatioSimulationTest}), 0.2% so.
+     */
+    private boolean driftsTooLittleToMatter(RateRatioEvidence evidence) {
+        return startsFromTheBaseline
+                && maxDispersion > 0
+                && driftLearned(evidence)
+                && !baselineIsCalm(evidence)
+                && baselineWanderBound(evidence) <= QUIET_BASELINE_CV2;
+    }
+
+    /**
+     * The upper bound on the baseline's wander the allowance starts from: per interval where it does not drift, and
+     * grown by the drift's persistence where it does (its long-run wander).
+     */
+    private double baselineWanderBound(RateRatioEvidence evidence) {
+        double perInterval = baselineSerialOf(evidence).excessCv2Upper();
+        double persistence = persistence(evidence, perInterval);
+        return persistence < CALM_PERSISTENCE ? perInterval : perInterval * persistence;
     }
 
     /**
@@ -176,14 +211,15 @@ final class IntervalAllowance {
      * The largest share of the rejection threshold the next interval may contribute: a quarter, over the drift's
      * persistence where the baseline drifts (a drift's excursion spans about that many intervals), but never below
      * {@link #DRIFTING_INTERVAL_CAP_SHARE}; where the baseline was seen calm and its wander is bounded below a CV of
-     * 20%, a quarter, and half after an interval with evidence that carried a full quarter. A test that assumes Poisson
+     * 20%, or it drifts too little to matter, a quarter, and half after an interval with evidence that carried a full
+     * quarter. A test that assumes Poisson
      * intervals allows for no drift: a quarter.
      */
     double capShare(RateRatioEvidence evidence) {
         if (maxDispersion == 0 || !driftLearned(evidence)) {
             return INTERVAL_CAP_SHARE;
         }
-        if (baselineIsQuiet(evidence)) {
+        if (baselineIsQuiet(evidence) || driftsTooLittleToMatter(evidence)) {
             return evidence.lastIntervalAtTheCap() ? QUIET_INTERVAL_CAP_SHARE : INTERVAL_CAP_SHARE;
         }
         double persistence = persistence(evidence, perInterval(evidence));

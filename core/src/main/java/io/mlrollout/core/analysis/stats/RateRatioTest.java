@@ -47,8 +47,11 @@ import java.util.Optional;
  * estimate: a bound from a few intervals sits far above minutes that do not wander, and cost calm rollouts most of
  * their speed. A healthy
  * candidate is served by the same stack to the same clients as the baseline, so it wanders about as much; one that
- * wanders more shows it in the residuals from the fourth interval on. The rule-out keeps the bound: there the counted
- * version is the candidate, and allowing it too little wander would pass regressions.
+ * wanders more shows it in the residuals from the fourth interval on. Where the baseline drifts, but so little that its
+ * long-run wander (the bound grown by the drift's persistence) stays below a CV of 20%, c starts from that long-run
+ * wander and one interval may carry what it may after a quiet hour: an hour of Poisson minutes reads as drifting by
+ * chance in about one rollout in seven. The rule-out keeps the bound: there the counted version is the candidate, and
+ * allowing it too little wander would pass regressions.
  *
  * <p><b>Self-normalized part.</b> At high counts that bound is costly: while the dispersion is learned its upper bound
  * sits well above the wander, and a minute's evidence is divided by a factor that grows with its events. So a fifth of
@@ -795,8 +798,9 @@ public final class RateRatioTest {
     }
 
     /**
-     * Whether the baseline's history showed it calm enough for the allowance to start from its wander (see {@link
-     * #startingAllowance}) rather than from the envelope.
+     * Whether the baseline's history showed it calm (not drifting), so that the allowance starts from its wander (see
+     * {@link #dispersionAllowance}) rather than from the envelope. One that drifts too little to matter starts from its
+     * long-run wander too, but counts as drifting here.
      */
     public boolean startsFromTheBaselinesWander(RateRatioEvidence evidence) {
         requireOwn(evidence);

@@ -380,6 +380,24 @@ class RateRatioTestTest {
         assertThat(test.dispersionAllowance(wandering)).isEqualTo(0.25); // no less than the envelope allows
     }
 
+    /**
+     * An hour whose rate drifts by a few percent (six minutes 6% high, six 6% low, at about 480 bad events a minute) shows
+     * a persistent drift, but one whose long-run wander is below the CV of 20% the test treats as quiet: the allowance
+     * starts from that long-run wander instead of the envelope. A chance correlation in a Poisson hour reads the same
+     * way, and the envelope cost such rollouts most of their speed. The hour still counts as drifting (not calm) for
+     * the rest, and a drift of ±50% still gets the envelope.
+     */
+    @Test
+    void aDriftTooSmallToMatterIsAllowedForAtItsLongRunWanderNotTheEnvelope() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence small = aDriftingHour(test, 480, 48_000, 0.06);
+        RateRatioEvidence large = aDriftingHour(test, 480, 48_000, 0.5);
+
+        assertThat(test.startsFromTheBaselinesWander(small)).as("calm").isFalse();
+        assertThat(test.dispersionAllowance(small)).isGreaterThan(0.01).isLessThanOrEqualTo(0.04);
+        assertThat(test.dispersionAllowance(large)).isEqualTo(0.25);
+    }
+
     @Test
     void aCandidateThatWandersMoreThanItsCalmBaselineRaisesTheAllowanceOnceTheResidualsAreLearned() {
         RateRatioTest test = new RateRatioTest(1.1, 0.01);
