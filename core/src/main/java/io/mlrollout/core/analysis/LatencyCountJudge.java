@@ -159,12 +159,12 @@ final class LatencyCountJudge implements MetricJudge {
      *       20 req/s instead of 9 when such an hour taught nothing. (Before the hour and the rollout were one run of
      *       the traffic model, the rollout's first minutes jumped from the level the hour's step left, and keeping
      *       the hour took 15 minutes there.)
-     *   <li>where it drifts otherwise, how it drifts (beyond its one step, if one stands out), but not its rate, nor its
-     *       wander unless the drift is too small to matter (then the allowance starts from its long-run wander, as
-     *       {@link RateRatioTest} says). The hour cannot tell load that comes and goes from one version's slow spells, and learned only from
-     *       the rollout's minutes (from the twentieth) the drift was under-allowed for at first: a candidate exactly at
-     *       the margin under the benchmark's {@code autocorrelated} traffic was rolled back in 2.3% of rollouts at 200
-     *       req/s, 0.75% with the hour's drift ({@code bench --at-the-margin}).
+     *   <li>where it drifts otherwise, how it drifts (beyond its one step, if one stands out), but not its rate, nor
+     *       its wander unless the drift is too small to matter (then the allowance starts from its long-run wander, as
+     *       {@link RateRatioTest} says). The hour cannot tell load that comes and goes from one version's slow spells,
+     *       and learned only from the rollout's minutes (from the twentieth) the drift was under-allowed for at first:
+     *       a candidate exactly at the margin under the benchmark's {@code autocorrelated} traffic was rolled back in
+     *       2.3% of rollouts at 200 req/s, 0.75% with the hour's drift ({@code bench --at-the-margin}).
      * </ul>
      */
     private static RateRatioEvidence keptFromTheHour(

@@ -136,13 +136,13 @@ final class IntervalAllowance {
     }
 
     /**
-     * The squared CV the test allows before the residuals were learned: the envelope, or, once the baseline's own wander
-     * was measured over {@link #DRIFT_PAIRS} intervals (the hour before the rollout gives them at once) and it does not
-     * drift, that wander (with three standard errors of counting noise, and at least {@link
-     * #LEAST_STARTING_DISPERSION}) where it is less; where it drifts too little to matter, the same grown by the drift's
-     * persistence. A healthy candidate is served by the same stack to the same clients
-     * as the baseline, so it wanders about as much; one that wanders more shows it in the residuals, which raise the
-     * allowance from the fourth interval on.
+     * The squared CV the test allows before the residuals were learned: the envelope, or, once the baseline's own
+     * wander was measured over {@link #DRIFT_PAIRS} intervals (the hour before the rollout gives them at once) and it
+     * does not drift, that wander (with three standard errors of counting noise, and at least {@link
+     * #LEAST_STARTING_DISPERSION}) where it is less; where it drifts too little to matter, the same grown by the
+     * drift's persistence. A healthy candidate is served by the same stack to the same clients as the baseline, so it
+     * wanders about as much; one that wanders more shows it in the residuals, which raise the allowance from the fourth
+     * interval on.
      */
     private double starting(RateRatioEvidence evidence) {
         double envelope = maxDispersion * maxDispersion;
@@ -212,8 +212,7 @@ final class IntervalAllowance {
      * persistence where the baseline drifts (a drift's excursion spans about that many intervals), but never below
      * {@link #DRIFTING_INTERVAL_CAP_SHARE}; where the baseline was seen calm and its wander is bounded below a CV of
      * 20%, or it drifts too little to matter, a quarter, and half after an interval with evidence that carried a full
-     * quarter. A test that assumes Poisson
-     * intervals allows for no drift: a quarter.
+     * quarter. A test that assumes Poisson intervals allows for no drift: a quarter.
      */
     double capShare(RateRatioEvidence evidence) {
         if (maxDispersion == 0 || !driftLearned(evidence)) {

@@ -42,16 +42,15 @@ import java.util.Optional;
  * make up some of that (see {@link #recentRatio}).
  *
  * <p><b>Where c starts.</b> Once the baseline's own wander was measured over 20 intervals (the hour before the rollout
- * gives them at once) and it does not drift, c starts from that wander instead of the envelope (at least a CV of
- * 10%), and after the residuals are learned it is no more than the larger of that wander and the residuals' own
- * estimate: a bound from a few intervals sits far above minutes that do not wander, and cost calm rollouts most of
- * their speed. A healthy
- * candidate is served by the same stack to the same clients as the baseline, so it wanders about as much; one that
- * wanders more shows it in the residuals from the fourth interval on. Where the baseline drifts, but so little that its
- * long-run wander (the bound grown by the drift's persistence) stays below a CV of 20%, c starts from that long-run
- * wander and one interval may carry what it may after a quiet hour: an hour of Poisson minutes reads as drifting by
- * chance in about one rollout in seven. The rule-out keeps the bound: there the counted version is the candidate, and
- * allowing it too little wander would pass regressions.
+ * gives them at once) and it does not drift, c starts from that wander instead of the envelope (at least a CV of 10%),
+ * and after the residuals are learned it is no more than the larger of that wander and the residuals' own estimate: a
+ * bound from a few intervals sits far above minutes that do not wander, and cost calm rollouts most of their speed. A
+ * healthy candidate is served by the same stack to the same clients as the baseline, so it wanders about as much; one
+ * that wanders more shows it in the residuals from the fourth interval on. Where the baseline drifts, but so little
+ * that its long-run wander (the bound grown by the drift's persistence) stays below a CV of 20%, c starts from that
+ * long-run wander and one interval may carry what it may after a quiet hour: an hour of Poisson minutes reads as
+ * drifting by chance in about one rollout in seven. The rule-out keeps the bound: there the counted version is the
+ * candidate, and allowing it too little wander would pass regressions.
  *
  * <p><b>Self-normalized part.</b> At high counts that bound is costly: while the dispersion is learned its upper bound
  * sits well above the wander, and a minute's evidence is divided by a factor that grows with its events. So a fifth of
