@@ -17,15 +17,21 @@ import java.util.Optional;
  * engine feeds it: {@code begin} with the baseline's hour before the rollout (as the pre-flight plan reads it), {@code
  * beginStage}, one canary look per minute with every metric's readings (the
  * {@link BenchSetup#CANARY_LOOKS}-th marked as the end of the bake), then {@code beginWatch} and one watch look per
- * minute with both versions' readings (the baseline's from the holdback), the last minute marked as the watch's end.
+ * minute with both versions' readings (the baseline's from the holdback), its {@link BenchSetup#WATCH_LOOKS}-th
+ * marked as the watch's end.
  *
  * <p>A FAIL verdict is a rollback at that minute. An INCONCLUSIVE verdict ends the rollout {@link #INCONCLUSIVE}:
  * neither rolled back nor promoted, whatever the policy's {@code onInconclusive} would do next, so the benchmark can
  * count it apart. A PASS of the canary starts the watch; a PASS of the watch promotes.
  *
- * <p>A look without data at the end of the bake decides nothing and the engine looks again a minute later (the bake
- * runs over); here the next minute's readings are the watch's, drawn at the watch's shares, so the watch starts that
- * much later and is shorter. A rollout still undecided at its last minute is inconclusive.
+ * <p>A stage whose bake ends before the data decide bakes on, as the engine lets it up to its {@code maxBake} (three
+ * times the bake by default): a look without data decides nothing, and one whose data do not yet show the candidate
+ * within its margins waits for more. The engine keeps the stage's weight while it bakes on; here the rollout's next
+ * minutes are the watch's, drawn at the watch's shares (where minutes are Poisson, one of them tells about a third of
+ * what a minute at the stage's 25% tells about the error ratio: the holdback's few errors bound it). The other judges
+ * read those minutes too. The watch, which then starts later, still needs its {@link BenchSetup#WATCH_LOOKS} looks to
+ * promote, so a stage that passes late can still be rolled back by the watch but not promoted: a rollout still
+ * undecided at its last minute is inconclusive.
  */
 final class OurJudge implements RolloutJudge {
 
@@ -40,10 +46,11 @@ final class OurJudge implements RolloutJudge {
         JudgeState state = judge.beginStage(judge.begin(traffic.history()));
         int minutes = traffic.intervals();
         boolean watching = false;
+        int watchLooks = 0;
         for (int i = 0; i < minutes; i++) {
             LookContext context = watching
-                    ? LookContext.watch(i == minutes - 1)
-                    : LookContext.canary(0, i >= BenchSetup.CANARY_LOOKS - 1);
+                    ? LookContext.watch(++watchLooks == BenchSetup.WATCH_LOOKS)
+                    : LookContext.canary(0, i >= BenchSetup.CANARY_LOOKS - 1, i == minutes - 1);
             LookResult result = judge.look(state, readings(traffic, i), context);
             state = result.state();
             Optional<StageVerdict> verdict = result.verdict();

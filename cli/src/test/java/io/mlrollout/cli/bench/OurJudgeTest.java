@@ -75,6 +75,29 @@ class OurJudgeTest {
     }
 
     /**
+     * Where the rates wander, a stage whose bake ends before the data show anything bakes on, as the engine lets it up
+     * to its maxBake, and catches regressions in the rollout's last minutes at the same minute as the engine. A
+     * candidate with 1.5 times the errors seldom passes the stage, so a rollback after the bake is the stage's own.
+     */
+    @Test
+    void aStageUndecidedAtTheEndOfItsBakeBakesOnAsTheEngineLetsIt() {
+        Policy policy = BenchSetup.policy();
+        OurJudge judge = new OurJudge(policy);
+        RolloutGenerator generator =
+                new RolloutGenerator(TrafficModel.named("overdispersed"), 20, BenchSetup.DEFAULT_SLOW_THRESHOLD_MS);
+        int late = 0;
+        for (int run = 0; run < 200 && late < 2; run++) {
+            Traffic traffic = generator.generate(Scenario.errors(1.5), Seeds.of(12, run));
+            int decided = judge.decide(traffic);
+            if (decided > BenchSetup.CANARY_LOOKS && decided <= BenchSetup.MINUTES) {
+                assertThat(decided).as("run %d", run).isEqualTo(engineDecision(policy, traffic));
+                late++;
+            }
+        }
+        assertThat(late).as("rollbacks after the bake's last minute").isEqualTo(2);
+    }
+
+    /**
      * Runs the rollout with the real engine and driver in virtual time, reading the stream minute by minute, and
      * promotes when the canary passes, as the pipeline's mlPromote does.
      */
