@@ -35,7 +35,7 @@ import java.util.Optional;
  *
  * <p><b>Residuals.</b> Each interval's residual is its canary count around the share the ratio of the last few
  * intervals predicts (decay {@link #RECENT_DECAY}). Where the baseline is quiet (calm, and wandering with a CV below
- * 20%), that ratio is taken over the same intervals of both versions, so that load, which moves both alike and a tail
+ * 25%), that ratio is taken over the same intervals of both versions, so that load, which moves both alike and a tail
  * share most of all, cancels; and the residual is standardized by the ratio's own counting noise as well as the
  * interval's, so that on minutes that do not wander the residuals show none. Elsewhere the ratio is against the
  * baseline's longer run and its noise is left in: residuals around a recent ratio understate a drift, and those two

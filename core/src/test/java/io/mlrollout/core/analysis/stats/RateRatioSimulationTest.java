@@ -575,6 +575,61 @@ class RateRatioSimulationTest {
     }
 
     /**
+     * A baseline that jitters (no drift) with a CV of 20% and 25% reads quiet in most hours at high counts, so a minute
+     * after one at the cap may carry half a rejection there; beside a candidate that jitters alike or at the envelope's
+     * 50%, with bursts or without, at the null boundary, the test stays within α (at most 0.6% of runs at α 1%, on
+     * 2026-12-07). It can fail: with a whole rejection allowed after a minute at the cap instead of half, and every
+     * calm hour counted quiet, 1.4% of runs were rejected.
+     */
+    @Test
+    void aBaselineJitteringUpToTheQuietBoundStaysWithinAlpha() {
+        double alpha = 0.01;
+        int runs = 1000;
+        RateRatioTest test = new RateRatioTest(1.1, alpha, MixturePrior.calibrated(), 0.5, HORIZON);
+        for (double perSecond : new double[] {20, 200}) {
+            for (double baselineCv : new double[] {0.2, 0.25}) {
+                double quiet = quietHours(test, perSecond, baselineCv, 400, 173);
+                if (perSecond == 200 && baselineCv == 0.2) {
+                    assertThat(quiet)
+                            .as("hours of CV 20%% at 200 req/s read quiet")
+                            .isGreaterThan(0.5);
+                }
+                for (double canaryCv : new double[] {baselineCv, 0.5}) {
+                    for (double bursts : new double[] {0, 1.0 / 60}) {
+                        double rejected = rejected(runsAfterAnHour(
+                                test, true, perSecond, canaryCv, baselineCv, bursts, 0, 1.1, runs, 179));
+                        System.out.printf(
+                                "baseline CV %.0f%% (hour quiet in %.0f%%), candidate CV %.0f%%, bursts %.3f, %.0f req/s,"
+                                        + " at the boundary: rejected %.2f%%, alpha 1%%%n",
+                                100 * baselineCv, 100 * quiet, 100 * canaryCv, bursts, perSecond, 100 * rejected);
+                        assertThat(rejected).isLessThanOrEqualTo(tolerance(alpha, runs));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The share of {@code hours} of a baseline jittering with {@code baselineCv} that read quiet. */
+    private static double quietHours(RateRatioTest test, double perSecond, double baselineCv, int hours, long seed) {
+        UniformRandomProvider rng = Sequential.rng(seed);
+        IntervalAllowance allowance = new IntervalAllowance(0.5, true);
+        int quiet = 0;
+        for (int h = 0; h < hours; h++) {
+            RateRatioEvidence evidence = test.empty();
+            for (int i = 0; i < 60; i++) {
+                double total = 4 * perSecond * 60;
+                double mean = total * 0.01 * gammaFactor(rng, baselineCv);
+                evidence = test.learnBaseline(
+                        evidence,
+                        PoissonDistribution.of(mean).createSampler(rng).sample(),
+                        total);
+            }
+            quiet += allowance.baselineIsQuiet(evidence) ? 1 : 0;
+        }
+        return quiet / (double) hours;
+    }
+
+    /**
      * Minutes to rejection ({@link Sequential#NEVER} if none within the horizon) of {@code runs} rollouts at a quarter
      * of the traffic, 1% bad, the canary's rate {@code theta} times the baseline's, each version's rate wandering
      * (gamma) with its CV and bursting to five times its errors with chance {@code bursts} a minute, and with chance
