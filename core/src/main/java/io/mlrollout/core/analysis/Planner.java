@@ -51,6 +51,9 @@ public final class Planner {
     private final Judge judge;
     private final int runs;
 
+    /** Runs simulated by this planner's plans so far: what a plan costs, which a cell cut short keeps small. */
+    private long simulatedRuns;
+
     public Planner(Policy policy) {
         this(policy, RUNS);
     }
@@ -59,6 +62,11 @@ public final class Planner {
         this.policy = policy;
         this.judge = new Judge(policy);
         this.runs = runs;
+    }
+
+    /** Runs simulated by this planner's plans so far, every stage, metric and question. */
+    long simulatedRuns() {
+        return simulatedRuns;
     }
 
     /** One stage and metric of the plan. */
@@ -341,6 +349,7 @@ public final class Planner {
             int mayNotDecide = runs - (int) Math.ceil(POWER * runs);
             int undecided = 0;
             for (int run = 0; run < runs; run++) {
+                simulatedRuns++;
                 intervals[run] = catching ? untilCaught(rng, theta) : untilRuledOut(rng);
                 if (intervals[run] > horizon && ++undecided > mayNotDecide) {
                     return Optional.empty();
