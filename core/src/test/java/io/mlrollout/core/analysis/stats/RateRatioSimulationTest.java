@@ -615,15 +615,7 @@ class RateRatioSimulationTest {
         IntervalAllowance allowance = new IntervalAllowance(0.5, true);
         int quiet = 0;
         for (int h = 0; h < hours; h++) {
-            RateRatioEvidence evidence = test.empty();
-            for (int i = 0; i < 60; i++) {
-                double total = 4 * perSecond * 60;
-                double mean = total * 0.01 * gammaFactor(rng, baselineCv);
-                evidence = test.learnBaseline(
-                        evidence,
-                        PoissonDistribution.of(mean).createSampler(rng).sample(),
-                        total);
-            }
+            RateRatioEvidence evidence = afterTheHour(test, rng, perSecond, baselineCv, 0, 0);
             quiet += allowance.baselineIsQuiet(evidence) ? 1 : 0;
         }
         return quiet / (double) hours;
@@ -651,18 +643,8 @@ class RateRatioSimulationTest {
         Traffic traffic = new Traffic(perSecond, 0.25, 0.01);
         int[] intervals = new int[runs];
         for (int r = 0; r < runs; r++) {
-            RateRatioEvidence evidence = test.empty();
-            for (int i = 0; hour && i < 60; i++) {
-                if (empty > 0 && rng.nextDouble() < empty) {
-                    continue; // the plan passes only the hour's intervals with traffic
-                }
-                double total = 4 * perSecond * 60;
-                double mean = total * 0.01 * versionFactor(rng, baselineCv, bursts);
-                evidence = test.learnBaseline(
-                        evidence,
-                        PoissonDistribution.of(mean).createSampler(rng).sample(),
-                        total);
-            }
+            RateRatioEvidence evidence =
+                    hour ? afterTheHour(test, rng, perSecond, baselineCv, bursts, empty) : test.empty();
             intervals[r] = Sequential.NEVER;
             for (int i = 0; i < HORIZON; i++) {
                 if (empty > 0 && rng.nextDouble() < empty) {
@@ -679,6 +661,31 @@ class RateRatioSimulationTest {
             }
         }
         return intervals;
+    }
+
+    /**
+     * The test's evidence after the hour before the rollout, when the baseline served all traffic: 1% bad, its rate
+     * wandering with {@code baselineCv} and bursting with chance {@code bursts} a minute, and with chance {@code empty}
+     * a minute without traffic, which the plan does not pass.
+     */
+    private static RateRatioEvidence afterTheHour(
+            RateRatioTest test,
+            UniformRandomProvider rng,
+            double perSecond,
+            double baselineCv,
+            double bursts,
+            double empty) {
+        RateRatioEvidence evidence = test.empty();
+        for (int i = 0; i < 60; i++) {
+            if (empty > 0 && rng.nextDouble() < empty) {
+                continue;
+            }
+            double total = 4 * perSecond * 60;
+            double mean = total * 0.01 * versionFactor(rng, baselineCv, bursts);
+            evidence = test.learnBaseline(
+                    evidence, PoissonDistribution.of(mean).createSampler(rng).sample(), total);
+        }
+        return evidence;
     }
 
     /** A version's factor on its rate for one interval: its wander, times five in a burst. */
