@@ -7,8 +7,13 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * buckets of the hour before the rollout or, without it, of the first looks (so the test that uses it never takes
  * evidence from the data that chose it).
  *
- * <p><b>The threshold</b> t is the largest bucket bound at or below the baseline's quantile: the share of requests slower
- * than it is at least 1 − quantile, and it is a count the histogram really holds (no interpolation in the test).
+ * <p><b>The threshold</b> t is a bucket bound next to the baseline's quantile, a count the histogram really holds (no
+ * interpolation in the test): the largest bound at or below the quantile, or the bound above it where that one's share
+ * of slower requests is nearer to 1 − quantile (on a log scale) and at least half of it. Coarse buckets otherwise put
+ * t far from a quantile that sits just below a bound: a p95 of 95 ms between Istio's bounds 50 and 100 ms would be
+ * judged above 50 ms, on a third of the requests, where a slowdown moves the share far less and, at high traffic, the
+ * allowance for a minute's wander hides it. A bound above that holds less than half of 1 − quantile is not taken: at
+ * low traffic it counts too few requests.
  *
  * <p><b>The margin.</b> A candidate whose every request is f = 1 + maxIncrease times slower has, above t, the share the
  * baseline has above t / f, a latency inside the bucket below t, (l, t]. The histogram does not say how the bucket's
@@ -59,17 +64,26 @@ record TailThreshold(double threshold, double lowerBound, double theta0, double 
         if (!(total > 0)) {
             return Choice.notYet("no baseline requests yet to place the threshold");
         }
+        double wanted = (1 - quantile) * total; // requests slower than the quantile
         int last = bounds.length - 1; // +Inf
         int at = -1;
         double above = total;
         double slow = 0;
         for (int i = 0; i < last; i++) {
             above -= counts[i];
-            if (above >= (1 - quantile) * total - 1e-9) {
+            if (above >= wanted - 1e-9) {
                 at = i;
                 slow = above;
             } else {
                 break;
+            }
+        }
+        if (at >= 0 && at + 1 < last) {
+            double aboveNext = slow - counts[at + 1];
+            boolean nearer = aboveNext > 0 && Math.log(wanted / aboveNext) < Math.log(slow / wanted);
+            if (nearer && aboveNext >= wanted / 2 && aboveNext >= MIN_SLOW_REQUESTS) {
+                at++;
+                slow = aboveNext;
             }
         }
         if (at < 1) {
