@@ -322,20 +322,12 @@ class LatencyCountJudgeTest {
      */
     @Test
     void aRegressionIsStillCaughtAfterTheLoadEases() {
-        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
         Map<String, Readings> eased =
                 Map.of("p99", new Readings(latencies(30_000, FAST_BASELINE * 1.15), latencies(90_000, FAST_BASELINE)));
-        Optional<StageVerdict> verdict = Optional.empty();
-        int looks = 0;
-        while (verdict.isEmpty() && looks < 60) {
-            LookResult result = judge.look(state, eased, LookContext.canary(0, false));
-            state = result.state();
-            verdict = result.verdict();
-            looks++;
-        }
+        Looked looked = lookUntilAVerdict(judge, judge.begin(calmHour(12_000)), eased, 60);
 
-        assertThat(looks).isLessThanOrEqualTo(40);
-        assertThat(verdict).hasValueSatisfying(v -> {
+        assertThat(looked.looks()).isLessThanOrEqualTo(40);
+        assertThat(looked.last().verdict()).hasValueSatisfying(v -> {
             assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
             assertThat(v.reasons().get(0))
                     .contains("more than the 1.25× that a p99 +5% slower allows at the"
@@ -492,21 +484,34 @@ class LatencyCountJudgeTest {
         for (int i = 0; i < 60; i++) {
             hour.add(latencies(36_000, FAST_BASELINE));
         }
-        JudgeState state = p95.beginStage(p95.begin(new BaselineHistory(Map.of(), Map.of("p95", hour))));
         Map<String, Readings> afterTheStep = Map.of("p95", new Readings(latencies(12_000, 1.25), latencies(36_000, 1)));
-        Optional<StageVerdict> verdict = Optional.empty();
+        Looked looked =
+                lookUntilAVerdict(p95, p95.begin(new BaselineHistory(Map.of(), Map.of("p95", hour))), afterTheStep, 60);
+
+        assertThat(((MetricEvidence.LatencyCounts)
+                                looked.last().state().metrics().get("p95"))
+                        .threshold())
+                .isEqualTo(100);
+        assertThat(looked.last().verdict())
+                .hasValueSatisfying(v -> assertThat(v.verdict()).isEqualTo(Verdict.FAIL));
+        assertThat(looked.looks()).isLessThanOrEqualTo(40);
+    }
+
+    /** The last look's result, and how many looks were taken. */
+    private record Looked(LookResult last, int looks) {}
+
+    /** A canary stage of {@code judge} looking at the same readings until a verdict, or {@code maxLooks} looks. */
+    private static Looked lookUntilAVerdict(
+            Judge judge, JudgeState begun, Map<String, Readings> readings, int maxLooks) {
+        JudgeState state = judge.beginStage(begun);
+        LookResult result = null;
         int looks = 0;
-        while (verdict.isEmpty() && looks < 60) {
-            LookResult result = p95.look(state, afterTheStep, LookContext.canary(0, false));
+        while (looks < maxLooks && (result == null || result.verdict().isEmpty())) {
+            result = judge.look(state, readings, LookContext.canary(0, false));
             state = result.state();
-            verdict = result.verdict();
             looks++;
         }
-
-        assertThat(((MetricEvidence.LatencyCounts) state.metrics().get("p95")).threshold())
-                .isEqualTo(100);
-        assertThat(verdict).hasValueSatisfying(v -> assertThat(v.verdict()).isEqualTo(Verdict.FAIL));
-        assertThat(looks).isLessThanOrEqualTo(40);
+        return new Looked(result, looks);
     }
 
     /**

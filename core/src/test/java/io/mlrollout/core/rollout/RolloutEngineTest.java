@@ -46,7 +46,8 @@ class RolloutEngineTest {
         double[] bounds = {50, 100, 250, Double.POSITIVE_INFINITY};
         List<Reading.Histogram> latencies = new java.util.ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            latencies.add(new Reading.Histogram(bounds, new double[] {700, 200 + i % 3, 90, 10}));
+            // the p99 between 100 and 250 ms, whose bound above holds 0.4% of the requests: counted over 100 ms
+            latencies.add(new Reading.Histogram(bounds, new double[] {700, 200 + i % 3, 96, 4}));
         }
 
         Step started = engine.start(
@@ -67,7 +68,7 @@ class RolloutEngineTest {
                 .startsWith(new RolloutEvent.IntervalCounts(10, 1000), new RolloutEvent.IntervalCounts(11, 1000));
         RolloutEvent.IntervalBuckets buckets = learned.histograms().get("p99-latency");
         assertThat(buckets.finiteBounds()).containsExactly(50.0, 100.0, 250.0); // JSON has no infinity
-        assertThat(buckets.counts()).hasSize(60).startsWith(List.of(700.0, 200.0, 90.0, 10.0));
+        assertThat(buckets.counts()).hasSize(60).startsWith(List.of(700.0, 200.0, 96.0, 4.0));
         var mapper = io.mlrollout.core.json.Json.mapper();
         assertThat(mapper.readValue(mapper.writeValueAsString((RolloutEvent) learned), RolloutEvent.class))
                 .isEqualTo(learned);
