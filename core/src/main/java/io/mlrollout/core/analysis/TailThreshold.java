@@ -80,8 +80,8 @@ record TailThreshold(double threshold, double lowerBound, double theta0, double 
         }
         if (at >= 0 && at + 1 < last) {
             double aboveNext = slow - counts[at + 1];
-            boolean nearer = aboveNext > 0 && Math.log(wanted / aboveNext) < Math.log(slow / wanted);
-            if (nearer && aboveNext >= wanted / 2 && aboveNext >= MIN_SLOW_REQUESTS) {
+            boolean enough = aboveNext >= MIN_SLOW_REQUESTS && aboveNext >= wanted / 2;
+            if (enough && Math.log(wanted / aboveNext) < Math.log(slow / wanted)) {
                 at++;
                 slow = aboveNext;
             }
