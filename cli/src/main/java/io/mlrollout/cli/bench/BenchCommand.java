@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mlrollout bench}: how fast and how safely the shipped judge decides, against Kayenta-style (as configured by
  * default, tuned to the policy's false-rollback rate, and tuned to it at the policy's margins too), threshold,
- * clairvoyant and oracle judges on the same simulated
+ * clairvoyant (looking every minute, and once) and oracle judges on the same simulated
  * rollouts; with {@code --overhead}, what waiting rollouts cost the controller. Prints a
  * table and writes CSV, Markdown and an SVG chart into {@code --out}. The method is in {@code docs/benchmarks.md}.
  */
@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Benchmarks the judge against Kayenta-style (default; tuned to the policy's 1%% false-rollback rate; and"
-                    + " tuned to it at the policy's margins, effect sizes included), threshold, clairvoyant and oracle judges on the same seeded simulated"
+                    + " tuned to it at the policy's margins, effect sizes included), threshold, clairvoyant (every minute and one look) and oracle judges on the same seeded simulated"
                     + " rollouts (A/A, error-rate and p99 regressions, 2/20/200 req/s to the canary, a canary stage"
                     + " and a promotion watch) under each traffic model.",
             "With --overhead: threads, heap and persisted state of waiting rollouts, and CPU time per analysis look."

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 /**
  * Runs every judge on the same seeded rollouts, cell by cell (traffic model × scenario × canary traffic), and collects
  * their decisions. Run r of a traffic level uses the same seed in every scenario and every traffic model, so the
- * scenarios differ only by their effect and the models only by their factors. The threshold judge, the clairvoyant
- * and the two tuned Kayenta-style judges are calibrated per traffic model and level, on that model's simulated
+ * scenarios differ only by their effect and the models only by their factors. The threshold judge, the two clairvoyant
+ * ones and the two tuned Kayenta-style judges are calibrated per traffic model and level, on that model's simulated
  * rollouts with seeds of their own. The figures do not depend on the number of threads.
  */
 final class Benchmark {

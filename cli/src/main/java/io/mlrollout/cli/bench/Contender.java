@@ -9,6 +9,7 @@ enum Contender {
     KAYENTA_AT_MARGINS("kayenta (tuned to 1% at the margins)"),
     THRESHOLD("threshold"),
     CLAIRVOYANT("clairvoyant"),
+    CLAIRVOYANT_ONE_LOOK("clairvoyant (one look at minute " + OneLookJudge.MINUTE + ")"),
     ORACLE("oracle");
 
     private final String label;
@@ -49,6 +50,7 @@ enum Contender {
             case KAYENTA_AT_MARGINS -> kayentaMarginTuning.judge();
             case THRESHOLD -> new ThresholdJudge(calibration);
             case CLAIRVOYANT -> new ClairvoyantJudge(calibration);
+            case CLAIRVOYANT_ONE_LOOK -> new OneLookJudge(calibration);
             case ORACLE -> new OracleJudge(scenario);
         };
     }

@@ -60,13 +60,18 @@ final class Formats {
                 Locale.ROOT,
                 "threshold judge: error ratio > %.2f%% or %s > %.1f ms in %d minutes; clairvoyant: pooled log ratio"
                         + " %.2f (errors) or %.2f (requests over %.0f ms) standard deviations above a candidate at"
-                        + " the margin",
+                        + " the margin; one look at minute %d: pooled log ratio above %.3f (errors) or %.3f (requests"
+                        + " over %.0f ms)",
                 c.errorThreshold() * 100,
                 BenchSetup.quantileName(quantile),
                 c.latencyThreshold(),
                 ThresholdJudge.FAILED_CHECKS,
                 c.errorsNull().crossing(),
                 c.slowRequestsNull().crossing(),
+                OracleJudge.LATENCY_BOUND_MS,
+                OneLookJudge.MINUTE,
+                c.errorsNull().exceededAt()[OneLookJudge.MINUTE - 1],
+                c.slowRequestsNull().exceededAt()[OneLookJudge.MINUTE - 1],
                 OracleJudge.LATENCY_BOUND_MS);
     }
 

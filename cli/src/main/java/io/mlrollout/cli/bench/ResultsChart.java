@@ -15,7 +15,7 @@ final class ResultsChart {
 
     /** One per {@link Contender}, in its order. */
     private static final String[] COLOURS = {
-        "#a6dba0", "#1b7837", "#762a83", "#c2a5cf", "#9970ab", "#e08214", "#2166ac", "#4d4d4d"
+        "#a6dba0", "#1b7837", "#762a83", "#c2a5cf", "#9970ab", "#e08214", "#2166ac", "#92c5de", "#4d4d4d"
     };
 
     /** Room for one entry of the legend. */
@@ -30,7 +30,9 @@ final class ResultsChart {
     private static final int AA_HEIGHT = 110;
     private static final int PANEL_HEIGHT = 200;
     private static final int LEFT = 60;
-    private static final int TOP = 100;
+    /** Below the legend's four rows. */
+    private static final int TOP = 122;
+
     private static final int GAP_X = 40;
     private static final int GAP_Y = 100;
 

@@ -40,6 +40,12 @@ class ClairvoyantJudgeTest {
         assertThat(known.crossed(1, 40)).isTrue();
         assertThat(known.standardized(1, 40)).isCloseTo(top, within(1e-9));
         assertThat(known.crossed(2, 100)).isFalse();
+        // one look: at minute 0, 3 is exceeded by one path in four (the 4); at minute 2 by none of the one path there
+        assertThat(known.exceededAt()[0]).isEqualTo(3);
+        assertThat(known.exceeded(0, 3.5)).isTrue();
+        assertThat(known.exceeded(0, 3)).isFalse();
+        assertThat(known.exceededAt()[2]).isEqualTo(5);
+        assertThat(known.exceeded(2, Double.NaN)).isFalse();
     }
 
     @Test
