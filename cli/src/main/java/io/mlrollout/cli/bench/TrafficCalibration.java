@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the threshold judge and the clairvoyant judge are given about one traffic level, measured on A/A rollouts
+ * What the threshold judge and the two clairvoyant judges are given about one traffic level, measured on A/A rollouts
  * generated with a seed of their own (never the streams they are then judged on).
  *
  * <p><b>Thresholds.</b> The threshold judge rolls back when a metric exceeds its threshold in
@@ -17,8 +17,9 @@ import java.util.List;
  *
  * <p><b>Known nulls.</b> The {@linkplain ClairvoyantJudge clairvoyant judge} is given, per metric, how the pooled log
  * ratio is distributed at every minute when the candidate is exactly at that metric's margin (errors 10% higher, every
- * request 5% slower), with the level that at most {@link #BUDGET_PER_METRIC} of those rollouts ever cross: the same runs
- * as the A/A ones with only the effect added.
+ * request 5% slower), with the level that at most {@link #BUDGET_PER_METRIC} of those rollouts ever cross, and the value
+ * they exceed at each minute as rarely ({@linkplain OneLookJudge for one look}): the same runs as the A/A ones with only
+ * the effect added.
  *
  * @param errorThreshold the canary's per-minute error ratio above which a check fails
  * @param latencyThreshold the canary's per-minute latency quantile (ms) above which a check fails
