@@ -72,7 +72,14 @@ class BenchmarkTest {
                 assertThat(cell.rollbackRate())
                         .as("%s at %s req/s", contender, rate)
                         .isEqualTo(1.0);
-                assertThat(cell.p90()).as("%s at %s req/s", contender, rate).isLessThanOrEqualTo(10);
+                if (contender == Contender.CLAIRVOYANT_ONE_LOOK) {
+                    // it looks once, at the canary stage's last minute
+                    assertThat(cell.median())
+                            .as("%s at %s req/s", contender, rate)
+                            .isEqualTo(OneLookJudge.MINUTE);
+                } else {
+                    assertThat(cell.p90()).as("%s at %s req/s", contender, rate).isLessThanOrEqualTo(10);
+                }
             }
         }
     }
