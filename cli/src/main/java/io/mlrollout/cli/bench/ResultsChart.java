@@ -26,12 +26,18 @@ final class ResultsChart {
 
     private static final int LEGEND_ROW = 22;
 
+    /** Where the legend's first row is, below the chart's title. */
+    private static final int LEGEND_TOP = 36;
+
+    /** The legend's rows: one entry per judge, then the policy's line in the next free place. */
+    private static final int LEGEND_ROWS = Contender.values().length / LEGEND_COLUMNS + 1;
+
     private static final int PANEL_WIDTH = 360;
     private static final int AA_HEIGHT = 110;
     private static final int PANEL_HEIGHT = 200;
     private static final int LEFT = 60;
-    /** Below the legend's four rows. */
-    private static final int TOP = 122;
+    /** Where the first traffic model's block starts: below the legend, however many judges it lists. */
+    private static final int TOP = LEGEND_TOP - 2 + LEGEND_ROWS * LEGEND_ROW;
 
     private static final int GAP_X = 40;
     private static final int GAP_Y = 100;
@@ -103,7 +109,7 @@ final class ResultsChart {
         Contender[] contenders = Contender.values();
         for (int j = 0; j < contenders.length; j++) {
             int x = LEFT + (j % LEGEND_COLUMNS) * LEGEND_STEP;
-            int y = 36 + (j / LEGEND_COLUMNS) * LEGEND_ROW;
+            int y = LEGEND_TOP + (j / LEGEND_COLUMNS) * LEGEND_ROW;
             svg.append(String.format(
                     Locale.ROOT,
                     "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
@@ -114,7 +120,7 @@ final class ResultsChart {
         }
         // after the judges, in the next free place of the grid
         int x = LEFT + (contenders.length % LEGEND_COLUMNS) * LEGEND_STEP;
-        int y = 36 + (contenders.length / LEGEND_COLUMNS) * LEGEND_ROW + 6;
+        int y = LEGEND_TOP + (contenders.length / LEGEND_COLUMNS) * LEGEND_ROW + 6;
         svg.append(String.format(
                 Locale.ROOT,
                 "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#d73027\" stroke-dasharray=\"4,3\"/>%n",

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class OneLookJudgeTest {
 
     @Test
-    void rollsBackOnlyAtItsMinuteAndKeepsTheGuaranteeWhereTheOracleDoesNot() {
+    void rollsBackOnlyAtItsMinuteAndKeepsCandidatesAtTheMarginsWithinTheBudget() {
         RolloutGenerator production = new RolloutGenerator(TrafficModel.named("production"), 20, 250);
         TrafficCalibration calibration = TrafficCalibration.of(production, 2000, 31);
         int atTheMargin = 0;
