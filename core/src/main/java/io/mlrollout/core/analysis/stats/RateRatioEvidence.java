@@ -249,6 +249,17 @@ public record RateRatioEvidence(
                     pairedBaselineTotal);
         }
 
+        /** These counts with each version's recent rate moved to where a step shared by both took it. */
+        RecentCounts movedBy(SharedStep step) {
+            return new RecentCounts(
+                    canaryBad * step.factor(),
+                    canaryTotal,
+                    baselineBad * step.factor(),
+                    baselineTotal,
+                    pairedBaselineBad * step.factor(),
+                    pairedBaselineTotal);
+        }
+
         /** The canary's bad rate over the baseline's in these counts; NaN where undefined. */
         double ratio() {
             return (canaryBad / canaryTotal) / (baselineBad / baselineTotal);

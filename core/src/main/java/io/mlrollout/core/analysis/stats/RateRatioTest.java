@@ -103,8 +103,9 @@ import java.util.Optional;
  * they may still inflate the evidence (at a CV of 100% the simulations reject at about α). ρ is learned from the
  * baseline's hour before the rollout ({@link #learnBaselineHistory}, when the plan could read it) and the rollout's
  * intervals, so in some rollouts it still comes out low by chance and the drift is under-allowed for there; a candidate
- * that drifts while the baseline does not is not seen as drifting, and a step that moves both versions during the
- * rollout is learned as the baseline's drift. Counts may be fractional, as Prometheus'
+ * that drifts while the baseline does not is not seen as drifting. A step that moves both versions alike during the
+ * rollout is not learned as the baseline's drift ({@link SharedStep}), but one just before the canary's first interval
+ * is: the canary has no rate before it to show that it moved too. Counts may be fractional, as Prometheus'
  * {@code increase()} extrapolates; counts scaled up by c &gt; 1 overstate the evidence by about c. Intervals in which
  * either version has no events, or no bad event occurs, carry no information.
  */
@@ -391,6 +392,16 @@ public final class RateRatioTest {
             }
         }
         int startWeights = evidence.startWeights() + (informative && horizon > 0 ? 1 : 0);
+        // a change both versions took at once cancels here; learned as the baseline's drift it would not
+        Optional<SharedStep> step = SharedStep.in(
+                recentOf(evidence),
+                IntervalAllowance.baselineSerialOf(evidence).excessCv2Upper(),
+                canaryBad,
+                canaryTotal,
+                baselineBad,
+                baselineTotal);
+        RateRatioEvidence.RecentCounts recent =
+                step.map(recentOf(evidence)::movedBy).orElse(recentOf(evidence));
         return new RateRatioEvidence(
                 theta0,
                 logLr,
@@ -411,8 +422,10 @@ public final class RateRatioTest {
                 evidence.residualWeight() + residualWeight,
                 evidence.residualIntervals() + residualIntervals,
                 startWeights,
-                recentOf(evidence).decayedPlus(RECENT_DECAY, canaryBad, canaryTotal, baselineBad, baselineTotal),
-                baselineDrift(evidence, baselineBad, baselineTotal),
+                recent.decayedPlus(RECENT_DECAY, canaryBad, canaryTotal, baselineBad, baselineTotal),
+                step.isPresent()
+                        ? IntervalAllowance.baselineSerialOf(evidence).plus(Double.NaN, 0, 0)
+                        : baselineDrift(evidence, baselineBad, baselineTotal),
                 wealth,
                 atTheCap,
                 scaleFree);
