@@ -145,20 +145,32 @@ class RateRatioSimulationTest {
      * (CV 50%, 1% bad at 200 req/s) the test stays within its α: 0.6% at α 1%, where a cap of a quarter let 1.9%
      * through. Beyond it, as a share of requests slower than a tail threshold wanders when latency drifts (CV 75%,
      * 0.064% of requests, a load jitter of 35% on both versions alike, which hides part of the drift from the
-     * baseline), the guarantee is not claimed: 2.8%, where a quarter let 5.5% through.
+     * baseline), the guarantee is not claimed: 2.8%, where a quarter let 5.5% through. Both rates doubling at the
+     * rollout's 20th minute, a change that should cancel, takes the test past α: 1.5% here, 1.3% [1.05–1.64%] on 6000
+     * runs (2026-12-07). After the step the counts are twice what the stage's rate so far predicts, and the factor that
+     * tempers each minute for wander, set from that prediction, allows too little; taking the recent rate as well held
+     * it to 0.9%, but under the benchmark's production traffic at 200 req/s it caught 56.5% of doubled error rates
+     * instead of 64.0% (a probe of 1000 rollouts).
      */
     @Test
     void driftingRatesAtTheBoundaryAreNotCarriedPastAlphaByAnyOneExcursion() {
         double alpha = 0.01;
         double atTheEnvelope = rejectedWhenDrifting(alpha, 0.5, 0, 0.01, 1);
         double steppedAtTheEnvelope = rejectedWhenDrifting(alpha, 0.5, 0, 0.01, 2);
+        double steppedInTheRollout = rejectedWhenDrifting(alpha, 0.5, 0, 0.01, 1, 2);
         double beyondIt = rejectedWhenDrifting(alpha, 0.75, 0.35, 0.00064, 1);
         System.out.printf(
                 "drifting rates at the boundary (correlation 0.6): CV 50%% rejected %.2f%% (%.2f%% with a step in the"
-                        + " hour), CV 75%% with load jitter %.2f%%, alpha %.0f%%%n",
-                100 * atTheEnvelope, 100 * steppedAtTheEnvelope, 100 * beyondIt, 100 * alpha);
+                        + " hour, %.2f%% with one in the rollout), CV 75%% with load jitter %.2f%%, alpha %.0f%%%n",
+                100 * atTheEnvelope,
+                100 * steppedAtTheEnvelope,
+                100 * steppedInTheRollout,
+                100 * beyondIt,
+                100 * alpha);
         assertThat(atTheEnvelope).isLessThanOrEqualTo(alpha);
         assertThat(steppedAtTheEnvelope).isLessThanOrEqualTo(alpha);
+        // beyond α: the known limit in docs/statistics.md; this keeps it from growing
+        assertThat(steppedInTheRollout).isLessThan(2 * alpha);
         assertThat(beyondIt).isLessThan(3 * alpha);
     }
 
@@ -187,10 +199,17 @@ class RateRatioSimulationTest {
 
     /**
      * The share of 1000 rollouts at the boundary 1.2 that the margin test rejects within the hour, at 200 req/s to the
-     * canary (a quarter of the traffic), after an hour of the baseline alone.
+     * canary (a quarter of the traffic), after an hour of the baseline alone whose second half is {@code sharedStep}
+     * times the first.
      */
     private static double rejectedWhenDrifting(
             double alpha, double cv, double loadJitter, double badRate, double sharedStep) {
+        return rejectedWhenDrifting(alpha, cv, loadJitter, badRate, sharedStep, 1);
+    }
+
+    /** As above, both versions' rates multiplied by {@code rolloutStep} from the rollout's 20th minute on. */
+    private static double rejectedWhenDrifting(
+            double alpha, double cv, double loadJitter, double badRate, double sharedStep, double rolloutStep) {
         int runs = 1000;
         RateRatioTest test = new RateRatioTest(1.2, alpha, MixturePrior.calibrated(), 0.5, 70);
         UniformRandomProvider rng = Sequential.rng(151);
@@ -212,7 +231,7 @@ class RateRatioSimulationTest {
                     test.learnBaselineHistory(test.empty(), hourBad, hourTotal).evidence();
             boolean any = false;
             for (int i = 0; i < HORIZON && !any; i++) {
-                double shared = load.next() * sharedStep;
+                double shared = load.next() * sharedStep * (i < 19 ? 1 : rolloutStep);
                 Traffic.Counts c = traffic.interval(rng, 1.2 * canary.next() * shared, baseline.next() * shared, 60);
                 evidence = test.add(evidence, c.canaryBad(), c.canaryTotal(), c.baselineBad(), c.baselineTotal());
                 any = test.rejects(evidence);
@@ -434,6 +453,62 @@ class RateRatioSimulationTest {
                         + " mixture and bets alone %d%n",
                 median(whole), median(withoutIt));
         assertThat((double) median(whole)).isLessThanOrEqualTo(0.75 * median(withoutIt));
+    }
+
+    /**
+     * A step both versions take at once (a load change doubling both error rates at the stage's fifth minute) cancels
+     * in the comparison, and the test is as fast as without it: 1.4 times a margin of 1.19 at 200 req/s, 1% of
+     * requests bad, a load both versions share jittering by 18% a minute. Learned as the baseline's drift, the step
+     * raised the allowance for wander, shrank the cap on a minute's evidence and stopped the scale-free part for the
+     * rest of the stage: a median of 19 minutes instead of 13 (2026-12-07); since {@link SharedStep}, 11.
+     */
+    @Test
+    void aStepBothVersionsTakeAtOnceDoesNotSlowTheTest() {
+        double alpha = 0.004;
+        int runs = 300;
+        RateRatioTest test = new RateRatioTest(1.19, alpha, MixturePrior.calibrated(), 0.5, HORIZON);
+        int[] stepped = regressionAfterAQuietHour(test, 2, runs, 163);
+        int[] steady = regressionAfterAQuietHour(test, 1, runs, 163);
+        System.out.printf(
+                "1.4x over a 1.19 margin, 1%% of requests, 200 req/s: median %d minutes with a shared doubling at"
+                        + " minute 5, %d without%n",
+                median(stepped), median(steady));
+        assertThat(rejected(stepped)).isGreaterThanOrEqualTo(0.99);
+        assertThat((double) median(stepped)).isLessThanOrEqualTo(1.1 * median(steady));
+    }
+
+    /**
+     * When {@code test} rejects a canary failing 1.4 times as often as the baseline (1% bad at 200 req/s to the
+     * canary), in each of {@code runs} rollouts after an hour of the baseline alone, a load both versions share
+     * jittering by 18% a minute and multiplying both by {@code step} from the stage's fifth minute on.
+     */
+    private static int[] regressionAfterAQuietHour(RateRatioTest test, double step, int runs, long seed) {
+        UniformRandomProvider rng = Sequential.rng(seed);
+        Traffic traffic = new Traffic(200, 0.25, 0.01);
+        int[] rejectedAt = new int[runs];
+        for (int r = 0; r < runs; r++) {
+            DriftingRate load = new DriftingRate(0.18, 0, rng);
+            double[] bad = new double[60];
+            double[] total = new double[60];
+            for (int i = 0; i < 60; i++) {
+                total[i] = 4 * 200 * 60;
+                bad[i] = PoissonDistribution.of(total[i] * 0.01 * load.next())
+                        .createSampler(rng)
+                        .sample();
+            }
+            RateRatioEvidence evidence =
+                    test.learnBaselineHistory(test.empty(), bad, total).evidence();
+            rejectedAt[r] = Sequential.NEVER;
+            for (int i = 0; i < HORIZON && rejectedAt[r] == Sequential.NEVER; i++) {
+                double shared = load.next() * (i < 4 ? 1 : step);
+                Traffic.Counts c = traffic.interval(rng, 1.4 * shared, shared, 60);
+                evidence = test.add(evidence, c.canaryBad(), c.canaryTotal(), c.baselineBad(), c.baselineTotal());
+                if (test.rejects(evidence)) {
+                    rejectedAt[r] = i + 1;
+                }
+            }
+        }
+        return rejectedAt;
     }
 
     /** The scale-free part's own log Bayes factor, from its sums. */
