@@ -424,16 +424,7 @@ class RateRatioSimulationTest {
         int[] withoutIt = new int[runs];
         for (int r = 0; r < runs; r++) {
             DriftingRate load = new DriftingRate(0.18, 0, rng);
-            double[] bad = new double[60];
-            double[] total = new double[60];
-            for (int i = 0; i < 60; i++) {
-                total[i] = 4 * 20 * 60;
-                bad[i] = PoissonDistribution.of(total[i] * 0.08 * load.next())
-                        .createSampler(rng)
-                        .sample();
-            }
-            RateRatioEvidence evidence =
-                    test.learnBaselineHistory(test.empty(), bad, total).evidence();
+            RateRatioEvidence evidence = afterAnHourOf(test, load, 80, 0.08, rng);
             whole[r] = Sequential.NEVER;
             withoutIt[r] = Sequential.NEVER;
             for (int i = 0; i < HORIZON; i++) {
@@ -488,16 +479,7 @@ class RateRatioSimulationTest {
         int[] rejectedAt = new int[runs];
         for (int r = 0; r < runs; r++) {
             DriftingRate load = new DriftingRate(0.18, 0, rng);
-            double[] bad = new double[60];
-            double[] total = new double[60];
-            for (int i = 0; i < 60; i++) {
-                total[i] = 4 * 200 * 60;
-                bad[i] = PoissonDistribution.of(total[i] * 0.01 * load.next())
-                        .createSampler(rng)
-                        .sample();
-            }
-            RateRatioEvidence evidence =
-                    test.learnBaselineHistory(test.empty(), bad, total).evidence();
+            RateRatioEvidence evidence = afterAnHourOf(test, load, rng);
             rejectedAt[r] = Sequential.NEVER;
             for (int i = 0; i < HORIZON && rejectedAt[r] == Sequential.NEVER; i++) {
                 double shared = load.next() * (i < 4 ? 1 : step);
@@ -542,11 +524,20 @@ class RateRatioSimulationTest {
 
     /** What the test learns from an hour of the baseline alone at 800 req/s, 1% bad, its rate times {@code rate}'s. */
     private static RateRatioEvidence afterAnHourOf(RateRatioTest test, DriftingRate rate, UniformRandomProvider rng) {
+        return afterAnHourOf(test, rate, 800, 0.01, rng);
+    }
+
+    /**
+     * What the test learns from an hour of the baseline alone at {@code perSecond} requests a second, {@code badRate} of
+     * them bad, its rate times {@code rate}'s.
+     */
+    private static RateRatioEvidence afterAnHourOf(
+            RateRatioTest test, DriftingRate rate, double perSecond, double badRate, UniformRandomProvider rng) {
         double[] bad = new double[60];
         double[] total = new double[60];
         for (int i = 0; i < 60; i++) {
-            total[i] = 800 * 60;
-            bad[i] = PoissonDistribution.of(total[i] * 0.01 * rate.next())
+            total[i] = perSecond * 60;
+            bad[i] = PoissonDistribution.of(total[i] * badRate * rate.next())
                     .createSampler(rng)
                     .sample();
         }
