@@ -238,25 +238,17 @@ public record RateRatioEvidence(
                     decay * pairedBaselineTotal + (paired ? bTotal : 0));
         }
 
-        /** The baseline's recent counts scaled by {@code factor} (a step in its history), the rest as they are. */
-        RecentCounts withBaselineBadTimes(double factor) {
+        /**
+         * These counts with every recent rate moved by {@code factor}: a step that moved the level both versions run at
+         * (in the baseline's hour, or shared by both in the rollout), not their ratio.
+         */
+        RecentCounts withBadTimes(double factor) {
             return new RecentCounts(
-                    canaryBad,
+                    canaryBad * factor,
                     canaryTotal,
                     baselineBad * factor,
                     baselineTotal,
                     pairedBaselineBad * factor,
-                    pairedBaselineTotal);
-        }
-
-        /** These counts with each version's recent rate moved to where a step shared by both took it. */
-        RecentCounts movedBy(SharedStep step) {
-            return new RecentCounts(
-                    canaryBad * step.factor(),
-                    canaryTotal,
-                    baselineBad * step.factor(),
-                    baselineTotal,
-                    pairedBaselineBad * step.factor(),
                     pairedBaselineTotal);
         }
 

@@ -400,8 +400,9 @@ public final class RateRatioTest {
                 canaryTotal,
                 baselineBad,
                 baselineTotal);
-        RateRatioEvidence.RecentCounts recent =
-                step.map(recentOf(evidence)::movedBy).orElse(recentOf(evidence));
+        RateRatioEvidence.RecentCounts recent = step.map(
+                        shared -> recentOf(evidence).withBadTimes(shared.factor()))
+                .orElse(recentOf(evidence));
         return new RateRatioEvidence(
                 theta0,
                 logLr,
@@ -645,7 +646,7 @@ public final class RateRatioTest {
             if (i == step) {
                 RateRatioEvidence.RecentCounts recent = recentOf(learned);
                 learned = withBaseline(
-                        learned, recent.withBaselineBadTimes(stepFactor), IntervalAllowance.baselineSerialOf(learned));
+                        learned, recent.withBadTimes(stepFactor), IntervalAllowance.baselineSerialOf(learned));
             }
             learned = learnBaseline(learned, bad[i], total[i]);
         }

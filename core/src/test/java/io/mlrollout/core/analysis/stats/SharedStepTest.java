@@ -66,7 +66,7 @@ class SharedStepTest {
 
     @Test
     void theRecentCountsMoveByTheStepAndTheirRatiosStay() {
-        RateRatioEvidence.RecentCounts moved = RECENT.movedBy(new SharedStep(2));
+        RateRatioEvidence.RecentCounts moved = RECENT.withBadTimes(new SharedStep(2).factor());
 
         assertThat(moved.baselineBad() / moved.baselineTotal()).isCloseTo(0.02, within(1e-12));
         assertThat(moved.ratio()).isCloseTo(RECENT.ratio(), within(1e-12));
