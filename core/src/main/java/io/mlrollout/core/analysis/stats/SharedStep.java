@@ -21,6 +21,12 @@ import java.util.Optional;
  * wander apart, each as much as the baseline shows, both move that far in the same direction in about one interval in
  * 13,000 (2·P(Z > 2.5)² for normal moves), and the moves must agree besides.
  *
+ * <p><b>At the canary's first interval</b> it has no recent rate of its own, so its move is measured from the
+ * baseline's recent rate (the hour before the rollout, for a first stage): under the null it fails about as the baseline
+ * does. A step there (a load change just as the rollout starts) would otherwise be learned as the baseline's drift for
+ * the whole stage. A regressing candidate adds its own excess to that move, so there the canary may move further than
+ * the baseline in the step's direction by any amount, and must not fall short of it by more than the agreement allows.
+ *
  * @param factor the baseline's bad rate this interval over its recent rate
  */
 record SharedStep(double factor) {
@@ -36,7 +42,8 @@ record SharedStep(double factor) {
 
     /**
      * The step both versions took in this interval, if they took one, judged against their {@code recent} counts
-     * (decayed sums of earlier intervals); empty when either version has no recent rate or no bad event now.
+     * (decayed sums of earlier intervals; at the canary's first interval, the canary's against the baseline's); empty
+     * when the baseline has no recent rate or either version no bad event now.
      */
     static Optional<SharedStep> in(
             RateRatioEvidence.RecentCounts recent,
@@ -45,7 +52,10 @@ record SharedStep(double factor) {
             double canaryTotal,
             double baselineBad,
             double baselineTotal) {
-        Move canary = Move.of(canaryBad, canaryTotal, recent.canaryBad(), recent.canaryTotal());
+        boolean canarysFirst = !(recent.canaryTotal() > 0);
+        Move canary = canarysFirst
+                ? Move.of(canaryBad, canaryTotal, recent.baselineBad(), recent.baselineTotal())
+                : Move.of(canaryBad, canaryTotal, recent.canaryBad(), recent.canaryTotal());
         Move baseline = Move.of(baselineBad, baselineTotal, recent.baselineBad(), recent.baselineTotal());
         if (canary == null || baseline == null || !Double.isFinite(wanderCv2)) {
             return Optional.empty();
@@ -53,7 +63,10 @@ record SharedStep(double factor) {
         boolean sameWay = Math.signum(canary.log()) == Math.signum(baseline.log());
         double noise = Math.sqrt(canary.variance() + baseline.variance());
         double smaller = Math.min(Math.abs(canary.log()), Math.abs(baseline.log()));
-        boolean alike = Math.abs(canary.log() - baseline.log()) <= STANDS_OUT * noise + AGREEMENT * smaller;
+        double tolerance = STANDS_OUT * noise + AGREEMENT * smaller;
+        double further =
+                (canary.log() - baseline.log()) * Math.signum(baseline.log()); // the canary's, in the step's way
+        boolean alike = canarysFirst ? further >= -tolerance : Math.abs(further) <= tolerance;
         return sameWay && canary.large(wanderCv2) && baseline.large(wanderCv2) && alike
                 ? Optional.of(new SharedStep(Math.exp(baseline.log())))
                 : Optional.empty();

@@ -458,6 +458,29 @@ class RateRatioTestTest {
     }
 
     /**
+     * A step both versions take as the rollout starts (a load change just then) has no earlier canary rate to show
+     * that the canary moved too; the canary's first interval is measured against the baseline's rate instead, so the
+     * step is not learned as the baseline's drift for the whole stage either.
+     */
+    @Test
+    void aStepBothVersionsTakeAsTheCanaryStartsIsNotLearnedAsTheBaselinesDrift() {
+        RateRatioTest test = new RateRatioTest(1.1, 0.01);
+        RateRatioEvidence shared = aQuietHour(test, 400, 40_000);
+        RateRatioEvidence baselineAlone = shared;
+        for (int i = 0; i < 15; i++) {
+            double wobble = i % 2 == 0 ? 1.01 : 0.99;
+            shared = test.add(shared, 200 * wobble, 10_000, 600 / wobble, 30_000);
+            baselineAlone = test.add(baselineAlone, 100 * wobble, 10_000, 600 / wobble, 30_000);
+        }
+
+        assertThat(shared.baselineSerial().pairs())
+                .isLessThan(baselineAlone.baselineSerial().pairs());
+        assertThat(test.startsFromTheBaselinesWander(shared)).isTrue();
+        assertThat(test.dispersionAllowance(shared)).isLessThan(0.02);
+        assertThat(test.dispersionAllowance(baselineAlone)).isGreaterThan(5 * test.dispersionAllowance(shared));
+    }
+
+    /**
      * Residuals are taken around the ratio of the last few intervals, which has counting noise of its own: left in, it
      * read as wander of about half the binomial variance in every residual (0.54 on average over the first four here)
      * and kept the allowance up on minutes that do not wander. Taken out where the baseline's hour shows it quiet;

@@ -56,9 +56,36 @@ class SharedStepTest {
     }
 
     @Test
+    void atTheCanarysFirstIntervalItsMoveIsMeasuredFromTheBaselinesRate() {
+        // the baseline's hour at 1%, and the first interval of the rollout at 2% on both versions
+        RateRatioEvidence.RecentCounts hourOnly = RateRatioEvidence.RecentCounts.baselineOnly(1500, 150_000);
+
+        assertThat(SharedStep.in(hourOnly, CALM, 200, 10_000, 600, 30_000))
+                .hasValueSatisfying(step -> assertThat(step.factor()).isCloseTo(2, within(1e-9)));
+    }
+
+    @Test
+    void atTheCanarysFirstIntervalARegressionOnTopOfTheStepStillCountsAsShared() {
+        RateRatioEvidence.RecentCounts hourOnly = RateRatioEvidence.RecentCounts.baselineOnly(1500, 150_000);
+
+        // the candidate fails twice as often as the baseline, which doubled: ×4 against ×2 from the hour's rate
+        assertThat(SharedStep.in(hourOnly, CALM, 400, 10_000, 600, 30_000)).isPresent();
+        // mid-rollout the same moves, each from its own recent rate, are two versions moving apart
+        assertThat(SharedStep.in(RECENT, CALM, 400, 10_000, 600, 30_000)).isEmpty();
+    }
+
+    @Test
+    void atTheCanarysFirstIntervalTheCanaryMustMoveAboutAsFarAsTheBaseline() {
+        RateRatioEvidence.RecentCounts hourOnly = RateRatioEvidence.RecentCounts.baselineOnly(1500, 150_000);
+
+        assertThat(SharedStep.in(hourOnly, CALM, 100, 10_000, 600, 30_000)).isEmpty(); // the baseline alone
+        assertThat(SharedStep.in(hourOnly, CALM, 150, 10_000, 750, 30_000)).isEmpty(); // ×1.5 against ×2.5
+    }
+
+    @Test
     void withoutARecentRateOrABadEventThereIsNothingToCompare() {
-        RateRatioEvidence.RecentCounts baselineOnly = RateRatioEvidence.RecentCounts.baselineOnly(1500, 150_000);
-        assertThat(SharedStep.in(baselineOnly, CALM, 200, 10_000, 600, 30_000)).isEmpty(); // the canary's first
+        assertThat(SharedStep.in(RateRatioEvidence.RecentCounts.NONE, CALM, 200, 10_000, 600, 30_000))
+                .isEmpty();
         assertThat(SharedStep.in(RECENT, CALM, 0, 10_000, 600, 30_000)).isEmpty();
         assertThat(SharedStep.in(RECENT, Double.POSITIVE_INFINITY, 200, 10_000, 600, 30_000))
                 .isEmpty();
