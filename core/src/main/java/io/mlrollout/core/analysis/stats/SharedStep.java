@@ -25,7 +25,10 @@ import java.util.Optional;
  * baseline's recent rate (the hour before the rollout, for a first stage): under the null it fails about as the baseline
  * does. A step there (a load change just as the rollout starts) would otherwise be learned as the baseline's drift for
  * the whole stage. A regressing candidate adds its own excess to that move, so there the canary may move further than
- * the baseline in the step's direction by any amount, and must not fall short of it by more than the agreement allows.
+ * the baseline in the step's direction by any amount, but fall short of it by no more than one standard deviation of
+ * their counting noise: a regressing candidate beside a baseline that bursts in that interval moves less than the
+ * baseline, and taking the burst for a step would set the baseline's recent rate at the burst's level, so that every
+ * interval after it read as drift.
  *
  * @param factor the baseline's bad rate this interval over its recent rate
  */
@@ -63,10 +66,10 @@ record SharedStep(double factor) {
         boolean sameWay = Math.signum(canary.log()) == Math.signum(baseline.log());
         double noise = Math.sqrt(canary.variance() + baseline.variance());
         double smaller = Math.min(Math.abs(canary.log()), Math.abs(baseline.log()));
-        double tolerance = STANDS_OUT * noise + AGREEMENT * smaller;
-        double further =
-                (canary.log() - baseline.log()) * Math.signum(baseline.log()); // the canary's, in the step's way
-        boolean alike = canarysFirst ? further >= -tolerance : Math.abs(further) <= tolerance;
+        // how much further the canary moved than the baseline, in the step's direction
+        double further = (canary.log() - baseline.log()) * Math.signum(baseline.log());
+        boolean alike =
+                canarysFirst ? further >= -noise : Math.abs(further) <= STANDS_OUT * noise + AGREEMENT * smaller;
         return sameWay && canary.large(wanderCv2) && baseline.large(wanderCv2) && alike
                 ? Optional.of(new SharedStep(Math.exp(baseline.log())))
                 : Optional.empty();

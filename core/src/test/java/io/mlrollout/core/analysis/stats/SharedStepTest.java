@@ -83,6 +83,15 @@ class SharedStepTest {
     }
 
     @Test
+    void atTheCanarysFirstIntervalABaselineBurstBesideARegressingCanaryIsNoStep() {
+        RateRatioEvidence.RecentCounts hourOnly = RateRatioEvidence.RecentCounts.baselineOnly(1500, 150_000);
+
+        // the baseline's errors ×5 for one minute, the candidate's ×2.5 (a regression): within the mid-rollout
+        // rule's tolerance at these counts, but short of the baseline's move by three standard deviations
+        assertThat(SharedStep.in(hourOnly, CALM, 25, 1000, 150, 3000)).isEmpty();
+    }
+
+    @Test
     void withoutARecentRateOrABadEventThereIsNothingToCompare() {
         assertThat(SharedStep.in(RateRatioEvidence.RecentCounts.NONE, CALM, 200, 10_000, 600, 30_000))
                 .isEmpty();
