@@ -104,11 +104,12 @@ import java.util.Optional;
  * baseline's hour before the rollout ({@link #learnBaselineHistory}, when the plan could read it) and the rollout's
  * intervals, so in some rollouts it still comes out low by chance and the drift is under-allowed for there; a candidate
  * that drifts while the baseline does not is not seen as drifting. A step that moves both versions alike during the
- * rollout, its first interval included, is not learned as the baseline's drift ({@link SharedStep}); one in the last
- * minutes of the baseline's hour may still be, since {@link HistoryStep} needs three intervals on either side and by
- * the canary's first interval the recent rate has followed the step part of the way. Counts may be fractional, as
- * Prometheus' {@code increase()} extrapolates; counts scaled up by c &gt; 1 overstate the evidence by about c. Intervals
- * in which either version has no events, or no bad event occurs, carry no information.
+ * rollout, its first interval included, is not learned as the baseline's drift ({@link SharedStep}); one near either
+ * end of the baseline's hour may still be, since {@link HistoryStep} needs three intervals on either side (more where an
+ * interval holds a dozen bad events or fewer) and by the canary's first interval the recent rate has followed a late
+ * step part of the way. Counts may be fractional, as Prometheus' {@code increase()} extrapolates; counts scaled up by c
+ * &gt; 1 overstate the evidence by about c. Intervals in which either version has no events, or no bad event occurs,
+ * carry no information.
  */
 public final class RateRatioTest {
 
