@@ -2,6 +2,7 @@ package io.mlrollout.core.analysis;
 
 import io.mlrollout.core.analysis.MetricEvidence.Counts;
 import io.mlrollout.core.analysis.MetricEvidence.LatencyCounts;
+import io.mlrollout.core.analysis.stats.HistoryStep;
 import io.mlrollout.core.analysis.stats.MixturePrior;
 import io.mlrollout.core.analysis.stats.RateRatioEvidence;
 import io.mlrollout.core.analysis.stats.RateRatioTest;
@@ -141,10 +142,31 @@ final class LatencyCountJudge implements MetricJudge {
         if (t == null) {
             return LatencyCounts.learning(bounds, pooled, l.stage(), l.stageCandidate(), l.stageBaseline());
         }
-        RateRatioTest margin = marginTest(t.theta0());
         double[][] counts = slowAndTotal(hour, bounds, t);
+        RateRatioTest.LearnedHistory whole = readWhole(marginTest(t.theta0()), counts);
+        t = atTheLevelAfter(whole.step(), hour, bounds, t);
+        RateRatioTest margin = marginTest(t.theta0());
         RateRatioEvidence kept = keptFromTheHour(margin, readWhole(margin, counts), counts);
         return chosen(bounds, t, kept, null, l.stage(), l.stageCandidate(), l.stageBaseline());
+    }
+
+    /**
+     * {@code t} with its margin placed from the hour's minutes after {@code step}, where one step explains the hour and
+     * those minutes place the same threshold; else {@code t}. The pooled hour mixes two levels of latency, and after a
+     * step up in load its shares come from a deeper tail, where a 5% slowdown multiplies the share by more: the margin
+     * would be wider than at the level the rollout starts at, and the per-look rule moves it only upward
+     * ({@link #allowedNow}). Fewer minutes fit σ less surely, which the fit's allowance toward the larger θ0 already
+     * takes into account.
+     */
+    private TailThreshold atTheLevelAfter(
+            HistoryStep step, List<Reading.Histogram> hour, double[] bounds, TailThreshold t) {
+        if (step == null) {
+            return t;
+        }
+        double[] after = pooled(hour.subList(step.index(), hour.size()));
+        TailThreshold atTheLevel =
+                TailThreshold.choose(quantile, maxIncrease, bounds, after).threshold();
+        return atTheLevel != null && atTheLevel.threshold() == t.threshold() ? atTheLevel : t;
     }
 
     /**

@@ -183,6 +183,39 @@ class LatencyCountJudgeTest {
                 .isEqualTo(looksToFail(judge.begin(calmHour(12_000)), 1.25));
     }
 
+    /**
+     * After a step up in load, half the hour's requests come from the faster level, whose share above the threshold
+     * lies deeper in the tail, where a 5% slowdown multiplies it by more. Placed from the pooled hour, the margin was
+     * wider than at the level the rollout starts at; it is placed from the minutes after the step, as after an hour
+     * all at that level.
+     */
+    @Test
+    void anHourThatSteppedPlacesTheMarginAtTheLevelAfterTheStep() {
+        List<Reading.Histogram> minutes = new ArrayList<>();
+        double[] pooled = new double[ISTIO_MS.length];
+        for (int i = 0; i < 60; i++) {
+            Reading.Histogram minute = latencies(12_000, i < 30 ? 1 / 1.3 : 1);
+            minutes.add(minute);
+            for (int b = 0; b < pooled.length; b++) {
+                pooled[b] += minute.counts()[b];
+            }
+        }
+
+        JudgeState stepped = judge.begin(new BaselineHistory(Map.of(), Map.of("p99", minutes)));
+
+        double atTheLevel = theta0(judge.begin(calmHour(12_000)));
+        double fromThePooledHour =
+                TailThreshold.choose(0.99, 0.05, ISTIO_MS, pooled).threshold().theta0();
+        assertThat(fromThePooledHour).as("the pooled hour's margin").isGreaterThan(atTheLevel + 0.01);
+        assertThat(theta0(stepped)).isCloseTo(atTheLevel, within(0.002));
+        assertThat(((MetricEvidence.LatencyCounts) stepped.metrics().get("p99")).threshold())
+                .isEqualTo(100);
+    }
+
+    private static double theta0(JudgeState state) {
+        return ((MetricEvidence.LatencyCounts) state.metrics().get("p99")).theta0();
+    }
+
     @Test
     void bucketsChangedSinceTheHourPlaceTheThresholdAnewInsteadOfReadingNoData() {
         double[] coarser = {50, 100, 250, 500, Double.POSITIVE_INFINITY};
