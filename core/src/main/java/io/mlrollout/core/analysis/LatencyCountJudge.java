@@ -122,9 +122,10 @@ final class LatencyCountJudge implements MetricJudge {
     }
 
     /**
-     * The baseline's histograms from before the rollout place the threshold, and the margin test learns from their slow
-     * counts how the baseline's slow share wanders and drifts, as a ratio metric's does from its counts: where the hour
-     * is calm, the allowance for wander starts from it and the rollout's first look already counts at its rate.
+     * The baseline's histograms from before the rollout place the threshold (and the margin, from the minutes after the
+     * step where one step explains the hour), and the margin test learns from their slow counts how the baseline's slow
+     * share wanders and drifts, as a ratio metric's does from its counts: where the hour is calm, the allowance for
+     * wander starts from it and the rollout's first look already counts at its rate.
      * Intervals whose bucket bounds differ from the first's are left out; without a threshold the pooled counts carry
      * over to the first looks.
      */
