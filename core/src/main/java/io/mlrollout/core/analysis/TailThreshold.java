@@ -118,6 +118,27 @@ record TailThreshold(double threshold, double lowerBound, double theta0, double 
     }
 
     /**
+     * The share above the lower bound l that the log-normal with scale {@code sigma} gives where the margin's ratio
+     * above t is {@code theta0}: the share above t a load that grows reaches when it has moved l's latencies to t.
+     */
+    static double shareAboveTheLowerBound(
+            double sigma, double theta0, double maxIncrease, double threshold, double lowerBound) {
+        // the ratio grows deeper in the tail: find the z of the share above t that θ0 was placed at
+        double shallower = -8;
+        double deeper = 8;
+        for (int i = 0; i < 60; i++) {
+            double z = (shallower + deeper) / 2;
+            if (marginRatio(sigma, NORMAL.survivalProbability(z), maxIncrease) < theta0) {
+                shallower = z;
+            } else {
+                deeper = z;
+            }
+        }
+        double atThreshold = (shallower + deeper) / 2;
+        return NORMAL.survivalProbability(atThreshold - Math.log(threshold / lowerBound) / sigma);
+    }
+
+    /**
      * The share ratio above a threshold that a slowdown of {@code maxIncrease} gives where {@code slowShare} of the
      * requests are above it, their latency log-normal with scale {@code sigma} there.
      */

@@ -369,6 +369,76 @@ class LatencyCountJudgeTest {
     }
 
     /**
+     * Load that grows moves every latency up, so the threshold placed in the hour sits shallower in the tail, where a
+     * slowdown of the margin multiplies the share above it by less: 1.14 instead of the hour's 1.19 after a step up of
+     * 1.3. The margin test follows the level, and a candidate at the margin there is still not rolled back.
+     */
+    @Test
+    void aCandidateAtTheMarginIsNotRolledBackAfterTheLoadGrows() {
+        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
+        LookResult result = null;
+        for (int look = 1; look <= 60; look++) {
+            result = judge.look(state, busier(1.05), LookContext.canary(0, false));
+            state = result.state();
+            assertThat(result.metrics().get(0).outcome()).as("look " + look).isEqualTo(Outcome.CONTINUE);
+        }
+        assertThat(atMargin(65)).isBetween(1.14, 1.15);
+        assertThat(result.metrics().get(0).explanation())
+                .contains("(allowed 1.14× at the baseline's share now, 1.19× where the threshold was placed)");
+    }
+
+    /**
+     * A candidate 10% slower after the load grew is judged against the margin at the new level: its share above 100 ms
+     * is 1.29 times the baseline's there, 1.08 times the hour's 1.19 but 1.13 times the level's 1.14.
+     */
+    @Test
+    void aRegressionAfterTheLoadGrowsIsJudgedAgainstTheMarginAtTheNewLevel() {
+        Looked looked = lookUntilAVerdict(judge, judge.begin(calmHour(12_000)), busier(1.10), 60);
+
+        System.out.println(
+                "LOOKS " + looked.looks() + " " + looked.last().metrics().get(0).explanation());
+        assertThat(looked.last().verdict()).hasValueSatisfying(v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
+            assertThat(v.reasons().get(0))
+                    .contains("more than the 1.14× that a p99 +5% slower allows at the"
+                            + " baseline's share now, 1.19× where the threshold was placed");
+        });
+    }
+
+    /**
+     * Load that grew until the bucket's lower bound (50 ms) moved to the threshold leaves the fitted bucket behind: the
+     * margin narrows no further than the log-normal's ratio where half the requests are above 100 ms, the share the
+     * hour had above 50 ms (without that floor, 1.03 at three times the load).
+     */
+    @Test
+    void theMarginNarrowsNoFurtherThanWhereTheLoadMovedTheLowerBoundToTheThreshold() {
+        double twice = allowedAfterTenLooks(2);
+        double thrice = allowedAfterTenLooks(3);
+
+        assertThat(thrice).isEqualTo(twice);
+        assertThat(twice).isGreaterThan(atMargin(100)).isLessThan(atMargin(100) * 1.01);
+    }
+
+    private double allowedAfterTenLooks(double load) {
+        JudgeState state = judge.beginStage(judge.begin(calmHour(12_000)));
+        Map<String, Readings> readings = Map.of("p99", new Readings(latencies(30_000, load), latencies(90_000, load)));
+        LookResult result = null;
+        for (int look = 1; look <= 10; look++) {
+            result = judge.look(state, readings, LookContext.canary(0, false));
+            state = result.state();
+        }
+        java.util.regex.Matcher allowed = java.util.regex.Pattern.compile("allowed ([0-9.]+)×")
+                .matcher(result.metrics().get(0).explanation());
+        assertThat(allowed.find()).as(result.metrics().get(0).explanation()).isTrue();
+        return Double.parseDouble(allowed.group(1));
+    }
+
+    /** The candidate {@code slower} than a baseline whose latency grew 1.3 times with the load. */
+    private static Map<String, Readings> busier(double slower) {
+        return Map.of("p99", new Readings(latencies(30_000, 1.3 * slower), latencies(90_000, 1.3)));
+    }
+
+    /**
      * Load that grows moves the threshold out of the tail, where four margins of slowdown multiply the share above it
      * by 1.7 rather than the hour's 2: a pass says it ruled out the share four margins give at the baseline's level now,
      * not the hour's larger one.
