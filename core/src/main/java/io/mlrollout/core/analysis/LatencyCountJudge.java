@@ -155,9 +155,9 @@ final class LatencyCountJudge implements MetricJudge {
      * {@code t} with its margin placed from the hour's minutes after {@code step}, where one step explains the hour and
      * those minutes place the same threshold; else {@code t}. The pooled hour mixes two levels of latency, and after a
      * step up in load its shares come from a deeper tail, where a 5% slowdown multiplies the share by more: the margin
-     * would be wider than at the level the rollout starts at, and the per-look rule moves it only upward
-     * ({@link #allowedNow}). Fewer minutes fit σ less surely, which the fit's allowance toward the larger θ0 already
-     * takes into account.
+     * would be wider than at the level the rollout starts at until the per-look rule ({@link #allowedNow}) moves it,
+     * and the σ that rule reads the level through would be fitted across both levels. Fewer minutes fit σ less surely,
+     * which the fit's allowance toward the larger θ0 already takes into account.
      */
     private TailThreshold atTheLevelAfter(
             HistoryStep step, List<Reading.Histogram> hour, double[] bounds, TailThreshold t) {
