@@ -395,8 +395,6 @@ class LatencyCountJudgeTest {
     void aRegressionAfterTheLoadGrowsIsJudgedAgainstTheMarginAtTheNewLevel() {
         Looked looked = lookUntilAVerdict(judge, judge.begin(calmHour(12_000)), busier(1.10), 60);
 
-        System.out.println(
-                "LOOKS " + looked.looks() + " " + looked.last().metrics().get(0).explanation());
         assertThat(looked.last().verdict()).hasValueSatisfying(v -> {
             assertThat(v.verdict()).isEqualTo(Verdict.FAIL);
             assertThat(v.reasons().get(0))
