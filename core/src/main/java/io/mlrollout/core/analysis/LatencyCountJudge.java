@@ -635,8 +635,8 @@ final class LatencyCountJudge implements MetricJudge {
      * random minute of the rollout, a p99 25% higher was caught in 57% of rollouts at 2 req/s, and in 64% with the
      * margin at the level. It goes no narrower than the ratio at the share the fit gives above the lower bound l,
      * where a load that grew has moved l's latencies to t: beyond it the fitted bucket says nothing of the shape.
-     * Within it a log-normal fitted at one end is off by little where the tail is not log-normal
-     * (docs/statistics.md).
+     * Within it, for the six shapes docs/statistics.md tabulates, the margin it enforces is no stricter than the
+     * strictest θ0 gives at the hour's own level.
      *
      * <p>The rule-out follows the level only where the load grew: a pass that ruled out a multiple of θ0 would rule
      * out a larger slowdown than it says. Both take the share one standard deviation of its counting noise toward
