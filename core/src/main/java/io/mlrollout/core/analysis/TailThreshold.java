@@ -1,5 +1,6 @@
 package io.mlrollout.core.analysis;
 
+import java.util.List;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
@@ -27,7 +28,8 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * <p><b>When the baseline's level moves.</b> A load change scales every latency, so the threshold sits deeper in the tail
  * after the load eases and shallower after it grows, and the same slowdown changes the share above it by more or by
  * less: θ0 from the hour is right only at the hour's level. {@link #marginRatio} gives the margin's ratio at the share
- * the baseline shows now, with the same fitted σ.
+ * the baseline shows now, with the same fitted σ; where the hour's load stepped, σ is fitted on either side of the step
+ * ({@link #fittedAcross}), since the two levels pooled would look like one wider log-normal.
  *
  * @param threshold the bucket bound t the counts are taken above
  * @param lowerBound the bound l below it
@@ -106,15 +108,85 @@ record TailThreshold(double threshold, double lowerBound, double theta0, double 
                     + (int) MIN_SPREAD_REQUESTS + " in the bucket below it and under " + Format.number(bounds[at - 1])
                     + " needed");
         }
-        // about one standard deviation fewer above t, and more above l: a steeper tail, so a larger θ0
-        double slowLow = slow * Math.exp(-1 / Math.sqrt(slow));
-        double aboveLower = slow + inBucket;
-        double aboveLowerHigh = Math.min(total - 0.5, aboveLower * Math.exp(1 / Math.sqrt(aboveLower)));
-        double zThreshold = NORMAL.inverseSurvivalProbability(slowLow / total);
-        double zLower = NORMAL.inverseSurvivalProbability(aboveLowerHigh / total);
-        double sigma = Math.log(bounds[at] / bounds[at - 1]) / (zThreshold - zLower);
-        double theta0 = marginRatio(sigma, slowLow / total, maxIncrease);
+        Shares allowed = new Shares(slow, slow + inBucket, total).allowed();
+        double sigma = Math.log(bounds[at] / bounds[at - 1]) / (allowed.zSlow() - allowed.zAboveLower());
+        double theta0 = marginRatio(sigma, allowed.slow() / total, maxIncrease);
         return new Choice(new TailThreshold(bounds[at], bounds[at - 1], theta0, sigma), null);
+    }
+
+    /**
+     * {@code placed} with its σ fitted across {@code blocks} of the baseline's counts, each at a level of latency of its
+     * own (the hour before and after a load step), and θ0 placed at the last block's share; null where a block has no
+     * request above t or none at or below l, so its log-normal cannot be fitted. Each block's z distance between its
+     * shares above l and above t is one estimate of ln(t / l) / σ; they are averaged by requests, then moved by the
+     * allowance {@link #choose} gives the blocks' requests pooled. Pooled before the fit, two levels would widen σ.
+     */
+    static TailThreshold fittedAcross(
+            TailThreshold placed, double maxIncrease, double[] bounds, List<double[]> blocks) {
+        int at = indexOf(bounds, placed.threshold());
+        double distances = 0;
+        double[] pooled = new double[bounds.length];
+        for (double[] block : blocks) {
+            Shares shares = Shares.of(block, at);
+            if (!(shares.slow() > 0 && shares.aboveLower() < shares.total())) {
+                return null;
+            }
+            distances += shares.total() * (shares.zSlow() - shares.zAboveLower());
+            for (int i = 0; i < pooled.length; i++) {
+                pooled[i] += block[i];
+            }
+        }
+        Shares all = Shares.of(pooled, at);
+        double allowance = (all.allowed().zSlow() - all.allowed().zAboveLower()) - (all.zSlow() - all.zAboveLower());
+        double sigma = Math.log(bounds[at] / bounds[at - 1]) / (distances / all.total() + allowance);
+        Shares last = Shares.of(blocks.get(blocks.size() - 1), at).allowed();
+        return new TailThreshold(
+                placed.threshold(),
+                placed.lowerBound(),
+                marginRatio(sigma, last.slow() / last.total(), maxIncrease),
+                sigma);
+    }
+
+    /** A baseline's requests above t, above l and in all, as {@link #choose} fits them. */
+    private record Shares(double slow, double aboveLower, double total) {
+
+        /** Of {@code counts}, with t the bound at index {@code at}. */
+        static Shares of(double[] counts, int at) {
+            double total = 0;
+            double aboveLower = 0;
+            for (int i = 0; i < counts.length; i++) {
+                total += counts[i];
+                if (i >= at) {
+                    aboveLower += counts[i];
+                }
+            }
+            return new Shares(aboveLower - counts[at], aboveLower, total);
+        }
+
+        /** About one standard deviation fewer above t and more above l: a steeper tail, so a larger θ0. */
+        Shares allowed() {
+            return new Shares(
+                    slow * Math.exp(-1 / Math.sqrt(slow)),
+                    Math.min(total - 0.5, aboveLower * Math.exp(1 / Math.sqrt(aboveLower))),
+                    total);
+        }
+
+        double zSlow() {
+            return NORMAL.inverseSurvivalProbability(slow / total);
+        }
+
+        double zAboveLower() {
+            return NORMAL.inverseSurvivalProbability(aboveLower / total);
+        }
+    }
+
+    private static int indexOf(double[] bounds, double bound) {
+        for (int i = 0; i < bounds.length; i++) {
+            if (bounds[i] == bound) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no bucket bound " + bound);
     }
 
     /**

@@ -186,8 +186,8 @@ class LatencyCountJudgeTest {
     /**
      * After a step up in load, half the hour's requests come from the faster level, whose share above the threshold
      * lies deeper in the tail, where a 5% slowdown multiplies it by more. Placed from the pooled hour, the margin was
-     * wider than at the level the rollout starts at; it is placed from the minutes after the step, as after an hour
-     * all at that level.
+     * wider than at the level the rollout starts at; it is placed at the level after the step (σ fitted on either side
+     * of it), as after an hour all at that level.
      */
     @Test
     void anHourThatSteppedPlacesTheMarginAtTheLevelAfterTheStep() {
@@ -252,6 +252,45 @@ class LatencyCountJudgeTest {
         assertThat(t.threshold()).isEqualTo(100);
         assertThat(t.lowerBound()).isEqualTo(50);
         assertThat(t.theta0()).isGreaterThan(atMargin).isLessThan(atMargin * 1.01);
+    }
+
+    /**
+     * Two levels of the same log-normal (σ 0.5), half a million requests each, the load 1.6 times higher in the second:
+     * pooled, they look like one wider log-normal; fitted on either side and combined, σ is the levels' own, and θ0 is
+     * placed at the second level's share. With the allowance of all the requests, σ sits just below 0.5 (a larger θ0);
+     * with the second level's alone, further below.
+     */
+    @Test
+    void aSigmaFittedAcrossTwoLevelsIsEachLevelsOwnWhereThePooledOneIsWider() {
+        double[] before = latencies(5e5, 1 / 1.6).counts();
+        double[] after = latencies(5e5, 1).counts();
+        double[] pooled = new double[before.length];
+        for (int i = 0; i < pooled.length; i++) {
+            pooled[i] = before[i] + after[i];
+        }
+        TailThreshold placed =
+                TailThreshold.choose(0.99, 0.05, ISTIO_MS, pooled).threshold();
+        TailThreshold afterAlone =
+                TailThreshold.choose(0.99, 0.05, ISTIO_MS, after).threshold();
+
+        TailThreshold across = TailThreshold.fittedAcross(placed, 0.05, ISTIO_MS, List.of(before, after));
+
+        assertThat(placed.sigma()).as("pooled").isGreaterThan(0.54);
+        assertThat(across.sigma()).isLessThan(0.5).isGreaterThan(afterAlone.sigma());
+        assertThat(across.sigma()).isCloseTo(0.5, within(0.003));
+        assertThat(across.theta0()).isGreaterThan(atMargin(50)).isLessThan(afterAlone.theta0());
+        assertThat(across.threshold()).isEqualTo(100);
+    }
+
+    @Test
+    void noSigmaIsFittedAcrossLevelsWhereOneHasNoRequestAboveTheThreshold() {
+        double[] after = latencies(5e5, 1).counts();
+        double[] fast = new double[after.length];
+        fast[2] = 1000; // every request under 5 ms
+        TailThreshold placed = TailThreshold.choose(0.99, 0.05, ISTIO_MS, after).threshold();
+
+        assertThat(TailThreshold.fittedAcross(placed, 0.05, ISTIO_MS, List.of(fast, after)))
+                .isNull();
     }
 
     /**

@@ -82,8 +82,8 @@ class LatencyHourSimulationTest {
      * At the margin, at 200 requests/s to the canary, where the load leaps: both versions' latency steps up by 60% once
      * in the hour and once in the stage. The pooled hour then holds two levels of latency, and the log-normal fitted
      * through it is wider than either's: moved to the baseline's level through that σ, the margin came out too narrow,
-     * and 10 of these 200 candidates failed (125 of 2000). Placed from the minutes after the hour's step, where one step
-     * explains it: none (1 of 2000).
+     * and 10 of these 200 candidates failed (125 of 2000). With σ fitted on either side of the hour's step, where one
+     * step explains it: none (none of 2000; 1 with σ fitted after the step alone).
      */
     @org.junit.jupiter.api.Test
     void candidatesAtTheMarginFailNoMoreOftenThanTheBudgetAllowsWhereTheLoadLeaps() {
