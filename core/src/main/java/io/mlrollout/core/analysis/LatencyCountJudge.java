@@ -122,7 +122,7 @@ final class LatencyCountJudge implements MetricJudge {
     }
 
     /**
-     * The baseline's histograms from before the rollout place the threshold (and the margin, from the minutes after the
+     * The baseline's histograms from before the rollout place the threshold (and the margin, at the level after the
      * step where one step explains the hour), and the margin test learns from their slow counts how the baseline's slow
      * share wanders and drifts, as a ratio metric's does from its counts: where the hour is calm, the allowance for
      * wander starts from it and the rollout's first look already counts at its rate.
